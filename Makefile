@@ -1,0 +1,55 @@
+# openwfp top-level Makefile: thin wrapper over CMake.
+#   make         build (build/)
+#   make test    install deps, build, run all tests, then again under ASan+UBSan
+#   make demo    replay the bundled sample capture through the demo configuration
+#   make bench   benchmarks (never part of make test)
+#   make install library, headers, openwfp command, pkg-config file, man page
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+PREFIX     ?= /usr/local
+JOBS       ?= $(shell nproc)
+
+.PHONY: all deps test test-fast test-asan test-tsan demo bench install clean fuzz soak lint
+
+all: $(BUILD)/Makefile
+	cmake --build $(BUILD) -j$(JOBS)
+
+$(BUILD)/Makefile:
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+deps:
+	./scripts/install-deps.sh
+
+test: deps
+	$(MAKE) test-fast
+	$(MAKE) test-asan
+
+test-fast: all
+	cd $(BUILD) && ctest --output-on-failure -j2
+
+test-asan:
+	cmake -S . -B $(ASAN_BUILD) -DOWFP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j2
+
+test-tsan:
+	CC=clang cmake -S . -B $(TSAN_BUILD) -DOWFP_TSAN=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(TSAN_BUILD) -j$(JOBS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L tsan
+
+demo: deps all
+	./scripts/demo.sh $(BUILD)
+
+bench: deps
+	./scripts/install-deps.sh --bench
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
+	cmake --build build-bench -j$(JOBS)
+	./bench/run.sh build-bench
+
+install: all
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-bench
