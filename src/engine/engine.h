@@ -1,0 +1,149 @@
+/*
+ * Internal interface between the filter engine (src/engine) and the stream
+ * state machine (src/stream). Not installed.
+ *
+ * The engine owns: the bound-engine registry, management objects (sublayers,
+ * filters, callouts added with Fwpm*), callout registration (Fwps*Register),
+ * condition matching, arbitration order, and ALE_FLOW_ESTABLISHED
+ * classification. The stream module owns flows: pipelines, buffers, flow
+ * contexts, injection, continue, abort.
+ */
+#ifndef OWFP_ENGINE_ENGINE_H
+#define OWFP_ENGINE_ENGINE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "openwfp/fwpsk.h"
+#include "openwfp/fwpmk.h"
+#include "openwfp/openwfp.h"
+
+/*
+ * A registered callout (FWPS_CALLOUTn). Callout objects are never freed
+ * before the engine: unregistering only clears `registered`, so a stage
+ * that still points at one stays valid (S70 then applies).
+ */
+typedef struct owfp_callout {
+	UINT32 id;                 /* run-time calloutId, never reused */
+	GUID key;
+	UINT32 flags;              /* FWP_CALLOUT_FLAG_* */
+	int version;               /* 0..3: which classify/notify signature */
+	union {
+		FWPS_CALLOUT_CLASSIFY_FN0 fn0;
+		FWPS_CALLOUT_CLASSIFY_FN1 fn1;
+		FWPS_CALLOUT_CLASSIFY_FN2 fn2;
+		FWPS_CALLOUT_CLASSIFY_FN3 fn3;
+	} classify;
+	union {
+		FWPS_CALLOUT_NOTIFY_FN0 fn0;
+		FWPS_CALLOUT_NOTIFY_FN1 fn1;
+		FWPS_CALLOUT_NOTIFY_FN2 fn2;
+		FWPS_CALLOUT_NOTIFY_FN3 fn3;
+	} notify;
+	FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN0 flow_delete;
+	atomic_bool registered;    /* false once unregistered (Q22) */
+	atomic_long contexts;      /* flow contexts held (S72 DEVICE_BUSY) */
+	char name[96];             /* UTF-8, from FWPM_CALLOUT0 display data or the key */
+	/* Counters, updated on flow threads. */
+	atomic_ullong classify_calls, bytes_indicated, bytes_permitted, bytes_blocked,
+		bytes_continued, bytes_injected, violations;
+	atomic_ullong stream_actions[OWFP_STREAM_ACTIONS];
+} owfp_callout;
+
+/*
+ * One matching stream filter: a stage of a flow's pipeline (S103). `filter`
+ * is exactly what classifyFn receives (FWPS_FILTER3 has the layout of every
+ * FWPS_FILTERn). `callout` is NULL for a non-callout filter (static PERMIT/
+ * BLOCK) or when the named callout key was never registered.
+ */
+typedef struct owfp_stage_desc {
+	FWPS_FILTER3 filter;
+	UINT16 layer_id;           /* FWPS_LAYER_STREAM_V4 or _V6 */
+	UINT32 sublayer_index;     /* 0 = highest-weight sublayer of the match */
+	owfp_callout *callout;
+	bool added_after_flow;     /* filter id newer than the flow (S81) */
+} owfp_stage_desc;
+
+/* The ordered stages for one flow: sublayer weight desc, filter weight desc. */
+typedef struct owfp_match {
+	atomic_int refs;
+	uint64_t generation;       /* engine filter generation it was computed from */
+	size_t nstages;
+	UINT32 nsublayers;
+	owfp_stage_desc stages[];
+} owfp_match;
+
+/* The engine bound to this process (registry.c), or NULL. */
+owfp_engine *owfp_registry_engine(void);
+
+/* The filter/callout generation: bumped on every change. Cheap (atomic). */
+uint64_t owfp_engine_generation(owfp_engine *engine);
+
+/* The highest filter id handed out so far (for S81 "added after the flow"). */
+uint64_t owfp_engine_last_filter_id(owfp_engine *engine);
+
+/*
+ * Computes the stream pipeline for a flow: the stream filters (at the
+ * STREAM_V4 or V6 layer per key->family) whose conditions match the flow's
+ * incoming values, in arbitration order. Never blocks on writers. The
+ * result is referenced; release with owfp_match_release().
+ * `flow_last_filter_id` marks filters added after the flow started.
+ */
+int owfp_engine_match_stream(owfp_engine *engine, const owfp_flow_key *key,
+			     uint64_t flow_last_filter_id, owfp_match **out);
+void owfp_match_release(owfp_match *m);
+
+/*
+ * Classifies ALE_FLOW_ESTABLISHED_V4/V6 for a new flow (general arbitration
+ * rules S89–S96). flowHandle is the flow id. Returns the final action
+ * (FWP_ACTION_PERMIT or FWP_ACTION_BLOCK).
+ */
+FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *engine,
+						      const owfp_flow_key *key,
+						      UINT64 flow_handle);
+
+/* Looks up a callout by run-time id (registered or not). NULL if unknown. */
+owfp_callout *owfp_engine_callout_by_id(owfp_engine *engine, UINT32 id);
+
+/*
+ * Calls classifyFn with the signature the callout registered with.
+ * classifyContext is NULL for versions 1..3.
+ */
+void owfp_callout_classify(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
+			   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
+			   const FWPS_FILTER3 *filter, UINT64 flow_context,
+			   FWPS_CLASSIFY_OUT0 *out);
+
+/* Fills the stream-layer incoming values for a flow (S5, S6). `values` has
+ * room for FWPS_FIELD_STREAM_V4_MAX entries; v6 addresses point into key. */
+void owfp_engine_stream_values(const owfp_flow_key *key, FWPS_INCOMING_VALUE0 *values,
+			       FWP_BYTE_ARRAY16 *v6_local, FWP_BYTE_ARRAY16 *v6_remote,
+			       FWPS_INCOMING_VALUES0 *out);
+
+/* Engine options and event/log sinks, for the stream module. */
+const owfp_engine_opts *owfp_engine_options(owfp_engine *engine);
+void owfp_engine_emit(owfp_engine *engine, const owfp_event *ev);
+void owfp_engine_log(owfp_engine *engine, enum owfp_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Flow bookkeeping the engine keeps for stats and for engine teardown. */
+uint64_t owfp_engine_next_flow_id(owfp_engine *engine);
+void owfp_engine_count(owfp_engine *engine, int what, int dir, uint64_t n);
+enum { OWFP_COUNT_FLOW_CREATED, OWFP_COUNT_FLOW_ENDED, OWFP_COUNT_FLOW_DROPPED,
+       OWFP_COUNT_BYTES_INDICATED, OWFP_COUNT_BYTES_DELIVERED, OWFP_COUNT_VIOLATION,
+       OWFP_COUNT_LIMIT };
+
+/*
+ * The flows of an engine, owned by the stream module (src/stream) and
+ * created/destroyed by the engine with it: the WFP flow-id calls
+ * (FwpsStreamContinue0, FwpsStreamInjectAsync0, FwpsFlowAbort0,
+ * FwpsFlowAssociateContext0, ...) look flows up here from any thread.
+ * owfp_flow_table_destroy closes every flow still open (flowDeleteFn runs).
+ */
+struct owfp_flow_table;
+struct owfp_flow_table *owfp_flow_table_create(owfp_engine *engine);
+void owfp_flow_table_destroy(struct owfp_flow_table *t);
+struct owfp_flow_table *owfp_engine_flow_table(owfp_engine *engine);
+
+#endif /* OWFP_ENGINE_ENGINE_H */
