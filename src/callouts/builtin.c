@@ -1,0 +1,284 @@
+/* The built-ins' "driver" plumbing: objects, registration, bytes, injection. */
+#include "callouts/builtin.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <wchar.h>
+
+/* A stable key per (type, instance, layer): configurations and logs name the
+ * same callout across runs. FNV-1a, twice with different offsets. */
+static GUID derive_key(const char *type, const char *instance, int v6)
+{
+	uint64_t h[2] = {0xcbf29ce484222325ull, 0x84222325cbf29ce4ull};
+	char s[256];
+	snprintf(s, sizeof(s), "openwfp/builtin/%s/%s/%s", type, instance, v6 ? "v6" : "v4");
+	for (int k = 0; k < 2; k++)
+		for (const char *c = s; *c; c++) {
+			h[k] ^= (uint8_t)*c;
+			h[k] *= 0x100000001b3ull;
+		}
+	GUID g;
+	g.Data1 = (UINT32)(h[0] >> 32);
+	g.Data2 = (UINT16)(h[0] >> 16);
+	g.Data3 = (UINT16)((h[0] & 0x0fff) | 0x8000); /* RFC 9562 version 8: custom */
+	for (int i = 0; i < 8; i++)
+		g.Data4[i] = (UINT8)(h[1] >> (56 - 8 * i));
+	g.Data4[0] = (UINT8)((g.Data4[0] & 0x3f) | 0x80);
+	return g;
+}
+
+static int fail(char *err, size_t errlen, const char *what, const char *inst, NTSTATUS st)
+{
+	snprintf(err, errlen, "callout '%s': %s failed (NTSTATUS 0x%08X)", inst, what,
+		 (unsigned)st);
+	return -EIO;
+}
+
+int owfp_bi_init(owfp_bi *bi, const char *type, const char *instance, bool injects,
+		 char *err, size_t errlen)
+{
+	memset(bi, 0, sizeof(*bi));
+	bi->type = type;
+	snprintf(bi->instance, sizeof(bi->instance), "%s", instance ? instance : type);
+	bi->driver.Type = 4; /* IO_TYPE_DRIVER */
+	bi->driver.Size = (SHORT)sizeof(bi->driver);
+	NTSTATUS st = IoCreateDevice(&bi->driver, 0, NULL, FILE_DEVICE_NETWORK,
+				     FILE_DEVICE_SECURE_OPEN, FALSE, &bi->device);
+	if (!NT_SUCCESS(st))
+		return fail(err, errlen, "IoCreateDevice", bi->instance, st);
+	if (injects) {
+		st = FwpsInjectionHandleCreate0(AF_UNSPEC, FWPS_INJECTION_TYPE_STREAM,
+						&bi->injection);
+		if (!NT_SUCCESS(st)) {
+			IoDeleteDevice(bi->device);
+			bi->device = NULL;
+			return fail(err, errlen, "FwpsInjectionHandleCreate0", bi->instance, st);
+		}
+	}
+	/* The management session only gives the callouts their display names;
+	 * a data path that never opened one still works without it. */
+	if (!NT_SUCCESS(FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &bi->mgmt)))
+		bi->mgmt = NULL;
+	return 0;
+}
+
+static void add_mgmt_callout(owfp_bi *bi, int v6)
+{
+	if (!bi->mgmt)
+		return;
+	wchar_t name[128];
+	if (mbstowcs(name, bi->instance, 127) == (size_t)-1)
+		return;
+	name[127] = L'\0';
+	FWPM_CALLOUT0 mc;
+	memset(&mc, 0, sizeof(mc));
+	mc.calloutKey = bi->key[v6];
+	mc.displayData.name = name;
+	mc.applicableLayer = v6 ? FWPM_LAYER_STREAM_V6 : FWPM_LAYER_STREAM_V4;
+	NTSTATUS st = FwpmCalloutAdd0(bi->mgmt, &mc, NULL, NULL);
+	bi->added[v6] = NT_SUCCESS(st);
+}
+
+static int registered(owfp_bi *bi, int v6, NTSTATUS st, void *owner, char *err, size_t errlen)
+{
+	if (!NT_SUCCESS(st))
+		return fail(err, errlen, "FwpsCalloutRegister", bi->instance, st);
+	bi->registered[v6] = true;
+	if (owfp_bi_bind(bi->id[v6], owner)) {
+		snprintf(err, errlen, "callout '%s': out of memory", bi->instance);
+		return -ENOMEM;
+	}
+	add_mgmt_callout(bi, v6);
+	return 0;
+}
+
+int owfp_bi_register0(owfp_bi *bi, const FWPS_CALLOUT0 *tmpl, void *owner, char *err,
+		      size_t errlen)
+{
+	for (int v6 = 0; v6 < 2; v6++) {
+		FWPS_CALLOUT0 c = *tmpl;
+		bi->key[v6] = c.calloutKey = derive_key(bi->type, bi->instance, v6);
+		NTSTATUS st = FwpsCalloutRegister0(bi->device, &c, &bi->id[v6]);
+		int rc = registered(bi, v6, st, owner, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int owfp_bi_register3(owfp_bi *bi, const FWPS_CALLOUT3 *tmpl, void *owner, char *err,
+		      size_t errlen)
+{
+	for (int v6 = 0; v6 < 2; v6++) {
+		FWPS_CALLOUT3 c = *tmpl;
+		bi->key[v6] = c.calloutKey = derive_key(bi->type, bi->instance, v6);
+		NTSTATUS st = FwpsCalloutRegister3(bi->device, &c, &bi->id[v6]);
+		int rc = registered(bi, v6, st, owner, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+const GUID *owfp_bi_key(const owfp_bi *bi, int family)
+{
+	return &bi->key[family == AF_INET6 ? 1 : 0];
+}
+
+bool owfp_bi_fini(owfp_bi *bi)
+{
+	bool clean = true;
+	for (int v6 = 0; v6 < 2; v6++) {
+		if (bi->added[v6])
+			FwpmCalloutDeleteByKey0(bi->mgmt, &bi->key[v6]);
+		bi->added[v6] = false;
+		if (!bi->registered[v6])
+			continue;
+		NTSTATUS st = FwpsCalloutUnregisterById0(bi->id[v6]);
+		if (st == STATUS_DEVICE_BUSY) {
+			/* Flows still hold our contexts: their flowDeleteFn will
+			 * need our state, so it must outlive this call. */
+			clean = false;
+			continue;
+		}
+		owfp_bi_unbind(bi->id[v6]);
+		bi->registered[v6] = false;
+	}
+	if (!clean)
+		return false;
+	if (bi->injection)
+		FwpsInjectionHandleDestroy0(bi->injection);
+	bi->injection = NULL;
+	if (bi->mgmt)
+		FwpmEngineClose0(bi->mgmt);
+	bi->mgmt = NULL;
+	if (bi->device)
+		IoDeleteDevice(bi->device);
+	bi->device = NULL;
+	return true;
+}
+
+NTSTATUS NTAPI owfp_bi_notify0(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filterKey,
+			       FWPS_FILTER0 *filter)
+{
+	(void)type;
+	(void)filterKey;
+	(void)filter;
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS NTAPI owfp_bi_notify3(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filterKey,
+			       FWPS_FILTER3 *filter)
+{
+	(void)type;
+	(void)filterKey;
+	(void)filter;
+	return STATUS_SUCCESS;
+}
+
+UINT32 owfp_bi_initiator_flag(const FWPS_INCOMING_VALUES0 *in)
+{
+	/* The DIRECTION field has the same index at STREAM_V4 and _V6 (S7). */
+	if (in && in->valueCount > FWPS_FIELD_STREAM_V4_DIRECTION &&
+	    in->incomingValue[FWPS_FIELD_STREAM_V4_DIRECTION].value.uint32 == FWP_DIRECTION_INBOUND)
+		return FWPS_STREAM_FLAG_RECEIVE;
+	return FWPS_STREAM_FLAG_SEND;
+}
+
+int owfp_bi_bytes_get(const FWPS_STREAM_DATA0 *sd, owfp_bi_bytes *out)
+{
+	out->owned = NULL;
+	out->len = sd->dataLength;
+	out->p = NULL;
+	if (sd->dataLength == 0) {
+		out->p = (const uint8_t *)"";
+		return 0;
+	}
+	const MDL *mdl = sd->dataOffset.mdl;
+	if (mdl && mdl->ByteCount >= sd->dataOffset.mdlOffset &&
+	    mdl->ByteCount - sd->dataOffset.mdlOffset >= sd->dataLength) {
+		const uint8_t *base = MmGetSystemAddressForMdlSafe((MDL *)mdl, NormalPagePriority);
+		if (base) {
+			out->p = base + sd->dataOffset.mdlOffset;
+			return 0;
+		}
+	}
+	out->owned = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, sd->dataLength,
+				     OWFP_BI_TAG);
+	if (!out->owned)
+		return -ENOMEM;
+	SIZE_T copied = 0;
+	FwpsCopyStreamDataToBuffer0(sd, out->owned, sd->dataLength, &copied);
+	out->p = out->owned;
+	out->len = copied;
+	return 0;
+}
+
+void owfp_bi_bytes_put(owfp_bi_bytes *b)
+{
+	if (b->owned)
+		ExFreePoolWithTag(b->owned, OWFP_BI_TAG);
+	b->owned = NULL;
+	b->p = NULL;
+}
+
+/* Frees what owfp_bi_inject allocated: the NBL, its MDL and the bytes. */
+static void NTAPI inject_complete(void *context, NET_BUFFER_LIST *nbl, BOOLEAN dispatchLevel)
+{
+	(void)context;
+	(void)dispatchLevel;
+	NET_BUFFER *nb = NET_BUFFER_LIST_FIRST_NB(nbl);
+	MDL *mdl = nb ? NET_BUFFER_FIRST_MDL(nb) : NULL;
+	void *data = mdl ? MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) : NULL;
+	FwpsFreeNetBufferList0(nbl);
+	if (mdl)
+		IoFreeMdl(mdl);
+	if (data)
+		ExFreePoolWithTag(data, OWFP_BI_TAG);
+}
+
+NTSTATUS owfp_bi_inject(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+			UINT32 streamFlags, const void *data, size_t len)
+{
+	if (len == 0)
+		return FwpsStreamInjectAsync0(bi->injection, NULL, 0, flowId, calloutId, layerId,
+					      streamFlags, NULL, 0, inject_complete, NULL);
+	if (len > 0xffffffffu)
+		return STATUS_INVALID_PARAMETER;
+	void *buf = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, len, OWFP_BI_TAG);
+	if (!buf)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	memcpy(buf, data, len);
+	MDL *mdl = IoAllocateMdl(buf, (ULONG)len, FALSE, FALSE, NULL);
+	if (!mdl) {
+		ExFreePoolWithTag(buf, OWFP_BI_TAG);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	MmBuildMdlForNonPagedPool(mdl);
+	NET_BUFFER_LIST *nbl = NULL;
+	NTSTATUS st = FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, mdl, 0, len, &nbl);
+	if (NT_SUCCESS(st))
+		st = FwpsStreamInjectAsync0(bi->injection, NULL, 0, flowId, calloutId, layerId,
+					    streamFlags, nbl, len, inject_complete, NULL);
+	if (!NT_SUCCESS(st)) {
+		/* on failure no completion runs: the NBL is still ours (S61) */
+		if (nbl)
+			FwpsFreeNetBufferList0(nbl);
+		IoFreeMdl(mdl);
+		ExFreePoolWithTag(buf, OWFP_BI_TAG);
+	}
+	return st;
+}
+
+void owfp_bi_hex(const uint8_t *p, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * len] = '\0';
+}

@@ -1,0 +1,23 @@
+/* The built-in callouts, by name (the configuration's `type`). */
+#include <stddef.h>
+#include <string.h>
+
+#include "callouts/builtins.h"
+
+static const owfp_builtin *const builtins[] = {
+	&owfp_builtin_count,
+	NULL,
+};
+
+const owfp_builtin *owfp_builtin_find(const char *name)
+{
+	for (size_t i = 0; name && builtins[i]; i++)
+		if (strcmp(builtins[i]->name, name) == 0)
+			return builtins[i];
+	return NULL;
+}
+
+const owfp_builtin *const *owfp_builtin_list(void)
+{
+	return builtins;
+}
