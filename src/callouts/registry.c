@@ -6,6 +6,7 @@
 
 static const owfp_builtin *const builtins[] = {
 	&owfp_builtin_count,
+	&owfp_builtin_stream_edit,
 	NULL,
 };
 
