@@ -25,6 +25,7 @@ BULK_BYTES=${OWFP_BENCH_BULK:-256M}      # iperf3 -n
 HTTP_SECONDS=${OWFP_BENCH_HTTP_SECONDS:-2} # wrk -d
 OWFP=$BUILD/openwfp
 PEERS=$BUILD/bench/peers
+PROBES=$BUILD/bench/probes
 TIME=/usr/bin/time
 SHM=$(mktemp -d /dev/shm/owfp-bench.XXXXXX)
 WORK=$(mktemp -d /tmp/owfp-bench.XXXXXX)
@@ -203,6 +204,7 @@ tool_cat()      { OUT=/dev/null timed cat cat "$1"; }
 tool_libpcap()  { timed libpcap "$PEERS/pcap_loop" "$1"; }
 tool_libnids()  { timed libnids "$PEERS/nids_count" "$1"; }
 tool_tcpflow()  { rm -rf "$SHM/tcpflow"; mkdir "$SHM/tcpflow"; timed tcpflow tcpflow -r "$1" -o "$SHM/tcpflow"; }
+tool_capture()  { timed capture "$PROBES/capture_count" "$1"; }
 tool_openwfp()  { timed openwfp "$OWFP" replay -q "$1"; }
 tool_openwfp_extract() {
 	rm -rf "$SHM/extract"
@@ -236,7 +238,8 @@ run_capture() {
 	[ -x "$PEERS/pcap_loop" ] && tools+=(libpcap) || say "peer missing: $PEERS/pcap_loop"
 	[ -x "$PEERS/nids_count" ] && tools+=(libnids) || say "peer missing: $PEERS/nids_count (libnids-dev)"
 	have tcpflow && tools+=(tcpflow) || say "peer missing: tcpflow"
-	if [ "$HAVE_OWFP" = 1 ]; then tools+=(openwfp openwfp_extract); fi
+	[ "$HAVE_CAPTURE" = 1 ] && tools+=(capture)
+	[ "$HAVE_OWFP" = 1 ] && tools+=(openwfp openwfp_extract)
 	for t in "${tools[@]}"; do rm -f "$WORK/$t.us" "$WORK/$t.rss"; done
 	cat "$cap" >/dev/null # page cache: every tool reads from memory
 	for r in $(seq "$RUNS"); do
@@ -252,6 +255,11 @@ run_capture() {
 		printf '  %-18s %10s %10s %12s %9s\n' "$t" "$mbps" "$fps" "$rss" "$secs"
 		eval "R_${label}_${t}_mbps=$mbps R_${label}_${t}_fps=$fps R_${label}_${t}_rss=$rss"
 		mbps='' fps='' rss='' secs=''
+	done
+	# What each reassembler says it delivered (last run), to spot a tool
+	# that is fast because it gave up on part of the capture.
+	for t in libnids capture openwfp; do
+		[ -s "$WORK/$t.out" ] && printf '  %-18s %s\n' "$t:" "$(tail -n 1 "$WORK/$t.out" | cut -c1-120)"
 	done
 }
 
@@ -301,6 +309,14 @@ check_extract() {
 # ---------------------------------------------------------------- main
 make_captures || { say "no captures, nothing measured"; exit 1; }
 
+# capture_count is src/capture alone (reader + reassembly, counting sink):
+# the part of openwfp's time that is not the WFP model.
+HAVE_CAPTURE=0
+if [ -x "$PROBES/capture_count" ] && "$PROBES/capture_count" "$CACHE/http.pcap" >/dev/null 2>"$WORK/probe.err"; then
+	HAVE_CAPTURE=1
+else
+	say "SKIPPING capture probe: $(head -c 200 "$WORK/probe.err" 2>/dev/null)"
+fi
 HAVE_OWFP=0
 if [ -x "$OWFP" ] && "$OWFP" replay --help >/dev/null 2>&1; then
 	HAVE_OWFP=1
@@ -319,6 +335,8 @@ echo "RATIO replay.a.openwfp/tcpflow.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get
 echo "RATIO replay.b.openwfp/libnids.flows/s $(ratio "$(get b_openwfp_fps)" "$(get b_libnids_fps)") >=1.5"
 echo "RATIO replay.a.openwfp/libnids.peakRSS $(ratio "$(get a_openwfp_rss)" "$(get a_libnids_rss)") <2"
 echo "RATIO replay.b.openwfp/libnids.peakRSS $(ratio "$(get b_openwfp_rss)" "$(get b_libnids_rss)") <2"
+echo "RATIO replay.a.capture/libnids.MB/s $(ratio "$(get a_capture_mbps)" "$(get a_libnids_mbps)") -"
+echo "RATIO replay.b.capture/libnids.flows/s $(ratio "$(get b_capture_fps)" "$(get b_libnids_fps)") -"
 echo "RATIO replay.a.openwfp/libpcap.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get a_libpcap_mbps)") -"
 echo "RATIO replay.a.openwfp/cat.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get a_cat_mbps)") -"
 echo "RATIO replay.b.openwfp-extract/tcpflow.flows/s $(ratio "$(get b_openwfp_extract_fps)" "$(get b_tcpflow_fps)") -"
