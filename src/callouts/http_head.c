@@ -29,6 +29,12 @@ static long fail(owfp_http_head *h, const char *why)
 	return OWFP_HTTP_ERROR;
 }
 
+static long not_http(owfp_http_head *h, const char *why)
+{
+	h->not_http = true;
+	return fail(h, why);
+}
+
 static owfp_http_str trim(const char *p, size_t n)
 {
 	while (n && (p[0] == ' ' || p[0] == '\t')) {
@@ -169,12 +175,12 @@ long owfp_http_head_parse(const uint8_t *buf, size_t len, owfp_http_head *h)
 	/* method SP */
 	while (i < len && is_tchar(buf[i])) {
 		if (++i > METHOD_MAX)
-			return fail(h, "method too long");
+			return not_http(h, "method too long");
 	}
 	if (i == len)
 		return OWFP_HTTP_INCOMPLETE;
 	if (i == 0 || buf[i] != ' ')
-		return fail(h, "not an HTTP request line");
+		return not_http(h, "not an HTTP request line");
 	h->method = (owfp_http_str){s, i};
 	i++;
 
@@ -185,7 +191,7 @@ long owfp_http_head_parse(const uint8_t *buf, size_t len, owfp_http_head *h)
 	if (i == len)
 		return OWFP_HTTP_INCOMPLETE;
 	if (i == t0 || buf[i] != ' ')
-		return fail(h, "bad request-target");
+		return not_http(h, "bad request-target");
 	h->target = (owfp_http_str){s + t0, i - t0};
 	i++;
 
@@ -195,7 +201,7 @@ long owfp_http_head_parse(const uint8_t *buf, size_t len, owfp_http_head *h)
 		if (i == len)
 			return OWFP_HTTP_INCOMPLETE;
 		if (buf[i] != (uint8_t)ver[k])
-			return fail(h, "not HTTP/1.x");
+			return not_http(h, "not HTTP/1.x");
 	}
 	if (i == len)
 		return OWFP_HTTP_INCOMPLETE;

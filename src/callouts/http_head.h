@@ -40,6 +40,7 @@ typedef struct owfp_http_head {
 	bool upgrade;             /* an Upgrade header is present */
 	bool connection_close;
 	const char *error;        /* why, when OWFP_HTTP_ERROR was returned (static text) */
+	bool not_http;            /* with ERROR: the request line is not HTTP/1.x at all */
 } owfp_http_head;
 
 /*
