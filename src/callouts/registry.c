@@ -9,6 +9,7 @@ static const owfp_builtin *const builtins[] = {
 	&owfp_builtin_stream_edit,
 	&owfp_builtin_http_filter,
 	&owfp_builtin_tls_sni_filter,
+	&owfp_builtin_pattern_match,
 	NULL,
 };
 
