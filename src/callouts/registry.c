@@ -10,6 +10,8 @@ static const owfp_builtin *const builtins[] = {
 	&owfp_builtin_http_filter,
 	&owfp_builtin_tls_sni_filter,
 	&owfp_builtin_pattern_match,
+	&owfp_builtin_rate_limit,
+	&owfp_builtin_flow_log,
 	NULL,
 };
 
