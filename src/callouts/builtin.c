@@ -5,29 +5,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <wchar.h>
 
-/* A stable key per (type, instance, layer): configurations and logs name the
- * same callout across runs. FNV-1a, twice with different offsets. */
-static GUID derive_key(const char *type, const char *instance, int v6)
+/* A fresh key per instance and layer: a reloaded configuration creates the
+ * new instance before the old one is gone, so keys derived from names alone
+ * would collide (STATUS_FWP_ALREADY_EXISTS). RFC 9562 version 4. */
+static int new_key(GUID *g)
 {
-	uint64_t h[2] = {0xcbf29ce484222325ull, 0x84222325cbf29ce4ull};
-	char s[256];
-	snprintf(s, sizeof(s), "openwfp/builtin/%s/%s/%s", type, instance, v6 ? "v6" : "v4");
-	for (int k = 0; k < 2; k++)
-		for (const char *c = s; *c; c++) {
-			h[k] ^= (uint8_t)*c;
-			h[k] *= 0x100000001b3ull;
-		}
-	GUID g;
-	g.Data1 = (UINT32)(h[0] >> 32);
-	g.Data2 = (UINT16)(h[0] >> 16);
-	g.Data3 = (UINT16)((h[0] & 0x0fff) | 0x8000); /* RFC 9562 version 8: custom */
-	for (int i = 0; i < 8; i++)
-		g.Data4[i] = (UINT8)(h[1] >> (56 - 8 * i));
-	g.Data4[0] = (UINT8)((g.Data4[0] & 0x3f) | 0x80);
-	return g;
+	uint8_t r[16];
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -EIO;
+	r[6] = (uint8_t)((r[6] & 0x0f) | 0x40);
+	r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
+	g->Data1 = (UINT32)r[0] << 24 | (UINT32)r[1] << 16 | (UINT32)r[2] << 8 | r[3];
+	g->Data2 = (UINT16)(r[4] << 8 | r[5]);
+	g->Data3 = (UINT16)(r[6] << 8 | r[7]);
+	memcpy(g->Data4, r + 8, 8);
+	return 0;
 }
 
 static int fail(char *err, size_t errlen, const char *what, const char *inst, NTSTATUS st)
@@ -58,28 +54,7 @@ int owfp_bi_init(owfp_bi *bi, const char *type, const char *instance, bool injec
 			return fail(err, errlen, "FwpsInjectionHandleCreate0", bi->instance, st);
 		}
 	}
-	/* The management session only gives the callouts their display names;
-	 * a data path that never opened one still works without it. */
-	if (!NT_SUCCESS(FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &bi->mgmt)))
-		bi->mgmt = NULL;
 	return 0;
-}
-
-static void add_mgmt_callout(owfp_bi *bi, int v6)
-{
-	if (!bi->mgmt)
-		return;
-	wchar_t name[128];
-	if (mbstowcs(name, bi->instance, 127) == (size_t)-1)
-		return;
-	name[127] = L'\0';
-	FWPM_CALLOUT0 mc;
-	memset(&mc, 0, sizeof(mc));
-	mc.calloutKey = bi->key[v6];
-	mc.displayData.name = name;
-	mc.applicableLayer = v6 ? FWPM_LAYER_STREAM_V6 : FWPM_LAYER_STREAM_V4;
-	NTSTATUS st = FwpmCalloutAdd0(bi->mgmt, &mc, NULL, NULL);
-	bi->added[v6] = NT_SUCCESS(st);
 }
 
 static int registered(owfp_bi *bi, int v6, NTSTATUS st, void *owner, char *err, size_t errlen)
@@ -91,7 +66,6 @@ static int registered(owfp_bi *bi, int v6, NTSTATUS st, void *owner, char *err, 
 		snprintf(err, errlen, "callout '%s': out of memory", bi->instance);
 		return -ENOMEM;
 	}
-	add_mgmt_callout(bi, v6);
 	return 0;
 }
 
@@ -100,7 +74,11 @@ int owfp_bi_register0(owfp_bi *bi, const FWPS_CALLOUT0 *tmpl, void *owner, char 
 {
 	for (int v6 = 0; v6 < 2; v6++) {
 		FWPS_CALLOUT0 c = *tmpl;
-		bi->key[v6] = c.calloutKey = derive_key(bi->type, bi->instance, v6);
+		if (new_key(&bi->key[v6])) {
+			snprintf(err, errlen, "callout '%s': no randomness for a callout key", bi->instance);
+			return -EIO;
+		}
+		c.calloutKey = bi->key[v6];
 		NTSTATUS st = FwpsCalloutRegister0(bi->device, &c, &bi->id[v6]);
 		int rc = registered(bi, v6, st, owner, err, errlen);
 		if (rc)
@@ -114,7 +92,11 @@ int owfp_bi_register3(owfp_bi *bi, const FWPS_CALLOUT3 *tmpl, void *owner, char 
 {
 	for (int v6 = 0; v6 < 2; v6++) {
 		FWPS_CALLOUT3 c = *tmpl;
-		bi->key[v6] = c.calloutKey = derive_key(bi->type, bi->instance, v6);
+		if (new_key(&bi->key[v6])) {
+			snprintf(err, errlen, "callout '%s': no randomness for a callout key", bi->instance);
+			return -EIO;
+		}
+		c.calloutKey = bi->key[v6];
 		NTSTATUS st = FwpsCalloutRegister3(bi->device, &c, &bi->id[v6]);
 		int rc = registered(bi, v6, st, owner, err, errlen);
 		if (rc)
@@ -132,9 +114,6 @@ bool owfp_bi_fini(owfp_bi *bi)
 {
 	bool clean = true;
 	for (int v6 = 0; v6 < 2; v6++) {
-		if (bi->added[v6])
-			FwpmCalloutDeleteByKey0(bi->mgmt, &bi->key[v6]);
-		bi->added[v6] = false;
 		if (!bi->registered[v6])
 			continue;
 		NTSTATUS st = FwpsCalloutUnregisterById0(bi->id[v6]);
@@ -152,9 +131,6 @@ bool owfp_bi_fini(owfp_bi *bi)
 	if (bi->injection)
 		FwpsInjectionHandleDestroy0(bi->injection);
 	bi->injection = NULL;
-	if (bi->mgmt)
-		FwpmEngineClose0(bi->mgmt);
-	bi->mgmt = NULL;
 	if (bi->device)
 		IoDeleteDevice(bi->device);
 	bi->device = NULL;

@@ -5,9 +5,10 @@
  *
  * A built-in instance is a small "driver": its own DRIVER_OBJECT and
  * DEVICE_OBJECT (IoCreateDevice), one callout registered for STREAM_V4 and
- * one for STREAM_V6 (FwpsCalloutRegister0 or 3), each also added as a
- * management object (FwpmCalloutAdd0) so events carry the instance name,
- * and, if it injects, a stream injection handle.
+ * one for STREAM_V6 (FwpsCalloutRegister0 or 3) and, if it injects, a
+ * stream injection handle. The management side (FwpmCalloutAdd0, filters
+ * naming the keys) is the configuration's job, as it would be a user-mode
+ * service's on Windows.
  *
  * classifyFn receives no pointer to "its" instance. Windows drivers keep
  * their state in globals; built-ins can have many instances of one type, so
@@ -32,12 +33,10 @@ typedef struct owfp_bi {
 	char instance[96];
 	DRIVER_OBJECT driver;
 	DEVICE_OBJECT *device;
-	HANDLE mgmt;            /* FwpmEngineOpen0 session, or NULL */
 	HANDLE injection;       /* stream injection handle, or NULL */
 	GUID key[2];            /* [0] STREAM_V4, [1] STREAM_V6 */
 	UINT32 id[2];
 	bool registered[2];
-	bool added[2];          /* management callout objects added */
 } owfp_bi;
 
 /* Creates the driver/device objects (and an injection handle if asked). */

@@ -131,6 +131,13 @@ void *owfp_harness_add(owfp_harness *h, const char *type, const char *params_jso
 	sl.displayData.name = L"harness";
 	sl.weight = (UINT16)(0x7000 - h->n);
 	NTSTATUS st = FwpmSubLayerAdd0(h->mgmt, &sl, NULL);
+	FWPM_CALLOUT0 mc;
+	memset(&mc, 0, sizeof(mc));
+	mc.calloutKey = *(const GUID *)b->callout_key(inst, AF_INET);
+	mc.displayData.name = L"harness callout";
+	mc.applicableLayer = FWPM_LAYER_STREAM_V4;
+	if (NT_SUCCESS(st))
+		st = FwpmCalloutAdd0(h->mgmt, &mc, NULL, NULL);
 	FWPM_FILTER0 f;
 	memset(&f, 0, sizeof(f));
 	f.displayData.name = L"harness filter";
