@@ -14,6 +14,10 @@ extern const owfp_builtin owfp_builtin_pattern_match;
 extern const owfp_builtin owfp_builtin_rate_limit;
 extern const owfp_builtin owfp_builtin_flow_log;
 
+/* The filter action a built-in is written for, as the configuration spells
+ * it: "callout_inspection" (count, flow_log) or "callout_terminating". */
+const char *owfp_builtin_filter_action(const char *name);
+
 /* count: bytes seen per direction (OWFP_DIR_*), summed over all flows. */
 void owfp_count_totals(void *instance, uint64_t out[2]);
 

@@ -27,3 +27,13 @@ const owfp_builtin *const *owfp_builtin_list(void)
 {
 	return builtins;
 }
+
+const char *owfp_builtin_filter_action(const char *name)
+{
+	/* Inspection callouts answer CONTINUE, which a TERMINATING filter would
+	 * read as BLOCK; every other built-in decides (PERMIT/BLOCK/DROP),
+	 * which an INSPECTION filter would ignore. */
+	if (name && (!strcmp(name, "count") || !strcmp(name, "flow_log")))
+		return "callout_inspection";
+	return "callout_terminating (or callout_unknown)";
+}
