@@ -201,11 +201,8 @@ void owfp_bi_bytes_put(owfp_bi_bytes *b)
 	b->p = NULL;
 }
 
-/* Frees what owfp_bi_inject allocated: the NBL, its MDL and the bytes. */
-static void NTAPI inject_complete(void *context, NET_BUFFER_LIST *nbl, BOOLEAN dispatchLevel)
+void owfp_bi_inject_free(NET_BUFFER_LIST *nbl)
 {
-	(void)context;
-	(void)dispatchLevel;
 	NET_BUFFER *nb = NET_BUFFER_LIST_FIRST_NB(nbl);
 	MDL *mdl = nb ? NET_BUFFER_FIRST_MDL(nb) : NULL;
 	void *data = mdl ? MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) : NULL;
@@ -216,12 +213,21 @@ static void NTAPI inject_complete(void *context, NET_BUFFER_LIST *nbl, BOOLEAN d
 		ExFreePoolWithTag(data, OWFP_BI_TAG);
 }
 
-NTSTATUS owfp_bi_inject(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
-			UINT32 streamFlags, const void *data, size_t len)
+static void NTAPI inject_complete(void *context, NET_BUFFER_LIST *nbl, BOOLEAN dispatchLevel)
+{
+	(void)context;
+	(void)dispatchLevel;
+	if (nbl)
+		owfp_bi_inject_free(nbl);
+}
+
+NTSTATUS owfp_bi_inject_cb(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+			   UINT32 streamFlags, const void *data, size_t len,
+			   FWPS_INJECT_COMPLETE0 completionFn, void *completionContext)
 {
 	if (len == 0)
 		return FwpsStreamInjectAsync0(bi->injection, NULL, 0, flowId, calloutId, layerId,
-					      streamFlags, NULL, 0, inject_complete, NULL);
+					      streamFlags, NULL, 0, completionFn, completionContext);
 	if (len > 0xffffffffu)
 		return STATUS_INVALID_PARAMETER;
 	void *buf = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, len, OWFP_BI_TAG);
@@ -238,7 +244,7 @@ NTSTATUS owfp_bi_inject(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT
 	NTSTATUS st = FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, mdl, 0, len, &nbl);
 	if (NT_SUCCESS(st))
 		st = FwpsStreamInjectAsync0(bi->injection, NULL, 0, flowId, calloutId, layerId,
-					    streamFlags, nbl, len, inject_complete, NULL);
+					    streamFlags, nbl, len, completionFn, completionContext);
 	if (!NT_SUCCESS(st)) {
 		/* on failure no completion runs: the NBL is still ours (S61) */
 		if (nbl)
@@ -247,6 +253,13 @@ NTSTATUS owfp_bi_inject(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT
 		ExFreePoolWithTag(buf, OWFP_BI_TAG);
 	}
 	return st;
+}
+
+NTSTATUS owfp_bi_inject(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+			UINT32 streamFlags, const void *data, size_t len)
+{
+	return owfp_bi_inject_cb(bi, flowId, calloutId, layerId, streamFlags, data, len,
+				 inject_complete, NULL);
 }
 
 void owfp_bi_hex(const uint8_t *p, size_t len, char *out)

@@ -117,6 +117,14 @@ void owfp_bi_bytes_put(owfp_bi_bytes *b);
 NTSTATUS owfp_bi_inject(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
 			UINT32 streamFlags, const void *data, size_t len);
 
+/* The same with the caller's completion, which must hand each NBL to
+ * owfp_bi_inject_free. A FIN injection (len 0) has no NBL and gets no
+ * completion at all (S60). */
+NTSTATUS owfp_bi_inject_cb(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+			   UINT32 streamFlags, const void *data, size_t len,
+			   FWPS_INJECT_COMPLETE0 completionFn, void *completionContext);
+void owfp_bi_inject_free(NET_BUFFER_LIST *nbl);
+
 /* Lower-case hex of up to `max` bytes into out (2*max+1 bytes). */
 void owfp_bi_hex(const uint8_t *p, size_t len, char *out);
 

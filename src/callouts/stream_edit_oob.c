@@ -5,10 +5,12 @@
  * S56a), carrying a possible partial match over to the next clone. A FIN is
  * blocked too and re-injected after everything before it (S57).
  *
- * Back-pressure: when more than busy_threshold bytes of inbound data wait
- * for the worker, classifyFn answers DEFER instead of cloning; the worker
- * calls FwpsStreamContinue0 once the backlog is down to a quarter of the
- * threshold, and the engine presents the deferred bytes again (S49).
+ * Back-pressure: "pending" counts the bytes taken from the stream and not
+ * yet delivered downstream (their injection has not completed). When more
+ * than busy_threshold inbound bytes are pending, classifyFn answers DEFER
+ * instead of cloning; once pending is down to a quarter of the threshold,
+ * FwpsStreamContinue0 is called (from the injection completion, on the
+ * flow's thread), and the engine presents the deferred bytes again (S49).
  *
  * Any failure makes the flow fail closed: FwpsFlowAbort0 from the worker,
  * DROP_CONNECTION from classifyFn.
@@ -75,11 +77,29 @@ static void clone_bytes(NET_BUFFER_LIST *chain, uint8_t *buf, size_t len)
 		}
 }
 
-static void NTAPI clone_complete(void *context, NET_BUFFER_LIST *nbl, BOOLEAN dispatchLevel)
+/* One task's injections: the last completion hands its bytes back. */
+typedef struct se_done {
+	se_flow *f;
+	int dir;
+	size_t len;
+	int nbls;              /* completions still to come */
+	bool clone;            /* the NBLs are the clone (else our copies) */
+} se_done;
+
+static void account(se_flow *f, int dir, size_t len, bool may_overtake);
+
+static void NTAPI inject_done(void *context, NET_BUFFER_LIST *nbl, BOOLEAN dispatchLevel)
 {
-	(void)context;
 	(void)dispatchLevel;
-	FwpsFreeCloneNetBufferList0(nbl, 0);
+	se_done *dn = context;
+	if (dn->clone)
+		FwpsFreeCloneNetBufferList0(nbl, 0);
+	else
+		owfp_bi_inject_free(nbl);
+	if (--dn->nbls > 0)
+		return;
+	account(dn->f, dn->dir, dn->len, false);
+	free(dn);
 }
 
 static UINT32 push_flag(int dir)
@@ -88,41 +108,66 @@ static UINT32 push_flag(int dir)
 				       : FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_NODELAY;
 }
 
-static NTSTATUS inject(se_flow *f, UINT32 flags, const uint8_t *p, size_t n)
+/* Injects our copy of p[0..n); with dn, its completion accounts the task. */
+static NTSTATUS inject(se_flow *f, UINT32 flags, const uint8_t *p, size_t n, se_done *dn)
 {
 	if (n == 0)
 		return STATUS_SUCCESS;
-	return owfp_bi_inject(&f->si->bi, f->flowId, f->calloutId, f->layerId, flags, p, n);
+	if (!dn)
+		return owfp_bi_inject(&f->si->bi, f->flowId, f->calloutId, f->layerId, flags, p, n);
+	dn->nbls = 1;
+	dn->clone = false;
+	return owfp_bi_inject_cb(&f->si->bi, f->flowId, f->calloutId, f->layerId, flags, p, n,
+				 inject_done, dn);
 }
 
-/* Edits one task's bytes (after the carried tail) and injects the result. */
-static NTSTATUS edit_and_inject(se_flow *f, se_task *t)
+static NTSTATUS inject_clone(se_flow *f, UINT32 flags, se_task *t, se_done *dn)
+{
+	dn->nbls = 0;
+	dn->clone = true;
+	for (NET_BUFFER_LIST *n = t->clone; n; n = NET_BUFFER_LIST_NEXT_NBL(n))
+		dn->nbls++;
+	NTSTATUS st = FwpsStreamInjectAsync0(f->si->bi.injection, NULL, 0, f->flowId, f->calloutId,
+					     f->layerId, flags, t->clone, t->len, inject_done, dn);
+	if (NT_SUCCESS(st))
+		t->clone = NULL;
+	return st;
+}
+
+/*
+ * Edits one task's bytes (after the carried tail) and injects the result.
+ * *dnp is handed to the last injection (and set to NULL) when there is one;
+ * otherwise the caller accounts the task itself.
+ */
+static NTSTATUS edit_and_inject(se_flow *f, se_task *t, se_done **dnp)
 {
 	se_instance *si = f->si;
 	se_dir *d = &f->d[t->dir];
 	UINT32 flags = push_flag(t->dir);
+	NTSTATUS st;
 
 	if (t->fin) {
-		NTSTATUS st = inject(f, flags, d->tail, d->tail_len);
+		st = inject(f, flags, d->tail, d->tail_len, NULL);
 		d->tail_len = 0;
 		if (NT_SUCCESS(st))
 			st = owfp_bi_inject(&si->bi, f->flowId, f->calloutId, f->layerId,
-					    owfp_bi_dir_flag(t->flags) | (t->flags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT |
-										    FWPS_STREAM_FLAG_SEND_DISCONNECT)),
+					    owfp_bi_dir_flag(t->flags) |
+						    (t->flags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT |
+								 FWPS_STREAM_FLAG_SEND_DISCONNECT)),
 					    NULL, 0);
 		return st;
 	}
 	if (owfp_bi_is_expedited(t->flags)) {
-		/* urgent bytes are never edited; keep their place in the stream */
-		NTSTATUS st = inject(f, flags, d->tail, d->tail_len);
+		/* urgent bytes are never edited; they keep their place in the stream */
+		st = inject(f, flags, d->tail, d->tail_len, NULL);
 		d->tail_len = 0;
 		if (NT_SUCCESS(st)) {
-			st = FwpsStreamInjectAsync0(si->bi.injection, NULL, 0, f->flowId, f->calloutId,
-						    f->layerId,
-						    owfp_bi_dir_flag(t->flags) | (t->flags & (FWPS_STREAM_FLAG_RECEIVE_EXPEDITED | FWPS_STREAM_FLAG_SEND_EXPEDITED)),
-						    t->clone, t->len, clone_complete, NULL);
+			st = inject_clone(f, owfp_bi_dir_flag(t->flags) |
+						     (t->flags & (FWPS_STREAM_FLAG_RECEIVE_EXPEDITED |
+								  FWPS_STREAM_FLAG_SEND_EXPEDITED)),
+					  t, *dnp);
 			if (NT_SUCCESS(st))
-				t->clone = NULL;
+				*dnp = NULL;
 		}
 		return st;
 	}
@@ -161,7 +206,6 @@ static NTSTATUS edit_and_inject(se_flow *f, se_task *t)
 	bool had_tail = d->tail_len > 0;
 	size_t new_tail = n - j;
 	uint8_t *nt = new_tail ? realloc(d->tail, new_tail) : d->tail;
-	NTSTATUS st = STATUS_SUCCESS;
 	if (new_tail && !nt) {
 		st = STATUS_INSUFFICIENT_RESOURCES;
 	} else {
@@ -170,18 +214,66 @@ static NTSTATUS edit_and_inject(se_flow *f, se_task *t)
 		d->tail_len = new_tail;
 		if (!matched && !had_tail && new_tail == 0) {
 			/* nothing changed: give the clone back as it is */
-			st = FwpsStreamInjectAsync0(si->bi.injection, NULL, 0, f->flowId, f->calloutId,
-						    f->layerId, flags, t->clone, t->len,
-						    clone_complete, NULL);
+			st = inject_clone(f, flags, t, *dnp);
 			if (NT_SUCCESS(st))
-				t->clone = NULL;
+				*dnp = NULL;
+		} else if (o) {
+			st = inject(f, flags, outb, o, *dnp);
+			if (NT_SUCCESS(st))
+				*dnp = NULL;
 		} else {
-			st = inject(f, flags, outb, o);
+			st = STATUS_SUCCESS; /* all of it is carried over, or removed */
 		}
 	}
 	free(outb);
 	free(in);
 	return st;
+}
+
+static void fail_flow(se_flow *f)
+{
+	se_instance *si = f->si;
+	pthread_mutex_lock(&si->mu);
+	bool first = !f->failed;
+	f->failed = true;
+	pthread_mutex_unlock(&si->mu);
+	if (first)
+		FwpsFlowAbort0(f->flowId);
+}
+
+/*
+ * Gives back `len` pending bytes and drops the task's flow reference; resumes a
+ * deferred stream once the backlog is small. From an injection completion
+ * (the flow's thread: the DEFER is recorded by then) or, for a task that
+ * injected nothing, from the worker, where the continue may overtake the
+ * DEFER being recorded and is retried briefly.
+ */
+static void account(se_flow *f, int dir, size_t len, bool may_overtake)
+{
+	se_instance *si = f->si;
+	pthread_mutex_lock(&si->mu);
+	se_dir *d = &f->d[dir];
+	d->pending -= len;
+	bool resume = !f->failed && d->deferred && d->pending <= si->busy_threshold / 4;
+	UINT32 flags = d->deferred_flags;
+	if (resume)
+		d->deferred = false;
+	f->refs++; /* keep f while unlocked */
+	pthread_mutex_unlock(&si->mu);
+	if (resume) {
+		NTSTATUS st = FwpsStreamContinue0(f->flowId, f->calloutId, f->layerId, flags);
+		for (int tries = 0; may_overtake && st == STATUS_INVALID_PARAMETER && tries < 1000;
+		     tries++) {
+			nanosleep(&(struct timespec){0, 100000}, NULL);
+			st = FwpsStreamContinue0(f->flowId, f->calloutId, f->layerId, flags);
+		}
+		if (!NT_SUCCESS(st))
+			fail_flow(f);
+	}
+	pthread_mutex_lock(&si->mu);
+	flow_unref_locked(f);
+	flow_unref_locked(f); /* the task's reference */
+	pthread_mutex_unlock(&si->mu);
 }
 
 static void *worker_main(void *arg)
@@ -202,51 +294,26 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&si->mu);
 
 		NTSTATUS st = STATUS_SUCCESS;
-		if (!failed)
-			st = edit_and_inject(f, t);
-
-		pthread_mutex_lock(&si->mu);
-		se_dir *d = &f->d[t->dir];
-		d->pending -= t->len;
-		bool resume = false;
-		UINT32 rflags = 0;
-		if (NT_SUCCESS(st) && d->deferred && d->pending <= si->busy_threshold / 4) {
-			d->deferred = false;
-			resume = true;
-			rflags = d->deferred_flags;
+		se_done *dn = calloc(1, sizeof(*dn));
+		bool handed = false;
+		if (!dn) {
+			st = STATUS_INSUFFICIENT_RESOURCES;
+		} else if (!failed) {
+			*dn = (se_done){.f = f, .dir = t->dir, .len = t->len};
+			st = edit_and_inject(f, t, &dn);
+			handed = dn == NULL;
 		}
-		bool newly_failed = !NT_SUCCESS(st) && !f->failed;
 		if (!NT_SUCCESS(st))
-			f->failed = true;
-		UINT64 flowId = f->flowId;
-		pthread_mutex_unlock(&si->mu);
-
-		if (resume) {
-			/* The engine takes the DEFER answer only after classifyFn
-			 * returned; a continue that overtakes it is refused, so
-			 * retry briefly rather than failing the flow. */
-			NTSTATUS cs = STATUS_INVALID_PARAMETER;
-			for (int tries = 0; tries < 1000; tries++) {
-				cs = FwpsStreamContinue0(flowId, f->calloutId, f->layerId, rflags);
-				if (cs != STATUS_INVALID_PARAMETER)
-					break;
-				nanosleep(&(struct timespec){0, 100000}, NULL);
-			}
-			if (!NT_SUCCESS(cs)) {
-				pthread_mutex_lock(&si->mu);
-				newly_failed = !f->failed;
-				f->failed = true;
-				pthread_mutex_unlock(&si->mu);
-			}
-		}
-		if (newly_failed)
-			FwpsFlowAbort0(flowId);
+			fail_flow(f);
 		if (t->clone)
 			FwpsDiscardClonedStreamData0(t->clone, 0, FALSE);
-
-		pthread_mutex_lock(&si->mu);
-		flow_unref_locked(f);
+		if (!handed) {
+			/* no injection carries this task: account for it here */
+			free(dn);
+			account(f, t->dir, t->len, true);
+		}
 		free(t);
+		pthread_mutex_lock(&si->mu);
 	}
 	pthread_mutex_unlock(&si->mu);
 	return NULL;
