@@ -57,8 +57,11 @@ fuzz: deps
 	cmake --build build-fuzz -j$(JOBS)
 	./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
+lint: deps
+	./scripts/lint.sh build-lint
+
 install: all
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-bench build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-bench build-fuzz build-lint
