@@ -205,9 +205,12 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	}
 	uint64_t now = now_ns();
 	refill(ri, b, now);
+	/* Pass bytes in pieces of up to a bucketful, never in dribbles: below
+	 * `want` tokens, wait until the bucket holds `want`. */
+	double want = (double)n < ri->burst ? (double)n : ri->burst;
 	if (must_pass) {
 		b->tokens -= (double)n;
-	} else if (b->tokens >= 1.0) {
+	} else if (b->tokens >= want) {
 		size_t allow = b->tokens >= (double)n ? n : (size_t)b->tokens;
 		b->tokens -= (double)allow;
 		io->countBytesEnforced = allow == n ? 0 : allow;
@@ -219,7 +222,6 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			classifyOut->actionType = FWP_ACTION_NONE;
 			return;
 		}
-		double want = (double)n < ri->burst ? (double)n : ri->burst;
 		double wait_s = (want - b->tokens) / ri->rate;
 		t->due_ns = now + (uint64_t)(wait_s * 1e9) + 1;
 		t->flowId = inMetaValues->flowHandle;

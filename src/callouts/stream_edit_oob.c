@@ -176,7 +176,8 @@ static NTSTATUS edit_and_inject(se_flow *f, se_task *t, se_done **dnp)
 	uint8_t *in = malloc(n ? n : 1);
 	if (!in)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	memcpy(in, d->tail, d->tail_len);
+	if (d->tail_len)
+		memcpy(in, d->tail, d->tail_len);
 	clone_bytes(t->clone, in + d->tail_len, t->len);
 
 	/* Output: at most one replacement per find_len input bytes. */
@@ -210,7 +211,8 @@ static NTSTATUS edit_and_inject(se_flow *f, se_task *t, se_done **dnp)
 		st = STATUS_INSUFFICIENT_RESOURCES;
 	} else {
 		d->tail = nt;
-		memmove(d->tail, in + j, new_tail);
+		if (new_tail)
+			memmove(d->tail, in + j, new_tail);
 		d->tail_len = new_tail;
 		if (!matched && !had_tail && new_tail == 0) {
 			/* nothing changed: give the clone back as it is */

@@ -221,6 +221,15 @@ int owfp_harness_fin(owfp_harness *h, int dir)
 	return rc;
 }
 
+bool owfp_harness_wait_delivered(owfp_harness *h, int dir, size_t n)
+{
+	struct timespec d = deadline_in(20);
+	owfp_flow_run_pending(h->flow);
+	while (h->outlen[dir] < n && !h->dropped && wait_wake(h, &d))
+		;
+	return h->outlen[dir] >= n;
+}
+
 void owfp_harness_settle(owfp_harness *h)
 {
 	struct timespec d = deadline_in(20);

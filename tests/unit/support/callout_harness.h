@@ -47,6 +47,8 @@ void *owfp_harness_add(owfp_harness *h, const char *type, const char *params_jso
 int owfp_harness_flow(owfp_harness *h);
 int owfp_harness_send(owfp_harness *h, int dir, const void *data, size_t len);
 int owfp_harness_fin(owfp_harness *h, int dir);
+/* Runs queued work until `n` bytes were delivered in `dir` (bounded wait). */
+bool owfp_harness_wait_delivered(owfp_harness *h, int dir, size_t n);
 /* Runs queued work (waiting for wake-ups) until the flow has finished or
  * was dropped; bounded at 20 s so a hang fails the test instead. */
 void owfp_harness_settle(owfp_harness *h);
