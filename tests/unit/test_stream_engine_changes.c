@@ -69,6 +69,7 @@ static void test_static_permit_and_block_filters(void **state)
 	assert_int_equal(below->ncalls, 1);
 	owfp_flow_close(f);
 	sh_filter(h, &hi, FWP_ACTION_BLOCK, NULL, (UINT64)1 << 62, 0);
+	free(h->side[DIN].buf);
 	memset(&h->side[DIN], 0, sizeof(h->side[DIN]));
 	owfp_flow *g = sh_flow(h);
 	sh_send(g, DIN, "stopped");
