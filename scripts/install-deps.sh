@@ -3,7 +3,7 @@
 # Idempotent: does nothing when everything is present. Needs root (or sudo).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
-      libpcap-dev libjansson-dev libcmocka-dev libhyperscan-dev
+      libpcap-dev libjansson-dev libcmocka-dev libhyperscan-dev libyaml-dev libssl-dev
       tcpdump curl nginx-light python3 python3-scapy iproute2 nftables
       openssl valgrind)
 if [ "${1:-}" = "--bench" ]; then

@@ -1,0 +1,623 @@
+/*
+ * Applying a configuration: built-in instances first (FwpsCalloutRegister*
+ * is not transactional), then every management object in one
+ * FwpmTransaction so a bad configuration changes nothing.
+ */
+#include "config/apply.h"
+#include "config/parse.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "openwfp/fwpmk.h"
+
+_Static_assert((int)OWFP_CFG_M_NOT_EQUAL == (int)FWP_MATCH_NOT_EQUAL, "match values");
+_Static_assert((int)OWFP_CFG_M_FLAGS_NONE_SET == (int)FWP_MATCH_FLAGS_NONE_SET, "match values");
+_Static_assert(OWFP_CFG_A_CALLOUT_UNKNOWN == FWP_ACTION_CALLOUT_UNKNOWN, "action values");
+_Static_assert(OWFP_CFG_A_CALLOUT_INSPECTION == FWP_ACTION_CALLOUT_INSPECTION, "action values");
+_Static_assert(OWFP_CFG_FF_PERMIT_IF_CALLOUT_UNREGISTERED ==
+		       FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED, "flag values");
+_Static_assert(sizeof(owfp_cfg_guid) == sizeof(GUID), "GUID layout");
+
+struct owfp_config_applied {
+	owfp_config *cfg;
+	HANDLE session;
+	void **instances;               /* per cfg->callouts[i] */
+	const owfp_builtin **builtins;
+	GUID *callout_keys;             /* management callouts added */
+	size_t ncallout_keys;
+	GUID *sublayer_keys;            /* sublayers this configuration owns */
+	size_t nsublayer_keys;
+	uint64_t *filter_ids;
+	size_t nfilter_ids, filter_cap;
+};
+
+const char *owfp_config_status_name(NTSTATUS st)
+{
+	static const struct {
+		NTSTATUS st;
+		const char *name;
+	} names[] = {
+		{STATUS_FWP_CALLOUT_NOT_FOUND, "STATUS_FWP_CALLOUT_NOT_FOUND"},
+		{STATUS_FWP_CONDITION_NOT_FOUND, "STATUS_FWP_CONDITION_NOT_FOUND"},
+		{STATUS_FWP_FILTER_NOT_FOUND, "STATUS_FWP_FILTER_NOT_FOUND"},
+		{STATUS_FWP_LAYER_NOT_FOUND, "STATUS_FWP_LAYER_NOT_FOUND"},
+		{STATUS_FWP_SUBLAYER_NOT_FOUND, "STATUS_FWP_SUBLAYER_NOT_FOUND"},
+		{STATUS_FWP_NOT_FOUND, "STATUS_FWP_NOT_FOUND"},
+		{STATUS_FWP_ALREADY_EXISTS, "STATUS_FWP_ALREADY_EXISTS"},
+		{STATUS_FWP_IN_USE, "STATUS_FWP_IN_USE"},
+		{STATUS_FWP_TXN_IN_PROGRESS, "STATUS_FWP_TXN_IN_PROGRESS"},
+		{STATUS_FWP_INCOMPATIBLE_LAYER, "STATUS_FWP_INCOMPATIBLE_LAYER"},
+		{STATUS_FWP_NULL_POINTER, "STATUS_FWP_NULL_POINTER"},
+		{STATUS_FWP_INVALID_FLAGS, "STATUS_FWP_INVALID_FLAGS"},
+		{STATUS_FWP_INVALID_NET_MASK, "STATUS_FWP_INVALID_NET_MASK"},
+		{STATUS_FWP_INVALID_RANGE, "STATUS_FWP_INVALID_RANGE"},
+		{STATUS_FWP_NULL_DISPLAY_NAME, "STATUS_FWP_NULL_DISPLAY_NAME"},
+		{STATUS_FWP_INVALID_ACTION_TYPE, "STATUS_FWP_INVALID_ACTION_TYPE"},
+		{STATUS_FWP_INVALID_WEIGHT, "STATUS_FWP_INVALID_WEIGHT"},
+		{STATUS_FWP_MATCH_TYPE_MISMATCH, "STATUS_FWP_MATCH_TYPE_MISMATCH"},
+		{STATUS_FWP_TYPE_MISMATCH, "STATUS_FWP_TYPE_MISMATCH"},
+		{STATUS_FWP_OUT_OF_BOUNDS, "STATUS_FWP_OUT_OF_BOUNDS"},
+		{STATUS_FWP_ACTION_INCOMPATIBLE_WITH_LAYER, "STATUS_FWP_ACTION_INCOMPATIBLE_WITH_LAYER"},
+		{STATUS_FWP_INVALID_PARAMETER, "STATUS_FWP_INVALID_PARAMETER"},
+		{STATUS_FWP_CALLOUT_NOTIFICATION_FAILED, "STATUS_FWP_CALLOUT_NOTIFICATION_FAILED"},
+		{STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER"},
+		{STATUS_NO_MEMORY, "STATUS_NO_MEMORY"},
+		{STATUS_INVALID_HANDLE, "STATUS_INVALID_HANDLE"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].st == st)
+			return names[i].name;
+	return "NTSTATUS";
+}
+
+/* UTF-8 to wchar_t (UTF-32 on Linux); invalid bytes become U+FFFD. */
+static wchar_t *to_wide(const char *s)
+{
+	size_t n = strlen(s);
+	wchar_t *w = calloc(n + 1, sizeof(*w)), *o = w;
+	if (!w)
+		return NULL;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p, need = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2
+						  : (c >> 3) == 30 ? 3 : 9;
+		unsigned cp = need == 0 ? c : need == 1 ? c & 0x1f : need == 2 ? c & 0x0f : c & 0x07;
+		p++;
+		unsigned got = 0;
+		while (got < need && need < 9 && (*p & 0xc0) == 0x80) {
+			cp = cp << 6 | (*p++ & 0x3f);
+			got++;
+		}
+		*o++ = (need == 9 || got != need) ? 0xfffd : (wchar_t)cp;
+	}
+	*o = 0;
+	return w;
+}
+
+static int fail_status(owfp_error *err, const owfp_config *cfg, owfp_cfg_mark m,
+		       const char *what, NTSTATUS st)
+{
+	return owfp_cfg_fail(err, cfg ? cfg->file : "<filter>", m, "%s failed: %s (0x%08X)", what,
+			     owfp_config_status_name(st), (unsigned)st);
+}
+
+static bool guid_eq(const GUID *a, const GUID *b)
+{
+	return memcmp(a, b, sizeof(GUID)) == 0;
+}
+
+/* ------------------------------------------------------------ filters */
+
+/* Storage for everything FWPM_FILTER_CONDITION0 values point at. */
+typedef struct cond_store {
+	FWPM_FILTER_CONDITION0 c;
+	FWP_V4_ADDR_AND_MASK v4m;
+	FWP_V6_ADDR_AND_MASK v6m;
+	FWP_BYTE_ARRAY16 a16, a16_hi;
+	FWP_RANGE0 range;
+} cond_store;
+
+static const GUID *field_key(enum owfp_cfg_field f)
+{
+	switch (f) {
+	case OWFP_CFG_F_LOCAL_ADDRESS: return &FWPM_CONDITION_IP_LOCAL_ADDRESS;
+	case OWFP_CFG_F_REMOTE_ADDRESS: return &FWPM_CONDITION_IP_REMOTE_ADDRESS;
+	case OWFP_CFG_F_LOCAL_ADDRESS_TYPE: return &FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE;
+	case OWFP_CFG_F_LOCAL_PORT: return &FWPM_CONDITION_IP_LOCAL_PORT;
+	case OWFP_CFG_F_REMOTE_PORT: return &FWPM_CONDITION_IP_REMOTE_PORT;
+	case OWFP_CFG_F_DIRECTION: return &FWPM_CONDITION_DIRECTION;
+	case OWFP_CFG_F_FLAGS: return &FWPM_CONDITION_FLAGS;
+	default: return &FWPM_CONDITION_COMPARTMENT_ID;
+	}
+}
+
+static void set_uint(FWP_VALUE0 *v, enum owfp_cfg_field f, uint32_t u)
+{
+	if (f == OWFP_CFG_F_LOCAL_ADDRESS_TYPE) {
+		v->type = FWP_UINT8;
+		v->uint8 = (UINT8)u;
+	} else if (f == OWFP_CFG_F_LOCAL_PORT || f == OWFP_CFG_F_REMOTE_PORT) {
+		v->type = FWP_UINT16;
+		v->uint16 = (UINT16)u;
+	} else {
+		v->type = FWP_UINT32;
+		v->uint32 = u;
+	}
+}
+
+static void build_condition(const owfp_cfg_condition *in, cond_store *s)
+{
+	FWPM_FILTER_CONDITION0 *c = &s->c;
+	FWP_CONDITION_VALUE0 *v = &c->conditionValue;
+	FWP_VALUE0 tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	c->fieldKey = *field_key(in->field);
+	c->matchType = (FWP_MATCH_TYPE)in->match;
+	switch (in->kind) {
+	case OWFP_CFG_V_UINT:
+		set_uint(&tmp, in->field, in->u);
+		v->type = tmp.type;
+		v->uint32 = 0;
+		if (tmp.type == FWP_UINT8)
+			v->uint8 = tmp.uint8;
+		else if (tmp.type == FWP_UINT16)
+			v->uint16 = tmp.uint16;
+		else
+			v->uint32 = tmp.uint32;
+		break;
+	case OWFP_CFG_V_V4:
+		v->type = FWP_UINT32;
+		v->uint32 = in->v4;
+		break;
+	case OWFP_CFG_V_V4_MASK:
+		s->v4m.addr = in->v4;
+		s->v4m.mask = in->v4_mask;
+		v->type = FWP_V4_ADDR_MASK;
+		v->v4AddrMask = &s->v4m;
+		break;
+	case OWFP_CFG_V_V6:
+		memcpy(s->a16.byteArray16, in->v6, 16);
+		v->type = FWP_BYTE_ARRAY16_TYPE;
+		v->byteArray16 = &s->a16;
+		break;
+	case OWFP_CFG_V_V6_MASK:
+		memcpy(s->v6m.addr, in->v6, 16);
+		s->v6m.prefixLength = in->prefix;
+		v->type = FWP_V6_ADDR_MASK;
+		v->v6AddrMask = &s->v6m;
+		break;
+	case OWFP_CFG_V_RANGE_UINT:
+		set_uint(&s->range.valueLow, in->field, in->u);
+		set_uint(&s->range.valueHigh, in->field, in->u_hi);
+		v->type = FWP_RANGE_TYPE;
+		v->rangeValue = &s->range;
+		break;
+	case OWFP_CFG_V_RANGE_V4:
+		s->range.valueLow.type = s->range.valueHigh.type = FWP_UINT32;
+		s->range.valueLow.uint32 = in->v4;
+		s->range.valueHigh.uint32 = in->v4_hi;
+		v->type = FWP_RANGE_TYPE;
+		v->rangeValue = &s->range;
+		break;
+	case OWFP_CFG_V_RANGE_V6:
+		memcpy(s->a16.byteArray16, in->v6, 16);
+		memcpy(s->a16_hi.byteArray16, in->v6_hi, 16);
+		s->range.valueLow.type = s->range.valueHigh.type = FWP_BYTE_ARRAY16_TYPE;
+		s->range.valueLow.byteArray16 = &s->a16;
+		s->range.valueHigh.byteArray16 = &s->a16_hi;
+		v->type = FWP_RANGE_TYPE;
+		v->rangeValue = &s->range;
+		break;
+	}
+}
+
+static int resolve_sublayer(const owfp_config *cfg, const owfp_cfg_filter *f, GUID *out,
+			    owfp_error *err)
+{
+	const owfp_cfg_sublayer *s;
+	if (!f->sublayer || !strcmp(f->sublayer, "universal"))
+		*out = FWPM_SUBLAYER_UNIVERSAL;
+	else if (!strcmp(f->sublayer, "inspection"))
+		*out = FWPM_SUBLAYER_INSPECTION;
+	else if ((s = owfp_cfg_find_sublayer(cfg, f->sublayer)))
+		memcpy(out, &s->key, sizeof(*out));
+	else if (owfp_cfg_guid_parse(f->sublayer, (owfp_cfg_guid *)out))
+		return owfp_cfg_fail(err, cfg ? cfg->file : "<filter>", f->sublayer_mark,
+				     "unknown sublayer '%s'; expected a configured name, universal, "
+				     "inspection or a GUID", f->sublayer);
+	return 0;
+}
+
+static int resolve_callout(const owfp_config_applied *a, const owfp_config *cfg,
+			   const owfp_cfg_filter *f, int family, GUID *out, owfp_error *err)
+{
+	const char *file = cfg ? cfg->file : "<filter>";
+	for (size_t i = 0; cfg && i < cfg->ncallouts; i++) {
+		if (strcmp(cfg->callouts[i].name, f->callout))
+			continue;
+		const GUID *k = NULL;
+		if (a && a->instances && a->instances[i])
+			k = a->builtins[i]->callout_key(a->instances[i], family);
+		if (!k)
+			return owfp_cfg_fail(err, file, f->callout_mark,
+					     "callout '%s' has no %s stream callout; expected a "
+					     "layer it supports", f->callout,
+					     family == AF_INET ? "IPv4" : "IPv6");
+		*out = *k;
+		return 0;
+	}
+	if (owfp_cfg_guid_parse(f->callout, (owfp_cfg_guid *)out))
+		return owfp_cfg_fail(err, file, f->callout_mark,
+				     "unknown callout '%s'; expected a configured name or a GUID",
+				     f->callout);
+	return 0;
+}
+
+static int push_id(owfp_config_applied *a, uint64_t id)
+{
+	if (a->nfilter_ids == a->filter_cap) {
+		size_t cap = a->filter_cap ? a->filter_cap * 2 : 16;
+		uint64_t *n = realloc(a->filter_ids, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		a->filter_ids = n;
+		a->filter_cap = cap;
+	}
+	a->filter_ids[a->nfilter_ids++] = id;
+	return 0;
+}
+
+/* Adds one configured filter (one FWPM filter per layer it covers). */
+static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config *cfg,
+		      const owfp_cfg_filter *f, uint64_t *ids, size_t *nids, owfp_error *err)
+{
+	static const struct {
+		unsigned bit;
+		const GUID *layer;
+		int family;
+	} layers[] = {
+		{OWFP_CFG_LAYER_STREAM_V4, &FWPM_LAYER_STREAM_V4, AF_INET},
+		{OWFP_CFG_LAYER_STREAM_V6, &FWPM_LAYER_STREAM_V6, AF_INET6},
+		{OWFP_CFG_LAYER_FLOW_V4, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, AF_INET},
+		{OWFP_CFG_LAYER_FLOW_V6, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6, AF_INET6},
+	};
+	const char *file = cfg ? cfg->file : "<filter>";
+	int rc = 0;
+	cond_store *cs = calloc(f->nconds + 1, sizeof(*cs));
+	FWPM_FILTER_CONDITION0 *conds = calloc(f->nconds + 1, sizeof(*conds));
+	wchar_t *wname = to_wide(f->name);
+	if (!cs || !conds || !wname) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < f->nconds; i++) {
+		build_condition(&f->conds[i], &cs[i]);
+		conds[i] = cs[i].c;
+	}
+	for (size_t l = 0; l < sizeof(layers) / sizeof(layers[0]); l++) {
+		if (!(f->layers & layers[l].bit))
+			continue;
+		FWPM_FILTER0 mf;
+		UINT64 weight = f->weight;
+		memset(&mf, 0, sizeof(mf));
+		mf.displayData.name = wname;
+		mf.flags = f->flags;
+		mf.layerKey = *layers[l].layer;
+		if ((rc = resolve_sublayer(cfg, f, &mf.subLayerKey, err)))
+			goto out;
+		if (f->weight_kind == OWFP_CFG_W_UINT64) {
+			mf.weight.type = FWP_UINT64;
+			mf.weight.uint64 = &weight;
+		} else if (f->weight_kind == OWFP_CFG_W_RANGE) {
+			mf.weight.type = FWP_UINT8;
+			mf.weight.uint8 = (UINT8)f->weight;
+		} else {
+			mf.weight.type = FWP_EMPTY;
+		}
+		mf.numFilterConditions = (UINT32)f->nconds;
+		mf.filterCondition = f->nconds ? conds : NULL;
+		mf.action.type = f->action;
+		if (f->callout && (rc = resolve_callout(a, cfg, f, layers[l].family,
+						       &mf.action.calloutKey, err)))
+			goto out;
+		mf.rawContext = f->context;
+		UINT64 id = 0;
+		NTSTATUS st = FwpmFilterAdd0(session, &mf, NULL, &id);
+		if (!NT_SUCCESS(st)) {
+			char what[160];
+			snprintf(what, sizeof(what), "adding filter '%s'", f->name);
+			rc = fail_status(err, cfg, f->mark, what, st);
+			(void)file;
+			goto out;
+		}
+		if (ids)
+			ids[(*nids)++] = id;
+		if (a && (rc = push_id(a, id)))
+			goto out;
+	}
+out:
+	free(cs);
+	free(conds);
+	free(wname);
+	return rc;
+}
+
+/* -------------------------------------------------------------- apply */
+
+static void destroy_instances(owfp_config_applied *a)
+{
+	for (size_t i = 0; a->cfg && i < a->cfg->ncallouts; i++)
+		if (a->instances && a->instances[i])
+			a->builtins[i]->destroy(a->instances[i]);
+	free(a->instances);
+	free(a->builtins);
+	a->instances = NULL;
+	a->builtins = NULL;
+}
+
+static void applied_free(owfp_config_applied *a)
+{
+	if (!a)
+		return;
+	destroy_instances(a);
+	if (a->session)
+		FwpmEngineClose0(a->session);
+	owfp_config_free(a->cfg);
+	free(a->callout_keys);
+	free(a->sublayer_keys);
+	free(a->filter_ids);
+	free(a);
+}
+
+static int create_instances(owfp_config_applied *a, owfp_error *err)
+{
+	const owfp_config *cfg = a->cfg;
+	a->instances = calloc(cfg->ncallouts + 1, sizeof(*a->instances));
+	a->builtins = calloc(cfg->ncallouts + 1, sizeof(*a->builtins));
+	if (!a->instances || !a->builtins)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->ncallouts; i++) {
+		const owfp_cfg_callout *c = &cfg->callouts[i];
+		const owfp_builtin *b = owfp_builtin_find(c->type);
+		char msg[300] = "";
+		if (!b)
+			return owfp_cfg_fail(err, cfg->file, c->mark, "unknown callout type '%s'", c->type);
+		int rc = b->create(c->params, c->name, &a->instances[i], msg, sizeof(msg));
+		if (rc) {
+			a->instances[i] = NULL;
+			return owfp_cfg_fail(err, cfg->file, c->params_mark, "callout '%s' (%s): %s",
+					     c->name, c->type, msg[0] ? msg : strerror(rc < 0 ? -rc : rc));
+		}
+		a->builtins[i] = b;
+	}
+	return 0;
+}
+
+static bool prev_owns_sublayer(const owfp_config_applied *prev, const GUID *k)
+{
+	for (size_t i = 0; prev && i < prev->nsublayer_keys; i++)
+		if (guid_eq(&prev->sublayer_keys[i], k))
+			return true;
+	return false;
+}
+
+static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_error *err)
+{
+	const owfp_config *cfg = a->cfg;
+	HANDLE h = a->session;
+	NTSTATUS st;
+	int rc;
+
+	if (prev) {
+		for (size_t i = 0; i < prev->nfilter_ids; i++)
+			FwpmFilterDeleteById0(h, prev->filter_ids[i]);
+		for (size_t i = 0; i < prev->ncallout_keys; i++)
+			FwpmCalloutDeleteByKey0(h, &prev->callout_keys[i]);
+		for (size_t i = 0; i < prev->nsublayer_keys; i++) {
+			bool kept = false;
+			for (size_t j = 0; j < cfg->nsublayers; j++)
+				kept |= !memcmp(&cfg->sublayers[j].key, &prev->sublayer_keys[i], sizeof(GUID));
+			if (!kept)
+				FwpmSubLayerDeleteByKey0(h, &prev->sublayer_keys[i]);
+		}
+	}
+
+	a->sublayer_keys = calloc(cfg->nsublayers + 1, sizeof(GUID));
+	a->callout_keys = calloc(2 * cfg->ncallouts + 1, sizeof(GUID));
+	if (!a->sublayer_keys || !a->callout_keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->nsublayers; i++) {
+		const owfp_cfg_sublayer *s = &cfg->sublayers[i];
+		GUID key;
+		memcpy(&key, &s->key, sizeof(key));
+		a->sublayer_keys[a->nsublayer_keys++] = key;
+		if (prev_owns_sublayer(prev, &key))
+			continue;
+		FWPM_SUBLAYER0 sl;
+		memset(&sl, 0, sizeof(sl));
+		sl.subLayerKey = key;
+		sl.weight = s->weight;
+		if (!(sl.displayData.name = to_wide(s->name)))
+			return -ENOMEM;
+		st = FwpmSubLayerAdd0(h, &sl, NULL);
+		free(sl.displayData.name);
+		if (!NT_SUCCESS(st)) {
+			char what[160];
+			snprintf(what, sizeof(what), "adding sublayer '%s'", s->name);
+			return fail_status(err, cfg, s->mark, what, st);
+		}
+	}
+	for (size_t i = 0; i < cfg->ncallouts; i++) {
+		static const int fams[2] = {AF_INET, AF_INET6};
+		for (int k = 0; k < 2; k++) {
+			const GUID *key = a->builtins[i]->callout_key(a->instances[i], fams[k]);
+			if (!key)
+				continue;
+			FWPM_CALLOUT0 mc;
+			memset(&mc, 0, sizeof(mc));
+			mc.calloutKey = *key;
+			mc.applicableLayer = fams[k] == AF_INET ? FWPM_LAYER_STREAM_V4 : FWPM_LAYER_STREAM_V6;
+			if (!(mc.displayData.name = to_wide(cfg->callouts[i].name)))
+				return -ENOMEM;
+			st = FwpmCalloutAdd0(h, &mc, NULL, NULL);
+			free(mc.displayData.name);
+			if (!NT_SUCCESS(st)) {
+				char what[160];
+				snprintf(what, sizeof(what), "adding callout '%s'", cfg->callouts[i].name);
+				return fail_status(err, cfg, cfg->callouts[i].mark, what, st);
+			}
+			a->callout_keys[a->ncallout_keys++] = *key;
+		}
+	}
+	for (size_t i = 0; i < cfg->nfilters; i++)
+		if ((rc = add_filter(h, a, cfg, &cfg->filters[i], NULL, NULL, err)))
+			return rc;
+	return 0;
+}
+
+static int open_session(HANDLE *h, const char *file, owfp_error *err)
+{
+	NTSTATUS st = FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, h);
+	if (!NT_SUCCESS(st)) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s: FwpmEngineOpen0 failed: %s (0x%08X); is an engine created?", file,
+				 owfp_config_status_name(st), (unsigned)st);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev,
+		      owfp_config_applied **out, owfp_error *err)
+{
+	owfp_config_applied *a = calloc(1, sizeof(*a));
+	int rc;
+	if (!a)
+		return -ENOMEM;
+	if ((rc = owfp_config_copy(cfg, &a->cfg)) || (rc = create_instances(a, err)) ||
+	    (rc = open_session(&a->session, cfg->file, err)))
+		goto fail;
+	NTSTATUS st = FwpmTransactionBegin0(a->session, 0);
+	if (!NT_SUCCESS(st)) {
+		rc = fail_status(err, cfg, (owfp_cfg_mark){1, 1}, "FwpmTransactionBegin0", st);
+		goto fail;
+	}
+	if ((rc = add_objects(a, prev, err))) {
+		FwpmTransactionAbort0(a->session);
+		goto fail;
+	}
+	st = FwpmTransactionCommit0(a->session);
+	if (!NT_SUCCESS(st)) {
+		rc = fail_status(err, cfg, (owfp_cfg_mark){1, 1}, "FwpmTransactionCommit0", st);
+		goto fail;
+	}
+	applied_free(prev);
+	*out = a;
+	return 0;
+fail:
+	if (rc == -ENOMEM && err)
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", cfg->file);
+	a->nfilter_ids = 0;
+	applied_free(a);
+	return rc;
+}
+
+void owfp_config_unapply(owfp_config_applied *a)
+{
+	if (!a)
+		return;
+	if (a->session) {
+		bool txn = NT_SUCCESS(FwpmTransactionBegin0(a->session, 0));
+		for (size_t i = 0; i < a->nfilter_ids; i++)
+			FwpmFilterDeleteById0(a->session, a->filter_ids[i]);
+		for (size_t i = 0; i < a->ncallout_keys; i++)
+			FwpmCalloutDeleteByKey0(a->session, &a->callout_keys[i]);
+		for (size_t i = 0; i < a->nsublayer_keys; i++)
+			FwpmSubLayerDeleteByKey0(a->session, &a->sublayer_keys[i]);
+		if (txn)
+			FwpmTransactionCommit0(a->session);
+	}
+	applied_free(a);
+}
+
+size_t owfp_config_applied_filter_ids(const owfp_config_applied *a, const uint64_t **ids)
+{
+	*ids = a->filter_ids;
+	return a->nfilter_ids;
+}
+
+int owfp_config_filter_add(owfp_config_applied *a, const char *text, size_t len,
+			   uint64_t ids[2], size_t *nids, owfp_error *err)
+{
+	owfp_ydoc d;
+	owfp_cfg_filter f;
+	const owfp_config *scope = a ? a->cfg : NULL;
+	HANDLE h = a ? a->session : NULL;
+	bool own_session = !h;
+	int rc = owfp_ydoc_load(&d, "<filter>", text, len, err);
+	*nids = 0;
+	if (rc)
+		return rc;
+	yaml_node_t *root = owfp_ydoc_root(&d);
+	if (!root) {
+		owfp_ydoc_free(&d);
+		return owfp_cfg_fail(err, "<filter>", (owfp_cfg_mark){1, 1},
+				     "the filter is empty; expected a mapping with layer and action");
+	}
+	rc = owfp_cfg_parse_filter(&d, root, scope ? scope->nfilters : 0, scope, &f, err);
+	owfp_ydoc_free(&d);
+	if (rc)
+		return rc;
+	if (own_session && (rc = open_session(&h, "<filter>", err))) {
+		owfp_cfg_filter_clear(&f);
+		return rc;
+	}
+	NTSTATUS st = FwpmTransactionBegin0(h, 0);
+	if (!NT_SUCCESS(st)) {
+		rc = fail_status(err, NULL, f.mark, "FwpmTransactionBegin0", st);
+	} else {
+		size_t before = a ? a->nfilter_ids : 0;
+		rc = add_filter(h, a, scope, &f, ids, nids, err);
+		if (rc) {
+			FwpmTransactionAbort0(h);
+			if (a)
+				a->nfilter_ids = before;
+			*nids = 0;
+		} else if (!NT_SUCCESS(st = FwpmTransactionCommit0(h))) {
+			rc = fail_status(err, NULL, f.mark, "FwpmTransactionCommit0", st);
+			if (a)
+				a->nfilter_ids = before;
+			*nids = 0;
+		}
+	}
+	if (own_session)
+		FwpmEngineClose0(h);
+	owfp_cfg_filter_clear(&f);
+	return rc;
+}
+
+int owfp_config_check(const owfp_config *cfg, owfp_error *err)
+{
+	owfp_engine *engine;
+	owfp_config_applied *a;
+	owfp_engine_opts opts;
+	memset(&opts, 0, sizeof(opts));
+	int rc = owfp_engine_create(&opts, &engine);
+	if (rc) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg), "%s: cannot create a scratch engine: %s",
+				 cfg->file, strerror(-rc));
+		return rc;
+	}
+	rc = owfp_config_apply(cfg, NULL, &a, err);
+	if (!rc)
+		owfp_config_unapply(a);
+	owfp_engine_destroy(engine);
+	return rc;
+}

@@ -1,0 +1,163 @@
+/*
+ * The parsed configuration, before it meets the engine. Plain data with the
+ * file positions needed to name errors found later (at apply time).
+ * Internal to src/config.
+ */
+#ifndef OWFP_CONFIG_MODEL_H
+#define OWFP_CONFIG_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "openwfp/openwfp.h"
+
+typedef struct owfp_cfg_mark {
+	unsigned line, column; /* 1-based */
+} owfp_cfg_mark;
+
+/* The layout of a Windows GUID, kept here so parsing needs no WFP header. */
+typedef struct owfp_cfg_guid {
+	uint32_t d1;
+	uint16_t d2, d3;
+	uint8_t d4[8];
+} owfp_cfg_guid;
+
+/* Layers a filter may name; `stream` and `flow_established` set two bits. */
+enum {
+	OWFP_CFG_LAYER_STREAM_V4 = 1u << 0,
+	OWFP_CFG_LAYER_STREAM_V6 = 1u << 1,
+	OWFP_CFG_LAYER_FLOW_V4 = 1u << 2,
+	OWFP_CFG_LAYER_FLOW_V6 = 1u << 3,
+};
+#define OWFP_CFG_LAYERS_V4 (OWFP_CFG_LAYER_STREAM_V4 | OWFP_CFG_LAYER_FLOW_V4)
+#define OWFP_CFG_LAYERS_V6 (OWFP_CFG_LAYER_STREAM_V6 | OWFP_CFG_LAYER_FLOW_V6)
+#define OWFP_CFG_LAYERS_STREAM (OWFP_CFG_LAYER_STREAM_V4 | OWFP_CFG_LAYER_STREAM_V6)
+
+/* Condition fields available at both the stream and flow-established layers. */
+enum owfp_cfg_field {
+	OWFP_CFG_F_LOCAL_ADDRESS,
+	OWFP_CFG_F_REMOTE_ADDRESS,
+	OWFP_CFG_F_LOCAL_ADDRESS_TYPE,
+	OWFP_CFG_F_LOCAL_PORT,
+	OWFP_CFG_F_REMOTE_PORT,
+	OWFP_CFG_F_DIRECTION,
+	OWFP_CFG_F_FLAGS,
+	OWFP_CFG_F_COMPARTMENT_ID,
+	OWFP_CFG_F_COUNT
+};
+
+/* Values equal FWP_MATCH_TYPE (checked where the WFP headers are included). */
+enum owfp_cfg_match {
+	OWFP_CFG_M_EQUAL = 0,
+	OWFP_CFG_M_GREATER = 1,
+	OWFP_CFG_M_LESS = 2,
+	OWFP_CFG_M_GREATER_OR_EQUAL = 3,
+	OWFP_CFG_M_LESS_OR_EQUAL = 4,
+	OWFP_CFG_M_RANGE = 5,
+	OWFP_CFG_M_FLAGS_ALL_SET = 6,
+	OWFP_CFG_M_FLAGS_ANY_SET = 7,
+	OWFP_CFG_M_FLAGS_NONE_SET = 8,
+	OWFP_CFG_M_NOT_EQUAL = 10,
+};
+
+enum owfp_cfg_value_kind {
+	OWFP_CFG_V_UINT,     /* u (width from the field) */
+	OWFP_CFG_V_V4,       /* v4 (host order) */
+	OWFP_CFG_V_V4_MASK,  /* v4 + v4_mask (host order) */
+	OWFP_CFG_V_V6,       /* v6 */
+	OWFP_CFG_V_V6_MASK,  /* v6 + prefix */
+	OWFP_CFG_V_RANGE_UINT,
+	OWFP_CFG_V_RANGE_V4,
+	OWFP_CFG_V_RANGE_V6,
+};
+
+typedef struct owfp_cfg_condition {
+	enum owfp_cfg_field field;
+	enum owfp_cfg_match match;
+	enum owfp_cfg_value_kind kind;
+	uint32_t u, u_hi;
+	uint32_t v4, v4_hi, v4_mask;
+	uint8_t v6[16], v6_hi[16];
+	uint8_t prefix;
+	int family; /* 0, AF_INET or AF_INET6: the family the value implies */
+	owfp_cfg_mark mark;
+} owfp_cfg_condition;
+
+enum owfp_cfg_weight_kind { OWFP_CFG_W_AUTO, OWFP_CFG_W_UINT64, OWFP_CFG_W_RANGE };
+
+/* Values equal FWP_ACTION_TYPE. */
+enum {
+	OWFP_CFG_A_BLOCK = 0x1001,
+	OWFP_CFG_A_PERMIT = 0x1002,
+	OWFP_CFG_A_CALLOUT_TERMINATING = 0x5003,
+	OWFP_CFG_A_CALLOUT_INSPECTION = 0x6004,
+	OWFP_CFG_A_CALLOUT_UNKNOWN = 0x4005,
+};
+
+/* Values equal FWPM_FILTER_FLAG_*. */
+enum {
+	OWFP_CFG_FF_CLEAR_ACTION_RIGHT = 0x8,
+	OWFP_CFG_FF_PERMIT_IF_CALLOUT_UNREGISTERED = 0x10,
+};
+
+typedef struct owfp_cfg_sublayer {
+	char *name;
+	owfp_cfg_guid key;
+	uint16_t weight;
+	owfp_cfg_mark mark;
+} owfp_cfg_sublayer;
+
+typedef struct owfp_cfg_callout {
+	char *name;
+	char *type;
+	void *params;   /* json_t * object (owned) */
+	owfp_cfg_mark mark, params_mark;
+} owfp_cfg_callout;
+
+typedef struct owfp_cfg_filter {
+	char *name;
+	unsigned layers;          /* OWFP_CFG_LAYER_* after narrowing by condition family */
+	char *sublayer;           /* name or GUID text; NULL = universal */
+	enum owfp_cfg_weight_kind weight_kind;
+	uint64_t weight;
+	owfp_cfg_condition *conds;
+	size_t nconds;
+	uint32_t action;
+	char *callout;            /* name or GUID text, for callout actions */
+	uint32_t flags;
+	uint64_t context;
+	owfp_cfg_mark mark, layer_mark, sublayer_mark, callout_mark;
+} owfp_cfg_filter;
+
+struct owfp_config {
+	char *file;               /* name used in messages */
+	owfp_cfg_sublayer *sublayers;
+	size_t nsublayers;
+	owfp_cfg_callout *callouts;
+	size_t ncallouts;
+	owfp_cfg_filter *filters;
+	size_t nfilters;
+};
+
+/* ---- helpers shared by the parser and apply (guid.c, model.c) */
+
+int owfp_cfg_guid_parse(const char *s, owfp_cfg_guid *out);
+void owfp_cfg_guid_format(const owfp_cfg_guid *g, char out[37]);
+/* A stable key from a kind ("sublayer") and a name: same input, same GUID. */
+void owfp_cfg_guid_derive(const char *kind, const char *name, owfp_cfg_guid *out);
+
+void owfp_cfg_filter_clear(owfp_cfg_filter *f);
+int owfp_cfg_filter_copy(owfp_cfg_filter *dst, const owfp_cfg_filter *src);
+/* Deep copy (params are referenced, not copied: they are never changed). */
+int owfp_config_copy(const owfp_config *src, owfp_config **out);
+
+const owfp_cfg_sublayer *owfp_cfg_find_sublayer(const owfp_config *cfg, const char *name);
+const owfp_cfg_callout *owfp_cfg_find_callout(const owfp_config *cfg, const char *name);
+
+/* Formats "FILE:LINE:COL: message" into err; returns -EINVAL. */
+int owfp_cfg_fail(owfp_error *err, const char *file, owfp_cfg_mark m, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif /* OWFP_CONFIG_MODEL_H */
