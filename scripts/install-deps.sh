@@ -7,7 +7,7 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       tcpdump curl nginx-light python3 python3-scapy iproute2 nftables
       openssl valgrind)
 if [ "${1:-}" = "--bench" ]; then
-  pkgs+=(libnids-dev tcpflow iperf3 haproxy wrk hyperfine)
+  pkgs+=(libnids-dev tcpflow iperf3 haproxy wrk hyperfine ethtool time)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,20 +1,20 @@
-/* Stub so the interface can be coded against; the real reader lands next. */
-#include "capture/capture.h"
+/* The capture object: open, the read loop, and the consumer's controls. */
+#include "capture/internal.h"
 
 #include <errno.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void owfp_capture_opts_init(owfp_capture_opts *opts)
 {
     memset(opts, 0, sizeof(*opts));
     opts->hole_skip_bytes = 1u << 20;
-    opts->hole_skip_ns = 10ull * 1000000000ull;
+    opts->hole_skip_ns = 10 * CAP_NS_PER_SEC;
     opts->max_direction_bytes = 4u << 20;
     opts->max_total_bytes = 256u << 20;
     opts->max_flows = 1u << 20;
-    opts->idle_timeout_ns = 120ull * 1000000000ull;
-    opts->frag_timeout_ns = 30ull * 1000000000ull;
+    opts->idle_timeout_ns = 120 * CAP_NS_PER_SEC;
+    opts->frag_timeout_ns = 30 * CAP_NS_PER_SEC;
     opts->max_frag_datagrams = 1024;
     opts->progress_step = 16u << 20;
 }
@@ -22,65 +22,219 @@ void owfp_capture_opts_init(owfp_capture_opts *opts)
 int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capture **out,
                       owfp_capture_error *err)
 {
-    (void)opts;
     *out = NULL;
-    if (err) {
+    if (err)
         memset(err, 0, sizeof(*err));
-        err->code = -ENOSYS;
-        snprintf(err->file, sizeof(err->file), "%s", path);
-        snprintf(err->reason, sizeof(err->reason), "capture reader not implemented yet");
-        snprintf(err->message, sizeof(err->message), "%s: %s", err->file, err->reason);
+    owfp_capture *cap = calloc(1, sizeof(*cap));
+    if (!cap || owfp_capture_flowtab_init(cap) != 0) {
+        if (cap)
+            owfp_capture_flowtab_free(cap);
+        free(cap);
+        owfp_capture_error_set(err, path, -ENOMEM, 0, 0, "out of memory");
+        return -ENOMEM;
     }
-    return -ENOSYS;
+    if (opts)
+        cap->opts = *opts;
+    else
+        owfp_capture_opts_init(&cap->opts);
+    if (!cap->opts.max_flows)
+        cap->opts.max_flows = 1;
+    snprintf(cap->path, sizeof(cap->path), "%s", path);
+    int rc = -ENOTSUP;
+    if (cap->opts.reader != OWFP_CAPTURE_READER_LIBPCAP) {
+        rc = owfp_capture_mmap_open(&cap->rd, path, err);
+        if (rc == -ENOTSUP && cap->opts.reader == OWFP_CAPTURE_READER_MMAP)
+            owfp_capture_error_set(err, path, rc, 0, 0,
+                                   "not a classic pcap regular file (mmap reader forced)");
+    }
+    if (rc == -ENOTSUP && cap->opts.reader != OWFP_CAPTURE_READER_MMAP)
+        rc = owfp_capture_pcap_open(&cap->rd, path, err);
+    if (rc != 0) {
+        owfp_capture_flowtab_free(cap);
+        free(cap);
+        return rc;
+    }
+    *out = cap;
+    return 0;
+}
+
+static int next_record(owfp_capture *cap, struct cap_record *rec, owfp_capture_error *err)
+{
+    if (cap->rd.kind == CAP_READER_MMAP)
+        return owfp_capture_mmap_next(&cap->rd, rec, cap->path, err);
+    return owfp_capture_pcap_next(&cap->rd, rec, cap->path, err);
+}
+
+static uint64_t read_pos(owfp_capture *cap)
+{
+    if (cap->rd.kind == CAP_READER_MMAP)
+        return owfp_capture_mmap_pos(&cap->rd);
+    return owfp_capture_pcap_pos(&cap->rd);
+}
+
+static void process(owfp_capture *cap, const struct cap_record *rec)
+{
+    struct cap_seg seg;
+    switch (owfp_capture_decode(cap, rec, &seg)) {
+    case CAP_DEC_TCP:
+        cap->st.tcp_segments++;
+        owfp_capture_tcp_segment(cap, &seg, rec->ts_ns);
+        break;
+    case CAP_DEC_FRAGMENT:
+        break;
+    case CAP_DEC_NON_TCP:
+        cap->st.non_tcp++;
+        break;
+    case CAP_DEC_BAD:
+        cap->st.bad_packets++;
+        break;
+    case CAP_DEC_BAD_CSUM:
+        cap->st.bad_checksums++;
+        break;
+    case CAP_DEC_UNSUPPORTED_LINK:
+        cap->st.unsupported_link++;
+        owfp_capture_notice(cap, 1, "%s: unsupported link type %d: records skipped", cap->path,
+                            cap->rd.linktype);
+        break;
+    }
 }
 
 int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *user,
                      owfp_capture_error *err)
 {
-    (void)cap; (void)sink; (void)user; (void)err;
-    return -ENOSYS;
+    static const owfp_capture_sink none;
+    owfp_capture_error local;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof(*err));
+    if (cap->ran)
+        return -EALREADY;
+    cap->ran = true;
+    cap->sink = sink ? sink : &none;
+    cap->user = user;
+    uint64_t step = cap->opts.progress_step ? cap->opts.progress_step : UINT64_MAX;
+    uint64_t next_progress = step;
+    int rc = 0;
+    for (;;) {
+        if (atomic_load_explicit(&cap->stop, memory_order_relaxed)) {
+            rc = -ECANCELED;
+            owfp_capture_error_set(err, cap->path, rc, cap->rd.record, UINT64_MAX,
+                                   "stopped on request");
+            break;
+        }
+        if (cap->work_head)
+            owfp_capture_tcp_work(cap);
+        struct cap_record rec;
+        int r = next_record(cap, &rec, err);
+        if (r <= 0) {
+            rc = r;
+            break;
+        }
+        uint64_t pos = read_pos(cap);
+        cap->st.records++;
+        cap->st.bytes_read = pos;
+        atomic_store_explicit(&cap->done, pos, memory_order_relaxed);
+        if (rec.ts_ns > cap->now)
+            cap->now = rec.ts_ns;
+        if (cap->lru_head)
+            owfp_capture_tcp_expire(cap, cap->now);
+        process(cap, &rec);
+        if (pos >= next_progress) {
+            if (cap->sink->progress)
+                cap->sink->progress(user, pos, cap->rd.total);
+            next_progress = pos + step;
+        }
+    }
+    if (cap->sink->end_of_input)
+        cap->sink->end_of_input(user);
+    owfp_capture_tcp_work(cap);
+    owfp_capture_tcp_end_all(cap);
+    return rc;
 }
 
 int owfp_capture_pause(owfp_capture *cap, uint64_t flow_id, unsigned dir)
 {
-    (void)cap; (void)flow_id; (void)dir;
-    return -ENOENT;
+    if (dir > 1)
+        return -EINVAL;
+    struct cap_flow *f = owfp_capture_flowtab_by_id(cap, flow_id);
+    if (!f)
+        return -ENOENT;
+    f->dir[dir].paused = true;
+    f->dir[dir].hole_open = false;
+    return 0;
 }
 
 int owfp_capture_resume(owfp_capture *cap, uint64_t flow_id, unsigned dir)
 {
-    (void)cap; (void)flow_id; (void)dir;
-    return -ENOENT;
+    if (dir > 1)
+        return -EINVAL;
+    struct cap_flow *f = owfp_capture_flowtab_by_id(cap, flow_id);
+    if (!f)
+        return -ENOENT;
+    if (f->dir[dir].paused) {
+        f->dir[dir].paused = false;
+        owfp_capture_work_add(cap, f);
+    }
+    return 0;
 }
 
 int owfp_capture_ignore(owfp_capture *cap, uint64_t flow_id)
 {
-    (void)cap; (void)flow_id;
-    return -ENOENT;
+    struct cap_flow *f = owfp_capture_flowtab_by_id(cap, flow_id);
+    if (!f)
+        return -ENOENT;
+    f->ignored = true;
+    owfp_capture_work_add(cap, f);
+    return 0;
 }
 
-void owfp_capture_stop(owfp_capture *cap) { (void)cap; }
-
-void owfp_capture_progress(const owfp_capture *cap, uint64_t *done, uint64_t *total)
+void owfp_capture_stop(owfp_capture *cap)
 {
-    (void)cap;
-    *done = 0;
-    *total = 0;
+    atomic_store(&cap->stop, 1);
+}
+
+void owfp_capture_progress(const owfp_capture *cap, uint64_t *bytes_done, uint64_t *bytes_total)
+{
+    *bytes_done = atomic_load_explicit(&((owfp_capture *)cap)->done, memory_order_relaxed);
+    *bytes_total = cap->rd.total;
 }
 
 void owfp_capture_get_stats(const owfp_capture *cap, owfp_capture_stats *stats)
 {
-    (void)cap;
-    memset(stats, 0, sizeof(*stats));
+    *stats = cap->st;
 }
 
-const char *owfp_capture_reader_name(const owfp_capture *cap) { (void)cap; return "none"; }
-int owfp_capture_linktype(const owfp_capture *cap) { (void)cap; return -1; }
+const char *owfp_capture_reader_name(const owfp_capture *cap)
+{
+    return cap->rd.kind == CAP_READER_MMAP ? "mmap" : "libpcap";
+}
+
+int owfp_capture_linktype(const owfp_capture *cap)
+{
+    return cap->rd.linktype;
+}
 
 const char *owfp_capture_end_reason_name(enum owfp_capture_end_reason reason)
 {
     static const char *const names[] = {"closed", "reset", "timeout", "open", "reused", "evicted"};
-    return (unsigned)reason < 6 ? names[reason] : "unknown";
+    return (unsigned)reason < sizeof(names) / sizeof(names[0]) ? names[reason] : "unknown";
 }
 
-void owfp_capture_close(owfp_capture *cap) { (void)cap; }
+void owfp_capture_close(owfp_capture *cap)
+{
+    if (!cap)
+        return;
+    struct cap_flow *g;
+    while ((g = cap->lru_head)) {
+        owfp_capture_reasm_release(cap, g, 0);
+        owfp_capture_reasm_release(cap, g, 1);
+        owfp_capture_flowtab_remove(cap, g);
+    }
+    owfp_capture_frag_free(cap);
+    if (cap->rd.kind == CAP_READER_MMAP)
+        owfp_capture_mmap_close(&cap->rd);
+    else
+        owfp_capture_pcap_close(&cap->rd);
+    owfp_capture_flowtab_free(cap);
+    free(cap);
+}

@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# Replay throughput, side by side in one run, on two captures of real traffic:
+#   (a) bulk.pcap  one iperf3 transfer (>= 200 MB) over a veth pair, MTU 1500,
+#                  offloads off, so every data segment is a 1500-byte frame;
+#   (b) http.pcap  thousands of short HTTP connections, 32 at a time (wrk
+#                  against nginx, Connection: close).
+# Both are made once, in network namespaces this script creates and deletes,
+# and kept in bench/.cache/ (delete a file there to make it again).
+# Measured per capture, median of OWFP_BENCH_RUNS runs (default 5), the tools
+# taking turns so noise hits them alike: cat (the physical limit), a bare
+# libpcap loop, libnids (nids_count), tcpflow writing to tmpfs, and
+# `openwfp replay -q` with its default inspection callout (plus --extract).
+# Prints a table per capture, `RATIO name value target` lines for bench/run.sh,
+# and checks openwfp's --extract against tcpflow's reassembly (sha256 per
+# flow direction). Exit status: 0, or 1 when a capture could not be made or
+# openwfp's output differs from tcpflow's.
+# usage: bench/replay_bench.sh BUILD_DIR
+set -uo pipefail
+
+BUILD=$(cd "${1:-build-bench}" 2>/dev/null && pwd) || { echo "replay_bench: no build dir ${1:-build-bench}" >&2; exit 2; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+CACHE=${OWFP_BENCH_CACHE:-$HERE/.cache}
+RUNS=${OWFP_BENCH_RUNS:-5}
+BULK_BYTES=${OWFP_BENCH_BULK:-256M}      # iperf3 -n
+HTTP_SECONDS=${OWFP_BENCH_HTTP_SECONDS:-2} # wrk -d
+OWFP=$BUILD/openwfp
+PEERS=$BUILD/bench/peers
+PROBES=$BUILD/bench/probes
+TIME=/usr/bin/time
+SHM=$(mktemp -d /dev/shm/owfp-bench.XXXXXX)
+WORK=$(mktemp -d /tmp/owfp-bench.XXXXXX)
+NS_C=owfpb-c-$$ NS_S=owfpb-s-$$ VETH_C=owb$$c VETH_S=owb$$s
+ADDR_C=10.231.0.1 ADDR_S=10.231.0.2
+BG_PIDS=()
+status=0
+
+stop_background() {
+	local p
+	for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${BG_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	BG_PIDS=()
+}
+
+cleanup() {
+	stop_background
+	ip netns del "$NS_C" 2>/dev/null
+	ip netns del "$NS_S" 2>/dev/null
+	rm -rf "$SHM" "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf 'replay_bench: %s\n' "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
+
+# Polls COMMAND every 0.1 s, at most TENTHS times; the only waits here are
+# for a server or tcpdump to be ready, never a measurement.
+wait_for() {
+	local tenths=$1; shift
+	while [ "$tenths" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		tenths=$((tenths - 1))
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- captures
+netns_up() {
+	ip netns add "$NS_C" && ip netns add "$NS_S" &&
+	ip link add "$VETH_C" type veth peer name "$VETH_S" &&
+	ip link set "$VETH_C" netns "$NS_C" && ip link set "$VETH_S" netns "$NS_S" &&
+	ip -n "$NS_C" addr add "$ADDR_C/24" dev "$VETH_C" &&
+	ip -n "$NS_S" addr add "$ADDR_S/24" dev "$VETH_S" &&
+	ip -n "$NS_C" link set "$VETH_C" mtu 1500 up && ip -n "$NS_S" link set "$VETH_S" mtu 1500 up &&
+	ip -n "$NS_C" link set lo up && ip -n "$NS_S" link set lo up &&
+	# Without this the kernel hands tcpdump 64 KB super-segments, not the
+	# 1500-byte frames a real link carries.
+	ip netns exec "$NS_C" ethtool -K "$VETH_C" tso off gso off gro off >/dev/null &&
+	ip netns exec "$NS_S" ethtool -K "$VETH_S" tso off gso off gro off >/dev/null
+}
+
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+file_has() { grep -q "$2" "$1"; }
+
+# capture_start FILE FILTER: tcpdump on the client's end of the veth. The
+# client side sees every segment as sent (retransmissions as duplicates);
+# the server side can miss segments the kernel drops before its tap, which
+# leaves holes that libnids gives up on.
+capture_start() {
+	ip netns exec "$NS_C" tcpdump -i "$VETH_C" -s 0 -B 262144 --immediate-mode -n \
+		-w "$1" "$2" 2>"$WORK/tcpdump.err" &
+	CAP_PID=$!
+	BG_PIDS+=("$CAP_PID")
+	wait_for 100 file_has "$WORK/tcpdump.err" 'listening on'
+}
+
+# capture_stop FILE: waits until tcpdump has written everything (file size
+# stable), stops it, and fails if the kernel dropped any packet.
+capture_stop() {
+	local last=-1 size n=50
+	while [ $n -gt 0 ]; do
+		size=$(stat -c %s "$1" 2>/dev/null || echo 0)
+		[ "$size" = "$last" ] && break
+		last=$size; sleep 0.2; n=$((n - 1))
+	done
+	kill -INT "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	grep -E 'captured|dropped' "$WORK/tcpdump.err" | sed 's/^/  tcpdump: /' >&2
+	grep -q '^0 packets dropped by kernel' "$WORK/tcpdump.err"
+}
+
+make_bulk() {
+	local out=$CACHE/bulk.pcap try
+	for try in 1 2 3; do
+		say "making $out (iperf3 -n $BULK_BYTES over veth, try $try)"
+		ip netns exec "$NS_S" timeout 120 iperf3 -s -1 -B "$ADDR_S" -p 5201 >/dev/null 2>&1 &
+		BG_PIDS+=($!)
+		wait_for 100 listening "$NS_S" 5201 || { say "iperf3 server did not start"; return 1; }
+		capture_start "$out.tmp" 'tcp port 5201' || { say "tcpdump did not start"; return 1; }
+		timeout 120 ip netns exec "$NS_C" iperf3 -c "$ADDR_S" -p 5201 -n "$BULK_BYTES" >"$WORK/iperf3.log" 2>&1 ||
+			{ say "iperf3 failed:"; cat "$WORK/iperf3.log" >&2; }
+		if capture_stop "$out.tmp" && [ "$(stat -c %s "$out.tmp")" -ge 200000000 ]; then
+			mv "$out.tmp" "$out"
+			return 0
+		fi
+		say "capture incomplete (drops or < 200 MB), again"
+	done
+	rm -f "$out.tmp"
+	return 1
+}
+
+make_http() {
+	local out=$CACHE/http.pcap ng=$WORK/nginx try
+	mkdir -p "$ng/www" "$ng/tmp"
+	chmod 755 "$WORK" "$ng" "$ng/www"
+	head -c 4096 /dev/urandom >"$ng/www/small.bin"
+	chmod 644 "$ng/www/small.bin"
+	cat >"$ng/nginx.conf" <<-EOF
+	worker_processes 1;
+	daemon off;
+	pid $ng/nginx.pid;
+	error_log $ng/error.log warn;
+	events { worker_connections 1024; }
+	http {
+	  access_log off;
+	  client_body_temp_path $ng/tmp; proxy_temp_path $ng/tmp; fastcgi_temp_path $ng/tmp;
+	  uwsgi_temp_path $ng/tmp; scgi_temp_path $ng/tmp;
+	  server { listen $ADDR_S:80; root $ng/www; keepalive_timeout 0; }
+	}
+	EOF
+	ip netns exec "$NS_S" nginx -c "$ng/nginx.conf" -p "$ng" 2>"$WORK/nginx.err" &
+	BG_PIDS+=($!)
+	wait_for 100 listening "$NS_S" 80 || { say "nginx did not start:"; cat "$WORK/nginx.err" >&2; return 1; }
+	for try in 1 2 3; do
+		say "making $out (wrk -c 32 -d ${HTTP_SECONDS}s, Connection: close, try $try)"
+		capture_start "$out.tmp" 'tcp port 80' || { say "tcpdump did not start"; return 1; }
+		timeout 60 ip netns exec "$NS_C" wrk -t 2 -c 32 -d "${HTTP_SECONDS}s" -H 'Connection: close' \
+			"http://$ADDR_S/small.bin" >"$WORK/wrk.log" 2>&1 || { say "wrk failed:"; cat "$WORK/wrk.log" >&2; }
+		grep -E 'requests in' "$WORK/wrk.log" | sed 's/^ */  wrk: /' >&2
+		if capture_stop "$out.tmp"; then
+			mv "$out.tmp" "$out"
+			return 0
+		fi
+		say "capture dropped packets, again"
+	done
+	rm -f "$out.tmp"
+	return 1
+}
+
+make_captures() {
+	[ -s "$CACHE/bulk.pcap" ] && [ -s "$CACHE/http.pcap" ] && return 0
+	mkdir -p "$CACHE"
+	for t in ip ethtool tcpdump iperf3 nginx wrk; do
+		have "$t" || { say "cannot make captures: $t missing (scripts/install-deps.sh --bench)"; return 1; }
+	done
+	netns_up || { say "cannot create network namespaces (needs root)"; return 1; }
+	[ -s "$CACHE/bulk.pcap" ] || make_bulk || return 1
+	[ -s "$CACHE/http.pcap" ] || make_http || return 1
+	stop_background
+	ip netns del "$NS_C"; ip netns del "$NS_S"
+}
+
+# ---------------------------------------------------------------- measuring
+# Each tool is a function TOOL CAPTURE that runs it once. Output goes to
+# $WORK/TOOL.out; the wall time (microseconds) and the peak RSS (KB, from
+# GNU time -v) of each run are appended to $WORK/TOOL.us and $WORK/TOOL.rss.
+timed() {
+	local name=$1 s e rc; shift
+	s=$(date +%s%N)
+	"$TIME" -v -o "$WORK/$name.time" "$@" >"${OUT:-$WORK/$name.out}" 2>"$WORK/$name.err"
+	rc=$?
+	e=$(date +%s%N)
+	if [ $rc -ne 0 ]; then
+		echo "fail" >>"$WORK/$name.us"
+		say "$name failed (exit $rc): $(head -c 300 "$WORK/$name.err")"
+		return $rc
+	fi
+	echo $(((e - s) / 1000)) >>"$WORK/$name.us"
+	awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/$name.time" >>"$WORK/$name.rss"
+}
+
+tool_cat()      { OUT=/dev/null timed cat cat "$1"; }
+tool_libpcap()  { timed libpcap "$PEERS/pcap_loop" "$1"; }
+tool_libnids()  { timed libnids "$PEERS/nids_count" "$1"; }
+tool_tcpflow()  { rm -rf "$SHM/tcpflow"; mkdir "$SHM/tcpflow"; timed tcpflow tcpflow -r "$1" -o "$SHM/tcpflow"; }
+tool_capture()  { timed capture "$PROBES/capture_count" "$1"; }
+tool_openwfp()  { timed openwfp "$OWFP" replay -q "$1"; }
+tool_openwfp_extract() {
+	rm -rf "$SHM/extract"
+	timed openwfp_extract "$OWFP" replay -q --extract "$SHM/extract" "$1"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+# stats TOOL BYTES FLOWS -> "MB/s flows/s rssMB seconds", or "" if a run failed
+stats() {
+	local us rss
+	grep -q fail "$WORK/$1.us" 2>/dev/null && return 0
+	us=$(median <"$WORK/$1.us")
+	rss=$(median <"$WORK/$1.rss")
+	[ -n "$us" ] || return 0
+	awk -v us="$us" -v b="$2" -v f="$3" -v rss="$rss" 'BEGIN {
+		s = us / 1e6; if (s <= 0) s = 1e-6
+		printf "%.0f %.0f %.1f %.3f\n", b / 1e6 / s, f / s, rss / 1024, s }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
+
+# run_capture LABEL FILE: measures every available tool on FILE.
+run_capture() {
+	local label=$1 cap=$2 bytes packets flows r t tools=()
+	bytes=$(stat -c %s "$cap")
+	packets=$("$PEERS/pcap_loop" "$cap" 2>/dev/null | sed -n 's/^packets=\([0-9]*\).*/\1/p')
+	# A flow is a connection the capture saw open: one per client SYN.
+	flows=$(tcpdump -nn -r "$cap" 'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn' 2>/dev/null | wc -l)
+	tools=(cat)
+	[ -x "$PEERS/pcap_loop" ] && tools+=(libpcap) || say "peer missing: $PEERS/pcap_loop"
+	[ -x "$PEERS/nids_count" ] && tools+=(libnids) || say "peer missing: $PEERS/nids_count (libnids-dev)"
+	have tcpflow && tools+=(tcpflow) || say "peer missing: tcpflow"
+	[ "$HAVE_CAPTURE" = 1 ] && tools+=(capture)
+	[ "$HAVE_OWFP" = 1 ] && tools+=(openwfp openwfp_extract)
+	for t in "${tools[@]}"; do rm -f "$WORK/$t.us" "$WORK/$t.rss"; done
+	cat "$cap" >/dev/null # page cache: every tool reads from memory
+	for r in $(seq "$RUNS"); do
+		for t in "${tools[@]}"; do "tool_$t" "$cap"; done
+	done
+
+	printf '\n(%s) %s: %.1f MB, %s packets, %s flows; median of %s runs\n' \
+		"$label" "$(basename "$cap")" "$(awk -v b="$bytes" 'BEGIN{print b/1e6}')" "$packets" "$flows" "$RUNS"
+	printf '  %-18s %10s %10s %12s %9s\n' tool MB/s flows/s "peak RSS MB" seconds
+	for t in "${tools[@]}"; do
+		read -r mbps fps rss secs <<<"$(stats "$t" "$bytes" "$flows")"
+		if [ -z "${mbps:-}" ]; then printf '  %-18s %10s\n' "$t" FAILED; status=1; continue; fi
+		printf '  %-18s %10s %10s %12s %9s\n' "$t" "$mbps" "$fps" "$rss" "$secs"
+		eval "R_${label}_${t}_mbps=$mbps R_${label}_${t}_fps=$fps R_${label}_${t}_rss=$rss"
+		mbps='' fps='' rss='' secs=''
+	done
+	# What each reassembler says it delivered (last run), to spot a tool
+	# that is fast because it gave up on part of the capture.
+	for t in libnids capture openwfp; do
+		[ -s "$WORK/$t.out" ] && printf '  %-18s %s\n' "$t:" "$(tail -n 1 "$WORK/$t.out" | cut -c1-120)"
+	done
+}
+
+get() { eval "printf '%s' \"\${R_$1:-}\""; }
+
+# ---------------------------------------------------------------- checking
+# "SRC SPORT DST DPORT SHA256" per non-empty flow direction, sorted. tcpflow
+# names files 010.231.000.001.41000-010.231.000.002.00080[cN]; a repeated
+# 5-tuple is compared as a multiset, so suffixes do not matter.
+tcpflow_digests() {
+	(cd "$1" && find . -maxdepth 1 -type f ! -name report.xml -size +0 -print0 |
+		xargs -0 -r sha256sum) |
+	awk '{ n = $2; sub(/^\.\//, "", n); sub(/c[0-9]+$/, "", n)
+		split(n, ends, "-"); split(ends[1], a, "."); split(ends[2], b, ".")
+		printf "%d.%d.%d.%d %d %d.%d.%d.%d %d %s\n", a[1], a[2], a[3], a[4], a[5], b[1], b[2], b[3], b[4], b[5], $1 }' |
+	sort
+}
+
+openwfp_digests() {
+	awk 'NR > 1 && $6 > 0 { print $2, $3, $4, $5, $7 }' "$1/flows.tsv" | sort
+}
+
+# check_extract LABEL CAPTURE: one more run of each, outside the timing.
+check_extract() {
+	local label=$1 cap=$2 n
+	rm -rf "$SHM/tcpflow" "$SHM/extract"; mkdir "$SHM/tcpflow"
+	tcpflow -r "$cap" -o "$SHM/tcpflow" >/dev/null 2>&1 &&
+		"$OWFP" replay -q --extract "$SHM/extract" "$cap" >/dev/null 2>"$WORK/check.err" ||
+		{ say "($label) extract check could not run: $(head -c 300 "$WORK/check.err")"; status=1; return; }
+	if [ ! -f "$SHM/extract/flows.tsv" ]; then
+		say "($label) MISMATCH: openwfp --extract wrote no flows.tsv"; status=1; return
+	fi
+	tcpflow_digests "$SHM/tcpflow" >"$WORK/tcpflow.sha"
+	openwfp_digests "$SHM/extract" >"$WORK/openwfp.sha"
+	n=$(diff "$WORK/tcpflow.sha" "$WORK/openwfp.sha" | grep -c '^[<>]')
+	if [ "$n" -eq 0 ]; then
+		printf '  extract check: %s flow directions, sha256 equal to tcpflow\n' "$(wc -l <"$WORK/tcpflow.sha")"
+	else
+		status=1
+		printf '\n  !!!!!! (%s) MISMATCH: openwfp --extract differs from tcpflow on %s flow directions !!!!!!\n' "$label" "$n"
+		diff "$WORK/tcpflow.sha" "$WORK/openwfp.sha" | grep '^[<>]' | head -10 |
+			sed 's/^</  tcpflow only:/; s/^>/  openwfp only:/'
+	fi
+	rm -rf "$SHM/tcpflow" "$SHM/extract"
+}
+
+# ---------------------------------------------------------------- main
+make_captures || { say "no captures, nothing measured"; exit 1; }
+
+# capture_count is src/capture alone (reader + reassembly, counting sink):
+# the part of openwfp's time that is not the WFP model.
+HAVE_CAPTURE=0
+if [ -x "$PROBES/capture_count" ] && "$PROBES/capture_count" "$CACHE/http.pcap" >/dev/null 2>"$WORK/probe.err"; then
+	HAVE_CAPTURE=1
+else
+	say "SKIPPING capture probe: $(head -c 200 "$WORK/probe.err" 2>/dev/null)"
+fi
+HAVE_OWFP=0
+if [ -x "$OWFP" ] && "$OWFP" replay --help >/dev/null 2>&1; then
+	HAVE_OWFP=1
+else
+	say "SKIPPING openwfp: '$OWFP replay' is not available yet; measuring the peers only"
+fi
+
+run_capture a "$CACHE/bulk.pcap"
+[ "$HAVE_OWFP" = 1 ] && have tcpflow && check_extract a "$CACHE/bulk.pcap"
+run_capture b "$CACHE/http.pcap"
+[ "$HAVE_OWFP" = 1 ] && have tcpflow && check_extract b "$CACHE/http.pcap"
+
+echo
+echo "RATIO replay.a.openwfp/libnids.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get a_libnids_mbps)") >=2"
+echo "RATIO replay.a.openwfp/tcpflow.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get a_tcpflow_mbps)") >=10"
+echo "RATIO replay.b.openwfp/libnids.flows/s $(ratio "$(get b_openwfp_fps)" "$(get b_libnids_fps)") >=1.5"
+echo "RATIO replay.a.openwfp/libnids.peakRSS $(ratio "$(get a_openwfp_rss)" "$(get a_libnids_rss)") <2"
+echo "RATIO replay.b.openwfp/libnids.peakRSS $(ratio "$(get b_openwfp_rss)" "$(get b_libnids_rss)") <2"
+echo "RATIO replay.a.capture/libnids.MB/s $(ratio "$(get a_capture_mbps)" "$(get a_libnids_mbps)") -"
+echo "RATIO replay.b.capture/libnids.flows/s $(ratio "$(get b_capture_fps)" "$(get b_libnids_fps)") -"
+echo "RATIO replay.a.openwfp/libpcap.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get a_libpcap_mbps)") -"
+echo "RATIO replay.a.openwfp/cat.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get a_cat_mbps)") -"
+echo "RATIO replay.b.openwfp-extract/tcpflow.flows/s $(ratio "$(get b_openwfp_extract_fps)" "$(get b_tcpflow_fps)") -"
+echo "RATIO replay.a.libnids/libpcap.MB/s $(ratio "$(get a_libnids_mbps)" "$(get a_libpcap_mbps)") -"
+exit $status

@@ -1,0 +1,125 @@
+/*
+ * Run-time types shared by the filter engine and callouts (fwpstypes.h):
+ * the filter a classifyFn sees, its incoming values and its output.
+ * Layouts are x64 and checked by tests/unit/test_wfp_constants.c.
+ */
+#ifndef OPENWFP_FWPSTYPES_H
+#define OPENWFP_FWPSTYPES_H
+
+#include "fwpmtypes.h"
+
+OWFP_EXTERN_C_BEGIN
+
+typedef struct FWPS_ACTION0_ {
+	FWP_ACTION_TYPE type;
+	UINT32 calloutId;
+} FWPS_ACTION0;
+
+typedef struct FWPS_FILTER_CONDITION0_ {
+	UINT16 fieldId;
+	UINT16 reserved;
+	FWP_MATCH_TYPE matchType;
+	FWP_CONDITION_VALUE0 conditionValue;
+} FWPS_FILTER_CONDITION0;
+
+#define FWPS_FILTER_FLAG_CLEAR_ACTION_RIGHT                  0x0001
+#define FWPS_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED      0x0002
+#define FWPS_FILTER_FLAG_OR_CONDITIONS                       0x0004
+#define FWPS_FILTER_FLAG_HAS_SECURITY_REALM_PROVIDER_CONTEXT 0x0008
+#define FWPS_FILTER_FLAG_SILENT_MODE                         0x0010
+#define FWPS_FILTER_FLAG_IPSEC_NO_ACQUIRE_INITIATE           0x0020
+#define FWPS_FILTER_FLAG_RESERVED0                           0x0040
+#define FWPS_FILTER_FLAG_RESERVED1                           0x0080
+#define FWPS_FILTER_FLAG_RESERVED2                           0x0100
+
+/* FWPS_FILTER0..3 differ only in the provider-context pointer type. */
+#define OWFP_FWPS_FILTER_BODY(ctxtype)            \
+	UINT64 filterId;                           \
+	FWP_VALUE0 weight;                         \
+	UINT16 subLayerWeight;                     \
+	UINT16 flags;                              \
+	UINT32 numFilterConditions;                \
+	FWPS_FILTER_CONDITION0 *filterCondition;   \
+	FWPS_ACTION0 action;                       \
+	UINT64 context;                            \
+	ctxtype *providerContext;
+typedef struct FWPS_FILTER0_ { OWFP_FWPS_FILTER_BODY(FWPM_PROVIDER_CONTEXT0) } FWPS_FILTER0;
+typedef struct FWPS_FILTER1_ { OWFP_FWPS_FILTER_BODY(FWPM_PROVIDER_CONTEXT1) } FWPS_FILTER1;
+typedef struct FWPS_FILTER2_ { OWFP_FWPS_FILTER_BODY(FWPM_PROVIDER_CONTEXT2) } FWPS_FILTER2;
+typedef struct FWPS_FILTER3_ { OWFP_FWPS_FILTER_BODY(FWPM_PROVIDER_CONTEXT3) } FWPS_FILTER3;
+#undef OWFP_FWPS_FILTER_BODY
+
+typedef struct FWPS_INCOMING_VALUE0_ {
+	FWP_VALUE0 value;
+} FWPS_INCOMING_VALUE0;
+
+typedef struct FWPS_INCOMING_VALUES0_ {
+	UINT16 layerId;
+	UINT32 valueCount;
+	FWPS_INCOMING_VALUE0 *incomingValue;
+} FWPS_INCOMING_VALUES0;
+
+#define FWPS_INCOMING_FLAG_CACHE_SAFE                    0x00000001
+#define FWPS_INCOMING_FLAG_ENFORCE_QUERY                 0x00000002
+#define FWPS_INCOMING_FLAG_ABSORB                        0x00000004
+#define FWPS_INCOMING_FLAG_CONNECTION_FAILING_INDICATION 0x00000008
+#define FWPS_INCOMING_FLAG_MID_STREAM_INSPECTION         0x00000010
+#define FWPS_INCOMING_FLAG_RECLASSIFY                    0x00000020
+#define FWPS_INCOMING_FLAG_IS_LOOSE_SOURCE_FLOW          0x00000040
+#define FWPS_INCOMING_FLAG_IS_LOCAL_ONLY_FLOW            0x00000080
+#define FWPS_INCOMING_FLAG_RESERVED0                     0x00000100
+
+typedef enum FWPS_DISCARD_MODULE0_ {
+	FWPS_DISCARD_MODULE_NETWORK = 0,
+	FWPS_DISCARD_MODULE_TRANSPORT = 1,
+	FWPS_DISCARD_MODULE_GENERAL = 2,
+	FWPS_DISCARD_MODULE_MAX = 3,
+} FWPS_DISCARD_MODULE0;
+
+typedef enum FWPS_GENERAL_DISCARD_REASON_ {
+	FWPS_DISCARD_FIREWALL_POLICY = 0,
+	FWPS_DISCARD_IPSEC = 1,
+	FWPS_GENERAL_DISCARD_REASON_MAX = 2,
+} FWPS_GENERAL_DISCARD_REASON;
+
+typedef struct FWPS_DISCARD_METADATA0_ {
+	FWPS_DISCARD_MODULE0 discardModule;
+	UINT32 discardReason;
+	UINT64 filterId;
+} FWPS_DISCARD_METADATA0;
+
+typedef struct FWPS_INBOUND_FRAGMENT_METADATA0_ {
+	UINT32 fragmentIdentification;
+	UINT16 fragmentOffset;
+	ULONG fragmentLength;
+} FWPS_INBOUND_FRAGMENT_METADATA0;
+
+#define FWPS_RIGHT_ACTION_WRITE 0x00000001
+
+#define FWPS_CLASSIFY_OUT_FLAG_ABSORB                 0x00000001
+#define FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED   0x00000002
+#define FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA           0x00000004
+#define FWPS_CLASSIFY_OUT_FLAG_ALE_FAST_CACHE_CHECK   0x00000008
+#define FWPS_CLASSIFY_OUT_FLAG_ALE_FAST_CACHE_POSSIBLE 0x00000010
+
+typedef struct FWPS_CLASSIFY_OUT0_ {
+	FWP_ACTION_TYPE actionType;
+	UINT64 outContext;
+	UINT64 filterId;
+	UINT32 rights;
+	UINT32 flags;
+	UINT32 reserved;
+} FWPS_CLASSIFY_OUT0;
+
+#define FWPS_ACTION FWPS_ACTION0
+#define FWPS_FILTER_CONDITION FWPS_FILTER_CONDITION0
+#define FWPS_FILTER FWPS_FILTER3
+#define FWPS_INCOMING_VALUE FWPS_INCOMING_VALUE0
+#define FWPS_INCOMING_VALUES FWPS_INCOMING_VALUES0
+#define FWPS_DISCARD_METADATA FWPS_DISCARD_METADATA0
+#define FWPS_INBOUND_FRAGMENT_METADATA FWPS_INBOUND_FRAGMENT_METADATA0
+#define FWPS_CLASSIFY_OUT FWPS_CLASSIFY_OUT0
+
+OWFP_EXTERN_C_END
+
+#endif /* OPENWFP_FWPSTYPES_H */

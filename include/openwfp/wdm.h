@@ -1,0 +1,391 @@
+/*
+ * The WDM subset a WFP callout driver uses, on top of pthreads and malloc.
+ *
+ * IRQL: user space has no interrupt levels. Everything runs at
+ * PASSIVE_LEVEL: KeGetCurrentIrql() always answers PASSIVE_LEVEL, and the
+ * spin-lock calls report PASSIVE_LEVEL as the old level. A spin lock is a
+ * pthread mutex (not recursive, as on Windows).
+ *
+ * Pools: every pool type is malloc. Allocations carry their tag; the
+ * runtime counts outstanding allocations per tag (see src/wdm/pool.h) so
+ * that tests can check for leaks. Freeing with the wrong tag is counted,
+ * not a bug check.
+ *
+ * Pool tags are written 'gaTx' in Windows code, a multi-character
+ * constant. GCC warns about those by default, so this header switches that
+ * one warning off for the rest of the translation unit.
+ */
+#ifndef OPENWFP_WDM_H
+#define OPENWFP_WDM_H
+
+#include <assert.h>
+#include <pthread.h>
+
+#include "ntdef.h"
+
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wmultichar"
+#endif
+
+OWFP_EXTERN_C_BEGIN
+
+/* ------------------------------------------------------------------ IRQL */
+
+typedef UCHAR KIRQL, *PKIRQL;
+#define PASSIVE_LEVEL 0
+#define LOW_LEVEL 0
+#define APC_LEVEL 1
+#define DISPATCH_LEVEL 2
+#define HIGH_LEVEL 15
+
+static inline KIRQL KeGetCurrentIrql(void)
+{
+	return PASSIVE_LEVEL;
+}
+#define KeRaiseIrql(NewIrql, OldIrql) ((void)(NewIrql), *(OldIrql) = PASSIVE_LEVEL)
+#define KeLowerIrql(NewIrql) ((void)(NewIrql))
+#define KeRaiseIrqlToDpcLevel() ((KIRQL)PASSIVE_LEVEL)
+#define PAGED_CODE() ((void)0)
+
+/* ------------------------------------------------------------- spin locks */
+
+typedef struct _KSPIN_LOCK {
+	pthread_mutex_t OwfpMutex;
+} KSPIN_LOCK, *PKSPIN_LOCK;
+
+typedef struct _KLOCK_QUEUE_HANDLE {
+	PKSPIN_LOCK OwfpLock;
+	KIRQL OldIrql;
+} KLOCK_QUEUE_HANDLE, *PKLOCK_QUEUE_HANDLE;
+
+void KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
+void KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql);
+void KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+void KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+void KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
+void KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+void KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle);
+void KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock,
+					      PKLOCK_QUEUE_HANDLE LockHandle);
+void KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
+
+/* ------------------------------------------------------- interlocked ops */
+
+#define KeMemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define MemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+static inline LONG InterlockedIncrement(LONG volatile *p)
+{
+	return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedDecrement(LONG volatile *p)
+{
+	return __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedExchange(LONG volatile *p, LONG v)
+{
+	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedExchangeAdd(LONG volatile *p, LONG v)
+{
+	return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedCompareExchange(LONG volatile *p, LONG exchange, LONG comparand)
+{
+	__atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return comparand;
+}
+static inline LONG64 InterlockedIncrement64(LONG64 volatile *p)
+{
+	return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedDecrement64(LONG64 volatile *p)
+{
+	return __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedExchangeAdd64(LONG64 volatile *p, LONG64 v)
+{
+	return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
+static inline PVOID InterlockedExchangePointer(PVOID volatile *p, PVOID v)
+{
+	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *p, PVOID exchange,
+						      PVOID comparand)
+{
+	__atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return comparand;
+}
+
+/* ---------------------------------------------------------- doubly linked */
+
+static inline void InitializeListHead(PLIST_ENTRY ListHead)
+{
+	ListHead->Flink = ListHead->Blink = ListHead;
+}
+static inline BOOLEAN IsListEmpty(const LIST_ENTRY *ListHead)
+{
+	return (BOOLEAN)(ListHead->Flink == ListHead);
+}
+static inline BOOLEAN RemoveEntryList(PLIST_ENTRY Entry)
+{
+	PLIST_ENTRY prev = Entry->Blink;
+	PLIST_ENTRY next = Entry->Flink;
+
+	prev->Flink = next;
+	next->Blink = prev;
+	return (BOOLEAN)(prev == next);
+}
+static inline PLIST_ENTRY RemoveHeadList(PLIST_ENTRY ListHead)
+{
+	PLIST_ENTRY entry = ListHead->Flink;
+
+	RemoveEntryList(entry);
+	return entry;
+}
+static inline PLIST_ENTRY RemoveTailList(PLIST_ENTRY ListHead)
+{
+	PLIST_ENTRY entry = ListHead->Blink;
+
+	RemoveEntryList(entry);
+	return entry;
+}
+static inline void InsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
+{
+	PLIST_ENTRY last = ListHead->Blink;
+
+	Entry->Flink = ListHead;
+	Entry->Blink = last;
+	last->Flink = Entry;
+	ListHead->Blink = Entry;
+}
+static inline void InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
+{
+	PLIST_ENTRY first = ListHead->Flink;
+
+	Entry->Flink = first;
+	Entry->Blink = ListHead;
+	first->Blink = Entry;
+	ListHead->Flink = Entry;
+}
+static inline void AppendTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListToAppend)
+{
+	PLIST_ENTRY last = ListHead->Blink;
+
+	ListHead->Blink->Flink = ListToAppend;
+	ListHead->Blink = ListToAppend->Blink;
+	ListToAppend->Blink->Flink = ListHead;
+	ListToAppend->Blink = last;
+}
+static inline void PushEntryList(PSINGLE_LIST_ENTRY ListHead, PSINGLE_LIST_ENTRY Entry)
+{
+	Entry->Next = ListHead->Next;
+	ListHead->Next = Entry;
+}
+static inline PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY ListHead)
+{
+	PSINGLE_LIST_ENTRY first = ListHead->Next;
+
+	if (first)
+		ListHead->Next = first->Next;
+	return first;
+}
+
+/* ----------------------------------------------------------- Rtl memory */
+
+#define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#define RtlFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+#define RtlCopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
+#define RtlMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define RtlEqualMemory(Source1, Source2, Length) (!memcmp((Source1), (Source2), (Length)))
+#define RtlSecureZeroMemory(Destination, Length) explicit_bzero((Destination), (Length))
+/* Number of leading bytes that match. */
+SIZE_T RtlCompareMemory(const void *Source1, const void *Source2, SIZE_T Length);
+
+/* Points DestinationString at SourceString (no copy); NULL gives an empty string. */
+void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+void RtlInitAnsiString(PANSI_STRING DestinationString, PCSZ SourceString);
+BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
+			      BOOLEAN CaseInSensitive);
+
+/* ---------------------------------------------------------------- pools */
+
+typedef enum _POOL_TYPE {
+	NonPagedPool = 0,
+	NonPagedPoolExecute = 0,
+	PagedPool = 1,
+	NonPagedPoolMustSucceed = 2,
+	DontUseThisType = 3,
+	NonPagedPoolCacheAligned = 4,
+	PagedPoolCacheAligned = 5,
+	NonPagedPoolCacheAlignedMustS = 6,
+	MaxPoolType = 7,
+	NonPagedPoolBase = 0,
+	NonPagedPoolNx = 512,
+	NonPagedPoolNxCacheAligned = 516,
+	NonPagedPoolSessionNx = 544,
+} POOL_TYPE;
+
+typedef ULONG64 POOL_FLAGS;
+#define POOL_FLAG_REQUIRED_START     0x0000000000000001ULL
+#define POOL_FLAG_USE_QUOTA          0x0000000000000001ULL
+#define POOL_FLAG_UNINITIALIZED      0x0000000000000002ULL
+#define POOL_FLAG_SESSION            0x0000000000000004ULL
+#define POOL_FLAG_CACHE_ALIGNED      0x0000000000000008ULL
+#define POOL_FLAG_RESERVED1          0x0000000000000010ULL
+#define POOL_FLAG_RAISE_ON_FAILURE   0x0000000000000020ULL
+#define POOL_FLAG_NON_PAGED          0x0000000000000040ULL
+#define POOL_FLAG_NON_PAGED_EXECUTE  0x0000000000000080ULL
+#define POOL_FLAG_PAGED              0x0000000000000100ULL
+
+/* Zeroed unless POOL_FLAG_UNINITIALIZED. NULL when no pool type is named. */
+PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
+/* Not zeroed. */
+PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+/* Zeroed. */
+PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+void ExFreePoolWithTag(PVOID P, ULONG Tag);
+void ExFreePool(PVOID P);
+#define ExAllocatePool(PoolType, NumberOfBytes) \
+	ExAllocatePoolWithTag((PoolType), (NumberOfBytes), 'enoN')
+
+/* ----------------------------------------------------------- debug output */
+
+/* DbgPrintEx component ids and levels (only the ones drivers commonly use). */
+#define DPFLTR_IHVDRIVER_ID 77
+#define DPFLTR_IHVVIDEO_ID 78
+#define DPFLTR_IHVAUDIO_ID 79
+#define DPFLTR_IHVNETWORK_ID 80
+#define DPFLTR_IHVSTREAMING_ID 81
+#define DPFLTR_IHVBUS_ID 82
+#define DPFLTR_DEFAULT_ID 101
+#define DPFLTR_ERROR_LEVEL 0
+#define DPFLTR_WARNING_LEVEL 1
+#define DPFLTR_TRACE_LEVEL 2
+#define DPFLTR_INFO_LEVEL 3
+#define DPFLTR_MASK 0x80000000u
+
+/*
+ * Write to stderr. The Windows-only conversions %wZ, %Z, %ws, %S and the
+ * %I64/%I32 size prefixes are understood, and the l prefix means 32 bits
+ * as on Windows. Setting OWFP_DBGPRINT=0 in the environment silences them.
+ * (No printf format attribute: it would reject those Windows conversions.)
+ */
+ULONG DbgPrint(PCSTR Format, ...);
+ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
+#define KdPrint(args) ((void)DbgPrint args)
+#define KdPrintEx(args) ((void)DbgPrintEx args)
+#define DbgBreakPoint() ((void)0)
+#define KdBreakPoint() ((void)0)
+
+/*
+ * ASSERT and NT_ASSERT check only in debug builds, as on Windows; in builds
+ * with NDEBUG the expression is not evaluated (but still type-checked, so
+ * that variables used only in asserts do not warn).
+ */
+#ifdef NDEBUG
+#define ASSERT(e) ((void)sizeof((e) ? 1 : 0))
+#define ASSERTMSG(msg, e) ((void)sizeof((e) ? 1 : 0))
+#else
+#define ASSERT(e) assert(e)
+#define ASSERTMSG(msg, e) assert((msg) && (e))
+#endif
+#define NT_ASSERT(e) ASSERT(e)
+#define NT_ASSERTMSG(msg, e) ASSERTMSG(msg, e)
+#define NT_VERIFY(e) ((e) ? TRUE : (ASSERT(!"NT_VERIFY"), FALSE))
+
+/* ------------------------------------------------------------------ time */
+
+/* 100-nanosecond intervals since 1601-01-01 UTC. */
+void KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
+void KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime);
+/* Monotonic counter; *PerformanceFrequency (if given) is its tick rate. */
+LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency);
+
+/* ------------------------------------------------- driver and device objects */
+
+typedef ULONG DEVICE_TYPE;
+#define FILE_DEVICE_NETWORK 0x00000012
+#define FILE_DEVICE_UNKNOWN 0x00000022
+#define FILE_DEVICE_SECURE_OPEN 0x00000100
+#define FILE_AUTOGENERATED_DEVICE_NAME 0x00000080
+#define DO_BUFFERED_IO 0x00000004
+#define DO_DIRECT_IO 0x00000010
+#define DO_DEVICE_INITIALIZING 0x00000080
+
+#define IRP_MJ_CREATE 0x00
+#define IRP_MJ_CLOSE 0x02
+#define IRP_MJ_READ 0x03
+#define IRP_MJ_WRITE 0x04
+#define IRP_MJ_DEVICE_CONTROL 0x0e
+#define IRP_MJ_INTERNAL_DEVICE_CONTROL 0x0f
+#define IRP_MJ_CLEANUP 0x12
+#define IRP_MJ_MAXIMUM_FUNCTION 0x1b
+
+/* IRPs are never sent here: the type exists so dispatch routines compile. */
+typedef struct _IRP IRP, *PIRP;
+
+struct _DRIVER_OBJECT;
+
+typedef struct _DEVICE_OBJECT {
+	SHORT Type;
+	USHORT Size;
+	LONG ReferenceCount;
+	struct _DRIVER_OBJECT *DriverObject;
+	struct _DEVICE_OBJECT *NextDevice;
+	struct _DEVICE_OBJECT *AttachedDevice;
+	PIRP CurrentIrp;
+	ULONG Flags;
+	ULONG Characteristics;
+	PVOID DeviceExtension;
+	DEVICE_TYPE DeviceType;
+} DEVICE_OBJECT, *PDEVICE_OBJECT;
+
+typedef NTSTATUS DRIVER_INITIALIZE(struct _DRIVER_OBJECT *DriverObject,
+				   PUNICODE_STRING RegistryPath);
+typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
+typedef void DRIVER_UNLOAD(struct _DRIVER_OBJECT *DriverObject);
+typedef DRIVER_UNLOAD *PDRIVER_UNLOAD;
+typedef NTSTATUS DRIVER_DISPATCH(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+typedef DRIVER_DISPATCH *PDRIVER_DISPATCH;
+typedef void DRIVER_STARTIO(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+typedef DRIVER_STARTIO *PDRIVER_STARTIO;
+
+typedef struct _DRIVER_OBJECT {
+	SHORT Type;
+	SHORT Size;
+	PDEVICE_OBJECT DeviceObject; /* devices created by IoCreateDevice, newest first */
+	ULONG Flags;
+	PVOID DriverStart;
+	ULONG DriverSize;
+	PVOID DriverSection;
+	PVOID DriverExtension;
+	UNICODE_STRING DriverName;
+	PUNICODE_STRING HardwareDatabase;
+	PVOID FastIoDispatch;
+	PDRIVER_INITIALIZE DriverInit;
+	PDRIVER_STARTIO DriverStartIo;
+	PDRIVER_UNLOAD DriverUnload;
+	PDRIVER_DISPATCH MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
+	void *OwfpHost; /* openwfp private: the loader's bookkeeping; never touch */
+} DRIVER_OBJECT, *PDRIVER_OBJECT;
+
+/*
+ * Creates a device object owned by DriverObject, with a zeroed extension of
+ * DeviceExtensionSize bytes. The name is not registered anywhere (no object
+ * namespace here). Devices still present at unload are deleted for the
+ * driver.
+ */
+NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
+			PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
+			ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+			PDEVICE_OBJECT *DeviceObject);
+void IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
+
+OWFP_EXTERN_C_END
+
+#endif /* OPENWFP_WDM_H */

@@ -1,0 +1,220 @@
+/* The flow table: one chained hash on the canonical 5-tuple, an id index
+ * for the consumer's calls, an LRU list for idle timeouts and a work list of
+ * flows the consumer resumed or ignored. Allocation happens per flow, never
+ * per packet. */
+#include "capture/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+uint64_t owfp_capture_key_make(const struct cap_seg *seg, struct cap_key *key, bool *src_is_a)
+{
+    int c = memcmp(seg->src, seg->dst, 16);
+    bool a = c < 0 || (c == 0 && seg->sport <= seg->dport);
+    memset(key, 0, sizeof(*key));
+    memcpy(key->a, a ? seg->src : seg->dst, 16);
+    memcpy(key->b, a ? seg->dst : seg->src, 16);
+    key->pa = a ? seg->sport : seg->dport;
+    key->pb = a ? seg->dport : seg->sport;
+    key->family = (uint8_t)seg->family;
+    *src_is_a = a;
+    uint64_t w[4];
+    memcpy(w, key->a, 16);
+    memcpy(w + 2, key->b, 16);
+    uint64_t h = mix(key->family, (uint64_t)key->pa << 16 | key->pb);
+    for (int i = 0; i < 4; i++)
+        h = mix(h, w[i]);
+    return h ^ (h >> 29);
+}
+
+static bool key_eq(const struct cap_key *x, const struct cap_key *y)
+{
+    return x->pa == y->pa && x->pb == y->pb && x->family == y->family &&
+           memcmp(x->a, y->a, 16) == 0 && memcmp(x->b, y->b, 16) == 0;
+}
+
+int owfp_capture_flowtab_init(owfp_capture *cap)
+{
+    cap->nbuckets = 1024;
+    cap->nidb = 1024;
+    cap->buckets = calloc(cap->nbuckets, sizeof(*cap->buckets));
+    cap->idb = calloc(cap->nidb, sizeof(*cap->idb));
+    return cap->buckets && cap->idb ? 0 : -1;
+}
+
+static void grow(owfp_capture *cap)
+{
+    size_t n = cap->nbuckets * 2;
+    struct cap_flow **b = calloc(n, sizeof(*b));
+    if (!b)
+        return; /* longer chains, still correct */
+    for (size_t i = 0; i < cap->nbuckets; i++) {
+        for (struct cap_flow *f = cap->buckets[i], *next; f; f = next) {
+            next = f->hnext;
+            f->hnext = b[f->hash & (n - 1)];
+            b[f->hash & (n - 1)] = f;
+        }
+    }
+    free(cap->buckets);
+    cap->buckets = b;
+    cap->nbuckets = n;
+}
+
+struct cap_flow *owfp_capture_flowtab_find(owfp_capture *cap, const struct cap_key *key,
+                                           uint64_t hash)
+{
+    for (struct cap_flow *f = cap->buckets[hash & (cap->nbuckets - 1)]; f; f = f->hnext)
+        if (f->hash == hash && key_eq(&f->key, key))
+            return f;
+    return NULL;
+}
+
+struct cap_flow *owfp_capture_flowtab_insert(owfp_capture *cap, const struct cap_key *key,
+                                             uint64_t hash)
+{
+    if (cap->nflows >= cap->nbuckets)
+        grow(cap);
+    struct cap_flow *f = calloc(1, sizeof(*f));
+    if (!f)
+        return NULL;
+    f->key = *key;
+    f->hash = hash;
+    struct cap_flow **b = &cap->buckets[hash & (cap->nbuckets - 1)];
+    f->hnext = *b;
+    *b = f;
+    f->lru_prev = cap->lru_tail;
+    if (cap->lru_tail)
+        cap->lru_tail->lru_next = f;
+    else
+        cap->lru_head = f;
+    cap->lru_tail = f;
+    cap->nflows++;
+    return f;
+}
+
+void owfp_capture_flowtab_touch(owfp_capture *cap, struct cap_flow *f, uint64_t ts)
+{
+    f->last_ns = ts;
+    if (cap->lru_tail == f)
+        return;
+    if (f->lru_prev)
+        f->lru_prev->lru_next = f->lru_next;
+    else
+        cap->lru_head = f->lru_next;
+    f->lru_next->lru_prev = f->lru_prev;
+    f->lru_prev = cap->lru_tail;
+    f->lru_next = NULL;
+    cap->lru_tail->lru_next = f;
+    cap->lru_tail = f;
+}
+
+void owfp_capture_flowtab_id_add(owfp_capture *cap, struct cap_flow *f)
+{
+    if (cap->nlive >= cap->nidb) {
+        size_t n = cap->nidb * 2;
+        struct cap_flow **b = calloc(n, sizeof(*b));
+        if (b) {
+            for (size_t i = 0; i < cap->nidb; i++) {
+                for (struct cap_flow *g = cap->idb[i], *next; g; g = next) {
+                    next = g->idnext;
+                    g->idnext = b[g->pub.id & (n - 1)];
+                    b[g->pub.id & (n - 1)] = g;
+                }
+            }
+            free(cap->idb);
+            cap->idb = b;
+            cap->nidb = n;
+        }
+    }
+    struct cap_flow **b = &cap->idb[f->pub.id & (cap->nidb - 1)];
+    f->idnext = *b;
+    *b = f;
+    f->in_id = true;
+    cap->nlive++;
+}
+
+void owfp_capture_flowtab_id_del(owfp_capture *cap, struct cap_flow *f)
+{
+    if (!f->in_id)
+        return;
+    for (struct cap_flow **p = &cap->idb[f->pub.id & (cap->nidb - 1)]; *p; p = &(*p)->idnext) {
+        if (*p == f) {
+            *p = f->idnext;
+            break;
+        }
+    }
+    f->in_id = false;
+    cap->nlive--;
+}
+
+struct cap_flow *owfp_capture_flowtab_by_id(owfp_capture *cap, uint64_t id)
+{
+    if (!cap->idb)
+        return NULL;
+    for (struct cap_flow *f = cap->idb[id & (cap->nidb - 1)]; f; f = f->idnext)
+        if (f->pub.id == id)
+            return f;
+    return NULL;
+}
+
+void owfp_capture_work_add(owfp_capture *cap, struct cap_flow *f)
+{
+    if (f->in_work)
+        return;
+    f->in_work = true;
+    f->work_prev = NULL;
+    f->work_next = cap->work_head;
+    if (cap->work_head)
+        cap->work_head->work_prev = f;
+    cap->work_head = f;
+}
+
+void owfp_capture_work_del(owfp_capture *cap, struct cap_flow *f)
+{
+    if (!f->in_work)
+        return;
+    if (f->work_prev)
+        f->work_prev->work_next = f->work_next;
+    else
+        cap->work_head = f->work_next;
+    if (f->work_next)
+        f->work_next->work_prev = f->work_prev;
+    f->in_work = false;
+}
+
+void owfp_capture_flowtab_remove(owfp_capture *cap, struct cap_flow *f)
+{
+    for (struct cap_flow **p = &cap->buckets[f->hash & (cap->nbuckets - 1)]; *p;
+         p = &(*p)->hnext) {
+        if (*p == f) {
+            *p = f->hnext;
+            break;
+        }
+    }
+    if (f->lru_prev)
+        f->lru_prev->lru_next = f->lru_next;
+    else
+        cap->lru_head = f->lru_next;
+    if (f->lru_next)
+        f->lru_next->lru_prev = f->lru_prev;
+    else
+        cap->lru_tail = f->lru_prev;
+    owfp_capture_flowtab_id_del(cap, f);
+    owfp_capture_work_del(cap, f);
+    cap->nflows--;
+    free(f);
+}
+
+void owfp_capture_flowtab_free(owfp_capture *cap)
+{
+    free(cap->buckets);
+    free(cap->idb);
+    cap->buckets = NULL;
+    cap->idb = NULL;
+}

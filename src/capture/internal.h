@@ -1,0 +1,230 @@
+/* Private structures shared by the capture module's files. */
+#ifndef OWFP_CAPTURE_INTERNAL_H
+#define OWFP_CAPTURE_INTERNAL_H
+
+#include "capture/capture.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#define CAP_NS_PER_SEC 1000000000ull
+
+/* One capture record as a reader hands it over; data stays valid until the
+ * next call to the reader. */
+struct cap_record {
+    const uint8_t *data;
+    uint32_t caplen;
+    uint32_t origlen;
+    uint64_t ts_ns;
+};
+
+enum cap_reader_kind { CAP_READER_MMAP, CAP_READER_LIBPCAP };
+
+struct cap_reader {
+    enum cap_reader_kind kind;
+    int linktype;            /* LINKTYPE_* value (libpcap's DLT mapped back) */
+    uint64_t total;          /* file size, 0 if unknown */
+    uint64_t record;         /* records handed out so far */
+    uint64_t rec_offset;     /* offset of the last record's header */
+    /* mmap reader */
+    const uint8_t *base;
+    size_t size;
+    size_t pos;
+    bool swap, nano;
+    uint32_t snapshot;
+    /* libpcap reader */
+    void *pcap;              /* pcap_t */
+    FILE *fp;
+    uint64_t est_pos;        /* position estimate when ftell fails */
+};
+
+/* A decoded TCP segment. Addresses are 16 bytes, IPv4 in the first 4. */
+struct cap_seg {
+    int family;
+    uint8_t src[16], dst[16];
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t flags;
+    uint16_t urp;
+    const uint8_t *payload;
+    uint32_t len;            /* captured payload bytes */
+    uint32_t wire_len;       /* payload bytes on the wire (> len: cut by snaplen) */
+};
+
+#define CAP_TH_FIN 0x01
+#define CAP_TH_SYN 0x02
+#define CAP_TH_RST 0x04
+#define CAP_TH_PSH 0x08
+#define CAP_TH_ACK 0x10
+#define CAP_TH_URG 0x20
+
+/* Out-of-order or paused bytes [off, off + len), sorted, never overlapping. */
+struct cap_node {
+    struct cap_node *prev, *next;
+    uint64_t off;
+    uint32_t len;
+    uint8_t flags;           /* OWFP_CAPTURE_DATA_PSH */
+    uint8_t *b;              /* first undelivered byte inside buf */
+    uint8_t buf[];
+};
+
+#define CAP_MAX_URG 4
+
+/* One direction of a flow, seen from its receiver. */
+struct cap_dir {
+    bool init, fin_seen, fin_done, paused, hole_open;
+    uint32_t next_seq;       /* sequence number of the next byte to deliver */
+    uint64_t next_off;       /* its stream offset */
+    uint64_t fin_off;
+    struct cap_node *head, *tail;
+    size_t buffered;
+    uint64_t hole_since;     /* capture time the current hole was first seen */
+    uint64_t missed_pending; /* reported with the next chunk */
+    uint64_t lost_start, lost_end; /* bytes known lost (snaplen cut, memory bound) */
+    uint64_t urg[CAP_MAX_URG];
+    unsigned nurg;
+};
+
+struct cap_key {
+    uint8_t a[16], b[16];    /* canonical order: (a, pa) < (b, pb) */
+    uint16_t pa, pb;
+    uint8_t family;
+};
+
+enum cap_flow_state { CAP_FLOW_LIVE, CAP_FLOW_ENDED };
+
+struct cap_flow {
+    struct cap_flow *hnext;            /* hash chain */
+    struct cap_flow *idnext;           /* id chain */
+    struct cap_flow *lru_prev, *lru_next;
+    struct cap_flow *work_prev, *work_next;
+    struct cap_key key;
+    uint64_t hash;
+    uint64_t last_ns;
+    uint32_t client_isn;
+    uint8_t state;
+    bool client_is_a, syn_seen, ignored, in_work, in_id;
+    bool ending;                       /* being flushed: FINs do not close it */
+    owfp_capture_flow pub;
+    void *user;
+    struct cap_dir dir[2];             /* indexed by sender: OWFP_CAPTURE_DIR_* */
+};
+
+struct cap_frag_table;
+
+struct owfp_capture {
+    owfp_capture_opts opts;
+    char path[256];
+    struct cap_reader rd;
+    owfp_capture_stats st;
+    _Atomic uint64_t done;
+    atomic_int stop;
+    bool ran;
+
+    const owfp_capture_sink *sink;
+    void *user;
+
+    struct cap_flow **buckets;
+    size_t nbuckets, nflows, nlive;
+    struct cap_flow **idb;
+    size_t nidb;
+    struct cap_flow *lru_head, *lru_tail;
+    struct cap_flow *work_head;
+    uint64_t next_id;
+    size_t buffered_total;
+    uint64_t now;
+
+    struct cap_frag_table *frag;
+    uint8_t *fragbuf;                  /* rebuilt datagram of the last reassembly */
+    unsigned notices;                  /* bit set of notices already given */
+};
+
+/* error.c */
+void owfp_capture_error_set(owfp_capture_error *err, const char *file, int code,
+                            uint64_t record, uint64_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* reader_mmap.c / reader_pcap.c: open returns 0, -ENOTSUP (mmap: not a
+ * classic pcap regular file) or a negative errno with err set. next returns
+ * 1 with a record, 0 at the clean end, or a negative errno with err set. */
+int owfp_capture_mmap_open(struct cap_reader *rd, const char *path, owfp_capture_error *err);
+int owfp_capture_mmap_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
+                           owfp_capture_error *err);
+void owfp_capture_mmap_close(struct cap_reader *rd);
+uint64_t owfp_capture_mmap_pos(const struct cap_reader *rd);
+int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture_error *err);
+int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
+                           owfp_capture_error *err);
+void owfp_capture_pcap_close(struct cap_reader *rd);
+uint64_t owfp_capture_pcap_pos(struct cap_reader *rd);
+
+/* decode.c */
+enum cap_decode {
+    CAP_DEC_TCP,        /* seg filled */
+    CAP_DEC_FRAGMENT,   /* handed to the fragment table (maybe completed into seg) */
+    CAP_DEC_NON_TCP,
+    CAP_DEC_BAD,
+    CAP_DEC_BAD_CSUM,
+    CAP_DEC_UNSUPPORTED_LINK,
+};
+enum cap_decode owfp_capture_decode(owfp_capture *cap, const struct cap_record *rec,
+                                    struct cap_seg *seg);
+enum cap_decode owfp_capture_decode_ip(owfp_capture *cap, const uint8_t *p, uint32_t len,
+                                       int family, struct cap_seg *seg, bool reassembled);
+uint16_t owfp_capture_csum_fold(uint64_t sum);
+uint64_t owfp_capture_csum_add(uint64_t sum, const uint8_t *p, size_t len);
+
+/* ipfrag.c: returns a rebuilt datagram (valid until the next call) or NULL. */
+struct cap_frag_info {
+    int family;
+    const uint8_t *src, *dst;
+    uint32_t id;
+    uint8_t proto;
+    uint32_t offset;         /* in bytes */
+    bool more;
+    const uint8_t *hdr;      /* IPv4 header / IPv6 fixed header of this fragment */
+    uint32_t hdrlen;
+    const uint8_t *data;
+    uint32_t len;
+};
+const uint8_t *owfp_capture_frag_add(owfp_capture *cap, const struct cap_frag_info *fi,
+                                     uint32_t *out_len);
+void owfp_capture_frag_free(owfp_capture *cap);
+
+/* flowtab.c */
+int owfp_capture_flowtab_init(owfp_capture *cap);
+void owfp_capture_flowtab_free(owfp_capture *cap);
+struct cap_flow *owfp_capture_flowtab_find(owfp_capture *cap, const struct cap_key *key,
+                                           uint64_t hash);
+struct cap_flow *owfp_capture_flowtab_insert(owfp_capture *cap, const struct cap_key *key,
+                                             uint64_t hash);
+void owfp_capture_flowtab_remove(owfp_capture *cap, struct cap_flow *f);
+void owfp_capture_flowtab_touch(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
+void owfp_capture_flowtab_id_add(owfp_capture *cap, struct cap_flow *f);
+void owfp_capture_flowtab_id_del(owfp_capture *cap, struct cap_flow *f);
+struct cap_flow *owfp_capture_flowtab_by_id(owfp_capture *cap, uint64_t id);
+void owfp_capture_work_add(owfp_capture *cap, struct cap_flow *f);
+void owfp_capture_work_del(owfp_capture *cap, struct cap_flow *f);
+uint64_t owfp_capture_key_make(const struct cap_seg *seg, struct cap_key *key, bool *src_is_a);
+
+/* reasm.c: one direction's receiver */
+void owfp_capture_reasm_segment(owfp_capture *cap, struct cap_flow *f, unsigned d,
+                                const struct cap_seg *seg, uint32_t seq_data, uint64_t ts);
+void owfp_capture_reasm_drain(owfp_capture *cap, struct cap_flow *f, unsigned d, uint64_t ts);
+void owfp_capture_reasm_timers(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
+void owfp_capture_reasm_flush(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
+void owfp_capture_reasm_release(owfp_capture *cap, struct cap_flow *f, unsigned d);
+void owfp_capture_reasm_reclaim(owfp_capture *cap, struct cap_flow *keep, uint64_t ts);
+
+/* tcp.c: flows, handshake, FIN/RST, reuse, timeouts */
+void owfp_capture_tcp_segment(owfp_capture *cap, const struct cap_seg *seg, uint64_t ts);
+void owfp_capture_tcp_expire(owfp_capture *cap, uint64_t now);
+void owfp_capture_tcp_end(owfp_capture *cap, struct cap_flow *f,
+                          enum owfp_capture_end_reason reason, uint64_t ts);
+void owfp_capture_tcp_end_all(owfp_capture *cap);
+void owfp_capture_tcp_work(owfp_capture *cap);
+void owfp_capture_notice(owfp_capture *cap, unsigned bit, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

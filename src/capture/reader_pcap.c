@@ -1,0 +1,80 @@
+/* Everything the mmap path does not take (pcapng, stdin, odd variants)
+ * goes through libpcap. */
+#include "capture/internal.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int dlt_to_linktype(int dlt)
+{
+    /* pcap_datalink() speaks DLT_*; the decoder speaks LINKTYPE_*. Only
+     * DLT_RAW differs for the types we decode. */
+    return dlt == DLT_RAW ? 101 : dlt;
+}
+
+static uint64_t file_pos(struct cap_reader *rd)
+{
+    long pos = rd->fp ? ftell(rd->fp) : -1;
+    return pos >= 0 ? (uint64_t)pos : rd->est_pos;
+}
+
+int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture_error *err)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
+                                                          errbuf);
+    if (!p) {
+        struct stat st;
+        int code = stat(path, &st) != 0 && strcmp(path, "-") != 0 ? -errno : -EBADMSG;
+        owfp_capture_error_set(err, path, code, 0, 0, "%s", errbuf);
+        return code;
+    }
+    rd->kind = CAP_READER_LIBPCAP;
+    rd->pcap = p;
+    rd->fp = pcap_file(p);
+    rd->linktype = dlt_to_linktype(pcap_datalink(p));
+    struct stat st;
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        rd->total = (uint64_t)st.st_size;
+    rd->est_pos = 24;
+    return 0;
+}
+
+int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
+                           owfp_capture_error *err)
+{
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    uint64_t start = file_pos(rd);
+    int rc = pcap_next_ex(rd->pcap, &h, &data);
+    if (rc == PCAP_ERROR_BREAK)
+        return 0;
+    if (rc != 1) {
+        owfp_capture_error_set(err, path, -EBADMSG, rd->record + 1, start, "%s",
+                               pcap_geterr(rd->pcap));
+        return -EBADMSG;
+    }
+    rec->data = data;
+    rec->caplen = h->caplen;
+    rec->origlen = h->len;
+    /* Opened with nanosecond precision: tv_usec holds nanoseconds. */
+    rec->ts_ns = (uint64_t)h->ts.tv_sec * CAP_NS_PER_SEC + (uint64_t)h->ts.tv_usec;
+    rd->rec_offset = start;
+    rd->record++;
+    rd->est_pos += 16 + (uint64_t)h->caplen;
+    return 1;
+}
+
+uint64_t owfp_capture_pcap_pos(struct cap_reader *rd)
+{
+    return file_pos(rd);
+}
+
+void owfp_capture_pcap_close(struct cap_reader *rd)
+{
+    if (rd->pcap)
+        pcap_close(rd->pcap);
+    rd->pcap = NULL;
+}

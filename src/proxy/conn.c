@@ -1,0 +1,680 @@
+/*
+ * One proxied connection: the accepted socket, the upstream socket and the
+ * owfp_flow between them. Engine callbacks only record what must happen
+ * (bytes to write, FIN, reset, pause, offload); conn_settle() carries it out
+ * once the owfp_flow_* call has returned, because a flow must not be closed
+ * from inside its own callbacks.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proxy/proxy_int.h"
+#include "proxy/sock.h"
+
+#define FWP_CONDITION_FLAG_IS_LOOPBACK 0x1u
+
+static void conn_settle(struct owfp_conn *c);
+
+/* Q28: which data direction each socket is the source of. */
+static int dir_of_source(const struct owfp_conn *c, int side)
+{
+	bool client_local = c->w->proxy->o.local == OWFP_PROXY_LOCAL_CLIENT;
+
+	if (side == OWFP_SIDE_CLIENT)
+		return client_local ? OWFP_DIR_OUTBOUND : OWFP_DIR_INBOUND;
+	return client_local ? OWFP_DIR_INBOUND : OWFP_DIR_OUTBOUND;
+}
+
+static int source_of_dir(const struct owfp_conn *c, int dir)
+{
+	return dir_of_source(c, OWFP_SIDE_CLIENT) == dir ? OWFP_SIDE_CLIENT : OWFP_SIDE_UPSTREAM;
+}
+
+static struct owfp_side *dest_of_dir(struct owfp_conn *c, int dir)
+{
+	return &c->s[1 - source_of_dir(c, dir)];
+}
+
+void owfp_conn_emit(struct owfp_conn *c, enum owfp_proxy_event_type type, int err,
+		    const char *detail)
+{
+	const owfp_proxy_opts *o = &c->w->proxy->o;
+	owfp_proxy_event ev = {
+		.type = type,
+		.conn_id = c->id,
+		.flow_id = c->flow ? owfp_flow_id(c->flow) : 0,
+		.client = (const struct sockaddr *)&c->client.ss,
+		.upstream = c->upstream.len ? (const struct sockaddr *)&c->upstream.ss : NULL,
+		.err = err,
+		.bytes = { c->written[0], c->written[1] },
+		.detail = detail,
+	};
+	if (o->event)
+		o->event(o->user, &ev);
+}
+
+/* ------------------------------------------------------------ queueing */
+
+static void queue_account(struct owfp_conn *c, size_t added, size_t removed)
+{
+	atomic_size_t *q = &c->w->proxy->queued;
+
+	if (added)
+		atomic_fetch_add_explicit(q, added, memory_order_relaxed);
+	if (removed)
+		atomic_fetch_sub_explicit(q, removed, memory_order_relaxed);
+}
+
+static void side_clear_queue(struct owfp_conn *c, struct owfp_side *s)
+{
+	queue_account(c, 0, s->out.bytes);
+	owfp_outq_clear(&s->out);
+}
+
+static void note_written(struct owfp_conn *c, struct owfp_side *d, size_t n)
+{
+	c->written[d->idx] += n;
+	atomic_fetch_add_explicit(&c->w->c.bytes_written[d->idx], n, memory_order_relaxed);
+}
+
+/* The peer of d is gone (EPIPE, ECONNRESET): handled as an RST from it. */
+static void side_write_failed(struct owfp_conn *c, struct owfp_side *d)
+{
+	d->wr_closed = true;
+	side_clear_queue(c, d);
+	if (c->rst_side < 0)
+		c->rst_side = d->idx;
+}
+
+static void limit_hit(struct owfp_conn *c, const char *what)
+{
+	atomic_fetch_add_explicit(&c->w->c.limits_hit, 1, memory_order_relaxed);
+	owfp_conn_emit(c, OWFP_PEV_LIMIT, ENOBUFS, what);
+	c->kill = true;
+}
+
+static void queue_bytes(struct owfp_conn *c, struct owfp_side *d, const uint8_t *data, size_t len)
+{
+	const struct owfp_proxy *p = c->w->proxy;
+
+	if (d->out.bytes + len > p->o.flow_limit) {
+		limit_hit(c, "per-flow queue limit");
+		return;
+	}
+	if (atomic_load_explicit(&p->queued, memory_order_relaxed) + len > p->o.global_limit) {
+		limit_hit(c, "global queue limit");
+		return;
+	}
+	if (owfp_outq_append(&d->out, data, len)) {
+		limit_hit(c, "out of memory");
+		return;
+	}
+	queue_account(c, len, 0);
+}
+
+/* ------------------------------------------------------- engine callbacks */
+
+static void op_deliver(void *dp, owfp_flow *flow, int dir, const uint8_t *data, size_t len)
+{
+	struct owfp_conn *c = dp;
+	struct owfp_side *d = dest_of_dir(c, dir);
+
+	(void)flow;
+	if (c->kill || d->wr_closed || d->fd < 0 || len == 0)
+		return;
+	/* Fast path: nothing queued, so write straight from the engine's bytes. */
+	if (d->out.bytes == 0) {
+		ssize_t n = send(d->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+				side_write_failed(c, d);
+				return;
+			}
+			n = 0;
+		}
+		note_written(c, d, (size_t)n);
+		data += n;
+		len -= (size_t)n;
+		if (len == 0)
+			return;
+	}
+	queue_bytes(c, d, data, len);
+}
+
+static void op_deliver_fin(void *dp, owfp_flow *flow, int dir)
+{
+	struct owfp_conn *c = dp;
+
+	(void)flow;
+	dest_of_dir(c, dir)->fin_pending = true;
+}
+
+static void op_deliver_abort(void *dp, owfp_flow *flow, int dir)
+{
+	struct owfp_conn *c = dp;
+
+	(void)flow;
+	/* Q24: an RST ends both directions; the source side is gone already. */
+	if (c->rst_side < 0)
+		c->rst_side = source_of_dir(c, dir);
+}
+
+static void op_drop(void *dp, owfp_flow *flow, enum owfp_drop_reason why)
+{
+	struct owfp_conn *c = dp;
+
+	(void)flow;
+	(void)why;
+	atomic_fetch_add_explicit(&c->w->c.dropped, 1, memory_order_relaxed);
+	c->kill = true;
+}
+
+static void op_pause(void *dp, owfp_flow *flow, int dir, bool paused)
+{
+	struct owfp_conn *c = dp;
+
+	(void)flow;
+	c->s[source_of_dir(c, dir)].paused = paused;
+}
+
+static void op_offload(void *dp, owfp_flow *flow)
+{
+	struct owfp_conn *c = dp;
+
+	(void)flow;
+	c->offload_req = true;
+}
+
+static void op_wake(void *dp, owfp_flow *flow)
+{
+	struct owfp_conn *c = dp;
+	struct owfp_worker *w = c->w;
+	bool kick = false;
+
+	(void)flow;
+	pthread_mutex_lock(&w->wake_lock);
+	if (!c->wake_queued) {
+		c->wake_queued = true;
+		c->wake_next = w->wake_head;
+		w->wake_head = c;
+		kick = true;
+	}
+	pthread_mutex_unlock(&w->wake_lock);
+	if (kick)
+		owfp_worker_kick(w);
+}
+
+static const owfp_flow_ops conn_ops = {
+	.deliver = op_deliver,
+	.deliver_fin = op_deliver_fin,
+	.deliver_abort = op_deliver_abort,
+	.drop = op_drop,
+	.pause = op_pause,
+	.offload = op_offload,
+	.wake = op_wake,
+};
+
+/* ------------------------------------------------------------- lifecycle */
+
+static void ep_set(struct owfp_conn *c, struct owfp_side *s, uint32_t want)
+{
+	int epfd = c->w->epfd;
+	struct epoll_event ev = { .events = want, .data.ptr = s };
+
+	if (s->fd < 0 || want == s->events)
+		return;
+	if (want == 0)
+		epoll_ctl(epfd, EPOLL_CTL_DEL, s->fd, NULL);
+	else if (s->events == 0)
+		epoll_ctl(epfd, EPOLL_CTL_ADD, s->fd, &ev);
+	else
+		epoll_ctl(epfd, EPOLL_CTL_MOD, s->fd, &ev);
+	s->events = want;
+}
+
+static void conn_update_events(struct owfp_conn *c)
+{
+	for (int i = 0; i < 2; i++) {
+		struct owfp_side *s = &c->s[i], *o = &c->s[1 - i];
+		uint32_t want = 0;
+
+		switch (c->state) {
+		case OWFP_CONN_CONNECTING:
+			if (i == OWFP_SIDE_UPSTREAM)
+				want = EPOLLOUT;
+			break;
+		case OWFP_CONN_OPEN:
+			if (!s->rd_closed && !s->paused && !s->bp)
+				want |= EPOLLIN;
+			if (s->out.bytes && !s->wr_closed)
+				want |= EPOLLOUT;
+			break;
+		case OWFP_CONN_OFFLOADED:
+			if (!s->rd_closed && !s->paused && s->in_pipe == 0)
+				want |= EPOLLIN;
+			if (o->in_pipe && !s->wr_closed)
+				want |= EPOLLOUT;
+			break;
+		}
+		/*
+		 * A socket we neither read nor write stays registered, edge-
+		 * triggered, so an RST (EPOLLERR) is still seen without a
+		 * level-triggered EPOLLHUP/RDHUP firing at every wait.
+		 */
+		ep_set(c, s, want ? want : EPOLLET);
+	}
+}
+
+void owfp_conn_destroy(struct owfp_conn *c, bool reset)
+{
+	struct owfp_worker *w = c->w;
+
+	if (c->dead)
+		return;
+	c->kill = true; /* deliver nothing more while the flow closes */
+	if (c->flow) {
+		owfp_conn_emit(c, OWFP_PEV_CLOSE, 0, reset ? "reset" : "closed");
+		owfp_flow_close(c->flow);
+		c->flow = NULL;
+	} else {
+		owfp_conn_emit(c, OWFP_PEV_CLOSE, 0, reset ? "reset" : "closed");
+	}
+	if (c->state == OWFP_CONN_CONNECTING)
+		w->nconnecting--;
+	for (int i = 0; i < 2; i++) {
+		struct owfp_side *s = &c->s[i];
+		if (s->fd >= 0 && s->events)
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+		s->events = 0;
+		side_clear_queue(c, s);
+		owfp_offload_stop(s);
+		if (reset)
+			owfp_sock_reset(s->fd);
+		else if (s->fd >= 0)
+			close(s->fd);
+		s->fd = -1;
+	}
+	pthread_mutex_lock(&w->wake_lock);
+	if (c->wake_queued) {
+		struct owfp_conn **pp = &w->wake_head;
+		while (*pp != c)
+			pp = &(*pp)->wake_next;
+		*pp = c->wake_next;
+		c->wake_queued = false;
+	}
+	pthread_mutex_unlock(&w->wake_lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	w->nconns--;
+	atomic_fetch_add_explicit(&w->c.closed, 1, memory_order_relaxed);
+	c->dead = true;
+	c->grave_next = w->graveyard;
+	w->graveyard = c;
+}
+
+/* An RST from side `src` (read error, write error, engine abort): Q24. */
+static void conn_reset_from(struct owfp_conn *c, int src)
+{
+	struct owfp_side *o = &c->s[1 - src];
+
+	c->s[src].rd_closed = true;
+	if (c->flow && !c->kill)
+		owfp_flow_indicate_abort(c->flow, dir_of_source(c, src));
+	atomic_fetch_add_explicit(&c->w->c.resets, 1, memory_order_relaxed);
+	/* Bytes queued before the RST still go first, as far as the peer takes them. */
+	if (!c->kill && o->fd >= 0 && !o->wr_closed && o->out.bytes) {
+		ssize_t n = owfp_outq_flush(&o->out, o->fd);
+		if (n > 0) {
+			note_written(c, o, (size_t)n);
+			queue_account(c, 0, (size_t)n);
+		}
+	}
+	owfp_conn_destroy(c, true);
+}
+
+static void conn_flush(struct owfp_conn *c, struct owfp_side *d)
+{
+	if (d->fd < 0 || d->wr_closed || d->out.bytes == 0)
+		return;
+	ssize_t n = owfp_outq_flush(&d->out, d->fd);
+	if (n < 0) {
+		side_write_failed(c, d);
+		return;
+	}
+	note_written(c, d, (size_t)n);
+	queue_account(c, 0, (size_t)n);
+}
+
+static bool conn_engine_idle(const struct owfp_conn *c)
+{
+	return owfp_flow_held_bytes(c->flow, OWFP_DIR_INBOUND) == 0 &&
+	       owfp_flow_held_bytes(c->flow, OWFP_DIR_OUTBOUND) == 0;
+}
+
+static void conn_settle(struct owfp_conn *c)
+{
+	const struct owfp_proxy *p = c->w->proxy;
+
+	if (c->dead)
+		return;
+	if (c->kill) {
+		owfp_conn_destroy(c, true);
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		conn_flush(c, &c->s[i]);
+	if (c->rst_side >= 0) {
+		conn_reset_from(c, c->rst_side);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct owfp_side *d = &c->s[i];
+		if (d->fin_pending && !d->wr_closed && d->out.bytes == 0 &&
+		    c->s[1 - i].in_pipe == 0) {
+			shutdown(d->fd, SHUT_WR);
+			d->wr_closed = true;
+		}
+	}
+	if (c->offload_req && c->state == OWFP_CONN_OPEN && c->s[0].out.bytes == 0 &&
+	    c->s[1].out.bytes == 0 && conn_engine_idle(c))
+		owfp_offload_start(c); /* on failure the flow stays on the copying path */
+	for (int i = 0; i < 2; i++) {
+		size_t q = c->s[1 - i].out.bytes;
+		if (q > p->o.queue_high)
+			c->s[i].bp = true;
+		else if (q <= p->o.queue_high / 2)
+			c->s[i].bp = false;
+	}
+	if (c->s[0].rd_closed && c->s[1].rd_closed && c->s[0].wr_closed && c->s[1].wr_closed) {
+		owfp_conn_destroy(c, false);
+		return;
+	}
+	conn_update_events(c);
+}
+
+/* --------------------------------------------------------------- reading */
+
+static void side_read(struct owfp_conn *c, struct owfp_side *s)
+{
+	struct owfp_worker *w = c->w;
+	struct owfp_side *o = &c->s[1 - s->idx];
+	int dir = dir_of_source(c, s->idx);
+
+	for (int i = 0; i < 4; i++) {
+		ssize_t n = recv(s->fd, w->rbuf, w->rbuf_size, MSG_DONTWAIT);
+		if (n > 0) {
+			atomic_fetch_add_explicit(&w->c.bytes_read[s->idx], (uint64_t)n,
+						  memory_order_relaxed);
+			/* Q18: a recv() that drained the socket ends what the sender pushed. */
+			uint32_t flags = (size_t)n < w->rbuf_size ? OWFP_SEG_PUSH : 0;
+			owfp_flow_indicate(c->flow, dir, w->rbuf, (size_t)n, flags, 0);
+			if (c->kill || c->rst_side >= 0 || s->paused || c->offload_req ||
+			    o->out.bytes > w->proxy->o.queue_high || (size_t)n < w->rbuf_size)
+				return;
+			continue;
+		}
+		if (n == 0) {
+			s->rd_closed = true;
+			owfp_flow_indicate_fin(c->flow, dir);
+			return;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			c->rst_side = s->idx;
+		return;
+	}
+}
+
+static void offload_event(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
+{
+	struct owfp_side *o = &c->s[1 - s->idx];
+	bool eof = false;
+	int rc;
+
+	if ((events & EPOLLOUT) && o->in_pipe) {
+		rc = owfp_offload_pump(c, o, &eof);
+		if (rc < 0)
+			return;
+		if (eof) {
+			o->rd_closed = true;
+			s->fin_pending = true;
+			owfp_flow_indicate_fin(c->flow, dir_of_source(c, o->idx));
+		}
+	}
+	eof = false;
+	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !s->rd_closed) {
+		rc = owfp_offload_pump(c, s, &eof);
+		if (rc < 0)
+			return;
+		if (eof) {
+			s->rd_closed = true;
+			o->fin_pending = true;
+			owfp_flow_indicate_fin(c->flow, dir_of_source(c, s->idx));
+		}
+	}
+}
+
+/* ------------------------------------------------------------ connecting */
+
+static void addr_key(const owfp_proxy_addr *a, int family, uint8_t out[16], uint16_t *port)
+{
+	memset(out, 0, 16);
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in4 = (const void *)&a->ss;
+		*port = ntohs(in4->sin_port);
+		if (family == AF_INET) {
+			memcpy(out, &in4->sin_addr, 4);
+		} else { /* v4-mapped, when the other side is IPv6 */
+			out[10] = out[11] = 0xff;
+			memcpy(out + 12, &in4->sin_addr, 4);
+		}
+	} else {
+		const struct sockaddr_in6 *in6 = (const void *)&a->ss;
+		*port = ntohs(in6->sin6_port);
+		memcpy(out, &in6->sin6_addr, 16);
+	}
+}
+
+static bool addr_loopback(const owfp_proxy_addr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr);
+}
+
+static void conn_key(const struct owfp_conn *c, owfp_flow_key *k)
+{
+	bool client_local = c->w->proxy->o.local == OWFP_PROXY_LOCAL_CLIENT;
+	const owfp_proxy_addr *local = client_local ? &c->client : &c->upstream;
+	const owfp_proxy_addr *remote = client_local ? &c->upstream : &c->client;
+
+	memset(k, 0, sizeof(*k));
+	k->family = (local->ss.ss_family == AF_INET && remote->ss.ss_family == AF_INET) ? AF_INET
+											  : AF_INET6;
+	addr_key(local, k->family, k->local_addr, &k->local_port);
+	addr_key(remote, k->family, k->remote_addr, &k->remote_port);
+	/* S7: the client initiated the connection. */
+	k->outbound = client_local;
+	if (addr_loopback(local) && addr_loopback(remote))
+		k->condition_flags |= FWP_CONDITION_FLAG_IS_LOOPBACK;
+}
+
+static void conn_upstream_failed(struct owfp_conn *c, int err)
+{
+	atomic_fetch_add_explicit(&c->w->c.upstream_errors, 1, memory_order_relaxed);
+	owfp_conn_emit(c, OWFP_PEV_UPSTREAM_ERROR, err, strerror(err));
+	owfp_conn_destroy(c, true);
+}
+
+static void conn_connected(struct owfp_conn *c)
+{
+	struct owfp_proxy *p = c->w->proxy;
+	int e = owfp_sock_error(c->s[OWFP_SIDE_UPSTREAM].fd);
+	owfp_flow_key key;
+	int one = 1;
+
+	if (e) {
+		conn_upstream_failed(c, e);
+		return;
+	}
+	if (c->state == OWFP_CONN_CONNECTING)
+		c->w->nconnecting--;
+	c->state = OWFP_CONN_OPEN;
+	conn_key(c, &key);
+	int rc = owfp_flow_create(p->engine, &key, &conn_ops, c, &c->flow);
+	if (rc < 0) {
+		c->flow = NULL;
+		atomic_fetch_add_explicit(&c->w->c.refused, 1, memory_order_relaxed);
+		owfp_conn_emit(c, OWFP_PEV_FLOW_REFUSED, -rc, strerror(-rc));
+		owfp_conn_destroy(c, true);
+		return;
+	}
+	setsockopt(c->s[OWFP_SIDE_UPSTREAM].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	conn_settle(c);
+}
+
+static void addr_unmap(owfp_proxy_addr *a)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
+
+	if (a->ss.ss_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+		return;
+	struct sockaddr_in in4 = { .sin_family = AF_INET, .sin_port = in6->sin6_port };
+	memcpy(&in4.sin_addr, &in6->sin6_addr.s6_addr[12], 4);
+	memset(&a->ss, 0, sizeof(a->ss));
+	memcpy(&a->ss, &in4, sizeof(in4));
+	a->len = sizeof(in4);
+}
+
+void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer, socklen_t len)
+{
+	struct owfp_proxy *p = w->proxy;
+	struct owfp_conn *c = calloc(1, sizeof(*c));
+	bool tproxy = false, done = false;
+	int one = 1;
+
+	atomic_fetch_add_explicit(&w->c.accepted, 1, memory_order_relaxed);
+	if (!c) {
+		owfp_sock_reset(fd);
+		atomic_fetch_add_explicit(&w->c.closed, 1, memory_order_relaxed);
+		return;
+	}
+	c->w = w;
+	c->id = atomic_fetch_add(&p->next_conn_id, 1) + 1;
+	c->rst_side = -1;
+	c->state = OWFP_CONN_CONNECTING;
+	for (int i = 0; i < 2; i++) {
+		c->s[i].kind = OWFP_EP_SIDE;
+		c->s[i].conn = c;
+		c->s[i].idx = i;
+		c->s[i].fd = -1;
+		c->s[i].pipe[0] = c->s[i].pipe[1] = -1;
+	}
+	c->s[OWFP_SIDE_CLIENT].fd = fd;
+	memcpy(&c->client.ss, peer, len);
+	c->client.len = len;
+	addr_unmap(&c->client);
+	c->next = w->conns;
+	if (w->conns)
+		w->conns->prev = c;
+	w->conns = c;
+	w->nconns++;
+	w->nconnecting++;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+
+	if (p->o.transparent) {
+		int rc = owfp_sock_original_dst(fd, &c->upstream, &tproxy);
+		if (rc < 0) {
+			conn_upstream_failed(c, -rc);
+			return;
+		}
+		addr_unmap(&c->upstream);
+		/* A connection to the proxy itself would loop forever. */
+		if (owfp_sock_addr_equal((struct sockaddr *)&c->upstream.ss,
+					 (struct sockaddr *)&p->o.listen.ss)) {
+			conn_upstream_failed(c, ELOOP);
+			return;
+		}
+	} else {
+		c->upstream = p->o.upstream;
+	}
+	owfp_conn_emit(c, OWFP_PEV_ACCEPT, 0, NULL);
+	/* Fail closed before taking on more work than the global limit allows. */
+	if (atomic_load_explicit(&p->queued, memory_order_relaxed) > p->o.global_limit / 10 * 9) {
+		limit_hit(c, "global queue limit: new connection refused");
+		owfp_conn_destroy(c, true);
+		return;
+	}
+	const owfp_proxy_addr *source = NULL;
+	owfp_proxy_addr src_copy;
+	if (tproxy && p->o.spoof_source) {
+		src_copy = c->client;
+		((struct sockaddr_in *)&src_copy.ss)->sin_port = 0; /* same offset for v6 */
+		source = &src_copy;
+	}
+	int ufd = owfp_sock_connect(&c->upstream, source, &done);
+	if (ufd < 0) {
+		conn_upstream_failed(c, -ufd);
+		return;
+	}
+	c->s[OWFP_SIDE_UPSTREAM].fd = ufd;
+	c->connect_deadline_ms = owfp_now_ms() + p->o.connect_timeout_ms;
+	if (done) {
+		conn_connected(c);
+		return;
+	}
+	conn_update_events(c);
+}
+
+void owfp_conn_check_timeout(struct owfp_conn *c, uint64_t now)
+{
+	if (c->state == OWFP_CONN_CONNECTING && now >= c->connect_deadline_ms)
+		conn_upstream_failed(c, ETIMEDOUT);
+}
+
+void owfp_conn_run_pending(struct owfp_conn *c)
+{
+	if (c->dead || !c->flow)
+		return;
+	owfp_flow_run_pending(c->flow);
+	conn_settle(c);
+}
+
+void owfp_conn_event(struct owfp_side *s, uint32_t events)
+{
+	struct owfp_conn *c = s->conn;
+
+	if (c->dead)
+		return;
+	if (c->state == OWFP_CONN_CONNECTING) {
+		if (s->idx == OWFP_SIDE_UPSTREAM)
+			conn_connected(c);
+		return;
+	}
+	if (c->state == OWFP_CONN_OFFLOADED) {
+		offload_event(c, s, events);
+		conn_settle(c);
+		return;
+	}
+	if (events & EPOLLOUT)
+		conn_flush(c, s);
+	if ((s->events & EPOLLIN) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
+		side_read(c, s);
+	else if (events & EPOLLERR) {
+		int e = owfp_sock_error(s->fd);
+		if (e && c->rst_side < 0)
+			c->rst_side = s->idx;
+	}
+	conn_settle(c);
+}

@@ -1,0 +1,28 @@
+/*
+ * --events FILE: one JSON object per line for every engine event
+ * (owfp_event, the same kinds replay reports) and every proxy event
+ * (accept, upstream error, offload, close, ...). Lines are written whole
+ * under a lock, from any worker thread, and flushed at once so a reader
+ * (a test, tail -f) sees them while the proxy runs.
+ */
+#ifndef OWFP_PROXY_EVENTS_H
+#define OWFP_PROXY_EVENTS_H
+
+#include "proxy/proxy.h"
+
+typedef struct owfp_proxy_events owfp_proxy_events;
+
+/* "-" is standard output. The file is created mode 0600 and appended to. */
+int owfp_proxy_events_open(const char *path, owfp_proxy_events **out, owfp_error *err);
+void owfp_proxy_events_close(owfp_proxy_events *e);
+/* Signatures of owfp_engine_opts.event and owfp_proxy_opts.event. */
+void owfp_proxy_events_engine(void *e, const owfp_event *ev);
+void owfp_proxy_events_proxy(void *e, const owfp_proxy_event *ev);
+/* Any other line ({"event":"reload",...}) as a ready JSON object text. */
+void owfp_proxy_events_raw(owfp_proxy_events *e, const char *json_line);
+
+/* Names used in the JSON (and by `openwfp stats`). */
+const char *owfp_event_type_name(enum owfp_event_type t);
+const char *owfp_stream_action_name(uint32_t a);
+
+#endif /* OWFP_PROXY_EVENTS_H */

@@ -1,0 +1,101 @@
+/*
+ * The offload: once no stage inspects a flow (ALLOW_CONNECTION from all),
+ * its bytes move socket -> pipe -> socket with splice(2) and never enter
+ * user space. One pipe per direction; a source is read only while its pipe
+ * is empty, so at most pipe_size bytes per direction are in flight.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "proxy/proxy_int.h"
+
+#define PUMP_ROUNDS 8
+
+int owfp_offload_start(struct owfp_conn *c)
+{
+	const struct owfp_proxy *p = c->w->proxy;
+
+	for (int i = 0; i < 2; i++) {
+		struct owfp_side *s = &c->s[i];
+		if (pipe2(s->pipe, O_NONBLOCK | O_CLOEXEC)) {
+			int e = errno;
+			for (int j = 0; j <= i; j++)
+				owfp_offload_stop(&c->s[j]);
+			return -e;
+		}
+		/* Bigger pipes mean fewer splice calls; the kernel may cap the size. */
+		fcntl(s->pipe[1], F_SETPIPE_SZ, (int)p->o.pipe_size);
+	}
+	c->state = OWFP_CONN_OFFLOADED;
+	atomic_fetch_add_explicit(&c->w->c.offloaded, 1, memory_order_relaxed);
+	owfp_conn_emit(c, OWFP_PEV_OFFLOAD, 0, "splice");
+	return 0;
+}
+
+int owfp_offload_pump(struct owfp_conn *c, struct owfp_side *s, bool *eof)
+{
+	struct owfp_side *o = &c->s[1 - s->idx];
+	struct owfp_worker *w = c->w;
+	size_t chunk = w->proxy->o.pipe_size;
+
+	*eof = false;
+	for (int round = 0; round < PUMP_ROUNDS; round++) {
+		if (s->in_pipe) {
+			if (o->wr_closed || o->fd < 0)
+				return 0;
+			ssize_t n = splice(s->pipe[0], NULL, o->fd, NULL, s->in_pipe,
+					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EAGAIN)
+					return 0;
+				o->wr_closed = true;
+				if (c->rst_side < 0)
+					c->rst_side = o->idx;
+				return -errno;
+			}
+			s->in_pipe -= (size_t)n;
+			c->written[o->idx] += (size_t)n;
+			atomic_fetch_add_explicit(&w->c.bytes_written[o->idx], (uint64_t)n,
+						  memory_order_relaxed);
+			atomic_fetch_add_explicit(&w->c.bytes_spliced, (uint64_t)n,
+						  memory_order_relaxed);
+			if (s->in_pipe)
+				return 0;
+		}
+		if (s->rd_closed || s->paused)
+			return 0;
+		ssize_t n = splice(s->fd, NULL, s->pipe[1], NULL, chunk,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n == 0) {
+			*eof = true;
+			return 0;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			s->rd_closed = true;
+			if (c->rst_side < 0)
+				c->rst_side = s->idx;
+			return -errno;
+		}
+		s->in_pipe += (size_t)n;
+		atomic_fetch_add_explicit(&w->c.bytes_read[s->idx], (uint64_t)n,
+					  memory_order_relaxed);
+	}
+	return 0;
+}
+
+void owfp_offload_stop(struct owfp_side *s)
+{
+	for (int i = 0; i < 2; i++) {
+		if (s->pipe[i] >= 0)
+			close(s->pipe[i]);
+		s->pipe[i] = -1;
+	}
+	s->in_pipe = 0;
+}

@@ -1,0 +1,118 @@
+/* Internal structures of the proxy: workers, connections, their sides. */
+#ifndef OWFP_PROXY_PROXY_INT_H
+#define OWFP_PROXY_PROXY_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "proxy/outq.h"
+#include "proxy/proxy.h"
+
+/* What an epoll entry points at (the first member of each owner). */
+enum owfp_ep_kind { OWFP_EP_LISTENER = 1, OWFP_EP_WAKE, OWFP_EP_SIDE };
+
+enum { OWFP_SIDE_CLIENT = 0, OWFP_SIDE_UPSTREAM = 1 };
+
+struct owfp_conn;
+struct owfp_worker;
+
+/* One socket of a proxied connection. */
+struct owfp_side {
+	enum owfp_ep_kind kind;
+	struct owfp_conn *conn;
+	int idx;                 /* OWFP_SIDE_* */
+	int fd;                  /* -1 once closed */
+	uint32_t events;         /* mask registered with epoll (0 = not registered) */
+	owfp_outq out;           /* engine output waiting to be written to fd */
+	bool rd_closed;          /* FIN or error read: nothing more to read */
+	bool fin_pending;        /* deliver_fin: shut down writing once out is empty */
+	bool wr_closed;          /* shutdown(SHUT_WR) done, or writing failed */
+	bool paused;             /* ops->pause for the direction this side sources */
+	bool bp;                 /* the other side's queue is above the high-water mark */
+	int pipe[2];             /* offloaded: bytes read from fd waiting in a pipe */
+	size_t in_pipe;
+};
+
+enum owfp_conn_state { OWFP_CONN_CONNECTING = 1, OWFP_CONN_OPEN, OWFP_CONN_OFFLOADED };
+
+struct owfp_conn {
+	struct owfp_worker *w;
+	uint64_t id;
+	enum owfp_conn_state state;
+	owfp_flow *flow;
+	struct owfp_side s[2];
+	owfp_proxy_addr client, upstream;
+	uint64_t connect_deadline_ms;
+	bool kill;                   /* reset both sockets at the next settle point (drop, limit) */
+	bool offload_req;
+	int rst_side;                /* side whose peer reset (read or write error), or -1 */
+	bool dead;                   /* destroyed; freed after the current epoll batch */
+	struct owfp_conn *grave_next;
+	uint64_t written[2];         /* bytes written to each side */
+	bool wake_queued;            /* under w->wake_lock */
+	struct owfp_conn *wake_next; /* under w->wake_lock */
+	struct owfp_conn *prev, *next;
+};
+
+struct owfp_worker_counters {
+	atomic_ullong accepted, closed, upstream_errors, refused, dropped, resets,
+		offloaded, limits_hit, bytes_spliced;
+	atomic_ullong bytes_read[2], bytes_written[2];
+};
+
+struct owfp_worker {
+	struct owfp_proxy *proxy;
+	int index;
+	int epfd;
+	struct { enum owfp_ep_kind kind; int fd; } listener, wake;
+	pthread_t thread;
+	bool started;
+	uint8_t *rbuf;
+	size_t rbuf_size;
+	struct owfp_conn *conns;     /* every open connection of this worker */
+	uint64_t nconns;
+	uint64_t nconnecting;
+	uint64_t next_timeout_check;
+	struct owfp_conn *graveyard; /* destroyed during this batch */
+	pthread_mutex_t wake_lock;
+	struct owfp_conn *wake_head;
+	atomic_bool stop_accepting;
+	atomic_bool stop;
+	struct owfp_worker_counters c;
+};
+
+struct owfp_proxy {
+	owfp_engine *engine;
+	owfp_proxy_opts o;
+	int nworkers;
+	struct owfp_worker *workers;
+	atomic_ullong next_conn_id;
+	atomic_size_t queued;        /* bytes in every output queue (global limit) */
+};
+
+/* worker.c */
+int owfp_worker_init(struct owfp_worker *w, struct owfp_proxy *p, int index, owfp_error *err);
+int owfp_worker_start(struct owfp_worker *w, owfp_error *err);
+void owfp_worker_kick(struct owfp_worker *w);
+void owfp_worker_join(struct owfp_worker *w);
+void owfp_worker_fini(struct owfp_worker *w);
+uint64_t owfp_now_ms(void);
+
+/* conn.c */
+void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer, socklen_t len);
+void owfp_conn_event(struct owfp_side *s, uint32_t events);
+void owfp_conn_run_pending(struct owfp_conn *c);
+void owfp_conn_check_timeout(struct owfp_conn *c, uint64_t now);
+void owfp_conn_destroy(struct owfp_conn *c, bool reset);
+void owfp_conn_emit(struct owfp_conn *c, enum owfp_proxy_event_type type, int err,
+		    const char *detail);
+
+/* offload.c: splice(2) for flows no stage inspects any longer. */
+int owfp_offload_start(struct owfp_conn *c);
+/* Moves bytes from s->fd through s's pipe to the other side. 0, or -errno on a hard error. */
+int owfp_offload_pump(struct owfp_conn *c, struct owfp_side *s, bool *eof);
+void owfp_offload_stop(struct owfp_side *s);
+
+#endif /* OWFP_PROXY_PROXY_INT_H */

@@ -1,0 +1,196 @@
+/*
+ * One event-loop thread: its own SO_REUSEPORT listener, its own epoll set
+ * and its own connections. Other threads reach it only through the eventfd
+ * (FwpsStreamContinue0/InjectAsync wakes, stop requests).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proxy/proxy_int.h"
+#include "proxy/sock.h"
+
+#define MAX_EVENTS 256
+#define ACCEPT_BATCH 64
+
+uint64_t owfp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int owfp_worker_init(struct owfp_worker *w, struct owfp_proxy *p, int index, owfp_error *err)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	memset(w, 0, sizeof(*w));
+	w->proxy = p;
+	w->index = index;
+	w->listener.kind = OWFP_EP_LISTENER;
+	w->wake.kind = OWFP_EP_WAKE;
+	w->listener.fd = w->wake.fd = w->epfd = -1;
+	pthread_mutex_init(&w->wake_lock, NULL);
+	w->rbuf_size = p->o.read_size;
+	w->rbuf = malloc(w->rbuf_size);
+	if (!w->rbuf) {
+		snprintf(err->msg, sizeof(err->msg), "worker %d: out of memory", index);
+		return -ENOMEM;
+	}
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	w->wake.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (w->epfd < 0 || w->wake.fd < 0) {
+		int e = errno;
+		snprintf(err->msg, sizeof(err->msg), "worker %d: epoll/eventfd: %s", index,
+			 strerror(e));
+		return -e;
+	}
+	int fd = owfp_sock_listen(&p->o.listen, p->o.transparent, err);
+	if (fd < 0)
+		return fd;
+	w->listener.fd = fd;
+	ev.data.ptr = &w->wake;
+	epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wake.fd, &ev);
+	ev.data.ptr = &w->listener;
+	epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->listener.fd, &ev);
+	return 0;
+}
+
+void owfp_worker_kick(struct owfp_worker *w)
+{
+	uint64_t one = 1;
+	ssize_t n = write(w->wake.fd, &one, sizeof(one));
+	(void)n; /* EAGAIN: the counter is already non-zero, the worker will wake */
+}
+
+static void worker_accept(struct owfp_worker *w)
+{
+	for (int i = 0; i < ACCEPT_BATCH; i++) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept4(w->listener.fd, (struct sockaddr *)&peer, &len,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return; /* EAGAIN, or EMFILE & co: retried at the next wake */
+		owfp_conn_accept(w, fd, (struct sockaddr *)&peer, len);
+	}
+}
+
+static void worker_wake(struct owfp_worker *w)
+{
+	uint64_t v;
+	ssize_t n = read(w->wake.fd, &v, sizeof(v));
+	(void)n;
+	for (;;) {
+		pthread_mutex_lock(&w->wake_lock);
+		struct owfp_conn *c = w->wake_head;
+		if (c) {
+			w->wake_head = c->wake_next;
+			c->wake_queued = false;
+		}
+		pthread_mutex_unlock(&w->wake_lock);
+		if (!c)
+			return;
+		owfp_conn_run_pending(c);
+	}
+}
+
+static void worker_bury(struct owfp_worker *w)
+{
+	while (w->graveyard) {
+		struct owfp_conn *c = w->graveyard;
+		w->graveyard = c->grave_next;
+		free(c);
+	}
+}
+
+static void worker_check_timeouts(struct owfp_worker *w)
+{
+	uint64_t now = owfp_now_ms();
+
+	if (now < w->next_timeout_check)
+		return;
+	w->next_timeout_check = now + 250;
+	for (struct owfp_conn *c = w->conns, *next; c; c = next) {
+		next = c->next;
+		owfp_conn_check_timeout(c, now);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct owfp_worker *w = arg;
+	struct epoll_event evs[MAX_EVENTS];
+
+	while (!atomic_load(&w->stop)) {
+		if (atomic_load(&w->stop_accepting) && w->listener.fd >= 0) {
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->listener.fd, NULL);
+			close(w->listener.fd);
+			w->listener.fd = -1;
+		}
+		int n = epoll_wait(w->epfd, evs, MAX_EVENTS, w->nconnecting ? 250 : -1);
+		for (int i = 0; i < n; i++) {
+			enum owfp_ep_kind *kind = evs[i].data.ptr;
+			switch (*kind) {
+			case OWFP_EP_LISTENER:
+				worker_accept(w);
+				break;
+			case OWFP_EP_WAKE:
+				worker_wake(w);
+				break;
+			case OWFP_EP_SIDE:
+				owfp_conn_event((struct owfp_side *)kind, evs[i].events);
+				break;
+			}
+		}
+		if (w->nconnecting)
+			worker_check_timeouts(w);
+		worker_bury(w);
+	}
+	while (w->conns)
+		owfp_conn_destroy(w->conns, true);
+	worker_bury(w);
+	return NULL;
+}
+
+int owfp_worker_start(struct owfp_worker *w, owfp_error *err)
+{
+	int rc = pthread_create(&w->thread, NULL, worker_main, w);
+	if (rc) {
+		snprintf(err->msg, sizeof(err->msg), "worker %d: pthread_create: %s", w->index,
+			 strerror(rc));
+		return -rc;
+	}
+	w->started = true;
+	return 0;
+}
+
+void owfp_worker_join(struct owfp_worker *w)
+{
+	if (!w->started)
+		return;
+	atomic_store(&w->stop, true);
+	owfp_worker_kick(w);
+	pthread_join(w->thread, NULL);
+	w->started = false;
+}
+
+void owfp_worker_fini(struct owfp_worker *w)
+{
+	if (w->listener.fd >= 0)
+		close(w->listener.fd);
+	if (w->wake.fd >= 0)
+		close(w->wake.fd);
+	if (w->epfd >= 0)
+		close(w->epfd);
+	free(w->rbuf);
+	pthread_mutex_destroy(&w->wake_lock);
+	w->listener.fd = w->wake.fd = w->epfd = -1;
+	w->rbuf = NULL;
+}

@@ -1,0 +1,249 @@
+/* The callout plugin loader: checks, dlopen, DriverEntry, DriverUnload. */
+#include "wdm/plugin.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wdm/pool.h"
+
+#define IO_TYPE_DRIVER 4
+
+struct owfp_plugin {
+	char *path;              /* realpath of the plugin */
+	void *dl;
+	PDRIVER_OBJECT driver;
+	WCHAR *wide_path;        /* backs the registry path given to DriverEntry */
+	UNICODE_STRING registry_path;
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The registry path handed to DriverEntry. Bytes are widened one to one
+ * (a UTF-8 path shows up as its bytes, not decoded): the driver only
+ * ever prints or copies it.
+ */
+static int widen_path(owfp_plugin *p)
+{
+	size_t n = strlen(p->path);
+
+	if (n >= MAXUSHORT / sizeof(WCHAR))
+		return -ENAMETOOLONG;
+	p->wide_path = calloc(n + 1, sizeof(WCHAR));
+	if (!p->wide_path)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		p->wide_path[i] = (WCHAR)(unsigned char)p->path[i];
+	RtlInitUnicodeString(&p->registry_path, p->wide_path);
+	return 0;
+}
+
+/*
+ * Refuses what another local user could have replaced: the file must be a
+ * regular file, and neither it nor its directory may be world-writable.
+ * The file is checked through the descriptor that will be loaded, so it
+ * cannot be swapped between check and load.
+ */
+static int check_file(const char *shown, const char *real, int *fd_out, char *err, size_t errlen)
+{
+	struct stat st, dst;
+	char *dircopy;
+	int fd, rc = 0;
+
+	fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		rc = -errno;
+		set_err(err, errlen, "plugin %s: cannot open: %s", shown, strerror(errno));
+		return rc;
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		set_err(err, errlen, "plugin %s: cannot stat: %s", shown, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_err(err, errlen, "plugin %s: refused (fail closed): not a regular file", shown);
+		rc = -EPERM;
+		goto fail;
+	}
+	if (st.st_mode & S_IWOTH) {
+		set_err(err, errlen,
+			"plugin %s: refused (fail closed): the file is world-writable (mode %04o)",
+			shown, (unsigned)(st.st_mode & 07777));
+		rc = -EPERM;
+		goto fail;
+	}
+	dircopy = strdup(real);
+	if (!dircopy) {
+		rc = -ENOMEM;
+		set_err(err, errlen, "plugin %s: out of memory", shown);
+		goto fail;
+	}
+	if (stat(dirname(dircopy), &dst) != 0) {
+		rc = -errno;
+		set_err(err, errlen, "plugin %s: cannot stat its directory: %s", shown,
+			strerror(errno));
+	} else if (dst.st_mode & S_IWOTH) {
+		set_err(err, errlen,
+			"plugin %s: refused (fail closed): its directory %s is world-writable (mode %04o)",
+			shown, dircopy, (unsigned)(dst.st_mode & 07777));
+		rc = -EPERM;
+	}
+	free(dircopy);
+	if (rc)
+		goto fail;
+	*fd_out = fd;
+	return 0;
+fail:
+	close(fd);
+	return rc;
+}
+
+static void delete_devices(PDRIVER_OBJECT driver)
+{
+	while (driver->DeviceObject)
+		IoDeleteDevice(driver->DeviceObject);
+}
+
+static void plugin_free(owfp_plugin *p)
+{
+	if (p->driver) {
+		delete_devices(p->driver);
+		owfp_pool_free(p->driver, OWFP_TAG_DRIVER, true);
+	}
+	if (p->dl)
+		dlclose(p->dl);
+	free(p->wide_path);
+	free(p->path);
+	free(p);
+}
+
+/* Loads through the checked descriptor when /proc allows it. */
+static void *open_checked(int fd, const char *real)
+{
+	char fdpath[64];
+
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	if (access(fdpath, R_OK) == 0)
+		return dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
+	return dlopen(real, RTLD_NOW | RTLD_LOCAL);
+}
+
+int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errlen)
+{
+	owfp_plugin *p;
+	PDRIVER_INITIALIZE entry;
+	char shown[PATH_MAX + 64];
+	NTSTATUS status;
+	int fd = -1, rc;
+
+	if (out)
+		*out = NULL;
+	if (!path || !out) {
+		set_err(err, errlen, "plugin: no path given");
+		return -EINVAL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		set_err(err, errlen, "plugin %s: out of memory", path);
+		return -ENOMEM;
+	}
+	p->path = realpath(path, NULL);
+	if (!p->path) {
+		rc = -errno;
+		set_err(err, errlen, "plugin %s: cannot resolve path: %s", path, strerror(errno));
+		plugin_free(p);
+		return rc;
+	}
+	/* Name the plugin as the user wrote it, and where that resolved to. */
+	if (strcmp(path, p->path) != 0)
+		snprintf(shown, sizeof(shown), "%s (resolved to %s)", path, p->path);
+	else
+		snprintf(shown, sizeof(shown), "%s", p->path);
+
+	rc = check_file(shown, p->path, &fd, err, errlen);
+	if (rc) {
+		plugin_free(p);
+		return rc;
+	}
+	p->dl = open_checked(fd, p->path);
+	close(fd);
+	if (!p->dl) {
+		set_err(err, errlen, "plugin %s: cannot load: %s", shown, dlerror());
+		plugin_free(p);
+		return -ENOEXEC;
+	}
+	*(void **)&entry = dlsym(p->dl, "DriverEntry");
+	if (!entry) {
+		set_err(err, errlen, "plugin %s: does not export DriverEntry", shown);
+		plugin_free(p);
+		return -ENOEXEC;
+	}
+	rc = widen_path(p);
+	if (rc) {
+		set_err(err, errlen, "plugin %s: %s", shown, strerror(-rc));
+		plugin_free(p);
+		return rc;
+	}
+	p->driver = owfp_pool_alloc(sizeof(*p->driver), OWFP_TAG_DRIVER, true);
+	if (!p->driver) {
+		set_err(err, errlen, "plugin %s: out of memory", shown);
+		plugin_free(p);
+		return -ENOMEM;
+	}
+	p->driver->Type = IO_TYPE_DRIVER;
+	p->driver->Size = (SHORT)sizeof(*p->driver);
+	p->driver->DriverInit = entry;
+	p->driver->OwfpHost = p;
+
+	status = entry(p->driver, &p->registry_path);
+	if (!NT_SUCCESS(status)) {
+		/* As on Windows, DriverUnload is not called after a failed DriverEntry. */
+		set_err(err, errlen, "plugin %s: DriverEntry failed with NTSTATUS 0x%08X", shown,
+			(unsigned)status);
+		plugin_free(p);
+		return -EIO;
+	}
+	*out = p;
+	return 0;
+}
+
+void owfp_plugin_unload(owfp_plugin *plugin)
+{
+	if (!plugin)
+		return;
+	if (plugin->driver && plugin->driver->DriverUnload)
+		plugin->driver->DriverUnload(plugin->driver);
+	plugin_free(plugin);
+}
+
+const char *owfp_plugin_path(const owfp_plugin *plugin)
+{
+	return plugin->path;
+}
+
+PDRIVER_OBJECT owfp_plugin_driver_object(const owfp_plugin *plugin)
+{
+	return plugin->driver;
+}

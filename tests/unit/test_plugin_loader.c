@@ -1,0 +1,345 @@
+/*
+ * The plugin loader (src/wdm/plugin.c): DriverEntry/DriverUnload, cleanup
+ * of what a driver leaves behind, and the fail-closed file checks. Uses the
+ * plugins built from tests/plugins/ into $OWFP_BUILD_DIR/plugins.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "wdm/plugin.h"
+#include "wdm/pool.h"
+
+#define MINIMAL_TAG OWFP_POOL_TAG('O', 'M', 'i', 'n')
+
+typedef struct MINIMAL_EXTENSION {
+	WCHAR RegistryPath[512];
+	PVOID Buffer;
+} MINIMAL_EXTENSION;
+
+static char plugin_dir[PATH_MAX];
+static char scratch[PATH_MAX]; /* per-test directory under the build dir */
+
+/* dir/name into out (PATH_MAX bytes); a path too long fails the test. */
+static char *join(char *out, const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+
+	assert_true(n > 0 && n < PATH_MAX);
+	return out;
+}
+
+static const char *plugin(const char *name)
+{
+	static char path[PATH_MAX];
+	char file[NAME_MAX];
+	int n = snprintf(file, sizeof(file), "%s.so", name);
+
+	assert_true(n > 0 && (size_t)n < sizeof(file));
+	return join(path, plugin_dir, file);
+}
+
+static int setup(void **state)
+{
+	const char *build = getenv("OWFP_BUILD_DIR");
+
+	(void)state;
+	if (!build)
+		build = ".";
+	if (snprintf(plugin_dir, sizeof(plugin_dir), "%s/plugins", build) >= PATH_MAX ||
+	    snprintf(scratch, sizeof(scratch), "%s/plugin-loader-XXXXXX", build) >= PATH_MAX)
+		return -1;
+	if (!mkdtemp(scratch))
+		return -1;
+	chmod(scratch, 0755);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	chmod(scratch, 0755);
+	if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch) >= (int)sizeof(cmd))
+		return -1;
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY), out;
+	ssize_t n;
+
+	assert_true(in >= 0);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(out >= 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		assert_int_equal(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+	assert_int_equal(chmod(to, mode), 0);
+}
+
+static void test_load_calls_driver_entry_with_the_plugin_path(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "", real[PATH_MAX], got[PATH_MAX];
+	PDRIVER_OBJECT drv;
+	MINIMAL_EXTENSION *ext;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load(plugin("plugin_minimal"), &p, err, sizeof(err)), 0);
+	assert_non_null(p);
+	assert_non_null(realpath(plugin("plugin_minimal"), real));
+	assert_string_equal(owfp_plugin_path(p), real);
+
+	drv = owfp_plugin_driver_object(p);
+	assert_non_null(drv->DriverUnload);
+	assert_non_null(drv->DeviceObject);
+	assert_ptr_equal(drv->DeviceObject->DriverObject, drv);
+	assert_int_equal(drv->DeviceObject->DeviceType, FILE_DEVICE_NETWORK);
+	ext = drv->DeviceObject->DeviceExtension;
+	for (i = 0; ext->RegistryPath[i] && i < sizeof(got) - 1; i++)
+		got[i] = (char)ext->RegistryPath[i];
+	got[i] = '\0';
+	assert_string_equal(got, real);
+	assert_int_equal(owfp_pool_outstanding(MINIMAL_TAG), 1);
+	owfp_plugin_unload(p);
+}
+
+static void test_unload_calls_driver_unload_and_frees_everything(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512];
+	size_t before = owfp_pool_outstanding_total();
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load(plugin("plugin_minimal"), &p, err, sizeof(err)), 0);
+	assert_true(owfp_pool_outstanding_total() > before);
+	owfp_plugin_unload(p);
+	/* DriverUnload freed its tagged buffer and device; the loader its driver object. */
+	assert_int_equal(owfp_pool_outstanding(MINIMAL_TAG), 0);
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DEVICE), 0);
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DRIVER), 0);
+	assert_int_equal(owfp_pool_outstanding_total(), before);
+	assert_int_equal(owfp_pool_tag_mismatches(), 0);
+}
+
+static void test_unload_deletes_devices_the_driver_left_behind(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load(plugin("plugin_keeps_device"), &p, err, sizeof(err)), 0);
+	assert_null(owfp_plugin_driver_object(p)->DriverUnload);
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DEVICE), 2);
+	owfp_plugin_unload(p);
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DEVICE), 0);
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DRIVER), 0);
+}
+
+static void test_driver_entry_failure_names_the_plugin_and_the_status(void **state)
+{
+	owfp_plugin *p = (owfp_plugin *)&p;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load(plugin("plugin_entry_fails"), &p, err, sizeof(err)), -EIO);
+	assert_null(p);
+	assert_non_null(strstr(err, "plugin_entry_fails.so"));
+	assert_non_null(strstr(err, "DriverEntry failed"));
+	assert_non_null(strstr(err, "0xC0000001"));
+	/* The device it created before failing was deleted for it. */
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DEVICE), 0);
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DRIVER), 0);
+}
+
+static void test_plugin_without_driver_entry_is_refused(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load(plugin("plugin_no_entry"), &p, err, sizeof(err)), -ENOEXEC);
+	assert_null(p);
+	assert_non_null(strstr(err, "DriverEntry"));
+	assert_non_null(strstr(err, "plugin_no_entry.so"));
+}
+
+static void test_missing_plugin_reports_enoent(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load("/nonexistent/owfp/plugin.so", &p, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/owfp/plugin.so"));
+}
+
+static void test_not_a_shared_object_is_refused(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "", path[PATH_MAX];
+	FILE *f;
+
+	(void)state;
+	join(path, scratch, "garbage.so");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("not an ELF file\n", f);
+	fclose(f);
+	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), -ENOEXEC);
+	assert_non_null(strstr(err, "cannot load"));
+}
+
+static void test_world_writable_plugin_file_is_refused(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "", path[PATH_MAX];
+
+	(void)state;
+	join(path, scratch, "ww.so");
+	copy_file(plugin("plugin_minimal"), path, 0666);
+	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), -EPERM);
+	assert_null(p);
+	assert_non_null(strstr(err, "world-writable"));
+	assert_non_null(strstr(err, "fail closed"));
+	assert_non_null(strstr(err, "ww.so"));
+	/* Nothing of it ran. */
+	assert_int_equal(owfp_pool_outstanding(MINIMAL_TAG), 0);
+
+	/* The same file, no longer world-writable, loads. */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), 0);
+	owfp_plugin_unload(p);
+}
+
+static void test_plugin_in_world_writable_directory_is_refused(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "", path[PATH_MAX];
+
+	(void)state;
+	join(path, scratch, "dir.so");
+	copy_file(plugin("plugin_minimal"), path, 0644);
+	assert_int_equal(chmod(scratch, 0777), 0);
+	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "directory"));
+	assert_non_null(strstr(err, "world-writable"));
+	/* Also with the sticky bit (as /tmp): refused all the same. */
+	assert_int_equal(chmod(scratch, 01777), 0);
+	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), -EPERM);
+	assert_int_equal(chmod(scratch, 0755), 0);
+}
+
+static void test_symlink_is_checked_at_its_target(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "", target[PATH_MAX], link[PATH_MAX];
+
+	(void)state;
+	join(target, scratch, "target.so");
+	join(link, scratch, "link.so");
+	copy_file(plugin("plugin_minimal"), target, 0666);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(owfp_plugin_load(link, &p, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "resolved to"));
+	assert_non_null(strstr(err, "target.so"));
+}
+
+static void test_non_regular_files_are_refused(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "", fifo[PATH_MAX];
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load(plugin_dir, &p, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "not a regular file"));
+	join(fifo, scratch, "fifo.so");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(owfp_plugin_load(fifo, &p, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "not a regular file"));
+}
+
+static void test_relative_path_is_resolved_and_reported(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "", cwd[PATH_MAX], real[PATH_MAX];
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(plugin_dir), 0);
+	assert_int_equal(owfp_plugin_load("./plugin_minimal.so", &p, err, sizeof(err)), 0);
+	assert_non_null(realpath("plugin_minimal.so", real));
+	assert_int_equal(chdir(cwd), 0);
+	assert_true(owfp_plugin_path(p)[0] == '/');
+	assert_string_equal(owfp_plugin_path(p), real);
+	owfp_plugin_unload(p);
+
+	/* A refused relative path names both forms. */
+	assert_int_equal(chdir(plugin_dir), 0);
+	assert_int_equal(owfp_plugin_load("./plugin_no_entry.so", &p, err, sizeof(err)), -ENOEXEC);
+	assert_int_equal(chdir(cwd), 0);
+	assert_non_null(strstr(err, "./plugin_no_entry.so (resolved to /"));
+}
+
+static void test_out_of_memory_while_loading_leaks_nothing(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512];
+	size_t before = owfp_pool_outstanding_total();
+	uint64_t start = owfp_pool_attempts(), count;
+
+	(void)state;
+	/* Count the pool allocations of one load, then fail each in turn. */
+	assert_int_equal(owfp_plugin_load(plugin("plugin_minimal"), &p, err, sizeof(err)), 0);
+	count = owfp_pool_attempts() - start;
+	owfp_plugin_unload(p);
+	assert_true(count >= 3); /* driver object, device, driver's buffer */
+	for (uint64_t nth = 1; nth <= count; nth++) {
+		int rc;
+
+		owfp_pool_fail_nth(nth);
+		rc = owfp_plugin_load(plugin("plugin_minimal"), &p, err, sizeof(err));
+		owfp_pool_fail_nth(0);
+		if (rc == 0)
+			owfp_plugin_unload(p);
+		else
+			assert_true(rc == -ENOMEM || rc == -EIO);
+		assert_int_equal(owfp_pool_outstanding_total(), before);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_calls_driver_entry_with_the_plugin_path),
+		cmocka_unit_test(test_unload_calls_driver_unload_and_frees_everything),
+		cmocka_unit_test(test_unload_deletes_devices_the_driver_left_behind),
+		cmocka_unit_test(test_driver_entry_failure_names_the_plugin_and_the_status),
+		cmocka_unit_test(test_plugin_without_driver_entry_is_refused),
+		cmocka_unit_test(test_missing_plugin_reports_enoent),
+		cmocka_unit_test(test_not_a_shared_object_is_refused),
+		cmocka_unit_test(test_world_writable_plugin_file_is_refused),
+		cmocka_unit_test(test_plugin_in_world_writable_directory_is_refused),
+		cmocka_unit_test(test_symlink_is_checked_at_its_target),
+		cmocka_unit_test(test_non_regular_files_are_refused),
+		cmocka_unit_test(test_relative_path_is_resolved_and_reported),
+		cmocka_unit_test(test_out_of_memory_while_loading_leaks_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

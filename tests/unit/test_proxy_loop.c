@@ -1,0 +1,366 @@
+/*
+ * The proxy's event loop on real loopback sockets: forwarding, half-close,
+ * RST, drop, pause/wake, offload (splice), back-pressure and a refused
+ * upstream. The engine decisions are made by small hooks on the flow
+ * functions (tests/unit/support/fake_flow.c), so each behaviour of the data
+ * path is checked on its own.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fake_flow.h"
+#include "proxy/proxy.h"
+
+#define WAIT_MS 5000
+
+struct rig {
+	owfp_proxy *proxy;
+	int upstream_listener;
+	int client, server; /* the test's two ends */
+};
+
+static int listen_any(struct sockaddr_in *out)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 16), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*out = a;
+	return fd;
+}
+
+static bool wait_fd(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	return poll(&p, 1, WAIT_MS) == 1;
+}
+
+static void rig_start_to(struct rig *r, const struct sockaddr_in *upstream, size_t queue_high)
+{
+	owfp_proxy_opts o = { .workers = 1, .queue_high = queue_high };
+	owfp_error err;
+	struct sockaddr_in l = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+	memcpy(&o.listen.ss, &l, sizeof(l));
+	o.listen.len = sizeof(l);
+	memcpy(&o.upstream.ss, upstream, sizeof(*upstream));
+	o.upstream.len = sizeof(*upstream);
+	assert_int_equal(owfp_proxy_start(NULL, &o, &r->proxy, &err), 0);
+
+	const owfp_proxy_addr *pa = owfp_proxy_listen_addr(r->proxy);
+	r->client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(connect(r->client, (const struct sockaddr *)&pa->ss, pa->len), 0);
+}
+
+static void rig_start(struct rig *r, size_t queue_high)
+{
+	struct sockaddr_in up;
+
+	memset(r, 0, sizeof(*r));
+	r->upstream_listener = listen_any(&up);
+	rig_start_to(r, &up, queue_high);
+	assert_true(wait_fd(r->upstream_listener, POLLIN));
+	r->server = accept4(r->upstream_listener, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(r->server >= 0);
+	/* The flow exists once the proxy saw the upstream connect complete. */
+	for (int i = 0; i < 5000 && !__atomic_load_n(&fake_flow_last, __ATOMIC_ACQUIRE); i++)
+		poll(NULL, 0, 1);
+	assert_non_null(fake_flow_last);
+}
+
+static void rig_stop(struct rig *r)
+{
+	owfp_proxy_destroy(r->proxy);
+	if (r->client >= 0)
+		close(r->client);
+	if (r->server >= 0)
+		close(r->server);
+	if (r->upstream_listener >= 0)
+		close(r->upstream_listener);
+	fake_flow_on_indicate = NULL;
+	fake_flow_on_pending = NULL;
+}
+
+/* Reads exactly n bytes (or fails the test). */
+static void read_exact(int fd, uint8_t *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		assert_true(wait_fd(fd, POLLIN));
+		ssize_t r = recv(fd, buf + got, n - got, 0);
+		assert_true(r > 0);
+		got += (size_t)r;
+	}
+}
+
+/* Returns 0 for EOF, -errno for an error, after draining any data. */
+static int read_end(int fd)
+{
+	uint8_t tmp[4096];
+	for (;;) {
+		if (!wait_fd(fd, POLLIN))
+			return -ETIMEDOUT;
+		ssize_t r = recv(fd, tmp, sizeof(tmp), 0);
+		if (r == 0)
+			return 0;
+		if (r < 0)
+			return -errno;
+	}
+}
+
+/* Sends a from one socket while reading it on another, until all arrived. */
+static void transfer(int from, int to, size_t n)
+{
+	uint8_t *src = malloc(n), *dst = malloc(n);
+	size_t sent = 0, got = 0;
+
+	for (size_t i = 0; i < n; i++)
+		src[i] = (uint8_t)(i * 7 + (i >> 13));
+	while (got < n) {
+		struct pollfd p[2] = { { .fd = to, .events = POLLIN },
+				       { .fd = from, .events = sent < n ? POLLOUT : 0 } };
+		assert_true(poll(p, 2, WAIT_MS) > 0);
+		if (p[1].revents & POLLOUT) {
+			ssize_t w = send(from, src + sent, n - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+			assert_true(w > 0 || errno == EAGAIN);
+			if (w > 0)
+				sent += (size_t)w;
+		}
+		if (p[0].revents & POLLIN) {
+			ssize_t r = recv(to, dst + got, n - got, MSG_DONTWAIT);
+			assert_true(r > 0 || errno == EAGAIN);
+			if (r > 0)
+				got += (size_t)r;
+		}
+	}
+	assert_memory_equal(src, dst, n);
+	free(src);
+	free(dst);
+}
+
+static void test_proxy_forwards_both_directions_in_order(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_start(&r, 0);
+	transfer(r.client, r.server, 3u << 20);
+	transfer(r.server, r.client, 3u << 20);
+	owfp_proxy_stats st;
+	owfp_proxy_stats_get(r.proxy, &st);
+	assert_int_equal(st.bytes_written[1], 3u << 20);
+	assert_int_equal(st.bytes_written[0], 3u << 20);
+	assert_int_equal(st.active, 1);
+	rig_stop(&r);
+}
+
+static void test_proxy_half_close_keeps_other_direction(void **state)
+{
+	struct rig r;
+	uint8_t buf[3];
+	(void)state;
+	rig_start(&r, 0);
+	assert_int_equal(send(r.client, "hi", 2, 0), 2);
+	assert_int_equal(shutdown(r.client, SHUT_WR), 0);
+	read_exact(r.server, buf, 2);
+	assert_memory_equal(buf, "hi", 2);
+	assert_int_equal(read_end(r.server), 0); /* FIN after the data */
+	assert_int_equal(send(r.server, "bye", 3, 0), 3);
+	read_exact(r.client, buf, 3);
+	assert_memory_equal(buf, "bye", 3);
+	close(r.server);
+	r.server = -1;
+	assert_int_equal(read_end(r.client), 0);
+	rig_stop(&r);
+}
+
+static void test_proxy_rst_carried_to_other_side(void **state)
+{
+	struct rig r;
+	struct linger lg = { 1, 0 };
+	(void)state;
+	rig_start(&r, 0);
+	setsockopt(r.server, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(r.server);
+	r.server = -1;
+	assert_int_equal(read_end(r.client), -ECONNRESET);
+	rig_stop(&r);
+}
+
+static bool drop_on_marker(struct fake_flow *f, int dir, const uint8_t *data, size_t len)
+{
+	(void)dir;
+	if (len >= 4 && memcmp(data, "DROP", 4) == 0) {
+		f->dropped = true;
+		f->ops->drop(f->dp, (owfp_flow *)f, OWFP_DROP_CALLOUT);
+		return true;
+	}
+	return false;
+}
+
+static void test_proxy_drop_resets_both_sides(void **state)
+{
+	struct rig r;
+	uint8_t buf[2];
+	(void)state;
+	fake_flow_on_indicate = drop_on_marker;
+	rig_start(&r, 0);
+	assert_int_equal(send(r.client, "ok", 2, 0), 2);
+	read_exact(r.server, buf, 2);
+	assert_int_equal(send(r.client, "DROP", 4, 0), 4);
+	assert_int_equal(read_end(r.server), -ECONNRESET);
+	assert_int_equal(read_end(r.client), -ECONNRESET);
+	rig_stop(&r);
+}
+
+/* Inbound data (from the upstream, --local client) is held and its source paused. */
+static uint8_t held[64];
+static size_t nheld;
+static bool hold_inbound(struct fake_flow *f, int dir, const uint8_t *data, size_t len)
+{
+	if (dir != OWFP_DIR_INBOUND || len > sizeof(held) - nheld)
+		return false;
+	memcpy(held + nheld, data, len);
+	nheld += len;
+	f->ops->pause(f->dp, (owfp_flow *)f, dir, true);
+	return true;
+}
+
+static void release_inbound(struct fake_flow *f)
+{
+	fake_flow_on_indicate = NULL;
+	f->ops->deliver(f->dp, (owfp_flow *)f, OWFP_DIR_INBOUND, held, nheld);
+	f->ops->pause(f->dp, (owfp_flow *)f, OWFP_DIR_INBOUND, false);
+	nheld = 0;
+}
+
+static void test_proxy_pause_holds_until_wake(void **state)
+{
+	struct rig r;
+	uint8_t buf[8];
+	(void)state;
+	nheld = 0;
+	fake_flow_on_indicate = hold_inbound;
+	fake_flow_on_pending = release_inbound;
+	rig_start(&r, 0);
+	assert_int_equal(send(r.server, "held", 4, 0), 4);
+	for (int i = 0; i < 5000 && __atomic_load_n(&nheld, __ATOMIC_ACQUIRE) < 4; i++)
+		poll(NULL, 0, 1);
+	assert_int_equal(nheld, 4);
+	assert_int_equal(send(r.server, "more", 4, 0), 4);
+	/* Nothing reaches the client while paused. */
+	struct pollfd p = { .fd = r.client, .events = POLLIN };
+	assert_int_equal(poll(&p, 1, 50), 0);
+	/* A wake from another thread (FwpsStreamContinue0's path). */
+	struct fake_flow *f = fake_flow_last;
+	f->ops->wake(f->dp, (owfp_flow *)f);
+	read_exact(r.client, buf, 8);
+	assert_memory_equal(buf, "heldmore", 8);
+	rig_stop(&r);
+}
+
+static bool offload_at_once(struct fake_flow *f, int dir, const uint8_t *data, size_t len)
+{
+	f->ops->deliver(f->dp, (owfp_flow *)f, dir, data, len);
+	f->ops->offload(f->dp, (owfp_flow *)f);
+	return true;
+}
+
+static void test_proxy_offload_splices_rest_of_flow(void **state)
+{
+	struct rig r;
+	uint8_t buf[5];
+	(void)state;
+	fake_flow_on_indicate = offload_at_once;
+	rig_start(&r, 0);
+	assert_int_equal(send(r.client, "first", 5, 0), 5);
+	read_exact(r.server, buf, 5);
+	transfer(r.client, r.server, 8u << 20);
+	transfer(r.server, r.client, 8u << 20);
+	owfp_proxy_stats st;
+	owfp_proxy_stats_get(r.proxy, &st);
+	assert_int_equal(st.offloaded, 1);
+	assert_true(st.bytes_spliced >= (16u << 20) - 5);
+	/* FIN still travels after the spliced bytes. */
+	shutdown(r.client, SHUT_WR);
+	assert_int_equal(read_end(r.server), 0);
+	rig_stop(&r);
+}
+
+static void test_proxy_backpressure_bounds_queue(void **state)
+{
+	struct rig r;
+	int small = 64 * 1024;
+	(void)state;
+	rig_start(&r, 256 * 1024);
+	setsockopt(r.server, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	/* The upstream reads nothing: the client can only fill buffers up to a bound. */
+	static uint8_t chunk[65536];
+	size_t sent = 0;
+	for (int idle = 0; idle < 20;) {
+		ssize_t w = send(r.client, chunk, sizeof(chunk), MSG_DONTWAIT);
+		if (w > 0) {
+			sent += (size_t)w;
+			idle = 0;
+		} else {
+			idle++;
+			poll(NULL, 0, 5);
+		}
+		assert_true(sent < (256u << 20));
+	}
+	owfp_proxy_stats st;
+	owfp_proxy_stats_get(r.proxy, &st);
+	assert_true(st.queued <= 256 * 1024 + 256 * 1024 * 4);
+	assert_int_equal(st.limits_hit, 0);
+	rig_stop(&r);
+}
+
+static void test_proxy_upstream_refused_resets_client(void **state)
+{
+	struct rig r;
+	struct sockaddr_in up;
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.server = -1;
+	int l = listen_any(&up);
+	close(l); /* nothing listens there any more */
+	r.upstream_listener = -1;
+	rig_start_to(&r, &up, 0);
+	int e = read_end(r.client);
+	assert_true(e == -ECONNRESET || e == 0);
+	owfp_proxy_stats st;
+	owfp_proxy_stats_get(r.proxy, &st);
+	assert_int_equal(st.upstream_errors, 1);
+	rig_stop(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_proxy_forwards_both_directions_in_order),
+		cmocka_unit_test(test_proxy_half_close_keeps_other_direction),
+		cmocka_unit_test(test_proxy_rst_carried_to_other_side),
+		cmocka_unit_test(test_proxy_drop_resets_both_sides),
+		cmocka_unit_test(test_proxy_pause_holds_until_wake),
+		cmocka_unit_test(test_proxy_offload_splices_rest_of_flow),
+		cmocka_unit_test(test_proxy_backpressure_bounds_queue),
+		cmocka_unit_test(test_proxy_upstream_refused_resets_client),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
