@@ -95,7 +95,7 @@ int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err)
 	snprintf(path, sizeof(path), "%s/flows.tsv", dir);
 	if (!(x->tsv = fopen(path, "w"))) {
 		int e = errno;
-		snprintf(err->msg, sizeof(err->msg), "%s: cannot create: %s", path, strerror(e));
+		snprintf(err->msg, sizeof(err->msg), "%.400s: cannot create: %s", path, strerror(e));
 		free(x->dir);
 		free(x);
 		return -e;
@@ -247,7 +247,7 @@ int owfp_extract_close(owfp_extract *x, owfp_error *err)
 		note_error(x, "flows.tsv", errno);
 	int rc = x->error;
 	if (rc && err)
-		snprintf(err->msg, sizeof(err->msg), "%s: write failed: %s", x->error_path,
+		snprintf(err->msg, sizeof(err->msg), "%.400s: write failed: %s", x->error_path,
 			 strerror(-rc));
 	for (size_t i = 0; i < x->cap; i++)
 		free(x->names[i]);
