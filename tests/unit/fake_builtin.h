@@ -9,6 +9,7 @@
 #ifndef OWFP_TEST_FAKE_BUILTIN_H
 #define OWFP_TEST_FAKE_BUILTIN_H
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
