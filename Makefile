@@ -48,8 +48,20 @@ bench: deps
 	cmake --build build-bench -j$(JOBS)
 	./bench/run.sh build-bench
 
+# Each libFuzzer harness for FUZZ_SECONDS (default 60), growing its corpus in
+# build-fuzz/corpus/NAME (seeded from tests/fuzz/corpus/NAME). Crashes land
+# in build-fuzz/crashes/: add them to tests/fuzz/corpus/NAME once fixed.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DOWFP_FUZZ=ON -DOWFP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-fuzz -j$(JOBS)
+	./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+lint: deps
+	./scripts/lint.sh build-lint
+
 install: all
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-bench
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-bench build-fuzz build-lint

@@ -34,6 +34,11 @@ typedef struct _IP_ADDRESS_PREFIX {
 	UINT8 PrefixLength;
 } IP_ADDRESS_PREFIX, *PIP_ADDRESS_PREFIX;
 
+/* Zone/Level as an anonymous struct, as on Windows (an extension in C++). */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wnested-anon-types"
+#endif
 typedef struct _SCOPE_ID {
 	union {
 		__extension__ struct {
@@ -43,6 +48,9 @@ typedef struct _SCOPE_ID {
 		ULONG Value;
 	};
 } SCOPE_ID, *PSCOPE_ID;
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 /* Same shape as the Windows control-message header. */
 typedef struct cmsghdr WSACMSGHDR, *PWSACMSGHDR;

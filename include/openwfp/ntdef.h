@@ -165,6 +165,16 @@ typedef struct _SINGLE_LIST_ENTRY {
 #define C_ASSERT(e) _Static_assert(e, #e)
 #endif
 
+/* As in the Windows headers; C only, so C++ code keeps std::min/std::max. */
+#if !defined(__cplusplus) && !defined(NOMINMAX)
+#ifndef min
+#define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
+#ifndef max
+#define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
+#endif
+
 #define MAXUSHORT 0xffff
 #define MAXULONG 0xffffffffu
 #define MAXUINT32 ((UINT32)~((UINT32)0))

@@ -25,6 +25,7 @@
 
 #if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wmultichar"
+#pragma GCC diagnostic ignored "-Wunknown-pragmas"
 #endif
 
 OWFP_EXTERN_C_BEGIN

@@ -80,8 +80,9 @@ enum owfp_capture_end_reason {
 /* Flags of owfp_capture_data.flags. */
 #define OWFP_CAPTURE_DATA_PSH 0x1u  /* a segment contributing these bytes carried PSH */
 #define OWFP_CAPTURE_DATA_URG 0x2u  /* these bytes are urgent (always one chunk of their own) */
-#define OWFP_CAPTURE_DATA_MORE 0x4u /* another data chunk of the same direction follows at once,
-                                       released by the same packet (a coalescing hint) */
+#define OWFP_CAPTURE_DATA_MORE 0x4u /* a coalescing hint: the next chunk of this direction is
+                                       ready right behind this one and comes next unless
+                                       this callback pauses or ignores; may be missing */
 
 typedef struct owfp_capture_opts {
     enum owfp_capture_overlap overlap;

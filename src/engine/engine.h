@@ -54,8 +54,11 @@ typedef struct owfp_callout {
 /*
  * One matching stream filter: a stage of a flow's pipeline (S103). `filter`
  * is exactly what classifyFn receives (FWPS_FILTER3 has the layout of every
- * FWPS_FILTERn). `callout` is NULL for a non-callout filter (static PERMIT/
- * BLOCK) or when the named callout key was never registered.
+ * FWPS_FILTERn); its condition pointers stay valid while the owfp_match is
+ * referenced. `callout` is NULL for a non-callout filter (static PERMIT/
+ * BLOCK) or when the named callout key was never registered. A callout
+ * stage whose callout is NULL or has `registered` false follows S70 (the
+ * stream module checks `registered` at each classify: Q22).
  */
 typedef struct owfp_stage_desc {
 	FWPS_FILTER3 filter;
@@ -71,11 +74,25 @@ typedef struct owfp_match {
 	uint64_t generation;       /* engine filter generation it was computed from */
 	size_t nstages;
 	UINT32 nsublayers;
+	void *priv;                /* engine-private: keeps the filters alive */
 	owfp_stage_desc stages[];
 } owfp_match;
 
 /* The engine bound to this process (registry.c), or NULL. */
 owfp_engine *owfp_registry_engine(void);
+
+/*
+ * Opaque HANDLE values for engine-owned objects (registry.c). Stale or
+ * forged handles are rejected, never dereferenced. Handles of an engine are
+ * dropped (fn called on each object) when it is destroyed.
+ */
+enum owfp_handle_kind { OWFP_HANDLE_SESSION = 1, OWFP_HANDLE_INJECTION = 2 };
+HANDLE owfp_registry_handle_new(owfp_engine *engine, int kind, void *obj);
+void *owfp_registry_handle_get(HANDLE h, int kind);
+void *owfp_registry_handle_remove(HANDLE h, int kind);
+void owfp_registry_handles_drop(owfp_engine *engine, int kind, void (*fn)(void *obj));
+int owfp_registry_bind(owfp_engine *engine);
+void owfp_registry_unbind(owfp_engine *engine);
 
 /* The filter/callout generation: bumped on every change. Cheap (atomic). */
 uint64_t owfp_engine_generation(owfp_engine *engine);

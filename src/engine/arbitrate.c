@@ -1,0 +1,170 @@
+/*
+ * ALE_FLOW_ESTABLISHED classification with the general arbitration rules
+ * (S89–S96): sublayers in order, the first PERMIT or BLOCK in each decides
+ * that sublayer; decisions combine through the WRITE right (hard clears it,
+ * soft keeps it), a hard PERMIT can only be vetoed by a callout BLOCK, and a
+ * hard BLOCK is final. No decision at all means PERMIT (S95).
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "engine/engine_internal.h"
+
+typedef struct arb {
+	FWP_ACTION_TYPE action;   /* valid once decided */
+	bool decided;
+	bool right;               /* FWPS_RIGHT_ACTION_WRITE still held */
+	bool hard_block;
+} arb;
+
+enum { DEC_NONE, DEC_PERMIT, DEC_BLOCK };
+
+typedef struct decision {
+	int what;
+	bool hard;
+	bool from_callout;
+} decision;
+
+static void apply(arb *a, decision d)
+{
+	FWP_ACTION_TYPE act = d.what == DEC_PERMIT ? FWP_ACTION_PERMIT : FWP_ACTION_BLOCK;
+
+	if (a->right) {
+		a->action = act;
+		a->decided = true;
+		if (d.hard) {
+			a->right = false;
+			a->hard_block = d.what == DEC_BLOCK;
+		}
+		return;
+	}
+	/* S93: without the right only a callout's veto of a hard PERMIT counts. */
+	if (d.from_callout && d.what == DEC_BLOCK && a->action == FWP_ACTION_PERMIT) {
+		a->action = FWP_ACTION_BLOCK;
+		a->hard_block = true;
+	}
+}
+
+static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
+			    const FWPS_INCOMING_VALUES0 *in,
+			    const FWPS_INCOMING_METADATA_VALUES0 *meta)
+{
+	FWP_ACTION_TYPE type = f->fps.action.type;
+	owfp_callout *c = owfp_callout_registered(e, f->fps.action.calloutId);
+	decision d = { DEC_NONE, false, false };
+	FWPS_CLASSIFY_OUT0 out;
+
+	if (!c) {
+		/* S70: a missing callout blocks, or permits when the filter says so. */
+		if (type == FWP_ACTION_CALLOUT_INSPECTION)
+			return d;
+		if (f->fps.flags & FWPS_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED)
+			d.what = DEC_PERMIT;
+		else
+			d.what = DEC_BLOCK, d.hard = true;
+		return d;
+	}
+	/* S79: no flow context can exist before the flow is established. */
+	if (c->flags & FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW)
+		return d;
+
+	memset(&out, 0, sizeof(out));
+	/* S94: the callout sees what has been decided so far. */
+	out.actionType = a->decided ? a->action : FWP_ACTION_CONTINUE;
+	out.rights = a->right ? FWPS_RIGHT_ACTION_WRITE : 0;
+	out.filterId = f->id;
+	atomic_fetch_add(&c->classify_calls, 1);
+	owfp_callout_classify(c, in, meta, NULL, &f->fps, 0, &out);
+
+	d.from_callout = true;
+	d.hard = a->right && !(out.rights & FWPS_RIGHT_ACTION_WRITE);
+	switch (type) {
+	case FWP_ACTION_CALLOUT_TERMINATING:
+		/* S30: anything but PERMIT is BLOCK. */
+		d.what = out.actionType == FWP_ACTION_PERMIT ? DEC_PERMIT : DEC_BLOCK;
+		break;
+	case FWP_ACTION_CALLOUT_UNKNOWN:
+		d.what = out.actionType == FWP_ACTION_PERMIT ? DEC_PERMIT
+			 : out.actionType == FWP_ACTION_BLOCK ? DEC_BLOCK : DEC_NONE;
+		break;
+	default:
+		/* S30: an inspection callout always continues. */
+		d.what = DEC_NONE;
+		break;
+	}
+	return d;
+}
+
+static decision evaluate(owfp_engine *e, const owfp_rfilter *f, const arb *a,
+			 const FWPS_INCOMING_VALUES0 *in,
+			 const FWPS_INCOMING_METADATA_VALUES0 *meta)
+{
+	decision d = { DEC_NONE, false, false };
+
+	switch (f->fps.action.type) {
+	case FWP_ACTION_PERMIT:
+		/* S92: a static PERMIT is soft unless it clears the right. */
+		d.what = DEC_PERMIT;
+		d.hard = f->fps.flags & FWPS_FILTER_FLAG_CLEAR_ACTION_RIGHT;
+		return d;
+	case FWP_ACTION_BLOCK:
+		d.what = DEC_BLOCK;
+		d.hard = true;
+		return d;
+	default:
+		return run_callout(e, f, a, in, meta);
+	}
+}
+
+FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp_flow_key *key,
+						      UINT64 flow_handle)
+{
+	int slot = key->family == AF_INET6 ? OWFP_SLOT_ALE_V6 : OWFP_SLOT_ALE_V4;
+	FWPS_INCOMING_VALUE0 vals[FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_MAX];
+	FWPS_INCOMING_METADATA_VALUES0 meta;
+	FWP_BYTE_ARRAY16 v6l, v6r;
+	FWPS_INCOMING_VALUES0 in;
+	arb a = { FWP_ACTION_CONTINUE, false, true, false };
+	owfp_clayer *l;
+	owfp_ranks r;
+	long n;
+
+	owfp_engine_ale_values(key, vals, &v6l, &v6r, &in);
+	memset(&meta, 0, sizeof(meta));
+	meta.currentMetadataValues = FWPS_METADATA_FIELD_FLOW_HANDLE | FWPS_METADATA_FIELD_COMPARTMENT_ID;
+	meta.flowHandle = flow_handle;
+	meta.compartmentId = DEFAULT_COMPARTMENT_ID;
+
+	owfp_ranks_init(&r);
+	n = owfp_engine_match_layer(e, slot, &in, &l, &r);
+	if (n < 0) {
+		/* Fail closed: without the filter set we cannot say the flow is allowed. */
+		owfp_engine_log(e, OWFP_LOG_ERROR, "flow %llu: out of memory classifying "
+			       "ALE_FLOW_ESTABLISHED, blocking", (unsigned long long)flow_handle);
+		owfp_ranks_fini(&r);
+		return FWP_ACTION_BLOCK;
+	}
+	for (size_t i = 0; i < (size_t)n;) {
+		uint32_t sub = l->sublayer[r.v[i]];
+		bool sublayer_done = false;
+
+		for (; i < (size_t)n && l->sublayer[r.v[i]] == sub; i++) {
+			const owfp_rfilter *f = l->f[r.v[i]];
+			decision d;
+
+			/* S91: after a hard block only inspection callouts still run. */
+			if (sublayer_done ||
+			    (a.hard_block && f->fps.action.type != FWP_ACTION_CALLOUT_INSPECTION))
+				continue;
+			d = evaluate(e, f, &a, &in, &meta);
+			if (d.what == DEC_NONE)
+				continue;
+			sublayer_done = true;
+			if (!a.hard_block)
+				apply(&a, d);
+		}
+	}
+	owfp_ranks_fini(&r);
+	owfp_clayer_unref(l);
+	return a.decided ? a.action : FWP_ACTION_PERMIT;
+}

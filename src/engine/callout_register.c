@@ -1,0 +1,161 @@
+/*
+ * FwpsCalloutRegister0..3 and FwpsCalloutUnregisterById0/ByKey0 (S67–S72,
+ * Q22).
+ *
+ * Each registration makes a fresh callout object and publishes it in the
+ * id table; an old object is never changed or freed (stages of existing
+ * flows may still point at it), it only has `registered` cleared. That is
+ * what lets classification read callouts without locks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_internal.h"
+
+typedef struct reg_args {
+	const GUID *key;
+	UINT32 flags;
+	int version;
+	void *classify;
+	void *notify;
+	FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN0 flow_delete;
+} reg_args;
+
+static NTSTATUS do_register(void *device, const reg_args *a, UINT32 *callout_id)
+{
+	owfp_engine *e = owfp_registry_engine();
+	owfp_callout_obj *old, *obj;
+	owfp_mcallout *mc;
+	UINT32 id;
+
+	/* There is no filter engine to register with until one is created. */
+	if (!e)
+		return STATUS_FWP_TCPIP_NOT_READY;
+	if (!device || !a->key || !a->classify)
+		return STATUS_INVALID_PARAMETER;
+	obj = calloc(1, sizeof(*obj));
+	if (!obj)
+		return STATUS_NO_MEMORY;
+
+	pthread_mutex_lock(&e->mu);
+	id = owfp_callout_id_for_key(e, a->key, false);
+	old = id ? owfp_callout_table_get(e, id) : NULL;
+	/* Until an unregister call succeeds the key stays taken (Q22). */
+	if (old && !old->gone) {
+		pthread_mutex_unlock(&e->mu);
+		free(obj);
+		return STATUS_FWP_ALREADY_EXISTS;
+	}
+	if (!id)
+		id = owfp_callout_id_for_key(e, a->key, true);
+	if (!id || owfp_vec_insert(&e->callout_objs, e->callout_objs.n, obj)) {
+		pthread_mutex_unlock(&e->mu);
+		free(obj);
+		return id ? STATUS_NO_MEMORY : STATUS_FWP_TOO_MANY_CALLOUTS;
+	}
+	obj->pub.id = id;
+	obj->pub.key = *a->key;
+	obj->pub.flags = a->flags;
+	obj->pub.version = a->version;
+	switch (a->version) {
+	case 0:
+		obj->pub.classify.fn0 = (FWPS_CALLOUT_CLASSIFY_FN0)a->classify;
+		obj->pub.notify.fn0 = (FWPS_CALLOUT_NOTIFY_FN0)a->notify;
+		break;
+	case 1:
+		obj->pub.classify.fn1 = (FWPS_CALLOUT_CLASSIFY_FN1)a->classify;
+		obj->pub.notify.fn1 = (FWPS_CALLOUT_NOTIFY_FN1)a->notify;
+		break;
+	case 2:
+		obj->pub.classify.fn2 = (FWPS_CALLOUT_CLASSIFY_FN2)a->classify;
+		obj->pub.notify.fn2 = (FWPS_CALLOUT_NOTIFY_FN2)a->notify;
+		break;
+	default:
+		obj->pub.classify.fn3 = (FWPS_CALLOUT_CLASSIFY_FN3)a->classify;
+		obj->pub.notify.fn3 = (FWPS_CALLOUT_NOTIFY_FN3)a->notify;
+		break;
+	}
+	obj->pub.flow_delete = a->flow_delete;
+	mc = owfp_model_callout(&e->model, a->key, NULL);
+	if (mc && mc->name[0])
+		memcpy(obj->pub.name, mc->name, sizeof(obj->pub.name));
+	else
+		owfp_guid_format(a->key, obj->pub.name, sizeof(obj->pub.name));
+	atomic_init(&obj->pub.registered, true);
+	owfp_callout_table_set(e, id, obj);
+	pthread_mutex_unlock(&e->mu);
+
+	owfp_engine_bump_generation(e);
+	if (callout_id)
+		*callout_id = id;
+	return STATUS_SUCCESS;
+}
+
+/* The callout structs differ only in function types, so one body serves all. */
+#define REGISTER_FN(n)                                                                   \
+	NTSTATUS NTAPI FwpsCalloutRegister##n(void *deviceObject, const FWPS_CALLOUT##n *c, \
+					      UINT32 *calloutId)                         \
+	{                                                                                \
+		reg_args a;                                                              \
+		if (!c)                                                                  \
+			return STATUS_INVALID_PARAMETER;                                 \
+		a.key = &c->calloutKey;                                                  \
+		a.flags = c->flags;                                                      \
+		a.version = n;                                                           \
+		a.classify = (void *)c->classifyFn;                                      \
+		a.notify = (void *)c->notifyFn;                                          \
+		a.flow_delete = c->flowDeleteFn;                                         \
+		return do_register(deviceObject, &a, calloutId);                         \
+	}
+
+REGISTER_FN(0)
+REGISTER_FN(1)
+REGISTER_FN(2)
+REGISTER_FN(3)
+
+static NTSTATUS do_unregister(owfp_engine *e, UINT32 id)
+{
+	owfp_callout_obj *c;
+	NTSTATUS st;
+
+	pthread_mutex_lock(&e->mu);
+	c = id ? owfp_callout_table_get(e, id) : NULL;
+	if (!c || c->gone) {
+		pthread_mutex_unlock(&e->mu);
+		return STATUS_FWP_CALLOUT_NOT_FOUND;
+	}
+	/* Q22: from the first call on, classification treats it as unregistered. */
+	c->unregister_called = true;
+	atomic_store(&c->pub.registered, false);
+	if (atomic_load(&c->pub.contexts) > 0) {
+		st = STATUS_DEVICE_BUSY;
+	} else {
+		c->gone = true;
+		st = STATUS_SUCCESS;
+	}
+	pthread_mutex_unlock(&e->mu);
+	owfp_engine_bump_generation(e);
+	return st;
+}
+
+NTSTATUS NTAPI FwpsCalloutUnregisterById0(const UINT32 calloutId)
+{
+	owfp_engine *e = owfp_registry_engine();
+
+	if (!e)
+		return STATUS_FWP_CALLOUT_NOT_FOUND;
+	return do_unregister(e, calloutId);
+}
+
+NTSTATUS NTAPI FwpsCalloutUnregisterByKey0(const GUID *calloutKey)
+{
+	owfp_engine *e = owfp_registry_engine();
+	UINT32 id;
+
+	if (!e || !calloutKey)
+		return STATUS_FWP_CALLOUT_NOT_FOUND;
+	pthread_mutex_lock(&e->mu);
+	id = owfp_callout_id_for_key(e, calloutKey, false);
+	pthread_mutex_unlock(&e->mu);
+	return do_unregister(e, id);
+}

@@ -1,0 +1,205 @@
+/*
+ * The engine object: creation binds it as the process's WFP engine,
+ * destruction ends its flows first and then frees everything. Also the
+ * small services the stream module uses (options, events, log, counters).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_internal.h"
+
+static void free_session(void *obj)
+{
+	free(obj);
+}
+
+static void engine_free(owfp_engine *e)
+{
+	owfp_snapshot_free(atomic_load(&e->snap));
+	/* An open transaction's undo records own deleted objects. */
+	for (size_t i = 0; i < e->nundo; i++) {
+		owfp_undo *u = &e->undo[i];
+
+		if (u->op == OWFP_UNDO_DEL_FILTER)
+			owfp_rfilter_unref(u->obj);
+		else if (u->op == OWFP_UNDO_DEL_SUBLAYER || u->op == OWFP_UNDO_DEL_CALLOUT)
+			free(u->obj);
+	}
+	free(e->undo);
+	owfp_model_fini(&e->model);
+	for (size_t i = 0; i < e->bindings.n; i++)
+		free(e->bindings.v[i]);
+	owfp_vec_free(&e->bindings);
+	for (size_t i = 0; i < e->callout_objs.n; i++)
+		free(e->callout_objs.v[i]);
+	owfp_vec_free(&e->callout_objs);
+	for (size_t i = 0; i < OWFP_CALLOUT_CHUNKS; i++)
+		free(atomic_load(&e->callout_chunks[i]));
+	pthread_cond_destroy(&e->txn_cv);
+	pthread_mutex_destroy(&e->mu);
+	free(e);
+}
+
+int owfp_engine_create(const owfp_engine_opts *opts, owfp_engine **out)
+{
+	owfp_engine *e = calloc(1, sizeof(*e));
+	owfp_snapshot *s;
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	if (opts)
+		e->opts = *opts;
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_cond_init(&e->txn_cv, NULL);
+	e->next_filter_id = 1;
+	e->next_callout_id = 1;
+	atomic_init(&e->next_flow_id, 1);
+	s = calloc(1, sizeof(*s));
+	if (!s || owfp_model_init(&e->model)) {
+		free(s);
+		engine_free(e);
+		return -ENOMEM;
+	}
+	atomic_init(&e->snap, s);
+	for (int i = 0; i < OWFP_NSLOTS; i++) {
+		s->layers[i] = owfp_clayer_build(NULL, 0);
+		if (!s->layers[i]) {
+			engine_free(e);
+			return -ENOMEM;
+		}
+	}
+	rc = owfp_registry_bind(e);
+	if (rc) {
+		engine_free(e);
+		return rc;
+	}
+	e->flows = owfp_flow_table_create(e);
+	if (!e->flows) {
+		owfp_registry_unbind(e);
+		engine_free(e);
+		return -ENOMEM;
+	}
+	*out = e;
+	return 0;
+}
+
+void owfp_engine_destroy(owfp_engine *e)
+{
+	if (!e)
+		return;
+	/* Flows go first: their flowDeleteFn calls may still use WFP calls. */
+	owfp_flow_table_destroy(e->flows);
+	e->flows = NULL;
+	owfp_registry_handles_drop(e, OWFP_HANDLE_SESSION, free_session);
+	owfp_registry_unbind(e);
+	engine_free(e);
+}
+
+struct owfp_flow_table *owfp_engine_flow_table(owfp_engine *e)
+{
+	return e->flows;
+}
+
+const owfp_engine_opts *owfp_engine_options(owfp_engine *e)
+{
+	return &e->opts;
+}
+
+void owfp_engine_emit(owfp_engine *e, const owfp_event *ev)
+{
+	if (e->opts.event)
+		e->opts.event(e->opts.user, ev);
+}
+
+void owfp_engine_log(owfp_engine *e, enum owfp_log_level lvl, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!e || !e->opts.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	e->opts.log(e->opts.user, lvl, msg);
+}
+
+uint64_t owfp_engine_generation(owfp_engine *e)
+{
+	return atomic_load(&e->generation);
+}
+
+void owfp_engine_bump_generation(owfp_engine *e)
+{
+	atomic_fetch_add(&e->generation, 1);
+}
+
+uint64_t owfp_engine_last_filter_id(owfp_engine *e)
+{
+	return atomic_load(&e->last_filter_id);
+}
+
+uint64_t owfp_engine_next_flow_id(owfp_engine *e)
+{
+	return atomic_fetch_add(&e->next_flow_id, 1);
+}
+
+void owfp_engine_count(owfp_engine *e, int what, int dir, uint64_t n)
+{
+	int d = dir == OWFP_DIR_OUTBOUND ? 1 : 0;
+
+	switch (what) {
+	case OWFP_COUNT_FLOW_CREATED: atomic_fetch_add(&e->flows_created, n); break;
+	case OWFP_COUNT_FLOW_ENDED: atomic_fetch_add(&e->flows_ended, n); break;
+	case OWFP_COUNT_FLOW_DROPPED: atomic_fetch_add(&e->flows_dropped, n); break;
+	case OWFP_COUNT_BYTES_INDICATED: atomic_fetch_add(&e->bytes_indicated[d], n); break;
+	case OWFP_COUNT_BYTES_DELIVERED: atomic_fetch_add(&e->bytes_delivered[d], n); break;
+	case OWFP_COUNT_VIOLATION: atomic_fetch_add(&e->violations, n); break;
+	case OWFP_COUNT_LIMIT: atomic_fetch_add(&e->limits_hit, n); break;
+	default: break;
+	}
+}
+
+void owfp_engine_stats_get(owfp_engine *e, owfp_engine_stats *out)
+{
+	uint64_t created = atomic_load(&e->flows_created), ended = atomic_load(&e->flows_ended);
+
+	memset(out, 0, sizeof(*out));
+	out->flows_created = created;
+	out->flows_active = created > ended ? created - ended : 0;
+	out->flows_dropped = atomic_load(&e->flows_dropped);
+	for (int d = 0; d < 2; d++) {
+		out->bytes_indicated[d] = atomic_load(&e->bytes_indicated[d]);
+		out->bytes_delivered[d] = atomic_load(&e->bytes_delivered[d]);
+	}
+	out->violations = atomic_load(&e->violations);
+	out->limits_hit = atomic_load(&e->limits_hit);
+
+	pthread_mutex_lock(&e->mu);
+	for (UINT32 id = 1; id < e->next_callout_id && out->ncallouts < 64; id++) {
+		owfp_callout_obj *o = owfp_callout_table_get(e, id);
+		owfp_callout_stats *cs;
+		owfp_mcallout *mc;
+
+		if (!o)
+			continue;
+		cs = &out->callouts[out->ncallouts++];
+		cs->callout_id = id;
+		mc = owfp_model_callout_by_id(&e->model, id, NULL);
+		memcpy(cs->name, mc && mc->name[0] ? mc->name : o->pub.name, sizeof(cs->name));
+		cs->classify_calls = atomic_load(&o->pub.classify_calls);
+		cs->bytes_indicated = atomic_load(&o->pub.bytes_indicated);
+		cs->bytes_permitted = atomic_load(&o->pub.bytes_permitted);
+		cs->bytes_blocked = atomic_load(&o->pub.bytes_blocked);
+		cs->bytes_continued = atomic_load(&o->pub.bytes_continued);
+		cs->bytes_injected = atomic_load(&o->pub.bytes_injected);
+		cs->violations = atomic_load(&o->pub.violations);
+		for (int i = 0; i < OWFP_STREAM_ACTIONS; i++)
+			cs->stream_actions[i] = atomic_load(&o->pub.stream_actions[i]);
+	}
+	pthread_mutex_unlock(&e->mu);
+}

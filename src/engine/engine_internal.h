@@ -1,0 +1,359 @@
+/*
+ * Private to src/engine: the engine object, the management model, compiled
+ * layers and the snapshot readers classify against.
+ *
+ * Locking (see docs/filter-engine.md):
+ *  - e->mu guards the management model, the undo log, callout bindings and
+ *    the callout table's writers. It is never held across a callback into
+ *    callout code (notifyFn, classifyFn).
+ *  - A management transaction is owned by one session (e->txn_owner); other
+ *    sessions wait on e->txn_cv for it to end.
+ *  - Classification never takes e->mu: it reads the published snapshot
+ *    (snapshot.c) and the callout table (atomic pointers).
+ */
+#ifndef OWFP_ENGINE_INTERNAL_H
+#define OWFP_ENGINE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "engine/engine.h"
+
+/* The layers filters may be added at: one compiled filter set each. */
+enum owfp_slot {
+	OWFP_SLOT_STREAM_V4 = 0,
+	OWFP_SLOT_STREAM_V6,
+	OWFP_SLOT_ALE_V4,
+	OWFP_SLOT_ALE_V6,
+	OWFP_NSLOTS
+};
+
+/* Index dimensions: conditions the interval index can serve (ivx.c). */
+enum owfp_dim {
+	OWFP_DIM_NONE = -1,
+	OWFP_DIM_LOCAL_ADDR = 0,
+	OWFP_DIM_REMOTE_ADDR,
+	OWFP_DIM_LOCAL_PORT,
+	OWFP_DIM_REMOTE_PORT,
+	OWFP_NDIMS
+};
+
+/* ------------------------------------------------------------- layers.c */
+
+typedef struct owfp_field_desc {
+	const GUID *key;
+	UINT16 index;        /* into incomingValue[] */
+	FWP_DATA_TYPE v4type; /* value type at the V4 layer */
+	FWP_DATA_TYPE v6type; /* value type at the V6 layer */
+	bool is_addr;        /* accepts FWP_V4/V6_ADDR_MASK */
+	int dim;             /* enum owfp_dim */
+} owfp_field_desc;
+
+typedef struct owfp_layer_desc {
+	const GUID *key;
+	int slot;
+	UINT16 layer_id;
+	int family;          /* AF_INET or AF_INET6 */
+	bool stream;
+	UINT32 value_count;
+	const owfp_field_desc *fields;
+	size_t nfields;
+} owfp_layer_desc;
+
+const owfp_layer_desc *owfp_layer_find(const GUID *layer_key);
+const owfp_layer_desc *owfp_layer_by_slot(int slot);
+const owfp_field_desc *owfp_layer_field(const owfp_layer_desc *l, const GUID *field_key);
+FWP_DATA_TYPE owfp_field_type(const owfp_layer_desc *l, const owfp_field_desc *f);
+/* Field index of an index dimension at this layer. */
+UINT16 owfp_layer_dim_index(const owfp_layer_desc *l, int dim);
+NL_ADDRESS_TYPE owfp_addr_type(int family, const uint8_t *addr);
+
+/* ALE_FLOW_ESTABLISHED incoming values (FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_MAX). */
+void owfp_engine_ale_values(const owfp_flow_key *key, FWPS_INCOMING_VALUE0 *values,
+			    FWP_BYTE_ARRAY16 *v6_local, FWP_BYTE_ARRAY16 *v6_remote,
+			    FWPS_INCOMING_VALUES0 *out);
+
+/* ---------------------------------------------------------- conditions.c */
+
+typedef struct owfp_k128 {
+	uint64_t hi, lo;
+} owfp_k128;
+
+NTSTATUS owfp_cond_validate(const owfp_layer_desc *l, const FWPM_FILTER_CONDITION0 *c,
+			    const owfp_field_desc **field);
+/* Deep copy into a run-time condition; 0 or -ENOMEM. */
+int owfp_cond_copy(FWPS_FILTER_CONDITION0 *dst, const FWPM_FILTER_CONDITION0 *src, UINT16 field_id);
+void owfp_cond_free(FWPS_FILTER_CONDITION0 *c);
+bool owfp_cond_match(const FWPS_FILTER_CONDITION0 *c, const FWP_VALUE0 *v);
+/* AND of OR groups (consecutive conditions on the same field). */
+bool owfp_filter_match(const FWPS_FILTER3 *f, const FWPS_INCOMING_VALUES0 *in);
+/*
+ * The key intervals [lo, hi] a condition accepts, when it can be said that
+ * way (EQUAL, ranges, comparisons, contiguous masks, NOT_EQUAL). Returns the
+ * number written (0..2, 0 = matches nothing) or -1 if not expressible.
+ */
+int owfp_cond_intervals(const FWPS_FILTER_CONDITION0 *c, owfp_k128 lo[2], owfp_k128 hi[2]);
+owfp_k128 owfp_value_key(const FWP_VALUE0 *v);
+
+/* ------------------------------------------------------------ weight.c */
+
+NTSTATUS owfp_weight_check(const FWP_VALUE0 *w);
+UINT64 owfp_weight_auto(unsigned distinct_fields, UINT64 ordinal);
+UINT64 owfp_weight_effective(const FWP_VALUE0 *w, unsigned distinct_fields, UINT64 ordinal);
+
+/* ------------------------------------------------------------- filters */
+
+typedef struct owfp_ival {
+	owfp_k128 lo, hi;
+} owfp_ival;
+
+/*
+ * A filter as the engine keeps it: the management data it was added with
+ * and the run-time FWPS_FILTER3 callouts see. Immutable once published;
+ * reference counted (the model holds one, each compiled layer one).
+ */
+typedef struct owfp_rfilter {
+	atomic_long refs;
+	UINT64 id;
+	GUID key;
+	int slot;
+	UINT32 mgmt_flags;
+	GUID sublayer_key;
+	UINT16 sublayer_weight;
+	UINT64 weight;
+	GUID callout_key;
+	bool notified;        /* ADD_FILTER was delivered to a notifyFn */
+	bool deleted;         /* deleted inside the open transaction */
+	FWPS_FILTER3 fps;
+	int index_dim;        /* enum owfp_dim */
+	size_t nivals;
+	owfp_ival *ivals;
+	char name[96];
+} owfp_rfilter;
+
+void owfp_rfilter_ref(owfp_rfilter *f);
+void owfp_rfilter_unref(owfp_rfilter *f);
+/* Arbitration order: sublayer weight desc, sublayer key asc, weight desc, id asc. */
+int owfp_rfilter_cmp(const owfp_rfilter *a, const owfp_rfilter *b);
+
+/* ---------------------------------------------------------------- ivx.c */
+
+/* Interval index over 128-bit keys: a segment tree on elementary intervals. */
+typedef struct owfp_ivx {
+	size_t nb;            /* elementary interval starts (0 = empty index) */
+	owfp_k128 *bounds;
+	size_t leaves;        /* power of two >= nb */
+	uint32_t *off;        /* 2*leaves + 1 CSR offsets into pool */
+	uint32_t *pool;       /* ranks, ascending per node */
+} owfp_ivx;
+
+typedef struct owfp_ivx_item {
+	owfp_k128 lo, hi;
+	uint32_t rank;
+} owfp_ivx_item;
+
+/* `items` in ascending rank order. 0 or -ENOMEM. */
+int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n);
+void owfp_ivx_free(owfp_ivx *x);
+
+typedef struct owfp_ranks {
+	uint32_t *v;
+	size_t n, cap;
+	uint32_t inl[256];
+} owfp_ranks;
+
+void owfp_ranks_init(owfp_ranks *r);
+void owfp_ranks_fini(owfp_ranks *r);
+int owfp_ranks_append(owfp_ranks *r, const uint32_t *src, size_t n);
+/* Sorts ascending and removes duplicates. */
+void owfp_ranks_normalize(owfp_ranks *r);
+int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, owfp_ranks *out);
+
+/* ------------------------------------------------------- layer_compile.c */
+
+typedef struct owfp_clayer {
+	atomic_long refs;
+	size_t n;
+	owfp_rfilter **f;     /* arbitration order; rank = position */
+	uint32_t *sublayer;   /* sublayer ordinal of each rank (0 = first) */
+	size_t nunindexed;
+	uint32_t *unindexed;  /* ranks with no indexable condition */
+	owfp_ivx dims[OWFP_NDIMS];
+} owfp_clayer;
+
+owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n);
+void owfp_clayer_ref(owfp_clayer *l);
+void owfp_clayer_unref(owfp_clayer *l);
+/* Candidate ranks for incoming values: a superset of the matches, ascending. */
+int owfp_clayer_candidates(const owfp_clayer *l, const owfp_layer_desc *ld,
+			   const FWPS_INCOMING_VALUES0 *in, owfp_ranks *out);
+
+/* -------------------------------------------------------------- match.c */
+
+/*
+ * The matching filters of a layer for incoming values: ranks into the
+ * referenced *layer (release with owfp_clayer_unref). Count or -ENOMEM.
+ */
+long owfp_engine_match_layer(owfp_engine *e, int slot, const FWPS_INCOMING_VALUES0 *in,
+			     owfp_clayer **layer, owfp_ranks *r);
+
+/* ----------------------------------------------------------- snapshot.c */
+
+typedef struct owfp_snapshot {
+	owfp_clayer *layers[OWFP_NSLOTS];
+	UINT64 last_filter_id;
+} owfp_snapshot;
+
+/* A referenced compiled layer of the current snapshot. Never blocks. */
+owfp_clayer *owfp_snapshot_layer(owfp_engine *e, int slot);
+/* Writer side (e->mu held): replace the snapshot, wait out readers of the
+ * old one, drop it. */
+void owfp_snapshot_publish(owfp_engine *e, owfp_snapshot *next);
+void owfp_snapshot_free(owfp_snapshot *s);
+
+/* ------------------------------------------------------------- model.c */
+
+typedef struct owfp_vec {
+	void **v;
+	size_t n, cap;
+} owfp_vec;
+
+int owfp_vec_insert(owfp_vec *v, size_t at, void *p);
+void owfp_vec_remove(owfp_vec *v, size_t at);
+void owfp_vec_free(owfp_vec *v);
+
+typedef struct owfp_sublayer {
+	GUID key;
+	UINT16 weight;
+	UINT32 flags;
+	bool builtin;
+	char name[96];
+} owfp_sublayer;
+
+typedef struct owfp_mcallout {
+	GUID key;
+	GUID layer;
+	UINT32 flags;
+	UINT32 id;
+	char name[96];
+} owfp_mcallout;
+
+typedef struct owfp_model {
+	owfp_vec sublayers;             /* owfp_sublayer * */
+	owfp_vec callouts;              /* owfp_mcallout * */
+	owfp_vec filters;               /* owfp_rfilter *, by id ascending */
+	owfp_vec order[OWFP_NSLOTS];    /* owfp_rfilter *, arbitration order */
+} owfp_model;
+
+int owfp_model_init(owfp_model *m);
+void owfp_model_fini(owfp_model *m);
+owfp_sublayer *owfp_model_sublayer(owfp_model *m, const GUID *key, size_t *at);
+owfp_mcallout *owfp_model_callout(owfp_model *m, const GUID *key, size_t *at);
+owfp_mcallout *owfp_model_callout_by_id(owfp_model *m, UINT32 id, size_t *at);
+owfp_rfilter *owfp_model_filter(owfp_model *m, UINT64 id, size_t *at);
+owfp_rfilter *owfp_model_filter_by_key(owfp_model *m, const GUID *key);
+int owfp_model_filter_insert(owfp_model *m, owfp_rfilter *f);
+void owfp_model_filter_remove(owfp_model *m, owfp_rfilter *f);
+bool owfp_model_sublayer_used(owfp_model *m, const GUID *key);
+bool owfp_model_callout_used(owfp_model *m, const GUID *key);
+
+/* -------------------------------------------------------------- txn.c */
+
+enum owfp_undo_op {
+	OWFP_UNDO_ADD_SUBLAYER = 1, OWFP_UNDO_DEL_SUBLAYER,
+	OWFP_UNDO_ADD_CALLOUT, OWFP_UNDO_DEL_CALLOUT,
+	OWFP_UNDO_ADD_FILTER, OWFP_UNDO_DEL_FILTER,
+};
+
+typedef struct owfp_undo {
+	int op;
+	void *obj;
+} owfp_undo;
+
+/* An FwpmEngineOpen0 session. */
+typedef struct owfp_session {
+	owfp_engine *engine;
+	bool explicit_txn;    /* FwpmTransactionBegin0 is open */
+	int depth;            /* nested operations of this session */
+} owfp_session;
+
+/* Resolves an engine handle; NULL if it is not a live session. */
+owfp_session *owfp_session_get(HANDLE h);
+/* Every Fwpm* change runs between these: it joins the session's open
+ * transaction or runs in an implicit one committed at op_end. */
+NTSTATUS owfp_txn_op_begin(owfp_session *s);
+NTSTATUS owfp_txn_op_end(owfp_session *s, bool ok);
+/* e->mu held: records how to undo a change. */
+int owfp_txn_log(owfp_engine *e, int op, void *obj);
+void owfp_txn_abort_session(owfp_session *s);
+
+/* ---------------------------------------------------- callout_table.c */
+
+typedef struct owfp_callout_obj {
+	owfp_callout pub;
+	bool unregister_called;  /* e->mu: an unregister call was made (Q22) */
+	bool gone;               /* e->mu: fully unregistered */
+} owfp_callout_obj;
+
+/* Current object for a callout id (registered or not), or NULL. */
+owfp_callout_obj *owfp_callout_table_get(owfp_engine *e, UINT32 id);
+int owfp_callout_table_set(owfp_engine *e, UINT32 id, owfp_callout_obj *c);
+/* e->mu held: the id bound to a key (FwpmCalloutAdd0 or FwpsCalloutRegister),
+ * binding a new one when `create`. 0 if none. */
+UINT32 owfp_callout_id_for_key(owfp_engine *e, const GUID *key, bool create);
+/* Calls notifyFn (any version). STATUS_SUCCESS when there is none. */
+NTSTATUS owfp_callout_notify(const owfp_callout *c, FWPS_CALLOUT_NOTIFY_TYPE type,
+			     const GUID *filter_key, FWPS_FILTER3 *filter);
+/* The registered callout for an id, or NULL. */
+owfp_callout *owfp_callout_registered(owfp_engine *e, UINT32 id);
+void owfp_guid_format(const GUID *g, char *buf, size_t len);
+void owfp_wstr_to_utf8(const wchar_t *w, char *buf, size_t len);
+
+/* ------------------------------------------------------------ engine.c */
+
+#define OWFP_CALLOUT_CHUNK 256
+#define OWFP_CALLOUT_CHUNKS 4096
+
+typedef struct owfp_callout_chunk {
+	_Atomic(owfp_callout_obj *) slot[OWFP_CALLOUT_CHUNK];
+} owfp_callout_chunk;
+
+typedef struct owfp_binding {
+	GUID key;
+	UINT32 id;
+} owfp_binding;
+
+struct owfp_engine {
+	owfp_engine_opts opts;
+
+	pthread_mutex_t mu;
+	pthread_cond_t txn_cv;
+	owfp_session *txn_owner;        /* mu */
+	owfp_model model;               /* mu; includes the open transaction */
+	owfp_undo *undo;                /* mu */
+	size_t nundo, capundo;
+	bool dirty[OWFP_NSLOTS];        /* mu: layers changed in the transaction */
+	UINT64 next_filter_id;          /* mu */
+	UINT64 committed_last_id;       /* mu */
+	UINT32 next_callout_id;         /* mu */
+	owfp_vec bindings;              /* mu: owfp_binding * */
+	owfp_vec callout_objs;          /* mu: every owfp_callout_obj ever made */
+	_Atomic(owfp_callout_chunk *) callout_chunks[OWFP_CALLOUT_CHUNKS];
+
+	_Atomic(owfp_snapshot *) snap;
+	atomic_long readers[2];
+	atomic_uint epoch;
+
+	atomic_ullong generation;
+	atomic_ullong last_filter_id;
+	atomic_ullong next_flow_id;
+	atomic_ullong flows_created, flows_ended, flows_dropped, violations, limits_hit;
+	atomic_ullong bytes_indicated[2], bytes_delivered[2];
+
+	struct owfp_flow_table *flows;
+};
+
+void owfp_engine_bump_generation(owfp_engine *e);
+
+#endif /* OWFP_ENGINE_INTERNAL_H */

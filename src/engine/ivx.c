@@ -1,0 +1,224 @@
+/*
+ * Interval index: which filters accept a key, for keys up to 128 bits
+ * (ports, IPv4 and IPv6 addresses). The distinct interval ends cut the key
+ * space into elementary intervals; a segment tree over those stores each
+ * filter interval at O(log n) nodes. A lookup is one binary search plus one
+ * root-ward walk, and returns ranks in ascending order per node, so the
+ * cost grows with log n and the number of candidates, never with n.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_internal.h"
+
+static int kcmp(owfp_k128 a, owfp_k128 b)
+{
+	if (a.hi != b.hi)
+		return a.hi < b.hi ? -1 : 1;
+	if (a.lo != b.lo)
+		return a.lo < b.lo ? -1 : 1;
+	return 0;
+}
+
+static int kcmp_q(const void *a, const void *b)
+{
+	return kcmp(*(const owfp_k128 *)a, *(const owfp_k128 *)b);
+}
+
+static bool is_max(owfp_k128 k)
+{
+	return k.hi == UINT64_MAX && k.lo == UINT64_MAX;
+}
+
+static owfp_k128 next(owfp_k128 k)
+{
+	k.lo++;
+	if (k.lo == 0)
+		k.hi++;
+	return k;
+}
+
+/* Index of the elementary interval holding k. */
+static size_t segment_of(const owfp_ivx *x, owfp_k128 k)
+{
+	size_t lo = 0, hi = x->nb; /* bounds[0] is the zero key */
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (kcmp(x->bounds[mid], k) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Calls add(node) for the canonical nodes covering segments [s, e]. */
+static void cover(const owfp_ivx *x, size_t s, size_t e, uint32_t *count, uint32_t *fill,
+		  uint32_t rank)
+{
+	size_t l = s + x->leaves, r = e + x->leaves + 1;
+
+	for (; l < r; l >>= 1, r >>= 1) {
+		if (l & 1) {
+			if (fill)
+				x->pool[fill[l]++] = rank;
+			else
+				count[l]++;
+			l++;
+		}
+		if (r & 1) {
+			r--;
+			if (fill)
+				x->pool[fill[r]++] = rank;
+			else
+				count[r]++;
+		}
+	}
+}
+
+int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
+{
+	uint32_t *fill = NULL;
+	size_t nb = 0, total = 0;
+
+	memset(x, 0, sizeof(*x));
+	if (n == 0)
+		return 0;
+	x->bounds = malloc(sizeof(*x->bounds) * (2 * n + 1));
+	if (!x->bounds)
+		return -ENOMEM;
+	x->bounds[nb++] = (owfp_k128){ 0, 0 };
+	for (size_t i = 0; i < n; i++) {
+		x->bounds[nb++] = items[i].lo;
+		if (!is_max(items[i].hi))
+			x->bounds[nb++] = next(items[i].hi);
+	}
+	qsort(x->bounds, nb, sizeof(*x->bounds), kcmp_q);
+	x->nb = 1;
+	for (size_t i = 1; i < nb; i++)
+		if (kcmp(x->bounds[i], x->bounds[x->nb - 1]) != 0)
+			x->bounds[x->nb++] = x->bounds[i];
+	for (x->leaves = 1; x->leaves < x->nb; x->leaves <<= 1)
+		;
+	x->off = calloc(2 * x->leaves + 1, sizeof(*x->off));
+	fill = malloc(sizeof(*fill) * 2 * x->leaves);
+	if (!x->off || !fill)
+		goto fail;
+
+	/* Two passes (count, then fill in rank order) keep node lists sorted. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			size_t s = segment_of(x, items[i].lo);
+			size_t e = is_max(items[i].hi) ? x->nb - 1
+						       : segment_of(x, next(items[i].hi)) - 1;
+
+			cover(x, s, e, pass ? NULL : x->off + 1, pass ? fill : NULL, items[i].rank);
+		}
+		if (pass == 0) {
+			for (size_t i = 1; i <= 2 * x->leaves; i++)
+				x->off[i] += x->off[i - 1];
+			total = x->off[2 * x->leaves];
+			x->pool = malloc(sizeof(*x->pool) * (total ? total : 1));
+			if (!x->pool)
+				goto fail;
+			memcpy(fill, x->off, sizeof(*fill) * 2 * x->leaves);
+		}
+	}
+	free(fill);
+	return 0;
+fail:
+	free(fill);
+	owfp_ivx_free(x);
+	return -ENOMEM;
+}
+
+void owfp_ivx_free(owfp_ivx *x)
+{
+	free(x->bounds);
+	free(x->off);
+	free(x->pool);
+	memset(x, 0, sizeof(*x));
+}
+
+int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, owfp_ranks *out)
+{
+	if (x->nb == 0)
+		return 0;
+	for (size_t node = segment_of(x, k) + x->leaves; node; node >>= 1) {
+		uint32_t a = x->off[node], b = x->off[node + 1];
+
+		if (b > a && owfp_ranks_append(out, x->pool + a, b - a))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void owfp_ranks_init(owfp_ranks *r)
+{
+	r->v = r->inl;
+	r->n = 0;
+	r->cap = sizeof(r->inl) / sizeof(r->inl[0]);
+}
+
+void owfp_ranks_fini(owfp_ranks *r)
+{
+	if (r->v != r->inl)
+		free(r->v);
+	owfp_ranks_init(r);
+}
+
+int owfp_ranks_append(owfp_ranks *r, const uint32_t *src, size_t n)
+{
+	if (r->n + n > r->cap) {
+		size_t cap = r->cap * 2;
+		uint32_t *v;
+
+		while (cap < r->n + n)
+			cap *= 2;
+		v = malloc(sizeof(*v) * cap);
+		if (!v)
+			return -ENOMEM;
+		memcpy(v, r->v, sizeof(*v) * r->n);
+		if (r->v != r->inl)
+			free(r->v);
+		r->v = v;
+		r->cap = cap;
+	}
+	memcpy(r->v + r->n, src, sizeof(*src) * n);
+	r->n += n;
+	return 0;
+}
+
+static int u32cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void owfp_ranks_normalize(owfp_ranks *r)
+{
+	size_t k = 0;
+
+	if (r->n < 2)
+		return;
+	if (r->n <= 32) {
+		for (size_t i = 1; i < r->n; i++) {
+			uint32_t v = r->v[i];
+			size_t j = i;
+
+			for (; j > 0 && r->v[j - 1] > v; j--)
+				r->v[j] = r->v[j - 1];
+			r->v[j] = v;
+		}
+	} else {
+		qsort(r->v, r->n, sizeof(*r->v), u32cmp);
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (k == 0 || r->v[i] != r->v[k - 1])
+			r->v[k++] = r->v[i];
+	r->n = k;
+}

@@ -1,0 +1,105 @@
+/*
+ * Stream-layer matching for a flow (S103): the filters of STREAM_V4/V6 whose
+ * conditions hold for the flow, in arbitration order, as pipeline stages.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "engine/engine_internal.h"
+
+/*
+ * Keeps, in rank order, the candidates whose conditions all hold. `in` must
+ * be the layer's incoming values. Returns the number kept or -ENOMEM.
+ */
+static long matching_ranks(const owfp_clayer *l, const owfp_layer_desc *ld,
+			   const FWPS_INCOMING_VALUES0 *in, owfp_ranks *r)
+{
+	size_t k = 0;
+
+	if (owfp_clayer_candidates(l, ld, in, r))
+		return -ENOMEM;
+	for (size_t i = 0; i < r->n; i++)
+		if (owfp_filter_match(&l->f[r->v[i]]->fps, in))
+			r->v[k++] = r->v[i];
+	r->n = k;
+	return (long)k;
+}
+
+long owfp_engine_match_layer(owfp_engine *e, int slot, const FWPS_INCOMING_VALUES0 *in,
+			     owfp_clayer **layer, owfp_ranks *r)
+{
+	const owfp_layer_desc *ld = owfp_layer_by_slot(slot);
+	long n;
+
+	*layer = owfp_snapshot_layer(e, slot);
+	n = matching_ranks(*layer, ld, in, r);
+	if (n < 0) {
+		owfp_clayer_unref(*layer);
+		*layer = NULL;
+	}
+	return n;
+}
+
+int owfp_engine_match_stream(owfp_engine *e, const owfp_flow_key *key,
+			     uint64_t flow_last_filter_id, owfp_match **out)
+{
+	int slot;
+	FWPS_INCOMING_VALUE0 vals[FWPS_FIELD_STREAM_V4_MAX];
+	FWP_BYTE_ARRAY16 v6l, v6r;
+	FWPS_INCOMING_VALUES0 in;
+	owfp_clayer *l;
+	owfp_ranks r;
+	owfp_match *m;
+	uint64_t gen;
+	long n;
+
+	if (key->family != AF_INET && key->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	slot = key->family == AF_INET6 ? OWFP_SLOT_STREAM_V6 : OWFP_SLOT_STREAM_V4;
+	/* Read before the snapshot: a change after this makes the result stale, never missed. */
+	gen = owfp_engine_generation(e);
+	owfp_engine_stream_values(key, vals, &v6l, &v6r, &in);
+	owfp_ranks_init(&r);
+	n = owfp_engine_match_layer(e, slot, &in, &l, &r);
+	if (n < 0) {
+		owfp_ranks_fini(&r);
+		return -ENOMEM;
+	}
+	m = malloc(sizeof(*m) + sizeof(m->stages[0]) * (size_t)n);
+	if (!m) {
+		owfp_ranks_fini(&r);
+		owfp_clayer_unref(l);
+		return -ENOMEM;
+	}
+	atomic_init(&m->refs, 1);
+	m->generation = gen;
+	m->nstages = (size_t)n;
+	m->nsublayers = 0;
+	m->priv = l;
+	for (size_t i = 0; i < (size_t)n; i++) {
+		const owfp_rfilter *f = l->f[r.v[i]];
+		owfp_stage_desc *st = &m->stages[i];
+
+		if (i == 0 || l->sublayer[r.v[i]] != l->sublayer[r.v[i - 1]])
+			m->nsublayers++;
+		st->filter = f->fps;
+		st->layer_id = in.layerId;
+		st->sublayer_index = m->nsublayers - 1;
+		st->callout = (f->fps.action.type & FWP_ACTION_FLAG_CALLOUT)
+				      ? owfp_engine_callout_by_id(e, f->fps.action.calloutId)
+				      : NULL;
+		st->added_after_flow = f->id > flow_last_filter_id;
+	}
+	owfp_ranks_fini(&r);
+	*out = m;
+	return 0;
+}
+
+void owfp_match_release(owfp_match *m)
+{
+	if (!m || atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	owfp_clayer_unref(m->priv);
+	free(m);
+}

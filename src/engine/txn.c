@@ -1,0 +1,330 @@
+/*
+ * Management transactions. Every Fwpm* change runs inside one: the
+ * session's explicit transaction (FwpmTransactionBegin0) or an implicit one
+ * around the single call. Changes go to the model right away, with an undo
+ * record; readers keep classifying against the published snapshot, so
+ * nothing is visible until commit compiles the changed layers and swaps the
+ * snapshot in one step. Abort replays the undo records backwards.
+ *
+ * One session owns the transaction at a time; other sessions wait for it.
+ * Notifications (DELETE_FILTER, ADD_FILTER_POST_COMMIT) are delivered after
+ * the commit, without locks, in the order the changes were made.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "engine/engine_internal.h"
+
+/* How long a session waits for another session's transaction (FWPM_SESSION0
+ * txnWaitTimeoutInMSec is not honoured). */
+#define TXN_WAIT_SECONDS 30
+
+typedef struct notice {
+	owfp_callout *callout;    /* NULL: nobody to tell, just drop the ref */
+	FWPS_CALLOUT_NOTIFY_TYPE type;
+	owfp_rfilter *filter;     /* one reference owned by the notice */
+} notice;
+
+typedef struct notices {
+	notice *v;
+	size_t n;
+} notices;
+
+owfp_session *owfp_session_get(HANDLE h)
+{
+	return owfp_registry_handle_get(h, OWFP_HANDLE_SESSION);
+}
+
+int owfp_txn_log(owfp_engine *e, int op, void *obj)
+{
+	if (e->nundo == e->capundo) {
+		size_t cap = e->capundo ? e->capundo * 2 : 32;
+		owfp_undo *u = realloc(e->undo, sizeof(*u) * cap);
+
+		if (!u)
+			return -ENOMEM;
+		e->undo = u;
+		e->capundo = cap;
+	}
+	e->undo[e->nundo++] = (owfp_undo){ op, obj };
+	return 0;
+}
+
+/* e->mu held. Waits until `s` may own the transaction. */
+static NTSTATUS acquire(owfp_engine *e, owfp_session *s)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += TXN_WAIT_SECONDS;
+	while (e->txn_owner && e->txn_owner != s)
+		if (pthread_cond_timedwait(&e->txn_cv, &e->mu, &deadline) == ETIMEDOUT)
+			return STATUS_FWP_TIMEOUT;
+	e->txn_owner = s;
+	return STATUS_SUCCESS;
+}
+
+static void release(owfp_engine *e)
+{
+	e->txn_owner = NULL;
+	pthread_cond_broadcast(&e->txn_cv);
+}
+
+static void run_notices(notices *ns)
+{
+	for (size_t i = 0; i < ns->n; i++) {
+		notice *n = &ns->v[i];
+
+		/* S73: DELETE_FILTER passes no key; the result is ignored. */
+		if (n->callout)
+			(void)owfp_callout_notify(n->callout, n->type,
+						  n->type == FWPS_CALLOUT_NOTIFY_DELETE_FILTER
+							  ? NULL : &n->filter->key,
+						  &n->filter->fps);
+		owfp_rfilter_unref(n->filter);
+	}
+	free(ns->v);
+}
+
+static owfp_callout *filter_callout(owfp_engine *e, const owfp_rfilter *f)
+{
+	if (!(f->fps.action.type & FWP_ACTION_FLAG_CALLOUT))
+		return NULL;
+	return owfp_callout_registered(e, f->fps.action.calloutId);
+}
+
+static NTSTATUS commit_locked(owfp_engine *e, notices *ns)
+{
+	owfp_snapshot *old = atomic_load(&e->snap), *next;
+	bool changed = false;
+
+	next = calloc(1, sizeof(*next));
+	ns->v = calloc(e->nundo ? e->nundo : 1, sizeof(*ns->v));
+	ns->n = 0;
+	if (!next || !ns->v)
+		goto nomem;
+	for (int i = 0; i < OWFP_NSLOTS; i++) {
+		if (e->dirty[i]) {
+			next->layers[i] = owfp_clayer_build((owfp_rfilter *const *)e->model.order[i].v,
+							    e->model.order[i].n);
+			if (!next->layers[i])
+				goto nomem;
+			changed = true;
+		} else {
+			next->layers[i] = old->layers[i];
+			owfp_clayer_ref(next->layers[i]);
+		}
+	}
+	if (e->model.filters.n) {
+		owfp_rfilter *last = e->model.filters.v[e->model.filters.n - 1];
+
+		if (last->id > e->committed_last_id)
+			e->committed_last_id = last->id;
+	}
+	next->last_filter_id = e->committed_last_id;
+	if (changed) {
+		owfp_snapshot_publish(e, next);
+		atomic_store(&e->last_filter_id, e->committed_last_id);
+		owfp_engine_bump_generation(e);
+	} else {
+		owfp_snapshot_free(next);
+	}
+
+	for (size_t i = 0; i < e->nundo; i++) {
+		owfp_undo *u = &e->undo[i];
+		owfp_rfilter *f = u->obj;
+		owfp_callout *c;
+
+		switch (u->op) {
+		case OWFP_UNDO_ADD_FILTER:
+			c = filter_callout(e, f);
+			if (!f->deleted && c && (c->flags & FWP_CALLOUT_FLAG_ENABLE_COMMIT_ADD_NOTIFY)) {
+				owfp_rfilter_ref(f);
+				ns->v[ns->n++] = (notice){ c, FWPS_CALLOUT_NOTIFY_ADD_FILTER_POST_COMMIT, f };
+			}
+			break;
+		case OWFP_UNDO_DEL_FILTER:
+			/* The model's reference moves to the notice. */
+			ns->v[ns->n++] = (notice){ filter_callout(e, f), FWPS_CALLOUT_NOTIFY_DELETE_FILTER, f };
+			break;
+		case OWFP_UNDO_DEL_SUBLAYER:
+		case OWFP_UNDO_DEL_CALLOUT:
+			free(u->obj);
+			break;
+		default:
+			break;
+		}
+	}
+	e->nundo = 0;
+	for (int i = 0; i < OWFP_NSLOTS; i++)
+		e->dirty[i] = false;
+	return STATUS_SUCCESS;
+nomem:
+	if (next)
+		owfp_snapshot_free(next);
+	free(ns->v);
+	ns->v = NULL;
+	return STATUS_NO_MEMORY;
+}
+
+static void abort_locked(owfp_engine *e, notices *ns)
+{
+	ns->v = calloc(e->nundo ? e->nundo : 1, sizeof(*ns->v));
+	ns->n = 0;
+	for (size_t i = e->nundo; i-- > 0;) {
+		owfp_undo *u = &e->undo[i];
+		owfp_rfilter *f = u->obj;
+		size_t at;
+
+		switch (u->op) {
+		case OWFP_UNDO_ADD_SUBLAYER:
+			if (owfp_model_sublayer(&e->model, &((owfp_sublayer *)u->obj)->key, &at))
+				owfp_vec_remove(&e->model.sublayers, at);
+			free(u->obj);
+			break;
+		case OWFP_UNDO_DEL_SUBLAYER:
+			/* Cannot fail: the slot it left is still allocated. */
+			(void)owfp_vec_insert(&e->model.sublayers, e->model.sublayers.n, u->obj);
+			break;
+		case OWFP_UNDO_ADD_CALLOUT:
+			if (owfp_model_callout(&e->model, &((owfp_mcallout *)u->obj)->key, &at))
+				owfp_vec_remove(&e->model.callouts, at);
+			free(u->obj);
+			break;
+		case OWFP_UNDO_DEL_CALLOUT:
+			(void)owfp_vec_insert(&e->model.callouts, e->model.callouts.n, u->obj);
+			break;
+		case OWFP_UNDO_ADD_FILTER:
+			owfp_model_filter_remove(&e->model, f);
+			/* The callout saw ADD_FILTER: let it release what it set up. */
+			if (f->notified && ns->v)
+				ns->v[ns->n++] = (notice){ filter_callout(e, f),
+							   FWPS_CALLOUT_NOTIFY_DELETE_FILTER, f };
+			else
+				owfp_rfilter_unref(f);
+			break;
+		case OWFP_UNDO_DEL_FILTER:
+			f->deleted = false;
+			(void)owfp_model_filter_insert(&e->model, f);
+			break;
+		default:
+			break;
+		}
+	}
+	e->nundo = 0;
+	for (int i = 0; i < OWFP_NSLOTS; i++)
+		e->dirty[i] = false;
+}
+
+NTSTATUS owfp_txn_op_begin(owfp_session *s)
+{
+	owfp_engine *e = s->engine;
+	NTSTATUS st = STATUS_SUCCESS;
+
+	pthread_mutex_lock(&e->mu);
+	if (e->txn_owner != s)
+		st = acquire(e, s);
+	if (st == STATUS_SUCCESS)
+		s->depth++;
+	pthread_mutex_unlock(&e->mu);
+	return st;
+}
+
+NTSTATUS owfp_txn_op_end(owfp_session *s, bool ok)
+{
+	owfp_engine *e = s->engine;
+	notices ns = { 0 };
+	NTSTATUS st = STATUS_SUCCESS;
+
+	pthread_mutex_lock(&e->mu);
+	if (--s->depth > 0 || s->explicit_txn) {
+		pthread_mutex_unlock(&e->mu);
+		return STATUS_SUCCESS;
+	}
+	if (ok)
+		st = commit_locked(e, &ns);
+	if (!ok || st != STATUS_SUCCESS)
+		abort_locked(e, &ns);
+	release(e);
+	pthread_mutex_unlock(&e->mu);
+	run_notices(&ns);
+	return st;
+}
+
+NTSTATUS NTAPI FwpmTransactionBegin0(HANDLE engineHandle, UINT32 flags)
+{
+	owfp_session *s = owfp_session_get(engineHandle);
+	owfp_engine *e;
+	NTSTATUS st;
+
+	if (!s)
+		return STATUS_INVALID_HANDLE;
+	/* A read-only transaction is accepted and behaves as a normal one. */
+	if (flags & ~(UINT32)FWPM_TXN_READ_ONLY)
+		return STATUS_FWP_INVALID_FLAGS;
+	e = s->engine;
+	pthread_mutex_lock(&e->mu);
+	if (s->explicit_txn) {
+		pthread_mutex_unlock(&e->mu);
+		return STATUS_FWP_TXN_IN_PROGRESS;
+	}
+	st = acquire(e, s);
+	if (st == STATUS_SUCCESS)
+		s->explicit_txn = true;
+	pthread_mutex_unlock(&e->mu);
+	return st;
+}
+
+static NTSTATUS end_explicit(HANDLE engineHandle, bool commit)
+{
+	owfp_session *s = owfp_session_get(engineHandle);
+	owfp_engine *e;
+	notices ns = { 0 };
+	NTSTATUS st = STATUS_SUCCESS;
+
+	if (!s)
+		return STATUS_INVALID_HANDLE;
+	e = s->engine;
+	pthread_mutex_lock(&e->mu);
+	if (!s->explicit_txn || s->depth > 0) {
+		pthread_mutex_unlock(&e->mu);
+		return STATUS_FWP_NO_TXN_IN_PROGRESS;
+	}
+	if (commit)
+		st = commit_locked(e, &ns);
+	if (!commit || st != STATUS_SUCCESS)
+		abort_locked(e, &ns);
+	s->explicit_txn = false;
+	release(e);
+	pthread_mutex_unlock(&e->mu);
+	run_notices(&ns);
+	return st;
+}
+
+NTSTATUS NTAPI FwpmTransactionCommit0(HANDLE engineHandle)
+{
+	return end_explicit(engineHandle, true);
+}
+
+NTSTATUS NTAPI FwpmTransactionAbort0(HANDLE engineHandle)
+{
+	return end_explicit(engineHandle, false);
+}
+
+void owfp_txn_abort_session(owfp_session *s)
+{
+	owfp_engine *e = s->engine;
+	notices ns = { 0 };
+
+	pthread_mutex_lock(&e->mu);
+	if (e->txn_owner != s) {
+		pthread_mutex_unlock(&e->mu);
+		return;
+	}
+	abort_locked(e, &ns);
+	s->explicit_txn = false;
+	release(e);
+	pthread_mutex_unlock(&e->mu);
+	run_notices(&ns);
+}

@@ -1,0 +1,111 @@
+# Helpers for tests that need a real capture of real loopback traffic.
+# Source it; every function returns non-zero on failure and cleans up its
+# own processes through capture_traffic_cleanup (call it from an EXIT trap).
+#
+#   capture_traffic_free_port              print a free TCP port on 127.0.0.1
+#   capture_traffic_start_server DIR PORT  serve DIR over HTTP (python3 http.server)
+#   capture_traffic_start_tcpdump FILE PORT
+#                                          capture lo, port PORT, into FILE; returns
+#                                          once tcpdump says it is listening
+#   capture_traffic_stop_tcpdump           SIGINT tcpdump and wait for it to flush
+#   capture_traffic_wait_closed FILE N     wait until FILE holds N closed TCP flows
+#                                          (needs owfp-capdump; bounded)
+#   capture_traffic_record FILE N          all of the above: N curl requests of files
+#                                          of assorted sizes, captured into FILE
+#   capture_traffic_cleanup                stop whatever is still running
+
+CT_SERVER_PID=""
+CT_TCPDUMP_PID=""
+CT_WORK=""
+
+capture_traffic_free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+capture_traffic_start_server() {
+    local dir=$1 port=$2
+    (cd "$dir" && exec python3 -m http.server --bind 127.0.0.1 "$port") >/dev/null 2>&1 &
+    CT_SERVER_PID=$!
+    local i
+    for i in $(seq 1 200); do
+        if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+            return 0
+        fi
+        kill -0 "$CT_SERVER_PID" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+capture_traffic_start_tcpdump() {
+    local file=$1 port=$2
+    local err="$file.tcpdump.err"
+    : >"$err"
+    tcpdump -i lo -U -n -s 0 -B 65536 -Z root -w "$file" "tcp port $port" 2>"$err" &
+    CT_TCPDUMP_PID=$!
+    local i
+    for i in $(seq 1 400); do
+        if grep -q "listening on" "$err"; then
+            return 0
+        fi
+        kill -0 "$CT_TCPDUMP_PID" 2>/dev/null || { cat "$err" >&2; return 1; }
+        sleep 0.025
+    done
+    cat "$err" >&2
+    return 1
+}
+
+capture_traffic_stop_tcpdump() {
+    [ -n "$CT_TCPDUMP_PID" ] || return 0
+    kill -INT "$CT_TCPDUMP_PID" 2>/dev/null
+    wait "$CT_TCPDUMP_PID" 2>/dev/null
+    CT_TCPDUMP_PID=""
+}
+
+capture_traffic_wait_closed() {
+    local file=$1 want=$2
+    local tool="${OWFP_BUILD_DIR:-build}/tools/owfp-capdump"
+    local i n
+    for i in $(seq 1 400); do
+        n=$("$tool" -r libpcap -l "$file" 2>/dev/null | grep -c ' closed$')
+        [ "$n" -ge "$want" ] && return 0
+        sleep 0.025
+    done
+    echo "capture_traffic_wait_closed: only $n of $want flows closed in $file" >&2
+    return 1
+}
+
+capture_traffic_record() {
+    local file=$1 count=$2
+    CT_WORK=$(mktemp -d)
+    # bodies of assorted sizes: tiny, one segment, several, many
+    head -c 10 /dev/urandom >"$CT_WORK/tiny"
+    head -c 1400 /dev/urandom >"$CT_WORK/one"
+    head -c 70000 /dev/urandom >"$CT_WORK/some"
+    head -c 3000000 /dev/urandom >"$CT_WORK/many"
+    local port
+    port=$(capture_traffic_free_port) || return 1
+    capture_traffic_start_server "$CT_WORK" "$port" || return 1
+    capture_traffic_start_tcpdump "$file" "$port" || return 1
+    local names=(tiny one some many) i
+    for i in $(seq 1 "$count"); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/${names[$(( (i - 1) % 4 ))]}" || return 1
+    done
+    capture_traffic_wait_closed "$file" "$count" || return 1
+    capture_traffic_stop_tcpdump
+    kill "$CT_SERVER_PID" 2>/dev/null
+    wait "$CT_SERVER_PID" 2>/dev/null
+    CT_SERVER_PID=""
+    return 0
+}
+
+capture_traffic_cleanup() {
+    capture_traffic_stop_tcpdump
+    if [ -n "$CT_SERVER_PID" ]; then
+        kill "$CT_SERVER_PID" 2>/dev/null
+        wait "$CT_SERVER_PID" 2>/dev/null
+        CT_SERVER_PID=""
+    fi
+    [ -n "$CT_WORK" ] && rm -rf "$CT_WORK"
+    CT_WORK=""
+}
