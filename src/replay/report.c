@@ -95,24 +95,47 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 		fputc('\n', out);
 	}
 
+	/* A built-in registers one callout per family under one name: show
+	 * them together. */
 	fprintf(out, "\ncallouts:\n");
 	if (!r->engine.ncallouts)
 		fprintf(out, "  (none registered)\n");
-	for (size_t i = 0; i < r->engine.ncallouts && i < 64; i++) {
-		const owfp_callout_stats *cs = &r->engine.callouts[i];
-		human(a, sizeof(a), cs->bytes_indicated);
-		human(b, sizeof(b), cs->bytes_permitted);
-		human(c, sizeof(c), cs->bytes_blocked);
-		human(d, sizeof(d), cs->bytes_injected);
-		fprintf(out, "  %-24s %llu classify calls, %s indicated, %s permitted, %s blocked, "
-			"%s injected\n", cs->name, (unsigned long long)cs->classify_calls, a, b, c, d);
-		fprintf(out, "  %-24s answers:", "");
+	size_t n = r->engine.ncallouts < 64 ? r->engine.ncallouts : 64;
+	for (size_t i = 0; i < n; i++) {
+		const owfp_callout_stats *first = &r->engine.callouts[i];
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(r->engine.callouts[j].name, first->name);
+		if (seen)
+			continue;
+		owfp_callout_stats cs = *first;
+		for (size_t j = i + 1; j < n; j++) {
+			const owfp_callout_stats *o = &r->engine.callouts[j];
+			if (strcmp(o->name, first->name))
+				continue;
+			cs.classify_calls += o->classify_calls;
+			cs.bytes_indicated += o->bytes_indicated;
+			cs.bytes_permitted += o->bytes_permitted;
+			cs.bytes_blocked += o->bytes_blocked;
+			cs.bytes_continued += o->bytes_continued;
+			cs.bytes_injected += o->bytes_injected;
+			cs.violations += o->violations;
+			for (int k = 0; k < OWFP_STREAM_ACTIONS; k++)
+				cs.stream_actions[k] += o->stream_actions[k];
+		}
+		human(a, sizeof(a), cs.bytes_indicated);
+		human(b, sizeof(b), cs.bytes_permitted);
+		human(c, sizeof(c), cs.bytes_blocked);
+		human(d, sizeof(d), cs.bytes_injected);
+		fprintf(out, "  %-20s %llu classify calls, %s indicated, %s permitted, %s blocked, "
+			"%s injected\n", cs.name, (unsigned long long)cs.classify_calls, a, b, c, d);
+		fprintf(out, "  %-20s answers:", "");
 		for (int k = 0; k < OWFP_STREAM_ACTIONS; k++)
-			if (cs->stream_actions[k] || k == 0)
+			if (cs.stream_actions[k] || k == 0)
 				fprintf(out, " %s %llu", action_names[k],
-					(unsigned long long)cs->stream_actions[k]);
-		if (cs->violations)
-			fprintf(out, "; %llu contract violations", (unsigned long long)cs->violations);
+					(unsigned long long)cs.stream_actions[k]);
+		if (cs.violations)
+			fprintf(out, "; %llu contract violations", (unsigned long long)cs.violations);
 		fputc('\n', out);
 	}
 
