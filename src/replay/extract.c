@@ -77,6 +77,27 @@ static void note_error(owfp_extract *x, const char *path, int e)
 	snprintf(x->error_path, sizeof(x->error_path), "%s", path);
 }
 
+/* mkdir -p: an --extract path may name a directory several levels deep. */
+static int mkdir_p(const char *dir)
+{
+	char tmp[4096];
+	size_t n = strlen(dir);
+	if (n == 0 || n >= sizeof(tmp))
+		return ENAMETOOLONG;
+	memcpy(tmp, dir, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0777) && errno != EEXIST)
+			return errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0777) && errno != EEXIST)
+		return errno;
+	return 0;
+}
+
 int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err)
 {
 	owfp_extract *x = calloc(1, sizeof(*x));
@@ -85,8 +106,8 @@ int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err)
 		free(x);
 		return -ENOMEM;
 	}
-	if (mkdir(dir, 0777) && errno != EEXIST) {
-		int e = errno;
+	int e = mkdir_p(dir);
+	if (e) {
 		snprintf(err->msg, sizeof(err->msg), "%s: cannot create directory: %s", dir, strerror(e));
 		free(x->dir);
 		free(x);
@@ -94,7 +115,7 @@ int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err)
 	}
 	snprintf(path, sizeof(path), "%s/flows.tsv", dir);
 	if (!(x->tsv = fopen(path, "w"))) {
-		int e = errno;
+		e = errno;
 		snprintf(err->msg, sizeof(err->msg), "%.400s: cannot create: %s", path, strerror(e));
 		free(x->dir);
 		free(x);

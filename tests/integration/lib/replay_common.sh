@@ -74,3 +74,13 @@ for r in rows:
 print("<no row>")
 PY
 }
+
+# expect_bytes WHAT FILE BYTES: FILE holds exactly BYTES (trailing newlines too).
+expect_bytes() {
+    local want
+    want=$(mktemp)
+    printf '%s' "$3" >"$want"
+    cmp -s "$2" "$want" || { rm -f "$want"; fail "$1: $2 holds '$(head -c 200 "$2" | od -c | head -3)'"; }
+    rm -f "$want"
+    ok "$1"
+}
