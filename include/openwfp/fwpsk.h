@@ -524,7 +524,8 @@ void NTAPI FwpsFreeCloneNetBufferList0(NET_BUFFER_LIST *netBufferList,
  * zero-copy, the NBL points at the caller's MDLs and memory, which must
  * outlive it. poolHandle, contextSize and contextBackFill are accepted and
  * ignored. Free with FwpsFreeNetBufferList0 (which frees neither the MDLs
- * nor the memory).
+ * nor the memory); it aborts, as Windows would bug-check, when handed any
+ * other NBL (a clone: FwpsFreeCloneNetBufferList0; an indication: not yours).
  */
 NTSTATUS NTAPI FwpsAllocateNetBufferAndNetBufferList0(NDIS_HANDLE poolHandle,
 						      USHORT contextSize,

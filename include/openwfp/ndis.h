@@ -142,6 +142,16 @@ typedef struct _NET_BUFFER_LIST {
 PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage,
 			UINT AlignMultiple, UINT AlignOffset);
 
+/*
+ * Wraps MdlChain in one NBL with one NB, zero-copy (the same as
+ * FwpsAllocateNetBufferAndNetBufferList0); NULL on failure or when the
+ * range lies beyond the chain. Free with NdisFreeNetBufferList.
+ */
+PNET_BUFFER_LIST NdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle, USHORT ContextSize,
+						       USHORT ContextBackFill, PMDL MdlChain,
+						       ULONG DataOffset, SIZE_T DataLength);
+void NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList);
+
 /* Moves the data start back within space already described by the MDLs
  * (no new MDL is ever allocated: NDIS_STATUS_RESOURCES if there is none). */
 NDIS_STATUS NdisRetreatNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffsetDelta,

@@ -3,6 +3,9 @@
  * MDLs over caller memory, NBLs wrapping MDL chains, and data-start moves.
  * Cloning and copying stream data live in src/buffer.
  */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "openwfp/fwpsk.h"
 #include "wdm/pool.h"
 
@@ -124,11 +127,60 @@ void NdisAdvanceNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffsetDelta,
 		   &NetBuffer->CurrentMdlOffset);
 }
 
+/*
+ * NET_BUFFER_LIST.OwfpFlags of the NBLs allocated here. The stream buffers
+ * (src/buffer/nbl_view.h) use 0x6f770001 and 0x6f770002 for theirs.
+ */
+#define OWFP_NBL_WRAPPER 0x6f770003u
+
 /* One allocation holds the NBL and its single NB. */
 typedef struct nbl_block {
 	NET_BUFFER_LIST nbl;
 	NET_BUFFER nb;
 } nbl_block;
+
+static NTSTATUS nbl_wrap(NDIS_HANDLE pool, MDL *chain, ULONG offset, SIZE_T length,
+			 NET_BUFFER_LIST **out)
+{
+	nbl_block *b;
+	PMDL cur;
+	ULONG cur_off;
+
+	*out = NULL;
+	if (length > MAXULONG || offset + (SIZE_T)length > mdl_chain_length(chain) ||
+	    !mdl_locate(chain, offset, &cur, &cur_off))
+		return STATUS_INVALID_PARAMETER;
+	b = owfp_pool_alloc(sizeof(*b), OWFP_TAG_NBL, true);
+	if (!b)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	b->nb.MdlChain = chain;
+	b->nb.DataOffset = offset;
+	b->nb.DataLength = (ULONG)length;
+	b->nb.CurrentMdl = cur;
+	b->nb.CurrentMdlOffset = cur_off;
+	b->nbl.FirstNetBuffer = &b->nb;
+	b->nbl.NdisPoolHandle = pool;
+	b->nbl.Status = NDIS_STATUS_SUCCESS;
+	b->nbl.OwfpFlags = OWFP_NBL_WRAPPER;
+	*out = &b->nbl;
+	return STATUS_SUCCESS;
+}
+
+static void nbl_unwrap(NET_BUFFER_LIST *nbl, const char *caller)
+{
+	if (!nbl)
+		return;
+	if (nbl->OwfpFlags != OWFP_NBL_WRAPPER) {
+		/* A clone or an engine NBL: freeing it here would corrupt the
+		 * engine, and Windows would bug-check. */
+		fprintf(stderr, "openwfp: %s(%p): not an NBL from FwpsAllocateNetBufferAndNetBufferList0"
+				" or NdisAllocateNetBufferAndNetBufferList\n", caller, (void *)nbl);
+		abort();
+	}
+	nbl->OwfpFlags = 0;
+	/* nbl is the first member of the block. */
+	owfp_pool_free(nbl, OWFP_TAG_NBL, true);
+}
 
 NTSTATUS NTAPI FwpsAllocateNetBufferAndNetBufferList0(NDIS_HANDLE poolHandle,
 						      USHORT contextSize,
@@ -137,37 +189,32 @@ NTSTATUS NTAPI FwpsAllocateNetBufferAndNetBufferList0(NDIS_HANDLE poolHandle,
 						      SIZE_T dataLength,
 						      NET_BUFFER_LIST **netBufferList)
 {
-	nbl_block *b;
-	PMDL cur;
-	ULONG cur_off;
-
 	(void)contextSize;
 	(void)contextBackFill;
 	if (!netBufferList)
 		return STATUS_INVALID_PARAMETER;
-	*netBufferList = NULL;
-	if (dataLength > MAXULONG || dataOffset + (SIZE_T)dataLength > mdl_chain_length(mdlChain) ||
-	    !mdl_locate(mdlChain, dataOffset, &cur, &cur_off))
-		return STATUS_INVALID_PARAMETER;
-	b = owfp_pool_alloc(sizeof(*b), OWFP_TAG_NBL, true);
-	if (!b)
-		return STATUS_INSUFFICIENT_RESOURCES;
-	b->nb.MdlChain = mdlChain;
-	b->nb.DataOffset = dataOffset;
-	b->nb.DataLength = (ULONG)dataLength;
-	b->nb.CurrentMdl = cur;
-	b->nb.CurrentMdlOffset = cur_off;
-	b->nbl.FirstNetBuffer = &b->nb;
-	b->nbl.NdisPoolHandle = poolHandle;
-	b->nbl.Status = NDIS_STATUS_SUCCESS;
-	*netBufferList = &b->nbl;
-	return STATUS_SUCCESS;
+	return nbl_wrap(poolHandle, mdlChain, dataOffset, dataLength, netBufferList);
 }
 
 void NTAPI FwpsFreeNetBufferList0(NET_BUFFER_LIST *netBufferList)
 {
-	/* nbl is the first member of the block. */
-	owfp_pool_free(netBufferList, OWFP_TAG_NBL, true);
+	nbl_unwrap(netBufferList, "FwpsFreeNetBufferList0");
+}
+
+PNET_BUFFER_LIST NdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle, USHORT ContextSize,
+						       USHORT ContextBackFill, PMDL MdlChain,
+						       ULONG DataOffset, SIZE_T DataLength)
+{
+	NET_BUFFER_LIST *nbl;
+
+	(void)ContextSize;
+	(void)ContextBackFill;
+	return NT_SUCCESS(nbl_wrap(PoolHandle, MdlChain, DataOffset, DataLength, &nbl)) ? nbl : NULL;
+}
+
+void NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
+{
+	nbl_unwrap(NetBufferList, "NdisFreeNetBufferList");
 }
 
 NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle,

@@ -139,6 +139,27 @@ static void plugin_free(owfp_plugin *p)
 	free(p);
 }
 
+/*
+ * dlerror() names the object as /proc/self/fd/N: drop that, since the
+ * message already names the plugin, and explain the common case.
+ */
+static void describe_dlerror(const char *shown, char *err, size_t errlen)
+{
+	const char *why = dlerror();
+	const char *colon;
+
+	if (!why)
+		why = "unknown error";
+	if (!strncmp(why, "/proc/self/fd/", 14) && (colon = strstr(why, ": ")))
+		why = colon + 2;
+	if (strstr(why, "undefined symbol"))
+		set_err(err, errlen,
+			"plugin %s: cannot load: %s (a function the plugin calls is not provided by openwfp)",
+			shown, why);
+	else
+		set_err(err, errlen, "plugin %s: cannot load: %s", shown, why);
+}
+
 /* Loads through the checked descriptor when /proc allows it. */
 static void *open_checked(int fd, const char *real)
 {
@@ -190,7 +211,7 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 	p->dl = open_checked(fd, p->path);
 	close(fd);
 	if (!p->dl) {
-		set_err(err, errlen, "plugin %s: cannot load: %s", shown, dlerror());
+		describe_dlerror(shown, err, errlen);
 		plugin_free(p);
 		return -ENOEXEC;
 	}

@@ -7,6 +7,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "openwfp/fwpsk.h"
@@ -180,6 +184,45 @@ static void test_allocate_nbl_rejects_ranges_beyond_the_chain(void **state)
 	chain_free(&c);
 }
 
+static void test_ndis_allocate_nbl_wraps_like_the_fwps_one(void **state)
+{
+	chain c;
+	NET_BUFFER_LIST *nbl;
+	char storage[8];
+
+	(void)state;
+	chain_build(&c);
+	nbl = NdisAllocateNetBufferAndNetBufferList(NULL, 0, 0, c.m[0], 4, 6);
+	assert_non_null(nbl);
+	assert_ptr_equal(NdisGetDataBuffer(NET_BUFFER_LIST_FIRST_NB(nbl), 6, storage, 1, 0), storage);
+	assert_memory_equal(storage, "o stre", 6);
+	NdisFreeNetBufferList(nbl);
+	assert_null(NdisAllocateNetBufferAndNetBufferList(NULL, 0, 0, c.m[0], 4, 60));
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_NBL), 0);
+	chain_free(&c);
+}
+
+
+static void test_freeing_a_foreign_nbl_aborts_like_a_bug_check(void **state)
+{
+	NET_BUFFER_LIST foreign = { 0 };
+	int status = 0;
+	pid_t pid;
+
+	(void)state;
+	FwpsFreeNetBufferList0(NULL); /* ignored */
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		FwpsFreeNetBufferList0(&foreign);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+}
+
 static void test_nbl_pool_handle_is_a_freeable_token(void **state)
 {
 	NET_BUFFER_LIST_POOL_PARAMETERS params = { 0 };
@@ -211,6 +254,8 @@ int main(void)
 		cmocka_unit_test(test_get_data_buffer_points_into_mdl_or_copies),
 		cmocka_unit_test(test_advance_and_retreat_move_the_data_start),
 		cmocka_unit_test(test_allocate_nbl_rejects_ranges_beyond_the_chain),
+		cmocka_unit_test(test_ndis_allocate_nbl_wraps_like_the_fwps_one),
+		cmocka_unit_test(test_freeing_a_foreign_nbl_aborts_like_a_bug_check),
 		cmocka_unit_test(test_nbl_pool_handle_is_a_freeable_token),
 	};
 

@@ -179,6 +179,21 @@ static void test_plugin_without_driver_entry_is_refused(void **state)
 	assert_non_null(strstr(err, "plugin_no_entry.so"));
 }
 
+static void test_undefined_symbol_is_named(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load(plugin("plugin_undefined_symbol"), &p, err, sizeof(err)),
+			 -ENOEXEC);
+	assert_null(p);
+	assert_non_null(strstr(err, "plugin_undefined_symbol.so"));
+	assert_non_null(strstr(err, "OwfpTestRoutineThatDoesNotExist"));
+	assert_non_null(strstr(err, "not provided by openwfp"));
+	assert_null(strstr(err, "/proc/self/fd"));
+}
+
 static void test_missing_plugin_reports_enoent(void **state)
 {
 	owfp_plugin *p = NULL;
@@ -331,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_unload_deletes_devices_the_driver_left_behind),
 		cmocka_unit_test(test_driver_entry_failure_names_the_plugin_and_the_status),
 		cmocka_unit_test(test_plugin_without_driver_entry_is_refused),
+		cmocka_unit_test(test_undefined_symbol_is_named),
 		cmocka_unit_test(test_missing_plugin_reports_enoent),
 		cmocka_unit_test(test_not_a_shared_object_is_refused),
 		cmocka_unit_test(test_world_writable_plugin_file_is_refused),
