@@ -25,6 +25,7 @@ c = collections.Counter(json.loads(l)["event"] for l in open(sys.argv[1]))
 print("  " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())))
 for l in open(sys.argv[1]):
     e = json.loads(l)
-    if e["event"] == "drop":
-        print("  drop: flow %s by %s (%s)" % (e.get("flow"), e.get("callout", "?"), e.get("detail", "")))
+    if e.get("stream_action") == "drop_connection":
+        print("  flow %s dropped by callout %s: its %s data at offset %s" %
+              (e["flow"], e.get("callout", "?"), e.get("dir", "?"), e.get("offset")))
 ' "$out/events.jsonl"

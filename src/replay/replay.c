@@ -64,6 +64,10 @@ typedef struct replay {
 	struct timespec deadline;
 	bool deadline_set;
 	int error;              /* first internal error (negative errno) */
+	/* Display names by callout id, read once the filters are in: events
+	 * may carry only the key of a callout registered before its
+	 * FWPM_CALLOUT0 named it. */
+	owfp_engine_stats names;
 } replay;
 
 static const owfp_flow_ops rp_ops;
@@ -337,7 +341,11 @@ static void on_event(void *user, const owfp_event *ev)
 	if (ev->type == OWFP_EV_MISSED)
 		rp->r->missed_bytes_events += ev->bytes;
 	if (rp->events) {
-		owfp_replay_event_write(rp->events, ev);
+		owfp_event named = *ev;
+		for (size_t i = 0; ev->callout_id && i < rp->names.ncallouts && i < 64; i++)
+			if (rp->names.callouts[i].callout_id == ev->callout_id)
+				named.callout_name = rp->names.callouts[i].name;
+		owfp_replay_event_write(rp->events, &named);
 		rp->r->events_written++;
 	}
 }
@@ -650,6 +658,7 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	}
 	if ((status = setup_filters(&rp, &plugins, &applied, err)))
 		goto out;
+	owfp_engine_stats_get(rp.engine, &rp.names);
 
 	for (size_t i = 0; i < o->ncaptures && status == OWFP_REPLAY_OK; i++)
 		status = run_capture(&rp, o->captures[i], err);
