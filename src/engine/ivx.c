@@ -132,6 +132,41 @@ static void cover(const owfp_ivx *x, size_t s, size_t e, uint32_t *count, uint32
 	}
 }
 
+/*
+ * For each elementary interval, the tree nodes on its root-ward path that
+ * hold entries: a lookup reads that short list instead of walking every
+ * level of the tree.
+ */
+static int build_ancestors(owfp_ivx *x)
+{
+	size_t n = 0;
+
+	x->anc_off = malloc(sizeof(*x->anc_off) * (x->nb + 1));
+	if (!x->anc_off)
+		return -ENOMEM;
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		for (size_t seg = 0; seg < x->nb; seg++) {
+			if (pass)
+				x->anc_off[seg] = (uint32_t)n;
+			for (size_t node = seg + x->leaves; node; node >>= 1) {
+				if (x->off[node + 1] == x->off[node])
+					continue;
+				if (pass)
+					x->anc[n] = (uint32_t)node;
+				n++;
+			}
+		}
+		if (!pass) {
+			x->anc = malloc(sizeof(*x->anc) * (n ? n : 1));
+			if (!x->anc)
+				return -ENOMEM;
+		}
+	}
+	x->anc_off[x->nb] = (uint32_t)n;
+	return 0;
+}
+
 int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
 {
 	uint32_t *fill = NULL;
@@ -181,7 +216,7 @@ int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
 		}
 	}
 	free(fill);
-	if (build_table(x))
+	if (build_table(x) || build_ancestors(x))
 		goto fail_nofill;
 	return 0;
 fail:
@@ -197,6 +232,8 @@ void owfp_ivx_free(owfp_ivx *x)
 	free(x->off);
 	free(x->pool);
 	free(x->tab);
+	free(x->anc_off);
+	free(x->anc);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -204,7 +241,11 @@ int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, const owfp_dim_keys *keys, ow
 {
 	if (x->nb == 0)
 		return 0;
-	for (size_t node = segment_of(x, k) + x->leaves; node; node >>= 1) {
+	size_t seg = segment_of(x, k);
+
+	for (uint32_t a = x->anc_off[seg]; a < x->anc_off[seg + 1]; a++) {
+		uint32_t node = x->anc[a];
+
 		for (uint32_t i = x->off[node]; i < x->off[node + 1]; i++) {
 			const owfp_ivx_entry *en = &x->pool[i];
 
