@@ -31,12 +31,14 @@ struct cap_reader {
     const uint8_t *base;
     size_t size;
     size_t pos;
+    size_t released;         /* pages before this offset were given back */
     bool swap, nano;
     uint32_t snapshot;
     /* libpcap reader */
     void *pcap;              /* pcap_t */
     FILE *fp;
-    uint64_t est_pos;        /* position estimate when ftell fails */
+    uint64_t est_pos;        /* offset of the next record */
+    bool classic;            /* classic pcap (not pcapng) */
 };
 
 /* A decoded TCP segment. Addresses are 16 bytes, IPv4 in the first 4. */

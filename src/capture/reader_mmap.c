@@ -13,6 +13,7 @@
 #define PCAP_MAGIC_NS 0xa1b23c4du
 /* libpcap refuses records longer than this for every link type we decode. */
 #define PCAP_MAX_SNAPLEN 262144u
+#define RELEASE_STEP ((size_t)64 << 20) /* a multiple of the page size */
 
 static uint32_t rd32(const uint8_t *p, bool swap)
 {
@@ -115,6 +116,14 @@ int owfp_capture_mmap_next(struct cap_reader *rd, struct cap_record *rec, const 
     rec->ts_ns = (uint64_t)sec * CAP_NS_PER_SEC + (rd->nano ? frac : (uint64_t)frac * 1000u);
     rd->rec_offset = rd->pos;
     rd->pos += 16 + (size_t)caplen;
+    /* Nothing before this record is referenced any more (in-order bytes are
+     * only lent during callbacks; buffered bytes are copies): let the kernel
+     * drop those pages now rather than under memory pressure, so the
+     * resident size stays small on captures of any size. */
+    if (rd->pos - rd->released >= RELEASE_STEP + 16 + PCAP_MAX_SNAPLEN) {
+        madvise((void *)(rd->base + rd->released), RELEASE_STEP, MADV_DONTNEED);
+        rd->released += RELEASE_STEP;
+    }
     rd->record = recno;
     return 1;
 }

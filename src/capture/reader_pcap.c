@@ -14,10 +14,17 @@ static int dlt_to_linktype(int dlt)
     return dlt == DLT_RAW ? 101 : dlt;
 }
 
+/* Where the next record starts. ftell() costs a system call, so classic
+ * pcap (stdin included) is tracked by arithmetic; pcapng blocks vary in
+ * size and are asked for. */
 static uint64_t file_pos(struct cap_reader *rd)
 {
-    long pos = rd->fp ? ftell(rd->fp) : -1;
-    return pos >= 0 ? (uint64_t)pos : rd->est_pos;
+    if (!rd->classic) {
+        long pos = rd->fp ? ftell(rd->fp) : -1;
+        if (pos >= 0)
+            return (uint64_t)pos;
+    }
+    return rd->est_pos;
 }
 
 int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture_error *err)
@@ -38,7 +45,9 @@ int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture
     struct stat st;
     if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode))
         rd->total = (uint64_t)st.st_size;
+    rd->classic = pcap_major_version(p) == 2;
     rd->est_pos = 24;
+    rd->est_pos = file_pos(rd);
     return 0;
 }
 
@@ -47,7 +56,7 @@ int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const 
 {
     struct pcap_pkthdr *h;
     const u_char *data;
-    uint64_t start = file_pos(rd);
+    uint64_t start = rd->est_pos;
     int rc = pcap_next_ex(rd->pcap, &h, &data);
     if (rc == PCAP_ERROR_BREAK)
         return 0;
@@ -64,12 +73,14 @@ int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const 
     rd->rec_offset = start;
     rd->record++;
     rd->est_pos += 16 + (uint64_t)h->caplen;
+    if (!rd->classic)
+        rd->est_pos = file_pos(rd);
     return 1;
 }
 
 uint64_t owfp_capture_pcap_pos(struct cap_reader *rd)
 {
-    return file_pos(rd);
+    return rd->est_pos;
 }
 
 void owfp_capture_pcap_close(struct cap_reader *rd)

@@ -431,6 +431,29 @@ static void test_idle_flow_times_out_on_capture_time(void **state)
     cs_free(&s);
 }
 
+static void test_flow_table_full_evicts_the_idlest_flow(void **state)
+{
+    (void)state;
+    struct cscript s;
+    cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
+    cs_handshake(&s);
+    cs_send(&s, 0, 0, 0, "first");
+    s.port[0] = 40001;
+    cs_handshake(&s);
+    cs_send(&s, 0, 0, 0, "second");
+    owfp_capture_opts o = defaults();
+    o.max_flows = 1;
+    assert_string_equal(cs_run(&s, &o),
+                        START
+                        "data 1 0 off=0 len=5 missed=0 'first'\n"
+                        "end 1 evicted\n"
+                        "start 2 10.0.0.1:40001 > 10.0.0.2:80\n"
+                        "data 2 0 off=0 len=6 missed=0 'second'\n"
+                        "end 2 open\n");
+    assert_int_equal(s.stats.flows_evicted, 1);
+    cs_free(&s);
+}
+
 static void test_memory_bound_forces_hole_skip(void **state)
 {
     (void)state;
@@ -717,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_connection_reuse_on_same_tuple_starts_new_flow),
         cmocka_unit_test(test_new_syn_on_open_flow_ends_it_as_reused),
         cmocka_unit_test(test_idle_flow_times_out_on_capture_time),
+        cmocka_unit_test(test_flow_table_full_evicts_the_idlest_flow),
         cmocka_unit_test(test_memory_bound_forces_hole_skip),
         cmocka_unit_test(test_total_memory_bound_skips_holes_of_other_flows),
         cmocka_unit_test(test_open_flows_flush_buffered_data_at_end_of_capture),

@@ -2,7 +2,7 @@
  * The proxy's event loop on real loopback sockets: forwarding, half-close,
  * RST, drop, pause/wake, offload (splice), back-pressure and a refused
  * upstream. The engine decisions are made by small hooks on the flow
- * functions (tests/unit/support/fake_flow.c), so each behaviour of the data
+ * functions (tests/unit/proxy_fake/fake_flow.c), so each behaviour of the data
  * path is checked on its own.
  */
 #include <setjmp.h>
@@ -21,7 +21,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fake_flow.h"
+/* The fake replaces the real owfp_flow_* for this test only (it is not in
+ * the shared test support, so other tests get the real stream engine). */
+#include "proxy_fake/fake_flow.h"
+#include "proxy_fake/fake_flow.c"
 #include "proxy/proxy.h"
 
 #define WAIT_MS 5000

@@ -1,0 +1,163 @@
+/*
+ * Flow contexts (S24, S74–S77): FwpsFlowAssociateContext0,
+ * FwpsFlowRemoveContext0 and flowDeleteFn. Any thread may associate or
+ * remove; `mu` guards the list and the in-classify flag that turns a
+ * removal into STATUS_PENDING (S77).
+ */
+#include <stdlib.h>
+
+#include "stream/flow.h"
+
+static owfp_ctx **find(owfp_flow *f, UINT16 layer, UINT32 callout_id)
+{
+	for (owfp_ctx **pp = &f->ctxs; *pp; pp = &(*pp)->next)
+		if ((*pp)->layer == layer && (*pp)->callout_id == callout_id)
+			return pp;
+	return NULL;
+}
+
+UINT64 owfp_flow_context_get(owfp_flow *f, UINT16 layer, UINT32 callout_id, bool *found)
+{
+	UINT64 v = 0;
+	pthread_mutex_lock(&f->mu);
+	owfp_ctx **pp = find(f, layer, callout_id);
+	if (pp && !(*pp)->remove_pending)
+		v = (*pp)->value;
+	*found = pp && !(*pp)->remove_pending;
+	pthread_mutex_unlock(&f->mu);
+	return v;
+}
+
+static void run_delete(owfp_ctx *c)
+{
+	if (c->callout->flow_delete)
+		c->callout->flow_delete(c->layer, c->callout_id, c->value);
+	atomic_fetch_sub(&c->callout->contexts, 1);
+	free(c);
+}
+
+UINT64 owfp_flow_classify_enter(owfp_flow *f, owfp_stage *st)
+{
+	UINT64 v = 0;
+	pthread_mutex_lock(&f->mu);
+	f->in_classify = true;
+	/* Read under the same lock so a concurrent removal either happens
+	 * before (no context) or turns into STATUS_PENDING. */
+	if (st && st->d.callout) {
+		owfp_ctx **pp = find(f, st->d.layer_id, st->d.callout->id);
+		if (pp && !(*pp)->remove_pending)
+			v = (*pp)->value;
+	}
+	pthread_mutex_unlock(&f->mu);
+	f->classifying = st;
+	if (st)
+		f->classify_pos = st->in.head ? st->in.head->label : st->cursor;
+	return v;
+}
+
+void owfp_flow_classify_leave(owfp_flow *f)
+{
+	owfp_ctx *gone = NULL;
+	pthread_mutex_lock(&f->mu);
+	f->in_classify = false;
+	for (owfp_ctx **pp = &f->ctxs; *pp;) {
+		owfp_ctx *c = *pp;
+		if (c->remove_pending) {
+			*pp = c->next;
+			c->next = gone;
+			gone = c;
+		} else {
+			pp = &c->next;
+		}
+	}
+	pthread_mutex_unlock(&f->mu);
+	f->classifying = NULL;
+	while (gone) {
+		owfp_ctx *next = gone->next;
+		run_delete(gone);
+		gone = next;
+	}
+	if (f->drop_requested && !f->dropped)
+		owfp_flow_do_drop(f, f->drop_why, "FwpsFlowAbort0");
+}
+
+void owfp_flow_contexts_end(owfp_flow *f)
+{
+	pthread_mutex_lock(&f->mu);
+	owfp_ctx *all = f->ctxs;
+	f->ctxs = NULL;
+	pthread_mutex_unlock(&f->mu);
+	while (all) {
+		owfp_ctx *next = all->next;
+		run_delete(all);
+		all = next;
+	}
+}
+
+NTSTATUS NTAPI FwpsFlowAssociateContext0(UINT64 flowId, UINT16 layerId, UINT32 calloutId,
+					 UINT64 flowContext)
+{
+	owfp_engine *e = owfp_registry_engine();
+	if (!e)
+		return STATUS_FWP_TCPIP_NOT_READY;
+	owfp_callout *c = owfp_engine_callout_by_id(e, calloutId);
+	if (!flowContext || !c || !c->flow_delete)
+		return STATUS_INVALID_PARAMETER;
+	owfp_flow *f = owfp_flow_table_find(e, flowId);
+	if (!f)
+		return STATUS_INVALID_PARAMETER;
+	NTSTATUS st = STATUS_SUCCESS;
+	owfp_ctx *n = malloc(sizeof(*n));
+	pthread_mutex_lock(&f->mu);
+	if (atomic_load(&f->gone) || !n) {
+		st = n ? STATUS_INVALID_PARAMETER : STATUS_INSUFFICIENT_RESOURCES;
+	} else {
+		owfp_ctx **pp = find(f, layerId, calloutId);
+		if (pp && !(*pp)->remove_pending) {
+			st = STATUS_OBJECT_NAME_EXISTS;
+		} else {
+			n->layer = layerId;
+			n->callout_id = calloutId;
+			n->value = flowContext;
+			n->callout = c;
+			n->remove_pending = false;
+			n->next = f->ctxs;
+			f->ctxs = n;
+			atomic_fetch_add(&c->contexts, 1);
+			n = NULL;
+		}
+	}
+	pthread_mutex_unlock(&f->mu);
+	free(n);
+	owfp_flow_unref(f);
+	return st;
+}
+
+NTSTATUS NTAPI FwpsFlowRemoveContext0(UINT64 flowId, UINT16 layerId, UINT32 calloutId)
+{
+	owfp_engine *e = owfp_registry_engine();
+	if (!e)
+		return STATUS_FWP_TCPIP_NOT_READY;
+	owfp_flow *f = owfp_flow_table_find(e, flowId);
+	if (!f)
+		return STATUS_UNSUCCESSFUL;
+	NTSTATUS st;
+	owfp_ctx *gone = NULL;
+	pthread_mutex_lock(&f->mu);
+	owfp_ctx **pp = find(f, layerId, calloutId);
+	if (!pp || (*pp)->remove_pending) {
+		st = STATUS_UNSUCCESSFUL;
+	} else if (f->in_classify) {
+		(*pp)->remove_pending = true;
+		st = STATUS_PENDING;
+	} else {
+		gone = *pp;
+		*pp = gone->next;
+		st = STATUS_SUCCESS;
+	}
+	pthread_mutex_unlock(&f->mu);
+	if (gone)
+		run_delete(gone);
+	owfp_flow_unref(f);
+	return st;
+}

@@ -1,0 +1,126 @@
+/*
+ * DEFER and FwpsStreamContinue0 (S48–S51, Q8, Q9). A deferred stage is
+ * recorded under the flow lock so that FwpsStreamContinue0 can check and
+ * accept it from any thread; the re-presentation itself always happens
+ * later on the flow's thread (S50), through the work queue.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream/flow.h"
+
+struct owfp_deferral {
+	struct owfp_deferral *next;
+	UINT32 callout_id;
+	UINT32 flags;
+};
+
+void owfp_defer_record(owfp_flow *f, owfp_stage *st)
+{
+	struct owfp_deferral *r = malloc(sizeof(*r));
+	if (!r) {
+		owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "out of memory recording DEFER");
+		return;
+	}
+	r->callout_id = st->d.callout->id;
+	r->flags = st->defer_flags;
+	pthread_mutex_lock(&f->mu);
+	r->next = f->deferrals;
+	f->deferrals = r;
+	pthread_mutex_unlock(&f->mu);
+}
+
+static struct owfp_deferral *take(owfp_flow *f, UINT32 callout_id)
+{
+	for (struct owfp_deferral **pp = &f->deferrals; *pp; pp = &(*pp)->next) {
+		if ((*pp)->callout_id == callout_id) {
+			struct owfp_deferral *r = *pp;
+			*pp = r->next;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+void owfp_defer_forget(owfp_flow *f, UINT32 callout_id)
+{
+	pthread_mutex_lock(&f->mu);
+	struct owfp_deferral *r = take(f, callout_id);
+	pthread_mutex_unlock(&f->mu);
+	free(r);
+}
+
+void owfp_defer_forget_all(owfp_flow *f)
+{
+	pthread_mutex_lock(&f->mu);
+	struct owfp_deferral *r = f->deferrals;
+	f->deferrals = NULL;
+	pthread_mutex_unlock(&f->mu);
+	while (r) {
+		struct owfp_deferral *n = r->next;
+		free(r);
+		r = n;
+	}
+}
+
+NTSTATUS NTAPI FwpsStreamContinue0(UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+				   UINT32 streamFlags)
+{
+	owfp_engine *e = owfp_registry_engine();
+	if (!e)
+		return STATUS_FWP_TCPIP_NOT_READY;
+	if (layerId != FWPS_LAYER_STREAM_V4 && layerId != FWPS_LAYER_STREAM_V6)
+		return STATUS_INVALID_PARAMETER;
+	owfp_flow *f = owfp_flow_table_find(e, flowId);
+	if (!f)
+		return STATUS_INVALID_PARAMETER;
+	owfp_work *w = calloc(1, sizeof(*w));
+	pthread_mutex_lock(&f->mu);
+	struct owfp_deferral *r = (w && !atomic_load(&f->gone)) ? take(f, calloutId) : NULL;
+	pthread_mutex_unlock(&f->mu);
+	if (!r) {
+		free(w);
+		owfp_flow_unref(f);
+		return w ? STATUS_INVALID_PARAMETER : STATUS_INSUFFICIENT_RESOURCES;
+	}
+	w->type = OWFP_WORK_CONTINUE;
+	w->callout_id = calloutId;
+	w->stream_flags = r->flags;
+	w->flag_mismatch = r->flags != streamFlags;
+	free(r);
+	owfp_flow_queue(f, w);
+	owfp_flow_unref(f);
+	return STATUS_SUCCESS;
+}
+
+void owfp_continue_apply(owfp_flow *f, UINT32 callout_id, UINT32 flags, bool mismatch)
+{
+	(void)flags;
+	owfp_stage *st = owfp_pipeline_stage_for(f, OWFP_DIR_INBOUND, callout_id);
+	if (!st || st->state != OWFP_ST_DEFERRED)
+		return;
+	if (mismatch)
+		owfp_flow_violation(f, st, "Q9", "FwpsStreamContinue0 flags differ from the deferred indication");
+	st->state = OWFP_ST_IDLE;
+	owfp_flow_emit(f, OWFP_EV_CONTINUE, st->dir, st, st->in.len, NULL);
+}
+
+void owfp_defer_pause_check(owfp_flow *f)
+{
+	size_t keep = owfp_engine_options(f->engine)->defer_keep_limit;
+	if (!keep)
+		keep = 8u * 1024u * 1024u;
+	for (int dir = 0; dir < 2; dir++) {
+		owfp_dirstate *d = &f->dir[dir];
+		bool want = false;
+		for (unsigned i = 0; i < d->nstages && !want; i++)
+			want = d->stages[i].state == OWFP_ST_DEFERRED && d->stages[i].in.len >= keep;
+		if (f->dropped || d->ended)
+			want = false;
+		if (want != d->paused) {
+			d->paused = want;
+			if (f->ops->pause)
+				f->ops->pause(f->dp, f, dir, want);
+		}
+	}
+}

@@ -1,0 +1,261 @@
+/* Stream decisions: pre-fill, enforced prefix, PERMIT/BLOCK/CONTINUE, waterfall order (S11–S38). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "stream_harness.h"
+
+#define DIN OWFP_DIR_INBOUND
+#define DOUT OWFP_DIR_OUTBOUND
+
+static int setup(void **state)
+{
+	static sh h;
+	sh_up(&h, NULL);
+	*state = &h;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	sh_down(*state);
+	return 0;
+}
+
+static void test_s11_layer_data_is_stream_io_packet(void **state)
+{
+	sh *h = *state;
+	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DOUT, "hello");
+	assert_int_equal(c->ncalls, 1);
+	assert_int_equal(c->calls[0].len, 5);
+	assert_string_equal((char *)c->calls[0].data, "hello");
+	assert_int_equal(c->calls[0].flow_id, owfp_flow_id(f));
+	sh_expect(h, DOUT, "hello");
+	owfp_flow_close(f);
+}
+
+static void test_s12_outputs_prefilled_none_zero_continue_write(void **state)
+{
+	sh *h = *state;
+	sh_callout *c = sh_callout_new(h, 0, sh_fn_none);
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, c, 0, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DIN, "abc");
+	assert_int_equal(c->ncalls, 1);
+	assert_int_equal(c->calls[0].prefill_action, FWP_ACTION_CONTINUE);
+	assert_int_equal(c->calls[0].prefill_rights, FWPS_RIGHT_ACTION_WRITE);
+	assert_int_equal(c->calls[0].out_flags, 0);
+	/* S12/S34: untouched outputs act on the whole indication. */
+	sh_expect(h, DIN, "abc");
+	owfp_flow_close(f);
+}
+
+static void test_s13_data_offset_honoured_after_partial_permit(void **state)
+{
+	sh *h = *state;
+	static const sh_answer a[] = {
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 3, 0, NULL },
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+	};
+	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
+	c->script = a;
+	c->nscript = 2;
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DOUT, "abcdefgh");
+	assert_int_equal(c->ncalls, 2);
+	/* The remainder is presented from an offset inside the same MDL. */
+	assert_string_equal((char *)c->calls[1].data, "defgh");
+	sh_expect(h, DOUT, "abcdefgh");
+	owfp_flow_close(f);
+}
+
+static void test_s14_exactly_one_direction_flag(void **state)
+{
+	sh *h = *state;
+	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DIN, "in");
+	sh_send(f, DOUT, "out");
+	assert_int_equal(c->ncalls, 2);
+	assert_int_equal(c->calls[0].stream_flags, FWPS_STREAM_FLAG_RECEIVE);
+	assert_int_equal(c->calls[1].stream_flags, FWPS_STREAM_FLAG_SEND);
+	sh_expect(h, DIN, "in");
+	sh_expect(h, DOUT, "out");
+	owfp_flow_close(f);
+}
+
+static void test_s33_remainder_presented_again(void **state)
+{
+	sh *h = *state;
+	static const sh_answer a[] = {
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 2, 0, NULL },
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL },
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+	};
+	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
+	c->script = a;
+	c->nscript = 3;
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DOUT, "aabbcc");
+	assert_int_equal(c->ncalls, 3);
+	assert_string_equal((char *)c->calls[0].data, "aabbcc");
+	assert_string_equal((char *)c->calls[1].data, "bbcc");
+	assert_string_equal((char *)c->calls[2].data, "cc");
+	sh_expect(h, DOUT, "aacc");
+	/* The next segment comes only after the first is used up. */
+	sh_send(f, DOUT, "dd");
+	assert_string_equal((char *)c->calls[3].data, "dd");
+	sh_expect(h, DOUT, "aaccdd");
+	owfp_flow_close(f);
+}
+
+static void test_s34_zero_enforced_means_all(void **state)
+{
+	sh *h = *state;
+	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL } };
+	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
+	c->script = a;
+	c->nscript = 1;
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DOUT, "secret");
+	assert_int_equal(c->ncalls, 1);
+	sh_expect(h, DOUT, "");
+	owfp_flow_close(f);
+}
+
+static void test_s35_permit_skips_rest_of_sublayer_enters_next(void **state)
+{
+	sh *h = *state;
+	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
+	sh_callout *a = sh_callout_new(h, 0, sh_fn_permit);
+	sh_callout *b = sh_callout_new(h, 0, sh_fn_permit);
+	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
+	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, a, 10, 0);
+	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
+	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, c, 5, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DIN, "xyz");
+	assert_int_equal(a->ncalls, 1);
+	assert_int_equal(b->ncalls, 0);
+	assert_int_equal(c->ncalls, 1);
+	sh_expect(h, DIN, "xyz");
+	owfp_flow_close(f);
+}
+
+static void test_s36_block_removes_bytes_connection_stays_open(void **state)
+{
+	sh *h = *state;
+	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
+	static const sh_answer a[] = {
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 3, 0, NULL },
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+	};
+	sh_callout *x = sh_callout_new(h, 0, sh_fn_script);
+	x->script = a;
+	x->nscript = 2;
+	sh_callout *y = sh_callout_new(h, 0, sh_fn_permit);
+	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, x, 0, 0);
+	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, y, 0, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DIN, "badgood");
+	assert_int_equal(y->ncalls, 1);
+	assert_string_equal((char *)y->calls[0].data, "good");
+	sh_send(f, DIN, "more");
+	sh_expect(h, DIN, "goodmore");
+	assert_int_equal(h->drops, 0);
+	assert_int_equal(owfp_flow_indicate_fin(f, DIN), 0);
+	assert_int_equal(h->side[DIN].fins, 1);
+	owfp_flow_close(f);
+}
+
+static void test_s37_continue_goes_to_next_filter_in_sublayer(void **state)
+{
+	sh *h = *state;
+	GUID s = sh_sublayer(h, 0x40);
+	sh_callout *a = sh_callout_new(h, 0, sh_fn_none);
+	sh_callout *b = sh_callout_new(h, 0, sh_fn_permit);
+	sh_filter(h, &s, FWP_ACTION_CALLOUT_INSPECTION, a, 10, 0);
+	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DOUT, "data");
+	assert_int_equal(a->ncalls, 1);
+	assert_int_equal(b->ncalls, 1);
+	assert_string_equal((char *)b->calls[0].data, "data");
+	sh_expect(h, DOUT, "data");
+	owfp_flow_close(f);
+}
+
+/* Stage A continues a prefix to B (which holds it) and permits the rest:
+ * the permitted bytes must wait for the held ones (S38). */
+static void test_s38_bytes_leave_sublayer_in_stream_order(void **state)
+{
+	sh *h = *state;
+	GUID s = sh_sublayer(h, 0x40);
+	static const sh_answer aa[] = {
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 3, 0, NULL },
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+	};
+	static const sh_answer ba[] = {
+		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 1, NULL },
+		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+	};
+	sh_callout *a = sh_callout_new(h, 0, sh_fn_script);
+	a->script = aa;
+	a->nscript = 2;
+	sh_callout *b = sh_callout_new(h, 0, sh_fn_script);
+	b->script = ba;
+	b->nscript = 2;
+	sh_filter(h, &s, FWP_ACTION_CALLOUT_UNKNOWN, a, 10, 0);
+	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DOUT, "123456");
+	/* "123" is held by B; "456" was permitted by A but must wait. */
+	sh_expect(h, DOUT, "");
+	assert_int_equal(owfp_flow_held_bytes(f, DOUT), 6);
+	assert_int_equal(owfp_flow_indicate_fin(f, DOUT), 0);
+	/* End of stream: B decides "123" with NO_MORE_DATA; order is kept. */
+	assert_true(b->calls[1].out_flags & FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA);
+	sh_expect(h, DOUT, "123456");
+	assert_int_equal(h->side[DOUT].fins, 1);
+	owfp_flow_close(f);
+}
+
+static void test_no_filters_delivers_everything(void **state)
+{
+	sh *h = *state;
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DIN, "plain");
+	assert_int_equal(owfp_flow_indicate_fin(f, DIN), 0);
+	assert_int_equal(owfp_flow_indicate_fin(f, DOUT), 0);
+	sh_expect(h, DIN, "plain");
+	assert_int_equal(h->side[DIN].fins, 1);
+	assert_true(owfp_flow_finished(f));
+	owfp_flow_close(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_s11_layer_data_is_stream_io_packet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s12_outputs_prefilled_none_zero_continue_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s13_data_offset_honoured_after_partial_permit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s14_exactly_one_direction_flag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s33_remainder_presented_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s34_zero_enforced_means_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s35_permit_skips_rest_of_sublayer_enters_next, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s36_block_removes_bytes_connection_stays_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s37_continue_goes_to_next_filter_in_sublayer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s38_bytes_leave_sublayer_in_stream_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_filters_delivers_everything, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
