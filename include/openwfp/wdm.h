@@ -307,6 +307,109 @@ void KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime);
 /* Monotonic counter; *PerformanceFrequency (if given) is its tick rate. */
 LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency);
 
+/* ------------------------------------------------ events, waits and threads */
+
+/*
+ * Dispatcher objects a driver can wait on: events and system threads.
+ * Events are a mutex and a condition variable (monotonic clock). A thread
+ * object becomes signalled when its thread ends, so waiting on it joins.
+ * Handles from PsCreateSystemThread are the thread object itself, counted:
+ * ZwClose and ObDereferenceObject each drop one reference.
+ */
+typedef LONG KPRIORITY;
+typedef CHAR KPROCESSOR_MODE;
+#define KernelMode 0
+#define UserMode 1
+typedef enum _KWAIT_REASON { Executive = 0, UserRequest = 6 } KWAIT_REASON;
+typedef enum _EVENT_TYPE { NotificationEvent = 0, SynchronizationEvent = 1 } EVENT_TYPE;
+#define IO_NO_INCREMENT 0
+#define EVENT_INCREMENT 1
+#define STATUS_WAIT_0 ((NTSTATUS)0x00000000L)
+
+typedef struct _DISPATCHER_HEADER {
+	UCHAR Type;           /* EVENT_TYPE for events; 6 for a thread */
+	UCHAR OwfpReserved[3];
+	LONG SignalState;
+} DISPATCHER_HEADER;
+
+typedef struct _KEVENT {
+	DISPATCHER_HEADER Header;
+	pthread_mutex_t OwfpMutex;
+	pthread_cond_t OwfpCond;
+} KEVENT, *PKEVENT, *PRKEVENT;
+
+void KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State);
+/* Returns the previous state. Increment and Wait are ignored. */
+LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait);
+LONG KeResetEvent(PRKEVENT Event);
+void KeClearEvent(PRKEVENT Event);
+LONG KeReadStateEvent(PRKEVENT Event);
+
+/*
+ * Waits for an event or a thread object. Timeout NULL waits forever; a
+ * negative value is relative, in 100 ns units; a positive one is an
+ * absolute KeQuerySystemTime value; zero only tests. Returns STATUS_SUCCESS
+ * or STATUS_TIMEOUT. A satisfied wait resets a SynchronizationEvent.
+ */
+NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+			       BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+/* Sleeps for Interval (relative if negative, as above). */
+NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+				PLARGE_INTEGER Interval);
+
+typedef ULONG ACCESS_MASK;
+#define THREAD_ALL_ACCESS 0x001fffff
+#define SYNCHRONIZE 0x00100000
+#define OBJ_KERNEL_HANDLE 0x00000200
+
+typedef struct _OBJECT_ATTRIBUTES {
+	ULONG Length;
+	HANDLE RootDirectory;
+	PUNICODE_STRING ObjectName;
+	ULONG Attributes;
+	PVOID SecurityDescriptor;
+	PVOID SecurityQualityOfService;
+} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+#define InitializeObjectAttributes(p, n, a, r, s) \
+	do { \
+		(p)->Length = sizeof(OBJECT_ATTRIBUTES); \
+		(p)->RootDirectory = (r); \
+		(p)->Attributes = (a); \
+		(p)->ObjectName = (n); \
+		(p)->SecurityDescriptor = (s); \
+		(p)->SecurityQualityOfService = NULL; \
+	} while (0)
+
+typedef struct _CLIENT_ID {
+	HANDLE UniqueProcess;
+	HANDLE UniqueThread;
+} CLIENT_ID, *PCLIENT_ID;
+
+typedef struct _OBJECT_TYPE *POBJECT_TYPE;
+typedef struct _OBJECT_HANDLE_INFORMATION *POBJECT_HANDLE_INFORMATION;
+extern POBJECT_TYPE *PsThreadType;
+typedef struct _KTHREAD *PKTHREAD, *PRKTHREAD, *PETHREAD;
+
+typedef void KSTART_ROUTINE(PVOID StartContext);
+typedef KSTART_ROUTINE *PKSTART_ROUTINE;
+
+/* Starts StartRoutine(StartContext) on a new thread (a pthread). */
+NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
+			      POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
+			      PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
+			      PVOID StartContext);
+/* Ends the calling system thread; STATUS_INVALID_PARAMETER from any other. */
+NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus);
+/* The thread object behind a handle from PsCreateSystemThread, referenced. */
+NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess,
+				   POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode,
+				   PVOID *Object, POBJECT_HANDLE_INFORMATION HandleInformation);
+void ObReferenceObject(PVOID Object);
+void ObDereferenceObject(PVOID Object);
+#define ObfReferenceObject ObReferenceObject
+#define ObfDereferenceObject ObDereferenceObject
+NTSTATUS ZwClose(HANDLE Handle);
+
 /* ------------------------------------------------- driver and device objects */
 
 typedef ULONG DEVICE_TYPE;

@@ -102,8 +102,8 @@ typedef struct owfp_capture_opts {
     size_t max_total_bytes;       /* all flows plus IP fragments (default 256 MiB) */
     size_t max_flows;             /* concurrent flows before eviction (default 1M) */
 
-    uint64_t idle_timeout_ns;     /* capture time without a packet (default 120 s) */
-    uint64_t frag_timeout_ns;     /* IP reassembly timeout (default 30 s) */
+    uint64_t idle_timeout_ns;     /* capture time without a packet (default 120 s; 0: never) */
+    uint64_t frag_timeout_ns;     /* IP reassembly timeout (default 30 s; 0: never) */
     size_t max_frag_datagrams;    /* datagrams in reassembly at once (default 1024) */
 
     uint64_t progress_step;       /* bytes between progress callbacks (default 16 MiB) */

@@ -65,7 +65,8 @@ static struct cap_dgram *lookup(owfp_capture *cap, struct cap_frag_table *t,
     struct cap_dgram *freeslot = NULL, *oldest = NULL;
     for (size_t i = 0; i < t->n; i++) {
         struct cap_dgram *g = &t->d[i];
-        if (g->used && cap->now > g->first_ns + cap->opts.frag_timeout_ns)
+        if (g->used && cap->opts.frag_timeout_ns &&
+            cap->now - g->first_ns > cap->opts.frag_timeout_ns)
             drop(cap, g, true);
         if (!g->used) {
             if (!freeslot)

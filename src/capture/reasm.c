@@ -402,7 +402,9 @@ void owfp_capture_reasm_segment(owfp_capture *cap, struct cap_flow *f, unsigned 
 {
     struct cap_dir *D = &f->dir[d];
     if (D->fin_done) {
-        cap->st.ignored_segments++;
+        /* ACKs from a side that already closed are normal; data is not */
+        if (seg->len)
+            cap->st.ignored_segments++;
         return;
     }
     int64_t soff = (int64_t)D->next_off + (int32_t)(seq_data - D->next_seq);

@@ -58,6 +58,8 @@ void owfp_capture_tcp_end(owfp_capture *cap, struct cap_flow *f,
 void owfp_capture_tcp_expire(owfp_capture *cap, uint64_t now)
 {
     struct cap_flow *g;
+    if (!cap->opts.idle_timeout_ns)
+        return;
     while ((g = cap->lru_head) && now - g->last_ns > cap->opts.idle_timeout_ns) {
         if (g->state == CAP_FLOW_LIVE)
             owfp_capture_tcp_end(cap, g, OWFP_CAPTURE_END_TIMEOUT, now);
@@ -70,6 +72,11 @@ void owfp_capture_tcp_end_all(owfp_capture *cap)
 {
     struct cap_flow *g;
     while ((g = cap->lru_head)) {
+        /* a flow_end callback may have resumed a direction of a later flow */
+        if (cap->work_head)
+            owfp_capture_tcp_work(cap);
+        if (!(g = cap->lru_head))
+            break;
         if (g->state == CAP_FLOW_LIVE)
             owfp_capture_tcp_end(cap, g, OWFP_CAPTURE_END_OPEN, cap->now);
         else
@@ -171,7 +178,10 @@ void owfp_capture_tcp_segment(owfp_capture *cap, const struct cap_seg *seg, uint
     if (f) {
         bool from_client = src_is_a == f->client_is_a;
         bool same_syn = f->syn_seen && from_client && seg->seq == f->client_isn;
-        if (new_syn && !same_syn) {
+        /* Simultaneous open: the other side's SYN before any SYN+ACK. */
+        bool simultaneous = f->state == CAP_FLOW_LIVE && !from_client &&
+                            !f->dir[OWFP_CAPTURE_DIR_S2C].init;
+        if (new_syn && !same_syn && !simultaneous) {
             /* A new connection on this 5-tuple: the old one is over. */
             if (f->state == CAP_FLOW_LIVE)
                 owfp_capture_tcp_end(cap, f, OWFP_CAPTURE_END_REUSED, cap->now); /* frees f */

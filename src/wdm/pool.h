@@ -26,6 +26,7 @@
 #define OWFP_TAG_NBL_POOL OWFP_POOL_TAG('O', 'w', 'P', 'l')
 #define OWFP_TAG_DEVICE OWFP_POOL_TAG('O', 'w', 'D', 'v')
 #define OWFP_TAG_DRIVER OWFP_POOL_TAG('O', 'w', 'D', 'r')
+#define OWFP_TAG_THREAD OWFP_POOL_TAG('O', 'w', 'T', 'h')
 
 /* Allocates with a tag header; NULL on failure or injected failure. */
 void *owfp_pool_alloc(size_t size, ULONG tag, bool zero);

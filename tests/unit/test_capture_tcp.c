@@ -409,6 +409,29 @@ static void test_new_syn_on_open_flow_ends_it_as_reused(void **state)
     cs_free(&s);
 }
 
+static void test_simultaneous_open_is_one_flow(void **state)
+{
+    (void)state;
+    struct cscript s;
+    cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
+    struct tw_seg t = cs_seg(&s, 0, 0, TW_SYN, NULL, 0);
+    t.seq = s.isn[0];
+    t.ack = 0;
+    tw_seg(s.w, s.ts++, &t);
+    t = cs_seg(&s, 1, 0, TW_SYN, NULL, 0); /* the other side's SYN crosses ours */
+    t.seq = s.isn[1];
+    t.ack = 0;
+    tw_seg(s.w, s.ts++, &t);
+    cs_send(&s, 1, 0, 0, "hi");
+    cs_send(&s, 0, 0, 0, "yo");
+    assert_string_equal(cs_run(&s, NULL),
+                        START
+                        "data 1 1 off=0 len=2 missed=0 'hi'\n"
+                        "data 1 0 off=0 len=2 missed=0 'yo'\n"
+                        "end 1 open\n");
+    cs_free(&s);
+}
+
 static void test_idle_flow_times_out_on_capture_time(void **state)
 {
     (void)state;
@@ -739,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_syn_ack_without_syn_still_names_the_client),
         cmocka_unit_test(test_connection_reuse_on_same_tuple_starts_new_flow),
         cmocka_unit_test(test_new_syn_on_open_flow_ends_it_as_reused),
+        cmocka_unit_test(test_simultaneous_open_is_one_flow),
         cmocka_unit_test(test_idle_flow_times_out_on_capture_time),
         cmocka_unit_test(test_flow_table_full_evicts_the_idlest_flow),
         cmocka_unit_test(test_memory_bound_forces_hole_skip),

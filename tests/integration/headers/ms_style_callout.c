@@ -37,6 +37,8 @@ static PDEVICE_OBJECT gDevice;
 static HANDLE gEngine;
 static HANDLE gInjection;
 static UINT32 gCalloutId;
+static KEVENT gWorkerStop;
+static PETHREAD gWorker;
 
 DRIVER_INITIALIZE DriverEntry;
 DRIVER_UNLOAD SampleUnload;
@@ -220,6 +222,38 @@ out:
 	return status;
 }
 
+static KSTART_ROUTINE SampleWorker;
+
+_Use_decl_annotations_
+static void SampleWorker(PVOID StartContext)
+{
+	LARGE_INTEGER period;
+
+	UNREFERENCED_PARAMETER(StartContext);
+	period.QuadPart = -10 * 1000 * 100; /* 100 ms */
+	while (KeWaitForSingleObject(&gWorkerStop, Executive, KernelMode, FALSE, &period) == STATUS_TIMEOUT)
+		;
+	PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+static NTSTATUS SampleStartWorker(void)
+{
+	OBJECT_ATTRIBUTES attributes;
+	HANDLE handle;
+	NTSTATUS status;
+
+	KeInitializeEvent(&gWorkerStop, NotificationEvent, FALSE);
+	InitializeObjectAttributes(&attributes, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
+	status = PsCreateSystemThread(&handle, THREAD_ALL_ACCESS, &attributes, NULL, NULL,
+				      SampleWorker, NULL);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = ObReferenceObjectByHandle(handle, THREAD_ALL_ACCESS, *PsThreadType, KernelMode,
+					   (PVOID *)&gWorker, NULL);
+	ZwClose(handle);
+	return status;
+}
+
 _Use_decl_annotations_
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
@@ -248,6 +282,9 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 	status = SampleAddFilter();
 	if (!NT_SUCCESS(status))
 		goto fail;
+	status = SampleStartWorker();
+	if (!NT_SUCCESS(status))
+		goto fail;
 	flow = (PSAMPLE_FLOW)ExAllocatePoolZero(NonPagedPoolNx, sizeof(*flow), SAMPLE_TAG);
 	if (flow) {
 		InsertTailList(&gFlows, &flow->Link);
@@ -270,6 +307,12 @@ _Use_decl_annotations_
 void SampleUnload(PDRIVER_OBJECT DriverObject)
 {
 	UNREFERENCED_PARAMETER(DriverObject);
+	if (gWorker) {
+		KeSetEvent(&gWorkerStop, IO_NO_INCREMENT, FALSE);
+		KeWaitForSingleObject(gWorker, Executive, KernelMode, FALSE, NULL);
+		ObDereferenceObject(gWorker);
+		gWorker = NULL;
+	}
 	if (gEngine)
 		FwpmEngineClose(gEngine);
 	FwpsCalloutUnregisterByKey(&SAMPLE_STREAM_CALLOUT_V4);

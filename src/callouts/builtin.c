@@ -1,0 +1,273 @@
+/* The built-ins' "driver" plumbing: objects, registration, bytes, injection. */
+#include "callouts/builtin.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <wchar.h>
+
+/* A fresh key per instance and layer: a reloaded configuration creates the
+ * new instance before the old one is gone, so keys derived from names alone
+ * would collide (STATUS_FWP_ALREADY_EXISTS). RFC 9562 version 4. */
+static int new_key(GUID *g)
+{
+	uint8_t r[16];
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -EIO;
+	r[6] = (uint8_t)((r[6] & 0x0f) | 0x40);
+	r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
+	g->Data1 = (UINT32)r[0] << 24 | (UINT32)r[1] << 16 | (UINT32)r[2] << 8 | r[3];
+	g->Data2 = (UINT16)(r[4] << 8 | r[5]);
+	g->Data3 = (UINT16)(r[6] << 8 | r[7]);
+	memcpy(g->Data4, r + 8, 8);
+	return 0;
+}
+
+static int fail(char *err, size_t errlen, const char *what, const char *inst, NTSTATUS st)
+{
+	snprintf(err, errlen, "callout '%s': %s failed (NTSTATUS 0x%08X)", inst, what,
+		 (unsigned)st);
+	return -EIO;
+}
+
+int owfp_bi_init(owfp_bi *bi, const char *type, const char *instance, bool injects,
+		 char *err, size_t errlen)
+{
+	memset(bi, 0, sizeof(*bi));
+	bi->type = type;
+	snprintf(bi->instance, sizeof(bi->instance), "%s", instance ? instance : type);
+	bi->driver.Type = 4; /* IO_TYPE_DRIVER */
+	bi->driver.Size = (SHORT)sizeof(bi->driver);
+	NTSTATUS st = IoCreateDevice(&bi->driver, 0, NULL, FILE_DEVICE_NETWORK,
+				     FILE_DEVICE_SECURE_OPEN, FALSE, &bi->device);
+	if (!NT_SUCCESS(st))
+		return fail(err, errlen, "IoCreateDevice", bi->instance, st);
+	if (injects) {
+		st = FwpsInjectionHandleCreate0(AF_UNSPEC, FWPS_INJECTION_TYPE_STREAM,
+						&bi->injection);
+		if (!NT_SUCCESS(st)) {
+			IoDeleteDevice(bi->device);
+			bi->device = NULL;
+			return fail(err, errlen, "FwpsInjectionHandleCreate0", bi->instance, st);
+		}
+	}
+	return 0;
+}
+
+static int registered(owfp_bi *bi, int v6, NTSTATUS st, void *owner, char *err, size_t errlen)
+{
+	if (!NT_SUCCESS(st))
+		return fail(err, errlen, "FwpsCalloutRegister", bi->instance, st);
+	bi->registered[v6] = true;
+	if (owfp_bi_bind(bi->id[v6], owner)) {
+		snprintf(err, errlen, "callout '%s': out of memory", bi->instance);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int owfp_bi_register0(owfp_bi *bi, const FWPS_CALLOUT0 *tmpl, void *owner, char *err,
+		      size_t errlen)
+{
+	for (int v6 = 0; v6 < 2; v6++) {
+		FWPS_CALLOUT0 c = *tmpl;
+		if (new_key(&bi->key[v6])) {
+			snprintf(err, errlen, "callout '%s': no randomness for a callout key", bi->instance);
+			return -EIO;
+		}
+		c.calloutKey = bi->key[v6];
+		NTSTATUS st = FwpsCalloutRegister0(bi->device, &c, &bi->id[v6]);
+		int rc = registered(bi, v6, st, owner, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int owfp_bi_register3(owfp_bi *bi, const FWPS_CALLOUT3 *tmpl, void *owner, char *err,
+		      size_t errlen)
+{
+	for (int v6 = 0; v6 < 2; v6++) {
+		FWPS_CALLOUT3 c = *tmpl;
+		if (new_key(&bi->key[v6])) {
+			snprintf(err, errlen, "callout '%s': no randomness for a callout key", bi->instance);
+			return -EIO;
+		}
+		c.calloutKey = bi->key[v6];
+		NTSTATUS st = FwpsCalloutRegister3(bi->device, &c, &bi->id[v6]);
+		int rc = registered(bi, v6, st, owner, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+const GUID *owfp_bi_key(const owfp_bi *bi, int family)
+{
+	return &bi->key[family == AF_INET6 ? 1 : 0];
+}
+
+bool owfp_bi_fini(owfp_bi *bi)
+{
+	bool clean = true;
+	for (int v6 = 0; v6 < 2; v6++) {
+		if (!bi->registered[v6])
+			continue;
+		NTSTATUS st = FwpsCalloutUnregisterById0(bi->id[v6]);
+		if (st == STATUS_DEVICE_BUSY) {
+			/* Flows still hold our contexts: their flowDeleteFn will
+			 * need our state, so it must outlive this call. */
+			clean = false;
+			continue;
+		}
+		owfp_bi_unbind(bi->id[v6]);
+		bi->registered[v6] = false;
+	}
+	if (!clean)
+		return false;
+	if (bi->injection)
+		FwpsInjectionHandleDestroy0(bi->injection);
+	bi->injection = NULL;
+	if (bi->device)
+		IoDeleteDevice(bi->device);
+	bi->device = NULL;
+	return true;
+}
+
+NTSTATUS NTAPI owfp_bi_notify0(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filterKey,
+			       FWPS_FILTER0 *filter)
+{
+	(void)type;
+	(void)filterKey;
+	(void)filter;
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS NTAPI owfp_bi_notify3(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filterKey,
+			       FWPS_FILTER3 *filter)
+{
+	(void)type;
+	(void)filterKey;
+	(void)filter;
+	return STATUS_SUCCESS;
+}
+
+UINT32 owfp_bi_initiator_flag(const FWPS_INCOMING_VALUES0 *in)
+{
+	/* The DIRECTION field has the same index at STREAM_V4 and _V6 (S7). */
+	if (in && in->valueCount > FWPS_FIELD_STREAM_V4_DIRECTION &&
+	    in->incomingValue[FWPS_FIELD_STREAM_V4_DIRECTION].value.uint32 == FWP_DIRECTION_INBOUND)
+		return FWPS_STREAM_FLAG_RECEIVE;
+	return FWPS_STREAM_FLAG_SEND;
+}
+
+int owfp_bi_bytes_get(const FWPS_STREAM_DATA0 *sd, owfp_bi_bytes *out)
+{
+	out->owned = NULL;
+	out->len = sd->dataLength;
+	out->p = NULL;
+	if (sd->dataLength == 0) {
+		out->p = (const uint8_t *)"";
+		return 0;
+	}
+	const MDL *mdl = sd->dataOffset.mdl;
+	if (mdl && mdl->ByteCount >= sd->dataOffset.mdlOffset &&
+	    mdl->ByteCount - sd->dataOffset.mdlOffset >= sd->dataLength) {
+		const uint8_t *base = MmGetSystemAddressForMdlSafe((MDL *)mdl, NormalPagePriority);
+		if (base) {
+			out->p = base + sd->dataOffset.mdlOffset;
+			return 0;
+		}
+	}
+	out->owned = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, sd->dataLength,
+				     OWFP_BI_TAG);
+	if (!out->owned)
+		return -ENOMEM;
+	SIZE_T copied = 0;
+	FwpsCopyStreamDataToBuffer0(sd, out->owned, sd->dataLength, &copied);
+	out->p = out->owned;
+	out->len = copied;
+	return 0;
+}
+
+void owfp_bi_bytes_put(owfp_bi_bytes *b)
+{
+	if (b->owned)
+		ExFreePoolWithTag(b->owned, OWFP_BI_TAG);
+	b->owned = NULL;
+	b->p = NULL;
+}
+
+void owfp_bi_inject_free(NET_BUFFER_LIST *nbl)
+{
+	NET_BUFFER *nb = NET_BUFFER_LIST_FIRST_NB(nbl);
+	MDL *mdl = nb ? NET_BUFFER_FIRST_MDL(nb) : NULL;
+	void *data = mdl ? MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) : NULL;
+	FwpsFreeNetBufferList0(nbl);
+	if (mdl)
+		IoFreeMdl(mdl);
+	if (data)
+		ExFreePoolWithTag(data, OWFP_BI_TAG);
+}
+
+static void NTAPI inject_complete(void *context, NET_BUFFER_LIST *nbl, BOOLEAN dispatchLevel)
+{
+	(void)context;
+	(void)dispatchLevel;
+	if (nbl)
+		owfp_bi_inject_free(nbl);
+}
+
+NTSTATUS owfp_bi_inject_cb(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+			   UINT32 streamFlags, const void *data, size_t len,
+			   FWPS_INJECT_COMPLETE0 completionFn, void *completionContext)
+{
+	if (len == 0)
+		return FwpsStreamInjectAsync0(bi->injection, NULL, 0, flowId, calloutId, layerId,
+					      streamFlags, NULL, 0, completionFn, completionContext);
+	if (len > 0xffffffffu)
+		return STATUS_INVALID_PARAMETER;
+	void *buf = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, len, OWFP_BI_TAG);
+	if (!buf)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	memcpy(buf, data, len);
+	MDL *mdl = IoAllocateMdl(buf, (ULONG)len, FALSE, FALSE, NULL);
+	if (!mdl) {
+		ExFreePoolWithTag(buf, OWFP_BI_TAG);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	MmBuildMdlForNonPagedPool(mdl);
+	NET_BUFFER_LIST *nbl = NULL;
+	NTSTATUS st = FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, mdl, 0, len, &nbl);
+	if (NT_SUCCESS(st))
+		st = FwpsStreamInjectAsync0(bi->injection, NULL, 0, flowId, calloutId, layerId,
+					    streamFlags, nbl, len, completionFn, completionContext);
+	if (!NT_SUCCESS(st)) {
+		/* on failure no completion runs: the NBL is still ours (S61) */
+		if (nbl)
+			FwpsFreeNetBufferList0(nbl);
+		IoFreeMdl(mdl);
+		ExFreePoolWithTag(buf, OWFP_BI_TAG);
+	}
+	return st;
+}
+
+NTSTATUS owfp_bi_inject(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+			UINT32 streamFlags, const void *data, size_t len)
+{
+	return owfp_bi_inject_cb(bi, flowId, calloutId, layerId, streamFlags, data, len,
+				 inject_complete, NULL);
+}
+
+void owfp_bi_hex(const uint8_t *p, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * len] = '\0';
+}

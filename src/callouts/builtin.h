@@ -1,0 +1,131 @@
+/*
+ * The built-in callouts' kit: what every built-in does the same way, written
+ * only with the public WFP-style API (fwpsk.h, fwpmk.h, ndis.h, wdm.h), the
+ * way a driver would.
+ *
+ * A built-in instance is a small "driver": its own DRIVER_OBJECT and
+ * DEVICE_OBJECT (IoCreateDevice), one callout registered for STREAM_V4 and
+ * one for STREAM_V6 (FwpsCalloutRegister0 or 3) and, if it injects, a
+ * stream injection handle. The management side (FwpmCalloutAdd0, filters
+ * naming the keys) is the configuration's job, as it would be a user-mode
+ * service's on Windows.
+ *
+ * classifyFn receives no pointer to "its" instance. Windows drivers keep
+ * their state in globals; built-ins can have many instances of one type, so
+ * each registered calloutId is bound to its instance in a small table
+ * (instances.c) that classifyFn consults.
+ */
+#ifndef OWFP_CALLOUTS_BUILTIN_H
+#define OWFP_CALLOUTS_BUILTIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openwfp/fwpsk.h"
+#include "openwfp/fwpmk.h"
+#include "openwfp/openwfp.h"
+
+#define OWFP_BI_TAG 'ibwO' /* pool tag of the built-ins: "Owbi" */
+
+typedef struct owfp_bi {
+	const char *type;
+	char instance[96];
+	DRIVER_OBJECT driver;
+	DEVICE_OBJECT *device;
+	HANDLE injection;       /* stream injection handle, or NULL */
+	GUID key[2];            /* [0] STREAM_V4, [1] STREAM_V6 */
+	UINT32 id[2];
+	bool registered[2];
+} owfp_bi;
+
+/* Creates the driver/device objects (and an injection handle if asked). */
+int owfp_bi_init(owfp_bi *bi, const char *type, const char *instance, bool injects,
+		 char *err, size_t errlen);
+/* Registers `tmpl` (its calloutKey is filled in) for both layers and binds
+ * both callout ids to `owner`. */
+int owfp_bi_register0(owfp_bi *bi, const FWPS_CALLOUT0 *tmpl, void *owner, char *err,
+		      size_t errlen);
+int owfp_bi_register3(owfp_bi *bi, const FWPS_CALLOUT3 *tmpl, void *owner, char *err,
+		      size_t errlen);
+const GUID *owfp_bi_key(const owfp_bi *bi, int family);
+/* Unregisters, deletes the objects. Returns false when flows still hold
+ * contexts of these callouts (the caller must then not free its state). */
+bool owfp_bi_fini(owfp_bi *bi);
+
+/* ------------------------------------------------------ calloutId -> owner */
+int owfp_bi_bind(UINT32 calloutId, void *owner);
+void owfp_bi_unbind(UINT32 calloutId);
+void *owfp_bi_owner(UINT32 calloutId);
+
+/* notifyFn for callouts that accept every filter. */
+NTSTATUS NTAPI owfp_bi_notify0(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filterKey,
+			       FWPS_FILTER0 *filter);
+NTSTATUS NTAPI owfp_bi_notify3(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filterKey,
+			       FWPS_FILTER3 *filter);
+
+/* ------------------------------------------------------------ stream data */
+
+/* OWFP_DIR_INBOUND for RECEIVE data, OWFP_DIR_OUTBOUND for SEND data. */
+static inline int owfp_bi_dir(UINT32 streamFlags)
+{
+	return (streamFlags & FWPS_STREAM_FLAG_SEND) ? OWFP_DIR_OUTBOUND : OWFP_DIR_INBOUND;
+}
+
+/* The direction flag alone, as injection and continue want it. */
+static inline UINT32 owfp_bi_dir_flag(UINT32 streamFlags)
+{
+	return streamFlags & (FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_RECEIVE);
+}
+
+static inline bool owfp_bi_is_end(UINT32 streamFlags)
+{
+	return (streamFlags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT |
+			       FWPS_STREAM_FLAG_RECEIVE_ABORT | FWPS_STREAM_FLAG_SEND_ABORT)) != 0;
+}
+
+static inline bool owfp_bi_is_abort(UINT32 streamFlags)
+{
+	return (streamFlags & (FWPS_STREAM_FLAG_RECEIVE_ABORT | FWPS_STREAM_FLAG_SEND_ABORT)) != 0;
+}
+
+static inline bool owfp_bi_is_expedited(UINT32 streamFlags)
+{
+	return (streamFlags & (FWPS_STREAM_FLAG_RECEIVE_EXPEDITED | FWPS_STREAM_FLAG_SEND_EXPEDITED)) != 0;
+}
+
+/* The direction of the data sent by the side that opened the connection. */
+UINT32 owfp_bi_initiator_flag(const FWPS_INCOMING_VALUES0 *inFixedValues);
+
+/* A flat view of an indication's bytes. */
+typedef struct owfp_bi_bytes {
+	const uint8_t *p;
+	size_t len;
+	uint8_t *owned;         /* non-NULL when the bytes had to be copied */
+} owfp_bi_bytes;
+
+/* Points straight into the engine's buffer when the bytes sit in one MDL,
+ * else copies them (FwpsCopyStreamDataToBuffer0). -ENOMEM on failure. */
+int owfp_bi_bytes_get(const FWPS_STREAM_DATA0 *sd, owfp_bi_bytes *out);
+void owfp_bi_bytes_put(owfp_bi_bytes *b);
+
+/*
+ * Injects a copy of `data` into the flow (FwpsStreamInjectAsync0 with a
+ * freshly allocated NBL; the completion frees it). len 0 with a DISCONNECT
+ * flag injects a FIN. Returns the NTSTATUS of the injection.
+ */
+NTSTATUS owfp_bi_inject(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+			UINT32 streamFlags, const void *data, size_t len);
+
+/* The same with the caller's completion, which must hand each NBL to
+ * owfp_bi_inject_free. A FIN injection (len 0) has no NBL and gets no
+ * completion at all (S60). */
+NTSTATUS owfp_bi_inject_cb(const owfp_bi *bi, UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+			   UINT32 streamFlags, const void *data, size_t len,
+			   FWPS_INJECT_COMPLETE0 completionFn, void *completionContext);
+void owfp_bi_inject_free(NET_BUFFER_LIST *nbl);
+
+/* Lower-case hex of up to `max` bytes into out (2*max+1 bytes). */
+void owfp_bi_hex(const uint8_t *p, size_t len, char *out);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * count: the smallest useful stream callout, and the replay default.
+ *
+ * An inspection callout (its filter uses FWP_ACTION_CALLOUT_INSPECTION): it
+ * looks at every indication, adds its length to a per-direction total and
+ * answers CONTINUE, so it never changes the stream. Written against the
+ * oldest interface (FWPS_CALLOUT0, classifyFn0) on purpose: it is the one
+ * every WFP version accepts.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "callouts/builtin.h"
+#include "callouts/builtins.h"
+#include "callouts/params.h"
+
+typedef struct count_instance {
+	owfp_bi bi;
+	atomic_uint_least64_t bytes[2];
+} count_instance;
+
+static void NTAPI count_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
+				 const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
+				 void *layerData, const FWPS_FILTER0 *filter, UINT64 flowContext,
+				 FWPS_CLASSIFY_OUT0 *classifyOut)
+{
+	(void)inFixedValues;
+	(void)inMetaValues;
+	(void)flowContext;
+	count_instance *ci = owfp_bi_owner(filter->action.calloutId);
+	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
+	if (ci && io && io->streamData) {
+		int dir = owfp_bi_dir(io->streamData->flags);
+		atomic_fetch_add(&ci->bytes[dir], io->streamData->dataLength);
+	}
+	/* CONTINUE is the answer for INSPECTION (and UNKNOWN) filters; a
+	 * TERMINATING filter would read it as BLOCK (S30), so permit there. */
+	classifyOut->actionType = filter->action.type == FWP_ACTION_CALLOUT_TERMINATING
+					  ? FWP_ACTION_PERMIT
+					  : FWP_ACTION_CONTINUE;
+}
+
+static int count_create(const void *params, const char *name, void **out, char *err,
+			size_t errlen)
+{
+	static const char *const known[] = {NULL};
+	owfp_params p;
+	int rc = owfp_params_open(&p, params, name, known, err, errlen);
+	if (rc)
+		return rc;
+	count_instance *ci = calloc(1, sizeof(*ci));
+	if (!ci)
+		return -ENOMEM;
+	rc = owfp_bi_init(&ci->bi, "count", name, false, err, errlen);
+	if (rc) {
+		free(ci);
+		return rc;
+	}
+	const FWPS_CALLOUT0 c = {
+		.classifyFn = count_classify,
+		.notifyFn = owfp_bi_notify0,
+	};
+	rc = owfp_bi_register0(&ci->bi, &c, ci, err, errlen);
+	if (rc) {
+		owfp_bi_fini(&ci->bi);
+		free(ci);
+		return rc;
+	}
+	*out = ci;
+	return 0;
+}
+
+static const void *count_key(void *instance, int family)
+{
+	return owfp_bi_key(&((count_instance *)instance)->bi, family);
+}
+
+static void count_destroy(void *instance)
+{
+	count_instance *ci = instance;
+	if (ci && owfp_bi_fini(&ci->bi))
+		free(ci);
+}
+
+void owfp_count_totals(void *instance, uint64_t out[2])
+{
+	count_instance *ci = instance;
+	out[0] = atomic_load(&ci->bytes[0]);
+	out[1] = atomic_load(&ci->bytes[1]);
+}
+
+const owfp_builtin owfp_builtin_count = {
+	.name = "count",
+	.summary = "inspection only: counts bytes per direction and changes nothing",
+	.params_help = "(none)\n",
+	.create = count_create,
+	.callout_key = count_key,
+	.destroy = count_destroy,
+};

@@ -1,0 +1,491 @@
+/* HTTP/1.x request-head and chunked-body parsers (see http_head.h). */
+#include "callouts/http_head.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define METHOD_MAX 32
+
+static bool is_tchar(uint8_t c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static bool is_vchar_or_obs(uint8_t c)
+{
+	return (c >= 0x21 && c <= 0x7e) || c >= 0x80;
+}
+
+static bool ieq(owfp_http_str s, const char *lit)
+{
+	return s.len == strlen(lit) && strncasecmp(s.p, lit, s.len) == 0;
+}
+
+static long fail(owfp_http_head *h, const char *why)
+{
+	h->error = why;
+	return OWFP_HTTP_ERROR;
+}
+
+static long not_http(owfp_http_head *h, const char *why)
+{
+	h->not_http = true;
+	return fail(h, why);
+}
+
+static owfp_http_str trim(const char *p, size_t n)
+{
+	while (n && (p[0] == ' ' || p[0] == '\t')) {
+		p++;
+		n--;
+	}
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return (owfp_http_str){p, n};
+}
+
+/* Splits "host[:port]" / "[v6]:port" into the host. False when malformed. */
+static bool authority_host(const char *p, size_t n, owfp_http_str *host)
+{
+	if (memchr(p, '@', n))
+		return false; /* userinfo: a classic way to confuse host matching */
+	if (n && p[0] == '[') {
+		const char *end = memchr(p, ']', n);
+		if (!end)
+			return false;
+		size_t rest = n - (size_t)(end - p) - 1;
+		if (rest && end[1] != ':')
+			return false;
+		for (size_t i = 2; i <= rest; i++)
+			if (end[i] < '0' || end[i] > '9')
+				return false;
+		*host = (owfp_http_str){p + 1, (size_t)(end - p) - 1};
+		return true;
+	}
+	size_t hl = n;
+	const char *colon = memchr(p, ':', n);
+	if (colon) {
+		hl = (size_t)(colon - p);
+		for (size_t i = hl + 1; i < n; i++)
+			if (p[i] < '0' || p[i] > '9')
+				return false;
+	}
+	for (size_t i = 0; i < hl; i++) {
+		uint8_t c = (uint8_t)p[i];
+		if (!(is_tchar(c) || c == '(' || c == ')' || c == ',' || c == ';' || c == '=') ||
+		    c == '`' || c == '|' || c == '^' || c == '#')
+			return false;
+	}
+	*host = (owfp_http_str){p, hl};
+	return true;
+}
+
+/* Splits the request-target into path and (for absolute/authority form) host. */
+static bool split_target(owfp_http_head *h, bool *host_from_target)
+{
+	const char *t = h->target.p;
+	size_t n = h->target.len;
+	*host_from_target = false;
+	if (ieq(h->method, "CONNECT")) {
+		h->path = (owfp_http_str){t, 0};
+		*host_from_target = true;
+		return authority_host(t, n, &h->host);
+	}
+	if (n == 1 && t[0] == '*') {
+		h->path = h->target;
+		return true;
+	}
+	if (t[0] != '/') {
+		const char *sep = NULL;
+		for (size_t i = 0; i + 2 < n; i++) {
+			if (t[i] == ':' && t[i + 1] == '/' && t[i + 2] == '/') {
+				sep = t + i;
+				break;
+			}
+			if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
+			      (i > 0 && ((t[i] >= '0' && t[i] <= '9') || t[i] == '+' ||
+					 t[i] == '-' || t[i] == '.'))))
+				return false;
+		}
+		if (!sep)
+			return false;
+		const char *a = sep + 3, *end = t + n;
+		const char *ae = a;
+		while (ae < end && *ae != '/' && *ae != '?' && *ae != '#')
+			ae++;
+		if (ae == a || !authority_host(a, (size_t)(ae - a), &h->host))
+			return false;
+		*host_from_target = true;
+		t = ae;
+		n = (size_t)(end - ae);
+	}
+	size_t pl = 0;
+	while (pl < n && t[pl] != '?' && t[pl] != '#')
+		pl++;
+	h->path = (owfp_http_str){t, pl};
+	return true;
+}
+
+/* Processes one Transfer-Encoding value; *seen_chunked tracks ordering. */
+static bool transfer_encoding(owfp_http_head *h, owfp_http_str v, bool *seen_chunked)
+{
+	const char *p = v.p, *end = v.p + v.len;
+	while (p <= end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *e = comma ? comma : end;
+		owfp_http_str c = trim(p, (size_t)(e - p));
+		if (c.len) {
+			if (*seen_chunked)
+				return false; /* chunked must be the last coding */
+			if (ieq(c, "chunked"))
+				*seen_chunked = true;
+		}
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	h->chunked = *seen_chunked;
+	return *seen_chunked; /* a body we cannot delimit is an error */
+}
+
+static bool has_token(owfp_http_str v, const char *tok)
+{
+	const char *p = v.p, *end = v.p + v.len;
+	while (p <= end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *e = comma ? comma : end;
+		if (ieq(trim(p, (size_t)(e - p)), tok))
+			return true;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return false;
+}
+
+long owfp_http_head_parse(const uint8_t *buf, size_t len, owfp_http_head *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->content_length = -1;
+	const char *s = (const char *)buf;
+	size_t i = 0;
+
+	/* method SP */
+	while (i < len && is_tchar(buf[i])) {
+		if (++i > METHOD_MAX)
+			return not_http(h, "method too long");
+	}
+	if (i == len)
+		return OWFP_HTTP_INCOMPLETE;
+	if (i == 0 || buf[i] != ' ')
+		return not_http(h, "not an HTTP request line");
+	h->method = (owfp_http_str){s, i};
+	i++;
+
+	/* request-target SP */
+	size_t t0 = i;
+	while (i < len && buf[i] >= 0x21 && buf[i] <= 0x7e)
+		i++;
+	if (i == len)
+		return OWFP_HTTP_INCOMPLETE;
+	if (i == t0 || buf[i] != ' ')
+		return not_http(h, "bad request-target");
+	h->target = (owfp_http_str){s + t0, i - t0};
+	i++;
+
+	/* HTTP-version CRLF */
+	static const char ver[] = "HTTP/1.";
+	for (size_t k = 0; k < sizeof(ver) - 1; k++, i++) {
+		if (i == len)
+			return OWFP_HTTP_INCOMPLETE;
+		if (buf[i] != (uint8_t)ver[k])
+			return not_http(h, "not HTTP/1.x");
+	}
+	if (i == len)
+		return OWFP_HTTP_INCOMPLETE;
+	if (buf[i] < '0' || buf[i] > '9')
+		return fail(h, "bad HTTP version");
+	h->minor_version = buf[i] - '0';
+	i++;
+	if (i == len || (buf[i] == '\r' && i + 1 == len))
+		return OWFP_HTTP_INCOMPLETE;
+	if (buf[i] != '\r' || buf[i + 1] != '\n')
+		return fail(h, "request line must end in CRLF");
+	i += 2;
+
+	bool have_host = false, te_chunked = false, have_te = false;
+	owfp_http_str host_hdr = {0};
+	for (;;) {
+		if (i == len)
+			return OWFP_HTTP_INCOMPLETE;
+		if (buf[i] == '\r') {
+			if (i + 1 == len)
+				return OWFP_HTTP_INCOMPLETE;
+			if (buf[i + 1] != '\n')
+				return fail(h, "bare CR");
+			i += 2;
+			break;
+		}
+		if (buf[i] == ' ' || buf[i] == '\t')
+			return fail(h, "obsolete line folding");
+		size_t n0 = i;
+		while (i < len && is_tchar(buf[i]))
+			i++;
+		if (i == len)
+			return OWFP_HTTP_INCOMPLETE;
+		if (i == n0 || buf[i] != ':')
+			return fail(h, "bad header name");
+		owfp_http_str name = {s + n0, i - n0};
+		i++;
+		size_t v0 = i;
+		while (i < len && (is_vchar_or_obs(buf[i]) || buf[i] == ' ' || buf[i] == '\t'))
+			i++;
+		if (i == len || (buf[i] == '\r' && i + 1 == len))
+			return OWFP_HTTP_INCOMPLETE;
+		if (buf[i] != '\r' || buf[i + 1] != '\n')
+			return fail(h, "control byte or bare LF in header");
+		owfp_http_str v = trim(s + v0, i - v0);
+		i += 2;
+
+		if (ieq(name, "host")) {
+			if (have_host)
+				return fail(h, "two Host headers");
+			have_host = true;
+			host_hdr = v;
+		} else if (ieq(name, "content-length")) {
+			if (h->content_length >= 0)
+				return fail(h, "two Content-Length headers");
+			if (v.len == 0 || v.len > 18)
+				return fail(h, "bad Content-Length");
+			int64_t cl = 0;
+			for (size_t k = 0; k < v.len; k++) {
+				if (v.p[k] < '0' || v.p[k] > '9')
+					return fail(h, "bad Content-Length");
+				cl = cl * 10 + (v.p[k] - '0');
+			}
+			h->content_length = cl;
+		} else if (ieq(name, "transfer-encoding")) {
+			have_te = true;
+			if (!transfer_encoding(h, v, &te_chunked))
+				return fail(h, "Transfer-Encoding without a final chunked");
+		} else if (ieq(name, "connection")) {
+			if (has_token(v, "close"))
+				h->connection_close = true;
+		} else if (ieq(name, "upgrade")) {
+			h->upgrade = true;
+		}
+	}
+
+	if (have_te && h->content_length >= 0)
+		return fail(h, "Content-Length with Transfer-Encoding");
+	bool host_from_target;
+	if (!split_target(h, &host_from_target))
+		return fail(h, "bad request-target");
+	if (!have_host && h->minor_version >= 1)
+		return fail(h, "HTTP/1.1 request without Host");
+	if (have_host && !host_from_target && !authority_host(host_hdr.p, host_hdr.len, &h->host))
+		return fail(h, "bad Host");
+	return (long)i;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long owfp_http_path_normalize(const char *path, size_t len, char *out, size_t outsz)
+{
+	if (outsz == 0)
+		return -1;
+	if (len == 0 || path[0] != '/') {
+		/* "*" and CONNECT's empty path have nothing to normalise */
+		if (len >= outsz)
+			return -1;
+		memcpy(out, path, len);
+		out[len] = '\0';
+		return (long)len;
+	}
+	size_t o = 0; /* out[0..o) is the normalised path so far, always starting with '/' */
+	size_t i = 0;
+	while (i < len) {
+		/* one segment: skip the '/' (and any repeated ones), decode to the next '/' */
+		while (i < len && path[i] == '/')
+			i++;
+		char seg[1024];
+		size_t sl = 0;
+		while (i < len && path[i] != '/') {
+			char c = path[i++];
+			if (c == '%') {
+				if (i + 2 > len)
+					return -1;
+				int hi = hexval(path[i]), lo = hexval(path[i + 1]);
+				if (hi < 0 || lo < 0)
+					return -1;
+				c = (char)(hi * 16 + lo);
+				i += 2;
+				if (c == '\0' || c == '/')
+					return -1;
+			}
+			if (sl + 1 >= sizeof(seg))
+				return -1;
+			seg[sl++] = c;
+		}
+		bool dot = sl == 1 && seg[0] == '.';
+		bool dotdot = sl == 2 && seg[0] == '.' && seg[1] == '.';
+		bool trailing = i == len && (sl == 0 || dot || dotdot);
+		if (dot) {
+			sl = 0;
+		} else if (dotdot) {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--; /* drop the '/' before the removed segment */
+			sl = 0;
+		}
+		if (sl) {
+			if (o + 1 + sl + 1 > outsz)
+				return -1;
+			out[o++] = '/';
+			memcpy(out + o, seg, sl);
+			o += sl;
+		}
+		if (trailing && (o == 0 || out[o - 1] != '/')) {
+			if (o + 2 > outsz)
+				return -1;
+			out[o++] = '/';
+		}
+	}
+	if (o == 0) {
+		if (outsz < 2)
+			return -1;
+		out[o++] = '/';
+	}
+	out[o] = '\0';
+	return (long)o;
+}
+
+enum {
+	CH_SIZE, CH_SIZE_MORE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF,
+	CH_TRAILER, CH_TRAILER_LINE, CH_TRAILER_LF, CH_END_LF, CH_DONE
+};
+
+#define CH_LINE_MAX 8192
+
+void owfp_http_chunked_init(owfp_http_chunked *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->state = CH_SIZE;
+}
+
+long owfp_http_chunked_feed(owfp_http_chunked *c, const uint8_t *buf, size_t len, bool *done)
+{
+	size_t i = 0;
+	*done = c->state == CH_DONE;
+	while (i < len && c->state != CH_DONE) {
+		uint8_t b = buf[i];
+		switch (c->state) {
+		case CH_SIZE:
+		case CH_SIZE_MORE: {
+			int v = hexval((char)b);
+			if (v >= 0) {
+				if (++c->digits > 15)
+					return OWFP_HTTP_ERROR;
+				c->remaining = c->remaining * 16 + (uint64_t)v;
+				c->state = CH_SIZE_MORE;
+			} else if (c->state == CH_SIZE) {
+				return OWFP_HTTP_ERROR;
+			} else if (b == ';' || b == ' ' || b == '\t') {
+				c->state = CH_EXT;
+			} else if (b == '\r') {
+				c->state = CH_SIZE_LF;
+			} else {
+				return OWFP_HTTP_ERROR;
+			}
+			i++;
+			break;
+		}
+		case CH_EXT:
+			if (b == '\r')
+				c->state = CH_SIZE_LF;
+			else if (b == '\n' || (b < 0x20 && b != '\t') || b == 0x7f)
+				return OWFP_HTTP_ERROR;
+			else if (++c->line > CH_LINE_MAX)
+				return OWFP_HTTP_ERROR;
+			i++;
+			break;
+		case CH_SIZE_LF:
+			if (b != '\n')
+				return OWFP_HTTP_ERROR;
+			i++;
+			c->line = 0;
+			c->digits = 0;
+			c->state = c->remaining ? CH_DATA : CH_TRAILER;
+			break;
+		case CH_DATA: {
+			size_t take = len - i;
+			if (take > c->remaining)
+				take = (size_t)c->remaining;
+			c->remaining -= take;
+			i += take;
+			if (c->remaining == 0)
+				c->state = CH_DATA_CR;
+			break;
+		}
+		case CH_DATA_CR:
+			if (b != '\r')
+				return OWFP_HTTP_ERROR;
+			i++;
+			c->state = CH_DATA_LF;
+			break;
+		case CH_DATA_LF:
+			if (b != '\n')
+				return OWFP_HTTP_ERROR;
+			i++;
+			c->state = CH_SIZE;
+			break;
+		case CH_TRAILER:
+			if (b == '\r') {
+				c->state = CH_END_LF;
+			} else if (is_tchar(b)) {
+				c->state = CH_TRAILER_LINE;
+				c->line = 1;
+			} else {
+				return OWFP_HTTP_ERROR;
+			}
+			i++;
+			break;
+		case CH_TRAILER_LINE:
+			if (b == '\r')
+				c->state = CH_TRAILER_LF;
+			else if (b == '\n' || (b < 0x20 && b != '\t') || b == 0x7f)
+				return OWFP_HTTP_ERROR;
+			else if (++c->line > CH_LINE_MAX)
+				return OWFP_HTTP_ERROR;
+			i++;
+			break;
+		case CH_TRAILER_LF:
+			if (b != '\n')
+				return OWFP_HTTP_ERROR;
+			i++;
+			c->line = 0;
+			c->state = CH_TRAILER;
+			break;
+		case CH_END_LF:
+			if (b != '\n')
+				return OWFP_HTTP_ERROR;
+			i++;
+			c->state = CH_DONE;
+			break;
+		}
+	}
+	*done = c->state == CH_DONE;
+	return (long)i;
+}

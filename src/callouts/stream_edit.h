@@ -1,0 +1,57 @@
+/*
+ * stream_edit internals, shared by the inline editor (stream_edit_inline.c,
+ * spec S100), the out-of-band editor (stream_edit_oob.c, S101) and the
+ * entry points (stream_edit.c).
+ */
+#ifndef OWFP_CALLOUTS_STREAM_EDIT_H
+#define OWFP_CALLOUTS_STREAM_EDIT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "callouts/builtin.h"
+
+#define SE_FIND_MAX 65536
+
+typedef struct se_task se_task;
+
+typedef struct se_instance {
+	owfp_bi bi;
+	uint8_t *find;
+	size_t find_len;
+	uint8_t *repl;
+	size_t repl_len;
+	size_t *kmp;         /* failure function of `find` */
+	bool dir[2];         /* which directions (OWFP_DIR_*) are edited */
+	bool oob;
+	size_t busy_threshold;
+	/* out-of-band worker */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t worker;
+	bool worker_started, stop;
+	se_task *head, *tail;
+} se_instance;
+
+/* Offset of the first occurrence of find in p, or -1. */
+long se_search(const se_instance *si, const uint8_t *p, size_t n);
+/* Start of the longest suffix of p[0..n) that is a proper prefix of find
+ * (n when there is none): bytes before it can never start a match. */
+size_t se_partial_start(const se_instance *si, const uint8_t *p, size_t n);
+
+void se_inline_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
+			const FWPS_INCOMING_METADATA_VALUES0 *meta,
+			FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
+			FWPS_CLASSIFY_OUT0 *out);
+
+int se_oob_start(se_instance *si);
+void se_oob_stop(se_instance *si);
+void se_oob_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
+		     const FWPS_INCOMING_METADATA_VALUES0 *meta,
+		     FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
+		     UINT64 flowContext, FWPS_CLASSIFY_OUT0 *out);
+void NTAPI se_oob_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowContext);
+
+#endif

@@ -1,0 +1,449 @@
+/*
+ * stream_edit, out-of-band mode (spec S101): classifyFn clones each
+ * indication and BLOCKs all of it; a worker thread edits the clones and
+ * injects the result (FwpsStreamInjectAsync0 from outside classifyFn,
+ * S56a), carrying a possible partial match over to the next clone. A FIN is
+ * blocked too and re-injected after everything before it (S57).
+ *
+ * Back-pressure: "pending" counts the bytes taken from the stream and not
+ * yet delivered downstream (their injection has not completed). When more
+ * than busy_threshold inbound bytes are pending, classifyFn answers DEFER
+ * instead of cloning; once pending is down to a quarter of the threshold,
+ * FwpsStreamContinue0 is called (from the injection completion, on the
+ * flow's thread), and the engine presents the deferred bytes again (S49).
+ *
+ * Any failure makes the flow fail closed: FwpsFlowAbort0 from the worker,
+ * DROP_CONNECTION from classifyFn.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "callouts/stream_edit.h"
+
+typedef struct se_dir {
+	size_t pending;        /* bytes queued for the worker */
+	bool deferred;         /* we answered DEFER and owe a continue */
+	UINT32 deferred_flags;
+	bool ended;            /* FIN or RST seen: later indications are blocked */
+	uint8_t *tail;         /* possible start of a match, carried over */
+	size_t tail_len;
+} se_dir;
+
+typedef struct se_flow {
+	se_instance *si;
+	int refs;              /* the association + one per queued task (under si->mu) */
+	bool failed;
+	UINT64 flowId;
+	UINT32 calloutId;
+	UINT16 layerId;
+	se_dir d[2];
+} se_flow;
+
+struct se_task {
+	se_task *next;
+	se_flow *f;
+	int dir;
+	UINT32 flags;
+	bool fin;
+	NET_BUFFER_LIST *clone;
+	size_t len;
+};
+
+static void flow_unref_locked(se_flow *f)
+{
+	if (--f->refs > 0)
+		return;
+	for (int d = 0; d < 2; d++)
+		free(f->d[d].tail);
+	free(f);
+}
+
+/* Copies the bytes of a clone chain into buf (len bytes). */
+static void clone_bytes(NET_BUFFER_LIST *chain, uint8_t *buf, size_t len)
+{
+	size_t o = 0;
+	for (NET_BUFFER_LIST *nbl = chain; nbl && o < len; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))
+		for (NET_BUFFER *nb = NET_BUFFER_LIST_FIRST_NB(nbl); nb && o < len;
+		     nb = NET_BUFFER_NEXT_NB(nb)) {
+			ULONG n = NET_BUFFER_DATA_LENGTH(nb);
+			if (n > len - o)
+				n = (ULONG)(len - o);
+			void *p = NdisGetDataBuffer(nb, n, buf + o, 1, 0);
+			if (p && p != buf + o)
+				memcpy(buf + o, p, n);
+			o += n;
+		}
+}
+
+/* One task's injections: the last completion hands its bytes back. */
+typedef struct se_done {
+	se_flow *f;
+	int dir;
+	size_t len;
+	int nbls;              /* completions still to come */
+	bool clone;            /* the NBLs are the clone (else our copies) */
+} se_done;
+
+static void account(se_flow *f, int dir, size_t len, bool may_overtake);
+
+static void NTAPI inject_done(void *context, NET_BUFFER_LIST *nbl, BOOLEAN dispatchLevel)
+{
+	(void)dispatchLevel;
+	se_done *dn = context;
+	if (dn->clone)
+		FwpsFreeCloneNetBufferList0(nbl, 0);
+	else
+		owfp_bi_inject_free(nbl);
+	if (--dn->nbls > 0)
+		return;
+	account(dn->f, dn->dir, dn->len, false);
+	free(dn);
+}
+
+static UINT32 push_flag(int dir)
+{
+	return dir == OWFP_DIR_INBOUND ? FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_PUSH
+				       : FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_NODELAY;
+}
+
+/* Injects our copy of p[0..n); with dn, its completion accounts the task. */
+static NTSTATUS inject(se_flow *f, UINT32 flags, const uint8_t *p, size_t n, se_done *dn)
+{
+	if (n == 0)
+		return STATUS_SUCCESS;
+	if (!dn)
+		return owfp_bi_inject(&f->si->bi, f->flowId, f->calloutId, f->layerId, flags, p, n);
+	dn->nbls = 1;
+	dn->clone = false;
+	return owfp_bi_inject_cb(&f->si->bi, f->flowId, f->calloutId, f->layerId, flags, p, n,
+				 inject_done, dn);
+}
+
+static NTSTATUS inject_clone(se_flow *f, UINT32 flags, se_task *t, se_done *dn)
+{
+	dn->nbls = 0;
+	dn->clone = true;
+	for (NET_BUFFER_LIST *n = t->clone; n; n = NET_BUFFER_LIST_NEXT_NBL(n))
+		dn->nbls++;
+	NTSTATUS st = FwpsStreamInjectAsync0(f->si->bi.injection, NULL, 0, f->flowId, f->calloutId,
+					     f->layerId, flags, t->clone, t->len, inject_done, dn);
+	if (NT_SUCCESS(st))
+		t->clone = NULL;
+	return st;
+}
+
+/*
+ * Edits one task's bytes (after the carried tail) and injects the result.
+ * *dnp is handed to the last injection (and set to NULL) when there is one;
+ * otherwise the caller accounts the task itself.
+ */
+static NTSTATUS edit_and_inject(se_flow *f, se_task *t, se_done **dnp)
+{
+	se_instance *si = f->si;
+	se_dir *d = &f->d[t->dir];
+	UINT32 flags = push_flag(t->dir);
+	NTSTATUS st;
+
+	if (t->fin) {
+		st = inject(f, flags, d->tail, d->tail_len, NULL);
+		d->tail_len = 0;
+		if (NT_SUCCESS(st))
+			st = owfp_bi_inject(&si->bi, f->flowId, f->calloutId, f->layerId,
+					    owfp_bi_dir_flag(t->flags) |
+						    (t->flags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT |
+								 FWPS_STREAM_FLAG_SEND_DISCONNECT)),
+					    NULL, 0);
+		return st;
+	}
+	if (owfp_bi_is_expedited(t->flags)) {
+		/* urgent bytes are never edited; they keep their place in the stream */
+		st = inject(f, flags, d->tail, d->tail_len, NULL);
+		d->tail_len = 0;
+		if (NT_SUCCESS(st)) {
+			st = inject_clone(f, owfp_bi_dir_flag(t->flags) |
+						     (t->flags & (FWPS_STREAM_FLAG_RECEIVE_EXPEDITED |
+								  FWPS_STREAM_FLAG_SEND_EXPEDITED)),
+					  t, *dnp);
+			if (NT_SUCCESS(st))
+				*dnp = NULL;
+		}
+		return st;
+	}
+
+	size_t n = d->tail_len + t->len;
+	uint8_t *in = malloc(n ? n : 1);
+	if (!in)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	if (d->tail_len)
+		memcpy(in, d->tail, d->tail_len);
+	clone_bytes(t->clone, in + d->tail_len, t->len);
+
+	/* Output: at most one replacement per find_len input bytes. */
+	size_t grow = si->repl_len > si->find_len ? si->repl_len - si->find_len : 0;
+	size_t cap = n + (n / si->find_len + 1) * grow;
+	uint8_t *outb = malloc(cap ? cap : 1);
+	if (!outb) {
+		free(in);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	size_t o = 0, i = 0;
+	bool matched = false;
+	for (;;) {
+		long at = se_search(si, in + i, n - i);
+		if (at < 0)
+			break;
+		memcpy(outb + o, in + i, (size_t)at);
+		o += (size_t)at;
+		memcpy(outb + o, si->repl, si->repl_len);
+		o += si->repl_len;
+		i += (size_t)at + si->find_len;
+		matched = true;
+	}
+	size_t j = i + se_partial_start(si, in + i, n - i);
+	memcpy(outb + o, in + i, j - i);
+	o += j - i;
+	bool had_tail = d->tail_len > 0;
+	size_t new_tail = n - j;
+	uint8_t *nt = new_tail ? realloc(d->tail, new_tail) : d->tail;
+	if (new_tail && !nt) {
+		st = STATUS_INSUFFICIENT_RESOURCES;
+	} else {
+		d->tail = nt;
+		if (new_tail)
+			memmove(d->tail, in + j, new_tail);
+		d->tail_len = new_tail;
+		if (!matched && !had_tail && new_tail == 0) {
+			/* nothing changed: give the clone back as it is */
+			st = inject_clone(f, flags, t, *dnp);
+			if (NT_SUCCESS(st))
+				*dnp = NULL;
+		} else if (o) {
+			st = inject(f, flags, outb, o, *dnp);
+			if (NT_SUCCESS(st))
+				*dnp = NULL;
+		} else {
+			st = STATUS_SUCCESS; /* all of it is carried over, or removed */
+		}
+	}
+	free(outb);
+	free(in);
+	return st;
+}
+
+static void fail_flow(se_flow *f)
+{
+	se_instance *si = f->si;
+	pthread_mutex_lock(&si->mu);
+	bool first = !f->failed;
+	f->failed = true;
+	pthread_mutex_unlock(&si->mu);
+	if (first)
+		FwpsFlowAbort0(f->flowId);
+}
+
+/*
+ * Gives back `len` pending bytes and drops the task's flow reference; resumes a
+ * deferred stream once the backlog is small. From an injection completion
+ * (the flow's thread: the DEFER is recorded by then) or, for a task that
+ * injected nothing, from the worker, where the continue may overtake the
+ * DEFER being recorded and is retried briefly.
+ */
+static void account(se_flow *f, int dir, size_t len, bool may_overtake)
+{
+	se_instance *si = f->si;
+	pthread_mutex_lock(&si->mu);
+	se_dir *d = &f->d[dir];
+	d->pending -= len;
+	bool resume = !f->failed && d->deferred && d->pending <= si->busy_threshold / 4;
+	UINT32 flags = d->deferred_flags;
+	if (resume)
+		d->deferred = false;
+	f->refs++; /* keep f while unlocked */
+	pthread_mutex_unlock(&si->mu);
+	if (resume) {
+		NTSTATUS st = FwpsStreamContinue0(f->flowId, f->calloutId, f->layerId, flags);
+		for (int tries = 0; may_overtake && st == STATUS_INVALID_PARAMETER && tries < 1000;
+		     tries++) {
+			nanosleep(&(struct timespec){0, 100000}, NULL);
+			st = FwpsStreamContinue0(f->flowId, f->calloutId, f->layerId, flags);
+		}
+		if (!NT_SUCCESS(st))
+			fail_flow(f);
+	}
+	pthread_mutex_lock(&si->mu);
+	flow_unref_locked(f);
+	flow_unref_locked(f); /* the task's reference */
+	pthread_mutex_unlock(&si->mu);
+}
+
+static void *worker_main(void *arg)
+{
+	se_instance *si = arg;
+	pthread_mutex_lock(&si->mu);
+	for (;;) {
+		while (!si->head && !si->stop)
+			pthread_cond_wait(&si->cv, &si->mu);
+		if (!si->head)
+			break;
+		se_task *t = si->head;
+		si->head = t->next;
+		if (!si->head)
+			si->tail = NULL;
+		se_flow *f = t->f;
+		bool failed = f->failed;
+		pthread_mutex_unlock(&si->mu);
+
+		NTSTATUS st = STATUS_SUCCESS;
+		se_done *dn = calloc(1, sizeof(*dn));
+		bool handed = false;
+		if (!dn) {
+			st = STATUS_INSUFFICIENT_RESOURCES;
+		} else if (!failed) {
+			*dn = (se_done){.f = f, .dir = t->dir, .len = t->len};
+			st = edit_and_inject(f, t, &dn);
+			handed = dn == NULL;
+		}
+		if (!NT_SUCCESS(st))
+			fail_flow(f);
+		if (t->clone)
+			FwpsDiscardClonedStreamData0(t->clone, 0, FALSE);
+		if (!handed) {
+			/* no injection carries this task: account for it here */
+			free(dn);
+			account(f, t->dir, t->len, true);
+		}
+		free(t);
+		pthread_mutex_lock(&si->mu);
+	}
+	pthread_mutex_unlock(&si->mu);
+	return NULL;
+}
+
+int se_oob_start(se_instance *si)
+{
+	if (pthread_create(&si->worker, NULL, worker_main, si))
+		return -EAGAIN;
+	si->worker_started = true;
+	return 0;
+}
+
+void se_oob_stop(se_instance *si)
+{
+	if (!si->worker_started)
+		return;
+	pthread_mutex_lock(&si->mu);
+	si->stop = true;
+	pthread_cond_signal(&si->cv);
+	pthread_mutex_unlock(&si->mu);
+	pthread_join(si->worker, NULL);
+	si->worker_started = false;
+}
+
+void NTAPI se_oob_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowContext)
+{
+	(void)layerId;
+	(void)calloutId;
+	se_flow *f = (se_flow *)(uintptr_t)flowContext;
+	se_instance *si = f->si;
+	pthread_mutex_lock(&si->mu);
+	f->failed = true; /* queued work for a dead flow is only discarded */
+	flow_unref_locked(f);
+	pthread_mutex_unlock(&si->mu);
+}
+
+static se_flow *flow_get(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
+			 const FWPS_INCOMING_METADATA_VALUES0 *meta, const FWPS_FILTER3 *filter,
+			 UINT64 flowContext)
+{
+	if (flowContext)
+		return (se_flow *)(uintptr_t)flowContext;
+	se_flow *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->si = si;
+	f->refs = 1;
+	f->flowId = meta->flowHandle;
+	f->calloutId = filter->action.calloutId;
+	f->layerId = in->layerId;
+	NTSTATUS st = FwpsFlowAssociateContext0(f->flowId, f->layerId, f->calloutId,
+						(UINT64)(uintptr_t)f);
+	if (st != STATUS_SUCCESS) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void se_oob_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
+		     const FWPS_INCOMING_METADATA_VALUES0 *meta,
+		     FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
+		     UINT64 flowContext, FWPS_CLASSIFY_OUT0 *out)
+{
+	FWPS_STREAM_DATA0 *sd = io->streamData;
+	int dir = owfp_bi_dir(sd->flags);
+	out->actionType = FWP_ACTION_BLOCK; /* S55: out of band blocks everything */
+	io->countBytesEnforced = 0;
+
+	se_flow *f = flow_get(si, in, meta, filter, flowContext);
+	if (!f) {
+		io->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
+		out->actionType = FWP_ACTION_NONE;
+		return;
+	}
+	bool fin = owfp_bi_is_end(sd->flags) && !owfp_bi_is_abort(sd->flags);
+	pthread_mutex_lock(&si->mu);
+	se_dir *d = &f->d[dir];
+	if (f->failed) {
+		pthread_mutex_unlock(&si->mu);
+		io->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
+		out->actionType = FWP_ACTION_NONE;
+		return;
+	}
+	if (d->ended || owfp_bi_is_abort(sd->flags) || (sd->dataLength == 0 && !fin)) {
+		/* after an RST nothing may be injected (S62); empty data has nothing to edit */
+		d->ended = d->ended || owfp_bi_is_abort(sd->flags);
+		pthread_mutex_unlock(&si->mu);
+		return;
+	}
+	if (dir == OWFP_DIR_INBOUND && !fin && !owfp_bi_is_expedited(sd->flags) &&
+	    d->pending > 0 && d->pending + sd->dataLength > si->busy_threshold) {
+		d->deferred = true;
+		d->deferred_flags = sd->flags;
+		pthread_mutex_unlock(&si->mu);
+		io->streamAction = FWPS_STREAM_ACTION_DEFER;
+		out->actionType = FWP_ACTION_NONE;
+		return;
+	}
+	pthread_mutex_unlock(&si->mu);
+
+	se_task *t = calloc(1, sizeof(*t));
+	NTSTATUS st = t ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+	if (t && sd->dataLength)
+		st = FwpsCloneStreamData0(sd, NULL, NULL, 0, &t->clone);
+	pthread_mutex_lock(&si->mu);
+	if (!NT_SUCCESS(st)) {
+		f->failed = true;
+		pthread_mutex_unlock(&si->mu);
+		free(t);
+		io->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
+		out->actionType = FWP_ACTION_NONE;
+		return;
+	}
+	t->f = f;
+	t->dir = dir;
+	t->flags = sd->flags;
+	t->fin = fin;
+	t->len = sd->dataLength;
+	f->refs++;
+	d->pending += t->len;
+	d->ended = fin;
+	if (si->tail)
+		si->tail->next = t;
+	else
+		si->head = t;
+	si->tail = t;
+	pthread_cond_signal(&si->cv);
+	pthread_mutex_unlock(&si->mu);
+}

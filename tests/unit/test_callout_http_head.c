@@ -1,0 +1,202 @@
+/* The HTTP/1.x request-head and chunked-body parsers used by http_filter. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "callouts/http_head.h"
+
+static long parse(const char *s, owfp_http_head *h)
+{
+	return owfp_http_head_parse((const uint8_t *)s, strlen(s), h);
+}
+
+static bool str_is(owfp_http_str s, const char *lit)
+{
+	return s.len == strlen(lit) && memcmp(s.p, lit, s.len) == 0;
+}
+
+static void test_complete_head_reports_fields_and_length(void **st)
+{
+	(void)st;
+	const char *req = "GET /a/b?x=1 HTTP/1.1\r\nHost: Example.COM:8080\r\n"
+			  "Content-Length: 5\r\nConnection: keep-alive, close\r\n\r\nhello";
+	owfp_http_head h;
+	long n = parse(req, &h);
+	assert_int_equal(n, (long)(strlen(req) - 5));
+	assert_true(str_is(h.method, "GET"));
+	assert_true(str_is(h.path, "/a/b"));
+	assert_true(str_is(h.target, "/a/b?x=1"));
+	assert_true(str_is(h.host, "Example.COM"));
+	assert_int_equal(h.minor_version, 1);
+	assert_int_equal(h.content_length, 5);
+	assert_false(h.chunked);
+	assert_true(h.connection_close);
+}
+
+/* picohttpparser's shape: every prefix is INCOMPLETE, the whole is complete. */
+static void test_every_prefix_is_incomplete(void **st)
+{
+	(void)st;
+	const char *req = "POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n";
+	owfp_http_head h;
+	size_t len = strlen(req);
+	for (size_t i = 0; i < len; i++)
+		assert_int_equal(owfp_http_head_parse((const uint8_t *)req, i, &h),
+				 OWFP_HTTP_INCOMPLETE);
+	assert_int_equal(owfp_http_head_parse((const uint8_t *)req, len, &h), (long)len);
+	assert_true(h.chunked);
+}
+
+static void test_absolute_form_and_connect_give_the_host(void **st)
+{
+	(void)st;
+	owfp_http_head h;
+	assert_true(parse("GET http://u.example:81/p/q?z HTTP/1.1\r\nHost: other\r\n\r\n", &h) > 0);
+	assert_true(str_is(h.host, "u.example"));
+	assert_true(str_is(h.path, "/p/q"));
+	assert_true(parse("CONNECT tunnel.example:443 HTTP/1.1\r\nHost: tunnel.example:443\r\n\r\n", &h) > 0);
+	assert_true(str_is(h.host, "tunnel.example"));
+	assert_int_equal(h.path.len, 0);
+	assert_true(parse("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", &h) > 0);
+	assert_true(str_is(h.host, "::1"));
+	assert_true(parse("GET / HTTP/1.0\r\n\r\n", &h) > 0);
+	assert_int_equal(h.host.len, 0);
+}
+
+static void test_malformed_heads_are_errors(void **st)
+{
+	(void)st;
+	static const char *const bad[] = {
+		"\x16\x03\x01\x02\x00",                              /* TLS, not HTTP */
+		"GET / HTTP/2.0\r\n",                                /* not 1.x */
+		"GET  / HTTP/1.1\r\n",                               /* empty target */
+		"GET / HTTP/1.1\nHost: a\r\n\r\n",                   /* bare LF */
+		"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n",      /* obs-fold */
+		"GET / HTTP/1.1\r\nHost : a\r\n\r\n",                /* space before colon */
+		"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",      /* two Host */
+		"GET / HTTP/1.1\r\n\r\n",                            /* 1.1 without Host */
+		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
+		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n",
+		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+		"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+		"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\x01\r\n\r\n",            /* control byte */
+		"GET / HTTP/1.1\r\nHost: user@evil\r\n\r\n",         /* userinfo */
+		"GET http://user@evil/ HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET relative HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n",
+		"GET / HTTP/1.1\r\r\n",
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ / HTTP/1.1\r\n", /* method too long */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		owfp_http_head h;
+		long r = parse(bad[i], &h);
+		if (r != OWFP_HTTP_ERROR)
+			fail_msg("case %zu (%s) gave %ld", i, bad[i], r);
+		assert_non_null(h.error);
+	}
+}
+
+/* Non-HTTP bytes are rejected at once, not held until a size cap. */
+static void test_binary_prefix_is_an_error_before_the_head_ends(void **st)
+{
+	(void)st;
+	owfp_http_head h;
+	const uint8_t bin[] = {0x16, 0x03};
+	assert_int_equal(owfp_http_head_parse(bin, 1, &h), OWFP_HTTP_ERROR);
+	assert_int_equal(owfp_http_head_parse(bin, 2, &h), OWFP_HTTP_ERROR);
+	assert_int_equal(parse("SSH-2.0-OpenSSH_9.2\r\n", &h), OWFP_HTTP_ERROR);
+}
+
+static void check_norm(const char *in, const char *want)
+{
+	char out[256];
+	long n = owfp_http_path_normalize(in, strlen(in), out, sizeof(out));
+	if (!want) {
+		assert_int_equal(n, -1);
+		return;
+	}
+	if (n < 0 || strcmp(out, want) != 0)
+		fail_msg("normalize(%s) = %s, want %s", in, n < 0 ? "(error)" : out, want);
+}
+
+static void test_path_normalization_decodes_and_removes_dot_segments(void **st)
+{
+	(void)st;
+	check_norm("/", "/");
+	check_norm("/a/b", "/a/b");
+	check_norm("/a/b/", "/a/b/");
+	check_norm("/a/./b/../c", "/a/c");
+	check_norm("/a/b/..", "/a/");
+	check_norm("/../../etc", "/etc");
+	check_norm("//admin///x", "/admin/x");
+	check_norm("/%61dmin", "/admin");
+	check_norm("/a%2e%2e/x", "/a../x");
+	check_norm("/a/%2e%2e/x", "/x");
+	check_norm("/a%2fb", NULL);
+	check_norm("/a%00", NULL);
+	check_norm("/a%zz", NULL);
+	check_norm("/a%4", NULL);
+	check_norm("*", "*");
+}
+
+static long feed_all(owfp_http_chunked *c, const char *s, size_t len, bool *done)
+{
+	return owfp_http_chunked_feed(c, (const uint8_t *)s, len, done);
+}
+
+static void test_chunked_body_ends_exactly_after_trailers(void **st)
+{
+	(void)st;
+	const char *body = "5;ext=1\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\nNEXT";
+	size_t blen = strlen(body) - 4;
+	/* whole, and one byte at a time: the same end */
+	owfp_http_chunked c;
+	bool done;
+	owfp_http_chunked_init(&c);
+	assert_int_equal(feed_all(&c, body, strlen(body), &done), (long)blen);
+	assert_true(done);
+	owfp_http_chunked_init(&c);
+	size_t total = 0;
+	done = false;
+	for (size_t i = 0; i < strlen(body) && !done; i++) {
+		long r = feed_all(&c, body + i, 1, &done);
+		assert_true(r >= 0);
+		total += (size_t)r;
+	}
+	assert_true(done);
+	assert_int_equal(total, blen);
+}
+
+static void test_malformed_chunked_bodies_are_errors(void **st)
+{
+	(void)st;
+	static const char *const bad[] = {
+		"x\r\n", "5\r\nhelloX", "5\nhello", "1234567890123456\r\n", "0\r\n\x01", "-1\r\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		owfp_http_chunked c;
+		bool done;
+		owfp_http_chunked_init(&c);
+		assert_int_equal(feed_all(&c, bad[i], strlen(bad[i]), &done), OWFP_HTTP_ERROR);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_complete_head_reports_fields_and_length),
+		cmocka_unit_test(test_every_prefix_is_incomplete),
+		cmocka_unit_test(test_absolute_form_and_connect_give_the_host),
+		cmocka_unit_test(test_malformed_heads_are_errors),
+		cmocka_unit_test(test_binary_prefix_is_an_error_before_the_head_ends),
+		cmocka_unit_test(test_path_normalization_decodes_and_removes_dot_segments),
+		cmocka_unit_test(test_chunked_body_ends_exactly_after_trailers),
+		cmocka_unit_test(test_malformed_chunked_bodies_are_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
