@@ -273,7 +273,7 @@ static void account(se_flow *f, int dir, size_t len, bool may_overtake)
 			fail_flow(f);
 	}
 	pthread_mutex_lock(&si->mu);
-	flow_unref_locked(f);
+	f->refs--; /* ours from above; never the last, the task still holds one */
 	flow_unref_locked(f); /* the task's reference */
 	pthread_mutex_unlock(&si->mu);
 }

@@ -94,3 +94,38 @@ pattern_sha() { $PEER sha "$1"; }
 # ss_field SPORT FIELD: a numeric field of `ss -tin` for the socket with that local port.
 ss_sendq() { ss -tn "( sport = :$1 )" | awk 'NR==2 {print $3}'; }
 ss_recvq_to() { ss -tn "( dport = :$1 )" | awk 'NR>1 {print $2}' | sort -n | tail -n 1; }
+
+# start_nginx ROOT: nginx on 127.0.0.1 and [::1] (same free port) serving ROOT; sets NGINX_PORT.
+start_nginx() {
+	local d=$T/nginx
+	NGINX_PORT=$(free_port)
+	mkdir -p "$d/tmp"
+	cat >"$d/nginx.conf" <<NGX
+user root;
+worker_processes 1;
+daemon off;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	sendfile on;
+	keepalive_timeout 5;
+	client_body_temp_path $d/tmp/body;
+	proxy_temp_path $d/tmp/proxy;
+	fastcgi_temp_path $d/tmp/fastcgi;
+	uwsgi_temp_path $d/tmp/uwsgi;
+	scgi_temp_path $d/tmp/scgi;
+	server {
+		listen 127.0.0.1:$NGINX_PORT;
+		listen [::1]:$NGINX_PORT;
+		root $1;
+	}
+}
+NGX
+	nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" >"$T/nginx.err" 2>&1 &
+	PIDS+=("$!")
+	wait_until 10 nginx_listening || fail "nginx did not start: $(cat "$d/error.log")"
+}
+
+nginx_listening() { ss -ltn "( sport = :$NGINX_PORT )" | grep -q LISTEN; }

@@ -8,8 +8,12 @@ Subcommands:
   source  --listen H:P BYTES [--rst] [--ready FILE]  serve: send BYTES (pattern), then FIN
                                                       (or RST); report what the client sent
   sink    --listen H:P [--reply TEXT] [--rst]         serve: read to EOF, report, then reply
-                                                      and FIN (or RST instead)
-  send    --connect H:P BYTES [--hold]                client: send BYTES, FIN, report the reply
+          [--count N]                                 and FIN (or RST instead); with --count,
+                                                      N connections at once, reports OUT.1..N
+  send    --connect H:P BYTES [--data TEXT] [--rst]   client: send BYTES of the pattern (or
+                                                      TEXT), then FIN (or RST), report the reply
+  pipe    --connect H:P                               client: copy stdin to the socket as it
+                                                      comes, FIN at stdin EOF, report the reply
   recv    --connect H:P                               client: read to EOF, report
   sha     BYTES                                       the sha256 of the first BYTES of the pattern
 """
@@ -20,6 +24,7 @@ import random
 import socket
 import struct
 import sys
+import threading
 
 CHUNK = 1 << 16
 _BASE = random.Random(20261125).randbytes(CHUNK)
@@ -88,6 +93,20 @@ def rst_close(s):
     s.close()
 
 
+def sink_one(s, a, out):
+    n, h, end = read_all(s)
+    report(n, h, end, out)
+    if a.rst:
+        rst_close(s)
+        return
+    if a.reply and end == "fin":
+        try:
+            s.sendall(a.reply.encode())
+        except OSError:
+            pass
+    s.close()
+
+
 def listen(text, ready):
     fam, a = addr(text)
     ls = socket.socket(fam, socket.SOCK_STREAM)
@@ -113,11 +132,17 @@ def main():
     p.add_argument("--listen", required=True)
     p.add_argument("--reply")
     p.add_argument("--rst", action="store_true")
+    p.add_argument("--count", type=int, default=0)
     p.add_argument("--ready")
     p.add_argument("--out")
     p = sub.add_parser("send")
     p.add_argument("--connect", required=True)
     p.add_argument("bytes", type=int)
+    p.add_argument("--data")
+    p.add_argument("--rst", action="store_true")
+    p.add_argument("--out")
+    p = sub.add_parser("pipe")
+    p.add_argument("--connect", required=True)
     p.add_argument("--out")
     p = sub.add_parser("recv")
     p.add_argument("--connect", required=True)
@@ -131,6 +156,17 @@ def main():
         for b in pattern_blocks(a.bytes):
             h.update(b)
         print(h.hexdigest())
+        return 0
+    if a.cmd == "sink" and a.count:
+        ls = listen(a.listen, a.ready)
+        threads = []
+        for i in range(1, a.count + 1):
+            s, _ = ls.accept()
+            t = threading.Thread(target=sink_one, args=(s, a, f"{a.out}.{i}"))
+            t.start()
+            threads.append(t)
+        for t in threads:
+            t.join()
         return 0
     if a.cmd in ("source", "sink"):
         ls = listen(a.listen, a.ready)
@@ -146,24 +182,30 @@ def main():
             report(n, h, end, a.out)
             s.close()
             return 0
-        n, h, end = read_all(s)
-        report(n, h, end, a.out)
-        if a.rst:
-            rst_close(s)
-            return 0
-        if a.reply and end == "fin":
-            try:
-                s.sendall(a.reply.encode())
-            except OSError:
-                pass
-        s.close()
+        sink_one(s, a, a.out)
         return 0
     fam, target = addr(a.connect)
     s = socket.socket(fam, socket.SOCK_STREAM)
     s.connect(target)
-    if a.cmd == "send":
+    if a.cmd == "pipe":
+        while True:
+            d = os.read(0, 65536)
+            if not d:
+                break
+            s.sendall(d)
+        s.shutdown(socket.SHUT_WR)
+    if a.cmd == "send" and a.data is not None:
+        s.sendall(a.data.encode())
+        if a.rst:
+            rst_close(s)
+            return 0
+        s.shutdown(socket.SHUT_WR)
+    elif a.cmd == "send":
         if not send_pattern(s, a.bytes):
             report(0, hashlib.sha256(), "rst", a.out)
+            return 0
+        if a.rst:
+            rst_close(s)
             return 0
         try:
             s.shutdown(socket.SHUT_WR)
