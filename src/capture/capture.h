@@ -190,7 +190,7 @@ typedef struct owfp_capture_stats {
     uint64_t overlaps_differing;   /* segments overlapping buffered data with other bytes */
     uint64_t overlap_bytes_differing;
     uint64_t holes_skipped;
-    uint64_t bytes_missed;         /* total of missed_before reported */
+    uint64_t bytes_missed;         /* bytes in skipped holes (reported as missed_before) */
     uint64_t bytes_dropped_paused; /* paused data dropped at the memory bound */
     uint64_t bytes_discarded;      /* buffered data thrown away (RST, ignore, after FIN) */
     uint64_t ignored_segments;     /* segments of ignored or ended flows */

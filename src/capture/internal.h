@@ -32,7 +32,8 @@ struct cap_reader {
     size_t size;
     size_t pos;
     size_t released;         /* pages before this offset were given back */
-    bool swap, nano;
+    size_t populated;        /* pages before this offset were mapped ahead */
+    bool swap, nano, no_populate;
     uint32_t snapshot;
     /* libpcap reader */
     void *pcap;              /* pcap_t */
