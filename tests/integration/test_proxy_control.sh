@@ -61,12 +61,14 @@ $PEER send --connect "127.0.0.1:$PC" 0 --data 'blocked' >/dev/null
 wait_until 10 test -s "$T/s1.rep.2" || fail "sink connection 2 never finished"
 [ "$(report_field "$T/s1.rep.2" bytes)" = 0 ] || fail "new connection not blocked: $(cat "$T/s1.rep.2")"
 [ "$(report_field "$T/s1.rep.2" end)" = fin ] || fail "BLOCK must not end the connection abruptly"
-# S81: a filter whose callout is not mid-stream capable does not join flows already under way.
+# S103: a static filter joins the open flow at its next indication boundary
+# (a callout filter would only if its callout allows mid-stream inspection, S81).
 printf 'after\n' >&3
 exec 3>&-
 wait_until 10 test -s "$T/s1.rep.1" || fail "sink connection 1 never finished"
-[ "$(report_field "$T/s1.rep.1" bytes)" = 13 ] || fail "open connection: $(cat "$T/s1.rep.1")"
-pass "filter added while a connection is open: the next flow is blocked; the open flow keeps its filters (S81)"
+[ "$(report_field "$T/s1.rep.1" bytes)" = 7 ] || fail "open connection: $(cat "$T/s1.rep.1")"
+[ "$(report_field "$T/s1.rep.1" end)" = fin ] || fail "open connection did not end with FIN"
+pass "filter added while a connection is open: blocks the new flow and the open flow's next bytes"
 
 rc=0
 "$OWFP_BIN" filters add --control "$T/pc.sock" '{name: bad, layer: nowhere, action: block}' \
@@ -89,7 +91,7 @@ grep -q '^connections: 3 accepted' "$T/stats.txt" || fail "stats text: $(cat "$T
 import json, sys
 r = json.load(sys.stdin)
 assert r["ok"] and r["engine"]["flows_created"] == 3, r
-assert r["proxy"]["bytes_written"]["upstream"] == 25, r' || fail "stats --json"
+assert r["proxy"]["bytes_written"]["upstream"] == 19, r' || fail "stats --json"
 pass "stats (text and --json)"
 kill -TERM "$PCPID"; wait "$PCPID" || fail "proxy exit after TERM"
 
