@@ -23,6 +23,7 @@ typedef struct owfp_command {
 
 int owfp_cmd_replay(int argc, char **argv);
 int owfp_cmd_check_config(int argc, char **argv);
+int owfp_cmd_callouts(int argc, char **argv);
 int owfp_cmd_proxy(int argc, char **argv);
 int owfp_cmd_filters(int argc, char **argv);
 int owfp_cmd_stats(int argc, char **argv);
