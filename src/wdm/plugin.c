@@ -2,9 +2,11 @@
 #include "wdm/plugin.h"
 
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <link.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 struct owfp_plugin {
 	char *path;              /* realpath of the plugin */
 	void *dl;
+	int fd;                  /* the checked file, open while loaded (see open_checked) */
 	PDRIVER_OBJECT driver;
 	WCHAR *wide_path;        /* backs the registry path given to DriverEntry */
 	UNICODE_STRING registry_path;
@@ -120,6 +123,25 @@ fail:
 	return rc;
 }
 
+static int same_name_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	return info->dlpi_name && strcmp(info->dlpi_name, data) == 0;
+}
+
+/*
+ * dlclose does not always unmap (a C++ plugin with unique symbols stays,
+ * for one). Such an object keeps its /proc/self/fd/N name, so N must never
+ * be reused for another plugin: its descriptor is then kept open for good.
+ */
+static bool still_mapped(int fd)
+{
+	char fdpath[64];
+
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	return dl_iterate_phdr(same_name_cb, fdpath) != 0;
+}
+
 static void delete_devices(PDRIVER_OBJECT driver)
 {
 	while (driver->DeviceObject)
@@ -134,6 +156,8 @@ static void plugin_free(owfp_plugin *p)
 	}
 	if (p->dl)
 		dlclose(p->dl);
+	if (p->fd >= 0 && !still_mapped(p->fd))
+		close(p->fd);
 	free(p->wide_path);
 	free(p->path);
 	free(p);
@@ -160,11 +184,39 @@ static void describe_dlerror(const char *shown, char *err, size_t errlen)
 		set_err(err, errlen, "plugin %s: cannot load: %s", shown, why);
 }
 
-/* Loads through the checked descriptor when /proc allows it. */
-static void *open_checked(int fd, const char *real)
+/* dl_iterate_phdr callback: is this loaded object the file `data` describes? */
+static int same_file_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	const struct stat *want = data;
+	struct stat st;
+
+	(void)size;
+	if (!info->dlpi_name || !info->dlpi_name[0] || stat(info->dlpi_name, &st) != 0)
+		return 0;
+	return st.st_dev == want->st_dev && st.st_ino == want->st_ino;
+}
+
+/*
+ * Loads through the checked descriptor when /proc allows it.
+ *
+ * A file that is loaded already (the same file, by any path) is refused:
+ * its DriverEntry would run a second time over the first instance's
+ * globals, and Windows never loads one driver twice either. This is
+ * decided by comparing files, not with dlopen(RTLD_NOLOAD): the dynamic
+ * loader remembers every name an object was opened under, and a
+ * /proc/self/fd/N name is reused as soon as N is. For the same reason the
+ * descriptor stays open while the plugin is loaded.
+ */
+static void *open_checked(int fd, const char *real, bool *already)
 {
 	char fdpath[64];
+	struct stat st;
 
+	*already = false;
+	if (fstat(fd, &st) == 0 && dl_iterate_phdr(same_file_cb, &st)) {
+		*already = true;
+		return NULL;
+	}
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	if (access(fdpath, R_OK) == 0)
 		return dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
@@ -177,6 +229,7 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 	PDRIVER_INITIALIZE entry;
 	char shown[PATH_MAX + 64];
 	NTSTATUS status;
+	bool already;
 	int fd = -1, rc;
 
 	if (out)
@@ -190,6 +243,7 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 		set_err(err, errlen, "plugin %s: out of memory", path);
 		return -ENOMEM;
 	}
+	p->fd = -1;
 	p->path = realpath(path, NULL);
 	if (!p->path) {
 		rc = -errno;
@@ -208,8 +262,13 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 		plugin_free(p);
 		return rc;
 	}
-	p->dl = open_checked(fd, p->path);
-	close(fd);
+	p->fd = fd;
+	p->dl = open_checked(fd, p->path, &already);
+	if (already) {
+		set_err(err, errlen, "plugin %s: refused: this file is loaded already", shown);
+		plugin_free(p);
+		return -EEXIST;
+	}
 	if (!p->dl) {
 		describe_dlerror(shown, err, errlen);
 		plugin_free(p);
