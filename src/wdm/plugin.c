@@ -2,13 +2,14 @@
 #include "wdm/plugin.h"
 
 #include <dlfcn.h>
-#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <link.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,21 +44,50 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /*
- * The registry path handed to DriverEntry. Bytes are widened one to one
- * (a UTF-8 path shows up as its bytes, not decoded): the driver only
- * ever prints or copies it.
+ * Decodes one UTF-8 sequence at s (n bytes left) into *cp; returns its
+ * length. A byte that does not start a valid sequence stands for itself,
+ * so any path (Linux paths are bytes) converts.
  */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 1;
+	uint32_t c = s[0] & (0x7f >> len);
+
+	if (s[0] >= 0x80 && (len == 1 || s[0] > 0xf4 || len > n))
+		goto raw;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto raw;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are not text. */
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c < 0xe000))
+		goto raw;
+	*cp = len == 1 ? s[0] : c;
+	return len;
+raw:
+	*cp = s[0];
+	return 1;
+}
+
+/* The registry path handed to DriverEntry: the plugin's path, decoded from UTF-8. */
 static int widen_path(owfp_plugin *p)
 {
-	size_t n = strlen(p->path);
+	const unsigned char *s = (const unsigned char *)p->path;
+	size_t n = strlen(p->path), k = 0;
 
 	if (n >= MAXUSHORT / sizeof(WCHAR))
 		return -ENAMETOOLONG;
 	p->wide_path = calloc(n + 1, sizeof(WCHAR));
 	if (!p->wide_path)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		p->wide_path[i] = (WCHAR)(unsigned char)p->path[i];
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+
+		i += utf8_next(s + i, n - i, &cp);
+		p->wide_path[k++] = (WCHAR)cp;
+	}
 	RtlInitUnicodeString(&p->registry_path, p->wide_path);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
 #include <cmocka.h>
 
 #include "wdm/plugin.h"
@@ -116,6 +117,35 @@ static void test_load_calls_driver_entry_with_the_plugin_path(void **state)
 	got[i] = '\0';
 	assert_string_equal(got, real);
 	assert_int_equal(owfp_pool_outstanding(MINIMAL_TAG), 1);
+	owfp_plugin_unload(p);
+}
+
+/* The registry path the plugin recorded, from its last '/'. */
+static const WCHAR *recorded_name(owfp_plugin *p)
+{
+	MINIMAL_EXTENSION *ext = owfp_plugin_driver_object(p)->DeviceObject->DeviceExtension;
+	const WCHAR *slash = wcsrchr(ext->RegistryPath, L'/');
+
+	assert_non_null(slash);
+	return slash + 1;
+}
+
+static void test_registry_path_is_the_path_decoded_from_utf8(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "", path[PATH_MAX];
+
+	(void)state;
+	join(path, scratch, "d\xc3\xa9j\xc3\xa0-\xe2\x82\xac.so"); /* "déjà-€.so" */
+	copy_file(plugin("plugin_minimal"), path, 0644);
+	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), 0);
+	assert_true(wcscmp(recorded_name(p), L"d\u00e9j\u00e0-\u20ac.so") == 0);
+	owfp_plugin_unload(p);
+	/* Bytes that are not UTF-8 stand for themselves. */
+	join(path, scratch, "\xff\xc3.so");
+	copy_file(plugin("plugin_minimal"), path, 0644);
+	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), 0);
+	assert_true(wcscmp(recorded_name(p), L"\u00ff\u00c3.so") == 0);
 	owfp_plugin_unload(p);
 }
 
@@ -390,6 +420,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_calls_driver_entry_with_the_plugin_path),
+		cmocka_unit_test(test_registry_path_is_the_path_decoded_from_utf8),
 		cmocka_unit_test(test_unload_calls_driver_unload_and_frees_everything),
 		cmocka_unit_test(test_a_plugin_already_loaded_is_refused),
 		cmocka_unit_test(test_a_plugin_that_stays_mapped_is_not_mistaken_for_the_next),
