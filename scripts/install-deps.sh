@@ -4,10 +4,10 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libpcap-dev libjansson-dev libcmocka-dev libhyperscan-dev libyaml-dev libssl-dev
-      tcpdump curl nginx-light python3 python3-scapy iproute2 nftables
+      tcpdump tcpflow curl nginx-light python3 python3-scapy iproute2 nftables
       openssl valgrind)
 if [ "${1:-}" = "--bench" ]; then
-  pkgs+=(libnids-dev tcpflow iperf3 haproxy wrk hyperfine ethtool time)
+  pkgs+=(libnids-dev iperf3 haproxy wrk hyperfine ethtool time)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -14,6 +14,10 @@
 /* libpcap refuses records longer than this for every link type we decode. */
 #define PCAP_MAX_SNAPLEN 262144u
 #define RELEASE_STEP ((size_t)64 << 20) /* a multiple of the page size */
+#define POPULATE_STEP ((size_t)8 << 20)
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
 
 static uint32_t rd32(const uint8_t *p, bool swap)
 {
@@ -116,6 +120,21 @@ int owfp_capture_mmap_next(struct cap_reader *rd, struct cap_record *rec, const 
     rec->ts_ns = (uint64_t)sec * CAP_NS_PER_SEC + (rd->nano ? frac : (uint64_t)frac * 1000u);
     rd->rec_offset = rd->pos;
     rd->pos += 16 + (size_t)caplen;
+    /* The next record header and its packet headers: the only bytes the
+     * next call touches for sure. */
+    if (rd->size - rd->pos >= 128) {
+        __builtin_prefetch(rd->base + rd->pos);
+        __builtin_prefetch(rd->base + rd->pos + 64);
+    }
+    /* Map ahead in big batches: one call instead of a page fault every
+     * 64 KiB. Kernels without MADV_POPULATE_READ just fault as usual. */
+    if (rd->pos + POPULATE_STEP / 2 > rd->populated && rd->populated < rd->size && !rd->no_populate) {
+        size_t len = rd->size - rd->populated < POPULATE_STEP ? rd->size - rd->populated
+                                                              : POPULATE_STEP;
+        if (madvise((void *)(rd->base + rd->populated), len, MADV_POPULATE_READ) != 0)
+            rd->no_populate = true;
+        rd->populated += len;
+    }
     /* Nothing before this record is referenced any more (in-order bytes are
      * only lent during callbacks; buffered bytes are copies): let the kernel
      * drop those pages now rather than under memory pressure, so the

@@ -80,6 +80,13 @@ typedef struct owfp_k128 {
 	uint64_t hi, lo;
 } owfp_k128;
 
+/* The incoming values of the index dimensions, as keys. */
+typedef struct owfp_dim_keys {
+	bool present[OWFP_NDIMS];
+	owfp_k128 key[OWFP_NDIMS];
+} owfp_dim_keys;
+
+
 NTSTATUS owfp_cond_validate(const owfp_layer_desc *l, const FWPM_FILTER_CONDITION0 *c,
 			    const owfp_field_desc **field);
 /* Deep copy into a run-time condition; 0 or -ENOMEM. */
@@ -109,6 +116,17 @@ typedef struct owfp_ival {
 } owfp_ival;
 
 /*
+ * Up to two single-interval conditions besides the indexed one, checked
+ * before the full condition walk: a candidate that fails them is dropped
+ * without touching the filter itself (which at 10,000 filters is a few
+ * cache misses away).
+ */
+typedef struct owfp_quick {
+	int8_t dim[2];        /* enum owfp_dim, OWFP_DIM_NONE when unused */
+	owfp_k128 lo[2], hi[2];
+} owfp_quick;
+
+/*
  * A filter as the engine keeps it: the management data it was added with
  * and the run-time FWPS_FILTER3 callouts see. Immutable once published;
  * reference counted (the model holds one, each compiled layer one).
@@ -129,6 +147,7 @@ typedef struct owfp_rfilter {
 	int index_dim;        /* enum owfp_dim */
 	size_t nivals;
 	owfp_ival *ivals;
+	owfp_quick quick;
 	char name[96];
 } owfp_rfilter;
 
@@ -139,18 +158,36 @@ int owfp_rfilter_cmp(const owfp_rfilter *a, const owfp_rfilter *b);
 
 /* ---------------------------------------------------------------- ivx.c */
 
+/*
+ * A filter in an index node: its rank plus its first quick check when that
+ * fits 64 bits, so most non-matching candidates are dropped while the node
+ * list is read, without a look at the filter.
+ */
+typedef struct owfp_ivx_entry {
+	uint32_t rank;
+	int8_t qdim;          /* OWFP_DIM_NONE: no check here */
+	uint64_t qlo, qhi;
+} owfp_ivx_entry;
+
 /* Interval index over 128-bit keys: a segment tree on elementary intervals. */
 typedef struct owfp_ivx {
 	size_t nb;            /* elementary interval starts (0 = empty index) */
 	owfp_k128 *bounds;
 	size_t leaves;        /* power of two >= nb */
 	uint32_t *off;        /* 2*leaves + 1 CSR offsets into pool */
-	uint32_t *pool;       /* ranks, ascending per node */
+	owfp_ivx_entry *pool; /* ascending rank per node */
+	uint32_t *anc_off;    /* nb + 1 CSR offsets into anc */
+	uint32_t *anc;        /* per elementary interval: its non-empty tree nodes */
+	/* Bucket table narrowing the binary search when every key fits 64 bits. */
+	uint64_t tab_base;
+	unsigned tab_shift;
+	size_t ntab;
+	uint32_t *tab;
 } owfp_ivx;
 
 typedef struct owfp_ivx_item {
 	owfp_k128 lo, hi;
-	uint32_t rank;
+	owfp_ivx_entry entry;
 } owfp_ivx_item;
 
 /* `items` in ascending rank order. 0 or -ENOMEM. */
@@ -168,7 +205,8 @@ void owfp_ranks_fini(owfp_ranks *r);
 int owfp_ranks_append(owfp_ranks *r, const uint32_t *src, size_t n);
 /* Sorts ascending and removes duplicates. */
 void owfp_ranks_normalize(owfp_ranks *r);
-int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, owfp_ranks *out);
+/* Appends the ranks stored for k whose in-node quick check `keys` passes. */
+int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, const owfp_dim_keys *keys, owfp_ranks *out);
 
 /* ------------------------------------------------------- layer_compile.c */
 
@@ -177,6 +215,7 @@ typedef struct owfp_clayer {
 	size_t n;
 	owfp_rfilter **f;     /* arbitration order; rank = position */
 	uint32_t *sublayer;   /* sublayer ordinal of each rank (0 = first) */
+	owfp_quick *quick;    /* per rank */
 	size_t nunindexed;
 	uint32_t *unindexed;  /* ranks with no indexable condition */
 	owfp_ivx dims[OWFP_NDIMS];
@@ -185,9 +224,12 @@ typedef struct owfp_clayer {
 owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n);
 void owfp_clayer_ref(owfp_clayer *l);
 void owfp_clayer_unref(owfp_clayer *l);
+void owfp_dim_keys_get(const owfp_layer_desc *ld, const FWPS_INCOMING_VALUES0 *in,
+		       owfp_dim_keys *k);
 /* Candidate ranks for incoming values: a superset of the matches, ascending. */
-int owfp_clayer_candidates(const owfp_clayer *l, const owfp_layer_desc *ld,
-			   const FWPS_INCOMING_VALUES0 *in, owfp_ranks *out);
+int owfp_clayer_candidates(const owfp_clayer *l, const owfp_dim_keys *k, owfp_ranks *out);
+/* False when the rank's quick conditions already rule it out. */
+bool owfp_clayer_quick_ok(const owfp_clayer *l, uint32_t rank, const owfp_dim_keys *k);
 
 /* -------------------------------------------------------------- match.c */
 

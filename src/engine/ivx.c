@@ -39,11 +39,9 @@ static owfp_k128 next(owfp_k128 k)
 	return k;
 }
 
-/* Index of the elementary interval holding k. */
-static size_t segment_of(const owfp_ivx *x, owfp_k128 k)
+/* Largest i in [lo, hi) with bounds[i] <= k (bounds[lo] <= k holds). */
+static size_t search(const owfp_ivx *x, owfp_k128 k, size_t lo, size_t hi)
 {
-	size_t lo = 0, hi = x->nb; /* bounds[0] is the zero key */
-
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -55,16 +53,71 @@ static size_t segment_of(const owfp_ivx *x, owfp_k128 k)
 	return lo;
 }
 
-/* Calls add(node) for the canonical nodes covering segments [s, e]. */
+/* Index of the elementary interval holding k. */
+static size_t segment_of(const owfp_ivx *x, owfp_k128 k)
+{
+	size_t lo = 0, hi = x->nb; /* bounds[0] is the zero key */
+
+	if (x->tab) {
+		uint64_t b;
+
+		if (k.hi != 0 || k.lo >= x->bounds[x->nb - 1].lo)
+			return x->nb - 1;
+		if (k.lo < x->tab_base)
+			return 0;
+		b = (k.lo - x->tab_base) >> x->tab_shift;
+		return search(x, k, x->tab[b], (size_t)x->tab[b + 1] + 1);
+	}
+
+	return search(x, k, lo, hi);
+}
+
+#define TAB_BUCKETS 4096
+
+/*
+ * For keys of up to 64 bits (ports, IPv4), cuts [bounds[1], last bound) into
+ * equal buckets and records, per bucket start, the elementary interval
+ * holding it: a lookup then searches only between two neighbouring entries.
+ */
+static int build_table(owfp_ivx *x)
+{
+	uint64_t base, span;
+	unsigned shift = 0;
+
+	if (x->nb < 64 || x->bounds[x->nb - 1].hi != 0)
+		return 0;
+	base = x->bounds[1].lo;
+	span = x->bounds[x->nb - 1].lo - base;
+	while ((span >> shift) >= TAB_BUCKETS)
+		shift++;
+	x->ntab = (size_t)(span >> shift) + 2;
+	x->tab = malloc(sizeof(*x->tab) * x->ntab);
+	if (!x->tab)
+		return -ENOMEM;
+	x->tab_base = base;
+	x->tab_shift = shift;
+	for (size_t b = 0, i = 0; b < x->ntab; b++) {
+		uint64_t start = base + ((uint64_t)b << shift);
+
+		if (b > 0 && start <= base)
+			start = UINT64_MAX; /* past the end of the key space */
+		while (i + 1 < x->nb && x->bounds[i + 1].lo <= start)
+			i++;
+		x->tab[b] = (uint32_t)i;
+	}
+	return 0;
+}
+
+/* Counts (or with `fill`, stores) an entry at the canonical nodes of [s, e]. */
 static void cover(const owfp_ivx *x, size_t s, size_t e, uint32_t *count, uint32_t *fill,
-		  uint32_t rank)
+		  const owfp_ivx_entry *rank)
 {
 	size_t l = s + x->leaves, r = e + x->leaves + 1;
 
 	for (; l < r; l >>= 1, r >>= 1) {
 		if (l & 1) {
 			if (fill)
-				x->pool[fill[l]++] = rank;
+				x->pool[fill[l]++] = *rank;
 			else
 				count[l]++;
 			l++;
@@ -72,11 +125,46 @@ static void cover(const owfp_ivx *x, size_t s, size_t e, uint32_t *count, uint32
 		if (r & 1) {
 			r--;
 			if (fill)
-				x->pool[fill[r]++] = rank;
+				x->pool[fill[r]++] = *rank;
 			else
 				count[r]++;
 		}
 	}
+}
+
+/*
+ * For each elementary interval, the tree nodes on its root-ward path that
+ * hold entries: a lookup reads that short list instead of walking every
+ * level of the tree.
+ */
+static int build_ancestors(owfp_ivx *x)
+{
+	size_t n = 0;
+
+	x->anc_off = malloc(sizeof(*x->anc_off) * (x->nb + 1));
+	if (!x->anc_off)
+		return -ENOMEM;
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		for (size_t seg = 0; seg < x->nb; seg++) {
+			if (pass)
+				x->anc_off[seg] = (uint32_t)n;
+			for (size_t node = seg + x->leaves; node; node >>= 1) {
+				if (x->off[node + 1] == x->off[node])
+					continue;
+				if (pass)
+					x->anc[n] = (uint32_t)node;
+				n++;
+			}
+		}
+		if (!pass) {
+			x->anc = malloc(sizeof(*x->anc) * (n ? n : 1));
+			if (!x->anc)
+				return -ENOMEM;
+		}
+	}
+	x->anc_off[x->nb] = (uint32_t)n;
+	return 0;
 }
 
 int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
@@ -115,7 +203,7 @@ int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
 			size_t e = is_max(items[i].hi) ? x->nb - 1
 						       : segment_of(x, next(items[i].hi)) - 1;
 
-			cover(x, s, e, pass ? NULL : x->off + 1, pass ? fill : NULL, items[i].rank);
+			cover(x, s, e, pass ? NULL : x->off + 1, pass ? fill : NULL, &items[i].entry);
 		}
 		if (pass == 0) {
 			for (size_t i = 1; i <= 2 * x->leaves; i++)
@@ -128,9 +216,12 @@ int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
 		}
 	}
 	free(fill);
+	if (build_table(x) || build_ancestors(x))
+		goto fail_nofill;
 	return 0;
 fail:
 	free(fill);
+fail_nofill:
 	owfp_ivx_free(x);
 	return -ENOMEM;
 }
@@ -140,18 +231,34 @@ void owfp_ivx_free(owfp_ivx *x)
 	free(x->bounds);
 	free(x->off);
 	free(x->pool);
+	free(x->tab);
+	free(x->anc_off);
+	free(x->anc);
 	memset(x, 0, sizeof(*x));
 }
 
-int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, owfp_ranks *out)
+int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, const owfp_dim_keys *keys, owfp_ranks *out)
 {
 	if (x->nb == 0)
 		return 0;
-	for (size_t node = segment_of(x, k) + x->leaves; node; node >>= 1) {
-		uint32_t a = x->off[node], b = x->off[node + 1];
+	size_t seg = segment_of(x, k);
 
-		if (b > a && owfp_ranks_append(out, x->pool + a, b - a))
-			return -ENOMEM;
+	for (uint32_t a = x->anc_off[seg]; a < x->anc_off[seg + 1]; a++) {
+		uint32_t node = x->anc[a];
+
+		for (uint32_t i = x->off[node]; i < x->off[node + 1]; i++) {
+			const owfp_ivx_entry *en = &x->pool[i];
+
+			if (en->qdim != OWFP_DIM_NONE) {
+				const owfp_k128 *v = &keys->key[(int)en->qdim];
+
+				if (!keys->present[(int)en->qdim] || v->hi != 0 || v->lo < en->qlo ||
+				    v->lo > en->qhi)
+					continue;
+			}
+			if (owfp_ranks_append(out, &en->rank, 1))
+				return -ENOMEM;
+		}
 	}
 	return 0;
 }

@@ -24,6 +24,7 @@ void owfp_clayer_unref(owfp_clayer *l)
 		owfp_ivx_free(&l->dims[d]);
 	free(l->f);
 	free(l->sublayer);
+	free(l->quick);
 	free(l->unindexed);
 	free(l);
 }
@@ -57,7 +58,8 @@ owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 	l->f = malloc(sizeof(*l->f) * (n ? n : 1));
 	l->sublayer = malloc(sizeof(*l->sublayer) * (n ? n : 1));
 	l->unindexed = malloc(sizeof(*l->unindexed) * (n ? n : 1));
-	if (!l->f || !l->sublayer || !l->unindexed)
+	l->quick = malloc(sizeof(*l->quick) * (n ? n : 1));
+	if (!l->f || !l->sublayer || !l->unindexed || !l->quick)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		owfp_rfilter *f = order[i];
@@ -72,6 +74,7 @@ owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 		owfp_rfilter_ref(f);
 		l->f[k] = f;
 		l->sublayer[k] = sub;
+		l->quick[k] = f->quick;
 		k++;
 		l->n = k;
 		if (f->index_dim == OWFP_DIM_NONE) {
@@ -79,7 +82,16 @@ owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 			continue;
 		}
 		for (size_t j = 0; j < f->nivals; j++) {
-			owfp_ivx_item it = { f->ivals[j].lo, f->ivals[j].hi, rank };
+			owfp_ivx_item it = { f->ivals[j].lo, f->ivals[j].hi,
+					     { rank, OWFP_DIM_NONE, 0, 0 } };
+
+			/* The first quick check rides in the index when it fits 64 bits. */
+			if (f->quick.dim[0] != OWFP_DIM_NONE && f->quick.lo[0].hi == 0 &&
+			    f->quick.hi[0].hi == 0) {
+				it.entry.qdim = f->quick.dim[0];
+				it.entry.qlo = f->quick.lo[0].lo;
+				it.entry.qhi = f->quick.hi[0].lo;
+			}
 
 			if (push_item(&items[f->index_dim], &nitems[f->index_dim],
 				      &cap[f->index_dim], it))
@@ -100,21 +112,48 @@ fail:
 	return NULL;
 }
 
-int owfp_clayer_candidates(const owfp_clayer *l, const owfp_layer_desc *ld,
-			   const FWPS_INCOMING_VALUES0 *in, owfp_ranks *out)
+void owfp_dim_keys_get(const owfp_layer_desc *ld, const FWPS_INCOMING_VALUES0 *in,
+		       owfp_dim_keys *k)
+{
+	for (int d = 0; d < OWFP_NDIMS; d++) {
+		const FWP_VALUE0 *v = &in->incomingValue[owfp_layer_dim_index(ld, d)].value;
+
+		/* An empty value matches no condition on it. */
+		k->present[d] = v->type != FWP_EMPTY;
+		k->key[d] = owfp_value_key(v);
+	}
+}
+
+static int kcmp(owfp_k128 a, owfp_k128 b)
+{
+	if (a.hi != b.hi)
+		return a.hi < b.hi ? -1 : 1;
+	return a.lo < b.lo ? -1 : a.lo > b.lo;
+}
+
+bool owfp_clayer_quick_ok(const owfp_clayer *l, uint32_t rank, const owfp_dim_keys *k)
+{
+	const owfp_quick *q = &l->quick[rank];
+
+	for (int j = 0; j < 2; j++) {
+		int d = q->dim[j];
+
+		if (d == OWFP_DIM_NONE)
+			break;
+		if (!k->present[d] || kcmp(k->key[d], q->lo[j]) < 0 || kcmp(k->key[d], q->hi[j]) > 0)
+			return false;
+	}
+	return true;
+}
+
+int owfp_clayer_candidates(const owfp_clayer *l, const owfp_dim_keys *k, owfp_ranks *out)
 {
 	if (owfp_ranks_append(out, l->unindexed, l->nunindexed))
 		return -ENOMEM;
 	for (int d = 0; d < OWFP_NDIMS; d++) {
-		const FWP_VALUE0 *v;
-
-		if (l->dims[d].nb == 0)
+		if (l->dims[d].nb == 0 || !k->present[d])
 			continue;
-		v = &in->incomingValue[owfp_layer_dim_index(ld, d)].value;
-		/* An empty value matches no condition, so nothing indexed here can match. */
-		if (v->type == FWP_EMPTY)
-			continue;
-		if (owfp_ivx_query(&l->dims[d], owfp_value_key(v), out))
+		if (owfp_ivx_query(&l->dims[d], k->key[d], k, out))
 			return -ENOMEM;
 	}
 	owfp_ranks_normalize(out);

@@ -15,12 +15,15 @@
 static long matching_ranks(const owfp_clayer *l, const owfp_layer_desc *ld,
 			   const FWPS_INCOMING_VALUES0 *in, owfp_ranks *r)
 {
+	owfp_dim_keys keys;
 	size_t k = 0;
 
-	if (owfp_clayer_candidates(l, ld, in, r))
+	owfp_dim_keys_get(ld, in, &keys);
+	if (owfp_clayer_candidates(l, &keys, r))
 		return -ENOMEM;
 	for (size_t i = 0; i < r->n; i++)
-		if (owfp_filter_match(&l->f[r->v[i]]->fps, in))
+		if (owfp_clayer_quick_ok(l, r->v[i], &keys) &&
+		    owfp_filter_match(&l->f[r->v[i]]->fps, in))
 			r->v[k++] = r->v[i];
 	r->n = k;
 	return (long)k;

@@ -5,6 +5,7 @@
  * transaction.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,33 @@ static NTSTATUS check_action(const FWPM_FILTER0 *f)
 	return STATUS_SUCCESS;
 }
 
+/*
+ * Single-condition groups on index dimensions, other than the indexed group
+ * at `skip`, become the filter's quick checks.
+ */
+static void pick_quick(owfp_rfilter *rf, const owfp_field_desc **fields, UINT32 skip)
+{
+	const FWPS_FILTER3 *f = &rf->fps;
+	int nq = 0;
+
+	rf->quick.dim[0] = rf->quick.dim[1] = OWFP_DIM_NONE;
+	for (UINT32 i = 0, end; i < f->numFilterConditions && nq < 2; i = end) {
+		owfp_k128 lo[2], hi[2];
+
+		for (end = i; end < f->numFilterConditions &&
+			      f->filterCondition[end].fieldId == f->filterCondition[i].fieldId; end++)
+			;
+		if ((rf->index_dim != OWFP_DIM_NONE && i == skip) || end - i != 1 ||
+		    fields[i]->dim == OWFP_DIM_NONE ||
+		    owfp_cond_intervals(&f->filterCondition[i], lo, hi) != 1)
+			continue;
+		rf->quick.dim[nq] = (int8_t)fields[i]->dim;
+		rf->quick.lo[nq] = lo[0];
+		rf->quick.hi[nq] = hi[0];
+		nq++;
+	}
+}
+
 static double key_span(owfp_k128 lo, owfp_k128 hi)
 {
 	return ((double)hi.hi - (double)lo.hi) * 18446744073709551616.0 +
@@ -69,7 +97,7 @@ static double key_span(owfp_k128 lo, owfp_k128 hi)
 static int choose_index(owfp_rfilter *rf, const owfp_field_desc **fields, int family)
 {
 	const FWPS_FILTER3 *f = &rf->fps;
-	double best = 2.0;
+	double best = HUGE_VAL;
 	UINT32 best_at = 0, best_end = 0;
 	int best_dim = OWFP_DIM_NONE;
 
@@ -90,7 +118,9 @@ static int choose_index(owfp_rfilter *rf, const owfp_field_desc **fields, int fa
 		}
 		if (!ok)
 			continue;
-		space = fd->dim == OWFP_DIM_LOCAL_PORT || fd->dim == OWFP_DIM_REMOTE_PORT ? 65536.0
+		/* Traffic piles onto a few service ports, so a port value is taken
+		 * as 256 times less selective than its share of the port space. */
+		space = fd->dim == OWFP_DIM_LOCAL_PORT || fd->dim == OWFP_DIM_REMOTE_PORT ? 256.0
 			: family == AF_INET6 ? 340282366920938463463374607431768211456.0
 					     : 4294967296.0;
 		if (span / space < best) {
@@ -101,6 +131,7 @@ static int choose_index(owfp_rfilter *rf, const owfp_field_desc **fields, int fa
 		}
 	}
 	rf->index_dim = best_dim;
+	pick_quick(rf, fields, best_at);
 	if (best_dim == OWFP_DIM_NONE)
 		return 0;
 	rf->ivals = malloc(sizeof(*rf->ivals) * 2 * (best_end - best_at));
@@ -236,6 +267,7 @@ NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, v
 	rf->slot = ld->slot;
 	rf->mgmt_flags = filter->flags;
 	rf->index_dim = OWFP_DIM_NONE;
+	rf->quick.dim[0] = rf->quick.dim[1] = OWFP_DIM_NONE;
 	rf->fps.weight.type = FWP_UINT64;
 	rf->fps.weight.uint64 = malloc(sizeof(UINT64));
 	rf->fps.flags = runtime_flags(filter->flags);

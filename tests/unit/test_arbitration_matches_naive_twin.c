@@ -18,6 +18,8 @@
 
 #define SETS 2000
 #define MAX_FILTERS 40
+#define BIG_FILTERS 600
+#define BIG_SETS 12
 #define FLOWS 25
 
 static uint64_t rng_state;
@@ -141,7 +143,7 @@ static owfp_flow_key random_flow(bool v6)
 	return k;
 }
 
-static void run_set(unsigned set)
+static void run_set(unsigned set, unsigned max_filters)
 {
 	efx x;
 	bool v6 = pick(10) < 3, txn = pick(2);
@@ -149,9 +151,9 @@ static void run_set(unsigned set)
 	static const UINT16 sub_weights[] = { 0x100, 0x100, 0x8000, 0x9000, 0 };
 	GUID subs[4];
 	UINT16 subw[4];
-	unsigned nsubs = pick(5), nf = 1 + pick(MAX_FILTERS);
-	naive_filter nv[MAX_FILTERS];
-	FWPM_FILTER_CONDITION0 conds[MAX_FILTERS][5];
+	unsigned nsubs = pick(5), nf = 1 + pick(max_filters);
+	static naive_filter nv[BIG_FILTERS];
+	static FWPM_FILTER_CONDITION0 conds[BIG_FILTERS][5];
 	size_t n = 0;
 
 	efx_up(&x);
@@ -239,9 +241,9 @@ static void run_set(unsigned set)
 
 	for (int fl = 0; fl < FLOWS; fl++) {
 		owfp_flow_key k = random_flow(v6);
-		UINT64 want[MAX_FILTERS], got[MAX_FILTERS];
+		static UINT64 want[BIG_FILTERS], got[BIG_FILTERS];
 		size_t nw = naive_match(nv, n, &k, want);
-		size_t ng = efx_match_ids(&x, &k, got, MAX_FILTERS);
+		size_t ng = efx_match_ids(&x, &k, got, BIG_FILTERS);
 
 		if (nw != ng || memcmp(want, got, sizeof(UINT64) * nw) != 0) {
 			print_error("set %u flow %d: naive %zu stages, engine %zu\n", set, fl, nw, ng);
@@ -256,13 +258,23 @@ static void test_random_sets_agree(void **state)
 	(void)state;
 	rng_state = 0x9e3779b97f4a7c15ull;
 	for (unsigned s = 0; s < SETS; s++)
-		run_set(s);
+		run_set(s, MAX_FILTERS);
+}
+
+/* Big sets: the index's bucket tables only exist past 64 interval ends. */
+static void test_big_random_sets_agree(void **state)
+{
+	(void)state;
+	rng_state = 0x1234567887654321ull;
+	for (unsigned s = 0; s < BIG_SETS; s++)
+		run_set(s, BIG_FILTERS);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_sets_agree),
+		cmocka_unit_test(test_big_random_sets_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

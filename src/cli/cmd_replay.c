@@ -1,0 +1,193 @@
+/* openwfp replay [options] CAPTURE...: the command line of src/replay. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "replay/replay.h"
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"Usage: openwfp replay [options] CAPTURE...     (CAPTURE may be - for stdin)\n"
+		"\n"
+		"Reads pcap/pcapng captures, rebuilds every TCP stream as the receiving host saw\n"
+		"it, runs it through the configured WFP stream callouts and reports what every\n"
+		"callout decided and what every receiver got. Without -c or --callout, the\n"
+		"built-in 'count' inspection callout runs on both stream layers and changes nothing.\n"
+		"\n"
+		"Options:\n"
+		"  -c, --config FILE      filter configuration (YAML or JSON: sublayers, callouts and\n"
+		"                         their parameters, filters); see docs/configuration.md\n"
+		"      --callout PLUGIN.so  load a callout plugin (repeatable); its DriverEntry\n"
+		"                         registers callouts and adds filters\n"
+		"      --extract DIR      write, for every flow direction, the bytes its receiver got\n"
+		"                         after filtering, to DIR/SRC.SPORT-DST.DPORT (~2, ~3 for a\n"
+		"                         reused 5-tuple), plus DIR/flows.tsv (flow_id src sport dst\n"
+		"                         dport bytes sha256 end; end is fin|rst|drop|open|timeout)\n"
+		"      --events FILE      JSON Lines, one object per event: flow_start, flow_end,\n"
+		"                         decision, need_more_data, drop, defer, continue, allow,\n"
+		"                         inject, missed, violation, limit ('-' for stdout)\n"
+		"      --json             print the final summary as one JSON object instead of text\n"
+		"      --local client|server|ADDR[/PREFIX]\n"
+		"                         which endpoint is the local host (default: client, the side\n"
+		"                         that sent the SYN). It sets the local/remote fields, the\n"
+		"                         connection DIRECTION and RECEIVE vs SEND: DEFER applies to\n"
+		"                         data arriving at the local host. With ADDR, a flow's client\n"
+		"                         is local if inside the prefix, else its server if inside,\n"
+		"                         else the client.\n"
+		"      --drain-timeout SECONDS\n"
+		"                         at the end of a capture, wait up to this long for deferred\n"
+		"                         streams to be continued and injections to complete before\n"
+		"                         ending the flows (default 5; bytes still held are reported)\n"
+		"      --overlap first|last  which copy wins when segments overlap with different\n"
+		"                         data (default first, as most stacks do)\n"
+		"      --verify-checksums drop IPv4 headers and TCP segments with bad checksums\n"
+		"                         (default: not checked; sending hosts offload them)\n"
+		"  -q, --quiet            no summary, no notices: only errors\n"
+		"  -v, --verbose          more detail from the engine (repeat for debug)\n"
+		"  -h, --help             this help\n"
+		"\n"
+		"Examples:\n"
+		"  openwfp replay capture.pcap\n"
+		"  openwfp replay -c examples/demo.yaml --extract out/ examples/demo.pcap\n"
+		"  openwfp replay --callout ./mycallout.so --events ev.jsonl --local server cap.pcapng\n"
+		"  tcpdump -w - -i lo port 80 | openwfp replay --json -\n"
+		"\n"
+		"Exit status: 0 done, 1 bad input (capture, configuration or plugin; the message\n"
+		"names the file and, for captures, the record number), 2 bad usage.\n");
+}
+
+enum { OPT_CALLOUT = 256, OPT_EXTRACT, OPT_EVENTS, OPT_JSON, OPT_LOCAL, OPT_DRAIN, OPT_OVERLAP,
+       OPT_VERIFY };
+
+int owfp_cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"callout", required_argument, NULL, OPT_CALLOUT},
+		{"extract", required_argument, NULL, OPT_EXTRACT},
+		{"events", required_argument, NULL, OPT_EVENTS},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"local", required_argument, NULL, OPT_LOCAL},
+		{"drain-timeout", required_argument, NULL, OPT_DRAIN},
+		{"overlap", required_argument, NULL, OPT_OVERLAP},
+		{"verify-checksums", no_argument, NULL, OPT_VERIFY},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	owfp_replay_opts o;
+	bool json = false;
+	const char **plugins = calloc((size_t)argc + 1, sizeof(*plugins));
+	int c, status;
+	char *end;
+
+	if (!plugins)
+		return OWFP_EXIT_INPUT;
+	owfp_replay_opts_init(&o);
+	o.plugins = plugins;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (o.config_path) {
+				free(plugins);
+				return owfp_cli_usage_error("replay", "-c/--config given twice");
+			}
+			o.config_path = optarg;
+			break;
+		case OPT_CALLOUT:
+			plugins[o.nplugins++] = optarg;
+			break;
+		case OPT_EXTRACT:
+			o.extract_dir = optarg;
+			break;
+		case OPT_EVENTS:
+			o.events_path = optarg;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_LOCAL:
+			if (owfp_replay_parse_local(optarg, &o)) {
+				free(plugins);
+				return owfp_cli_usage_error("replay", "--local '%s': expected client, server "
+							    "or ADDR[/PREFIX]", optarg);
+			}
+			break;
+		case OPT_DRAIN: {
+			double s = strtod(optarg, &end);
+			if (end == optarg || *end || !isfinite(s) || s < 0 || s > 86400) {
+				free(plugins);
+				return owfp_cli_usage_error("replay", "--drain-timeout '%s': expected "
+							    "seconds (0..86400, e.g. 5 or 0.5)", optarg);
+			}
+			o.drain_timeout_ms = (uint64_t)(s * 1000.0 + 0.5);
+			break;
+		}
+		case OPT_OVERLAP:
+			if (!strcmp(optarg, "first")) {
+				o.overlap = OWFP_CAPTURE_OVERLAP_FIRST;
+			} else if (!strcmp(optarg, "last")) {
+				o.overlap = OWFP_CAPTURE_OVERLAP_LAST;
+			} else {
+				free(plugins);
+				return owfp_cli_usage_error("replay", "--overlap '%s': expected first or last",
+							    optarg);
+			}
+			break;
+		case OPT_VERIFY:
+			o.verify_checksums = true;
+			break;
+		case 'q':
+			o.verbosity = -1;
+			break;
+		case 'v':
+			if (o.verbosity >= 0)
+				o.verbosity++;
+			break;
+		case 'h':
+			help(stdout);
+			free(plugins);
+			return OWFP_EXIT_OK;
+		default:
+			free(plugins);
+			if (optopt && optopt < 256 && c == '?')
+				return owfp_cli_usage_error("replay", "option needs an argument or is "
+							    "unknown: '%s'", argv[optind - 1]);
+			return owfp_cli_usage_error("replay", "unknown option or missing argument: '%s'",
+						    argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		free(plugins);
+		return owfp_cli_usage_error("replay", "expected at least one CAPTURE");
+	}
+	o.captures = (const char *const *)(argv + optind);
+	o.ncaptures = (size_t)(argc - optind);
+	o.progress = o.verbosity >= 0 && isatty(STDERR_FILENO);
+
+	owfp_error err = {{0}};
+	owfp_replay_report *r = NULL;
+	status = owfp_replay_run(&o, &r, &err);
+	if (r) {
+		if (json)
+			owfp_replay_report_print_json(r, stdout);
+		else if (o.verbosity >= 0)
+			owfp_replay_report_print(r, stdout);
+		fflush(stdout);
+		owfp_replay_report_free(r);
+	}
+	free(plugins);
+	if (status != OWFP_REPLAY_OK) {
+		fprintf(stderr, "openwfp replay: %s\n", err.msg);
+		return OWFP_EXIT_INPUT;
+	}
+	return OWFP_EXIT_OK;
+}

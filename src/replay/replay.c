@@ -1,0 +1,698 @@
+/*
+ * The replay data path: capture callbacks in, owfp_flow_* calls out, and
+ * the engine's decisions (owfp_flow_ops) carried out on the extraction,
+ * the capture (ignore, pause) and the report. One thread owns every flow;
+ * other threads only reach us through ops->wake.
+ */
+#include "replay/replay.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "replay/events.h"
+#include "replay/extract.h"
+#include "replay/local.h"
+#include "replay/progress.h"
+#include "replay/report.h"
+#include "replay/wakeq.h"
+
+/* The built-in default: count everything on both stream layers, change nothing. */
+static const char default_config[] =
+	"callouts:\n"
+	"  - {name: count, type: count}\n"
+	"filters:\n"
+	"  - {name: count, layer: stream, sublayer: inspection,\n"
+	"     action: callout_inspection, callout: count}\n";
+
+enum { END_NONE, END_FIN, END_RST };
+
+typedef struct rp_flow {
+	owfp_wakeq_node wnode; /* first: wake queue nodes map back to flows */
+	struct replay *rp;
+	owfp_flow *flow;
+	uint64_t id;
+	owfp_capture_flow info;
+	bool local_is_client;
+	bool dropped, aborted, offloaded, cap_ended;
+	enum owfp_capture_end_reason cap_end;
+	bool src_ended[2];      /* per capture dir: FIN or RST seen at the source */
+	int end[2];             /* per capture dir: what reached the receiver */
+	bool deferred[2];       /* per engine dir: a DEFER not yet continued */
+	uint64_t indicated[2], delivered[2];
+	owfp_extract_stream xs[2];
+	struct rp_flow *next, *prev;
+} rp_flow;
+
+typedef struct replay {
+	const owfp_replay_opts *o;
+	owfp_engine *engine;
+	owfp_capture *cap;
+	const char *cap_path;
+	owfp_wakeq wq;
+	owfp_extract *x;
+	FILE *events;
+	rp_flow live;           /* list head of flows not yet closed */
+	rp_flow *current;       /* the flow being driven, for events */
+	owfp_replay_report *r;
+	owfp_progress progress;
+	struct timespec deadline;
+	bool deadline_set;
+	int error;              /* first internal error (negative errno) */
+	/* Display names by callout id, read once the filters are in: events
+	 * may carry only the key of a callout registered before its
+	 * FWPM_CALLOUT0 named it. */
+	owfp_engine_stats names;
+} replay;
+
+static const owfp_flow_ops rp_ops;
+
+/* ------------------------------------------------------------ helpers */
+
+static int cap_dir(const rp_flow *rf, int edir)
+{
+	return (edir == OWFP_DIR_OUTBOUND) == rf->local_is_client ? OWFP_CAPTURE_DIR_C2S
+								  : OWFP_CAPTURE_DIR_S2C;
+}
+
+static int eng_dir(const rp_flow *rf, unsigned cdir)
+{
+	return (cdir == OWFP_CAPTURE_DIR_C2S) == rf->local_is_client ? OWFP_DIR_OUTBOUND
+								     : OWFP_DIR_INBOUND;
+}
+
+static rp_flow *find_flow(replay *rp, uint64_t id)
+{
+	if (rp->current && rp->current->id == id)
+		return rp->current;
+	for (rp_flow *f = rp->live.next; f != &rp->live; f = f->next)
+		if (f->id == id)
+			return f;
+	return NULL;
+}
+
+static bool need_wait(rp_flow *rf)
+{
+	if (!rf->flow || rf->dropped || owfp_flow_dropped(rf->flow))
+		return false;
+	if ((rf->deferred[0] || rf->deferred[1]) && owfp_flow_busy(rf->flow))
+		return true;
+	return rf->src_ended[0] && rf->src_ended[1] && !owfp_flow_finished(rf->flow);
+}
+
+static const char *end_name(const rp_flow *rf, int cdir)
+{
+	if (rf->end[cdir] == END_FIN)
+		return owfp_replay_end_names[OWFP_END_FIN];
+	if (rf->dropped)
+		return owfp_replay_end_names[OWFP_END_DROP];
+	if (rf->aborted || rf->end[cdir] == END_RST)
+		return owfp_replay_end_names[OWFP_END_RST];
+	if (rf->cap_end == OWFP_CAPTURE_END_TIMEOUT || rf->cap_end == OWFP_CAPTURE_END_EVICTED)
+		return owfp_replay_end_names[OWFP_END_TIMEOUT];
+	return owfp_replay_end_names[OWFP_END_OPEN];
+}
+
+static int end_index(const char *name)
+{
+	for (int i = 0; i < OWFP_END_COUNT; i++)
+		if (!strcmp(owfp_replay_end_names[i], name))
+			return i;
+	return OWFP_END_OPEN;
+}
+
+static void close_flow(replay *rp, rp_flow *rf)
+{
+	uint64_t held = 0;
+	if (rf->flow) {
+		held = owfp_flow_held_bytes(rf->flow, 0) + owfp_flow_held_bytes(rf->flow, 1);
+		rp->current = rf;
+		owfp_flow_close(rf->flow);
+		rp->current = NULL;
+		rf->flow = NULL;
+	}
+	owfp_wakeq_remove(&rp->wq, &rf->wnode);
+	if (held) {
+		rp->r->held_bytes += held;
+		rp->r->held_flows++;
+	}
+
+	const char *ends[2] = {end_name(rf, 0), end_name(rf, 1)};
+	for (int d = 0; d < 2; d++) {
+		rp->r->ends[d][end_index(ends[d])]++;
+		rp->r->indicated[d] += rf->indicated[d];
+		rp->r->delivered[d] += rf->delivered[d];
+	}
+	if (rf->dropped)
+		rp->r->flows_dropped++;
+	if (rf->offloaded)
+		rp->r->flows_offloaded++;
+	if (rp->events)
+		owfp_replay_event_flow_end(rp->events, rf->id, ends[0], ends[1], rf->delivered,
+					   rf->indicated, held,
+					   rf->cap_ended ? owfp_capture_end_reason_name(rf->cap_end)
+							 : "open");
+	if (rp->x) {
+		const owfp_capture_endpoint *c = &rf->info.client, *s = &rf->info.server;
+		owfp_extract_stream_end(rp->x, &rf->xs[0], rf->id, c->text, c->port, s->text, s->port,
+					ends[0]);
+		owfp_extract_stream_end(rp->x, &rf->xs[1], rf->id, s->text, s->port, c->text, c->port,
+					ends[1]);
+	}
+	owfp_replay_talker t = {.flow_id = rf->id, .cport = rf->info.client.port,
+				.sport = rf->info.server.port,
+				.bytes = {rf->indicated[0], rf->indicated[1]}};
+	memcpy(t.client, rf->info.client.text, sizeof(t.client));
+	memcpy(t.server, rf->info.server.text, sizeof(t.server));
+	owfp_replay_report_talker(rp->r, &t);
+
+	rf->prev->next = rf->next;
+	rf->next->prev = rf->prev;
+	free(rf);
+}
+
+static void maybe_close(replay *rp, rp_flow *rf)
+{
+	if (rf->cap_ended && !need_wait(rf))
+		close_flow(rp, rf);
+}
+
+/* Runs what other threads queued (continue, injections, aborts). */
+static void service_wakes(replay *rp)
+{
+	owfp_wakeq_node *n;
+	while ((n = owfp_wakeq_pop(&rp->wq))) {
+		rp_flow *rf = (rp_flow *)n;
+		if (!rf->flow)
+			continue;
+		rp->current = rf;
+		owfp_flow_run_pending(rf->flow);
+		rp->current = NULL;
+		maybe_close(rp, rf);
+	}
+}
+
+static bool any_need_wait(replay *rp, uint64_t *count)
+{
+	uint64_t n = 0;
+	for (rp_flow *f = rp->live.next; f != &rp->live; f = f->next)
+		n += need_wait(f);
+	if (count)
+		*count = n;
+	return n > 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void set_deadline(replay *rp)
+{
+	if (rp->deadline_set)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &rp->deadline);
+	uint64_t ms = rp->o->drain_timeout_ms;
+	rp->deadline.tv_sec += (time_t)(ms / 1000);
+	rp->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (rp->deadline.tv_nsec >= 1000000000L) {
+		rp->deadline.tv_sec++;
+		rp->deadline.tv_nsec -= 1000000000L;
+	}
+	rp->deadline_set = true;
+}
+
+/*
+ * Q29: wait for deferred streams to be continued and for flows whose both
+ * directions ended to settle (out-of-band injections, held FINs), bounded
+ * by the drain deadline. Sleeps on the wake queue's condition variable.
+ */
+static void drain(replay *rp)
+{
+	uint64_t start = now_ms(), waiting = 0;
+	set_deadline(rp);
+	for (;;) {
+		service_wakes(rp);
+		if (!any_need_wait(rp, &waiting))
+			break;
+		if (waiting > rp->r->drain_flows)
+			rp->r->drain_flows = waiting;
+		if (!owfp_wakeq_wait(&rp->wq, &rp->deadline)) {
+			rp->r->drain_timed_out = true;
+			break;
+		}
+	}
+	rp->r->drain_waited_ms += now_ms() - start;
+}
+
+/* ---------------------------------------------------------- engine ops */
+
+static void op_deliver(void *dp, owfp_flow *flow, int dir, const uint8_t *data, size_t len)
+{
+	rp_flow *rf = dp;
+	int c = cap_dir(rf, dir);
+	(void)flow;
+	rf->delivered[c] += len;
+	if (rf->rp->x)
+		owfp_extract_write(rf->rp->x, &rf->xs[c], data, len);
+}
+
+static void op_deliver_fin(void *dp, owfp_flow *flow, int dir)
+{
+	rp_flow *rf = dp;
+	(void)flow;
+	rf->end[cap_dir(rf, dir)] = END_FIN;
+}
+
+static void op_deliver_abort(void *dp, owfp_flow *flow, int dir)
+{
+	rp_flow *rf = dp;
+	(void)flow;
+	rf->aborted = true;
+	if (rf->end[cap_dir(rf, dir)] != END_FIN)
+		rf->end[cap_dir(rf, dir)] = END_RST;
+}
+
+static void op_drop(void *dp, owfp_flow *flow, enum owfp_drop_reason why)
+{
+	rp_flow *rf = dp;
+	(void)flow;
+	(void)why;
+	rf->dropped = true;
+	rf->deferred[0] = rf->deferred[1] = false;
+	if (!rf->cap_ended && rf->rp->cap)
+		owfp_capture_ignore(rf->rp->cap, rf->info.id);
+}
+
+static void op_pause(void *dp, owfp_flow *flow, int dir, bool paused)
+{
+	rp_flow *rf = dp;
+	(void)flow;
+	if (rf->cap_ended || !rf->rp->cap)
+		return;
+	if (paused)
+		owfp_capture_pause(rf->rp->cap, rf->info.id, (unsigned)cap_dir(rf, dir));
+	else
+		owfp_capture_resume(rf->rp->cap, rf->info.id, (unsigned)cap_dir(rf, dir));
+}
+
+static void op_offload(void *dp, owfp_flow *flow)
+{
+	rp_flow *rf = dp;
+	(void)flow;
+	rf->offloaded = true;
+}
+
+static void op_wake(void *dp, owfp_flow *flow)
+{
+	rp_flow *rf = dp;
+	(void)flow;
+	owfp_wakeq_push(&rf->rp->wq, &rf->wnode);
+}
+
+static const owfp_flow_ops rp_ops = {
+	.deliver = op_deliver,
+	.deliver_fin = op_deliver_fin,
+	.deliver_abort = op_deliver_abort,
+	.drop = op_drop,
+	.pause = op_pause,
+	.offload = op_offload,
+	.wake = op_wake,
+};
+
+/* ------------------------------------------------------ engine events */
+
+static void on_event(void *user, const owfp_event *ev)
+{
+	replay *rp = user;
+	rp_flow *rf;
+	if (ev->type == OWFP_EV_FLOW_START || ev->type == OWFP_EV_FLOW_END)
+		return; /* replay writes its own, with addresses */
+	if ((ev->type == OWFP_EV_DEFER || ev->type == OWFP_EV_CONTINUE) &&
+	    (ev->dir == 0 || ev->dir == 1) && (rf = find_flow(rp, ev->flow_id)))
+		rf->deferred[ev->dir] = ev->type == OWFP_EV_DEFER;
+	if (ev->type == OWFP_EV_MISSED)
+		rp->r->missed_bytes_events += ev->bytes;
+	if (rp->events) {
+		owfp_event named = *ev;
+		for (size_t i = 0; ev->callout_id && i < rp->names.ncallouts && i < 64; i++)
+			if (rp->names.callouts[i].callout_id == ev->callout_id)
+				named.callout_name = rp->names.callouts[i].name;
+		owfp_replay_event_write(rp->events, &named);
+		rp->r->events_written++;
+	}
+}
+
+static void on_log(void *user, enum owfp_log_level lvl, const char *msg)
+{
+	replay *rp = user;
+	int v = rp->o->verbosity;
+	if ((lvl == OWFP_LOG_ERROR && v >= -1) || (lvl == OWFP_LOG_WARN && v >= 0) ||
+	    (lvl == OWFP_LOG_INFO && v >= 1) || (lvl == OWFP_LOG_DEBUG && v >= 2)) {
+		owfp_progress_clear(&rp->progress);
+		fprintf(rp->o->diag, "openwfp: %s\n", msg);
+	}
+}
+
+/* -------------------------------------------------------- capture sink */
+
+static void *on_flow_start(void *user, const owfp_capture_flow *cf)
+{
+	replay *rp = user;
+	rp_flow *rf = calloc(1, sizeof(*rf));
+	service_wakes(rp);
+	if (!rf) {
+		rp->error = rp->error ? rp->error : -ENOMEM;
+		owfp_capture_ignore(rp->cap, cf->id);
+		return NULL;
+	}
+	rf->rp = rp;
+	rf->info = *cf;
+	rf->local_is_client = owfp_replay_local_is_client(rp->o, cf);
+	rp->r->flows++;
+	rp->r->flows_midstream += cf->midstream;
+
+	owfp_flow_key key;
+	memset(&key, 0, sizeof(key));
+	const owfp_capture_endpoint *l = rf->local_is_client ? &cf->client : &cf->server;
+	const owfp_capture_endpoint *r = rf->local_is_client ? &cf->server : &cf->client;
+	size_t alen = cf->family == AF_INET ? 4 : 16;
+	key.family = cf->family;
+	memcpy(key.local_addr, l->addr, alen);
+	memcpy(key.remote_addr, r->addr, alen);
+	key.local_port = l->port;
+	key.remote_port = r->port;
+	key.outbound = rf->local_is_client;
+	key.midstream = cf->midstream;
+	if (owfp_replay_addr_is_loopback(cf->family, l->addr))
+		key.condition_flags |= 0x1; /* FWP_CONDITION_FLAG_IS_LOOPBACK */
+
+	if (rp->x) {
+		char a[128], b[128];
+		snprintf(a, sizeof(a), "%s.%u-%s.%u", cf->client.text, cf->client.port, cf->server.text,
+			 cf->server.port);
+		snprintf(b, sizeof(b), "%s.%u-%s.%u", cf->server.text, cf->server.port, cf->client.text,
+			 cf->client.port);
+		if (owfp_extract_flow_begin(rp->x, a, b, &rf->xs[0], &rf->xs[1]) && !rp->error)
+			rp->error = -ENOMEM;
+	}
+
+	rf->next = &rp->live;
+	rf->prev = rp->live.prev;
+	rp->live.prev->next = rf;
+	rp->live.prev = rf;
+
+	rp->current = rf;
+	int rc = owfp_flow_create(rp->engine, &key, &rp_ops, rf, &rf->flow);
+	rp->current = NULL;
+	if (rc) {
+		/* Refused at ALE_FLOW_ESTABLISHED (or no memory): nothing is delivered. */
+		rf->flow = NULL;
+		rf->dropped = true;
+		rp->r->flows_refused++;
+		owfp_capture_ignore(rp->cap, cf->id);
+	} else {
+		rf->id = owfp_flow_id(rf->flow);
+	}
+	if (rp->events)
+		owfp_replay_event_flow_start(rp->events, rf->id, rp->cap_path, cf, rf->local_is_client,
+					     rc != 0);
+	return rf;
+}
+
+static void on_data(void *user, void *fu, const owfp_capture_data *d)
+{
+	replay *rp = user;
+	rp_flow *rf = fu;
+	if (owfp_wakeq_pending(&rp->wq))
+		service_wakes(rp);
+	if (!rf)
+		return;
+	rf->indicated[d->dir] += d->len;
+	if (!rf->flow || rf->dropped)
+		return;
+	uint32_t flags = 0;
+	if (d->flags & OWFP_CAPTURE_DATA_PSH)
+		flags |= OWFP_SEG_PUSH;
+	if (d->flags & OWFP_CAPTURE_DATA_URG)
+		flags |= OWFP_SEG_URGENT;
+	rp->current = rf;
+	owfp_flow_indicate(rf->flow, eng_dir(rf, d->dir), d->bytes, d->len, flags, d->missed_before);
+	rp->current = NULL;
+}
+
+static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
+{
+	replay *rp = user;
+	rp_flow *rf = fu;
+	(void)ts;
+	if (owfp_wakeq_pending(&rp->wq))
+		service_wakes(rp);
+	if (!rf)
+		return;
+	rf->src_ended[dir & 1] = true;
+	if (!rf->flow || rf->dropped)
+		return;
+	rp->current = rf;
+	owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
+	rp->current = NULL;
+}
+
+static void on_rst(void *user, void *fu, unsigned dir, uint64_t ts)
+{
+	replay *rp = user;
+	rp_flow *rf = fu;
+	(void)ts;
+	if (owfp_wakeq_pending(&rp->wq))
+		service_wakes(rp);
+	if (!rf)
+		return;
+	rf->src_ended[0] = rf->src_ended[1] = true;
+	if (!rf->flow || rf->dropped)
+		return;
+	rp->current = rf;
+	owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
+	rp->current = NULL;
+}
+
+static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reason, uint64_t ts)
+{
+	replay *rp = user;
+	rp_flow *rf = fu;
+	(void)ts;
+	if (owfp_wakeq_pending(&rp->wq))
+		service_wakes(rp);
+	if (!rf)
+		return;
+	rf->cap_ended = true;
+	rf->cap_end = reason;
+	maybe_close(rp, rf);
+}
+
+static void on_end_of_input(void *user)
+{
+	drain(user);
+}
+
+static void on_progress(void *user, uint64_t done, uint64_t total)
+{
+	replay *rp = user;
+	owfp_progress_update(&rp->progress, done, total);
+}
+
+static void on_notice(void *user, const char *message)
+{
+	replay *rp = user;
+	if (rp->o->verbosity >= 0) {
+		owfp_progress_clear(&rp->progress);
+		fprintf(rp->o->diag, "openwfp: %s: %s\n", rp->cap_path, message);
+	}
+}
+
+static const owfp_capture_sink rp_sink = {
+	.flow_start = on_flow_start,
+	.data = on_data,
+	.fin = on_fin,
+	.rst = on_rst,
+	.flow_end = on_flow_end,
+	.end_of_input = on_end_of_input,
+	.progress = on_progress,
+	.notice = on_notice,
+};
+
+/* --------------------------------------------------------------- run */
+
+static int run_capture(replay *rp, const char *path, owfp_error *err)
+{
+	owfp_capture_opts copts;
+	owfp_capture_error cerr;
+	owfp_replay_report *r = rp->r;
+	owfp_replay_capture_report *cr = &r->caps[r->ncaps++];
+	int rc;
+
+	memset(&cerr, 0, sizeof(cerr));
+	owfp_capture_opts_init(&copts);
+	copts.overlap = rp->o->overlap;
+	copts.verify_checksums = rp->o->verify_checksums;
+	if (rp->o->progress)
+		copts.progress_step = 1u << 20;
+	cr->file = strdup(path);
+	rc = owfp_capture_open(path, &copts, &rp->cap, &cerr);
+	if (rc) {
+		cr->failed = true;
+		snprintf(cr->error, sizeof(cr->error), "%s", cerr.message[0] ? cerr.message : path);
+		snprintf(err->msg, sizeof(err->msg), "%s", cr->error);
+		return OWFP_REPLAY_BAD_INPUT;
+	}
+	rp->cap_path = path;
+	rp->deadline_set = false;
+	cr->reader = owfp_capture_reader_name(rp->cap);
+	cr->linktype = owfp_capture_linktype(rp->cap);
+	owfp_progress_start(&rp->progress, rp->o->progress ? rp->o->diag : NULL, path);
+	rc = owfp_capture_run(rp->cap, &rp_sink, rp, &cerr);
+	drain(rp);
+	while (rp->live.next != &rp->live)
+		close_flow(rp, rp->live.next);
+	owfp_progress_finish(&rp->progress);
+	owfp_capture_get_stats(rp->cap, &cr->stats);
+	owfp_capture_close(rp->cap);
+	rp->cap = NULL;
+	if (rc && rc != -ECANCELED) {
+		cr->failed = true;
+		snprintf(cr->error, sizeof(cr->error), "%s", cerr.message[0] ? cerr.message : path);
+		snprintf(err->msg, sizeof(err->msg), "%s", cr->error);
+		return OWFP_REPLAY_BAD_INPUT;
+	}
+	return OWFP_REPLAY_OK;
+}
+
+static int setup_filters(replay *rp, owfp_plugin ***plugins, owfp_config_applied **applied,
+			 owfp_error *err)
+{
+	const owfp_replay_opts *o = rp->o;
+	owfp_config *cfg = NULL;
+	int rc;
+	*plugins = calloc(o->nplugins + 1, sizeof(**plugins));
+	if (!*plugins)
+		return -ENOMEM;
+	for (size_t i = 0; i < o->nplugins; i++) {
+		char msg[400] = "";
+		rc = owfp_plugin_load(o->plugins[i], &(*plugins)[i], msg, sizeof(msg));
+		if (rc) {
+			(*plugins)[i] = NULL;
+			snprintf(err->msg, sizeof(err->msg), "%s: cannot load plugin: %s", o->plugins[i],
+				 msg[0] ? msg : strerror(-rc));
+			return OWFP_REPLAY_BAD_INPUT;
+		}
+	}
+	if (o->config_path)
+		rc = owfp_config_parse_file(o->config_path, &cfg, err);
+	else if (!o->nplugins)
+		rc = owfp_config_parse_string("<default>", default_config, sizeof(default_config) - 1,
+					      &cfg, err);
+	else
+		return 0;
+	if (rc)
+		return OWFP_REPLAY_BAD_INPUT;
+	rc = owfp_config_apply(cfg, NULL, applied, err);
+	owfp_config_free(cfg);
+	return rc ? OWFP_REPLAY_BAD_INPUT : 0;
+}
+
+int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp_error *err)
+{
+	replay rp;
+	owfp_engine_opts eo;
+	owfp_plugin **plugins = NULL;
+	owfp_config_applied *applied = NULL;
+	int status = OWFP_REPLAY_OK, rc;
+	uint64_t t0 = now_ms();
+
+	memset(&rp, 0, sizeof(rp));
+	*report = NULL;
+	rp.o = o;
+	rp.live.next = rp.live.prev = &rp.live;
+	if (!(rp.r = calloc(1, sizeof(*rp.r))) ||
+	    !(rp.r->caps = calloc(o->ncaptures + 1, sizeof(*rp.r->caps)))) {
+		free(rp.r);
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return OWFP_REPLAY_BAD_INPUT;
+	}
+	snprintf(rp.r->config, sizeof(rp.r->config), "%s",
+		 o->config_path ? o->config_path : o->nplugins ? "(plugins only)" : "(default: count)");
+	rp.r->nplugins = o->nplugins;
+	if (owfp_wakeq_init(&rp.wq)) {
+		owfp_replay_report_free(rp.r);
+		snprintf(err->msg, sizeof(err->msg), "cannot create the wake queue");
+		return OWFP_REPLAY_BAD_INPUT;
+	}
+
+	memset(&eo, 0, sizeof(eo));
+	eo.event = on_event;
+	eo.log = on_log;
+	eo.user = &rp;
+	if ((rc = owfp_engine_create(&eo, &rp.engine))) {
+		snprintf(err->msg, sizeof(err->msg), "cannot create the engine: %s", strerror(-rc));
+		status = OWFP_REPLAY_BAD_INPUT;
+		goto out;
+	}
+	if (o->events_path) {
+		rp.events = strcmp(o->events_path, "-") ? fopen(o->events_path, "w") : stdout;
+		if (!rp.events) {
+			snprintf(err->msg, sizeof(err->msg), "%s: cannot create: %s", o->events_path,
+				 strerror(errno));
+			status = OWFP_REPLAY_BAD_INPUT;
+			goto out;
+		}
+	}
+	if (o->extract_dir && owfp_extract_open(o->extract_dir, &rp.x, err)) {
+		status = OWFP_REPLAY_BAD_INPUT;
+		goto out;
+	}
+	if ((status = setup_filters(&rp, &plugins, &applied, err)))
+		goto out;
+	owfp_engine_stats_get(rp.engine, &rp.names);
+
+	for (size_t i = 0; i < o->ncaptures && status == OWFP_REPLAY_OK; i++)
+		status = run_capture(&rp, o->captures[i], err);
+	if (rp.error && status == OWFP_REPLAY_OK) {
+		snprintf(err->msg, sizeof(err->msg), "replay failed: %s", strerror(-rp.error));
+		status = OWFP_REPLAY_BAD_INPUT;
+	}
+	owfp_engine_stats_get(rp.engine, &rp.r->engine);
+	*report = rp.r;
+out:
+	service_wakes(&rp);
+	while (rp.live.next != &rp.live)
+		close_flow(&rp, rp.live.next);
+	owfp_config_unapply(applied);
+	for (size_t i = 0; plugins && i < o->nplugins; i++)
+		if (plugins[i])
+			owfp_plugin_unload(plugins[i]);
+	free(plugins);
+	if (rp.engine)
+		owfp_engine_destroy(rp.engine);
+	if (rp.x) {
+		owfp_error xerr;
+		if (owfp_extract_close(rp.x, &xerr) && status == OWFP_REPLAY_OK) {
+			*err = xerr;
+			status = OWFP_REPLAY_BAD_INPUT;
+		}
+	}
+	if (rp.events && rp.events != stdout)
+		fclose(rp.events);
+	else if (rp.events)
+		fflush(rp.events);
+	owfp_wakeq_destroy(&rp.wq);
+	rp.r->elapsed_s = (double)(now_ms() - t0) / 1000.0;
+	if (!*report)
+		owfp_replay_report_free(rp.r);
+	return status;
+}

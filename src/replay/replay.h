@@ -1,0 +1,71 @@
+/*
+ * `openwfp replay`: reads captures, rebuilds every TCP stream (src/capture),
+ * drives the engine's stream state machine with it (owfp_flow_*), and
+ * carries out what the engine decides: delivered bytes go to --extract,
+ * drops tell the capture to ignore the flow, DEFER back-pressure pauses
+ * that direction of the capture. Stream semantics live only in the engine.
+ */
+#ifndef OWFP_REPLAY_REPLAY_H
+#define OWFP_REPLAY_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture/capture.h"
+#include "openwfp/openwfp.h"
+
+/* Which capture endpoint plays the local host (spec Q28). */
+enum owfp_replay_local {
+	OWFP_REPLAY_LOCAL_CLIENT = 0, /* default: the side that sent the SYN */
+	OWFP_REPLAY_LOCAL_SERVER,
+	OWFP_REPLAY_LOCAL_PREFIX,     /* the endpoint inside local_addr/local_prefix */
+};
+
+typedef struct owfp_replay_opts {
+	const char *const *captures;
+	size_t ncaptures;
+	const char *config_path;       /* NULL: no configuration file */
+	const char *const *plugins;
+	size_t nplugins;
+	const char *extract_dir;       /* NULL: no extraction */
+	const char *events_path;       /* NULL: no events; "-" standard output */
+	enum owfp_replay_local local;
+	int local_family;              /* for OWFP_REPLAY_LOCAL_PREFIX */
+	uint8_t local_addr[16];
+	unsigned local_prefix;
+	uint64_t drain_timeout_ms;     /* default 5000 */
+	enum owfp_capture_overlap overlap;
+	bool verify_checksums;
+	int verbosity;                 /* -1 quiet, 0 normal, 1+ verbose */
+	bool progress;                 /* draw a progress bar on `diag` */
+	FILE *diag;                    /* notices, warnings, progress (stderr) */
+} owfp_replay_opts;
+
+void owfp_replay_opts_init(owfp_replay_opts *o);
+
+/* Parses "client", "server" or "ADDR[/PREFIX]" into o->local*. */
+int owfp_replay_parse_local(const char *text, owfp_replay_opts *o);
+
+typedef struct owfp_replay_report owfp_replay_report;
+
+/* Why a run failed. */
+enum owfp_replay_status {
+	OWFP_REPLAY_OK = 0,
+	OWFP_REPLAY_BAD_INPUT = 1,  /* capture, configuration or plugin problem */
+};
+
+/*
+ * Runs the replay. Returns OWFP_REPLAY_OK or OWFP_REPLAY_BAD_INPUT with
+ * err naming the file (and record) and why. A report is returned in both
+ * cases when anything ran (a truncated capture is processed up to the bad
+ * record); free it with owfp_replay_report_free.
+ */
+int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp_error *err);
+
+void owfp_replay_report_print(const owfp_replay_report *r, FILE *out);
+void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out);
+void owfp_replay_report_free(owfp_replay_report *r);
+
+#endif
