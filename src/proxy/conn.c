@@ -256,7 +256,8 @@ static void conn_update_events(struct owfp_conn *c)
 				want |= EPOLLOUT;
 			break;
 		case OWFP_CONN_OFFLOADED:
-			if (!s->rd_closed && !s->paused && s->in_pipe == 0)
+			if (!s->rd_closed && !s->paused && !s->pipe_full &&
+			    s->in_pipe < s->pipe_cap)
 				want |= EPOLLIN;
 			if (o->in_pipe && !s->wr_closed)
 				want |= EPOLLOUT;
