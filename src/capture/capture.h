@@ -100,7 +100,8 @@ typedef struct owfp_capture_opts {
      * later reported as missed. */
     size_t max_direction_bytes;   /* per direction (default 4 MiB) */
     size_t max_total_bytes;       /* all flows plus IP fragments (default 256 MiB) */
-    size_t max_flows;             /* concurrent flows before eviction (default 1M) */
+    size_t max_flows;             /* concurrent flows before eviction (default 1M;
+                                     about 0.5 KiB of state each) */
 
     uint64_t idle_timeout_ns;     /* capture time without a packet (default 120 s; 0: never) */
     uint64_t frag_timeout_ns;     /* IP reassembly timeout (default 30 s; 0: never) */

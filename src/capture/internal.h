@@ -73,6 +73,10 @@ struct cap_node {
 };
 
 #define CAP_MAX_URG 4
+/* Every buffered segment is charged this much on top of its payload, as a
+ * receiver charges socket-buffer overhead per segment: a capture of tiny
+ * segments cannot smuggle unbounded node counts under the byte limits. */
+#define CAP_NODE_COST 128u
 
 /* One direction of a flow, seen from its receiver. */
 struct cap_dir {
@@ -81,7 +85,8 @@ struct cap_dir {
     uint64_t next_off;       /* its stream offset */
     uint64_t fin_off;
     struct cap_node *head, *tail;
-    size_t buffered;
+    size_t buffered;         /* payload bytes in the nodes */
+    size_t mem;              /* the same plus CAP_NODE_COST per node: what limits see */
     uint64_t hole_since;     /* capture time the current hole was first seen */
     uint64_t missed_pending; /* reported with the next chunk */
     uint64_t lost_start, lost_end; /* bytes known lost (snaplen cut, memory bound) */
@@ -218,7 +223,7 @@ void owfp_capture_reasm_drain(owfp_capture *cap, struct cap_flow *f, unsigned d,
 void owfp_capture_reasm_timers(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
 void owfp_capture_reasm_flush(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
 void owfp_capture_reasm_release(owfp_capture *cap, struct cap_flow *f, unsigned d);
-void owfp_capture_reasm_reclaim(owfp_capture *cap, struct cap_flow *keep, uint64_t ts);
+void owfp_capture_reasm_reclaim(owfp_capture *cap, size_t need, uint64_t ts);
 
 /* tcp.c: flows, handshake, FIN/RST, reuse, timeouts */
 void owfp_capture_tcp_segment(owfp_capture *cap, const struct cap_seg *seg, uint64_t ts);

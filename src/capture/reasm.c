@@ -18,7 +18,8 @@ static void node_free(owfp_capture *cap, struct cap_dir *D, struct cap_node *n)
     else
         D->tail = n->prev;
     D->buffered -= n->len;
-    cap->buffered_total -= n->len;
+    D->mem -= n->len + CAP_NODE_COST;
+    cap->buffered_total -= n->len + CAP_NODE_COST;
     free(n);
 }
 
@@ -28,6 +29,7 @@ static void node_consume(owfp_capture *cap, struct cap_dir *D, struct cap_node *
     n->off += k;
     n->len -= (uint32_t)k;
     D->buffered -= k;
+    D->mem -= k;
     cap->buffered_total -= k;
 }
 
@@ -60,7 +62,8 @@ static void node_add(owfp_capture *cap, struct cap_dir *D, struct cap_node *befo
     else
         D->tail = n;
     D->buffered += len;
-    cap->buffered_total += len;
+    D->mem += len + CAP_NODE_COST;
+    cap->buffered_total += len + CAP_NODE_COST;
     if (cap->buffered_total > cap->st.buffered_bytes_peak)
         cap->st.buffered_bytes_peak = cap->buffered_total;
 }
@@ -190,6 +193,7 @@ void owfp_capture_reasm_drain(owfp_capture *cap, struct cap_flow *f, unsigned d,
                 uint64_t keep = D->fin_off > n->off ? D->fin_off - n->off : 0;
                 cap->st.bytes_discarded += n->len - keep;
                 D->buffered -= n->len - keep;
+                D->mem -= n->len - keep;
                 cap->buffered_total -= n->len - keep;
                 n->len = (uint32_t)keep;
                 if (!keep) {
@@ -277,11 +281,15 @@ void owfp_capture_reasm_timers(owfp_capture *cap, struct cap_flow *f, uint64_t t
 }
 
 /* Frees buffered data of any flow, idlest first, by skipping holes, until
- * the total is back under three quarters of the bound. */
-void owfp_capture_reasm_reclaim(owfp_capture *cap, struct cap_flow *keep, uint64_t ts)
+ * `need` more bytes fit with a quarter of the bound to spare. */
+void owfp_capture_reasm_reclaim(owfp_capture *cap, size_t need, uint64_t ts)
 {
-    (void)keep;
-    size_t goal = cap->opts.max_total_bytes / 4 * 3;
+    size_t max = cap->opts.max_total_bytes;
+    size_t goal = max / 4 * 3;
+    if (need > max)
+        goal = 0;
+    else if (max - need < goal)
+        goal = max - need;
     for (struct cap_flow *g = cap->lru_head; g && cap->buffered_total > goal; g = g->lru_next) {
         for (unsigned d = 0; d < 2; d++) {
             struct cap_dir *D = &g->dir[d];
@@ -299,6 +307,8 @@ void owfp_capture_reasm_reclaim(owfp_capture *cap, struct cap_flow *keep, uint64
 
 static void mark_lost(struct cap_dir *D, uint64_t a, uint64_t b)
 {
+    if (b <= D->next_off)
+        return; /* already behind us: must not replace a range still ahead */
     if (D->lost_end <= D->next_off || b < D->lost_start || a > D->lost_end) {
         D->lost_start = a;
         D->lost_end = b;
@@ -319,6 +329,8 @@ static void buffer_insert(owfp_capture *cap, struct cap_dir *D, uint64_t off, co
     struct cap_node *n = D->tail;
     if (!n || n->off + n->len <= cur) {
         n = NULL;
+    } else if (end <= D->head->off) {
+        n = D->head; /* reverse order is as cheap as forward order */
     } else {
         while (n->prev && n->prev->off + n->prev->len > cur)
             n = n->prev;
@@ -359,14 +371,15 @@ static void buffer_add(owfp_capture *cap, struct cap_flow *f, unsigned d, uint64
 {
     struct cap_dir *D = &f->dir[d];
     const owfp_capture_opts *o = &cap->opts;
-    while (D->buffered + len > o->max_direction_bytes && D->head && !stopped(f, D)) {
+    size_t cost = len + CAP_NODE_COST;
+    while (D->mem + cost > o->max_direction_bytes && D->head && !stopped(f, D)) {
         uint64_t before = D->next_off;
         skip_hole(cap, f, d, ts);
         if (D->next_off == before)
             break;
     }
-    if (cap->buffered_total + len > o->max_total_bytes)
-        owfp_capture_reasm_reclaim(cap, f, ts);
+    if (cap->buffered_total + cost > o->max_total_bytes)
+        owfp_capture_reasm_reclaim(cap, cost, ts);
     if (f->ignored || f->state != CAP_FLOW_LIVE)
         return;
     /* The skips may have moved next_off past part of this segment. */
@@ -377,9 +390,9 @@ static void buffer_add(owfp_capture *cap, struct cap_flow *f, unsigned d, uint64
         off += k;
         b += k;
         len -= k;
+        cost = len + CAP_NODE_COST;
     }
-    if (D->buffered + len > o->max_direction_bytes ||
-        cap->buffered_total + len > o->max_total_bytes) {
+    if (D->mem + cost > o->max_direction_bytes || cap->buffered_total + cost > o->max_total_bytes) {
         cap->st.bytes_dropped_paused += len;
         mark_lost(D, off, off + len);
         return;

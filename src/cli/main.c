@@ -11,6 +11,7 @@ static int cmd_help(int argc, char **argv);
 static const owfp_command commands[] = {
 	{"replay", owfp_cmd_replay, "run callouts over captures (pcap/pcapng) and report"},
 	{"check-config", owfp_cmd_check_config, "validate a configuration file without running it"},
+	{"callouts", owfp_cmd_callouts, "list the built-in callouts, or describe one (callouts NAME)"},
 	{"help", cmd_help, "show this help, or a command's help (help COMMAND)"},
 };
 

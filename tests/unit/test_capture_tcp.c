@@ -483,22 +483,46 @@ static void test_memory_bound_forces_hole_skip(void **state)
     struct cscript s;
     cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
     cs_handshake(&s);
-    char big[61];
-    memset(big, 'x', 60);
-    big[60] = 0;
-    cs_send(&s, 0, 10, 0, big);   /* 60 buffered behind a 10-byte hole */
-    cs_send(&s, 0, 70, 0, big);   /* 120 > 100: the hole is given up */
+    char big[101];
+    memset(big, 'x', 100);
+    big[100] = 0;
+    cs_send(&s, 0, 10, 0, big);   /* 100 (+128 per segment) behind a 10-byte hole */
+    cs_send(&s, 0, 110, 0, big);  /* 456 > 400: the hole is given up */
     owfp_capture_opts o = defaults();
-    o.max_direction_bytes = 100;
+    o.max_direction_bytes = 400;
     o.hole_skip_bytes = 0;
     o.hole_skip_ns = 0;
     assert_string_equal(cs_run(&s, &o),
                         START
-                        "data 1 0 off=10 len=60 missed=10 'xxxxxxxxxxxxxxxx'\n"
-                        "data 1 0 off=70 len=60 missed=0 'xxxxxxxxxxxxxxxx'\n"
+                        "data 1 0 off=10 len=100 missed=10 'xxxxxxxxxxxxxxxx'\n"
+                        "data 1 0 off=110 len=100 missed=0 'xxxxxxxxxxxxxxxx'\n"
                         "end 1 open\n");
     assert_int_equal(s.stats.holes_skipped, 1);
-    assert_true(s.stats.buffered_bytes_peak <= 100);
+    assert_true(s.stats.buffered_bytes_peak <= 400);
+    cs_free(&s);
+}
+
+static void test_tiny_segments_are_charged_per_segment(void **state)
+{
+    (void)state;
+    struct cscript s;
+    cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
+    cs_handshake(&s);
+    /* 1-byte segments in reverse order behind a hole: 10 of them would be
+     * 10 bytes, but each costs 129 against the 1000-byte bound */
+    for (uint32_t i = 20; i > 10; i--)
+        cs_send(&s, 0, i, 0, "z");
+    owfp_capture_opts o = defaults();
+    o.max_direction_bytes = 1000;
+    o.hole_skip_bytes = 0;
+    o.hole_skip_ns = 0;
+    cs_run(&s, &o);
+    /* 7 fit; the 8th forces the hole before them to be skipped, and the
+     * last three then lie behind the delivered bytes */
+    assert_int_equal(s.stats.holes_skipped, 1);
+    assert_int_equal(s.stats.bytes_missed, 14);
+    assert_int_equal(recorder_flow(&s.rec, 1)->len[0], 7);
+    assert_true(s.stats.buffered_bytes_peak <= 1000);
     cs_free(&s);
 }
 
@@ -508,25 +532,25 @@ static void test_total_memory_bound_skips_holes_of_other_flows(void **state)
     struct cscript s;
     cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
     cs_handshake(&s);
-    char big[81];
-    memset(big, 'y', 80);
-    big[80] = 0;
-    cs_send(&s, 0, 5, 0, big);       /* flow 1 holds 80 bytes behind a hole */
+    char big[101];
+    memset(big, 'y', 100);
+    big[100] = 0;
+    cs_send(&s, 0, 5, 0, big);       /* flow 1 holds 228 behind a hole */
     s.port[0] = 40001;
     cs_handshake(&s);
-    cs_send(&s, 0, 5, 0, big);       /* flow 2 needs 80 more: 160 > 100 total */
+    cs_send(&s, 0, 5, 0, big);       /* flow 2 needs 228 more: 456 > 400 total */
     owfp_capture_opts o = defaults();
-    o.max_total_bytes = 100;
+    o.max_total_bytes = 400;
     o.hole_skip_bytes = 0;
     o.hole_skip_ns = 0;
     assert_string_equal(cs_run(&s, &o),
                         START
                         "start 2 10.0.0.1:40001 > 10.0.0.2:80\n"
-                        "data 1 0 off=5 len=80 missed=5 'yyyyyyyyyyyyyyyy'\n"
+                        "data 1 0 off=5 len=100 missed=5 'yyyyyyyyyyyyyyyy'\n"
                         "end 1 open\n"
-                        "data 2 0 off=5 len=80 missed=5 'yyyyyyyyyyyyyyyy'\n"
+                        "data 2 0 off=5 len=100 missed=5 'yyyyyyyyyyyyyyyy'\n"
                         "end 2 open\n");
-    assert_true(s.stats.buffered_bytes_peak <= 100);
+    assert_true(s.stats.buffered_bytes_peak <= 400);
     cs_free(&s);
 }
 
@@ -675,15 +699,15 @@ static void test_paused_data_beyond_the_bound_is_dropped_and_reported_missed(voi
     cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
     cs_handshake(&s);
     cs_send(&s, 0, 0, 0, "go");
-    cs_send(&s, 0, 2, 0, "0123456789"); /* paused: buffered (10 <= 16) */
-    cs_send(&s, 0, 12, 0, "abcdefghij"); /* would be 20 > 16: dropped */
+    cs_send(&s, 0, 2, 0, "0123456789"); /* paused: buffered */
+    cs_send(&s, 0, 12, 0, "abcdefghij"); /* over the bound: dropped */
     cs_send(&s, 1, 0, 0, "resume");
     cs_send(&s, 0, 22, 0, "tail");
     struct pause_state ps = {0};
     s.rec.on_data = pause_forever_hook;
     s.rec.hook_state = &ps;
     owfp_capture_opts o = defaults();
-    o.max_direction_bytes = 16;
+    o.max_direction_bytes = 200; /* 10 bytes cost 138: one fits, two do not */
     assert_string_equal(cs_run(&s, &o),
                         START
                         "data 1 0 off=0 len=2 missed=0 'go'\n"
@@ -766,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_idle_flow_times_out_on_capture_time),
         cmocka_unit_test(test_flow_table_full_evicts_the_idlest_flow),
         cmocka_unit_test(test_memory_bound_forces_hole_skip),
+        cmocka_unit_test(test_tiny_segments_are_charged_per_segment),
         cmocka_unit_test(test_total_memory_bound_skips_holes_of_other_flows),
         cmocka_unit_test(test_open_flows_flush_buffered_data_at_end_of_capture),
         cmocka_unit_test(test_hole_right_before_fin_reported_as_empty_chunk),
