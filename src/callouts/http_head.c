@@ -309,7 +309,8 @@ long owfp_http_path_normalize(const char *path, size_t len, char *out, size_t ou
 		/* "*" and CONNECT's empty path have nothing to normalise */
 		if (len >= outsz)
 			return -1;
-		memcpy(out, path, len);
+		if (len)
+			memcpy(out, path, len);
 		out[len] = '\0';
 		return (long)len;
 	}

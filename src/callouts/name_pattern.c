@@ -20,7 +20,7 @@ bool owfp_name_match(const char *pattern, const char *name, size_t len)
 {
 	if (len > 0 && name[len - 1] == '.')
 		len--;
-	if (len >= OWFP_NAME_MAX || memchr(name, '\0', len))
+	if (len >= OWFP_NAME_MAX || (len && memchr(name, '\0', len)))
 		return false;
 	char buf[OWFP_NAME_MAX];
 	for (size_t i = 0; i < len; i++)
@@ -41,10 +41,11 @@ bool owfp_name_match(const char *pattern, const char *name, size_t len)
 
 bool owfp_glob_match(const char *pattern, const char *s, size_t len)
 {
-	if (len >= 8192 || memchr(s, '\0', len))
+	if (len >= 8192 || (len && memchr(s, '\0', len)))
 		return false;
 	char buf[8192];
-	memcpy(buf, s, len);
+	if (len)
+		memcpy(buf, s, len);
 	buf[len] = '\0';
 	if (!is_glob(pattern))
 		return strcmp(pattern, buf) == 0;

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -186,6 +187,46 @@ static void test_malformed_chunked_bodies_are_errors(void **st)
 	}
 }
 
+/* Random mixtures of HTTP-ish pieces: never a crash (ASan watches), and a
+ * complete head always reports a length within the input and a method. */
+static void test_random_input_is_handled(void **st)
+{
+	(void)st;
+	static const char *const pieces[] = {
+		"GET ", "POST ", "/", "a", "%", "%2", "%41", "..", "?", " ", "HTTP/1.1", "HTTP/1.0",
+		"\r\n", "\n", "\r", "Host: ", "h.example", ":80", "[", "]", "Content-Length: ",
+		"12", "-", "Transfer-Encoding: ", "chunked", ", ", "\t", "\x00", "\xff", ":",
+		"Upgrade: x", "Connection: close", "@", "http://",
+	};
+	char buf[512], norm[256];
+	srand(99);
+	for (int t = 0; t < 20000; t++) {
+		size_t n = 0;
+		int k = rand() % 24;
+		for (int i = 0; i < k; i++) {
+			const char *p = pieces[rand() % (int)(sizeof(pieces) / sizeof(pieces[0]))];
+			size_t l = strlen(p) ? strlen(p) : 1; /* "\x00" is one NUL byte */
+			if (n + l > sizeof(buf))
+				break;
+			memcpy(buf + n, p, l);
+			n += l;
+		}
+		owfp_http_head h;
+		long r = owfp_http_head_parse((const uint8_t *)buf, n, &h);
+		if (r > 0) {
+			assert_true((size_t)r <= n);
+			assert_true(h.method.len > 0);
+			(void)owfp_http_path_normalize(h.path.p, h.path.len, norm, sizeof(norm));
+		}
+		owfp_http_chunked c;
+		bool done;
+		owfp_http_chunked_init(&c);
+		long used = owfp_http_chunked_feed(&c, (const uint8_t *)buf, n, &done);
+		assert_true(used == OWFP_HTTP_ERROR || (used >= 0 && (size_t)used <= n));
+		(void)owfp_http_path_normalize(buf, n, norm, sizeof(norm));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_path_normalization_decodes_and_removes_dot_segments),
 		cmocka_unit_test(test_chunked_body_ends_exactly_after_trailers),
 		cmocka_unit_test(test_malformed_chunked_bodies_are_errors),
+		cmocka_unit_test(test_random_input_is_handled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
