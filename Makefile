@@ -57,6 +57,14 @@ fuzz: deps
 	cmake --build build-fuzz -j$(JOBS)
 	./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
+# Proxy soak (not part of make test): thousands of concurrent connections with
+# faults for SOAK_SECONDS; fails on any lost byte, fd leak or RSS growth.
+SOAK_SECONDS ?= 120
+SOAK_CONCURRENCY ?= 2000
+soak: deps all
+	python3 scripts/soak.py $(BUILD)/openwfp --seconds $(SOAK_SECONDS) \
+	  --concurrency $(SOAK_CONCURRENCY) --config scripts/soak.yaml
+
 lint: deps
 	./scripts/lint.sh build-lint
 
