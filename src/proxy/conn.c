@@ -540,7 +540,7 @@ static void conn_connected(struct owfp_conn *c)
 		owfp_conn_destroy(c, true);
 		return;
 	}
-	setsockopt(c->s[OWFP_SIDE_UPSTREAM].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(c->s[OWFP_SIDE_UPSTREAM].fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
 	conn_settle(c);
 }
 
@@ -592,6 +592,8 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 	w->nconns++;
 	w->nconnecting++;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* Urgent bytes stay in the stream, in order, instead of vanishing (Q17). */
+	setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
 
 	if (p->o.transparent) {
 		int rc = owfp_sock_original_dst(fd, &c->upstream, &tproxy);

@@ -74,7 +74,7 @@ static void note_error(owfp_extract *x, const char *path, int e)
 	if (x->error)
 		return;
 	x->error = -e;
-	snprintf(x->error_path, sizeof(x->error_path), "%s", path);
+	snprintf(x->error_path, sizeof(x->error_path), "%.*s", (int)sizeof(x->error_path) - 1, path);
 }
 
 /* mkdir -p: an --extract path may name a directory several levels deep. */

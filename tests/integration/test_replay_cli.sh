@@ -119,4 +119,19 @@ for section in "flows:" "callouts:" "top talkers" "missed and held:"; do
     grep -q "$section" "$work/text" || fail "text summary has '$section'"
 done
 ok "text summary sections"
+# The documentation stays true: the complete example in docs/configuration.md
+# is valid, and the man page documents every replay option.
+python3 - "$OWFP_SOURCE_DIR/docs/configuration.md" "$work/doc.yaml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+block = re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1)
+open(sys.argv[2], "w").write(block)
+PY
+expect_eq "docs/configuration.md's complete example passes check-config" \
+    "$(status "$OWFP_BIN" check-config "$work/doc.yaml")" 0
+for opt in config callout extract events json local 'drain\-timeout' overlap 'verify\-checksums' \
+    quiet verbose; do
+    grep -qF -- "\\-\\-$opt" "$OWFP_SOURCE_DIR/docs/openwfp.1" || fail "docs/openwfp.1 documents --$opt"
+done
+ok "the man page documents every replay option"
 echo "test_replay_cli: $RP_PASSED checks passed"

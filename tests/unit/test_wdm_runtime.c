@@ -188,6 +188,8 @@ static void test_rtl_unicode_and_memory_helpers(void **state)
 	assert_true(RtlEqualMemory(x, x, 4));
 	RtlZeroMemory(x, sizeof(x));
 	assert_int_equal(x[3], 0);
+	assert_ptr_equal(RtlSecureZeroMemory(y, sizeof(y)), y);
+	assert_int_equal(y[0] | y[1] | y[2] | y[3], 0);
 }
 
 static void test_system_time_counts_100ns_since_1601(void **state)
