@@ -27,13 +27,15 @@ capture_traffic_start_server() {
     (cd "$dir" && exec python3 -m http.server --bind 127.0.0.1 "$port") >/dev/null 2>&1 &
     CT_SERVER_PID=$!
     local i
-    for i in $(seq 1 200); do
+    # bounded polls (generous: CI machines can be very busy)
+    for i in $(seq 1 400); do
         if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
             return 0
         fi
-        kill -0 "$CT_SERVER_PID" 2>/dev/null || return 1
+        kill -0 "$CT_SERVER_PID" 2>/dev/null || { echo "capture_traffic: http.server died" >&2; return 1; }
         sleep 0.05
     done
+    echo "capture_traffic: http.server on port $port never answered" >&2
     return 1
 }
 
@@ -44,7 +46,7 @@ capture_traffic_start_tcpdump() {
     tcpdump -i lo -U -n -s 0 -B 65536 -Z root -w "$file" "tcp port $port" 2>"$err" &
     CT_TCPDUMP_PID=$!
     local i
-    for i in $(seq 1 400); do
+    for i in $(seq 1 800); do
         if grep -q "listening on" "$err"; then
             return 0
         fi
@@ -66,7 +68,7 @@ capture_traffic_wait_closed() {
     local file=$1 want=$2
     local tool="${OWFP_BUILD_DIR:-build}/tools/owfp-capdump"
     local i n
-    for i in $(seq 1 400); do
+    for i in $(seq 1 1200); do
         n=$("$tool" -r libpcap -l "$file" 2>/dev/null | grep -c ' closed$')
         [ "$n" -ge "$want" ] && return 0
         sleep 0.025
@@ -89,7 +91,8 @@ capture_traffic_record() {
     capture_traffic_start_tcpdump "$file" "$port" || return 1
     local names=(tiny one some many) i
     for i in $(seq 1 "$count"); do
-        curl -s -o /dev/null "http://127.0.0.1:$port/${names[$(( (i - 1) % 4 ))]}" || return 1
+        curl -s -o /dev/null "http://127.0.0.1:$port/${names[$(( (i - 1) % 4 ))]}" ||
+            { echo "capture_traffic: curl $i failed" >&2; return 1; }
     done
     capture_traffic_wait_closed "$file" "$count" || return 1
     capture_traffic_stop_tcpdump
