@@ -72,7 +72,7 @@ static size_t segment_of(const owfp_ivx *x, owfp_k128 k)
 	return search(x, k, lo, hi);
 }
 
-#define TAB_BUCKETS 4096
+#define TAB_BUCKETS_MAX 65536
 
 /*
  * For keys of up to 64 bits (ports, IPv4), cuts [bounds[1], last bound) into
@@ -83,12 +83,14 @@ static int build_table(owfp_ivx *x)
 {
 	uint64_t base, span;
 	unsigned shift = 0;
+	size_t buckets = x->nb < TAB_BUCKETS_MAX ? x->nb : TAB_BUCKETS_MAX;
 
 	if (x->nb < 64 || x->bounds[x->nb - 1].hi != 0)
 		return 0;
 	base = x->bounds[1].lo;
 	span = x->bounds[x->nb - 1].lo - base;
-	while ((span >> shift) >= TAB_BUCKETS)
+	/* About one interval end per bucket. */
+	while ((span >> shift) >= buckets)
 		shift++;
 	x->ntab = (size_t)(span >> shift) + 2;
 	x->tab = malloc(sizeof(*x->tab) * x->ntab);
