@@ -183,21 +183,30 @@ make_captures() {
 
 # ---------------------------------------------------------------- measuring
 # Each tool is a function TOOL CAPTURE that runs it once. Output goes to
-# $WORK/TOOL.out; the wall time (microseconds) and the peak RSS (KB, from
-# GNU time -v) of each run are appended to $WORK/TOOL.us and $WORK/TOOL.rss.
+# $WORK/TOOL.out; each run appends "wall_us cpu_us maxrss_kb" (or "fail") to
+# $WORK/TOOL.runs. probes/rusage_run measures to the microsecond; GNU time
+# (10 ms steps) is the fallback. CPU time (user + system) is reported beside
+# the wall clock because on a shared machine the wall clock also counts
+# other people's work.
 timed() {
-	local name=$1 s e rc; shift
-	s=$(date +%s%N)
-	"$TIME" -v -o "$WORK/$name.time" "$@" >"${OUT:-$WORK/$name.out}" 2>"$WORK/$name.err"
-	rc=$?
-	e=$(date +%s%N)
+	local name=$1 rc; shift
+	if [ -x "$PROBES/rusage_run" ]; then
+		"$PROBES/rusage_run" "$WORK/$name.time" "$@" >"${OUT:-$WORK/$name.out}" 2>"$WORK/$name.err"
+		rc=$?
+	else
+		"$TIME" -f 'wall_us=%e user_us=%U sys_us=%S maxrss_kb=%M' -o "$WORK/$name.time" \
+			"$@" >"${OUT:-$WORK/$name.out}" 2>"$WORK/$name.err"
+		rc=$?
+		sed -i -E 's/(wall_us|user_us|sys_us)=([0-9.]+)/\1=\2e6/g' "$WORK/$name.time"
+	fi
 	if [ $rc -ne 0 ]; then
-		echo "fail" >>"$WORK/$name.us"
+		echo "fail" >>"$WORK/$name.runs"
 		say "$name failed (exit $rc): $(head -c 300 "$WORK/$name.err")"
 		return $rc
 	fi
-	echo $(((e - s) / 1000)) >>"$WORK/$name.us"
-	awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/$name.time" >>"$WORK/$name.rss"
+	tail -n 1 "$WORK/$name.time" | tr ' =' '\n\n' |
+		awk 'NR % 2 == 0 { v[NR / 2] = $1 + 0 } END { printf "%.0f %.0f %d\n", v[1], v[2] + v[3], v[4] }' \
+		>>"$WORK/$name.runs"
 }
 
 tool_cat()      { OUT=/dev/null timed cat cat "$1"; }
@@ -211,25 +220,28 @@ tool_openwfp_extract() {
 	timed openwfp_extract "$OWFP" replay -q --extract "$SHM/extract" "$1"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+# column N of FILE, median
+median_col() { awk -v c="$1" '{ print $c }' "$2" | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
-# stats TOOL BYTES FLOWS -> "MB/s flows/s rssMB seconds", or "" if a run failed
+# stats TOOL BYTES FLOWS -> "MB/s flows/s cpuMB/s cpuflows/s rssMB wall_s cpu_s",
+# or nothing if a run failed
 stats() {
-	local us rss
-	grep -q fail "$WORK/$1.us" 2>/dev/null && return 0
-	us=$(median <"$WORK/$1.us")
-	rss=$(median <"$WORK/$1.rss")
-	[ -n "$us" ] || return 0
-	awk -v us="$us" -v b="$2" -v f="$3" -v rss="$rss" 'BEGIN {
-		s = us / 1e6; if (s <= 0) s = 1e-6
-		printf "%.0f %.0f %.1f %.3f\n", b / 1e6 / s, f / s, rss / 1024, s }'
+	local f=$WORK/$1.runs
+	[ -s "$f" ] && ! grep -q fail "$f" || return 0
+	awk -v w="$(median_col 1 "$f")" -v c="$(median_col 2 "$f")" -v rss="$(median_col 3 "$f")" \
+		-v b="$2" -v n="$3" 'BEGIN {
+		w /= 1e6; c /= 1e6; if (w <= 0) w = 1e-6; if (c <= 0) c = 1e-6
+		printf "%.0f %.0f %.0f %.0f %.1f %.3f %.3f\n", b / 1e6 / w, n / w, b / 1e6 / c, n / c, rss / 1024, w, c }'
 }
+
+get() { eval "printf '%s' \"\${R_$1:-}\""; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
 
 # run_capture LABEL FILE: measures every available tool on FILE.
 run_capture() {
 	local label=$1 cap=$2 bytes packets flows r t tools=()
+	local mbps fps cmbps cfps rss wall cpu
 	bytes=$(stat -c %s "$cap")
 	packets=$("$PEERS/pcap_loop" "$cap" 2>/dev/null | sed -n 's/^packets=\([0-9]*\).*/\1/p')
 	# A flow is a connection the capture saw open: one per client SYN.
@@ -240,7 +252,7 @@ run_capture() {
 	have tcpflow && tools+=(tcpflow) || say "peer missing: tcpflow"
 	[ "$HAVE_CAPTURE" = 1 ] && tools+=(capture)
 	[ "$HAVE_OWFP" = 1 ] && tools+=(openwfp openwfp_extract)
-	for t in "${tools[@]}"; do rm -f "$WORK/$t.us" "$WORK/$t.rss"; done
+	for t in "${tools[@]}"; do rm -f "$WORK/$t.runs" "$WORK/$t.out"; done
 	cat "$cap" >/dev/null # page cache: every tool reads from memory
 	for r in $(seq "$RUNS"); do
 		for t in "${tools[@]}"; do "tool_$t" "$cap"; done
@@ -248,22 +260,21 @@ run_capture() {
 
 	printf '\n(%s) %s: %.1f MB, %s packets, %s flows; median of %s runs\n' \
 		"$label" "$(basename "$cap")" "$(awk -v b="$bytes" 'BEGIN{print b/1e6}')" "$packets" "$flows" "$RUNS"
-	printf '  %-18s %10s %10s %12s %9s\n' tool MB/s flows/s "peak RSS MB" seconds
+	printf '  %-16s %8s %9s %10s %11s %8s %8s %8s\n' tool MB/s flows/s "cpu MB/s" "cpu flows/s" "RSS MB" "wall s" "cpu s"
 	for t in "${tools[@]}"; do
-		read -r mbps fps rss secs <<<"$(stats "$t" "$bytes" "$flows")"
-		if [ -z "${mbps:-}" ]; then printf '  %-18s %10s\n' "$t" FAILED; status=1; continue; fi
-		printf '  %-18s %10s %10s %12s %9s\n' "$t" "$mbps" "$fps" "$rss" "$secs"
+		mbps=''
+		read -r mbps fps cmbps cfps rss wall cpu <<<"$(stats "$t" "$bytes" "$flows")"
+		if [ -z "$mbps" ]; then printf '  %-16s %8s\n' "$t" FAILED; status=1; continue; fi
+		printf '  %-16s %8s %9s %10s %11s %8s %8s %8s\n' "$t" "$mbps" "$fps" "$cmbps" "$cfps" "$rss" "$wall" "$cpu"
 		eval "R_${label}_${t}_mbps=$mbps R_${label}_${t}_fps=$fps R_${label}_${t}_rss=$rss"
-		mbps='' fps='' rss='' secs=''
+		eval "R_${label}_${t}_cmbps=$cmbps R_${label}_${t}_cfps=$cfps"
 	done
 	# What each reassembler says it delivered (last run), to spot a tool
 	# that is fast because it gave up on part of the capture.
 	for t in libnids capture openwfp; do
-		[ -s "$WORK/$t.out" ] && printf '  %-18s %s\n' "$t:" "$(tail -n 1 "$WORK/$t.out" | cut -c1-120)"
+		[ -s "$WORK/$t.out" ] && printf '  %-16s %s\n' "$t:" "$(tail -n 1 "$WORK/$t.out" | cut -c1-120)"
 	done
 }
-
-get() { eval "printf '%s' \"\${R_$1:-}\""; }
 
 # ---------------------------------------------------------------- checking
 # "SRC SPORT DST DPORT SHA256" per non-empty flow direction, sorted. tcpflow
@@ -335,6 +346,10 @@ echo "RATIO replay.a.openwfp/tcpflow.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get
 echo "RATIO replay.b.openwfp/libnids.flows/s $(ratio "$(get b_openwfp_fps)" "$(get b_libnids_fps)") >=1.5"
 echo "RATIO replay.a.openwfp/libnids.peakRSS $(ratio "$(get a_openwfp_rss)" "$(get a_libnids_rss)") <2"
 echo "RATIO replay.b.openwfp/libnids.peakRSS $(ratio "$(get b_openwfp_rss)" "$(get b_libnids_rss)") <2"
+# The same ratios on CPU time: steadier when the machine is shared.
+echo "RATIO replay.a.openwfp/libnids.cpuMB/s $(ratio "$(get a_openwfp_cmbps)" "$(get a_libnids_cmbps)") -"
+echo "RATIO replay.a.openwfp/tcpflow.cpuMB/s $(ratio "$(get a_openwfp_cmbps)" "$(get a_tcpflow_cmbps)") -"
+echo "RATIO replay.b.openwfp/libnids.cpuflows/s $(ratio "$(get b_openwfp_cfps)" "$(get b_libnids_cfps)") -"
 echo "RATIO replay.a.capture/libnids.MB/s $(ratio "$(get a_capture_mbps)" "$(get a_libnids_mbps)") -"
 echo "RATIO replay.b.capture/libnids.flows/s $(ratio "$(get b_capture_fps)" "$(get b_libnids_fps)") -"
 echo "RATIO replay.a.openwfp/libpcap.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get a_libpcap_mbps)") -"

@@ -15,12 +15,22 @@ PIDS=()
 CLEANUP_HOOKS=()
 
 proxy_cleanup() {
-	local p h
+	local rc=$? p h
 	set +e
 	for h in "${CLEANUP_HOOKS[@]}"; do eval "$h"; done
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	# Under ASan/UBSan, a report from any proxy fails the test even if its
+	# behaviour looked right.
+	local bad
+	bad=$(grep -l -E 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$T"/*.err 2>/dev/null || true)
+	if [ -n "$bad" ]; then
+		echo "FAIL: sanitizer report in $bad" >&2
+		cat $bad >&2
+		rc=1
+	fi
 	if [ -n "${KEEP_TMP:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
+	exit "$rc"
 }
 trap proxy_cleanup EXIT
 
