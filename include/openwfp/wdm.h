@@ -202,7 +202,15 @@ static inline PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY ListHead)
 #define RtlCopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
 #define RtlMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
 #define RtlEqualMemory(Source1, Source2, Length) (!memcmp((Source1), (Source2), (Length)))
-#define RtlSecureZeroMemory(Destination, Length) explicit_bzero((Destination), (Length))
+/* Zeroes through volatile stores, so the compiler cannot drop it. */
+static inline PVOID RtlSecureZeroMemory(PVOID Destination, SIZE_T Length)
+{
+	volatile UCHAR *p = (volatile UCHAR *)Destination;
+
+	while (Length--)
+		*p++ = 0;
+	return Destination;
+}
 /* Number of leading bytes that match. */
 SIZE_T RtlCompareMemory(const void *Source1, const void *Source2, SIZE_T Length);
 

@@ -24,6 +24,9 @@ typedef struct owfp_command {
 int owfp_cmd_replay(int argc, char **argv);
 int owfp_cmd_check_config(int argc, char **argv);
 int owfp_cmd_callouts(int argc, char **argv);
+int owfp_cmd_proxy(int argc, char **argv);
+int owfp_cmd_filters(int argc, char **argv);
+int owfp_cmd_stats(int argc, char **argv);
 
 /* Prints "openwfp NAME: msg" plus a hint to use --help; returns OWFP_EXIT_USAGE. */
 int owfp_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -12,6 +12,9 @@ static const owfp_command commands[] = {
 	{"replay", owfp_cmd_replay, "run callouts over captures (pcap/pcapng) and report"},
 	{"check-config", owfp_cmd_check_config, "validate a configuration file without running it"},
 	{"callouts", owfp_cmd_callouts, "list the built-in callouts, or describe one (callouts NAME)"},
+	{"proxy", owfp_cmd_proxy, "enforce callouts on live TCP connections (explicit or transparent)"},
+	{"filters", owfp_cmd_filters, "list, add or delete filters of a running proxy (--control)"},
+	{"stats", owfp_cmd_stats, "counters of a running proxy: flows, bytes, decisions per callout"},
 	{"help", cmd_help, "show this help, or a command's help (help COMMAND)"},
 };
 
@@ -48,9 +51,11 @@ static void usage(FILE *out)
 		"  openwfp replay capture.pcap\n"
 		"  openwfp replay -c filters.yaml --extract out/ capture.pcap\n"
 		"  openwfp check-config filters.yaml\n"
+		"  openwfp proxy --listen 127.0.0.1:8080 --upstream 127.0.0.1:80 --control /run/owfp.sock\n"
+		"  openwfp stats --control /run/owfp.sock\n"
 		"\n"
 		"Exit status: 0 success, 1 bad input (the message names the file), 2 bad usage.\n"
-		"See openwfp(1), docs/replay.md and docs/configuration.md.\n");
+		"See openwfp(1), docs/replay.md, docs/proxy.md and docs/configuration.md.\n");
 }
 
 static const owfp_command *find(const char *name)

@@ -133,9 +133,9 @@ static void cover(const owfp_ivx *x, size_t s, size_t e, uint32_t *count, uint32
 }
 
 /*
- * For each elementary interval, the tree nodes on its root-ward path that
- * hold entries: a lookup reads that short list instead of walking every
- * level of the tree.
+ * For each elementary interval, the pool ranges of the tree nodes on its
+ * root-ward path that hold entries: a lookup reads that short list instead
+ * of walking every level of the tree.
  */
 static int build_ancestors(owfp_ivx *x)
 {
@@ -152,13 +152,15 @@ static int build_ancestors(owfp_ivx *x)
 			for (size_t node = seg + x->leaves; node; node >>= 1) {
 				if (x->off[node + 1] == x->off[node])
 					continue;
-				if (pass)
-					x->anc[n] = (uint32_t)node;
+				if (pass) {
+					x->anc[2 * n] = x->off[node];
+					x->anc[2 * n + 1] = x->off[node + 1];
+				}
 				n++;
 			}
 		}
 		if (!pass) {
-			x->anc = malloc(sizeof(*x->anc) * (n ? n : 1));
+			x->anc = malloc(sizeof(*x->anc) * 2 * (n ? n : 1));
 			if (!x->anc)
 				return -ENOMEM;
 		}
@@ -244,9 +246,7 @@ int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, const owfp_dim_keys *keys, ow
 	size_t seg = segment_of(x, k);
 
 	for (uint32_t a = x->anc_off[seg]; a < x->anc_off[seg + 1]; a++) {
-		uint32_t node = x->anc[a];
-
-		for (uint32_t i = x->off[node]; i < x->off[node + 1]; i++) {
+		for (uint32_t i = x->anc[2 * a]; i < x->anc[2 * a + 1]; i++) {
 			const owfp_ivx_entry *en = &x->pool[i];
 
 			if (en->qdim != OWFP_DIM_NONE) {

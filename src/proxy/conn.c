@@ -265,9 +265,13 @@ static void conn_update_events(struct owfp_conn *c)
 		/*
 		 * A socket we neither read nor write stays registered, edge-
 		 * triggered, so an RST (EPOLLERR) is still seen without a
-		 * level-triggered EPOLLHUP/RDHUP firing at every wait.
+		 * level-triggered EPOLLHUP/RDHUP firing at every wait. While the
+		 * upstream connects, the client waits unregistered (one epoll_ctl
+		 * less per connection).
 		 */
-		ep_set(c, s, want ? want : EPOLLET);
+		if (!want && c->state != OWFP_CONN_CONNECTING)
+			want = EPOLLET;
+		ep_set(c, s, want);
 	}
 }
 
@@ -289,8 +293,7 @@ void owfp_conn_destroy(struct owfp_conn *c, bool reset)
 		w->nconnecting--;
 	for (int i = 0; i < 2; i++) {
 		struct owfp_side *s = &c->s[i];
-		if (s->fd >= 0 && s->events)
-			epoll_ctl(w->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+		/* close() takes the fd out of the epoll set: no EPOLL_CTL_DEL. */
 		s->events = 0;
 		side_clear_queue(c, s);
 		owfp_offload_stop(s);
@@ -540,7 +543,7 @@ static void conn_connected(struct owfp_conn *c)
 		owfp_conn_destroy(c, true);
 		return;
 	}
-	setsockopt(c->s[OWFP_SIDE_UPSTREAM].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(c->s[OWFP_SIDE_UPSTREAM].fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
 	conn_settle(c);
 }
 
@@ -592,6 +595,8 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 	w->nconns++;
 	w->nconnecting++;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* Urgent bytes stay in the stream, in order, instead of vanishing (Q17). */
+	setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
 
 	if (p->o.transparent) {
 		int rc = owfp_sock_original_dst(fd, &c->upstream, &tproxy);

@@ -6,8 +6,11 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-/* Small deliveries share a chunk; big ones get a chunk of their own size. */
-#define OUTQ_CHUNK_MIN (16u * 1024u)
+/*
+ * Small deliveries share a chunk; big ones are split into chunks that stay
+ * below malloc's mmap threshold, so queueing never costs page faults.
+ */
+#define OUTQ_CHUNK (64u * 1024u - 64u)
 #define OUTQ_IOV_MAX 16
 
 struct owfp_outq_chunk {
@@ -16,32 +19,54 @@ struct owfp_outq_chunk {
 	uint8_t data[];
 };
 
+static void outq_trim_tail(owfp_outq *q, struct owfp_outq_chunk *keep, size_t keep_len)
+{
+	struct owfp_outq_chunk *c = keep ? keep->next : q->head;
+
+	while (c) {
+		struct owfp_outq_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	if (keep) {
+		keep->next = NULL;
+		keep->len = keep_len;
+	} else {
+		q->head = NULL;
+	}
+	q->tail = keep;
+}
+
 int owfp_outq_append(owfp_outq *q, const uint8_t *data, size_t len)
 {
-	struct owfp_outq_chunk *t = q->tail;
+	struct owfp_outq_chunk *old_tail = q->tail;
+	size_t old_tail_len = old_tail ? old_tail->len : 0;
+	size_t left = len;
 
-	if (len == 0)
-		return 0;
-	if (t && t->cap - t->len >= len) {
-		memcpy(t->data + t->len, data, len);
-		t->len += len;
-		q->bytes += len;
-		return 0;
+	while (left) {
+		struct owfp_outq_chunk *t = q->tail;
+		if (!t || t->len == t->cap) {
+			t = malloc(sizeof(*t) + OUTQ_CHUNK);
+			if (!t) {
+				/* All or nothing: the caller fails closed on this. */
+				outq_trim_tail(q, old_tail, old_tail_len);
+				return -ENOMEM;
+			}
+			t->next = NULL;
+			t->off = t->len = 0;
+			t->cap = OUTQ_CHUNK;
+			if (q->tail)
+				q->tail->next = t;
+			else
+				q->head = t;
+			q->tail = t;
+		}
+		size_t n = t->cap - t->len < left ? t->cap - t->len : left;
+		memcpy(t->data + t->len, data, n);
+		t->len += n;
+		data += n;
+		left -= n;
 	}
-	size_t cap = len > OUTQ_CHUNK_MIN ? len : OUTQ_CHUNK_MIN;
-	struct owfp_outq_chunk *c = malloc(sizeof(*c) + cap);
-	if (!c)
-		return -ENOMEM;
-	c->next = NULL;
-	c->off = 0;
-	c->len = len;
-	c->cap = cap;
-	memcpy(c->data, data, len);
-	if (t)
-		t->next = c;
-	else
-		q->head = c;
-	q->tail = c;
 	q->bytes += len;
 	return 0;
 }

@@ -5,8 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <link.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 struct owfp_plugin {
 	char *path;              /* realpath of the plugin */
 	void *dl;
+	int fd;                  /* the checked file, open while loaded (see open_checked) */
 	PDRIVER_OBJECT driver;
 	WCHAR *wide_path;        /* backs the registry path given to DriverEntry */
 	UNICODE_STRING registry_path;
@@ -40,21 +44,50 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /*
- * The registry path handed to DriverEntry. Bytes are widened one to one
- * (a UTF-8 path shows up as its bytes, not decoded): the driver only
- * ever prints or copies it.
+ * Decodes one UTF-8 sequence at s (n bytes left) into *cp; returns its
+ * length. A byte that does not start a valid sequence stands for itself,
+ * so any path (Linux paths are bytes) converts.
  */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 1;
+	uint32_t c = s[0] & (0x7f >> len);
+
+	if (s[0] >= 0x80 && (len == 1 || s[0] > 0xf4 || len > n))
+		goto raw;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto raw;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are not text. */
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c < 0xe000))
+		goto raw;
+	*cp = len == 1 ? s[0] : c;
+	return len;
+raw:
+	*cp = s[0];
+	return 1;
+}
+
+/* The registry path handed to DriverEntry: the plugin's path, decoded from UTF-8. */
 static int widen_path(owfp_plugin *p)
 {
-	size_t n = strlen(p->path);
+	const unsigned char *s = (const unsigned char *)p->path;
+	size_t n = strlen(p->path), k = 0;
 
 	if (n >= MAXUSHORT / sizeof(WCHAR))
 		return -ENAMETOOLONG;
 	p->wide_path = calloc(n + 1, sizeof(WCHAR));
 	if (!p->wide_path)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		p->wide_path[i] = (WCHAR)(unsigned char)p->path[i];
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+
+		i += utf8_next(s + i, n - i, &cp);
+		p->wide_path[k++] = (WCHAR)cp;
+	}
 	RtlInitUnicodeString(&p->registry_path, p->wide_path);
 	return 0;
 }
@@ -120,6 +153,25 @@ fail:
 	return rc;
 }
 
+static int same_name_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	return info->dlpi_name && strcmp(info->dlpi_name, data) == 0;
+}
+
+/*
+ * dlclose does not always unmap (a C++ plugin with unique symbols stays,
+ * for one). Such an object keeps its /proc/self/fd/N name, so N must never
+ * be reused for another plugin: its descriptor is then kept open for good.
+ */
+static bool still_mapped(int fd)
+{
+	char fdpath[64];
+
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	return dl_iterate_phdr(same_name_cb, fdpath) != 0;
+}
+
 static void delete_devices(PDRIVER_OBJECT driver)
 {
 	while (driver->DeviceObject)
@@ -134,6 +186,8 @@ static void plugin_free(owfp_plugin *p)
 	}
 	if (p->dl)
 		dlclose(p->dl);
+	if (p->fd >= 0 && !still_mapped(p->fd))
+		close(p->fd);
 	free(p->wide_path);
 	free(p->path);
 	free(p);
@@ -160,11 +214,39 @@ static void describe_dlerror(const char *shown, char *err, size_t errlen)
 		set_err(err, errlen, "plugin %s: cannot load: %s", shown, why);
 }
 
-/* Loads through the checked descriptor when /proc allows it. */
-static void *open_checked(int fd, const char *real)
+/* dl_iterate_phdr callback: is this loaded object the file `data` describes? */
+static int same_file_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	const struct stat *want = data;
+	struct stat st;
+
+	(void)size;
+	if (!info->dlpi_name || !info->dlpi_name[0] || stat(info->dlpi_name, &st) != 0)
+		return 0;
+	return st.st_dev == want->st_dev && st.st_ino == want->st_ino;
+}
+
+/*
+ * Loads through the checked descriptor when /proc allows it.
+ *
+ * A file that is loaded already (the same file, by any path) is refused:
+ * its DriverEntry would run a second time over the first instance's
+ * globals, and Windows never loads one driver twice either. This is
+ * decided by comparing files, not with dlopen(RTLD_NOLOAD): the dynamic
+ * loader remembers every name an object was opened under, and a
+ * /proc/self/fd/N name is reused as soon as N is. For the same reason the
+ * descriptor stays open while the plugin is loaded.
+ */
+static void *open_checked(int fd, const char *real, bool *already)
 {
 	char fdpath[64];
+	struct stat st;
 
+	*already = false;
+	if (fstat(fd, &st) == 0 && dl_iterate_phdr(same_file_cb, &st)) {
+		*already = true;
+		return NULL;
+	}
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	if (access(fdpath, R_OK) == 0)
 		return dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
@@ -177,6 +259,7 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 	PDRIVER_INITIALIZE entry;
 	char shown[PATH_MAX + 64];
 	NTSTATUS status;
+	bool already;
 	int fd = -1, rc;
 
 	if (out)
@@ -190,6 +273,7 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 		set_err(err, errlen, "plugin %s: out of memory", path);
 		return -ENOMEM;
 	}
+	p->fd = -1;
 	p->path = realpath(path, NULL);
 	if (!p->path) {
 		rc = -errno;
@@ -208,8 +292,13 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 		plugin_free(p);
 		return rc;
 	}
-	p->dl = open_checked(fd, p->path);
-	close(fd);
+	p->fd = fd;
+	p->dl = open_checked(fd, p->path, &already);
+	if (already) {
+		set_err(err, errlen, "plugin %s: refused: this file is loaded already", shown);
+		plugin_free(p);
+		return -EEXIST;
+	}
 	if (!p->dl) {
 		describe_dlerror(shown, err, errlen);
 		plugin_free(p);

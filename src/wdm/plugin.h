@@ -25,6 +25,7 @@ typedef struct owfp_plugin owfp_plugin;
  * holds a message naming the plugin. Returns 0, or:
  *   -ENOENT etc.  the path cannot be resolved or opened (errno of the call)
  *   -EPERM        refused: not a regular file, or world-writable file/directory
+ *   -EEXIST       the same file (by any path) is loaded already
  *   -ENOEXEC      not a loadable shared object, or no DriverEntry export
  *   -EIO          DriverEntry returned a failure NTSTATUS (shown in hex)
  *   -ENOMEM       out of memory

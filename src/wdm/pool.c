@@ -55,28 +55,36 @@ static tag_slot *slot_for(ULONG tag, bool create)
 void *owfp_pool_alloc(size_t size, ULONG tag, bool zero)
 {
 	pool_hdr *h;
+	tag_slot *s;
 	bool fail;
 
+	/* One critical section per allocation: count it before malloc, and
+	 * take the count back in the rare case malloc fails. */
 	pthread_mutex_lock(&pool_lock);
 	attempts++;
-	fail = fail_at != 0 && attempts == fail_at;
-	if (fail)
+	fail = (fail_at != 0 && attempts == fail_at) || size > SIZE_MAX - sizeof(*h);
+	if (fail_at != 0 && attempts == fail_at)
 		fail_at = 0;
+	s = fail ? NULL : slot_for(tag, true);
+	if (s) {
+		s->outstanding++;
+		outstanding_total++;
+	}
 	pthread_mutex_unlock(&pool_lock);
-	if (fail || size > SIZE_MAX - sizeof(*h))
+	if (fail)
 		return NULL;
 
 	h = zero ? calloc(1, sizeof(*h) + size) : malloc(sizeof(*h) + size);
-	if (!h)
+	if (!h) {
+		pthread_mutex_lock(&pool_lock);
+		s->outstanding--;
+		outstanding_total--;
+		pthread_mutex_unlock(&pool_lock);
 		return NULL;
+	}
 	h->magic = POOL_MAGIC;
 	h->tag = tag;
 	h->size = size;
-
-	pthread_mutex_lock(&pool_lock);
-	slot_for(tag, true)->outstanding++;
-	outstanding_total++;
-	pthread_mutex_unlock(&pool_lock);
 	return h + 1;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
 #include <cmocka.h>
 
 #include "wdm/plugin.h"
@@ -119,6 +120,35 @@ static void test_load_calls_driver_entry_with_the_plugin_path(void **state)
 	owfp_plugin_unload(p);
 }
 
+/* The registry path the plugin recorded, from its last '/'. */
+static const WCHAR *recorded_name(owfp_plugin *p)
+{
+	MINIMAL_EXTENSION *ext = owfp_plugin_driver_object(p)->DeviceObject->DeviceExtension;
+	const WCHAR *slash = wcsrchr(ext->RegistryPath, L'/');
+
+	assert_non_null(slash);
+	return slash + 1;
+}
+
+static void test_registry_path_is_the_path_decoded_from_utf8(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "", path[PATH_MAX];
+
+	(void)state;
+	join(path, scratch, "d\xc3\xa9j\xc3\xa0-\xe2\x82\xac.so"); /* "déjà-€.so" */
+	copy_file(plugin("plugin_minimal"), path, 0644);
+	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), 0);
+	assert_true(wcscmp(recorded_name(p), L"d\u00e9j\u00e0-\u20ac.so") == 0);
+	owfp_plugin_unload(p);
+	/* Bytes that are not UTF-8 stand for themselves. */
+	join(path, scratch, "\xff\xc3.so");
+	copy_file(plugin("plugin_minimal"), path, 0644);
+	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), 0);
+	assert_true(wcscmp(recorded_name(p), L"\u00ff\u00c3.so") == 0);
+	owfp_plugin_unload(p);
+}
+
 static void test_unload_calls_driver_unload_and_frees_everything(void **state)
 {
 	owfp_plugin *p = NULL;
@@ -135,6 +165,54 @@ static void test_unload_calls_driver_unload_and_frees_everything(void **state)
 	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DRIVER), 0);
 	assert_int_equal(owfp_pool_outstanding_total(), before);
 	assert_int_equal(owfp_pool_tag_mismatches(), 0);
+}
+
+static void test_a_plugin_already_loaded_is_refused(void **state)
+{
+	owfp_plugin *a = NULL, *b = NULL, *c = NULL;
+	char err[512] = "", link[PATH_MAX], copy[PATH_MAX];
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load(plugin("plugin_minimal"), &a, err, sizeof(err)), 0);
+	assert_int_equal(owfp_plugin_load(plugin("plugin_minimal"), &b, err, sizeof(err)), -EEXIST);
+	assert_null(b);
+	assert_non_null(strstr(err, "loaded already"));
+	/* By another path to the same file: still the same driver. */
+	join(link, scratch, "again.so");
+	assert_int_equal(symlink(plugin("plugin_minimal"), link), 0);
+	assert_int_equal(owfp_plugin_load(link, &b, err, sizeof(err)), -EEXIST);
+	/* A copy is another driver, with its own globals. */
+	join(copy, scratch, "copy.so");
+	copy_file(plugin("plugin_minimal"), copy, 0644);
+	assert_int_equal(owfp_plugin_load(copy, &c, err, sizeof(err)), 0);
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DEVICE), 2);
+	owfp_plugin_unload(c);
+	owfp_plugin_unload(a);
+	/* Once unloaded, it loads again. */
+	assert_int_equal(owfp_plugin_load(plugin("plugin_minimal"), &a, err, sizeof(err)), 0);
+	owfp_plugin_unload(a);
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DEVICE), 0);
+}
+
+static void test_a_plugin_that_stays_mapped_is_not_mistaken_for_the_next(void **state)
+{
+	owfp_plugin *p = NULL;
+	char err[512] = "";
+	PDRIVER_OBJECT drv;
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load(plugin("plugin_sticky"), &p, err, sizeof(err)), 0);
+	owfp_plugin_unload(p);
+	/* The next plugin is opened through the lowest free descriptor: had
+	 * the sticky one's been freed, the loader would find the sticky image
+	 * under that name and run its DriverEntry instead. */
+	assert_int_equal(owfp_plugin_load(plugin("plugin_minimal"), &p, err, sizeof(err)), 0);
+	drv = owfp_plugin_driver_object(p);
+	assert_non_null(drv->DeviceObject);
+	assert_non_null(drv->DriverUnload);
+	owfp_plugin_unload(p);
+	/* Loading it again is refused: it never left. */
+	assert_int_equal(owfp_plugin_load(plugin("plugin_sticky"), &p, err, sizeof(err)), -EEXIST);
 }
 
 static void test_unload_deletes_devices_the_driver_left_behind(void **state)
@@ -342,7 +420,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_calls_driver_entry_with_the_plugin_path),
+		cmocka_unit_test(test_registry_path_is_the_path_decoded_from_utf8),
 		cmocka_unit_test(test_unload_calls_driver_unload_and_frees_everything),
+		cmocka_unit_test(test_a_plugin_already_loaded_is_refused),
+		cmocka_unit_test(test_a_plugin_that_stays_mapped_is_not_mistaken_for_the_next),
 		cmocka_unit_test(test_unload_deletes_devices_the_driver_left_behind),
 		cmocka_unit_test(test_driver_entry_failure_names_the_plugin_and_the_status),
 		cmocka_unit_test(test_plugin_without_driver_entry_is_refused),

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -188,6 +189,8 @@ static void test_rtl_unicode_and_memory_helpers(void **state)
 	assert_true(RtlEqualMemory(x, x, 4));
 	RtlZeroMemory(x, sizeof(x));
 	assert_int_equal(x[3], 0);
+	assert_ptr_equal(RtlSecureZeroMemory(y, sizeof(y)), y);
+	assert_int_equal(y[0] | y[1] | y[2] | y[3], 0);
 }
 
 static void test_system_time_counts_100ns_since_1601(void **state)
@@ -219,6 +222,7 @@ static void test_devices_link_into_their_driver(void **state)
 	assert_int_equal(IoCreateDevice(&drv, 0, NULL, FILE_DEVICE_NETWORK, 0, FALSE, &d3),
 			 STATUS_SUCCESS);
 	ext = d1->DeviceExtension;
+	assert_int_equal((uintptr_t)ext % alignof(max_align_t), 0);
 	for (int i = 0; i < 32; i++)
 		assert_int_equal(ext[i], 0);
 	assert_null(d2->DeviceExtension);

@@ -86,6 +86,7 @@ static void NTAPI SampleClassify(
 		classifyOut->actionType = FWP_ACTION_NONE;
 		return;
 	}
+	RtlSecureZeroMemory(peek, sizeof(peek));
 	FwpsCopyStreamDataToBuffer(streamData, peek, min(sizeof(peek), streamData->dataLength), &copied);
 	if (copied >= 4 && RtlEqualMemory(peek, "EVIL", 4) && localPort != 0) {
 		ioPacket->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;

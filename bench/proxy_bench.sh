@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Proxy throughput and connection rate, against haproxy measured in the same run.
+#
+#   iperf3, one stream, loopback:
+#     direct                          the physical limit on this machine
+#     haproxy mode tcp, nbthread 1    without splice, and with splice-request/response
+#     openwfp proxy --workers 1       inspected by the default 'count' callout
+#     openwfp proxy --workers 1       a callout answering ALLOW_CONNECTION at once (spliced)
+#   wrk, Connection: close, nginx serving a 100-byte file:
+#     direct, through haproxy (nbthread 1), through openwfp (--workers 1, count)
+#
+# Every figure is the median of OWFP_BENCH_RUNS runs (default 3); the tools
+# take turns within each round. Prints RATIO lines for bench/run.sh.
+# usage: bench/proxy_bench.sh BUILD_DIR
+set -euo pipefail
+
+BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
+OWFP_BIN=${OWFP_BIN:-$BUILD/openwfp}
+PLUGIN=$BUILD/plugins/plugin_proxy_actions.so
+RUNS=${OWFP_BENCH_RUNS:-3}
+SECS=${OWFP_BENCH_SECONDS:-4}
+
+for tool in iperf3 haproxy wrk nginx; do
+	command -v "$tool" >/dev/null || { echo "proxy_bench: $tool missing (scripts/install-deps.sh --bench)"; exit 1; }
+done
+[ -x "$OWFP_BIN" ] || { echo "proxy_bench: no $OWFP_BIN"; exit 1; }
+[ -f "$PLUGIN" ] || { echo "proxy_bench: no $PLUGIN"; exit 1; }
+
+T=$(mktemp -d /tmp/owfp-proxy-bench.XXXXXX)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+[ -n "${KEEP_TMP:-}" ] && trap "echo kept $T" EXIT
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+listening() { ss -ltn "( sport = :$1 )" | grep -q LISTEN; }
+wait_listen() {
+	local i
+	for i in $(seq 500); do listening "$1" && return 0; sleep 0.02; done
+	echo "proxy_bench: nothing listens on $1" >&2; exit 1
+}
+
+IPERF=$(port) NGINX=$(port)
+HAP=$(port) HAPS=$(port) HAPW=$(port) OWI=$(port) OWA=$(port) OWW=$(port)
+
+iperf3 -s -p "$IPERF" >/dev/null 2>&1 &
+PIDS+=("$!")
+
+mkdir -p "$T/www" "$T/nginx/tmp"
+head -c 100 /dev/zero | tr '\0' 'x' >"$T/www/100b"
+cat >"$T/nginx/nginx.conf" <<EOF
+user root;
+worker_processes 1;
+daemon off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_timeout 0;
+	client_body_temp_path $T/nginx/tmp/b;
+	proxy_temp_path $T/nginx/tmp/p;
+	fastcgi_temp_path $T/nginx/tmp/f;
+	uwsgi_temp_path $T/nginx/tmp/u;
+	scgi_temp_path $T/nginx/tmp/s;
+	server { listen 127.0.0.1:$NGINX; root $T/www; }
+}
+EOF
+nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" >/dev/null 2>&1 &
+PIDS+=("$!")
+
+haproxy_cfg() { # haproxy_cfg FILE BIND_PORT SERVER_PORT [splice]
+	{
+		echo "global"
+		echo "  nbthread 1"
+		echo "defaults"
+		echo "  mode tcp"
+		echo "  timeout connect 5s"
+		echo "  timeout client 60s"
+		echo "  timeout server 60s"
+		echo "listen p"
+		echo "  bind 127.0.0.1:$2"
+		[ -n "${4:-}" ] && echo "  option splice-request" && echo "  option splice-response"
+		echo "  server s 127.0.0.1:$3"
+	} >"$1"
+}
+haproxy_cfg "$T/hap.cfg" "$HAP" "$IPERF"
+haproxy_cfg "$T/haps.cfg" "$HAPS" "$IPERF" splice
+haproxy_cfg "$T/hapw.cfg" "$HAPW" "$NGINX"
+for c in hap haps hapw; do
+	haproxy -f "$T/$c.cfg" -db >/dev/null 2>&1 &
+	PIDS+=("$!")
+done
+
+"$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWI" --upstream "127.0.0.1:$IPERF" >/dev/null 2>"$T/owi.err" &
+PIDS+=("$!")
+OWFP_PROXY_ACTION=allow "$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWA" \
+	--upstream "127.0.0.1:$IPERF" --callout "$PLUGIN" >/dev/null 2>"$T/owa.err" &
+PIDS+=("$!")
+"$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWW" --upstream "127.0.0.1:$NGINX" >/dev/null 2>"$T/oww.err" &
+PIDS+=("$!")
+for p in "$IPERF" "$NGINX" "$HAP" "$HAPS" "$HAPW" "$OWI" "$OWA" "$OWW"; do wait_listen "$p"; done
+
+gbps() { # gbps PORT
+	iperf3 -c 127.0.0.1 -p "$1" -t "$SECS" -J 2>/dev/null |
+		python3 -c 'import json,sys; print("%.3f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
+}
+conns() { # conns PORT -> requests per second
+	wrk -t1 -c32 -d"${SECS}s" -H 'Connection: close' "http://127.0.0.1:$1/100b" 2>/dev/null |
+		awk '/^Requests\/sec/ {print $2}'
+}
+declare -A R
+for round in $(seq "$RUNS"); do
+	for k in direct:$IPERF haproxy:$HAP haproxy_splice:$HAPS inspected:$OWI offloaded:$OWA; do
+		R[${k%%:*}]+=" $(gbps "${k#*:}")"
+	done
+	for k in c_direct:$NGINX c_haproxy:$HAPW c_openwfp:$OWW; do
+		R[${k%%:*}]+=" $(conns "${k#*:}")"
+	done
+	echo "round $round done" >&2
+done
+median() { printf '%s\n' $1 | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+
+declare -A M
+for k in "${!R[@]}"; do M[$k]=$(median "${R[$k]}"); done
+echo "Proxy throughput, one iperf3 stream over loopback (Gbit/s, median of $RUNS x ${SECS}s; runs:"
+for k in direct haproxy haproxy_splice inspected offloaded; do
+	printf '  %-28s %8s   (%s )\n' "$k" "${M[$k]}" "${R[$k]}"
+done
+echo "Connections per second, wrk -t1 -c32 Connection: close, 100-byte file (median of $RUNS x ${SECS}s):"
+for k in c_direct c_haproxy c_openwfp; do
+	printf '  %-28s %8s   (%s )\n' "${k#c_}" "${M[$k]}" "${R[$k]}"
+done
+echo "RATIO proxy.inspected/haproxy $(ratio "${M[inspected]}" "${M[haproxy]}") >=0.9"
+echo "RATIO proxy.inspected/direct $(ratio "${M[inspected]}" "${M[direct]}") -"
+echo "RATIO proxy.offloaded/haproxy_splice $(ratio "${M[offloaded]}" "${M[haproxy_splice]}") >=1.0"
+echo "RATIO proxy.offloaded/direct $(ratio "${M[offloaded]}" "${M[direct]}") -"
+echo "RATIO proxy.conn_s/haproxy $(ratio "${M[c_openwfp]}" "${M[c_haproxy]}") >=1.0"
+echo "RATIO proxy.conn_s/direct $(ratio "${M[c_openwfp]}" "${M[c_direct]}") -"
+echo "RATIO proxy.haproxy/direct $(ratio "${M[haproxy]}" "${M[direct]}") -"

@@ -1,0 +1,124 @@
+/* openwfp stats --control PATH [--json]: counters of a running proxy. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "proxy/serve.h"
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"Usage: openwfp stats --control PATH [--json]\n"
+		"\n"
+		"Prints the counters of a running `openwfp proxy`: connections (accepted, active,\n"
+		"upstream errors, resets, offloaded), bytes per side, and per callout the\n"
+		"classify calls, bytes and stream actions it answered, plus engine errors\n"
+		"(violations, limits hit).\n"
+		"\n"
+		"Options:\n"
+		"      --control PATH   the proxy's control socket (required)\n"
+		"      --json           one JSON object (the control socket's reply)\n"
+		"  -h, --help           this help\n"
+		"\n"
+		"Exit status: 0 done, 1 the proxy did not answer, 2 bad usage.\n");
+}
+
+static long long num(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+	if (b)
+		v = json_object_get(v, b);
+	return (long long)json_integer_value(v);
+}
+
+static void print_text(json_t *r)
+{
+	json_t *p = json_object_get(r, "proxy"), *e = json_object_get(r, "engine"), *c;
+	size_t i;
+
+	printf("connections: %lld accepted, %lld active, %lld upstream errors, %lld refused, "
+	       "%lld dropped, %lld resets, %lld offloaded, %lld limits hit\n",
+	       num(p, "accepted", NULL), num(p, "active", NULL), num(p, "upstream_errors", NULL),
+	       num(p, "refused", NULL), num(p, "dropped", NULL), num(p, "resets", NULL),
+	       num(p, "offloaded", NULL), num(p, "limits_hit", NULL));
+	printf("bytes: read %lld from clients, %lld from upstreams; written %lld to clients, "
+	       "%lld to upstreams; %lld spliced; %lld queued now\n",
+	       num(p, "bytes_read", "client"), num(p, "bytes_read", "upstream"),
+	       num(p, "bytes_written", "client"), num(p, "bytes_written", "upstream"),
+	       num(p, "bytes_spliced", NULL), num(p, "queued", NULL));
+	if (!e)
+		return;
+	printf("engine: %lld flows created, %lld active, %lld dropped; %lld violations, "
+	       "%lld limits hit\n",
+	       num(e, "flows_created", NULL), num(e, "flows_active", NULL),
+	       num(e, "flows_dropped", NULL), num(e, "violations", NULL), num(e, "limits_hit", NULL));
+	printf("%-24s %10s %14s %14s %14s %8s %8s %8s %8s %8s\n", "CALLOUT", "CLASSIFY",
+	       "INDICATED", "PERMITTED", "BLOCKED", "NMD", "DROP", "DEFER", "ALLOW", "VIOL");
+	json_array_foreach(json_object_get(e, "callouts"), i, c) {
+		printf("%-24s %10lld %14lld %14lld %14lld %8lld %8lld %8lld %8lld %8lld\n",
+		       json_string_value(json_object_get(c, "name")), num(c, "classify_calls", NULL),
+		       num(c, "bytes_indicated", NULL), num(c, "bytes_permitted", NULL),
+		       num(c, "bytes_blocked", NULL), num(c, "stream_actions", "need_more_data"),
+		       num(c, "stream_actions", "drop_connection"), num(c, "stream_actions", "defer"),
+		       num(c, "stream_actions", "allow_connection"), num(c, "violations", NULL));
+	}
+}
+
+int owfp_cmd_stats(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"control", required_argument, NULL, 'C'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *path = NULL;
+	bool json = false;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			path = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			help(stdout);
+			return OWFP_EXIT_OK;
+		default:
+			return owfp_cli_usage_error("stats", "unknown option or missing argument: '%s'",
+						    argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return owfp_cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
+	if (!path)
+		return owfp_cli_usage_error("stats", "--control PATH is required");
+	owfp_error err = { { 0 } };
+	json_t *req = json_pack("{s:s}", "cmd", "stats"), *reply = NULL;
+	int rc = owfp_control_request(path, req, &reply, &err);
+	json_decref(req);
+	if (rc) {
+		fprintf(stderr, "openwfp stats: %s\n", err.msg);
+		return OWFP_EXIT_INPUT;
+	}
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		const char *e = json_string_value(json_object_get(reply, "error"));
+		fprintf(stderr, "openwfp stats: %s\n", e ? e : "refused");
+		json_decref(reply);
+		return OWFP_EXIT_INPUT;
+	}
+	if (json) {
+		json_dumpf(reply, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+	} else {
+		print_text(reply);
+	}
+	json_decref(reply);
+	return OWFP_EXIT_OK;
+}

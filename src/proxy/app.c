@@ -1,0 +1,297 @@
+/*
+ * `openwfp proxy` from start to exit: the engine, plugins and configuration
+ * (as replay sets them up), the events file, the workers, then the serve
+ * loop with the management handlers behind SIGHUP and the control socket.
+ */
+#include "proxy/app.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "engine/filter_list.h"
+#include "proxy/events.h"
+#include "proxy/serve.h"
+#include "openwfp/fwpmk.h"
+#include "openwfp/ntstatus.h"
+
+/* Without -c or --callout: the built-in 'count' inspects both stream layers. */
+static const char default_config[] =
+	"callouts:\n"
+	"  - {name: count, type: count}\n"
+	"filters:\n"
+	"  - {name: count, layer: stream, sublayer: inspection,\n"
+	"     action: callout_inspection, callout: count}\n";
+
+typedef struct app {
+	const owfp_proxy_app_opts *o;
+	owfp_engine *engine;
+	owfp_config_applied *applied;
+	owfp_plugin **plugins;
+	size_t nplugins;
+	owfp_proxy_events *events;
+	owfp_proxy *proxy;
+} app;
+
+static void app_log(void *user, const char *msg)
+{
+	const app *a = user;
+
+	if (a->o->verbosity >= 0)
+		fprintf(stderr, "openwfp proxy: %s\n", msg);
+}
+
+static void engine_log(void *user, enum owfp_log_level lvl, const char *msg)
+{
+	const app *a = user;
+
+	if ((int)lvl <= OWFP_LOG_WARN + a->o->verbosity)
+		fprintf(stderr, "openwfp proxy: %s\n", msg);
+}
+
+static void engine_event(void *user, const owfp_event *ev)
+{
+	app *a = user;
+
+	if (a->events)
+		owfp_proxy_events_engine(a->events, ev);
+}
+
+static int load_config(app *a, owfp_config **cfg, owfp_error *err)
+{
+	*cfg = NULL;
+	if (a->o->config_path)
+		return owfp_config_parse_file(a->o->config_path, cfg, err);
+	if (a->o->nplugins)
+		return 0;
+	return owfp_config_parse_string("<default>", default_config, sizeof(default_config) - 1,
+					cfg, err);
+}
+
+/* SIGHUP: parse and apply the new file in one transaction; on error the old one stays. */
+static int app_reload(void *user, owfp_error *err)
+{
+	app *a = user;
+	owfp_config *cfg;
+	owfp_config_applied *next = NULL;
+	int rc = load_config(a, &cfg, err);
+
+	if (rc)
+		return rc;
+	if (!cfg)
+		return 0; /* plugins only: nothing to reload */
+	rc = owfp_config_apply(cfg, a->applied, &next, err);
+	owfp_config_free(cfg);
+	if (rc)
+		return rc;
+	a->applied = next;
+	if (a->events)
+		owfp_proxy_events_raw(a->events, "{\"event\":\"proxy_reload\",\"ok\":true}");
+	return 0;
+}
+
+static const char *action_name(uint32_t t)
+{
+	switch (t) {
+	case 0x1001: return "block";
+	case 0x1002: return "permit";
+	case 0x5003: return "callout_terminating";
+	case 0x6004: return "callout_inspection";
+	case 0x4005: return "callout_unknown";
+	}
+	return "other";
+}
+
+static int app_filters_list(void *user, json_t **out, owfp_error *err)
+{
+	app *a = user;
+	owfp_filter_info *v;
+	size_t n;
+	int rc = owfp_engine_filters_list(a->engine, &v, &n);
+
+	if (rc) {
+		snprintf(err->msg, sizeof(err->msg), "listing filters: %s", strerror(-rc));
+		return rc;
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *f = json_pack("{s:I, s:s, s:s, s:i, s:I, s:s, s:i}", "id", (json_int_t)v[i].id,
+				      "name", v[i].name, "layer", v[i].layer, "sublayer_weight",
+				      (int)v[i].sublayer_weight, "weight", (json_int_t)v[i].weight,
+				      "action", action_name(v[i].action_type), "conditions",
+				      (int)v[i].nconditions);
+		if (f && v[i].callout_id)
+			json_object_set_new(f, "callout", json_string(v[i].callout));
+		json_array_append_new(list, f);
+	}
+	free(v);
+	*out = list;
+	return 0;
+}
+
+static int app_filter_add(void *user, const char *text, json_t **ids, owfp_error *err)
+{
+	app *a = user;
+	uint64_t got[2];
+	size_t n = 0;
+	int rc = owfp_config_filter_add(a->applied, text, strlen(text), got, &n, err);
+
+	if (rc)
+		return rc;
+	*ids = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(*ids, json_integer((json_int_t)got[i]));
+	return 0;
+}
+
+static int app_filter_delete(void *user, uint64_t id, owfp_error *err)
+{
+	app *a = user;
+	HANDLE h = NULL;
+	NTSTATUS st = FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &h);
+
+	(void)a;
+	if (NT_SUCCESS(st)) {
+		st = FwpmFilterDeleteById0(h, id);
+		FwpmEngineClose0(h);
+	}
+	if (!NT_SUCCESS(st)) {
+		snprintf(err->msg, sizeof(err->msg), "filter %llu: %s (0x%08X)", (unsigned long long)id,
+			 st == STATUS_FWP_FILTER_NOT_FOUND ? "no such filter (STATUS_FWP_FILTER_NOT_FOUND)"
+						   : "FwpmFilterDeleteById0 failed",
+			 (unsigned)st);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int app_stats(void *user, json_t *reply)
+{
+	app *a = user;
+	owfp_engine_stats *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -ENOMEM;
+	owfp_engine_stats_get(a->engine, st);
+	json_t *callouts = json_array();
+	for (size_t i = 0; i < st->ncallouts && i < 64; i++) {
+		const owfp_callout_stats *c = &st->callouts[i];
+		json_t *acts = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+					 "none", (json_int_t)c->stream_actions[0],
+					 "need_more_data", (json_int_t)c->stream_actions[1],
+					 "drop_connection", (json_int_t)c->stream_actions[2],
+					 "defer", (json_int_t)c->stream_actions[3],
+					 "allow_connection", (json_int_t)c->stream_actions[4],
+					 "invalid", (json_int_t)c->stream_actions[5]);
+		json_array_append_new(callouts,
+			json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I}",
+				  "id", (int)c->callout_id, "name", c->name,
+				  "classify_calls", (json_int_t)c->classify_calls,
+				  "bytes_indicated", (json_int_t)c->bytes_indicated,
+				  "bytes_permitted", (json_int_t)c->bytes_permitted,
+				  "bytes_blocked", (json_int_t)c->bytes_blocked,
+				  "bytes_continued", (json_int_t)c->bytes_continued,
+				  "bytes_injected", (json_int_t)c->bytes_injected,
+				  "stream_actions", acts, "violations", (json_int_t)c->violations));
+	}
+	json_object_set_new(reply, "engine",
+		json_pack("{s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:o}",
+			  "flows_created", (json_int_t)st->flows_created,
+			  "flows_active", (json_int_t)st->flows_active,
+			  "flows_dropped", (json_int_t)st->flows_dropped,
+			  "bytes_indicated", "inbound", (json_int_t)st->bytes_indicated[0],
+			  "outbound", (json_int_t)st->bytes_indicated[1],
+			  "bytes_delivered", "inbound", (json_int_t)st->bytes_delivered[0],
+			  "outbound", (json_int_t)st->bytes_delivered[1],
+			  "violations", (json_int_t)st->violations,
+			  "limits_hit", (json_int_t)st->limits_hit, "callouts", callouts));
+	free(st);
+	return 0;
+}
+
+static int app_setup(app *a, owfp_error *err)
+{
+	const owfp_proxy_app_opts *o = a->o;
+	owfp_engine_opts eo = { .log = engine_log, .event = engine_event, .user = a };
+	owfp_config *cfg = NULL;
+	int rc;
+
+	if (o->events_path && (rc = owfp_proxy_events_open(o->events_path, &a->events, err)))
+		return rc;
+	rc = owfp_engine_create(&eo, &a->engine);
+	if (rc) {
+		snprintf(err->msg, sizeof(err->msg), "creating the engine: %s", strerror(-rc));
+		return rc;
+	}
+	a->plugins = calloc(o->nplugins ? o->nplugins : 1, sizeof(*a->plugins));
+	if (!a->plugins)
+		return -ENOMEM;
+	for (size_t i = 0; i < o->nplugins; i++) {
+		char msg[400];
+		rc = owfp_plugin_load(o->plugins[i], &a->plugins[i], msg, sizeof(msg));
+		if (rc) {
+			snprintf(err->msg, sizeof(err->msg), "%s", msg);
+			return rc;
+		}
+		a->nplugins = i + 1;
+	}
+	rc = load_config(a, &cfg, err);
+	if (rc)
+		return rc;
+	if (cfg) {
+		rc = owfp_config_apply(cfg, NULL, &a->applied, err);
+		owfp_config_free(cfg);
+	}
+	return rc;
+}
+
+static void app_teardown(app *a)
+{
+	owfp_proxy_destroy(a->proxy);
+	if (a->applied)
+		owfp_config_unapply(a->applied);
+	for (size_t i = a->nplugins; i > 0; i--)
+		owfp_plugin_unload(a->plugins[i - 1]);
+	free(a->plugins);
+	if (a->engine)
+		owfp_engine_destroy(a->engine);
+	owfp_proxy_events_close(a->events);
+}
+
+int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
+{
+	app a = { .o = o };
+	owfp_proxy_opts po = o->proxy;
+	char addr[80];
+	int rc;
+
+	owfp_proxy_signals_block();
+	rc = app_setup(&a, err);
+	if (rc == 0) {
+		if (a.events) {
+			po.event = owfp_proxy_events_proxy;
+			po.user = a.events;
+		}
+		rc = owfp_proxy_start(a.engine, &po, &a.proxy, err);
+	}
+	if (rc == 0) {
+		const owfp_proxy_addr *l = owfp_proxy_listen_addr(a.proxy);
+		owfp_proxy_addr_str((const struct sockaddr *)&l->ss, addr, sizeof(addr));
+		/* Scripts read this line to learn the port when they asked for port 0. */
+		printf("listening on %s (%d worker%s)\n", addr, owfp_proxy_nworkers(a.proxy),
+		       owfp_proxy_nworkers(a.proxy) == 1 ? "" : "s");
+		fflush(stdout);
+		owfp_proxy_serve_opts so = {
+			.control_path = o->control_path,
+			.drain_timeout_ms = o->drain_timeout_ms,
+			.m = { .reload = app_reload, .filters_list = app_filters_list,
+			       .filter_add = app_filter_add, .filter_delete = app_filter_delete,
+			       .stats = app_stats, .log = app_log, .user = &a },
+		};
+		rc = owfp_proxy_serve(a.proxy, &so, err);
+	}
+	app_teardown(&a);
+	return rc;
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# --transparent in network namespaces this test creates: a client namespace,
+# a server namespace and a router between them running the proxy.
+# nftables sends the client's connections to the proxy with TPROXY (port
+# 8080: the original destination is the accepted socket's local address)
+# and with REDIRECT (port 8081: SO_ORIGINAL_DST). The callout in the path
+# (plugin_proxy_actions.so, block mode) removes every 'X', which shows the
+# bytes really went through the stream layer. With --spoof-source the
+# server sees the client's own address.
+. "$(dirname "$0")/proxy_lib.sh"
+
+NS=owfp-tp-$$
+C=$NS-cli R=$NS-rtr S=$NS-srv
+netns_cleanup() {
+	for n in "$C" "$R" "$S"; do ip netns del "$n" 2>/dev/null; done
+}
+CLEANUP_HOOKS+=(netns_cleanup)
+
+for n in "$C" "$R" "$S"; do
+	ip netns add "$n"
+	ip -n "$n" link set lo up
+done
+ip link add c0 netns "$C" type veth peer name r1 netns "$R"
+ip link add s0 netns "$S" type veth peer name r2 netns "$R"
+ip -n "$C" addr add 10.77.1.2/24 dev c0; ip -n "$C" link set c0 up
+ip -n "$C" route add default via 10.77.1.1
+ip -n "$S" addr add 10.77.2.2/24 dev s0; ip -n "$S" link set s0 up
+ip -n "$S" route add default via 10.77.2.1
+ip -n "$R" addr add 10.77.1.1/24 dev r1; ip -n "$R" link set r1 up
+ip -n "$R" addr add 10.77.2.1/24 dev r2; ip -n "$R" link set r2 up
+ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+# TPROXY'd packets (and replies to spoofed upstream connections) go to the local stack.
+ip -n "$R" rule add fwmark 1 lookup 100
+ip -n "$R" route add local 0.0.0.0/0 dev lo table 100
+ip netns exec "$R" nft -f - <<'NFT'
+table ip owfp_test {
+	chain pre {
+		type filter hook prerouting priority mangle; policy accept;
+		meta l4proto tcp socket transparent 1 meta mark set 1 accept
+		iifname "r1" tcp dport 8080 tproxy to :15001 meta mark set 1 accept
+	}
+	chain nat {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "r1" tcp dport 8081 redirect to :15001
+	}
+}
+NFT
+
+in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
+listening_in() { in_ns "$1" ss -ltn "( sport = :$2 )" | grep -q LISTEN; }
+
+# run_case NAME PORT EXTRA-PROXY-ARGS...: one connection 10.77.1.2 -> 10.77.2.2:PORT through the router.
+run_case() {
+	local name=$1 port=$2; shift 2
+	ip netns exec "$S" $PEER sink --listen "10.77.2.2:$port" --out "$T/$name.rep" >"$T/$name.log" 2>&1 &
+	PIDS+=("$!")
+	wait_until 10 listening_in "$S" "$port" || fail "$name: server did not start"
+	OWFP_PROXY_ACTION=block ip netns exec "$R" "$OWFP_BIN" proxy --transparent --listen 0.0.0.0:15001 \
+		--callout "$OWFP_PLUGIN_DIR/plugin_proxy_actions.so" --events "$T/$name.events" "$@" \
+		>"$T/$name.out" 2>"$T/$name.err" &
+	local ppid=$!
+	PIDS+=("$ppid")
+	wait_until 10 grep -q '^listening on' "$T/$name.out" || fail "$name: proxy did not start: $(cat "$T/$name.err")"
+	in_ns "$C" $PEER send --connect "10.77.2.2:$port" 0 --data 'tXrXaXnsparent' --out "$T/$name.cli" >/dev/null ||
+		fail "$name: client failed"
+	wait_until 10 test -s "$T/$name.rep" || fail "$name: server never finished"
+	want=$(printf 'transparent' | sha256sum | cut -d' ' -f1)
+	[ "$(report_field "$T/$name.rep" sha256)" = "$want" ] || fail "$name: server got $(cat "$T/$name.rep")"
+	grep -q "\"upstream\":\"10.77.2.2:$port\"" "$T/$name.events" || fail "$name: wrong original destination: $(cat "$T/$name.events")"
+	kill -TERM "$ppid"
+	wait "$ppid" || fail "$name: proxy exit status $?"
+}
+
+run_case tproxy 8080
+grep -q '"client":"10.77.1.2:' "$T/tproxy.events" || fail "tproxy: client address not seen"
+pass "TPROXY: original destination from the accepted socket, the callout edited the stream"
+
+run_case redirect 8081
+pass "REDIRECT: original destination from SO_ORIGINAL_DST, the callout edited the stream"
+
+# With --spoof-source the upstream connection leaves from the client's address.
+ip netns exec "$S" $PEER sink --listen 10.77.2.2:8080 --out "$T/spoof.rep" >/dev/null 2>&1 &
+PIDS+=("$!")
+wait_until 10 listening_in "$S" 8080 || fail "spoof: server did not start"
+OWFP_PROXY_ACTION=permit ip netns exec "$R" "$OWFP_BIN" proxy --transparent --spoof-source --listen 0.0.0.0:15001 \
+	--callout "$OWFP_PLUGIN_DIR/plugin_proxy_actions.so" >"$T/spoof.out" 2>"$T/spoof.err" &
+SPID=$!
+PIDS+=("$SPID")
+wait_until 10 grep -q '^listening on' "$T/spoof.out" || fail "spoof: proxy did not start: $(cat "$T/spoof.err")"
+mkfifo "$T/spoof.in"
+ip netns exec "$C" $PEER pipe --connect 10.77.2.2:8080 --out "$T/spoof.cli" <"$T/spoof.in" >/dev/null 2>&1 &
+PIDS+=("$!")
+exec 5>"$T/spoof.in"
+printf 'from the client itself' >&5
+peer_is_client() { in_ns "$S" ss -tn "( sport = :8080 )" | grep -q '10.77.1.2:'; }
+wait_until 10 peer_is_client || fail "spoof: the server does not see the client's address: $(in_ns "$S" ss -tn)"
+exec 5>&-
+wait_until 10 test -s "$T/spoof.rep" || fail "spoof: server never finished"
+[ "$(report_field "$T/spoof.rep" bytes)" = 22 ] || fail "spoof: server got $(cat "$T/spoof.rep")"
+kill -TERM "$SPID"; wait "$SPID" || fail "spoof: proxy exit status $?"
+pass "TPROXY --spoof-source: the server sees 10.77.1.2, bytes intact"
