@@ -15,8 +15,17 @@ echo
 echo "\$ openwfp replay -c examples/demo.yaml --extract OUT examples/demo.pcap"
 "$bin" replay -c examples/demo.yaml --extract "$out" --events "$out/events.jsonl" examples/demo.pcap
 echo
-echo "What each receiver got (OUT/flows.tsv):"
-column -t -s $'\t' "$out/flows.tsv" | cut -c1-160
+echo "What each receiver got (OUT/flows.tsv and the files next to it):"
+python3 - "$out" <<'PY'
+import csv, os, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(out, "flows.tsv")), delimiter="\t"))
+for c2s, s2c in zip(rows[0::2], rows[1::2]):
+    name = lambda r: f"{r['src']}.{r['sport']}-{r['dst']}.{r['dport']}"
+    request = open(os.path.join(out, name(c2s)), "rb").read().split(b"\r\n")[0].decode()
+    print(f"  flow {c2s['flow_id']}: {request:32s} server->client {s2c['bytes']:>6s} bytes delivered, "
+          f"ends {c2s['end']}/{s2c['end']}  sha256 {s2c['sha256'][:16]}...")
+PY
 echo
 echo "Events by type (OUT/events.jsonl):"
 python3 -c '

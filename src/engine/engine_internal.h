@@ -177,12 +177,13 @@ typedef struct owfp_ivx {
 	uint32_t *off;        /* 2*leaves + 1 CSR offsets into pool */
 	owfp_ivx_entry *pool; /* ascending rank per node */
 	uint32_t *anc_off;    /* nb + 1 CSR offsets into anc */
-	uint32_t *anc;        /* per elementary interval: its non-empty tree nodes */
+	uint32_t *anc;        /* per elementary interval: [start, end) pool ranges of its non-empty nodes */
 	/* Bucket table narrowing the binary search when every key fits 64 bits. */
 	uint64_t tab_base;
 	unsigned tab_shift;
 	size_t ntab;
 	uint32_t *tab;
+	uint64_t *b64;        /* the bounds again, as 64-bit keys, when there is a table */
 } owfp_ivx;
 
 typedef struct owfp_ivx_item {

@@ -76,12 +76,16 @@ static void run_notices(notices *ns)
 	for (size_t i = 0; i < ns->n; i++) {
 		notice *n = &ns->v[i];
 
-		/* S73: DELETE_FILTER passes no key; the result is ignored. */
-		if (n->callout)
+		/* S73: DELETE_FILTER passes no key; the result is ignored. The
+		 * filter may be published: the callout gets a copy to scribble on. */
+		if (n->callout) {
+			FWPS_FILTER3 copy = n->filter->fps;
+
 			(void)owfp_callout_notify(n->callout, n->type,
 						  n->type == FWPS_CALLOUT_NOTIFY_DELETE_FILTER
 							  ? NULL : &n->filter->key,
-						  &n->filter->fps);
+						  &copy);
+		}
 		owfp_rfilter_unref(n->filter);
 	}
 	free(ns->v);

@@ -40,6 +40,7 @@ typedef struct rp_flow {
 	owfp_capture_flow info;
 	bool local_is_client;
 	bool dropped, aborted, offloaded, cap_ended;
+	bool finished;          /* engine flow closed and reported; waits for the capture's flow_end */
 	enum owfp_capture_end_reason cap_end;
 	bool src_ended[2];      /* per capture dir: FIN or RST seen at the source */
 	int end[2];             /* per capture dir: what reached the receiver */
@@ -64,6 +65,7 @@ typedef struct replay {
 	struct timespec deadline;
 	bool deadline_set;
 	int error;              /* first internal error (negative errno) */
+	bool stopped;           /* opts.stop was seen: no drain, no further captures */
 	/* Display names by callout id, read once the filters are in: events
 	 * may carry only the key of a callout registered before its
 	 * FWPM_CALLOUT0 named it. */
@@ -126,9 +128,13 @@ static int end_index(const char *name)
 	return OWFP_END_OPEN;
 }
 
-static void close_flow(replay *rp, rp_flow *rf)
+/* Closes the engine flow and reports it (events, --extract rows, summary). */
+static void finish_flow(replay *rp, rp_flow *rf)
 {
 	uint64_t held = 0;
+	if (rf->finished)
+		return;
+	rf->finished = true;
 	if (rf->flow) {
 		held = owfp_flow_held_bytes(rf->flow, 0) + owfp_flow_held_bytes(rf->flow, 1);
 		rp->current = rf;
@@ -156,6 +162,7 @@ static void close_flow(replay *rp, rp_flow *rf)
 		owfp_replay_event_flow_end(rp->events, rf->id, ends[0], ends[1], rf->delivered,
 					   rf->indicated, held,
 					   rf->cap_ended ? owfp_capture_end_reason_name(rf->cap_end)
+					   : rf->dropped ? "ignored"
 							 : "open");
 	if (rp->x) {
 		const owfp_capture_endpoint *c = &rf->info.client, *s = &rf->info.server;
@@ -170,16 +177,28 @@ static void close_flow(replay *rp, rp_flow *rf)
 	memcpy(t.client, rf->info.client.text, sizeof(t.client));
 	memcpy(t.server, rf->info.server.text, sizeof(t.server));
 	owfp_replay_report_talker(rp->r, &t);
+}
 
+static void close_flow(replay *rp, rp_flow *rf)
+{
+	finish_flow(rp, rf);
 	rf->prev->next = rf->next;
 	rf->next->prev = rf->prev;
 	free(rf);
 }
 
+/*
+ * A flow closes when the capture ended it and nothing is outstanding. A
+ * dropped flow is finished at once (the capture ignores the rest of it), so
+ * its engine state and buffers go now; the small record waits for the
+ * capture's flow_end. Never called from inside an engine callback.
+ */
 static void maybe_close(replay *rp, rp_flow *rf)
 {
 	if (rf->cap_ended && !need_wait(rf))
 		close_flow(rp, rf);
+	else if (rf->dropped && !rf->finished)
+		finish_flow(rp, rf);
 }
 
 /* Runs what other threads queued (continue, injections, aborts). */
@@ -237,6 +256,10 @@ static void set_deadline(replay *rp)
 static void drain(replay *rp)
 {
 	uint64_t start = now_ms(), waiting = 0;
+	if (rp->stopped || (rp->o->stop && *rp->o->stop)) {
+		service_wakes(rp);
+		return;
+	}
 	set_deadline(rp);
 	for (;;) {
 		service_wakes(rp);
@@ -363,10 +386,19 @@ static void on_log(void *user, enum owfp_log_level lvl, const char *msg)
 
 /* -------------------------------------------------------- capture sink */
 
+static void check_stop(replay *rp)
+{
+	if (rp->o->stop && *rp->o->stop && rp->cap && !rp->stopped) {
+		rp->stopped = true;
+		owfp_capture_stop(rp->cap);
+	}
+}
+
 static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 {
 	replay *rp = user;
 	rp_flow *rf = calloc(1, sizeof(*rf));
+	check_stop(rp);
 	service_wakes(rp);
 	if (!rf) {
 		rp->error = rp->error ? rp->error : -ENOMEM;
@@ -424,6 +456,8 @@ static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 	if (rp->events)
 		owfp_replay_event_flow_start(rp->events, rf->id, rp->cap_path, cf, rf->local_is_client,
 					     rc != 0);
+	if (rf->dropped)
+		maybe_close(rp, rf);
 	return rf;
 }
 
@@ -431,6 +465,7 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 {
 	replay *rp = user;
 	rp_flow *rf = fu;
+	check_stop(rp);
 	if (owfp_wakeq_pending(&rp->wq))
 		service_wakes(rp);
 	if (!rf)
@@ -446,6 +481,8 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 	rp->current = rf;
 	owfp_flow_indicate(rf->flow, eng_dir(rf, d->dir), d->bytes, d->len, flags, d->missed_before);
 	rp->current = NULL;
+	if (rf->dropped)
+		maybe_close(rp, rf);
 }
 
 static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
@@ -463,6 +500,8 @@ static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
 	rp->current = rf;
 	owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
 	rp->current = NULL;
+	if (rf->dropped)
+		maybe_close(rp, rf);
 }
 
 static void on_rst(void *user, void *fu, unsigned dir, uint64_t ts)
@@ -480,6 +519,8 @@ static void on_rst(void *user, void *fu, unsigned dir, uint64_t ts)
 	rp->current = rf;
 	owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
 	rp->current = NULL;
+	if (rf->dropped)
+		maybe_close(rp, rf);
 }
 
 static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reason, uint64_t ts)
@@ -564,7 +605,11 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	owfp_capture_get_stats(rp->cap, &cr->stats);
 	owfp_capture_close(rp->cap);
 	rp->cap = NULL;
-	if (rc && rc != -ECANCELED) {
+	/* A signal also interrupts a blocking read (a pipe from tcpdump): that
+	 * read error is the stop, not bad input. */
+	if (rc == -ECANCELED || (rc && rp->o->stop && *rp->o->stop))
+		return OWFP_REPLAY_STOPPED;
+	if (rc) {
 		cr->failed = true;
 		snprintf(cr->error, sizeof(cr->error), "%s", cerr.message[0] ? cerr.message : path);
 		snprintf(err->msg, sizeof(err->msg), "%s", cr->error);
@@ -662,6 +707,8 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 
 	for (size_t i = 0; i < o->ncaptures && status == OWFP_REPLAY_OK; i++)
 		status = run_capture(&rp, o->captures[i], err);
+	if (status == OWFP_REPLAY_STOPPED)
+		snprintf(err->msg, sizeof(err->msg), "interrupted: the report covers what was read");
 	if (rp.error && status == OWFP_REPLAY_OK) {
 		snprintf(err->msg, sizeof(err->msg), "replay failed: %s", strerror(-rp.error));
 		status = OWFP_REPLAY_BAD_INPUT;

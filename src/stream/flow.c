@@ -378,8 +378,10 @@ int owfp_flow_indicate(owfp_flow *f, int dir, const uint8_t *data, size_t len,
 	d->held += len;
 	f->depth++;
 	owfp_flow *prev = owfp_flow_enter(f);
-	/* An indication boundary: filter changes apply before these bytes. */
-	owfp_flow_check_generation(f);
+	/* An indication boundary: filter changes apply before these bytes
+	 * (not when called back from inside this flow's own pump). */
+	if (f->depth == 1)
+		owfp_flow_check_generation(f);
 	owfp_sublayer_enter(f, dir, 0, &c);
 	owfp_flow_leave(prev);
 	f->depth--;

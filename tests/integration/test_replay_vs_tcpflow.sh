@@ -59,7 +59,7 @@ for _ in $(seq 1 200); do
     kill -0 "$srv_pid" 2>/dev/null || fail "http.server in the namespace died"
     sleep 0.05
 done
-tcpdump -i "$vh" -U -n -s 0 -w "$work/veth.pcap" "tcp port $port" 2>"$work/dump.err" &
+tcpdump -i "$vh" -U -n -s 0 -B 65536 -w "$work/veth.pcap" "tcp port $port" 2>"$work/dump.err" &
 dump_pid=$!
 for _ in $(seq 1 400); do
     grep -q "listening on" "$work/dump.err" && break

@@ -9,7 +9,9 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "config/model.h"
@@ -270,6 +272,47 @@ static void test_filter_add_text_parses_one_filter(void **state)
 	assert_int_equal(n, 0);
 }
 
+static void test_file_errors(void **state)
+{
+	(void)state;
+	owfp_config *cfg = NULL;
+	owfp_error err = {{0}};
+	assert_int_equal(owfp_config_parse_file("/nonexistent/owfp.yaml", &cfg, &err), -ENOENT);
+	assert_string_equal(err.msg, "/nonexistent/owfp.yaml: cannot open: No such file or directory");
+	char path[] = "/tmp/owfp-cfg-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char text[] = "filters:\n  - {layer: stream, action: bloc}\n";
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	assert_int_not_equal(owfp_config_parse_file(path, &cfg, &err), 0);
+	char want[128];
+	snprintf(want, sizeof(want), "%s:2:29: unknown action 'bloc'", path);
+	assert_true(strncmp(err.msg, want, strlen(want)) == 0);
+	unlink(path);
+}
+
+static void test_value_errors_beyond_the_grammar(void **state)
+{
+	(void)state;
+	/* A quoted NUL byte cannot hide the rest of a name. */
+	static const char nul[] = "sublayers: [{name: \"a\\0b\", weight: 1}]\n";
+	parse_fails(nul, "1:20", "contains a NUL byte");
+	/* Parameters cannot nest without bound (aliases could make them explode). */
+	char deep[4096] = "callouts: [{name: c, type: fake, params: {a: ";
+	for (int i = 0; i < 40; i++)
+		strcat(deep, "[");
+	for (int i = 0; i < 40; i++)
+		strcat(deep, "]");
+	strcat(deep, "}}]\n");
+	parse_fails(deep, "1:78", "parameters nest too deep");
+	parse_fails("callouts: [{name: c, type: [fake]}]\n", "1:28", "callout type is a list; expected a non-empty string");
+	parse_fails("filters: [{layer: stream, action: block, conditions: {field: local_port}}]\n", "1:54",
+		    "conditions is a mapping; expected a list");
+	parse_fails("filters: [{layer: stream, action: block, flags: clear_action_right}]\n", "1:49",
+		    "filter flags is a scalar; expected a list");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +326,8 @@ int main(void)
 		cmocka_unit_test(test_filter_errors),
 		cmocka_unit_test(test_condition_errors),
 		cmocka_unit_test(test_filter_add_text_parses_one_filter),
+		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_value_errors_beyond_the_grammar),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
