@@ -1,5 +1,10 @@
 /* Device objects: only bookkeeping, since no I/O is ever sent to them. */
+#include <stdalign.h>
+
 #include "wdm/pool.h"
+
+#define EXT_ALIGN alignof(max_align_t)
+#define EXT_OFFSET ((sizeof(DEVICE_OBJECT) + EXT_ALIGN - 1) / EXT_ALIGN * EXT_ALIGN)
 
 NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
 			PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
@@ -12,8 +17,9 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
 	(void)Exclusive;
 	if (!DriverObject || !DeviceObject)
 		return STATUS_INVALID_PARAMETER;
-	/* The extension lives right after the object, as on Windows. */
-	dev = owfp_pool_alloc(sizeof(*dev) + DeviceExtensionSize, OWFP_TAG_DEVICE, true);
+	/* The extension lives right after the object, as on Windows, aligned
+	 * for any type. */
+	dev = owfp_pool_alloc(EXT_OFFSET + DeviceExtensionSize, OWFP_TAG_DEVICE, true);
 	if (!dev) {
 		*DeviceObject = NULL;
 		return STATUS_INSUFFICIENT_RESOURCES;
@@ -25,7 +31,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
 	dev->DeviceType = DeviceType;
 	dev->Characteristics = DeviceCharacteristics;
 	dev->Flags = DO_DEVICE_INITIALIZING;
-	dev->DeviceExtension = DeviceExtensionSize ? (PVOID)(dev + 1) : NULL;
+	dev->DeviceExtension = DeviceExtensionSize ? (PVOID)((char *)dev + EXT_OFFSET) : NULL;
 	dev->NextDevice = DriverObject->DeviceObject;
 	DriverObject->DeviceObject = dev;
 	*DeviceObject = dev;

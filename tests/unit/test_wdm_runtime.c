@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -221,6 +222,7 @@ static void test_devices_link_into_their_driver(void **state)
 	assert_int_equal(IoCreateDevice(&drv, 0, NULL, FILE_DEVICE_NETWORK, 0, FALSE, &d3),
 			 STATUS_SUCCESS);
 	ext = d1->DeviceExtension;
+	assert_int_equal((uintptr_t)ext % alignof(max_align_t), 0);
 	for (int i = 0; i < 32; i++)
 		assert_int_equal(ext[i], 0);
 	assert_null(d2->DeviceExtension);
