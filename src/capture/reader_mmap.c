@@ -117,7 +117,12 @@ int owfp_capture_mmap_next(struct cap_reader *rd, struct cap_record *rec, const 
     /* As libpcap: bytes beyond the file's snapshot length are skipped. */
     rec->caplen = caplen > rd->snapshot ? rd->snapshot : caplen;
     rec->origlen = origlen;
-    rec->ts_ns = (uint64_t)sec * CAP_NS_PER_SEC + (rd->nano ? frac : (uint64_t)frac * 1000u);
+    /* libpcap reads both fields as signed 32-bit values and scales the
+     * fraction without range checks; do the same so that both readers give
+     * the same timestamps (and so the same timeouts) even for records whose
+     * fraction is out of range (found by fuzz_capture). */
+    uint64_t frac_ns = (uint64_t)(int64_t)(int32_t)frac * (rd->nano ? 1u : 1000u);
+    rec->ts_ns = (uint64_t)(int64_t)(int32_t)sec * CAP_NS_PER_SEC + frac_ns;
     rd->rec_offset = rd->pos;
     rd->pos += 16 + (size_t)caplen;
     /* The next record header and its packet headers: the only bytes the

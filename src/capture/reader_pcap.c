@@ -69,7 +69,9 @@ int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const 
     rec->caplen = h->caplen;
     rec->origlen = h->len;
     /* Opened with nanosecond precision: tv_usec holds nanoseconds. */
-    rec->ts_ns = (uint64_t)h->ts.tv_sec * CAP_NS_PER_SEC + (uint64_t)h->ts.tv_usec;
+    /* Unsigned arithmetic: pcapng timestamps can be anything, and wrapping
+     * is defined; for classic pcap this equals the mmap reader's value. */
+    rec->ts_ns = (uint64_t)(int64_t)h->ts.tv_sec * CAP_NS_PER_SEC + (uint64_t)(int64_t)h->ts.tv_usec;
     rd->rec_offset = start;
     rd->record++;
     rd->est_pos += 16 + (uint64_t)h->caplen;

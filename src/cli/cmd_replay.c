@@ -1,6 +1,7 @@
 /* openwfp replay [options] CAPTURE...: the command line of src/replay. */
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,17 @@ static void help(FILE *out)
 		"  tcpdump -w - -i lo port 80 | openwfp replay --json -\n"
 		"\n"
 		"Exit status: 0 done, 1 bad input (capture, configuration or plugin; the message\n"
-		"names the file and, for captures, the record number), 2 bad usage.\n");
+		"names the file and, for captures, the record number), 2 bad usage, 130 when\n"
+		"interrupted (SIGINT/SIGTERM: reading stops, the summary covers what was read).\n");
+}
+
+/* Set by SIGINT/SIGTERM: replay stops reading and still reports. */
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
 }
 
 enum { OPT_CALLOUT = 256, OPT_EXTRACT, OPT_EVENTS, OPT_JSON, OPT_LOCAL, OPT_DRAIN, OPT_OVERLAP,
@@ -175,7 +186,16 @@ int owfp_cmd_replay(int argc, char **argv)
 
 	owfp_error err = {{0}};
 	owfp_replay_report *r = NULL;
+	struct sigaction sa, old_int, old_term;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	o.stop = &interrupted;
 	status = owfp_replay_run(&o, &r, &err);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	if (r) {
 		if (json)
 			owfp_replay_report_print_json(r, stdout);
@@ -185,6 +205,10 @@ int owfp_cmd_replay(int argc, char **argv)
 		owfp_replay_report_free(r);
 	}
 	free(plugins);
+	if (status == OWFP_REPLAY_STOPPED) {
+		fprintf(stderr, "openwfp replay: %s\n", err.msg);
+		return 128 + SIGINT;
+	}
 	if (status != OWFP_REPLAY_OK) {
 		fprintf(stderr, "openwfp replay: %s\n", err.msg);
 		return OWFP_EXIT_INPUT;

@@ -65,6 +65,7 @@ typedef struct replay {
 	struct timespec deadline;
 	bool deadline_set;
 	int error;              /* first internal error (negative errno) */
+	bool stopped;           /* opts.stop was seen: no drain, no further captures */
 	/* Display names by callout id, read once the filters are in: events
 	 * may carry only the key of a callout registered before its
 	 * FWPM_CALLOUT0 named it. */
@@ -255,6 +256,10 @@ static void set_deadline(replay *rp)
 static void drain(replay *rp)
 {
 	uint64_t start = now_ms(), waiting = 0;
+	if (rp->stopped || (rp->o->stop && *rp->o->stop)) {
+		service_wakes(rp);
+		return;
+	}
 	set_deadline(rp);
 	for (;;) {
 		service_wakes(rp);
@@ -381,10 +386,19 @@ static void on_log(void *user, enum owfp_log_level lvl, const char *msg)
 
 /* -------------------------------------------------------- capture sink */
 
+static void check_stop(replay *rp)
+{
+	if (rp->o->stop && *rp->o->stop && rp->cap && !rp->stopped) {
+		rp->stopped = true;
+		owfp_capture_stop(rp->cap);
+	}
+}
+
 static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 {
 	replay *rp = user;
 	rp_flow *rf = calloc(1, sizeof(*rf));
+	check_stop(rp);
 	service_wakes(rp);
 	if (!rf) {
 		rp->error = rp->error ? rp->error : -ENOMEM;
@@ -451,6 +465,7 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 {
 	replay *rp = user;
 	rp_flow *rf = fu;
+	check_stop(rp);
 	if (owfp_wakeq_pending(&rp->wq))
 		service_wakes(rp);
 	if (!rf)
@@ -590,7 +605,11 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	owfp_capture_get_stats(rp->cap, &cr->stats);
 	owfp_capture_close(rp->cap);
 	rp->cap = NULL;
-	if (rc && rc != -ECANCELED) {
+	/* A signal also interrupts a blocking read (a pipe from tcpdump): that
+	 * read error is the stop, not bad input. */
+	if (rc == -ECANCELED || (rc && rp->o->stop && *rp->o->stop))
+		return OWFP_REPLAY_STOPPED;
+	if (rc) {
 		cr->failed = true;
 		snprintf(cr->error, sizeof(cr->error), "%s", cerr.message[0] ? cerr.message : path);
 		snprintf(err->msg, sizeof(err->msg), "%s", cr->error);
@@ -688,6 +707,8 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 
 	for (size_t i = 0; i < o->ncaptures && status == OWFP_REPLAY_OK; i++)
 		status = run_capture(&rp, o->captures[i], err);
+	if (status == OWFP_REPLAY_STOPPED)
+		snprintf(err->msg, sizeof(err->msg), "interrupted: the report covers what was read");
 	if (rp.error && status == OWFP_REPLAY_OK) {
 		snprintf(err->msg, sizeof(err->msg), "replay failed: %s", strerror(-rp.error));
 		status = OWFP_REPLAY_BAD_INPUT;

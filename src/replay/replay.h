@@ -40,6 +40,10 @@ typedef struct owfp_replay_opts {
 	bool verify_checksums;
 	int verbosity;                 /* -1 quiet, 0 normal, 1+ verbose */
 	bool progress;                 /* draw a progress bar on `diag` */
+	/* When it becomes non-zero (a signal handler sets it), reading stops
+	 * after the current packet, the drain is skipped, flows end and the
+	 * report covers what was read. NULL: never. */
+	const volatile int *stop;
 	FILE *diag;                    /* notices, warnings, progress (stderr) */
 } owfp_replay_opts;
 
@@ -54,6 +58,7 @@ typedef struct owfp_replay_report owfp_replay_report;
 enum owfp_replay_status {
 	OWFP_REPLAY_OK = 0,
 	OWFP_REPLAY_BAD_INPUT = 1,  /* capture, configuration or plugin problem */
+	OWFP_REPLAY_STOPPED = 2,    /* opts.stop was raised */
 };
 
 /*

@@ -111,6 +111,14 @@ grep -q '"local":"server"' "$work/ev-server.jsonl" || fail "flow_start says whic
 "$OWFP_BIN" replay -q --extract "$work/stdin" - <"$demo"
 expect_eq "a capture on standard input" "$(($(wc -l <"$work/stdin/flows.tsv") - 1))" 6
 
+# Several captures in one run: one engine, flow ids go on, and the same
+# 5-tuples seen again get ~2 names.
+"$OWFP_BIN" replay -q --extract "$work/two" "$demo" "$demo"
+expect_eq "two captures: rows of both" "$(($(wc -l <"$work/two/flows.tsv") - 1))" 12
+expect_eq "two captures: flow ids continue" "$(tail -n +2 "$work/two/flows.tsv" | cut -f1 | sort -un | tr '\n' ' ')" "1 2 3 4 5 6 "
+[ "$(ls "$work/two" | grep -c '~2$')" -eq 6 ] || fail "two captures: the second run's files get ~2"
+ok "two captures: the second run's files get ~2"
+
 # -q prints nothing on success; the text summary names the sections.
 expect_eq "-q" "$(status "$OWFP_BIN" replay -q "$demo")" 0
 [ ! -s "$work/out" ] || fail "-q printed a summary"
