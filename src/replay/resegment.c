@@ -36,7 +36,9 @@ static void run_free(run *r)
 static int read_rows(const char *dir, run *r)
 {
 	char path[4200], line[1024];
-	snprintf(path, sizeof(path), "%s/flows.tsv", dir);
+	int n = snprintf(path, sizeof(path), "%s/flows.tsv", dir);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -errno;
