@@ -36,8 +36,7 @@ static void run_free(run *r)
 static int read_rows(const char *dir, run *r)
 {
 	char path[4200], line[1024];
-	int n = snprintf(path, sizeof(path), "%s/flows.tsv", dir);
-	if (n < 0 || (size_t)n >= sizeof(path))
+	if ((size_t)snprintf(path, sizeof(path), "%.4000s/flows.tsv", dir) >= sizeof(path))
 		return -ENAMETOOLONG;
 	FILE *f = fopen(path, "r");
 	if (!f)
