@@ -247,6 +247,7 @@ static void next_run(owfp_flow *f, owfp_stage *st, owfp_indication *ind, bool *m
 	ind->dir = st->dir;
 	*marker = false;
 	bool followed_by_urgent = false;
+	bool push = st->push;
 	owfp_bnode *h = st->in.head;
 	if (!h) {
 		ind->fin = true;
@@ -255,17 +256,21 @@ static void next_run(owfp_flow *f, owfp_stage *st, owfp_indication *ind, bool *m
 	} else if (st->urgent_nodes == 0) {
 		ind->len = st->in.len;
 	} else {
+		/* Urgent bytes are waiting: find the run's end, and its PUSH
+		 * from its own nodes (this walk is only done here). */
 		bool urgent = false;
 		owfp_bnode *x = h;
 		while (x && owfp_bnode_len(x) == 0)
 			x = owfp_bnode_next(x);
 		urgent = x && (x->flags & OWFP_BN_URGENT);
+		push = false;
 		for (; x; x = owfp_bnode_next(x)) {
 			if (!!(x->flags & OWFP_BN_URGENT) != urgent) {
 				followed_by_urgent = !urgent;
 				break;
 			}
 			ind->len += owfp_bnode_len(x);
+			push |= (x->flags & OWFP_BN_PUSH) != 0;
 		}
 		ind->urgent = urgent;
 	}
@@ -273,7 +278,7 @@ static void next_run(owfp_flow *f, owfp_stage *st, owfp_indication *ind, bool *m
 	bool in = st->dir == OWFP_DIR_INBOUND;
 	if (ind->urgent)
 		flags |= in ? FWPS_STREAM_FLAG_RECEIVE_EXPEDITED : FWPS_STREAM_FLAG_SEND_EXPEDITED;
-	if (st->push && !ind->fin)
+	if (push && !ind->fin)
 		flags |= in ? FWPS_STREAM_FLAG_RECEIVE_PUSH : FWPS_STREAM_FLAG_SEND_NODELAY;
 	if (ind->fin)
 		flags |= in ? FWPS_STREAM_FLAG_RECEIVE_DISCONNECT : FWPS_STREAM_FLAG_SEND_DISCONNECT;

@@ -60,7 +60,7 @@ static void reset_sides(sh *h)
 	}
 }
 
-static void test_t1_two_sublayer_edit_rainy_to_sunny_every_split(void **state)
+static void test_t1_s99_s100_two_sublayer_edit_rainy_to_sunny_every_split(void **state)
 {
 	sh *h = *state;
 	ed_set oob = { 0 }, inl = { 0 };
@@ -97,7 +97,7 @@ static void test_t1_two_sublayer_edit_rainy_to_sunny_every_split(void **state)
 	assert_int_equal(oob.flow_states + inl.flow_states, 0);
 }
 
-static void test_t2_oob_defer_continue_large_inbound_transfer(void **state)
+static void test_t2_s101_oob_defer_continue_large_inbound_transfer(void **state)
 {
 	sh *h = *state;
 	ed_set oob = { 0 };
@@ -133,7 +133,7 @@ static void test_t2_oob_defer_continue_large_inbound_transfer(void **state)
 	free(want);
 }
 
-static void test_t3_identity_oob_changes_nothing_fin_timing_included(void **state)
+static void test_t3_s55_s102_identity_oob_changes_nothing_fin_timing_included(void **state)
 {
 	sh *h = *state;
 	ed_set id = { 0 };
@@ -173,9 +173,9 @@ static void test_t3_identity_oob_changes_nothing_fin_timing_included(void **stat
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_t1_two_sublayer_edit_rainy_to_sunny_every_split, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_t2_oob_defer_continue_large_inbound_transfer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_t3_identity_oob_changes_nothing_fin_timing_included, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_t1_s99_s100_two_sublayer_edit_rainy_to_sunny_every_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_t2_s101_oob_defer_continue_large_inbound_transfer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_t3_s55_s102_identity_oob_changes_nothing_fin_timing_included, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
