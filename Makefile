@@ -24,6 +24,7 @@ deps:
 test: deps
 	$(MAKE) test-fast
 	$(MAKE) test-asan
+	$(MAKE) test-tsan
 
 test-fast: all
 	cd $(BUILD) && ctest --output-on-failure -j2
@@ -34,10 +35,12 @@ test-asan:
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j2
 
+# Only the concurrency tests (ctest label tsan) are built and run under TSan.
+TSAN_TESTS = $(basename $(notdir $(wildcard tests/unit/test_*_tsan*.c)))
 test-tsan:
 	CC=clang cmake -S . -B $(TSAN_BUILD) -DOWFP_TSAN=ON -DCMAKE_BUILD_TYPE=Debug
-	cmake --build $(TSAN_BUILD) -j$(JOBS)
-	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L tsan
+	cmake --build $(TSAN_BUILD) -j$(JOBS) --target $(TSAN_TESTS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --output-on-failure -L tsan
 
 demo: deps all
 	./scripts/demo.sh $(BUILD)
@@ -56,6 +59,14 @@ fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DOWFP_FUZZ=ON -DOWFP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-fuzz -j$(JOBS)
 	./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+# Proxy soak (not part of make test): thousands of concurrent connections with
+# faults for SOAK_SECONDS; fails on any lost byte, fd leak or RSS growth.
+SOAK_SECONDS ?= 120
+SOAK_CONCURRENCY ?= 2000
+soak: deps all
+	python3 scripts/soak.py $(BUILD)/openwfp --seconds $(SOAK_SECONDS) \
+	  --concurrency $(SOAK_CONCURRENCY) --config scripts/soak.yaml
 
 lint: deps
 	./scripts/lint.sh build-lint

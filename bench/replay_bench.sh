@@ -335,6 +335,8 @@ else
 	say "SKIPPING openwfp: '$OWFP replay' is not available yet; measuring the peers only"
 fi
 
+# Wall-clock figures are only as quiet as the machine: say how busy it was.
+printf 'machine: %s cores, load average %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 run_capture a "$CACHE/bulk.pcap"
 [ "$HAVE_OWFP" = 1 ] && have tcpflow && check_extract a "$CACHE/bulk.pcap"
 run_capture b "$CACHE/http.pcap"

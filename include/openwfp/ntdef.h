@@ -43,6 +43,7 @@ OWFP_EXTERN_C_BEGIN
 #define DECLSPEC_NOINLINE __attribute__((noinline))
 #define DECLSPEC_ALIGN(n) __attribute__((aligned(n)))
 #define DECLSPEC_SELECTANY __attribute__((weak))
+#define DECLSPEC_CACHEALIGN __attribute__((aligned(64)))
 #define FAR
 #define NEAR
 #define CONST const

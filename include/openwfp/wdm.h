@@ -97,6 +97,33 @@ static inline LONG InterlockedCompareExchange(LONG volatile *p, LONG exchange, L
 				    __ATOMIC_SEQ_CST);
 	return comparand;
 }
+static inline LONG InterlockedAdd(LONG volatile *p, LONG v)
+{
+	return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedOr(LONG volatile *p, LONG v)
+{
+	return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedAnd(LONG volatile *p, LONG v)
+{
+	return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedAdd64(LONG64 volatile *p, LONG64 v)
+{
+	return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedExchange64(LONG64 volatile *p, LONG64 v)
+{
+	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedCompareExchange64(LONG64 volatile *p, LONG64 exchange,
+						  LONG64 comparand)
+{
+	__atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return comparand;
+}
 static inline LONG64 InterlockedIncrement64(LONG64 volatile *p)
 {
 	return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
@@ -119,6 +146,30 @@ static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *p, PVOID e
 	__atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST,
 				    __ATOMIC_SEQ_CST);
 	return comparand;
+}
+
+/* ------------------------------------------------------------ fast mutexes */
+
+/* A FAST_MUTEX is a pthread mutex too (a zero-filled one is unlocked). */
+typedef struct _FAST_MUTEX {
+	pthread_mutex_t OwfpMutex;
+} FAST_MUTEX, *PFAST_MUTEX;
+
+static inline void ExInitializeFastMutex(PFAST_MUTEX FastMutex)
+{
+	pthread_mutex_init(&FastMutex->OwfpMutex, NULL);
+}
+static inline void ExAcquireFastMutex(PFAST_MUTEX FastMutex)
+{
+	pthread_mutex_lock(&FastMutex->OwfpMutex);
+}
+static inline void ExReleaseFastMutex(PFAST_MUTEX FastMutex)
+{
+	pthread_mutex_unlock(&FastMutex->OwfpMutex);
+}
+static inline BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
+{
+	return (BOOLEAN)(pthread_mutex_trylock(&FastMutex->OwfpMutex) == 0);
 }
 
 /* ---------------------------------------------------------- doubly linked */
@@ -211,6 +262,10 @@ static inline PVOID RtlSecureZeroMemory(PVOID Destination, SIZE_T Length)
 		*p++ = 0;
 	return Destination;
 }
+#define RtlUshortByteSwap(Source) ((USHORT)__builtin_bswap16((USHORT)(Source)))
+#define RtlUlongByteSwap(Source) ((ULONG)__builtin_bswap32((ULONG)(Source)))
+#define RtlUlonglongByteSwap(Source) ((ULONGLONG)__builtin_bswap64((ULONGLONG)(Source)))
+
 /* Number of leading bytes that match. */
 SIZE_T RtlCompareMemory(const void *Source1, const void *Source2, SIZE_T Length);
 

@@ -32,6 +32,7 @@ typedef struct se_instance {
 	pthread_cond_t cv;
 	pthread_t worker;
 	bool worker_started, stop;
+	bool hold;           /* tests: the worker takes no task while set */
 	se_task *head, *tail;
 } se_instance;
 
@@ -53,5 +54,8 @@ void se_oob_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 		     FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
 		     UINT64 flowContext, FWPS_CLASSIFY_OUT0 *out);
 void NTAPI se_oob_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowContext);
+/* Test seam: keeps the worker from taking tasks (true) or lets it go, so a
+ * test can build up a backlog deterministically. */
+void se_oob_hold(se_instance *si, bool hold);
 
 #endif

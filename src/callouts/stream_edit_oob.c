@@ -283,7 +283,7 @@ static void *worker_main(void *arg)
 	se_instance *si = arg;
 	pthread_mutex_lock(&si->mu);
 	for (;;) {
-		while (!si->head && !si->stop)
+		while ((!si->head || si->hold) && !si->stop)
 			pthread_cond_wait(&si->cv, &si->mu);
 		if (!si->head)
 			break;
@@ -327,6 +327,14 @@ int se_oob_start(se_instance *si)
 		return -EAGAIN;
 	si->worker_started = true;
 	return 0;
+}
+
+void se_oob_hold(se_instance *si, bool hold)
+{
+	pthread_mutex_lock(&si->mu);
+	si->hold = hold;
+	pthread_cond_broadcast(&si->cv);
+	pthread_mutex_unlock(&si->mu);
 }
 
 void se_oob_stop(se_instance *si)

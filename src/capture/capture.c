@@ -10,6 +10,7 @@ void owfp_capture_opts_init(owfp_capture_opts *opts)
     memset(opts, 0, sizeof(*opts));
     opts->hole_skip_bytes = 1u << 20;
     opts->hole_skip_ns = 10 * CAP_NS_PER_SEC;
+    opts->ack_hole_skip = true;
     opts->max_direction_bytes = 4u << 20;
     opts->max_total_bytes = 256u << 20;
     opts->max_flows = 1u << 20;

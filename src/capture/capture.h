@@ -94,6 +94,8 @@ typedef struct owfp_capture_opts {
      * reported as missed bytes, when any of these holds. 0 disables a rule. */
     uint64_t hole_skip_bytes;     /* bytes buffered beyond the hole (default 1 MiB) */
     uint64_t hole_skip_ns;        /* capture time the hole stayed open (default 10 s) */
+    bool ack_hole_skip;           /* the peer's ACK covers the hole and data waits behind it
+                                     (default true) */
 
     /* Memory bounds for buffered (out-of-order or paused) data. Exceeding
      * them forces hole skips; paused data past the bound is dropped and

@@ -221,6 +221,10 @@ void owfp_capture_reasm_segment(owfp_capture *cap, struct cap_flow *f, unsigned 
                                 const struct cap_seg *seg, uint32_t seq_data, uint64_t ts);
 void owfp_capture_reasm_drain(owfp_capture *cap, struct cap_flow *f, unsigned d, uint64_t ts);
 void owfp_capture_reasm_timers(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
+/* The peer acknowledged `ack` of direction d: a hole it covers was received
+ * by the host, so the capture lost it. */
+void owfp_capture_reasm_acked(owfp_capture *cap, struct cap_flow *f, unsigned d, uint32_t ack,
+                              uint64_t ts);
 void owfp_capture_reasm_flush(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
 void owfp_capture_reasm_release(owfp_capture *cap, struct cap_flow *f, unsigned d);
 void owfp_capture_reasm_reclaim(owfp_capture *cap, size_t need, uint64_t ts);

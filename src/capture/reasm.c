@@ -257,6 +257,28 @@ static void skip_hole(owfp_capture *cap, struct cap_flow *f, unsigned d, uint64_
     owfp_capture_reasm_drain(cap, f, d, ts);
 }
 
+void owfp_capture_reasm_acked(owfp_capture *cap, struct cap_flow *f, unsigned d, uint32_t ack,
+                              uint64_t ts)
+{
+    struct cap_dir *D = &f->dir[d];
+    if (!D->init || stopped(f, D) || D->fin_done)
+        return;
+    int32_t diff = (int32_t)(ack - D->next_seq);
+    if (diff <= 0)
+        return;
+    /* The receiver holds everything below `acked` (a FIN counts one). */
+    uint64_t acked = D->next_off + (uint64_t)diff;
+    uint64_t target;
+    if (D->head)
+        target = D->head->off;
+    else if (D->fin_seen)
+        target = D->fin_off;
+    else
+        return; /* nothing behind the hole yet: the bytes may still come */
+    if (target > D->next_off && acked >= target)
+        skip_hole(cap, f, d, ts);
+}
+
 static void check_holes(owfp_capture *cap, struct cap_flow *f, unsigned d, uint64_t ts)
 {
     struct cap_dir *D = &f->dir[d];

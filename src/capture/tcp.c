@@ -245,6 +245,11 @@ void owfp_capture_tcp_segment(owfp_capture *cap, const struct cap_seg *seg, uint
         reset(cap, f, d, ts);
         return;
     }
+    /* The ACK first: what the sender had received came before what it sends. */
+    if (ack && cap->opts.ack_hole_skip)
+        owfp_capture_reasm_acked(cap, f, !d, seg->ack, ts);
+    if (f->state != CAP_FLOW_LIVE || f->ignored)
+        return;
     owfp_capture_reasm_segment(cap, f, d, seg, seq_data, ts);
     if (f->state == CAP_FLOW_LIVE && !f->ignored)
         owfp_capture_reasm_timers(cap, f, ts);

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "replay/replay.h"
+#include "replay/resegment.h"
 
 static void help(FILE *out)
 {
@@ -48,6 +49,12 @@ static void help(FILE *out)
 		"                         data (default first, as most stacks do)\n"
 		"      --verify-checksums drop IPv4 headers and TCP segments with bad checksums\n"
 		"                         (default: not checked; sending hosts offload them)\n"
+		"      --resegment N      the segmentation check: replay every flow once as captured,\n"
+		"                         then N more times cut into different random segments (1 byte\n"
+		"                         to 64 KiB), and report every flow whose delivered bytes or\n"
+		"                         callout decisions differ, with the seed and segments that show\n"
+		"                         it (exit status 3 when any differ)\n"
+		"      --seed S           first seed of --resegment (default 1); run k uses S+k-1\n"
 		"  -q, --quiet            no summary, no notices: only errors\n"
 		"  -v, --verbose          more detail from the engine (repeat for debug)\n"
 		"  -h, --help             this help\n"
@@ -57,10 +64,12 @@ static void help(FILE *out)
 		"  openwfp replay -c examples/demo.yaml --extract out/ examples/demo.pcap\n"
 		"  openwfp replay --callout ./mycallout.so --events ev.jsonl --local server cap.pcapng\n"
 		"  tcpdump -w - -i lo port 80 | openwfp replay --json -\n"
+		"  openwfp replay --callout ./mycallout.so --resegment 20 --seed 7 cap.pcap\n"
 		"\n"
 		"Exit status: 0 done, 1 bad input (capture, configuration or plugin; the message\n"
-		"names the file and, for captures, the record number), 2 bad usage, 130 when\n"
-		"interrupted (SIGINT/SIGTERM: reading stops, the summary covers what was read).\n");
+		"names the file and, for captures, the record number), 2 bad usage, 3 --resegment\n"
+		"found flows that depend on segmentation, 130 when interrupted (SIGINT/SIGTERM:\n"
+		"reading stops, the summary covers what was read).\n");
 }
 
 /* Set by SIGINT/SIGTERM: replay stops reading and still reports. */
@@ -73,7 +82,7 @@ static void on_signal(int sig)
 }
 
 enum { OPT_CALLOUT = 256, OPT_EXTRACT, OPT_EVENTS, OPT_JSON, OPT_LOCAL, OPT_DRAIN, OPT_OVERLAP,
-       OPT_VERIFY };
+       OPT_VERIFY, OPT_RESEGMENT, OPT_SEED };
 
 int owfp_cmd_replay(int argc, char **argv)
 {
@@ -87,6 +96,8 @@ int owfp_cmd_replay(int argc, char **argv)
 		{"drain-timeout", required_argument, NULL, OPT_DRAIN},
 		{"overlap", required_argument, NULL, OPT_OVERLAP},
 		{"verify-checksums", no_argument, NULL, OPT_VERIFY},
+		{"resegment", required_argument, NULL, OPT_RESEGMENT},
+		{"seed", required_argument, NULL, OPT_SEED},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -94,6 +105,8 @@ int owfp_cmd_replay(int argc, char **argv)
 	};
 	owfp_replay_opts o;
 	bool json = false;
+	unsigned long resegment = 0;
+	unsigned long long seed = 1;
 	const char **plugins = calloc((size_t)argc + 1, sizeof(*plugins));
 	int c, status;
 	char *end;
@@ -156,6 +169,22 @@ int owfp_cmd_replay(int argc, char **argv)
 		case OPT_VERIFY:
 			o.verify_checksums = true;
 			break;
+		case OPT_RESEGMENT:
+			resegment = strtoul(optarg, &end, 10);
+			if (end == optarg || *end || resegment < 1 || resegment > 100000) {
+				free(plugins);
+				return owfp_cli_usage_error("replay", "--resegment '%s': expected a number "
+							    "of runs (1..100000)", optarg);
+			}
+			break;
+		case OPT_SEED:
+			seed = strtoull(optarg, &end, 0);
+			if (end == optarg || *end) {
+				free(plugins);
+				return owfp_cli_usage_error("replay", "--seed '%s': expected a number",
+							    optarg);
+			}
+			break;
 		case 'q':
 			o.verbosity = -1;
 			break;
@@ -185,6 +214,20 @@ int owfp_cmd_replay(int argc, char **argv)
 	o.progress = o.verbosity >= 0 && isatty(STDERR_FILENO);
 
 	owfp_error err = {{0}};
+	if (resegment) {
+		if (o.extract_dir || o.events_path || json || !strcmp(o.captures[0], "-")) {
+			free(plugins);
+			return owfp_cli_usage_error("replay", "--resegment works on capture files and "
+						    "takes no --extract, --events or --json");
+		}
+		status = owfp_replay_resegment(&o, (unsigned)resegment, seed, stdout, &err);
+		free(plugins);
+		if (status == OWFP_REPLAY_BAD_INPUT) {
+			fprintf(stderr, "openwfp replay: %s\n", err.msg);
+			return OWFP_EXIT_INPUT;
+		}
+		return status;
+	}
 	owfp_replay_report *r = NULL;
 	struct sigaction sa, old_int, old_term;
 	memset(&sa, 0, sizeof(sa));

@@ -183,6 +183,7 @@ typedef struct owfp_ivx {
 	unsigned tab_shift;
 	size_t ntab;
 	uint32_t *tab;
+	uint64_t *b64;        /* the bounds again, as 64-bit keys, when there is a table */
 } owfp_ivx;
 
 typedef struct owfp_ivx_item {

@@ -66,13 +66,23 @@ static size_t segment_of(const owfp_ivx *x, owfp_k128 k)
 		if (k.lo < x->tab_base)
 			return 0;
 		b = (k.lo - x->tab_base) >> x->tab_shift;
-		return search(x, k, x->tab[b], (size_t)x->tab[b + 1] + 1);
+		lo = x->tab[b];
+		hi = (size_t)x->tab[b + 1] + 1;
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (x->b64[mid] <= k.lo)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return lo;
 	}
 
 	return search(x, k, lo, hi);
 }
 
-#define TAB_BUCKETS 4096
+#define TAB_BUCKETS_MAX 65536
 
 /*
  * For keys of up to 64 bits (ports, IPv4), cuts [bounds[1], last bound) into
@@ -83,17 +93,22 @@ static int build_table(owfp_ivx *x)
 {
 	uint64_t base, span;
 	unsigned shift = 0;
+	size_t buckets = x->nb < TAB_BUCKETS_MAX ? x->nb : TAB_BUCKETS_MAX;
 
 	if (x->nb < 64 || x->bounds[x->nb - 1].hi != 0)
 		return 0;
 	base = x->bounds[1].lo;
 	span = x->bounds[x->nb - 1].lo - base;
-	while ((span >> shift) >= TAB_BUCKETS)
+	/* About one interval end per bucket. */
+	while ((span >> shift) >= buckets)
 		shift++;
 	x->ntab = (size_t)(span >> shift) + 2;
 	x->tab = malloc(sizeof(*x->tab) * x->ntab);
-	if (!x->tab)
+	x->b64 = malloc(sizeof(*x->b64) * x->nb);
+	if (!x->tab || !x->b64)
 		return -ENOMEM;
+	for (size_t i = 0; i < x->nb; i++)
+		x->b64[i] = x->bounds[i].lo;
 	x->tab_base = base;
 	x->tab_shift = shift;
 	for (size_t b = 0, i = 0; b < x->ntab; b++) {
@@ -234,6 +249,7 @@ void owfp_ivx_free(owfp_ivx *x)
 	free(x->off);
 	free(x->pool);
 	free(x->tab);
+	free(x->b64);
 	free(x->anc_off);
 	free(x->anc);
 	memset(x, 0, sizeof(*x));

@@ -239,7 +239,7 @@ compare fl "b" || fail "flow_log changed bytes"
 ok "flow_log: addresses, first bytes, end, and nothing changed"
 
 # -------------------------------------------------------------- rate_limit
-run rl "callouts: [{name: rl, type: rate_limit, params: {rate: 4000000, burst: 65536}}]
+run rl "callouts: [{name: rl, type: rate_limit, params: {rate: 1000000, burst: 65536}}]
 filters: [{name: all, layer: stream, action: callout_terminating, callout: rl}]"
 compare rl "b" || fail "rate_limit changed bytes"
 [ "$(events rl defer)" -gt 0 ] || fail "rate_limit never deferred the 800 KB transfer"

@@ -78,7 +78,7 @@ static void test_remote_address_key_and_params(void **st)
 	(void)st;
 	owfp_harness h;
 	double elapsed;
-	transfer("{\"rate\":4194304,\"burst\":8192,\"key\":\"remote_address\"}", OWFP_DIR_INBOUND,
+	transfer("{\"rate\":1048576,\"burst\":8192,\"key\":\"remote_address\"}", OWFP_DIR_INBOUND,
 		 64 * 1024, &elapsed, &h);
 	assert_true(h.events[OWFP_EV_DEFER] > 0);
 	owfp_harness_close(&h);

@@ -164,6 +164,48 @@ static void test_hole_skipped_after_capture_time(void **state)
     cs_free(&s);
 }
 
+static void test_hole_acknowledged_by_the_peer_is_skipped_at_once(void **state)
+{
+    (void)state;
+    struct cscript s;
+    cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
+    cs_handshake(&s);
+    cs_send(&s, 0, 4, 0, "efgh");        /* bytes 0-3 never captured */
+    struct tw_seg t = cs_seg(&s, 1, 0, TW_ACK, (const uint8_t *)"part", 4);
+    t.ack = s.isn[0] + 1 + 2;            /* acknowledges half the hole: wait */
+    tw_seg(s.w, s.ts++, &t);
+    t = cs_seg(&s, 1, 4, TW_ACK, (const uint8_t *)"resp", 4);
+    t.ack = s.isn[0] + 1 + 8;            /* the server had all 8 bytes */
+    tw_seg(s.w, s.ts++, &t);
+    assert_string_equal(cs_run(&s, NULL),
+                        START
+                        "data 1 1 off=0 len=4 missed=0 'part'\n"
+                        "data 1 0 off=4 len=4 missed=4 'efgh'\n"
+                        "data 1 1 off=4 len=4 missed=0 'resp'\n"
+                        "end 1 open\n");
+    cs_free(&s);
+}
+
+static void test_ack_rule_can_be_turned_off(void **state)
+{
+    (void)state;
+    struct cscript s;
+    cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
+    cs_handshake(&s);
+    cs_send(&s, 0, 4, 0, "efgh");
+    struct tw_seg t = cs_seg(&s, 1, 0, TW_ACK, (const uint8_t *)"resp", 4);
+    t.ack = s.isn[0] + 1 + 8;
+    tw_seg(s.w, s.ts++, &t);
+    owfp_capture_opts o = defaults();
+    o.ack_hole_skip = false;
+    assert_string_equal(cs_run(&s, &o),
+                        START
+                        "data 1 1 off=0 len=4 missed=0 'resp'\n"
+                        "data 1 0 off=4 len=4 missed=4 'efgh'\n"
+                        "end 1 open\n");
+    cs_free(&s);
+}
+
 static void test_syn_carrying_data_is_delivered(void **state)
 {
     (void)state;
@@ -773,6 +815,8 @@ int main(void)
         cmocka_unit_test(test_overlap_never_changes_delivered_bytes_even_with_last_policy),
         cmocka_unit_test(test_hole_skipped_after_bytes_threshold_reports_missed),
         cmocka_unit_test(test_hole_skipped_after_capture_time),
+        cmocka_unit_test(test_hole_acknowledged_by_the_peer_is_skipped_at_once),
+        cmocka_unit_test(test_ack_rule_can_be_turned_off),
         cmocka_unit_test(test_syn_carrying_data_is_delivered),
         cmocka_unit_test(test_fin_carrying_data_delivers_data_then_fin),
         cmocka_unit_test(test_fin_before_missing_data_waits_for_it),

@@ -193,6 +193,34 @@ static void test_rtl_unicode_and_memory_helpers(void **state)
 	assert_int_equal(y[0] | y[1] | y[2] | y[3], 0);
 }
 
+static void test_interlocked_byteswap_and_fast_mutex(void **state)
+{
+	LONG v = 5;
+	LONG64 w = 10;
+	FAST_MUTEX m;
+
+	(void)state;
+	assert_int_equal(InterlockedIncrement(&v), 6);
+	assert_int_equal(InterlockedAdd(&v, 4), 10);
+	assert_int_equal(InterlockedOr(&v, 0x100), 10);
+	assert_int_equal(InterlockedAnd(&v, 0x10f), 0x10a);
+	assert_int_equal(v, 0x10a);
+	assert_int_equal(InterlockedCompareExchange(&v, 1, 0x10a), 0x10a);
+	assert_int_equal(InterlockedCompareExchange(&v, 2, 0x10a), 1);
+	assert_int_equal(InterlockedExchange64(&w, 20), 10);
+	assert_int_equal(InterlockedCompareExchange64(&w, 30, 20), 20);
+	assert_int_equal(InterlockedAdd64(&w, 5), 35);
+	assert_int_equal(RtlUshortByteSwap(0x1234), 0x3412);
+	assert_int_equal(RtlUlongByteSwap(0x12345678u), 0x78563412u);
+	assert_true(RtlUlonglongByteSwap(0x0102030405060708ULL) == 0x0807060504030201ULL);
+	ExInitializeFastMutex(&m);
+	ExAcquireFastMutex(&m);
+	assert_false(ExTryToAcquireFastMutex(&m));
+	ExReleaseFastMutex(&m);
+	assert_true(ExTryToAcquireFastMutex(&m));
+	ExReleaseFastMutex(&m);
+}
+
 static void test_system_time_counts_100ns_since_1601(void **state)
 {
 	LARGE_INTEGER t, f;
@@ -272,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_spin_locks_exclude_each_other),
 		cmocka_unit_test(test_lists_keep_order_and_unlink),
 		cmocka_unit_test(test_rtl_unicode_and_memory_helpers),
+		cmocka_unit_test(test_interlocked_byteswap_and_fast_mutex),
 		cmocka_unit_test(test_system_time_counts_100ns_since_1601),
 		cmocka_unit_test(test_devices_link_into_their_driver),
 		cmocka_unit_test(test_create_device_out_of_memory),

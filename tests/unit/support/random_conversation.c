@@ -1,4 +1,5 @@
 #include "random_conversation.h"
+#include "naive_reassembly.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,21 @@ void gen(struct gen_case *c, struct rng *r, bool differ)
             body[j] = t;
         }
     }
+    /* Acknowledgements as the hosts would send them: each packet acks what
+     * its sender had received of the other direction so far (the naive
+     * receiver over every packet before it). */
+    struct naive_dir nd[2];
+    for (unsigned d = 0; d < 2; d++)
+        naive_init(&nd[d], c->slen[d] + 4096, false);
+    for (size_t i = 3; i < c->n; i++) {
+        struct pkt *p = &c->p[i];
+        const struct naive_dir *peer = &nd[!p->dir];
+        p->ack = c->isn[!p->dir] + 1 + (uint32_t)peer->delivered + (peer->fin_delivered ? 1 : 0);
+        naive_segment(&nd[p->dir], p->seq - (c->isn[p->dir] + 1), p->data, p->len,
+                      p->flags & TW_FIN);
+    }
+    naive_free(&nd[0]);
+    naive_free(&nd[1]);
 }
 
 void gen_free(struct gen_case *c)

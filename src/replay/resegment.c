@@ -1,0 +1,307 @@
+/* The segmentation check (see resegment.h): runs and comparison. */
+#include "replay/resegment.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* One flow direction of one run, from --extract's flows.tsv. */
+typedef struct row {
+	uint64_t flow;
+	char name[160];   /* SRC.SPORT-DST.DPORT */
+	char bytes[24], sha[72], end[16];
+} row;
+
+typedef struct run {
+	row *rows;
+	size_t nrows;
+	char **outcome;   /* per flow id (index id-1): "drop:NAME allow:NAME", or NULL */
+	size_t noutcome;
+} run;
+
+static void run_free(run *r)
+{
+	free(r->rows);
+	for (size_t i = 0; i < r->noutcome; i++)
+		free(r->outcome[i]);
+	free(r->outcome);
+	memset(r, 0, sizeof(*r));
+}
+
+static int read_rows(const char *dir, run *r)
+{
+	char path[4200], line[1024];
+	snprintf(path, sizeof(path), "%s/flows.tsv", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	size_t cap = 0;
+	while (fgets(line, sizeof(line), f)) {
+		row x;
+		char src[64], sport[16], dst[64], dport[16];
+		if (sscanf(line, "%lu %63s %15s %63s %15s %23s %71s %15s", &x.flow, src, sport, dst,
+			   dport, x.bytes, x.sha, x.end) != 8)
+			continue; /* the header */
+		snprintf(x.name, sizeof(x.name), "%s.%s-%s.%s", src, sport, dst, dport);
+		if (r->nrows == cap) {
+			cap = cap ? cap * 2 : 64;
+			row *n = realloc(r->rows, cap * sizeof(row));
+			if (!n) {
+				fclose(f);
+				return -ENOMEM;
+			}
+			r->rows = n;
+		}
+		r->rows[r->nrows++] = x;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Per flow: which callouts answered DROP_CONNECTION or ALLOW_CONNECTION,
+ * whether the flow was dropped, and contract violations. */
+static int read_outcomes(const char *path, run *r)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	char *line = NULL;
+	size_t len = 0;
+	char **items = NULL;
+	size_t nitems = 0;
+	uint64_t *ids = NULL;
+	while (getline(&line, &len, f) > 0) {
+		json_t *o = json_loads(line, 0, NULL);
+		const char *ev = json_string_value(json_object_get(o, "event"));
+		json_int_t id = json_integer_value(json_object_get(o, "flow"));
+		const char *sa = json_string_value(json_object_get(o, "stream_action"));
+		const char *who = json_string_value(json_object_get(o, "callout"));
+		const char *what = NULL;
+		if (!ev || id <= 0)
+			what = NULL;
+		else if (!strcmp(ev, "drop"))
+			what = "dropped";
+		else if (!strcmp(ev, "violation"))
+			what = "violation";
+		else if (!strcmp(ev, "decision") && sa && !strcasecmp(sa, "drop_connection"))
+			what = "drop";
+		else if (!strcmp(ev, "decision") && sa && !strcasecmp(sa, "allow_connection"))
+			what = "allow";
+		if (what) {
+			char buf[256];
+			if (!strcmp(what, "dropped") || !who)
+				snprintf(buf, sizeof(buf), "%s", what);
+			else
+				snprintf(buf, sizeof(buf), "%s:%s", what, who);
+			char **ni = realloc(items, (nitems + 1) * sizeof(*items));
+			uint64_t *nd = realloc(ids, (nitems + 1) * sizeof(*ids));
+			if (ni)
+				items = ni;
+			if (nd)
+				ids = nd;
+			if (ni && nd && (items[nitems] = strdup(buf)))
+				ids[nitems++] = (uint64_t)id;
+		}
+		json_decref(o);
+	}
+	free(line);
+	fclose(f);
+	for (size_t i = 0; i < nitems; i++)
+		if (ids[i] > r->noutcome)
+			r->noutcome = ids[i];
+	r->outcome = calloc(r->noutcome + 1, sizeof(char *));
+	for (uint64_t id = 1; r->outcome && id <= r->noutcome; id++) {
+		char *set[64];
+		size_t n = 0;
+		for (size_t i = 0; i < nitems && n < 64; i++)
+			if (ids[i] == id)
+				set[n++] = items[i];
+		if (!n)
+			continue;
+		qsort(set, n, sizeof(set[0]), cmpstr);
+		size_t total = 1;
+		for (size_t i = 0; i < n; i++)
+			total += strlen(set[i]) + 1;
+		char *s = calloc(1, total);
+		for (size_t i = 0; s && i < n; i++) {
+			if (i && !strcmp(set[i], set[i - 1]))
+				continue; /* the same decision again (e.g. both directions) */
+			strcat(s, *s ? " " : "");
+			strcat(s, set[i]);
+		}
+		r->outcome[id - 1] = s;
+	}
+	for (size_t i = 0; i < nitems; i++)
+		free(items[i]);
+	free(items);
+	free(ids);
+	return r->outcome ? 0 : -ENOMEM;
+}
+
+static const char *outcome_of(const run *r, uint64_t id)
+{
+	const char *s = id && id <= r->noutcome ? r->outcome[id - 1] : NULL;
+	return s ? s : "(none)";
+}
+
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path) ? 0 : 0; /* best effort: keep going */
+}
+
+/* Removes our own mkdtemp directory and what we wrote in it. */
+static void rm_tree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Writes the capture for run k and replays it into dir/run-k. */
+static int one_run(const owfp_replay_opts *o, const char *capture, const char *dir, unsigned k,
+		   uint64_t seed, run *r, owfp_reseg_log *log, owfp_error *err)
+{
+	char pcap[4200], ext[4200], ev[4200];
+	snprintf(pcap, sizeof(pcap), "%s/run-%u.pcap", dir, k);
+	snprintf(ext, sizeof(ext), "%s/run-%u", dir, k);
+	snprintf(ev, sizeof(ev), "%s/run-%u.jsonl", dir, k);
+	int rc = owfp_reseg_write(capture, o, pcap, k > 0, seed, log, err);
+	if (rc)
+		return rc;
+	owfp_replay_opts o2 = *o;
+	const char *caps[1] = {pcap};
+	o2.captures = caps;
+	o2.ncaptures = 1;
+	o2.extract_dir = ext;
+	o2.events_path = ev;
+	o2.verbosity = -1;
+	o2.progress = false;
+	owfp_replay_report *rep = NULL;
+	rc = owfp_replay_run(&o2, &rep, err);
+	owfp_replay_report_free(rep);
+	if (rc)
+		return -EINVAL;
+	if ((rc = read_rows(ext, r)) || (rc = read_outcomes(ev, r))) {
+		snprintf(err->msg, sizeof(err->msg), "%s: reading the results of run %u failed", capture, k);
+		return rc;
+	}
+	return 0;
+}
+
+static const owfp_reseg_flow *cuts_of(const owfp_reseg_log *log, uint64_t id)
+{
+	for (size_t i = 0; i < log->n; i++)
+		if (log->flows[i].id == id)
+			return &log->flows[i];
+	return NULL;
+}
+
+/* Reports the flows of `r` that differ from the reference; returns how many. */
+static size_t compare(const run *ref, const run *r, const owfp_reseg_log *log, const char *capture,
+		      unsigned k, uint64_t seed, bool *reported, FILE *out)
+{
+	size_t ndiff = 0;
+	for (size_t i = 0; i < ref->nrows; i++) {
+		const row *a = &ref->rows[i], *b = NULL;
+		for (size_t j = 0; j < r->nrows && !b; j++)
+			if (r->rows[j].flow == a->flow && !strcmp(r->rows[j].name, a->name))
+				b = &r->rows[j];
+		bool bytes_differ = !b || strcmp(a->sha, b->sha) || strcmp(a->end, b->end);
+		bool outcome_differs = strcmp(outcome_of(ref, a->flow), outcome_of(r, a->flow)) != 0;
+		if (!bytes_differ && !outcome_differs)
+			continue;
+		uint64_t id = a->flow;
+		if (id && id <= ref->nrows && reported[id - 1])
+			continue;
+		if (id && id <= ref->nrows)
+			reported[id - 1] = true;
+		ndiff++;
+		fprintf(out, "%s: flow %lu differs in run %u (--resegment 1 --seed %lu):\n", capture,
+			(unsigned long)id, k, (unsigned long)seed);
+		for (size_t m = 0; m < ref->nrows; m++) {
+			const row *x = &ref->rows[m], *y = NULL;
+			if (x->flow != id)
+				continue;
+			for (size_t j = 0; j < r->nrows && !y; j++)
+				if (r->rows[j].flow == id && !strcmp(r->rows[j].name, x->name))
+					y = &r->rows[j];
+			fprintf(out, "  %s: %s bytes (%s), reference %s bytes (%s)%s\n", x->name,
+				y ? y->bytes : "?", y ? y->end : "missing", x->bytes, x->end,
+				y && !strcmp(x->sha, y->sha) ? "" : ", content differs");
+		}
+		fprintf(out, "  decisions: %s; reference: %s\n", outcome_of(r, id), outcome_of(ref, id));
+		const owfp_reseg_flow *c = cuts_of(log, id);
+		if (c) {
+			fprintf(out, "  segments client->server (%zu): %s\n", c->ncuts[0],
+				c->cuts[0] ? c->cuts[0] : "-");
+			fprintf(out, "  segments server->client (%zu): %s\n", c->ncuts[1],
+				c->cuts[1] ? c->cuts[1] : "-");
+		}
+	}
+	return ndiff;
+}
+
+int owfp_replay_resegment(const owfp_replay_opts *o, unsigned runs, uint64_t seed, FILE *out,
+			  owfp_error *err)
+{
+	char dir[] = "/tmp/owfp-resegment-XXXXXX";
+	if (!mkdtemp(dir)) {
+		snprintf(err->msg, sizeof(err->msg), "cannot create a work directory: %s",
+			 strerror(errno));
+		return OWFP_REPLAY_BAD_INPUT;
+	}
+	size_t total_diff = 0, total_flows = 0;
+	int status = 0;
+	for (size_t c = 0; c < o->ncaptures && !status; c++) {
+		const char *capture = o->captures[c];
+		run ref = {0};
+		owfp_reseg_log reflog = {0};
+		if (one_run(o, capture, dir, 0, 0, &ref, &reflog, err)) {
+			status = OWFP_REPLAY_BAD_INPUT;
+			owfp_reseg_log_free(&reflog);
+			break;
+		}
+		owfp_reseg_log_free(&reflog);
+		bool *reported = calloc(ref.nrows + 1, sizeof(bool));
+		for (unsigned k = 1; k <= runs && reported; k++) {
+			run r = {0};
+			owfp_reseg_log log = {0};
+			uint64_t s = seed + k - 1;
+			if (one_run(o, capture, dir, k, s, &r, &log, err)) {
+				status = OWFP_REPLAY_BAD_INPUT;
+			} else {
+				total_diff += compare(&ref, &r, &log, capture, k, s, reported, out);
+			}
+			run_free(&r);
+			owfp_reseg_log_free(&log);
+			if (status)
+				break;
+		}
+		size_t flows = 0;
+		for (size_t i = 0; i < ref.nrows; i++)
+			if (ref.rows[i].flow > flows)
+				flows = ref.rows[i].flow;
+		total_flows += flows;
+		free(reported);
+		run_free(&ref);
+	}
+	rm_tree(dir);
+	if (status)
+		return status;
+	fprintf(out, "resegment: %zu flow%s, %u run%s of random segments (seeds %lu..%lu): %zu "
+		"flow%s differ%s\n", total_flows, total_flows == 1 ? "" : "s", runs,
+		runs == 1 ? "" : "s", (unsigned long)seed, (unsigned long)(seed + runs - 1), total_diff,
+		total_diff == 1 ? "" : "s", total_diff == 1 ? "s" : "");
+	return total_diff ? OWFP_RESEGMENT_DIFFERS : 0;
+}
