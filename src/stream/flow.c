@@ -96,6 +96,7 @@ static void discard_all(owfp_flow *f, NTSTATUS status)
 		d->inj_bytes = 0;
 	}
 	owfp_defer_forget_all(f);
+	f->ndeferred = 0;
 	pthread_mutex_lock(&f->mu);
 	owfp_work *w = f->work_head;
 	f->work_head = f->work_tail = NULL;
@@ -242,9 +243,13 @@ void owfp_flow_pump(owfp_flow *f)
 			owfp_flow_do_drop(f, f->drop_why, "FwpsFlowAbort0");
 		if (!f->dropped)
 			owfp_defer_pause_check(f);
-		if (!steps && !f->repump && !atomic_load(&f->has_work))
+		/* Bytes only move forward within a direction, so one pass is
+		 * enough unless something set repump (ALLOW touching the other
+		 * direction, a callback re-entering) or queued work. */
+		if (!f->repump && !atomic_load(&f->has_work))
 			break;
 		(void)guard;
+		(void)steps;
 	}
 	for (int dir = 0; dir < 2 && !f->dropped; dir++)
 		owfp_flow_limit_check(f, dir);

@@ -107,7 +107,7 @@ void owfp_flow_queue(owfp_flow *f, owfp_work *w)
 }
 
 /* The flow whose owfp_flow_* call this thread is inside (callbacks run there). */
-static _Thread_local owfp_flow *current_flow;
+static __attribute__((tls_model("initial-exec"))) _Thread_local owfp_flow *current_flow;
 
 bool owfp_flow_on_thread(owfp_flow *f)
 {
