@@ -7,8 +7,8 @@
 /* Small pieces share slabs of this size; larger ones get a slab of their own. */
 #define SLAB_PACK_SIZE (64u * 1024u)
 
-static _Thread_local long fail_countdown;
-static _Thread_local unsigned long alloc_count;
+static __attribute__((tls_model("initial-exec"))) _Thread_local long fail_countdown;
+static __attribute__((tls_model("initial-exec"))) _Thread_local unsigned long alloc_count;
 
 void owfp_buffer_fail_nth(long n)
 {

@@ -102,11 +102,14 @@ void owfp_continue_apply(owfp_flow *f, UINT32 callout_id, UINT32 flags, bool mis
 	if (mismatch)
 		owfp_flow_violation(f, st, "Q9", "FwpsStreamContinue0 flags differ from the deferred indication");
 	st->state = OWFP_ST_IDLE;
+	f->ndeferred--;
 	owfp_flow_emit(f, OWFP_EV_CONTINUE, st->dir, st, st->in.len, NULL);
 }
 
 void owfp_defer_pause_check(owfp_flow *f)
 {
+	if (!f->ndeferred && !f->dir[0].paused && !f->dir[1].paused)
+		return; /* nothing deferred, nothing to resume: the common case */
 	size_t keep = owfp_engine_options(f->engine)->defer_keep_limit;
 	if (!keep)
 		keep = 8u * 1024u * 1024u;

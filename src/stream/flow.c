@@ -96,6 +96,7 @@ static void discard_all(owfp_flow *f, NTSTATUS status)
 		d->inj_bytes = 0;
 	}
 	owfp_defer_forget_all(f);
+	f->ndeferred = 0;
 	pthread_mutex_lock(&f->mu);
 	owfp_work *w = f->work_head;
 	f->work_head = f->work_tail = NULL;
@@ -128,7 +129,9 @@ void owfp_flow_do_drop(owfp_flow *f, enum owfp_drop_reason why, const char *deta
 		return;
 	f->dropped = true;
 	f->drop_why = why;
+	pthread_mutex_lock(&f->mu);
 	atomic_store(&f->gone, true);
+	pthread_mutex_unlock(&f->mu);
 	discard_all(f, STATUS_CANCELLED);
 	for (int dir = 0; dir < 2; dir++)
 		f->dir[dir].ended = true;
@@ -242,9 +245,13 @@ void owfp_flow_pump(owfp_flow *f)
 			owfp_flow_do_drop(f, f->drop_why, "FwpsFlowAbort0");
 		if (!f->dropped)
 			owfp_defer_pause_check(f);
-		if (!steps && !f->repump && !atomic_load(&f->has_work))
+		/* Bytes only move forward within a direction, so one pass is
+		 * enough unless something set repump (ALLOW touching the other
+		 * direction, a callback re-entering) or queued work. */
+		if (!f->repump && !atomic_load(&f->has_work))
 			break;
 		(void)guard;
+		(void)steps;
 	}
 	for (int dir = 0; dir < 2 && !f->dropped; dir++)
 		owfp_flow_limit_check(f, dir);
@@ -423,7 +430,9 @@ int owfp_flow_indicate_abort(owfp_flow *f, int dir)
 	f->depth++;
 	owfp_flow *prev = owfp_flow_enter(f);
 	f->aborted = true;
+	pthread_mutex_lock(&f->mu);
 	atomic_store(&f->gone, true);
+	pthread_mutex_unlock(&f->mu);
 	discard_all(f, STATUS_CANCELLED);
 	f->refuse_inject = true;
 	owfp_dirstate *d = &f->dir[dir];
@@ -497,7 +506,9 @@ void owfp_flow_close(owfp_flow *f)
 		owfp_engine_log(f->engine, OWFP_LOG_INFO, "flow %llu closed with %zu bytes held",
 				(unsigned long long)f->id, held);
 	}
+	pthread_mutex_lock(&f->mu);
 	atomic_store(&f->gone, true);
+	pthread_mutex_unlock(&f->mu);
 	discard_all(f, STATUS_CANCELLED);
 	owfp_inject_run_completions(f);
 	owfp_flow_end(f);

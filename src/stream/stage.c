@@ -178,6 +178,8 @@ static void take_route(owfp_flow *f, owfp_stage *st, enum owfp_verdict v, size_t
 
 void owfp_stage_flush(owfp_flow *f, owfp_stage *st, enum owfp_verdict v)
 {
+	if (st->state == OWFP_ST_DEFERRED)
+		f->ndeferred--;
 	st->state = OWFP_ST_IDLE;
 	if (!owfp_chain_empty(&st->in))
 		take_route(f, st, v, st->in.len ? st->in.len : 0);
@@ -210,6 +212,7 @@ static void allow(owfp_flow *f, owfp_stage *st)
 		f->bypass[f->nbypass++] = id;
 	}
 	owfp_flow_emit(f, OWFP_EV_ALLOW, st->dir, st, 0, NULL);
+	f->repump = true; /* stages of the other direction may have moved */
 	for (int dir = 0; dir < 2; dir++) {
 		owfp_dirstate *d = &f->dir[dir];
 		for (unsigned i = 0; i < d->nstages; i++) {
@@ -384,6 +387,7 @@ static void apply(owfp_flow *f, owfp_stage *st, const owfp_indication *ind, bool
 	}
 	case OWFP_V_DEFER:
 		st->state = OWFP_ST_DEFERRED;
+		f->ndeferred++;
 		st->defer_flags = ind->stream_flags;
 		owfp_defer_record(f, st);
 		return;
