@@ -7,9 +7,9 @@
  * pthread mutex (not recursive, as on Windows).
  *
  * Pools: every pool type is malloc. Allocations carry their tag; the
- * runtime counts outstanding allocations per tag (see src/wdm/pool.h) so
- * that tests can check for leaks. Freeing with the wrong tag is counted,
- * not a bug check.
+ * runtime counts outstanding allocations per tag so that tests can check a
+ * callout for leaks, and can make any allocation fail. Freeing with the
+ * wrong tag is counted, not a bug check.
  *
  * Pool tags are written 'gaTx' in Windows code, a multi-character
  * constant. GCC warns about those by default, so this header switches that

@@ -233,6 +233,12 @@ void owfp_capture_tcp_segment(owfp_capture *cap, const struct cap_seg *seg, uint
         D->init = true;
         D->next_seq = seq_data;
     }
+    /* Mid-stream, the first ACK says where the peer's stream stands, which
+     * beats waiting for the peer's first segment (it may come out of order). */
+    if (ack && !rst && !f->dir[!d].init) {
+        f->dir[!d].init = true;
+        f->dir[!d].next_seq = seg->ack;
+    }
     if (rst) {
         /* Like a receiver, accept an RST only near the expected sequence. */
         int64_t diff = (int32_t)(seq_data - D->next_seq);

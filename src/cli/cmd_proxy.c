@@ -52,6 +52,8 @@ static void help(FILE *out)
 		"                             that queues is reset and, above 90%%, new connections\n"
 		"                             are refused (default 512M)\n"
 		"      --read-size BYTES      bytes per recv(), the largest indication (default 256K)\n"
+		"      --pipe-size BYTES      splice pipe per direction of an offloaded flow (default 256K,\n"
+		"                             capped by /proc/sys/fs/pipe-max-size)\n"
 		"      --connect-timeout SECONDS  upstream connect timeout (default 10)\n"
 		"  -q, --quiet                only errors\n"
 		"  -v, --verbose              more engine messages (repeat for debug)\n"
@@ -104,7 +106,7 @@ static int parse_seconds(const char *s, unsigned *ms)
 
 enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, OPT_WORKERS,
        OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
-       OPT_READSZ, OPT_CONNTO };
+       OPT_READSZ, OPT_CONNTO, OPT_PIPESZ };
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
@@ -124,6 +126,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{"flow-limit", required_argument, NULL, OPT_FLOWLIM},
 		{"global-limit", required_argument, NULL, OPT_GLOBLIM},
 		{"read-size", required_argument, NULL, OPT_READSZ},
+		{"pipe-size", required_argument, NULL, OPT_PIPESZ},
 		{"connect-timeout", required_argument, NULL, OPT_CONNTO},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -212,7 +215,8 @@ int owfp_cmd_proxy(int argc, char **argv)
 		case OPT_QHIGH:
 		case OPT_FLOWLIM:
 		case OPT_GLOBLIM:
-		case OPT_READSZ: {
+		case OPT_READSZ:
+		case OPT_PIPESZ: {
 			size_t v;
 			if (parse_size(optarg, &v)) {
 				snprintf(err.msg, sizeof(err.msg),
@@ -225,8 +229,10 @@ int owfp_cmd_proxy(int argc, char **argv)
 				o.proxy.flow_limit = v;
 			else if (c == OPT_GLOBLIM)
 				o.proxy.global_limit = v;
-			else
+			else if (c == OPT_READSZ)
 				o.proxy.read_size = v;
+			else
+				o.proxy.pipe_size = v;
 			break;
 		}
 		case 'q':

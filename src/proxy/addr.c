@@ -24,6 +24,7 @@ int owfp_proxy_addr_parse(const char *text, owfp_proxy_addr *out, owfp_error *er
 	char host[INET6_ADDRSTRLEN + 2];
 	const char *port;
 	uint16_t p;
+	bool bracketed = text[0] == '[';
 
 	memset(out, 0, sizeof(*out));
 	if (text[0] == '[') {
@@ -41,12 +42,13 @@ int owfp_proxy_addr_parse(const char *text, owfp_proxy_addr *out, owfp_error *er
 		host[colon - text] = '\0';
 		port = colon + 1;
 	}
-	if (parse_port(port, &p))
+	/* IPv6 only in brackets, so "::1:80" cannot mean two things. */
+	if (parse_port(port, &p) || (!bracketed && strchr(host, ':')))
 		goto bad;
 
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&out->ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&out->ss;
-	if (host[0] == '\0' || inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+	if (!bracketed && (host[0] == '\0' || inet_pton(AF_INET, host, &in4->sin_addr) == 1)) {
 		in4->sin_family = AF_INET;
 		in4->sin_port = htons(p);
 		if (host[0] == '\0')

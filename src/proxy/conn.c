@@ -256,7 +256,8 @@ static void conn_update_events(struct owfp_conn *c)
 				want |= EPOLLOUT;
 			break;
 		case OWFP_CONN_OFFLOADED:
-			if (!s->rd_closed && !s->paused && s->in_pipe == 0)
+			if (!s->rd_closed && !s->paused && !s->pipe_full &&
+			    s->in_pipe < s->pipe_cap)
 				want |= EPOLLIN;
 			if (o->in_pipe && !s->wr_closed)
 				want |= EPOLLOUT;
@@ -525,7 +526,6 @@ static void conn_connected(struct owfp_conn *c)
 	struct owfp_proxy *p = c->w->proxy;
 	int e = owfp_sock_error(c->s[OWFP_SIDE_UPSTREAM].fd);
 	owfp_flow_key key;
-	int one = 1;
 
 	if (e) {
 		conn_upstream_failed(c, e);
@@ -543,7 +543,6 @@ static void conn_connected(struct owfp_conn *c)
 		owfp_conn_destroy(c, true);
 		return;
 	}
-	setsockopt(c->s[OWFP_SIDE_UPSTREAM].fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
 	conn_settle(c);
 }
 
@@ -565,7 +564,6 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 	struct owfp_proxy *p = w->proxy;
 	struct owfp_conn *c = calloc(1, sizeof(*c));
 	bool tproxy = false, done = false;
-	int one = 1;
 
 	atomic_fetch_add_explicit(&w->c.accepted, 1, memory_order_relaxed);
 	if (!c) {
@@ -594,9 +592,7 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 	w->conns = c;
 	w->nconns++;
 	w->nconnecting++;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	/* Urgent bytes stay in the stream, in order, instead of vanishing (Q17). */
-	setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
+	/* TCP_NODELAY and SO_OOBINLINE come from the listener (sock.c). */
 
 	if (p->o.transparent) {
 		int rc = owfp_sock_original_dst(fd, &c->upstream, &tproxy);

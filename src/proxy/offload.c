@@ -1,8 +1,9 @@
 /*
  * The offload: once no stage inspects a flow (ALLOW_CONNECTION from all),
  * its bytes move socket -> pipe -> socket with splice(2) and never enter
- * user space. One pipe per direction; a source is read only while its pipe
- * is empty, so at most pipe_size bytes per direction are in flight.
+ * user space. One pipe per direction. The source is read while its pipe has
+ * room, also while the destination is full, so reading and writing overlap;
+ * at most one pipe's worth per direction is in flight.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,9 @@ int owfp_offload_start(struct owfp_conn *c)
 		}
 		/* Bigger pipes mean fewer splice calls; the kernel may cap the size. */
 		fcntl(s->pipe[1], F_SETPIPE_SZ, (int)p->o.pipe_size);
+		int cap = fcntl(s->pipe[1], F_GETPIPE_SZ);
+		s->pipe_cap = cap > 0 ? (size_t)cap : 65536;
+		s->pipe_full = false;
 	}
 	c->state = OWFP_CONN_OFFLOADED;
 	atomic_fetch_add_explicit(&c->w->c.offloaded, 1, memory_order_relaxed);
@@ -37,55 +41,55 @@ int owfp_offload_pump(struct owfp_conn *c, struct owfp_side *s, bool *eof)
 {
 	struct owfp_side *o = &c->s[1 - s->idx];
 	struct owfp_worker *w = c->w;
-	size_t chunk = w->proxy->o.pipe_size;
 
 	*eof = false;
 	for (int round = 0; round < PUMP_ROUNDS; round++) {
-		if (s->in_pipe) {
-			if (o->wr_closed || o->fd < 0)
-				return 0;
+		bool progress = false;
+		if (s->in_pipe && !o->wr_closed && o->fd >= 0) {
 			ssize_t n = splice(s->pipe[0], NULL, o->fd, NULL, s->in_pipe,
 					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				if (errno == EAGAIN)
-					return 0;
+			if (n < 0 && errno != EINTR && errno != EAGAIN) {
 				o->wr_closed = true;
 				if (c->rst_side < 0)
 					c->rst_side = o->idx;
 				return -errno;
 			}
-			s->in_pipe -= (size_t)n;
-			c->written[o->idx] += (size_t)n;
-			atomic_fetch_add_explicit(&w->c.bytes_written[o->idx], (uint64_t)n,
-						  memory_order_relaxed);
-			atomic_fetch_add_explicit(&w->c.bytes_spliced, (uint64_t)n,
-						  memory_order_relaxed);
-			if (s->in_pipe)
+			if (n > 0) {
+				s->in_pipe -= (size_t)n;
+				s->pipe_full = false;
+				progress = true;
+				c->written[o->idx] += (size_t)n;
+				atomic_fetch_add_explicit(&w->c.bytes_written[o->idx], (uint64_t)n,
+							  memory_order_relaxed);
+				atomic_fetch_add_explicit(&w->c.bytes_spliced, (uint64_t)n,
+							  memory_order_relaxed);
+			}
+		}
+		if (!s->rd_closed && !s->paused && !s->pipe_full && s->in_pipe < s->pipe_cap) {
+			ssize_t n = splice(s->fd, NULL, s->pipe[1], NULL, s->pipe_cap - s->in_pipe,
+					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n == 0) {
+				*eof = true;
 				return 0;
+			}
+			if (n < 0 && errno == EAGAIN && s->in_pipe) {
+				/* No room left in the pipe's slots (not the socket's fault):
+				 * stop reading until the destination takes some. */
+				s->pipe_full = true;
+			} else if (n < 0 && errno != EINTR && errno != EAGAIN) {
+				s->rd_closed = true;
+				if (c->rst_side < 0)
+					c->rst_side = s->idx;
+				return -errno;
+			} else if (n > 0) {
+				s->in_pipe += (size_t)n;
+				progress = true;
+				atomic_fetch_add_explicit(&w->c.bytes_read[s->idx], (uint64_t)n,
+							  memory_order_relaxed);
+			}
 		}
-		if (s->rd_closed || s->paused)
+		if (!progress)
 			return 0;
-		ssize_t n = splice(s->fd, NULL, s->pipe[1], NULL, chunk,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n == 0) {
-			*eof = true;
-			return 0;
-		}
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				return 0;
-			s->rd_closed = true;
-			if (c->rst_side < 0)
-				c->rst_side = s->idx;
-			return -errno;
-		}
-		s->in_pipe += (size_t)n;
-		atomic_fetch_add_explicit(&w->c.bytes_read[s->idx], (uint64_t)n,
-					  memory_order_relaxed);
 	}
 	return 0;
 }
@@ -98,4 +102,5 @@ void owfp_offload_stop(struct owfp_side *s)
 		s->pipe[i] = -1;
 	}
 	s->in_pipe = 0;
+	s->pipe_full = false;
 }

@@ -18,7 +18,7 @@ static void opts_defaults(owfp_proxy_opts *o)
 	if (!o->read_size)
 		o->read_size = 256u << 10;
 	if (!o->pipe_size)
-		o->pipe_size = 1u << 20;
+		o->pipe_size = 256u << 10;
 	if (!o->connect_timeout_ms)
 		o->connect_timeout_ms = 10000;
 	if (o->workers <= 0) {

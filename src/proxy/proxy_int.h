@@ -33,6 +33,8 @@ struct owfp_side {
 	bool bp;                 /* the other side's queue is above the high-water mark */
 	int pipe[2];             /* offloaded: bytes read from fd waiting in a pipe */
 	size_t in_pipe;
+	size_t pipe_cap;         /* F_GETPIPE_SZ */
+	bool pipe_full;          /* the last splice into the pipe found no room */
 };
 
 enum owfp_conn_state { OWFP_CONN_CONNECTING = 1, OWFP_CONN_OPEN, OWFP_CONN_OFFLOADED };

@@ -45,6 +45,17 @@ int owfp_sock_listen(const owfp_proxy_addr *addr, bool transparent, owfp_error *
 	what = "setsockopt SO_REUSEPORT";
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
 		goto fail;
+	/*
+	 * Accepted sockets inherit these, which saves two system calls per
+	 * connection: we forward whole recv() chunks, so Nagle would only add
+	 * latency, and urgent bytes stay in the stream in order (Q17).
+	 */
+	what = "setsockopt TCP_NODELAY";
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		goto fail;
+	what = "setsockopt SO_OOBINLINE";
+	if (setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one)))
+		goto fail;
 	what = "setsockopt IP_TRANSPARENT (needs CAP_NET_ADMIN)";
 	if (transparent && set_transparent(fd, family))
 		goto fail;
@@ -76,8 +87,9 @@ int owfp_sock_connect(const owfp_proxy_addr *to, const owfp_proxy_addr *source, 
 	*done = false;
 	if (fd < 0)
 		return -errno;
-	/* We forward whole recv() chunks: Nagle would only add latency. */
+	/* As for accepted sockets (owfp_sock_listen). */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
 	if (source) {
 		if (set_transparent(fd, family) ||
 		    bind(fd, (const struct sockaddr *)&source->ss, source->len))

@@ -36,7 +36,8 @@ static void run_free(run *r)
 static int read_rows(const char *dir, run *r)
 {
 	char path[4200], line[1024];
-	snprintf(path, sizeof(path), "%s/flows.tsv", dir);
+	if ((size_t)snprintf(path, sizeof(path), "%.4000s/flows.tsv", dir) >= sizeof(path))
+		return -ENAMETOOLONG;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -errno;

@@ -175,7 +175,9 @@ static void test_midstream_start_delivers_true_bytes(void **state)
         struct check k = {.c = &c, .r = &r, .seed = seed};
         for (size_t i = 0; i < c.n; i++)
             keep[i] = i >= skip;
-        /* once the flow exists, a bare segment also fixes its direction's start */
+        /* The flow starts at the first segment with payload; from then on a
+         * direction starts at its first segment, or at the first ACK the
+         * other side sends, whichever comes first. */
         bool flow = false;
         bool fixed[2] = {false, false};
         for (size_t i = skip; i < c.n; i++) {
@@ -186,6 +188,10 @@ static void test_midstream_start_delivers_true_bytes(void **state)
             if (!fixed[p->dir]) {
                 fixed[p->dir] = true;
                 k.base[p->dir] = p->seq - (c.isn[p->dir] + 1);
+            }
+            if (!fixed[!p->dir] && (p->flags & TW_ACK)) {
+                fixed[!p->dir] = true;
+                k.base[!p->dir] = p->ack - (c.isn[!p->dir] + 1);
             }
         }
         write_case_filtered(&c, path, TW_PCAP_NS, keep);

@@ -354,13 +354,24 @@ static void test_urgent_pointer_into_a_later_segment(void **state)
     cs_free(&s);
 }
 
+/* The server speaks first in the capture (its byte 100 on, having got 50
+ * client bytes), then the client (its byte 50 on). */
+static void midstream_pair(struct cscript *s)
+{
+    struct tw_seg t = cs_seg(s, 1, 100, TW_ACK, (const uint8_t *)"response", 8);
+    t.ack = s->isn[0] + 1 + 50;
+    tw_seg(s->w, s->ts++, &t);
+    t = cs_seg(s, 0, 50, TW_ACK, (const uint8_t *)"request", 7);
+    t.ack = s->isn[1] + 1 + 108;
+    tw_seg(s->w, s->ts++, &t);
+}
+
 static void test_midstream_pickup_lower_port_is_server(void **state)
 {
     (void)state;
     struct cscript s;
     cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
-    cs_send(&s, 1, 100, 0, "response"); /* the server speaks first in the capture */
-    cs_send(&s, 0, 50, 0, "request");
+    midstream_pair(&s);
     cs_send(&s, 0, 0, 0, "before the first seen byte: not delivered");
     assert_string_equal(cs_run(&s, NULL),
                         "start 1 10.0.0.1:40000 > 10.0.0.2:80 midstream\n"
@@ -376,14 +387,32 @@ static void test_midstream_pickup_first_sender_is_client_when_asked(void **state
     (void)state;
     struct cscript s;
     cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
-    cs_send(&s, 1, 100, 0, "response");
-    cs_send(&s, 0, 50, 0, "request");
+    midstream_pair(&s);
     owfp_capture_opts o = defaults();
     o.midstream_client = OWFP_CAPTURE_MIDSTREAM_FIRST_SENDER;
     assert_string_equal(cs_run(&s, &o),
                         "start 1 10.0.0.2:80 > 10.0.0.1:40000 midstream\n"
                         "data 1 0 off=0 len=8 missed=0 'response'\n"
                         "data 1 1 off=0 len=7 missed=0 'request'\n"
+                        "end 1 open\n");
+    cs_free(&s);
+}
+
+static void test_midstream_direction_starts_at_the_peer_ack(void **state)
+{
+    (void)state;
+    struct cscript s;
+    cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
+    struct tw_seg t = cs_seg(&s, 1, 100, TW_ACK, (const uint8_t *)"response", 8);
+    t.ack = s.isn[0] + 1 + 50;            /* the client's stream stands at 50 */
+    tw_seg(s.w, s.ts++, &t);
+    cs_send(&s, 0, 54, 0, "ndXY");         /* overtook the segment before it */
+    cs_send(&s, 0, 50, 0, "seco");
+    assert_string_equal(cs_run(&s, NULL),
+                        "start 1 10.0.0.1:40000 > 10.0.0.2:80 midstream\n"
+                        "data 1 1 off=0 len=8 missed=0 'response'\n"
+                        "data 1 0 off=0 len=4 M missed=0 'seco'\n"
+                        "data 1 0 off=4 len=4 missed=0 'ndXY'\n"
                         "end 1 open\n");
     cs_free(&s);
 }
@@ -827,6 +856,7 @@ int main(void)
         cmocka_unit_test(test_urgent_pointer_into_a_later_segment),
         cmocka_unit_test(test_midstream_pickup_lower_port_is_server),
         cmocka_unit_test(test_midstream_pickup_first_sender_is_client_when_asked),
+        cmocka_unit_test(test_midstream_direction_starts_at_the_peer_ack),
         cmocka_unit_test(test_syn_ack_without_syn_still_names_the_client),
         cmocka_unit_test(test_connection_reuse_on_same_tuple_starts_new_flow),
         cmocka_unit_test(test_new_syn_on_open_flow_ends_it_as_reused),

@@ -193,6 +193,20 @@ static void test_proxy_half_close_keeps_other_direction(void **state)
 	rig_stop(&r);
 }
 
+static void test_proxy_urgent_byte_stays_in_the_stream(void **state)
+{
+	struct rig r;
+	uint8_t buf[5];
+	(void)state;
+	rig_start(&r, 0);
+	assert_int_equal(send(r.client, "ab", 2, 0), 2);
+	assert_int_equal(send(r.client, "c", 1, MSG_OOB), 1);
+	assert_int_equal(send(r.client, "de", 2, 0), 2);
+	read_exact(r.server, buf, 5);
+	assert_memory_equal(buf, "abcde", 5);
+	rig_stop(&r);
+}
+
 static void test_proxy_rst_carried_to_other_side(void **state)
 {
 	struct rig r;
@@ -358,6 +372,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_proxy_forwards_both_directions_in_order),
 		cmocka_unit_test(test_proxy_half_close_keeps_other_direction),
+		cmocka_unit_test(test_proxy_urgent_byte_stays_in_the_stream),
 		cmocka_unit_test(test_proxy_rst_carried_to_other_side),
 		cmocka_unit_test(test_proxy_drop_resets_both_sides),
 		cmocka_unit_test(test_proxy_pause_holds_until_wake),
