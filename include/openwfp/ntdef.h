@@ -40,6 +40,9 @@ OWFP_EXTERN_C_BEGIN
 #define CALLBACK
 #define FASTCALL
 #define FORCEINLINE static inline
+#ifndef __forceinline
+#define __forceinline inline __attribute__((always_inline))
+#endif
 #define DECLSPEC_NOINLINE __attribute__((noinline))
 #define DECLSPEC_ALIGN(n) __attribute__((aligned(n)))
 #define DECLSPEC_SELECTANY __attribute__((weak))

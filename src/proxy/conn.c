@@ -251,7 +251,7 @@ static void conn_update_events(struct owfp_conn *c)
 			break;
 		case OWFP_CONN_OPEN:
 			if (!s->rd_closed && !s->paused && !s->bp)
-				want |= EPOLLIN;
+				want |= EPOLLIN | EPOLLRDHUP;
 			if (s->out.bytes && !s->wr_closed)
 				want |= EPOLLOUT;
 			break;
@@ -408,7 +408,7 @@ static void conn_settle(struct owfp_conn *c)
 
 /* --------------------------------------------------------------- reading */
 
-static void side_read(struct owfp_conn *c, struct owfp_side *s)
+static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 {
 	struct owfp_worker *w = c->w;
 	struct owfp_side *o = &c->s[1 - s->idx];
@@ -423,7 +423,12 @@ static void side_read(struct owfp_conn *c, struct owfp_side *s)
 			uint32_t flags = (size_t)n < w->rbuf_size ? OWFP_SEG_PUSH : 0;
 			owfp_flow_indicate(c->flow, dir, w->rbuf, (size_t)n, flags, 0);
 			if (c->kill || c->rst_side >= 0 || s->paused || c->offload_req ||
-			    o->out.bytes > w->proxy->o.queue_high || (size_t)n < w->rbuf_size)
+			    o->out.bytes > w->proxy->o.queue_high)
+				return;
+			/* A short read drained the socket, unless the peer's FIN is
+			 * already here (EPOLLRDHUP): then read it now, not after
+			 * another epoll_wait. */
+			if ((size_t)n < w->rbuf_size && !(events & EPOLLRDHUP))
 				return;
 			continue;
 		}
@@ -521,10 +526,15 @@ static void conn_upstream_failed(struct owfp_conn *c, int err)
 	owfp_conn_destroy(c, true);
 }
 
-static void conn_connected(struct owfp_conn *c)
+/* `events` of the upstream socket; 0 when connect() completed at once. */
+static void conn_connected(struct owfp_conn *c, uint32_t events)
 {
 	struct owfp_proxy *p = c->w->proxy;
-	int e = owfp_sock_error(c->s[OWFP_SIDE_UPSTREAM].fd);
+	/* Only a failed connect raises EPOLLERR/EPOLLHUP: no SO_ERROR call otherwise. */
+	int e = (events & (EPOLLERR | EPOLLHUP)) ? owfp_sock_error(c->s[OWFP_SIDE_UPSTREAM].fd) : 0;
+
+	if ((events & (EPOLLERR | EPOLLHUP)) && !e)
+		e = ECONNREFUSED;
 	owfp_flow_key key;
 
 	if (e) {
@@ -632,7 +642,7 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 	c->s[OWFP_SIDE_UPSTREAM].fd = ufd;
 	c->connect_deadline_ms = owfp_now_ms() + p->o.connect_timeout_ms;
 	if (done) {
-		conn_connected(c);
+		conn_connected(c, 0);
 		return;
 	}
 	conn_update_events(c);
@@ -660,7 +670,7 @@ void owfp_conn_event(struct owfp_side *s, uint32_t events)
 		return;
 	if (c->state == OWFP_CONN_CONNECTING) {
 		if (s->idx == OWFP_SIDE_UPSTREAM)
-			conn_connected(c);
+			conn_connected(c, events);
 		return;
 	}
 	if (c->state == OWFP_CONN_OFFLOADED) {
@@ -671,7 +681,7 @@ void owfp_conn_event(struct owfp_side *s, uint32_t events)
 	if (events & EPOLLOUT)
 		conn_flush(c, s);
 	if ((s->events & EPOLLIN) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
-		side_read(c, s);
+		side_read(c, s, events);
 	else if (events & EPOLLERR) {
 		int e = owfp_sock_error(s->fd);
 		if (e && c->rst_side < 0)

@@ -584,7 +584,10 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	copts.verify_checksums = rp->o->verify_checksums;
 	if (rp->o->progress)
 		copts.progress_step = 1u << 20;
-	cr->file = strdup(path);
+	if (!(cr->file = strdup(path))) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return OWFP_REPLAY_BAD_INPUT;
+	}
 	rc = owfp_capture_open(path, &copts, &rp->cap, &cerr);
 	if (rc) {
 		cr->failed = true;
@@ -625,8 +628,10 @@ static int setup_filters(replay *rp, owfp_plugin ***plugins, owfp_config_applied
 	owfp_config *cfg = NULL;
 	int rc;
 	*plugins = calloc(o->nplugins + 1, sizeof(**plugins));
-	if (!*plugins)
-		return -ENOMEM;
+	if (!*plugins) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return OWFP_REPLAY_BAD_INPUT;
+	}
 	for (size_t i = 0; i < o->nplugins; i++) {
 		char msg[400] = "";
 		rc = owfp_plugin_load(o->plugins[i], &(*plugins)[i], msg, sizeof(msg));

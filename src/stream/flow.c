@@ -143,7 +143,9 @@ void owfp_flow_do_drop(owfp_flow *f, enum owfp_drop_reason why, const char *deta
 		return;
 	f->dropped = true;
 	f->drop_why = why;
+	pthread_mutex_lock(&f->mu);
 	atomic_store(&f->gone, true);
+	pthread_mutex_unlock(&f->mu);
 	discard_all(f, STATUS_CANCELLED);
 	for (int dir = 0; dir < 2; dir++)
 		f->dir[dir].ended = true;
@@ -442,7 +444,9 @@ int owfp_flow_indicate_abort(owfp_flow *f, int dir)
 	f->depth++;
 	owfp_flow *prev = owfp_flow_enter(f);
 	f->aborted = true;
+	pthread_mutex_lock(&f->mu);
 	atomic_store(&f->gone, true);
+	pthread_mutex_unlock(&f->mu);
 	discard_all(f, STATUS_CANCELLED);
 	f->refuse_inject = true;
 	owfp_dirstate *d = &f->dir[dir];
@@ -516,7 +520,9 @@ void owfp_flow_close(owfp_flow *f)
 		owfp_engine_log(f->engine, OWFP_LOG_INFO, "flow %llu closed with %zu bytes held",
 				(unsigned long long)f->id, held);
 	}
+	pthread_mutex_lock(&f->mu);
 	atomic_store(&f->gone, true);
+	pthread_mutex_unlock(&f->mu);
 	discard_all(f, STATUS_CANCELLED);
 	owfp_inject_run_completions(f);
 	owfp_flow_end(f);

@@ -101,9 +101,12 @@ void owfp_flow_queue(owfp_flow *f, owfp_work *w)
 		f->work_head = w;
 	f->work_tail = w;
 	atomic_store(&f->has_work, true);
-	pthread_mutex_unlock(&f->mu);
-	if (f->ops->wake)
+	/* Woken under the lock, and never once the flow is gone (owfp_flow_close
+	 * sets `gone` under it): when close returns, no wake is running or will
+	 * run, so the data path may free what dp points at. */
+	if (f->ops->wake && !atomic_load(&f->gone))
 		f->ops->wake(f->dp, f);
+	pthread_mutex_unlock(&f->mu);
 }
 
 /* The flow whose owfp_flow_* call this thread is inside (callbacks run there). */

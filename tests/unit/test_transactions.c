@@ -172,6 +172,32 @@ static void test_failed_implicit_op_leaves_no_trace(void **state)
 	efx_down(&x);
 }
 
+/* A match keeps its filters (and their conditions) alive after they are deleted. */
+static void test_match_outlives_deleted_filters(void **state)
+{
+	efx x;
+	FWPM_FILTER0 f;
+	FWPM_FILTER_CONDITION0 c = efx_c_range16(&FWPM_CONDITION_IP_REMOTE_PORT, 10, 20);
+	owfp_flow_key k = efx_key4(1, 2, 3, 15, true);
+	owfp_match *m;
+	UINT64 id;
+
+	(void)state;
+	efx_up(&x);
+	f = efx_filter(&FWPM_LAYER_STREAM_V4, NULL, FWP_ACTION_PERMIT);
+	f.numFilterConditions = 1;
+	f.filterCondition = &c;
+	assert_int_equal(efx_add(&x, &f, &id), STATUS_SUCCESS);
+	assert_int_equal(owfp_engine_match_stream(x.engine, &k, UINT64_MAX, &m), 0);
+	assert_int_equal(m->nstages, 1);
+	assert_int_equal(FwpmFilterDeleteById0(x.h, id), STATUS_SUCCESS);
+	assert_int_equal(count(&x), 0);
+	assert_int_equal(m->stages[0].filter.filterCondition[0].conditionValue.rangeValue->valueHigh.uint16,
+			 20);
+	owfp_match_release(m);
+	efx_down(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_other_session_waits_for_commit),
 		cmocka_unit_test(test_close_aborts_open_transaction),
 		cmocka_unit_test(test_failed_implicit_op_leaves_no_trace),
+		cmocka_unit_test(test_match_outlives_deleted_filters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

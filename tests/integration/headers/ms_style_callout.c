@@ -43,6 +43,11 @@ static PETHREAD gWorker;
 DRIVER_INITIALIZE DriverEntry;
 DRIVER_UNLOAD SampleUnload;
 
+static __forceinline BOOLEAN SampleIsEnd(const FWPS_STREAM_DATA *streamData)
+{
+	return (streamData->flags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT)) != 0;
+}
+
 _IRQL_requires_max_(DISPATCH_LEVEL)
 static void NTAPI SampleClassify(
 	_In_ const FWPS_INCOMING_VALUES *inFixedValues,
@@ -75,7 +80,7 @@ static void NTAPI SampleClassify(
 		flow->BytesSeen += streamData->dataLength;
 		KeReleaseInStackQueuedSpinLock(&lockHandle);
 	}
-	if ((streamData->flags & FWPS_STREAM_FLAG_RECEIVE_DISCONNECT) ||
+	if (SampleIsEnd(streamData) ||
 	    (classifyOut->flags & FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA)) {
 		classifyOut->actionType = FWP_ACTION_PERMIT;
 		return;

@@ -13,8 +13,9 @@
 static void on_event(void *user, const owfp_event *ev)
 {
 	owfp_harness *h = user;
+	/* flows of one harness may run on several threads */
 	if (ev->type > 0 && ev->type <= OWFP_EV_LIMIT)
-		h->events[ev->type]++;
+		__atomic_fetch_add(&h->events[ev->type], 1, __ATOMIC_RELAXED);
 }
 
 static void deliver(void *dp, owfp_flow *flow, int dir, const uint8_t *data, size_t len)
@@ -131,24 +132,26 @@ void *owfp_harness_add(owfp_harness *h, const char *type, const char *params_jso
 	sl.displayData.name = L"harness";
 	sl.weight = (UINT16)(0x7000 - h->n);
 	NTSTATUS st = FwpmSubLayerAdd0(h->mgmt, &sl, NULL);
-	FWPM_CALLOUT0 mc;
-	memset(&mc, 0, sizeof(mc));
-	mc.calloutKey = *(const GUID *)b->callout_key(inst, AF_INET);
-	mc.displayData.name = L"harness callout";
-	mc.applicableLayer = FWPM_LAYER_STREAM_V4;
-	if (NT_SUCCESS(st))
-		st = FwpmCalloutAdd0(h->mgmt, &mc, NULL, NULL);
-	FWPM_FILTER0 f;
-	memset(&f, 0, sizeof(f));
-	f.displayData.name = L"harness filter";
-	f.layerKey = FWPM_LAYER_STREAM_V4;
-	f.subLayerKey = sl.subLayerKey;
-	f.weight.type = FWP_EMPTY;
-	f.action.type = action;
-	f.action.calloutKey = *(const GUID *)b->callout_key(inst, AF_INET);
+	/* one management callout and one filter per layer (S69) */
 	UINT64 id = 0;
-	if (NT_SUCCESS(st))
-		st = FwpmFilterAdd0(h->mgmt, &f, NULL, &id);
+	for (int v6 = 0; v6 < 2 && NT_SUCCESS(st); v6++) {
+		FWPM_CALLOUT0 mc;
+		memset(&mc, 0, sizeof(mc));
+		mc.calloutKey = *(const GUID *)b->callout_key(inst, v6 ? AF_INET6 : AF_INET);
+		mc.displayData.name = L"harness callout";
+		mc.applicableLayer = v6 ? FWPM_LAYER_STREAM_V6 : FWPM_LAYER_STREAM_V4;
+		st = FwpmCalloutAdd0(h->mgmt, &mc, NULL, NULL);
+		FWPM_FILTER0 f;
+		memset(&f, 0, sizeof(f));
+		f.displayData.name = L"harness filter";
+		f.layerKey = mc.applicableLayer;
+		f.subLayerKey = sl.subLayerKey;
+		f.weight.type = FWP_EMPTY;
+		f.action.type = action;
+		f.action.calloutKey = mc.calloutKey;
+		if (NT_SUCCESS(st))
+			st = FwpmFilterAdd0(h->mgmt, &f, NULL, &id);
+	}
 	if (!NT_SUCCESS(st)) {
 		snprintf(h->err, sizeof(h->err), "adding the filter failed: 0x%08X", (unsigned)st);
 		b->destroy(inst);
@@ -162,11 +165,16 @@ void *owfp_harness_add(owfp_harness *h, const char *type, const char *params_jso
 
 int owfp_harness_flow(owfp_harness *h)
 {
+	return owfp_harness_flow_af(h, AF_INET);
+}
+
+int owfp_harness_flow_af(owfp_harness *h, int family)
+{
 	owfp_flow_key k;
 	memset(&k, 0, sizeof(k));
-	k.family = AF_INET;
-	inet_pton(AF_INET, "127.0.0.1", k.local_addr);
-	inet_pton(AF_INET, "127.0.0.2", k.remote_addr);
+	k.family = family;
+	inet_pton(family, family == AF_INET6 ? "2001:db8::1" : "127.0.0.1", k.local_addr);
+	inet_pton(family, family == AF_INET6 ? "2001:db8::2" : "127.0.0.2", k.remote_addr);
 	k.local_port = 40000;
 	k.remote_port = 80;
 	k.outbound = true;

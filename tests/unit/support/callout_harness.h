@@ -1,7 +1,8 @@
 /*
  * Test helper: drives built-in callouts through the real engine. One engine,
- * any number of built-in instances (each with a filter at STREAM_V4 in its
- * own sublayer, first added = highest weight), one flow at a time; records
+ * any number of built-in instances (each with a filter at STREAM_V4 and one
+ * at STREAM_V6 in its own sublayer, first added = highest weight), one flow
+ * at a time; records
  * what is delivered per direction and which events happened.
  */
 #ifndef OWFP_TEST_CALLOUT_HARNESS_H
@@ -45,6 +46,8 @@ void *owfp_harness_add(owfp_harness *h, const char *type, const char *params_jso
 		       FWP_ACTION_TYPE action);
 /* A new IPv4 flow (127.0.0.1:40000 -> 127.0.0.2:80, opened by the local side). */
 int owfp_harness_flow(owfp_harness *h);
+/* The same for AF_INET or AF_INET6 (2001:db8::1 -> 2001:db8::2). */
+int owfp_harness_flow_af(owfp_harness *h, int family);
 int owfp_harness_send(owfp_harness *h, int dir, const void *data, size_t len);
 int owfp_harness_fin(owfp_harness *h, int dir);
 /* Runs queued work until `n` bytes were delivered in `dir` (bounded wait). */
