@@ -91,50 +91,76 @@ haproxy_cfg() { # haproxy_cfg FILE BIND_PORT SERVER_PORT [splice]
 haproxy_cfg "$T/hap.cfg" "$HAP" "$IPERF"
 haproxy_cfg "$T/haps.cfg" "$HAPS" "$IPERF" splice
 haproxy_cfg "$T/hapw.cfg" "$HAPW" "$NGINX"
+declare -A PID
 for c in hap haps hapw; do
 	haproxy -f "$T/$c.cfg" -db >/dev/null 2>&1 &
 	PIDS+=("$!")
+	PID[$c]=$!
 done
 
 "$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWI" --upstream "127.0.0.1:$IPERF" >/dev/null 2>"$T/owi.err" &
 PIDS+=("$!")
+PID[owi]=$!
 OWFP_PROXY_ACTION=allow "$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWA" \
 	--upstream "127.0.0.1:$IPERF" --callout "$PLUGIN" >/dev/null 2>"$T/owa.err" &
 PIDS+=("$!")
+PID[owa]=$!
 "$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWW" --upstream "127.0.0.1:$NGINX" >/dev/null 2>"$T/oww.err" &
 PIDS+=("$!")
+PID[oww]=$!
 for p in "$IPERF" "$NGINX" "$HAP" "$HAPS" "$HAPW" "$OWI" "$OWA" "$OWW"; do wait_listen "$p"; done
 
-gbps() { # gbps PORT
-	iperf3 -c 127.0.0.1 -p "$1" -t "$SECS" -J 2>/dev/null |
-		python3 -c 'import json,sys; print("%.3f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
+# CPU time (user + system, in clock ticks) a process has used so far: the
+# proxies' CPU per byte and per connection hardly depends on what else runs
+# on the machine, unlike the rates.
+cpu_ticks() { [ -n "${1:-}" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+TCK=$(getconf CLK_TCK)
+gbps() { # gbps PORT [PID] -> "Gbit/s cpu-seconds-per-GB"
+	local t0 t1 out
+	t0=$(cpu_ticks "${2:-}")
+	out=$(iperf3 -c 127.0.0.1 -p "$1" -t "$SECS" -J 2>/dev/null)
+	t1=$(cpu_ticks "${2:-}")
+	echo "$out" | python3 -c 'import json,sys
+e = json.load(sys.stdin)["end"]["sum_received"]
+t0, t1, tck = (float(x) for x in sys.argv[1:])
+print("%.3f %.3f" % (e["bits_per_second"] / 1e9, (t1 - t0) / tck / (e["bytes"] / 1e9)))' "$t0" "$t1" "$TCK"
 }
-conns() { # conns PORT -> requests per second
-	wrk -t1 -c32 -d"${SECS}s" -H 'Connection: close' "http://127.0.0.1:$1/100b" 2>/dev/null |
-		awk '/^Requests\/sec/ {print $2}'
+conns() { # conns PORT [PID] -> "requests/s cpu-microseconds-per-request"
+	local t0 t1 out
+	t0=$(cpu_ticks "${2:-}")
+	out=$(wrk -t1 -c32 -d"${SECS}s" -H 'Connection: close' "http://127.0.0.1:$1/100b" 2>/dev/null)
+	t1=$(cpu_ticks "${2:-}")
+	echo "$out" | awk -v a="$t0" -v b="$t1" -v t="$TCK" '
+		/requests in/ {n = $1} /^Requests\/sec/ {r = $2}
+		END {printf "%s %.1f\n", r, (n > 0) ? (b - a) / t * 1e6 / n : 0}'
 }
-declare -A R
+declare -A R C
 for round in $(seq "$RUNS"); do
-	for k in direct:$IPERF haproxy:$HAP haproxy_splice:$HAPS inspected:$OWI offloaded:$OWA; do
-		R[${k%%:*}]+=" $(gbps "${k#*:}")"
+	for k in direct:$IPERF: haproxy:$HAP:${PID[hap]} haproxy_splice:$HAPS:${PID[haps]} \
+		 inspected:$OWI:${PID[owi]} offloaded:$OWA:${PID[owa]}; do
+		IFS=: read -r name p pid <<<"$k"
+		read -r v cpu < <(gbps "$p" "$pid")
+		R[$name]+=" $v"; C[$name]+=" $cpu"
 	done
-	for k in c_direct:$NGINX c_haproxy:$HAPW c_openwfp:$OWW; do
-		R[${k%%:*}]+=" $(conns "${k#*:}")"
+	for k in c_direct:$NGINX: c_haproxy:$HAPW:${PID[hapw]} c_openwfp:$OWW:${PID[oww]}; do
+		IFS=: read -r name p pid <<<"$k"
+		read -r v cpu < <(conns "$p" "$pid")
+		R[$name]+=" $v"; C[$name]+=" $cpu"
 	done
 	echo "round $round done" >&2
 done
 median() { printf '%s\n' $1 | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 
-declare -A M
-for k in "${!R[@]}"; do M[$k]=$(median "${R[$k]}"); done
+declare -A M MC
+for k in "${!R[@]}"; do M[$k]=$(median "${R[$k]}"); MC[$k]=$(median "${C[$k]}"); done
 echo "Proxy throughput, one iperf3 stream over loopback (Gbit/s, median of $RUNS x ${SECS}s; runs:"
 for k in direct haproxy haproxy_splice inspected offloaded; do
-	printf '  %-28s %8s   (%s )\n' "$k" "${M[$k]}" "${R[$k]}"
+	printf '  %-16s %8s Gbit/s  (%s )   proxy CPU %6s s/GB\n' "$k" "${M[$k]}" "${R[$k]}" "${MC[$k]}"
 done
 echo "Connections per second, wrk -t1 -c32 Connection: close, 100-byte file (median of $RUNS x ${SECS}s):"
 for k in c_direct c_haproxy c_openwfp; do
-	printf '  %-28s %8s   (%s )\n' "${k#c_}" "${M[$k]}" "${R[$k]}"
+	printf '  %-16s %8s req/s   (%s )   proxy CPU %6s us/req\n' "${k#c_}" "${M[$k]}" "${R[$k]}" "${MC[$k]}"
 done
 echo "RATIO proxy.inspected/haproxy $(ratio "${M[inspected]}" "${M[haproxy]}") >=0.9"
 echo "RATIO proxy.inspected/direct $(ratio "${M[inspected]}" "${M[direct]}") -"
@@ -143,3 +169,7 @@ echo "RATIO proxy.offloaded/direct $(ratio "${M[offloaded]}" "${M[direct]}") -"
 echo "RATIO proxy.conn_s/haproxy $(ratio "${M[c_openwfp]}" "${M[c_haproxy]}") >=1.0"
 echo "RATIO proxy.conn_s/direct $(ratio "${M[c_openwfp]}" "${M[c_direct]}") -"
 echo "RATIO proxy.haproxy/direct $(ratio "${M[haproxy]}" "${M[direct]}") -"
+# CPU cost ratios (openwfp / haproxy; below 1 means openwfp spends less): steadier on a busy machine.
+echo "RATIO proxy.cpu_per_GB.inspected/haproxy $(ratio "${MC[inspected]}" "${MC[haproxy]}") -"
+echo "RATIO proxy.cpu_per_GB.offloaded/haproxy_splice $(ratio "${MC[offloaded]}" "${MC[haproxy_splice]}") -"
+echo "RATIO proxy.cpu_per_conn/haproxy $(ratio "${MC[c_openwfp]}" "${MC[c_haproxy]}") -"

@@ -315,11 +315,27 @@ typedef struct owfp_undo {
 } owfp_undo;
 
 /* An FwpmEngineOpen0 session. */
+/* An object a dynamic session added, deleted when the session closes. */
+typedef struct owfp_session_obj {
+	int kind;             /* OWFP_SESSION_OBJ_* */
+	GUID key;             /* sublayer or callout key */
+	UINT64 id;            /* filter id */
+} owfp_session_obj;
+enum { OWFP_SESSION_OBJ_SUBLAYER, OWFP_SESSION_OBJ_CALLOUT, OWFP_SESSION_OBJ_FILTER };
+
 typedef struct owfp_session {
 	owfp_engine *engine;
 	bool explicit_txn;    /* FwpmTransactionBegin0 is open */
 	int depth;            /* nested operations of this session */
+	bool dynamic;         /* FWPM_SESSION_FLAG_DYNAMIC: its objects die with it */
+	owfp_session_obj *objs;
+	size_t nobjs, capobjs;
 } owfp_session;
+
+/* Remembers an object a dynamic session added (no-op for other sessions).
+ * Out of memory is ignored: the object then outlives the session, as a
+ * static one would. */
+void owfp_session_track(owfp_session *s, int kind, const GUID *key, UINT64 id);
 
 /* Resolves an engine handle; NULL if it is not a live session. */
 owfp_session *owfp_session_get(HANDLE h);

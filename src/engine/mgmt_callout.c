@@ -60,6 +60,8 @@ NTSTATUS NTAPI FwpmCalloutAdd0(HANDLE engineHandle, const FWPM_CALLOUT0 *callout
 	pthread_mutex_unlock(&e->mu);
 	if (st != STATUS_SUCCESS)
 		free(mc);
+	else
+		owfp_session_track(s, OWFP_SESSION_OBJ_CALLOUT, &callout->calloutKey, 0);
 	return owfp_txn_op_end(s, st == STATUS_SUCCESS) == STATUS_SUCCESS ? st : STATUS_NO_MEMORY;
 }
 

@@ -319,10 +319,13 @@ NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, v
 		if (st != STATUS_SUCCESS && rf->notified)
 			(void)owfp_callout_notify(c, FWPS_CALLOUT_NOTIFY_DELETE_FILTER, NULL, &rf->fps);
 	}
-	if (st != STATUS_SUCCESS)
+	if (st != STATUS_SUCCESS) {
 		owfp_rfilter_unref(rf);
-	else if (id)
-		*id = rf->id;
+	} else {
+		owfp_session_track(s, OWFP_SESSION_OBJ_FILTER, NULL, rf->id);
+		if (id)
+			*id = rf->id;
+	}
 	st2 = owfp_txn_op_end(s, st == STATUS_SUCCESS);
 	return st == STATUS_SUCCESS ? st2 : st;
 }

@@ -48,6 +48,8 @@ NTSTATUS NTAPI FwpmSubLayerAdd0(HANDLE engineHandle, const FWPM_SUBLAYER0 *subLa
 	pthread_mutex_unlock(&e->mu);
 	if (st != STATUS_SUCCESS)
 		free(sl);
+	else
+		owfp_session_track(s, OWFP_SESSION_OBJ_SUBLAYER, &subLayer->subLayerKey, 0);
 	return owfp_txn_op_end(s, st == STATUS_SUCCESS) == STATUS_SUCCESS ? st : STATUS_NO_MEMORY;
 }
 

@@ -1,5 +1,6 @@
 /* FwpmEngineOpen0 / FwpmEngineClose0: sessions on the bound engine. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/engine_internal.h"
 
@@ -12,7 +13,6 @@ NTSTATUS NTAPI FwpmEngineOpen0(const wchar_t *serverName, UINT32 authnService,
 	HANDLE h;
 
 	(void)authIdentity;
-	(void)session;
 	if (!engineHandle)
 		return STATUS_FWP_NULL_POINTER;
 	/* Only the local engine exists. */
@@ -28,6 +28,7 @@ NTSTATUS NTAPI FwpmEngineOpen0(const wchar_t *serverName, UINT32 authnService,
 	if (!s)
 		return STATUS_NO_MEMORY;
 	s->engine = e;
+	s->dynamic = session && (session->flags & FWPM_SESSION_FLAG_DYNAMIC);
 	h = owfp_registry_handle_new(e, OWFP_HANDLE_SESSION, s);
 	if (!h) {
 		free(s);
@@ -45,7 +46,50 @@ NTSTATUS NTAPI FwpmEngineClose0(HANDLE engineHandle)
 		return STATUS_INVALID_HANDLE;
 	/* An open transaction dies with its session. */
 	owfp_txn_abort_session(s);
+	/* A dynamic session's objects die with it (filters first, so the
+	 * callouts and sublayers they name are free to go). Objects already
+	 * deleted, or whose add was aborted, answer NOT_FOUND: harmless. */
+	if (s->dynamic) {
+		static const int order[] = { OWFP_SESSION_OBJ_FILTER, OWFP_SESSION_OBJ_CALLOUT,
+					     OWFP_SESSION_OBJ_SUBLAYER };
+		s->dynamic = false; /* the deletes below are not tracked */
+		for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+			for (size_t i = s->nobjs; i-- > 0;) {
+				const owfp_session_obj *o = &s->objs[i];
+				if (o->kind != order[k])
+					continue;
+				if (o->kind == OWFP_SESSION_OBJ_FILTER)
+					(void)FwpmFilterDeleteById0(engineHandle, o->id);
+				else if (o->kind == OWFP_SESSION_OBJ_CALLOUT)
+					(void)FwpmCalloutDeleteByKey0(engineHandle, &o->key);
+				else
+					(void)FwpmSubLayerDeleteByKey0(engineHandle, &o->key);
+			}
+		}
+	}
 	owfp_registry_handle_remove(engineHandle, OWFP_HANDLE_SESSION);
+	free(s->objs);
 	free(s);
 	return STATUS_SUCCESS;
+}
+
+void owfp_session_track(owfp_session *s, int kind, const GUID *key, UINT64 id)
+{
+	if (!s->dynamic)
+		return;
+	if (s->nobjs == s->capobjs) {
+		size_t cap = s->capobjs ? s->capobjs * 2 : 8;
+		owfp_session_obj *n = realloc(s->objs, cap * sizeof(*n));
+		if (!n)
+			return;
+		s->objs = n;
+		s->capobjs = cap;
+	}
+	owfp_session_obj *o = &s->objs[s->nobjs++];
+	o->kind = kind;
+	if (key)
+		o->key = *key;
+	else
+		memset(&o->key, 0, sizeof(o->key));
+	o->id = id;
 }

@@ -17,6 +17,17 @@ void owfp_flow_ref(owfp_flow *f)
 
 static void flow_free(owfp_flow *f)
 {
+	/* Work another thread queued while the flow was being closed still
+	 * owes its completions. */
+	owfp_work *w = f->work_head;
+	f->work_head = f->work_tail = NULL;
+	while (w) {
+		owfp_work *next = w->next;
+		if (w->type == OWFP_WORK_INJECT)
+			owfp_inject_fail(f, w->inj, STATUS_CANCELLED);
+		free(w);
+		w = next;
+	}
 	for (int dir = 0; dir < 2; dir++)
 		owfp_pipeline_free(f, dir);
 	owfp_inject_run_completions(f);
@@ -120,7 +131,10 @@ void owfp_flow_end(owfp_flow *f)
 	atomic_store(&f->gone, true);
 	owfp_flow_contexts_end(f);
 	owfp_engine_count(f->engine, OWFP_COUNT_FLOW_ENDED, -1, 1);
-	owfp_flow_emit(f, OWFP_EV_FLOW_END, -1, NULL, 0, f->dropped ? "dropped" : NULL);
+	owfp_flow_emit(f, OWFP_EV_FLOW_END, -1, NULL, f->end_held,
+		       f->dropped    ? "dropped"
+		       : f->end_held ? "closed with bytes still held (discarded)"
+				     : NULL);
 }
 
 void owfp_flow_do_drop(owfp_flow *f, enum owfp_drop_reason why, const char *detail)
@@ -502,7 +516,7 @@ void owfp_flow_close(owfp_flow *f)
 	owfp_flow *prev = owfp_flow_enter(f);
 	size_t held = f->dir[0].held + f->dir[1].held;
 	if (!f->finished && held) {
-		owfp_flow_emit(f, OWFP_EV_FLOW_END, -1, NULL, held, "closed with bytes still held (discarded)");
+		f->end_held = held; /* reported by the FLOW_END event (Q29) */
 		owfp_engine_log(f->engine, OWFP_LOG_INFO, "flow %llu closed with %zu bytes held",
 				(unsigned long long)f->id, held);
 	}

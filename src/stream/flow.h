@@ -147,6 +147,7 @@ struct owfp_flow {
 	bool dropped, aborted, finished, closing, offloaded;
 	uint64_t classify_pos;   /* where inline injections go (S53) */
 	unsigned ndeferred;      /* stages in OWFP_ST_DEFERRED */
+	size_t end_held;         /* bytes discarded by owfp_flow_close */
 	enum owfp_drop_reason drop_why;
 	bool drop_requested;
 	UINT16 layer;            /* FWPS_LAYER_STREAM_V4/V6 */

@@ -113,7 +113,7 @@ static void test_q2_need_more_data_zero_is_one_and_a_violation(void **state)
 	owfp_flow_close(f);
 }
 
-static void test_s43_held_data_waits_without_time_limit(void **state)
+static void test_s43_q29_held_data_waits_without_time_limit_reported_at_close(void **state)
 {
 	sh *h = *state;
 	want_len = 100;
@@ -125,6 +125,11 @@ static void test_s43_held_data_waits_without_time_limit(void **state)
 	sh_expect(h, DIN, "");
 	assert_true(owfp_flow_busy(f));
 	owfp_flow_close(f);
+	/* Q29: closing reports what was still held, once. */
+	assert_int_equal(sh_count_events(h, OWFP_EV_FLOW_END, NULL), 1);
+	assert_int_equal(h->events[h->nevents - 1].ev.type, OWFP_EV_FLOW_END);
+	assert_int_equal(h->events[h->nevents - 1].ev.bytes, 13);
+	assert_int_equal(c->deletes, 0);
 }
 
 static void test_s44_buffer_limit_reached_flag_carries_every_held_byte(void **state)
@@ -254,7 +259,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_s41_need_more_data_counts_additional_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q1_total_mode_counts_total_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q2_need_more_data_zero_is_one_and_a_violation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s43_held_data_waits_without_time_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s43_q29_held_data_waits_without_time_limit_reported_at_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s44_buffer_limit_reached_flag_carries_every_held_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s45_q6_need_more_data_after_no_more_data_fails_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s46_q5_end_of_stream_held_bytes_then_separate_fin, setup, teardown),

@@ -13,8 +13,9 @@
 static void on_event(void *user, const owfp_event *ev)
 {
 	owfp_harness *h = user;
+	/* flows of one harness may run on several threads */
 	if (ev->type > 0 && ev->type <= OWFP_EV_LIMIT)
-		h->events[ev->type]++;
+		__atomic_fetch_add(&h->events[ev->type], 1, __ATOMIC_RELAXED);
 }
 
 static void deliver(void *dp, owfp_flow *flow, int dir, const uint8_t *data, size_t len)

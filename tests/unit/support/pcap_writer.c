@@ -311,10 +311,12 @@ void tw_close(tw_file *w)
 
 char *tw_tmpname(const char *tag)
 {
+    /* tmpfs when there is one: thousands of small captures are written */
     const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
     static unsigned counter;
     char *p = malloc(512);
-    snprintf(p, 512, "%s/owfp-%s-%d-%u.pcap", dir && *dir ? dir : "/tmp", tag, (int)getpid(),
-             counter++);
+    snprintf(p, 512, "%s/owfp-%s-%d-%u.pcap", dir, tag, (int)getpid(), counter++);
     return p;
 }
