@@ -225,7 +225,7 @@ static int app_setup(app *a, owfp_error *err)
 		snprintf(err->msg, sizeof(err->msg), "creating the engine: %s", strerror(-rc));
 		return rc;
 	}
-	a->plugins = calloc(o->nplugins ? o->nplugins : 1, sizeof(*a->plugins));
+	a->plugins = calloc(o->nplugins ? o->nplugins : 1, sizeof(owfp_plugin *));
 	if (!a->plugins)
 		return -ENOMEM;
 	for (size_t i = 0; i < o->nplugins; i++) {
