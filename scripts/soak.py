@@ -281,6 +281,17 @@ async def main():
             break
         await asyncio.sleep(0.2)
     rss1, fds1 = proc_status(proxy.pid)
+    # The last `openwfp stats` connection may still be closing: wait (bounded).
+    settle = time.monotonic() + 5
+    while fds1 > fds0 and time.monotonic() < settle:
+        await asyncio.sleep(0.1)
+        rss1, fds1 = proc_status(proxy.pid)
+    if fds1 > fds0:
+        for fd in sorted(os.listdir(f"/proc/{proxy.pid}/fd"), key=int):
+            try:
+                print("soak: proxy fd %s -> %s" % (fd, os.readlink(f"/proc/{proxy.pid}/fd/{fd}")))
+            except OSError:
+                pass
     proxy.send_signal(signal.SIGTERM)
     try:
         rc = proxy.wait(timeout=30)

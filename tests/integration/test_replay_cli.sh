@@ -70,7 +70,7 @@ expect_eq "check-config of JSON" "$(status "$OWFP_BIN" check-config "$work/c.jso
 
 # --json is one JSON object; --events is JSON Lines with flow start/end.
 expect_eq "replay --json" "$(status "$OWFP_BIN" replay --json --events "$work/ev.jsonl" "$demo")" 0
-python3 - "$work/out" "$work/ev.jsonl" <<'PY' || fail "--json / --events content"
+"$(py)" - "$work/out" "$work/ev.jsonl" <<'PY' || fail "--json / --events content"
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["flows"]["total"] == 3, s["flows"]
@@ -95,7 +95,7 @@ YAML
 "$OWFP_BIN" replay -q -c "$work/pm.yaml" --local server --events "$work/ev-server.jsonl" "$demo"
 "$OWFP_BIN" replay -q -c "$work/pm.yaml" --local 127.0.0.0/8 --events "$work/ev-prefix.jsonl" "$demo"
 dirs() { # first decision's dir for flow 1's first client bytes (offset 0, 89 bytes)
-    python3 -c '
+    "$(py)" -c '
 import json, sys
 for l in open(sys.argv[1]):
     e = json.loads(l)
@@ -129,7 +129,7 @@ done
 ok "text summary sections"
 # The documentation stays true: the complete example in docs/configuration.md
 # is valid, and the man page documents every replay option.
-python3 - "$OWFP_SOURCE_DIR/docs/configuration.md" "$work/doc.yaml" <<'PY'
+"$(py)" - "$OWFP_SOURCE_DIR/docs/configuration.md" "$work/doc.yaml" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 block = re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1)

@@ -32,7 +32,7 @@ expect_bytes "ALLOW_CONNECTION: later data is not inspected (BLOCKME stays)" \
     "$(c2s 1004)" "ALLOWME first|BLOCKME stays"
 expect_bytes "inline inject + BLOCK replaces the word" "$(c2s 1005)" "before [injected] after"
 
-python3 - "$work/x/flows.tsv" "$work/ev.jsonl" "$work/summary.json" <<'PY' || fail "events, ends or summary"
+"$(py)" - "$work/x/flows.tsv" "$work/ev.jsonl" "$work/summary.json" <<'PY' || fail "events, ends or summary"
 import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 ends = {(r["sport"], r["dport"]): r["end"] for r in rows}
@@ -68,7 +68,7 @@ ok "flows.tsv ends, events (block, drop, defer, continue, allow, inject) and sum
 # reported as held, never silently delivered or lost.
 OWFP_DECISIONS_DELAY_MS=1000 "$OWFP_BIN" replay --json --drain-timeout 0.05 --callout "$plugin" \
     --extract "$work/y" "$work/d.pcap" >"$work/short.json" || fail "replay exited $?"
-python3 - "$work/short.json" <<'PY' || fail "held bytes after a short drain"
+"$(py)" - "$work/short.json" <<'PY' || fail "held bytes after a short drain"
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["drain"]["timed_out"], s["drain"]
@@ -85,5 +85,5 @@ OWFP_DECISIONS_DELAY_MS=200 "$OWFP_BIN" replay --json --local server --callout "
 expect_bytes "--local server: server data is outbound, not deferred" \
     "$work/z/10.0.0.2.1003-10.0.0.1.41003" "DEFERME part1|part2|part3"
 expect_eq "--local server: nothing to drain" \
-    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["drain"]["flows"])' "$work/server.json")" 0
+    "$("$(py)" -c 'import json,sys; print(json.load(open(sys.argv[1]))["drain"]["flows"])' "$work/server.json")" 0
 echo "test_replay_decisions: $RP_PASSED checks passed"

@@ -37,7 +37,7 @@ expect_eq "overlap, --overlap last: the last copy wins" "$(got overlap $C)" "012
 replay hole --json >"$work/hole.json"
 expect_eq "hole: bytes around an unfilled hole" "$(got hole $C)" "before|after"
 expect_eq "hole: reported as skipped and missed" \
-    "$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["captures"][0]; print(c["holes_skipped"], c["bytes_missed"])' "$work/hole.json")" \
+    "$("$(py)" -c 'import json,sys; c=json.load(open(sys.argv[1]))["captures"][0]; print(c["holes_skipped"], c["bytes_missed"])' "$work/hole.json")" \
     "1 100"
 expect_eq "hole: direction still ends with its FIN" "$(ends hole)" "fin fin"
 
@@ -75,7 +75,7 @@ expect_eq "mid-stream pickup: lower port is the server, client bytes" \
     "$(got midstream 10.0.0.1.40001-10.0.0.2.8080)" "middle of a stream"
 expect_eq "mid-stream pickup: server bytes" "$(got midstream 10.0.0.2.8080-10.0.0.1.40001)" "conversation"
 expect_eq "mid-stream pickup: counted" \
-    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["flows"]["midstream"])' "$work/mid.json")" "1"
+    "$("$(py)" -c 'import json,sys; print(json.load(open(sys.argv[1]))["flows"]["midstream"])' "$work/mid.json")" "1"
 
 replay reuse
 expect_eq "reused 5-tuple: first connection" "$(got reuse $C)" "first connection"

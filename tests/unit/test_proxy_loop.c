@@ -55,9 +55,13 @@ static bool wait_fd(int fd, short events)
 	return poll(&p, 1, WAIT_MS) == 1;
 }
 
+/* Limits for the next rig (0 = the proxy's defaults). */
+static size_t next_flow_limit, next_global_limit;
+
 static void rig_start_to(struct rig *r, const struct sockaddr_in *upstream, size_t queue_high)
 {
-	owfp_proxy_opts o = { .workers = 1, .queue_high = queue_high };
+	owfp_proxy_opts o = { .workers = 1, .queue_high = queue_high,
+			      .flow_limit = next_flow_limit, .global_limit = next_global_limit };
 	owfp_error err;
 	struct sockaddr_in l = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
@@ -348,6 +352,56 @@ static void test_proxy_backpressure_bounds_queue(void **state)
 	rig_stop(&r);
 }
 
+/* Like a callout injecting far more than it was given: 64 KiB per byte. */
+static bool inject_flood(struct fake_flow *f, int dir, const uint8_t *data, size_t len)
+{
+	static uint8_t big[64 * 1024];
+	(void)data;
+	for (size_t i = 0; i < len && !f->dropped; i++)
+		f->ops->deliver(f->dp, (owfp_flow *)f, dir, big, sizeof(big));
+	return true;
+}
+
+static void limit_resets_both_sides(size_t flow_limit, size_t global_limit)
+{
+	struct rig r;
+	int small = 64 * 1024;
+	static uint8_t chunk[4096];
+
+	next_flow_limit = flow_limit;
+	next_global_limit = global_limit;
+	fake_flow_on_indicate = inject_flood;
+	rig_start(&r, 256 * 1024);
+	next_flow_limit = next_global_limit = 0;
+	/* The upstream reads nothing, so the flood can only pile up in the queue. */
+	setsockopt(r.server, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	assert_int_equal(send(r.client, chunk, sizeof(chunk), 0), (ssize_t)sizeof(chunk));
+	assert_int_equal(read_end(r.client), -ECONNRESET);
+	owfp_proxy_stats st;
+	owfp_proxy_stats_get(r.proxy, &st);
+	/* The worker counts the close just after resetting the sockets. */
+	for (int i = 0; i < 5000 && st.active; i++) {
+		poll(NULL, 0, 1);
+		owfp_proxy_stats_get(r.proxy, &st);
+	}
+	assert_int_equal(st.limits_hit, 1);
+	assert_int_equal(st.queued, 0);
+	assert_int_equal(st.active, 0);
+	rig_stop(&r);
+}
+
+static void test_proxy_flow_limit_fails_closed(void **state)
+{
+	(void)state;
+	limit_resets_both_sides(2u << 20, 0);
+}
+
+static void test_proxy_global_limit_fails_closed(void **state)
+{
+	(void)state;
+	limit_resets_both_sides(0, 3u << 20);
+}
+
 static void test_proxy_upstream_refused_resets_client(void **state)
 {
 	struct rig r;
@@ -378,6 +432,8 @@ int main(void)
 		cmocka_unit_test(test_proxy_pause_holds_until_wake),
 		cmocka_unit_test(test_proxy_offload_splices_rest_of_flow),
 		cmocka_unit_test(test_proxy_backpressure_bounds_queue),
+		cmocka_unit_test(test_proxy_flow_limit_fails_closed),
+		cmocka_unit_test(test_proxy_global_limit_fails_closed),
 		cmocka_unit_test(test_proxy_upstream_refused_resets_client),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
