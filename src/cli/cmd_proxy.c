@@ -39,7 +39,7 @@ static void help(FILE *out)
 		"                             upstream; server: data from clients is inbound)\n"
 		"      --control PATH         unix socket for `openwfp filters` and `openwfp stats`\n"
 		"                             (mode 0600; only our uid or root may connect)\n"
-		"      --events FILE          JSON Lines: the engine events replay writes plus\n"
+		"      --events FILE          JSON Lines: the engine events as replay writes them, plus\n"
 		"                             proxy_accept, proxy_upstream_error, proxy_offload,\n"
 		"                             proxy_limit, proxy_close ('-' for stdout)\n"
 		"      --drain-timeout SECONDS  after SIGTERM, how long open connections may take to\n"

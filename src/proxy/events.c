@@ -1,4 +1,5 @@
 #include "proxy/events.h"
+#include "replay/events.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,32 +56,6 @@ void owfp_proxy_events_close(owfp_proxy_events *e)
 	free(e);
 }
 
-const char *owfp_event_type_name(enum owfp_event_type t)
-{
-	switch (t) {
-	case OWFP_EV_FLOW_START: return "flow_start";
-	case OWFP_EV_FLOW_END: return "flow_end";
-	case OWFP_EV_DECISION: return "decision";
-	case OWFP_EV_NEED_MORE_DATA: return "need_more_data";
-	case OWFP_EV_DROP: return "drop";
-	case OWFP_EV_DEFER: return "defer";
-	case OWFP_EV_CONTINUE: return "continue";
-	case OWFP_EV_ALLOW: return "allow_connection";
-	case OWFP_EV_INJECT: return "inject";
-	case OWFP_EV_MISSED: return "missed";
-	case OWFP_EV_VIOLATION: return "violation";
-	case OWFP_EV_LIMIT: return "limit";
-	}
-	return "unknown";
-}
-
-const char *owfp_stream_action_name(uint32_t a)
-{
-	static const char *const names[] = { "NONE", "NEED_MORE_DATA", "DROP_CONNECTION", "DEFER",
-					     "ALLOW_CONNECTION" };
-	return a < 5 ? names[a] : "INVALID";
-}
-
 static const char *proxy_event_name(enum owfp_proxy_event_type t)
 {
 	switch (t) {
@@ -122,35 +97,16 @@ void owfp_proxy_events_raw(owfp_proxy_events *e, const char *json_line)
 	emit(e, json_loads(json_line, 0, &jerr));
 }
 
+/* The engine's events in replay's format (src/replay/events.c), so both
+ * data paths write the same lines. */
 void owfp_proxy_events_engine(void *user, const owfp_event *ev)
 {
 	owfp_proxy_events *e = user;
-	json_t *o = json_object();
 
-	json_object_set_new(o, "event", json_string(owfp_event_type_name(ev->type)));
-	if (ev->flow_id)
-		json_object_set_new(o, "flow", json_integer((json_int_t)ev->flow_id));
-	if (ev->dir >= 0)
-		json_object_set_new(o, "dir", json_string(ev->dir == OWFP_DIR_INBOUND ? "inbound"
-										   : "outbound"));
-	if (ev->callout_id) {
-		json_object_set_new(o, "callout_id", json_integer(ev->callout_id));
-		if (ev->callout_name)
-			json_object_set_new(o, "callout", json_string(ev->callout_name));
-	}
-	if (ev->filter_id)
-		json_object_set_new(o, "filter", json_integer((json_int_t)ev->filter_id));
-	if (ev->type == OWFP_EV_DECISION || ev->type == OWFP_EV_DROP ||
-	    ev->type == OWFP_EV_VIOLATION) {
-		json_object_set_new(o, "stream_action",
-				    json_string(owfp_stream_action_name(ev->stream_action)));
-		json_object_set_new(o, "action_type", json_integer(ev->action_type));
-	}
-	json_object_set_new(o, "bytes", json_integer((json_int_t)ev->bytes));
-	json_object_set_new(o, "offset", json_integer((json_int_t)ev->offset));
-	if (ev->detail)
-		json_object_set_new(o, "detail", json_string(ev->detail));
-	emit(e, o);
+	pthread_mutex_lock(&e->lock);
+	owfp_replay_event_write(e->f, ev);
+	fflush(e->f);
+	pthread_mutex_unlock(&e->lock);
 }
 
 void owfp_proxy_events_proxy(void *user, const owfp_proxy_event *ev)

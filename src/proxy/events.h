@@ -1,6 +1,7 @@
 /*
  * --events FILE: one JSON object per line for every engine event
- * (owfp_event, the same kinds replay reports) and every proxy event
+ * (owfp_event, written by replay's writer so the lines are the same) and
+ * every proxy event
  * (accept, upstream error, offload, close, ...). Lines are written whole
  * under a lock, from any worker thread, and flushed at once so a reader
  * (a test, tail -f) sees them while the proxy runs.
@@ -20,9 +21,5 @@ void owfp_proxy_events_engine(void *e, const owfp_event *ev);
 void owfp_proxy_events_proxy(void *e, const owfp_proxy_event *ev);
 /* Any other line ({"event":"reload",...}) as a ready JSON object text. */
 void owfp_proxy_events_raw(owfp_proxy_events *e, const char *json_line);
-
-/* Names used in the JSON (and by `openwfp stats`). */
-const char *owfp_event_type_name(enum owfp_event_type t);
-const char *owfp_stream_action_name(uint32_t a);
 
 #endif /* OWFP_PROXY_EVENTS_H */

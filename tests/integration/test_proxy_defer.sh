@@ -42,3 +42,25 @@ wait_until 60 test -s "$T/cli.rep" || fail "the transfer did not complete after 
 [ "$(report_field "$T/cli.rep" end)" = fin ] || fail "after continue: no FIN"
 grep -q '"event":"continue"' "$T/def.events" || fail "no continue event"
 pass "after FwpsStreamContinue0 all $N bytes arrive intact, then FIN"
+
+# ---- --local server: the upstream is the local host, so data from the
+# client is inbound and DEFER stalls the client instead.
+serve_peer dst sink
+DST=$PEER_PORT
+OWFP_DEFER_CONTROL=$T/defer2.sock start_proxy pdef2 --listen 127.0.0.1:0 --upstream "127.0.0.1:$DST" \
+	--local server --callout "$OWFP_PLUGIN_DIR/plugin_proxy_defer.so" --events "$T/def2.events"
+PX2=$PROXY_PORT
+start_peer up send --connect "127.0.0.1:$PX2" "$N"
+wait_until 10 grep -q '"event":"defer".*"dir":"inbound"' "$T/def2.events" || fail "--local server: no inbound defer"
+client_stalled() {
+	local sq
+	sq=$(ss -tn "( dport = :$PX2 )" | awk 'NR==2 {print $3}')
+	[ -n "$sq" ] && [ "$sq" -ge $((1024 * 1024)) ]
+}
+wait_until 20 client_stalled || fail "--local server: the client never stalled: $(ss -tin "( dport = :$PX2 )")"
+[ ! -s "$T/dst.rep" ] || fail "--local server: the upload finished while deferred"
+pass "--local server: client data is inbound, DEFER stalls the client (Send-Q $(ss -tn "( dport = :$PX2 )" | awk 'NR==2 {print $3}'))"
+python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.sendto(b"continue", sys.argv[1])' "$T/defer2.sock"
+wait_until 60 test -s "$T/dst.rep" || fail "--local server: upload did not complete after continue"
+[ "$(report_field "$T/dst.rep" sha256)" = "$(pattern_sha "$N")" ] || fail "--local server: server got $(cat "$T/dst.rep")"
+pass "--local server: after continue the $N-byte upload arrives intact"

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ struct fixture {
 	owfp_proxy *proxy;
 	owfp_control *ctl;
 	pthread_t thread;
-	volatile bool stop;
+	atomic_bool stop;
 	json_t *added;
 };
 
@@ -57,7 +58,7 @@ static int fake_filters_list(void *user, json_t **out, owfp_error *err)
 static void *serve_thread(void *arg)
 {
 	struct fixture *f = arg;
-	while (!f->stop) {
+	while (!atomic_load(&f->stop)) {
 		struct pollfd p = { .fd = owfp_control_fd(f->ctl), .events = POLLIN };
 		if (poll(&p, 1, 20) > 0)
 			owfp_control_run(f->ctl);
@@ -91,7 +92,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	f->stop = true;
+	atomic_store(&f->stop, true);
 	pthread_join(f->thread, NULL);
 	owfp_control_close(f->ctl);
 	owfp_proxy_destroy(f->proxy);

@@ -89,7 +89,7 @@ static void rig_start(struct rig *r, size_t queue_high)
 	/* The flow exists once the proxy saw the upstream connect complete. */
 	for (int i = 0; i < 5000 && !__atomic_load_n(&fake_flow_last, __ATOMIC_ACQUIRE); i++)
 		poll(NULL, 0, 1);
-	assert_non_null(fake_flow_last);
+	assert_non_null(__atomic_load_n(&fake_flow_last, __ATOMIC_ACQUIRE));
 }
 
 static void rig_stop(struct rig *r)
@@ -258,7 +258,7 @@ static bool hold_inbound(struct fake_flow *f, int dir, const uint8_t *data, size
 	if (dir != OWFP_DIR_INBOUND || len > sizeof(held) - nheld)
 		return false;
 	memcpy(held + nheld, data, len);
-	nheld += len;
+	__atomic_store_n(&nheld, nheld + len, __ATOMIC_RELEASE);
 	f->ops->pause(f->dp, (owfp_flow *)f, dir, true);
 	return true;
 }
@@ -268,7 +268,7 @@ static void release_inbound(struct fake_flow *f)
 	fake_flow_on_indicate = NULL;
 	f->ops->deliver(f->dp, (owfp_flow *)f, OWFP_DIR_INBOUND, held, nheld);
 	f->ops->pause(f->dp, (owfp_flow *)f, OWFP_DIR_INBOUND, false);
-	nheld = 0;
+	__atomic_store_n(&nheld, 0, __ATOMIC_RELEASE);
 }
 
 static void test_proxy_pause_holds_until_wake(void **state)
@@ -283,13 +283,13 @@ static void test_proxy_pause_holds_until_wake(void **state)
 	assert_int_equal(send(r.server, "held", 4, 0), 4);
 	for (int i = 0; i < 5000 && __atomic_load_n(&nheld, __ATOMIC_ACQUIRE) < 4; i++)
 		poll(NULL, 0, 1);
-	assert_int_equal(nheld, 4);
+	assert_int_equal(__atomic_load_n(&nheld, __ATOMIC_ACQUIRE), 4);
 	assert_int_equal(send(r.server, "more", 4, 0), 4);
 	/* Nothing reaches the client while paused. */
 	struct pollfd p = { .fd = r.client, .events = POLLIN };
 	assert_int_equal(poll(&p, 1, 50), 0);
 	/* A wake from another thread (FwpsStreamContinue0's path). */
-	struct fake_flow *f = fake_flow_last;
+	struct fake_flow *f = __atomic_load_n(&fake_flow_last, __ATOMIC_ACQUIRE);
 	f->ops->wake(f->dp, (owfp_flow *)f);
 	read_exact(r.client, buf, 8);
 	assert_memory_equal(buf, "heldmore", 8);

@@ -242,6 +242,27 @@ static void test_no_filters_delivers_everything(void **state)
 	owfp_flow_close(f);
 }
 
+static const uint8_t *last_ptr;
+static void ptr_deliver(void *dp, owfp_flow *f, int dir, const uint8_t *data, size_t len)
+{
+	(void)dp, (void)f, (void)dir, (void)len;
+	last_ptr = data;
+}
+
+static void test_fast_path_delivers_from_caller_memory(void **state)
+{
+	sh *h = *state;
+	sh_callout *c = sh_callout_new(h, 0, sh_fn_none);
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, c, 0, 0);
+	h->ops.deliver = ptr_deliver;
+	owfp_flow *f = sh_flow(h);
+	static const uint8_t buf[] = "zero-copy";
+	assert_int_equal(owfp_flow_indicate(f, DIN, buf, 9, 0, 0), 0);
+	assert_ptr_equal(last_ptr, buf); /* nothing held: no copy was made */
+	assert_int_equal(owfp_flow_held_bytes(f, DIN), 0);
+	owfp_flow_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +277,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_s37_continue_goes_to_next_filter_in_sublayer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s38_bytes_leave_sublayer_in_stream_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_filters_delivers_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_path_delivers_from_caller_memory, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
