@@ -99,6 +99,9 @@ typedef struct owfp_engine_opts {
 	size_t buffer_limit;           /* S44 per (flow, dir, filter); 0 = 8 MiB */
 	size_t defer_keep_limit;       /* Q8: bytes kept while deferred before pausing the source; 0 = 8 MiB */
 	size_t inject_outstanding_max; /* bytes injected but not yet delivered per flow; 0 = 64 MiB */
+	/* How long a stage may stay deferred without FwpsStreamContinue0
+	 * before owfp_flow_expire() resets the flow (fail closed); 0 = 60000. */
+	uint64_t defer_timeout_ms;
 	void (*log)(void *user, enum owfp_log_level lvl, const char *msg);
 	void (*event)(void *user, const owfp_event *ev); /* may be NULL; called on the flow's thread */
 	void *user;
@@ -238,6 +241,21 @@ bool owfp_flow_busy(const owfp_flow *flow);
 /* True once both directions ended (or the flow was dropped) and all work settled. */
 bool owfp_flow_finished(const owfp_flow *flow);
 bool owfp_flow_dropped(const owfp_flow *flow);
+
+/*
+ * Deferred-flow timeout. Times are CLOCK_MONOTONIC milliseconds (the engine
+ * reads that clock when a stage answers DEFER; owfp_clock_ms() returns it).
+ * owfp_flow_defer_deadline_ms: when the oldest deferred stage of the flow
+ * times out, or 0 when nothing is deferred. owfp_flow_expire (on the flow's
+ * thread, not from a callback): if `now_ms` is at or past that deadline the
+ * flow is dropped with OWFP_DROP_LIMIT (ops->drop), an OWFP_EV_LIMIT event
+ * and a log line name the callout, and the engine's limits_hit and the
+ * callout's violations counters go up. Returns 1 if it dropped the flow,
+ * else 0.
+ */
+uint64_t owfp_clock_ms(void);
+uint64_t owfp_flow_defer_deadline_ms(const owfp_flow *flow);
+int owfp_flow_expire(owfp_flow *flow, uint64_t now_ms);
 
 /* Bytes held inside the engine for `dir` (NEED_MORE_DATA, DEFER, queues). */
 size_t owfp_flow_held_bytes(const owfp_flow *flow, int dir);

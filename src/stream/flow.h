@@ -51,6 +51,7 @@ typedef struct owfp_stage {
 	enum owfp_stage_state state;
 	size_t threshold; /* WAIT: bytes `in` must reach */
 	UINT32 defer_flags;
+	uint64_t deferred_at_ms; /* owfp_clock_ms() when it answered DEFER */
 	bool eof;         /* nothing more will arrive */
 	bool fin_in;      /* the end indication is queued behind `in` */
 	bool fin_held;    /* the callout blocked the FIN (S57) */

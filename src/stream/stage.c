@@ -389,6 +389,7 @@ static void apply(owfp_flow *f, owfp_stage *st, const owfp_indication *ind, bool
 		st->state = OWFP_ST_DEFERRED;
 		f->ndeferred++;
 		st->defer_flags = ind->stream_flags;
+		st->deferred_at_ms = owfp_clock_ms();
 		owfp_defer_record(f, st);
 		return;
 	case OWFP_V_DROP:

@@ -41,6 +41,8 @@ static void on_event(void *user, const owfp_event *ev)
 	sh_event *e = &h->events[h->nevents++];
 	e->ev = *ev;
 	e->ev.callout_name = NULL;
+	snprintf(e->callout_name, sizeof(e->callout_name), "%s",
+		 ev->callout_name ? ev->callout_name : "");
 	snprintf(e->detail, sizeof(e->detail), "%s", ev->detail ? ev->detail : "");
 	e->ev.detail = NULL;
 }

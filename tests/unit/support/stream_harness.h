@@ -61,7 +61,8 @@ struct sh_callout {
 
 typedef struct sh_event {
 	owfp_event ev;
-	char detail[64];
+	char detail[192];
+	char callout_name[96];
 } sh_event;
 
 typedef struct sh_side {
