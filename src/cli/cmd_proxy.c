@@ -61,6 +61,9 @@ static void help(FILE *out)
 		"      --pipe-size BYTES      splice pipe per direction of an offloaded flow (default 256K,\n"
 		"                             capped by /proc/sys/fs/pipe-max-size)\n"
 		"      --connect-timeout SECONDS  upstream connect timeout (default 10)\n"
+		"      --defer-timeout SECONDS  a callout that defers (FWPS_STREAM_ACTION_DEFER) and\n"
+		"                             does not call FwpsStreamContinue0 within this time has\n"
+		"                             its connection reset (fail closed; default 60)\n"
 		"  -q, --quiet                only errors\n"
 		"  -v, --verbose              more engine messages (repeat for debug)\n"
 		"  -h, --help                 this help\n"
@@ -112,7 +115,8 @@ static int parse_seconds(const char *s, unsigned *ms)
 
 enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, OPT_WORKERS,
        OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
-       OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER };
+       OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER,
+       OPT_DEFERTO };
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
@@ -134,6 +138,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{"read-size", required_argument, NULL, OPT_READSZ},
 		{"pipe-size", required_argument, NULL, OPT_PIPESZ},
 		{"connect-timeout", required_argument, NULL, OPT_CONNTO},
+		{"defer-timeout", required_argument, NULL, OPT_DEFERTO},
 		{"max-connections", required_argument, NULL, OPT_MAXCONN},
 		{"user", required_argument, NULL, OPT_USER},
 		{"quiet", no_argument, NULL, 'q'},
@@ -208,6 +213,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 			o.events_path = optarg;
 			break;
 		case OPT_DRAIN:
+		case OPT_DEFERTO:
 		case OPT_CONNTO: {
 			unsigned ms;
 			if (parse_seconds(optarg, &ms)) {
@@ -216,6 +222,8 @@ int owfp_cmd_proxy(int argc, char **argv)
 			}
 			if (c == OPT_DRAIN)
 				o.drain_timeout_ms = ms ? ms : 1;
+			else if (c == OPT_DEFERTO)
+				o.defer_timeout_ms = ms ? ms : 1;
 			else
 				o.proxy.connect_timeout_ms = ms ? ms : 1;
 			break;

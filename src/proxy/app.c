@@ -215,7 +215,8 @@ static int app_stats(void *user, json_t *reply)
 static int app_setup(app *a, owfp_error *err)
 {
 	const owfp_proxy_app_opts *o = a->o;
-	owfp_engine_opts eo = { .log = engine_log, .event = engine_event, .user = a };
+	owfp_engine_opts eo = { .log = engine_log, .event = engine_event, .user = a,
+				.defer_timeout_ms = o->defer_timeout_ms };
 	owfp_config *cfg = NULL;
 	int rc;
 

@@ -12,6 +12,7 @@ typedef struct owfp_proxy_app_opts {
 	const char *control_path;    /* --control */
 	const char *events_path;     /* --events */
 	unsigned drain_timeout_ms;   /* --drain-timeout */
+	unsigned defer_timeout_ms;   /* --defer-timeout; 0 = the engine's default (60 s) */
 	int verbosity;               /* -1 quiet, 0 normal, 1+ verbose */
 	const char *user;            /* --user: drop to this user after setup, or NULL */
 } owfp_proxy_app_opts;

@@ -276,6 +276,18 @@ static void conn_update_events(struct owfp_conn *c)
 	}
 }
 
+/* Keeps the worker's count of deferred connections, which bounds its wait. */
+static void conn_note_deferred(struct owfp_conn *c, bool deferred)
+{
+	if (deferred == c->deferred)
+		return;
+	c->deferred = deferred;
+	if (deferred)
+		c->w->ndeferred++;
+	else
+		c->w->ndeferred--;
+}
+
 void owfp_conn_destroy(struct owfp_conn *c, bool reset)
 {
 	struct owfp_worker *w = c->w;
@@ -292,6 +304,7 @@ void owfp_conn_destroy(struct owfp_conn *c, bool reset)
 	}
 	if (c->state == OWFP_CONN_CONNECTING)
 		w->nconnecting--;
+	conn_note_deferred(c, false);
 	for (int i = 0; i < 2; i++) {
 		struct owfp_side *s = &c->s[i];
 		/* close() takes the fd out of the epoll set: no EPOLL_CTL_DEL. */
@@ -403,6 +416,7 @@ static void conn_settle(struct owfp_conn *c)
 		owfp_conn_destroy(c, false);
 		return;
 	}
+	conn_note_deferred(c, c->flow && owfp_flow_defer_deadline_ms(c->flow) != 0);
 	conn_update_events(c);
 }
 
@@ -659,6 +673,15 @@ void owfp_conn_check_timeout(struct owfp_conn *c, uint64_t now)
 {
 	if (c->state == OWFP_CONN_CONNECTING && now >= c->connect_deadline_ms)
 		conn_upstream_failed(c, ETIMEDOUT);
+}
+
+void owfp_conn_check_defer(struct owfp_conn *c, uint64_t now)
+{
+	if (c->dead || !c->flow || !c->deferred)
+		return;
+	/* A drop goes through op_drop (kill): settling resets both sockets. */
+	owfp_flow_expire(c->flow, now);
+	conn_settle(c);
 }
 
 void owfp_conn_run_pending(struct owfp_conn *c)

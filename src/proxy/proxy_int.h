@@ -48,6 +48,7 @@ struct owfp_conn {
 	owfp_proxy_addr client, upstream;
 	uint64_t connect_deadline_ms;
 	bool kill;                   /* reset both sockets at the next settle point (drop, limit) */
+	bool deferred;               /* a stage of the flow is deferred: counted in w->ndeferred */
 	bool offload_req;
 	int rst_side;                /* side whose peer reset (read or write error), or -1 */
 	bool dead;                   /* destroyed; freed after the current epoll batch */
@@ -77,6 +78,8 @@ struct owfp_worker {
 	uint64_t nconns;
 	uint64_t nconnecting;
 	uint64_t next_timeout_check;
+	uint64_t ndeferred;          /* connections whose flow has a deferred stage */
+	uint64_t next_defer_check;
 	struct owfp_conn *graveyard; /* destroyed during this batch */
 	pthread_mutex_t wake_lock;
 	struct owfp_conn *wake_head;
@@ -107,6 +110,8 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 void owfp_conn_event(struct owfp_side *s, uint32_t events);
 void owfp_conn_run_pending(struct owfp_conn *c);
 void owfp_conn_check_timeout(struct owfp_conn *c, uint64_t now);
+/* Resets the connection if its flow stayed deferred past the engine's timeout. */
+void owfp_conn_check_defer(struct owfp_conn *c, uint64_t now);
 void owfp_conn_destroy(struct owfp_conn *c, bool reset);
 void owfp_conn_emit(struct owfp_conn *c, enum owfp_proxy_event_type type, int err,
 		    const char *detail);

@@ -123,6 +123,33 @@ static void worker_check_timeouts(struct owfp_worker *w)
 	}
 }
 
+/*
+ * A callout that defers and never continues must not stall a connection
+ * forever: while any connection is deferred the worker wakes at least
+ * every DEFER_SWEEP_MS and lets the engine expire overdue flows.
+ */
+#define DEFER_SWEEP_MS 500
+
+static void worker_check_deferred(struct owfp_worker *w)
+{
+	uint64_t now = owfp_clock_ms(); /* the clock the engine stamps DEFER with */
+
+	if (now < w->next_defer_check)
+		return;
+	w->next_defer_check = now + DEFER_SWEEP_MS;
+	for (struct owfp_conn *c = w->conns, *next; c; c = next) {
+		next = c->next;
+		owfp_conn_check_defer(c, now);
+	}
+}
+
+static int worker_wait_ms(const struct owfp_worker *w)
+{
+	if (w->nconnecting)
+		return 250;
+	return w->ndeferred ? DEFER_SWEEP_MS : -1;
+}
+
 static void *worker_main(void *arg)
 {
 	struct owfp_worker *w = arg;
@@ -134,7 +161,7 @@ static void *worker_main(void *arg)
 			close(w->listener.fd);
 			w->listener.fd = -1;
 		}
-		int n = epoll_wait(w->epfd, evs, MAX_EVENTS, w->nconnecting ? 250 : -1);
+		int n = epoll_wait(w->epfd, evs, MAX_EVENTS, worker_wait_ms(w));
 		for (int i = 0; i < n; i++) {
 			enum owfp_ep_kind *kind = evs[i].data.ptr;
 			switch (*kind) {
@@ -151,6 +178,8 @@ static void *worker_main(void *arg)
 		}
 		if (w->nconnecting)
 			worker_check_timeouts(w);
+		if (w->ndeferred)
+			worker_check_deferred(w);
 		worker_bury(w);
 	}
 	while (w->conns)
