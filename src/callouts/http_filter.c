@@ -267,7 +267,7 @@ static int rules_init(const owfp_params *p, const char *list, hf_rules *rs)
 		const char *k;
 		json_t *v;
 		json_object_foreach((json_t *)o, k, v) {
-			if (strcmp(k, "host") && strcmp(k, "method") && strcmp(k, "path"))
+			if (strcmp(k, "host") != 0 && strcmp(k, "method") != 0 && strcmp(k, "path") != 0)
 				return owfp_params_fail(p, "%s[%zu]: unknown key '%s'", list, i, k);
 		}
 		if ((rc = rule_field(p, list, i, o, "host", &r->host)) ||

@@ -112,7 +112,7 @@ int owfp_params_bool(const owfp_params *p, const char *key, bool def, bool *out)
 int owfp_params_choice(const owfp_params *p, const char *key, const char *const *choices,
 		       int def, int *out)
 {
-	const char *s;
+	const char *s = NULL;
 	int rc = owfp_params_string(p, key, NULL, &s);
 	if (rc)
 		return rc;

@@ -76,7 +76,7 @@ static void scratch_put(pm_instance *pi, hs_scratch_t *s)
 	pthread_mutex_lock(&pi->mu);
 	if (pi->npool == pi->cappool) {
 		size_t cap = pi->cappool ? pi->cappool * 2 : 4;
-		hs_scratch_t **p = realloc(pi->pool, cap * sizeof(*p));
+		hs_scratch_t **p = realloc(pi->pool, cap * sizeof(hs_scratch_t *));
 		if (!p) {
 			pthread_mutex_unlock(&pi->mu);
 			hs_free_scratch(s);
@@ -250,11 +250,11 @@ static int compile(pm_instance *pi, const owfp_params *p, const json_t *a)
 		const json_t *cl = json_object_get(o, "caseless"), *nm = json_object_get(o, "name");
 		if (!json_is_string(pat) || json_string_length(pat) == 0 ||
 		    (json_is_object(o) && json_object_size(o) !=
-		     (size_t)(1 + !!re + !!act + !!cl + !!nm)) ||
+		     (size_t)1 + !!re + !!act + !!cl + !!nm) ||
 		    (re && !json_is_boolean(re)) || (cl && !json_is_boolean(cl)) ||
 		    (nm && !json_is_string(nm)) ||
-		    (act && (!json_is_string(act) || (strcmp(json_string_value(act), "log") &&
-						       strcmp(json_string_value(act), "drop"))))) {
+		    (act && (!json_is_string(act) || (strcmp(json_string_value(act), "log") != 0 &&
+						       strcmp(json_string_value(act), "drop") != 0)))) {
 			rc = owfp_params_fail(p, "patterns[%zu]: want a string or {pattern, regex, "
 						 "action: log|drop, caseless, name}", i);
 			break;

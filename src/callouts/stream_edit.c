@@ -86,14 +86,16 @@ static int get_bytes(const owfp_params *p, const char *key, bool required, uint8
 	}
 	if (!json_is_string(v))
 		return owfp_params_fail(p, "parameter '%s' must be a string", key);
-	*len = json_string_length(v);
-	if (*len > SE_FIND_MAX)
+	/* *len stays 0 until *out holds that many bytes. */
+	size_t n = json_string_length(v);
+	if (n > SE_FIND_MAX)
 		return owfp_params_fail(p, "parameter '%s' is longer than %d bytes", key,
 					SE_FIND_MAX);
-	*out = malloc(*len + 1);
+	*out = malloc(n + 1);
 	if (!*out)
 		return -ENOMEM;
-	memcpy(*out, json_string_value(v), *len);
+	memcpy(*out, json_string_value(v), n);
+	*len = n;
 	return 0;
 }
 

@@ -41,15 +41,15 @@ int owfp_capture_flowtab_init(owfp_capture *cap)
 {
     cap->nbuckets = 1024;
     cap->nidb = 1024;
-    cap->buckets = calloc(cap->nbuckets, sizeof(*cap->buckets));
-    cap->idb = calloc(cap->nidb, sizeof(*cap->idb));
+    cap->buckets = calloc(cap->nbuckets, sizeof(struct cap_flow *));
+    cap->idb = calloc(cap->nidb, sizeof(struct cap_flow *));
     return cap->buckets && cap->idb ? 0 : -1;
 }
 
 static void grow(owfp_capture *cap)
 {
     size_t n = cap->nbuckets * 2;
-    struct cap_flow **b = calloc(n, sizeof(*b));
+    struct cap_flow **b = calloc(n, sizeof(struct cap_flow *));
     if (!b)
         return; /* longer chains, still correct */
     for (size_t i = 0; i < cap->nbuckets; i++) {
@@ -123,7 +123,7 @@ void owfp_capture_flowtab_id_add(owfp_capture *cap, struct cap_flow *f)
 {
     if (cap->nlive >= cap->nidb) {
         size_t n = cap->nidb * 2;
-        struct cap_flow **b = calloc(n, sizeof(*b));
+        struct cap_flow **b = calloc(n, sizeof(struct cap_flow *));
         if (b) {
             for (size_t i = 0; i < cap->nidb; i++) {
                 for (struct cap_flow *g = cap->idb[i], *next; g; g = next) {

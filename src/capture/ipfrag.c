@@ -80,6 +80,9 @@ static struct cap_dgram *lookup(owfp_capture *cap, struct cap_frag_table *t,
             oldest = g;
     }
     if (!freeslot) {
+        /* table() makes t->n >= 1, so no free slot means oldest is set. */
+        if (!oldest)
+            return NULL;
         drop(cap, oldest, true);
         freeslot = oldest;
     }
@@ -131,6 +134,10 @@ const uint8_t *owfp_capture_frag_add(owfp_capture *cap, const struct cap_frag_in
         return NULL;
     }
     struct cap_dgram *g = lookup(cap, t, fi);
+    if (!g) {
+        cap->st.fragments_dropped++;
+        return NULL;
+    }
     if (!g->buf) {
         if (cap->buffered_total + MAX_PAYLOAD > cap->opts.max_total_bytes ||
             !(g->buf = malloc(MAX_PAYLOAD))) {

@@ -9,10 +9,11 @@
 
 static void node_free(owfp_capture *cap, struct cap_dir *D, struct cap_node *n)
 {
-    if (n->prev)
-        n->prev->next = n->next;
-    else
+    /* Test the head by identity: the list's head has no prev. */
+    if (n == D->head)
         D->head = n->next;
+    else
+        n->prev->next = n->next;
     if (n->next)
         n->next->prev = n->prev;
     else

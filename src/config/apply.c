@@ -238,7 +238,7 @@ static int resolve_callout(const owfp_config_applied *a, const owfp_config *cfg,
 {
 	const char *file = cfg ? cfg->file : "<filter>";
 	for (size_t i = 0; cfg && i < cfg->ncallouts; i++) {
-		if (strcmp(cfg->callouts[i].name, f->callout))
+		if (strcmp(cfg->callouts[i].name, f->callout) != 0)
 			continue;
 		const GUID *k = NULL;
 		if (a && a->instances && a->instances[i])
@@ -378,7 +378,7 @@ static int create_instances(owfp_config_applied *a, owfp_error *err)
 {
 	const owfp_config *cfg = a->cfg;
 	a->instances = calloc(cfg->ncallouts + 1, sizeof(*a->instances));
-	a->builtins = calloc(cfg->ncallouts + 1, sizeof(*a->builtins));
+	a->builtins = calloc(cfg->ncallouts + 1, sizeof(const owfp_builtin *));
 	if (!a->instances || !a->builtins)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->ncallouts; i++) {

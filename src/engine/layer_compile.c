@@ -55,7 +55,7 @@ owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 	if (!l)
 		return NULL;
 	atomic_init(&l->refs, 1);
-	l->f = malloc(sizeof(*l->f) * (n ? n : 1));
+	l->f = malloc(sizeof(owfp_rfilter *) * (n ? n : 1));
 	l->sublayer = malloc(sizeof(*l->sublayer) * (n ? n : 1));
 	l->unindexed = malloc(sizeof(*l->unindexed) * (n ? n : 1));
 	l->quick = malloc(sizeof(*l->quick) * (n ? n : 1));

@@ -160,7 +160,7 @@ static NTSTATUS build_conditions(owfp_rfilter *rf, const FWPM_FILTER0 *filter,
 		return STATUS_SUCCESS;
 	if (!filter->filterCondition)
 		return STATUS_FWP_NULL_POINTER;
-	fields = calloc(n, sizeof(*fields));
+	fields = calloc(n, sizeof(const owfp_field_desc *));
 	rf->fps.filterCondition = calloc(n, sizeof(*rf->fps.filterCondition));
 	if (!fields || !rf->fps.filterCondition) {
 		free(fields);

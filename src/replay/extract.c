@@ -158,7 +158,7 @@ int owfp_extract_flow_begin(owfp_extract *x, const char *c2s_base, const char *s
 			free(b);
 			return -ENOMEM;
 		}
-		if (!name_used(x, a) && !name_used(x, b) && strcmp(a, b))
+		if (!name_used(x, a) && !name_used(x, b) && strcmp(a, b) != 0)
 			break;
 	}
 	if (name_add(x, a)) {

@@ -627,7 +627,7 @@ static int setup_filters(replay *rp, owfp_plugin ***plugins, owfp_config_applied
 	const owfp_replay_opts *o = rp->o;
 	owfp_config *cfg = NULL;
 	int rc;
-	*plugins = calloc(o->nplugins + 1, sizeof(**plugins));
+	*plugins = calloc(o->nplugins + 1, sizeof(owfp_plugin *));
 	if (!*plugins) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		return OWFP_REPLAY_BAD_INPUT;

@@ -111,7 +111,7 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 		owfp_callout_stats cs = *first;
 		for (size_t j = i + 1; j < n; j++) {
 			const owfp_callout_stats *o = &r->engine.callouts[j];
-			if (strcmp(o->name, first->name))
+			if (strcmp(o->name, first->name) != 0)
 				continue;
 			cs.classify_calls += o->classify_calls;
 			cs.bytes_indicated += o->bytes_indicated;

@@ -218,7 +218,7 @@ static size_t compare(const run *ref, const run *r, const owfp_reseg_log *log, c
 		for (size_t j = 0; j < r->nrows && !b; j++)
 			if (r->rows[j].flow == a->flow && !strcmp(r->rows[j].name, a->name))
 				b = &r->rows[j];
-		bool bytes_differ = !b || strcmp(a->sha, b->sha) || strcmp(a->end, b->end);
+		bool bytes_differ = !b || strcmp(a->sha, b->sha) != 0 || strcmp(a->end, b->end) != 0;
 		bool outcome_differs = strcmp(outcome_of(ref, a->flow), outcome_of(r, a->flow)) != 0;
 		if (!bytes_differ && !outcome_differs)
 			continue;

@@ -77,7 +77,7 @@ PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage,
 	(void)AlignOffset;
 	if (BytesNeeded > NetBuffer->DataLength || !m)
 		return NULL;
-	while (m && off >= m->ByteCount && m->Next) {
+	while (off >= m->ByteCount && m->Next) {
 		off -= m->ByteCount;
 		m = m->Next;
 	}
