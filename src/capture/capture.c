@@ -15,6 +15,7 @@ void owfp_capture_opts_init(owfp_capture_opts *opts)
     opts->max_total_bytes = 256u << 20;
     opts->max_flows = 1u << 20;
     opts->idle_timeout_ns = 120 * CAP_NS_PER_SEC;
+    opts->closed_linger_ns = 5 * CAP_NS_PER_SEC;
     opts->frag_timeout_ns = 30 * CAP_NS_PER_SEC;
     opts->max_frag_datagrams = 1024;
     opts->progress_step = 16u << 20;
@@ -137,8 +138,12 @@ int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *use
         atomic_store_explicit(&cap->done, pos, memory_order_relaxed);
         if (rec.ts_ns > cap->now)
             cap->now = rec.ts_ns;
+        if (cap->reap)
+            owfp_capture_flowtab_reap(cap);
         if (cap->lru_head)
             owfp_capture_tcp_expire(cap, cap->now);
+        if (cap->tomb_head)
+            owfp_capture_tomb_expire(cap, cap->now);
         process(cap, &rec);
         if (pos >= next_progress) {
             if (cap->sink->progress)

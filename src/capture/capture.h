@@ -102,10 +102,13 @@ typedef struct owfp_capture_opts {
      * later reported as missed. */
     size_t max_direction_bytes;   /* per direction (default 4 MiB) */
     size_t max_total_bytes;       /* all flows plus IP fragments (default 256 MiB) */
-    size_t max_flows;             /* concurrent flows before eviction (default 1M;
-                                     about 0.5 KiB of state each) */
+    size_t max_flows;             /* concurrent flows before eviction, and lingering
+                                     closed flows (default 1M; about 0.5 KiB of
+                                     state per flow, 80 bytes per closed one) */
 
     uint64_t idle_timeout_ns;     /* capture time without a packet (default 120 s; 0: never) */
+    uint64_t closed_linger_ns;    /* capture time a closed or reset flow keeps absorbing
+                                     its late segments (default 5 s; 0: not at all) */
     uint64_t frag_timeout_ns;     /* IP reassembly timeout (default 30 s; 0: never) */
     size_t max_frag_datagrams;    /* datagrams in reassembly at once (default 1024) */
 
@@ -200,6 +203,8 @@ typedef struct owfp_capture_stats {
     uint64_t flows_timed_out;
     uint64_t flows_evicted;
     uint64_t buffered_bytes_peak;  /* high-water mark of buffered bytes */
+    uint64_t flow_records_peak;    /* most full flow records held at once */
+    uint64_t closed_lingering_peak;/* most closed flows lingering at once (compact) */
 } owfp_capture_stats;
 
 /* Opens `path` ("-": standard input). opts may be NULL (defaults).

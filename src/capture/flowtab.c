@@ -13,30 +13,28 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h * 0xff51afd7ed558ccdull;
 }
 
+/* Any total order on endpoints makes a canonical key; comparing native
+ * words is cheaper than memcmp's byte order. */
 uint64_t owfp_capture_key_make(const struct cap_seg *seg, struct cap_key *key, bool *src_is_a)
 {
-    int c = memcmp(seg->src, seg->dst, 16);
-    bool a = c < 0 || (c == 0 && seg->sport <= seg->dport);
-    memset(key, 0, sizeof(*key));
-    memcpy(key->a, a ? seg->src : seg->dst, 16);
-    memcpy(key->b, a ? seg->dst : seg->src, 16);
+    uint64_t s[2], d[2];
+    memcpy(s, seg->src, 16);
+    memcpy(d, seg->dst, 16);
+    bool a = s[0] != d[0] ? s[0] < d[0] : s[1] != d[1] ? s[1] < d[1] : seg->sport <= seg->dport;
+    key->a[0] = a ? s[0] : d[0];
+    key->a[1] = a ? s[1] : d[1];
+    key->b[0] = a ? d[0] : s[0];
+    key->b[1] = a ? d[1] : s[1];
     key->pa = a ? seg->sport : seg->dport;
     key->pb = a ? seg->dport : seg->sport;
     key->family = (uint8_t)seg->family;
     *src_is_a = a;
-    uint64_t w[4];
-    memcpy(w, key->a, 16);
-    memcpy(w + 2, key->b, 16);
     uint64_t h = mix(key->family, (uint64_t)key->pa << 16 | key->pb);
-    for (int i = 0; i < 4; i++)
-        h = mix(h, w[i]);
+    h = mix(h, key->a[0]);
+    h = mix(h, key->a[1]);
+    h = mix(h, key->b[0]);
+    h = mix(h, key->b[1]);
     return h ^ (h >> 29);
-}
-
-static bool key_eq(const struct cap_key *x, const struct cap_key *y)
-{
-    return x->pa == y->pa && x->pb == y->pb && x->family == y->family &&
-           memcmp(x->a, y->a, 16) == 0 && memcmp(x->b, y->b, 16) == 0;
 }
 
 int owfp_capture_flowtab_init(owfp_capture *cap)
@@ -70,7 +68,7 @@ struct cap_flow *owfp_capture_flowtab_find(owfp_capture *cap, const struct cap_k
                                            uint64_t hash)
 {
     for (struct cap_flow *f = cap->buckets[hash & (cap->nbuckets - 1)]; f; f = f->hnext)
-        if (f->hash == hash && key_eq(&f->key, key))
+        if (f->hash == hash && cap_key_eq(&f->key, key))
             return f;
     return NULL;
 }
@@ -80,9 +78,14 @@ struct cap_flow *owfp_capture_flowtab_insert(owfp_capture *cap, const struct cap
 {
     if (cap->nflows >= cap->nbuckets)
         grow(cap);
-    struct cap_flow *f = calloc(1, sizeof(*f));
-    if (!f)
+    struct cap_flow *f = cap->spare;
+    if (f) {
+        cap->spare = f->hnext;
+        cap->nspare--;
+        memset(f, 0, sizeof(*f));
+    } else if (!(f = calloc(1, sizeof(*f)))) {
         return NULL;
+    }
     f->key = *key;
     f->hash = hash;
     struct cap_flow **b = &cap->buckets[hash & (cap->nbuckets - 1)];
@@ -95,6 +98,8 @@ struct cap_flow *owfp_capture_flowtab_insert(owfp_capture *cap, const struct cap
         cap->lru_head = f;
     cap->lru_tail = f;
     cap->nflows++;
+    if (cap->nflows > cap->st.flow_records_peak)
+        cap->st.flow_records_peak = cap->nflows;
     return f;
 }
 
@@ -188,7 +193,11 @@ void owfp_capture_work_del(owfp_capture *cap, struct cap_flow *f)
     f->in_work = false;
 }
 
-void owfp_capture_flowtab_remove(owfp_capture *cap, struct cap_flow *f)
+/* Short captures of many connections create and end a flow every few
+ * packets: recycling records saves a malloc/free pair per flow. */
+#define CAP_MAX_SPARE 64
+
+static void unlink_flow(owfp_capture *cap, struct cap_flow *f)
 {
     for (struct cap_flow **p = &cap->buckets[f->hash & (cap->nbuckets - 1)]; *p;
          p = &(*p)->hnext) {
@@ -208,11 +217,51 @@ void owfp_capture_flowtab_remove(owfp_capture *cap, struct cap_flow *f)
     owfp_capture_flowtab_id_del(cap, f);
     owfp_capture_work_del(cap, f);
     cap->nflows--;
-    free(f);
+}
+
+static void release_flow(owfp_capture *cap, struct cap_flow *f)
+{
+    if (cap->nspare < CAP_MAX_SPARE) {
+        f->hnext = cap->spare;
+        cap->spare = f;
+        cap->nspare++;
+    } else {
+        free(f);
+    }
+}
+
+void owfp_capture_flowtab_remove(owfp_capture *cap, struct cap_flow *f)
+{
+    unlink_flow(cap, f);
+    release_flow(cap, f);
+}
+
+void owfp_capture_flowtab_retire(owfp_capture *cap, struct cap_flow *f)
+{
+    unlink_flow(cap, f);
+    f->hnext = cap->reap;
+    cap->reap = f;
+}
+
+void owfp_capture_flowtab_reap(owfp_capture *cap)
+{
+    for (struct cap_flow *f = cap->reap, *next; f; f = next) {
+        next = f->hnext;
+        release_flow(cap, f);
+    }
+    cap->reap = NULL;
 }
 
 void owfp_capture_flowtab_free(owfp_capture *cap)
 {
+    owfp_capture_flowtab_reap(cap);
+    for (struct cap_flow *f = cap->spare, *next; f; f = next) {
+        next = f->hnext;
+        free(f);
+    }
+    cap->spare = NULL;
+    cap->nspare = 0;
+    owfp_capture_tomb_free(cap);
     free(cap->buckets);
     free(cap->idb);
     cap->buckets = NULL;

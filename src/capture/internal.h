@@ -94,11 +94,19 @@ struct cap_dir {
     unsigned nurg;
 };
 
+/* Addresses as two 64-bit words each: equality is four compares. */
 struct cap_key {
-    uint8_t a[16], b[16];    /* canonical order: (a, pa) < (b, pb) */
+    uint64_t a[2], b[2];     /* canonical order: (a, pa) < (b, pb) */
     uint16_t pa, pb;
     uint8_t family;
 };
+
+static inline bool cap_key_eq(const struct cap_key *x, const struct cap_key *y)
+{
+    return ((x->a[0] ^ y->a[0]) | (x->a[1] ^ y->a[1]) | (x->b[0] ^ y->b[0]) |
+            (x->b[1] ^ y->b[1])) == 0 &&
+           x->pa == y->pa && x->pb == y->pb && x->family == y->family;
+}
 
 enum cap_flow_state { CAP_FLOW_LIVE, CAP_FLOW_ENDED };
 
@@ -118,6 +126,20 @@ struct cap_flow {
     void *user;
     struct cap_dir dir[2];             /* indexed by sender: OWFP_CAPTURE_DIR_* */
 };
+
+/* What is left of a closed or reset flow during its linger: enough to
+ * recognise its late segments (and a SYN that reopens the 5-tuple). */
+struct cap_tomb {
+    struct cap_tomb *hnext;            /* hash chain */
+    struct cap_tomb *next;             /* FIFO by end time; free list */
+    uint64_t hash;
+    uint64_t end_ns;
+    struct cap_key key;
+    uint32_t client_isn;
+    bool client_is_a, syn_seen, dead;  /* dead: reopened, waits in the FIFO */
+};
+
+struct cap_tomb_slab;
 
 struct cap_frag_table;
 
@@ -139,6 +161,13 @@ struct owfp_capture {
     size_t nidb;
     struct cap_flow *lru_head, *lru_tail;
     struct cap_flow *work_head;
+    struct cap_flow *reap;             /* ended flows freed at the next safe point */
+    struct cap_flow *spare;            /* freed records kept for reuse */
+    size_t nspare;
+    struct cap_tomb **tbuckets;
+    size_t ntbuckets, ntombs;          /* ntombs: in the FIFO, dead or not */
+    struct cap_tomb *tomb_head, *tomb_tail, *tomb_free;
+    struct cap_tomb_slab *slabs;
     uint64_t next_id;
     size_t buffered_total;
     uint64_t now;
@@ -208,6 +237,10 @@ struct cap_flow *owfp_capture_flowtab_find(owfp_capture *cap, const struct cap_k
 struct cap_flow *owfp_capture_flowtab_insert(owfp_capture *cap, const struct cap_key *key,
                                              uint64_t hash);
 void owfp_capture_flowtab_remove(owfp_capture *cap, struct cap_flow *f);
+/* Unlinks f like remove but frees it only at the next reap: callers up the
+ * stack may still look at f->state. */
+void owfp_capture_flowtab_retire(owfp_capture *cap, struct cap_flow *f);
+void owfp_capture_flowtab_reap(owfp_capture *cap);
 void owfp_capture_flowtab_touch(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
 void owfp_capture_flowtab_id_add(owfp_capture *cap, struct cap_flow *f);
 void owfp_capture_flowtab_id_del(owfp_capture *cap, struct cap_flow *f);
@@ -215,6 +248,14 @@ struct cap_flow *owfp_capture_flowtab_by_id(owfp_capture *cap, uint64_t id);
 void owfp_capture_work_add(owfp_capture *cap, struct cap_flow *f);
 void owfp_capture_work_del(owfp_capture *cap, struct cap_flow *f);
 uint64_t owfp_capture_key_make(const struct cap_seg *seg, struct cap_key *key, bool *src_is_a);
+
+/* tomb.c: compact records of closed and reset flows for opts.closed_linger_ns */
+void owfp_capture_tomb_add(owfp_capture *cap, const struct cap_flow *f, uint64_t ts);
+struct cap_tomb *owfp_capture_tomb_find(owfp_capture *cap, const struct cap_key *key,
+                                        uint64_t hash);
+void owfp_capture_tomb_del(owfp_capture *cap, struct cap_tomb *t);
+void owfp_capture_tomb_expire(owfp_capture *cap, uint64_t now);
+void owfp_capture_tomb_free(owfp_capture *cap);
 
 /* reasm.c: one direction's receiver */
 void owfp_capture_reasm_segment(owfp_capture *cap, struct cap_flow *f, unsigned d,

@@ -20,12 +20,29 @@ void owfp_capture_notice(owfp_capture *cap, unsigned bit, const char *fmt, ...)
     cap->sink->notice(cap->user, msg);
 }
 
+/* inet_ntop formats IPv4 through sprintf: a visible cost per flow. */
+static void ipv4_text(char *out, const uint8_t *a)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100)
+            *out++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *out++ = (char)('0' + v / 10 % 10);
+        *out++ = (char)('0' + v % 10);
+        *out++ = i < 3 ? '.' : '\0';
+    }
+}
+
 static void endpoint(owfp_capture_endpoint *e, int family, const uint8_t *addr, uint16_t port)
 {
     memset(e, 0, sizeof(*e));
     memcpy(e->addr, addr, family == AF_INET ? 4 : 16);
     e->port = port;
-    inet_ntop(family, addr, e->text, sizeof(e->text));
+    if (family == AF_INET)
+        ipv4_text(e->text, addr);
+    else
+        inet_ntop(family, addr, e->text, sizeof(e->text));
 }
 
 void owfp_capture_tcp_end(owfp_capture *cap, struct cap_flow *f,
@@ -49,10 +66,15 @@ void owfp_capture_tcp_end(owfp_capture *cap, struct cap_flow *f,
         cap->st.flows_evicted++;
     if (cap->sink->flow_end)
         cap->sink->flow_end(cap->user, f->user, reason, ts);
-    /* Closed and reset flows stay as tombstones that soak up late segments
-     * (ACKs of the FIN, retransmissions) until a new SYN or the idle timeout. */
-    if (reason != OWFP_CAPTURE_END_CLOSED && reason != OWFP_CAPTURE_END_RESET)
+    /* Closed and reset flows linger as compact tombstones that soak up late
+     * segments (ACKs of the FIN, retransmissions) until a new SYN or
+     * opts.closed_linger_ns; the record itself goes at once. */
+    if (reason != OWFP_CAPTURE_END_CLOSED && reason != OWFP_CAPTURE_END_RESET) {
         owfp_capture_flowtab_remove(cap, f);
+        return;
+    }
+    owfp_capture_tomb_add(cap, f, ts);
+    owfp_capture_flowtab_retire(cap, f);
 }
 
 void owfp_capture_tcp_expire(owfp_capture *cap, uint64_t now)
@@ -175,6 +197,15 @@ void owfp_capture_tcp_segment(owfp_capture *cap, const struct cap_seg *seg, uint
     bool syn = seg->flags & CAP_TH_SYN, ack = seg->flags & CAP_TH_ACK;
     bool rst = seg->flags & CAP_TH_RST;
     bool new_syn = syn && !ack && !rst;
+    struct cap_tomb *t;
+    if (!f && (t = owfp_capture_tomb_find(cap, &key, hash))) {
+        bool same_syn = t->syn_seen && src_is_a == t->client_is_a && seg->seq == t->client_isn;
+        if (!new_syn || same_syn) {
+            cap->st.ignored_segments++;
+            return;
+        }
+        owfp_capture_tomb_del(cap, t); /* a new connection on this 5-tuple */
+    }
     if (f) {
         bool from_client = src_is_a == f->client_is_a;
         bool same_syn = f->syn_seen && from_client && seg->seq == f->client_isn;

@@ -1,4 +1,5 @@
 /* openwfp proxy [options]: the command line of src/proxy. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -51,6 +52,11 @@ static void help(FILE *out)
 		"      --global-limit BYTES   all queued bytes in the process: past it the connection\n"
 		"                             that queues is reset and, above 90%%, new connections\n"
 		"                             are refused (default 512M)\n"
+		"      --user NAME            after binding and loading, switch to this user for good\n"
+		"                             (all threads; no capabilities kept). The control\n"
+		"                             socket is then created as that user\n"
+		"      --max-connections N    proxied connections at once; past it a new connection\n"
+		"                             is reset at accept (fail closed; default 65536)\n"
 		"      --read-size BYTES      bytes per recv(), the largest indication (default 256K)\n"
 		"      --pipe-size BYTES      splice pipe per direction of an offloaded flow (default 256K,\n"
 		"                             capped by /proc/sys/fs/pipe-max-size)\n"
@@ -106,7 +112,7 @@ static int parse_seconds(const char *s, unsigned *ms)
 
 enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, OPT_WORKERS,
        OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
-       OPT_READSZ, OPT_CONNTO, OPT_PIPESZ };
+       OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER };
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
@@ -128,6 +134,8 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{"read-size", required_argument, NULL, OPT_READSZ},
 		{"pipe-size", required_argument, NULL, OPT_PIPESZ},
 		{"connect-timeout", required_argument, NULL, OPT_CONNTO},
+		{"max-connections", required_argument, NULL, OPT_MAXCONN},
+		{"user", required_argument, NULL, OPT_USER},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -216,6 +224,21 @@ int owfp_cmd_proxy(int argc, char **argv)
 				o.proxy.connect_timeout_ms = ms ? ms : 1;
 			break;
 		}
+		case OPT_USER:
+			o.user = optarg;
+			break;
+		case OPT_MAXCONN: {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || v == 0 || v > 10000000ul) {
+				snprintf(err.msg, sizeof(err.msg),
+					 "--max-connections '%s': expected a count from 1 to 10000000", optarg);
+				goto usage_err;
+			}
+			o.proxy.max_connections = (uint64_t)v;
+			break;
+		}
 		case OPT_QHIGH:
 		case OPT_FLOWLIM:
 		case OPT_GLOBLIM:
@@ -272,6 +295,11 @@ int owfp_cmd_proxy(int argc, char **argv)
 	}
 	if (o.proxy.spoof_source && !o.proxy.transparent) {
 		snprintf(err.msg, sizeof(err.msg), "--spoof-source needs --transparent");
+		goto usage_err;
+	}
+	if (o.user && o.proxy.spoof_source) {
+		snprintf(err.msg, sizeof(err.msg),
+			 "--user cannot be combined with --spoof-source (each upstream socket needs CAP_NET_ADMIN)");
 		goto usage_err;
 	}
 	if (owfp_proxy_app_run(&o, &err)) {

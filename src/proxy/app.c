@@ -4,6 +4,7 @@
  * loop with the management handlers behind SIGHUP and the control socket.
  */
 #include "proxy/app.h"
+#include "proxy/privdrop.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -276,6 +277,9 @@ int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 		}
 		rc = owfp_proxy_start(a.engine, &po, &a.proxy, err);
 	}
+	/* Root is needed only to bind, load plugins and open files. */
+	if (rc == 0 && o->user)
+		rc = owfp_proxy_drop_privileges(o->user, err);
 	if (rc == 0) {
 		const owfp_proxy_addr *l = owfp_proxy_listen_addr(a.proxy);
 		owfp_proxy_addr_str((const struct sockaddr *)&l->ss, addr, sizeof(addr));

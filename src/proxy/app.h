@@ -13,6 +13,7 @@ typedef struct owfp_proxy_app_opts {
 	const char *events_path;     /* --events */
 	unsigned drain_timeout_ms;   /* --drain-timeout */
 	int verbosity;               /* -1 quiet, 0 normal, 1+ verbose */
+	const char *user;            /* --user: drop to this user after setup, or NULL */
 } owfp_proxy_app_opts;
 
 /* Runs until SIGTERM/SIGINT drained it (0) or setup failed (negative errno, err set). */

@@ -621,6 +621,13 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 		c->upstream = p->o.upstream;
 	}
 	owfp_conn_emit(c, OWFP_PEV_ACCEPT, 0, NULL);
+	/* Fail closed on too many connections: a flood must not exhaust memory
+	 * or descriptors for the connections already being served. */
+	if (owfp_proxy_active(p) > p->o.max_connections) {
+		limit_hit(c, "connection limit (--max-connections): new connection refused");
+		owfp_conn_destroy(c, true);
+		return;
+	}
 	/* Fail closed before taking on more work than the global limit allows. */
 	if (atomic_load_explicit(&p->queued, memory_order_relaxed) > p->o.global_limit / 10 * 9) {
 		limit_hit(c, "global queue limit: new connection refused");

@@ -15,6 +15,8 @@ static void opts_defaults(owfp_proxy_opts *o)
 		o->flow_limit = 16u << 20;
 	if (!o->global_limit)
 		o->global_limit = (size_t)512u << 20;
+	if (!o->max_connections)
+		o->max_connections = 65536;
 	if (!o->read_size)
 		o->read_size = 256u << 10;
 	if (!o->pipe_size)

@@ -68,6 +68,7 @@ typedef struct owfp_proxy_opts {
 	size_t queue_high;          /* per (flow, direction) output queue: stop reading above; 0 = 1 MiB */
 	size_t flow_limit;          /* per (flow, direction) queue hard cap, fail closed; 0 = 16 MiB */
 	size_t global_limit;        /* all queued bytes in the process, fail closed; 0 = 512 MiB */
+	uint64_t max_connections;   /* proxied connections at once, fail closed; 0 = 65536 */
 	size_t read_size;           /* bytes per recv() = per indication at most; 0 = 256 KiB */
 	size_t pipe_size;           /* splice pipe capacity when offloaded; 0 = 256 KiB */
 	unsigned connect_timeout_ms; /* 0 = 10000 */

@@ -1,6 +1,7 @@
 /*
- * The flow: creation (ALE_FLOW_ESTABLISHED, matching), the data path entry
- * points, the pump that runs stages and queued work, drop and end.
+ * The flow object: creation (ALE_FLOW_ESTABLISHED, matching), events and
+ * violations, drop, end and close. The data path entry points are in
+ * indicate.c, the loop that runs stages and queued work in pump.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -90,7 +91,7 @@ void owfp_flow_violation(owfp_flow *f, owfp_stage *st, const char *rule, const c
 }
 
 /* Everything the flow holds goes away; injections complete with `status`. */
-static void discard_all(owfp_flow *f, NTSTATUS status)
+void owfp_flow_discard_all(owfp_flow *f, NTSTATUS status)
 {
 	for (int dir = 0; dir < 2; dir++) {
 		owfp_dirstate *d = &f->dir[dir];
@@ -146,7 +147,7 @@ void owfp_flow_do_drop(owfp_flow *f, enum owfp_drop_reason why, const char *deta
 	pthread_mutex_lock(&f->mu);
 	atomic_store(&f->gone, true);
 	pthread_mutex_unlock(&f->mu);
-	discard_all(f, STATUS_CANCELLED);
+	owfp_flow_discard_all(f, STATUS_CANCELLED);
 	for (int dir = 0; dir < 2; dir++)
 		f->dir[dir].ended = true;
 	if (f->ops->drop)
@@ -172,109 +173,6 @@ bool owfp_flow_limit_check(owfp_flow *f, int dir)
 	owfp_flow_emit(f, OWFP_EV_LIMIT, dir, NULL, d->held, "bytes held for the flow over the limit");
 	owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "held bytes over the limit");
 	return false;
-}
-
-static void process_work(owfp_flow *f)
-{
-	pthread_mutex_lock(&f->mu);
-	owfp_work *w = f->work_head;
-	f->work_head = f->work_tail = NULL;
-	atomic_store(&f->has_work, false);
-	pthread_mutex_unlock(&f->mu);
-	while (w) {
-		owfp_work *next = w->next;
-		switch (w->type) {
-		case OWFP_WORK_INJECT:
-			owfp_inject_apply(f, w->inj, false);
-			break;
-		case OWFP_WORK_CONTINUE:
-			if (!f->dropped)
-				owfp_continue_apply(f, w->callout_id, w->stream_flags, w->flag_mismatch);
-			break;
-		case OWFP_WORK_ABORT:
-			owfp_flow_do_drop(f, OWFP_DROP_ABORT, "FwpsFlowAbort0");
-			break;
-		}
-		free(w);
-		w = next;
-	}
-}
-
-/* Gives the data path's memory back: what is still held gets its own copy. */
-static void own_leftovers(owfp_flow *f)
-{
-	int rc = owfp_bnode_pool_own_tracked(&f->pool, &f->writer);
-	if (rc == 1) {
-		for (int dir = 0; dir < 2 && rc >= 0; dir++) {
-			owfp_dirstate *d = &f->dir[dir];
-			for (unsigned i = 0; i < d->nstages && rc >= 0; i++)
-				if (owfp_chain_own(&d->stages[i].in, &f->writer) < 0)
-					rc = -ENOMEM;
-			for (unsigned i = 0; i < d->nsl && rc >= 0; i++)
-				if (owfp_chain_own(&d->sls[i].out, &f->writer) < 0)
-					rc = -ENOMEM;
-		}
-	}
-	if (rc < 0) {
-		owfp_engine_count(f->engine, OWFP_COUNT_LIMIT, -1, 1);
-		owfp_flow_emit(f, OWFP_EV_LIMIT, -1, NULL, 0, "out of memory keeping held bytes");
-		owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "out of memory keeping held bytes");
-	}
-}
-
-static bool settled(const owfp_flow *f)
-{
-	for (int dir = 0; dir < 2; dir++) {
-		const owfp_dirstate *d = &f->dir[dir];
-		if (!d->ended || d->held || d->inj_bytes)
-			return false;
-	}
-	return !f->done_head && !atomic_load(&f->has_work);
-}
-
-void owfp_flow_pump(owfp_flow *f)
-{
-	if (f->depth) {
-		f->repump = true;
-		return;
-	}
-	f->depth++;
-	owfp_flow *prev = owfp_flow_enter(f);
-	for (int guard = 0;; guard++) {
-		f->repump = false;
-		unsigned steps = 0;
-		if (atomic_load(&f->has_work)) {
-			process_work(f);
-			steps++;
-		}
-		if (!f->dropped)
-			owfp_flow_check_generation(f);
-		for (int dir = 0; dir < 2 && !f->dropped; dir++)
-			steps += owfp_pipeline_run_dir(f, dir);
-		if (f->done_head) {
-			owfp_inject_run_completions(f);
-			steps++;
-		}
-		if (f->drop_requested && !f->dropped)
-			owfp_flow_do_drop(f, f->drop_why, "FwpsFlowAbort0");
-		if (!f->dropped)
-			owfp_defer_pause_check(f);
-		/* Bytes only move forward within a direction, so one pass is
-		 * enough unless something set repump (ALLOW touching the other
-		 * direction, a callback re-entering) or queued work. */
-		if (!f->repump && !atomic_load(&f->has_work))
-			break;
-		(void)guard;
-		(void)steps;
-	}
-	for (int dir = 0; dir < 2 && !f->dropped; dir++)
-		owfp_flow_limit_check(f, dir);
-	if (f->dropped && f->done_head)
-		owfp_inject_run_completions(f);
-	if (!f->finished && (f->dropped || settled(f)))
-		owfp_flow_end(f);
-	owfp_flow_leave(prev);
-	f->depth--;
 }
 
 int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
@@ -344,169 +242,6 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 	return 0;
 }
 
-static int entry_check(owfp_flow *f, int dir)
-{
-	if (dir != OWFP_DIR_INBOUND && dir != OWFP_DIR_OUTBOUND)
-		return -EINVAL;
-	if (f->dropped || f->finished || f->aborted || f->dir[dir].fin_source)
-		return -EPIPE;
-	return 0;
-}
-
-int owfp_flow_indicate(owfp_flow *f, int dir, const uint8_t *data, size_t len,
-		       uint32_t seg_flags, uint64_t missed_before)
-{
-	int rc = entry_check(f, dir);
-	if (rc)
-		return rc;
-	owfp_dirstate *d = &f->dir[dir];
-	if (missed_before)
-		for (unsigned i = 0; i < d->nstages; i++)
-			d->stages[i].missed += missed_before;
-	owfp_engine_count(f->engine, OWFP_COUNT_BYTES_INDICATED, dir, len);
-	d->src_bytes += len;
-	uint32_t nf = 0;
-	if (seg_flags & OWFP_SEG_PUSH)
-		nf |= OWFP_BN_PUSH;
-	if (seg_flags & OWFP_SEG_URGENT)
-		nf |= OWFP_BN_URGENT;
-	if (!len && missed_before)
-		return 0;
-	owfp_chain c;
-	owfp_chain_init(&c);
-	/* One node per GiB keeps every MDL ByteCount within ULONG. */
-	const size_t piece = (size_t)1 << 30;
-	size_t off = 0;
-	do {
-		size_t k = len - off < piece ? len - off : piece;
-		owfp_bnode *n = owfp_bnode_make(&f->pool, NULL, data + off, k, 0,
-						nf | (len ? 0 : OWFP_BN_EMPTY));
-		if (!n) {
-			owfp_chain_clear(&c, &f->pool);
-			owfp_flow *prev = owfp_flow_enter(f);
-			f->depth++;
-			owfp_engine_count(f->engine, OWFP_COUNT_LIMIT, dir, 1);
-			owfp_flow_emit(f, OWFP_EV_LIMIT, dir, NULL, len, "out of memory taking indicated bytes");
-			owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "out of memory taking indicated bytes");
-			f->depth--;
-			owfp_flow_leave(prev);
-			owfp_flow_pump(f);
-			return -ENOMEM;
-		}
-		owfp_chain_push(&c, n);
-		off += k;
-	} while (off < len);
-	d->held += len;
-	f->depth++;
-	owfp_flow *prev = owfp_flow_enter(f);
-	/* An indication boundary: filter changes apply before these bytes
-	 * (not when called back from inside this flow's own pump). */
-	if (f->depth == 1)
-		owfp_flow_check_generation(f);
-	owfp_sublayer_enter(f, dir, 0, &c);
-	owfp_flow_leave(prev);
-	f->depth--;
-	owfp_flow_pump(f);
-	if (!f->dropped)
-		own_leftovers(f);
-	else
-		owfp_bnode_pool_own_tracked(&f->pool, &f->writer);
-	return 0;
-}
-
-int owfp_flow_indicate_fin(owfp_flow *f, int dir)
-{
-	int rc = entry_check(f, dir);
-	if (rc)
-		return rc;
-	owfp_dirstate *d = &f->dir[dir];
-	d->fin_source = true;
-	if (d->nsl == 0) {
-		f->depth++;
-		owfp_flow *prev = owfp_flow_enter(f);
-		owfp_deliver_fin(f, dir);
-		owfp_flow_leave(prev);
-		f->depth--;
-	} else {
-		owfp_stage_set_eof(f, dir, 0, 0, true);
-	}
-	owfp_flow_pump(f);
-	return 0;
-}
-
-/* Q24: the RST ends both directions now; each filter of `dir` sees ABORT. */
-int owfp_flow_indicate_abort(owfp_flow *f, int dir)
-{
-	if (dir != OWFP_DIR_INBOUND && dir != OWFP_DIR_OUTBOUND)
-		return -EINVAL;
-	if (f->dropped || f->finished || f->aborted)
-		return -EPIPE;
-	f->depth++;
-	owfp_flow *prev = owfp_flow_enter(f);
-	f->aborted = true;
-	pthread_mutex_lock(&f->mu);
-	atomic_store(&f->gone, true);
-	pthread_mutex_unlock(&f->mu);
-	discard_all(f, STATUS_CANCELLED);
-	f->refuse_inject = true;
-	owfp_dirstate *d = &f->dir[dir];
-	bool in = dir == OWFP_DIR_INBOUND;
-	for (unsigned i = 0; i < d->nstages && !d->ended; i++) {
-		owfp_stage *st = &d->stages[i];
-		owfp_abort_present(f, st, in ? FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_ABORT
-					     : FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_ABORT);
-	}
-	f->refuse_inject = false;
-	bool was_ended = d->ended;
-	f->dir[0].ended = f->dir[1].ended = true;
-	if (!was_ended && f->ops->deliver_abort)
-		f->ops->deliver_abort(f->dp, f, dir);
-	owfp_flow_leave(prev);
-	f->depth--;
-	owfp_flow_pump(f);
-	return 0;
-}
-
-int owfp_flow_run_pending(owfp_flow *f)
-{
-	owfp_flow_pump(f);
-	if (!f->dropped)
-		own_leftovers(f);
-	return 0;
-}
-
-bool owfp_flow_busy(const owfp_flow *f)
-{
-	if (f->dropped || f->finished)
-		return false;
-	for (int dir = 0; dir < 2; dir++) {
-		const owfp_dirstate *d = &f->dir[dir];
-		if (d->held || d->inj_bytes)
-			return true;
-		for (unsigned i = 0; i < d->nstages; i++)
-			if (d->stages[i].state == OWFP_ST_DEFERRED || d->stages[i].fin_held)
-				return true;
-	}
-	return f->done_head || atomic_load(&((owfp_flow *)f)->has_work);
-}
-
-bool owfp_flow_finished(const owfp_flow *f)
-{
-	return f->finished;
-}
-
-bool owfp_flow_dropped(const owfp_flow *f)
-{
-	return f->dropped;
-}
-
-size_t owfp_flow_held_bytes(const owfp_flow *f, int dir)
-{
-	if (dir != OWFP_DIR_INBOUND && dir != OWFP_DIR_OUTBOUND)
-		return 0;
-	return f->dir[dir].held;
-}
-
 void owfp_flow_close(owfp_flow *f)
 {
 	if (!f || f->closing)
@@ -523,7 +258,7 @@ void owfp_flow_close(owfp_flow *f)
 	pthread_mutex_lock(&f->mu);
 	atomic_store(&f->gone, true);
 	pthread_mutex_unlock(&f->mu);
-	discard_all(f, STATUS_CANCELLED);
+	owfp_flow_discard_all(f, STATUS_CANCELLED);
 	owfp_inject_run_completions(f);
 	owfp_flow_end(f);
 	owfp_flow_leave(prev);

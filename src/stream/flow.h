@@ -156,8 +156,14 @@ struct owfp_flow {
 	FWP_BYTE_ARRAY16 v6_local, v6_remote;
 };
 
-/* ---- flow.c */
+/* ---- pump.c */
 void owfp_flow_pump(owfp_flow *f);
+/* Copies what is still held of the data path's memory (before returning). */
+void owfp_flow_own_leftovers(owfp_flow *f);
+
+/* ---- flow.c */
+/* Discards everything held in both directions; injections complete with status. */
+void owfp_flow_discard_all(owfp_flow *f, NTSTATUS status);
 void owfp_flow_ref(owfp_flow *f);
 void owfp_flow_unref(owfp_flow *f);
 /* Ends the flow now (S39): queues discarded, injections failed, ops->drop. */

@@ -1,0 +1,148 @@
+/* Tombstones: a closed or reset flow lingers as a compact record (80 bytes
+ * instead of the ~0.5 KiB flow) so that its late segments, an ACK of the
+ * last FIN or a retransmission, are absorbed rather than opening a new
+ * mid-stream flow. The linger counts from the end of the flow in capture
+ * time (opts.closed_linger_ns) and the records are bounded by
+ * opts.max_flows; the oldest goes first when either is exceeded. They come
+ * from slabs recycled through a free list: no malloc per flow. */
+#include "capture/internal.h"
+
+#include <stdlib.h>
+
+#define CAP_TOMBS_PER_SLAB 256
+
+struct cap_tomb_slab {
+    struct cap_tomb_slab *next;
+    struct cap_tomb t[CAP_TOMBS_PER_SLAB];
+};
+
+static struct cap_tomb *tomb_alloc(owfp_capture *cap)
+{
+    if (!cap->tomb_free) {
+        struct cap_tomb_slab *s = malloc(sizeof(*s));
+        if (!s)
+            return NULL;
+        s->next = cap->slabs;
+        cap->slabs = s;
+        for (size_t i = 0; i < CAP_TOMBS_PER_SLAB; i++) {
+            s->t[i].next = cap->tomb_free;
+            cap->tomb_free = &s->t[i];
+        }
+    }
+    struct cap_tomb *t = cap->tomb_free;
+    cap->tomb_free = t->next;
+    return t;
+}
+
+static void unhash(owfp_capture *cap, struct cap_tomb *t)
+{
+    for (struct cap_tomb **p = &cap->tbuckets[t->hash & (cap->ntbuckets - 1)]; *p;
+         p = &(*p)->hnext) {
+        if (*p == t) {
+            *p = t->hnext;
+            return;
+        }
+    }
+}
+
+static void pop_oldest(owfp_capture *cap)
+{
+    struct cap_tomb *t = cap->tomb_head;
+    cap->tomb_head = t->next;
+    if (!cap->tomb_head)
+        cap->tomb_tail = NULL;
+    if (!t->dead)
+        unhash(cap, t);
+    t->next = cap->tomb_free;
+    cap->tomb_free = t;
+    cap->ntombs--;
+}
+
+static void grow(owfp_capture *cap)
+{
+    size_t n = cap->ntbuckets ? cap->ntbuckets * 2 : 1024;
+    struct cap_tomb **b = calloc(n, sizeof(*b));
+    if (!b)
+        return; /* longer chains, still correct */
+    for (size_t i = 0; i < cap->ntbuckets; i++) {
+        for (struct cap_tomb *t = cap->tbuckets[i], *next; t; t = next) {
+            next = t->hnext;
+            t->hnext = b[t->hash & (n - 1)];
+            b[t->hash & (n - 1)] = t;
+        }
+    }
+    free(cap->tbuckets);
+    cap->tbuckets = b;
+    cap->ntbuckets = n;
+}
+
+void owfp_capture_tomb_add(owfp_capture *cap, const struct cap_flow *f, uint64_t ts)
+{
+    if (!cap->opts.closed_linger_ns)
+        return;
+    size_t bound = cap->opts.max_flows ? cap->opts.max_flows : 1;
+    while (cap->ntombs >= bound)
+        pop_oldest(cap);
+    if (cap->ntombs >= cap->ntbuckets)
+        grow(cap);
+    struct cap_tomb *t;
+    if (!cap->ntbuckets || !(t = tomb_alloc(cap)))
+        return; /* out of memory: late segments may open a mid-stream flow */
+    t->key = f->key;
+    t->hash = f->hash;
+    t->end_ns = ts > cap->now ? ts : cap->now;
+    t->client_isn = f->client_isn;
+    t->client_is_a = f->client_is_a;
+    t->syn_seen = f->syn_seen;
+    t->dead = false;
+    struct cap_tomb **b = &cap->tbuckets[t->hash & (cap->ntbuckets - 1)];
+    t->hnext = *b;
+    *b = t;
+    t->next = NULL;
+    if (cap->tomb_tail)
+        cap->tomb_tail->next = t;
+    else
+        cap->tomb_head = t;
+    cap->tomb_tail = t;
+    cap->ntombs++;
+    if (cap->ntombs > cap->st.closed_lingering_peak)
+        cap->st.closed_lingering_peak = cap->ntombs;
+}
+
+struct cap_tomb *owfp_capture_tomb_find(owfp_capture *cap, const struct cap_key *key,
+                                        uint64_t hash)
+{
+    if (!cap->ntombs)
+        return NULL;
+    for (struct cap_tomb *t = cap->tbuckets[hash & (cap->ntbuckets - 1)]; t; t = t->hnext)
+        if (t->hash == hash && cap_key_eq(&t->key, key))
+            return t;
+    return NULL;
+}
+
+/* The 5-tuple was reopened. The record leaves the hash now and the FIFO
+ * when its time comes (a singly linked FIFO cannot unlink from the middle). */
+void owfp_capture_tomb_del(owfp_capture *cap, struct cap_tomb *t)
+{
+    unhash(cap, t);
+    t->dead = true;
+}
+
+void owfp_capture_tomb_expire(owfp_capture *cap, uint64_t now)
+{
+    while (cap->tomb_head && now - cap->tomb_head->end_ns > cap->opts.closed_linger_ns)
+        pop_oldest(cap);
+}
+
+void owfp_capture_tomb_free(owfp_capture *cap)
+{
+    for (struct cap_tomb_slab *s = cap->slabs, *next; s; s = next) {
+        next = s->next;
+        free(s);
+    }
+    free(cap->tbuckets);
+    cap->slabs = NULL;
+    cap->tbuckets = NULL;
+    cap->ntbuckets = cap->ntombs = 0;
+    cap->tomb_head = cap->tomb_tail = cap->tomb_free = NULL;
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# proxy --user: started as root, the proxy binds, then every thread runs as
+# the named user with no capability left, and traffic still flows; the
+# control socket belongs to that user. --user with --spoof-source is refused
+# as bad usage (exit 2), since spoofing needs CAP_NET_ADMIN per connection.
+set -euo pipefail
+: "${OWFP_BIN:?}"
+[ "$(id -u)" -eq 0 ] || { echo "FAIL: this test drops root and must start as root" >&2; exit 1; }
+work=$(mktemp -d)
+chmod 755 "$work"
+mkdir "$work/run" && chown nobody "$work/run"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+passed=0
+
+rc=0
+"$OWFP_BIN" proxy --transparent --spoof-source --listen 127.0.0.1:0 --user nobody >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "--user with --spoof-source: exit $rc, expected 2"
+passed=$((passed + 1))
+
+/usr/bin/python3 - "$work/up.port" <<'PY' &
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(4)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+while True:
+    c, _ = s.accept(); c.sendall(b"hello from upstream\n"); c.close()
+PY
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/up.port" ] && break; sleep 0.05; done
+
+"$OWFP_BIN" proxy --listen 127.0.0.1:0 --upstream "127.0.0.1:$(cat "$work/up.port")" --workers 2 \
+	--user nobody --control "$work/run/ctl" >"$work/proxy.out" 2>"$work/proxy.err" &
+ppid=$!
+pids+=($ppid)
+for _ in $(seq 200); do [ -S "$work/run/ctl" ] && break; sleep 0.05; done
+[ -S "$work/run/ctl" ] || fail "proxy did not come up: $(cat "$work/proxy.err")"
+port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/proxy.out")
+
+nobody=$(id -u nobody)
+for st in /proc/$ppid/task/*/status; do
+	uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "$st")
+	[ "$uids" = "$nobody $nobody $nobody $nobody" ] || fail "thread $st runs as uids $uids"
+	capeff=$(awk '/^CapEff:/ {print $2}' "$st")
+	capprm=$(awk '/^CapPrm:/ {print $2}' "$st")
+	[ "$capeff" = 0000000000000000 ] && [ "$capprm" = 0000000000000000 ] || fail "thread $st kept capabilities ($capprm/$capeff)"
+done
+passed=$((passed + 1))
+[ "$(stat -c %u "$work/run/ctl")" = "$nobody" ] || fail "control socket not owned by nobody"
+passed=$((passed + 1))
+got=$(/usr/bin/python3 -c "
+import socket,sys
+c=socket.create_connection(('127.0.0.1',$port),timeout=5); d=b''
+while True:
+    x=c.recv(100)
+    if not x: break
+    d+=x
+sys.stdout.write(d.decode())")
+[ "$got" = "hello from upstream" ] || fail "traffic through the unprivileged proxy: got '$got'"
+passed=$((passed + 1))
+echo "proxy --user: $passed passed, 0 failed"
