@@ -92,12 +92,12 @@ void owfp_capture_tcp_expire(owfp_capture *cap, uint64_t now)
 
 void owfp_capture_tcp_end_all(owfp_capture *cap)
 {
-    struct cap_flow *g;
-    while ((g = cap->lru_head)) {
+    while (cap->lru_head) {
         /* a flow_end callback may have resumed a direction of a later flow */
         if (cap->work_head)
             owfp_capture_tcp_work(cap);
-        if (!(g = cap->lru_head))
+        struct cap_flow *g = cap->lru_head;
+        if (!g)
             break;
         if (g->state == CAP_FLOW_LIVE)
             owfp_capture_tcp_end(cap, g, OWFP_CAPTURE_END_OPEN, cap->now);

@@ -159,6 +159,10 @@ int owfp_cmd_proxy(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+c:qvh", longopts, NULL)) != -1) {
+		/* Options that read optarg all require an argument, so getopt set
+		 * it; the others get "" rather than NULL, which no case reads. */
+		if (!optarg)
+			optarg = "";
 		switch (c) {
 		case OPT_LISTEN:
 			if (owfp_proxy_addr_parse(optarg, &o.proxy.listen, &err))

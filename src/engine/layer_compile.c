@@ -98,12 +98,11 @@ owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 				goto fail;
 		}
 	}
-	for (int d = 0; d < OWFP_NDIMS; d++) {
+	for (int d = 0; d < OWFP_NDIMS; d++)
 		if (owfp_ivx_build(&l->dims[d], items[d], nitems[d]))
 			goto fail;
+	for (int d = 0; d < OWFP_NDIMS; d++)
 		free(items[d]);
-		items[d] = NULL;
-	}
 	return l;
 fail:
 	for (int d = 0; d < OWFP_NDIMS; d++)

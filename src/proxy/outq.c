@@ -74,7 +74,8 @@ int owfp_outq_append(owfp_outq *q, const uint8_t *data, size_t len)
 static void outq_consume(owfp_outq *q, size_t n)
 {
 	q->bytes -= n;
-	while (n > 0) {
+	/* The kernel never reports more sent than the queue offered. */
+	while (n > 0 && q->head) {
 		struct owfp_outq_chunk *c = q->head;
 		size_t avail = c->len - c->off;
 		if (n < avail) {

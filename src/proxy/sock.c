@@ -120,7 +120,7 @@ void owfp_sock_reset(int fd)
 
 int owfp_sock_original_dst(int fd, owfp_proxy_addr *out, bool *tproxy)
 {
-	struct sockaddr_storage local;
+	struct sockaddr_storage local = { .ss_family = AF_UNSPEC };
 	socklen_t len = sizeof(local);
 
 	memset(out, 0, sizeof(*out));

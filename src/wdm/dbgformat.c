@@ -166,7 +166,7 @@ size_t owfp_dbg_vformat(char *out, size_t outlen, const char *format, va_list ap
 				if (sz == SZ_H)
 					v = (short)v;
 				else if (sz == SZ_HH)
-					v = (signed char)v;
+					v = (int8_t)v;
 				strcat(spec, "d");
 				n = snprintf(piece, sizeof(piece), spec, v);
 			}

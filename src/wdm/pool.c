@@ -65,8 +65,10 @@ void *owfp_pool_alloc(size_t size, ULONG tag, bool zero)
 	fail = (fail_at != 0 && attempts == fail_at) || size > SIZE_MAX - sizeof(*h);
 	if (fail_at != 0 && attempts == fail_at)
 		fail_at = 0;
-	s = fail ? NULL : slot_for(tag, true);
-	if (s) {
+	s = NULL;
+	if (!fail) {
+		/* Creating never fails: a full table hands out the overflow slot. */
+		s = slot_for(tag, true);
 		s->outstanding++;
 		outstanding_total++;
 	}
