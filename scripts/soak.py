@@ -282,6 +282,12 @@ async def main():
             break
         await asyncio.sleep(0.2)
     rss1, fds1 = proc_status(proxy.pid)
+    # An idle proxy returns freed memory within about a second: give it up to
+    # five before reading its RSS.
+    settle = time.monotonic() + 5
+    while rss1 > rss0 * 2 and time.monotonic() < settle:
+        await asyncio.sleep(0.2)
+        rss1, fds1 = proc_status(proxy.pid)
     # The last `openwfp stats` connection may still be closing: wait (bounded).
     settle = time.monotonic() + 5
     while fds1 > fds0 and time.monotonic() < settle:
