@@ -66,6 +66,9 @@ bool owfp_flow_busy(const owfp_flow *flow) { (void)flow; return false; }
 bool owfp_flow_finished(const owfp_flow *flow) { (void)flow; return false; }
 bool owfp_flow_dropped(const owfp_flow *flow) { return ((const struct fake_flow *)flow)->dropped; }
 size_t owfp_flow_held_bytes(const owfp_flow *flow, int dir) { (void)flow; (void)dir; return 0; }
+/* The fake never defers: nothing to expire. */
+uint64_t owfp_flow_defer_deadline_ms(const owfp_flow *flow) { (void)flow; return 0; }
+int owfp_flow_expire(owfp_flow *flow, uint64_t now_ms) { (void)flow; (void)now_ms; return 0; }
 
 void owfp_flow_close(owfp_flow *flow)
 {
