@@ -67,34 +67,12 @@ static void print_text(json_t *r)
 
 int owfp_cmd_stats(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"control", required_argument, NULL, 'C'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	const char *path = NULL;
-	bool json = false;
-	int c;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'C':
-			path = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			help(stdout);
-			return OWFP_EXIT_OK;
-		default:
-			return owfp_cli_usage_error("stats", "unknown option or missing argument: '%s'",
-						    argv[optind - 1]);
-		}
-	}
+	const char *path;
+	bool json;
+	/* Options may come before or after the verb and its arguments. */
+	int done = owfp_cli_control_opts(argc, argv, "stats", help, &path, &json);
+	if (done >= 0)
+		return done;
 	if (optind != argc)
 		return owfp_cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
 	if (!path)

@@ -8,6 +8,7 @@
 #ifndef OWFP_CLI_COMMANDS_H
 #define OWFP_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Exit statuses shared by every command. */
@@ -27,6 +28,14 @@ int owfp_cmd_callouts(int argc, char **argv);
 int owfp_cmd_proxy(int argc, char **argv);
 int owfp_cmd_filters(int argc, char **argv);
 int owfp_cmd_stats(int argc, char **argv);
+
+/*
+ * Parses --control PATH, --json and --help for a control-socket client
+ * command. Returns -1 to go on (arguments from optind on), or the exit
+ * status when the command is done (help printed, or a usage error).
+ */
+int owfp_cli_control_opts(int argc, char **argv, const char *cmd, void (*help)(FILE *),
+			  const char **path, bool *json);
 
 /* Prints "openwfp NAME: msg" plus a hint to use --help; returns OWFP_EXIT_USAGE. */
 int owfp_cli_usage_error(const char *cmd, const char *fmt, ...)
