@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* Small pieces share slabs of this size; larger ones get a slab of their own. */
-#define SLAB_PACK_SIZE (64u * 1024u)
+#define SLAB_PACK_SIZE ((size_t)64 * 1024)
 
 static __attribute__((tls_model("initial-exec"))) _Thread_local long fail_countdown;
 static __attribute__((tls_model("initial-exec"))) _Thread_local unsigned long alloc_count;

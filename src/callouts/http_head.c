@@ -401,13 +401,12 @@ long owfp_http_chunked_feed(owfp_http_chunked *c, const uint8_t *buf, size_t len
 					return OWFP_HTTP_ERROR;
 				c->remaining = c->remaining * 16 + (uint64_t)v;
 				c->state = CH_SIZE_MORE;
-			} else if (c->state == CH_SIZE) {
-				return OWFP_HTTP_ERROR;
-			} else if (b == ';' || b == ' ' || b == '\t') {
+			} else if (c->state != CH_SIZE && (b == ';' || b == ' ' || b == '\t')) {
 				c->state = CH_EXT;
-			} else if (b == '\r') {
+			} else if (c->state != CH_SIZE && b == '\r') {
 				c->state = CH_SIZE_LF;
 			} else {
+				/* a size needs a digit; after it only an extension or CR */
 				return OWFP_HTTP_ERROR;
 			}
 			i++;
@@ -416,9 +415,8 @@ long owfp_http_chunked_feed(owfp_http_chunked *c, const uint8_t *buf, size_t len
 		case CH_EXT:
 			if (b == '\r')
 				c->state = CH_SIZE_LF;
-			else if (b == '\n' || (b < 0x20 && b != '\t') || b == 0x7f)
-				return OWFP_HTTP_ERROR;
-			else if (++c->line > CH_LINE_MAX)
+			else if (b == '\n' || (b < 0x20 && b != '\t') || b == 0x7f ||
+				 ++c->line > CH_LINE_MAX)
 				return OWFP_HTTP_ERROR;
 			i++;
 			break;
@@ -466,9 +464,8 @@ long owfp_http_chunked_feed(owfp_http_chunked *c, const uint8_t *buf, size_t len
 		case CH_TRAILER_LINE:
 			if (b == '\r')
 				c->state = CH_TRAILER_LF;
-			else if (b == '\n' || (b < 0x20 && b != '\t') || b == 0x7f)
-				return OWFP_HTTP_ERROR;
-			else if (++c->line > CH_LINE_MAX)
+			else if (b == '\n' || (b < 0x20 && b != '\t') || b == 0x7f ||
+				 ++c->line > CH_LINE_MAX)
 				return OWFP_HTTP_ERROR;
 			i++;
 			break;

@@ -61,7 +61,7 @@ static void pop_oldest(owfp_capture *cap)
 static void grow(owfp_capture *cap)
 {
     size_t n = cap->ntbuckets ? cap->ntbuckets * 2 : 1024;
-    struct cap_tomb **b = calloc(n, sizeof(*b));
+    struct cap_tomb **b = calloc(n, sizeof(struct cap_tomb *));
     if (!b)
         return; /* longer chains, still correct */
     for (size_t i = 0; i < cap->ntbuckets; i++) {

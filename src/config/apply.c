@@ -605,7 +605,7 @@ int owfp_config_filter_add(owfp_config_applied *a, const char *text, size_t len,
 int owfp_config_check(const owfp_config *cfg, owfp_error *err)
 {
 	owfp_engine *engine;
-	owfp_config_applied *a;
+	owfp_config_applied *a = NULL;
 	owfp_engine_opts opts;
 	memset(&opts, 0, sizeof(opts));
 	int rc = owfp_engine_create(&opts, &engine);

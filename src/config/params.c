@@ -48,7 +48,7 @@ static int convert(owfp_ydoc *d, yaml_node_t *n, int depth, size_t *budget, json
 	case YAML_SEQUENCE_NODE:
 		j = json_array();
 		for (size_t i = 0; j && i < owfp_ydoc_len(n); i++) {
-			json_t *v;
+			json_t *v = NULL;
 			int rc = convert(d, owfp_ydoc_item(d, n, i), depth + 1, budget, &v, err);
 			if (rc) {
 				json_decref(j);
@@ -72,7 +72,7 @@ static int convert(owfp_ydoc *d, yaml_node_t *n, int depth, size_t *budget, json
 				json_decref(j);
 				return owfp_ydoc_fail(d, kn, err, "parameter '%s' given twice; expected each once", k);
 			}
-			json_t *v;
+			json_t *v = NULL;
 			int rc = convert(d, yaml_document_get_node(&d->doc, p->value), depth + 1, budget,
 					 &v, err);
 			if (rc) {

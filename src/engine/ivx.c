@@ -262,7 +262,7 @@ int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, const owfp_dim_keys *keys, ow
 	size_t seg = segment_of(x, k);
 
 	for (uint32_t a = x->anc_off[seg]; a < x->anc_off[seg + 1]; a++) {
-		for (uint32_t i = x->anc[2 * a]; i < x->anc[2 * a + 1]; i++) {
+		for (uint32_t i = x->anc[2 * (size_t)a]; i < x->anc[2 * (size_t)a + 1]; i++) {
 			const owfp_ivx_entry *en = &x->pool[i];
 
 			if (en->qdim != OWFP_DIM_NONE) {

@@ -18,7 +18,7 @@
 
 #include "proxy/serve.h"
 
-#define OWFP_CONTROL_MAX_LINE (64u * 1024u)
+#define OWFP_CONTROL_MAX_LINE ((size_t)64 * 1024)
 #define OWFP_CONTROL_MAX_CLIENTS 16
 #define OWFP_CONTROL_IO_MS 2000
 

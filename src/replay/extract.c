@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EXTRACT_BUF (64u * 1024)
+#define EXTRACT_BUF ((size_t)64 * 1024)
 
 struct owfp_extract {
 	char *dir;
@@ -251,9 +251,9 @@ void owfp_extract_stream_end(owfp_extract *x, owfp_extract_stream *s, uint64_t f
 	if (s->used || !s->created)
 		flush(x, s);
 	EVP_DigestFinal_ex(s->sha, md, &mdlen);
-	for (unsigned i = 0; i < mdlen; i++)
+	for (size_t i = 0; i < mdlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[2 * mdlen] = 0;
+	hex[2 * (size_t)mdlen] = 0;
 	if (fprintf(x->tsv, "%llu\t%s\t%u\t%s\t%u\t%llu\t%s\t%s\n", (unsigned long long)flow_id, src,
 		    sport, dst, dport, (unsigned long long)s->bytes, hex, end) < 0)
 		note_error(x, "flows.tsv", errno ? errno : EIO);

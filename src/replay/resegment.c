@@ -44,9 +44,12 @@ static int read_rows(const char *dir, run *r)
 	size_t cap = 0;
 	while (fgets(line, sizeof(line), f)) {
 		row x;
-		char src[64], sport[16], dst[64], dport[16];
-		if (sscanf(line, "%lu %63s %15s %63s %15s %23s %71s %15s", &x.flow, src, sport, dst,
+		char id[24], src[64], sport[16], dst[64], dport[16], *idend;
+		if (sscanf(line, "%23s %63s %15s %63s %15s %23s %71s %15s", id, src, sport, dst,
 			   dport, x.bytes, x.sha, x.end) != 8)
+			continue;
+		x.flow = strtoull(id, &idend, 10);
+		if (idend == id || *idend)
 			continue; /* the header */
 		snprintf(x.name, sizeof(x.name), "%s.%s-%s.%s", src, sport, dst, dport);
 		if (r->nrows == cap) {
@@ -160,7 +163,8 @@ static int rm_one(const char *path, const struct stat *st, int type, struct FTW 
 	(void)st;
 	(void)type;
 	(void)ftw;
-	return remove(path) ? 0 : 0; /* best effort: keep going */
+	(void)remove(path); /* best effort: keep going */
+	return 0;
 }
 
 /* Removes our own mkdtemp directory and what we wrote in it. */
@@ -270,6 +274,7 @@ int owfp_replay_resegment(const owfp_replay_opts *o, unsigned runs, uint64_t see
 		owfp_reseg_log reflog = {0};
 		if (one_run(o, capture, dir, 0, 0, &ref, &reflog, err)) {
 			status = OWFP_REPLAY_BAD_INPUT;
+			run_free(&ref); /* rows may be read before the outcomes fail */
 			owfp_reseg_log_free(&reflog);
 			break;
 		}

@@ -112,7 +112,7 @@ void owfp_defer_pause_check(owfp_flow *f)
 		return; /* nothing deferred, nothing to resume: the common case */
 	size_t keep = owfp_engine_options(f->engine)->defer_keep_limit;
 	if (!keep)
-		keep = 8u * 1024u * 1024u;
+		keep = (size_t)8 * 1024 * 1024;
 	for (int dir = 0; dir < 2; dir++) {
 		owfp_dirstate *d = &f->dir[dir];
 		bool want = false;

@@ -162,8 +162,8 @@ bool owfp_flow_limit_check(owfp_flow *f, int dir)
 {
 	const owfp_engine_opts *o = owfp_engine_options(f->engine);
 	owfp_dirstate *d = &f->dir[dir];
-	size_t bl = o->buffer_limit ? o->buffer_limit : 8u * 1024u * 1024u;
-	size_t kl = o->defer_keep_limit ? o->defer_keep_limit : 8u * 1024u * 1024u;
+	size_t bl = o->buffer_limit ? o->buffer_limit : (size_t)8 * 1024 * 1024;
+	size_t kl = o->defer_keep_limit ? o->defer_keep_limit : (size_t)8 * 1024 * 1024;
 	/* Each stage may hold one buffer limit; deferral adds its keep cap and
 	 * a source that ignores pause() gets as much again before we give up. */
 	size_t cap = bl * (d->nstages + 1) + 2 * kl;

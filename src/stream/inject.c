@@ -108,7 +108,7 @@ static int take_bytes(owfp_flow *f, owfp_injection *inj, uint32_t node_flags)
 static size_t inject_max(owfp_flow *f)
 {
 	size_t m = owfp_engine_options(f->engine)->inject_outstanding_max;
-	return m ? m : 64u * 1024u * 1024u;
+	return m ? m : (size_t)64 * 1024 * 1024;
 }
 
 NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_)

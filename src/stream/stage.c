@@ -10,7 +10,7 @@
 static size_t buffer_limit(owfp_flow *f)
 {
 	size_t l = owfp_engine_options(f->engine)->buffer_limit;
-	return l ? l : 8u * 1024u * 1024u;
+	return l ? l : (size_t)8 * 1024 * 1024;
 }
 
 bool owfp_flow_bypassed(const owfp_flow *f, UINT64 filter_id)
