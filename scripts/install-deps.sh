@@ -5,9 +5,9 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libpcap-dev libjansson-dev libcmocka-dev libhyperscan-dev libyaml-dev libssl-dev
       tcpdump tcpflow curl nginx-light python3 python3-scapy iproute2 nftables
-      openssl valgrind)
+      openssl valgrind ethtool)
 if [ "${1:-}" = "--bench" ]; then
-  pkgs+=(libnids-dev iperf3 haproxy wrk hyperfine ethtool time)
+  pkgs+=(libnids-dev iperf3 haproxy wrk hyperfine time)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
