@@ -14,7 +14,7 @@ for bin in "$build"/fuzz/fuzz_*; do
 	[ -d "$root/tests/fuzz/corpus/$name" ] && cp -n "$root/tests/fuzz/corpus/$name"/* "$corpus"/ 2>/dev/null || true
 	echo "== $name for ${secs}s"
 	if ! ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 \
-		-rss_limit_mb=2048 -artifact_prefix="$build/crashes/$name-" -print_final_stats=1 \
+		-rss_limit_mb=4096 -artifact_prefix="$build/crashes/$name-" -print_final_stats=1 \
 		"$corpus" 2>"$build/$name.log"; then
 		echo "!! $name found a problem: see $build/$name.log and $build/crashes/" >&2
 		status=1

@@ -196,15 +196,29 @@ def proxy_stats(binary, control):
 
 
 def active_flows(stats):
+    """Connections the proxy still holds, or -1 if stats could not be read."""
     if not stats:
         return -1
-    for key in ("flows_active", "active_flows", "connections_active"):
-        if key in stats:
-            return stats[key]
-        for sub in stats.values():
-            if isinstance(sub, dict) and key in sub:
-                return sub[key]
-    return -1
+    return max(stats["proxy"]["active"], stats["engine"]["flows_active"])
+
+
+def only_callout(config, name, out_path):
+    """Writes a copy of the soak configuration that keeps one callout and the
+    filters naming it (to see which callout a resource change comes from)."""
+    keep, section, found = [], None, False
+    for line in open(config).read().split("\n"):
+        if line and not line[0].isspace() and line.endswith(":"):
+            section = line[:-1]
+        elif section in ("callouts", "filters") and line.strip().startswith("- {name:"):
+            entry = line.split("name:", 1)[1].split(",", 1)[0].strip()
+            if entry != name:
+                continue
+            found = True
+        keep.append(line)
+    if not found:
+        raise SystemExit(f"soak: no callout named {name!r} in {config}")
+    with open(out_path, "w") as f:
+        f.write("\n".join(keep))
 
 
 async def main():
@@ -215,6 +229,7 @@ async def main():
     ap.add_argument("--config")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--restarts", type=int, default=1, help="0: never restart the upstream")
+    ap.add_argument("--only", help="keep only this callout of --config (and its filters)")
     args = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, max(soft, args.concurrency * 6 + 1024))
@@ -229,6 +244,10 @@ async def main():
 
     cmd = [args.binary, "proxy", "--listen", "127.0.0.1:0", "--upstream", f"127.0.0.1:{up_port}",
            "--control", control, "-q"]
+    if args.config and args.only:
+        only = os.path.join(tmp, "only.yaml")
+        only_callout(args.config, args.only, only)
+        args.config = only
     if args.config:
         cmd += ["-c", args.config]
     proxy = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -282,12 +301,6 @@ async def main():
             break
         await asyncio.sleep(0.2)
     rss1, fds1 = proc_status(proxy.pid)
-    # An idle proxy returns freed memory within about a second: give it up to
-    # five before reading its RSS.
-    settle = time.monotonic() + 5
-    while rss1 > rss0 * 2 and time.monotonic() < settle:
-        await asyncio.sleep(0.2)
-        rss1, fds1 = proc_status(proxy.pid)
     # The last `openwfp stats` connection may still be closing: wait (bounded).
     settle = time.monotonic() + 5
     while fds1 > fds0 and time.monotonic() < settle:

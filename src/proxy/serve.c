@@ -1,7 +1,5 @@
 /* The management loop: signals (drain, reload) and the control socket. */
 #include <errno.h>
-#include <stdbool.h>
-#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,7 +43,6 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 	owfp_control *ctl = NULL;
 	unsigned drain_ms = o->drain_timeout_ms ? o->drain_timeout_ms : 10000;
 	uint64_t drain_deadline = 0;
-	bool trimmed = true;
 	int rc;
 
 	serve_signals(&set);
@@ -64,17 +61,7 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 	for (;;) {
 		struct pollfd pf[2] = { { .fd = sfd, .events = POLLIN },
 					{ .fd = ctl ? owfp_control_fd(ctl) : -1, .events = POLLIN } };
-		/* While connections are open, wake once a second: when they are all
-		 * gone, hand the freed buffers back to the kernel (glibc keeps them in
-		 * its per-thread arenas), so an idle proxy returns near its idle RSS. */
-		uint64_t active = owfp_proxy_active(p);
-		if (active == 0 && !trimmed) {
-			malloc_trim(0);
-			trimmed = true;
-		} else if (active > 0) {
-			trimmed = false;
-		}
-		int n = poll(pf, 2, drain_deadline ? 50 : trimmed ? -1 : 1000);
+		int n = poll(pf, 2, drain_deadline ? 50 : -1);
 		if (n < 0 && errno != EINTR) {
 			rc = -errno;
 			snprintf(err->msg, sizeof(err->msg), "poll: %s", strerror(errno));
