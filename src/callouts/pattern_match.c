@@ -323,7 +323,7 @@ static int pm_create(const void *params, const char *name, void **out, char *err
 	char why[256];
 	if (!(pi->hs = owfp_hs_load(why, sizeof(why)))) {
 		pm_free(pi);
-		owfp_params_fail(&p, "pattern_match: %s", why);
+		owfp_params_fail(&p, "pattern_match needs Hyperscan: %s", why);
 		return -ELIBACC;
 	}
 	pi->dir[OWFP_DIR_INBOUND] = dir != 1;

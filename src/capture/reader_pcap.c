@@ -39,7 +39,7 @@ int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     const struct owfp_pcap_fns *pc = owfp_pcap_load(errbuf, sizeof(errbuf));
     if (!pc) {
-        owfp_capture_error_set(err, path, -ELIBACC, 0, 0, "%s", errbuf);
+        owfp_capture_error_set(err, path, -ELIBACC, 0, 0, "reading it needs libpcap: %s", errbuf);
         return -ELIBACC;
     }
     pcap_t *p = pc->pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,

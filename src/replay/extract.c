@@ -99,9 +99,12 @@ static int mkdir_p(const char *dir)
 
 int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err)
 {
-	int e = owfp_sha256_load(err->msg, sizeof(err->msg));
-	if (e)
+	char why[256];
+	int e = owfp_sha256_load(why, sizeof(why));
+	if (e) {
+		snprintf(err->msg, sizeof(err->msg), "--extract needs libcrypto for sha256: %s", why);
 		return e;
+	}
 	owfp_extract *x = calloc(1, sizeof(*x));
 	char path[4096];
 	if (!x || !(x->dir = strdup(dir))) {

@@ -292,8 +292,11 @@ int owfp_reseg_write(const char *in, const owfp_replay_opts *o, const char *out,
 		snprintf(err->msg, sizeof(err->msg), "%s", cerr.message);
 		return rc;
 	}
-	const struct owfp_pcap_fns *pc = owfp_pcap_load(err->msg, sizeof(err->msg));
+	char why[256];
+	const struct owfp_pcap_fns *pc = owfp_pcap_load(why, sizeof(why));
 	if (!pc) {
+		snprintf(err->msg, sizeof(err->msg), "--resegment needs libpcap to write captures: %s",
+			 why);
 		owfp_capture_close(cap);
 		return -ELIBACC;
 	}
