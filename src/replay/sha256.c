@@ -66,10 +66,11 @@ void owfp_sha256_update(owfp_sha256 *h, const void *data, size_t len)
 void owfp_sha256_hex(owfp_sha256 *h, char hex[OWFP_SHA256_HEX_LEN + 1])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
-	if (!evp.EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &len) || len * 2 > OWFP_SHA256_HEX_LEN)
-		len = 0;
-	for (unsigned i = 0; i < len; i++)
+	unsigned got = 0;
+	if (!evp.EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &got) || got * 2 > OWFP_SHA256_HEX_LEN)
+		got = 0;
+	size_t len = got;
+	for (size_t i = 0; i < len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	hex[2 * len] = '\0';
 }

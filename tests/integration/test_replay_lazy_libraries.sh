@@ -27,7 +27,7 @@ loaded() {
     shift
     LD_DEBUG=files LD_DEBUG_OUTPUT="$work/ld.$name" "$@" >"$work/$name.out" 2>"$work/$name.err" \
         || fail "$name: exit status $?: $(cat "$work/$name.err")"
-    cat "$work/ld.$name".* | sed -nE "s/.*file=($lazy_re[^ ]*) .*/\1/p" | sort -u | tr '\n' ' '
+    cat "$work/ld.$name".* | sed -nE "s/.*file=(${lazy_re}[^ ]*) .*/\1/p" | sort -u | tr '\n' ' '
 }
 
 got=$(loaded plain "$OWFP_BIN" replay -q "$demo")
@@ -69,6 +69,7 @@ without() {
     done
     shift
     set +e
+    # shellcheck disable=SC2016 # expanded by the inner bash
     unshare -m bash -c 'for p in $1; do mount --bind /dev/null "$p" || exit 99; done; shift; exec "$@"' \
         _ "${paths[*]}" "$@" >"$work/out" 2>"$work/err"
     echo $?
@@ -79,6 +80,7 @@ expect_eq "pattern_match without libhs fails" "$(without "$hs_so" "$OWFP_BIN" re
 grep -q "cannot load $hs_so.*libhyperscan5" "$work/err" || fail "the message names libhs and its package: $(cat "$work/err")"
 expect_eq "--extract without libcrypto fails" "$(without "$crypto_so" "$OWFP_BIN" replay -q --extract "$work/y" "$demo")" 1
 grep -q "cannot load $crypto_so.*libssl3" "$work/err" || fail "the message names libcrypto and its package: $(cat "$work/err")"
+# shellcheck disable=SC2016 # expanded by the inner bash
 expect_eq "stdin without libpcap fails" "$(without "$pcap_so" bash -c '"$0" replay -q - <"$1"' "$OWFP_BIN" "$demo")" 1
 grep -q "cannot load $pcap_so.*libpcap0.8" "$work/err" || fail "the message names libpcap and its package: $(cat "$work/err")"
 expect_eq "a classic pcap replays without libpcap, libhs or libcrypto" \
