@@ -68,63 +68,6 @@ static void flow_unref_locked(se_flow *f)
 	free(f);
 }
 
-/* Reads the bytes of a clone chain in order, a window at a time. */
-typedef struct se_reader {
-	NET_BUFFER_LIST *nbl;
-	NET_BUFFER *nb;
-	MDL *mdl;
-	size_t off;  /* into mdl */
-	size_t left; /* of nb */
-} se_reader;
-
-static void reader_nb(se_reader *r, NET_BUFFER *nb)
-{
-	r->nb = nb;
-	r->mdl = nb ? NET_BUFFER_CURRENT_MDL(nb) : NULL;
-	r->off = nb ? NET_BUFFER_CURRENT_MDL_OFFSET(nb) : 0;
-	r->left = nb ? NET_BUFFER_DATA_LENGTH(nb) : 0;
-}
-
-static void reader_init(se_reader *r, NET_BUFFER_LIST *chain)
-{
-	r->nbl = chain;
-	reader_nb(r, chain ? NET_BUFFER_LIST_FIRST_NB(chain) : NULL);
-}
-
-/* Copies up to `want` of the next bytes into buf; returns how many. */
-static size_t reader_read(se_reader *r, uint8_t *buf, size_t want)
-{
-	size_t got = 0;
-	while (got < want && r->nbl) {
-		if (!r->nb || r->left == 0 || !r->mdl) {
-			if (r->nb && NET_BUFFER_NEXT_NB(r->nb)) {
-				reader_nb(r, NET_BUFFER_NEXT_NB(r->nb));
-			} else {
-				r->nbl = NET_BUFFER_LIST_NEXT_NBL(r->nbl);
-				reader_nb(r, r->nbl ? NET_BUFFER_LIST_FIRST_NB(r->nbl) : NULL);
-			}
-			continue;
-		}
-		size_t avail = MmGetMdlByteCount(r->mdl) > r->off ? MmGetMdlByteCount(r->mdl) - r->off : 0;
-		if (avail == 0) {
-			r->mdl = NDIS_MDL_LINKAGE(r->mdl);
-			r->off = 0;
-			continue;
-		}
-		size_t k = want - got;
-		if (k > avail)
-			k = avail;
-		if (k > r->left)
-			k = r->left;
-		const uint8_t *p = MmGetSystemAddressForMdlSafe(r->mdl, NormalPagePriority);
-		memcpy(buf + got, p + r->off, k);
-		got += k;
-		r->off += k;
-		r->left -= k;
-	}
-	return got;
-}
-
 /* One task's injections: the last completion hands its bytes back. */
 typedef struct se_done {
 	se_flow *f;
@@ -189,11 +132,11 @@ static NTSTATUS inject_clone(se_flow *f, UINT32 flags, se_task *t, se_done *dn)
  */
 static bool needs_edit(se_instance *si, se_task *t)
 {
-	se_reader r;
+	owfp_bi_pieces r;
 	size_t keep = 0;
-	reader_init(&r, t->clone);
+	owfp_bi_pieces_chain(&r, t->clone);
 	for (;;) {
-		size_t got = reader_read(&r, si->win + keep, SE_WINDOW);
+		size_t got = owfp_bi_pieces_copy(&r, si->win + keep, SE_WINDOW);
 		size_t n = keep + got;
 		if (se_search(si, si->win, n) >= 0)
 			return true;
@@ -236,13 +179,13 @@ static NTSTATUS edit_windows(se_flow *f, se_task *t, UINT32 flags, se_done **dnp
 	se_instance *si = f->si;
 	se_dir *d = &f->d[t->dir];
 	se_out o = {.f = f, .flags = flags};
-	se_reader r;
+	owfp_bi_pieces r;
 	NTSTATUS st = STATUS_SUCCESS;
 	size_t keep = d->tail_len;
 	memcpy(si->win, d->tail, keep);
-	reader_init(&r, t->clone);
+	owfp_bi_pieces_chain(&r, t->clone);
 	for (bool last = false; !last && NT_SUCCESS(st);) {
-		size_t got = reader_read(&r, si->win + keep, SE_WINDOW);
+		size_t got = owfp_bi_pieces_copy(&r, si->win + keep, SE_WINDOW);
 		size_t n = keep + got, i = 0;
 		last = got == 0;
 		long at;

@@ -235,16 +235,16 @@ static void test_t2_oob_large_inbound_transfer_defers_and_completes(void **st)
 }
 
 /*
- * One indication far larger than the worker's window (SE_WINDOW): matches
+ * One indication far larger than the window either mode looks at (SE_WINDOW): matches
  * placed across every window boundary, one only past the first window, and a
  * possible match left at the end that the next indication completes.
  */
-static void oob_big_indication(const char *find, const char *repl)
+static void big_indication(const char *mode, const char *find, const char *repl)
 {
 	owfp_harness h;
 	assert_int_equal(owfp_harness_open(&h), 0);
 	const edit_case c = {find, repl, NULL};
-	assert_non_null(owfp_harness_add(&h, "stream_edit", edit_params(&c, "oob", "outbound"),
+	assert_non_null(owfp_harness_add(&h, "stream_edit", edit_params(&c, mode, "outbound"),
 					 FWP_ACTION_CALLOUT_TERMINATING));
 	size_t fl = strlen(find), n = 5 * SE_WINDOW + 123;
 	uint8_t *in = malloc(n + fl), *want = malloc((n + fl) * 3);
@@ -271,7 +271,7 @@ static void oob_big_indication(const char *find, const char *repl)
 		owfp_harness_fin(&h, OWFP_DIR_INBOUND);
 		owfp_harness_flow_close(&h);
 		char what[64];
-		snprintf(what, sizeof(what), "layout %d, find '%s'", layout, find);
+		snprintf(what, sizeof(what), "%s, layout %d, find '%s'", mode, layout, find);
 		check_output(&h, OWFP_DIR_OUTBOUND, want, wn, what);
 	}
 	free(in);
@@ -279,12 +279,20 @@ static void oob_big_indication(const char *find, const char *repl)
 	owfp_harness_close(&h);
 }
 
+static void test_s100_inline_edits_indications_larger_than_its_window(void **st)
+{
+	(void)st;
+	big_indication("inline", "rainy", "sunny!");
+	big_indication("inline", "cloudy", "");
+	big_indication("inline", "ab", "z");
+}
+
 static void test_s101_oob_edits_indications_larger_than_its_window(void **st)
 {
 	(void)st;
-	oob_big_indication("rainy", "sunny!");
-	oob_big_indication("cloudy", "");
-	oob_big_indication("ab", "z");
+	big_indication("oob", "rainy", "sunny!");
+	big_indication("oob", "cloudy", "");
+	big_indication("oob", "ab", "z");
 }
 
 /*
@@ -352,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_t1_pattern_split_at_every_boundary_oob),
 		cmocka_unit_test(test_direction_param_limits_editing),
 		cmocka_unit_test(test_t2_oob_large_inbound_transfer_defers_and_completes),
+		cmocka_unit_test(test_s100_inline_edits_indications_larger_than_its_window),
 		cmocka_unit_test(test_s101_oob_edits_indications_larger_than_its_window),
 		cmocka_unit_test(test_oob_flow_state_is_freed_when_each_flow_ends),
 		cmocka_unit_test(test_bad_params_are_refused),
