@@ -182,7 +182,8 @@ static NTSTATUS edit_windows(se_flow *f, se_task *t, UINT32 flags, se_done **dnp
 	owfp_bi_pieces r;
 	NTSTATUS st = STATUS_SUCCESS;
 	size_t keep = d->tail_len;
-	memcpy(si->win, d->tail, keep);
+	if (keep)
+		memcpy(si->win, d->tail, keep);
 	owfp_bi_pieces_chain(&r, t->clone);
 	for (bool last = false; !last && NT_SUCCESS(st);) {
 		size_t got = owfp_bi_pieces_copy(&r, si->win + keep, SE_WINDOW);
@@ -211,7 +212,8 @@ static NTSTATUS edit_windows(se_flow *f, se_task *t, UINT32 flags, se_done **dnp
 		d->tail = nt;
 		d->tail_cap = si->find_len;
 	}
-	memcpy(d->tail, si->win, keep);
+	if (keep)
+		memcpy(d->tail, si->win, keep);
 	d->tail_len = keep;
 	if (o.len == 0)
 		return STATUS_SUCCESS; /* all of it is carried over, or removed */
