@@ -67,9 +67,9 @@ void NTAPI se_oob_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowConte
 /* Test seam: keeps the worker from taking tasks (true) or lets it go, so a
  * test can build up a backlog deterministically. */
 void se_oob_hold(se_instance *si, bool hold);
-/* Test seams: waits until the worker has no task queued or running; the
- * number of flows whose state is still allocated (0 once every flow has
- * ended and its queued work is done). */
+/* Test seams: waits until the worker has no task queued (unless held) or
+ * running; the number of flows whose state is still allocated (0 once every
+ * flow has ended and its queued work is done). */
 void se_oob_quiesce(se_instance *si);
 size_t se_oob_live_flows(se_instance *si);
 
