@@ -13,6 +13,9 @@
  * never delivered, earlier parts of the match may have been.
  * Each pattern is reported at most once per flow and direction
  * (HS_FLAG_SINGLEMATCH).
+ *
+ * libhs is not linked: the first instance loads it (callouts/hs_api.h), and
+ * every Hyperscan call goes through that table.
  */
 #include <errno.h>
 #include <limits.h>
@@ -28,7 +31,7 @@
 #include "callouts/params.h"
 
 #ifdef OWFP_HAVE_HYPERSCAN
-#include <hs.h>
+#include "callouts/hs_api.h"
 
 typedef struct pm_pattern {
 	char *label;
@@ -37,6 +40,7 @@ typedef struct pm_pattern {
 
 typedef struct pm_instance {
 	owfp_bi bi;
+	const struct owfp_hs_fns *hs;
 	bool dir[2];
 	hs_database_t *db;
 	hs_scratch_t *proto;         /* scratch template; clones are pooled */
@@ -67,7 +71,7 @@ static hs_scratch_t *scratch_get(pm_instance *pi)
 	if (pi->npool)
 		s = pi->pool[--pi->npool];
 	pthread_mutex_unlock(&pi->mu);
-	if (!s && hs_clone_scratch(pi->proto, &s) != HS_SUCCESS)
+	if (!s && pi->hs->hs_clone_scratch(pi->proto, &s) != HS_SUCCESS)
 		return NULL;
 	return s;
 }
@@ -80,7 +84,7 @@ static void scratch_put(pm_instance *pi, hs_scratch_t *s)
 		hs_scratch_t **p = realloc(pi->pool, cap * sizeof(hs_scratch_t *));
 		if (!p) {
 			pthread_mutex_unlock(&pi->mu);
-			hs_free_scratch(s);
+			pi->hs->hs_free_scratch(s);
 			return;
 		}
 		pi->pool = p;
@@ -131,9 +135,11 @@ static void NTAPI pm_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowCo
 	(void)layerId;
 	(void)calloutId;
 	pm_flow *f = (pm_flow *)(uintptr_t)flowContext;
+	/* A flow context exists only once an instance has loaded the table. */
+	const struct owfp_hs_fns *hs = owfp_hs_load(NULL, 0);
 	for (int d = 0; d < 2; d++)
 		if (f->s[d])
-			hs_close_stream(f->s[d], NULL, NULL, NULL);
+			hs->hs_close_stream(f->s[d], NULL, NULL, NULL);
 	ExFreePoolWithTag(f, OWFP_BI_TAG);
 }
 
@@ -186,18 +192,18 @@ static void NTAPI pm_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	if (end) {
 		/* end-anchored patterns ($) can only match now */
 		if (f->s[dir])
-			rc = hs_close_stream(f->s[dir], scratch, on_match, &sc);
+			rc = pi->hs->hs_close_stream(f->s[dir], scratch, on_match, &sc);
 		f->s[dir] = NULL;
 	} else {
 		if (!f->s[dir])
-			rc = hs_open_stream(pi->db, 0, &f->s[dir]);
+			rc = pi->hs->hs_open_stream(pi->db, 0, &f->s[dir]);
 		/* the stream carries matches across calls: scan the pieces in place */
 		owfp_bi_pieces r;
 		const uint8_t *p;
 		owfp_bi_pieces_stream(&r, sd);
 		for (size_t k; rc == HS_SUCCESS && (k = owfp_bi_pieces_next(&r, UINT_MAX, &p)) > 0;)
-			rc = hs_scan_stream(f->s[dir], (const char *)p, (unsigned)k, 0, scratch,
-					    on_match, &sc);
+			rc = pi->hs->hs_scan_stream(f->s[dir], (const char *)p, (unsigned)k, 0,
+						    scratch, on_match, &sc);
 	}
 	scratch_put(pi, scratch);
 	if (sc.drop || (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED))
@@ -222,13 +228,14 @@ static void pm_free(pm_instance *pi)
 	for (size_t i = 0; i < pi->npat; i++)
 		free(pi->pat[i].label);
 	free(pi->pat);
+	/* Scratch and database exist only if the table was loaded. */
 	for (size_t i = 0; i < pi->npool; i++)
-		hs_free_scratch(pi->pool[i]);
+		pi->hs->hs_free_scratch(pi->pool[i]);
 	free(pi->pool);
 	if (pi->proto)
-		hs_free_scratch(pi->proto);
+		pi->hs->hs_free_scratch(pi->proto);
 	if (pi->db)
-		hs_free_database(pi->db);
+		pi->hs->hs_free_database(pi->db);
 	if (pi->log)
 		fclose(pi->log);
 	pthread_mutex_destroy(&pi->mu);
@@ -271,12 +278,12 @@ static int compile(pm_instance *pi, const owfp_params *p, const json_t *a)
 	}
 	if (!rc) {
 		hs_compile_error_t *ce = NULL;
-		if (hs_compile_multi((const char *const *)expr, flags, ids, (unsigned)n, HS_MODE_STREAM,
-				     NULL, &pi->db, &ce) != HS_SUCCESS) {
+		if (pi->hs->hs_compile_multi((const char *const *)expr, flags, ids, (unsigned)n,
+					     HS_MODE_STREAM, NULL, &pi->db, &ce) != HS_SUCCESS) {
 			rc = owfp_params_fail(p, "patterns[%d]: %s", ce ? ce->expression : -1,
 					      ce ? ce->message : "compile failed");
-			hs_free_compile_error(ce);
-		} else if (hs_alloc_scratch(pi->db, &pi->proto) != HS_SUCCESS) {
+			pi->hs->hs_free_compile_error(ce);
+		} else if (pi->hs->hs_alloc_scratch(pi->db, &pi->proto) != HS_SUCCESS) {
 			rc = -ENOMEM;
 		}
 	}
@@ -312,6 +319,12 @@ static int pm_create(const void *params, const char *name, void **out, char *err
 	if (!a || json_array_size(a) == 0) {
 		pm_free(pi);
 		return owfp_params_fail(&p, "parameter 'patterns' must list at least one pattern");
+	}
+	char why[256];
+	if (!(pi->hs = owfp_hs_load(why, sizeof(why)))) {
+		pm_free(pi);
+		owfp_params_fail(&p, "pattern_match needs Hyperscan: %s", why);
+		return -ELIBACC;
 	}
 	pi->dir[OWFP_DIR_INBOUND] = dir != 1;
 	pi->dir[OWFP_DIR_OUTBOUND] = dir != 0;

@@ -1,11 +1,18 @@
 /* Everything the mmap path does not take (pcapng, stdin, odd variants)
- * goes through libpcap. */
+ * goes through libpcap, loaded on the first such open (util/pcap_api.h). */
 #include "capture/internal.h"
 
 #include <errno.h>
-#include <pcap/pcap.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "util/pcap_api.h"
+
+/* Loaded by owfp_capture_pcap_open before any reader of that kind exists. */
+static const struct owfp_pcap_fns *pcap_fns(void)
+{
+    return owfp_pcap_load(NULL, 0);
+}
 
 static int dlt_to_linktype(int dlt)
 {
@@ -30,8 +37,13 @@ static uint64_t file_pos(struct cap_reader *rd)
 int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture_error *err)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
-    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-                                                          errbuf);
+    const struct owfp_pcap_fns *pc = owfp_pcap_load(errbuf, sizeof(errbuf));
+    if (!pc) {
+        owfp_capture_error_set(err, path, -ELIBACC, 0, 0, "reading it needs libpcap: %s", errbuf);
+        return -ELIBACC;
+    }
+    pcap_t *p = pc->pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
+                                                              errbuf);
     if (!p) {
         struct stat st;
         int code = stat(path, &st) != 0 && strcmp(path, "-") != 0 ? -errno : -EBADMSG;
@@ -40,12 +52,12 @@ int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture
     }
     rd->kind = CAP_READER_LIBPCAP;
     rd->pcap = p;
-    rd->fp = pcap_file(p);
-    rd->linktype = dlt_to_linktype(pcap_datalink(p));
+    rd->fp = pc->pcap_file(p);
+    rd->linktype = dlt_to_linktype(pc->pcap_datalink(p));
     struct stat st;
     if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode))
         rd->total = (uint64_t)st.st_size;
-    rd->classic = pcap_major_version(p) == 2;
+    rd->classic = pc->pcap_major_version(p) == 2;
     rd->est_pos = 24;
     rd->est_pos = file_pos(rd);
     return 0;
@@ -57,12 +69,12 @@ int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const 
     struct pcap_pkthdr *h;
     const u_char *data;
     uint64_t start = rd->est_pos;
-    int rc = pcap_next_ex(rd->pcap, &h, &data);
+    int rc = pcap_fns()->pcap_next_ex(rd->pcap, &h, &data);
     if (rc == PCAP_ERROR_BREAK)
         return 0;
     if (rc != 1) {
         owfp_capture_error_set(err, path, -EBADMSG, rd->record + 1, start, "%s",
-                               pcap_geterr(rd->pcap));
+                               pcap_fns()->pcap_geterr(rd->pcap));
         return -EBADMSG;
     }
     rec->data = data;
@@ -88,6 +100,6 @@ uint64_t owfp_capture_pcap_pos(struct cap_reader *rd)
 void owfp_capture_pcap_close(struct cap_reader *rd)
 {
     if (rd->pcap)
-        pcap_close(rd->pcap);
+        pcap_fns()->pcap_close(rd->pcap);
     rd->pcap = NULL;
 }

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,13 +99,19 @@ static int mkdir_p(const char *dir)
 
 int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err)
 {
+	char why[256];
+	int e = owfp_sha256_load(why, sizeof(why));
+	if (e) {
+		snprintf(err->msg, sizeof(err->msg), "--extract needs libcrypto for sha256: %s", why);
+		return e;
+	}
 	owfp_extract *x = calloc(1, sizeof(*x));
 	char path[4096];
 	if (!x || !(x->dir = strdup(dir))) {
 		free(x);
 		return -ENOMEM;
 	}
-	int e = mkdir_p(dir);
+	e = mkdir_p(dir);
 	if (e) {
 		snprintf(err->msg, sizeof(err->msg), "%s: cannot create directory: %s", dir, strerror(e));
 		free(x->dir);
@@ -130,13 +135,8 @@ static int stream_init(owfp_extract_stream *s, char *name)
 {
 	memset(s, 0, sizeof(*s));
 	s->name = name;
-	s->sha = EVP_MD_CTX_new();
-	if (!s->sha || !EVP_DigestInit_ex(s->sha, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(s->sha);
-		s->sha = NULL;
-		return -ENOMEM;
-	}
-	return 0;
+	s->sha = owfp_sha256_new();
+	return s->sha ? 0 : -ENOMEM;
 }
 
 int owfp_extract_flow_begin(owfp_extract *x, const char *c2s_base, const char *s2c_base,
@@ -216,7 +216,7 @@ void owfp_extract_write(owfp_extract *x, owfp_extract_stream *s, const uint8_t *
 {
 	if (!len)
 		return;
-	EVP_DigestUpdate(s->sha, data, len);
+	owfp_sha256_update(s->sha, data, len);
 	s->bytes += len;
 	if (!s->buf && !(s->buf = malloc(EXTRACT_BUF))) {
 		note_error(x, s->name, ENOMEM);
@@ -235,7 +235,7 @@ void owfp_extract_write(owfp_extract *x, owfp_extract_stream *s, const uint8_t *
 
 void owfp_extract_stream_discard(owfp_extract_stream *s)
 {
-	EVP_MD_CTX_free(s->sha);
+	owfp_sha256_free(s->sha);
 	free(s->buf);
 	free(s->name);
 	memset(s, 0, sizeof(*s));
@@ -245,15 +245,10 @@ void owfp_extract_stream_end(owfp_extract *x, owfp_extract_stream *s, uint64_t f
 			     const char *src, unsigned sport, const char *dst, unsigned dport,
 			     const char *end)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	char hex[OWFP_SHA256_HEX_LEN + 1];
 	if (s->used || !s->created)
 		flush(x, s);
-	EVP_DigestFinal_ex(s->sha, md, &mdlen);
-	for (size_t i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[2 * (size_t)mdlen] = 0;
+	owfp_sha256_hex(s->sha, hex);
 	if (fprintf(x->tsv, "%llu\t%s\t%u\t%s\t%u\t%llu\t%s\t%s\n", (unsigned long long)flow_id, src,
 		    sport, dst, dport, (unsigned long long)s->bytes, hex, end) < 0)
 		note_error(x, "flows.tsv", errno ? errno : EIO);

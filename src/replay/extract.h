@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "openwfp/openwfp.h"
+#include "replay/sha256.h"
 
 typedef struct owfp_extract owfp_extract;
 
@@ -23,11 +24,12 @@ typedef struct owfp_extract_stream {
 	unsigned char *buf;
 	size_t used;
 	bool created;
-	void *sha;           /* EVP_MD_CTX * */
+	owfp_sha256 *sha;
 	uint64_t bytes;
 } owfp_extract_stream;
 
-/* Creates DIR if needed; truncates DIR/flows.tsv and writes its header. */
+/* Loads libcrypto (for the sha256 column), creates DIR if needed, truncates
+ * DIR/flows.tsv and writes its header. */
 int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err);
 
 /* Names both directions of a new flow: "C.CP-S.SP" and "S.SP-C.CP", with

@@ -11,10 +11,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
-#include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include "util/pcap_api.h"
 
 #define SEG_MAX 65000u     /* fits an IPv4 or IPv6 packet with headers */
 #define CUTS_TEXT 1000
@@ -29,6 +30,7 @@ typedef struct rw_flow {
 } rw_flow;
 
 typedef struct rw {
+	const struct owfp_pcap_fns *pc;
 	pcap_dumper_t *d;
 	bool recut;
 	uint64_t seed;
@@ -143,7 +145,7 @@ static void emit(rw *w, rw_flow *f, unsigned dir, uint8_t flags, const uint8_t *
 				.len = (bpf_u_int32)(14 + iph + l4)};
 	h.ts.tv_sec = (time_t)(ts / 1000000000ull);
 	h.ts.tv_usec = (suseconds_t)(ts % 1000000000ull / 1000);
-	pcap_dump((u_char *)w->d, &h, w->pkt);
+	w->pc->pcap_dump((u_char *)w->d, &h, w->pkt);
 	f->seq[dir] += (uint32_t)n + ((flags & 0x03) ? 1 : 0); /* SYN and FIN take one */
 }
 
@@ -290,19 +292,28 @@ int owfp_reseg_write(const char *in, const owfp_replay_opts *o, const char *out,
 		snprintf(err->msg, sizeof(err->msg), "%s", cerr.message);
 		return rc;
 	}
-	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
+	char why[256];
+	const struct owfp_pcap_fns *pc = owfp_pcap_load(why, sizeof(why));
+	if (!pc) {
+		snprintf(err->msg, sizeof(err->msg), "--resegment needs libpcap to write captures: %s",
+			 why);
+		owfp_capture_close(cap);
+		return -ELIBACC;
+	}
+	pcap_t *dead = pc->pcap_open_dead(DLT_EN10MB, 262144);
 	rw *w = calloc(1, sizeof(*w));
 	if (!dead || !w) {
 		if (dead)
-			pcap_close(dead);
+			pc->pcap_close(dead);
 		owfp_capture_close(cap);
 		free(w);
 		return -ENOMEM;
 	}
-	w->d = pcap_dump_open(dead, out);
+	w->pc = pc;
+	w->d = pc->pcap_dump_open(dead, out);
 	if (!w->d) {
-		snprintf(err->msg, sizeof(err->msg), "%.300s: %.150s", out, pcap_geterr(dead));
-		pcap_close(dead);
+		snprintf(err->msg, sizeof(err->msg), "%.300s: %.150s", out, pc->pcap_geterr(dead));
+		pc->pcap_close(dead);
 		owfp_capture_close(cap);
 		free(w);
 		return -EIO;
@@ -320,8 +331,8 @@ int owfp_reseg_write(const char *in, const owfp_replay_opts *o, const char *out,
 		snprintf(err->msg, sizeof(err->msg), "%s: out of memory rewriting it", in);
 	if (!rc)
 		rc = w->error;
-	pcap_dump_close(w->d);
-	pcap_close(dead);
+	pc->pcap_dump_close(w->d);
+	pc->pcap_close(dead);
 	owfp_capture_close(cap);
 	free(w);
 	return rc;

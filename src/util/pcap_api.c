@@ -1,0 +1,46 @@
+/* The lazily bound libpcap table (pcap_api.h). Written once, under
+ * pthread_once, then only read. */
+#include "util/pcap_api.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#ifndef OWFP_PCAP_SONAME
+#define OWFP_PCAP_SONAME "libpcap.so.0.8"
+#endif
+
+static struct owfp_pcap_fns fns;
+static bool loaded;
+static char load_err[256];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void load(void)
+{
+	const owfp_lazysym syms[] = {
+		OWFP_LAZYSYM(fns, pcap_open_offline_with_tstamp_precision),
+		OWFP_LAZYSYM(fns, pcap_open_dead),
+		OWFP_LAZYSYM(fns, pcap_close),
+		OWFP_LAZYSYM(fns, pcap_file),
+		OWFP_LAZYSYM(fns, pcap_datalink),
+		OWFP_LAZYSYM(fns, pcap_major_version),
+		OWFP_LAZYSYM(fns, pcap_next_ex),
+		OWFP_LAZYSYM(fns, pcap_geterr),
+		OWFP_LAZYSYM(fns, pcap_dump_open),
+		OWFP_LAZYSYM(fns, pcap_dump),
+		OWFP_LAZYSYM(fns, pcap_dump_close),
+	};
+	loaded = owfp_lazylib_load(OWFP_PCAP_SONAME, "libpcap0.8", syms,
+				   sizeof(syms) / sizeof(syms[0]), load_err, sizeof(load_err)) == 0;
+}
+
+const struct owfp_pcap_fns *owfp_pcap_load(char *err, size_t errlen)
+{
+	pthread_once(&once, load);
+	if (!loaded) {
+		if (err)
+			snprintf(err, errlen, "%s", load_err);
+		return NULL;
+	}
+	return &fns;
+}
