@@ -21,11 +21,24 @@ typedef struct owfp_clone {
 	MDL mdls[];
 } owfp_clone;
 
-/* Gives every borrowed node under the indication a slab of its own. */
+/*
+ * Gives every borrowed node under the indication slab memory. The small
+ * pieces share one slab sized to fit them: a clone of a few bytes that a
+ * callout keeps for a while then holds those bytes, not a 64 KiB slab.
+ */
 static int own_view_nodes(FWPS_STREAM_DATA0 *sd)
 {
 	owfp_slab_writer w = { 0 };
-	size_t left = sd->dataLength + sd->dataOffset.mdlOffset;
+	size_t small = 0, left = sd->dataLength + sd->dataOffset.mdlOffset;
+	for (MDL *m = sd->dataOffset.mdl; m && left; m = m->Next) {
+		owfp_bnode *n = owfp_bnode_of(m);
+		if ((n->flags & OWFP_BN_BORROWED) && m->ByteCount <= OWFP_SLAB_PACK_MAX)
+			small += m->ByteCount;
+		left = left > m->ByteCount ? left - m->ByteCount : 0;
+	}
+	if (small && owfp_slab_writer_reserve(&w, small))
+		return -1;
+	left = sd->dataLength + sd->dataOffset.mdlOffset;
 	for (MDL *m = sd->dataOffset.mdl; m && left; m = m->Next) {
 		owfp_bnode *n = owfp_bnode_of(m);
 		if (owfp_bnode_own(n, &w)) {

@@ -1,6 +1,7 @@
 /* Refcounted slabs, the copy-packing writer and the allocation-failure hook. */
 #include "buffer/slab.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +58,7 @@ owfp_slab *owfp_slab_writer_copy(owfp_slab_writer *w, const void *src, size_t le
 {
 	owfp_slab *s = w->cur;
 	if (!s || s->cap - s->used < len) {
-		size_t cap = len > SLAB_PACK_SIZE / 4 ? len : SLAB_PACK_SIZE;
+		size_t cap = len > OWFP_SLAB_PACK_MAX ? len : SLAB_PACK_SIZE;
 		owfp_slab *n = owfp_slab_alloc(cap);
 		if (!n)
 			return NULL;
@@ -77,6 +78,16 @@ owfp_slab *owfp_slab_writer_copy(owfp_slab_writer *w, const void *src, size_t le
 	s->used += len;
 	owfp_slab_ref(s);
 	return s;
+}
+
+int owfp_slab_writer_reserve(owfp_slab_writer *w, size_t cap)
+{
+	owfp_slab *n = owfp_slab_alloc(cap);
+	if (!n)
+		return -ENOMEM;
+	owfp_slab_unref(w->cur);
+	w->cur = n;
+	return 0;
 }
 
 void owfp_slab_writer_release(owfp_slab_writer *w)

@@ -48,5 +48,12 @@ typedef struct owfp_slab_writer {
 owfp_slab *owfp_slab_writer_copy(owfp_slab_writer *w, const void *src, size_t len,
 				 uint8_t **where);
 void owfp_slab_writer_release(owfp_slab_writer *w);
+/* Pieces up to this size are packed into a shared slab; larger ones get a
+ * slab of their own. */
+#define OWFP_SLAB_PACK_MAX ((size_t)16 * 1024)
+/* Starts packing into a new slab of exactly cap bytes (instead of the usual
+ * 64 KiB), for a caller that knows how much it will pack: a few small bytes
+ * kept long then do not hold a mostly empty slab. -ENOMEM on failure. */
+int owfp_slab_writer_reserve(owfp_slab_writer *w, size_t cap);
 
 #endif

@@ -164,33 +164,128 @@ UINT32 owfp_bi_initiator_flag(const FWPS_INCOMING_VALUES0 *in)
 	return FWPS_STREAM_FLAG_SEND;
 }
 
-int owfp_bi_bytes_get(const FWPS_STREAM_DATA0 *sd, owfp_bi_bytes *out)
+int owfp_bi_bytes_get_max(const FWPS_STREAM_DATA0 *sd, size_t max, owfp_bi_bytes *out)
 {
+	size_t len = sd->dataLength < max ? sd->dataLength : max;
 	out->owned = NULL;
-	out->len = sd->dataLength;
+	out->len = len;
 	out->p = NULL;
-	if (sd->dataLength == 0) {
+	if (len == 0) {
 		out->p = (const uint8_t *)"";
 		return 0;
 	}
 	const MDL *mdl = sd->dataOffset.mdl;
 	if (mdl && mdl->ByteCount >= sd->dataOffset.mdlOffset &&
-	    mdl->ByteCount - sd->dataOffset.mdlOffset >= sd->dataLength) {
+	    mdl->ByteCount - sd->dataOffset.mdlOffset >= len) {
 		const uint8_t *base = MmGetSystemAddressForMdlSafe((MDL *)mdl, NormalPagePriority);
 		if (base) {
 			out->p = base + sd->dataOffset.mdlOffset;
 			return 0;
 		}
 	}
-	out->owned = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, sd->dataLength,
+	out->owned = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, len,
 				     OWFP_BI_TAG);
 	if (!out->owned)
 		return -ENOMEM;
 	SIZE_T copied = 0;
-	FwpsCopyStreamDataToBuffer0(sd, out->owned, sd->dataLength, &copied);
+	FwpsCopyStreamDataToBuffer0(sd, out->owned, len, &copied);
 	out->p = out->owned;
 	out->len = copied;
 	return 0;
+}
+
+int owfp_bi_bytes_get(const FWPS_STREAM_DATA0 *sd, owfp_bi_bytes *out)
+{
+	return owfp_bi_bytes_get_max(sd, SIZE_MAX, out);
+}
+
+/* Starts at nb's data: its current MDL, or located from the chain head. */
+static void pieces_load_nb(owfp_bi_pieces *r, NET_BUFFER *nb)
+{
+	r->nb = nb;
+	r->mdl = NULL;
+	r->off = 0;
+	r->left = 0;
+	if (!nb)
+		return;
+	r->left = NET_BUFFER_DATA_LENGTH(nb);
+	r->mdl = NET_BUFFER_CURRENT_MDL(nb);
+	r->off = NET_BUFFER_CURRENT_MDL_OFFSET(nb);
+	if (!r->mdl) {
+		r->mdl = NET_BUFFER_FIRST_MDL(nb);
+		r->off = NET_BUFFER_DATA_OFFSET(nb);
+	}
+}
+
+void owfp_bi_pieces_chain(owfp_bi_pieces *r, NET_BUFFER_LIST *chain)
+{
+	r->nbl = chain;
+	r->total = SIZE_MAX;
+	pieces_load_nb(r, chain ? NET_BUFFER_LIST_FIRST_NB(chain) : NULL);
+}
+
+void owfp_bi_pieces_stream(owfp_bi_pieces *r, const FWPS_STREAM_DATA0 *sd)
+{
+	const FWPS_STREAM_DATA_OFFSET0 *o = &sd->dataOffset;
+	owfp_bi_pieces_chain(r, o->netBufferList ? o->netBufferList : sd->netBufferListChain);
+	r->total = sd->dataLength;
+	if (o->mdl && r->nbl) {
+		if (o->netBuffer)
+			r->nb = o->netBuffer;
+		r->mdl = o->mdl;
+		r->off = o->mdlOffset;
+		size_t nb_len = r->nb ? NET_BUFFER_DATA_LENGTH(r->nb) : 0;
+		r->left = nb_len > o->netBufferOffset ? nb_len - o->netBufferOffset : 0;
+	}
+}
+
+size_t owfp_bi_pieces_next(owfp_bi_pieces *r, size_t max, const uint8_t **p)
+{
+	while (r->total && r->nbl) {
+		if (!r->nb || r->left == 0 || !r->mdl) {
+			/* this NET_BUFFER is done (or claims more than its MDLs hold) */
+			if (r->nb && NET_BUFFER_NEXT_NB(r->nb)) {
+				pieces_load_nb(r, NET_BUFFER_NEXT_NB(r->nb));
+			} else {
+				r->nbl = NET_BUFFER_LIST_NEXT_NBL(r->nbl);
+				pieces_load_nb(r, r->nbl ? NET_BUFFER_LIST_FIRST_NB(r->nbl) : NULL);
+			}
+			continue;
+		}
+		size_t count = MmGetMdlByteCount(r->mdl);
+		if (r->off >= count) {
+			r->off -= count;
+			r->mdl = NDIS_MDL_LINKAGE(r->mdl);
+			continue;
+		}
+		size_t k = count - r->off;
+		if (k > r->left)
+			k = r->left;
+		if (k > r->total)
+			k = r->total;
+		if (k > max)
+			k = max;
+		const uint8_t *base = MmGetSystemAddressForMdlSafe(r->mdl, NormalPagePriority);
+		if (!base)
+			return 0;
+		*p = base + r->off;
+		r->off += k;
+		r->left -= k;
+		r->total -= k;
+		return k;
+	}
+	return 0;
+}
+
+size_t owfp_bi_pieces_copy(owfp_bi_pieces *r, uint8_t *buf, size_t want)
+{
+	size_t got = 0, k;
+	const uint8_t *p;
+	while (got < want && (k = owfp_bi_pieces_next(r, want - got, &p)) > 0) {
+		memcpy(buf + got, p, k);
+		got += k;
+	}
+	return got;
 }
 
 void owfp_bi_bytes_put(owfp_bi_bytes *b)

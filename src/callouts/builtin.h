@@ -107,7 +107,28 @@ typedef struct owfp_bi_bytes {
 /* Points straight into the engine's buffer when the bytes sit in one MDL,
  * else copies them (FwpsCopyStreamDataToBuffer0). -ENOMEM on failure. */
 int owfp_bi_bytes_get(const FWPS_STREAM_DATA0 *sd, owfp_bi_bytes *out);
+/* The same for the first `max` bytes at most: a callout that can decide on a
+ * prefix never copies more than that, however large the indication. */
+int owfp_bi_bytes_get_max(const FWPS_STREAM_DATA0 *sd, size_t max, owfp_bi_bytes *out);
 void owfp_bi_bytes_put(owfp_bi_bytes *b);
+
+/* Walks the bytes of an indication or of an NBL chain piece by piece, in
+ * place (NET_BUFFER / MDL chains), so nothing needs a flat copy of it all. */
+typedef struct owfp_bi_pieces {
+	NET_BUFFER_LIST *nbl;
+	NET_BUFFER *nb;
+	MDL *mdl;
+	size_t off;   /* into mdl */
+	size_t left;  /* bytes of nb still to come */
+	size_t total; /* bytes still to come in all */
+} owfp_bi_pieces;
+
+void owfp_bi_pieces_stream(owfp_bi_pieces *r, const FWPS_STREAM_DATA0 *sd);
+void owfp_bi_pieces_chain(owfp_bi_pieces *r, NET_BUFFER_LIST *chain);
+/* The next piece, at most max bytes, at *p; 0 at the end. */
+size_t owfp_bi_pieces_next(owfp_bi_pieces *r, size_t max, const uint8_t **p);
+/* Copies up to `want` of the next bytes into buf; returns how many. */
+size_t owfp_bi_pieces_copy(owfp_bi_pieces *r, uint8_t *buf, size_t want);
 
 /*
  * Injects a copy of `data` into the flow (FwpsStreamInjectAsync0 with a

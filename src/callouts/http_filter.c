@@ -192,18 +192,22 @@ static void NTAPI hf_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 		return deny(hi, flow, "urgent data in a request stream", io, classifyOut);
 
 	hf_flow *f = flow_get(inFixedValues, inMetaValues, filter, flowContext);
+	if (!f)
+		return deny(hi, flow, "out of memory", io, classifyOut);
+	if (f->state == HF_BODY) {
+		/* a counted body needs no bytes: no copy of a large indication */
+		size_t take = f->remaining < sd->dataLength ? (size_t)f->remaining : sd->dataLength;
+		f->remaining -= take;
+		if (f->remaining == 0)
+			f->state = HF_HEAD;
+		return permit(io, classifyOut, take);
+	}
 	owfp_bi_bytes b;
-	if (!f || owfp_bi_bytes_get(sd, &b))
+	if (owfp_bi_bytes_get(sd, &b))
 		return deny(hi, flow, "out of memory", io, classifyOut);
 
 	if (f->state == HF_HEAD) {
 		judge_head(hi, f, flow, &b, io, classifyOut);
-	} else if (f->state == HF_BODY) {
-		size_t take = f->remaining < b.len ? (size_t)f->remaining : b.len;
-		f->remaining -= take;
-		if (f->remaining == 0)
-			f->state = HF_HEAD;
-		permit(io, classifyOut, take);
 	} else {
 		bool done;
 		long used = owfp_http_chunked_feed(&f->ch, b.p, b.len, &done);

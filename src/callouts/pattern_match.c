@@ -18,6 +18,7 @@
  * every Hyperscan call goes through that table.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,14 +197,13 @@ static void NTAPI pm_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	} else {
 		if (!f->s[dir])
 			rc = pi->hs->hs_open_stream(pi->db, 0, &f->s[dir]);
-		owfp_bi_bytes b;
-		if (rc == HS_SUCCESS && owfp_bi_bytes_get(sd, &b) == 0) {
-			rc = pi->hs->hs_scan_stream(f->s[dir], (const char *)b.p, (unsigned)b.len, 0,
+		/* the stream carries matches across calls: scan the pieces in place */
+		owfp_bi_pieces r;
+		const uint8_t *p;
+		owfp_bi_pieces_stream(&r, sd);
+		for (size_t k; rc == HS_SUCCESS && (k = owfp_bi_pieces_next(&r, UINT_MAX, &p)) > 0;)
+			rc = pi->hs->hs_scan_stream(f->s[dir], (const char *)p, (unsigned)k, 0,
 						    scratch, on_match, &sc);
-			owfp_bi_bytes_put(&b);
-		} else if (rc == HS_SUCCESS) {
-			rc = HS_NOMEM;
-		}
 	}
 	scratch_put(pi, scratch);
 	if (sc.drop || (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED))

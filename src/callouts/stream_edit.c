@@ -104,6 +104,9 @@ static void se_free(se_instance *si)
 	free(si->find);
 	free(si->repl);
 	free(si->kmp);
+	free(si->win);
+	free(si->out);
+	pthread_cond_destroy(&si->idle_cv);
 	pthread_cond_destroy(&si->cv);
 	pthread_mutex_destroy(&si->mu);
 	free(si);
@@ -124,6 +127,7 @@ static int se_create(const void *params, const char *name, void **out, char *err
 		return -ENOMEM;
 	pthread_mutex_init(&si->mu, NULL);
 	pthread_cond_init(&si->cv, NULL);
+	pthread_cond_init(&si->idle_cv, NULL);
 	int dir = 2, mode = 0;
 	uint64_t busy = 16384;
 	if ((rc = get_bytes(&p, "find", true, &si->find, &si->find_len)) ||

@@ -14,6 +14,12 @@
 #include "callouts/builtin.h"
 
 #define SE_FIND_MAX 65536
+/* The out-of-band worker edits this many bytes of a task at a time. */
+#define SE_WINDOW 65536
+/* Its buffers: a window plus what may be carried into it (shorter than
+ * `find`), and the output of one window plus one replacement. */
+#define SE_WIN_CAP (SE_WINDOW + SE_FIND_MAX)
+#define SE_OUT_CAP (SE_WINDOW + SE_FIND_MAX)
 
 typedef struct se_task se_task;
 
@@ -33,7 +39,11 @@ typedef struct se_instance {
 	pthread_t worker;
 	bool worker_started, stop;
 	bool hold;           /* tests: the worker takes no task while set */
+	bool busy;           /* the worker is running a task */
+	pthread_cond_t idle_cv; /* signalled when the queue is empty and !busy */
 	se_task *head, *tail;
+	size_t live_flows;   /* se_flow objects not yet freed */
+	uint8_t *win, *out;  /* the worker's, SE_WIN_CAP and SE_OUT_CAP bytes */
 } se_instance;
 
 /* Offset of the first occurrence of find in p, or -1. */
@@ -57,5 +67,10 @@ void NTAPI se_oob_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowConte
 /* Test seam: keeps the worker from taking tasks (true) or lets it go, so a
  * test can build up a backlog deterministically. */
 void se_oob_hold(se_instance *si, bool hold);
+/* Test seams: waits until the worker has no task queued (unless held) or
+ * running; the number of flows whose state is still allocated (0 once every
+ * flow has ended and its queued work is done). */
+void se_oob_quiesce(se_instance *si);
+size_t se_oob_live_flows(se_instance *si);
 
 #endif

@@ -13,6 +13,12 @@
  *    data: PERMIT.
  * Unlike the Windows sample, nothing is kept in the callout between calls:
  * the engine holds the partial match, so no per-flow state is needed.
+ *
+ * Only the first SE_WINDOW bytes of an indication are looked at (at least
+ * one `find`, so a window is never all a possible start of a match): past
+ * a match or a possible one the engine presents the rest again anyway, and
+ * without either the window's bytes are PERMITted and the rest comes next.
+ * So a large indication (a deferred backlog) is never copied whole.
  */
 #include <string.h>
 
@@ -25,7 +31,7 @@ void se_inline_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 {
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
 	owfp_bi_bytes b;
-	if (owfp_bi_bytes_get(sd, &b)) {
+	if (owfp_bi_bytes_get_max(sd, SE_WINDOW, &b)) {
 		io->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
 		out->actionType = FWP_ACTION_NONE;
 		return;
@@ -53,12 +59,15 @@ void se_inline_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 		size_t j = se_partial_start(si, b.p, b.len);
 		bool final = (out->flags & (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
 					    FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED)) != 0;
-		if (j == 0 && !final) {
+		bool cut = b.len < sd->dataLength; /* then j > 0: the window holds a whole find */
+		if (j == 0 && !final && !cut) {
 			io->streamAction = FWPS_STREAM_ACTION_NEED_MORE_DATA;
 			io->countBytesRequired = (UINT32)(si->find_len - b.len);
 			out->actionType = FWP_ACTION_NONE;
 		} else {
-			io->countBytesEnforced = (j == 0 || j == b.len) ? 0 : j;
+			/* 0 enforces all of it: a held partial match at the end is just data */
+			size_t permit = j == 0 ? sd->dataLength : j;
+			io->countBytesEnforced = permit >= sd->dataLength ? 0 : permit;
 			out->actionType = FWP_ACTION_PERMIT;
 		}
 	}

@@ -14,6 +14,13 @@
  *
  * Any failure makes the flow fail closed: FwpsFlowAbort0 from the worker,
  * DROP_CONNECTION from classifyFn.
+ *
+ * Memory: per-flow state (se_flow, its carried tails) lives until the flow's
+ * flowDeleteFn and its last queued task, whichever comes later; nothing of a
+ * flow outlives both. The worker edits a task in windows of SE_WINDOW bytes
+ * through two buffers of fixed size owned by the instance, so a large
+ * indication (a deferred backlog presented again can be megabytes) never
+ * costs an allocation of its size.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,7 +35,7 @@ typedef struct se_dir {
 	UINT32 deferred_flags;
 	bool ended;            /* FIN or RST seen: later indications are blocked */
 	uint8_t *tail;         /* possible start of a match, carried over */
-	size_t tail_len;
+	size_t tail_len, tail_cap;
 } se_dir;
 
 typedef struct se_flow {
@@ -57,24 +64,8 @@ static void flow_unref_locked(se_flow *f)
 		return;
 	for (int d = 0; d < 2; d++)
 		free(f->d[d].tail);
+	f->si->live_flows--;
 	free(f);
-}
-
-/* Copies the bytes of a clone chain into buf (len bytes). */
-static void clone_bytes(NET_BUFFER_LIST *chain, uint8_t *buf, size_t len)
-{
-	size_t o = 0;
-	for (NET_BUFFER_LIST *nbl = chain; nbl && o < len; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))
-		for (NET_BUFFER *nb = NET_BUFFER_LIST_FIRST_NB(nbl); nb && o < len;
-		     nb = NET_BUFFER_NEXT_NB(nb)) {
-			ULONG n = NET_BUFFER_DATA_LENGTH(nb);
-			if (n > len - o)
-				n = (ULONG)(len - o);
-			void *p = NdisGetDataBuffer(nb, n, buf + o, 1, 0);
-			if (p && p != buf + o)
-				memcpy(buf + o, p, n);
-			o += n;
-		}
 }
 
 /* One task's injections: the last completion hands its bytes back. */
@@ -135,6 +126,104 @@ static NTSTATUS inject_clone(se_flow *f, UINT32 flags, se_task *t, se_done *dn)
 }
 
 /*
+ * True when the task's bytes hold a match or end with what may start one
+ * (which must then be carried over). Scans window by window, keeping the
+ * possible start of a match from one window to the next.
+ */
+static bool needs_edit(se_instance *si, se_task *t)
+{
+	owfp_bi_pieces r;
+	size_t keep = 0;
+	owfp_bi_pieces_chain(&r, t->clone);
+	for (;;) {
+		size_t got = owfp_bi_pieces_copy(&r, si->win + keep, SE_WINDOW);
+		size_t n = keep + got;
+		if (se_search(si, si->win, n) >= 0)
+			return true;
+		size_t j = se_partial_start(si, si->win, n);
+		if (got == 0)
+			return j < n;
+		keep = n - j;
+		memmove(si->win, si->win + j, keep);
+	}
+}
+
+/* The edited output, injected whenever the next piece would not fit. */
+typedef struct se_out {
+	se_flow *f;
+	UINT32 flags;
+	size_t len;
+} se_out;
+
+static NTSTATUS out_put(se_out *o, const uint8_t *p, size_t n)
+{
+	se_instance *si = o->f->si;
+	if (o->len + n > SE_OUT_CAP) {
+		NTSTATUS st = inject(o->f, o->flags, si->out, o->len, NULL);
+		if (!NT_SUCCESS(st))
+			return st;
+		o->len = 0;
+	}
+	memcpy(si->out + o->len, p, n);
+	o->len += n;
+	return STATUS_SUCCESS;
+}
+
+/*
+ * Edits the carried tail and the task's bytes window by window, injecting
+ * the output as it fills; the last injection carries *dnp (set to NULL).
+ * What may start a match at the end becomes the new tail.
+ */
+static NTSTATUS edit_windows(se_flow *f, se_task *t, UINT32 flags, se_done **dnp)
+{
+	se_instance *si = f->si;
+	se_dir *d = &f->d[t->dir];
+	se_out o = {.f = f, .flags = flags};
+	owfp_bi_pieces r;
+	NTSTATUS st = STATUS_SUCCESS;
+	size_t keep = d->tail_len;
+	if (keep)
+		memcpy(si->win, d->tail, keep);
+	owfp_bi_pieces_chain(&r, t->clone);
+	for (bool last = false; !last && NT_SUCCESS(st);) {
+		size_t got = owfp_bi_pieces_copy(&r, si->win + keep, SE_WINDOW);
+		size_t n = keep + got, i = 0;
+		last = got == 0;
+		long at;
+		while (NT_SUCCESS(st) && (at = se_search(si, si->win + i, n - i)) >= 0) {
+			st = out_put(&o, si->win + i, (size_t)at);
+			if (NT_SUCCESS(st))
+				st = out_put(&o, si->repl, si->repl_len);
+			i += (size_t)at + si->find_len;
+		}
+		size_t j = i + se_partial_start(si, si->win + i, n - i);
+		if (NT_SUCCESS(st))
+			st = out_put(&o, si->win + i, j - i);
+		keep = n - j;
+		memmove(si->win, si->win + j, keep);
+	}
+	if (!NT_SUCCESS(st))
+		return st;
+	/* the tail is shorter than `find`: a flow never keeps more than that */
+	if (keep > d->tail_cap) {
+		uint8_t *nt = realloc(d->tail, si->find_len);
+		if (!nt)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		d->tail = nt;
+		d->tail_cap = si->find_len;
+	}
+	if (keep)
+		memcpy(d->tail, si->win, keep);
+	d->tail_len = keep;
+	if (o.len == 0)
+		return STATUS_SUCCESS; /* all of it is carried over, or removed */
+	st = inject(f, flags, si->out, o.len, *dnp);
+	if (NT_SUCCESS(st))
+		*dnp = NULL;
+	return st;
+}
+
+/*
  * Edits one task's bytes (after the carried tail) and injects the result.
  * *dnp is handed to the last injection (and set to NULL) when there is one;
  * otherwise the caller accounts the task itself.
@@ -172,64 +261,14 @@ static NTSTATUS edit_and_inject(se_flow *f, se_task *t, se_done **dnp)
 		return st;
 	}
 
-	size_t n = d->tail_len + t->len;
-	uint8_t *in = malloc(n ? n : 1);
-	if (!in)
-		return STATUS_INSUFFICIENT_RESOURCES;
-	if (d->tail_len)
-		memcpy(in, d->tail, d->tail_len);
-	clone_bytes(t->clone, in + d->tail_len, t->len);
-
-	/* Output: at most one replacement per find_len input bytes. */
-	size_t grow = si->repl_len > si->find_len ? si->repl_len - si->find_len : 0;
-	size_t cap = n + (n / si->find_len + 1) * grow;
-	uint8_t *outb = malloc(cap ? cap : 1);
-	if (!outb) {
-		free(in);
-		return STATUS_INSUFFICIENT_RESOURCES;
+	if (!d->tail_len && !needs_edit(si, t)) {
+		/* nothing changes: give the clone back as it is */
+		st = inject_clone(f, flags, t, *dnp);
+		if (NT_SUCCESS(st))
+			*dnp = NULL;
+		return st;
 	}
-	size_t o = 0, i = 0;
-	bool matched = false;
-	for (;;) {
-		long at = se_search(si, in + i, n - i);
-		if (at < 0)
-			break;
-		memcpy(outb + o, in + i, (size_t)at);
-		o += (size_t)at;
-		memcpy(outb + o, si->repl, si->repl_len);
-		o += si->repl_len;
-		i += (size_t)at + si->find_len;
-		matched = true;
-	}
-	size_t j = i + se_partial_start(si, in + i, n - i);
-	memcpy(outb + o, in + i, j - i);
-	o += j - i;
-	bool had_tail = d->tail_len > 0;
-	size_t new_tail = n - j;
-	uint8_t *nt = new_tail ? realloc(d->tail, new_tail) : d->tail;
-	if (new_tail && !nt) {
-		st = STATUS_INSUFFICIENT_RESOURCES;
-	} else {
-		d->tail = nt;
-		if (new_tail)
-			memmove(d->tail, in + j, new_tail);
-		d->tail_len = new_tail;
-		if (!matched && !had_tail && new_tail == 0) {
-			/* nothing changed: give the clone back as it is */
-			st = inject_clone(f, flags, t, *dnp);
-			if (NT_SUCCESS(st))
-				*dnp = NULL;
-		} else if (o) {
-			st = inject(f, flags, outb, o, *dnp);
-			if (NT_SUCCESS(st))
-				*dnp = NULL;
-		} else {
-			st = STATUS_SUCCESS; /* all of it is carried over, or removed */
-		}
-	}
-	free(outb);
-	free(in);
-	return st;
+	return edit_windows(f, t, flags, dnp);
 }
 
 static void fail_flow(se_flow *f)
@@ -293,6 +332,7 @@ static void *worker_main(void *arg)
 			si->tail = NULL;
 		se_flow *f = t->f;
 		bool failed = f->failed;
+		si->busy = true;
 		pthread_mutex_unlock(&si->mu);
 
 		NTSTATUS st = STATUS_SUCCESS;
@@ -316,6 +356,9 @@ static void *worker_main(void *arg)
 		}
 		free(t);
 		pthread_mutex_lock(&si->mu);
+		si->busy = false;
+		if (!si->head)
+			pthread_cond_broadcast(&si->idle_cv);
 	}
 	pthread_mutex_unlock(&si->mu);
 	return NULL;
@@ -323,10 +366,30 @@ static void *worker_main(void *arg)
 
 int se_oob_start(se_instance *si)
 {
+	si->win = malloc(SE_WIN_CAP);
+	si->out = malloc(SE_OUT_CAP);
+	if (!si->win || !si->out)
+		return -ENOMEM; /* se_free frees them */
 	if (pthread_create(&si->worker, NULL, worker_main, si))
 		return -EAGAIN;
 	si->worker_started = true;
 	return 0;
+}
+
+void se_oob_quiesce(se_instance *si)
+{
+	pthread_mutex_lock(&si->mu);
+	while ((si->head && !si->hold) || si->busy)
+		pthread_cond_wait(&si->idle_cv, &si->mu);
+	pthread_mutex_unlock(&si->mu);
+}
+
+size_t se_oob_live_flows(se_instance *si)
+{
+	pthread_mutex_lock(&si->mu);
+	size_t n = si->live_flows;
+	pthread_mutex_unlock(&si->mu);
+	return n;
 }
 
 void se_oob_hold(se_instance *si, bool hold)
@@ -381,6 +444,9 @@ static se_flow *flow_get(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 		free(f);
 		return NULL;
 	}
+	pthread_mutex_lock(&si->mu);
+	si->live_flows++;
+	pthread_mutex_unlock(&si->mu);
 	return f;
 }
 

@@ -1,5 +1,6 @@
 /* The management loop: signals (drain, reload) and the control socket. */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,12 +38,30 @@ static void say(const owfp_proxy_serve_opts *o, const char *fmt, const char *arg
 	o->m.log(o->m.user, msg);
 }
 
+/*
+ * free() gives memory back to the kernel only from the top of each of
+ * glibc's per-thread arenas, so the buffers of a busy period stay resident
+ * after it (docs/RELIABILITY.md, "Soak"). Once connections were served and
+ * none is open any more, hand the free pages back, once per idle period.
+ */
+static void trim_when_idle(owfp_proxy *p, uint64_t *accepted_at_trim)
+{
+	owfp_proxy_stats st;
+
+	owfp_proxy_stats_get(p, &st);
+	if (st.active == 0 && st.accepted != *accepted_at_trim) {
+		malloc_trim(0);
+		*accepted_at_trim = st.accepted;
+	}
+}
+
 int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *err)
 {
 	sigset_t set;
 	owfp_control *ctl = NULL;
 	unsigned drain_ms = o->drain_timeout_ms ? o->drain_timeout_ms : 10000;
 	uint64_t drain_deadline = 0;
+	uint64_t accepted_at_trim = 0;
 	int rc;
 
 	serve_signals(&set);
@@ -61,7 +80,8 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 	for (;;) {
 		struct pollfd pf[2] = { { .fd = sfd, .events = POLLIN },
 					{ .fd = ctl ? owfp_control_fd(ctl) : -1, .events = POLLIN } };
-		int n = poll(pf, 2, drain_deadline ? 50 : -1);
+		/* the workers do not tell this loop when they go idle: look every second */
+		int n = poll(pf, 2, drain_deadline ? 50 : 1000);
 		if (n < 0 && errno != EINTR) {
 			rc = -errno;
 			snprintf(err->msg, sizeof(err->msg), "poll: %s", strerror(errno));
@@ -79,6 +99,8 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 				break;
 			}
 		}
+		if (!drain_deadline)
+			trim_when_idle(p, &accepted_at_trim);
 		if (pf[1].revents & POLLIN)
 			owfp_control_run(ctl);
 		if (!(pf[0].revents & POLLIN))

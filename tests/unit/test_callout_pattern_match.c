@@ -54,6 +54,29 @@ static void test_drop_pattern_found_across_every_boundary(void **st)
 	owfp_harness_close(&h);
 }
 
+/*
+ * An indication made of several pieces (bytes an earlier sublayer held and
+ * then passed on together with new ones): every piece is scanned.
+ */
+static void test_drop_pattern_found_in_an_indication_of_many_pieces(void **st)
+{
+	(void)st;
+	owfp_harness h;
+	assert_int_equal(owfp_harness_open(&h), 0);
+	/* first sublayer: holds a possible "SECRET-TOKEN-X" until it is not one */
+	if (!owfp_harness_add(&h, "stream_edit", "{\"find\":\"SECRET-TOKEN-X\",\"mode\":\"inline\"}",
+			      FWP_ACTION_CALLOUT_TERMINATING) ||
+	    !owfp_harness_add(&h, "pattern_match",
+			      "{\"patterns\":[{\"pattern\":\"SECRET-TOKEN\",\"action\":\"drop\"}]}",
+			      FWP_ACTION_CALLOUT_TERMINATING))
+		fail_msg("%s", h.err);
+	const char *text = "hello SECRET-TOKEN world";
+	size_t cuts[3] = {9, 13, 16}; /* "hello SEC" "RET-" "TOK" "EN world" */
+	assert_false(run(&h, text, cuts, 3));
+	assert_true(h.outlen[OWFP_DIR_OUTBOUND] <= 6);
+	owfp_harness_close(&h);
+}
+
 static void test_log_action_writes_a_line_and_passes_everything(void **st)
 {
 	(void)st;
@@ -114,6 +137,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_drop_pattern_found_across_every_boundary),
+		cmocka_unit_test(test_drop_pattern_found_in_an_indication_of_many_pieces),
 		cmocka_unit_test(test_log_action_writes_a_line_and_passes_everything),
 		cmocka_unit_test(test_ten_thousand_patterns),
 	};

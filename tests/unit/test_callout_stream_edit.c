@@ -234,6 +234,107 @@ static void test_t2_oob_large_inbound_transfer_defers_and_completes(void **st)
 	owfp_harness_close(&h);
 }
 
+/*
+ * One indication far larger than the window either mode looks at (SE_WINDOW): matches
+ * placed across every window boundary, one only past the first window, and a
+ * possible match left at the end that the next indication completes.
+ */
+static void big_indication(const char *mode, const char *find, const char *repl)
+{
+	owfp_harness h;
+	assert_int_equal(owfp_harness_open(&h), 0);
+	const edit_case c = {find, repl, NULL};
+	assert_non_null(owfp_harness_add(&h, "stream_edit", edit_params(&c, mode, "outbound"),
+					 FWP_ACTION_CALLOUT_TERMINATING));
+	size_t fl = strlen(find), n = 5 * SE_WINDOW + 123;
+	uint8_t *in = malloc(n + fl), *want = malloc((n + fl) * 3);
+	assert_non_null(in);
+	assert_non_null(want);
+	/* placements: straddling each window boundary, once past the first
+	 * window only, and none at all (the clone is passed on unchanged) */
+	for (int layout = 0; layout < 3; layout++) {
+		memset(in, 'x', n + fl);
+		if (layout == 0) /* cut after 1, 2, ... bytes of the match */
+			for (size_t m = 1; m * SE_WINDOW + fl < n; m++)
+				memcpy(in + m * SE_WINDOW - (1 + (m - 1) % (fl - 1)), find, fl);
+		if (layout == 1)
+			memcpy(in + SE_WINDOW + 1000, find, fl);
+		/* the last fl-1 bytes of the indication start a match ... */
+		memcpy(in + n - (fl - 1), find, fl);
+		size_t wn = replace_all(in, n + 1, find, repl, want);
+		owfp_harness_reset_output(&h);
+		assert_int_equal(owfp_harness_flow(&h), 0);
+		assert_int_equal(owfp_harness_send(&h, OWFP_DIR_OUTBOUND, in, n), 0);
+		/* ... that the next indication completes */
+		assert_int_equal(owfp_harness_send(&h, OWFP_DIR_OUTBOUND, in + n, 1), 0);
+		owfp_harness_fin(&h, OWFP_DIR_OUTBOUND);
+		owfp_harness_fin(&h, OWFP_DIR_INBOUND);
+		owfp_harness_flow_close(&h);
+		char what[64];
+		snprintf(what, sizeof(what), "%s, layout %d, find '%s'", mode, layout, find);
+		check_output(&h, OWFP_DIR_OUTBOUND, want, wn, what);
+	}
+	free(in);
+	free(want);
+	owfp_harness_close(&h);
+}
+
+static void test_s100_inline_edits_indications_larger_than_its_window(void **st)
+{
+	(void)st;
+	big_indication("inline", "rainy", "sunny!");
+	big_indication("inline", "cloudy", "");
+	big_indication("inline", "ab", "z");
+}
+
+static void test_s101_oob_edits_indications_larger_than_its_window(void **st)
+{
+	(void)st;
+	big_indication("oob", "rainy", "sunny!");
+	big_indication("oob", "cloudy", "");
+	big_indication("oob", "ab", "z");
+}
+
+/*
+ * Per-flow state is freed when the flow ends, not when the callout goes
+ * away: after flows that end normally (with a possible match carried), by
+ * an RST with work still queued, and by a close with work still queued,
+ * the instance holds no flow state.
+ */
+static void test_oob_flow_state_is_freed_when_each_flow_ends(void **st)
+{
+	(void)st;
+	owfp_harness h;
+	assert_int_equal(owfp_harness_open(&h), 0);
+	se_instance *si = owfp_harness_add(&h, "stream_edit",
+					   "{\"find\":\"rainy\",\"replace\":\"sunny\",\"mode\":\"oob\"}",
+					   FWP_ACTION_CALLOUT_TERMINATING);
+	assert_non_null(si);
+	for (int how = 0; how < 3; how++) {
+		for (int k = 0; k < 4; k++) {
+			assert_int_equal(owfp_harness_flow(&h), 0);
+			if (how > 0)
+				se_oob_hold(si, true); /* the worker keeps the tasks queued */
+			assert_int_equal(owfp_harness_send(&h, OWFP_DIR_OUTBOUND, "it is rain", 10), 0);
+			assert_int_equal(owfp_harness_send(&h, OWFP_DIR_INBOUND, "rainy rai", 9), 0);
+			assert_int_equal(se_oob_live_flows(si), 1);
+			if (how == 0) {
+				owfp_harness_fin(&h, OWFP_DIR_OUTBOUND);
+				owfp_harness_fin(&h, OWFP_DIR_INBOUND);
+			} else if (how == 1) {
+				owfp_flow_indicate_abort(h.flow, OWFP_DIR_INBOUND);
+			}
+			owfp_harness_flow_close(&h);
+			se_oob_hold(si, false);
+			se_oob_quiesce(si);
+			if (se_oob_live_flows(si) != 0)
+				fail_msg("ending %d, flow %d: %zu flows still hold state", how, k,
+					 se_oob_live_flows(si));
+		}
+	}
+	owfp_harness_close(&h);
+}
+
 static void test_bad_params_are_refused(void **st)
 {
 	(void)st;
@@ -259,6 +360,9 @@ int main(void)
 		cmocka_unit_test(test_t1_pattern_split_at_every_boundary_oob),
 		cmocka_unit_test(test_direction_param_limits_editing),
 		cmocka_unit_test(test_t2_oob_large_inbound_transfer_defers_and_completes),
+		cmocka_unit_test(test_s100_inline_edits_indications_larger_than_its_window),
+		cmocka_unit_test(test_s101_oob_edits_indications_larger_than_its_window),
+		cmocka_unit_test(test_oob_flow_state_is_freed_when_each_flow_ends),
 		cmocka_unit_test(test_bad_params_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include "buffer/slab.h"
 #include "stream_harness.h"
 
 #define DIN OWFP_DIR_INBOUND
@@ -266,6 +267,26 @@ static void test_s66_clone_references_and_reinjects(void **state)
 	owfp_flow_close(f);
 }
 
+/* A clone of a few borrowed bytes holds a slab of that size, not a 64 KiB
+ * packing slab, however long the callout keeps it. */
+static void test_s66_small_clone_holds_only_its_bytes(void **state)
+{
+	sh *h = *state;
+	nclones = 0;
+	sh_callout *c = sh_callout_new(h, 0, cloner);
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DIN, "tiny");
+	assert_int_equal(nclones, 1);
+	const MDL *m = clones[0]->FirstNetBuffer->MdlChain;
+	assert_non_null(m);
+	const owfp_slab *backing = m->OwfpBacking;
+	assert_non_null(backing);
+	assert_int_equal(backing->cap, 4);
+	FwpsFreeCloneNetBufferList0(clones[0], 0);
+	owfp_flow_close(f);
+}
+
 static void test_s66_discard_cloned_stream_data(void **state)
 {
 	sh *h = *state;
@@ -295,6 +316,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_s63_destroyed_handle_refuses_new_injections_completes_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s65_copy_stream_data_min_of_n_and_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s66_clone_references_and_reinjects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s66_small_clone_holds_only_its_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s66_discard_cloned_stream_data, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
