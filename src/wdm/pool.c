@@ -1,8 +1,30 @@
-/* Tagged pool allocations over malloc, with per-tag counters. */
+/*
+ * Tagged pool allocations over malloc, with per-tag counters.
+ *
+ * All of the pool's process-wide state lives in this file (the pool API takes
+ * no context, like Windows' pool tracker), and it is laid out so that an
+ * allocation or a free writes no cache line another thread also writes:
+ *
+ *   - tag_table: tag -> slot index, open addressing, read-mostly. Slots are
+ *     claimed under pool_lock and never removed; a slot's `used` flag is
+ *     published with a release store after its tag is written, so lookups
+ *     take no lock.
+ *   - Counters live in per-thread shards: each thread, on its first pool call,
+ *     gets a block of counters (outstanding per slot, attempts) that only it
+ *     writes, linked into `shards` under pool_lock. A pthread key destructor
+ *     folds an exiting thread's counts into `retired` and unlinks the shard.
+ *     A block allocated on one thread and freed on another leaves +1 in one
+ *     shard and -1 in the other: only the sum means anything, and the queries
+ *     sum everything under pool_lock.
+ *   - Fault injection costs one relaxed load while nothing is armed; once
+ *     armed, each attempt takes pool_lock to count down to the failing one.
+ *   - The tag-mismatch count is a plain relaxed atomic (mismatches are rare).
+ */
 #include "wdm/pool.h"
 
 #include <pthread.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +32,9 @@
 #define POOL_MAGIC 0x4f775046u /* "FPwO" */
 #define POOL_FREED 0x64656566u
 #define TAG_SLOTS 1024          /* power of two */
+#define OVERFLOW_SLOT TAG_SLOTS /* every tag once the table is full */
+#define COUNTERS (TAG_SLOTS + 1)
+#define CACHE_LINE 64
 
 /* Keeps the payload as aligned as malloc's own result. */
 typedef struct pool_hdr {
@@ -19,71 +44,213 @@ typedef struct pool_hdr {
 } pool_hdr;
 
 typedef struct tag_slot {
-	ULONG tag;
-	bool used;
-	size_t outstanding;
+	ULONG tag;          /* written once, under pool_lock, before `used` */
+	atomic_bool used;
 } tag_slot;
 
+/* Counters one thread writes; others only read them (under pool_lock). */
+typedef struct pool_shard {
+	alignas(CACHE_LINE) atomic_int_least64_t outstanding[COUNTERS];
+	atomic_uint_least64_t attempts;
+	struct pool_shard *next; /* in `shards`, under pool_lock */
+} pool_shard;
+
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static tag_slot slots[TAG_SLOTS];
-static tag_slot overflow; /* every tag once the table is full */
-static size_t outstanding_total;
-static uint64_t attempts;
-static uint64_t fail_at;  /* attempt number that fails, 0 = none */
-static uint64_t mismatches;
+static tag_slot tag_table[TAG_SLOTS];
+static pool_shard *shards;                  /* live threads' shards */
+/* Counts of exited threads, and of threads without a shard (they add here). */
+static atomic_int_least64_t retired[COUNTERS];
+static atomic_uint_least64_t retired_attempts;
+static atomic_bool fail_armed;              /* fail_countdown != 0 */
+static uint64_t fail_countdown;             /* under pool_lock */
+static atomic_uint_least64_t mismatches;
 
-static tag_slot *slot_for(ULONG tag, bool create)
+static pthread_once_t shard_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t shard_key;
+static bool shard_key_ok;
+/* Marks a thread whose shard is already folded into `retired`: its last
+ * pool calls (from later thread-exit destructors) count there directly. */
+static pool_shard thread_gone;
+/* initial-exec: the library is loaded at startup, and this keeps the hot
+ * path free of a __tls_get_addr call. */
+static _Thread_local pool_shard *my_shard __attribute__((tls_model("initial-exec")));
+
+/* ------------------------------------------------------------- tag table */
+
+static uint32_t tag_hash(ULONG tag)
 {
-	uint32_t h = (tag * 2654435761u) & (TAG_SLOTS - 1);
+	return (tag * 2654435761u) & (TAG_SLOTS - 1);
+}
 
-	for (size_t i = 0; i < TAG_SLOTS; i++) {
-		tag_slot *s = &slots[(h + i) & (TAG_SLOTS - 1)];
+/* Slot index of tag, or -1 if it has none (yet). Takes no lock. */
+static int slot_find(ULONG tag)
+{
+	uint32_t h = tag_hash(tag);
 
-		if (s->used && s->tag == tag)
-			return s;
-		if (!s->used) {
-			if (!create)
-				return NULL;
-			s->used = true;
+	for (uint32_t i = 0; i < TAG_SLOTS; i++) {
+		tag_slot *s = &tag_table[(h + i) & (TAG_SLOTS - 1)];
+
+		if (!atomic_load_explicit(&s->used, memory_order_acquire))
+			return -1;
+		if (s->tag == tag)
+			return (int)((h + i) & (TAG_SLOTS - 1));
+	}
+	return OVERFLOW_SLOT;
+}
+
+/* Never fails: a full table hands out the overflow slot. */
+static int slot_get(ULONG tag)
+{
+	uint32_t h = tag_hash(tag);
+	int idx = slot_find(tag);
+
+	if (idx >= 0)
+		return idx;
+	/* Another thread may be claiming a slot for the same tag: look again
+	 * under the lock, where claims happen. */
+	pthread_mutex_lock(&pool_lock);
+	idx = OVERFLOW_SLOT;
+	for (uint32_t i = 0; i < TAG_SLOTS; i++) {
+		tag_slot *s = &tag_table[(h + i) & (TAG_SLOTS - 1)];
+
+		if (!atomic_load_explicit(&s->used, memory_order_relaxed)) {
 			s->tag = tag;
-			return s;
+			atomic_store_explicit(&s->used, true, memory_order_release);
+			idx = (int)((h + i) & (TAG_SLOTS - 1));
+			break;
+		}
+		if (s->tag == tag) {
+			idx = (int)((h + i) & (TAG_SLOTS - 1));
+			break;
 		}
 	}
-	return create ? &overflow : NULL;
+	pthread_mutex_unlock(&pool_lock);
+	return idx;
 }
+
+/* ----------------------------------------------------------- shards */
+
+static void shard_retire(void *arg)
+{
+	pool_shard *sh = arg, **pp;
+
+	pthread_mutex_lock(&pool_lock);
+	for (int i = 0; i < COUNTERS; i++)
+		atomic_fetch_add_explicit(&retired[i],
+					  atomic_load_explicit(&sh->outstanding[i], memory_order_relaxed),
+					  memory_order_relaxed);
+	atomic_fetch_add_explicit(&retired_attempts,
+				  atomic_load_explicit(&sh->attempts, memory_order_relaxed),
+				  memory_order_relaxed);
+	for (pp = &shards; *pp != sh; pp = &(*pp)->next)
+		;
+	*pp = sh->next;
+	pthread_mutex_unlock(&pool_lock);
+	my_shard = &thread_gone;
+	free(sh);
+}
+
+static void shard_key_create(void)
+{
+	shard_key_ok = pthread_key_create(&shard_key, shard_retire) == 0;
+}
+
+/* This thread's shard; NULL when it has none and counts into `retired`. */
+static pool_shard *shard_mine(void)
+{
+	pool_shard *sh = my_shard;
+
+	if (sh)
+		return sh == &thread_gone ? NULL : sh;
+	pthread_once(&shard_key_once, shard_key_create);
+	if (!shard_key_ok)
+		return NULL;
+	sh = aligned_alloc(CACHE_LINE, sizeof(*sh));
+	if (!sh)
+		return NULL; /* tried again on the next call */
+	for (int i = 0; i < COUNTERS; i++)
+		atomic_init(&sh->outstanding[i], 0);
+	atomic_init(&sh->attempts, 0);
+	if (pthread_setspecific(shard_key, sh) != 0) {
+		free(sh);
+		return NULL;
+	}
+	pthread_mutex_lock(&pool_lock);
+	sh->next = shards;
+	shards = sh;
+	pthread_mutex_unlock(&pool_lock);
+	my_shard = sh;
+	return sh;
+}
+
+/* Only the owning thread writes its shard, so no read-modify-write is
+ * needed; `retired` is shared and needs one. */
+static void count_outstanding(pool_shard *sh, int idx, int64_t delta)
+{
+	if (sh) {
+		atomic_int_least64_t *c = &sh->outstanding[idx];
+
+		atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + delta,
+				      memory_order_relaxed);
+	} else {
+		atomic_fetch_add_explicit(&retired[idx], delta, memory_order_relaxed);
+	}
+}
+
+static void count_attempt(pool_shard *sh)
+{
+	if (sh)
+		atomic_store_explicit(&sh->attempts,
+				      atomic_load_explicit(&sh->attempts, memory_order_relaxed) + 1,
+				      memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&retired_attempts, 1, memory_order_relaxed);
+}
+
+/* Sum of one counter over every shard; under pool_lock. */
+static int64_t sum_outstanding(int idx)
+{
+	int64_t n = atomic_load_explicit(&retired[idx], memory_order_relaxed);
+
+	for (pool_shard *sh = shards; sh; sh = sh->next)
+		n += atomic_load_explicit(&sh->outstanding[idx], memory_order_relaxed);
+	return n;
+}
+
+/* ------------------------------------------------------- fault injection */
+
+/* True when this attempt is the one owfp_pool_fail_nth asked to fail. */
+static bool injected_failure(void)
+{
+	bool fail = false;
+
+	if (!atomic_load_explicit(&fail_armed, memory_order_relaxed))
+		return false;
+	pthread_mutex_lock(&pool_lock);
+	if (fail_countdown != 0 && --fail_countdown == 0) {
+		fail = true;
+		atomic_store_explicit(&fail_armed, false, memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&pool_lock);
+	return fail;
+}
+
+/* ----------------------------------------------------------- alloc / free */
 
 void *owfp_pool_alloc(size_t size, ULONG tag, bool zero)
 {
+	pool_shard *sh = shard_mine();
 	pool_hdr *h;
-	tag_slot *s;
-	bool fail;
+	int idx;
 
-	/* One critical section per allocation: count it before malloc, and
-	 * take the count back in the rare case malloc fails. */
-	pthread_mutex_lock(&pool_lock);
-	attempts++;
-	fail = (fail_at != 0 && attempts == fail_at) || size > SIZE_MAX - sizeof(*h);
-	if (fail_at != 0 && attempts == fail_at)
-		fail_at = 0;
-	s = NULL;
-	if (!fail) {
-		/* Creating never fails: a full table hands out the overflow slot. */
-		s = slot_for(tag, true);
-		s->outstanding++;
-		outstanding_total++;
-	}
-	pthread_mutex_unlock(&pool_lock);
-	if (fail)
+	count_attempt(sh);
+	if (injected_failure() || size > SIZE_MAX - sizeof(*h))
 		return NULL;
-
 	h = zero ? calloc(1, sizeof(*h) + size) : malloc(sizeof(*h) + size);
-	if (!h) {
-		pthread_mutex_lock(&pool_lock);
-		s->outstanding--;
-		outstanding_total--;
-		pthread_mutex_unlock(&pool_lock);
+	if (!h)
 		return NULL;
-	}
+	idx = slot_get(tag);
+	count_outstanding(sh, idx, 1);
 	h->magic = POOL_MAGIC;
 	h->tag = tag;
 	h->size = size;
@@ -93,7 +260,7 @@ void *owfp_pool_alloc(size_t size, ULONG tag, bool zero)
 void owfp_pool_free(void *p, ULONG tag, bool check_tag)
 {
 	pool_hdr *h;
-	tag_slot *s;
+	int idx;
 
 	if (!p)
 		return;
@@ -103,40 +270,41 @@ void owfp_pool_free(void *p, ULONG tag, bool check_tag)
 		fprintf(stderr, "openwfp: ExFreePool of %p: not a pool allocation (or freed twice)\n", p);
 		abort();
 	}
-	pthread_mutex_lock(&pool_lock);
 	if (check_tag && h->tag != tag)
-		mismatches++;
-	s = slot_for(h->tag, false);
-	if (!s)
-		s = &overflow;
-	if (s->outstanding)
-		s->outstanding--;
-	outstanding_total--;
-	pthread_mutex_unlock(&pool_lock);
+		atomic_fetch_add_explicit(&mismatches, 1, memory_order_relaxed);
+	/* The allocation made the slot, and happened before this free. */
+	idx = slot_find(h->tag);
+	count_outstanding(shard_mine(), idx < 0 ? OVERFLOW_SLOT : idx, -1);
 	h->magic = POOL_FREED;
 	free(h);
 }
 
+/* ------------------------------------------------------------- queries */
+
 size_t owfp_pool_outstanding(ULONG tag)
 {
-	size_t n;
-	tag_slot *s;
+	int idx = slot_find(tag);
+	int64_t n;
 
+	if (idx < 0 || idx == OVERFLOW_SLOT)
+		return 0;
 	pthread_mutex_lock(&pool_lock);
-	s = slot_for(tag, false);
-	n = s ? s->outstanding : 0;
+	n = sum_outstanding(idx);
 	pthread_mutex_unlock(&pool_lock);
-	return n;
+	/* A free counted before the allocation it undoes can show for a moment
+	 * when other threads are still running. */
+	return n > 0 ? (size_t)n : 0;
 }
 
 size_t owfp_pool_outstanding_total(void)
 {
-	size_t n;
+	int64_t n = 0;
 
 	pthread_mutex_lock(&pool_lock);
-	n = outstanding_total;
+	for (int i = 0; i < COUNTERS; i++)
+		n += sum_outstanding(i);
 	pthread_mutex_unlock(&pool_lock);
-	return n;
+	return n > 0 ? (size_t)n : 0;
 }
 
 uint64_t owfp_pool_attempts(void)
@@ -144,7 +312,9 @@ uint64_t owfp_pool_attempts(void)
 	uint64_t n;
 
 	pthread_mutex_lock(&pool_lock);
-	n = attempts;
+	n = atomic_load_explicit(&retired_attempts, memory_order_relaxed);
+	for (pool_shard *sh = shards; sh; sh = sh->next)
+		n += atomic_load_explicit(&sh->attempts, memory_order_relaxed);
 	pthread_mutex_unlock(&pool_lock);
 	return n;
 }
@@ -152,18 +322,14 @@ uint64_t owfp_pool_attempts(void)
 void owfp_pool_fail_nth(uint64_t nth)
 {
 	pthread_mutex_lock(&pool_lock);
-	fail_at = nth ? attempts + nth : 0;
+	fail_countdown = nth;
+	atomic_store_explicit(&fail_armed, nth != 0, memory_order_relaxed);
 	pthread_mutex_unlock(&pool_lock);
 }
 
 uint64_t owfp_pool_tag_mismatches(void)
 {
-	uint64_t n;
-
-	pthread_mutex_lock(&pool_lock);
-	n = mismatches;
-	pthread_mutex_unlock(&pool_lock);
-	return n;
+	return atomic_load_explicit(&mismatches, memory_order_relaxed);
 }
 
 /* ------------------------------------------------------- the WDM entry points */

@@ -5,7 +5,10 @@
  *
  * This is process-wide state on purpose, like the kernel's pool tracker:
  * callouts allocate through a global API that takes no context. Everything
- * here is thread-safe.
+ * here is thread-safe, and allocating or freeing takes no lock (see pool.c).
+ * The counts are exact once the threads that allocate and free have
+ * finished or synchronised with the caller; a block may be freed on a
+ * different thread than the one that allocated it.
  */
 #ifndef OWFP_WDM_POOL_H
 #define OWFP_WDM_POOL_H
