@@ -53,8 +53,10 @@ static void help(FILE *out)
 		"                             that queues is reset and, above 90%%, new connections\n"
 		"                             are refused (default 512M)\n"
 		"      --user NAME            after binding and loading, switch to this user for good\n"
-		"                             (all threads; no capabilities kept). The control\n"
-		"                             socket is then created as that user\n"
+		"                             (all threads). No capability is kept, except\n"
+		"                             CAP_NET_ADMIN and CAP_NET_RAW with --spoof-source\n"
+		"                             (each upstream socket needs IP_TRANSPARENT). The\n"
+		"                             control socket is then created as that user\n"
 		"      --max-connections N    proxied connections at once; past it a new connection\n"
 		"                             is reset at accept (fail closed; default 65536)\n"
 		"      --read-size BYTES      bytes per recv(), the largest indication (default 256K)\n"
@@ -303,11 +305,6 @@ int owfp_cmd_proxy(int argc, char **argv)
 	}
 	if (o.proxy.spoof_source && !o.proxy.transparent) {
 		snprintf(err.msg, sizeof(err.msg), "--spoof-source needs --transparent");
-		goto usage_err;
-	}
-	if (o.user && o.proxy.spoof_source) {
-		snprintf(err.msg, sizeof(err.msg),
-			 "--user cannot be combined with --spoof-source (each upstream socket needs CAP_NET_ADMIN)");
 		goto usage_err;
 	}
 	if (owfp_proxy_app_run(&o, &err)) {

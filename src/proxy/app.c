@@ -262,6 +262,14 @@ static void app_teardown(app *a)
 	owfp_proxy_events_close(a->events);
 }
 
+/* Root is needed only to bind, load plugins and open files; the workers
+ * start after this, so they inherit what it leaves (see privdrop.c). */
+static int app_drop_privileges(void *arg, owfp_error *err)
+{
+	const owfp_proxy_app_opts *o = arg;
+	return owfp_proxy_drop_privileges(o->user, o->proxy.spoof_source, err);
+}
+
 int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 {
 	app a = { .o = o };
@@ -276,11 +284,12 @@ int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 			po.event = owfp_proxy_events_proxy;
 			po.user = a.events;
 		}
+		if (o->user) {
+			po.before_workers = app_drop_privileges;
+			po.before_workers_arg = (void *)o;
+		}
 		rc = owfp_proxy_start(a.engine, &po, &a.proxy, err);
 	}
-	/* Root is needed only to bind, load plugins and open files. */
-	if (rc == 0 && o->user)
-		rc = owfp_proxy_drop_privileges(o->user, err);
 	if (rc == 0) {
 		const owfp_proxy_addr *l = owfp_proxy_listen_addr(a.proxy);
 		owfp_proxy_addr_str((const struct sockaddr *)&l->ss, addr, sizeof(addr));

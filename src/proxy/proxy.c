@@ -67,6 +67,11 @@ int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts, owfp_prox
 			}
 		}
 	}
+	if (p->o.before_workers) {
+		rc = p->o.before_workers(p->o.before_workers_arg, err);
+		if (rc)
+			goto fail;
+	}
 	for (int i = 0; i < p->nworkers; i++) {
 		rc = owfp_worker_start(&p->workers[i], err);
 		if (rc)

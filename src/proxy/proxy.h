@@ -74,6 +74,12 @@ typedef struct owfp_proxy_opts {
 	unsigned connect_timeout_ms; /* 0 = 10000 */
 	void (*event)(void *user, const owfp_proxy_event *ev); /* any worker thread; may be NULL */
 	void *user;
+	/* Called once the listeners are bound and before any worker thread
+	 * exists, so what it does to the process (--user's privilege drop,
+	 * capabilities kept for --spoof-source) is what every worker inherits.
+	 * Non-zero aborts the start with that error. May be NULL. */
+	int (*before_workers)(void *arg, owfp_error *err);
+	void *before_workers_arg;
 } owfp_proxy_opts;
 
 /* Totals across workers (atomic snapshot). */

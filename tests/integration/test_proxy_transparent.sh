@@ -79,23 +79,53 @@ run_case redirect 8081
 pass "REDIRECT: original destination from SO_ORIGINAL_DST, the callout edited the stream"
 
 # With --spoof-source the upstream connection leaves from the client's address.
-ip netns exec "$S" $PEER sink --listen 10.77.2.2:8080 --out "$T/spoof.rep" >/dev/null 2>&1 &
-PIDS+=("$!")
-wait_until 10 listening_in "$S" 8080 || fail "spoof: server did not start"
-OWFP_PROXY_ACTION=permit ip netns exec "$R" "$OWFP_BIN" proxy --transparent --spoof-source --listen 0.0.0.0:15001 \
-	--callout "$OWFP_PLUGIN_DIR/plugin_proxy_actions.so" >"$T/spoof.out" 2>"$T/spoof.err" &
-SPID=$!
-PIDS+=("$SPID")
-wait_until 10 grep -q '^listening on' "$T/spoof.out" || fail "spoof: proxy did not start: $(cat "$T/spoof.err")"
-mkfifo "$T/spoof.in"
-ip netns exec "$C" $PEER pipe --connect 10.77.2.2:8080 --out "$T/spoof.cli" <"$T/spoof.in" >/dev/null 2>&1 &
-PIDS+=("$!")
-exec 5>"$T/spoof.in"
-printf 'from the client itself' >&5
+# spoof_case NAME EXTRA-PROXY-ARGS...; after the connection is up,
+# "check_$NAME PID" (when defined) looks at the running proxy.
 peer_is_client() { in_ns "$S" ss -tn "( sport = :8080 )" | grep -q '10.77.1.2:'; }
-wait_until 10 peer_is_client || fail "spoof: the server does not see the client's address: $(in_ns "$S" ss -tn)"
-exec 5>&-
-wait_until 10 test -s "$T/spoof.rep" || fail "spoof: server never finished"
-[ "$(report_field "$T/spoof.rep" bytes)" = 22 ] || fail "spoof: server got $(cat "$T/spoof.rep")"
-kill -TERM "$SPID"; wait "$SPID" || fail "spoof: proxy exit status $?"
+spoof_case() {
+	local name=$1; shift
+	ip netns exec "$S" $PEER sink --listen 10.77.2.2:8080 --out "$T/$name.rep" >/dev/null 2>&1 &
+	PIDS+=("$!")
+	wait_until 10 listening_in "$S" 8080 || fail "$name: server did not start"
+	OWFP_PROXY_ACTION=permit ip netns exec "$R" "$OWFP_BIN" proxy --transparent --spoof-source --listen 0.0.0.0:15001 \
+		--callout "$OWFP_PLUGIN_DIR/plugin_proxy_actions.so" "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	local spid=$!
+	PIDS+=("$spid")
+	wait_until 10 grep -q '^listening on' "$T/$name.out" || fail "$name: proxy did not start: $(cat "$T/$name.err")"
+	mkfifo "$T/$name.in"
+	ip netns exec "$C" $PEER pipe --connect 10.77.2.2:8080 --out "$T/$name.cli" <"$T/$name.in" >/dev/null 2>&1 &
+	PIDS+=("$!")
+	exec 5>"$T/$name.in"
+	printf 'from the client itself' >&5
+	wait_until 10 peer_is_client || fail "$name: the server does not see the client's address: $(in_ns "$S" ss -tn)"
+	if declare -F "check_$name" >/dev/null; then "check_$name" "$spid"; fi
+	exec 5>&-
+	wait_until 10 test -s "$T/$name.rep" || fail "$name: server never finished"
+	[ "$(report_field "$T/$name.rep" bytes)" = 22 ] || fail "$name: server got $(cat "$T/$name.rep")"
+	kill -TERM "$spid"; wait "$spid" || fail "$name: proxy exit status $?"
+}
+
+spoof_case spoof
 pass "TPROXY --spoof-source: the server sees 10.77.1.2, bytes intact"
+
+# As nobody: every thread runs as nobody; the workers keep CAP_NET_ADMIN and
+# CAP_NET_RAW (bits 12 and 13: 0x3000) and nothing else, the bounding set
+# is just those two, no_new_privs is set, and the spoofed connection works.
+check_spoof_user() {
+	local nobody st uids prm eff bnd nnp kept=0
+	nobody=$(id -u nobody)
+	for st in /proc/"$1"/task/*/status; do
+		uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "$st")
+		[ "$uids" = "$nobody $nobody $nobody $nobody" ] || fail "spoof --user: thread $st runs as uids $uids"
+		prm=$(awk '/^CapPrm:/ {print $2}' "$st"); eff=$(awk '/^CapEff:/ {print $2}' "$st")
+		bnd=$(awk '/^CapBnd:/ {print $2}' "$st"); nnp=$(awk '/^NoNewPrivs:/ {print $2}' "$st")
+		case "$prm" in 0000000000000000 | 0000000000003000) ;; *) fail "spoof --user: thread $st permits $prm" ;; esac
+		[ "$eff" = "$prm" ] || fail "spoof --user: thread $st effective $eff, permitted $prm"
+		[ "$bnd" = 0000000000003000 ] || fail "spoof --user: thread $st bounding set $bnd"
+		[ "$nnp" = 1 ] || fail "spoof --user: thread $st without no_new_privs"
+		[ "$prm" = 0000000000003000 ] && kept=$((kept + 1))
+	done
+	[ "$kept" -ge 2 ] || fail "spoof --user: $kept threads kept CAP_NET_ADMIN/CAP_NET_RAW, expected the 2 workers"
+}
+spoof_case spoof_user --workers 2 --user nobody
+pass "TPROXY --spoof-source --user nobody: workers keep only CAP_NET_ADMIN+CAP_NET_RAW, the server sees 10.77.1.2"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # proxy --user: started as root, the proxy binds, then every thread runs as
 # the named user with no capability left, and traffic still flows; the
-# control socket belongs to that user. --user with --spoof-source is refused
-# as bad usage (exit 2), since spoofing needs CAP_NET_ADMIN per connection.
+# control socket belongs to that user; the bounding set is empty and
+# no_new_privs is set. (--user with --spoof-source, which keeps
+# CAP_NET_ADMIN and CAP_NET_RAW, is tested in test_proxy_transparent.sh.)
 set -euo pipefail
 : "${OWFP_BIN:?}"
 [ "$(id -u)" -eq 0 ] || { echo "FAIL: this test drops root and must start as root" >&2; exit 1; }
@@ -16,8 +17,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 passed=0
 
 rc=0
-"$OWFP_BIN" proxy --transparent --spoof-source --listen 127.0.0.1:0 --user nobody >/dev/null 2>&1 || rc=$?
-[ "$rc" -eq 2 ] || fail "--user with --spoof-source: exit $rc, expected 2"
+"$OWFP_BIN" proxy --listen 127.0.0.1:0 --upstream 127.0.0.1:9 --user no-such-user-owfp >/dev/null 2>"$work/nouser.err" || rc=$?
+[ "$rc" -eq 1 ] && grep -q 'no-such-user-owfp: no such user' "$work/nouser.err" ||
+	fail "--user with an unknown user: exit $rc, $(cat "$work/nouser.err")"
 passed=$((passed + 1))
 
 /usr/bin/python3 - "$work/up.port" <<'PY' &
@@ -46,6 +48,8 @@ for st in /proc/$ppid/task/*/status; do
 	capeff=$(awk '/^CapEff:/ {print $2}' "$st")
 	capprm=$(awk '/^CapPrm:/ {print $2}' "$st")
 	[ "$capeff" = 0000000000000000 ] && [ "$capprm" = 0000000000000000 ] || fail "thread $st kept capabilities ($capprm/$capeff)"
+	[ "$(awk '/^CapBnd:/ {print $2}' "$st")" = 0000000000000000 ] || fail "thread $st: bounding set not empty"
+	[ "$(awk '/^NoNewPrivs:/ {print $2}' "$st")" = 1 ] || fail "thread $st: no_new_privs not set"
 done
 passed=$((passed + 1))
 [ "$(stat -c %u "$work/run/ctl")" = "$nobody" ] || fail "control socket not owned by nobody"
