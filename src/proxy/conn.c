@@ -567,6 +567,11 @@ static void conn_connected(struct owfp_conn *c, uint32_t events)
 		owfp_conn_destroy(c, true);
 		return;
 	}
+	/* A client usually sends its first bytes while the upstream connects:
+	 * read them now, not after another epoll_wait (one wake-up and one
+	 * system call less per connection; a client that waits for the server
+	 * costs one recv() that finds nothing). */
+	side_read(c, &c->s[OWFP_SIDE_CLIENT], 0);
 	conn_settle(c);
 }
 
