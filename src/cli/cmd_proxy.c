@@ -63,6 +63,9 @@ static void help(FILE *out)
 		"      --pipe-size BYTES      splice pipe per direction of an offloaded flow (default 256K,\n"
 		"                             capped by /proc/sys/fs/pipe-max-size)\n"
 		"      --connect-timeout SECONDS  upstream connect timeout (default 10)\n"
+		"      --poll-spin N          a busy worker (its last sleep was under 200 us) polls\n"
+		"                             up to N times, yielding the CPU between polls, before\n"
+		"                             it sleeps (default 32; 0: sleep at once)\n"
 		"      --defer-timeout SECONDS  a callout that defers (FWPS_STREAM_ACTION_DEFER) and\n"
 		"                             does not call FwpsStreamContinue0 within this time has\n"
 		"                             its connection reset (fail closed; default 60)\n"
@@ -118,7 +121,7 @@ static int parse_seconds(const char *s, unsigned *ms)
 enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, OPT_WORKERS,
        OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
        OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER,
-       OPT_DEFERTO };
+       OPT_DEFERTO, OPT_POLLSPIN };
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
@@ -143,6 +146,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{"defer-timeout", required_argument, NULL, OPT_DEFERTO},
 		{"max-connections", required_argument, NULL, OPT_MAXCONN},
 		{"user", required_argument, NULL, OPT_USER},
+		{"poll-spin", required_argument, NULL, OPT_POLLSPIN},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -247,6 +251,18 @@ int owfp_cmd_proxy(int argc, char **argv)
 				goto usage_err;
 			}
 			o.proxy.max_connections = (uint64_t)v;
+			break;
+		}
+		case OPT_POLLSPIN: {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || v < 0 || v > 1000) {
+				snprintf(err.msg, sizeof(err.msg),
+					 "--poll-spin '%s': expected a count from 0 (off) to 1000", optarg);
+				goto usage_err;
+			}
+			o.proxy.poll_spin = v ? (int)v : -1;
 			break;
 		}
 		case OPT_QHIGH:

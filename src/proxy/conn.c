@@ -378,6 +378,11 @@ static bool conn_engine_idle(const struct owfp_conn *c)
 	       owfp_flow_held_bytes(c->flow, OWFP_DIR_OUTBOUND) == 0;
 }
 
+static bool conn_all_closed(const struct owfp_conn *c)
+{
+	return c->s[0].rd_closed && c->s[1].rd_closed && c->s[0].wr_closed && c->s[1].wr_closed;
+}
+
 static void conn_settle(struct owfp_conn *c)
 {
 	const struct owfp_proxy *p = c->w->proxy;
@@ -394,14 +399,23 @@ static void conn_settle(struct owfp_conn *c)
 		conn_reset_from(c, c->rst_side);
 		return;
 	}
+	bool fin_now[2] = { false, false };
 	for (int i = 0; i < 2; i++) {
 		struct owfp_side *d = &c->s[i];
 		if (d->fin_pending && !d->wr_closed && d->out.bytes == 0 &&
 		    c->s[1 - i].in_pipe == 0) {
-			shutdown(d->fd, SHUT_WR);
+			fin_now[i] = true;
 			d->wr_closed = true;
 		}
 	}
+	if (conn_all_closed(c)) {
+		/* close() sends the FIN itself (nothing is left unread): no shutdown(). */
+		owfp_conn_destroy(c, false);
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		if (fin_now[i])
+			shutdown(c->s[i].fd, SHUT_WR);
 	if (c->offload_req && c->state == OWFP_CONN_OPEN && c->s[0].out.bytes == 0 &&
 	    c->s[1].out.bytes == 0 && conn_engine_idle(c))
 		owfp_offload_start(c); /* on failure the flow stays on the copying path */
@@ -412,7 +426,7 @@ static void conn_settle(struct owfp_conn *c)
 		else if (q <= p->o.queue_high / 2)
 			c->s[i].bp = false;
 	}
-	if (c->s[0].rd_closed && c->s[1].rd_closed && c->s[0].wr_closed && c->s[1].wr_closed) {
+	if (conn_all_closed(c)) {
 		owfp_conn_destroy(c, false);
 		return;
 	}

@@ -23,6 +23,8 @@ static void opts_defaults(owfp_proxy_opts *o)
 		o->pipe_size = 256u << 10;
 	if (!o->connect_timeout_ms)
 		o->connect_timeout_ms = 10000;
+	if (!o->poll_spin)
+		o->poll_spin = 32;
 	if (o->workers <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		o->workers = n > 0 ? (int)n : 1;

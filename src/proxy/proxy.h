@@ -72,6 +72,8 @@ typedef struct owfp_proxy_opts {
 	size_t read_size;           /* bytes per recv() = per indication at most; 0 = 256 KiB */
 	size_t pipe_size;           /* splice pipe capacity when offloaded; 0 = 256 KiB */
 	unsigned connect_timeout_ms; /* 0 = 10000 */
+	int poll_spin;              /* polls (each after a sched_yield) before a busy worker
+	                               sleeps; 0 = 32, negative = none */
 	void (*event)(void *user, const owfp_proxy_event *ev); /* any worker thread; may be NULL */
 	void *user;
 	/* Called once the listeners are bound and before any worker thread

@@ -72,6 +72,7 @@ struct owfp_worker {
 	struct { enum owfp_ep_kind kind; int fd; } listener, wake;
 	pthread_t thread;
 	bool started;
+	bool busy;                   /* the last sleep was short: poll before sleeping */
 	uint8_t *rbuf;
 	size_t rbuf_size;
 	struct owfp_conn *conns;     /* every open connection of this worker */

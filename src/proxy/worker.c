@@ -4,6 +4,7 @@
  * (FwpsStreamContinue0/InjectAsync wakes, stop requests).
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,44 @@ static int worker_wait_ms(const struct owfp_worker *w)
 	return w->ndeferred ? DEFER_SWEEP_MS : -1;
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* A sleep shorter than this marks the worker busy. */
+#define SHORT_SLEEP_US 200
+
+/*
+ * Waits for events. A worker whose last sleep was short is busy: the next
+ * event is most likely microseconds away, and sleeping costs more than the
+ * wait (the thread that wakes us pays for the wake-up, an inter-processor
+ * interrupt on a VM). So it first yields the CPU a few times, polling
+ * between yields, and sleeps only if nothing came; an idle worker sleeps at
+ * once. sched_yield() lets the peers on this core run meanwhile.
+ * --poll-spin 0 turns this off (docs/proxy.md, "Waiting for events").
+ */
+static int worker_poll(struct owfp_worker *w, struct epoll_event *evs)
+{
+	int n;
+
+	if (w->busy) {
+		for (int k = 0; k < w->proxy->o.poll_spin; k++) {
+			n = epoll_wait(w->epfd, evs, MAX_EVENTS, 0);
+			if (n != 0)
+				return n;
+			sched_yield();
+		}
+	}
+	uint64_t t0 = now_us();
+	n = epoll_wait(w->epfd, evs, MAX_EVENTS, worker_wait_ms(w));
+	w->busy = now_us() - t0 < SHORT_SLEEP_US;
+	return n;
+}
+
 static void *worker_main(void *arg)
 {
 	struct owfp_worker *w = arg;
@@ -161,7 +200,7 @@ static void *worker_main(void *arg)
 			close(w->listener.fd);
 			w->listener.fd = -1;
 		}
-		int n = epoll_wait(w->epfd, evs, MAX_EVENTS, worker_wait_ms(w));
+		int n = worker_poll(w, evs);
 		for (int i = 0; i < n; i++) {
 			enum owfp_ep_kind *kind = evs[i].data.ptr;
 			switch (*kind) {

@@ -48,12 +48,19 @@ wait_until 30 test -s "$T/up1.rep" || fail "sink never finished"
 pass "100 MB upload inspected by count, sha256 intact, FIN carried"
 
 # ---- IPv6
-start_proxy p6 --listen "[::1]:0" --upstream "[::1]:$NGINX_PORT" --workers 1
+# (also with --poll-spin 0: this worker sleeps at once instead of polling first)
+start_proxy p6 --listen "[::1]:0" --upstream "[::1]:$NGINX_PORT" --workers 1 --poll-spin 0
 got=$(curl -sS -g --max-time 20 "http://[::1]:$PROXY_PORT/small") || fail "curl over IPv6: exit $?"
 [ "$got" = "hello from nginx" ] || fail "small body over IPv6: '$got'"
 sha=$(curl -sS -g --max-time 60 "http://[::1]:$PROXY_PORT/big" | sha256sum | cut -d' ' -f1)
 [ "$sha" = "$BIG_SHA" ] || fail "100 MB over IPv6: sha256 differs"
 pass "IPv6 listen and upstream, 100 MB intact"
+
+rc=0; "$OWFP_BIN" proxy --listen 127.0.0.1:0 --upstream "127.0.0.1:$NGINX_PORT" --poll-spin -1 \
+	2>"$T/spin.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "poll-spin '-1': expected a count from 0" "$T/spin.err" ||
+	fail "--poll-spin -1: exit $rc, $(cat "$T/spin.err")"
+pass "--poll-spin rejects a negative count (exit 2, names the option)"
 
 # ---- ALLOW_CONNECTION at once: the rest of the flow is spliced
 OWFP_PROXY_ACTION=allow start_proxy pa --listen 127.0.0.1:0 --upstream "127.0.0.1:$NGINX_PORT" \
