@@ -36,10 +36,10 @@ div() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 declare -A times
-tools=(mmap libpcap loop)
+tools=(direct libpcap loop)
 [ -x "$NIDS" ] && tools+=(libnids)
 for _ in $(seq 1 "$RUNS"); do
-	times[mmap]+="$(secs "$PROBE" "$WORK/c.pcap")"$'\n'
+	times[direct]+="$(secs "$PROBE" "$WORK/c.pcap")"$'\n'
 	times[libpcap]+="$(secs "$PROBE" --libpcap "$WORK/c.pcap")"$'\n'
 	times[loop]+="$(secs "$LOOP" "$WORK/c.pcap")"$'\n'
 	[ -x "$NIDS" ] && times[libnids]+="$(secs "$NIDS" "$WORK/c.pcap")"$'\n'
@@ -52,9 +52,9 @@ for t in "${tools[@]}"; do
 	printf '%-10s %10.3f %10.1f\n' "$t" "$s" "${mbps[$t]}"
 done
 if [ -n "${mbps[libnids]:-}" ]; then
-	printf 'RATIO capture.mmap/libnids.MB/s %s >=2\n' "$(div "${mbps[mmap]}" "${mbps[libnids]}")"
+	printf 'RATIO capture.direct/libnids.MB/s %s >=2\n' "$(div "${mbps[direct]}" "${mbps[libnids]}")"
 	printf 'RATIO capture.libpcap/libnids.MB/s %s -\n' "$(div "${mbps[libpcap]}" "${mbps[libnids]}")"
 else
 	echo "capture_bench: libnids peer not built; no ratio against it" >&2
 fi
-printf 'RATIO capture.mmap/pcap_loop.MB/s %s -\n' "$(div "${mbps[mmap]}" "${mbps[loop]}")"
+printf 'RATIO capture.direct/pcap_loop.MB/s %s -\n' "$(div "${mbps[direct]}" "${mbps[loop]}")"

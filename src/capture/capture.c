@@ -44,12 +44,12 @@ int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capt
     snprintf(cap->path, sizeof(cap->path), "%s", path);
     int rc = -ENOTSUP;
     if (cap->opts.reader != OWFP_CAPTURE_READER_LIBPCAP) {
-        rc = owfp_capture_mmap_open(&cap->rd, path, err);
-        if (rc == -ENOTSUP && cap->opts.reader == OWFP_CAPTURE_READER_MMAP)
+        rc = owfp_capture_direct_open(&cap->rd, path, err);
+        if (rc == -ENOTSUP && cap->opts.reader == OWFP_CAPTURE_READER_DIRECT)
             owfp_capture_error_set(err, path, rc, 0, 0,
-                                   "not a classic pcap regular file (mmap reader forced)");
+                                   "not a classic pcap regular file (direct reader forced)");
     }
-    if (rc == -ENOTSUP && cap->opts.reader != OWFP_CAPTURE_READER_MMAP)
+    if (rc == -ENOTSUP && cap->opts.reader != OWFP_CAPTURE_READER_DIRECT)
         rc = owfp_capture_pcap_open(&cap->rd, path, err);
     if (rc != 0) {
         owfp_capture_flowtab_free(cap);
@@ -62,15 +62,15 @@ int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capt
 
 static int next_record(owfp_capture *cap, struct cap_record *rec, owfp_capture_error *err)
 {
-    if (cap->rd.kind == CAP_READER_MMAP)
-        return owfp_capture_mmap_next(&cap->rd, rec, cap->path, err);
+    if (cap->rd.kind == CAP_READER_DIRECT)
+        return owfp_capture_direct_next(&cap->rd, rec, cap->path, err);
     return owfp_capture_pcap_next(&cap->rd, rec, cap->path, err);
 }
 
 static uint64_t read_pos(owfp_capture *cap)
 {
-    if (cap->rd.kind == CAP_READER_MMAP)
-        return owfp_capture_mmap_pos(&cap->rd);
+    if (cap->rd.kind == CAP_READER_DIRECT)
+        return owfp_capture_direct_pos(&cap->rd);
     return owfp_capture_pcap_pos(&cap->rd);
 }
 
@@ -212,7 +212,7 @@ void owfp_capture_get_stats(const owfp_capture *cap, owfp_capture_stats *stats)
 
 const char *owfp_capture_reader_name(const owfp_capture *cap)
 {
-    return cap->rd.kind == CAP_READER_MMAP ? "mmap" : "libpcap";
+    return cap->rd.kind == CAP_READER_DIRECT ? "direct" : "libpcap";
 }
 
 int owfp_capture_linktype(const owfp_capture *cap)
@@ -237,8 +237,8 @@ void owfp_capture_close(owfp_capture *cap)
         owfp_capture_flowtab_remove(cap, g);
     }
     owfp_capture_frag_free(cap);
-    if (cap->rd.kind == CAP_READER_MMAP)
-        owfp_capture_mmap_close(&cap->rd);
+    if (cap->rd.kind == CAP_READER_DIRECT)
+        owfp_capture_direct_close(&cap->rd);
     else
         owfp_capture_pcap_close(&cap->rd);
     owfp_capture_flowtab_free(cap);

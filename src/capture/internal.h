@@ -19,7 +19,7 @@ struct cap_record {
     uint64_t ts_ns;
 };
 
-enum cap_reader_kind { CAP_READER_MMAP, CAP_READER_LIBPCAP };
+enum cap_reader_kind { CAP_READER_DIRECT, CAP_READER_LIBPCAP };
 
 struct cap_reader {
     enum cap_reader_kind kind;
@@ -27,13 +27,13 @@ struct cap_reader {
     uint64_t total;          /* file size, 0 if unknown */
     uint64_t record;         /* records handed out so far */
     uint64_t rec_offset;     /* offset of the last record's header */
-    /* mmap reader */
-    const uint8_t *base;
-    size_t size;
-    size_t pos;
-    size_t released;         /* pages before this offset were given back */
-    size_t populated;        /* pages before this offset were mapped ahead */
-    bool swap, nano, no_populate;
+    /* direct reader (classic pcap, read() into one buffer) */
+    int fd;
+    uint8_t *buf;
+    size_t have;             /* bytes in buf */
+    size_t off;              /* bytes of buf handed out */
+    uint64_t buf_pos;        /* file offset of buf[0] */
+    bool eof, swap, nano;
     uint32_t snapshot;
     /* libpcap reader */
     void *pcap;              /* pcap_t */
@@ -182,14 +182,15 @@ void owfp_capture_error_set(owfp_capture_error *err, const char *file, int code,
                             uint64_t record, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-/* reader_mmap.c / reader_pcap.c: open returns 0, -ENOTSUP (mmap: not a
+/* reader_direct.c / reader_pcap.c: open returns 0, -ENOTSUP (direct: not a
  * classic pcap regular file) or a negative errno with err set. next returns
- * 1 with a record, 0 at the clean end, or a negative errno with err set. */
-int owfp_capture_mmap_open(struct cap_reader *rd, const char *path, owfp_capture_error *err);
-int owfp_capture_mmap_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
-                           owfp_capture_error *err);
-void owfp_capture_mmap_close(struct cap_reader *rd);
-uint64_t owfp_capture_mmap_pos(const struct cap_reader *rd);
+ * 1 with a record, 0 at the clean end, or a negative errno with err set; the
+ * record's bytes stay valid until the next call. */
+int owfp_capture_direct_open(struct cap_reader *rd, const char *path, owfp_capture_error *err);
+int owfp_capture_direct_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
+                             owfp_capture_error *err);
+void owfp_capture_direct_close(struct cap_reader *rd);
+uint64_t owfp_capture_direct_pos(const struct cap_reader *rd);
 int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture_error *err);
 int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
                            owfp_capture_error *err);

@@ -1,4 +1,4 @@
-/* Everything the mmap path does not take (pcapng, stdin, odd variants)
+/* Everything the direct reader does not take (pcapng, stdin, odd variants)
  * goes through libpcap, loaded on the first such open (util/pcap_api.h). */
 #include "capture/internal.h"
 
@@ -82,7 +82,7 @@ int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const 
     rec->origlen = h->len;
     /* Opened with nanosecond precision: tv_usec holds nanoseconds. */
     /* Unsigned arithmetic: pcapng timestamps can be anything, and wrapping
-     * is defined; for classic pcap this equals the mmap reader's value. */
+     * is defined; for classic pcap this equals the direct reader's value. */
     rec->ts_ns = (uint64_t)(int64_t)h->ts.tv_sec * CAP_NS_PER_SEC + (uint64_t)(int64_t)h->ts.tv_usec;
     rd->rec_offset = start;
     rd->record++;

@@ -1,5 +1,5 @@
 /* libpcap, loaded on first use: classic pcap files are read by our own
- * reader (src/capture/reader_mmap.c), so only pcapng, stdin and odd variants
+ * reader (src/capture/reader_direct.c), so only pcapng, stdin and odd variants
  * (src/capture/reader_pcap.c) and --resegment's output
  * (src/replay/resegment_pcap.c) need it. */
 #ifndef OWFP_UTIL_PCAP_API_H

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Real loopback HTTP traffic (IPv4 and IPv6), captured by tcpdump, reassembled by src/capture
 # (through owfp-capdump) and by tcpflow: every direction of every flow must
-# be identical byte for byte, with the mmap reader, the libpcap reader and
+# be identical byte for byte, with the direct reader, the libpcap reader and
 # through standard input.
 set -u
 : "${OWFP_SOURCE_DIR:?}" "${OWFP_BUILD_DIR:?}"
@@ -45,7 +45,7 @@ for addr in 127.0.0.1 ::1; do
     n=$(cd "$work/$tag.tcpflow" && ls | grep -cE '^[0-9a-f:.]+-[0-9a-f:.]+$')
     check "$tag: tcpflow wrote both directions of $flows flows" test "$n" -eq $((flows * 2))
 
-    for reader in mmap libpcap; do
+    for reader in direct libpcap; do
         mkdir "$work/$tag.$reader"
         check "$tag: capdump -r $reader runs" "$CAPDUMP" -r "$reader" -o "$work/$tag.$reader" "$pcap"
         check "$tag: $reader reader matches tcpflow" compare_dir "$work/$tag.tcpflow" "$work/$tag.$reader"

@@ -4,7 +4,7 @@
  * compared byte for byte. Also prints the event log (-l) and the counters
  * (-s); with -n it writes nothing and only times the run.
  *
- *   owfp-capdump [-r auto|mmap|libpcap] [-o DIR] [-l] [-s] [-n] [-L] FILE|-
+ *   owfp-capdump [-r auto|direct|libpcap] [-o DIR] [-l] [-s] [-n] [-L] FILE|-
  */
 #include "capture/capture.h"
 
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
     while ((c = getopt(argc, argv, "r:o:lsnL")) != -1) {
         switch (c) {
         case 'r':
-            o.reader = strcmp(optarg, "mmap") == 0      ? OWFP_CAPTURE_READER_MMAP
+            o.reader = strcmp(optarg, "direct") == 0    ? OWFP_CAPTURE_READER_DIRECT
                        : strcmp(optarg, "libpcap") == 0 ? OWFP_CAPTURE_READER_LIBPCAP
                                                         : OWFP_CAPTURE_READER_AUTO;
             break;
@@ -151,7 +151,7 @@ int main(int argc, char **argv)
             o.overlap = OWFP_CAPTURE_OVERLAP_LAST;
             break;
         default:
-            fprintf(stderr, "usage: owfp-capdump [-r auto|mmap|libpcap] [-o DIR] [-l] [-s] [-n] "
+            fprintf(stderr, "usage: owfp-capdump [-r auto|direct|libpcap] [-o DIR] [-l] [-s] [-n] "
                             "[-L] FILE|-\n");
             return 2;
         }

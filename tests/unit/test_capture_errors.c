@@ -76,10 +76,10 @@ static void truncated_case(enum owfp_capture_reader reader)
     free(path);
 }
 
-static void test_truncated_record_names_record_and_offset_mmap(void **state)
+static void test_truncated_record_names_record_and_offset_direct(void **state)
 {
     (void)state;
-    truncated_case(OWFP_CAPTURE_READER_MMAP);
+    truncated_case(OWFP_CAPTURE_READER_DIRECT);
 }
 
 static void test_truncated_record_names_record_and_offset_libpcap(void **state)
@@ -140,13 +140,13 @@ static void test_missing_file_is_enoent(void **state)
     assert_non_null(strstr(err.message, "/nonexistent/capture.pcap"));
 }
 
-static void test_forcing_mmap_on_pcapng_is_refused(void **state)
+static void test_forcing_direct_on_pcapng_is_refused(void **state)
 {
     (void)state;
     char *path = five_segments(TW_PCAPNG, NULL);
     owfp_capture_opts o;
     owfp_capture_opts_init(&o);
-    o.reader = OWFP_CAPTURE_READER_MMAP;
+    o.reader = OWFP_CAPTURE_READER_DIRECT;
     owfp_capture *cap;
     owfp_capture_error err;
     assert_int_equal(owfp_capture_open(path, &o, &cap, &err), -ENOTSUP);
@@ -168,7 +168,7 @@ static void test_absurd_captured_length_is_corruption(void **state)
     uint32_t huge = 0x7fffffff;
     fwrite(&huge, 4, 1, fp);
     fclose(fp);
-    for (int r = OWFP_CAPTURE_READER_MMAP; r <= OWFP_CAPTURE_READER_LIBPCAP; r++) {
+    for (int r = OWFP_CAPTURE_READER_DIRECT; r <= OWFP_CAPTURE_READER_LIBPCAP; r++) {
         owfp_capture_opts o;
         owfp_capture_opts_init(&o);
         o.reader = (enum owfp_capture_reader)r;
@@ -292,7 +292,7 @@ static void test_mutated_captures_never_crash(void **state)
         fp = fopen(path, "wb");
         fwrite(buf, 1, len, fp);
         fclose(fp);
-        for (int r = OWFP_CAPTURE_READER_MMAP; r <= OWFP_CAPTURE_READER_LIBPCAP; r++) {
+        for (int r = OWFP_CAPTURE_READER_DIRECT; r <= OWFP_CAPTURE_READER_LIBPCAP; r++) {
             owfp_capture_opts o;
             owfp_capture_opts_init(&o);
             o.reader = (enum owfp_capture_reader)r;
@@ -312,12 +312,12 @@ static void test_mutated_captures_never_crash(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_truncated_record_names_record_and_offset_mmap),
+        cmocka_unit_test(test_truncated_record_names_record_and_offset_direct),
         cmocka_unit_test(test_truncated_record_names_record_and_offset_libpcap),
         cmocka_unit_test(test_truncated_record_header_reported),
         cmocka_unit_test(test_garbage_file_fails_to_open_with_clear_error),
         cmocka_unit_test(test_missing_file_is_enoent),
-        cmocka_unit_test(test_forcing_mmap_on_pcapng_is_refused),
+        cmocka_unit_test(test_forcing_direct_on_pcapng_is_refused),
         cmocka_unit_test(test_absurd_captured_length_is_corruption),
         cmocka_unit_test(test_stdin_dash_is_read_through_libpcap),
         cmocka_unit_test(test_progress_reports_bytes_of_file_size),

@@ -105,7 +105,7 @@ static char *run_log(const char *path, enum owfp_capture_reader reader)
     return log;
 }
 
-static void test_mmap_and_libpcap_readers_identical_on_random_corpus(void **state)
+static void test_direct_and_libpcap_readers_identical_on_random_corpus(void **state)
 {
     (void)state;
     char *path = tw_tmpname("readers");
@@ -119,12 +119,12 @@ static void test_mmap_and_libpcap_readers_identical_on_random_corpus(void **stat
         owfp_capture_opts o;
         owfp_capture_opts_init(&o);
         assert_int_equal(owfp_capture_open(path, &o, &cap, NULL), 0);
-        assert_string_equal(owfp_capture_reader_name(cap), "mmap");
+        assert_string_equal(owfp_capture_reader_name(cap), "direct");
         owfp_capture_close(cap);
-        char *a = run_log(path, OWFP_CAPTURE_READER_MMAP);
+        char *a = run_log(path, OWFP_CAPTURE_READER_DIRECT);
         char *b = run_log(path, OWFP_CAPTURE_READER_LIBPCAP);
         if (strcmp(a, b) != 0)
-            fail_msg("seed %u: mmap and libpcap logs differ", seed);
+            fail_msg("seed %u: direct and libpcap logs differ", seed);
         assert_true(strlen(a) > 0);
         free(a);
         free(b);
@@ -166,7 +166,7 @@ int main(void)
         cmocka_unit_test(test_random_streams_match_naive_twin),
         cmocka_unit_test(test_random_differing_overlaps_match_twin_first_copy_wins),
         cmocka_unit_test(test_random_differing_overlaps_match_twin_last_copy_wins),
-        cmocka_unit_test(test_mmap_and_libpcap_readers_identical_on_random_corpus),
+        cmocka_unit_test(test_direct_and_libpcap_readers_identical_on_random_corpus),
         cmocka_unit_test(test_pcapng_and_nanosecond_pcap_match_microsecond_pcap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
