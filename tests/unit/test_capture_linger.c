@@ -145,6 +145,39 @@ static void test_closed_flows_release_their_record_at_once(void **state)
     cs_free(&s);
 }
 
+/* More closed flows than the first, small slab holds (tomb.c): the rest
+ * live in a 2 MiB slab, and every tombstone still absorbs its flow's late
+ * segments. */
+static void test_thousands_of_lingering_flows_all_absorb_late_segments(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    struct cscript s;
+    cs_open(&s, TW_PCAP_US, TW_ETH, AF_INET);
+    s.step = 1000; /* 1 us: all N closes fall within one linger */
+    for (int i = 0; i < N; i++) {
+        s.port[0] = (uint16_t)(10000 + i);
+        cs_handshake(&s);
+        cs_send(&s, 0, 0, 0, "one");
+        cs_send(&s, 0, 3, TW_FIN, NULL);
+        cs_send(&s, 1, 0, TW_FIN, NULL);
+    }
+    for (int i = 0; i < N; i += 97) {  /* late ACKs, oldest flows first */
+        s.port[0] = (uint16_t)(10000 + i);
+        cs_send(&s, 0, 4, 0, NULL);
+    }
+    s.port[0] = (uint16_t)(10000 + N - 1);
+    cs_send(&s, 0, 4, 0, NULL);
+    owfp_capture_opts o = linger(5 * SEC);
+    cs_run(&s, &o);
+    assert_int_equal(s.rc, 0);
+    assert_int_equal(s.stats.flows, N);
+    assert_int_equal(s.stats.flows_midstream, 0);
+    assert_int_equal(s.stats.closed_lingering_peak, N);
+    assert_int_equal(s.stats.ignored_segments, (N + 96) / 97 + 1);
+    cs_free(&s);
+}
+
 /* Lingering flows are bounded by max_flows: the oldest goes first. */
 static void test_lingering_flows_are_bounded_oldest_first(void **state)
 {
@@ -180,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_reset_flow_lingers_too),
         cmocka_unit_test(test_new_syn_within_linger_reopens_the_tuple),
         cmocka_unit_test(test_closed_flows_release_their_record_at_once),
+        cmocka_unit_test(test_thousands_of_lingering_flows_all_absorb_late_segments),
         cmocka_unit_test(test_lingering_flows_are_bounded_oldest_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
