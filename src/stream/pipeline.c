@@ -14,13 +14,14 @@ int owfp_pipeline_build(owfp_flow *f, int dir, owfp_match *m, bool midstream_all
 {
 	owfp_dirstate *d = &f->dir[dir];
 	unsigned n = (unsigned)m->nstages;
-	owfp_stage *st = n ? calloc(n, sizeof(*st)) : NULL;
-	owfp_sublayer *sls = n ? calloc(n, sizeof(*sls)) : NULL;
-	if (n && (!st || !sls)) {
-		free(st);
-		free(sls);
+	/* One block for the stages and their sublayers (at most one per
+	 * stage): one allocation per direction and flow, not two. */
+	_Static_assert(sizeof(owfp_stage) % _Alignof(owfp_sublayer) == 0,
+		       "sublayers follow the stages in one block");
+	owfp_stage *st = n ? calloc(n, sizeof(*st) + sizeof(owfp_sublayer)) : NULL;
+	if (n && !st)
 		return -1;
-	}
+	owfp_sublayer *sls = n ? (owfp_sublayer *)(st + n) : NULL;
 	unsigned nsl = 0;
 	for (unsigned i = 0; i < n; i++) {
 		owfp_stage *s = &st[i];
@@ -58,8 +59,7 @@ void owfp_pipeline_free(owfp_flow *f, int dir)
 		owfp_chain_clear(&d->stages[i].in, &f->pool);
 	for (unsigned i = 0; i < d->nsl; i++)
 		owfp_sublayer_clear(f, &d->sls[i]);
-	free(d->stages);
-	free(d->sls);
+	free(d->stages); /* the sublayers too (owfp_pipeline_build) */
 	d->stages = NULL;
 	d->sls = NULL;
 	d->nstages = d->nsl = 0;
