@@ -14,10 +14,18 @@
 #include "callouts/builtin.h"
 #include "callouts/builtins.h"
 #include "callouts/params.h"
+#include "util/thread_slot.h"
+
+/* Bytes per direction, one cell per thread slot (util/thread_slot.h): a
+ * shared atomic here was a locked add on every classify. */
+typedef struct count_cell {
+	atomic_ullong bytes[2];
+	char pad_[64 - 2 * sizeof(atomic_ullong)];
+} count_cell;
 
 typedef struct count_instance {
 	owfp_bi bi;
-	atomic_uint_least64_t bytes[2];
+	count_cell cells[OWFP_THREAD_SLOTS + 1];
 } count_instance;
 
 static void NTAPI count_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
@@ -32,7 +40,8 @@ static void NTAPI count_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
 	if (ci && io && io->streamData) {
 		int dir = owfp_bi_dir(io->streamData->flags);
-		atomic_fetch_add(&ci->bytes[dir], io->streamData->dataLength);
+		int slot = owfp_thread_slot();
+		owfp_slot_add(&ci->cells[slot].bytes[dir], io->streamData->dataLength, slot);
 	}
 	/* CONTINUE is the answer for INSPECTION (and UNKNOWN) filters; a
 	 * TERMINATING filter would read it as BLOCK (S30), so permit there. */
@@ -86,8 +95,10 @@ static void count_destroy(void *instance)
 void owfp_count_totals(void *instance, uint64_t out[2])
 {
 	count_instance *ci = instance;
-	out[0] = atomic_load(&ci->bytes[0]);
-	out[1] = atomic_load(&ci->bytes[1]);
+	out[0] = out[1] = 0;
+	for (int s = 0; s <= OWFP_THREAD_SLOTS; s++)
+		for (int d = 0; d < 2; d++)
+			out[d] += atomic_load_explicit(&ci->cells[s].bytes[d], memory_order_relaxed);
 }
 
 const owfp_builtin owfp_builtin_count = {

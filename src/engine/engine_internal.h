@@ -220,13 +220,15 @@ typedef struct owfp_clayer {
 	size_t nunindexed;
 	uint32_t *unindexed;  /* ranks with no indexable condition */
 	owfp_ivx dims[OWFP_NDIMS];
+	unsigned used_dims;   /* bit d: some index or quick check reads dimension d */
 } owfp_clayer;
 
 owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n);
 void owfp_clayer_ref(owfp_clayer *l);
 void owfp_clayer_unref(owfp_clayer *l);
-void owfp_dim_keys_get(const owfp_layer_desc *ld, const FWPS_INCOMING_VALUES0 *in,
-		       owfp_dim_keys *k);
+/* The keys of the dimensions `l` reads; the others are marked absent. */
+void owfp_dim_keys_get(const owfp_clayer *l, const owfp_layer_desc *ld,
+		       const FWPS_INCOMING_VALUES0 *in, owfp_dim_keys *k);
 /* Candidate ranks for incoming values: a superset of the matches, ascending. */
 int owfp_clayer_candidates(const owfp_clayer *l, const owfp_dim_keys *k, owfp_ranks *out);
 /* False when the rank's quick conditions already rule it out. */
@@ -383,6 +385,13 @@ typedef struct owfp_binding {
 	UINT32 id;
 } owfp_binding;
 
+/* One thread slot's share of the engine's counters (owfp_engine_count). */
+typedef struct owfp_engine_counts {
+	atomic_ullong flows_created, flows_ended, flows_dropped, violations, limits_hit;
+	atomic_ullong bytes_indicated[2], bytes_delivered[2];
+	char pad_[128 - 9 * sizeof(atomic_ullong)];
+} owfp_engine_counts;
+
 struct owfp_engine {
 	owfp_engine_opts opts;
 
@@ -407,8 +416,7 @@ struct owfp_engine {
 	atomic_ullong generation;
 	atomic_ullong last_filter_id;
 	atomic_ullong next_flow_id;
-	atomic_ullong flows_created, flows_ended, flows_dropped, violations, limits_hit;
-	atomic_ullong bytes_indicated[2], bytes_delivered[2];
+	owfp_engine_counts counts[OWFP_THREAD_SLOTS + 1]; /* util/thread_slot.h */
 
 	struct owfp_flow_table *flows;
 };

@@ -18,7 +18,7 @@ static long matching_ranks(const owfp_clayer *l, const owfp_layer_desc *ld,
 	owfp_dim_keys keys;
 	size_t k = 0;
 
-	owfp_dim_keys_get(ld, in, &keys);
+	owfp_dim_keys_get(l, ld, in, &keys);
 	if (owfp_clayer_candidates(l, &keys, r))
 		return -ENOMEM;
 	for (size_t i = 0; i < r->n; i++)

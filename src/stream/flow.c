@@ -80,7 +80,7 @@ void owfp_flow_emit(owfp_flow *f, enum owfp_event_type t, int dir, const owfp_st
 void owfp_flow_violation(owfp_flow *f, owfp_stage *st, const char *rule, const char *what)
 {
 	if (st && st->d.callout)
-		atomic_fetch_add(&st->d.callout->violations, 1);
+		OWFP_CALLOUT_COUNT(st->d.callout, violations, 1);
 	owfp_engine_count(f->engine, OWFP_COUNT_VIOLATION, st ? st->dir : 0, 1);
 	owfp_flow_emit(f, OWFP_EV_VIOLATION, st ? st->dir : -1, st, 0, rule);
 	owfp_engine_log(f->engine, OWFP_LOG_WARN,

@@ -127,8 +127,9 @@ struct owfp_flow {
 	owfp_work *work_head, *work_tail;
 	atomic_bool has_work;
 	owfp_ctx *ctxs;
+	atomic_int nctxs;  /* length of ctxs; changed under mu, read without it */
 	struct owfp_deferral *deferrals; /* stages FwpsStreamContinue0 may resume */
-	bool in_classify;
+	atomic_bool in_classify;
 	atomic_bool gone;  /* dropped, aborted or ended: refuse new work */
 
 	/* Flow thread: */
