@@ -249,9 +249,12 @@ run_capture() {
 	tools=(cat)
 	[ -x "$PEERS/pcap_loop" ] && tools+=(libpcap) || say "peer missing: $PEERS/pcap_loop"
 	[ -x "$PEERS/nids_count" ] && tools+=(libnids) || say "peer missing: $PEERS/nids_count (libnids-dev)"
+	# openwfp right after libnids and before tcpflow: the tools a target
+	# compares run next to each other in each round (see pair_ratio).
+	[ "$HAVE_OWFP" = 1 ] && tools+=(openwfp)
 	have tcpflow && tools+=(tcpflow) || say "peer missing: tcpflow"
 	[ "$HAVE_CAPTURE" = 1 ] && tools+=(capture)
-	[ "$HAVE_OWFP" = 1 ] && tools+=(openwfp openwfp_extract)
+	[ "$HAVE_OWFP" = 1 ] && tools+=(openwfp_extract)
 	for t in "${tools[@]}"; do rm -f "$WORK/$t.runs" "$WORK/$t.out"; done
 	cat "$cap" >/dev/null # page cache: every tool reads from memory
 	for r in $(seq "$RUNS"); do
@@ -269,6 +272,8 @@ run_capture() {
 		eval "R_${label}_${t}_mbps=$mbps R_${label}_${t}_fps=$fps R_${label}_${t}_rss=$rss"
 		eval "R_${label}_${t}_cmbps=$cmbps R_${label}_${t}_cfps=$cfps"
 	done
+	eval "R_${label}_pr_owfp_nids=$(pair_ratio openwfp libnids)"
+	eval "R_${label}_pr_owfp_tcpflow=$(pair_ratio openwfp tcpflow)"
 	# What each reassembler says it delivered (last run), to spot a tool
 	# that is fast because it gave up on part of the capture.
 	for t in libnids capture openwfp; do
@@ -335,6 +340,19 @@ else
 	say "SKIPPING openwfp: '$OWFP replay' is not available yet; measuring the peers only"
 fi
 
+# pair_ratio A B: the median over rounds of B's wall time over A's in the
+# same round (A's speed over B's). Two tools that run one after the other
+# see the same state of a shared machine, so this moves less than the
+# ratio of the two medians, which can pair A's slow minute with B's quick
+# one. Nothing if either failed or they ran a different number of rounds.
+pair_ratio() {
+	local a=$WORK/$1.runs b=$WORK/$2.runs
+	[ -s "$a" ] && [ -s "$b" ] && ! grep -q fail "$a" "$b" || return 0
+	[ "$(wc -l <"$a")" = "$(wc -l <"$b")" ] || return 0
+	paste -d' ' "$a" "$b" | awk '$1 > 0 { printf "%.6f\n", $4 / $1 }' | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) printf "%.2f\n", v[int((NR + 1) / 2)] }'
+}
+
 # Wall-clock figures are only as quiet as the machine: say how busy it was.
 printf 'machine: %s cores, load average %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 run_capture a "$CACHE/bulk.pcap"
@@ -343,11 +361,16 @@ run_capture b "$CACHE/http.pcap"
 [ "$HAVE_OWFP" = 1 ] && have tcpflow && check_extract b "$CACHE/http.pcap"
 
 echo
-echo "RATIO replay.a.openwfp/libnids.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get a_libnids_mbps)") >=2"
-echo "RATIO replay.a.openwfp/tcpflow.MB/s $(ratio "$(get a_openwfp_mbps)" "$(get a_tcpflow_mbps)") >=10"
-echo "RATIO replay.b.openwfp/libnids.flows/s $(ratio "$(get b_openwfp_fps)" "$(get b_libnids_fps)") >=1.5"
+# The targets: per-round ratios (pair_ratio), median over the rounds.
+echo "RATIO replay.a.openwfp/libnids.MB/s $(get a_pr_owfp_nids) >=2"
+echo "RATIO replay.a.openwfp/tcpflow.MB/s $(get a_pr_owfp_tcpflow) >=10"
+echo "RATIO replay.b.openwfp/libnids.flows/s $(get b_pr_owfp_nids) >=1.5"
 echo "RATIO replay.a.openwfp/libnids.peakRSS $(ratio "$(get a_openwfp_rss)" "$(get a_libnids_rss)") <2"
 echo "RATIO replay.b.openwfp/libnids.peakRSS $(ratio "$(get b_openwfp_rss)" "$(get b_libnids_rss)") <2"
+# The same as ratios of the medians, as the tables above show them.
+echo "RATIO replay.a.openwfp/libnids.MB/s.of_medians $(ratio "$(get a_openwfp_mbps)" "$(get a_libnids_mbps)") -"
+echo "RATIO replay.a.openwfp/tcpflow.MB/s.of_medians $(ratio "$(get a_openwfp_mbps)" "$(get a_tcpflow_mbps)") -"
+echo "RATIO replay.b.openwfp/libnids.flows/s.of_medians $(ratio "$(get b_openwfp_fps)" "$(get b_libnids_fps)") -"
 # The same ratios on CPU time: steadier when the machine is shared.
 echo "RATIO replay.a.openwfp/libnids.cpuMB/s $(ratio "$(get a_openwfp_cmbps)" "$(get a_libnids_cmbps)") -"
 echo "RATIO replay.a.openwfp/tcpflow.cpuMB/s $(ratio "$(get a_openwfp_cmbps)" "$(get a_tcpflow_cmbps)") -"
