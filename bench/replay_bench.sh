@@ -10,6 +10,7 @@
 # taking turns so noise hits them alike: cat (the physical limit), a bare
 # libpcap loop, libnids (nids_count), tcpflow writing to tmpfs, and
 # `openwfp replay -q` with its default inspection callout (plus --extract).
+# The throughput targets are medians of per-round ratios (pair_ratio below).
 # Prints a table per capture, `RATIO name value target` lines for bench/run.sh,
 # and checks openwfp's --extract against tcpflow's reassembly (sha256 per
 # flow direction). Exit status: 0, or 1 when a capture could not be made or

@@ -65,12 +65,9 @@ static inline const uint8_t *owfp_bnode_data(const owfp_bnode *n)
  * thread). It also remembers the borrowed nodes made during the current
  * call so that the flow can own the ones still alive before it returns
  * without walking everything it holds (which would make holding data
- * quadratic). Past OWFP_POOL_TRACK nodes in one call it walks instead. A
- * call borrows one node per segment or recv(), so 40 is plenty, and it
- * keeps owfp_flow (which embeds the pool) within 1 KiB: see the assertion
- * in src/stream/flow.c.
+ * quadratic).
  */
-#define OWFP_POOL_TRACK 40
+#define OWFP_POOL_TRACK 64
 typedef struct owfp_bnode_pool {
 	owfp_bnode *free;
 	size_t nfree;

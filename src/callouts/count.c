@@ -22,6 +22,7 @@ typedef struct count_cell {
 	atomic_ullong bytes[2];
 	char pad_[64 - 2 * sizeof(atomic_ullong)];
 } count_cell;
+_Static_assert(sizeof(count_cell) == 64, "a cell per cache line");
 
 typedef struct count_instance {
 	owfp_bi bi;
@@ -40,8 +41,7 @@ static void NTAPI count_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
 	if (ci && io && io->streamData) {
 		int dir = owfp_bi_dir(io->streamData->flags);
-		int slot = owfp_thread_slot();
-		owfp_slot_add(&ci->cells[slot].bytes[dir], io->streamData->dataLength, slot);
+		OWFP_SLOT_ADD(ci->cells, bytes[dir], io->streamData->dataLength);
 	}
 	/* CONTINUE is the answer for INSPECTION (and UNKNOWN) filters; a
 	 * TERMINATING filter would read it as BLOCK (S30), so permit there. */
@@ -95,10 +95,8 @@ static void count_destroy(void *instance)
 void owfp_count_totals(void *instance, uint64_t out[2])
 {
 	count_instance *ci = instance;
-	out[0] = out[1] = 0;
-	for (int s = 0; s <= OWFP_THREAD_SLOTS; s++)
-		for (int d = 0; d < 2; d++)
-			out[d] += atomic_load_explicit(&ci->cells[s].bytes[d], memory_order_relaxed);
+	out[0] = OWFP_SLOT_SUM(ci->cells, bytes[0]);
+	out[1] = OWFP_SLOT_SUM(ci->cells, bytes[1]);
 }
 
 const owfp_builtin owfp_builtin_count = {

@@ -59,7 +59,7 @@ static int loopback_family(const uint8_t *p)
 
 /* `addrs` are the source and destination addresses, back to back as both IP
  * headers hold them: the pseudo-header is summed only when checksums are
- * verified (the default does not, and it cost 2% of a replay). */
+ * verified (the default does not, and it was 2% of a replay's instructions). */
 static enum cap_decode decode_tcp(owfp_capture *cap, const uint8_t *l4, uint32_t caplen,
                                   uint32_t wirelen, const uint8_t *addrs, size_t addrs_len,
                                   struct cap_seg *seg)

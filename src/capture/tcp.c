@@ -193,13 +193,8 @@ void owfp_capture_tcp_segment(owfp_capture *cap, const struct cap_seg *seg, uint
     struct cap_key key;
     bool src_is_a;
     uint64_t hash = owfp_capture_key_make(seg, &key, &src_is_a);
-    bool syn = seg->flags & CAP_TH_SYN, ack = seg->flags & CAP_TH_ACK;
-    /* A SYN usually opens a flow the table does not hold, and then the
-     * tombstones are asked too: start that memory access now, alongside
-     * the flow table's, instead of one miss after the other. */
-    if (syn && cap->ntombs)
-        __builtin_prefetch(&cap->tbuckets[hash & (cap->ntbuckets - 1)]);
     struct cap_flow *f = owfp_capture_flowtab_find(cap, &key, hash);
+    bool syn = seg->flags & CAP_TH_SYN, ack = seg->flags & CAP_TH_ACK;
     bool rst = seg->flags & CAP_TH_RST;
     bool new_syn = syn && !ack && !rst;
     struct cap_tomb *t;

@@ -73,7 +73,7 @@ static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
 	out.actionType = a->decided ? a->action : FWP_ACTION_CONTINUE;
 	out.rights = a->right ? FWPS_RIGHT_ACTION_WRITE : 0;
 	out.filterId = f->id;
-	OWFP_CALLOUT_COUNT(c, classify_calls, 1);
+	OWFP_SLOT_ADD(c->counts, classify_calls, 1);
 	owfp_callout_classify(c, in, meta, NULL, &f->fps, 0, &out);
 
 	d.from_callout = true;

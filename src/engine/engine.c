@@ -151,50 +151,35 @@ uint64_t owfp_engine_next_flow_id(owfp_engine *e)
 void owfp_engine_count(owfp_engine *e, int what, int dir, uint64_t n)
 {
 	int d = dir == OWFP_DIR_OUTBOUND ? 1 : 0;
-	int slot = owfp_thread_slot();
-	owfp_engine_counts *k = &e->counts[slot];
+	owfp_engine_counts *k = e->counts;
 
 	switch (what) {
-	case OWFP_COUNT_FLOW_CREATED: owfp_slot_add(&k->flows_created, n, slot); break;
-	case OWFP_COUNT_FLOW_ENDED: owfp_slot_add(&k->flows_ended, n, slot); break;
-	case OWFP_COUNT_FLOW_DROPPED: owfp_slot_add(&k->flows_dropped, n, slot); break;
-	case OWFP_COUNT_BYTES_INDICATED: owfp_slot_add(&k->bytes_indicated[d], n, slot); break;
-	case OWFP_COUNT_BYTES_DELIVERED: owfp_slot_add(&k->bytes_delivered[d], n, slot); break;
-	case OWFP_COUNT_VIOLATION: owfp_slot_add(&k->violations, n, slot); break;
-	case OWFP_COUNT_LIMIT: owfp_slot_add(&k->limits_hit, n, slot); break;
+	case OWFP_COUNT_FLOW_CREATED: OWFP_SLOT_ADD(k, flows_created, n); break;
+	case OWFP_COUNT_FLOW_ENDED: OWFP_SLOT_ADD(k, flows_ended, n); break;
+	case OWFP_COUNT_FLOW_DROPPED: OWFP_SLOT_ADD(k, flows_dropped, n); break;
+	case OWFP_COUNT_BYTES_INDICATED: OWFP_SLOT_ADD(k, bytes_indicated[d], n); break;
+	case OWFP_COUNT_BYTES_DELIVERED: OWFP_SLOT_ADD(k, bytes_delivered[d], n); break;
+	case OWFP_COUNT_VIOLATION: OWFP_SLOT_ADD(k, violations, n); break;
+	case OWFP_COUNT_LIMIT: OWFP_SLOT_ADD(k, limits_hit, n); break;
 	default: break;
 	}
 }
 
-/* The sum of one counter over the thread slots' cells. */
-static uint64_t sum_cells(void *cells, size_t stride, size_t off)
-{
-	uint64_t sum = 0;
-	for (int s = 0; s <= OWFP_THREAD_SLOTS; s++)
-		sum += atomic_load_explicit((atomic_ullong *)((char *)cells + (size_t)s * stride + off),
-					    memory_order_relaxed);
-	return sum;
-}
-
-#define SUM_CELLS(cells, field)                            \
-	sum_cells((cells), sizeof((cells)[0]),             \
-		  (size_t)((char *)&(cells)[0].field - (char *)&(cells)[0]))
-
 void owfp_engine_stats_get(owfp_engine *e, owfp_engine_stats *out)
 {
-	uint64_t created = SUM_CELLS(e->counts, flows_created);
-	uint64_t ended = SUM_CELLS(e->counts, flows_ended);
+	uint64_t created = OWFP_SLOT_SUM(e->counts, flows_created);
+	uint64_t ended = OWFP_SLOT_SUM(e->counts, flows_ended);
 
 	memset(out, 0, sizeof(*out));
 	out->flows_created = created;
 	out->flows_active = created > ended ? created - ended : 0;
-	out->flows_dropped = SUM_CELLS(e->counts, flows_dropped);
+	out->flows_dropped = OWFP_SLOT_SUM(e->counts, flows_dropped);
 	for (int d = 0; d < 2; d++) {
-		out->bytes_indicated[d] = SUM_CELLS(e->counts, bytes_indicated[d]);
-		out->bytes_delivered[d] = SUM_CELLS(e->counts, bytes_delivered[d]);
+		out->bytes_indicated[d] = OWFP_SLOT_SUM(e->counts, bytes_indicated[d]);
+		out->bytes_delivered[d] = OWFP_SLOT_SUM(e->counts, bytes_delivered[d]);
 	}
-	out->violations = SUM_CELLS(e->counts, violations);
-	out->limits_hit = SUM_CELLS(e->counts, limits_hit);
+	out->violations = OWFP_SLOT_SUM(e->counts, violations);
+	out->limits_hit = OWFP_SLOT_SUM(e->counts, limits_hit);
 
 	pthread_mutex_lock(&e->mu);
 	for (UINT32 id = 1; id < e->next_callout_id && out->ncallouts < 64; id++) {
@@ -208,15 +193,15 @@ void owfp_engine_stats_get(owfp_engine *e, owfp_engine_stats *out)
 		cs->callout_id = id;
 		mc = owfp_model_callout_by_id(&e->model, id, NULL);
 		memcpy(cs->name, mc && mc->name[0] ? mc->name : o->pub.name, sizeof(cs->name));
-		cs->classify_calls = SUM_CELLS(o->pub.counts, classify_calls);
-		cs->bytes_indicated = SUM_CELLS(o->pub.counts, bytes_indicated);
-		cs->bytes_permitted = SUM_CELLS(o->pub.counts, bytes_permitted);
-		cs->bytes_blocked = SUM_CELLS(o->pub.counts, bytes_blocked);
-		cs->bytes_continued = SUM_CELLS(o->pub.counts, bytes_continued);
-		cs->bytes_injected = SUM_CELLS(o->pub.counts, bytes_injected);
-		cs->violations = SUM_CELLS(o->pub.counts, violations);
+		cs->classify_calls = OWFP_SLOT_SUM(o->pub.counts, classify_calls);
+		cs->bytes_indicated = OWFP_SLOT_SUM(o->pub.counts, bytes_indicated);
+		cs->bytes_permitted = OWFP_SLOT_SUM(o->pub.counts, bytes_permitted);
+		cs->bytes_blocked = OWFP_SLOT_SUM(o->pub.counts, bytes_blocked);
+		cs->bytes_continued = OWFP_SLOT_SUM(o->pub.counts, bytes_continued);
+		cs->bytes_injected = OWFP_SLOT_SUM(o->pub.counts, bytes_injected);
+		cs->violations = OWFP_SLOT_SUM(o->pub.counts, violations);
 		for (int i = 0; i < OWFP_STREAM_ACTIONS; i++)
-			cs->stream_actions[i] = SUM_CELLS(o->pub.counts, stream_actions[i]);
+			cs->stream_actions[i] = OWFP_SLOT_SUM(o->pub.counts, stream_actions[i]);
 	}
 	pthread_mutex_unlock(&e->mu);
 }

@@ -20,11 +20,6 @@
 #include "openwfp/openwfp.h"
 #include "util/thread_slot.h"
 
-/*
- * A registered callout (FWPS_CALLOUTn). Callout objects are never freed
- * before the engine: unregistering only clears `registered`, so a stage
- * that still points at one stays valid (S70 then applies).
- */
 /* One thread slot's share of a callout's counters, padded to two cache
  * lines so that two threads' cells do not share one. */
 typedef struct owfp_callout_counts {
@@ -33,7 +28,13 @@ typedef struct owfp_callout_counts {
 	atomic_ullong stream_actions[OWFP_STREAM_ACTIONS];
 	char pad_[128 - (7 + OWFP_STREAM_ACTIONS) * sizeof(atomic_ullong)];
 } owfp_callout_counts;
+_Static_assert(sizeof(owfp_callout_counts) == 128, "two cache lines per cell");
 
+/*
+ * A registered callout (FWPS_CALLOUTn). Callout objects are never freed
+ * before the engine: unregistering only clears `registered`, so a stage
+ * that still points at one stays valid (S70 then applies).
+ */
 typedef struct owfp_callout {
 	UINT32 id;                 /* run-time calloutId, never reused */
 	GUID key;
@@ -56,15 +57,9 @@ typedef struct owfp_callout {
 	atomic_long contexts;      /* flow contexts held (S72 DEVICE_BUSY) */
 	char name[96];             /* UTF-8, from FWPM_CALLOUT0 display data or the key */
 	/* Counters, one cell per thread slot (util/thread_slot.h): add with
-	 * OWFP_CALLOUT_COUNT, read with owfp_engine_stats_get. */
+	 * OWFP_SLOT_ADD(c->counts, ...), read with owfp_engine_stats_get. */
 	owfp_callout_counts counts[OWFP_THREAD_SLOTS + 1];
 } owfp_callout;
-
-#define OWFP_CALLOUT_COUNT(c, field, n)                                      \
-	do {                                                                 \
-		int slot_ = owfp_thread_slot();                              \
-		owfp_slot_add(&(c)->counts[slot_].field, (n), slot_);        \
-	} while (0)
 
 /*
  * One matching stream filter: a stage of a flow's pipeline (S103). `filter`

@@ -391,6 +391,7 @@ typedef struct owfp_engine_counts {
 	atomic_ullong bytes_indicated[2], bytes_delivered[2];
 	char pad_[128 - 9 * sizeof(atomic_ullong)];
 } owfp_engine_counts;
+_Static_assert(sizeof(owfp_engine_counts) == 128, "two cache lines per cell");
 
 struct owfp_engine {
 	owfp_engine_opts opts;

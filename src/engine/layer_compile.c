@@ -121,7 +121,8 @@ void owfp_dim_keys_get(const owfp_clayer *l, const owfp_layer_desc *ld,
 		       const FWPS_INCOMING_VALUES0 *in, owfp_dim_keys *k)
 {
 	/* Only what the layer reads: with few or no conditions, turning every
-	 * field into a key was a quarter of matching a new flow. */
+	 * field into a key was a quarter of the instructions of matching a new
+	 * flow. */
 	for (int d = 0; d < OWFP_NDIMS; d++) {
 		k->present[d] = false;
 		if (!(l->used_dims & (1u << d)))

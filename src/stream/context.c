@@ -44,7 +44,7 @@ UINT64 owfp_flow_classify_enter(owfp_flow *f, owfp_stage *st)
 	 * consistent), so a removal that races with this classify either sees
 	 * it (STATUS_PENDING) or happened before it. With no context at all
 	 * there is nothing to read and the lock is skipped: most flows have
-	 * none, and the lock pair was 4% of a replay. */
+	 * none, and the lock pair was 4% of a replay's instructions. */
 	atomic_store(&f->in_classify, true);
 	if (st && st->d.callout && atomic_load(&f->nctxs)) {
 		pthread_mutex_lock(&f->mu);

@@ -69,7 +69,7 @@ int owfp_flow_expire(owfp_flow *f, uint64_t now_ms)
 	f->depth++;
 	owfp_flow *prev = owfp_flow_enter(f);
 	if (st->d.callout)
-		OWFP_CALLOUT_COUNT(st->d.callout, violations, 1);
+		OWFP_SLOT_ADD(st->d.callout->counts, violations, 1);
 	owfp_engine_count(f->engine, OWFP_COUNT_LIMIT, st->dir, 1);
 	owfp_flow_emit(f, OWFP_EV_LIMIT, st->dir, st, st->in.len, detail);
 	owfp_engine_log(f->engine, OWFP_LOG_WARN,

@@ -11,12 +11,6 @@
 
 #include "stream/flow.h"
 
-/* glibc serves allocations up to 1032 bytes from a per-thread cache; at
- * 1200 bytes every flow's calloc took the general path and often
- * consolidated the fast bins first (5% of a replay of short connections).
- * Keep the flow small enough for the cache. */
-_Static_assert(sizeof(owfp_flow) <= 1024, "owfp_flow outgrew glibc's tcache sizes");
-
 void owfp_flow_ref(owfp_flow *f)
 {
 	atomic_fetch_add(&f->refs, 1);
@@ -86,7 +80,7 @@ void owfp_flow_emit(owfp_flow *f, enum owfp_event_type t, int dir, const owfp_st
 void owfp_flow_violation(owfp_flow *f, owfp_stage *st, const char *rule, const char *what)
 {
 	if (st && st->d.callout)
-		OWFP_CALLOUT_COUNT(st->d.callout, violations, 1);
+		OWFP_SLOT_ADD(st->d.callout->counts, violations, 1);
 	owfp_engine_count(f->engine, OWFP_COUNT_VIOLATION, st ? st->dir : 0, 1);
 	owfp_flow_emit(f, OWFP_EV_VIOLATION, st ? st->dir : -1, st, 0, rule);
 	owfp_engine_log(f->engine, OWFP_LOG_WARN,

@@ -159,7 +159,7 @@ NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_)
 	inj->status = STATUS_SUCCESS;
 	d->inj_bytes += inj->data.len;
 	d->held += inj->data.len;
-	OWFP_CALLOUT_COUNT(st->d.callout, bytes_injected, inj->data.len);
+	OWFP_SLOT_ADD(st->d.callout->counts, bytes_injected, inj->data.len);
 	owfp_flow_emit(f, OWFP_EV_INJECT, dir, st, inj->data.len, inline_ ? "inline" : "out-of-band");
 	bool fin = inj->fin;
 	owfp_sublayer_add_injection(f, dir, st->sl, inj);

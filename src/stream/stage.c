@@ -100,11 +100,11 @@ static void callout_bytes(const owfp_stage *st, enum owfp_verdict v, size_t n)
 	if (!c || !n)
 		return;
 	if (v == OWFP_V_PERMIT)
-		OWFP_CALLOUT_COUNT(c, bytes_permitted, n);
+		OWFP_SLOT_ADD(c->counts, bytes_permitted, n);
 	else if (v == OWFP_V_BLOCK)
-		OWFP_CALLOUT_COUNT(c, bytes_blocked, n);
+		OWFP_SLOT_ADD(c->counts, bytes_blocked, n);
 	else if (v == OWFP_V_CONTINUE)
-		OWFP_CALLOUT_COUNT(c, bytes_continued, n);
+		OWFP_SLOT_ADD(c->counts, bytes_continued, n);
 }
 
 /* Sends decided bytes where the verdict says (S35–S37). */
@@ -294,9 +294,8 @@ static void next_run(owfp_flow *f, owfp_stage *st, owfp_indication *ind, bool *m
 
 static void count_action(owfp_callout *c, UINT32 sa)
 {
-	OWFP_CALLOUT_COUNT(c, stream_actions[sa < FWPS_STREAM_ACTION_TYPE_MAX ? sa
-										   : OWFP_STREAM_ACTIONS - 1],
-			   1);
+	UINT32 i = sa < FWPS_STREAM_ACTION_TYPE_MAX ? sa : OWFP_STREAM_ACTIONS - 1;
+	OWFP_SLOT_ADD(c->counts, stream_actions[i], 1);
 }
 
 void owfp_stage_classify(owfp_flow *f, owfp_stage *st, const owfp_indication *ind,
@@ -328,8 +327,8 @@ void owfp_stage_classify(owfp_flow *f, owfp_stage *st, const owfp_indication *in
 	out->flags = ind->out_flags;
 	out->filterId = st->d.filter.filterId;
 
-	OWFP_CALLOUT_COUNT(c, classify_calls, 1);
-	OWFP_CALLOUT_COUNT(c, bytes_indicated, ind->len);
+	OWFP_SLOT_ADD(c->counts, classify_calls, 1);
+	OWFP_SLOT_ADD(c->counts, bytes_indicated, ind->len);
 	UINT64 ctx = owfp_flow_classify_enter(f, st);
 	owfp_callout_classify(c, &f->in_values, &meta, io, &st->d.filter, ctx, out);
 	owfp_flow_classify_leave(f);

@@ -56,3 +56,12 @@ int owfp_thread_slot_claim(void)
 	owfp_thread_slot_mine = slot_claim();
 	return owfp_thread_slot_mine;
 }
+
+uint64_t owfp_slot_sum(const void *first, size_t stride)
+{
+	uint64_t sum = 0;
+	for (int s = 0; s <= OWFP_THREAD_SLOTS; s++)
+		sum += atomic_load_explicit((atomic_ullong *)((uintptr_t)first + (size_t)s * stride),
+					    memory_order_relaxed);
+	return sum;
+}

@@ -96,7 +96,7 @@ static void test_stats(void **state)
 	owfp_engine_count(x.engine, OWFP_COUNT_BYTES_DELIVERED, OWFP_DIR_INBOUND, 40);
 	owfp_engine_count(x.engine, OWFP_COUNT_VIOLATION, -1, 2);
 	owfp_engine_count(x.engine, OWFP_COUNT_LIMIT, -1, 1);
-	OWFP_CALLOUT_COUNT(owfp_engine_callout_by_id(x.engine, id), bytes_blocked, 9);
+	OWFP_SLOT_ADD(owfp_engine_callout_by_id(x.engine, id)->counts, bytes_blocked, 9);
 	owfp_engine_stats_get(x.engine, &st);
 	assert_int_equal(st.flows_created, 3);
 	assert_int_equal(st.flows_active, 2);
