@@ -104,7 +104,7 @@ typedef struct owfp_capture_opts {
     size_t max_total_bytes;       /* all flows plus IP fragments (default 256 MiB) */
     size_t max_flows;             /* concurrent flows before eviction, and lingering
                                      closed flows (default 1M; about 0.5 KiB of
-                                     state per flow, 80 bytes per closed one) */
+                                     state per flow, 72 bytes per closed one) */
 
     uint64_t idle_timeout_ns;     /* capture time without a packet (default 120 s; 0: never) */
     uint64_t closed_linger_ns;    /* capture time a closed or reset flow keeps absorbing

@@ -16,6 +16,19 @@ static uint64_t lane(uint64_t v, uint64_t k, uint64_t m)
     return (v + k) * m;
 }
 
+uint64_t owfp_capture_key_hash(const struct cap_key *key)
+{
+    uint64_t ports = (uint64_t)key->family << 32 | (uint64_t)key->pa << 16 | key->pb;
+    uint64_t h = lane(ports, 0x9e3779b97f4a7c15ull, 0xff51afd7ed558ccdull) ^
+                 lane(key->a[0], 0x243f6a8885a308d3ull, 0xc4ceb9fe1a85ec53ull) ^
+                 lane(key->a[1], 0x13198a2e03707344ull, 0x9fb21c651e98df25ull) ^
+                 lane(key->b[0], 0xa4093822299f31d0ull, 0xd6e8feb86659fd93ull) ^
+                 lane(key->b[1], 0x082efa98ec4e6c89ull, 0xa0761d6478bd642full);
+    h ^= h >> 32;
+    h *= 0xe7037ed1a0b428dbull;
+    return h ^ (h >> 29);
+}
+
 /* Any total order on endpoints makes a canonical key; comparing native
  * words is cheaper than memcmp's byte order. */
 uint64_t owfp_capture_key_make(const struct cap_seg *seg, struct cap_key *key, bool *src_is_a)
@@ -44,15 +57,7 @@ uint64_t owfp_capture_key_make(const struct cap_seg *seg, struct cap_key *key, b
     key->pb = a ? seg->dport : seg->sport;
     key->family = (uint8_t)seg->family;
     *src_is_a = a;
-    uint64_t ports = (uint64_t)key->family << 32 | (uint64_t)key->pa << 16 | key->pb;
-    uint64_t h = lane(ports, 0x9e3779b97f4a7c15ull, 0xff51afd7ed558ccdull) ^
-                 lane(key->a[0], 0x243f6a8885a308d3ull, 0xc4ceb9fe1a85ec53ull) ^
-                 lane(key->a[1], 0x13198a2e03707344ull, 0x9fb21c651e98df25ull) ^
-                 lane(key->b[0], 0xa4093822299f31d0ull, 0xd6e8feb86659fd93ull) ^
-                 lane(key->b[1], 0x082efa98ec4e6c89ull, 0xa0761d6478bd642full);
-    h ^= h >> 32;
-    h *= 0xe7037ed1a0b428dbull;
-    return h ^ (h >> 29);
+    return owfp_capture_key_hash(key);
 }
 
 int owfp_capture_flowtab_init(owfp_capture *cap)

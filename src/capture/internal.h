@@ -132,12 +132,14 @@ struct cap_flow {
 struct cap_tomb {
     struct cap_tomb *hnext;            /* hash chain */
     struct cap_tomb *next;             /* FIFO by end time; free list */
-    uint64_t hash;
     uint64_t end_ns;
     struct cap_key key;
     uint32_t client_isn;
     bool client_is_a, syn_seen, dead;  /* dead: reopened, waits in the FIFO */
 };
+/* No stored hash: comparing keys is as fast, and 72 bytes instead of 80 is
+ * 10% less memory for the tens of thousands a busy capture keeps. */
+_Static_assert(sizeof(struct cap_tomb) <= 72, "tombstones stay compact");
 
 struct cap_tomb_slab;
 
@@ -167,7 +169,8 @@ struct owfp_capture {
     struct cap_tomb **tbuckets;
     size_t ntbuckets, ntombs;          /* ntombs: in the FIFO, dead or not */
     struct cap_tomb *tomb_head, *tomb_tail, *tomb_free;
-    struct cap_tomb_slab *slabs;
+    struct cap_tomb_slab *slabs;       /* newest first */
+    size_t slab_used;                  /* tombstones handed out of the newest */
     uint64_t next_id;
     size_t buffered_total;
     uint64_t now;
@@ -249,6 +252,8 @@ struct cap_flow *owfp_capture_flowtab_by_id(owfp_capture *cap, uint64_t id);
 void owfp_capture_work_add(owfp_capture *cap, struct cap_flow *f);
 void owfp_capture_work_del(owfp_capture *cap, struct cap_flow *f);
 uint64_t owfp_capture_key_make(const struct cap_seg *seg, struct cap_key *key, bool *src_is_a);
+uint64_t owfp_capture_key_hash(const struct cap_key *key);
+
 
 /* tomb.c: compact records of closed and reset flows for opts.closed_linger_ns */
 void owfp_capture_tomb_add(owfp_capture *cap, const struct cap_flow *f, uint64_t ts);

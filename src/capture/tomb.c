@@ -1,18 +1,18 @@
-/* Tombstones: a closed or reset flow lingers as a compact record (80 bytes
+/* Tombstones: a closed or reset flow lingers as a compact record (72 bytes
  * instead of the ~0.5 KiB flow) so that its late segments, an ACK of the
  * last FIN or a retransmission, are absorbed rather than opening a new
  * mid-stream flow. The linger counts from the end of the flow in capture
  * time (opts.closed_linger_ns) and the records are bounded by
  * opts.max_flows; the oldest goes first when either is exceeded. They come
- * from slabs recycled through a free list: no malloc per flow.
+ * from slabs, recycled through a free list: no malloc per flow.
  *
- * The first slab is small (a capture with few connections stays small);
- * later ones are 2 MiB regions the kernel may back with one huge page. A
- * capture with many short connections keeps tens of thousands of
- * tombstones at once, and 4 KiB pages made that cost a page fault every 51
- * tombstones and a TLB miss on most lookups: on http.pcap of
- * bench/replay_bench.sh (21,756 connections) the tombstones were 14% of the
- * replay, 13 of 90 ms. */
+ * A slab is handed out front to back (a bump index), so only the pages of
+ * tombstones actually made become resident: a capture with tens of
+ * thousands of short connections keeps that many tombstones at once, and
+ * peak memory is one of replay's targets. Slabs used to be 2 MiB huge
+ * pages, which saved page faults on a VM where one cost ~10 us but made
+ * http.pcap of bench/replay_bench.sh (55,397 connections) peak at 2.2x
+ * libnids' memory; measured in docs/PERFORMANCE.md. */
 #include "capture/internal.h"
 
 #include <stdlib.h>
@@ -28,6 +28,8 @@ struct cap_tomb_slab {
     struct cap_tomb t[];
 };
 
+/* The first slab is small, so a capture with few connections stays small;
+ * later ones are anonymous maps, whose pages stay unbacked until touched. */
 static struct cap_tomb_slab *slab_new(owfp_capture *cap)
 {
     struct cap_tomb_slab *s;
@@ -39,21 +41,11 @@ static struct cap_tomb_slab *slab_new(owfp_capture *cap)
         s->ntombs = CAP_TOMBS_FIRST_SLAB;
         return s;
     }
-    /* Twice the size, so that a 2 MiB-aligned huge page fits inside. */
-    size_t len = 2 * CAP_BIG_SLAB_BYTES;
-    uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *m = mmap(NULL, CAP_BIG_SLAB_BYTES, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return NULL;
-    uint8_t *aligned = (uint8_t *)(((uintptr_t)m + CAP_BIG_SLAB_BYTES - 1) &
-                                   ~(uintptr_t)(CAP_BIG_SLAB_BYTES - 1));
-    /* Give back what lies outside the aligned 2 MiB. */
-    if (aligned > m)
-        munmap(m, (size_t)(aligned - m));
-    size_t tail = (size_t)(m + len - (aligned + CAP_BIG_SLAB_BYTES));
-    if (tail)
-        munmap(aligned + CAP_BIG_SLAB_BYTES, tail);
-    (void)madvise(aligned, CAP_BIG_SLAB_BYTES, MADV_HUGEPAGE); /* a hint: 4 KiB pages work too */
-    s = (struct cap_tomb_slab *)aligned;
+    s = m;
     s->bytes = CAP_BIG_SLAB_BYTES;
     s->ntombs = (CAP_BIG_SLAB_BYTES - sizeof(*s)) / sizeof(struct cap_tomb);
     return s;
@@ -61,27 +53,30 @@ static struct cap_tomb_slab *slab_new(owfp_capture *cap)
 
 static struct cap_tomb *tomb_alloc(owfp_capture *cap)
 {
-    if (!cap->tomb_free) {
+    struct cap_tomb *t = cap->tomb_free;
+    if (t) {
+        cap->tomb_free = t->next;
+        return t;
+    }
+    if (!cap->slabs || cap->slab_used == cap->slabs->ntombs) {
         struct cap_tomb_slab *s = slab_new(cap);
         if (!s)
             return NULL;
         s->next = cap->slabs;
         cap->slabs = s;
-        /* In address order, so that tombstones made one after the other
-         * sit next to each other. */
-        for (size_t i = s->ntombs; i-- > 0;) {
-            s->t[i].next = cap->tomb_free;
-            cap->tomb_free = &s->t[i];
-        }
+        cap->slab_used = 0;
     }
-    struct cap_tomb *t = cap->tomb_free;
-    cap->tomb_free = t->next;
-    return t;
+    return &cap->slabs->t[cap->slab_used++];
+}
+
+static size_t bucket_of(const owfp_capture *cap, const struct cap_tomb *t)
+{
+    return owfp_capture_key_hash(&t->key) & (cap->ntbuckets - 1);
 }
 
 static void unhash(owfp_capture *cap, struct cap_tomb *t)
 {
-    for (struct cap_tomb **p = &cap->tbuckets[t->hash & (cap->ntbuckets - 1)]; *p;
+    for (struct cap_tomb **p = &cap->tbuckets[bucket_of(cap, t)]; *p;
          p = &(*p)->hnext) {
         if (*p == t) {
             *p = t->hnext;
@@ -112,8 +107,9 @@ static void grow(owfp_capture *cap)
     for (size_t i = 0; i < cap->ntbuckets; i++) {
         for (struct cap_tomb *t = cap->tbuckets[i], *next; t; t = next) {
             next = t->hnext;
-            t->hnext = b[t->hash & (n - 1)];
-            b[t->hash & (n - 1)] = t;
+            size_t i = owfp_capture_key_hash(&t->key) & (n - 1);
+            t->hnext = b[i];
+            b[i] = t;
         }
     }
     free(cap->tbuckets);
@@ -134,13 +130,12 @@ void owfp_capture_tomb_add(owfp_capture *cap, const struct cap_flow *f, uint64_t
     if (!cap->ntbuckets || !(t = tomb_alloc(cap)))
         return; /* out of memory: late segments may open a mid-stream flow */
     t->key = f->key;
-    t->hash = f->hash;
     t->end_ns = ts > cap->now ? ts : cap->now;
     t->client_isn = f->client_isn;
     t->client_is_a = f->client_is_a;
     t->syn_seen = f->syn_seen;
     t->dead = false;
-    struct cap_tomb **b = &cap->tbuckets[t->hash & (cap->ntbuckets - 1)];
+    struct cap_tomb **b = &cap->tbuckets[f->hash & (cap->ntbuckets - 1)];
     t->hnext = *b;
     *b = t;
     t->next = NULL;
@@ -160,7 +155,7 @@ struct cap_tomb *owfp_capture_tomb_find(owfp_capture *cap, const struct cap_key 
     if (!cap->ntombs)
         return NULL;
     for (struct cap_tomb *t = cap->tbuckets[hash & (cap->ntbuckets - 1)]; t; t = t->hnext)
-        if (t->hash == hash && cap_key_eq(&t->key, key))
+        if (cap_key_eq(&t->key, key))
             return t;
     return NULL;
 }
@@ -191,6 +186,6 @@ void owfp_capture_tomb_free(owfp_capture *cap)
     free(cap->tbuckets);
     cap->slabs = NULL;
     cap->tbuckets = NULL;
-    cap->ntbuckets = cap->ntombs = 0;
+    cap->ntbuckets = cap->ntombs = cap->slab_used = 0;
     cap->tomb_head = cap->tomb_tail = cap->tomb_free = NULL;
 }
