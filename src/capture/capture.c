@@ -19,6 +19,7 @@ void owfp_capture_opts_init(owfp_capture_opts *opts)
     opts->frag_timeout_ns = 30 * CAP_NS_PER_SEC;
     opts->max_frag_datagrams = 1024;
     opts->progress_step = 16u << 20;
+    opts->read_ahead = true;
 }
 
 int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capture **out,
@@ -44,7 +45,7 @@ int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capt
     snprintf(cap->path, sizeof(cap->path), "%s", path);
     int rc = -ENOTSUP;
     if (cap->opts.reader != OWFP_CAPTURE_READER_LIBPCAP) {
-        rc = owfp_capture_direct_open(&cap->rd, path, err);
+        rc = owfp_capture_direct_open(&cap->rd, path, cap->opts.read_ahead, err);
         if (rc == -ENOTSUP && cap->opts.reader == OWFP_CAPTURE_READER_DIRECT)
             owfp_capture_error_set(err, path, rc, 0, 0,
                                    "not a classic pcap regular file (direct reader forced)");

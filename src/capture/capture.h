@@ -89,6 +89,8 @@ typedef struct owfp_capture_opts {
     enum owfp_capture_midstream midstream_client;
     enum owfp_capture_reader reader;
     bool verify_checksums;        /* drop IPv4 header / TCP segments with bad checksums */
+    bool read_ahead;              /* direct reader: read() on a thread of its own, ahead of
+                                     decoding (default true; false: in line) */
 
     /* Hole skipping: a hole (bytes never captured) is given up on, and
      * reported as missed bytes, when any of these holds. 0 disables a rule. */

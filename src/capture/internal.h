@@ -27,9 +27,12 @@ struct cap_reader {
     uint64_t total;          /* file size, 0 if unknown */
     uint64_t record;         /* records handed out so far */
     uint64_t rec_offset;     /* offset of the last record's header */
-    /* direct reader (classic pcap, read() into one buffer) */
+    /* direct reader (classic pcap, read() into one buffer, or into the
+     * read-ahead ring: then buf points into the block `held`) */
     int fd;
     uint8_t *buf;
+    struct cap_readahead *ra;
+    uint8_t *held;           /* data of the ring block buf is in, or NULL */
     size_t have;             /* bytes in buf */
     size_t off;              /* bytes of buf handed out */
     uint64_t buf_pos;        /* file offset of buf[0] */
@@ -189,7 +192,8 @@ void owfp_capture_error_set(owfp_capture_error *err, const char *file, int code,
  * classic pcap regular file) or a negative errno with err set. next returns
  * 1 with a record, 0 at the clean end, or a negative errno with err set; the
  * record's bytes stay valid until the next call. */
-int owfp_capture_direct_open(struct cap_reader *rd, const char *path, owfp_capture_error *err);
+int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_ahead,
+                             owfp_capture_error *err);
 int owfp_capture_direct_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
                              owfp_capture_error *err);
 void owfp_capture_direct_close(struct cap_reader *rd);
@@ -254,6 +258,17 @@ void owfp_capture_work_del(owfp_capture *cap, struct cap_flow *f);
 uint64_t owfp_capture_key_make(const struct cap_seg *seg, struct cap_key *key, bool *src_is_a);
 uint64_t owfp_capture_key_hash(const struct cap_key *key);
 
+/* readahead.c: read() on a thread of its own into a ring of blocks, each
+ * with `headroom` writable bytes in front of its data. take() returns the
+ * next block (len 0: end of file; a negative errno: read failed);
+ * release() gives back the oldest block taken. */
+struct cap_readahead;
+int owfp_capture_readahead_start(struct cap_readahead **out, int fd, size_t block_bytes,
+                                 size_t headroom, unsigned nblocks);
+int owfp_capture_readahead_take(struct cap_readahead *ra, uint8_t **data, size_t *len);
+void owfp_capture_readahead_release(struct cap_readahead *ra);
+uint8_t *owfp_capture_readahead_mem(const struct cap_readahead *ra, size_t *bytes);
+void owfp_capture_readahead_stop(struct cap_readahead *ra);
 
 /* tomb.c: compact records of closed and reset flows for opts.closed_linger_ns */
 void owfp_capture_tomb_add(owfp_capture *cap, const struct cap_flow *f, uint64_t ts);
