@@ -1,7 +1,8 @@
-/* (Also run under ThreadSanitizer: the read-ahead thread.) The direct reader with its read-ahead thread against the same reader in
+/* The direct reader with its read-ahead thread against the same reader in
  * line: identical events, bytes and errors on captures much larger than
  * the read-ahead ring, whose records (up to the 256 KiB maximum) straddle
- * its blocks at every possible place, whole or cut short. */
+ * its blocks at every possible place, whole or cut short. Also run under
+ * ThreadSanitizer (the _tsan name), for the handoffs with the thread. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
