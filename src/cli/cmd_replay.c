@@ -49,6 +49,8 @@ static void help(FILE *out)
 		"                         data (default first, as most stacks do)\n"
 		"      --verify-checksums drop IPv4 headers and TCP segments with bad checksums\n"
 		"                         (default: not checked; sending hosts offload them)\n"
+		"      --no-read-ahead    read the capture in line instead of on a second thread\n"
+		"                         (less CPU in all, more wall time; see docs/reassembly.md)\n"
 		"      --resegment N      the segmentation check: replay every flow once as captured,\n"
 		"                         then N more times cut into different random segments (1 byte\n"
 		"                         to 64 KiB), and report every flow whose delivered bytes or\n"
@@ -82,7 +84,7 @@ static void on_signal(int sig)
 }
 
 enum { OPT_CALLOUT = 256, OPT_EXTRACT, OPT_EVENTS, OPT_JSON, OPT_LOCAL, OPT_DRAIN, OPT_OVERLAP,
-       OPT_VERIFY, OPT_RESEGMENT, OPT_SEED };
+       OPT_VERIFY, OPT_NO_READ_AHEAD, OPT_RESEGMENT, OPT_SEED };
 
 int owfp_cmd_replay(int argc, char **argv)
 {
@@ -96,6 +98,7 @@ int owfp_cmd_replay(int argc, char **argv)
 		{"drain-timeout", required_argument, NULL, OPT_DRAIN},
 		{"overlap", required_argument, NULL, OPT_OVERLAP},
 		{"verify-checksums", no_argument, NULL, OPT_VERIFY},
+		{"no-read-ahead", no_argument, NULL, OPT_NO_READ_AHEAD},
 		{"resegment", required_argument, NULL, OPT_RESEGMENT},
 		{"seed", required_argument, NULL, OPT_SEED},
 		{"quiet", no_argument, NULL, 'q'},
@@ -172,6 +175,9 @@ int owfp_cmd_replay(int argc, char **argv)
 			break;
 		case OPT_VERIFY:
 			o.verify_checksums = true;
+			break;
+		case OPT_NO_READ_AHEAD:
+			o.no_read_ahead = true;
 			break;
 		case OPT_RESEGMENT:
 			resegment = strtoul(optarg, &end, 10);

@@ -583,6 +583,7 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	owfp_capture_opts_init(&copts);
 	copts.overlap = rp->o->overlap;
 	copts.verify_checksums = rp->o->verify_checksums;
+	copts.read_ahead = !rp->o->no_read_ahead;
 	if (rp->o->progress)
 		copts.progress_step = 1u << 20;
 	if (!(cr->file = strdup(path))) {

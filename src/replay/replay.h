@@ -38,6 +38,7 @@ typedef struct owfp_replay_opts {
 	uint64_t drain_timeout_ms;     /* default 5000 */
 	enum owfp_capture_overlap overlap;
 	bool verify_checksums;
+	bool no_read_ahead;            /* read the capture in line, not on a thread of its own */
 	int verbosity;                 /* -1 quiet, 0 normal, 1+ verbose */
 	bool progress;                 /* draw a progress bar on `diag` */
 	/* When it becomes non-zero (a signal handler sets it), reading stops

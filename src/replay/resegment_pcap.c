@@ -285,6 +285,7 @@ int owfp_reseg_write(const char *in, const owfp_replay_opts *o, const char *out,
 	owfp_capture_opts_init(&copts);
 	copts.overlap = o->overlap;
 	copts.verify_checksums = o->verify_checksums;
+	copts.read_ahead = !o->no_read_ahead;
 	owfp_capture_error cerr;
 	owfp_capture *cap = NULL;
 	int rc = owfp_capture_open(in, &copts, &cap, &cerr);

@@ -85,4 +85,8 @@ expect_eq "veth: directions equal to tcpflow" "$n" 8
     fail "replay --verify-checksums exited $?"
 expect_eq "veth: --verify-checksums keeps every byte (checksums are real)" \
     "$(cut -f7 "$work/veth-ck/flows.tsv" | sort)" "$(cut -f7 "$work/veth/flows.tsv" | sort)"
+"$OWFP_BIN" replay -q --no-read-ahead --extract "$work/veth-inline" "$work/veth.pcap" ||
+    fail "replay --no-read-ahead exited $?"
+expect_eq "veth: reading in line (--no-read-ahead) gives the same flows.tsv" \
+    "$(cat "$work/veth-inline/flows.tsv")" "$(cat "$work/veth/flows.tsv")"
 echo "test_replay_vs_tcpflow: $RP_PASSED checks passed"
