@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "editors.h"
@@ -273,7 +274,7 @@ static void *worker(void *p)
 	ed_set *s = p;
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
-		while (!s->head && !s->stop)
+		while ((!s->head || s->hold) && !s->stop)
 			pthread_cond_wait(&s->cv, &s->mu);
 		if (!s->head)
 			break;
@@ -292,7 +293,15 @@ static void *worker(void *p)
 		UINT64 flow = s->defer_flow;
 		pthread_mutex_unlock(&s->mu);
 		if (resume) {
-			if (NT_SUCCESS(FwpsStreamContinue0(flow, s->stream_id, FWPS_LAYER_STREAM_V4, fl)))
+			/* The worker can drain the backlog before the classify that
+			 * answered DEFER has returned to the engine; until then the
+			 * stream is not deferred and the call is refused (Q9). */
+			NTSTATUS st = FwpsStreamContinue0(flow, s->stream_id, FWPS_LAYER_STREAM_V4, fl);
+			for (int tries = 0; st == STATUS_INVALID_PARAMETER && tries < 10000; tries++) {
+				nanosleep(&(struct timespec){ 0, 100000 }, NULL);
+				st = FwpsStreamContinue0(flow, s->stream_id, FWPS_LAYER_STREAM_V4, fl);
+			}
+			if (NT_SUCCESS(st))
 				s->continues++;
 			else
 				s->errors++;
@@ -395,6 +404,14 @@ void ed_install(sh *h, ed_set *s, enum ed_kind kind, UINT16 weight, const char *
 			&s->ale_key, 0);
 	if (kind != ED_INLINE)
 		pthread_create(&s->worker, NULL, worker, s);
+}
+
+void ed_hold(ed_set *s, bool hold)
+{
+	pthread_mutex_lock(&s->mu);
+	s->hold = hold;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
 }
 
 void ed_stop(ed_set *s)

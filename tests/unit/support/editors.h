@@ -35,6 +35,7 @@ typedef struct ed_set {
 	pthread_cond_t cv;
 	ed_task *head, *tail;
 	bool stop;
+	bool hold;                 /* worker waits (ed_hold) */
 	size_t pending;
 	bool busy;
 	UINT32 defer_flags;
@@ -50,6 +51,9 @@ typedef struct ed_set {
 void ed_install(sh *h, ed_set *s, enum ed_kind kind, UINT16 weight, const char *find,
 		const char *repl);
 void ed_stop(ed_set *s);
+/* Holds the out-of-band worker, or lets it go: a test holds it so that a
+ * backlog forms (and DEFER happens) however fast the worker would run. */
+void ed_hold(ed_set *s, bool hold);
 
 /* Replaces every non-overlapping `find` by `repl` (the reference). */
 size_t ed_reference(const uint8_t *in, size_t n, const char *find, const char *repl, uint8_t *out);
