@@ -193,6 +193,10 @@ void owfp_capture_tcp_segment(owfp_capture *cap, const struct cap_seg *seg, uint
     struct cap_key key;
     bool src_is_a;
     uint64_t hash = owfp_capture_key_make(seg, &key, &src_is_a);
+    /* A SYN usually finds no live flow and goes on to the tombstones: load
+     * their bucket while the flow table is searched. */
+    if ((seg->flags & (CAP_TH_SYN | CAP_TH_ACK)) == CAP_TH_SYN && cap->ntombs)
+        __builtin_prefetch(&cap->tbuckets[hash & (cap->ntbuckets - 1)]);
     struct cap_flow *f = owfp_capture_flowtab_find(cap, &key, hash);
     bool syn = seg->flags & CAP_TH_SYN, ack = seg->flags & CAP_TH_ACK;
     bool rst = seg->flags & CAP_TH_RST;

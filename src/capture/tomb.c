@@ -56,6 +56,9 @@ static struct cap_tomb *tomb_alloc(owfp_capture *cap)
     struct cap_tomb *t = cap->tomb_free;
     if (t) {
         cap->tomb_free = t->next;
+        /* Recycled tombstones are cold: start loading the next one now. */
+        if (t->next)
+            __builtin_prefetch(t->next, 1);
         return t;
     }
     if (!cap->slabs || cap->slab_used == cap->slabs->ntombs) {
@@ -127,6 +130,10 @@ void owfp_capture_tomb_add(owfp_capture *cap, const struct cap_flow *f, uint64_t
     if (cap->ntombs >= cap->ntbuckets)
         grow(cap);
     struct cap_tomb *t;
+    /* Both the bucket and the tombstone are usually cache misses: let
+     * them load together. */
+    if (cap->ntbuckets)
+        __builtin_prefetch(&cap->tbuckets[f->hash & (cap->ntbuckets - 1)], 1);
     if (!cap->ntbuckets || !(t = tomb_alloc(cap)))
         return; /* out of memory: late segments may open a mid-stream flow */
     t->key = f->key;
