@@ -11,16 +11,21 @@
  * the shared cache when the caller reads them.
  *
  * Handoffs take a mutex and, only when the other side sleeps, a condition
- * variable. The reader sleeps on a full ring until half of it is free
- * again, so a caller slower than the disk (the usual case) wakes it once
- * per half ring rather than once per block. */
+ * variable. The reader waits on a full ring until half of it is free
+ * again, napping at first, so a caller slower than the disk (the usual
+ * case) seldom has to wake it. */
 #include "capture/internal.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
+
+/* Naps of a full ring before sleeping on the condition variable: 10 ms. */
+#define RA_NAP_NS 100000
+#define RA_NAPS 100
 
 struct ra_block {
     uint8_t *data; /* headroom bytes writable in front */
@@ -65,7 +70,18 @@ static void *reader_main(void *arg)
     pthread_mutex_lock(&ra->mu);
     while (!ra->done && !ra->quit) {
         if (ra->produced - ra->released == ra->nblocks) {
-            /* Full: sleep until half the ring is free. */
+            /* Full: wait until half the ring is free, first by napping
+             * (the caller is usually a few hundred microseconds from it,
+             * and waking us would cost it a futex call and, on a VM, an
+             * interrupt to this core), then, for a caller that has stopped
+             * (a slow callout, a paused replay), on the condition variable. */
+            for (int nap = 0; nap < RA_NAPS && !ra->quit &&
+                              ra->produced - ra->released > ra->nblocks / 2;
+                 nap++) {
+                pthread_mutex_unlock(&ra->mu);
+                nanosleep(&(struct timespec){ 0, RA_NAP_NS }, NULL);
+                pthread_mutex_lock(&ra->mu);
+            }
             ra->reader_waits = true;
             while (!ra->quit && ra->produced - ra->released > ra->nblocks / 2)
                 pthread_cond_wait(&ra->freed, &ra->mu);
