@@ -13,8 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "capture/internal.h"
 
 #include "capture_recorder.h"
 #include "pcap_writer.h"
@@ -197,12 +201,63 @@ static void test_read_ahead_empty_capture_ends_cleanly(void **state)
     free(path);
 }
 
+/* The ring itself, with a caller that stops for longer than the reader
+ * naps on a full ring (so the reader goes on to sleep on the condition
+ * variable and must be woken): every byte of the file arrives once, in
+ * order, and stopping the thread mid-file ends it cleanly. */
+static void test_read_ahead_ring_survives_a_caller_that_stops(void **state)
+{
+    (void)state;
+    char *path = tw_tmpname("readahead-ring");
+    size_t n = (size_t)3 << 20;
+    uint8_t *want = malloc(n);
+    assert_non_null(want);
+    uint64_t s = 42;
+    for (size_t i = 0; i < n; i++)
+        want[i] = (uint8_t)next_rand(&s);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(want, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+    for (int stop_early = 0; stop_early < 2; stop_early++) {
+        int fd = open(path, O_RDONLY);
+        assert_true(fd >= 0);
+        struct cap_readahead *ra;
+        assert_int_equal(owfp_capture_readahead_start(&ra, fd, 64 << 10, 0, 4), 0);
+        size_t got = 0;
+        for (int blk = 0;; blk++) {
+            /* Twice the reader's 10 ms of naps: it must be asleep on the
+             * condition variable when the caller comes back. */
+            if (blk == 1 || blk == 20)
+                nanosleep(&(struct timespec){ 0, 25 * 1000 * 1000 }, NULL);
+            uint8_t *data;
+            size_t len;
+            assert_int_equal(owfp_capture_readahead_take(ra, &data, &len), 0);
+            if (len == 0)
+                break;
+            assert_true(got + len <= n);
+            assert_memory_equal(data, want + got, len);
+            got += len;
+            owfp_capture_readahead_release(ra);
+            if (stop_early && blk == 25)
+                break;
+        }
+        assert_int_equal(got, stop_early ? (size_t)26 * (64 << 10) : n);
+        owfp_capture_readahead_stop(ra);
+        close(fd);
+    }
+    free(want);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_ahead_matches_in_line_reader_on_large_capture),
         cmocka_unit_test(test_read_ahead_truncated_capture_reports_same_record_and_offset),
         cmocka_unit_test(test_read_ahead_empty_capture_ends_cleanly),
+        cmocka_unit_test(test_read_ahead_ring_survives_a_caller_that_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
