@@ -11,6 +11,9 @@
 #
 # Every figure is the median of OWFP_BENCH_RUNS runs (default 3); the tools
 # take turns within each round. Prints RATIO lines for bench/run.sh.
+# To compare two builds of the proxy, OWFP_BENCH_OTHER=/path/to/openwfp adds
+# that binary to the connections-per-second rounds and prints its per-round
+# ratios over this build's (median); OWFP_BENCH_ONLY=conns skips iperf3.
 # usage: bench/proxy_bench.sh BUILD_DIR
 set -euo pipefail
 
@@ -18,6 +21,8 @@ BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
 OWFP_BIN=${OWFP_BIN:-$BUILD/openwfp}
 PLUGIN=$BUILD/plugins/plugin_proxy_actions.so
 RUNS=${OWFP_BENCH_RUNS:-3}
+OTHER=${OWFP_BENCH_OTHER:-}
+ONLY=${OWFP_BENCH_ONLY:-}
 SECS=${OWFP_BENCH_SECONDS:-4}
 
 for tool in iperf3 haproxy wrk nginx; do
@@ -44,7 +49,7 @@ wait_listen() {
 }
 
 IPERF=$(port) NGINX=$(port)
-HAP=$(port) HAPS=$(port) HAPW=$(port) OWI=$(port) OWA=$(port) OWW=$(port)
+HAP=$(port) HAPS=$(port) HAPW=$(port) OWI=$(port) OWA=$(port) OWW=$(port) OWO=$(port)
 
 iperf3 -s -p "$IPERF" >/dev/null 2>&1 &
 PIDS+=("$!")
@@ -107,6 +112,14 @@ PID[owa]=$!
 "$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWW" --upstream "127.0.0.1:$NGINX" >/dev/null 2>"$T/oww.err" &
 PIDS+=("$!")
 PID[oww]=$!
+CONNS="c_direct:$NGINX: c_haproxy:$HAPW:${PID[hapw]} c_openwfp:$OWW:${PID[oww]}"
+if [ -n "$OTHER" ]; then
+	"$OTHER" proxy -q --workers 1 --listen "127.0.0.1:$OWO" --upstream "127.0.0.1:$NGINX" >/dev/null 2>"$T/owo.err" &
+	PIDS+=("$!")
+	PID[owo]=$!
+	wait_listen "$OWO"
+	CONNS+=" c_other:$OWO:${PID[owo]}"
+fi
 for p in "$IPERF" "$NGINX" "$HAP" "$HAPS" "$HAPW" "$OWI" "$OWA" "$OWW"; do wait_listen "$p"; done
 
 # CPU time (user + system, in clock ticks) a process has used so far: the
@@ -137,11 +150,12 @@ declare -A R C
 for round in $(seq "$RUNS"); do
 	for k in direct:$IPERF: haproxy:$HAP:${PID[hap]} haproxy_splice:$HAPS:${PID[haps]} \
 		 inspected:$OWI:${PID[owi]} offloaded:$OWA:${PID[owa]}; do
+		[ "$ONLY" = conns ] && break
 		IFS=: read -r name p pid <<<"$k"
 		read -r v cpu < <(gbps "$p" "$pid")
 		R[$name]+=" $v"; C[$name]+=" $cpu"
 	done
-	for k in c_direct:$NGINX: c_haproxy:$HAPW:${PID[hapw]} c_openwfp:$OWW:${PID[oww]}; do
+	for k in $CONNS; do
 		IFS=: read -r name p pid <<<"$k"
 		read -r v cpu < <(conns "$p" "$pid")
 		R[$name]+=" $v"; C[$name]+=" $cpu"
@@ -150,6 +164,22 @@ for round in $(seq "$RUNS"); do
 done
 median() { printf '%s\n' $1 | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+
+# Median of round-by-round ratios of two space-separated lists.
+pair_ratio() { paste <(printf '%s\n' $1) <(printf '%s\n' $2) |
+	awk '$2 > 0 {print $1 / $2}' | sort -g |
+	awk '{v[NR]=$1} END {if (!NR) print 0; else printf "%.3f\n", (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+if [ -n "$OTHER" ]; then
+	echo "Other build ($OTHER) over this one, connections/s rounds:"
+	echo "  req/s, per-round ratios' median: $(pair_ratio "${R[c_other]}" "${R[c_openwfp]}")"
+	echo "  CPU per request, per-round ratios' median: $(pair_ratio "${C[c_other]}" "${C[c_openwfp]}")"
+	printf '  %-16s req/s (%s )   CPU us/req (%s )\n' this "${R[c_openwfp]}" "${C[c_openwfp]}" \
+		other "${R[c_other]}" "${C[c_other]}"
+fi
+if [ "$ONLY" = conns ]; then
+	echo "RATIO proxy.conn_s/haproxy $(pair_ratio "${R[c_openwfp]}" "${R[c_haproxy]}") >=1.0 (per-round)"
+	exit 0
+fi
 
 declare -A M MC
 for k in "${!R[@]}"; do M[$k]=$(median "${R[$k]}"); MC[$k]=$(median "${C[$k]}"); done

@@ -56,9 +56,6 @@ static struct cap_tomb *tomb_alloc(owfp_capture *cap)
     struct cap_tomb *t = cap->tomb_free;
     if (t) {
         cap->tomb_free = t->next;
-        /* Recycled tombstones are cold: start loading the next one now. */
-        if (t->next)
-            __builtin_prefetch(t->next, 1);
         return t;
     }
     if (!cap->slabs || cap->slab_used == cap->slabs->ntombs) {
@@ -129,20 +126,21 @@ void owfp_capture_tomb_add(owfp_capture *cap, const struct cap_flow *f, uint64_t
         pop_oldest(cap);
     if (cap->ntombs >= cap->ntbuckets)
         grow(cap);
-    struct cap_tomb *t;
-    /* Both the bucket and the tombstone are usually cache misses: let
-     * them load together. */
-    if (cap->ntbuckets)
-        __builtin_prefetch(&cap->tbuckets[f->hash & (cap->ntbuckets - 1)], 1);
-    if (!cap->ntbuckets || !(t = tomb_alloc(cap)))
+    if (!cap->ntbuckets)
         return; /* out of memory: late segments may open a mid-stream flow */
+    /* The bucket is usually a cache miss, and so is the tombstone: let
+     * them load together. */
+    struct cap_tomb **b = &cap->tbuckets[f->hash & (cap->ntbuckets - 1)];
+    __builtin_prefetch(b, 1);
+    struct cap_tomb *t = tomb_alloc(cap);
+    if (!t)
+        return;
     t->key = f->key;
     t->end_ns = ts > cap->now ? ts : cap->now;
     t->client_isn = f->client_isn;
     t->client_is_a = f->client_is_a;
     t->syn_seen = f->syn_seen;
     t->dead = false;
-    struct cap_tomb **b = &cap->tbuckets[f->hash & (cap->ntbuckets - 1)];
     t->hnext = *b;
     *b = t;
     t->next = NULL;

@@ -226,8 +226,10 @@ static void test_read_ahead_ring_survives_a_caller_that_stops(void **state)
         assert_int_equal(owfp_capture_readahead_start(&ra, fd, 64 << 10, 0, 4), 0);
         size_t got = 0;
         for (int blk = 0;; blk++) {
-            /* Twice the reader's 10 ms of naps: it must be asleep on the
-             * condition variable when the caller comes back. */
+            /* Twice the reader's 10 ms of naps, so that it is all but
+             * certainly asleep on the condition variable when the caller
+             * comes back (without the wake-up the test then hangs). The
+             * assertions below hold however long the pause really is. */
             if (blk == 1 || blk == 20)
                 nanosleep(&(struct timespec){ 0, 25 * 1000 * 1000 }, NULL);
             uint8_t *data;
