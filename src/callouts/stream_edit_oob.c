@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "callouts/stream_edit.h"
 
@@ -77,7 +76,7 @@ typedef struct se_done {
 	bool clone;            /* the NBLs are the clone (else our copies) */
 } se_done;
 
-static void account(se_flow *f, int dir, size_t len, bool may_overtake);
+static void account(se_flow *f, int dir, size_t len);
 
 static void NTAPI inject_done(void *context, NET_BUFFER_LIST *nbl, BOOLEAN dispatchLevel)
 {
@@ -89,7 +88,7 @@ static void NTAPI inject_done(void *context, NET_BUFFER_LIST *nbl, BOOLEAN dispa
 		owfp_bi_inject_free(nbl);
 	if (--dn->nbls > 0)
 		return;
-	account(dn->f, dn->dir, dn->len, false);
+	account(dn->f, dn->dir, dn->len);
 	free(dn);
 }
 
@@ -286,10 +285,10 @@ static void fail_flow(se_flow *f)
  * Gives back `len` pending bytes and drops the task's flow reference; resumes a
  * deferred stream once the backlog is small. From an injection completion
  * (the flow's thread: the DEFER is recorded by then) or, for a task that
- * injected nothing, from the worker, where the continue may overtake the
- * DEFER being recorded and is retried briefly.
+ * injected nothing, from the worker (the engine holds a continue that
+ * overtakes the DEFER until the DEFER is recorded).
  */
-static void account(se_flow *f, int dir, size_t len, bool may_overtake)
+static void account(se_flow *f, int dir, size_t len)
 {
 	se_instance *si = f->si;
 	pthread_mutex_lock(&si->mu);
@@ -303,11 +302,6 @@ static void account(se_flow *f, int dir, size_t len, bool may_overtake)
 	pthread_mutex_unlock(&si->mu);
 	if (resume) {
 		NTSTATUS st = FwpsStreamContinue0(f->flowId, f->calloutId, f->layerId, flags);
-		for (int tries = 0; may_overtake && st == STATUS_INVALID_PARAMETER && tries < 1000;
-		     tries++) {
-			nanosleep(&(struct timespec){0, 100000}, NULL);
-			st = FwpsStreamContinue0(f->flowId, f->calloutId, f->layerId, flags);
-		}
 		if (!NT_SUCCESS(st))
 			fail_flow(f);
 	}
@@ -352,7 +346,7 @@ static void *worker_main(void *arg)
 		if (!handed) {
 			/* no injection carries this task: account for it here */
 			free(dn);
-			account(f, t->dir, t->len, true);
+			account(f, t->dir, t->len);
 		}
 		free(t);
 		pthread_mutex_lock(&si->mu);

@@ -3,9 +3,16 @@
  * recorded under the flow lock so that FwpsStreamContinue0 can check and
  * accept it from any thread; the re-presentation itself always happens
  * later on the flow's thread (S50), through the work queue.
+ *
+ * An out-of-band callout hands the data to its worker inside classifyFn and
+ * answers DEFER; the worker can finish and call FwpsStreamContinue0 before
+ * that answer is back in the engine. Such a continue waits (on another
+ * thread only, and at most CONTINUE_WAIT_MS) until the answer is applied,
+ * and is then checked as usual: accepted if it was a DEFER, refused if not.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "stream/flow.h"
 
@@ -28,6 +35,33 @@ void owfp_defer_record(owfp_flow *f, owfp_stage *st)
 	r->next = f->deferrals;
 	f->deferrals = r;
 	pthread_mutex_unlock(&f->mu);
+}
+
+/* Bounds a continue's wait for a classifyFn that blocks on the very
+ * worker that is calling FwpsStreamContinue0: refused, not deadlocked. */
+#define CONTINUE_WAIT_MS 1000
+
+void owfp_defer_answer_begin(owfp_flow *f, const owfp_stage *st)
+{
+	/* The callout's own hand-off to its worker (inside classifyFn) orders
+	 * this store before any continue that could wait on it. */
+	if (st->dir == OWFP_DIR_INBOUND && st->d.callout)
+		atomic_store_explicit(&f->deferring, st->d.callout->id, memory_order_release);
+}
+
+void owfp_defer_answer_end(owfp_flow *f)
+{
+	if (!atomic_load_explicit(&f->deferring, memory_order_relaxed))
+		return;
+	/* Sequentially consistent store, then load (the waiter does the
+	 * reverse): either the waiter sees 0 and does not sleep, or we see it
+	 * and wake it. */
+	atomic_store(&f->deferring, 0);
+	if (atomic_load(&f->continue_waiters)) {
+		pthread_mutex_lock(&f->mu);
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+	}
 }
 
 static struct owfp_deferral *take(owfp_flow *f, UINT32 callout_id)
@@ -63,6 +97,28 @@ void owfp_defer_forget_all(owfp_flow *f)
 	}
 }
 
+/* Under f->mu: the deferral calloutId's classify in flight records, if any. */
+static struct owfp_deferral *wait_for_answer(owfp_flow *f, UINT32 callout_id)
+{
+	struct owfp_deferral *r = NULL;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += CONTINUE_WAIT_MS / 1000;
+	until.tv_nsec += (long)(CONTINUE_WAIT_MS % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	atomic_fetch_add(&f->continue_waiters, 1);
+	while (!r && !atomic_load(&f->gone) && atomic_load(&f->deferring) == callout_id) {
+		if (pthread_cond_timedwait(&f->cv, &f->mu, &until))
+			break; /* timed out: refused */
+		r = take(f, callout_id);
+	}
+	atomic_fetch_sub(&f->continue_waiters, 1);
+	return r;
+}
+
 NTSTATUS NTAPI FwpsStreamContinue0(UINT64 flowId, UINT32 calloutId, UINT16 layerId,
 				   UINT32 streamFlags)
 {
@@ -77,6 +133,8 @@ NTSTATUS NTAPI FwpsStreamContinue0(UINT64 flowId, UINT32 calloutId, UINT16 layer
 	owfp_work *w = calloc(1, sizeof(*w));
 	pthread_mutex_lock(&f->mu);
 	struct owfp_deferral *r = (w && !atomic_load(&f->gone)) ? take(f, calloutId) : NULL;
+	if (w && !r && !atomic_load(&f->gone) && !owfp_flow_on_thread(f))
+		r = wait_for_answer(f, calloutId);
 	pthread_mutex_unlock(&f->mu);
 	if (!r) {
 		free(w);

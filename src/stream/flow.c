@@ -35,6 +35,7 @@ static void flow_free(owfp_flow *f)
 	owfp_defer_forget_all(f);
 	owfp_bnode_pool_destroy(&f->pool);
 	owfp_slab_writer_release(&f->writer);
+	pthread_cond_destroy(&f->cv);
 	pthread_mutex_destroy(&f->mu);
 	free(f->bypass);
 	free(f);
@@ -192,6 +193,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 	f->dp = dp;
 	atomic_init(&f->refs, 1);
 	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
 	f->id = owfp_engine_next_flow_id(engine);
 	f->layer = key->family == AF_INET6 ? FWPS_LAYER_STREAM_V6 : FWPS_LAYER_STREAM_V4;
 	owfp_engine_stream_values(&f->key, f->values, &f->v6_local, &f->v6_remote, &f->in_values);

@@ -131,6 +131,12 @@ struct owfp_flow {
 	struct owfp_deferral *deferrals; /* stages FwpsStreamContinue0 may resume */
 	atomic_bool in_classify;
 	atomic_bool gone;  /* dropped, aborted or ended: refuse new work */
+	/* The callout whose inbound answer is being classified and applied (0:
+	 * none), and FwpsStreamContinue0 calls waiting on cv for it to finish:
+	 * a worker's continue can overtake the DEFER that it answers. */
+	atomic_uint deferring;
+	atomic_int continue_waiters;
+	pthread_cond_t cv;
 
 	/* Flow thread: */
 	owfp_stage *classifying; /* the stage inside classifyFn, or NULL */
@@ -265,6 +271,8 @@ void owfp_continue_apply(owfp_flow *f, UINT32 callout_id, UINT32 flags, bool mis
 void owfp_defer_forget_all(owfp_flow *f);
 /* A stage answered DEFER: FwpsStreamContinue0 may now name it (any thread). */
 void owfp_defer_record(owfp_flow *f, owfp_stage *st);
+void owfp_defer_answer_begin(owfp_flow *f, const owfp_stage *st);
+void owfp_defer_answer_end(owfp_flow *f);
 /* The stage is no longer deferred for another reason (S80, drop). */
 void owfp_defer_forget(owfp_flow *f, UINT32 callout_id);
 /* Pauses or resumes sources per Q8. */

@@ -429,15 +429,19 @@ void owfp_stage_step(owfp_flow *f, owfp_stage *st)
 	next_run(f, st, &ind, &marker);
 	FWPS_STREAM_CALLOUT_IO_PACKET0 io;
 	FWPS_CLASSIFY_OUT0 out;
+	owfp_defer_answer_begin(f, st);
 	owfp_stage_classify(f, st, &ind, &io, &out);
-	if (f->dropped)
+	if (f->dropped) {
+		owfp_defer_answer_end(f);
 		return; /* FwpsFlowAbort0 from inside the classify (applied on return) */
+	}
 	owfp_decision d;
 	owfp_decide(st->d.filter.action.type, &ind, &io, &out, &d);
 	if (d.rule)
 		owfp_flow_violation(f, st, d.rule, d.what);
 	emit_decision(f, st, &d, &io);
 	apply(f, st, &ind, marker, &d);
+	owfp_defer_answer_end(f);
 	if (!f->dropped)
 		owfp_sublayer_flush(f, st->dir, st->sl);
 }

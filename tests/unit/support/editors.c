@@ -4,7 +4,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include "editors.h"
@@ -294,13 +293,8 @@ static void *worker(void *p)
 		pthread_mutex_unlock(&s->mu);
 		if (resume) {
 			/* The worker can drain the backlog before the classify that
-			 * answered DEFER has returned to the engine; until then the
-			 * stream is not deferred and the call is refused (Q9). */
+			 * answered DEFER has returned: the engine then waits for it. */
 			NTSTATUS st = FwpsStreamContinue0(flow, s->stream_id, FWPS_LAYER_STREAM_V4, fl);
-			for (int tries = 0; st == STATUS_INVALID_PARAMETER && tries < 10000; tries++) {
-				nanosleep(&(struct timespec){ 0, 100000 }, NULL);
-				st = FwpsStreamContinue0(flow, s->stream_id, FWPS_LAYER_STREAM_V4, fl);
-			}
 			if (NT_SUCCESS(st))
 				s->continues++;
 			else
