@@ -120,7 +120,9 @@ int owfp_flow_indicate_abort(owfp_flow *f, int dir)
 					     : FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_ABORT);
 	}
 	f->refuse_inject = false;
-	bool was_ended = d->ended;
+	/* After a FIN of `dir` the RST still cuts the other direction, and the
+	 * data path must hear of it (a proxy resets that side). */
+	bool was_ended = f->dir[0].ended && f->dir[1].ended;
 	f->dir[0].ended = f->dir[1].ended = true;
 	if (!was_ended && f->ops->deliver_abort)
 		f->ops->deliver_abort(f->dp, f, dir);

@@ -75,6 +75,28 @@ static void test_s18_q24_abort_ends_both_directions_held_data_discarded(void **s
 	owfp_flow_close(f);
 }
 
+/* The RST of a direction that already ended (FIN) still cuts the other one. */
+static void test_s18_q24_abort_after_fin_reaches_the_data_path(void **state)
+{
+	sh *h = *state;
+	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *f = sh_flow(h);
+	sh_send(f, DOUT, "request");
+	assert_int_equal(owfp_flow_indicate_fin(f, DOUT), 0);
+	sh_send(f, DIN, "partial");
+	assert_int_equal(owfp_flow_indicate_abort(f, DOUT), 0);
+	assert_int_equal(h->side[DOUT].fins, 1);
+	assert_int_equal(h->side[DOUT].aborts, 1);
+	assert_true(owfp_flow_finished(f));
+	assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)"x", 1, 0, 0), -EPIPE);
+	sh_expect(h, DIN, "partial");
+	/* Both ended already: nothing more to cut, no second abort. */
+	assert_int_equal(owfp_flow_indicate_abort(f, DIN), -EPIPE);
+	assert_int_equal(h->side[DIN].aborts, 0);
+	owfp_flow_close(f);
+}
+
 static UINT64 abort_flow;
 static NTSTATUS abort_inject_status;
 static void inject_on_abort(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
@@ -232,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_s17_fin_is_zero_length_disconnect_with_no_more_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s18_q24_abort_ends_both_directions_held_data_discarded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s18_q24_abort_after_fin_reaches_the_data_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s62_inject_during_abort_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s19_zero_length_indication_presented, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s20_q17_urgent_data_is_its_own_indication_and_never_held, setup, teardown),
