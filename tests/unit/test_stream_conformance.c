@@ -16,21 +16,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 /* Runs queued work until cond() holds, sleeping only on wake(). */
 static void settle(sh *h, owfp_flow *f, bool (*cond)(sh *h, int dir), int dir)
 {
@@ -178,9 +163,9 @@ static void test_t3_s55_s102_identity_oob_changes_nothing_fin_timing_included(vo
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_t1_s99_s100_two_sublayer_edit_rainy_to_sunny_every_split, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_t2_s101_oob_defer_continue_large_inbound_transfer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_t3_s55_s102_identity_oob_changes_nothing_fin_timing_included, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_t1_s99_s100_two_sublayer_edit_rainy_to_sunny_every_split, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_t2_s101_oob_defer_continue_large_inbound_transfer, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_t3_s55_s102_identity_oob_changes_nothing_fin_timing_included, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

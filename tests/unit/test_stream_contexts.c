@@ -12,21 +12,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 static void test_s24_s75_associated_context_is_flow_context(void **state)
 {
 	sh *h = *state;
@@ -275,16 +260,16 @@ static void test_s74_close_runs_flow_delete_for_every_context(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s24_s75_associated_context_is_flow_context, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s75_callout_without_flow_delete_rejected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s77_remove_context_pending_during_classify, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s76_s79_flow_established_context_enables_conditional_callout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s39_q11_drop_connection_ends_flow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s39_drop_from_inspection_is_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s40_q12_allow_connection_bypasses_filter_both_directions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s40_allow_from_every_stage_offloads, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s78_flow_abort_from_classify_and_from_outside, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s74_close_runs_flow_delete_for_every_context, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s24_s75_associated_context_is_flow_context, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s75_callout_without_flow_delete_rejected, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s77_remove_context_pending_during_classify, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s76_s79_flow_established_context_enables_conditional_callout, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s39_q11_drop_connection_ends_flow, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s39_drop_from_inspection_is_ignored, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s40_q12_allow_connection_bypasses_filter_both_directions, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s40_allow_from_every_stage_offloads, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s78_flow_abort_from_classify_and_from_outside, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s74_close_runs_flow_delete_for_every_context, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,21 +18,6 @@
 
 #define DIN OWFP_DIR_INBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 struct worker {
 	UINT64 flow;
 	UINT32 callout;
@@ -154,11 +139,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_q9_continue_overtaking_its_defer_waits_and_is_accepted,
-						setup, teardown),
+						sh_fixture_setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_q9_continue_overtaking_an_answer_that_is_not_defer_is_invalid, setup, teardown),
+			test_q9_continue_overtaking_an_answer_that_is_not_defer_is_invalid, sh_fixture_setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_q9_continue_from_a_worker_its_classify_waits_for_is_refused, setup, teardown),
+			test_q9_continue_from_a_worker_its_classify_waits_for_is_refused, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

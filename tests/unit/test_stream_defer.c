@@ -11,21 +11,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 /* Defers the first indication, permits afterwards. */
 static UINT32 deferred_flags;
 static void defer_once(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
@@ -190,12 +175,12 @@ static void test_q8_data_kept_while_deferred_then_source_paused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s48_s49_defer_holds_then_presents_with_arrivals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s50_continue_from_another_thread, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q9_continue_when_not_deferred_is_invalid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q7_defer_outbound_is_need_more_data_one, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q7_defer_on_fin_or_empty_is_permit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q8_data_kept_while_deferred_then_source_paused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s48_s49_defer_holds_then_presents_with_arrivals, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s50_continue_from_another_thread, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q9_continue_when_not_deferred_is_invalid, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q7_defer_outbound_is_need_more_data_one, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q7_defer_on_fin_or_empty_is_permit, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q8_data_kept_while_deferred_then_source_paused, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,21 +11,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 static void test_s17_fin_is_zero_length_disconnect_with_no_more_data(void **state)
 {
 	sh *h = *state;
@@ -252,16 +237,16 @@ static void test_s57_disconnect_inject_without_held_fin_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s17_fin_is_zero_length_disconnect_with_no_more_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s18_q24_abort_ends_both_directions_held_data_discarded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s18_q24_abort_after_fin_reaches_the_data_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s62_inject_during_abort_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s19_zero_length_indication_presented, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s20_q17_urgent_data_is_its_own_indication_and_never_held, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q17_urgent_keeps_its_stream_position, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q18_push_and_nodelay_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s57_blocked_fin_is_held_until_disconnect_injected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s57_disconnect_inject_without_held_fin_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s17_fin_is_zero_length_disconnect_with_no_more_data, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s18_q24_abort_ends_both_directions_held_data_discarded, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s18_q24_abort_after_fin_reaches_the_data_path, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s62_inject_during_abort_is_refused, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s19_zero_length_indication_presented, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s20_q17_urgent_data_is_its_own_indication_and_never_held, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q17_urgent_keeps_its_stream_position, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q18_push_and_nodelay_flags, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s57_blocked_fin_is_held_until_disconnect_injected, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s57_disconnect_inject_without_held_fin_is_refused, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

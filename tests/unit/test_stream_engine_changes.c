@@ -15,21 +15,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 static GUID mgmt_only_callout(sh *h, uint32_t n)
 {
 	FWPM_CALLOUT0 mc;
@@ -224,13 +209,13 @@ static void test_ale_flow_established_block_drops_flow_before_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_static_permit_and_block_filters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s70_unregistered_callout_blocks_or_permits_or_is_skipped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q22_unregistered_mid_flow_acts_as_unregistered, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s80_filter_deleted_releases_held_data_as_permit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s81_filter_added_mid_flow_needs_mid_stream_flag, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s81_q16_midstream_flow_only_mid_stream_callouts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ale_flow_established_block_drops_flow_before_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_static_permit_and_block_filters, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s70_unregistered_callout_blocks_or_permits_or_is_skipped, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q22_unregistered_mid_flow_acts_as_unregistered, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s80_filter_deleted_releases_held_data_as_permit, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s81_filter_added_mid_flow_needs_mid_stream_flag, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s81_q16_midstream_flow_only_mid_stream_callouts, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ale_flow_established_block_drops_flow_before_data, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,21 +13,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 static void test_s53_inline_inject_then_block_replaces(void **state)
 {
 	sh *h = *state;
@@ -308,16 +293,16 @@ static void test_s66_discard_cloned_stream_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s53_inline_inject_then_block_replaces, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s53_inline_inject_then_permit_goes_in_front, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s54_q15_injected_bytes_skip_own_sublayer_enter_next, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s56_q14_out_of_band_appended_at_output_cursor, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s58_s59_s60_inject_argument_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s63_destroyed_handle_refuses_new_injections_completes_old, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s65_copy_stream_data_min_of_n_and_length, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s66_clone_references_and_reinjects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s66_small_clone_holds_only_its_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s66_discard_cloned_stream_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s53_inline_inject_then_block_replaces, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s53_inline_inject_then_permit_goes_in_front, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s54_q15_injected_bytes_skip_own_sublayer_enter_next, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s56_q14_out_of_band_appended_at_output_cursor, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s58_s59_s60_inject_argument_errors, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s63_destroyed_handle_refuses_new_injections_completes_old, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s65_copy_stream_data_min_of_n_and_length, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s66_clone_references_and_reinjects, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s66_small_clone_holds_only_its_bytes, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s66_discard_cloned_stream_data, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

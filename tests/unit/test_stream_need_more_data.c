@@ -11,21 +11,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 /* Holds until the indication has at least `want` bytes, then permits all. */
 static size_t want_len = 5;
 static void until_len(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
@@ -256,15 +241,15 @@ static void test_s41_one_byte_at_a_time_accumulates_whole_stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s41_need_more_data_counts_additional_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q1_total_mode_counts_total_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q2_need_more_data_zero_is_one_and_a_violation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s43_q29_held_data_waits_without_time_limit_reported_at_close, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s44_buffer_limit_reached_flag_carries_every_held_byte, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s45_q6_need_more_data_after_no_more_data_fails_closed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s46_q5_end_of_stream_held_bytes_then_separate_fin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s47_other_direction_keeps_flowing_while_held, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s41_one_byte_at_a_time_accumulates_whole_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s41_need_more_data_counts_additional_bytes, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q1_total_mode_counts_total_bytes, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q2_need_more_data_zero_is_one_and_a_violation, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s43_q29_held_data_waits_without_time_limit_reported_at_close, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s44_buffer_limit_reached_flag_carries_every_held_byte, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s45_q6_need_more_data_after_no_more_data_fails_closed, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s46_q5_end_of_stream_held_bytes_then_separate_fin, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s47_other_direction_keeps_flowing_while_held, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s41_one_byte_at_a_time_accumulates_whole_stream, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,21 +11,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 static void test_s15_s16_modifier_flags_per_direction(void **state)
 {
 	sh *h = *state;
@@ -353,17 +338,17 @@ static void test_s107_fin_delivered_after_every_byte_left_every_stage(void **sta
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s15_s16_modifier_flags_per_direction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s21_classify_fn0_gets_the_same_stream_arguments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s23_s25_filter_fields_and_engine_owned_output, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s26_input_flags_only_limit_and_no_more_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s31_classifies_of_a_flow_never_overlap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s42_need_more_data_with_continue_action_is_still_held, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s51_defer_is_only_for_inbound_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s103_stages_ordered_by_sublayer_then_filter_weight, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s104_s105_held_stage_stalls_only_downstream, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s106_injected_bytes_go_to_next_sublayer_in_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s107_fin_delivered_after_every_byte_left_every_stage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s15_s16_modifier_flags_per_direction, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s21_classify_fn0_gets_the_same_stream_arguments, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s23_s25_filter_fields_and_engine_owned_output, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s26_input_flags_only_limit_and_no_more_data, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s31_classifies_of_a_flow_never_overlap, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s42_need_more_data_with_continue_action_is_still_held, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s51_defer_is_only_for_inbound_data, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s103_stages_ordered_by_sublayer_then_filter_weight, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s104_s105_held_stage_stalls_only_downstream, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s106_injected_bytes_go_to_next_sublayer_in_order, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s107_fin_delivered_after_every_byte_left_every_stage, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,21 +11,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 static int depth, max_depth;
 static void counting_permit(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 			    FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
@@ -232,12 +217,12 @@ static void test_limit_outstanding_injection_fails_closed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s108_callback_reentering_flow_is_queued_not_nested, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s61_completion_once_per_nbl_of_a_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s59_s64_accepted_injection_flags_and_push, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s71_registered_callout_without_filter_never_classified, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_limit_held_bytes_fail_closed_when_pause_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_limit_outstanding_injection_fails_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s108_callback_reentering_flow_is_queued_not_nested, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s61_completion_once_per_nbl_of_a_chain, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s59_s64_accepted_injection_flags_and_push, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s71_registered_callout_without_filter_never_classified, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_limit_held_bytes_fail_closed_when_pause_ignored, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_limit_outstanding_injection_fails_closed, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,21 +11,6 @@
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static sh H;
-
-static int setup(void **state)
-{
-	sh_up(&H, NULL);
-	*state = &H;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 static uint64_t callout_violations(sh *h, UINT32 id)
 {
 	owfp_engine_stats st;
@@ -247,17 +232,17 @@ static void test_s52_capture_hole_reported_as_missed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s29_terminating_callout_leaving_action_unset_blocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s30_inspection_permit_or_block_is_continue, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s30_unknown_accepts_permit_block_continue, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s32_stream_action_makes_action_type_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q3_enforced_beyond_length_clamped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q10_invalid_stream_action_drops_flow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s27_s28_q26_rights_and_flags_written_by_callout_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s52_missed_bytes_from_higher_filter_in_same_sublayer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s52_bytes_blocked_in_upper_sublayer_not_missed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q13_include_upper_mode_counts_upper_blocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s52_capture_hole_reported_as_missed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s29_terminating_callout_leaving_action_unset_blocks, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s30_inspection_permit_or_block_is_continue, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s30_unknown_accepts_permit_block_continue, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s32_stream_action_makes_action_type_ignored, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q3_enforced_beyond_length_clamped, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q10_invalid_stream_action_drops_flow, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s27_s28_q26_rights_and_flags_written_by_callout_ignored, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s52_missed_bytes_from_higher_filter_in_same_sublayer, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s52_bytes_blocked_in_upper_sublayer_not_missed, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q13_include_upper_mode_counts_upper_blocks, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s52_capture_hole_reported_as_missed, sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

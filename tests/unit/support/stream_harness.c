@@ -479,3 +479,19 @@ size_t sh_count_events(const sh *h, enum owfp_event_type t, const char *detail)
 			n++;
 	return n;
 }
+
+/* The one harness the fixture functions hand to cmocka tests. */
+static sh fixture_harness;
+
+int sh_fixture_setup(void **state)
+{
+	sh_up(&fixture_harness, NULL);
+	*state = &fixture_harness;
+	return 0;
+}
+
+int sh_fixture_teardown(void **state)
+{
+	sh_down(*state);
+	return 0;
+}

@@ -96,6 +96,10 @@ typedef struct sh {
 /* Engine up with default options (or *opts, whose sinks are replaced). */
 void sh_up(sh *h, const owfp_engine_opts *opts);
 void sh_down(sh *h);
+/* cmocka setup/teardown around one harness with default options (the
+ * harness of whichever test runs; tests of one file run one at a time). */
+int sh_fixture_setup(void **state);
+int sh_fixture_teardown(void **state);
 
 GUID sh_guid(uint32_t n);
 /* A sublayer with this weight; returns its key. */
