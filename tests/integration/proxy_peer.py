@@ -12,6 +12,7 @@ Subcommands:
                                                       N connections at once, reports OUT.1..N
   send    --connect H:P BYTES [--data TEXT] [--rst]   client: send BYTES of the pattern (or
                                                       TEXT), then FIN (or RST), report the reply
+          [--fin-then-rst]                            FIN, then RST once the reply has begun
   pipe    --connect H:P                               client: copy stdin to the socket as it
                                                       comes, FIN at stdin EOF, report the reply
   recv    --connect H:P                               client: read to EOF, report
@@ -140,6 +141,7 @@ def main():
     p.add_argument("bytes", type=int)
     p.add_argument("--data")
     p.add_argument("--rst", action="store_true")
+    p.add_argument("--fin-then-rst", action="store_true")
     p.add_argument("--out")
     p = sub.add_parser("pipe")
     p.add_argument("--connect", required=True)
@@ -173,7 +175,9 @@ def main():
         s, _ = ls.accept()
         ls.close()
         if a.cmd == "source":
-            send_pattern(s, a.bytes)
+            if not send_pattern(s, a.bytes):
+                report(0, hashlib.sha256(), "rst", a.out)
+                return 0
             if a.rst:
                 rst_close(s)
                 return 0
@@ -211,6 +215,11 @@ def main():
             s.shutdown(socket.SHUT_WR)
         except OSError:
             pass
+    if a.cmd == "send" and a.fin_then_rst:
+        first = s.recv(1)
+        report(len(first), hashlib.sha256(first), "rst", a.out)
+        rst_close(s)
+        return 0
     n, h, end = read_all(s)
     report(n, h, end, a.out)
     s.close()

@@ -83,6 +83,15 @@ wait_until 10 test -s "$T/rstc.rep" || fail "client RST: server never finished"
 [ "$(report_field "$T/rstc.rep" end)" = rst ] || fail "client RST: server saw $(cat "$T/rstc.rep")"
 pass "an RST from the client is carried to the server"
 
+# ---- Q24: the client half-closes, then resets the reply it no longer wants
+serve_peer finrst source $((512 * 1024 * 1024))
+start_proxy pfinrst --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" --callout "$ACTIONS"
+$PEER send --connect "127.0.0.1:$PROXY_PORT" 0 --data 'GET' --fin-then-rst --out "$T/finrstc.rep" >/dev/null
+[ "$(report_field "$T/finrstc.rep" bytes)" = 1 ] || fail "FIN then RST: the reply never began: $(cat "$T/finrstc.rep")"
+wait_until 10 test -s "$T/finrst.rep" || fail "FIN then RST: the server was never reset (still sending)"
+[ "$(report_field "$T/finrst.rep" end)" = rst ] || fail "FIN then RST: server saw $(cat "$T/finrst.rep")"
+pass "an RST after the client's FIN still resets the server that is sending the reply"
+
 # ---- upstream refused: the client is reset, an event says why, the proxy keeps serving
 DEAD=$(free_port)
 start_proxy pref --listen 127.0.0.1:0 --upstream "127.0.0.1:$DEAD" --events "$T/ref.events" \
