@@ -41,7 +41,6 @@ typedef struct rl_timer {
 	UINT32 calloutId;
 	UINT16 layerId;
 	UINT32 flags;
-	int retries;
 } rl_timer;
 
 typedef struct rl_instance {
@@ -105,17 +104,11 @@ static void *timer_main(void *arg)
 		}
 		ri->timers = t->next;
 		pthread_mutex_unlock(&ri->mu);
-		NTSTATUS st = FwpsStreamContinue0(t->flowId, t->calloutId, t->layerId, t->flags);
+		/* A continue that overtakes the DEFER waits for it in the engine;
+		 * a refusal means the flow is gone, and there is nothing to do. */
+		(void)FwpsStreamContinue0(t->flowId, t->calloutId, t->layerId, t->flags);
+		free(t);
 		pthread_mutex_lock(&ri->mu);
-		/* The engine records DEFER when classifyFn has returned, so a
-		 * continue can overtake it: try again shortly, a bounded number
-		 * of times (the flow may also simply be gone). */
-		if (st == STATUS_INVALID_PARAMETER && t->retries++ < 200) {
-			t->due_ns = now_ns() + 1000000ull;
-			schedule_locked(ri, t);
-		} else {
-			free(t);
-		}
 	}
 	while (ri->timers) {
 		rl_timer *t = ri->timers;
