@@ -308,20 +308,20 @@ cut_by_rst() {
 	ncut=0
 	diff "$WORK/tcpflow.sha" "$WORK/openwfp.sha" | grep '^>' | cut -c3- | cut -d' ' -f1-4 |
 		sort -u >"$WORK/only.tuples"
-	while read -r src sport dst dport; do
-		awk -v s="$src" -v sp="$sport" -v d="$dst" -v dp="$dport" -F'\t' \
-			'NR > 1 && $2 == s && $3 == sp && $4 == d && $5 == dp && $8 == "rst" && $6 > 0 { print $6, $7 }' \
-			"$ex/flows.tsv" | while read -r bytes sha; do
-			grep -qx "$src $sport $dst $dport $sha" "$WORK/tcpflow.sha" && continue
-			base=$(echo "$src.$sport-$dst.$dport" | awk -F'[.-]' '{ printf "%03d.%03d.%03d.%03d.%05d-%03d.%03d.%03d.%03d.%05d", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }')
-			for file in "$tf/$base" "$tf/$base"c*; do
-				[ -f "$file" ] || continue
-				[ "$(head -c "$bytes" "$file" | sha256sum | cut -d' ' -f1)" = "$sha" ] || continue
-				echo "$src $sport $dst $dport $sha $(sha256sum <"$file" | cut -d' ' -f1)"
-				break
-			done
+	# One pass over flows.tsv: the rst-ended directions of those tuples.
+	awk -F'\t' 'FNR == NR { want[$0] = 1; next }
+		FNR > 1 && $8 == "rst" && $6 > 0 && (($2" "$3" "$4" "$5) in want) { print $2, $3, $4, $5, $6, $7 }' \
+		"$WORK/only.tuples" "$ex/flows.tsv" |
+	while read -r src sport dst dport bytes sha; do
+		grep -qx "$src $sport $dst $dport $sha" "$WORK/tcpflow.sha" && continue
+		base=$(echo "$src.$sport-$dst.$dport" | awk -F'[.-]' '{ printf "%03d.%03d.%03d.%03d.%05d-%03d.%03d.%03d.%03d.%05d", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }')
+		for file in "$tf/$base" "$tf/$base"c*; do
+			[ -f "$file" ] || continue
+			[ "$(head -c "$bytes" "$file" | sha256sum | cut -d' ' -f1)" = "$sha" ] || continue
+			echo "$src $sport $dst $dport $sha $(sha256sum <"$file" | cut -d' ' -f1)"
+			break
 		done
-	done <"$WORK/only.tuples" >"$WORK/cut.pairs"
+	done >"$WORK/cut.pairs"
 	ncut=$(wc -l <"$WORK/cut.pairs")
 	[ "$ncut" -gt 0 ] || return 0
 	# Drop one line per pair from each list.

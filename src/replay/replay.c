@@ -21,6 +21,7 @@
 #include "replay/progress.h"
 #include "replay/report.h"
 #include "replay/wakeq.h"
+#include "util/deadline.h"
 
 /* The built-in default: count everything on both stream layers, change nothing. */
 static const char default_config[] =
@@ -237,14 +238,7 @@ static void set_deadline(replay *rp)
 {
 	if (rp->deadline_set)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &rp->deadline);
-	uint64_t ms = rp->o->drain_timeout_ms;
-	rp->deadline.tv_sec += (time_t)(ms / 1000);
-	rp->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (rp->deadline.tv_nsec >= 1000000000L) {
-		rp->deadline.tv_sec++;
-		rp->deadline.tv_nsec -= 1000000000L;
-	}
+	rp->deadline = owfp_deadline_after_ns(CLOCK_MONOTONIC, rp->o->drain_timeout_ms * 1000000u);
 	rp->deadline_set = true;
 }
 

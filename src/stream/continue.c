@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "stream/flow.h"
+#include "util/deadline.h"
 
 struct owfp_deferral {
 	struct owfp_deferral *next;
@@ -97,18 +98,13 @@ void owfp_defer_forget_all(owfp_flow *f)
 	}
 }
 
-/* Under f->mu: the deferral calloutId's classify in flight records, if any. */
+/* Called under f->mu when no deferral is recorded for callout_id yet: waits
+ * while that callout's classify is in flight and returns the deferral its
+ * answer recorded, or NULL (another answer, the flow gone, or the cap). */
 static struct owfp_deferral *wait_for_answer(owfp_flow *f, UINT32 callout_id)
 {
 	struct owfp_deferral *r = NULL;
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += CONTINUE_WAIT_MS / 1000;
-	until.tv_nsec += (long)(CONTINUE_WAIT_MS % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	struct timespec until = owfp_deadline_after_ns(CLOCK_MONOTONIC, CONTINUE_WAIT_MS * 1000000ull);
 	atomic_fetch_add(&f->continue_waiters, 1);
 	while (!r && !atomic_load(&f->gone) && atomic_load(&f->deferring) == callout_id) {
 		if (pthread_cond_timedwait(&f->cv, &f->mu, &until))
@@ -132,8 +128,9 @@ NTSTATUS NTAPI FwpsStreamContinue0(UINT64 flowId, UINT32 calloutId, UINT16 layer
 		return STATUS_INVALID_PARAMETER;
 	owfp_work *w = calloc(1, sizeof(*w));
 	pthread_mutex_lock(&f->mu);
-	struct owfp_deferral *r = (w && !atomic_load(&f->gone)) ? take(f, calloutId) : NULL;
-	if (w && !r && !atomic_load(&f->gone) && !owfp_flow_on_thread(f))
+	bool open = w && !atomic_load(&f->gone);
+	struct owfp_deferral *r = open ? take(f, calloutId) : NULL;
+	if (open && !r && !owfp_flow_on_thread(f))
 		r = wait_for_answer(f, calloutId);
 	pthread_mutex_unlock(&f->mu);
 	if (!r) {

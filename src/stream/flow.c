@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "stream/flow.h"
 
@@ -193,7 +194,13 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 	f->dp = dp;
 	atomic_init(&f->refs, 1);
 	pthread_mutex_init(&f->mu, NULL);
-	pthread_cond_init(&f->cv, NULL);
+	/* FwpsStreamContinue0's bounded wait (continue.c) is on the
+	 * monotonic clock: a wall-clock step must not stretch it. */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&f->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	f->id = owfp_engine_next_flow_id(engine);
 	f->layer = key->family == AF_INET6 ? FWPS_LAYER_STREAM_V6 : FWPS_LAYER_STREAM_V4;
 	owfp_engine_stream_values(&f->key, f->values, &f->v6_local, &f->v6_remote, &f->in_values);

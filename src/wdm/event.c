@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <time.h>
 
+#include "util/deadline.h"
 #include "wdm/dispatcher.h"
 
 void KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
@@ -67,7 +68,6 @@ LONG KeReadStateEvent(PRKEVENT Event)
  */
 static struct timespec deadline_for(const LARGE_INTEGER *timeout)
 {
-	struct timespec now;
 	LONGLONG rel = timeout->QuadPart;
 
 	if (rel > 0) {
@@ -79,14 +79,7 @@ static struct timespec deadline_for(const LARGE_INTEGER *timeout)
 			rel = 0;
 	}
 	rel = -rel; /* 100 ns units from now */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	now.tv_sec += (time_t)(rel / 10000000);
-	now.tv_nsec += (long)(rel % 10000000) * 100;
-	if (now.tv_nsec >= 1000000000L) {
-		now.tv_sec++;
-		now.tv_nsec -= 1000000000L;
-	}
-	return now;
+	return owfp_deadline_after_ns(CLOCK_MONOTONIC, (uint64_t)rel * 100);
 }
 
 NTSTATUS owfp_dispatcher_wait(PRKEVENT ev, PLARGE_INTEGER Timeout)
