@@ -270,6 +270,27 @@ static int app_drop_privileges(void *arg, owfp_error *err)
 	return owfp_proxy_drop_privileges(o->user, o->proxy.spoof_source, err);
 }
 
+/* An explicit --max-connections the descriptor limit cannot hold: the
+ * connections past what fits would be refused at accept (worker.c), not at
+ * the configured cap. Said once, at start. */
+static void fd_limit_warn(const app *a)
+{
+	uint64_t max = a->o->proxy.max_connections;
+	uint64_t fit = owfp_proxy_fd_fit(0); /* the workers' own are open by now */
+	char msg[400];
+
+	if (!max || max <= fit)
+		return;
+	snprintf(msg, sizeof(msg),
+		 "the descriptor limit (RLIMIT_NOFILE %llu) holds about %llu connections "
+		 "(2 descriptors each, 6 when spliced), fewer than --max-connections %llu: "
+		 "past that, new connections are reset at accept. Raise it (ulimit -n, "
+		 "systemd LimitNOFILE=) or lower --max-connections",
+		 (unsigned long long)owfp_proxy_fd_limit(), (unsigned long long)fit,
+		 (unsigned long long)max);
+	app_log((void *)a, msg);
+}
+
 int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 {
 	app a = { .o = o };
@@ -288,9 +309,11 @@ int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 			po.before_workers = app_drop_privileges;
 			po.before_workers_arg = (void *)o;
 		}
+		owfp_proxy_fd_raise();
 		rc = owfp_proxy_start(a.engine, &po, &a.proxy, err);
 	}
 	if (rc == 0) {
+		fd_limit_warn(&a);
 		const owfp_proxy_addr *l = owfp_proxy_listen_addr(a.proxy);
 		owfp_proxy_addr_str((const struct sockaddr *)&l->ss, addr, sizeof(addr));
 		/* Scripts read this line to learn the port when they asked for port 0. */

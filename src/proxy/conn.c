@@ -675,6 +675,12 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 		source = &src_copy;
 	}
 	int ufd = owfp_sock_connect(&c->upstream, source, &done);
+	if (ufd == -EMFILE || ufd == -ENFILE) {
+		/* Our limit, not the upstream's fault: say so, as at accept. */
+		limit_hit(c, "descriptor limit (RLIMIT_NOFILE, ulimit -n): new connection refused");
+		owfp_conn_destroy(c, true);
+		return;
+	}
 	if (ufd < 0) {
 		conn_upstream_failed(c, -ufd);
 		return;

@@ -15,8 +15,6 @@ static void opts_defaults(owfp_proxy_opts *o)
 		o->flow_limit = 16u << 20;
 	if (!o->global_limit)
 		o->global_limit = (size_t)512u << 20;
-	if (!o->max_connections)
-		o->max_connections = 65536;
 	if (!o->read_size)
 		o->read_size = 256u << 10;
 	if (!o->pipe_size)
@@ -28,6 +26,11 @@ static void opts_defaults(owfp_proxy_opts *o)
 	if (o->workers <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		o->workers = n > 0 ? (int)n : 1;
+	}
+	/* Fail closed at a count the descriptor limit can hold (fdlimit.c). */
+	if (!o->max_connections) {
+		uint64_t fit = owfp_proxy_fd_fit((uint64_t)o->workers * OWFP_PROXY_FDS_PER_WORKER);
+		o->max_connections = fit < 65536 ? fit : 65536;
 	}
 	/* The limit must leave room for at least one high-water queue. */
 	if (o->flow_limit < o->queue_high + o->read_size)

@@ -68,7 +68,8 @@ typedef struct owfp_proxy_opts {
 	size_t queue_high;          /* per (flow, direction) output queue: stop reading above; 0 = 1 MiB */
 	size_t flow_limit;          /* per (flow, direction) queue hard cap, fail closed; 0 = 16 MiB */
 	size_t global_limit;        /* all queued bytes in the process, fail closed; 0 = 512 MiB */
-	uint64_t max_connections;   /* proxied connections at once, fail closed; 0 = 65536 */
+	uint64_t max_connections;   /* proxied connections at once, fail closed; 0 = what the
+	                               descriptor limit holds, at most 65536 (fdlimit.c) */
 	size_t read_size;           /* bytes per recv() = per indication at most; 0 = 256 KiB */
 	size_t pipe_size;           /* splice pipe capacity when offloaded; 0 = 256 KiB */
 	unsigned connect_timeout_ms; /* 0 = 10000 */
@@ -115,5 +116,14 @@ void owfp_proxy_stats_get(owfp_proxy *p, owfp_proxy_stats *out);
 int owfp_proxy_nworkers(const owfp_proxy *p);
 /* The listening address (with the port the kernel chose for port 0). */
 const owfp_proxy_addr *owfp_proxy_listen_addr(const owfp_proxy *p);
+
+/* fdlimit.c: RLIMIT_NOFILE's soft limit up to the hard one (best effort);
+ * the soft limit (UINT64_MAX: none); the connections it holds at two
+ * descriptors each, after those open now and `to_open` more. */
+void owfp_proxy_fd_raise(void);
+uint64_t owfp_proxy_fd_limit(void);
+uint64_t owfp_proxy_fd_fit(uint64_t to_open);
+/* Descriptors each worker opens (epoll, eventfd, listener, spare). */
+#define OWFP_PROXY_FDS_PER_WORKER 4
 
 #endif /* OWFP_PROXY_PROXY_H */

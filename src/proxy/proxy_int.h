@@ -87,6 +87,12 @@ struct owfp_worker {
 	atomic_bool stop_accepting;
 	atomic_bool stop;
 	struct owfp_worker_counters c;
+	/* Out of descriptors: a spare one is given up to accept and reset the
+	 * waiting connection (else the level-triggered listener would spin and
+	 * the client hang); without a spare, accepting pauses for a while. */
+	int spare_fd;
+	bool accept_paused;
+	uint64_t accept_resume_ms;
 };
 
 struct owfp_proxy {

@@ -4,6 +4,7 @@
  * (FwpsStreamContinue0/InjectAsync wakes, stop requests).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ int owfp_worker_init(struct owfp_worker *w, struct owfp_proxy *p, int index, owf
 	w->listener.kind = OWFP_EP_LISTENER;
 	w->wake.kind = OWFP_EP_WAKE;
 	w->listener.fd = w->wake.fd = w->epfd = -1;
+	w->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	pthread_mutex_init(&w->wake_lock, NULL);
 	w->rbuf_size = p->o.read_size;
 	w->rbuf = malloc(w->rbuf_size);
@@ -70,6 +72,63 @@ void owfp_worker_kick(struct owfp_worker *w)
 	(void)n; /* EAGAIN: the counter is already non-zero, the worker will wake */
 }
 
+/* How long accepting pauses when no connection can be taken at all. */
+#define ACCEPT_PAUSE_MS 100
+
+static void accept_pause(struct owfp_worker *w)
+{
+	struct epoll_event ev = { .events = 0, .data.ptr = &w->listener };
+
+	epoll_ctl(w->epfd, EPOLL_CTL_MOD, w->listener.fd, &ev);
+	w->accept_paused = true;
+	w->accept_resume_ms = owfp_now_ms() + ACCEPT_PAUSE_MS;
+}
+
+static void accept_resume(struct owfp_worker *w)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &w->listener };
+
+	if (!w->accept_paused || owfp_now_ms() < w->accept_resume_ms)
+		return;
+	w->accept_paused = false;
+	if (w->listener.fd >= 0)
+		epoll_ctl(w->epfd, EPOLL_CTL_MOD, w->listener.fd, &ev);
+}
+
+/*
+ * The process is out of descriptors (EMFILE) or the system is (ENFILE).
+ * The connection waiting in the backlog is taken with the spare descriptor
+ * and reset at once: the client learns now, not after its own timeout, and
+ * the listener stops reporting it. Returns false when none could be taken.
+ */
+static bool refuse_over_fd_limit(struct owfp_worker *w, int err)
+{
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+	int fd = -1;
+
+	if (w->spare_fd >= 0) {
+		close(w->spare_fd);
+		fd = accept4(w->listener.fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+		if (fd >= 0)
+			owfp_sock_reset(fd);
+		w->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return false;
+	atomic_fetch_add_explicit(&w->c.limits_hit, 1, memory_order_relaxed);
+	const owfp_proxy_opts *o = &w->proxy->o;
+	owfp_proxy_event ev = {
+		.type = OWFP_PEV_LIMIT,
+		.client = (const struct sockaddr *)&peer,
+		.err = err,
+		.detail = "descriptor limit (RLIMIT_NOFILE, ulimit -n): new connection refused",
+	};
+	if (o->event)
+		o->event(o->user, &ev);
+	return true;
+}
+
 static void worker_accept(struct owfp_worker *w)
 {
 	for (int i = 0; i < ACCEPT_BATCH; i++) {
@@ -77,9 +136,28 @@ static void worker_accept(struct owfp_worker *w)
 		socklen_t len = sizeof(peer);
 		int fd = accept4(w->listener.fd, (struct sockaddr *)&peer, &len,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return; /* EAGAIN, or EMFILE & co: retried at the next wake */
-		owfp_conn_accept(w, fd, (struct sockaddr *)&peer, len);
+		if (fd >= 0) {
+			owfp_conn_accept(w, fd, (struct sockaddr *)&peer, len);
+			continue;
+		}
+		switch (errno) {
+		case EAGAIN:
+			return;
+		case EINTR:
+		case ECONNABORTED: /* the client gave up while waiting */
+		case EPROTO:
+		case EPERM:        /* a firewall rule refused it */
+			continue;
+		case EMFILE:
+		case ENFILE:
+			if (refuse_over_fd_limit(w, errno))
+				continue;
+			accept_pause(w);
+			return;
+		default:           /* ENOBUFS, ENOMEM: the kernel is short */
+			accept_pause(w);
+			return;
+		}
 	}
 }
 
@@ -146,6 +224,8 @@ static void worker_check_deferred(struct owfp_worker *w)
 
 static int worker_wait_ms(const struct owfp_worker *w)
 {
+	if (w->accept_paused)
+		return ACCEPT_PAUSE_MS;
 	if (w->nconnecting)
 		return 250;
 	return w->ndeferred ? DEFER_SWEEP_MS : -1;
@@ -215,6 +295,8 @@ static void *worker_main(void *arg)
 				break;
 			}
 		}
+		if (w->accept_paused)
+			accept_resume(w);
 		if (w->nconnecting)
 			worker_check_timeouts(w);
 		if (w->ndeferred)
@@ -257,6 +339,9 @@ void owfp_worker_fini(struct owfp_worker *w)
 		close(w->wake.fd);
 	if (w->epfd >= 0)
 		close(w->epfd);
+	if (w->spare_fd >= 0)
+		close(w->spare_fd);
+	w->spare_fd = -1;
 	free(w->rbuf);
 	pthread_mutex_destroy(&w->wake_lock);
 	w->listener.fd = w->wake.fd = w->epfd = -1;

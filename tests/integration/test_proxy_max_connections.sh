@@ -12,21 +12,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-/usr/bin/python3 - "$work/up.port" <<'PY' &
-import socket, sys, threading
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0)); s.listen(16)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
-def echo(c):
-    while True:
-        d = c.recv(4096)
-        if not d: break
-        c.sendall(d)
-    c.close()
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=echo, args=(c,), daemon=True).start()
-PY
+/usr/bin/python3 "$(dirname "$0")/echo_server.py" "$work/up.port" &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/up.port" ] && break; sleep 0.05; done
 [ -s "$work/up.port" ] || fail "echo server did not start"
