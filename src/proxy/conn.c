@@ -677,7 +677,7 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 	int ufd = owfp_sock_connect(&c->upstream, source, &done);
 	if (ufd == -EMFILE || ufd == -ENFILE) {
 		/* Our limit, not the upstream's fault: say so, as at accept. */
-		limit_hit(c, "descriptor limit (RLIMIT_NOFILE, ulimit -n): new connection refused");
+		limit_hit(c, OWFP_PROXY_FD_LIMIT_DETAIL);
 		owfp_conn_destroy(c, true);
 		return;
 	}

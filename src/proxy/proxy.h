@@ -123,7 +123,5 @@ const owfp_proxy_addr *owfp_proxy_listen_addr(const owfp_proxy *p);
 void owfp_proxy_fd_raise(void);
 uint64_t owfp_proxy_fd_limit(void);
 uint64_t owfp_proxy_fd_fit(uint64_t to_open);
-/* Descriptors each worker opens (epoll, eventfd, listener, spare). */
-#define OWFP_PROXY_FDS_PER_WORKER 4
 
 #endif /* OWFP_PROXY_PROXY_H */

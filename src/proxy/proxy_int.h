@@ -95,6 +95,11 @@ struct owfp_worker {
 	uint64_t accept_resume_ms;
 };
 
+/* Descriptors each worker opens (epoll, eventfd, listener, spare). */
+#define OWFP_PROXY_FDS_PER_WORKER 4
+/* The proxy_limit detail when a connection is refused for want of them. */
+#define OWFP_PROXY_FD_LIMIT_DETAIL "descriptor limit (RLIMIT_NOFILE, ulimit -n): new connection refused"
+
 struct owfp_proxy {
 	owfp_engine *engine;
 	owfp_proxy_opts o;

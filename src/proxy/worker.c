@@ -88,7 +88,7 @@ static void accept_resume(struct owfp_worker *w)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &w->listener };
 
-	if (!w->accept_paused || owfp_now_ms() < w->accept_resume_ms)
+	if (owfp_now_ms() < w->accept_resume_ms)
 		return;
 	w->accept_paused = false;
 	if (w->listener.fd >= 0)
@@ -122,7 +122,7 @@ static bool refuse_over_fd_limit(struct owfp_worker *w, int err)
 		.type = OWFP_PEV_LIMIT,
 		.client = (const struct sockaddr *)&peer,
 		.err = err,
-		.detail = "descriptor limit (RLIMIT_NOFILE, ulimit -n): new connection refused",
+		.detail = OWFP_PROXY_FD_LIMIT_DETAIL,
 	};
 	if (o->event)
 		o->event(o->user, &ev);

@@ -4,7 +4,11 @@
 # reports the same waiting connection forever: the worker spins at 100% CPU
 # and the client hangs. Here:
 #  1. an explicit --max-connections above what the limit holds is warned
-#     about at start, and past the limit each new client is reset at once
+#     about at start, and past the limit each new client is reset at once.
+#     Which call runs out depends on the parity of the free descriptors (a
+#     connection takes two): accept() itself (the spare-descriptor path in
+#     worker.c, where the old code hung) or the upstream's socket() (conn.c).
+#     So this runs at two consecutive limits, which covers both paths
 #     (no hang), counted (limits_hit) and logged (a proxy_limit event naming
 #     the descriptor limit); open connections keep working, and once some
 #     close, new ones are served again;
@@ -19,13 +23,12 @@ wait_until 10 test -s "$T/up.port" || fail "echo server did not start"
 UP=$(cat "$T/up.port")
 
 # The proxy under a low limit (prlimit execs it: same pid).
-cat >"$T/limited" <<EOF
-#!/bin/sh
-exec prlimit --nofile=$LIMIT:$LIMIT "$OWFP_BIN" "\$@"
-EOF
-chmod +x "$T/limited"
 REAL_BIN=$OWFP_BIN
 OWFP_BIN=$T/limited
+limit_to() {
+	printf '#!/bin/sh\nexec prlimit --nofile=%s:%s "%s" "$@"\n' "$1" "$1" "$REAL_BIN" >"$T/limited"
+	chmod +x "$T/limited"
+}
 
 # fill PORT OUT: opens connections until the proxy refuses some, holding the
 # served ones; writes "served refused" to OUT; fails on a hang (5 s without
@@ -85,24 +88,28 @@ limits_hit() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["proxy"]["limits_hit"])'
 }
 
-# 1. Explicit cap above the limit.
-start_proxy p1 --listen 127.0.0.1:0 --upstream "127.0.0.1:$UP" --workers 1 \
-	--max-connections 1000 --control "$T/ctl1" --events "$T/ev1.jsonl"
-P1=$PROXY_PID
-grep -q "RLIMIT_NOFILE $LIMIT" "$T/p1.err" && grep -q -- "--max-connections 1000" "$T/p1.err" ||
-	fail "no start-up warning about the descriptor limit: $(cat "$T/p1.err")"
-pass "start-up warning names the limit and --max-connections"
-fill "$PROXY_PORT" "$T/fill1" || fail "at the descriptor limit"
-read -r served refused <"$T/fill1"
-pass "past the descriptor limit: $served served, $refused reset at once, service resumes"
-wait_until 10 grep -q '"detail":"descriptor limit' "$T/ev1.jsonl" ||
-	fail "no proxy_limit event naming the descriptor limit"
-pass "proxy_limit event names the descriptor limit"
-[ "$(limits_hit "$T/ctl1")" -ge 1 ] || fail "limits_hit not counted"
-pass "limits_hit counted"
-stop_proxy "$P1"
+# 1. Explicit cap above the limit, at both parities.
+for L in "$LIMIT" $((LIMIT + 1)); do
+	limit_to "$L"
+	start_proxy "p1-$L" --listen 127.0.0.1:0 --upstream "127.0.0.1:$UP" --workers 1 \
+		--max-connections 1000 --control "$T/ctl1-$L" --events "$T/ev1-$L.jsonl"
+	P1=$PROXY_PID
+	grep -q "RLIMIT_NOFILE $L" "$T/p1-$L.err" && grep -q -- "--max-connections 1000" "$T/p1-$L.err" ||
+		fail "no start-up warning about the descriptor limit: $(cat "$T/p1-$L.err")"
+	pass "limit $L: start-up warning names the limit and --max-connections"
+	fill "$PROXY_PORT" "$T/fill1" || fail "at the descriptor limit $L"
+	read -r served refused <"$T/fill1"
+	pass "limit $L: $served served, $refused reset at once, service resumes"
+	wait_until 10 grep -q '"detail":"descriptor limit' "$T/ev1-$L.jsonl" ||
+		fail "limit $L: no proxy_limit event naming the descriptor limit"
+	pass "limit $L: proxy_limit event names the descriptor limit"
+	[ "$(limits_hit "$T/ctl1-$L")" -ge 1 ] || fail "limit $L: limits_hit not counted"
+	pass "limit $L: limits_hit counted"
+	stop_proxy "$P1"
+done
 
 # 2. No --max-connections: the derived cap refuses first, cleanly.
+limit_to "$LIMIT"
 start_proxy p2 --listen 127.0.0.1:0 --upstream "127.0.0.1:$UP" --workers 1 \
 	--control "$T/ctl2" --events "$T/ev2.jsonl"
 P2=$PROXY_PID
@@ -115,4 +122,4 @@ grep -q '"detail":"descriptor limit' "$T/ev2.jsonl" &&
 	fail "ran out of descriptors although the cap was derived from the limit"
 pass "derived cap ($served connections under RLIMIT_NOFILE $LIMIT) refuses before descriptors run out"
 stop_proxy "$P2"
-echo "proxy descriptor limit: 6 passed, 0 failed"
+echo "proxy descriptor limit: 9 passed, 0 failed"
