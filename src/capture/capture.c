@@ -43,7 +43,13 @@ int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capt
     if (!cap->opts.max_flows)
         cap->opts.max_flows = 1;
     snprintf(cap->path, sizeof(cap->path), "%s", path);
-    int rc = -ENOTSUP;
+    int rc = owfp_capture_probe(path, err);
+    if (rc) {
+        owfp_capture_flowtab_free(cap);
+        free(cap);
+        return rc;
+    }
+    rc = -ENOTSUP;
     if (cap->opts.reader != OWFP_CAPTURE_READER_LIBPCAP) {
         rc = owfp_capture_direct_open(&cap->rd, path, cap->opts.read_ahead, err);
         if (rc == -ENOTSUP && cap->opts.reader == OWFP_CAPTURE_READER_DIRECT)
