@@ -63,7 +63,8 @@ enum owfp_capture_midstream {
 };
 
 enum owfp_capture_reader {
-    OWFP_CAPTURE_READER_AUTO = 0,   /* direct for classic pcap files, libpcap otherwise */
+    OWFP_CAPTURE_READER_AUTO = 0,   /* direct for classic pcap files, pcapng for pcapng
+                                       files, libpcap otherwise (standard input) */
     OWFP_CAPTURE_READER_DIRECT = 1, /* force direct; open fails with -ENOTSUP if impossible */
     OWFP_CAPTURE_READER_LIBPCAP = 2 /* force libpcap */
 };
@@ -250,7 +251,7 @@ void owfp_capture_progress(const owfp_capture *cap, uint64_t *bytes_done,
 /* Counters so far (complete once run() returned). */
 void owfp_capture_get_stats(const owfp_capture *cap, owfp_capture_stats *stats);
 
-/* "direct" or "libpcap": which reader serves this capture. */
+/* "direct", "pcapng" or "libpcap": which reader serves this capture. */
 const char *owfp_capture_reader_name(const owfp_capture *cap);
 
 /* Whether `path` is a capture file at all (pcap or pcapng, with a whole

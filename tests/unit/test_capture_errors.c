@@ -193,6 +193,10 @@ static void test_forcing_direct_on_pcapng_is_refused(void **state)
     assert_int_equal(owfp_capture_open(path, &o, &cap, &err), -ENOTSUP);
     o.reader = OWFP_CAPTURE_READER_AUTO;
     assert_int_equal(owfp_capture_open(path, &o, &cap, &err), 0);
+    assert_string_equal(owfp_capture_reader_name(cap), "pcapng");
+    owfp_capture_close(cap);
+    o.reader = OWFP_CAPTURE_READER_LIBPCAP;
+    assert_int_equal(owfp_capture_open(path, &o, &cap, &err), 0);
     assert_string_equal(owfp_capture_reader_name(cap), "libpcap");
     owfp_capture_close(cap);
     unlink(path);
