@@ -550,7 +550,7 @@ int cc_tmh_generate(const cc_tmh_input *in, cc_buf *out, cc_strv *notes, char *e
 	if (cc_lex(in->source_text, in->source_len, &g.t))
 		return -ENOMEM;
 	resolve_enums(&g);
-	for (size_t i = 0; i < g.t.n && !rc; i = cc_tok_next(&g.t, i)) {
+	for (size_t i = 0; i < g.t.n && !rc; i++) {
 		const cc_wpp_func *f;
 
 		if (g.t.t[i].kind != CC_T_IDENT || g.t.t[i].directive)

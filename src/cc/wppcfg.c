@@ -321,7 +321,7 @@ static int parse_block(cc_wpp_config *c, const char *text, size_t len, const cha
 
 	if (cc_lex(text, len, &t))
 		return -ENOMEM;
-	for (size_t i = 0; i < t.n && !rc; i = cc_tok_next(&t, i)) {
+	for (size_t i = 0; i < t.n && !rc; i++) {
 		size_t lp;
 
 		if (!ident(&t, i))
@@ -445,7 +445,7 @@ bool cc_wpp_enum_resolve(cc_wpp_type *ty, const char *text, size_t len)
 
 	if (ty->kind != CC_WPP_ENUM || !ty->arg || cc_lex(text, len, &t))
 		return false;
-	for (size_t i = 0; i < t.n && !found; i = cc_tok_next(&t, i)) {
+	for (size_t i = 0; i < t.n && !found; i++) {
 		size_t j, lb, rb;
 		bool match = false;
 
