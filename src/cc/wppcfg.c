@@ -212,6 +212,7 @@ static cc_wpp_type *new_type(cc_wpp_config *c, const char *name)
 			free(t->arg);
 			free(t->macro);
 			free(t->item);
+			free(t->name);
 			memset(t, 0, sizeof(*t));
 			t->name = strdup(name);
 			return t->name ? t : NULL;

@@ -77,6 +77,16 @@ static void test_config_block(void **state)
 	assert_true(cc_wpp_enum_resolve(t, enums, strlen(enums)));
 	assert_int_equal(t->items.n, 3);
 	assert_string_equal(t->items.v[1], "KIND_B");
+	/* a header read again (a C and a C++ source include it) redeclares, no more */
+	{
+		char err[64];
+		size_t nt = c.ntypes, nf = c.nfuncs;
+
+		assert_int_equal(cc_wpp_config_scan(&c, config_block, sizeof(config_block) - 1, "trace.h",
+						    err, sizeof(err)), 0);
+		assert_int_equal(c.ntypes, nt);
+		assert_int_equal(c.nfuncs, nf);
+	}
 	cc_wpp_config_free(&c);
 }
 
