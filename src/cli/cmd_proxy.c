@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "openwfp/openwfp_wpp.h"
 #include "proxy/app.h"
 
 static void help(FILE *out)
@@ -292,6 +293,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 			o.verbosity = -1;
 			break;
 		case 'v':
+			owfp_wpp_set_enabled(true); /* drivers' WPP traces: log lines at -v */
 			if (o.verbosity >= 0)
 				o.verbosity++;
 			break;
