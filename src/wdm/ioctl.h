@@ -31,7 +31,8 @@
  *
  * Returns the request's completion status, or STATUS_OBJECT_NAME_NOT_FOUND
  * (no such device or link), STATUS_OBJECT_NAME_INVALID, STATUS_DELETE_PENDING
- * (its driver is unloading), STATUS_ACCESS_DENIED (exclusive device in use),
+ * (its driver is unloading), STATUS_NO_SUCH_DEVICE (the device is still
+ * initializing: DO_DEVICE_INITIALIZING), STATUS_ACCESS_DENIED (exclusive device in use),
  * STATUS_INVALID_PARAMETER (a length without a buffer), the status the
  * driver's IRP_MJ_CREATE failed with, STATUS_INSUFFICIENT_RESOURCES, or
  * STATUS_CANCELLED / STATUS_IO_TIMEOUT when the driver did not complete the

@@ -90,15 +90,22 @@ static WCHAR *join(const WCHAR *prefix, const WCHAR *s, size_t n, size_t *len)
 	return w;
 }
 
-/* \DosDevices\X and \GLOBAL??\X are \??\X; returns the X part, or NULL. */
+/*
+ * \DosDevices\X, \GLOBAL??\X and the Win32 \\.\X are \??\X, and so is
+ * \??\Global\X (Global links to the one global directory): returns the X
+ * part, or NULL when s names no link.
+ */
 static const WCHAR *link_tail(const WCHAR *s, size_t n, size_t *tail_len)
 {
-	static const WCHAR *const dirs[] = { L"\\??\\", L"\\DosDevices\\", L"\\GLOBAL??\\" };
+	static const WCHAR *const dirs[] = { L"\\??\\", L"\\DosDevices\\", L"\\GLOBAL??\\",
+					     L"\\\\.\\" };
 
 	for (size_t i = 0; i < RTL_NUMBER_OF(dirs); i++) {
 		if (has_prefix(s, n, dirs[i])) {
 			size_t k = wcslen(dirs[i]);
 
+			while (has_prefix(s + k, n - k, L"Global\\"))
+				k += 7;
 			*tail_len = n - k;
 			return *tail_len ? s + k : NULL;
 		}
@@ -316,19 +323,7 @@ static struct entry *lookup(const WCHAR *w, size_t n, NTSTATUS *st)
 	WCHAR *full;
 
 	*st = STATUS_INSUFFICIENT_RESOURCES;
-	if (has_prefix(w, n, L"\\\\.\\")) {
-		/* Win32 \\.\X is \??\X. */
-		tail = w + 4;
-		tail_len = n - 4;
-		if (!tail_len) {
-			*st = STATUS_OBJECT_NAME_INVALID;
-			return NULL;
-		}
-		if (!(full = join(links_dir, tail, tail_len, &len)))
-			return NULL;
-		e = resolve(full, len);
-		free(full);
-	} else if ((tail = link_tail(w, n, &tail_len))) {
+	if ((tail = link_tail(w, n, &tail_len))) {
 		if (!(full = join(links_dir, tail, tail_len, &len)))
 			return NULL;
 		e = resolve(full, len);
@@ -373,6 +368,8 @@ NTSTATUS owfp_objdir_open(const char *name, PDEVICE_OBJECT *dev)
 	e = lookup(w, n, &st);
 	if (e && e->closing)
 		st = STATUS_DELETE_PENDING;
+	else if (e && (e->dev->Flags & DO_DEVICE_INITIALIZING))
+		st = STATUS_NO_SUCH_DEVICE; /* as Windows refuses a device still being set up */
 	else if (e && (e->dev->Flags & DO_EXCLUSIVE) && e->opens)
 		st = STATUS_ACCESS_DENIED;
 	if (st == STATUS_SUCCESS) {

@@ -47,8 +47,9 @@ void owfp_objdir_delete_driver(PDRIVER_OBJECT drv);
  * \??\X, \DosDevices\X, \GLOBAL??\X, \\.\X, or a bare X tried as the link
  * \??\X and then as \Device\X. Returns STATUS_SUCCESS with the device
  * counted open, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_NAME_INVALID,
- * STATUS_DELETE_PENDING (its driver is unloading) or STATUS_ACCESS_DENIED
- * (an exclusive device open already).
+ * STATUS_DELETE_PENDING (its driver is unloading), STATUS_NO_SUCH_DEVICE
+ * (DO_DEVICE_INITIALIZING still set) or STATUS_ACCESS_DENIED (an exclusive
+ * device open already).
  */
 NTSTATUS owfp_objdir_open(const char *name, PDEVICE_OBJECT *dev);
 void owfp_objdir_close(PDEVICE_OBJECT dev);

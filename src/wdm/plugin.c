@@ -34,6 +34,7 @@ struct owfp_plugin {
 	UNICODE_STRING registry_path;
 	owfp_regparams *params;  /* the Parameters key: the loader's own copy */
 	bool named;              /* \Driver\NAME is reserved in the namespace */
+	void (*teardown)(PDRIVER_OBJECT driver); /* a framework's (KMDF) own cleanup */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -235,6 +236,8 @@ static void delete_devices(PDRIVER_OBJECT driver)
 static void plugin_free(owfp_plugin *p)
 {
 	if (p->driver) {
+		if (p->teardown)
+			p->teardown(p->driver);
 		owfp_objdir_drop_links_of(p->driver);
 		delete_devices(p->driver);
 		if (p->named)
@@ -325,6 +328,7 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	PDRIVER_INITIALIZE entry;
 	char shown[PATH_MAX + 64];
 	NTSTATUS status;
+	Dl_info image;
 	bool already;
 	int fd = -1, rc;
 
@@ -404,6 +408,9 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	p->driver->Type = IO_TYPE_DRIVER;
 	p->driver->Size = (SHORT)sizeof(*p->driver);
 	p->driver->DriverInit = entry;
+	/* DriverStart is the image base, as on Windows: it tells whose code an address is. */
+	if (dladdr(*(void **)&entry, &image))
+		p->driver->DriverStart = image.dli_fbase;
 	p->driver->OwfpHost = p;
 	RtlInitUnicodeString(&p->driver->DriverName, p->wide_driver);
 
@@ -415,6 +422,9 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 		plugin_free(p);
 		return -EIO;
 	}
+	/* As the I/O manager does once DriverEntry returns. */
+	for (PDEVICE_OBJECT dev = p->driver->DeviceObject; dev; dev = dev->NextDevice)
+		dev->Flags &= ~(ULONG)DO_DEVICE_INITIALIZING;
 	*out = p;
 	return 0;
 }
@@ -434,6 +444,14 @@ void owfp_plugin_unload(owfp_plugin *plugin)
 const char *owfp_plugin_driver_name(const owfp_plugin *plugin)
 {
 	return plugin->name;
+}
+
+void owfp_plugin_set_teardown(PDRIVER_OBJECT driver, void (*teardown)(PDRIVER_OBJECT driver))
+{
+	owfp_plugin *p = driver ? driver->OwfpHost : NULL;
+
+	if (p)
+		p->teardown = teardown;
 }
 
 const owfp_regparams *owfp_plugin_params_of(PDRIVER_OBJECT driver)

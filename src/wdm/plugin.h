@@ -66,6 +66,14 @@ const char *owfp_plugin_driver_name(const owfp_plugin *plugin);
  */
 const owfp_regparams *owfp_plugin_params_of(PDRIVER_OBJECT driver);
 
+/*
+ * For a driver framework (KMDF) layered on a loaded driver: teardown runs
+ * when the plugin goes, after DriverUnload or after a failed DriverEntry,
+ * before leftover devices are deleted. Ignored for a driver object the
+ * loader did not make.
+ */
+void owfp_plugin_set_teardown(PDRIVER_OBJECT driver, void (*teardown)(PDRIVER_OBJECT driver));
+
 /* The plugin's DRIVER_OBJECT (valid until owfp_plugin_unload). */
 PDRIVER_OBJECT owfp_plugin_driver_object(const owfp_plugin *plugin);
 

@@ -176,6 +176,8 @@ static int setup(void **state)
 		return -1;
 	if (IoCreateSymbolicLink(&link, &name) != STATUS_SUCCESS)
 		return -1;
+	/* Made outside DriverEntry: the driver finishes initialising itself. */
+	dev->Flags &= ~(ULONG)DO_DEVICE_INITIALIZING;
 	creates = cleanups = closes = 0;
 	held = NULL;
 	owfp_ioctl_set_timeout_ms(30000);
@@ -378,6 +380,10 @@ static void test_exclusive_device_opens_once(void **state)
 	RtlInitUnicodeString(&name, L"\\Device\\OwfpTestX");
 	assert_int_equal(IoCreateDevice(&drv, 0, &name, FILE_DEVICE_NETWORK, 0, TRUE, &x),
 			 STATUS_SUCCESS);
+	/* Still initialising: it cannot be opened yet. */
+	assert_int_equal(owfp_device_ioctl("\\Device\\OwfpTestX", IOCTL_ECHO, NULL, 0, NULL, 0, NULL),
+			 STATUS_NO_SUCH_DEVICE);
+	x->Flags &= ~(ULONG)DO_DEVICE_INITIALIZING;
 	reentered = STATUS_SUCCESS;
 	assert_int_equal(owfp_device_ioctl("\\Device\\OwfpTestX", IOCTL_REENTER, NULL, 0, NULL, 0,
 					   NULL), STATUS_SUCCESS);
