@@ -252,10 +252,16 @@ void owfp_wdf_obj_discard(struct wdf_obj *o)
 
 PVOID WdfObjectGetTypedContextWorker(WDFOBJECT Handle, PCWDF_OBJECT_CONTEXT_TYPE_INFO TypeInfo)
 {
-	struct wdf_obj *o = owfp_wdf_obj_get(Handle, 0, "WdfObjectGetTypedContext");
+	struct wdf_obj *o = Handle;
 	PCWDF_OBJECT_CONTEXT_TYPE_INFO want;
 
-	if (!o || !TypeInfo)
+	/* Contexts stay readable after deletion, up to the destroy callback, as in KMDF. */
+	if (!o || o->magic != WDF_OBJ_MAGIC) {
+		owfp_wdf_report(NULL, "WdfObjectGetTypedContext",
+				"not a framework handle (KMDF would bug-check); ignored");
+		return NULL;
+	}
+	if (!TypeInfo)
 		return NULL;
 	want = TypeInfo->UniqueType ? TypeInfo->UniqueType : TypeInfo;
 	for (struct wdf_ctx *c = __atomic_load_n(&o->ctxs, __ATOMIC_ACQUIRE); c;

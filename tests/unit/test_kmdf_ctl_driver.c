@@ -86,6 +86,24 @@ static int setup_params(void **state)
 	return rc;
 }
 
+static int setup_all_types(void **state)
+{
+	static const char *const apps[] = { "curl", "wget" };
+	owfp_regparams *p = owfp_regparams_new();
+	char err[256];
+	int rc;
+
+	(void)state;
+	if (!p || owfp_regparams_set_dword(p, "InspectionPort", 1, err, sizeof(err)) ||
+	    owfp_regparams_set_sz(p, "Word", "cloudy", err, sizeof(err)) ||
+	    owfp_regparams_set_multi_sz(p, "Apps", apps, 2, err, sizeof(err)) ||
+	    owfp_regparams_set_binary(p, "Blob", "\x01\x02\x03", 3, err, sizeof(err)))
+		return -1;
+	rc = load(p);
+	owfp_regparams_free(p);
+	return rc;
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -199,6 +217,67 @@ static void test_unload_removes_device_and_callout(void **state)
 	assert_int_equal(get_state().Port, 8888);
 }
 
+/* The KMDF registry calls on the loaded driver's key, as its code would make them. */
+static void test_registry_queries(void **state)
+{
+	WDFDRIVER d = WdfWdmDriverGetWdfDriverHandle(owfp_plugin_driver_object(plugin));
+	UNICODE_STRING port, word, apps, blob, none, value;
+	WCHAR small[3], big[16];
+	USHORT bytes = 0;
+	ULONG ul, len, type;
+	UCHAR raw[64];
+	WDFKEY key;
+
+	(void)state;
+	assert_non_null(d);
+	RtlInitUnicodeString(&port, L"inspectionport");
+	RtlInitUnicodeString(&word, L"WORD");
+	RtlInitUnicodeString(&apps, L"Apps");
+	RtlInitUnicodeString(&blob, L"Blob");
+	RtlInitUnicodeString(&none, L"Absent");
+	assert_int_equal(WdfDriverOpenParametersRegistryKey(d, KEY_READ, WDF_NO_OBJECT_ATTRIBUTES, &key),
+			 STATUS_SUCCESS);
+	assert_int_equal(WdfRegistryQueryULong(key, &port, &ul), STATUS_SUCCESS);
+	assert_int_equal(ul, 1);
+	assert_int_equal(WdfRegistryQueryULong(key, &word, &ul), STATUS_OBJECT_TYPE_MISMATCH);
+	assert_int_equal(WdfRegistryQueryULong(key, &none, &ul), STATUS_OBJECT_NAME_NOT_FOUND);
+
+	/* Length only, then too small, then enough: Length excludes the terminator. */
+	assert_int_equal(WdfRegistryQueryUnicodeString(key, &word, &bytes, NULL), STATUS_BUFFER_OVERFLOW);
+	assert_int_equal(bytes, 7 * sizeof(WCHAR));
+	value.Buffer = small;
+	value.Length = 0;
+	value.MaximumLength = sizeof(small);
+	assert_int_equal(WdfRegistryQueryUnicodeString(key, &word, &bytes, &value), STATUS_BUFFER_OVERFLOW);
+	assert_int_equal(value.Length, 0);
+	value.Buffer = big;
+	value.MaximumLength = sizeof(big);
+	assert_int_equal(WdfRegistryQueryUnicodeString(key, &word, &bytes, &value), STATUS_SUCCESS);
+	assert_int_equal(value.Length, 6 * sizeof(WCHAR));
+	assert_true(wcscmp(big, L"cloudy") == 0);
+	assert_int_equal(WdfRegistryQueryUnicodeString(key, &port, &bytes, &value),
+			 STATUS_OBJECT_TYPE_MISMATCH);
+
+	/* Any type through WdfRegistryQueryValue. */
+	assert_int_equal(WdfRegistryQueryValue(key, &blob, sizeof(raw), raw, &len, &type), STATUS_SUCCESS);
+	assert_int_equal(type, REG_BINARY);
+	assert_int_equal(len, 3);
+	assert_memory_equal(raw, "\x01\x02\x03", 3);
+	assert_int_equal(WdfRegistryQueryValue(key, &apps, 4, raw, &len, &type), STATUS_BUFFER_OVERFLOW);
+	assert_int_equal(type, REG_MULTI_SZ);
+	assert_int_equal(len, 11 * sizeof(WCHAR));
+	assert_int_equal(WdfRegistryQueryValue(key, &apps, sizeof(raw), raw, &len, &type), STATUS_SUCCESS);
+	assert_true(wcscmp((const WCHAR *)raw, L"curl") == 0);
+	assert_true(wcscmp((const WCHAR *)raw + 5, L"wget") == 0);
+	WdfRegistryClose(key);
+
+	/* Opened without KEY_QUERY_VALUE: queries are refused. */
+	assert_int_equal(WdfDriverOpenParametersRegistryKey(d, KEY_NOTIFY, WDF_NO_OBJECT_ATTRIBUTES, &key),
+			 STATUS_SUCCESS);
+	assert_int_equal(WdfRegistryQueryULong(key, &port, &ul), STATUS_ACCESS_DENIED);
+	WdfRegistryClose(key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +288,7 @@ int main(void)
 						setup_defaults, teardown),
 		cmocka_unit_test_setup_teardown(test_unload_removes_device_and_callout, setup_defaults,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_registry_queries, setup_all_types, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
