@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wdm/plugin_trust.h"
 #include "wdm/pool.h"
 
 #define IO_TYPE_DRIVER 4
@@ -293,6 +294,11 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 		return rc;
 	}
 	p->fd = fd;
+	rc = owfp_plugin_trust_check(shown, p->path, fd, err, errlen);
+	if (rc) {
+		plugin_free(p);
+		return rc;
+	}
 	p->dl = open_checked(fd, p->path, &already);
 	if (already) {
 		set_err(err, errlen, "plugin %s: refused: this file is loaded already", shown);

@@ -8,7 +8,7 @@
  *
  * Fail closed: a path that is not a regular file, a world-writable file, or
  * a file in a world-writable directory is refused before anything from it
- * runs.
+ * runs; a privileged process refuses more (wdm/plugin_trust.h).
  */
 #ifndef OWFP_WDM_PLUGIN_H
 #define OWFP_WDM_PLUGIN_H
@@ -24,7 +24,8 @@ typedef struct owfp_plugin owfp_plugin;
  * and runs its DriverEntry. On failure *out is NULL and `err` (if given)
  * holds a message naming the plugin. Returns 0, or:
  *   -ENOENT etc.  the path cannot be resolved or opened (errno of the call)
- *   -EPERM        refused: not a regular file, or world-writable file/directory
+ *   -EPERM        refused: not a regular file, world-writable file/directory, or
+ *                 (privileged) a plugin_trust.h rule
  *   -EEXIST       the same file (by any path) is loaded already
  *   -ENOEXEC      not a loadable shared object, or no DriverEntry export
  *   -EIO          DriverEntry returned a failure NTSTATUS (shown in hex)
