@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "wdm/objdir.h"
+#include "wdm/plugin_trust.h"
 #include "wdm/pool.h"
 #include "wdm/regparams.h"
 #include "wdm/wtext.h"
@@ -363,6 +364,11 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 		return rc;
 	}
 	p->fd = fd;
+	rc = owfp_plugin_trust_check(shown, p->path, fd, err, errlen);
+	if (rc) {
+		plugin_free(p);
+		return rc;
+	}
 	p->dl = open_checked(fd, p->path, &already);
 	if (already) {
 		set_err(err, errlen, "plugin %s: refused: this file is loaded already", shown);

@@ -13,7 +13,7 @@
  *
  * Fail closed: a path that is not a regular file, a world-writable file, or
  * a file in a world-writable directory is refused before anything from it
- * runs.
+ * runs; a privileged process refuses more (wdm/plugin_trust.h).
  */
 #ifndef OWFP_WDM_PLUGIN_H
 #define OWFP_WDM_PLUGIN_H
@@ -35,7 +35,8 @@ typedef struct owfp_plugin_opts {
  * and runs its DriverEntry. On failure *out is NULL and `err` (if given)
  * holds a message naming the plugin. Returns 0, or:
  *   -ENOENT etc.  the path cannot be resolved or opened (errno of the call)
- *   -EPERM        refused: not a regular file, or world-writable file/directory
+ *   -EPERM        refused: not a regular file, world-writable file/directory, or
+ *                 (privileged) a plugin_trust.h rule
  *   -EEXIST       the same file (by any path), or a driver of the same
  *                 name (case-insensitive), is loaded already
  *   -EINVAL       the driver name given is not a valid service name

@@ -7,7 +7,9 @@
 # The installed command then runs that plugin over the example capture.
 set -euo pipefail
 : "${OWFP_BUILD_DIR:?}" "${OWFP_SOURCE_DIR:?}"
-work=$(mktemp -d)
+# in the build tree, not /tmp: a privileged openwfp refuses plugins under a
+# world-writable directory (src/wdm/plugin_trust.h)
+work=$(mktemp -d "$OWFP_BUILD_DIR/install-pkgconfig.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

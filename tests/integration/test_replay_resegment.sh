@@ -7,7 +7,9 @@
 set -euo pipefail
 . "$OWFP_SOURCE_DIR/tests/integration/lib/replay_common.sh"
 
-work=$(mktemp -d)
+# in the build tree, not /tmp: a privileged openwfp refuses plugins under a
+# world-writable directory (src/wdm/plugin_trust.h)
+work=$(mktemp -d "$OWFP_BUILD_DIR/replay_resegment.XXXXXX")
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
 export OWFP_DBGPRINT=0
