@@ -129,16 +129,31 @@ static int check_node(trust *t, const char *ctx, const char *what, const char *p
 }
 
 /*
+ * A root-owned, world-writable directory with the sticky bit (/tmp) is
+ * accepted as an ANCESTOR only: there, only an entry's owner may rename or
+ * remove it, so a child directory that itself passes the rule cannot be
+ * swapped by another user (this keeps a root-owned checkout under /tmp
+ * loadable). It is never accepted as the directory that holds the plugin or
+ * a library (anyone could add files beside it), nor when the child does not
+ * exist yet (anyone could create it).
+ */
+static bool sticky_ancestor(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) && st->st_uid == 0 && (st->st_mode & S_ISVTX);
+}
+
+/*
  * Every directory from "/" down to `path` (itself included when it is a
  * directory). A component that does not exist ends the walk: it can only be
- * created by whoever may write the last one that does, checked already. A
- * symbolic link is checked where it points, too.
+ * created by whoever may write the last one that does, checked already
+ * (unless that one is a sticky ancestor: refused). A symbolic link is
+ * checked where it points, too.
  */
 static int check_chain(trust *t, const char *ctx, const char *path, int depth)
 {
-	char prefix[PATH_MAX];
+	char prefix[PATH_MAX], sticky[PATH_MAX] = "";
 	size_t len = strlen(path);
-	struct stat st;
+	struct stat st, sticky_st;
 	int rc;
 
 	if (len == 0 || path[0] != '/' || len >= sizeof(prefix))
@@ -155,12 +170,18 @@ static int check_chain(trust *t, const char *ctx, const char *path, int depth)
 		memcpy(prefix, path, i);
 		prefix[i] = '\0';
 		if (lstat(prefix, &st) != 0) {
+			if ((errno == ENOENT || errno == ENOTDIR) && sticky[0])
+				return refuse(t, "%s%s does not exist, and any user may create it in the "
+					      "world-writable directory %s", ctx, prefix, sticky);
 			if (errno == ENOENT || errno == ENOTDIR)
 				return 0;
 			return failed(t, -errno, "directory", prefix);
 		}
 		if (S_ISLNK(st.st_mode)) {
 			char real[PATH_MAX];
+			if (sticky[0])
+				return refuse(t, "%s%s is a symbolic link in the world-writable directory %s",
+					      ctx, prefix, sticky);
 			if (depth >= DEPTH_MAX)
 				return refuse(t, "%stoo many symbolic links under %s", ctx, prefix);
 			if (!realpath(prefix, real))
@@ -169,11 +190,22 @@ static int check_chain(trust *t, const char *ctx, const char *path, int depth)
 				return rc;
 			continue;
 		}
-		if (!S_ISDIR(st.st_mode))
+		if (!S_ISDIR(st.st_mode)) {
+			if (sticky[0]) /* the file's own directory is world-writable */
+				return check_node(t, ctx, "directory", sticky, &sticky_st);
 			return 0; /* the file at the end: checked by its caller */
+		}
+		if ((st.st_mode & S_IWOTH) && i < len && sticky_ancestor(&st)) {
+			snprintf(sticky, sizeof(sticky), "%s", prefix);
+			sticky_st = st;
+			continue;
+		}
+		sticky[0] = '\0';
 		if ((rc = check_node(t, ctx, "directory", prefix, &st)))
 			return rc;
 	}
+	if (sticky[0])
+		return check_node(t, ctx, "directory", sticky, &sticky_st);
 	return 0;
 }
 

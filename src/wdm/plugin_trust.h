@@ -6,9 +6,12 @@
  *
  *  - the plugin file, and every directory from its own up to "/", must be
  *    owned by root or by the effective user, and be neither group- nor
- *    world-writable (a sticky world-writable directory such as /tmp is not
- *    safe either: its owner-only deletion does not stop anyone from putting
- *    a file there first);
+ *    world-writable. A sticky world-writable directory such as /tmp is
+ *    never safe as the plugin's (or a library's) own directory, nor above a
+ *    name that does not exist yet or a symbolic link: anyone may put a file
+ *    there first. It is accepted only as an ancestor of a directory that
+ *    exists and passes the rule itself, since the sticky bit lets no one
+ *    but that directory's owner (root or us) rename or remove it;
  *  - every DT_RPATH / DT_RUNPATH entry of the plugin (and of each library
  *    it brings in) must be an absolute directory passing the same rule
  *    ($ORIGIN is expanded; other $TOKENs and relative entries are refused);

@@ -71,10 +71,20 @@ chmod 775 "$D/gwdir"
 place "$D/gwdir/safe" 755 644
 refused "a safe directory inside a group-writable one" "$D/gwdir/safe/p.so" \
 	"directory $D/gwdir is group-writable (mode 0775)"
+# /tmp: never the plugin's own directory; as an ancestor only of a directory
+# root owns (the sticky bit keeps others from swapping that one).
 TMPD=$(mktemp -d /tmp/owfp-plugin-trust.XXXXXX)
+install -m 644 "$MIN" "$TMPD.so"
+refused "a plugin directly in /tmp (sticky, world-writable)" "$TMPD.so" \
+	"its directory /tmp is world-writable (mode 1777)"
+rm -f "$TMPD.so"
 place "$TMPD" 755 644
-refused "a plugin under /tmp (sticky, world-writable)" "$TMPD/p.so" \
-	"directory /tmp is world-writable (mode 1777); the sticky bit does not make it safe for plugins"
+load "$TMPD/p.so"
+expect_eq "a plugin in a root-owned directory under /tmp loads" "$rc" 0
+chown "$U" "$TMPD"
+refused "a plugin in a directory under /tmp another user owns" "$TMPD/p.so" \
+	"directory $TMPD is owned by uid $UID_U ($U)"
+chown root "$TMPD"
 ln -s "$D/userdir/safe/p.so" "$D/good/link.so"
 refused "a symbolic link is judged where it leads" "$D/good/link.so" "directory $D/userdir is owned by uid $UID_U"
 
