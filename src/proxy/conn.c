@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "host/dir.h"
 #include "proxy/proxy_int.h"
 #include "proxy/sock.h"
 
@@ -21,19 +22,21 @@
 
 static void conn_settle(struct owfp_conn *c);
 
-/* Q28: which data direction each socket is the source of. */
+static bool client_local(const struct owfp_conn *c)
+{
+	return c->w->proxy->o.local == OWFP_PROXY_LOCAL_CLIENT;
+}
+
+/* Q28: which data direction each socket is the source of (host/dir.h). */
 static int dir_of_source(const struct owfp_conn *c, int side)
 {
-	bool client_local = c->w->proxy->o.local == OWFP_PROXY_LOCAL_CLIENT;
-
-	if (side == OWFP_SIDE_CLIENT)
-		return client_local ? OWFP_DIR_OUTBOUND : OWFP_DIR_INBOUND;
-	return client_local ? OWFP_DIR_INBOUND : OWFP_DIR_OUTBOUND;
+	return owfp_host_dir(client_local(c), side == OWFP_SIDE_CLIENT);
 }
 
 static int source_of_dir(const struct owfp_conn *c, int dir)
 {
-	return dir_of_source(c, OWFP_SIDE_CLIENT) == dir ? OWFP_SIDE_CLIENT : OWFP_SIDE_UPSTREAM;
+	return owfp_host_dir_from_client(client_local(c), dir) ? OWFP_SIDE_CLIENT
+							       : OWFP_SIDE_UPSTREAM;
 }
 
 static struct owfp_side *dest_of_dir(struct owfp_conn *c, int dir)
@@ -686,7 +689,7 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 		return;
 	}
 	c->s[OWFP_SIDE_UPSTREAM].fd = ufd;
-	c->connect_deadline_ms = owfp_now_ms() + p->o.connect_timeout_ms;
+	c->connect_deadline_ms = owfp_clock_ms() + p->o.connect_timeout_ms;
 	if (done) {
 		conn_connected(c, 0);
 		return;

@@ -115,7 +115,6 @@ int owfp_worker_start(struct owfp_worker *w, owfp_error *err);
 void owfp_worker_kick(struct owfp_worker *w);
 void owfp_worker_join(struct owfp_worker *w);
 void owfp_worker_fini(struct owfp_worker *w);
-uint64_t owfp_now_ms(void);
 
 /* conn.c */
 void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer, socklen_t len);

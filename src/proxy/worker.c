@@ -20,14 +20,6 @@
 #define MAX_EVENTS 256
 #define ACCEPT_BATCH 64
 
-uint64_t owfp_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 int owfp_worker_init(struct owfp_worker *w, struct owfp_proxy *p, int index, owfp_error *err)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -81,14 +73,14 @@ static void accept_pause(struct owfp_worker *w)
 
 	epoll_ctl(w->epfd, EPOLL_CTL_MOD, w->listener.fd, &ev);
 	w->accept_paused = true;
-	w->accept_resume_ms = owfp_now_ms() + ACCEPT_PAUSE_MS;
+	w->accept_resume_ms = owfp_clock_ms() + ACCEPT_PAUSE_MS;
 }
 
 static void accept_resume(struct owfp_worker *w)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &w->listener };
 
-	if (owfp_now_ms() < w->accept_resume_ms)
+	if (owfp_clock_ms() < w->accept_resume_ms)
 		return;
 	w->accept_paused = false;
 	if (w->listener.fd >= 0)
@@ -191,7 +183,7 @@ static void worker_bury(struct owfp_worker *w)
 
 static void worker_check_timeouts(struct owfp_worker *w)
 {
-	uint64_t now = owfp_now_ms();
+	uint64_t now = owfp_clock_ms();
 
 	if (now < w->next_timeout_check)
 		return;
@@ -211,7 +203,7 @@ static void worker_check_timeouts(struct owfp_worker *w)
 
 static void worker_check_deferred(struct owfp_worker *w)
 {
-	uint64_t now = owfp_clock_ms(); /* the clock the engine stamps DEFER with */
+	uint64_t now = owfp_clock_ms();
 
 	if (now < w->next_defer_check)
 		return;

@@ -14,7 +14,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "config/config.h"
+#include "host/dir.h"
+#include "host/events.h"
+#include "host/host.h"
 #include "replay/events.h"
 #include "replay/extract.h"
 #include "replay/local.h"
@@ -22,14 +24,6 @@
 #include "replay/report.h"
 #include "replay/wakeq.h"
 #include "util/deadline.h"
-
-/* The built-in default: count everything on both stream layers, change nothing. */
-static const char default_config[] =
-	"callouts:\n"
-	"  - {name: count, type: count}\n"
-	"filters:\n"
-	"  - {name: count, layer: stream, sublayer: inspection,\n"
-	"     action: callout_inspection, callout: count}\n";
 
 enum { END_NONE, END_FIN, END_RST };
 
@@ -53,6 +47,7 @@ typedef struct rp_flow {
 
 typedef struct replay {
 	const owfp_replay_opts *o;
+	owfp_host *host;
 	owfp_engine *engine;
 	owfp_capture *cap;
 	const char *cap_path;
@@ -79,14 +74,13 @@ static const owfp_flow_ops rp_ops;
 
 static int cap_dir(const rp_flow *rf, int edir)
 {
-	return (edir == OWFP_DIR_OUTBOUND) == rf->local_is_client ? OWFP_CAPTURE_DIR_C2S
-								  : OWFP_CAPTURE_DIR_S2C;
+	return owfp_host_dir_from_client(rf->local_is_client, edir) ? OWFP_CAPTURE_DIR_C2S
+								     : OWFP_CAPTURE_DIR_S2C;
 }
 
 static int eng_dir(const rp_flow *rf, unsigned cdir)
 {
-	return (cdir == OWFP_CAPTURE_DIR_C2S) == rf->local_is_client ? OWFP_DIR_OUTBOUND
-								     : OWFP_DIR_INBOUND;
+	return owfp_host_dir(rf->local_is_client, cdir == OWFP_CAPTURE_DIR_C2S);
 }
 
 static rp_flow *find_flow(replay *rp, uint64_t id)
@@ -227,13 +221,6 @@ static bool any_need_wait(replay *rp, uint64_t *count)
 	return n > 0;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void set_deadline(replay *rp)
 {
 	if (rp->deadline_set)
@@ -249,7 +236,7 @@ static void set_deadline(replay *rp)
  */
 static void drain(replay *rp)
 {
-	uint64_t start = now_ms(), waiting = 0;
+	uint64_t start = owfp_clock_ms(), waiting = 0;
 	if (rp->stopped || (rp->o->stop && *rp->o->stop)) {
 		service_wakes(rp);
 		return;
@@ -266,7 +253,7 @@ static void drain(replay *rp)
 			break;
 		}
 	}
-	rp->r->drain_waited_ms += now_ms() - start;
+	rp->r->drain_waited_ms += owfp_clock_ms() - start;
 }
 
 /* ---------------------------------------------------------- engine ops */
@@ -362,7 +349,7 @@ static void on_event(void *user, const owfp_event *ev)
 		for (size_t i = 0; ev->callout_id && i < rp->names.ncallouts && i < 64; i++)
 			if (rp->names.callouts[i].callout_id == ev->callout_id)
 				named.callout_name = rp->names.callouts[i].name;
-		owfp_replay_event_write(rp->events, &named);
+		owfp_host_event_write(rp->events, &named);
 		rp->r->events_written++;
 	}
 }
@@ -618,49 +605,12 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	return OWFP_REPLAY_OK;
 }
 
-static int setup_filters(replay *rp, owfp_plugin ***plugins, owfp_config_applied **applied,
-			 owfp_error *err)
-{
-	const owfp_replay_opts *o = rp->o;
-	owfp_config *cfg = NULL;
-	int rc;
-	*plugins = calloc(o->nplugins + 1, sizeof(owfp_plugin *));
-	if (!*plugins) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
-		return OWFP_REPLAY_BAD_INPUT;
-	}
-	for (size_t i = 0; i < o->nplugins; i++) {
-		char msg[400] = "";
-		rc = owfp_plugin_load(o->plugins[i], &(*plugins)[i], msg, sizeof(msg));
-		if (rc) {
-			(*plugins)[i] = NULL;
-			snprintf(err->msg, sizeof(err->msg), "%s: cannot load plugin: %s", o->plugins[i],
-				 msg[0] ? msg : strerror(-rc));
-			return OWFP_REPLAY_BAD_INPUT;
-		}
-	}
-	if (o->config_path)
-		rc = owfp_config_parse_file(o->config_path, &cfg, err);
-	else if (!o->nplugins)
-		rc = owfp_config_parse_string("<default>", default_config, sizeof(default_config) - 1,
-					      &cfg, err);
-	else
-		return 0;
-	if (rc)
-		return OWFP_REPLAY_BAD_INPUT;
-	rc = owfp_config_apply(cfg, NULL, applied, err);
-	owfp_config_free(cfg);
-	return rc ? OWFP_REPLAY_BAD_INPUT : 0;
-}
-
 int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp_error *err)
 {
 	replay rp;
-	owfp_engine_opts eo;
-	owfp_plugin **plugins = NULL;
-	owfp_config_applied *applied = NULL;
-	int status = OWFP_REPLAY_OK, rc;
-	uint64_t t0 = now_ms();
+	owfp_host_opts ho;
+	int status = OWFP_REPLAY_OK;
+	uint64_t t0 = owfp_clock_ms();
 
 	memset(&rp, 0, sizeof(rp));
 	*report = NULL;
@@ -681,15 +631,6 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 		return OWFP_REPLAY_BAD_INPUT;
 	}
 
-	memset(&eo, 0, sizeof(eo));
-	eo.event = on_event;
-	eo.log = on_log;
-	eo.user = &rp;
-	if ((rc = owfp_engine_create(&eo, &rp.engine))) {
-		snprintf(err->msg, sizeof(err->msg), "cannot create the engine: %s", strerror(-rc));
-		status = OWFP_REPLAY_BAD_INPUT;
-		goto out;
-	}
 	if (o->events_path) {
 		rp.events = strcmp(o->events_path, "-") ? fopen(o->events_path, "w") : stdout;
 		if (!rp.events) {
@@ -703,8 +644,18 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 		status = OWFP_REPLAY_BAD_INPUT;
 		goto out;
 	}
-	if ((status = setup_filters(&rp, &plugins, &applied, err)))
+	memset(&ho, 0, sizeof(ho));
+	ho.engine.event = on_event;
+	ho.engine.log = on_log;
+	ho.engine.user = &rp;
+	ho.config_path = o->config_path;
+	ho.plugins = o->plugins;
+	ho.nplugins = o->nplugins;
+	if (owfp_host_open(&ho, &rp.host, err)) {
+		status = OWFP_REPLAY_BAD_INPUT;
 		goto out;
+	}
+	rp.engine = owfp_host_engine(rp.host);
 	owfp_engine_stats_get(rp.engine, &rp.names);
 
 	for (size_t i = 0; i < o->ncaptures && status == OWFP_REPLAY_OK; i++)
@@ -722,13 +673,7 @@ out:
 	while (rp.live.next != &rp.live)
 		/* close_flow unlinks rf from the sentinel list; the analyzer cannot follow it. */
 		close_flow(&rp, rp.live.next); // NOLINT(clang-analyzer-unix.Malloc)
-	owfp_config_unapply(applied);
-	for (size_t i = 0; plugins && i < o->nplugins; i++)
-		if (plugins[i])
-			owfp_plugin_unload(plugins[i]);
-	free(plugins);
-	if (rp.engine)
-		owfp_engine_destroy(rp.engine);
+	owfp_host_close(rp.host);
 	if (rp.x) {
 		owfp_error xerr;
 		if (owfp_extract_close(rp.x, &xerr) && status == OWFP_REPLAY_OK) {
@@ -741,7 +686,7 @@ out:
 	else if (rp.events)
 		fflush(rp.events);
 	owfp_wakeq_destroy(&rp.wq);
-	rp.r->elapsed_s = (double)(now_ms() - t0) / 1000.0;
+	rp.r->elapsed_s = (double)(owfp_clock_ms() - t0) / 1000.0;
 	if (!*report)
 		owfp_replay_report_free(rp.r);
 	return status;
