@@ -16,6 +16,7 @@
 
 #include "host/dir.h"
 #include "host/events.h"
+#include "host/flow_key.h"
 #include "host/host.h"
 #include "replay/events.h"
 #include "replay/extract.h"
@@ -375,6 +376,13 @@ static void check_stop(replay *rp)
 	}
 }
 
+static void endpoint_of(owfp_host_endpoint *e, int family, const owfp_capture_endpoint *c)
+{
+	e->family = family;
+	memcpy(e->addr, c->addr, sizeof(e->addr));
+	e->port = c->port;
+}
+
 static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 {
 	replay *rp = user;
@@ -393,19 +401,10 @@ static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 	rp->r->flows_midstream += cf->midstream;
 
 	owfp_flow_key key;
-	memset(&key, 0, sizeof(key));
-	const owfp_capture_endpoint *l = rf->local_is_client ? &cf->client : &cf->server;
-	const owfp_capture_endpoint *r = rf->local_is_client ? &cf->server : &cf->client;
-	size_t alen = cf->family == AF_INET ? 4 : 16;
-	key.family = cf->family;
-	memcpy(key.local_addr, l->addr, alen);
-	memcpy(key.remote_addr, r->addr, alen);
-	key.local_port = l->port;
-	key.remote_port = r->port;
-	key.outbound = rf->local_is_client;
-	key.midstream = cf->midstream;
-	if (owfp_replay_addr_is_loopback(cf->family, l->addr))
-		key.condition_flags |= 0x1; /* FWP_CONDITION_FLAG_IS_LOOPBACK */
+	owfp_host_conn hc = {.local_is_client = rf->local_is_client, .midstream = cf->midstream};
+	endpoint_of(&hc.client, cf->family, &cf->client);
+	endpoint_of(&hc.server, cf->family, &cf->server);
+	owfp_host_flow_key(&hc, &key);
 
 	if (rp->x) {
 		char a[128], b[128];
