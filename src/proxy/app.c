@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/filter_list.h"
 #include "host/events.h"
 #include "host/host.h"
 #include "proxy/events.h"

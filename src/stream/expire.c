@@ -8,12 +8,9 @@
 
 #include "stream/flow.h"
 
-#define DEFER_TIMEOUT_DEFAULT_MS 60000u
-
 static uint64_t defer_timeout(const owfp_flow *f)
 {
-	uint64_t t = owfp_engine_options(f->engine)->defer_timeout_ms;
-	return t ? t : DEFER_TIMEOUT_DEFAULT_MS;
+	return f->opts.defer_timeout_ms;
 }
 
 /* The stage deferred the longest, or NULL. */
