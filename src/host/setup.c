@@ -20,7 +20,7 @@ struct owfp_host {
 
 static int load_plugins(owfp_host *h, const owfp_host_opts *o, owfp_error *err)
 {
-	h->plugins = calloc(o->nplugins ? o->nplugins : 1, sizeof(*h->plugins));
+	h->plugins = calloc(o->nplugins ? o->nplugins : 1, sizeof(owfp_plugin *));
 	if (!h->plugins) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory loading plugins");
 		return -ENOMEM;
