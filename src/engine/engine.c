@@ -1,6 +1,7 @@
 /*
  * The engine object: creation binds it as the process's WFP engine,
- * destruction ends its flows first and then frees everything. Also the
+ * destruction ends its flows first (through the stream layer's destroy
+ * callback, owfp_engine_upper_attach) and then frees everything. Also the
  * small services the stream module uses (options, events, log, counters).
  */
 #include <errno.h>
@@ -77,12 +78,6 @@ int owfp_engine_create(const owfp_engine_opts *opts, owfp_engine **out)
 		engine_free(e);
 		return rc;
 	}
-	e->flows = owfp_flow_table_create(e);
-	if (!e->flows) {
-		owfp_registry_unbind(e);
-		engine_free(e);
-		return -ENOMEM;
-	}
 	*out = e;
 	return 0;
 }
@@ -91,17 +86,31 @@ void owfp_engine_destroy(owfp_engine *e)
 {
 	if (!e)
 		return;
-	/* Flows go first: their flowDeleteFn calls may still use WFP calls. */
-	owfp_flow_table_destroy(e->flows);
-	e->flows = NULL;
+	/* Flows go first: their flowDeleteFn calls may still use WFP calls,
+	 * which find the flows through the object while it is destroyed. */
+	void *upper = atomic_load(&e->upper);
+	if (upper)
+		e->upper_destroy(upper);
+	atomic_store(&e->upper, NULL);
 	owfp_registry_handles_drop(e, OWFP_HANDLE_SESSION, free_session);
 	owfp_registry_unbind(e);
 	engine_free(e);
 }
 
-struct owfp_flow_table *owfp_engine_flow_table(owfp_engine *e)
+void *owfp_engine_upper(owfp_engine *e)
 {
-	return e->flows;
+	return atomic_load_explicit(&e->upper, memory_order_acquire);
+}
+
+void *owfp_engine_upper_attach(owfp_engine *e, void *obj, void (*destroy)(void *obj))
+{
+	void *cur = NULL;
+
+	if (atomic_compare_exchange_strong(&e->upper, &cur, obj)) {
+		e->upper_destroy = destroy;
+		return obj;
+	}
+	return cur;
 }
 
 const owfp_engine_opts *owfp_engine_options(owfp_engine *e)

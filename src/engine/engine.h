@@ -5,8 +5,10 @@
  * The engine owns: the bound-engine registry, management objects (sublayers,
  * filters, callouts added with Fwpm*), callout registration (Fwps*Register),
  * condition matching, arbitration order, and ALE_FLOW_ESTABLISHED
- * classification. The stream module owns flows: pipelines, buffers, flow
- * contexts, injection, continue, abort.
+ * classification. The stream module owns flows and their table: pipelines,
+ * buffers, flow contexts, injection, continue, abort. Calls and includes go
+ * from stream to engine only; the engine reaches the stream layer through
+ * the one callback of owfp_engine_upper_attach.
  */
 #ifndef OWFP_ENGINE_ENGINE_H
 #define OWFP_ENGINE_ENGINE_H
@@ -162,15 +164,16 @@ enum { OWFP_COUNT_FLOW_CREATED, OWFP_COUNT_FLOW_ENDED, OWFP_COUNT_FLOW_DROPPED,
        OWFP_COUNT_LIMIT };
 
 /*
- * The flows of an engine, owned by the stream module (src/stream) and
- * created/destroyed by the engine with it: the WFP flow-id calls
- * (FwpsStreamContinue0, FwpsStreamInjectAsync0, FwpsFlowAbort0,
- * FwpsFlowAssociateContext0, ...) look flows up here from any thread.
- * owfp_flow_table_destroy closes every flow still open (flowDeleteFn runs).
+ * What the layer above keeps per engine (src/stream: its flow table), held
+ * here so that the engine knows nothing of it: the engine never includes or
+ * calls the stream layer, it only calls `destroy` back.
+ * owfp_engine_upper_attach sets it once, from any thread: the first
+ * caller's object is kept and returned; a later caller gets that one back
+ * and still owns its own. owfp_engine_destroy calls destroy(obj) before
+ * anything of the engine goes (flows' flowDeleteFn may still make WFP
+ * calls). owfp_engine_upper: the object, or NULL before the first attach.
  */
-struct owfp_flow_table;
-struct owfp_flow_table *owfp_flow_table_create(owfp_engine *engine);
-void owfp_flow_table_destroy(struct owfp_flow_table *t);
-struct owfp_flow_table *owfp_engine_flow_table(owfp_engine *engine);
+void *owfp_engine_upper(owfp_engine *engine);
+void *owfp_engine_upper_attach(owfp_engine *engine, void *obj, void (*destroy)(void *obj));
 
 #endif /* OWFP_ENGINE_ENGINE_H */

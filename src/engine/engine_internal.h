@@ -419,7 +419,9 @@ struct owfp_engine {
 	atomic_ullong next_flow_id;
 	owfp_engine_counts counts[OWFP_THREAD_SLOTS + 1]; /* util/thread_slot.h */
 
-	struct owfp_flow_table *flows;
+	/* The stream layer's per-engine object (owfp_engine_upper_attach). */
+	_Atomic(void *) upper;
+	void (*upper_destroy)(void *obj); /* written by the attach that won */
 };
 
 void owfp_engine_bump_generation(owfp_engine *e);

@@ -1,5 +1,5 @@
-#include "engine/filter_list.h"
-
+/* owfp_engine_filters_list (openwfp.h): the committed filters, from the
+ * published snapshot. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
  * `openwfp proxy` from start to exit: the engine, plugins and configuration
- * (as replay sets them up), the events file, the workers, then the serve
+ * (src/host, as for replay), the events file, the workers, then the serve
  * loop with the management handlers behind SIGHUP and the control socket.
  */
 #include "proxy/app.h"
@@ -10,30 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "config/config.h"
-#include "engine/filter_list.h"
+#include "host/events.h"
+#include "host/host.h"
 #include "proxy/events.h"
 #include "proxy/serve.h"
 #include "proxy/upstream_log.h"
 #include "openwfp/fwpmk.h"
 #include "openwfp/ntstatus.h"
 
-/* Without -c or --callout: the built-in 'count' inspects both stream layers. */
-static const char default_config[] =
-	"callouts:\n"
-	"  - {name: count, type: count}\n"
-	"filters:\n"
-	"  - {name: count, layer: stream, sublayer: inspection,\n"
-	"     action: callout_inspection, callout: count}\n";
-
 typedef struct app {
 	const owfp_proxy_app_opts *o;
+	owfp_host *host;
 	owfp_engine *engine;
-	owfp_config_applied *applied;
-	owfp_plugin **plugins;
-	size_t nplugins;
 	owfp_proxy_events *events;
 	owfp_proxy *proxy;
 	owfp_upstream_log ulog;
@@ -73,41 +62,20 @@ static void proxy_event(void *user, const owfp_proxy_event *ev)
 	if (a->events)
 		owfp_proxy_events_proxy(a->events, ev);
 	if (ev->type == OWFP_PEV_UPSTREAM_ERROR && a->o->verbosity >= 0) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		owfp_upstream_log_event(&a->ulog, ev,
-					(uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+		owfp_upstream_log_event(&a->ulog, ev, owfp_clock_ms());
 	}
-}
-
-static int load_config(app *a, owfp_config **cfg, owfp_error *err)
-{
-	*cfg = NULL;
-	if (a->o->config_path)
-		return owfp_config_parse_file(a->o->config_path, cfg, err);
-	if (a->o->nplugins)
-		return 0;
-	return owfp_config_parse_string("<default>", default_config, sizeof(default_config) - 1,
-					cfg, err);
 }
 
 /* SIGHUP: parse and apply the new file in one transaction; on error the old one stays. */
 static int app_reload(void *user, owfp_error *err)
 {
 	app *a = user;
-	owfp_config *cfg;
-	owfp_config_applied *next = NULL;
-	int rc = load_config(a, &cfg, err);
+	int rc = owfp_host_reload(a->host, err);
 
-	if (rc)
+	if (rc < 0)
 		return rc;
-	if (!cfg)
+	if (rc > 0)
 		return 0; /* plugins only: nothing to reload */
-	rc = owfp_config_apply(cfg, a->applied, &next, err);
-	owfp_config_free(cfg);
-	if (rc)
-		return rc;
-	a->applied = next;
 	if (a->events)
 		owfp_proxy_events_raw(a->events, "{\"event\":\"proxy_reload\",\"ok\":true}");
 	return 0;
@@ -115,14 +83,9 @@ static int app_reload(void *user, owfp_error *err)
 
 static const char *action_name(uint32_t t)
 {
-	switch (t) {
-	case 0x1001: return "block";
-	case 0x1002: return "permit";
-	case 0x5003: return "callout_terminating";
-	case 0x6004: return "callout_inspection";
-	case 0x4005: return "callout_unknown";
-	}
-	return "other";
+	const char *n = owfp_host_action_name(t);
+
+	return n ? n : "other";
 }
 
 static int app_filters_list(void *user, json_t **out, owfp_error *err)
@@ -157,7 +120,7 @@ static int app_filter_add(void *user, const char *text, json_t **ids, owfp_error
 	app *a = user;
 	uint64_t got[2];
 	size_t n = 0;
-	int rc = owfp_config_filter_add(a->applied, text, strlen(text), got, &n, err);
+	int rc = owfp_config_filter_add(owfp_host_applied(a->host), text, strlen(text), got, &n, err);
 
 	if (rc)
 		return rc;
@@ -235,51 +198,30 @@ static int app_stats(void *user, json_t *reply)
 static int app_setup(app *a, owfp_error *err)
 {
 	const owfp_proxy_app_opts *o = a->o;
-	owfp_engine_opts eo = { .log = engine_log, .event = engine_event, .user = a,
-				.defer_timeout_ms = o->defer_timeout_ms };
-	owfp_config *cfg = NULL;
+	owfp_host_opts ho = {
+		.engine = { .log = engine_log, .event = engine_event, .user = a,
+			    .defer_timeout_ms = o->defer_timeout_ms },
+		.config_path = o->config_path,
+		.plugins = o->plugins,
+		.nplugins = o->nplugins,
+	};
 	int rc;
 
 	if (o->events_path && (rc = owfp_proxy_events_open(o->events_path, &a->events, err)))
 		return rc;
-	rc = owfp_engine_create(&eo, &a->engine);
-	if (rc) {
-		snprintf(err->msg, sizeof(err->msg), "creating the engine: %s", strerror(-rc));
+	if ((rc = owfp_host_open(&ho, &a->host, err)))
 		return rc;
-	}
-	a->plugins = calloc(o->nplugins ? o->nplugins : 1, sizeof(owfp_plugin *));
-	if (!a->plugins)
-		return -ENOMEM;
-	for (size_t i = 0; i < o->nplugins; i++) {
-		char msg[400];
-		rc = owfp_plugin_load(o->plugins[i], &a->plugins[i], msg, sizeof(msg));
-		if (rc) {
-			snprintf(err->msg, sizeof(err->msg), "%s", msg);
-			return rc;
-		}
-		a->nplugins = i + 1;
-	}
-	rc = load_config(a, &cfg, err);
-	if (rc)
-		return rc;
-	if (cfg) {
-		rc = owfp_config_apply(cfg, NULL, &a->applied, err);
-		owfp_config_free(cfg);
-	}
-	return rc;
+	a->engine = owfp_host_engine(a->host);
+	return 0;
 }
 
+/* Connections first (their flows end), then the host, then the file the
+ * last events went to. */
 static void app_teardown(app *a)
 {
 	owfp_proxy_destroy(a->proxy);
 	owfp_upstream_log_flush(&a->ulog);
-	if (a->applied)
-		owfp_config_unapply(a->applied);
-	for (size_t i = a->nplugins; i > 0; i--)
-		owfp_plugin_unload(a->plugins[i - 1]);
-	free(a->plugins);
-	if (a->engine)
-		owfp_engine_destroy(a->engine);
+	owfp_host_close(a->host);
 	owfp_proxy_events_close(a->events);
 }
 

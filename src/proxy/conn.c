@@ -14,26 +14,28 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "host/dir.h"
+#include "host/flow_key.h"
 #include "proxy/proxy_int.h"
 #include "proxy/sock.h"
 
-#define FWP_CONDITION_FLAG_IS_LOOPBACK 0x1u
-
 static void conn_settle(struct owfp_conn *c);
 
-/* Q28: which data direction each socket is the source of. */
+static bool client_local(const struct owfp_conn *c)
+{
+	return c->w->proxy->o.local == OWFP_PROXY_LOCAL_CLIENT;
+}
+
+/* Q28: which data direction each socket is the source of (host/dir.h). */
 static int dir_of_source(const struct owfp_conn *c, int side)
 {
-	bool client_local = c->w->proxy->o.local == OWFP_PROXY_LOCAL_CLIENT;
-
-	if (side == OWFP_SIDE_CLIENT)
-		return client_local ? OWFP_DIR_OUTBOUND : OWFP_DIR_INBOUND;
-	return client_local ? OWFP_DIR_INBOUND : OWFP_DIR_OUTBOUND;
+	return owfp_host_dir(client_local(c), side == OWFP_SIDE_CLIENT);
 }
 
 static int source_of_dir(const struct owfp_conn *c, int dir)
 {
-	return dir_of_source(c, OWFP_SIDE_CLIENT) == dir ? OWFP_SIDE_CLIENT : OWFP_SIDE_UPSTREAM;
+	return owfp_host_dir_from_client(client_local(c), dir) ? OWFP_SIDE_CLIENT
+							       : OWFP_SIDE_UPSTREAM;
 }
 
 static struct owfp_side *dest_of_dir(struct owfp_conn *c, int dir)
@@ -504,47 +506,30 @@ static void offload_event(struct owfp_conn *c, struct owfp_side *s, uint32_t eve
 
 /* ------------------------------------------------------------ connecting */
 
-static void addr_key(const owfp_proxy_addr *a, int family, uint8_t out[16], uint16_t *port)
+/* The proxy's address form into the host's; the key itself is built by
+ * host/flow_key.c, as for replay. */
+static void endpoint_of(const owfp_proxy_addr *a, owfp_host_endpoint *e)
 {
-	memset(out, 0, 16);
+	memset(e, 0, sizeof(*e));
+	e->family = a->ss.ss_family;
 	if (a->ss.ss_family == AF_INET) {
 		const struct sockaddr_in *in4 = (const void *)&a->ss;
-		*port = ntohs(in4->sin_port);
-		if (family == AF_INET) {
-			memcpy(out, &in4->sin_addr, 4);
-		} else { /* v4-mapped, when the other side is IPv6 */
-			out[10] = out[11] = 0xff;
-			memcpy(out + 12, &in4->sin_addr, 4);
-		}
+		e->port = ntohs(in4->sin_port);
+		memcpy(e->addr, &in4->sin_addr, 4);
 	} else {
 		const struct sockaddr_in6 *in6 = (const void *)&a->ss;
-		*port = ntohs(in6->sin6_port);
-		memcpy(out, &in6->sin6_addr, 16);
+		e->port = ntohs(in6->sin6_port);
+		memcpy(e->addr, &in6->sin6_addr, 16);
 	}
-}
-
-static bool addr_loopback(const owfp_proxy_addr *a)
-{
-	if (a->ss.ss_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr) >> 24) == 127;
-	return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr);
 }
 
 static void conn_key(const struct owfp_conn *c, owfp_flow_key *k)
 {
-	bool client_local = c->w->proxy->o.local == OWFP_PROXY_LOCAL_CLIENT;
-	const owfp_proxy_addr *local = client_local ? &c->client : &c->upstream;
-	const owfp_proxy_addr *remote = client_local ? &c->upstream : &c->client;
+	owfp_host_conn hc = {.local_is_client = client_local(c)};
 
-	memset(k, 0, sizeof(*k));
-	k->family = (local->ss.ss_family == AF_INET && remote->ss.ss_family == AF_INET) ? AF_INET
-											  : AF_INET6;
-	addr_key(local, k->family, k->local_addr, &k->local_port);
-	addr_key(remote, k->family, k->remote_addr, &k->remote_port);
-	/* S7: the client initiated the connection. */
-	k->outbound = client_local;
-	if (addr_loopback(local) && addr_loopback(remote))
-		k->condition_flags |= FWP_CONDITION_FLAG_IS_LOOPBACK;
+	endpoint_of(&c->client, &hc.client);
+	endpoint_of(&c->upstream, &hc.server);
+	owfp_host_flow_key(&hc, k);
 }
 
 static void conn_upstream_failed(struct owfp_conn *c, int err)
@@ -688,7 +673,7 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 	c->s[OWFP_SIDE_UPSTREAM].fd = ufd;
 	if (p->o.keepalive_s != OWFP_PROXY_NO_TIMEOUT)
 		owfp_sock_keepalive(ufd, p->o.keepalive_s); /* best effort: a timeout still ends it */
-	c->active_ms = owfp_now_ms();
+	c->active_ms = owfp_clock_ms();
 	c->connect_deadline_ms = c->active_ms + p->o.connect_timeout_ms;
 	if (done) {
 		conn_connected(c, 0);

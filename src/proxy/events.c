@@ -1,5 +1,4 @@
 #include "proxy/events.h"
-#include "replay/events.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "host/events.h"
 
 struct owfp_proxy_events {
 	FILE *f;
@@ -97,14 +98,14 @@ void owfp_proxy_events_raw(owfp_proxy_events *e, const char *json_line)
 	emit(e, json_loads(json_line, 0, &jerr));
 }
 
-/* The engine's events in replay's format (src/replay/events.c), so both
+/* The engine's events in the one format (src/host/events.c), so both
  * data paths write the same lines. */
 void owfp_proxy_events_engine(void *user, const owfp_event *ev)
 {
 	owfp_proxy_events *e = user;
 
 	pthread_mutex_lock(&e->lock);
-	owfp_replay_event_write(e->f, ev);
+	owfp_host_event_write(e->f, ev);
 	fflush(e->f);
 	pthread_mutex_unlock(&e->lock);
 }

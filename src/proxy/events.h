@@ -1,8 +1,7 @@
 /*
  * --events FILE: one JSON object per line for every engine event
- * (owfp_event, written by replay's writer so the lines are the same) and
- * every proxy event
- * (accept, upstream error, offload, close, ...). Lines are written whole
+ * (owfp_event, written by src/host/events.c so the lines are replay's)
+ * and every proxy event (accept, upstream error, offload, close, ...). Lines are written whole
  * under a lock, from any worker thread, and flushed at once so a reader
  * (a test, tail -f) sees them while the proxy runs.
  */

@@ -80,7 +80,7 @@ struct owfp_worker {
 	uint64_t nconns;
 	uint64_t nconnecting;
 	uint64_t next_timeout_check;
-	uint64_t now_ms;             /* owfp_now_ms() after the last epoll_wait */
+	uint64_t now_ms;             /* owfp_clock_ms() after the last epoll_wait */
 	unsigned sweep_ms;           /* how often open connections are checked for timeouts; 0 = never */
 	uint64_t ndeferred;          /* connections whose flow has a deferred stage */
 	uint64_t next_defer_check;
@@ -118,7 +118,6 @@ int owfp_worker_start(struct owfp_worker *w, owfp_error *err);
 void owfp_worker_kick(struct owfp_worker *w);
 void owfp_worker_join(struct owfp_worker *w);
 void owfp_worker_fini(struct owfp_worker *w);
-uint64_t owfp_now_ms(void);
 
 /* conn.c */
 void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer, socklen_t len);

@@ -93,7 +93,7 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 				rc = 0;
 				break;
 			}
-			if (owfp_now_ms() >= drain_deadline) {
+			if (owfp_clock_ms() >= drain_deadline) {
 				say(o, "%s", "drain deadline reached: resetting the remaining connections");
 				rc = 0;
 				break;
@@ -125,7 +125,7 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 		}
 		say(o, "%s", "draining: no new connections, waiting for open ones");
 		owfp_proxy_stop_accepting(p);
-		drain_deadline = owfp_now_ms() + drain_ms;
+		drain_deadline = owfp_clock_ms() + drain_ms;
 	}
 	owfp_control_close(ctl);
 	close(sfd);

@@ -20,14 +20,6 @@
 #define MAX_EVENTS 256
 #define ACCEPT_BATCH 64
 
-uint64_t owfp_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /*
  * How often open connections are looked at for the idle and half-closed
  * timeouts: a quarter of the shorter one, between 50 ms and 1 s, so a
@@ -103,14 +95,14 @@ static void accept_pause(struct owfp_worker *w)
 
 	epoll_ctl(w->epfd, EPOLL_CTL_MOD, w->listener.fd, &ev);
 	w->accept_paused = true;
-	w->accept_resume_ms = owfp_now_ms() + ACCEPT_PAUSE_MS;
+	w->accept_resume_ms = owfp_clock_ms() + ACCEPT_PAUSE_MS;
 }
 
 static void accept_resume(struct owfp_worker *w)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &w->listener };
 
-	if (owfp_now_ms() < w->accept_resume_ms)
+	if (owfp_clock_ms() < w->accept_resume_ms)
 		return;
 	w->accept_paused = false;
 	if (w->listener.fd >= 0)
@@ -234,7 +226,7 @@ static void worker_check_timeouts(struct owfp_worker *w)
 
 static void worker_check_deferred(struct owfp_worker *w)
 {
-	uint64_t now = owfp_clock_ms(); /* the clock the engine stamps DEFER with */
+	uint64_t now = owfp_clock_ms();
 
 	if (now < w->next_defer_check)
 		return;
@@ -305,7 +297,7 @@ static void *worker_main(void *arg)
 			w->listener.fd = -1;
 		}
 		int n = worker_poll(w, evs);
-		w->now_ms = owfp_now_ms();
+		w->now_ms = owfp_clock_ms();
 		for (int i = 0; i < n; i++) {
 			enum owfp_ep_kind *kind = evs[i].data.ptr;
 			switch (*kind) {

@@ -84,11 +84,3 @@ bool owfp_replay_local_is_client(const owfp_replay_opts *o, const owfp_capture_f
 		return true;
 	}
 }
-
-bool owfp_replay_addr_is_loopback(int family, const uint8_t *addr)
-{
-	static const uint8_t v6_loop[16] = {[15] = 1};
-	if (family == AF_INET)
-		return addr[0] == 127;
-	return !memcmp(addr, v6_loop, 16);
-}

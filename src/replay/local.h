@@ -5,6 +5,5 @@
 #include "replay/replay.h"
 
 bool owfp_replay_local_is_client(const owfp_replay_opts *o, const owfp_capture_flow *f);
-bool owfp_replay_addr_is_loopback(int family, const uint8_t *addr);
 
 #endif

@@ -14,7 +14,10 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "config/config.h"
+#include "host/dir.h"
+#include "host/events.h"
+#include "host/flow_key.h"
+#include "host/host.h"
 #include "replay/events.h"
 #include "replay/extract.h"
 #include "replay/local.h"
@@ -22,14 +25,6 @@
 #include "replay/report.h"
 #include "replay/wakeq.h"
 #include "util/deadline.h"
-
-/* The built-in default: count everything on both stream layers, change nothing. */
-static const char default_config[] =
-	"callouts:\n"
-	"  - {name: count, type: count}\n"
-	"filters:\n"
-	"  - {name: count, layer: stream, sublayer: inspection,\n"
-	"     action: callout_inspection, callout: count}\n";
 
 enum { END_NONE, END_FIN, END_RST };
 
@@ -54,6 +49,7 @@ typedef struct rp_flow {
 typedef struct replay {
 	const owfp_replay_opts *o;
 	bool open_failed;        /* the first capture could not be opened */
+	owfp_host *host;
 	owfp_engine *engine;
 	owfp_capture *cap;
 	const char *cap_path;
@@ -80,14 +76,13 @@ static const owfp_flow_ops rp_ops;
 
 static int cap_dir(const rp_flow *rf, int edir)
 {
-	return (edir == OWFP_DIR_OUTBOUND) == rf->local_is_client ? OWFP_CAPTURE_DIR_C2S
-								  : OWFP_CAPTURE_DIR_S2C;
+	return owfp_host_dir_from_client(rf->local_is_client, edir) ? OWFP_CAPTURE_DIR_C2S
+								     : OWFP_CAPTURE_DIR_S2C;
 }
 
 static int eng_dir(const rp_flow *rf, unsigned cdir)
 {
-	return (cdir == OWFP_CAPTURE_DIR_C2S) == rf->local_is_client ? OWFP_DIR_OUTBOUND
-								     : OWFP_DIR_INBOUND;
+	return owfp_host_dir(rf->local_is_client, cdir == OWFP_CAPTURE_DIR_C2S);
 }
 
 static rp_flow *find_flow(replay *rp, uint64_t id)
@@ -228,13 +223,6 @@ static bool any_need_wait(replay *rp, uint64_t *count)
 	return n > 0;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void set_deadline(replay *rp)
 {
 	if (rp->deadline_set)
@@ -250,7 +238,7 @@ static void set_deadline(replay *rp)
  */
 static void drain(replay *rp)
 {
-	uint64_t start = now_ms(), waiting = 0;
+	uint64_t start = owfp_clock_ms(), waiting = 0;
 	if (rp->stopped || (rp->o->stop && *rp->o->stop)) {
 		service_wakes(rp);
 		return;
@@ -267,7 +255,7 @@ static void drain(replay *rp)
 			break;
 		}
 	}
-	rp->r->drain_waited_ms += now_ms() - start;
+	rp->r->drain_waited_ms += owfp_clock_ms() - start;
 }
 
 /* ---------------------------------------------------------- engine ops */
@@ -363,7 +351,7 @@ static void on_event(void *user, const owfp_event *ev)
 		for (size_t i = 0; ev->callout_id && i < rp->names.ncallouts && i < 64; i++)
 			if (rp->names.callouts[i].callout_id == ev->callout_id)
 				named.callout_name = rp->names.callouts[i].name;
-		owfp_replay_event_write(rp->events, &named);
+		owfp_host_event_write(rp->events, &named);
 		rp->r->events_written++;
 	}
 }
@@ -389,6 +377,13 @@ static void check_stop(replay *rp)
 	}
 }
 
+static void endpoint_of(owfp_host_endpoint *e, int family, const owfp_capture_endpoint *c)
+{
+	e->family = family;
+	memcpy(e->addr, c->addr, sizeof(e->addr));
+	e->port = c->port;
+}
+
 static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 {
 	replay *rp = user;
@@ -407,19 +402,10 @@ static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 	rp->r->flows_midstream += cf->midstream;
 
 	owfp_flow_key key;
-	memset(&key, 0, sizeof(key));
-	const owfp_capture_endpoint *l = rf->local_is_client ? &cf->client : &cf->server;
-	const owfp_capture_endpoint *r = rf->local_is_client ? &cf->server : &cf->client;
-	size_t alen = cf->family == AF_INET ? 4 : 16;
-	key.family = cf->family;
-	memcpy(key.local_addr, l->addr, alen);
-	memcpy(key.remote_addr, r->addr, alen);
-	key.local_port = l->port;
-	key.remote_port = r->port;
-	key.outbound = rf->local_is_client;
-	key.midstream = cf->midstream;
-	if (owfp_replay_addr_is_loopback(cf->family, l->addr))
-		key.condition_flags |= 0x1; /* FWP_CONDITION_FLAG_IS_LOOPBACK */
+	owfp_host_conn hc = {.local_is_client = rf->local_is_client, .midstream = cf->midstream};
+	endpoint_of(&hc.client, cf->family, &cf->client);
+	endpoint_of(&hc.server, cf->family, &cf->server);
+	owfp_host_flow_key(&hc, &key);
 
 	if (rp->x) {
 		char a[128], b[128];
@@ -620,49 +606,12 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	return OWFP_REPLAY_OK;
 }
 
-static int setup_filters(replay *rp, owfp_plugin ***plugins, owfp_config_applied **applied,
-			 owfp_error *err)
-{
-	const owfp_replay_opts *o = rp->o;
-	owfp_config *cfg = NULL;
-	int rc;
-	*plugins = calloc(o->nplugins + 1, sizeof(owfp_plugin *));
-	if (!*plugins) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
-		return OWFP_REPLAY_BAD_INPUT;
-	}
-	for (size_t i = 0; i < o->nplugins; i++) {
-		char msg[400] = "";
-		rc = owfp_plugin_load(o->plugins[i], &(*plugins)[i], msg, sizeof(msg));
-		if (rc) {
-			(*plugins)[i] = NULL;
-			snprintf(err->msg, sizeof(err->msg), "%s: cannot load plugin: %s", o->plugins[i],
-				 msg[0] ? msg : strerror(-rc));
-			return OWFP_REPLAY_BAD_INPUT;
-		}
-	}
-	if (o->config_path)
-		rc = owfp_config_parse_file(o->config_path, &cfg, err);
-	else if (!o->nplugins)
-		rc = owfp_config_parse_string("<default>", default_config, sizeof(default_config) - 1,
-					      &cfg, err);
-	else
-		return 0;
-	if (rc)
-		return OWFP_REPLAY_BAD_INPUT;
-	rc = owfp_config_apply(cfg, NULL, applied, err);
-	owfp_config_free(cfg);
-	return rc ? OWFP_REPLAY_BAD_INPUT : 0;
-}
-
 int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp_error *err)
 {
 	replay rp;
-	owfp_engine_opts eo;
-	owfp_plugin **plugins = NULL;
-	owfp_config_applied *applied = NULL;
-	int status = OWFP_REPLAY_OK, rc;
-	uint64_t t0 = now_ms();
+	owfp_host_opts ho;
+	int status = OWFP_REPLAY_OK;
+	uint64_t t0 = owfp_clock_ms();
 
 	memset(&rp, 0, sizeof(rp));
 	*report = NULL;
@@ -691,15 +640,6 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 		return OWFP_REPLAY_BAD_INPUT;
 	}
 
-	memset(&eo, 0, sizeof(eo));
-	eo.event = on_event;
-	eo.log = on_log;
-	eo.user = &rp;
-	if ((rc = owfp_engine_create(&eo, &rp.engine))) {
-		snprintf(err->msg, sizeof(err->msg), "cannot create the engine: %s", strerror(-rc));
-		status = OWFP_REPLAY_BAD_INPUT;
-		goto out;
-	}
 	if (o->events_path) {
 		rp.events = strcmp(o->events_path, "-") ? fopen(o->events_path, "w") : stdout;
 		if (!rp.events) {
@@ -713,8 +653,18 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 		status = OWFP_REPLAY_BAD_INPUT;
 		goto out;
 	}
-	if ((status = setup_filters(&rp, &plugins, &applied, err)))
+	memset(&ho, 0, sizeof(ho));
+	ho.engine.event = on_event;
+	ho.engine.log = on_log;
+	ho.engine.user = &rp;
+	ho.config_path = o->config_path;
+	ho.plugins = o->plugins;
+	ho.nplugins = o->nplugins;
+	if (owfp_host_open(&ho, &rp.host, err)) {
+		status = OWFP_REPLAY_BAD_INPUT;
 		goto out;
+	}
+	rp.engine = owfp_host_engine(rp.host);
 	owfp_engine_stats_get(rp.engine, &rp.names);
 
 	for (size_t i = 0; i < o->ncaptures && status == OWFP_REPLAY_OK; i++)
@@ -733,13 +683,7 @@ out:
 	while (rp.live.next != &rp.live)
 		/* close_flow unlinks rf from the sentinel list; the analyzer cannot follow it. */
 		close_flow(&rp, rp.live.next); // NOLINT(clang-analyzer-unix.Malloc)
-	owfp_config_unapply(applied);
-	for (size_t i = 0; plugins && i < o->nplugins; i++)
-		if (plugins[i])
-			owfp_plugin_unload(plugins[i]);
-	free(plugins);
-	if (rp.engine)
-		owfp_engine_destroy(rp.engine);
+	owfp_host_close(rp.host);
 	if (rp.x) {
 		owfp_error xerr;
 		if (owfp_extract_close(rp.x, &xerr) && status == OWFP_REPLAY_OK) {
@@ -752,7 +696,7 @@ out:
 	else if (rp.events)
 		fflush(rp.events);
 	owfp_wakeq_destroy(&rp.wq);
-	rp.r->elapsed_s = (double)(now_ms() - t0) / 1000.0;
+	rp.r->elapsed_s = (double)(owfp_clock_ms() - t0) / 1000.0;
 	if (!*report)
 		owfp_replay_report_free(rp.r);
 	return status;

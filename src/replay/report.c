@@ -5,13 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "replay/events.h"
+#include "host/events.h"
 
 const char *const owfp_replay_end_names[OWFP_END_COUNT] = {"fin", "rst", "drop", "open",
 							   "timeout"};
-
-static const char *const action_names[OWFP_STREAM_ACTIONS] = {
-	"none", "need_more_data", "drop_connection", "defer", "allow_connection", "invalid"};
 
 void owfp_replay_report_talker(owfp_replay_report *r, const owfp_replay_talker *t)
 {
@@ -132,7 +129,7 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 		fprintf(out, "  %-20s answers:", "");
 		for (int k = 0; k < OWFP_STREAM_ACTIONS; k++)
 			if (cs.stream_actions[k] || k == 0)
-				fprintf(out, " %s %llu", action_names[k],
+				fprintf(out, " %s %llu", owfp_host_stream_action_name((uint32_t)k),
 					(unsigned long long)cs.stream_actions[k]);
 		if (cs.violations)
 			fprintf(out, "; %llu contract violations", (unsigned long long)cs.violations);
@@ -232,7 +229,7 @@ void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out)
 		json_object_set_new(c, "bytes_continued", U(cs->bytes_continued));
 		json_object_set_new(c, "bytes_injected", U(cs->bytes_injected));
 		for (int k = 0; k < OWFP_STREAM_ACTIONS; k++)
-			json_object_set_new(acts, action_names[k], U(cs->stream_actions[k]));
+			json_object_set_new(acts, owfp_host_stream_action_name((uint32_t)k), U(cs->stream_actions[k]));
 		json_object_set_new(c, "stream_actions", acts);
 		json_object_set_new(c, "violations", U(cs->violations));
 		json_array_append_new(cos, c);

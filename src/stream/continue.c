@@ -165,9 +165,7 @@ void owfp_defer_pause_check(owfp_flow *f)
 {
 	if (!f->ndeferred && !f->dir[0].paused && !f->dir[1].paused)
 		return; /* nothing deferred, nothing to resume: the common case */
-	size_t keep = owfp_engine_options(f->engine)->defer_keep_limit;
-	if (!keep)
-		keep = (size_t)8 * 1024 * 1024;
+	size_t keep = f->opts.defer_keep_limit;
 	for (int dir = 0; dir < 2; dir++) {
 		owfp_dirstate *d = &f->dir[dir];
 		bool want = false;

@@ -5,24 +5,12 @@
  * out and, once it has, the flow is reset (fail closed, OWFP_DROP_LIMIT).
  */
 #include <stdio.h>
-#include <time.h>
 
 #include "stream/flow.h"
 
-#define DEFER_TIMEOUT_DEFAULT_MS 60000u
-
-uint64_t owfp_clock_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static uint64_t defer_timeout(const owfp_flow *f)
 {
-	uint64_t t = owfp_engine_options(f->engine)->defer_timeout_ms;
-	return t ? t : DEFER_TIMEOUT_DEFAULT_MS;
+	return f->opts.defer_timeout_ms;
 }
 
 /* The stage deferred the longest, or NULL. */

@@ -61,7 +61,7 @@ void *owfp_flow_dp(const owfp_flow *flow)
 void owfp_flow_emit(owfp_flow *f, enum owfp_event_type t, int dir, const owfp_stage *st,
 		    uint64_t bytes, const char *detail)
 {
-	if (!owfp_engine_options(f->engine)->event)
+	if (!f->opts.events)
 		return;
 	owfp_event ev;
 	memset(&ev, 0, sizeof(ev));
@@ -162,10 +162,9 @@ void owfp_flow_do_drop(owfp_flow *f, enum owfp_drop_reason why, const char *deta
 
 bool owfp_flow_limit_check(owfp_flow *f, int dir)
 {
-	const owfp_engine_opts *o = owfp_engine_options(f->engine);
 	owfp_dirstate *d = &f->dir[dir];
-	size_t bl = o->buffer_limit ? o->buffer_limit : (size_t)8 * 1024 * 1024;
-	size_t kl = o->defer_keep_limit ? o->defer_keep_limit : (size_t)8 * 1024 * 1024;
+	size_t bl = f->opts.buffer_limit;
+	size_t kl = f->opts.defer_keep_limit;
 	/* Each stage may hold one buffer limit; deferral adds its keep cap and
 	 * a source that ignores pause() gets as much again before we give up. */
 	size_t cap = bl * (d->nstages + 1) + 2 * kl;
@@ -177,6 +176,18 @@ bool owfp_flow_limit_check(owfp_flow *f, int dir)
 	return false;
 }
 
+void owfp_flow_opts_copy(owfp_flow_opts *to, const owfp_engine_opts *o)
+{
+	to->buffer_limit = o->buffer_limit ? o->buffer_limit : (size_t)8 * 1024 * 1024;
+	to->defer_keep_limit = o->defer_keep_limit ? o->defer_keep_limit : (size_t)8 * 1024 * 1024;
+	to->inject_max = o->inject_outstanding_max ? o->inject_outstanding_max
+						   : (size_t)64 * 1024 * 1024;
+	to->defer_timeout_ms = o->defer_timeout_ms ? o->defer_timeout_ms : 60000u;
+	to->nmd_mode = o->nmd_mode;
+	to->missed_mode = o->missed_mode;
+	to->events = o->event != NULL;
+}
+
 int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 		     const owfp_flow_ops *ops, void *dp, owfp_flow **out)
 {
@@ -184,11 +195,15 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 		return -EINVAL;
 	if (key->family != AF_INET && key->family != AF_INET6)
 		return -EAFNOSUPPORT;
+	struct owfp_flow_table *table = owfp_flow_table_of(engine);
+	if (!table)
+		return -ENOMEM;
 	owfp_flow *f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
 	f->engine = engine;
-	f->table = owfp_engine_flow_table(engine);
+	f->table = table;
+	owfp_flow_opts_copy(&f->opts, owfp_engine_options(engine));
 	f->key = *key;
 	f->ops = ops;
 	f->dp = dp;
@@ -206,8 +221,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 	owfp_engine_stream_values(&f->key, f->values, &f->v6_local, &f->v6_remote, &f->in_values);
 	f->generation = owfp_engine_generation(engine);
 	f->last_filter_id = owfp_engine_last_filter_id(engine);
-	if (f->table)
-		owfp_flow_table_insert(f->table, f);
+	owfp_flow_table_insert(f->table, f);
 	owfp_engine_count(engine, OWFP_COUNT_FLOW_CREATED, -1, 1);
 	owfp_flow_emit(f, OWFP_EV_FLOW_START, -1, NULL, 0, NULL);
 
@@ -227,8 +241,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 			owfp_match_release(m);
 		f->finished = true;
 		atomic_store(&f->gone, true);
-		if (f->table)
-			owfp_flow_table_remove(f->table, f);
+		owfp_flow_table_remove(f->table, f);
 		owfp_flow_unref(f);
 		return rc;
 	}

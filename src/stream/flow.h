@@ -112,9 +112,28 @@ typedef struct owfp_work {
 	owfp_injection *inj;
 } owfp_work;
 
+/*
+ * The engine options a flow acts on, copied with their defaults resolved
+ * when it is created: an engine's options never change after
+ * owfp_engine_create, and the copy saves a call into the engine per
+ * segment.
+ */
+typedef struct owfp_flow_opts {
+	size_t buffer_limit;        /* S44, per (dir, stage) */
+	size_t defer_keep_limit;    /* Q8 */
+	size_t inject_max;          /* injected bytes outstanding */
+	uint64_t defer_timeout_ms;
+	enum owfp_nmd_mode nmd_mode;
+	enum owfp_missed_mode missed_mode;
+	bool events;                /* an event sink is set: build events */
+} owfp_flow_opts;
+
+void owfp_flow_opts_copy(owfp_flow_opts *to, const owfp_engine_opts *from);
+
 struct owfp_flow {
 	owfp_engine *engine;
 	struct owfp_flow_table *table;
+	owfp_flow_opts opts;
 	uint64_t id;
 	owfp_flow_key key;
 	const owfp_flow_ops *ops;
@@ -279,6 +298,16 @@ void owfp_defer_forget(owfp_flow *f, UINT32 callout_id);
 void owfp_defer_pause_check(owfp_flow *f);
 
 /* ---- flow_table.c */
+/*
+ * The flows of an engine, by id, for the WFP flow-id calls
+ * (FwpsStreamContinue0, FwpsStreamInjectAsync0, FwpsFlowAbort0,
+ * FwpsFlowAssociateContext0, ...) from any thread. The stream layer owns
+ * it: created with the engine's first flow and kept with the engine
+ * (owfp_engine_upper_attach), which destroys it first, closing every flow
+ * still open (flowDeleteFn runs). owfp_flow_table_of: the table, created if
+ * need be; NULL only when out of memory.
+ */
+struct owfp_flow_table *owfp_flow_table_of(owfp_engine *engine);
 owfp_flow *owfp_flow_table_find(owfp_engine *engine, UINT64 id); /* referenced */
 int owfp_flow_table_insert(struct owfp_flow_table *t, owfp_flow *f);
 void owfp_flow_table_remove(struct owfp_flow_table *t, owfp_flow *f);

@@ -17,7 +17,7 @@ struct owfp_flow_table {
 	size_t count;
 };
 
-struct owfp_flow_table *owfp_flow_table_create(owfp_engine *engine)
+static struct owfp_flow_table *table_create(owfp_engine *engine)
 {
 	struct owfp_flow_table *t = calloc(1, sizeof(*t));
 	if (!t)
@@ -27,10 +27,9 @@ struct owfp_flow_table *owfp_flow_table_create(owfp_engine *engine)
 	return t;
 }
 
-void owfp_flow_table_destroy(struct owfp_flow_table *t)
+static void table_destroy(void *obj)
 {
-	if (!t)
-		return;
+	struct owfp_flow_table *t = obj;
 	for (;;) {
 		owfp_flow *f = NULL;
 		pthread_mutex_lock(&t->mu);
@@ -43,6 +42,19 @@ void owfp_flow_table_destroy(struct owfp_flow_table *t)
 	}
 	pthread_mutex_destroy(&t->mu);
 	free(t);
+}
+
+struct owfp_flow_table *owfp_flow_table_of(owfp_engine *engine)
+{
+	struct owfp_flow_table *t = owfp_engine_upper(engine);
+	if (t)
+		return t;
+	if (!(t = table_create(engine)))
+		return NULL;
+	struct owfp_flow_table *kept = owfp_engine_upper_attach(engine, t, table_destroy);
+	if (kept != t) /* another thread's first flow attached its table first */
+		table_destroy(t);
+	return kept;
 }
 
 int owfp_flow_table_insert(struct owfp_flow_table *t, owfp_flow *f)
@@ -77,7 +89,7 @@ void owfp_flow_table_remove(struct owfp_flow_table *t, owfp_flow *f)
 
 owfp_flow *owfp_flow_table_find(owfp_engine *engine, UINT64 id)
 {
-	struct owfp_flow_table *t = owfp_engine_flow_table(engine);
+	struct owfp_flow_table *t = owfp_engine_upper(engine);
 	if (!t)
 		return NULL;
 	owfp_flow *f;

@@ -105,10 +105,9 @@ static int take_bytes(owfp_flow *f, owfp_injection *inj, uint32_t node_flags)
 	return 0;
 }
 
-static size_t inject_max(owfp_flow *f)
+static size_t inject_max(const owfp_flow *f)
 {
-	size_t m = owfp_engine_options(f->engine)->inject_outstanding_max;
-	return m ? m : (size_t)64 * 1024 * 1024;
+	return f->opts.inject_max;
 }
 
 NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_)

@@ -7,10 +7,9 @@
 
 #include "stream/flow.h"
 
-static size_t buffer_limit(owfp_flow *f)
+static size_t buffer_limit(const owfp_flow *f)
 {
-	size_t l = owfp_engine_options(f->engine)->buffer_limit;
-	return l ? l : (size_t)8 * 1024 * 1024;
+	return f->opts.buffer_limit;
 }
 
 bool owfp_flow_bypassed(const owfp_flow *f, UINT64 filter_id)
@@ -88,7 +87,7 @@ static void missed_add(owfp_flow *f, owfp_stage *st, size_t n, bool blocked)
 {
 	owfp_dirstate *d = &f->dir[st->dir];
 	unsigned last = d->sls[st->sl].last;
-	if (blocked && owfp_engine_options(f->engine)->missed_mode == OWFP_MISSED_INCLUDE_UPPER)
+	if (blocked && f->opts.missed_mode == OWFP_MISSED_INCLUDE_UPPER)
 		last = d->nstages - 1;
 	for (unsigned i = st->idx + 1; i <= last; i++)
 		d->stages[i].missed += n;
@@ -340,8 +339,7 @@ static void emit_decision(owfp_flow *f, owfp_stage *st, const owfp_decision *d,
 {
 	if (io->streamAction == FWPS_STREAM_ACTION_NONE && d->v == OWFP_V_CONTINUE)
 		return;
-	const owfp_engine_opts *o = owfp_engine_options(f->engine);
-	if (!o->event)
+	if (!f->opts.events)
 		return;
 	owfp_event ev;
 	memset(&ev, 0, sizeof(ev));
@@ -376,7 +374,7 @@ static void apply(owfp_flow *f, owfp_stage *st, const owfp_indication *ind, bool
 				fin_route(f, st, OWFP_V_BLOCK);
 			return;
 		}
-		bool total = owfp_engine_options(f->engine)->nmd_mode == OWFP_NMD_TOTAL;
+		bool total = f->opts.nmd_mode == OWFP_NMD_TOTAL;
 		size_t want = total ? d->required : ind->len + (size_t)d->required;
 		if (want <= ind->len)
 			want = ind->len + 1;

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/engine.h"
 #include "openwfp/openwfp.h"
 #include "openwfp/wdm.h"
 #include "wdm/dbgformat.h"
@@ -74,15 +73,10 @@ const char *owfp_wpp_control_name(const char *const *names, int bit)
 
 static void output(const char *line)
 {
-	owfp_engine *e;
-
-	if (sink_fn) {
-		sink_fn(sink_user, line);
-		return;
-	}
-	e = owfp_registry_engine();
-	if (e)
-		owfp_engine_log(e, OWFP_LOG_INFO, "%s", line);
+	if (sink_fn)
+		sink_fn(sink_user, line); /* the host's engine log */
+	else
+		fprintf(stderr, "%s\n", line);
 }
 
 void owfp_wpp_emit(const char *const *names, const char *file, int line, int level, int bit,

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/filter_list.h"
+#include "openwfp/openwfp.h"
 #include "openwfp/initguid.h"
 #include "openwfp/fwpmk.h"
 

@@ -62,8 +62,34 @@ static void test_services(void **state)
 	owfp_engine_log(e, OWFP_LOG_WARN, "flow %d: %s", 7, "odd");
 	assert_int_equal(logs, 1);
 	assert_string_equal(last_log, "flow 7: odd");
-	assert_ptr_equal(owfp_engine_flow_table(e) != NULL, true);
 	owfp_engine_destroy(e);
+}
+
+/* The layer above keeps its object with the engine (the stream layer's
+ * flow table): the first attach wins, and destroy runs it first. */
+static int upper_destroyed;
+
+static void upper_destroy(void *obj)
+{
+	assert_ptr_equal(obj, &upper_destroyed);
+	/* Still reachable while it is destroyed: flowDeleteFn may look up flows. */
+	assert_ptr_equal(owfp_engine_upper(owfp_registry_engine()), obj);
+	upper_destroyed++;
+}
+
+static void test_upper_object(void **state)
+{
+	owfp_engine *e;
+	int other;
+
+	(void)state;
+	assert_int_equal(owfp_engine_create(NULL, &e), 0);
+	assert_null(owfp_engine_upper(e));
+	assert_ptr_equal(owfp_engine_upper_attach(e, &upper_destroyed, upper_destroy), &upper_destroyed);
+	assert_ptr_equal(owfp_engine_upper_attach(e, &other, upper_destroy), &upper_destroyed);
+	assert_ptr_equal(owfp_engine_upper(e), &upper_destroyed);
+	owfp_engine_destroy(e);
+	assert_int_equal(upper_destroyed, 1);
 }
 
 static void test_stats(void **state)
@@ -117,6 +143,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_services),
+		cmocka_unit_test(test_upper_object),
 		cmocka_unit_test(test_stats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,142 @@
+/*
+ * Engine, plugins and configuration up as one step, down in one order: the
+ * part of a run that replay and the proxy share before any flow exists.
+ */
+#include "host/host.h"
+#include "openwfp/openwfp_wpp.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct owfp_host {
+	owfp_engine *engine;
+	owfp_plugin **plugins;
+	size_t nplugins;             /* loaded so far */
+	owfp_config_applied *applied;
+	const char *config_path;
+	size_t nplugins_wanted;
+	void (*log)(void *user, enum owfp_log_level lvl, const char *msg);
+	void *log_user;
+};
+
+/* Drivers' WPP traces are log lines of this engine, where its own go. */
+static void wpp_line(void *user, const char *line)
+{
+	const owfp_host *h = user;
+
+	if (h->log)
+		h->log(h->log_user, OWFP_LOG_INFO, line);
+}
+
+static int load_plugins(owfp_host *h, const owfp_host_opts *o, owfp_error *err)
+{
+	h->plugins = calloc(o->nplugins ? o->nplugins : 1, sizeof(owfp_plugin *));
+	if (!h->plugins) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory loading plugins");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < o->nplugins; i++) {
+		char msg[400] = "";
+		int rc = owfp_plugin_load(o->plugins[i], &h->plugins[i], msg, sizeof(msg));
+
+		if (rc) {
+			/* The loader's message names the plugin; say it if it did not. */
+			if (msg[0])
+				snprintf(err->msg, sizeof(err->msg), "%s", msg);
+			else
+				snprintf(err->msg, sizeof(err->msg), "plugin %s: cannot load: %s",
+					 o->plugins[i], strerror(-rc));
+			return rc;
+		}
+		h->nplugins = i + 1;
+	}
+	return 0;
+}
+
+static int apply_config(owfp_host *h, owfp_error *err)
+{
+	owfp_config *cfg;
+	int rc = owfp_host_config_load(h->config_path, h->nplugins_wanted, &cfg, err);
+
+	if (rc || !cfg)
+		return rc;
+	rc = owfp_config_apply(cfg, NULL, &h->applied, err);
+	owfp_config_free(cfg);
+	return rc;
+}
+
+int owfp_host_open(const owfp_host_opts *o, owfp_host **out, owfp_error *err)
+{
+	owfp_host *h = calloc(1, sizeof(*h));
+	int rc;
+
+	*out = NULL;
+	if (!h) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return -ENOMEM;
+	}
+	h->config_path = o->config_path;
+	h->nplugins_wanted = o->nplugins;
+	h->log = o->engine.log;
+	h->log_user = o->engine.user;
+	owfp_wpp_set_sink(wpp_line, h);
+	rc = owfp_engine_create(&o->engine, &h->engine);
+	if (rc) {
+		h->engine = NULL;
+		snprintf(err->msg, sizeof(err->msg), "cannot create the engine: %s", strerror(-rc));
+		goto fail;
+	}
+	if ((rc = load_plugins(h, o, err)) || (rc = apply_config(h, err)))
+		goto fail;
+	*out = h;
+	return 0;
+fail:
+	owfp_host_close(h);
+	return rc < 0 ? rc : -EINVAL;
+}
+
+owfp_engine *owfp_host_engine(const owfp_host *h)
+{
+	return h->engine;
+}
+
+owfp_config_applied *owfp_host_applied(const owfp_host *h)
+{
+	return h->applied;
+}
+
+int owfp_host_reload(owfp_host *h, owfp_error *err)
+{
+	owfp_config *cfg;
+	owfp_config_applied *next = NULL;
+	int rc = owfp_host_config_load(h->config_path, h->nplugins_wanted, &cfg, err);
+
+	if (rc)
+		return rc < 0 ? rc : -EINVAL;
+	if (!cfg)
+		return 1;
+	rc = owfp_config_apply(cfg, h->applied, &next, err);
+	owfp_config_free(cfg);
+	if (rc)
+		return rc < 0 ? rc : -EINVAL;
+	h->applied = next;
+	return 0;
+}
+
+void owfp_host_close(owfp_host *h)
+{
+	if (!h)
+		return;
+	owfp_config_unapply(h->applied);
+	/* Last loaded first, as a driver stack unloads: a later plugin may use
+	 * what an earlier one registered. */
+	for (size_t i = h->nplugins; i > 0; i--)
+		owfp_plugin_unload(h->plugins[i - 1]);
+	free(h->plugins);
+	if (h->engine)
+		owfp_engine_destroy(h->engine);
+	owfp_wpp_set_sink(NULL, NULL);
+	free(h);
+}
