@@ -139,6 +139,7 @@ typedef struct owfp_engine_stats {
 	uint64_t bytes_delivered[2];
 	uint64_t violations;
 	uint64_t limits_hit;
+	uint64_t driver_failures;     /* contained NT_ASSERT/bug checks in drivers (process-wide) */
 	size_t ncallouts;
 	owfp_callout_stats callouts[64]; /* first 64 registered callouts */
 } owfp_engine_stats;
