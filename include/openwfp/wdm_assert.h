@@ -43,10 +43,12 @@ OWFP_NORETURN void KeBugCheck(ULONG BugCheckCode);
 OWFP_NORETURN void RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNumber,
 			     PSTR MutableMessage);
 
-#define OWFP_ASSERT_FAIL(kind, e, msg) owfp_wdm_assert_failed(kind, __FILE__, __LINE__, #e, msg)
-#define OWFP_ASSERT_CHECK(kind, e, msg) ((void)((e) ? 0 : (OWFP_ASSERT_FAIL(kind, e, msg), 0)))
-#define OWFP_ASSERT_CHECK_W(kind, e, msg) \
-	((void)((e) ? 0 : (owfp_wdm_assert_failed_w(kind, __FILE__, __LINE__, #e, msg), 0)))
+/* The expression is stringified here, before its macros expand. */
+#define OWFP_ASSERT_FAIL(kind, text, msg) owfp_wdm_assert_failed(kind, __FILE__, __LINE__, text, msg)
+#define OWFP_ASSERT_CHECK(kind, e, text, msg) \
+	((void)((e) ? 0 : (OWFP_ASSERT_FAIL(kind, text, msg), 0)))
+#define OWFP_ASSERT_CHECK_W(kind, e, text, msg) \
+	((void)((e) ? 0 : (owfp_wdm_assert_failed_w(kind, __FILE__, __LINE__, text, msg), 0)))
 #define OWFP_ASSERT_IGNORE(e) ((void)sizeof((e) ? 1 : 0))
 
 #ifdef NDEBUG
@@ -59,20 +61,26 @@ OWFP_NORETURN void RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULON
 #define NT_VERIFYMSG(msg, e) ((e) ? TRUE : FALSE)
 #define NT_VERIFYMSGW(msg, e) ((e) ? TRUE : FALSE)
 #else
-#define ASSERT(e) OWFP_ASSERT_CHECK("ASSERT", e, NULL)
-#define ASSERTMSG(msg, e) OWFP_ASSERT_CHECK("ASSERTMSG", e, msg)
-#define NT_ASSERT(e) OWFP_ASSERT_CHECK("NT_ASSERT", e, NULL)
-#define NT_ASSERTMSG(msg, e) OWFP_ASSERT_CHECK("NT_ASSERTMSG", e, msg)
-#define NT_ASSERTMSGW(msg, e) OWFP_ASSERT_CHECK_W("NT_ASSERTMSGW", e, msg)
-#define NT_VERIFY(e) ((e) ? TRUE : (OWFP_ASSERT_FAIL("NT_VERIFY", e, NULL), FALSE))
-#define NT_VERIFYMSG(msg, e) ((e) ? TRUE : (OWFP_ASSERT_FAIL("NT_VERIFYMSG", e, msg), FALSE))
+#define ASSERT(e) OWFP_ASSERT_CHECK("ASSERT", e, #e, NULL)
+#define ASSERTMSG(msg, e) OWFP_ASSERT_CHECK("ASSERTMSG", e, #e, msg)
+#define NT_ASSERT(e) OWFP_ASSERT_CHECK("NT_ASSERT", e, #e, NULL)
+#define NT_ASSERTMSG(msg, e) OWFP_ASSERT_CHECK("NT_ASSERTMSG", e, #e, msg)
+#define NT_ASSERTMSGW(msg, e) OWFP_ASSERT_CHECK_W("NT_ASSERTMSGW", e, #e, msg)
+#define NT_VERIFY(e) ((e) ? TRUE : (OWFP_ASSERT_FAIL("NT_VERIFY", #e, NULL), FALSE))
+#define NT_VERIFYMSG(msg, e) ((e) ? TRUE : (OWFP_ASSERT_FAIL("NT_VERIFYMSG", #e, msg), FALSE))
 #define NT_VERIFYMSGW(msg, e) \
 	((e) ? TRUE : (owfp_wdm_assert_failed_w("NT_VERIFYMSGW", __FILE__, __LINE__, #e, msg), FALSE))
 #endif
-#define NT_FRE_ASSERT(e) OWFP_ASSERT_CHECK("NT_FRE_ASSERT", e, NULL)
-#define NT_ASSERT_ASSUME(e) NT_ASSERT(e)
-#define NT_ASSERT_NOASSUME(e) NT_ASSERT(e)
-#define NT_ASSERTMSG_ASSUME(msg, e) NT_ASSERTMSG(msg, e)
+#define NT_FRE_ASSERT(e) OWFP_ASSERT_CHECK("NT_FRE_ASSERT", e, #e, NULL)
+#ifdef NDEBUG
+#define NT_ASSERT_ASSUME(e) OWFP_ASSERT_IGNORE(e)
+#define NT_ASSERT_NOASSUME(e) OWFP_ASSERT_IGNORE(e)
+#define NT_ASSERTMSG_ASSUME(msg, e) OWFP_ASSERT_IGNORE(e)
+#else
+#define NT_ASSERT_ASSUME(e) OWFP_ASSERT_CHECK("NT_ASSERT", e, #e, NULL)
+#define NT_ASSERT_NOASSUME(e) OWFP_ASSERT_CHECK("NT_ASSERT", e, #e, NULL)
+#define NT_ASSERTMSG_ASSUME(msg, e) OWFP_ASSERT_CHECK("NT_ASSERTMSG", e, #e, msg)
+#endif
 #define NT_ANALYSIS_ASSUME(e) ((void)0)
 #define DbgRaiseAssertionFailure() \
 	owfp_wdm_assert_failed("DbgRaiseAssertionFailure", __FILE__, __LINE__, "", NULL)

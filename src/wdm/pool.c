@@ -269,7 +269,7 @@ void owfp_pool_free(void *p, ULONG tag, bool check_tag)
 		/* Windows bug-checks; nothing was touched yet, so inside a driver
 		 * call this is contained like any bug check (else it aborts). */
 		fprintf(stderr, "openwfp: ExFreePool of %p: not a pool allocation (or freed twice)\n", p);
-		KeBugCheckEx(BAD_POOL_CALLER, h->magic == POOL_FREED ? 7 : 0x99, (ULONG_PTR)p, 0, 0);
+		KeBugCheckEx(BAD_POOL_CALLER, 0x99, (ULONG_PTR)p, 0, 0);
 	}
 	if (check_tag && h->tag != tag)
 		atomic_fetch_add_explicit(&mismatches, 1, memory_order_relaxed);

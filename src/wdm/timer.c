@@ -87,10 +87,11 @@ static void *timer_main(void *arg)
 			t->DueTime.QuadPart += (ULONGLONG)t->Period * 10000u;
 			insert(t);
 		}
-		wake_waiters(t);
+		/* DPC first: a waiter woken by the expiry finds it queued. */
 		if (t->Dpc)
 			KeInsertQueueDpc(t->Dpc, (PVOID)(ULONG_PTR)due.LowPart,
 					 (PVOID)(ULONG_PTR)(ULONG)due.HighPart);
+		wake_waiters(t);
 	}
 	return NULL;
 }
