@@ -9,38 +9,32 @@
 #include "engine/engine_internal.h"
 #include "wdm/contain.h"
 
+/* What a failure report needs to name the callout and the flow. */
 typedef struct classify_args {
 	const owfp_callout *c;
-	const FWPS_INCOMING_VALUES0 *in;
 	const FWPS_INCOMING_METADATA_VALUES0 *meta;
-	void *layer_data;
-	const FWPS_FILTER3 *filter;
-	UINT64 flow_context;
-	FWPS_CLASSIFY_OUT0 *out;
 } classify_args;
 
-static void classify_fn(void *arg)
+static inline void classify_direct(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
+				   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
+				   const FWPS_FILTER3 *filter, UINT64 flow_context,
+				   FWPS_CLASSIFY_OUT0 *out)
 {
-	const classify_args *a = arg;
-	const owfp_callout *c = a->c;
-
 	/* FWPS_FILTER0..3 share one layout; only the provider-context type differs. */
 	switch (c->version) {
 	case 0:
-		c->classify.fn0(a->in, a->meta, a->layer_data, (const FWPS_FILTER0 *)a->filter,
-				a->flow_context, a->out);
+		c->classify.fn0(in, meta, layer_data, (const FWPS_FILTER0 *)filter, flow_context, out);
 		break;
 	case 1:
-		c->classify.fn1(a->in, a->meta, a->layer_data, NULL, (const FWPS_FILTER1 *)a->filter,
-				a->flow_context, a->out);
+		c->classify.fn1(in, meta, layer_data, NULL, (const FWPS_FILTER1 *)filter,
+				flow_context, out);
 		break;
 	case 2:
-		c->classify.fn2(a->in, a->meta, a->layer_data, NULL, (const FWPS_FILTER2 *)a->filter,
-				a->flow_context, a->out);
+		c->classify.fn2(in, meta, layer_data, NULL, (const FWPS_FILTER2 *)filter,
+				flow_context, out);
 		break;
 	default:
-		c->classify.fn3(a->in, a->meta, a->layer_data, NULL, a->filter, a->flow_context,
-				a->out);
+		c->classify.fn3(in, meta, layer_data, NULL, filter, flow_context, out);
 		break;
 	}
 }
@@ -63,16 +57,23 @@ static void classify_describe(void *arg, char *buf, size_t len)
 
 static const owfp_contain_site classify_site = { "classifyFn", classify_describe };
 
-bool owfp_callout_classify(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
-			   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
-			   const FWPS_FILTER3 *filter, UINT64 flow_context,
-			   FWPS_CLASSIFY_OUT0 *out)
+/* Out of line, so the built-in path keeps a frame as small as before; the
+ * containment is open-coded (contain.h) to spare a trampoline per call. */
+__attribute__((noinline)) static bool classify_contained(
+	const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
+	const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data, const FWPS_FILTER3 *filter,
+	UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out)
 {
-	classify_args a = { c, in, meta, layer_data, filter, flow_context, out };
+	classify_args a = { c, meta };
+	owfp_contain_frame fr;
 
-	if (owfp_contain_call(c->driver, (const void *)c->classify.fn0, &classify_site,
-			      classify_fn, &a) == 0)
+	owfp_contain_frame_init(&fr, c->driver, (const void *)c->classify.fn0, &classify_site, &a);
+	if (sigsetjmp(fr.jb, 0) == 0) {
+		owfp_contain_push(&fr);
+		classify_direct(c, in, meta, layer_data, filter, flow_context, out);
+		owfp_contain_pop(&fr);
 		return false;
+	}
 	out->actionType = FWP_ACTION_BLOCK;
 	if (layer_data) {
 		FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layer_data;
@@ -86,6 +87,18 @@ bool owfp_callout_classify(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *i
 	if (has_flow(meta))
 		(void)FwpsFlowAbort0(meta->flowHandle);
 	return true;
+}
+
+bool owfp_callout_classify(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
+			   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
+			   const FWPS_FILTER3 *filter, UINT64 flow_context,
+			   FWPS_CLASSIFY_OUT0 *out)
+{
+	if (c->contained)
+		return classify_contained(c, in, meta, layer_data, filter, flow_context, out);
+	/* Built-in callouts: the bare call. */
+	classify_direct(c, in, meta, layer_data, filter, flow_context, out);
+	return false;
 }
 
 typedef struct notify_args {
@@ -134,6 +147,10 @@ NTSTATUS owfp_callout_notify(const owfp_callout *c, FWPS_CALLOUT_NOTIFY_TYPE typ
 
 	if (!c->notify.fn0) /* the same slot for every version */
 		return STATUS_SUCCESS;
+	if (!c->contained) {
+		notify_fn(&a);
+		return a.status;
+	}
 	if (owfp_contain_call(c->driver, (const void *)c->notify.fn0, &notify_site, notify_fn, &a))
 		return STATUS_DRIVER_INTERNAL_ERROR;
 	return a.status;
@@ -168,6 +185,10 @@ void owfp_callout_flow_delete(const owfp_callout *c, UINT16 layer_id, UINT32 cal
 {
 	flow_delete_args a = { c, layer_id, callout_id, flow_context };
 
+	if (!c->contained) {
+		flow_delete_fn(&a);
+		return;
+	}
 	(void)owfp_contain_call(c->driver, (const void *)c->flow_delete, &flow_delete_site,
 				flow_delete_fn, &a);
 }

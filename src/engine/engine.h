@@ -53,7 +53,8 @@ typedef struct owfp_callout {
 		FWPS_CALLOUT_NOTIFY_FN3 fn3;
 	} notify;
 	FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN0 flow_delete;
-	PDRIVER_OBJECT driver;     /* the registering device's driver, for containment */
+	PDRIVER_OBJECT driver;     /* the registering device's driver, for reports */
+	bool contained;            /* a plugin's: calls run inside containment */
 	atomic_bool registered;    /* false once unregistered (Q22) */
 	atomic_long contexts;      /* flow contexts held (S72 DEVICE_BUSY) */
 	char name[96];             /* UTF-8, from FWPM_CALLOUT0 display data or the key */
@@ -136,8 +137,9 @@ owfp_callout *owfp_engine_callout_by_id(owfp_engine *engine, UINT32 id);
 
 /*
  * Calls classifyFn with the signature the callout registered with.
- * classifyContext is NULL for versions 1..3. The call is contained
- * (src/wdm/contain.h): if the driver fails an assertion or bug-checks, the
+ * classifyContext is NULL for versions 1..3. A plugin's callout is called
+ * inside containment (src/wdm/contain.h; built-in callouts are ours and
+ * are called directly): if the driver fails an assertion or bug-checks, the
  * answer becomes a drop, fail closed: out->actionType BLOCK, and for a
  * stream layer (layer_data, when not NULL, is the stream I/O packet, the
  * only layer data here) DROP_CONNECTION, plus FwpsFlowAbort0 on the flow

@@ -19,16 +19,14 @@
 
 #define REPORT_LIMIT 20 /* reports printed; later failures are only counted */
 
-typedef struct frame {
-	sigjmp_buf jb;
-	struct frame *prev;
-	PDRIVER_OBJECT driver;
-	const void *code;
-	const owfp_contain_site *site;
-	void *arg;
-} frame;
+typedef owfp_contain_frame frame;
 
-static _Thread_local frame *top;
+/* Initial-exec: one %fs-relative access instead of a __tls_get_addr call
+ * per access on the classify path (libopenwfp is linked at start-up, so
+ * its TLS is in the static block). */
+_Thread_local owfp_contain_frame *owfp_contain_top __attribute__((tls_model("initial-exec")));
+#define top owfp_contain_top
+
 static _Thread_local char last_report[1024];
 static atomic_bool strict;
 static atomic_uint_least64_t failures;
@@ -39,19 +37,13 @@ int owfp_contain_call(PDRIVER_OBJECT driver, const void *code, const owfp_contai
 {
 	frame fr; /* not zeroed: the jump buffer is 200 bytes, filled by sigsetjmp */
 
-	fr.prev = top;
-	fr.driver = driver;
-	fr.code = code;
-	fr.site = site;
-	fr.arg = arg;
+	owfp_contain_frame_init(&fr, driver, code, site, arg);
 	/* 0: no signal mask saved, so no system call on this path. */
-	if (sigsetjmp(fr.jb, 0)) {
-		top = fr.prev;
-		return -EFAULT;
-	}
-	top = &fr;
+	if (sigsetjmp(fr.jb, 0))
+		return -EFAULT; /* fail() popped the frame */
+	owfp_contain_push(&fr);
 	fn(arg);
-	top = fr.prev;
+	owfp_contain_pop(&fr);
 	return 0;
 }
 

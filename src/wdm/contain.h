@@ -23,6 +23,7 @@
 #ifndef OWFP_WDM_CONTAIN_H
 #define OWFP_WDM_CONTAIN_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,57 @@ typedef struct owfp_contain_site {
  * the shared object holding that address when `driver` is NULL. */
 int owfp_contain_call(PDRIVER_OBJECT driver, const void *code, const owfp_contain_site *site,
 		      void (*fn)(void *arg), void *arg);
+
+/*
+ * The same, open-coded for the classify path (no trampoline, no argument
+ * struct): the caller owns a frame, and
+ *
+ *	owfp_contain_frame fr;
+ *	owfp_contain_frame_init(&fr, driver, code, site, arg);
+ *	if (sigsetjmp(fr.jb, 0) == 0) {
+ *		owfp_contain_push(&fr);
+ *		... driver call ...
+ *		owfp_contain_pop(&fr);
+ *	} else {
+ *		... the driver failed (reported and counted; already popped) ...
+ *	}
+ *
+ * sigsetjmp must be called in the function that makes the driver call, and
+ * nothing the failure branch reads may be modified after it.
+ */
+typedef struct owfp_contain_frame {
+	sigjmp_buf jb;
+	struct owfp_contain_frame *prev;
+	PDRIVER_OBJECT driver;
+	const void *code;
+	const owfp_contain_site *site;
+	void *arg;
+} owfp_contain_frame;
+
+/* This thread's innermost frame; only the functions here touch it. */
+extern _Thread_local owfp_contain_frame *owfp_contain_top
+	__attribute__((tls_model("initial-exec")));
+
+static inline void owfp_contain_frame_init(owfp_contain_frame *f, PDRIVER_OBJECT driver,
+					   const void *code, const owfp_contain_site *site,
+					   void *arg)
+{
+	f->driver = driver;
+	f->code = code;
+	f->site = site;
+	f->arg = arg;
+}
+
+static inline void owfp_contain_push(owfp_contain_frame *f)
+{
+	f->prev = owfp_contain_top;
+	owfp_contain_top = f;
+}
+
+static inline void owfp_contain_pop(owfp_contain_frame *f)
+{
+	owfp_contain_top = f->prev;
+}
 
 /* --strict-asserts: abort() after the report, as Windows would bug-check. */
 void owfp_contain_set_strict(bool strict);
