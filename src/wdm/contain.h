@@ -1,7 +1,7 @@
 /*
  * Containment of driver failures: NT_ASSERT, NT_VERIFY, ASSERT and
  * KeBugCheck(Ex) in plugin code (and the runtime's own bug checks on a
- * driver's behalf, such as a double free).
+ * driver's behalf, such as freeing what is not a pool block).
  *
  * Every place the runtime calls into driver code (DriverEntry,
  * DriverUnload, classifyFn, notifyFn, flowDeleteFn, injection completions,
