@@ -50,6 +50,11 @@ OWFP_NORETURN void RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULON
 #define OWFP_ASSERT_CHECK_W(kind, e, text, msg) \
 	((void)((e) ? 0 : (owfp_wdm_assert_failed_w(kind, __FILE__, __LINE__, text, msg), 0)))
 #define OWFP_ASSERT_IGNORE(e) ((void)sizeof((e) ? 1 : 0))
+/* A call, so that NT_VERIFY(x); as a statement does not warn. */
+static inline BOOLEAN owfp_nt_verified(int v)
+{
+	return (BOOLEAN)v;
+}
 
 #ifdef NDEBUG
 #define ASSERT(e) OWFP_ASSERT_IGNORE(e)
@@ -57,9 +62,9 @@ OWFP_NORETURN void RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULON
 #define NT_ASSERT(e) OWFP_ASSERT_IGNORE(e)
 #define NT_ASSERTMSG(msg, e) OWFP_ASSERT_IGNORE(e)
 #define NT_ASSERTMSGW(msg, e) OWFP_ASSERT_IGNORE(e)
-#define NT_VERIFY(e) ((e) ? TRUE : FALSE)
-#define NT_VERIFYMSG(msg, e) ((e) ? TRUE : FALSE)
-#define NT_VERIFYMSGW(msg, e) ((e) ? TRUE : FALSE)
+#define NT_VERIFY(e) owfp_nt_verified((e) ? 1 : 0)
+#define NT_VERIFYMSG(msg, e) owfp_nt_verified((e) ? 1 : 0)
+#define NT_VERIFYMSGW(msg, e) owfp_nt_verified((e) ? 1 : 0)
 #else
 #define ASSERT(e) OWFP_ASSERT_CHECK("ASSERT", e, #e, NULL)
 #define ASSERTMSG(msg, e) OWFP_ASSERT_CHECK("ASSERTMSG", e, #e, msg)
