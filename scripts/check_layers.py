@@ -26,7 +26,7 @@ ALLOWED = {
     "callouts": {"util"},
     "capture": {"util"},
     "stream": {"engine", "buffer", "util"},
-    "engine": {"util"},
+    "engine": {"buffer", "wdm", "util"},
     "buffer": {"util"},
     "wdm": {"util"},
     "wdf": {"wdm", "util"},

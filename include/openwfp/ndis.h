@@ -192,6 +192,37 @@ NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle,
 					  PNET_BUFFER_LIST_POOL_PARAMETERS Parameters);
 void NdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle);
 
+typedef struct _NET_BUFFER_POOL_PARAMETERS {
+	NDIS_OBJECT_HEADER Header;
+	ULONG PoolTag;
+	ULONG DataSize;
+} NET_BUFFER_POOL_PARAMETERS, *PNET_BUFFER_POOL_PARAMETERS;
+#define NET_BUFFER_POOL_PARAMETERS_REVISION_1 1
+#define NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1 \
+	((USHORT)sizeof(NET_BUFFER_POOL_PARAMETERS))
+/* A token as well (NET_BUFFERs are allocated with their NBL here). */
+NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle,
+				      PNET_BUFFER_POOL_PARAMETERS Parameters);
+void NdisFreeNetBufferPool(NDIS_HANDLE PoolHandle);
+
+/* ------------------------------------------------------- generic objects */
+
+/*
+ * An NDIS handle for a driver that is not a miniport, filter or protocol
+ * (WFP callouts pass it to NdisAllocateNetBufferListPool). Size extra
+ * zeroed bytes follow the object; it is allocated with Tag, so a leaked
+ * one shows in the pool counters.
+ */
+typedef struct _NDIS_GENERIC_OBJECT {
+	NDIS_OBJECT_HEADER Header;
+	PVOID Caller;
+	PVOID CallersCaller;
+	PDRIVER_OBJECT DriverObject;
+} NDIS_GENERIC_OBJECT, *PNDIS_GENERIC_OBJECT;
+
+PNDIS_GENERIC_OBJECT NdisAllocateGenericObject(PDRIVER_OBJECT DriverObject, ULONG Tag, USHORT Size);
+void NdisFreeGenericObject(PNDIS_GENERIC_OBJECT NdisObject);
+
 OWFP_EXTERN_C_END
 
 #endif /* OPENWFP_NDIS_H */

@@ -139,6 +139,7 @@ typedef struct owfp_engine_stats {
 	uint64_t bytes_delivered[2];
 	uint64_t violations;
 	uint64_t limits_hit;
+	uint64_t driver_failures;     /* contained NT_ASSERT/bug checks in drivers (process-wide) */
 	size_t ncallouts;
 	owfp_callout_stats callouts[64]; /* first 64 registered callouts */
 } owfp_engine_stats;
@@ -274,6 +275,16 @@ bool owfp_flow_dropped(const owfp_flow *flow);
  * else 0.
  */
 uint64_t owfp_clock_ms(void);
+
+/*
+ * NT_ASSERT, NT_VERIFY and KeBugCheck(Ex) in driver code are contained:
+ * reported, counted, and the flow in hand dropped (docs/porting.md,
+ * "Assertions and bug checks"). Strict mode (--strict-asserts) aborts the
+ * process instead, as Windows would bug-check, for debugging under gdb.
+ */
+void owfp_contain_set_strict(bool strict);
+/* How many failures were contained so far, in this process. */
+uint64_t owfp_contain_failures(void);
 uint64_t owfp_flow_defer_deadline_ms(const owfp_flow *flow);
 int owfp_flow_expire(owfp_flow *flow, uint64_t now_ms);
 

@@ -19,9 +19,14 @@
 #define OPENWFP_WDM_H
 
 #include <assert.h>
+#include <ctype.h>
 #include <pthread.h>
+#include <wctype.h>
 
 #include "ntdef.h"
+#include "devioctl.h"
+#include "wdm_interlocked.h"
+#include "wdm_assert.h"
 
 #if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wmultichar"
@@ -72,81 +77,7 @@ void KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
 
 /* ------------------------------------------------------- interlocked ops */
 
-#define KeMemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define MemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-
-static inline LONG InterlockedIncrement(LONG volatile *p)
-{
-	return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedDecrement(LONG volatile *p)
-{
-	return __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedExchange(LONG volatile *p, LONG v)
-{
-	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedExchangeAdd(LONG volatile *p, LONG v)
-{
-	return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedCompareExchange(LONG volatile *p, LONG exchange, LONG comparand)
-{
-	__atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST,
-				    __ATOMIC_SEQ_CST);
-	return comparand;
-}
-static inline LONG InterlockedAdd(LONG volatile *p, LONG v)
-{
-	return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedOr(LONG volatile *p, LONG v)
-{
-	return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedAnd(LONG volatile *p, LONG v)
-{
-	return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);
-}
-static inline LONG64 InterlockedAdd64(LONG64 volatile *p, LONG64 v)
-{
-	return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST);
-}
-static inline LONG64 InterlockedExchange64(LONG64 volatile *p, LONG64 v)
-{
-	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
-}
-static inline LONG64 InterlockedCompareExchange64(LONG64 volatile *p, LONG64 exchange,
-						  LONG64 comparand)
-{
-	__atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST,
-				    __ATOMIC_SEQ_CST);
-	return comparand;
-}
-static inline LONG64 InterlockedIncrement64(LONG64 volatile *p)
-{
-	return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
-}
-static inline LONG64 InterlockedDecrement64(LONG64 volatile *p)
-{
-	return __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST);
-}
-static inline LONG64 InterlockedExchangeAdd64(LONG64 volatile *p, LONG64 v)
-{
-	return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
-}
-static inline PVOID InterlockedExchangePointer(PVOID volatile *p, PVOID v)
-{
-	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
-}
-static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *p, PVOID exchange,
-						      PVOID comparand)
-{
-	__atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST,
-				    __ATOMIC_SEQ_CST);
-	return comparand;
-}
+/* In wdm_interlocked.h (included at the top of this file). */
 
 /* ------------------------------------------------------------ fast mutexes */
 
@@ -171,6 +102,22 @@ static inline BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
 {
 	return (BOOLEAN)(pthread_mutex_trylock(&FastMutex->OwfpMutex) == 0);
 }
+
+/* Guarded mutexes are fast mutexes (APCs do not exist here). */
+typedef FAST_MUTEX KGUARDED_MUTEX, *PKGUARDED_MUTEX;
+#define KeInitializeGuardedMutex ExInitializeFastMutex
+#define KeAcquireGuardedMutex ExAcquireFastMutex
+#define KeAcquireGuardedMutexUnsafe ExAcquireFastMutex
+#define KeReleaseGuardedMutex ExReleaseFastMutex
+#define KeReleaseGuardedMutexUnsafe ExReleaseFastMutex
+#define KeTryToAcquireGuardedMutex ExTryToAcquireFastMutex
+#define ExAcquireFastMutexUnsafe ExAcquireFastMutex
+#define ExReleaseFastMutexUnsafe ExReleaseFastMutex
+/* Critical and guarded regions only hold off APCs: nothing to do. */
+#define KeEnterCriticalRegion() ((void)0)
+#define KeLeaveCriticalRegion() ((void)0)
+#define KeEnterGuardedRegion() ((void)0)
+#define KeLeaveGuardedRegion() ((void)0)
 
 /* ---------------------------------------------------------- doubly linked */
 
@@ -246,6 +193,67 @@ static inline PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY ListHead)
 	return first;
 }
 
+/* List operations under a spin lock (the ExInterlocked* forms). */
+static inline PLIST_ENTRY ExInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry,
+						      PKSPIN_LOCK Lock)
+{
+	PLIST_ENTRY first;
+	KIRQL irql;
+
+	KeAcquireSpinLock(Lock, &irql);
+	first = IsListEmpty(ListHead) ? NULL : ListHead->Flink;
+	InsertHeadList(ListHead, ListEntry);
+	KeReleaseSpinLock(Lock, irql);
+	return first;
+}
+static inline PLIST_ENTRY ExInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry,
+						      PKSPIN_LOCK Lock)
+{
+	PLIST_ENTRY last;
+	KIRQL irql;
+
+	KeAcquireSpinLock(Lock, &irql);
+	last = IsListEmpty(ListHead) ? NULL : ListHead->Blink;
+	InsertTailList(ListHead, ListEntry);
+	KeReleaseSpinLock(Lock, irql);
+	return last;
+}
+static inline PLIST_ENTRY ExInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PKSPIN_LOCK Lock)
+{
+	PLIST_ENTRY entry = NULL;
+	KIRQL irql;
+
+	KeAcquireSpinLock(Lock, &irql);
+	if (!IsListEmpty(ListHead))
+		entry = RemoveHeadList(ListHead);
+	KeReleaseSpinLock(Lock, irql);
+	return entry;
+}
+static inline PSINGLE_LIST_ENTRY ExInterlockedPushEntryList(PSINGLE_LIST_ENTRY ListHead,
+							    PSINGLE_LIST_ENTRY ListEntry,
+							    PKSPIN_LOCK Lock)
+{
+	PSINGLE_LIST_ENTRY first;
+	KIRQL irql;
+
+	KeAcquireSpinLock(Lock, &irql);
+	first = ListHead->Next;
+	PushEntryList(ListHead, ListEntry);
+	KeReleaseSpinLock(Lock, irql);
+	return first;
+}
+static inline PSINGLE_LIST_ENTRY ExInterlockedPopEntryList(PSINGLE_LIST_ENTRY ListHead,
+							   PKSPIN_LOCK Lock)
+{
+	PSINGLE_LIST_ENTRY entry;
+	KIRQL irql;
+
+	KeAcquireSpinLock(Lock, &irql);
+	entry = PopEntryList(ListHead);
+	KeReleaseSpinLock(Lock, irql);
+	return entry;
+}
+
 /* ----------------------------------------------------------- Rtl memory */
 
 #define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
@@ -274,6 +282,73 @@ void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString
 void RtlInitAnsiString(PANSI_STRING DestinationString, PCSZ SourceString);
 BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
 			      BOOLEAN CaseInSensitive);
+
+/*
+ * Conversions between WCHAR strings and the multi-byte code page, which is
+ * UTF-8 here (Windows uses the system ANSI/OEM code page; ASCII text gives
+ * the same bytes either way). Sizes are in bytes; nothing is
+ * NUL-terminated unless the source counts a NUL. A destination too small
+ * takes what fits, with STATUS_BUFFER_OVERFLOW (the N forms on Windows
+ * truncate silently and return STATUS_SUCCESS; a truncated conversion is
+ * reported here instead, fail closed, and the written count still tells
+ * what was converted). A character that cannot be converted becomes '?'
+ * (to multi-byte) or U+FFFD (to WCHAR).
+ */
+NTSTATUS RtlUnicodeToMultiByteN(PCHAR MultiByteString, ULONG MaxBytesInMultiByteString,
+				PULONG BytesInMultiByteString, PCWCH UnicodeString,
+				ULONG BytesInUnicodeString);
+NTSTATUS RtlUnicodeToMultiByteSize(PULONG BytesInMultiByteString, PCWCH UnicodeString,
+				   ULONG BytesInUnicodeString);
+NTSTATUS RtlMultiByteToUnicodeN(PWCH UnicodeString, ULONG MaxBytesInUnicodeString,
+				PULONG BytesInUnicodeString, const CHAR *MultiByteString,
+				ULONG BytesInMultiByteString);
+NTSTATUS RtlMultiByteToUnicodeSize(PULONG BytesInUnicodeString, const CHAR *MultiByteString,
+				   ULONG BytesInMultiByteString);
+#define RtlUnicodeToUTF8N(d, dmax, dlen, s, slen) RtlUnicodeToMultiByteN((d), (dmax), (dlen), (s), (slen))
+#define RtlUTF8ToUnicodeN(d, dmax, dlen, s, slen) RtlMultiByteToUnicodeN((d), (dmax), (dlen), (s), (slen))
+/* UNICODE_STRING <-> ANSI_STRING; Allocate takes the buffer from the pool
+ * (free it with RtlFreeAnsiString / RtlFreeUnicodeString). */
+NTSTATUS RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, PCUNICODE_STRING SourceString,
+				      BOOLEAN AllocateDestinationString);
+NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString, const ANSI_STRING *SourceString,
+				      BOOLEAN AllocateDestinationString);
+void RtlFreeAnsiString(PANSI_STRING AnsiString);
+void RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
+void RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
+LONG RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
+			     BOOLEAN CaseInSensitive);
+
+/* -------------------------------------------------- kernel C runtime */
+
+/* The case-insensitive compares ntoskrnl exports (ASCII / towlower). */
+static inline int _strnicmp(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int x = tolower((unsigned char)a[i]), y = tolower((unsigned char)b[i]);
+
+		if (x != y || !x)
+			return x - y;
+	}
+	return 0;
+}
+static inline int _stricmp(const char *a, const char *b)
+{
+	return _strnicmp(a, b, (size_t)-1);
+}
+static inline int _wcsnicmp(const wchar_t *a, const wchar_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		wint_t x = towlower((wint_t)a[i]), y = towlower((wint_t)b[i]);
+
+		if (x != y || !x)
+			return x < y ? -1 : x > y ? 1 : 0;
+	}
+	return 0;
+}
+static inline int _wcsicmp(const wchar_t *a, const wchar_t *b)
+{
+	return _wcsnicmp(a, b, (size_t)-1);
+}
 
 /* ---------------------------------------------------------------- pools */
 
@@ -317,6 +392,14 @@ void ExFreePool(PVOID P);
 #define ExAllocatePool(PoolType, NumberOfBytes) \
 	ExAllocatePoolWithTag((PoolType), (NumberOfBytes), 'enoN')
 
+/* Opts a driver in to non-executable pools (POOL_NX_OPTIN): sets
+ * ExDefaultNonPagedPoolType and ExDefaultMdlProtection as Windows does;
+ * every pool is the same memory here. */
+#define DrvRtPoolNxOptIn 0x00000001
+void ExInitializeDriverRuntime(ULONG RuntimeFlags);
+extern POOL_TYPE ExDefaultNonPagedPoolType;
+extern ULONG ExDefaultMdlProtection;
+
 /* ----------------------------------------------------------- debug output */
 
 /* DbgPrintEx component ids and levels (only the ones drivers commonly use). */
@@ -346,21 +429,7 @@ ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 #define DbgBreakPoint() ((void)0)
 #define KdBreakPoint() ((void)0)
 
-/*
- * ASSERT and NT_ASSERT check only in debug builds, as on Windows; in builds
- * with NDEBUG the expression is not evaluated (but still type-checked, so
- * that variables used only in asserts do not warn).
- */
-#ifdef NDEBUG
-#define ASSERT(e) ((void)sizeof((e) ? 1 : 0))
-#define ASSERTMSG(msg, e) ((void)sizeof((e) ? 1 : 0))
-#else
-#define ASSERT(e) assert(e)
-#define ASSERTMSG(msg, e) assert((msg) && (e))
-#endif
-#define NT_ASSERT(e) ASSERT(e)
-#define NT_ASSERTMSG(msg, e) ASSERTMSG(msg, e)
-#define NT_VERIFY(e) ((e) ? TRUE : (ASSERT(!"NT_VERIFY"), FALSE))
+/* ASSERT, NT_ASSERT, NT_VERIFY, KeBugCheckEx: wdm_assert.h. */
 
 /* ------------------------------------------------------------------ time */
 
@@ -476,10 +545,6 @@ NTSTATUS ZwClose(HANDLE Handle);
 /* ------------------------------------------------- driver and device objects */
 
 typedef ULONG DEVICE_TYPE;
-#define FILE_DEVICE_NETWORK 0x00000012
-#define FILE_DEVICE_UNKNOWN 0x00000022
-#define FILE_DEVICE_SECURE_OPEN 0x00000100
-#define FILE_AUTOGENERATED_DEVICE_NAME 0x00000080
 #define DO_BUFFERED_IO 0x00000004
 #define DO_DIRECT_IO 0x00000010
 #define DO_DEVICE_INITIALIZING 0x00000080
@@ -555,5 +620,8 @@ void IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
 
 OWFP_EXTERN_C_END
 
+#include "wdm_deferred.h"
+#include "wdm_lookaside.h"
 #include "wdm_io.h"
+
 #endif /* OPENWFP_WDM_H */

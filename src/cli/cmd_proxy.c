@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "openwfp/openwfp.h"
 #include "openwfp/openwfp_wpp.h"
 #include "proxy/app.h"
 
@@ -76,6 +77,8 @@ static void help(FILE *out)
 		"      --defer-timeout SECONDS  a callout that defers (FWPS_STREAM_ACTION_DEFER) and\n"
 		"                             does not call FwpsStreamContinue0 within this time has\n"
 		"                             its connection reset (fail closed; default 60)\n"
+		"      --strict-asserts       a failed NT_ASSERT or a bug check in a plugin aborts\n"
+		"                             (for a debugger) instead of dropping that flow\n"
 		"  -q, --quiet                only errors\n"
 		"  -v, --verbose              more engine messages (repeat for debug)\n"
 		"  -h, --help                 this help\n"
@@ -128,7 +131,7 @@ static int parse_seconds(const char *s, unsigned *ms)
 enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, OPT_WORKERS,
        OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
        OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER,
-       OPT_DEFERTO, OPT_POLLSPIN, OPT_IDLETO, OPT_HALFTO, OPT_KEEPALIVE };
+	       OPT_DEFERTO, OPT_POLLSPIN, OPT_IDLETO, OPT_HALFTO, OPT_KEEPALIVE, OPT_STRICT };
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
@@ -157,6 +160,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{"max-connections", required_argument, NULL, OPT_MAXCONN},
 		{"user", required_argument, NULL, OPT_USER},
 		{"poll-spin", required_argument, NULL, OPT_POLLSPIN},
+		{"strict-asserts", no_argument, NULL, OPT_STRICT},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -316,6 +320,9 @@ int owfp_cmd_proxy(int argc, char **argv)
 				o.proxy.pipe_size = v;
 			break;
 		}
+		case OPT_STRICT:
+			owfp_contain_set_strict(true);
+			break;
 		case 'q':
 			o.verbosity = -1;
 			break;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "openwfp/openwfp.h"
 #include "openwfp/openwfp_wpp.h"
 #include "replay/replay.h"
 #include "replay/resegment.h"
@@ -58,6 +59,8 @@ static void help(FILE *out)
 		"                         callout decisions differ, with the seed and segments that show\n"
 		"                         it (exit status 3 when any differ)\n"
 		"      --seed S           first seed of --resegment (default 1); run k uses S+k-1\n"
+		"      --strict-asserts   a failed NT_ASSERT or a bug check in a plugin aborts the\n"
+		"                         process (for a debugger) instead of dropping that flow\n"
 		"  -q, --quiet            no summary, no notices: only errors\n"
 		"  -v, --verbose          more detail from the engine (repeat for debug)\n"
 		"  -h, --help             this help\n"
@@ -85,7 +88,7 @@ static void on_signal(int sig)
 }
 
 enum { OPT_CALLOUT = 256, OPT_EXTRACT, OPT_EVENTS, OPT_JSON, OPT_LOCAL, OPT_DRAIN, OPT_OVERLAP,
-       OPT_VERIFY, OPT_NO_READ_AHEAD, OPT_RESEGMENT, OPT_SEED };
+       OPT_VERIFY, OPT_NO_READ_AHEAD, OPT_RESEGMENT, OPT_SEED, OPT_STRICT };
 
 int owfp_cmd_replay(int argc, char **argv)
 {
@@ -102,6 +105,7 @@ int owfp_cmd_replay(int argc, char **argv)
 		{"no-read-ahead", no_argument, NULL, OPT_NO_READ_AHEAD},
 		{"resegment", required_argument, NULL, OPT_RESEGMENT},
 		{"seed", required_argument, NULL, OPT_SEED},
+		{"strict-asserts", no_argument, NULL, OPT_STRICT},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -195,6 +199,9 @@ int owfp_cmd_replay(int argc, char **argv)
 				return owfp_cli_usage_error("replay", "--seed '%s': expected a number",
 							    optarg);
 			}
+			break;
+		case OPT_STRICT:
+			owfp_contain_set_strict(true);
 			break;
 		case 'q':
 			o.verbosity = -1;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "wdm/deferred.h"
 
 typedef struct reg_args {
 	const GUID *key;
@@ -76,6 +77,11 @@ static NTSTATUS do_register(void *device, const reg_args *a, UINT32 *callout_id)
 		break;
 	}
 	obj->pub.flow_delete = a->flow_delete;
+	/* The driver whose code the callbacks are, for failure reports. */
+	obj->pub.driver = owfp_io_object_driver(device);
+	/* Only a loaded plugin's code is contained; built-in callouts (and
+	 * test code) are called directly, keeping their classify path bare. */
+	obj->pub.contained = obj->pub.driver && obj->pub.driver->OwfpHost;
 	mc = owfp_model_callout(&e->model, a->key, NULL);
 	if (mc && mc->name[0])
 		memcpy(obj->pub.name, mc->name, sizeof(obj->pub.name));

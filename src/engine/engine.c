@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "wdm/contain.h"
 
 static void free_session(void *obj)
 {
@@ -189,6 +190,7 @@ void owfp_engine_stats_get(owfp_engine *e, owfp_engine_stats *out)
 	}
 	out->violations = OWFP_SLOT_SUM(e->counts, violations);
 	out->limits_hit = OWFP_SLOT_SUM(e->counts, limits_hit);
+	out->driver_failures = owfp_contain_failures();
 
 	pthread_mutex_lock(&e->mu);
 	for (UINT32 id = 1; id < e->next_callout_id && out->ncallouts < 64; id++) {

@@ -55,6 +55,8 @@ typedef struct owfp_callout {
 		FWPS_CALLOUT_NOTIFY_FN3 fn3;
 	} notify;
 	FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN0 flow_delete;
+	PDRIVER_OBJECT driver;     /* the registering device's driver, for reports */
+	bool contained;            /* a plugin's: calls run inside containment */
 	atomic_bool registered;    /* false once unregistered (Q22) */
 	atomic_long contexts;      /* flow contexts held (S72 DEVICE_BUSY) */
 	char name[96];             /* UTF-8, from FWPM_CALLOUT0 display data or the key */
@@ -137,12 +139,25 @@ owfp_callout *owfp_engine_callout_by_id(owfp_engine *engine, UINT32 id);
 
 /*
  * Calls classifyFn with the signature the callout registered with.
- * classifyContext is NULL for versions 1..3.
+ * classifyContext is NULL for versions 1..3. A plugin's callout is called
+ * inside containment (src/wdm/contain.h; built-in callouts are ours and
+ * are called directly): if the driver fails an assertion or bug-checks, the
+ * answer becomes a drop, fail closed: out->actionType BLOCK, and for a
+ * stream layer (layer_data, when not NULL, is the stream I/O packet, the
+ * only layer data here) DROP_CONNECTION, plus FwpsFlowAbort0 on the flow
+ * so an inspection callout's flow is dropped too. Returns true then.
  */
-void owfp_callout_classify(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
+bool owfp_callout_classify(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
 			   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
 			   const FWPS_FILTER3 *filter, UINT64 flow_context,
 			   FWPS_CLASSIFY_OUT0 *out);
+
+/* flowDeleteFn and an injection's completionFn, contained (a failure is
+ * reported and counted; the runtime goes on as if the call returned). */
+void owfp_callout_flow_delete(const owfp_callout *c, UINT16 layer_id, UINT32 callout_id,
+			      UINT64 flow_context);
+void owfp_callout_inject_complete(FWPS_INJECT_COMPLETE0 fn, void *context,
+				  NET_BUFFER_LIST *nbl, BOOLEAN dispatch_level);
 
 /* Fills the stream-layer incoming values for a flow (S5, S6). `values` has
  * room for FWPS_FIELD_STREAM_V4_MAX entries; v6 addresses point into key. */

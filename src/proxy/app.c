@@ -191,6 +191,8 @@ static int app_stats(void *user, json_t *reply)
 			  "outbound", (json_int_t)st->bytes_delivered[1],
 			  "violations", (json_int_t)st->violations,
 			  "limits_hit", (json_int_t)st->limits_hit, "callouts", callouts));
+	json_object_set_new(json_object_get(reply, "engine"), "driver_failures",
+			    json_integer((json_int_t)st->driver_failures));
 	free(st);
 	return 0;
 }

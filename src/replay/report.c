@@ -162,6 +162,9 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 	if (r->engine.violations || r->engine.limits_hit)
 		fprintf(out, "  contract violations: %llu, resource limits hit: %llu\n",
 			(unsigned long long)r->engine.violations, (unsigned long long)r->engine.limits_hit);
+	if (r->engine.driver_failures)
+		fprintf(out, "  driver assertion failures and bug checks contained: %llu\n",
+			(unsigned long long)r->engine.driver_failures);
 	human(a, sizeof(a), read);
 	fprintf(out, "\n%s read in %.2f s", a, r->elapsed_s);
 	if (r->elapsed_s > 0)
@@ -251,6 +254,7 @@ void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out)
 						  "timed_out", r->drain_timed_out));
 	json_object_set_new(o, "violations", U(r->engine.violations));
 	json_object_set_new(o, "limits_hit", U(r->engine.limits_hit));
+	json_object_set_new(o, "driver_failures", U(r->engine.driver_failures));
 	json_object_set_new(o, "events_written", U(r->events_written));
 	json_object_set_new(o, "elapsed_s", json_real(r->elapsed_s));
 	json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -31,7 +31,7 @@ UINT64 owfp_flow_context_get(owfp_flow *f, UINT16 layer, UINT32 callout_id, bool
 static void run_delete(owfp_ctx *c)
 {
 	if (c->callout->flow_delete)
-		c->callout->flow_delete(c->layer, c->callout_id, c->value);
+		owfp_callout_flow_delete(c->callout, c->layer, c->callout_id, c->value);
 	atomic_fetch_sub(&c->callout->contexts, 1);
 	free(c);
 }

@@ -55,7 +55,7 @@ void owfp_inject_run_completions(owfp_flow *f)
 			/* The completion usually frees the NBL: read the link first. */
 			NET_BUFFER_LIST *next = nbl->Next;
 			nbl->Status = st;
-			inj->complete(inj->complete_ctx, nbl, FALSE);
+			owfp_callout_inject_complete(inj->complete, inj->complete_ctx, nbl, FALSE);
 			nbl = next;
 		}
 		inj_free(f, inj);

@@ -1,23 +1,27 @@
 /* DbgPrint's format interpreter: Windows conversions on top of snprintf. */
 #include "wdm/dbgformat.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "openwfp/wdm.h"
+#include "wdm/utf8.h"
 
 typedef struct outbuf {
 	char *p;
 	size_t cap;
 	size_t len;
+	size_t want; /* the full length, as if nothing were truncated */
 } outbuf;
 
 static void put(outbuf *o, const char *s, size_t n)
 {
 	size_t room = o->cap ? o->cap - 1 - o->len : 0;
 
+	o->want += n;
 	if (n > room)
 		n = room;
 	memcpy(o->p + o->len, s, n);
@@ -27,52 +31,66 @@ static void put(outbuf *o, const char *s, size_t n)
 
 static size_t utf8_encode(uint32_t c, char *b)
 {
-	if (c < 0x80) {
-		b[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		b[0] = (char)(0xc0 | c >> 6);
-		b[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
-		c = 0xfffd;
-	if (c < 0x10000) {
-		b[0] = (char)(0xe0 | c >> 12);
-		b[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	b[0] = (char)(0xf0 | c >> 18);
-	b[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	b[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	b[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
+	return owfp_utf8_encode(c, b);
 }
 
-/* Wide characters to UTF-8 into tmp; stops at n characters or a NUL. */
-static void wide_to_utf8(const wchar_t *w, size_t n, char *tmp, size_t tmplen)
+static void pad(outbuf *o, int n)
 {
+	while (n-- > 0)
+		put(o, " ", 1);
+}
+
+/* A string conversion of any length (no intermediate buffer). */
+static void put_str(outbuf *o, const char *s, size_t n, int width, bool left)
+{
+	int fill = width > 0 && (size_t)width > n ? width - (int)n : 0;
+
+	if (!left)
+		pad(o, fill);
+	put(o, s, n);
+	if (left)
+		pad(o, fill);
+}
+
+/* Wide characters as UTF-8, at most n of them, stopping at a NUL. */
+static size_t wide_utf8_len(const wchar_t *w, size_t n)
+{
+	char b[4];
 	size_t len = 0;
+
+	for (size_t i = 0; i < n && w[i]; i++)
+		len += utf8_encode((uint32_t)w[i], b);
+	return len;
+}
+
+static void put_wide(outbuf *o, const wchar_t *w, size_t n, int width, bool left)
+{
+	size_t len = wide_utf8_len(w, n);
+	int fill = width > 0 && (size_t)width > len ? width - (int)len : 0;
 	char b[4];
 
-	for (size_t i = 0; i < n && w[i]; i++) {
-		size_t k = utf8_encode((uint32_t)w[i], b);
-
-		if (len + k >= tmplen)
-			break;
-		memcpy(tmp + len, b, k);
-		len += k;
-	}
-	tmp[len] = '\0';
+	if (!left)
+		pad(o, fill);
+	for (size_t i = 0; i < n && w[i]; i++)
+		put(o, b, utf8_encode((uint32_t)w[i], b));
+	if (left)
+		pad(o, fill);
 }
 
 enum size_mod { SZ_DEFAULT, SZ_HH, SZ_H, SZ_32, SZ_64, SZ_PTR, SZ_LONGDOUBLE, SZ_WIDE };
 
 size_t owfp_dbg_vformat(char *out, size_t outlen, const char *format, va_list ap)
 {
-	outbuf o = { out, outlen, 0 };
+	size_t len;
+
+	owfp_dbg_vformat_len(out, outlen, format, ap, &len);
+	return len;
+}
+
+size_t owfp_dbg_vformat_len(char *out, size_t outlen, const char *format, va_list ap,
+			    size_t *written)
+{
+	outbuf o = { out, outlen, 0, 0 };
 	const char *f = format;
 
 	if (outlen)
@@ -83,6 +101,7 @@ size_t owfp_dbg_vformat(char *out, size_t outlen, const char *format, va_list ap
 		enum size_mod sz = SZ_DEFAULT;
 		const char *start;
 		int width = -1, prec = -1, n = 0;
+		bool left = false;
 		char conv;
 
 		if (*f != '%') {
@@ -95,10 +114,16 @@ size_t owfp_dbg_vformat(char *out, size_t outlen, const char *format, va_list ap
 		}
 		start = f++;
 		spec[sl++] = '%';
-		while (*f && strchr("-+ #0", *f) && sl < 8)
+		while (*f && strchr("-+ #0", *f) && sl < 8) {
+			left |= *f == '-';
 			spec[sl++] = *f++;
+		}
 		if (*f == '*') {
 			width = va_arg(ap, int);
+			if (width < 0) {
+				left = true;
+				width = -width;
+			}
 			f++;
 		} else {
 			while (*f >= '0' && *f <= '9')
@@ -235,39 +260,36 @@ size_t owfp_dbg_vformat(char *out, size_t outlen, const char *format, va_list ap
 				const wchar_t *w = va_arg(ap, const wchar_t *);
 
 				if (w)
-					wide_to_utf8(w, prec >= 0 ? (size_t)prec : SIZE_MAX, tmp,
-						     sizeof(tmp));
+					put_wide(&o, w, prec >= 0 ? (size_t)prec : SIZE_MAX, width, left);
 				else
-					strcpy(tmp, "(null)");
-				n = snprintf(piece, sizeof(piece), "%*s", width < 0 ? 0 : width, tmp);
+					put_str(&o, "(null)", 6, width, left);
 			} else {
 				const char *s = va_arg(ap, const char *);
+				size_t k;
 
-				strcat(spec, "s");
-				n = snprintf(piece, sizeof(piece), spec, s ? s : "(null)");
+				if (!s)
+					s = "(null)";
+				k = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
+				put_str(&o, s, k, width, left);
 			}
-			break;
+			continue;
 		case 'Z':
 			if (sz == SZ_WIDE) {
 				const UNICODE_STRING *u = va_arg(ap, const UNICODE_STRING *);
 
 				if (u && u->Buffer)
-					wide_to_utf8(u->Buffer, u->Length / sizeof(WCHAR), tmp,
-						     sizeof(tmp));
+					put_wide(&o, u->Buffer, u->Length / sizeof(WCHAR), width, left);
 				else
-					strcpy(tmp, "(null)");
+					put_str(&o, "(null)", 6, width, left);
 			} else {
 				const ANSI_STRING *a = va_arg(ap, const ANSI_STRING *);
-				size_t k = a && a->Buffer ? a->Length : 0;
 
-				if (k >= sizeof(tmp))
-					k = sizeof(tmp) - 1;
 				if (a && a->Buffer)
-					memcpy(tmp, a->Buffer, k);
-				tmp[k] = '\0';
+					put_str(&o, a->Buffer, a->Length, width, left);
+				else
+					put_str(&o, "(null)", 6, width, left);
 			}
-			n = snprintf(piece, sizeof(piece), "%*s", width < 0 ? 0 : width, tmp);
-			break;
+			continue;
 		case 'n':
 			(void)va_arg(ap, void *);
 			break;
@@ -282,6 +304,11 @@ size_t owfp_dbg_vformat(char *out, size_t outlen, const char *format, va_list ap
 		}
 		if (n > 0)
 			put(&o, piece, (size_t)n < sizeof(piece) ? (size_t)n : sizeof(piece) - 1);
+		/* A conversion wider than piece: only its length can be told. */
+		if (n > 0 && (size_t)n >= sizeof(piece))
+			o.want += (size_t)n - (sizeof(piece) - 1);
 	}
-	return o.len;
+	if (written)
+		*written = o.len;
+	return o.want;
 }

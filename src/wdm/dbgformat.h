@@ -15,5 +15,9 @@
 #include <stddef.h>
 
 size_t owfp_dbg_vformat(char *out, size_t outlen, const char *format, va_list ap);
+/* The same, returning the full length the output needs (as vsnprintf does;
+ * truncated when it is >= outlen); *written (if given) = length written. */
+size_t owfp_dbg_vformat_len(char *out, size_t outlen, const char *format, va_list ap,
+			    size_t *written);
 
 #endif /* OWFP_WDM_DBGFORMAT_H */

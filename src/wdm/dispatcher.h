@@ -1,7 +1,7 @@
 /*
  * Waitable objects. Every object KeWaitForSingleObject accepts begins with
  * a KEVENT: an event is one; a thread object embeds a notification event
- * that is set when the thread ends.
+ * that is set when the thread ends; a KTIMER starts with the same members.
  */
 #ifndef OWFP_WDM_DISPATCHER_H
 #define OWFP_WDM_DISPATCHER_H

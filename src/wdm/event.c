@@ -103,7 +103,9 @@ NTSTATUS owfp_dispatcher_wait(PRKEVENT ev, PLARGE_INTEGER Timeout)
 			break;
 		}
 	}
-	if (status == STATUS_SUCCESS && ev->Header.Type == SynchronizationEvent)
+	/* A satisfied wait resets synchronization events and timers. */
+	if (status == STATUS_SUCCESS && (ev->Header.Type == SynchronizationEvent ||
+					 ev->Header.Type == TimerSynchronizationObject))
 		ev->Header.SignalState = 0;
 	pthread_mutex_unlock(&ev->OwfpMutex);
 	return status;

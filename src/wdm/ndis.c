@@ -175,7 +175,7 @@ static void nbl_unwrap(NET_BUFFER_LIST *nbl, const char *caller)
 		 * engine, and Windows would bug-check. */
 		fprintf(stderr, "openwfp: %s(%p): not an NBL from FwpsAllocateNetBufferAndNetBufferList0"
 				" or NdisAllocateNetBufferAndNetBufferList\n", caller, (void *)nbl);
-		abort();
+		KeBugCheckEx(BAD_POOL_CALLER, 0x99, (ULONG_PTR)nbl, 0, 0);
 	}
 	nbl->OwfpFlags = 0;
 	/* nbl is the first member of the block. */
@@ -230,4 +230,38 @@ NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle,
 void NdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle)
 {
 	owfp_pool_free(PoolHandle, OWFP_TAG_NBL_POOL, true);
+}
+
+NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle,
+				      PNET_BUFFER_POOL_PARAMETERS Parameters)
+{
+	(void)NdisHandle;
+	if (!Parameters)
+		return NULL;
+	return owfp_pool_alloc(1, OWFP_TAG_NBL_POOL, true);
+}
+
+void NdisFreeNetBufferPool(NDIS_HANDLE PoolHandle)
+{
+	owfp_pool_free(PoolHandle, OWFP_TAG_NBL_POOL, true);
+}
+
+PNDIS_GENERIC_OBJECT NdisAllocateGenericObject(PDRIVER_OBJECT DriverObject, ULONG Tag, USHORT Size)
+{
+	PNDIS_GENERIC_OBJECT o = owfp_pool_alloc(sizeof(*o) + Size, Tag, true);
+
+	if (!o)
+		return NULL;
+	o->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+	o->Header.Revision = 1;
+	o->Header.Size = (USHORT)sizeof(*o);
+	o->Caller = __builtin_return_address(0);
+	o->DriverObject = DriverObject;
+	return o;
+}
+
+void NdisFreeGenericObject(PNDIS_GENERIC_OBJECT NdisObject)
+{
+	/* Any tag: the one it was allocated with is not known here. */
+	owfp_pool_free(NdisObject, 0, false);
 }

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wdm/contain.h"
+#include "wdm/deferred.h"
 #include "wdm/objdir.h"
 #include "wdm/plugin_trust.h"
 #include "wdm/pool.h"
@@ -239,6 +241,12 @@ static void plugin_free(owfp_plugin *p)
 	if (p->driver) {
 		if (p->teardown)
 			p->teardown(p->driver);
+		/* No deferred routine of the driver may run once it is unmapped. */
+		size_t left = owfp_deferred_quiesce(p->driver);
+
+		if (left)
+			fprintf(stderr, "openwfp: plugin %s: %zu timer(s) or DPC(s) still set at unload; "
+					"cancelled\n", p->path, left);
 		owfp_objdir_drop_links_of(p->driver);
 		delete_devices(p->driver);
 		if (p->named)
@@ -316,6 +324,40 @@ static void *open_checked(int fd, const char *real, bool *already)
 		return dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
 	return dlopen(real, RTLD_NOW | RTLD_LOCAL);
 }
+
+typedef struct entry_call {
+	owfp_plugin *p;
+	PDRIVER_INITIALIZE entry;
+	NTSTATUS status;
+} entry_call;
+
+static void entry_fn(void *arg)
+{
+	entry_call *c = arg;
+
+	c->status = c->entry(c->p->driver, &c->p->registry_path);
+}
+
+static const owfp_contain_site entry_site = { "DriverEntry", NULL };
+
+/* DriverEntry, contained (src/wdm/contain.h). */
+static int run_entry(owfp_plugin *p, PDRIVER_INITIALIZE entry, NTSTATUS *status)
+{
+	entry_call c = { p, entry, STATUS_UNSUCCESSFUL };
+	int rc = owfp_contain_call(p->driver, NULL, &entry_site, entry_fn, &c);
+
+	*status = c.status;
+	return rc;
+}
+
+static void unload_fn(void *arg)
+{
+	PDRIVER_OBJECT driver = arg;
+
+	driver->DriverUnload(driver);
+}
+
+static const owfp_contain_site unload_site = { "DriverUnload", NULL };
 
 int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errlen)
 {
@@ -420,7 +462,13 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	p->driver->OwfpHost = p;
 	RtlInitUnicodeString(&p->driver->DriverName, p->wide_driver);
 
-	status = entry(p->driver, &p->registry_path);
+	if (run_entry(p, entry, &status) != 0) {
+		/* A failed assertion or bug check: a load error naming it. */
+		set_err(err, errlen, "plugin %s: DriverEntry failed: %s", shown,
+			owfp_contain_last_report());
+		plugin_free(p);
+		return -EIO;
+	}
 	if (!NT_SUCCESS(status)) {
 		/* As on Windows, DriverUnload is not called after a failed DriverEntry. */
 		set_err(err, errlen, "plugin %s: DriverEntry failed with NTSTATUS 0x%08X", shown,
@@ -443,7 +491,7 @@ void owfp_plugin_unload(owfp_plugin *plugin)
 	if (plugin->driver)
 		owfp_objdir_quiesce_driver(plugin->driver);
 	if (plugin->driver && plugin->driver->DriverUnload)
-		plugin->driver->DriverUnload(plugin->driver);
+		(void)owfp_contain_call(plugin->driver, NULL, &unload_site, unload_fn, plugin->driver);
 	plugin_free(plugin);
 }
 

@@ -266,9 +266,10 @@ void owfp_pool_free(void *p, ULONG tag, bool check_tag)
 		return;
 	h = (pool_hdr *)p - 1;
 	if (h->magic != POOL_MAGIC) {
-		/* Windows would bug-check; a wild free cannot be survived safely. */
+		/* Windows bug-checks; nothing was touched yet, so inside a driver
+		 * call this is contained like any bug check (else it aborts). */
 		fprintf(stderr, "openwfp: ExFreePool of %p: not a pool allocation (or freed twice)\n", p);
-		abort();
+		KeBugCheckEx(BAD_POOL_CALLER, 0x99, (ULONG_PTR)p, 0, 0);
 	}
 	if (check_tag && h->tag != tag)
 		atomic_fetch_add_explicit(&mismatches, 1, memory_order_relaxed);
@@ -389,4 +390,18 @@ void ExFreePoolWithTag(PVOID P, ULONG Tag)
 void ExFreePool(PVOID P)
 {
 	owfp_pool_free(P, 0, false);
+}
+
+/* ------------------------------------------------------ driver runtime */
+
+POOL_TYPE ExDefaultNonPagedPoolType = NonPagedPool;
+ULONG ExDefaultMdlProtection = 0;
+
+void ExInitializeDriverRuntime(ULONG RuntimeFlags)
+{
+	/* Every pool is the same memory here; only what Windows sets is set. */
+	if (RuntimeFlags & DrvRtPoolNxOptIn) {
+		ExDefaultNonPagedPoolType = NonPagedPoolNx;
+		ExDefaultMdlProtection = 0x40000000; /* MdlMappingNoExecute */
+	}
 }

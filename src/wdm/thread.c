@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "wdm/contain.h"
 #include "wdm/dispatcher.h"
 #include "wdm/pool.h"
 
@@ -18,6 +19,7 @@ struct _KTHREAD {
 	NTSTATUS exit_status;
 	PKSTART_ROUTINE start;
 	PVOID context;
+	PDRIVER_OBJECT driver;   /* whose code start is, for failure reports */
 };
 
 static char thread_type_token;
@@ -45,6 +47,15 @@ static void thread_finished(void *arg)
 	thread_unref(t);
 }
 
+static void run_start(void *arg)
+{
+	struct _KTHREAD *t = arg;
+
+	t->start(t->context);
+}
+
+static const owfp_contain_site thread_site = { "system thread", NULL };
+
 static void *thread_main(void *arg)
 {
 	struct _KTHREAD *t = arg;
@@ -52,7 +63,8 @@ static void *thread_main(void *arg)
 	current_system_thread = t;
 	/* Runs on return and on PsTerminateSystemThread (pthread_exit) alike. */
 	pthread_cleanup_push(thread_finished, t);
-	t->start(t->context);
+	/* A failed assertion ends the thread, as if it had returned. */
+	(void)owfp_contain_call(t->driver, (const void *)t->start, &thread_site, run_start, t);
 	pthread_cleanup_pop(1);
 	return NULL;
 }
@@ -82,6 +94,7 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
 	t->refs = 2; /* the handle and the running thread */
 	t->start = StartRoutine;
 	t->context = StartContext;
+	t->driver = owfp_contain_current_driver();
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	rc = pthread_create(&tid, &attr, thread_main, t);

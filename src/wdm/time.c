@@ -32,3 +32,26 @@ LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency)
 		PerformanceFrequency->QuadPart = TICKS_PER_SECOND;
 	return now;
 }
+
+ULONGLONG KeQueryInterruptTime(void)
+{
+	return (ULONGLONG)KeQueryPerformanceCounter(NULL).QuadPart;
+}
+
+ULONGLONG KeQueryUnbiasedInterruptTime(void)
+{
+	return KeQueryInterruptTime();
+}
+
+/* Windows' usual clock tick: 15.625 ms. */
+#define TIME_INCREMENT 156250u
+
+ULONG KeQueryTimeIncrement(void)
+{
+	return TIME_INCREMENT;
+}
+
+void KeQueryTickCount(PLARGE_INTEGER CurrentCount)
+{
+	CurrentCount->QuadPart = (LONGLONG)(KeQueryInterruptTime() / TIME_INCREMENT);
+}

@@ -73,7 +73,7 @@ for g in $(grep -o 'DEFINE_GUID(FWPM_[A-Z0-9_]*' "$inc/fwpmk.h" | sed 's/DEFINE_
 done
 # Every function the WFP-named headers declare (not static inline) is defined
 # by the library, so a callout never meets a declared-but-missing routine.
-printf '#include <ntddk.h>\n#include <ndis.h>\n#include <fwpsk.h>\n#include <fwpmk.h>\ntypedef int owfp_nonempty;\n' >"$tmp/aux.c"
+printf '#include <ntddk.h>\n#include <ndis.h>\n#include <fwpsk.h>\n#include <fwpmk.h>\n#include <ntstrsafe.h>\n#include <wdmsec.h>\ntypedef int owfp_nonempty;\n' >"$tmp/aux.c"
 gcc -std=c11 -I"$inc" -aux-info "$tmp/aux.txt" -fsyntax-only "$tmp/aux.c"
 declared=$(grep -F "$inc/" "$tmp/aux.txt" | grep -v ' static ' | sed -E 's|^/\*[^*]*\*/ *||' |
 	grep -oE '[A-Za-z_][A-Za-z0-9_]* \(' | sed 's/ (//' | sort -u)
