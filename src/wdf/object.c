@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "wdf/wdf_int.h"
-#include "wdm/contain_local.h"
+#include "wdm/contain.h"
 
 /* Guards parent/children links, states and reference counts of all objects. */
 static pthread_mutex_t tree = PTHREAD_MUTEX_INITIALIZER;
@@ -22,7 +22,7 @@ void owfp_wdf_report(struct wdf_driver *driver, const char *caller, const char *
 
 bool owfp_wdf_call(struct wdf_driver *driver, void (*fn)(void *arg), void *arg)
 {
-	return owfp_contain_call(driver ? driver->wdm : NULL, fn, arg) == 0;
+	return owfp_contain_run(driver ? driver->wdm : NULL, fn, arg) == 0;
 }
 
 static struct wdf_ctx *ctx_new(PCWDF_OBJECT_CONTEXT_TYPE_INFO info, size_t override,

@@ -7,7 +7,7 @@
 
 #include "openwfp/ndis.h"
 #include "util/deadline.h"
-#include "wdm/contain_local.h"
+#include "wdm/contain.h"
 
 #define MAX_BLOCKS 4
 
@@ -201,7 +201,7 @@ static void cancel(PIRP irp, PDEVICE_OBJECT dev)
 	}
 	irp->CancelIrql = irql;
 	/* The routine releases the cancel lock itself. */
-	if (owfp_contain_call(dev->DriverObject, run_cancel, &c) != 0 && cancel_lock_is_mine())
+	if (owfp_contain_run(dev->DriverObject, run_cancel, &c) != 0 && cancel_lock_is_mine())
 		IoReleaseCancelSpinLock(irql);
 }
 
@@ -223,7 +223,7 @@ NTSTATUS owfp_irp_call(PIRP irp, uint64_t timeout_ns, bool *completed)
 		*completed = true;
 		return STATUS_INVALID_DEVICE_REQUEST;
 	}
-	if (owfp_contain_call(dev->DriverObject, run_dispatch, &c) != 0)
+	if (owfp_contain_run(dev->DriverObject, run_dispatch, &c) != 0)
 		return STATUS_DRIVER_INTERNAL_ERROR;
 	pthread_mutex_lock(&h->mu);
 	if (!h->completed && c.status != STATUS_PENDING) {

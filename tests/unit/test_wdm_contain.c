@@ -6,6 +6,8 @@
  * any driver call abort; system threads and runtime-detected bug checks
  * (freeing what is not a pool block) are contained too.
  */
+/* Assertions are what this test is about: on in every build type. */
+#undef NDEBUG
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
