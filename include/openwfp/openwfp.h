@@ -166,6 +166,13 @@ typedef struct owfp_flow_key {
 	bool outbound;              /* the local side initiated the connection */
 	bool midstream;             /* picked up without its handshake (S81) */
 	uint32_t condition_flags;   /* FWP_CONDITION_FLAG_* (e.g. IS_LOOPBACK) */
+	/* The local process of the connection, when the data path knows it:
+	 * ALE_FLOW_ESTABLISHED then carries PROCESS_ID / PROCESS_PATH metadata
+	 * and the ALE_APP_ID field. 0 / NULL: unknown, and they are absent, as
+	 * WFP leaves them. process_path (absolute, UTF-8) is read only during
+	 * owfp_flow_create; the flow keeps no pointer to it. */
+	uint64_t process_id;
+	const char *process_path;
 } owfp_flow_key;
 
 /* Segment flags for owfp_flow_indicate(). */

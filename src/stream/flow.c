@@ -190,6 +190,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 	f->engine = engine;
 	f->table = owfp_engine_flow_table(engine);
 	f->key = *key;
+	f->key.process_path = NULL; /* the caller's string; used at create only */
 	f->ops = ops;
 	f->dp = dp;
 	atomic_init(&f->refs, 1);
