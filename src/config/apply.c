@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "engine/appid.h"
 #include "openwfp/fwpmk.h"
 
 _Static_assert((int)OWFP_CFG_M_NOT_EQUAL == (int)FWP_MATCH_NOT_EQUAL, "match values");
@@ -120,6 +121,7 @@ typedef struct cond_store {
 	FWP_V6_ADDR_AND_MASK v6m;
 	FWP_BYTE_ARRAY16 a16, a16_hi;
 	FWP_RANGE0 range;
+	FWP_BYTE_BLOB blob;   /* app id; data malloc'ed */
 } cond_store;
 
 static const GUID *field_key(enum owfp_cfg_field f)
@@ -132,13 +134,15 @@ static const GUID *field_key(enum owfp_cfg_field f)
 	case OWFP_CFG_F_REMOTE_PORT: return &FWPM_CONDITION_IP_REMOTE_PORT;
 	case OWFP_CFG_F_DIRECTION: return &FWPM_CONDITION_DIRECTION;
 	case OWFP_CFG_F_FLAGS: return &FWPM_CONDITION_FLAGS;
+	case OWFP_CFG_F_APP_ID: return &FWPM_CONDITION_ALE_APP_ID;
+	case OWFP_CFG_F_IP_PROTOCOL: return &FWPM_CONDITION_IP_PROTOCOL;
 	default: return &FWPM_CONDITION_COMPARTMENT_ID;
 	}
 }
 
 static void set_uint(FWP_VALUE0 *v, enum owfp_cfg_field f, uint32_t u)
 {
-	if (f == OWFP_CFG_F_LOCAL_ADDRESS_TYPE) {
+	if (f == OWFP_CFG_F_LOCAL_ADDRESS_TYPE || f == OWFP_CFG_F_IP_PROTOCOL) {
 		v->type = FWP_UINT8;
 		v->uint8 = (UINT8)u;
 	} else if (f == OWFP_CFG_F_LOCAL_PORT || f == OWFP_CFG_F_REMOTE_PORT) {
@@ -150,7 +154,8 @@ static void set_uint(FWP_VALUE0 *v, enum owfp_cfg_field f, uint32_t u)
 	}
 }
 
-static void build_condition(const owfp_cfg_condition *in, cond_store *s)
+/* Returns 0, or -ENOMEM / -EINVAL (an app id path that cannot be one). */
+static int build_condition(const owfp_cfg_condition *in, cond_store *s)
 {
 	FWPM_FILTER_CONDITION0 *c = &s->c;
 	FWP_CONDITION_VALUE0 *v = &c->conditionValue;
@@ -213,7 +218,16 @@ static void build_condition(const owfp_cfg_condition *in, cond_store *s)
 		v->type = FWP_RANGE_TYPE;
 		v->rangeValue = &s->range;
 		break;
+	case OWFP_CFG_V_APP_ID: {
+		int rc = owfp_appid_from_config_path(in->text, &s->blob);
+		if (rc)
+			return rc;
+		v->type = FWP_BYTE_BLOB_TYPE;
+		v->byteBlob = &s->blob;
+		break;
 	}
+	}
+	return 0;
 }
 
 static int resolve_sublayer(const owfp_config *cfg, const owfp_cfg_filter *f, GUID *out,
@@ -240,6 +254,10 @@ static int resolve_callout(const owfp_config_applied *a, const owfp_config *cfg,
 	for (size_t i = 0; cfg && i < cfg->ncallouts; i++) {
 		if (strcmp(cfg->callouts[i].name, f->callout) != 0)
 			continue;
+		if (!cfg->callouts[i].type) {
+			memcpy(out, &cfg->callouts[i].key, sizeof(*out));
+			return 0;
+		}
 		const GUID *k = NULL;
 		if (a && a->instances && a->instances[i])
 			k = a->builtins[i]->callout_key(a->instances[i], family);
@@ -296,7 +314,13 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 		goto out;
 	}
 	for (size_t i = 0; i < f->nconds; i++) {
-		build_condition(&f->conds[i], &cs[i]);
+		if ((rc = build_condition(&f->conds[i], &cs[i]))) {
+			if (rc == -EINVAL)
+				rc = owfp_cfg_fail(err, file, f->conds[i].mark, "app_id '%s' cannot be "
+						   "an application id; expected an absolute path",
+						   f->conds[i].text);
+			goto out;
+		}
 		conds[i] = cs[i].c;
 	}
 	for (size_t l = 0; l < sizeof(layers) / sizeof(layers[0]); l++) {
@@ -328,11 +352,21 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 		mf.rawContext = f->context;
 		UINT64 id = 0;
 		NTSTATUS st = FwpmFilterAdd0(session, &mf, NULL, &id);
+		if (st == STATUS_FWP_CALLOUT_NOT_FOUND) {
+			char g[40];
+			owfp_cfg_guid_format((const owfp_cfg_guid *)&mf.action.calloutKey, g);
+			rc = owfp_cfg_fail(err, file, f->callout_mark,
+					   "adding filter '%s' failed: STATUS_FWP_CALLOUT_NOT_FOUND "
+					   "(0x%08X): no callout %s in the filter engine; a key a "
+					   "driver registers with FwpsCalloutRegister needs its "
+					   "FwpmCalloutAdd0 too: add {name: ..., key: %s, layer: ...} "
+					   "to 'callouts' and name it here", f->name, (unsigned)st, g, g);
+			goto out;
+		}
 		if (!NT_SUCCESS(st)) {
 			char what[160];
 			snprintf(what, sizeof(what), "adding filter '%s'", f->name);
 			rc = fail_status(err, cfg, f->mark, what, st);
-			(void)file;
 			goto out;
 		}
 		if (ids)
@@ -341,6 +375,8 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 			goto out;
 	}
 out:
+	for (size_t i = 0; cs && i < f->nconds; i++)
+		free(cs[i].blob.data);
 	free(cs);
 	free(conds);
 	free(wname);
@@ -352,7 +388,7 @@ out:
 static void destroy_instances(owfp_config_applied *a)
 {
 	for (size_t i = 0; a->cfg && i < a->cfg->ncallouts; i++)
-		if (a->instances && a->instances[i])
+		if (a->instances && a->instances[i] && a->builtins[i])
 			a->builtins[i]->destroy(a->instances[i]);
 	free(a->instances);
 	free(a->builtins);
@@ -383,6 +419,8 @@ static int create_instances(owfp_config_applied *a, owfp_error *err)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->ncallouts; i++) {
 		const owfp_cfg_callout *c = &cfg->callouts[i];
+		if (!c->type)
+			continue; /* a driver's callout: the driver registers it */
 		const owfp_builtin *b = owfp_builtin_find(c->type);
 		char msg[300] = "";
 		if (!b)
@@ -404,6 +442,33 @@ static bool prev_owns_sublayer(const owfp_config_applied *prev, const GUID *k)
 		if (guid_eq(&prev->sublayer_keys[i], k))
 			return true;
 	return false;
+}
+
+/* FwpmCalloutAdd0 for a key a driver registers (or will): monitor.exe's part. */
+static int add_driver_callout(owfp_config_applied *a, const owfp_cfg_callout *c, owfp_error *err)
+{
+	FWPM_CALLOUT0 mc;
+	NTSTATUS st;
+
+	memset(&mc, 0, sizeof(mc));
+	memcpy(&mc.calloutKey, &c->key, sizeof(mc.calloutKey));
+	mc.applicableLayer = c->layer == OWFP_CFG_LAYER_STREAM_V4 ? FWPM_LAYER_STREAM_V4
+			     : c->layer == OWFP_CFG_LAYER_STREAM_V6 ? FWPM_LAYER_STREAM_V6
+			     : c->layer == OWFP_CFG_LAYER_FLOW_V4 ? FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4
+								 : FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6;
+	if (!(mc.displayData.name = to_wide(c->name)))
+		return -ENOMEM;
+	st = FwpmCalloutAdd0(a->session, &mc, NULL, NULL);
+	free(mc.displayData.name);
+	if (!NT_SUCCESS(st)) {
+		char what[200];
+		snprintf(what, sizeof(what), "adding callout '%s'%s", c->name,
+			 st == STATUS_FWP_ALREADY_EXISTS ? " (its driver or another entry added this "
+							    "key already)" : "");
+		return fail_status(err, a->cfg, c->mark, what, st);
+	}
+	a->callout_keys[a->ncallout_keys++] = mc.calloutKey;
+	return 0;
 }
 
 static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_error *err)
@@ -454,6 +519,11 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 	}
 	for (size_t i = 0; i < cfg->ncallouts; i++) {
 		static const int fams[2] = {AF_INET, AF_INET6};
+		if (!cfg->callouts[i].type) {
+			if ((rc = add_driver_callout(a, &cfg->callouts[i], err)))
+				return rc;
+			continue;
+		}
 		for (int k = 0; k < 2; k++) {
 			const GUID *key = a->builtins[i]->callout_key(a->instances[i], fams[k]);
 			if (!key)

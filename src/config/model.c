@@ -35,6 +35,8 @@ static char *dup_or_null(const char *s, bool *oom)
 
 void owfp_cfg_filter_clear(owfp_cfg_filter *f)
 {
+	for (size_t i = 0; f->conds && i < f->nconds; i++)
+		free(f->conds[i].text);
 	free(f->name);
 	free(f->sublayer);
 	free(f->callout);
@@ -52,10 +54,13 @@ int owfp_cfg_filter_copy(owfp_cfg_filter *dst, const owfp_cfg_filter *src)
 	dst->conds = NULL;
 	if (src->nconds) {
 		dst->conds = malloc(src->nconds * sizeof(*dst->conds));
-		if (dst->conds)
+		if (dst->conds) {
 			memcpy(dst->conds, src->conds, src->nconds * sizeof(*dst->conds));
-		else
+			for (size_t i = 0; i < src->nconds; i++)
+				dst->conds[i].text = dup_or_null(src->conds[i].text, &oom);
+		} else {
 			oom = true;
+		}
 	}
 	if (oom) {
 		owfp_cfg_filter_clear(dst);

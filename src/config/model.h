@@ -35,7 +35,8 @@ enum {
 #define OWFP_CFG_LAYERS_V6 (OWFP_CFG_LAYER_STREAM_V6 | OWFP_CFG_LAYER_FLOW_V6)
 #define OWFP_CFG_LAYERS_STREAM (OWFP_CFG_LAYER_STREAM_V4 | OWFP_CFG_LAYER_STREAM_V6)
 
-/* Condition fields available at both the stream and flow-established layers. */
+/* Condition fields: the first eight exist at both the stream and the
+ * flow-established layers; from OWFP_CFG_F_APP_ID on, flow-established only. */
 enum owfp_cfg_field {
 	OWFP_CFG_F_LOCAL_ADDRESS,
 	OWFP_CFG_F_REMOTE_ADDRESS,
@@ -45,8 +46,11 @@ enum owfp_cfg_field {
 	OWFP_CFG_F_DIRECTION,
 	OWFP_CFG_F_FLAGS,
 	OWFP_CFG_F_COMPARTMENT_ID,
+	OWFP_CFG_F_APP_ID,
+	OWFP_CFG_F_IP_PROTOCOL,
 	OWFP_CFG_F_COUNT
 };
+#define OWFP_CFG_F_FIRST_FLOW_ONLY OWFP_CFG_F_APP_ID
 
 /* Values equal FWP_MATCH_TYPE (checked where the WFP headers are included). */
 enum owfp_cfg_match {
@@ -71,6 +75,7 @@ enum owfp_cfg_value_kind {
 	OWFP_CFG_V_RANGE_UINT,
 	OWFP_CFG_V_RANGE_V4,
 	OWFP_CFG_V_RANGE_V6,
+	OWFP_CFG_V_APP_ID,   /* text: an absolute path (engine/appid.h) */
 };
 
 typedef struct owfp_cfg_condition {
@@ -82,6 +87,7 @@ typedef struct owfp_cfg_condition {
 	uint8_t v6[16], v6_hi[16];
 	uint8_t prefix;
 	int family; /* 0, AF_INET or AF_INET6: the family the value implies */
+	char *text; /* OWFP_CFG_V_APP_ID (owned) */
 	owfp_cfg_mark mark;
 } owfp_cfg_condition;
 
@@ -109,10 +115,17 @@ typedef struct owfp_cfg_sublayer {
 	owfp_cfg_mark mark;
 } owfp_cfg_sublayer;
 
+/*
+ * A `callouts:` entry is either a built-in instance (`type`, `params`) or
+ * the management object of a callout a driver registers (`key`, `layer`):
+ * what FwpmCalloutAdd0 adds from user mode on Windows.
+ */
 typedef struct owfp_cfg_callout {
 	char *name;
-	char *type;
+	char *type;     /* built-in type, or NULL for a driver's callout */
 	void *params;   /* json_t * object (owned) */
+	owfp_cfg_guid key;  /* driver's callout: its calloutKey */
+	unsigned layer;     /* driver's callout: one OWFP_CFG_LAYER_* bit */
 	owfp_cfg_mark mark, params_mark;
 } owfp_cfg_callout;
 
