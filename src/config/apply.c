@@ -355,7 +355,7 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 		if (st == STATUS_FWP_CALLOUT_NOT_FOUND) {
 			char g[40];
 			owfp_cfg_guid_format((const owfp_cfg_guid *)&mf.action.calloutKey, g);
-			rc = owfp_cfg_fail(err, file, f->callout_mark,
+			rc = owfp_cfg_fail(err, file, f->mark,
 					   "adding filter '%s' failed: STATUS_FWP_CALLOUT_NOT_FOUND "
 					   "(0x%08X): no callout %s in the filter engine; a key a "
 					   "driver registers with FwpsCalloutRegister needs its "

@@ -135,11 +135,11 @@ static void test_key_without_management_callout_is_not_found(void **state)
 	fails("filters:\n"
 	      "  - {name: f, layer: flow_established_v4, action: callout_inspection,\n"
 	      "     callout: " FLOW_KEY "}\n",
-	      "3:15", "STATUS_FWP_CALLOUT_NOT_FOUND");
+	      "2:5", "STATUS_FWP_CALLOUT_NOT_FOUND");
 	fails("filters:\n"
 	      "  - {name: f, layer: flow_established_v4, action: callout_inspection,\n"
 	      "     callout: " FLOW_KEY "}\n",
-	      "3:15", "key: " FLOW_KEY);
+	      "2:5", "key: " FLOW_KEY);
 }
 
 /* msnmntr's provisioning: sublayer, two callouts, flow filter with app id
