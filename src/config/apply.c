@@ -5,6 +5,7 @@
  */
 #include "config/apply.h"
 #include "config/parse.h"
+#include "config/status.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -39,41 +40,7 @@ struct owfp_config_applied {
 
 const char *owfp_config_status_name(NTSTATUS st)
 {
-	static const struct {
-		NTSTATUS st;
-		const char *name;
-	} names[] = {
-		{STATUS_FWP_CALLOUT_NOT_FOUND, "STATUS_FWP_CALLOUT_NOT_FOUND"},
-		{STATUS_FWP_CONDITION_NOT_FOUND, "STATUS_FWP_CONDITION_NOT_FOUND"},
-		{STATUS_FWP_FILTER_NOT_FOUND, "STATUS_FWP_FILTER_NOT_FOUND"},
-		{STATUS_FWP_LAYER_NOT_FOUND, "STATUS_FWP_LAYER_NOT_FOUND"},
-		{STATUS_FWP_SUBLAYER_NOT_FOUND, "STATUS_FWP_SUBLAYER_NOT_FOUND"},
-		{STATUS_FWP_NOT_FOUND, "STATUS_FWP_NOT_FOUND"},
-		{STATUS_FWP_ALREADY_EXISTS, "STATUS_FWP_ALREADY_EXISTS"},
-		{STATUS_FWP_IN_USE, "STATUS_FWP_IN_USE"},
-		{STATUS_FWP_TXN_IN_PROGRESS, "STATUS_FWP_TXN_IN_PROGRESS"},
-		{STATUS_FWP_INCOMPATIBLE_LAYER, "STATUS_FWP_INCOMPATIBLE_LAYER"},
-		{STATUS_FWP_NULL_POINTER, "STATUS_FWP_NULL_POINTER"},
-		{STATUS_FWP_INVALID_FLAGS, "STATUS_FWP_INVALID_FLAGS"},
-		{STATUS_FWP_INVALID_NET_MASK, "STATUS_FWP_INVALID_NET_MASK"},
-		{STATUS_FWP_INVALID_RANGE, "STATUS_FWP_INVALID_RANGE"},
-		{STATUS_FWP_NULL_DISPLAY_NAME, "STATUS_FWP_NULL_DISPLAY_NAME"},
-		{STATUS_FWP_INVALID_ACTION_TYPE, "STATUS_FWP_INVALID_ACTION_TYPE"},
-		{STATUS_FWP_INVALID_WEIGHT, "STATUS_FWP_INVALID_WEIGHT"},
-		{STATUS_FWP_MATCH_TYPE_MISMATCH, "STATUS_FWP_MATCH_TYPE_MISMATCH"},
-		{STATUS_FWP_TYPE_MISMATCH, "STATUS_FWP_TYPE_MISMATCH"},
-		{STATUS_FWP_OUT_OF_BOUNDS, "STATUS_FWP_OUT_OF_BOUNDS"},
-		{STATUS_FWP_ACTION_INCOMPATIBLE_WITH_LAYER, "STATUS_FWP_ACTION_INCOMPATIBLE_WITH_LAYER"},
-		{STATUS_FWP_INVALID_PARAMETER, "STATUS_FWP_INVALID_PARAMETER"},
-		{STATUS_FWP_CALLOUT_NOTIFICATION_FAILED, "STATUS_FWP_CALLOUT_NOTIFICATION_FAILED"},
-		{STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER"},
-		{STATUS_NO_MEMORY, "STATUS_NO_MEMORY"},
-		{STATUS_INVALID_HANDLE, "STATUS_INVALID_HANDLE"},
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].st == st)
-			return names[i].name;
-	return "NTSTATUS";
+	return owfp_status_name(st);
 }
 
 /* UTF-8 to wchar_t (UTF-32 on Linux); invalid bytes become U+FFFD. */
@@ -566,9 +533,17 @@ static int open_session(HANDLE *h, const char *file, owfp_error *err)
 int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev,
 		      owfp_config_applied **out, owfp_error *err)
 {
-	owfp_config_applied *a = calloc(1, sizeof(*a));
+	owfp_config_applied *a;
 	int rc;
-	if (!a)
+	/* Drivers load once, before the first apply (config/drivers.h); a
+	 * reload cannot load, unload or re-parameterise one. */
+	if (prev && !owfp_cfg_drivers_equal(prev->cfg, cfg))
+		return owfp_cfg_fail(err, cfg->file, cfg->ndrivers ? cfg->drivers[0].mark
+								    : (owfp_cfg_mark){1, 1},
+				     "the drivers: section changed; a reload cannot load, unload or "
+				     "re-parameterise drivers: restart to use it (the previous "
+				     "configuration stays in force)");
+	if (!(a = calloc(1, sizeof(*a))))
 		return -ENOMEM;
 	if ((rc = owfp_config_copy(cfg, &a->cfg)) || (rc = create_instances(a, err)) ||
 	    (rc = open_session(&a->session, cfg->file, err)))

@@ -144,8 +144,53 @@ typedef struct owfp_cfg_filter {
 	owfp_cfg_mark mark, layer_mark, sublayer_mark, callout_mark;
 } owfp_cfg_filter;
 
+/* Registry value types (REG_* numbers). */
+enum owfp_cfg_reg_type {
+	OWFP_CFG_REG_SZ = 1,
+	OWFP_CFG_REG_BINARY = 3,
+	OWFP_CFG_REG_DWORD = 4,
+	OWFP_CFG_REG_MULTI_SZ = 7,
+};
+
+/* One value of a driver's Parameters key. */
+typedef struct owfp_cfg_regvalue {
+	char *name;
+	enum owfp_cfg_reg_type type;
+	uint32_t dword;
+	char **items;        /* REG_SZ: items[0]; REG_MULTI_SZ: nitems strings */
+	size_t nitems;
+	uint8_t *bin;        /* REG_BINARY */
+	size_t binlen;
+	owfp_cfg_mark mark;
+} owfp_cfg_regvalue;
+
+/* One DeviceIoControl sent after the drivers are loaded. */
+typedef struct owfp_cfg_ioctl {
+	char *device;
+	uint32_t code;
+	uint8_t *in;
+	size_t inlen;
+	uint32_t out_size;
+	bool has_expect;
+	uint32_t expect;     /* an NTSTATUS */
+	owfp_cfg_mark mark;
+} owfp_cfg_ioctl;
+
+/* A `drivers:` entry: a plugin loaded with a name and Parameters. */
+typedef struct owfp_cfg_driver {
+	char *path;          /* as written, relative ones joined to the file's directory */
+	char *name;          /* driver name (`name:` or the file name without .so) */
+	owfp_cfg_regvalue *params;
+	size_t nparams;
+	owfp_cfg_ioctl *ioctls;
+	size_t nioctls;
+	owfp_cfg_mark mark;
+} owfp_cfg_driver;
+
 struct owfp_config {
 	char *file;               /* name used in messages */
+	owfp_cfg_driver *drivers;
+	size_t ndrivers;
 	owfp_cfg_sublayer *sublayers;
 	size_t nsublayers;
 	owfp_cfg_callout *callouts;
@@ -165,6 +210,11 @@ void owfp_cfg_filter_clear(owfp_cfg_filter *f);
 int owfp_cfg_filter_copy(owfp_cfg_filter *dst, const owfp_cfg_filter *src);
 /* Deep copy (params are referenced, not copied: they are never changed). */
 int owfp_config_copy(const owfp_config *src, owfp_config **out);
+
+/* drivers_model.c: the drivers: section's copy, free and comparison. */
+void owfp_cfg_drivers_free(owfp_cfg_driver *d, size_t n);
+int owfp_cfg_drivers_copy(owfp_cfg_driver **dst, const owfp_cfg_driver *src, size_t n);
+bool owfp_cfg_drivers_equal(const owfp_config *a, const owfp_config *b);
 
 const owfp_cfg_sublayer *owfp_cfg_find_sublayer(const owfp_config *cfg, const char *name);
 const owfp_cfg_callout *owfp_cfg_find_callout(const owfp_config *cfg, const char *name);

@@ -223,18 +223,21 @@ static bool empty_value(const yaml_node_t *n)
 
 static int parse_doc(owfp_ydoc *d, owfp_config *cfg, owfp_error *err)
 {
-	static const char *const keys[] = {"sublayers", "callouts", "filters", NULL};
+	static const char *const keys[] = {"drivers", "sublayers", "callouts", "filters", NULL};
 	yaml_node_t *root = owfp_ydoc_root(d);
 	int rc;
 	if (!root || empty_value(root))
 		return owfp_cfg_fail(err, d->file, (owfp_cfg_mark){1, 1},
-				     "the configuration is empty; expected a mapping with sublayers, "
-				     "callouts and/or filters");
+				     "the configuration is empty; expected a mapping with drivers, "
+				     "sublayers, callouts and/or filters");
 	if ((rc = owfp_ydoc_expect_map(d, root, "the configuration", err)) ||
 	    (rc = owfp_ydoc_check_keys(d, root, "top-level", keys, err)))
 		return rc;
 	/* Sections are read in dependency order, whatever their order in the file. */
-	yaml_node_t *v = owfp_ydoc_get(d, root, "sublayers");
+	yaml_node_t *v = owfp_ydoc_get(d, root, "drivers");
+	if (v && !empty_value(v) && (rc = owfp_cfg_parse_drivers(d, v, cfg, err)))
+		return rc;
+	v = owfp_ydoc_get(d, root, "sublayers");
 	if (v && !empty_value(v) && (rc = parse_sublayers(d, v, cfg, err)))
 		return rc;
 	v = owfp_ydoc_get(d, root, "callouts");

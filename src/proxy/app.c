@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/drivers.h"
 #include "engine/filter_list.h"
 #include "proxy/events.h"
 #include "proxy/serve.h"
@@ -30,8 +31,7 @@ typedef struct app {
 	const owfp_proxy_app_opts *o;
 	owfp_engine *engine;
 	owfp_config_applied *applied;
-	owfp_plugin **plugins;
-	size_t nplugins;
+	owfp_drivers *drivers;
 	owfp_proxy_events *events;
 	owfp_proxy *proxy;
 } app;
@@ -227,21 +227,15 @@ static int app_setup(app *a, owfp_error *err)
 		snprintf(err->msg, sizeof(err->msg), "creating the engine: %s", strerror(-rc));
 		return rc;
 	}
-	a->plugins = calloc(o->nplugins ? o->nplugins : 1, sizeof(owfp_plugin *));
-	if (!a->plugins)
-		return -ENOMEM;
-	for (size_t i = 0; i < o->nplugins; i++) {
-		char msg[400];
-		rc = owfp_plugin_load(o->plugins[i], &a->plugins[i], msg, sizeof(msg));
-		if (rc) {
-			snprintf(err->msg, sizeof(err->msg), "%s", msg);
-			return rc;
-		}
-		a->nplugins = i + 1;
-	}
 	rc = load_config(a, &cfg, err);
 	if (rc)
 		return rc;
+	owfp_drivers_opts dopts = { .config = cfg, .plugins = o->plugins, .nplugins = o->nplugins,
+				    .params = o->driver_params, .nparams = o->ndriver_params };
+	if ((rc = owfp_drivers_start(&dopts, &a->drivers, err))) {
+		owfp_config_free(cfg);
+		return rc;
+	}
 	if (cfg) {
 		rc = owfp_config_apply(cfg, NULL, &a->applied, err);
 		owfp_config_free(cfg);
@@ -254,9 +248,7 @@ static void app_teardown(app *a)
 	owfp_proxy_destroy(a->proxy);
 	if (a->applied)
 		owfp_config_unapply(a->applied);
-	for (size_t i = a->nplugins; i > 0; i--)
-		owfp_plugin_unload(a->plugins[i - 1]);
-	free(a->plugins);
+	owfp_drivers_stop(a->drivers);
 	if (a->engine)
 		owfp_engine_destroy(a->engine);
 	owfp_proxy_events_close(a->events);

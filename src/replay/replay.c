@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "config/config.h"
+#include "config/drivers.h"
 #include "replay/events.h"
 #include "replay/extract.h"
 #include "replay/local.h"
@@ -417,6 +418,7 @@ static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 	key.remote_port = r->port;
 	key.outbound = rf->local_is_client;
 	key.midstream = cf->midstream;
+	owfp_replay_process_apply(rp->o, &key);
 	if (owfp_replay_addr_is_loopback(cf->family, l->addr))
 		key.condition_flags |= 0x1; /* FWP_CONDITION_FLAG_IS_LOOPBACK */
 
@@ -618,35 +620,26 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	return OWFP_REPLAY_OK;
 }
 
-static int setup_filters(replay *rp, owfp_plugin ***plugins, owfp_config_applied **applied,
+static int setup_filters(replay *rp, owfp_drivers **drivers, owfp_config_applied **applied,
 			 owfp_error *err)
 {
 	const owfp_replay_opts *o = rp->o;
 	owfp_config *cfg = NULL;
+	owfp_drivers_opts dopts = { .plugins = o->plugins, .nplugins = o->nplugins,
+				    .params = o->driver_params, .nparams = o->ndriver_params };
 	int rc;
-	*plugins = calloc(o->nplugins + 1, sizeof(owfp_plugin *));
-	if (!*plugins) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
+	/* Parsed once (it may be stdin): its drivers: load before its filters apply. */
+	if (o->config_path && owfp_config_parse_file(o->config_path, &cfg, err))
+		return OWFP_REPLAY_BAD_INPUT;
+	dopts.config = cfg;
+	if (owfp_drivers_start(&dopts, drivers, err)) {
+		owfp_config_free(cfg);
 		return OWFP_REPLAY_BAD_INPUT;
 	}
-	for (size_t i = 0; i < o->nplugins; i++) {
-		char msg[400] = "";
-		rc = owfp_plugin_load(o->plugins[i], &(*plugins)[i], msg, sizeof(msg));
-		if (rc) {
-			(*plugins)[i] = NULL;
-			snprintf(err->msg, sizeof(err->msg), "%s: cannot load plugin: %s", o->plugins[i],
-				 msg[0] ? msg : strerror(-rc));
-			return OWFP_REPLAY_BAD_INPUT;
-		}
-	}
-	if (o->config_path)
-		rc = owfp_config_parse_file(o->config_path, &cfg, err);
-	else if (!o->nplugins)
-		rc = owfp_config_parse_string("<default>", default_config, sizeof(default_config) - 1,
-					      &cfg, err);
-	else
+	if (!cfg && o->nplugins)
 		return 0;
-	if (rc)
+	if (!cfg && owfp_config_parse_string("<default>", default_config,
+					     sizeof(default_config) - 1, &cfg, err))
 		return OWFP_REPLAY_BAD_INPUT;
 	rc = owfp_config_apply(cfg, NULL, applied, err);
 	owfp_config_free(cfg);
@@ -657,7 +650,7 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 {
 	replay rp;
 	owfp_engine_opts eo;
-	owfp_plugin **plugins = NULL;
+	owfp_drivers *drivers = NULL;
 	owfp_config_applied *applied = NULL;
 	int status = OWFP_REPLAY_OK, rc;
 	uint64_t t0 = now_ms();
@@ -703,7 +696,7 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 		status = OWFP_REPLAY_BAD_INPUT;
 		goto out;
 	}
-	if ((status = setup_filters(&rp, &plugins, &applied, err)))
+	if ((status = setup_filters(&rp, &drivers, &applied, err)))
 		goto out;
 	owfp_engine_stats_get(rp.engine, &rp.names);
 
@@ -723,10 +716,7 @@ out:
 		/* close_flow unlinks rf from the sentinel list; the analyzer cannot follow it. */
 		close_flow(&rp, rp.live.next); // NOLINT(clang-analyzer-unix.Malloc)
 	owfp_config_unapply(applied);
-	for (size_t i = 0; plugins && i < o->nplugins; i++)
-		if (plugins[i])
-			owfp_plugin_unload(plugins[i]);
-	free(plugins);
+	owfp_drivers_stop(drivers);
 	if (rp.engine)
 		owfp_engine_destroy(rp.engine);
 	if (rp.x) {

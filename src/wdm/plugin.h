@@ -44,4 +44,16 @@ const char *owfp_plugin_path(const owfp_plugin *plugin);
 /* The plugin's DRIVER_OBJECT (valid until owfp_plugin_unload). */
 PDRIVER_OBJECT owfp_plugin_driver_object(const owfp_plugin *plugin);
 
+/* ---- TEMPORARY COPY (helper ctlplane) of kmdf's seam in SEAMS.md; the
+ * coordinator keeps kmdf's version of these lines at merge. */
+#include "wdm/regparams.h"
+typedef struct owfp_plugin_opts {
+	const char *driver_name;        /* NULL: the file's basename without ".so" */
+	const owfp_regparams *params;   /* NULL: an empty Parameters key; copied, caller keeps ownership */
+} owfp_plugin_opts;
+int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_plugin **out,
+			  char *err, size_t errlen);   /* owfp_plugin_load(path,...) == load_opts(path, NULL, ...) */
+const char *owfp_plugin_driver_name(const owfp_plugin *plugin);
+/* ---- end of the temporary copy */
+
 #endif /* OWFP_WDM_PLUGIN_H */
