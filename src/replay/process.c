@@ -8,6 +8,7 @@
 #include "replay/replay.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,8 @@ int owfp_replay_parse_process(const char *text, owfp_replay_process *out)
 	out->port = (uint16_t)port;
 	out->pid = pid;
 	out->path = p;
+	if (strlen(p) < sizeof(out->resolved) && realpath(p, out->resolved))
+		out->path = out->resolved;
 	return 0;
 }
 

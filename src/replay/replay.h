@@ -59,9 +59,11 @@ void owfp_replay_opts_init(owfp_replay_opts *o);
 typedef struct owfp_replay_process {
 	uint16_t port;
 	uint64_t pid;      /* 0: unknown */
-	const char *path;  /* absolute */
+	const char *path;  /* absolute: into the text, or into resolved */
+	char resolved[4096];
 } owfp_replay_process;
-/* Parses one --process text into *out (path points into `text`); -EINVAL. */
+/* Parses one --process text into *out; -EINVAL. A path that exists here is
+ * resolved (symbolic links), as app_id: values and /proc/PID/exe are. */
 int owfp_replay_parse_process(const char *text, owfp_replay_process *out);
 /* Sets key->process_* from the --process entry for key->local_port, if any. */
 void owfp_replay_process_apply(const struct owfp_replay_opts *o, owfp_flow_key *key);
