@@ -148,7 +148,7 @@ void owfp_engine_stats_get(owfp_engine *engine, owfp_engine_stats *out);
 /*
  * True when some filter sits at ALE_FLOW_ESTABLISHED (V4 or V6): only then
  * can a flow's local process (owfp_flow_key.process_*) change anything, so
- * a data path may skip looking it up otherwise. Lock-free.
+ * a data path may skip looking it up otherwise. Lock-free; false for NULL.
  */
 bool owfp_engine_wants_process(owfp_engine *engine);
 

@@ -135,7 +135,7 @@ bool owfp_engine_wants_process(owfp_engine *e)
 {
 	bool any = false;
 
-	for (int slot = OWFP_SLOT_ALE_V4; slot <= OWFP_SLOT_ALE_V6 && !any; slot++) {
+	for (int slot = OWFP_SLOT_ALE_V4; e && slot <= OWFP_SLOT_ALE_V6 && !any; slot++) {
 		owfp_clayer *l = owfp_snapshot_layer(e, slot);
 		any = l && l->n > 0;
 		owfp_clayer_unref(l);
