@@ -71,8 +71,9 @@ soak: deps all
 lint: deps
 	./scripts/lint.sh build-lint
 
+# --prefix here, so PREFIX counts even when build/ was configured before.
 install: all
-	cmake --install $(BUILD)
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-bench build-fuzz build-lint

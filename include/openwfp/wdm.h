@@ -555,4 +555,5 @@ void IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
 
 OWFP_EXTERN_C_END
 
+#include "wdm_io.h"
 #endif /* OPENWFP_WDM_H */

@@ -128,26 +128,32 @@ static bool split_target(owfp_http_head *h, bool *host_from_target)
 	return true;
 }
 
-/* Processes one Transfer-Encoding value; *seen_chunked tracks ordering. */
-static bool transfer_encoding(owfp_http_head *h, owfp_http_str v, bool *seen_chunked)
+/* What the header fields say about framing, for requests and responses. */
+typedef struct fields {
+	bool have_host, have_te, te_chunked, te_after_chunked, close, upgrade;
+	owfp_http_str host;
+	int64_t content_length; /* -1 when absent */
+} fields;
+
+/* Processes one Transfer-Encoding value: te_chunked says the last coding so
+ * far is chunked, te_after_chunked that a coding followed a chunked one. */
+static void transfer_encoding(fields *f, owfp_http_str v)
 {
 	const char *p = v.p, *end = v.p + v.len;
+	f->have_te = true;
 	while (p <= end) {
 		const char *comma = memchr(p, ',', (size_t)(end - p));
 		const char *e = comma ? comma : end;
 		owfp_http_str c = trim(p, (size_t)(e - p));
 		if (c.len) {
-			if (*seen_chunked)
-				return false; /* chunked must be the last coding */
-			if (ieq(c, "chunked"))
-				*seen_chunked = true;
+			if (f->te_chunked)
+				f->te_after_chunked = true;
+			f->te_chunked = ieq(c, "chunked");
 		}
 		if (!comma)
 			break;
 		p = comma + 1;
 	}
-	h->chunked = *seen_chunked;
-	return *seen_chunked; /* a body we cannot delimit is an error */
 }
 
 static bool has_token(owfp_http_str v, const char *tok)
@@ -163,6 +169,97 @@ static bool has_token(owfp_http_str v, const char *tok)
 		p = comma + 1;
 	}
 	return false;
+}
+
+/* Parses header lines from *pi through the blank line. Returns 0 (with *pi
+ * after the blank line), OWFP_HTTP_INCOMPLETE, or OWFP_HTTP_ERROR (*why). */
+static long parse_fields(const uint8_t *buf, size_t len, size_t *pi, fields *f, const char **why)
+{
+	const char *s = (const char *)buf;
+	size_t i = *pi;
+	memset(f, 0, sizeof(*f));
+	f->content_length = -1;
+	for (;;) {
+		if (i == len)
+			return OWFP_HTTP_INCOMPLETE;
+		if (buf[i] == '\r') {
+			if (i + 1 == len)
+				return OWFP_HTTP_INCOMPLETE;
+			if (buf[i + 1] != '\n')
+				return *why = "bare CR", OWFP_HTTP_ERROR;
+			*pi = i + 2;
+			return 0;
+		}
+		if (buf[i] == ' ' || buf[i] == '\t')
+			return *why = "obsolete line folding", OWFP_HTTP_ERROR;
+		size_t n0 = i;
+		while (i < len && is_tchar(buf[i]))
+			i++;
+		if (i == len)
+			return OWFP_HTTP_INCOMPLETE;
+		if (i == n0 || buf[i] != ':')
+			return *why = "bad header name", OWFP_HTTP_ERROR;
+		owfp_http_str name = {s + n0, i - n0};
+		i++;
+		size_t v0 = i;
+		while (i < len && (is_vchar_or_obs(buf[i]) || buf[i] == ' ' || buf[i] == '\t'))
+			i++;
+		if (i == len || (buf[i] == '\r' && i + 1 == len))
+			return OWFP_HTTP_INCOMPLETE;
+		if (buf[i] != '\r' || buf[i + 1] != '\n')
+			return *why = "control byte or bare LF in header", OWFP_HTTP_ERROR;
+		owfp_http_str v = trim(s + v0, i - v0);
+		i += 2;
+
+		if (ieq(name, "host")) {
+			if (f->have_host)
+				return *why = "two Host headers", OWFP_HTTP_ERROR;
+			f->have_host = true;
+			f->host = v;
+		} else if (ieq(name, "content-length")) {
+			if (f->content_length >= 0)
+				return *why = "two Content-Length headers", OWFP_HTTP_ERROR;
+			if (v.len == 0 || v.len > 18)
+				return *why = "bad Content-Length", OWFP_HTTP_ERROR;
+			int64_t cl = 0;
+			for (size_t k = 0; k < v.len; k++) {
+				if (v.p[k] < '0' || v.p[k] > '9')
+					return *why = "bad Content-Length", OWFP_HTTP_ERROR;
+				cl = cl * 10 + (v.p[k] - '0');
+			}
+			f->content_length = cl;
+		} else if (ieq(name, "transfer-encoding")) {
+			transfer_encoding(f, v);
+		} else if (ieq(name, "connection")) {
+			if (has_token(v, "close"))
+				f->close = true;
+		} else if (ieq(name, "upgrade")) {
+			f->upgrade = true;
+		}
+	}
+}
+
+/* "HTTP/1.<digit>" at buf[*pi]; *not_http when it cannot be. */
+static long parse_version(const uint8_t *buf, size_t len, size_t *pi, int *minor, bool *not_http,
+			  const char **why)
+{
+	static const char ver[] = "HTTP/1.";
+	size_t i = *pi;
+	for (size_t k = 0; k < sizeof(ver) - 1; k++, i++) {
+		if (i == len)
+			return OWFP_HTTP_INCOMPLETE;
+		if (buf[i] != (uint8_t)ver[k]) {
+			*not_http = true;
+			return *why = "not HTTP/1.x", OWFP_HTTP_ERROR;
+		}
+	}
+	if (i == len)
+		return OWFP_HTTP_INCOMPLETE;
+	if (buf[i] < '0' || buf[i] > '9')
+		return *why = "bad HTTP version", OWFP_HTTP_ERROR;
+	*minor = buf[i] - '0';
+	*pi = i + 1;
+	return 0;
 }
 
 long owfp_http_head_parse(const uint8_t *buf, size_t len, owfp_http_head *h)
@@ -196,97 +293,79 @@ long owfp_http_head_parse(const uint8_t *buf, size_t len, owfp_http_head *h)
 	i++;
 
 	/* HTTP-version CRLF */
-	static const char ver[] = "HTTP/1.";
-	for (size_t k = 0; k < sizeof(ver) - 1; k++, i++) {
-		if (i == len)
-			return OWFP_HTTP_INCOMPLETE;
-		if (buf[i] != (uint8_t)ver[k])
-			return not_http(h, "not HTTP/1.x");
-	}
-	if (i == len)
-		return OWFP_HTTP_INCOMPLETE;
-	if (buf[i] < '0' || buf[i] > '9')
-		return fail(h, "bad HTTP version");
-	h->minor_version = buf[i] - '0';
-	i++;
+	long r = parse_version(buf, len, &i, &h->minor_version, &h->not_http, &h->error);
+	if (r)
+		return r;
 	if (i == len || (buf[i] == '\r' && i + 1 == len))
 		return OWFP_HTTP_INCOMPLETE;
 	if (buf[i] != '\r' || buf[i + 1] != '\n')
 		return fail(h, "request line must end in CRLF");
 	i += 2;
 
-	bool have_host = false, te_chunked = false, have_te = false;
-	owfp_http_str host_hdr = {0};
-	for (;;) {
-		if (i == len)
-			return OWFP_HTTP_INCOMPLETE;
-		if (buf[i] == '\r') {
-			if (i + 1 == len)
-				return OWFP_HTTP_INCOMPLETE;
-			if (buf[i + 1] != '\n')
-				return fail(h, "bare CR");
-			i += 2;
-			break;
-		}
-		if (buf[i] == ' ' || buf[i] == '\t')
-			return fail(h, "obsolete line folding");
-		size_t n0 = i;
-		while (i < len && is_tchar(buf[i]))
-			i++;
-		if (i == len)
-			return OWFP_HTTP_INCOMPLETE;
-		if (i == n0 || buf[i] != ':')
-			return fail(h, "bad header name");
-		owfp_http_str name = {s + n0, i - n0};
-		i++;
-		size_t v0 = i;
-		while (i < len && (is_vchar_or_obs(buf[i]) || buf[i] == ' ' || buf[i] == '\t'))
-			i++;
-		if (i == len || (buf[i] == '\r' && i + 1 == len))
-			return OWFP_HTTP_INCOMPLETE;
-		if (buf[i] != '\r' || buf[i + 1] != '\n')
-			return fail(h, "control byte or bare LF in header");
-		owfp_http_str v = trim(s + v0, i - v0);
-		i += 2;
-
-		if (ieq(name, "host")) {
-			if (have_host)
-				return fail(h, "two Host headers");
-			have_host = true;
-			host_hdr = v;
-		} else if (ieq(name, "content-length")) {
-			if (h->content_length >= 0)
-				return fail(h, "two Content-Length headers");
-			if (v.len == 0 || v.len > 18)
-				return fail(h, "bad Content-Length");
-			int64_t cl = 0;
-			for (size_t k = 0; k < v.len; k++) {
-				if (v.p[k] < '0' || v.p[k] > '9')
-					return fail(h, "bad Content-Length");
-				cl = cl * 10 + (v.p[k] - '0');
-			}
-			h->content_length = cl;
-		} else if (ieq(name, "transfer-encoding")) {
-			have_te = true;
-			if (!transfer_encoding(h, v, &te_chunked))
-				return fail(h, "Transfer-Encoding without a final chunked");
-		} else if (ieq(name, "connection")) {
-			if (has_token(v, "close"))
-				h->connection_close = true;
-		} else if (ieq(name, "upgrade")) {
-			h->upgrade = true;
-		}
-	}
-
-	if (have_te && h->content_length >= 0)
+	fields f;
+	if ((r = parse_fields(buf, len, &i, &f, &h->error)))
+		return r;
+	if (f.have_te && (f.te_after_chunked || !f.te_chunked))
+		return fail(h, "Transfer-Encoding without a final chunked");
+	if (f.have_te && f.content_length >= 0)
 		return fail(h, "Content-Length with Transfer-Encoding");
+	h->content_length = f.content_length;
+	h->chunked = f.te_chunked;
+	h->connection_close = f.close;
+	h->upgrade = f.upgrade;
+	/* RFC 9110 9.3.6: CONNECT has no content, so a server reads what follows
+	 * its head as the tunnel or the next request, never as a body */
+	if (ieq(h->method, "CONNECT") && (f.have_te || f.content_length > 0))
+		return fail(h, "CONNECT with a body");
 	bool host_from_target;
 	if (!split_target(h, &host_from_target))
 		return fail(h, "bad request-target");
-	if (!have_host && h->minor_version >= 1)
+	if (!f.have_host && h->minor_version >= 1)
 		return fail(h, "HTTP/1.1 request without Host");
-	if (have_host && !host_from_target && !authority_host(host_hdr.p, host_hdr.len, &h->host))
+	if (f.have_host && !host_from_target && !authority_host(f.host.p, f.host.len, &h->host))
 		return fail(h, "bad Host");
+	return (long)i;
+}
+
+long owfp_http_response_parse(const uint8_t *buf, size_t len, owfp_http_response *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->content_length = -1;
+	size_t i = 0;
+	bool not_http = false;
+	long rc = parse_version(buf, len, &i, &r->minor_version, &not_http, &r->error);
+	if (rc)
+		return rc;
+	/* SP 3DIGIT SP reason CRLF; the reason may be empty, and some servers
+	 * leave out the SP before it: accepted, it decides nothing */
+	for (size_t k = 0; k < 4; k++, i++) {
+		if (i == len)
+			return OWFP_HTTP_INCOMPLETE;
+		if (k == 0 ? buf[i] != ' ' : (buf[i] < '0' || buf[i] > '9'))
+			return r->error = "bad status line", OWFP_HTTP_ERROR;
+		if (k)
+			r->status = r->status * 10 + (buf[i] - '0');
+	}
+	while (i < len && buf[i] != '\r' && (buf[i] == '\t' || (buf[i] >= 0x20 && buf[i] != 0x7f)))
+		i++;
+	if (i == len || (buf[i] == '\r' && i + 1 == len))
+		return OWFP_HTTP_INCOMPLETE;
+	if (buf[i] != '\r' || buf[i + 1] != '\n')
+		return r->error = "status line must end in CRLF", OWFP_HTTP_ERROR;
+	i += 2;
+	fields f;
+	if ((rc = parse_fields(buf, len, &i, &f, &r->error)))
+		return rc;
+	/* RFC 9112 6.1 lets Transfer-Encoding override Content-Length; a
+	 * response with both is how framing is desynchronised, so refuse it */
+	if (f.have_te && f.content_length >= 0)
+		return r->error = "Content-Length with Transfer-Encoding", OWFP_HTTP_ERROR;
+	if (f.te_after_chunked)
+		return r->error = "a coding after chunked", OWFP_HTTP_ERROR;
+	r->content_length = f.content_length;
+	r->transfer_encoding = f.have_te;
+	r->chunked = f.te_chunked;
+	r->connection_close = f.close;
 	return (long)i;
 }
 
@@ -299,78 +378,6 @@ static int hexval(char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
-}
-
-long owfp_http_path_normalize(const char *path, size_t len, char *out, size_t outsz)
-{
-	if (outsz == 0)
-		return -1;
-	if (len == 0 || path[0] != '/') {
-		/* "*" and CONNECT's empty path have nothing to normalise */
-		if (len >= outsz)
-			return -1;
-		if (len)
-			memcpy(out, path, len);
-		out[len] = '\0';
-		return (long)len;
-	}
-	size_t o = 0; /* out[0..o) is the normalised path so far, always starting with '/' */
-	size_t i = 0;
-	while (i < len) {
-		/* one segment: skip the '/' (and any repeated ones), decode to the next '/' */
-		while (i < len && path[i] == '/')
-			i++;
-		char seg[1024];
-		size_t sl = 0;
-		while (i < len && path[i] != '/') {
-			char c = path[i++];
-			if (c == '%') {
-				if (i + 2 > len)
-					return -1;
-				int hi = hexval(path[i]), lo = hexval(path[i + 1]);
-				if (hi < 0 || lo < 0)
-					return -1;
-				c = (char)(hi * 16 + lo);
-				i += 2;
-				if (c == '\0' || c == '/')
-					return -1;
-			}
-			if (sl + 1 >= sizeof(seg))
-				return -1;
-			seg[sl++] = c;
-		}
-		bool dot = sl == 1 && seg[0] == '.';
-		bool dotdot = sl == 2 && seg[0] == '.' && seg[1] == '.';
-		bool trailing = i == len && (sl == 0 || dot || dotdot);
-		if (dot) {
-			sl = 0;
-		} else if (dotdot) {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--; /* drop the '/' before the removed segment */
-			sl = 0;
-		}
-		if (sl) {
-			if (o + 1 + sl + 1 > outsz)
-				return -1;
-			out[o++] = '/';
-			memcpy(out + o, seg, sl);
-			o += sl;
-		}
-		if (trailing && (o == 0 || out[o - 1] != '/')) {
-			if (o + 2 > outsz)
-				return -1;
-			out[o++] = '/';
-		}
-	}
-	if (o == 0) {
-		if (outsz < 2)
-			return -1;
-		out[o++] = '/';
-	}
-	out[o] = '\0';
-	return (long)o;
 }
 
 enum {

@@ -1,5 +1,5 @@
 /*
- * HTTP/1.x request heads and chunked request bodies: pure, allocation-free,
+ * HTTP/1.x request and response heads and chunked bodies: pure, allocation-free,
  * bounds-checked parsers (fuzzed on their own; see tests/fuzz).
  *
  * The contract follows picohttpparser: the return value says "complete
@@ -53,15 +53,26 @@ typedef struct owfp_http_head {
  */
 long owfp_http_head_parse(const uint8_t *buf, size_t len, owfp_http_head *out);
 
-/*
- * Percent-decodes a path and removes dot segments ("/a/./b/../c" -> "/a/c"),
- * so rules see the path the server will act on. Writes a NUL-terminated
- * result. Returns its length, or -1 when the path is malformed (a bad
- * escape, an encoded NUL or '/', or no room).
- */
-long owfp_http_path_normalize(const char *path, size_t len, char *out, size_t outsz);
+/* A response head: what is needed to find where the response ends. */
+typedef struct owfp_http_response {
+	int status;               /* 3 digits */
+	int minor_version;
+	int64_t content_length;   /* -1 when absent */
+	bool transfer_encoding;   /* present; the body then ends with the connection unless chunked */
+	bool chunked;             /* the last coding is chunked */
+	bool connection_close;
+	const char *error;
+} owfp_http_response;
 
-/* Incremental parser of a chunked request body (RFC 9112 section 7.1). */
+/*
+ * Parses a response head at the start of buf, with the same contract and the
+ * same strictness as owfp_http_head_parse (Content-Length with
+ * Transfer-Encoding is an error here too). Input that cannot be an HTTP/1.x
+ * status line is an error as soon as that is known.
+ */
+long owfp_http_response_parse(const uint8_t *buf, size_t len, owfp_http_response *out);
+
+/* Incremental parser of a chunked body, request or response (RFC 9112 section 7.1). */
 typedef struct owfp_http_chunked {
 	int state;
 	uint64_t remaining;  /* bytes left in the current chunk */

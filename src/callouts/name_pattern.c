@@ -39,7 +39,7 @@ bool owfp_name_match(const char *pattern, const char *name, size_t len)
 	return strlen(pattern) == len && strcasecmp(pattern, buf) == 0;
 }
 
-bool owfp_glob_match(const char *pattern, const char *s, size_t len)
+bool owfp_glob_match_case(const char *pattern, const char *s, size_t len, bool case_sensitive)
 {
 	if (len >= 8192 || (len && memchr(s, '\0', len)))
 		return false;
@@ -48,8 +48,13 @@ bool owfp_glob_match(const char *pattern, const char *s, size_t len)
 		memcpy(buf, s, len);
 	buf[len] = '\0';
 	if (!is_glob(pattern))
-		return strcmp(pattern, buf) == 0;
-	return fnmatch(pattern, buf, 0) == 0;
+		return case_sensitive ? strcmp(pattern, buf) == 0 : strcasecmp(pattern, buf) == 0;
+	return fnmatch(pattern, buf, case_sensitive ? 0 : FNM_CASEFOLD) == 0;
+}
+
+bool owfp_glob_match(const char *pattern, const char *s, size_t len)
+{
+	return owfp_glob_match_case(pattern, s, len, true);
 }
 
 int owfp_name_list_init(owfp_name_list *l, const void *array, char *err, size_t errlen)

@@ -21,6 +21,8 @@ bool owfp_name_match(const char *pattern, const char *name, size_t len);
 
 /* Globs for methods and paths: fnmatch, case-sensitive, '*' crosses '/'. */
 bool owfp_glob_match(const char *pattern, const char *s, size_t len);
+/* The same, ignoring ASCII case unless case_sensitive. */
+bool owfp_glob_match_case(const char *pattern, const char *s, size_t len, bool case_sensitive);
 
 typedef struct owfp_name_list {
 	size_t n;

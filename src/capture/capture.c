@@ -43,13 +43,21 @@ int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capt
     if (!cap->opts.max_flows)
         cap->opts.max_flows = 1;
     snprintf(cap->path, sizeof(cap->path), "%s", path);
-    int rc = -ENOTSUP;
+    int rc = owfp_capture_probe(path, err);
+    if (rc) {
+        owfp_capture_flowtab_free(cap);
+        free(cap);
+        return rc;
+    }
+    rc = -ENOTSUP;
     if (cap->opts.reader != OWFP_CAPTURE_READER_LIBPCAP) {
         rc = owfp_capture_direct_open(&cap->rd, path, cap->opts.read_ahead, err);
         if (rc == -ENOTSUP && cap->opts.reader == OWFP_CAPTURE_READER_DIRECT)
             owfp_capture_error_set(err, path, rc, 0, 0,
                                    "not a classic pcap regular file (direct reader forced)");
     }
+    if (rc == -ENOTSUP && cap->opts.reader == OWFP_CAPTURE_READER_AUTO)
+        rc = owfp_capture_pcapng_open(&cap->rd, path, err);
     if (rc == -ENOTSUP && cap->opts.reader != OWFP_CAPTURE_READER_DIRECT)
         rc = owfp_capture_pcap_open(&cap->rd, path, err);
     if (rc != 0) {
@@ -65,6 +73,8 @@ static int next_record(owfp_capture *cap, struct cap_record *rec, owfp_capture_e
 {
     if (cap->rd.kind == CAP_READER_DIRECT)
         return owfp_capture_direct_next(&cap->rd, rec, cap->path, err);
+    if (cap->rd.kind == CAP_READER_PCAPNG)
+        return owfp_capture_pcapng_next(&cap->rd, rec, cap->path, err);
     return owfp_capture_pcap_next(&cap->rd, rec, cap->path, err);
 }
 
@@ -72,6 +82,8 @@ static uint64_t read_pos(owfp_capture *cap)
 {
     if (cap->rd.kind == CAP_READER_DIRECT)
         return owfp_capture_direct_pos(&cap->rd);
+    if (cap->rd.kind == CAP_READER_PCAPNG)
+        return owfp_capture_pcapng_pos(&cap->rd);
     return owfp_capture_pcap_pos(&cap->rd);
 }
 
@@ -213,7 +225,9 @@ void owfp_capture_get_stats(const owfp_capture *cap, owfp_capture_stats *stats)
 
 const char *owfp_capture_reader_name(const owfp_capture *cap)
 {
-    return cap->rd.kind == CAP_READER_DIRECT ? "direct" : "libpcap";
+    return cap->rd.kind == CAP_READER_DIRECT ? "direct"
+           : cap->rd.kind == CAP_READER_PCAPNG ? "pcapng"
+                                               : "libpcap";
 }
 
 int owfp_capture_linktype(const owfp_capture *cap)
@@ -240,6 +254,8 @@ void owfp_capture_close(owfp_capture *cap)
     owfp_capture_frag_free(cap);
     if (cap->rd.kind == CAP_READER_DIRECT)
         owfp_capture_direct_close(&cap->rd);
+    else if (cap->rd.kind == CAP_READER_PCAPNG)
+        owfp_capture_pcapng_close(&cap->rd);
     else
         owfp_capture_pcap_close(&cap->rd);
     owfp_capture_flowtab_free(cap);

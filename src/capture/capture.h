@@ -63,7 +63,8 @@ enum owfp_capture_midstream {
 };
 
 enum owfp_capture_reader {
-    OWFP_CAPTURE_READER_AUTO = 0,   /* direct for classic pcap files, libpcap otherwise */
+    OWFP_CAPTURE_READER_AUTO = 0,   /* direct for classic pcap files, pcapng for pcapng
+                                       files, libpcap otherwise (standard input) */
     OWFP_CAPTURE_READER_DIRECT = 1, /* force direct; open fails with -ENOTSUP if impossible */
     OWFP_CAPTURE_READER_LIBPCAP = 2 /* force libpcap */
 };
@@ -250,10 +251,20 @@ void owfp_capture_progress(const owfp_capture *cap, uint64_t *bytes_done,
 /* Counters so far (complete once run() returned). */
 void owfp_capture_get_stats(const owfp_capture *cap, owfp_capture_stats *stats);
 
-/* "direct" or "libpcap": which reader serves this capture. */
+/* "direct", "pcapng" or "libpcap": which reader serves this capture. */
 const char *owfp_capture_reader_name(const owfp_capture *cap);
 
-/* Link type (LINKTYPE_* value) of the capture. */
+/* Whether `path` is a capture file at all (pcap or pcapng, with a whole
+ * file header), without reading it: 0, or a negative errno with err's
+ * message saying what was expected and what the file looks like instead
+ * ("not a capture: expected pcap or pcapng, and it looks like text ...",
+ * "... the file is empty", "... it is gzip-compressed: decompress it
+ * first"). Standard input ("-") and FIFOs pass: their reader says. */
+int owfp_capture_probe(const char *path, owfp_capture_error *err);
+
+/* Link type (LINKTYPE_* value) of the capture: of its first interface, for
+ * a pcapng capture whose interfaces differ (each packet is decoded by its
+ * own interface's). */
 int owfp_capture_linktype(const owfp_capture *cap);
 
 const char *owfp_capture_end_reason_name(enum owfp_capture_end_reason reason);

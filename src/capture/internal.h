@@ -19,11 +19,14 @@ struct cap_record {
     uint64_t ts_ns;
 };
 
-enum cap_reader_kind { CAP_READER_DIRECT, CAP_READER_LIBPCAP };
+enum cap_reader_kind { CAP_READER_DIRECT, CAP_READER_LIBPCAP, CAP_READER_PCAPNG };
+
+struct cap_pcapng;
 
 struct cap_reader {
     enum cap_reader_kind kind;
-    int linktype;            /* LINKTYPE_* value (libpcap's DLT mapped back) */
+    int linktype;            /* LINKTYPE_* value (libpcap's DLT mapped back); pcapng:
+                                of the last record's interface */
     uint64_t total;          /* file size, 0 if unknown */
     uint64_t record;         /* records handed out so far */
     uint64_t rec_offset;     /* offset of the last record's header */
@@ -43,6 +46,8 @@ struct cap_reader {
     FILE *fp;
     uint64_t est_pos;        /* offset of the next record */
     bool classic;            /* classic pcap (not pcapng) */
+    /* pcapng reader (reader_pcapng.c) */
+    struct cap_pcapng *ng;
 };
 
 /* A decoded TCP segment. Addresses are 16 bytes, IPv4 in the first 4. */
@@ -203,6 +208,13 @@ int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const 
                            owfp_capture_error *err);
 void owfp_capture_pcap_close(struct cap_reader *rd);
 uint64_t owfp_capture_pcap_pos(struct cap_reader *rd);
+/* reader_pcapng.c: pcapng regular files, per-packet link types. open
+ * returns -ENOTSUP for anything else. */
+int owfp_capture_pcapng_open(struct cap_reader *rd, const char *path, owfp_capture_error *err);
+int owfp_capture_pcapng_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
+                             owfp_capture_error *err);
+void owfp_capture_pcapng_close(struct cap_reader *rd);
+uint64_t owfp_capture_pcapng_pos(const struct cap_reader *rd);
 
 /* decode.c */
 enum cap_decode {

@@ -47,7 +47,11 @@ int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture
     if (!p) {
         struct stat st;
         int code = stat(path, &st) != 0 && strcmp(path, "-") != 0 ? -errno : -EBADMSG;
-        owfp_capture_error_set(err, path, code, 0, 0, "%s", errbuf);
+        if (strstr(errbuf, "unknown file format"))
+            owfp_capture_error_set(err, path, code, 0, 0,
+                                   "not a capture: expected pcap or pcapng (libpcap: %s)", errbuf);
+        else
+            owfp_capture_error_set(err, path, code, 0, 0, "%s", errbuf);
         return code;
     }
     rd->kind = CAP_READER_LIBPCAP;

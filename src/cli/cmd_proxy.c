@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "config/drivers.h"
+#include "openwfp/openwfp_wpp.h"
 #include "proxy/app.h"
 
 static void help(FILE *out)
@@ -69,6 +70,12 @@ static void help(FILE *out)
 		"      --pipe-size BYTES      splice pipe per direction of an offloaded flow (default 256K,\n"
 		"                             capped by /proc/sys/fs/pipe-max-size)\n"
 		"      --connect-timeout SECONDS  upstream connect timeout (default 10)\n"
+		"      --idle-timeout SECONDS  reset a connection when no byte moved either way for\n"
+		"                             this long (default 300; 0: never)\n"
+		"      --half-closed-timeout SECONDS  the same once a peer sent its FIN (default 60,\n"
+		"                             at most --idle-timeout; 0: --idle-timeout applies)\n"
+		"      --keepalive SECONDS    TCP keepalive on both sockets: first probe after this\n"
+		"                             idle time, then every 10 s, 6 probes (default 60; 0: off)\n"
 		"      --poll-spin N          a busy worker (its last sleep was under 200 us) polls\n"
 		"                             up to N times, yielding the CPU between polls, before\n"
 		"                             it sleeps (default 32; 0: sleep at once)\n"
@@ -127,7 +134,7 @@ static int parse_seconds(const char *s, unsigned *ms)
 enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, OPT_WORKERS,
        OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
        OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER,
-       OPT_DEFERTO, OPT_POLLSPIN, OPT_DRIVER_PARAM };
+       OPT_DEFERTO, OPT_POLLSPIN, OPT_IDLETO, OPT_HALFTO, OPT_KEEPALIVE, OPT_DRIVER_PARAM };
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
@@ -151,6 +158,9 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{"pipe-size", required_argument, NULL, OPT_PIPESZ},
 		{"connect-timeout", required_argument, NULL, OPT_CONNTO},
 		{"defer-timeout", required_argument, NULL, OPT_DEFERTO},
+		{"idle-timeout", required_argument, NULL, OPT_IDLETO},
+		{"half-closed-timeout", required_argument, NULL, OPT_HALFTO},
+		{"keepalive", required_argument, NULL, OPT_KEEPALIVE},
 		{"max-connections", required_argument, NULL, OPT_MAXCONN},
 		{"user", required_argument, NULL, OPT_USER},
 		{"poll-spin", required_argument, NULL, OPT_POLLSPIN},
@@ -237,6 +247,24 @@ int owfp_cmd_proxy(int argc, char **argv)
 		case OPT_EVENTS:
 			o.events_path = optarg;
 			break;
+		case OPT_IDLETO:
+		case OPT_HALFTO:
+		case OPT_KEEPALIVE: {
+			unsigned ms;
+			if (parse_seconds(optarg, &ms) || (c == OPT_KEEPALIVE && ms % 1000)) {
+				snprintf(err.msg, sizeof(err.msg), "'%s': expected %sseconds (0..86400)", optarg,
+					 c == OPT_KEEPALIVE ? "whole " : "");
+				goto usage_err;
+			}
+			/* 0 turns it off; the option struct's 0 means "the default" */
+			if (c == OPT_IDLETO)
+				o.proxy.idle_timeout_ms = ms ? ms : OWFP_PROXY_NO_TIMEOUT;
+			else if (c == OPT_HALFTO)
+				o.proxy.half_closed_timeout_ms = ms ? ms : OWFP_PROXY_NO_TIMEOUT;
+			else
+				o.proxy.keepalive_s = ms ? ms / 1000 : OWFP_PROXY_NO_TIMEOUT;
+			break;
+		}
 		case OPT_DRAIN:
 		case OPT_DEFERTO:
 		case OPT_CONNTO: {
@@ -307,6 +335,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 			o.verbosity = -1;
 			break;
 		case 'v':
+			owfp_wpp_set_enabled(true); /* drivers' WPP traces: log lines at -v */
 			if (o.verbosity >= 0)
 				o.verbosity++;
 			break;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "openwfp/openwfp_wpp.h"
 #include "replay/replay.h"
 #include "replay/resegment.h"
 #include "config/drivers.h"
@@ -241,6 +242,7 @@ int owfp_cmd_replay(int argc, char **argv)
 			o.verbosity = -1;
 			break;
 		case 'v':
+			owfp_wpp_set_enabled(true); /* drivers' WPP traces: log lines at -v */
 			if (o.verbosity >= 0)
 				o.verbosity++;
 			break;

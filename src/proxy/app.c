@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config/config.h"
 #include "config/drivers.h"
 #include "engine/filter_list.h"
 #include "proxy/events.h"
 #include "proxy/serve.h"
+#include "proxy/upstream_log.h"
 #include "openwfp/fwpmk.h"
 #include "openwfp/ntstatus.h"
 
@@ -34,6 +36,7 @@ typedef struct app {
 	owfp_drivers *drivers;
 	owfp_proxy_events *events;
 	owfp_proxy *proxy;
+	owfp_upstream_log ulog;
 } app;
 
 static void app_log(void *user, const char *msg)
@@ -58,6 +61,23 @@ static void engine_event(void *user, const owfp_event *ev)
 
 	if (a->events)
 		owfp_proxy_events_engine(a->events, ev);
+}
+
+/* Proxy events from the workers: to the events file, and a refused or
+ * unreachable upstream also to stderr (rate-limited), since nothing else
+ * tells the user why their client was reset. */
+static void proxy_event(void *user, const owfp_proxy_event *ev)
+{
+	app *a = user;
+
+	if (a->events)
+		owfp_proxy_events_proxy(a->events, ev);
+	if (ev->type == OWFP_PEV_UPSTREAM_ERROR && a->o->verbosity >= 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		owfp_upstream_log_event(&a->ulog, ev,
+					(uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+	}
 }
 
 static int load_config(app *a, owfp_config **cfg, owfp_error *err)
@@ -246,6 +266,7 @@ static int app_setup(app *a, owfp_error *err)
 static void app_teardown(app *a)
 {
 	owfp_proxy_destroy(a->proxy);
+	owfp_upstream_log_flush(&a->ulog);
 	if (a->applied)
 		owfp_config_unapply(a->applied);
 	owfp_drivers_stop(a->drivers);
@@ -291,12 +312,11 @@ int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 	int rc;
 
 	owfp_proxy_signals_block();
+	owfp_upstream_log_init(&a.ulog, stderr);
 	rc = app_setup(&a, err);
 	if (rc == 0) {
-		if (a.events) {
-			po.event = owfp_proxy_events_proxy;
-			po.user = a.events;
-		}
+		po.event = proxy_event;
+		po.user = &a;
 		if (o->user) {
 			po.before_workers = app_drop_privileges;
 			po.before_workers_arg = (void *)o;

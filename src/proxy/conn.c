@@ -708,7 +708,10 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 		return;
 	}
 	c->s[OWFP_SIDE_UPSTREAM].fd = ufd;
-	c->connect_deadline_ms = owfp_now_ms() + p->o.connect_timeout_ms;
+	if (p->o.keepalive_s != OWFP_PROXY_NO_TIMEOUT)
+		owfp_sock_keepalive(ufd, p->o.keepalive_s); /* best effort: a timeout still ends it */
+	c->active_ms = owfp_now_ms();
+	c->connect_deadline_ms = c->active_ms + p->o.connect_timeout_ms;
 	if (done) {
 		conn_connected(c, 0);
 		return;
@@ -718,8 +721,24 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 
 void owfp_conn_check_timeout(struct owfp_conn *c, uint64_t now)
 {
-	if (c->state == OWFP_CONN_CONNECTING && now >= c->connect_deadline_ms)
-		conn_upstream_failed(c, ETIMEDOUT);
+	const owfp_proxy_opts *o = &c->w->proxy->o;
+
+	if (c->dead)
+		return;
+	if (c->state == OWFP_CONN_CONNECTING) {
+		if (now >= c->connect_deadline_ms)
+			conn_upstream_failed(c, ETIMEDOUT);
+		return;
+	}
+	/* Idle connections must not hold --max-connections (and memory)
+	 * forever; once a peer has sent its FIN, the wait is shorter. */
+	bool half = c->s[0].rd_closed || c->s[1].rd_closed;
+	unsigned limit = half ? o->half_closed_timeout_ms : o->idle_timeout_ms;
+	if (limit == OWFP_PROXY_NO_TIMEOUT || now < c->active_ms + limit)
+		return;
+	limit_hit(c, half ? "half-closed timeout (--half-closed-timeout): nothing moved since a FIN"
+			  : "idle timeout (--idle-timeout): nothing moved either way");
+	conn_settle(c);
 }
 
 void owfp_conn_check_defer(struct owfp_conn *c, uint64_t now)
@@ -735,6 +754,7 @@ void owfp_conn_run_pending(struct owfp_conn *c)
 {
 	if (c->dead || !c->flow)
 		return;
+	c->active_ms = c->w->now_ms;
 	owfp_flow_run_pending(c->flow);
 	conn_settle(c);
 }
@@ -745,6 +765,7 @@ void owfp_conn_event(struct owfp_side *s, uint32_t events)
 
 	if (c->dead)
 		return;
+	c->active_ms = c->w->now_ms;
 	if (c->state == OWFP_CONN_CONNECTING) {
 		if (s->idx == OWFP_SIDE_UPSTREAM)
 			conn_connected(c, events);

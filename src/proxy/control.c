@@ -26,9 +26,14 @@
 #define OWFP_CONTROL_IO_MS 2000
 #define OWFP_CONTROL_MAX_DEVICE 256
 #define OWFP_CONTROL_MAX_IOCTL_OUT 65536
+/* A client must send a whole request line within this long of connecting
+ * (or of its last reply), or it is dropped: silent clients would otherwise
+ * hold all OWFP_CONTROL_MAX_CLIENTS slots and lock management out. */
+#define OWFP_CONTROL_REQUEST_MS 2000
 
 struct control_client {
 	int fd;
+	uint64_t deadline_ms;
 	size_t len;
 	char buf[OWFP_CONTROL_MAX_LINE];
 };
@@ -180,6 +185,7 @@ static void control_accept(owfp_control *c)
 		}
 		cl->fd = fd;
 		cl->len = 0;
+		cl->deadline_ms = owfp_clock_ms() + OWFP_CONTROL_REQUEST_MS;
 		c->clients[slot] = cl;
 		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)slot + 1 };
 		epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev);
@@ -242,6 +248,7 @@ static void control_client_read(owfp_control *c, int slot)
 				client_close(c, slot);
 				return;
 			}
+			cl->deadline_ms = owfp_clock_ms() + OWFP_CONTROL_REQUEST_MS;
 		}
 		if (cl->len == sizeof(cl->buf)) {
 			send_reply(cl->fd, json_pack("{s:b, s:s}", "ok", 0, "error",
@@ -263,6 +270,10 @@ void owfp_control_run(owfp_control *c)
 		else if (c->clients[evs[i].data.u64 - 1])
 			control_client_read(c, (int)evs[i].data.u64 - 1);
 	}
+	uint64_t now = owfp_clock_ms();
+	for (int i = 0; i < OWFP_CONTROL_MAX_CLIENTS; i++)
+		if (c->clients[i] && now >= c->clients[i]->deadline_ms)
+			client_close(c, i);
 }
 
 void owfp_control_close(owfp_control *c)

@@ -21,6 +21,14 @@ static void opts_defaults(owfp_proxy_opts *o)
 		o->pipe_size = 256u << 10;
 	if (!o->connect_timeout_ms)
 		o->connect_timeout_ms = 10000;
+	if (!o->idle_timeout_ms)
+		o->idle_timeout_ms = 300000;
+	if (!o->half_closed_timeout_ms)
+		o->half_closed_timeout_ms = 60000;
+	if (o->half_closed_timeout_ms > o->idle_timeout_ms)
+		o->half_closed_timeout_ms = o->idle_timeout_ms;
+	if (!o->keepalive_s)
+		o->keepalive_s = 60;
 	if (!o->poll_spin)
 		o->poll_spin = 32;
 	if (o->workers <= 0) {

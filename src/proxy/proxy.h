@@ -12,6 +12,7 @@
 #ifndef OWFP_PROXY_PROXY_H
 #define OWFP_PROXY_PROXY_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,8 @@ typedef struct owfp_proxy_event {
 	const char *detail;
 } owfp_proxy_event;
 
+#define OWFP_PROXY_NO_TIMEOUT UINT_MAX
+
 typedef struct owfp_proxy_opts {
 	owfp_proxy_addr listen;
 	owfp_proxy_addr upstream;   /* unused when transparent */
@@ -73,6 +76,17 @@ typedef struct owfp_proxy_opts {
 	size_t read_size;           /* bytes per recv() = per indication at most; 0 = 256 KiB */
 	size_t pipe_size;           /* splice pipe capacity when offloaded; 0 = 256 KiB */
 	unsigned connect_timeout_ms; /* 0 = 10000 */
+	/* Timeouts of an open connection, reset (RST both ways, proxy_limit
+	 * event) when no byte moved either way for this long; the half-closed
+	 * one applies once either peer sent its FIN. 0 = the default (300 s,
+	 * 60 s; the half-closed one at most the idle one),
+	 * OWFP_PROXY_NO_TIMEOUT = never. */
+	unsigned idle_timeout_ms;
+	unsigned half_closed_timeout_ms;
+	/* TCP keepalive on both sockets: idle seconds before the first probe
+	 * (then every 10 s, 6 probes; TCP_USER_TIMEOUT the same total, for data
+	 * never acknowledged). 0 = 60, OWFP_PROXY_NO_TIMEOUT = off. */
+	unsigned keepalive_s;
 	int poll_spin;              /* polls (each after a sched_yield) before a busy worker
 	                               sleeps; 0 = 32, negative = none */
 	void (*event)(void *user, const owfp_proxy_event *ev); /* any worker thread; may be NULL */

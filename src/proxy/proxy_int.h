@@ -47,6 +47,7 @@ struct owfp_conn {
 	struct owfp_side s[2];
 	owfp_proxy_addr client, upstream;
 	uint64_t connect_deadline_ms;
+	uint64_t active_ms;          /* the last time anything happened on it (worker clock) */
 	bool kill;                   /* reset both sockets at the next settle point (drop, limit) */
 	bool deferred;               /* a stage of the flow is deferred: counted in w->ndeferred */
 	bool offload_req;
@@ -79,6 +80,8 @@ struct owfp_worker {
 	uint64_t nconns;
 	uint64_t nconnecting;
 	uint64_t next_timeout_check;
+	uint64_t now_ms;             /* owfp_now_ms() after the last epoll_wait */
+	unsigned sweep_ms;           /* how often open connections are checked for timeouts; 0 = never */
 	uint64_t ndeferred;          /* connections whose flow has a deferred stage */
 	uint64_t next_defer_check;
 	struct owfp_conn *graveyard; /* destroyed during this batch */

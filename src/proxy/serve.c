@@ -101,7 +101,7 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 		}
 		if (!drain_deadline)
 			trim_when_idle(p, &accepted_at_trim);
-		if (pf[1].revents & POLLIN)
+		if (ctl)
 			owfp_control_run(ctl);
 		if (!(pf[0].revents & POLLIN))
 			continue;

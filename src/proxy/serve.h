@@ -46,7 +46,9 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 typedef struct owfp_control owfp_control;
 int owfp_control_open(const char *path, owfp_proxy *p, const owfp_proxy_manage *m,
 		      owfp_control **out, owfp_error *err);
-/* The fd to poll for readability; then call owfp_control_run. */
+/* The fd to poll for readability. Call owfp_control_run when it is
+ * readable and at least once a second: it also drops clients that did not
+ * send a request in time. */
 int owfp_control_fd(const owfp_control *c);
 void owfp_control_run(owfp_control *c);
 void owfp_control_close(owfp_control *c);

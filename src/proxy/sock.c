@@ -108,6 +108,20 @@ fail: {
 }
 }
 
+int owfp_sock_keepalive(int fd, unsigned idle_s)
+{
+	int one = 1, idle = (int)idle_s, intvl = idle_s < 10 ? (int)idle_s : 10, cnt = 6;
+	unsigned user = (idle_s + (unsigned)(intvl * cnt)) * 1000u;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user, sizeof(user)))
+		return -errno;
+	return 0;
+}
+
 void owfp_sock_reset(int fd)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };

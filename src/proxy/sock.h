@@ -14,6 +14,10 @@ int owfp_sock_listen(const owfp_proxy_addr *addr, bool transparent, owfp_error *
  * Returns the fd or a negative errno; *done says the connect completed.
  */
 int owfp_sock_connect(const owfp_proxy_addr *to, const owfp_proxy_addr *source, bool *done);
+/* TCP keepalive after `idle_s` idle seconds, probes every 10 s (at most
+ * idle_s), 6 of them, and TCP_USER_TIMEOUT the same total for data never
+ * acknowledged. Accepted sockets inherit it from their listener. */
+int owfp_sock_keepalive(int fd, unsigned idle_s);
 /* Closes with SO_LINGER 0, so the peer sees an RST. */
 void owfp_sock_reset(int fd);
 /*

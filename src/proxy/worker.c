@@ -28,6 +28,21 @@ uint64_t owfp_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/*
+ * How often open connections are looked at for the idle and half-closed
+ * timeouts: a quarter of the shorter one, between 50 ms and 1 s, so a
+ * connection is reset at most a quarter late (a second for the defaults).
+ */
+static unsigned sweep_interval(const owfp_proxy_opts *o)
+{
+	unsigned t = o->idle_timeout_ms < o->half_closed_timeout_ms ? o->idle_timeout_ms
+								    : o->half_closed_timeout_ms;
+	if (t == OWFP_PROXY_NO_TIMEOUT)
+		return 0;
+	t /= 4;
+	return t < 50 ? 50 : t > 1000 ? 1000 : t;
+}
+
 int owfp_worker_init(struct owfp_worker *w, struct owfp_proxy *p, int index, owfp_error *err)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -58,6 +73,13 @@ int owfp_worker_init(struct owfp_worker *w, struct owfp_proxy *p, int index, owf
 	if (fd < 0)
 		return fd;
 	w->listener.fd = fd;
+	/* accepted sockets inherit it: no system call per connection */
+	if (p->o.keepalive_s != OWFP_PROXY_NO_TIMEOUT && owfp_sock_keepalive(fd, p->o.keepalive_s)) {
+		snprintf(err->msg, sizeof(err->msg), "worker %d: TCP keepalive on the listener: %s", index,
+			 strerror(errno));
+		return -errno;
+	}
+	w->sweep_ms = sweep_interval(&p->o);
 	ev.data.ptr = &w->wake;
 	epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wake.fd, &ev);
 	ev.data.ptr = &w->listener;
@@ -189,13 +211,14 @@ static void worker_bury(struct owfp_worker *w)
 	}
 }
 
+/* Connecting deadlines every 250 ms; idle and half-closed timeouts every sweep_ms. */
 static void worker_check_timeouts(struct owfp_worker *w)
 {
-	uint64_t now = owfp_now_ms();
+	uint64_t now = w->now_ms;
 
 	if (now < w->next_timeout_check)
 		return;
-	w->next_timeout_check = now + 250;
+	w->next_timeout_check = now + (w->nconnecting ? 250 : w->sweep_ms);
 	for (struct owfp_conn *c = w->conns, *next; c; c = next) {
 		next = c->next;
 		owfp_conn_check_timeout(c, now);
@@ -226,9 +249,10 @@ static int worker_wait_ms(const struct owfp_worker *w)
 {
 	if (w->accept_paused)
 		return ACCEPT_PAUSE_MS;
-	if (w->nconnecting)
-		return 250;
-	return w->ndeferred ? DEFER_SWEEP_MS : -1;
+	int ms = w->nconnecting ? 250 : w->nconns && w->sweep_ms ? (int)w->sweep_ms : -1;
+	if (w->ndeferred && (ms < 0 || ms > DEFER_SWEEP_MS))
+		ms = DEFER_SWEEP_MS;
+	return ms;
 }
 
 static uint64_t now_us(void)
@@ -281,6 +305,7 @@ static void *worker_main(void *arg)
 			w->listener.fd = -1;
 		}
 		int n = worker_poll(w, evs);
+		w->now_ms = owfp_now_ms();
 		for (int i = 0; i < n; i++) {
 			enum owfp_ep_kind *kind = evs[i].data.ptr;
 			switch (*kind) {
@@ -297,7 +322,7 @@ static void *worker_main(void *arg)
 		}
 		if (w->accept_paused)
 			accept_resume(w);
-		if (w->nconnecting)
+		if (w->nconnecting || (w->nconns && w->sweep_ms))
 			worker_check_timeouts(w);
 		if (w->ndeferred)
 			worker_check_deferred(w);

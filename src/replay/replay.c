@@ -54,6 +54,7 @@ typedef struct rp_flow {
 
 typedef struct replay {
 	const owfp_replay_opts *o;
+	bool open_failed;        /* the first capture could not be opened */
 	owfp_engine *engine;
 	owfp_capture *cap;
 	const char *cap_path;
@@ -588,6 +589,7 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	}
 	rc = owfp_capture_open(path, &copts, &rp->cap, &cerr);
 	if (rc) {
+		rp->open_failed = r->ncaps == 1; /* nothing read at all: no report */
 		cr->failed = true;
 		snprintf(cr->error, sizeof(cr->error), "%s", cerr.message[0] ? cerr.message : path);
 		snprintf(err->msg, sizeof(err->msg), "%s", cr->error);
@@ -657,6 +659,14 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 
 	memset(&rp, 0, sizeof(rp));
 	*report = NULL;
+	/* A file that is not a capture: that, and nothing else (no report). */
+	for (size_t i = 0; i < o->ncaptures; i++) {
+		owfp_capture_error cerr;
+		if (owfp_capture_probe(o->captures[i], &cerr)) {
+			snprintf(err->msg, sizeof(err->msg), "%s", cerr.message);
+			return OWFP_REPLAY_BAD_INPUT;
+		}
+	}
 	rp.o = o;
 	rp.live.next = rp.live.prev = &rp.live;
 	if (!(rp.r = calloc(1, sizeof(*rp.r))) ||
@@ -709,7 +719,8 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 		status = OWFP_REPLAY_BAD_INPUT;
 	}
 	owfp_engine_stats_get(rp.engine, &rp.r->engine);
-	*report = rp.r;
+	if (!rp.open_failed)
+		*report = rp.r;
 out:
 	service_wakes(&rp);
 	while (rp.live.next != &rp.live)

@@ -17,11 +17,21 @@ typedef struct row {
 	char bytes[24], sha[72], end[16];
 } row;
 
+/* Where a flow was dropped: the direction whose indication got the first
+ * DROP_CONNECTION, and that indication's stream offsets [start, end). */
+typedef struct dropinfo {
+	int dir;          /* 0 client->server, 1 server->client, -1 unknown */
+	uint64_t start, end;
+	char c2s[160];    /* name of the client->server row (from flow_start) */
+} dropinfo;
+
 typedef struct run {
 	row *rows;
 	size_t nrows;
 	char **outcome;   /* per flow id (index id-1): "drop:NAME allow:NAME", or NULL */
+	dropinfo *drop;   /* per flow id (index id-1) */
 	size_t noutcome;
+	char dir[4200];   /* the --extract directory */
 } run;
 
 static void run_free(run *r)
@@ -30,6 +40,7 @@ static void run_free(run *r)
 	for (size_t i = 0; i < r->noutcome; i++)
 		free(r->outcome[i]);
 	free(r->outcome);
+	free(r->drop);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -72,6 +83,38 @@ static int cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* flow_start: the client->server row's name, and which side is local. */
+static void flow_start(json_t *o, dropinfo *d)
+{
+	json_t *c = json_object_get(o, "client"), *s = json_object_get(o, "server");
+	const char *local = json_string_value(json_object_get(o, "local"));
+
+	const char *ca = json_string_value(json_object_get(c, "addr"));
+	const char *sa = json_string_value(json_object_get(s, "addr"));
+
+	snprintf(d->c2s, sizeof(d->c2s), "%s.%d-%s.%d", ca ? ca : "?",
+		 (int)json_integer_value(json_object_get(c, "port")), sa ? sa : "?",
+		 (int)json_integer_value(json_object_get(s, "port")));
+	/* dir holds -2 (local = server) until a drop says which way it went. */
+	if (local && !strcmp(local, "server"))
+		d->dir = -2;
+}
+
+/* The first DROP_CONNECTION: its direction (outbound is the local side's
+ * data) and the stream offsets of the indication it answered. */
+static void first_drop(json_t *o, dropinfo *d)
+{
+	const char *dir = json_string_value(json_object_get(o, "dir"));
+	bool local_is_server = d->dir == -2;
+
+	if (!dir)
+		return;
+	bool outbound = !strcmp(dir, "outbound");
+	d->dir = outbound != local_is_server ? 0 : 1;
+	d->start = (uint64_t)json_integer_value(json_object_get(o, "offset"));
+	d->end = d->start + (uint64_t)json_integer_value(json_object_get(o, "bytes"));
+}
+
 /* Per flow: which callouts answered DROP_CONNECTION or ALLOW_CONNECTION,
  * whether the flow was dropped, and contract violations. */
 static int read_outcomes(const char *path, run *r)
@@ -84,6 +127,8 @@ static int read_outcomes(const char *path, run *r)
 	char **items = NULL;
 	size_t nitems = 0;
 	uint64_t *ids = NULL;
+	dropinfo *drops = NULL;
+	size_t ndrops = 0;
 	while (getline(&line, &len, f) > 0) {
 		json_t *o = json_loads(line, 0, NULL);
 		const char *ev = json_string_value(json_object_get(o, "event"));
@@ -91,6 +136,21 @@ static int read_outcomes(const char *path, run *r)
 		const char *sa = json_string_value(json_object_get(o, "stream_action"));
 		const char *who = json_string_value(json_object_get(o, "callout"));
 		const char *what = NULL;
+		if (ev && id > 0 && (size_t)id > ndrops) {
+			dropinfo *nd = realloc(drops, (size_t)id * 2 * sizeof(*drops));
+			if (nd) {
+				for (size_t i = ndrops; i < (size_t)id * 2; i++)
+					nd[i] = (dropinfo){ .dir = -1 };
+				drops = nd;
+				ndrops = (size_t)id * 2;
+			}
+		}
+		dropinfo *d = ev && id > 0 && (size_t)id <= ndrops ? &drops[id - 1] : NULL;
+		if (d && !strcmp(ev, "flow_start"))
+			flow_start(o, d);
+		else if (d && d->dir < 0 && !strcmp(ev, "decision") && sa &&
+			 !strcasecmp(sa, "drop_connection"))
+			first_drop(o, d);
 		if (!ev || id <= 0)
 			what = NULL;
 		else if (!strcmp(ev, "drop"))
@@ -124,6 +184,10 @@ static int read_outcomes(const char *path, run *r)
 		if (ids[i] > r->noutcome)
 			r->noutcome = ids[i];
 	r->outcome = calloc(r->noutcome + 1, sizeof(char *));
+	r->drop = calloc(r->noutcome + 1, sizeof(dropinfo));
+	for (size_t i = 0; r->drop && i < r->noutcome; i++)
+		r->drop[i] = i < ndrops ? drops[i] : (dropinfo){ .dir = -1 };
+	free(drops);
 	for (uint64_t id = 1; r->outcome && id <= r->noutcome; id++) {
 		char *set[64];
 		size_t n = 0;
@@ -149,7 +213,7 @@ static int read_outcomes(const char *path, run *r)
 		free(items[i]);
 	free(items);
 	free(ids);
-	return r->outcome ? 0 : -ENOMEM;
+	return r->outcome && r->drop ? 0 : -ENOMEM;
 }
 
 static const char *outcome_of(const run *r, uint64_t id)
@@ -197,6 +261,7 @@ static int one_run(const owfp_replay_opts *o, const char *capture, const char *d
 	owfp_replay_report_free(rep);
 	if (rc)
 		return -EINVAL;
+	snprintf(r->dir, sizeof(r->dir), "%s", ext);
 	if ((rc = read_rows(ext, r)) || (rc = read_outcomes(ev, r))) {
 		snprintf(err->msg, sizeof(err->msg), "%s: reading the results of run %u failed", capture, k);
 		return rc;
@@ -212,40 +277,154 @@ static const owfp_reseg_flow *cuts_of(const owfp_reseg_log *log, uint64_t id)
 	return NULL;
 }
 
-/* Reports the flows of `r` that differ from the reference; returns how many. */
+static const row *row_of(const run *r, uint64_t id, const char *name)
+{
+	for (size_t j = 0; j < r->nrows; j++)
+		if (r->rows[j].flow == id && !strcmp(r->rows[j].name, name))
+			return &r->rows[j];
+	return NULL;
+}
+
+/* Whether the bytes both runs delivered in one direction agree as far as
+ * the shorter goes. A name that several flows share has extract files
+ * named by order of appearance (NAME~2 ...): not known, so false. */
+static bool same_prefix(const run *ref, const run *r, const char *name)
+{
+	size_t uses = 0;
+	for (size_t j = 0; j < ref->nrows; j++)
+		uses += !strcmp(ref->rows[j].name, name);
+	if (uses != 1)
+		return false;
+	char pa[4400], pb[4400];
+	snprintf(pa, sizeof(pa), "%s/%s", ref->dir, name);
+	snprintf(pb, sizeof(pb), "%s/%s", r->dir, name);
+	enum { CHUNK = 65536 };
+	FILE *a = fopen(pa, "rb"), *b = fopen(pb, "rb");
+	unsigned char *ba = malloc(CHUNK), *bb = malloc(CHUNK);
+	bool same = a && b && ba && bb;
+	while (same) {
+		size_t na = fread(ba, 1, CHUNK, a), nb = fread(bb, 1, CHUNK, b);
+		size_t n = na < nb ? na : nb;
+		if (memcmp(ba, bb, n))
+			same = false;
+		if (na != nb || !n)
+			break; /* one of them ended: agreed as far as the shorter goes */
+	}
+	if (a)
+		fclose(a);
+	if (b)
+		fclose(b);
+	free(ba);
+	free(bb);
+	return same;
+}
+
+static const dropinfo *drop_of(const run *r, uint64_t id)
+{
+	return id && id <= r->noutcome && r->drop ? &r->drop[id - 1] : NULL;
+}
+
+/*
+ * Why flow `id` of run `r` differs from the reference in a way that shows a
+ * dependence on segmentation, or NULL when it only let a different number
+ * of bytes through before a drop both runs made (docs/semantics.md, "The segmentation
+ * check": rules 1-4 there are the returns here in order).
+ */
+static const char *real_difference(const run *ref, const run *r, uint64_t id)
+{
+	const char *oa = outcome_of(ref, id), *ob = outcome_of(r, id);
+
+	if (strcmp(oa, ob))
+		return "a different decision";
+	for (size_t m = 0; m < ref->nrows; m++) {
+		const row *x = &ref->rows[m], *y;
+		if (x->flow != id)
+			continue;
+		if (!(y = row_of(r, id, x->name)))
+			return "a direction is missing";
+		if (!strcmp(x->sha, y->sha) && !strcmp(x->end, y->end))
+			continue;
+		if (!strstr(oa, "dropped"))
+			return "different bytes delivered on a flow that was not dropped";
+		if (!same_prefix(ref, r, x->name))
+			return "different bytes delivered before the drop";
+		/* In the direction the drop was decided on: the reference's callout
+		 * had seen up to `end` when it dropped; bytes past that got
+		 * through only because this run's callout decided otherwise. */
+		const dropinfo *d = drop_of(ref, id);
+		int dir = d && d->dir >= 0 ? (strcmp(x->name, d->c2s) ? 1 : 0) : -1;
+		if (d && d->dir >= 0 && dir == d->dir && strtoull(y->bytes, NULL, 10) > d->end)
+			return "bytes delivered past the offset where the reference dropped";
+	}
+	return NULL;
+}
+
+static void report_rows(const run *ref, const run *r, uint64_t id, FILE *out)
+{
+	bool dropped = strstr(outcome_of(ref, id), "dropped") != NULL;
+
+	for (size_t m = 0; m < ref->nrows; m++) {
+		const row *x = &ref->rows[m], *y;
+		if (x->flow != id)
+			continue;
+		y = row_of(r, id, x->name);
+		const char *how = "";
+		if (y && strcmp(x->sha, y->sha))
+			how = dropped && same_prefix(ref, r, x->name) ? ", the same bytes as far as both go"
+								      : ", content differs";
+		fprintf(out, "  %s: %s bytes (%s), reference %s bytes (%s)%s\n", x->name,
+			y ? y->bytes : "?", y ? y->end : "missing", x->bytes, x->end, how);
+	}
+}
+
+static void report_drops(const run *ref, const run *r, uint64_t id, FILE *out)
+{
+	const dropinfo *a = drop_of(ref, id), *b = drop_of(r, id);
+	static const char *const dn[2] = {"client->server", "server->client"};
+
+	if (a && a->dir >= 0 && b && b->dir >= 0)
+		fprintf(out, "  dropped on %s bytes %llu..%llu, reference on %s bytes %llu..%llu\n",
+			dn[b->dir], (unsigned long long)b->start, (unsigned long long)b->end,
+			dn[a->dir], (unsigned long long)a->start, (unsigned long long)a->end);
+}
+
+/* Reports the flows of `r` that differ from the reference: those that show
+ * a dependence (returned) and, once per flow, those that only let a
+ * different number of bytes through before the same drop (*before_drop). */
 static size_t compare(const run *ref, const run *r, const owfp_reseg_log *log, const char *capture,
-		      unsigned k, uint64_t seed, bool *reported, FILE *out)
+		      unsigned k, uint64_t seed, bool *reported, bool *noted, size_t *before_drop,
+		      FILE *out)
 {
 	size_t ndiff = 0;
 	for (size_t i = 0; i < ref->nrows; i++) {
-		const row *a = &ref->rows[i], *b = NULL;
-		for (size_t j = 0; j < r->nrows && !b; j++)
-			if (r->rows[j].flow == a->flow && !strcmp(r->rows[j].name, a->name))
-				b = &r->rows[j];
+		const row *a = &ref->rows[i], *b = row_of(r, a->flow, a->name);
 		bool bytes_differ = !b || strcmp(a->sha, b->sha) != 0 || strcmp(a->end, b->end) != 0;
 		bool outcome_differs = strcmp(outcome_of(ref, a->flow), outcome_of(r, a->flow)) != 0;
 		if (!bytes_differ && !outcome_differs)
 			continue;
 		uint64_t id = a->flow;
-		if (id && id <= ref->nrows && reported[id - 1])
+		if (!id || id > ref->nrows || reported[id - 1])
 			continue;
-		if (id && id <= ref->nrows)
-			reported[id - 1] = true;
-		ndiff++;
-		fprintf(out, "%s: flow %lu differs in run %u (--resegment 1 --seed %lu):\n", capture,
-			(unsigned long)id, k, (unsigned long)seed);
-		for (size_t m = 0; m < ref->nrows; m++) {
-			const row *x = &ref->rows[m], *y = NULL;
-			if (x->flow != id)
+		const char *why = real_difference(ref, r, id);
+		if (!why) {
+			if (noted[id - 1])
 				continue;
-			for (size_t j = 0; j < r->nrows && !y; j++)
-				if (r->rows[j].flow == id && !strcmp(r->rows[j].name, x->name))
-					y = &r->rows[j];
-			fprintf(out, "  %s: %s bytes (%s), reference %s bytes (%s)%s\n", x->name,
-				y ? y->bytes : "?", y ? y->end : "missing", x->bytes, x->end,
-				y && !strcmp(x->sha, y->sha) ? "" : ", content differs");
+			noted[id - 1] = true;
+			(*before_drop)++;
+			fprintf(out, "%s: flow %lu let a different number of bytes through before the "
+				"same drop in run %u (--resegment 1 --seed %lu); not a dependence:\n",
+				capture, (unsigned long)id, k, (unsigned long)seed);
+			report_rows(ref, r, id, out);
+			report_drops(ref, r, id, out);
+			continue;
 		}
+		reported[id - 1] = true;
+		ndiff++;
+		fprintf(out, "%s: flow %lu differs in run %u (--resegment 1 --seed %lu): %s\n", capture,
+			(unsigned long)id, k, (unsigned long)seed, why);
+		report_rows(ref, r, id, out);
 		fprintf(out, "  decisions: %s; reference: %s\n", outcome_of(r, id), outcome_of(ref, id));
+		report_drops(ref, r, id, out);
 		const owfp_reseg_flow *c = cuts_of(log, id);
 		if (c) {
 			fprintf(out, "  segments client->server (%zu): %s\n", c->ncuts[0],
@@ -266,7 +445,7 @@ int owfp_replay_resegment(const owfp_replay_opts *o, unsigned runs, uint64_t see
 			 strerror(errno));
 		return OWFP_REPLAY_BAD_INPUT;
 	}
-	size_t total_diff = 0, total_flows = 0;
+	size_t total_diff = 0, total_flows = 0, total_before_drop = 0;
 	int status = 0;
 	for (size_t c = 0; c < o->ncaptures && !status; c++) {
 		const char *capture = o->captures[c];
@@ -280,14 +459,16 @@ int owfp_replay_resegment(const owfp_replay_opts *o, unsigned runs, uint64_t see
 		}
 		owfp_reseg_log_free(&reflog);
 		bool *reported = calloc(ref.nrows + 1, sizeof(bool));
-		for (unsigned k = 1; k <= runs && reported; k++) {
+		bool *noted = calloc(ref.nrows + 1, sizeof(bool));
+		for (unsigned k = 1; k <= runs && reported && noted; k++) {
 			run r = {0};
 			owfp_reseg_log log = {0};
 			uint64_t s = seed + k - 1;
 			if (one_run(o, capture, dir, k, s, &r, &log, err)) {
 				status = OWFP_REPLAY_BAD_INPUT;
 			} else {
-				total_diff += compare(&ref, &r, &log, capture, k, s, reported, out);
+				total_diff += compare(&ref, &r, &log, capture, k, s, reported, noted,
+						      &total_before_drop, out);
 			}
 			run_free(&r);
 			owfp_reseg_log_free(&log);
@@ -300,14 +481,19 @@ int owfp_replay_resegment(const owfp_replay_opts *o, unsigned runs, uint64_t see
 				flows = ref.rows[i].flow;
 		total_flows += flows;
 		free(reported);
+		free(noted);
 		run_free(&ref);
 	}
 	rm_tree(dir);
 	if (status)
 		return status;
 	fprintf(out, "resegment: %zu flow%s, %u run%s of random segments (seeds %lu..%lu): %zu "
-		"flow%s differ%s\n", total_flows, total_flows == 1 ? "" : "s", runs,
+		"flow%s differ%s", total_flows, total_flows == 1 ? "" : "s", runs,
 		runs == 1 ? "" : "s", (unsigned long)seed, (unsigned long)(seed + runs - 1), total_diff,
 		total_diff == 1 ? "" : "s", total_diff == 1 ? "s" : "");
+	if (total_before_drop)
+		fprintf(out, "; %zu only in how many bytes got through before the same drop "
+			"(not a dependence)", total_before_drop);
+	fputc('\n', out);
 	return total_diff ? OWFP_RESEGMENT_DIFFERS : 0;
 }

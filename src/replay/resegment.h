@@ -8,7 +8,10 @@
  * every flow whose delivered bytes (per direction, sha256) or outcome (how
  * each direction ended, which callouts dropped or allowed it) differs from
  * the reference run is reported with the seed and segmentation that shows
- * it.
+ * it. Only a dependence counts (exit status 3); a flow both runs dropped
+ * that only let a different number of bytes through before the drop is
+ * reported as such and not counted (the rule: docs/semantics.md, "The
+ * segmentation check").
  */
 #ifndef OWFP_REPLAY_RESEGMENT_H
 #define OWFP_REPLAY_RESEGMENT_H

@@ -16,7 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wdm/objdir.h"
+#include "wdm/plugin_trust.h"
 #include "wdm/pool.h"
+#include "wdm/regparams.h"
+#include "wdm/wtext.h"
 
 #define IO_TYPE_DRIVER 4
 
@@ -25,8 +29,13 @@ struct owfp_plugin {
 	void *dl;
 	int fd;                  /* the checked file, open while loaded (see open_checked) */
 	PDRIVER_OBJECT driver;
-	WCHAR *wide_path;        /* backs the registry path given to DriverEntry */
+	char *name;              /* the driver (service) name */
+	WCHAR *wide_registry;    /* backs the registry path given to DriverEntry */
+	WCHAR *wide_driver;      /* backs DriverObject->DriverName */
 	UNICODE_STRING registry_path;
+	owfp_regparams *params;  /* the Parameters key: the loader's own copy */
+	bool named;              /* \Driver\NAME is reserved in the namespace */
+	void (*teardown)(PDRIVER_OBJECT driver); /* a framework's (KMDF) own cleanup */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -71,24 +80,71 @@ raw:
 	return 1;
 }
 
-/* The registry path handed to DriverEntry: the plugin's path, decoded from UTF-8. */
-static int widen_path(owfp_plugin *p)
-{
-	const unsigned char *s = (const unsigned char *)p->path;
-	size_t n = strlen(p->path), k = 0;
+#define SERVICES_KEY L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\"
+#define DRIVER_DIR L"\\Driver\\"
 
-	if (n >= MAXUSHORT / sizeof(WCHAR))
-		return -ENAMETOOLONG;
-	p->wide_path = calloc(n + 1, sizeof(WCHAR));
-	if (!p->wide_path)
-		return -ENOMEM;
+/* prefix + name decoded from UTF-8 (bytes that are not UTF-8 stand for themselves). */
+static WCHAR *widen_name(const WCHAR *prefix, const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t n = strlen(name), k = wcslen(prefix);
+	WCHAR *w;
+
+	if (k + n >= MAXUSHORT / sizeof(WCHAR))
+		return NULL;
+	w = calloc(k + n + 1, sizeof(WCHAR));
+	if (!w)
+		return NULL;
+	memcpy(w, prefix, k * sizeof(WCHAR));
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 
 		i += utf8_next(s + i, n - i, &cp);
-		p->wide_path[k++] = (WCHAR)cp;
+		w[k++] = (WCHAR)cp;
 	}
-	RtlInitUnicodeString(&p->registry_path, p->wide_path);
+	return w;
+}
+
+/*
+ * The driver's name: the one given, or the file's basename without ".so",
+ * as Windows names a service after its .sys file by convention. It becomes
+ * the registry path handed to DriverEntry (...\Services\NAME) and
+ * DriverObject->DriverName (\Driver\NAME).
+ */
+static int name_driver(owfp_plugin *p, const char *given, const char *shown, char *err,
+		       size_t errlen)
+{
+	const char *base = strrchr(p->path, '/') ? strrchr(p->path, '/') + 1 : p->path;
+	size_t n = strlen(base);
+
+	if (given) {
+		WCHAR *check;
+		size_t k;
+
+		if (!*given || strpbrk(given, "\\/") || owfp_wtext_from_utf8(given, &check, &k)) {
+			set_err(err, errlen,
+				"plugin %s: driver name \"%s\" is not a valid service name (UTF-8, not empty, no '\\' or '/')",
+				shown, given);
+			return -EINVAL;
+		}
+		free(check);
+		p->name = strdup(given);
+	} else {
+		if (n > 3 && !strcmp(base + n - 3, ".so"))
+			n -= 3;
+		p->name = strndup(base, n);
+	}
+	if (!p->name) {
+		set_err(err, errlen, "plugin %s: out of memory", shown);
+		return -ENOMEM;
+	}
+	p->wide_registry = widen_name(SERVICES_KEY, p->name);
+	p->wide_driver = widen_name(DRIVER_DIR, p->name);
+	if (!p->wide_registry || !p->wide_driver) {
+		set_err(err, errlen, "plugin %s: driver name too long or out of memory", shown);
+		return -ENOMEM;
+	}
+	RtlInitUnicodeString(&p->registry_path, p->wide_registry);
 	return 0;
 }
 
@@ -181,14 +237,22 @@ static void delete_devices(PDRIVER_OBJECT driver)
 static void plugin_free(owfp_plugin *p)
 {
 	if (p->driver) {
+		if (p->teardown)
+			p->teardown(p->driver);
+		owfp_objdir_drop_links_of(p->driver);
 		delete_devices(p->driver);
+		if (p->named)
+			owfp_objdir_delete_driver(p->driver);
 		owfp_pool_free(p->driver, OWFP_TAG_DRIVER, true);
 	}
 	if (p->dl)
 		dlclose(p->dl);
 	if (p->fd >= 0 && !still_mapped(p->fd))
 		close(p->fd);
-	free(p->wide_path);
+	owfp_regparams_free(p->params);
+	free(p->wide_registry);
+	free(p->wide_driver);
+	free(p->name);
 	free(p->path);
 	free(p);
 }
@@ -255,10 +319,17 @@ static void *open_checked(int fd, const char *real, bool *already)
 
 int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errlen)
 {
+	return owfp_plugin_load_opts(path, NULL, out, err, errlen);
+}
+
+int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_plugin **out,
+			  char *err, size_t errlen)
+{
 	owfp_plugin *p;
 	PDRIVER_INITIALIZE entry;
 	char shown[PATH_MAX + 64];
 	NTSTATUS status;
+	Dl_info image;
 	bool already;
 	int fd = -1, rc;
 
@@ -293,6 +364,11 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 		return rc;
 	}
 	p->fd = fd;
+	rc = owfp_plugin_trust_check(shown, p->path, fd, err, errlen);
+	if (rc) {
+		plugin_free(p);
+		return rc;
+	}
 	p->dl = open_checked(fd, p->path, &already);
 	if (already) {
 		set_err(err, errlen, "plugin %s: refused: this file is loaded already", shown);
@@ -310,22 +386,39 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 		plugin_free(p);
 		return -ENOEXEC;
 	}
-	rc = widen_path(p);
+	rc = name_driver(p, opts ? opts->driver_name : NULL, shown, err, errlen);
 	if (rc) {
-		set_err(err, errlen, "plugin %s: %s", shown, strerror(-rc));
 		plugin_free(p);
 		return rc;
 	}
+	p->params = owfp_regparams_copy(opts ? opts->params : NULL);
 	p->driver = owfp_pool_alloc(sizeof(*p->driver), OWFP_TAG_DRIVER, true);
-	if (!p->driver) {
+	if (!p->params || !p->driver) {
 		set_err(err, errlen, "plugin %s: out of memory", shown);
 		plugin_free(p);
 		return -ENOMEM;
 	}
+	status = owfp_objdir_add_driver(p->driver, p->wide_driver + wcslen(DRIVER_DIR));
+	if (!NT_SUCCESS(status)) {
+		rc = status == STATUS_OBJECT_NAME_COLLISION ? -EEXIST : -ENOMEM;
+		if (rc == -EEXIST)
+			set_err(err, errlen,
+				"plugin %s: refused: a driver named \"%s\" is loaded already (give this one another name)",
+				shown, p->name);
+		else
+			set_err(err, errlen, "plugin %s: out of memory", shown);
+		plugin_free(p);
+		return rc;
+	}
+	p->named = true;
 	p->driver->Type = IO_TYPE_DRIVER;
 	p->driver->Size = (SHORT)sizeof(*p->driver);
 	p->driver->DriverInit = entry;
+	/* DriverStart is the image base, as on Windows: it tells whose code an address is. */
+	if (dladdr(*(void **)&entry, &image))
+		p->driver->DriverStart = image.dli_fbase;
 	p->driver->OwfpHost = p;
+	RtlInitUnicodeString(&p->driver->DriverName, p->wide_driver);
 
 	status = entry(p->driver, &p->registry_path);
 	if (!NT_SUCCESS(status)) {
@@ -335,6 +428,9 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 		plugin_free(p);
 		return -EIO;
 	}
+	/* As the I/O manager does once DriverEntry returns. */
+	for (PDEVICE_OBJECT dev = p->driver->DeviceObject; dev; dev = dev->NextDevice)
+		dev->Flags &= ~(ULONG)DO_DEVICE_INITIALIZING;
 	*out = p;
 	return 0;
 }
@@ -343,9 +439,32 @@ void owfp_plugin_unload(owfp_plugin *plugin)
 {
 	if (!plugin)
 		return;
+	/* As Windows unloads a driver only once its devices are closed. */
+	if (plugin->driver)
+		owfp_objdir_quiesce_driver(plugin->driver);
 	if (plugin->driver && plugin->driver->DriverUnload)
 		plugin->driver->DriverUnload(plugin->driver);
 	plugin_free(plugin);
+}
+
+const char *owfp_plugin_driver_name(const owfp_plugin *plugin)
+{
+	return plugin->name;
+}
+
+void owfp_plugin_set_teardown(PDRIVER_OBJECT driver, void (*teardown)(PDRIVER_OBJECT driver))
+{
+	owfp_plugin *p = driver ? driver->OwfpHost : NULL;
+
+	if (p)
+		p->teardown = teardown;
+}
+
+const owfp_regparams *owfp_plugin_params_of(PDRIVER_OBJECT driver)
+{
+	const owfp_plugin *p = driver ? driver->OwfpHost : NULL;
+
+	return p ? p->params : NULL;
 }
 
 const char *owfp_plugin_path(const owfp_plugin *plugin)

@@ -1,6 +1,6 @@
 /*
- * Fuzzes the HTTP/1.x request-head parser of http_filter, and its chunked
- * body tracker. Invariants: the parser's answer does not depend on how the
+ * Fuzzes the HTTP/1.x request- and response-head parsers of http_filter,
+ * its path normalisation and its chunked body tracker. Invariants: the parser's answer does not depend on how the
  * input is cut (a prefix never parses as complete with a different length,
  * the picohttpparser contract); every string it returns lies inside the
  * input; a complete head's length is within the input; the chunked tracker
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "callouts/http_head.h"
+#include "callouts/http_path.h"
 
 static void inside(const owfp_http_str *s, const uint8_t *buf, size_t len)
 {
@@ -51,8 +52,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	char norm[256];
 	if (whole > 0 && h.path.p) {
-		long n = owfp_http_path_normalize(h.path.p, h.path.len, norm, sizeof(norm));
+		long n = owfp_http_path_normalize(h.path.p, h.path.len, 0, norm, sizeof(norm), NULL);
 		if (n >= (long)sizeof(norm))
+			abort();
+	}
+	for (unsigned flags = 0; flags <= OWFP_HTTP_PATH_STRIP_PARAMS; flags++) {
+		const char *why = NULL;
+		long n = owfp_http_path_normalize((const char *)buf, size, flags, norm, sizeof(norm), &why);
+		if (n >= (long)sizeof(norm) || (n < 0 && !why) || (n >= 0 && norm[n] != '\0'))
+			abort();
+	}
+	owfp_http_response r;
+	long rwhole = owfp_http_response_parse(buf, size, &r);
+	if (rwhole > (long)size || (rwhole < 0 && rwhole != OWFP_HTTP_INCOMPLETE && rwhole != OWFP_HTTP_ERROR))
+		abort();
+	for (size_t cut = 0; cut < size; cut += 1 + cut / 8) {
+		owfp_http_response rp;
+		long rr = owfp_http_response_parse(buf, cut, &rp);
+		if ((rr > 0 && rwhole > 0 && rr != rwhole) || (rr > 0 && rwhole == OWFP_HTTP_INCOMPLETE))
 			abort();
 	}
 	owfp_http_chunked c;

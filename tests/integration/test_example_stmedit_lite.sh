@@ -5,7 +5,9 @@
 set -euo pipefail
 . "$OWFP_SOURCE_DIR/tests/integration/lib/replay_common.sh"
 
-work=$(mktemp -d)
+# in the build tree, not /tmp: a privileged openwfp refuses plugins under a
+# world-writable directory (src/wdm/plugin_trust.h)
+work=$(mktemp -d "$OWFP_BUILD_DIR/stmedit-lite.XXXXXX")
 chmod 700 "$work"
 trap 'rm -rf "$work"' EXIT
 ex="$OWFP_SOURCE_DIR/examples/stmedit_lite"

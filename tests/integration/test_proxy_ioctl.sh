@@ -3,6 +3,9 @@
 # request completed with is printed by name and number and sets the exit
 # status; bad arguments are usage errors; a peer of another uid gets no
 # answer (the socket's SO_PEERCRED check covers ioctl like filters.add).
+# With a KMDF driver (tests/plugins/drv_kmdf_ctl.c): its Parameters come
+# from drivers: and --driver-param (which wins), the configuration's IOCTLs
+# reach its queue after DriverEntry, and `openwfp ioctl` reads its state.
 . "$(dirname "$0")/proxy_lib.sh"
 
 python3 "$OWFP_SOURCE_DIR/tests/integration/echo_server.py" "$T/echo.port" 2>"$T/echo.err" &
@@ -45,3 +48,46 @@ chmod 600 "$T/p.sock"; chmod 700 "$T"
 [ "$rc" = 1 ] && grep -q "no reply" "$T/foreign.out" || fail "a foreign uid's ioctl: rc $rc $(cat "$T/foreign.out")"
 pass "a peer of another uid gets no answer"
 stop_proxy "$PROXY_PID"
+
+GET_STATE='CTL_CODE(0x8421, 0x901, METHOD_BUFFERED, FILE_READ_ACCESS)'
+SET_WORD='CTL_CODE(0x8421, 0x902, METHOD_BUFFERED, FILE_WRITE_ACCESS)'
+state() { # state SOCK: Port Requests Word, decoded from KMDF_CTL_STATE
+	"$OWFP_BIN" ioctl --control "$1" OwfpKmdfCtl "$GET_STATE" --out-size 80 --json |
+		python3 -c 'import json, struct, sys
+r = json.load(sys.stdin); b = bytes.fromhex(r["out"])
+port, _, req, n = struct.unpack("<4I", b[:16]); print(port, req, b[16:16 + n].decode())'
+}
+cat >"$T/kmdf.yaml" <<EOF2
+drivers:
+  - path: $OWFP_PLUGIN_DIR/drv_kmdf_ctl.so
+    name: ctl
+    parameters: {InspectionPort: 9999, Word: sunny}
+EOF2
+start_proxy k1 --listen 127.0.0.1:0 --upstream "127.0.0.1:$(cat "$T/echo.port")" \
+	-c "$T/kmdf.yaml" --driver-param ctl.Word=cloudy --control "$T/k1.sock"
+got=$(state "$T/k1.sock")
+[ "$got" = "9999 1 cloudy" ] || fail "driver state '$got', want port 9999 from drivers:, word cloudy from --driver-param"
+pass "Parameters reach the driver: REG_DWORD from the file, REG_SZ from --driver-param over it"
+stop_proxy "$PROXY_PID"
+
+cat >>"$T/kmdf.yaml" <<EOF2
+    ioctls:
+      - {device: OwfpKmdfCtl, code: '$SET_WORD', in: "77 69 6e 64 79"}
+EOF2
+start_proxy k2 --listen 127.0.0.1:0 --upstream "127.0.0.1:$(cat "$T/echo.port")" \
+	-c "$T/kmdf.yaml" --control "$T/k2.sock"
+got=$(state "$T/k2.sock")
+[ "$got" = "9999 2 windy" ] || fail "driver state '$got', want the configured SET_WORD (windy) then this GET"
+pass "the configuration's IOCTL reached the driver's queue after DriverEntry"
+stop_proxy "$PROXY_PID"
+
+cat >"$T/bad.yaml" <<EOF2
+drivers:
+  - path: $OWFP_PLUGIN_DIR/drv_kmdf_ctl.so
+    ioctls:
+      - {device: OwfpKmdfCtl, code: '$SET_WORD', in: ""}
+EOF2
+rc=0; "$OWFP_BIN" check-config "$T/bad.yaml" >"$T/bad.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] && grep -q "bad.yaml:4:9: driver 'drv_kmdf_ctl': ioctl 0x8421A408 to OwfpKmdfCtl returned STATUS_INVALID_PARAMETER (0xC000000D)" "$T/bad.out" ||
+	fail "a refused IOCTL: rc $rc, $(cat "$T/bad.out")"
+pass "an IOCTL the driver refuses stops the run and names its line and status"

@@ -143,4 +143,22 @@ for opt in config callout extract events json local 'drain\-timeout' overlap 've
     grep -qF -- "\\-\\-$opt" "$OWFP_SOURCE_DIR/docs/openwfp.1" || fail "docs/openwfp.1 documents --$opt"
 done
 ok "the man page documents every replay option"
+# A file that is not a capture: one line saying so, first and only.
+printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' >"$work/request.txt"
+expect_eq "a text file is bad input" "$(status "$OWFP_BIN" replay "$demo" "$work/request.txt")" 1
+[ ! -s "$work/out" ] || fail "a report was printed for a run that read nothing: $(cat "$work/out")"
+expect_eq "one line on stderr" "$(wc -l <"$work/err")" 1
+grep -q "request.txt: not a capture: expected pcap or pcapng, and it looks like text (\"GET / HTTP/1.1\")" "$work/err" \
+    || fail "the message: $(cat "$work/err")"
+gzip -c "$demo" >"$work/demo.pcap.gz"
+expect_eq "a compressed capture is bad input" "$(status "$OWFP_BIN" replay "$work/demo.pcap.gz")" 1
+grep -q "gzip-compressed: decompress it first" "$work/err" || fail "the message: $(cat "$work/err")"
+: >"$work/empty.pcap"
+expect_eq "an empty file is bad input" "$(status "$OWFP_BIN" replay --resegment 2 "$work/empty.pcap")" 1
+grep -q "empty.pcap: not a capture: expected pcap or pcapng, and the file is empty" "$work/err" \
+    || fail "the message (--resegment): $(cat "$work/err")"
+expect_eq "text on standard input is bad input" "$(status "$OWFP_BIN" replay - <"$work/request.txt")" 1
+[ ! -s "$work/out" ] || fail "a report was printed for standard input that was not a capture"
+grep -q "expected pcap or pcapng" "$work/err" || fail "the message (stdin): $(cat "$work/err")"
+ok "a file that is not a capture is said to be one, with what it looks like, and nothing else"
 echo "test_replay_cli: $RP_PASSED checks passed"

@@ -7,7 +7,9 @@
 set -euo pipefail
 . "$OWFP_SOURCE_DIR/tests/integration/lib/replay_common.sh"
 
-work=$(mktemp -d)
+# in the build tree, not /tmp: a privileged openwfp refuses plugins under a
+# world-writable directory (src/wdm/plugin_trust.h)
+work=$(mktemp -d "$OWFP_BUILD_DIR/replay_resegment.XXXXXX")
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
 export OWFP_DBGPRINT=0
@@ -78,6 +80,53 @@ cc -shared -fPIC -I"$OWFP_SOURCE_DIR/include/openwfp" -I"$OWFP_SOURCE_DIR/includ
 expect_eq "nor does the stmedit_lite example" \
     "$(status "$OWFP_BIN" replay --callout "$work/stmedit_lite.so" --resegment 25 \
         "$OWFP_SOURCE_DIR/examples/stmedit_lite/weather.pcap")" 0
+
+# The demo: a correct dropper lets more bytes through before the same drop
+# when the cuts are finer. That is reported, and is not a dependence.
+expect_eq "the README's demo passes the check (exit 0)" \
+    "$(status "$OWFP_BIN" replay -c "$OWFP_SOURCE_DIR/examples/demo.yaml" --resegment 20 \
+        "$OWFP_SOURCE_DIR/examples/demo.pcap")" 0
+grep -q "before the same drop .*not a dependence" "$work/out" || fail "the legitimate difference is not shown: $(cat "$work/out")"
+grep -q "0 flows differ; 1 only in how many bytes got through before the same drop" "$work/out" \
+    || fail "summary: $(tail -1 "$work/out")"
+ok "a drop that lets more bytes through with finer cuts is reported apart and not counted"
+
+# A dependence hidden behind the same decision: the naive callout drops in
+# every run, but when the first "rainy" (whole in the captured segment the
+# reference drops on, offsets 0..510) is split, it lets bytes through past
+# offset 510 and drops only at a later "rainy". Seed 34 splits it.
+"$py" - "$work/past.pcap" <<'PY'
+import sys
+from scapy.all import IP, TCP, Ether, wrpcap
+C, S = "10.1.0.1", "10.1.0.2"
+p, t = [], [1764100000.0]
+def add(src, dst, sp, dp, fl, seq, ack, data=b""):
+    x = Ether() / IP(src=src, dst=dst) / TCP(sport=sp, dport=dp, flags=fl, seq=seq, ack=ack) / data
+    t[0] += 0.001
+    x.time = t[0]
+    p.append(x)
+c, s = 100, 900
+add(C, S, 40002, 80, "S", c, 0); add(S, C, 80, 40002, "SA", s, c + 1); c += 1; s += 1
+add(C, S, 40002, 80, "A", c, s)
+first = b"a" * 500 + b"rainy" + b"b" * 5
+rest = b"c" * 3000 + b"".join(b"%04d rainy day\n" % i for i in range(200))
+for seg in [first] + [rest[i:i + 1400] for i in range(0, len(rest), 1400)]:
+    add(C, S, 40002, 80, "PA", c, s, seg); c += len(seg)
+    add(S, C, 80, 40002, "A", s, c)
+add(C, S, 40002, 80, "FA", c, s); c += 1
+add(S, C, 80, 40002, "FA", s, c); s += 1
+add(C, S, 40002, 80, "A", c, s)
+wrpcap(sys.argv[1], p)
+PY
+expect_eq "bytes past the reference's drop are a dependence (exit 3)" \
+    "$(status "$OWFP_BIN" replay --callout "$naive" --resegment 1 --seed 34 "$work/past.pcap")" 3
+grep -q "flow 1 differs in run 1 .*: bytes delivered past the offset where the reference dropped" "$work/out" \
+    || fail "the reason is named: $(cat "$work/out")"
+grep -q "decisions: drop:naive dropped; reference: drop:naive dropped" "$work/out" \
+    || fail "the same decision in both: $(cat "$work/out")"
+grep -q "reference on client->server bytes 0..510" "$work/out" || fail "the reference's drop bound is shown: $(cat "$work/out")"
+grep -q "^resegment: .* 1 flow differs$" "$work/out" || fail "summary: $(tail -1 "$work/out")"
+ok "a run that drops later than the reference's bound is caught although the decisions agree"
 
 expect_eq "--resegment with --extract is bad usage" \
     "$(status "$OWFP_BIN" replay --resegment 2 --extract "$work/y" "$work/split.pcap")" 2

@@ -5,7 +5,9 @@
 # injection.
 set -euo pipefail
 : "${OWFP_BIN:?}" "${OWFP_SOURCE_DIR:?}"
-work=$(mktemp -d)
+# in the build tree, not /tmp: a privileged openwfp refuses plugins under a
+# world-writable directory (src/wdm/plugin_trust.h)
+work=$(mktemp -d "$OWFP_BUILD_DIR/replay_valgrind.XXXXXX")
 chmod 700 "$work"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

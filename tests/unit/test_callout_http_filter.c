@@ -139,6 +139,208 @@ static void test_fail_closed_cases_drop(void **st)
 	owfp_harness_close(h);
 }
 
+/* ------------------------------------------------ leaving HTTP (Upgrade, CONNECT) */
+
+#define WS "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+
+static void say(owfp_harness *h, int dir, const char *s)
+{
+	if (!h->dropped)
+		owfp_harness_send(h, dir, s, strlen(s));
+}
+
+static bool delivered_has(owfp_harness *h, int dir, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= h->outlen[dir]; i++)
+		if (memcmp(h->out[dir] + i, needle, n) == 0)
+			return true;
+	return false;
+}
+
+static owfp_harness *flow_with(const char *params)
+{
+	owfp_harness *h = open_with(params);
+	assert_int_equal(owfp_harness_flow(h), 0);
+	return h;
+}
+
+static void end_flow(owfp_harness *h)
+{
+	if (!h->dropped) {
+		owfp_harness_fin(h, OWFP_DIR_OUTBOUND);
+		owfp_harness_fin(h, OWFP_DIR_INBOUND);
+	}
+	owfp_harness_flow_close(h);
+	owfp_harness_close(h);
+}
+
+/* The review's bypass: the server ignores Upgrade (200), so the pipelined
+ * request is HTTP and must be judged. */
+static void test_upgrade_answered_200_keeps_judging_pipelined_requests(void **st)
+{
+	(void)st;
+	owfp_harness *h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, "GET / HTTP/1.1\r\nHost: ok\r\n" WS "\r\nGET /admin/x HTTP/1.1\r\nHost: ok\r\n\r\n");
+	assert_true(h->dropped);
+	assert_false(delivered_has(h, OWFP_DIR_OUTBOUND, "/admin/"));
+	end_flow(h);
+
+	h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, "GET / HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+	say(h, OWFP_DIR_OUTBOUND, "GET /admin/x HTTP/1.1\r\nHost: ok\r\n\r\n");
+	assert_true(h->dropped);
+	assert_false(delivered_has(h, OWFP_DIR_OUTBOUND, "/admin/"));
+	end_flow(h);
+}
+
+static void test_101_to_the_upgrade_request_ends_inspection(void **st)
+{
+	(void)st;
+	owfp_harness *h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, "GET /chat HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
+	/* an interim 100 first, cut in pieces: still waiting */
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 100 Cont");
+	say(h, OWFP_DIR_INBOUND, "inue\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n" WS "\r\n\x81\x02hi");
+	assert_false(h->dropped);
+	assert_true(h->events[OWFP_EV_ALLOW] > 0);
+	say(h, OWFP_DIR_OUTBOUND, "\x82\x05hello GET /admin/ HTTP/1.1\r\n");
+	assert_false(h->dropped);
+	assert_true(delivered_has(h, OWFP_DIR_OUTBOUND, "\x82\x05hello"));
+	assert_true(delivered_has(h, OWFP_DIR_INBOUND, "\x81\x02hi"));
+	end_flow(h);
+}
+
+static void test_connect_switches_only_on_2xx(void **st)
+{
+	(void)st;
+	const char *connect = "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n";
+	owfp_harness *h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, connect);
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno");
+	say(h, OWFP_DIR_OUTBOUND, "GET /admin/ HTTP/1.1\r\nHost: ok\r\n\r\n");
+	assert_true(h->dropped);
+	end_flow(h);
+
+	h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, connect);
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 200 Connection Established\r\n\r\n");
+	say(h, OWFP_DIR_OUTBOUND, "\x16\x03\x01\x00\x01x");
+	assert_false(h->dropped);
+	assert_true(delivered_has(h, OWFP_DIR_OUTBOUND, "\x16\x03\x01\x00\x01x"));
+	end_flow(h);
+
+	/* A CONNECT "body" would be read by the server as the next request. */
+	h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\nContent-Length: 36\r\n\r\n"
+		    "GET /admin/ HTTP/1.1\r\nHost: ok\r\n\r\n");
+	assert_true(h->dropped);
+	end_flow(h);
+}
+
+/* Tunnel bytes sent before the answer are held, not judged as HTTP and not
+ * passed: a 2xx releases them, a refusal lets them be dropped as not HTTP. */
+static void test_optimistic_tunnel_bytes_wait_for_the_answer(void **st)
+{
+	(void)st;
+	const char *connect = "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n";
+	owfp_harness *h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, connect);
+	say(h, OWFP_DIR_OUTBOUND, "\x16\x03\x01 hello");
+	assert_false(h->dropped);
+	assert_int_equal(h->outlen[OWFP_DIR_OUTBOUND], strlen(connect));
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 200 OK\r\n\r\n");
+	assert_true(owfp_harness_wait_delivered(h, OWFP_DIR_OUTBOUND, strlen(connect) + 9));
+	assert_true(delivered_has(h, OWFP_DIR_OUTBOUND, "\x16\x03\x01 hello"));
+	end_flow(h);
+
+	h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, connect);
+	say(h, OWFP_DIR_OUTBOUND, "\x16\x03\x01 hello");
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
+	say(h, OWFP_DIR_OUTBOUND, "more");
+	assert_true(h->dropped);
+	assert_false(delivered_has(h, OWFP_DIR_OUTBOUND, "hello"));
+	end_flow(h);
+}
+
+/* Responses are followed by their framing: a body that looks like a 101,
+ * a HEAD response's Content-Length, a 204, a chunked body. */
+static void test_response_framing_is_followed_exactly(void **st)
+{
+	(void)st;
+	owfp_harness *h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, "POST /echo HTTP/1.1\r\nHost: ok\r\n" WS "Content-Length: 2\r\n\r\nhi");
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		   "26\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n\r\n\r\n0\r\n\r\n");
+	say(h, OWFP_DIR_OUTBOUND, "GET /admin/ HTTP/1.1\r\nHost: ok\r\n\r\n");
+	assert_true(h->dropped);
+	end_flow(h);
+
+	h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, "HEAD / HTTP/1.1\r\nHost: ok\r\n\r\nGET /ws HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+		   "HTTP/1.1 101 Switching Protocols\r\n\r\n");
+	assert_true(h->events[OWFP_EV_ALLOW] > 0); /* the 101 answers the second request */
+	end_flow(h);
+
+	h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, "GET /a HTTP/1.1\r\nHost: ok\r\n\r\nGET /ws HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n");
+	assert_true(h->events[OWFP_EV_ALLOW] > 0);
+	end_flow(h);
+
+	/* a 101 to a request that did not ask for it: not a switch */
+	h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, "GET /a HTTP/1.1\r\nHost: ok\r\n\r\n");
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 101 Switching Protocols\r\n\r\n");
+	say(h, OWFP_DIR_OUTBOUND, "GET /admin/ HTTP/1.1\r\nHost: ok\r\n\r\n");
+	assert_true(h->dropped);
+	end_flow(h);
+
+	/* a body delimited by the close: never followed again, never a switch */
+	h = flow_with(rules);
+	say(h, OWFP_DIR_OUTBOUND, "GET /a HTTP/1.1\r\nHost: ok\r\n\r\nGET /ws HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
+	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n");
+	assert_int_equal(h->events[OWFP_EV_ALLOW], 0);
+	say(h, OWFP_DIR_OUTBOUND, "GET /admin/ HTTP/1.1\r\nHost: ok\r\n\r\n");
+	assert_true(h->dropped);
+	end_flow(h);
+}
+
+/* docs/callouts.md, "Paths": every reading a server may make is judged,
+ * ambiguous spellings are refused; deny ignores case, allow does not. */
+static void test_paths_are_judged_in_every_reading(void **st)
+{
+	(void)st;
+	owfp_harness *h = open_with(rules);
+	static const char *const refused[] = {
+		"/ADMIN/x", "/Admin/x", "/x/..;/admin/x", "/admin;p=1/x", "/\\admin/x", "/%5Cadmin/x",
+		"/%2561dmin/x", "/admin%3bx/y", "/%c0%afadmin/x", "/a%01", "/%ff",
+	};
+	char req[256];
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: ok\r\n\r\n", refused[i]);
+		if (exchange(h, req, 100))
+			fail_msg("%s was passed", refused[i]);
+	}
+	static const char *const passed[] = {"/page;jsessionid=1", "/100%25", "/caf%C3%A9", "/x;/y"};
+	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++) {
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: ok\r\n\r\n", passed[i]);
+		if (!exchange(h, req, 100))
+			fail_msg("%s was dropped", passed[i]);
+	}
+	owfp_harness_close(h);
+	h = open_with("{\"allow\":[{\"path\":\"/v1/*\",\"method\":\"GET\"}]}");
+	assert_true(exchange(h, "GET /v1/a;x=1 HTTP/1.1\r\nHost: ok\r\n\r\n", 100));
+	assert_false(exchange(h, "GET /V1/a HTTP/1.1\r\nHost: ok\r\n\r\n", 100));
+	assert_false(exchange(h, "get /v1/a HTTP/1.1\r\nHost: ok\r\n\r\n", 100));
+	/* allowed literally, but "/v1/..;/admin" is "/admin" to Tomcat */
+	assert_false(exchange(h, "GET /v1/..;/admin HTTP/1.1\r\nHost: ok\r\n\r\n", 100));
+	owfp_harness_close(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +350,12 @@ int main(void)
 		cmocka_unit_test(test_keep_alive_requests_are_each_checked),
 		cmocka_unit_test(test_allow_after_first_stops_inspecting),
 		cmocka_unit_test(test_fail_closed_cases_drop),
+		cmocka_unit_test(test_upgrade_answered_200_keeps_judging_pipelined_requests),
+		cmocka_unit_test(test_101_to_the_upgrade_request_ends_inspection),
+		cmocka_unit_test(test_connect_switches_only_on_2xx),
+		cmocka_unit_test(test_optimistic_tunnel_bytes_wait_for_the_answer),
+		cmocka_unit_test(test_response_framing_is_followed_exactly),
+		cmocka_unit_test(test_paths_are_judged_in_every_reading),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "callouts/http_head.h"
+#include "callouts/http_path.h"
 
 static long parse(const char *s, owfp_http_head *h)
 {
@@ -113,16 +114,24 @@ static void test_binary_prefix_is_an_error_before_the_head_ends(void **st)
 	assert_int_equal(parse("SSH-2.0-OpenSSH_9.2\r\n", &h), OWFP_HTTP_ERROR);
 }
 
-static void check_norm(const char *in, const char *want)
+static void check_norm_flags(const char *in, unsigned flags, const char *want, const char *rule)
 {
 	char out[256];
-	long n = owfp_http_path_normalize(in, strlen(in), out, sizeof(out));
+	const char *why = NULL;
+	long n = owfp_http_path_normalize(in, strlen(in), flags, out, sizeof(out), &why);
 	if (!want) {
-		assert_int_equal(n, -1);
+		if (n != -1 || !why || strcmp(why, rule) != 0)
+			fail_msg("normalize(%s): want refusal '%s', got %ld (%s)", in, rule, n,
+				 why ? why : "no reason");
 		return;
 	}
 	if (n < 0 || strcmp(out, want) != 0)
-		fail_msg("normalize(%s) = %s, want %s", in, n < 0 ? "(error)" : out, want);
+		fail_msg("normalize(%s) = %s, want %s", in, n < 0 ? why : out, want);
+}
+
+static void check_norm(const char *in, const char *want)
+{
+	check_norm_flags(in, 0, want, NULL);
 }
 
 static void test_path_normalization_decodes_and_removes_dot_segments(void **st)
@@ -138,11 +147,80 @@ static void test_path_normalization_decodes_and_removes_dot_segments(void **st)
 	check_norm("/%61dmin", "/admin");
 	check_norm("/a%2e%2e/x", "/a../x");
 	check_norm("/a/%2e%2e/x", "/x");
-	check_norm("/a%2fb", NULL);
-	check_norm("/a%00", NULL);
-	check_norm("/a%zz", NULL);
-	check_norm("/a%4", NULL);
+	check_norm("/caf%C3%A9", "/caf\xc3\xa9");
+	check_norm("/100%25", "/100%");
+	check_norm("/x/..;/admin", "/x/..;/admin");
 	check_norm("*", "*");
+}
+
+/* The spellings servers read differently are refused, each naming its rule. */
+static void test_path_normalization_refuses_ambiguous_paths(void **st)
+{
+	(void)st;
+	check_norm_flags("/a%2fb", 0, NULL, "encoded '/'");
+	check_norm_flags("/a%00", 0, NULL, "NUL byte");
+	check_norm_flags("/a%0a", 0, NULL, "control byte");
+	check_norm_flags("/a%zz", 0, NULL, "bad percent-escape");
+	check_norm_flags("/a%4", 0, NULL, "bad percent-escape");
+	check_norm_flags("/a\\b", 0, NULL, "backslash");
+	check_norm_flags("/a%5cb", 0, NULL, "backslash");
+	check_norm_flags("/a%3bb", 0, NULL, "encoded ';'");
+	check_norm_flags("/%2561dmin", 0, NULL, "double percent-encoding");
+	check_norm_flags("/%25%34%31", 0, NULL, "double percent-encoding");
+	check_norm_flags("/%c0%af", 0, NULL, "invalid UTF-8");
+	check_norm_flags("/%e0%80%af", 0, NULL, "invalid UTF-8");
+	check_norm_flags("/%ed%a0%80", 0, NULL, "invalid UTF-8");
+	check_norm_flags("/%ff", 0, NULL, "invalid UTF-8");
+	check_norm_flags("/%c3", 0, NULL, "invalid UTF-8");
+}
+
+/* The Tomcat/Spring reading: ";params" cut from each segment before decoding. */
+static void test_path_normalization_without_path_parameters(void **st)
+{
+	(void)st;
+	unsigned f = OWFP_HTTP_PATH_STRIP_PARAMS;
+	check_norm_flags("/x/..;/admin", f, "/admin", NULL);
+	check_norm_flags("/admin;a=1/x;b", f, "/admin/x", NULL);
+	check_norm_flags("/page;jsessionid=1", f, "/page", NULL);
+	check_norm_flags("/;x/%2e%2e;y/a", f, "/a", NULL);
+	check_norm_flags("/a;%2f", f, "/a", NULL);
+}
+
+static long resp(const char *s, owfp_http_response *r)
+{
+	return owfp_http_response_parse((const uint8_t *)s, strlen(s), r);
+}
+
+static void test_response_heads_give_status_and_framing(void **st)
+{
+	(void)st;
+	owfp_http_response r;
+	const char *ok = "HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: close\r\n\r\nbody";
+	assert_int_equal(resp(ok, &r), (long)strlen(ok) - 4);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.content_length, 12);
+	assert_true(r.connection_close);
+	for (size_t i = 0; i < strlen(ok) - 4; i++)
+		assert_int_equal(owfp_http_response_parse((const uint8_t *)ok, i, &r), OWFP_HTTP_INCOMPLETE);
+	assert_true(resp("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", &r) > 0);
+	assert_int_equal(r.status, 101);
+	assert_true(resp("HTTP/1.1 204\r\n\r\n", &r) > 0); /* no reason phrase */
+	assert_true(resp("HTTP/1.0 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", &r) > 0);
+	assert_true(r.chunked && r.transfer_encoding);
+	assert_true(resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", &r) > 0);
+	assert_true(!r.chunked && r.transfer_encoding);
+	static const char *const bad[] = {
+		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+		"HTTP/1.1 20 OK\r\n\r\n", "HTTP/1.1 200 OK\n\r\n", "HTTP/1.1 200 OK\r\nX: a\nb\r\n\r\n",
+		"HTTP/2 200\r\n\r\n", "SSH-2.0-x\r\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (resp(bad[i], &r) != OWFP_HTTP_ERROR)
+			fail_msg("response %zu accepted", i);
+	/* not HTTP: said at the first byte that cannot be */
+	assert_int_equal(owfp_http_response_parse((const uint8_t *)"\x82", 1, &r), OWFP_HTTP_ERROR);
 }
 
 static long feed_all(owfp_http_chunked *c, const char *s, size_t len, bool *done)
@@ -216,14 +294,14 @@ static void test_random_input_is_handled(void **st)
 		if (r > 0) {
 			assert_true((size_t)r <= n);
 			assert_true(h.method.len > 0);
-			(void)owfp_http_path_normalize(h.path.p, h.path.len, norm, sizeof(norm));
+			(void)owfp_http_path_normalize(h.path.p, h.path.len, 0, norm, sizeof(norm), NULL);
 		}
 		owfp_http_chunked c;
 		bool done;
 		owfp_http_chunked_init(&c);
 		long used = owfp_http_chunked_feed(&c, (const uint8_t *)buf, n, &done);
 		assert_true(used == OWFP_HTTP_ERROR || (used >= 0 && (size_t)used <= n));
-		(void)owfp_http_path_normalize(buf, n, norm, sizeof(norm));
+		(void)owfp_http_path_normalize(buf, n, OWFP_HTTP_PATH_STRIP_PARAMS, norm, sizeof(norm), NULL);
 	}
 }
 
@@ -236,6 +314,9 @@ int main(void)
 		cmocka_unit_test(test_malformed_heads_are_errors),
 		cmocka_unit_test(test_binary_prefix_is_an_error_before_the_head_ends),
 		cmocka_unit_test(test_path_normalization_decodes_and_removes_dot_segments),
+		cmocka_unit_test(test_path_normalization_refuses_ambiguous_paths),
+		cmocka_unit_test(test_path_normalization_without_path_parameters),
+		cmocka_unit_test(test_response_heads_give_status_and_framing),
 		cmocka_unit_test(test_chunked_body_ends_exactly_after_trailers),
 		cmocka_unit_test(test_malformed_chunked_bodies_are_errors),
 		cmocka_unit_test(test_random_input_is_handled),

@@ -125,10 +125,51 @@ static void test_garbage_file_fails_to_open_with_clear_error(void **state)
     assert_int_equal(err.code, rc);
     assert_int_equal(err.record, 0);
     assert_non_null(strstr(err.message, path));
-    assert_non_null(strstr(err.message, "file header"));
-    assert_true(strlen(err.reason) > 5);
+    assert_non_null(strstr(err.message, "not a capture: expected pcap or pcapng"));
+    assert_non_null(strstr(err.message, "its first bytes are 00 25 4a 6f"));
     unlink(path);
     free(path);
+}
+
+/* A file that is not a capture: one sentence, what was expected and what
+ * the file looks like, from owfp_capture_probe and owfp_capture_open alike. */
+static void test_not_a_capture_says_what_it_looks_like(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bytes;
+        size_t len;
+        const char *says;
+    } cases[] = {
+        {"", 0, "and the file is empty"},
+        {"hello world\nsecond line\n", (size_t)-1, "it looks like text (\"hello world\")"},
+        {"12:34:56.789012 IP 10.0.0.1.80 > 10.0.0.2.5555: Flags [S]\n", (size_t)-1,
+         "tcpdump's printed output; record with `tcpdump -w FILE` instead"},
+        {"\x1f\x8b\x08\x00\x00\x00\x00\x00", 8, "gzip-compressed: decompress it first"},
+        {"\xd4\xc3\xb2\xa1\x02\x00\x04\x00", 8, "cut short: 8 bytes, fewer than the 24 of a pcap file header"},
+        {"\x7f" "ELF\x02\x01\x01", 7, "a program (ELF)"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *path = tw_tmpname("notcap");
+        FILE *fp = fopen(path, "wb");
+        fwrite(cases[i].bytes, 1,
+               cases[i].len == (size_t)-1 ? strlen(cases[i].bytes) : cases[i].len, fp);
+        fclose(fp);
+        owfp_capture_error err;
+        assert_int_equal(owfp_capture_probe(path, &err), -EBADMSG);
+        if (!strstr(err.message, cases[i].says) ||
+            !strstr(err.message, "not a capture: expected pcap or pcapng"))
+            fail_msg("case %zu: '%s' does not say '%s'", i, err.message, cases[i].says);
+        assert_null(strstr(err.message, "file header:"));
+        owfp_capture *cap = (owfp_capture *)1;
+        assert_int_equal(owfp_capture_open(path, NULL, &cap, &err), -EBADMSG);
+        assert_null(cap);
+        assert_non_null(strstr(err.message, cases[i].says));
+        unlink(path);
+        free(path);
+    }
+    owfp_capture_error err;
+    assert_int_equal(owfp_capture_probe("-", &err), 0);
 }
 
 static void test_missing_file_is_enoent(void **state)
@@ -151,6 +192,10 @@ static void test_forcing_direct_on_pcapng_is_refused(void **state)
     owfp_capture_error err;
     assert_int_equal(owfp_capture_open(path, &o, &cap, &err), -ENOTSUP);
     o.reader = OWFP_CAPTURE_READER_AUTO;
+    assert_int_equal(owfp_capture_open(path, &o, &cap, &err), 0);
+    assert_string_equal(owfp_capture_reader_name(cap), "pcapng");
+    owfp_capture_close(cap);
+    o.reader = OWFP_CAPTURE_READER_LIBPCAP;
     assert_int_equal(owfp_capture_open(path, &o, &cap, &err), 0);
     assert_string_equal(owfp_capture_reader_name(cap), "libpcap");
     owfp_capture_close(cap);
@@ -316,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_truncated_record_names_record_and_offset_libpcap),
         cmocka_unit_test(test_truncated_record_header_reported),
         cmocka_unit_test(test_garbage_file_fails_to_open_with_clear_error),
+        cmocka_unit_test(test_not_a_capture_says_what_it_looks_like),
         cmocka_unit_test(test_missing_file_is_enoent),
         cmocka_unit_test(test_forcing_direct_on_pcapng_is_refused),
         cmocka_unit_test(test_absurd_captured_length_is_corruption),

@@ -92,7 +92,7 @@ static void copy_file(const char *from, const char *to, mode_t mode)
 	assert_int_equal(chmod(to, mode), 0);
 }
 
-static void test_load_calls_driver_entry_with_the_plugin_path(void **state)
+static void test_load_calls_driver_entry_with_the_services_key(void **state)
 {
 	owfp_plugin *p = NULL;
 	char err[512] = "", real[PATH_MAX], got[PATH_MAX];
@@ -115,22 +115,26 @@ static void test_load_calls_driver_entry_with_the_plugin_path(void **state)
 	for (i = 0; ext->RegistryPath[i] && i < sizeof(got) - 1; i++)
 		got[i] = (char)ext->RegistryPath[i];
 	got[i] = '\0';
-	assert_string_equal(got, real);
+	/* As Windows names it: the service key of the driver, named after its file. */
+	assert_string_equal(got, "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\plugin_minimal");
+	assert_string_equal(owfp_plugin_driver_name(p), "plugin_minimal");
+	assert_true(drv->DriverName.Length == wcslen(L"\\Driver\\plugin_minimal") * sizeof(WCHAR));
+	assert_true(wcscmp(drv->DriverName.Buffer, L"\\Driver\\plugin_minimal") == 0);
 	assert_int_equal(owfp_pool_outstanding(MINIMAL_TAG), 1);
 	owfp_plugin_unload(p);
 }
 
-/* The registry path the plugin recorded, from its last '/'. */
+/* The registry path the plugin recorded, from its last '\\'. */
 static const WCHAR *recorded_name(owfp_plugin *p)
 {
 	MINIMAL_EXTENSION *ext = owfp_plugin_driver_object(p)->DeviceObject->DeviceExtension;
-	const WCHAR *slash = wcsrchr(ext->RegistryPath, L'/');
+	const WCHAR *slash = wcsrchr(ext->RegistryPath, L'\\');
 
 	assert_non_null(slash);
 	return slash + 1;
 }
 
-static void test_registry_path_is_the_path_decoded_from_utf8(void **state)
+static void test_driver_name_is_the_file_name_decoded_from_utf8(void **state)
 {
 	owfp_plugin *p = NULL;
 	char err[512] = "", path[PATH_MAX];
@@ -139,13 +143,85 @@ static void test_registry_path_is_the_path_decoded_from_utf8(void **state)
 	join(path, scratch, "d\xc3\xa9j\xc3\xa0-\xe2\x82\xac.so"); /* "déjà-€.so" */
 	copy_file(plugin("plugin_minimal"), path, 0644);
 	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), 0);
-	assert_true(wcscmp(recorded_name(p), L"d\u00e9j\u00e0-\u20ac.so") == 0);
+	assert_true(wcscmp(recorded_name(p), L"d\u00e9j\u00e0-\u20ac") == 0);
 	owfp_plugin_unload(p);
 	/* Bytes that are not UTF-8 stand for themselves. */
 	join(path, scratch, "\xff\xc3.so");
 	copy_file(plugin("plugin_minimal"), path, 0644);
 	assert_int_equal(owfp_plugin_load(path, &p, err, sizeof(err)), 0);
-	assert_true(wcscmp(recorded_name(p), L"\u00ff\u00c3.so") == 0);
+	assert_true(wcscmp(recorded_name(p), L"\u00ff\u00c3") == 0);
+	owfp_plugin_unload(p);
+}
+
+static void test_load_options_name_the_driver(void **state)
+{
+	owfp_plugin_opts opts = { .driver_name = "MyFilter" };
+	owfp_plugin *p = NULL, *q = NULL;
+	char err[512] = "", copy[PATH_MAX];
+
+	(void)state;
+	assert_int_equal(owfp_plugin_load_opts(plugin("plugin_minimal"), &opts, &p, err, sizeof(err)), 0);
+	assert_string_equal(owfp_plugin_driver_name(p), "MyFilter");
+	assert_true(wcscmp(recorded_name(p), L"MyFilter") == 0);
+	/* Another file under the same name (any case) is refused, as one service name is one driver. */
+	join(copy, scratch, "other.so");
+	copy_file(plugin("plugin_minimal"), copy, 0644);
+	opts.driver_name = "MYFILTER";
+	assert_int_equal(owfp_plugin_load_opts(copy, &opts, &q, err, sizeof(err)), -EEXIST);
+	assert_null(q);
+	assert_non_null(strstr(err, "MYFILTER"));
+	assert_non_null(strstr(err, "loaded already"));
+	/* Once the first is gone, the name is free again. */
+	owfp_plugin_unload(p);
+	assert_int_equal(owfp_plugin_load_opts(copy, &opts, &q, err, sizeof(err)), 0);
+	owfp_plugin_unload(q);
+	assert_int_equal(owfp_pool_outstanding(OWFP_TAG_DRIVER), 0);
+}
+
+static void test_bad_driver_names_are_refused(void **state)
+{
+	static const char *const bad[] = { "", "a\\b", "a/b", "\xff" };
+	owfp_plugin_opts opts = { 0 };
+	owfp_plugin *p = NULL;
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		opts.driver_name = bad[i];
+		err[0] = '\0';
+		assert_int_equal(owfp_plugin_load_opts(plugin("plugin_minimal"), &opts, &p, err, sizeof(err)),
+				 -EINVAL);
+		assert_null(p);
+		assert_non_null(strstr(err, "not a valid service name"));
+		/* Nothing of it ran. */
+		assert_int_equal(owfp_pool_outstanding(MINIMAL_TAG), 0);
+	}
+}
+
+static void test_load_options_params_are_copied(void **state)
+{
+	owfp_regparams *params = owfp_regparams_new();
+	owfp_plugin_opts opts = { .params = params };
+	owfp_plugin *p = NULL;
+	const owfp_regparams *seen;
+	const void *data;
+	ULONG type, len;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(owfp_regparams_set_dword(params, "Port", 8888, err, sizeof(err)), 0);
+	assert_int_equal(owfp_plugin_load_opts(plugin("plugin_minimal"), &opts, &p, err, sizeof(err)), 0);
+	/* The caller's set may go: the driver keeps its own. */
+	owfp_regparams_free(params);
+	seen = owfp_plugin_params_of(owfp_plugin_driver_object(p));
+	assert_non_null(seen);
+	assert_int_equal(owfp_regparams_query(seen, L"port", 4 * sizeof(WCHAR), &type, &data, &len), 0);
+	assert_int_equal(type, REG_DWORD);
+	assert_int_equal(*(const ULONG *)data, 8888);
+	owfp_plugin_unload(p);
+	/* Without params the key is there and empty. */
+	assert_int_equal(owfp_plugin_load(plugin("plugin_minimal"), &p, err, sizeof(err)), 0);
+	assert_int_equal(owfp_regparams_count(owfp_plugin_params_of(owfp_plugin_driver_object(p))), 0);
 	owfp_plugin_unload(p);
 }
 
@@ -419,8 +495,11 @@ static void test_out_of_memory_while_loading_leaks_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_calls_driver_entry_with_the_plugin_path),
-		cmocka_unit_test(test_registry_path_is_the_path_decoded_from_utf8),
+		cmocka_unit_test(test_load_calls_driver_entry_with_the_services_key),
+		cmocka_unit_test(test_driver_name_is_the_file_name_decoded_from_utf8),
+		cmocka_unit_test(test_load_options_name_the_driver),
+		cmocka_unit_test(test_bad_driver_names_are_refused),
+		cmocka_unit_test(test_load_options_params_are_copied),
 		cmocka_unit_test(test_unload_calls_driver_unload_and_frees_everything),
 		cmocka_unit_test(test_a_plugin_already_loaded_is_refused),
 		cmocka_unit_test(test_a_plugin_that_stays_mapped_is_not_mistaken_for_the_next),
