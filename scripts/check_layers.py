@@ -17,22 +17,27 @@ import os
 import re
 import sys
 
-ALLOWED = {
-    "cli": {"replay", "proxy", "host", "config", "callouts", "util"},
-    "replay": {"host", "capture", "util"},
-    "proxy": {"host", "util"},
-    "host": {"config", "callouts", "util"},
-    "config": {"util"},
-    "callouts": {"util"},
-    "capture": {"util"},
-    "stream": {"engine", "buffer", "util"},
-    "engine": {"buffer", "wdm", "util"},
-    "buffer": {"util"},
-    "wdm": {"util"},
-    "wdf": {"wdm", "util"},
-    "cc": {"util"},
+# The order, top to bottom (docs/architecture.md): cli; replay | proxy;
+# host; config | callouts | capture; stream; engine; wdf; buffer | wdm; util.
+# A folder may include any folder BELOW it (not a sibling, never one above);
+# cc (openwfp-cc) stands apart and uses only util.
+_BELOW = {
     "util": set(),
+    "wdm": {"util"},
+    "buffer": {"util"},
+    "wdf": {"wdm", "util"},
+    "engine": {"buffer", "wdm", "util"},
+    "stream": {"engine", "buffer", "wdm", "util"},
+    "capture": {"util"},
 }
+_BELOW["config"] = {"stream"} | _BELOW["stream"] | {"wdf"}
+_BELOW["callouts"] = {"stream"} | _BELOW["stream"]
+_BELOW["host"] = {"config", "callouts", "capture"} | _BELOW["config"]
+_BELOW["replay"] = {"host"} | _BELOW["host"]
+_BELOW["proxy"] = {"host"} | _BELOW["host"]
+_BELOW["cli"] = {"replay", "proxy"} | _BELOW["replay"]
+_BELOW["cc"] = {"util"}
+ALLOWED = _BELOW
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 

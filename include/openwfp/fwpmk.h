@@ -68,6 +68,8 @@ DEFINE_GUID(FWPM_CONDITION_COMPARTMENT_ID,
 	0x35a791ab, 0x04ac, 0x4ff2, 0xa6, 0xbb, 0xda, 0x6c, 0xfa, 0xc7, 0x18, 0x06);
 DEFINE_GUID(FWPM_CONDITION_IP_PROTOCOL,
 	0x3971ef2b, 0x623e, 0x4f9a, 0x8c, 0xb1, 0x6e, 0x79, 0xb8, 0x06, 0xb9, 0xa7);
+DEFINE_GUID(FWPM_CONDITION_ALE_APP_ID,
+	0xd78e1e87, 0x8644, 0x4ea5, 0x94, 0x37, 0xd8, 0x09, 0xec, 0xef, 0xc9, 0x71);
 DEFINE_GUID(FWPM_SUBLAYER_UNIVERSAL,
 	0xeebecc03, 0xced4, 0x4380, 0x81, 0x9a, 0x27, 0x34, 0x39, 0x7b, 0x2b, 0x74);
 DEFINE_GUID(FWPM_SUBLAYER_INSPECTION,
@@ -102,6 +104,18 @@ NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, v
 NTSTATUS NTAPI FwpmFilterDeleteById0(HANDLE engineHandle, UINT64 id);
 NTSTATUS NTAPI FwpmFilterDeleteByKey0(HANDLE engineHandle, const GUID *key);
 
+/*
+ * User-mode helpers (fwpmu.h on Windows), for provisioning code. The app id
+ * of a Linux path: see docs/porting.md "## Flow metadata" (the file must
+ * exist; symbolic links are resolved). Returns a Win32 error code:
+ * 0, 2 (file not found), 5 (access denied), 8 (no memory) or 87 (not an
+ * absolute path). Free *appId with FwpmFreeMemory0.
+ */
+DWORD NTAPI FwpmGetAppIdFromFileName0(PCWSTR fileName, FWP_BYTE_BLOB **appId);
+void NTAPI FwpmFreeMemory0(void **p);
+
+#define FwpmGetAppIdFromFileName FwpmGetAppIdFromFileName0
+#define FwpmFreeMemory FwpmFreeMemory0
 #define FwpmEngineOpen FwpmEngineOpen0
 #define FwpmEngineClose FwpmEngineClose0
 #define FwpmTransactionBegin FwpmTransactionBegin0

@@ -327,6 +327,18 @@ typedef struct FWPS_STREAM_CALLOUT_IO_PACKET0_ {
 #define FWPS_IS_METADATA_FIELD_PRESENT(metadataValues, metadataField) \
 	((((metadataValues)->currentMetadataValues) & (metadataField)) == (metadataField))
 
+/* The Hyper-V switch ids the vSwitch metadata members have (ntddndis.h);
+ * a repeated identical typedef is allowed should ndis.h declare them too. */
+typedef UINT32 NDIS_SWITCH_PORT_ID;
+typedef USHORT NDIS_SWITCH_NIC_INDEX;
+
+/*
+ * x64 layout as documented (member offsets and size 280 checked in
+ * tests/unit/test_struct_layout_x64.c). The documented declaration lists
+ * padding0/padding1/padding2 after vSwitchDestinationPortId: those are the
+ * same three slots under the other branch of the header's NDIS 6.30
+ * condition, not extra members.
+ */
 typedef struct FWPS_INCOMING_METADATA_VALUES0_ {
 	UINT32 currentMetadataValues;    /* FWPS_METADATA_FIELD_* present */
 	UINT32 flags;                    /* FWPS_INCOMING_FLAG_* */
@@ -362,9 +374,9 @@ typedef struct FWPS_INCOMING_METADATA_VALUES0_ {
 	UINT32 l2Flags;
 	UINT32 ethernetMacHeaderSize;
 	UINT32 wiFiOperationMode;
-	UINT32 vSwitchSourcePortId;
-	USHORT vSwitchSourceNicIndex;
-	UINT32 vSwitchDestinationPortId;
+	NDIS_SWITCH_PORT_ID vSwitchSourcePortId;
+	NDIS_SWITCH_NIC_INDEX vSwitchSourceNicIndex;
+	NDIS_SWITCH_PORT_ID vSwitchDestinationPortId;
 	HANDLE vSwitchPacketContext;
 	PVOID subProcessTag;
 	UINT64 reserved1;

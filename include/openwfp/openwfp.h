@@ -166,6 +166,13 @@ typedef struct owfp_filter_info {
 /* Every committed filter, per layer in arbitration order. Free *out with free(). */
 int owfp_engine_filters_list(owfp_engine *engine, owfp_filter_info **out, size_t *n);
 
+/*
+ * True when some filter sits at ALE_FLOW_ESTABLISHED (V4 or V6): only then
+ * can a flow's local process (owfp_flow_key.process_*) change anything, so
+ * a data path may skip looking it up otherwise. Lock-free; false for NULL.
+ */
+bool owfp_engine_wants_process(owfp_engine *engine);
+
 /* ------------------------------------------------------------------ flows */
 
 /* Data directions, as the local host sees them (spec S14). */
@@ -187,6 +194,13 @@ typedef struct owfp_flow_key {
 	bool outbound;              /* the local side initiated the connection */
 	bool midstream;             /* picked up without its handshake (S81) */
 	uint32_t condition_flags;   /* FWP_CONDITION_FLAG_* (e.g. IS_LOOPBACK) */
+	/* The local process of the connection, when the data path knows it:
+	 * ALE_FLOW_ESTABLISHED then carries PROCESS_ID / PROCESS_PATH metadata
+	 * and the ALE_APP_ID field. 0 / NULL: unknown, and they are absent, as
+	 * WFP leaves them. process_path (absolute, UTF-8) is read only during
+	 * owfp_flow_create; the flow keeps no pointer to it. */
+	uint64_t process_id;
+	const char *process_path;
 } owfp_flow_key;
 
 /* Segment flags for owfp_flow_indicate(). */

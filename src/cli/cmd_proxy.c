@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "openwfp/openwfp.h"
+#include "config/drivers.h"
 #include "openwfp/openwfp_wpp.h"
 #include "proxy/app.h"
 
@@ -35,6 +36,11 @@ static void help(FILE *out)
 		"                             (the return route must lead back through this host)\n"
 		"  -c, --config FILE          filter configuration (YAML or JSON), as for replay\n"
 		"      --callout PLUGIN.so    load a callout plugin (repeatable)\n"
+		"      --driver-param DRIVER.VALUE=DATA\n"
+		"                             a value of a driver's Parameters registry key\n"
+		"                             (repeatable; over the configuration's): DATA is\n"
+		"                             dword:N, sz:TEXT, multi_sz:A,B, binary:HEX, or a\n"
+		"                             number / text\n"
 		"      --workers N            event-loop threads, each with its own SO_REUSEPORT\n"
 		"                             listener (default: number of CPUs)\n"
 		"      --local client|server  which side plays the local host (default client: data\n"
@@ -131,7 +137,8 @@ static int parse_seconds(const char *s, unsigned *ms)
 enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, OPT_WORKERS,
        OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
        OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER,
-	       OPT_DEFERTO, OPT_POLLSPIN, OPT_IDLETO, OPT_HALFTO, OPT_KEEPALIVE, OPT_STRICT };
+	       OPT_DEFERTO, OPT_POLLSPIN, OPT_IDLETO, OPT_HALFTO, OPT_KEEPALIVE, OPT_STRICT,
+	       OPT_DRIVER_PARAM };
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
@@ -142,6 +149,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{"spoof-source", no_argument, NULL, OPT_SPOOF},
 		{"config", required_argument, NULL, 'c'},
 		{"callout", required_argument, NULL, OPT_CALLOUT},
+		{"driver-param", required_argument, NULL, OPT_DRIVER_PARAM},
 		{"workers", required_argument, NULL, OPT_WORKERS},
 		{"local", required_argument, NULL, OPT_LOCAL},
 		{"control", required_argument, NULL, OPT_CONTROL},
@@ -167,7 +175,9 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{0},
 	};
 	owfp_proxy_app_opts o = { 0 };
-	const char **plugins = calloc((size_t)argc + 1, sizeof(*plugins));
+	/* --callout paths, then --driver-param texts, in one block freed once. */
+	const char **plugins = calloc(2 * ((size_t)argc + 1), sizeof(*plugins));
+	const char **dparams = plugins ? plugins + argc + 1 : NULL;
 	bool have_listen = false, have_upstream = false;
 	owfp_error err = { { 0 } };
 	int c, rc = OWFP_EXIT_OK;
@@ -176,6 +186,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 	if (!plugins)
 		return OWFP_EXIT_INPUT;
 	o.plugins = plugins;
+	o.driver_params = dparams;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+c:qvh", longopts, NULL)) != -1) {
@@ -209,6 +220,11 @@ int owfp_cmd_proxy(int argc, char **argv)
 			break;
 		case OPT_CALLOUT:
 			plugins[o.nplugins++] = optarg;
+			break;
+		case OPT_DRIVER_PARAM:
+			if (owfp_driver_param_check(optarg, &err))
+				goto usage_err;
+			dparams[o.ndriver_params++] = optarg;
 			break;
 		case OPT_WORKERS: {
 			long n = strtol(optarg, &end, 10);

@@ -12,6 +12,7 @@
 #include "openwfp/openwfp_wpp.h"
 #include "replay/replay.h"
 #include "replay/resegment.h"
+#include "config/drivers.h"
 
 static void help(FILE *out)
 {
@@ -28,6 +29,15 @@ static void help(FILE *out)
 		"                         their parameters, filters); see docs/configuration.md\n"
 		"      --callout PLUGIN.so  load a callout plugin (repeatable); its DriverEntry\n"
 		"                         registers callouts and adds filters\n"
+		"      --driver-param DRIVER.VALUE=DATA\n"
+		"                         a value of a driver's Parameters registry key (repeatable;\n"
+		"                         over the configuration's): DATA is dword:N, sz:TEXT,\n"
+		"                         multi_sz:A,B, binary:HEX, or a number / text; DRIVER is a\n"
+		"                         drivers: name or a plugin's file name without .so\n"
+		"      --process PORT=[PID:]PATH\n"
+		"                         flows whose local port is PORT belong to program PATH\n"
+		"                         (process id PID): ALE_FLOW_ESTABLISHED then carries\n"
+		"                         PROCESS_PATH/ALE_APP_ID (and PROCESS_ID); repeatable\n"
 		"      --extract DIR      write, for every flow direction, the bytes its receiver got\n"
 		"                         after filtering, to DIR/SRC.SPORT-DST.DPORT (~2, ~3 for a\n"
 		"                         reused 5-tuple), plus DIR/flows.tsv (flow_id src sport dst\n"
@@ -71,6 +81,8 @@ static void help(FILE *out)
 		"  openwfp replay --callout ./mycallout.so --events ev.jsonl --local server cap.pcapng\n"
 		"  tcpdump -w - -i lo port 80 | openwfp replay --json -\n"
 		"  openwfp replay --callout ./mycallout.so --resegment 20 --seed 7 cap.pcap\n"
+		"  openwfp replay -c monitor.yaml --driver-param msnmntr.Trace=1 \\\n"
+		"      --process 40000=1234:/usr/bin/curl cap.pcap\n"
 		"\n"
 		"Exit status: 0 done, 1 bad input (capture, configuration or plugin; the message\n"
 		"names the file and, for captures, the record number), 2 bad usage, 3 --resegment\n"
@@ -88,7 +100,11 @@ static void on_signal(int sig)
 }
 
 enum { OPT_CALLOUT = 256, OPT_EXTRACT, OPT_EVENTS, OPT_JSON, OPT_LOCAL, OPT_DRAIN, OPT_OVERLAP,
-       OPT_VERIFY, OPT_NO_READ_AHEAD, OPT_RESEGMENT, OPT_SEED, OPT_STRICT };
+       OPT_VERIFY, OPT_NO_READ_AHEAD, OPT_RESEGMENT, OPT_SEED, OPT_DRIVER_PARAM, OPT_PROCESS,
+	       OPT_STRICT };
+
+/* The option arrays, freed on every way out. */
+#define FREE_ARGS() (free(plugins), free(dparams), free(procs))
 
 int owfp_cmd_replay(int argc, char **argv)
 {
@@ -106,6 +122,8 @@ int owfp_cmd_replay(int argc, char **argv)
 		{"resegment", required_argument, NULL, OPT_RESEGMENT},
 		{"seed", required_argument, NULL, OPT_SEED},
 		{"strict-asserts", no_argument, NULL, OPT_STRICT},
+		{"driver-param", required_argument, NULL, OPT_DRIVER_PARAM},
+		{"process", required_argument, NULL, OPT_PROCESS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -116,13 +134,19 @@ int owfp_cmd_replay(int argc, char **argv)
 	unsigned long resegment = 0;
 	unsigned long long seed = 1;
 	const char **plugins = calloc((size_t)argc + 1, sizeof(*plugins));
+	const char **dparams = calloc((size_t)argc + 1, sizeof(*dparams));
+	owfp_replay_process *procs = calloc((size_t)argc + 1, sizeof(*procs));
 	int c, status;
 	char *end;
 
-	if (!plugins)
+	if (!plugins || !dparams || !procs) {
+		FREE_ARGS();
 		return OWFP_EXIT_INPUT;
+	}
 	owfp_replay_opts_init(&o);
 	o.plugins = plugins;
+	o.driver_params = dparams;
+	o.processes = procs;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+c:qvh", longopts, NULL)) != -1) {
@@ -133,13 +157,32 @@ int owfp_cmd_replay(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			if (o.config_path) {
-				free(plugins);
+				FREE_ARGS();
 				return owfp_cli_usage_error("replay", "-c/--config given twice");
 			}
 			o.config_path = optarg;
 			break;
 		case OPT_CALLOUT:
 			plugins[o.nplugins++] = optarg;
+			break;
+		case OPT_DRIVER_PARAM: {
+			owfp_error perr = {{0}};
+			if (owfp_driver_param_check(optarg, &perr)) {
+				FREE_ARGS();
+				return owfp_cli_usage_error("replay", "%s", perr.msg);
+			}
+			dparams[o.ndriver_params++] = optarg;
+			break;
+		}
+		case OPT_PROCESS:
+			if (owfp_replay_parse_process(optarg, &procs[o.nprocesses])) {
+				FREE_ARGS();
+				return owfp_cli_usage_error("replay", "--process '%s': expected "
+							    "PORT=PATH or PORT=PID:PATH with an "
+							    "absolute PATH (e.g. 40000=/usr/bin/curl)",
+							    optarg);
+			}
+			o.nprocesses++;
 			break;
 		case OPT_EXTRACT:
 			o.extract_dir = optarg;
@@ -152,7 +195,7 @@ int owfp_cmd_replay(int argc, char **argv)
 			break;
 		case OPT_LOCAL:
 			if (owfp_replay_parse_local(optarg, &o)) {
-				free(plugins);
+				FREE_ARGS();
 				return owfp_cli_usage_error("replay", "--local '%s': expected client, server "
 							    "or ADDR[/PREFIX]", optarg);
 			}
@@ -160,7 +203,7 @@ int owfp_cmd_replay(int argc, char **argv)
 		case OPT_DRAIN: {
 			double s = strtod(optarg, &end);
 			if (end == optarg || *end || !isfinite(s) || s < 0 || s > 86400) {
-				free(plugins);
+				FREE_ARGS();
 				return owfp_cli_usage_error("replay", "--drain-timeout '%s': expected "
 							    "seconds (0..86400, e.g. 5 or 0.5)", optarg);
 			}
@@ -173,7 +216,7 @@ int owfp_cmd_replay(int argc, char **argv)
 			} else if (!strcmp(optarg, "last")) {
 				o.overlap = OWFP_CAPTURE_OVERLAP_LAST;
 			} else {
-				free(plugins);
+				FREE_ARGS();
 				return owfp_cli_usage_error("replay", "--overlap '%s': expected first or last",
 							    optarg);
 			}
@@ -187,7 +230,7 @@ int owfp_cmd_replay(int argc, char **argv)
 		case OPT_RESEGMENT:
 			resegment = strtoul(optarg, &end, 10);
 			if (end == optarg || *end || resegment < 1 || resegment > 100000) {
-				free(plugins);
+				FREE_ARGS();
 				return owfp_cli_usage_error("replay", "--resegment '%s': expected a number "
 							    "of runs (1..100000)", optarg);
 			}
@@ -195,7 +238,7 @@ int owfp_cmd_replay(int argc, char **argv)
 		case OPT_SEED:
 			seed = strtoull(optarg, &end, 0);
 			if (end == optarg || *end) {
-				free(plugins);
+				FREE_ARGS();
 				return owfp_cli_usage_error("replay", "--seed '%s': expected a number",
 							    optarg);
 			}
@@ -213,10 +256,10 @@ int owfp_cmd_replay(int argc, char **argv)
 			break;
 		case 'h':
 			help(stdout);
-			free(plugins);
+			FREE_ARGS();
 			return OWFP_EXIT_OK;
 		default:
-			free(plugins);
+			FREE_ARGS();
 			if (optopt && optopt < 256 && c == '?')
 				return owfp_cli_usage_error("replay", "option needs an argument or is "
 							    "unknown: '%s'", argv[optind - 1]);
@@ -225,7 +268,7 @@ int owfp_cmd_replay(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		free(plugins);
+		FREE_ARGS();
 		return owfp_cli_usage_error("replay", "expected at least one CAPTURE");
 	}
 	o.captures = (const char *const *)(argv + optind);
@@ -235,12 +278,12 @@ int owfp_cmd_replay(int argc, char **argv)
 	owfp_error err = {{0}};
 	if (resegment) {
 		if (o.extract_dir || o.events_path || json || !strcmp(o.captures[0], "-")) {
-			free(plugins);
+			FREE_ARGS();
 			return owfp_cli_usage_error("replay", "--resegment works on capture files and "
 						    "takes no --extract, --events or --json");
 		}
 		status = owfp_replay_resegment(&o, (unsigned)resegment, seed, stdout, &err);
-		free(plugins);
+		FREE_ARGS();
 		if (status == OWFP_REPLAY_BAD_INPUT) {
 			fprintf(stderr, "openwfp replay: %s\n", err.msg);
 			return OWFP_EXIT_INPUT;
@@ -266,7 +309,7 @@ int owfp_cmd_replay(int argc, char **argv)
 		fflush(stdout);
 		owfp_replay_report_free(r);
 	}
-	free(plugins);
+	FREE_ARGS();
 	if (status == OWFP_REPLAY_STOPPED) {
 		fprintf(stderr, "openwfp replay: %s\n", err.msg);
 		return 128 + SIGINT;

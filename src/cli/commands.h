@@ -28,6 +28,7 @@ int owfp_cmd_callouts(int argc, char **argv);
 int owfp_cmd_proxy(int argc, char **argv);
 int owfp_cmd_filters(int argc, char **argv);
 int owfp_cmd_stats(int argc, char **argv);
+int owfp_cmd_ioctl(int argc, char **argv);
 
 /*
  * Parses --control PATH, --json and --help for a control-socket client

@@ -15,6 +15,7 @@ static const owfp_command commands[] = {
 	{"proxy", owfp_cmd_proxy, "enforce callouts on live TCP connections (explicit or transparent)"},
 	{"filters", owfp_cmd_filters, "list, add or delete filters of a running proxy (--control)"},
 	{"stats", owfp_cmd_stats, "counters of a running proxy: flows, bytes, decisions per callout"},
+	{"ioctl", owfp_cmd_ioctl, "DeviceIoControl on a driver's device in a running proxy (--control)"},
 	{"help", cmd_help, "show this help, or a command's help (help COMMAND)"},
 };
 

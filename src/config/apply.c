@@ -5,6 +5,7 @@
  */
 #include "config/apply.h"
 #include "config/parse.h"
+#include "config/status.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "engine/appid.h"
 #include "openwfp/fwpmk.h"
 
 _Static_assert((int)OWFP_CFG_M_NOT_EQUAL == (int)FWP_MATCH_NOT_EQUAL, "match values");
@@ -38,41 +40,7 @@ struct owfp_config_applied {
 
 const char *owfp_config_status_name(NTSTATUS st)
 {
-	static const struct {
-		NTSTATUS st;
-		const char *name;
-	} names[] = {
-		{STATUS_FWP_CALLOUT_NOT_FOUND, "STATUS_FWP_CALLOUT_NOT_FOUND"},
-		{STATUS_FWP_CONDITION_NOT_FOUND, "STATUS_FWP_CONDITION_NOT_FOUND"},
-		{STATUS_FWP_FILTER_NOT_FOUND, "STATUS_FWP_FILTER_NOT_FOUND"},
-		{STATUS_FWP_LAYER_NOT_FOUND, "STATUS_FWP_LAYER_NOT_FOUND"},
-		{STATUS_FWP_SUBLAYER_NOT_FOUND, "STATUS_FWP_SUBLAYER_NOT_FOUND"},
-		{STATUS_FWP_NOT_FOUND, "STATUS_FWP_NOT_FOUND"},
-		{STATUS_FWP_ALREADY_EXISTS, "STATUS_FWP_ALREADY_EXISTS"},
-		{STATUS_FWP_IN_USE, "STATUS_FWP_IN_USE"},
-		{STATUS_FWP_TXN_IN_PROGRESS, "STATUS_FWP_TXN_IN_PROGRESS"},
-		{STATUS_FWP_INCOMPATIBLE_LAYER, "STATUS_FWP_INCOMPATIBLE_LAYER"},
-		{STATUS_FWP_NULL_POINTER, "STATUS_FWP_NULL_POINTER"},
-		{STATUS_FWP_INVALID_FLAGS, "STATUS_FWP_INVALID_FLAGS"},
-		{STATUS_FWP_INVALID_NET_MASK, "STATUS_FWP_INVALID_NET_MASK"},
-		{STATUS_FWP_INVALID_RANGE, "STATUS_FWP_INVALID_RANGE"},
-		{STATUS_FWP_NULL_DISPLAY_NAME, "STATUS_FWP_NULL_DISPLAY_NAME"},
-		{STATUS_FWP_INVALID_ACTION_TYPE, "STATUS_FWP_INVALID_ACTION_TYPE"},
-		{STATUS_FWP_INVALID_WEIGHT, "STATUS_FWP_INVALID_WEIGHT"},
-		{STATUS_FWP_MATCH_TYPE_MISMATCH, "STATUS_FWP_MATCH_TYPE_MISMATCH"},
-		{STATUS_FWP_TYPE_MISMATCH, "STATUS_FWP_TYPE_MISMATCH"},
-		{STATUS_FWP_OUT_OF_BOUNDS, "STATUS_FWP_OUT_OF_BOUNDS"},
-		{STATUS_FWP_ACTION_INCOMPATIBLE_WITH_LAYER, "STATUS_FWP_ACTION_INCOMPATIBLE_WITH_LAYER"},
-		{STATUS_FWP_INVALID_PARAMETER, "STATUS_FWP_INVALID_PARAMETER"},
-		{STATUS_FWP_CALLOUT_NOTIFICATION_FAILED, "STATUS_FWP_CALLOUT_NOTIFICATION_FAILED"},
-		{STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER"},
-		{STATUS_NO_MEMORY, "STATUS_NO_MEMORY"},
-		{STATUS_INVALID_HANDLE, "STATUS_INVALID_HANDLE"},
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].st == st)
-			return names[i].name;
-	return "NTSTATUS";
+	return owfp_status_name(st);
 }
 
 /* UTF-8 to wchar_t (UTF-32 on Linux); invalid bytes become U+FFFD. */
@@ -120,6 +88,7 @@ typedef struct cond_store {
 	FWP_V6_ADDR_AND_MASK v6m;
 	FWP_BYTE_ARRAY16 a16, a16_hi;
 	FWP_RANGE0 range;
+	FWP_BYTE_BLOB blob;   /* app id; data malloc'ed */
 } cond_store;
 
 static const GUID *field_key(enum owfp_cfg_field f)
@@ -132,13 +101,15 @@ static const GUID *field_key(enum owfp_cfg_field f)
 	case OWFP_CFG_F_REMOTE_PORT: return &FWPM_CONDITION_IP_REMOTE_PORT;
 	case OWFP_CFG_F_DIRECTION: return &FWPM_CONDITION_DIRECTION;
 	case OWFP_CFG_F_FLAGS: return &FWPM_CONDITION_FLAGS;
+	case OWFP_CFG_F_APP_ID: return &FWPM_CONDITION_ALE_APP_ID;
+	case OWFP_CFG_F_IP_PROTOCOL: return &FWPM_CONDITION_IP_PROTOCOL;
 	default: return &FWPM_CONDITION_COMPARTMENT_ID;
 	}
 }
 
 static void set_uint(FWP_VALUE0 *v, enum owfp_cfg_field f, uint32_t u)
 {
-	if (f == OWFP_CFG_F_LOCAL_ADDRESS_TYPE) {
+	if (f == OWFP_CFG_F_LOCAL_ADDRESS_TYPE || f == OWFP_CFG_F_IP_PROTOCOL) {
 		v->type = FWP_UINT8;
 		v->uint8 = (UINT8)u;
 	} else if (f == OWFP_CFG_F_LOCAL_PORT || f == OWFP_CFG_F_REMOTE_PORT) {
@@ -150,7 +121,8 @@ static void set_uint(FWP_VALUE0 *v, enum owfp_cfg_field f, uint32_t u)
 	}
 }
 
-static void build_condition(const owfp_cfg_condition *in, cond_store *s)
+/* Returns 0, or -ENOMEM / -EINVAL (an app id path that cannot be one). */
+static int build_condition(const owfp_cfg_condition *in, cond_store *s)
 {
 	FWPM_FILTER_CONDITION0 *c = &s->c;
 	FWP_CONDITION_VALUE0 *v = &c->conditionValue;
@@ -213,7 +185,16 @@ static void build_condition(const owfp_cfg_condition *in, cond_store *s)
 		v->type = FWP_RANGE_TYPE;
 		v->rangeValue = &s->range;
 		break;
+	case OWFP_CFG_V_APP_ID: {
+		int rc = owfp_appid_from_config_path(in->text, &s->blob);
+		if (rc)
+			return rc;
+		v->type = FWP_BYTE_BLOB_TYPE;
+		v->byteBlob = &s->blob;
+		break;
 	}
+	}
+	return 0;
 }
 
 static int resolve_sublayer(const owfp_config *cfg, const owfp_cfg_filter *f, GUID *out,
@@ -240,6 +221,10 @@ static int resolve_callout(const owfp_config_applied *a, const owfp_config *cfg,
 	for (size_t i = 0; cfg && i < cfg->ncallouts; i++) {
 		if (strcmp(cfg->callouts[i].name, f->callout) != 0)
 			continue;
+		if (!cfg->callouts[i].type) {
+			memcpy(out, &cfg->callouts[i].key, sizeof(*out));
+			return 0;
+		}
 		const GUID *k = NULL;
 		if (a && a->instances && a->instances[i])
 			k = a->builtins[i]->callout_key(a->instances[i], family);
@@ -296,7 +281,13 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 		goto out;
 	}
 	for (size_t i = 0; i < f->nconds; i++) {
-		build_condition(&f->conds[i], &cs[i]);
+		if ((rc = build_condition(&f->conds[i], &cs[i]))) {
+			if (rc == -EINVAL)
+				rc = owfp_cfg_fail(err, file, f->conds[i].mark, "app_id '%s' cannot be "
+						   "an application id; expected an absolute path",
+						   f->conds[i].text);
+			goto out;
+		}
 		conds[i] = cs[i].c;
 	}
 	for (size_t l = 0; l < sizeof(layers) / sizeof(layers[0]); l++) {
@@ -328,11 +319,21 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 		mf.rawContext = f->context;
 		UINT64 id = 0;
 		NTSTATUS st = FwpmFilterAdd0(session, &mf, NULL, &id);
+		if (st == STATUS_FWP_CALLOUT_NOT_FOUND) {
+			char g[40];
+			owfp_cfg_guid_format((const owfp_cfg_guid *)&mf.action.calloutKey, g);
+			rc = owfp_cfg_fail(err, file, f->mark,
+					   "adding filter '%s' failed: STATUS_FWP_CALLOUT_NOT_FOUND "
+					   "(0x%08X): no callout %s in the filter engine; a key a "
+					   "driver registers with FwpsCalloutRegister needs its "
+					   "FwpmCalloutAdd0 too: add {name: ..., key: %s, layer: ...} "
+					   "to 'callouts' and name it here", f->name, (unsigned)st, g, g);
+			goto out;
+		}
 		if (!NT_SUCCESS(st)) {
 			char what[160];
 			snprintf(what, sizeof(what), "adding filter '%s'", f->name);
 			rc = fail_status(err, cfg, f->mark, what, st);
-			(void)file;
 			goto out;
 		}
 		if (ids)
@@ -341,6 +342,8 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 			goto out;
 	}
 out:
+	for (size_t i = 0; cs && i < f->nconds; i++)
+		free(cs[i].blob.data);
 	free(cs);
 	free(conds);
 	free(wname);
@@ -352,7 +355,7 @@ out:
 static void destroy_instances(owfp_config_applied *a)
 {
 	for (size_t i = 0; a->cfg && i < a->cfg->ncallouts; i++)
-		if (a->instances && a->instances[i])
+		if (a->instances && a->instances[i] && a->builtins[i])
 			a->builtins[i]->destroy(a->instances[i]);
 	free(a->instances);
 	free(a->builtins);
@@ -383,6 +386,8 @@ static int create_instances(owfp_config_applied *a, owfp_error *err)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->ncallouts; i++) {
 		const owfp_cfg_callout *c = &cfg->callouts[i];
+		if (!c->type)
+			continue; /* a driver's callout: the driver registers it */
 		const owfp_builtin *b = owfp_builtin_find(c->type);
 		char msg[300] = "";
 		if (!b)
@@ -404,6 +409,33 @@ static bool prev_owns_sublayer(const owfp_config_applied *prev, const GUID *k)
 		if (guid_eq(&prev->sublayer_keys[i], k))
 			return true;
 	return false;
+}
+
+/* FwpmCalloutAdd0 for a key a driver registers (or will): monitor.exe's part. */
+static int add_driver_callout(owfp_config_applied *a, const owfp_cfg_callout *c, owfp_error *err)
+{
+	FWPM_CALLOUT0 mc;
+	NTSTATUS st;
+
+	memset(&mc, 0, sizeof(mc));
+	memcpy(&mc.calloutKey, &c->key, sizeof(mc.calloutKey));
+	mc.applicableLayer = c->layer == OWFP_CFG_LAYER_STREAM_V4 ? FWPM_LAYER_STREAM_V4
+			     : c->layer == OWFP_CFG_LAYER_STREAM_V6 ? FWPM_LAYER_STREAM_V6
+			     : c->layer == OWFP_CFG_LAYER_FLOW_V4 ? FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4
+								 : FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6;
+	if (!(mc.displayData.name = to_wide(c->name)))
+		return -ENOMEM;
+	st = FwpmCalloutAdd0(a->session, &mc, NULL, NULL);
+	free(mc.displayData.name);
+	if (!NT_SUCCESS(st)) {
+		char what[200];
+		snprintf(what, sizeof(what), "adding callout '%s'%s", c->name,
+			 st == STATUS_FWP_ALREADY_EXISTS ? " (its driver or another entry added this "
+							    "key already)" : "");
+		return fail_status(err, a->cfg, c->mark, what, st);
+	}
+	a->callout_keys[a->ncallout_keys++] = mc.calloutKey;
+	return 0;
 }
 
 static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_error *err)
@@ -454,6 +486,11 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 	}
 	for (size_t i = 0; i < cfg->ncallouts; i++) {
 		static const int fams[2] = {AF_INET, AF_INET6};
+		if (!cfg->callouts[i].type) {
+			if ((rc = add_driver_callout(a, &cfg->callouts[i], err)))
+				return rc;
+			continue;
+		}
 		for (int k = 0; k < 2; k++) {
 			const GUID *key = a->builtins[i]->callout_key(a->instances[i], fams[k]);
 			if (!key)
@@ -496,9 +533,17 @@ static int open_session(HANDLE *h, const char *file, owfp_error *err)
 int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev,
 		      owfp_config_applied **out, owfp_error *err)
 {
-	owfp_config_applied *a = calloc(1, sizeof(*a));
+	owfp_config_applied *a;
 	int rc;
-	if (!a)
+	/* Drivers load once, before the first apply (config/drivers.h); a
+	 * reload cannot load, unload or re-parameterise one. */
+	if (prev && !owfp_cfg_drivers_equal(prev->cfg, cfg))
+		return owfp_cfg_fail(err, cfg->file, cfg->ndrivers ? cfg->drivers[0].mark
+								    : (owfp_cfg_mark){1, 1},
+				     "the drivers: section changed; a reload cannot load, unload or "
+				     "re-parameterise drivers: restart to use it (the previous "
+				     "configuration stays in force)");
+	if (!(a = calloc(1, sizeof(*a))))
 		return -ENOMEM;
 	if ((rc = owfp_config_copy(cfg, &a->cfg)) || (rc = create_instances(a, err)) ||
 	    (rc = open_session(&a->session, cfg->file, err)))

@@ -1,6 +1,7 @@
 /*
- * The configuration file: sublayers, built-in callout instances and filters,
- * in YAML (or JSON, which is YAML flow syntax). See docs/configuration.md.
+ * The configuration file: drivers (loaded by config/drivers.h before the
+ * rest applies), sublayers, callouts and filters, in YAML (or JSON, which is
+ * YAML flow syntax). See docs/configuration.md.
  *
  * Life cycle:
  *   owfp_config_parse_file / _string   text -> owfp_config (nothing applied)
@@ -37,6 +38,7 @@ int owfp_config_parse_string(const char *name, const char *text, size_t len,
 void owfp_config_free(owfp_config *cfg);
 
 /* Counts, for reports. */
+size_t owfp_config_ndrivers(const owfp_config *cfg);
 size_t owfp_config_nsublayers(const owfp_config *cfg);
 size_t owfp_config_ncallouts(const owfp_config *cfg);
 size_t owfp_config_nfilters(const owfp_config *cfg);

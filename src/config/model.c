@@ -35,6 +35,8 @@ static char *dup_or_null(const char *s, bool *oom)
 
 void owfp_cfg_filter_clear(owfp_cfg_filter *f)
 {
+	for (size_t i = 0; f->conds && i < f->nconds; i++)
+		free(f->conds[i].text);
 	free(f->name);
 	free(f->sublayer);
 	free(f->callout);
@@ -52,10 +54,13 @@ int owfp_cfg_filter_copy(owfp_cfg_filter *dst, const owfp_cfg_filter *src)
 	dst->conds = NULL;
 	if (src->nconds) {
 		dst->conds = malloc(src->nconds * sizeof(*dst->conds));
-		if (dst->conds)
+		if (dst->conds) {
 			memcpy(dst->conds, src->conds, src->nconds * sizeof(*dst->conds));
-		else
+			for (size_t i = 0; i < src->nconds; i++)
+				dst->conds[i].text = dup_or_null(src->conds[i].text, &oom);
+		} else {
 			oom = true;
+		}
 	}
 	if (oom) {
 		owfp_cfg_filter_clear(dst);
@@ -77,6 +82,7 @@ void owfp_config_free(owfp_config *cfg)
 	}
 	for (size_t i = 0; i < cfg->nfilters; i++)
 		owfp_cfg_filter_clear(&cfg->filters[i]);
+	owfp_cfg_drivers_free(cfg->drivers, cfg->ndrivers);
 	free(cfg->sublayers);
 	free(cfg->callouts);
 	free(cfg->filters);
@@ -111,6 +117,12 @@ int owfp_config_copy(const owfp_config *src, owfp_config **out)
 	for (size_t i = 0; i < src->nfilters && !oom; i++, c->nfilters++)
 		if (owfp_cfg_filter_copy(&c->filters[i], &src->filters[i]))
 			oom = true;
+	if (!oom && src->ndrivers) {
+		if (owfp_cfg_drivers_copy(&c->drivers, src->drivers, src->ndrivers))
+			oom = true;
+		else
+			c->ndrivers = src->ndrivers;
+	}
 	if (oom) {
 		owfp_config_free(c);
 		return -ENOMEM;
@@ -135,6 +147,7 @@ const owfp_cfg_callout *owfp_cfg_find_callout(const owfp_config *cfg, const char
 	return NULL;
 }
 
+size_t owfp_config_ndrivers(const owfp_config *cfg) { return cfg->ndrivers; }
 size_t owfp_config_nsublayers(const owfp_config *cfg) { return cfg->nsublayers; }
 size_t owfp_config_ncallouts(const owfp_config *cfg) { return cfg->ncallouts; }
 size_t owfp_config_nfilters(const owfp_config *cfg) { return cfg->nfilters; }

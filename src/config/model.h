@@ -35,7 +35,8 @@ enum {
 #define OWFP_CFG_LAYERS_V6 (OWFP_CFG_LAYER_STREAM_V6 | OWFP_CFG_LAYER_FLOW_V6)
 #define OWFP_CFG_LAYERS_STREAM (OWFP_CFG_LAYER_STREAM_V4 | OWFP_CFG_LAYER_STREAM_V6)
 
-/* Condition fields available at both the stream and flow-established layers. */
+/* Condition fields: the first eight exist at both the stream and the
+ * flow-established layers; from OWFP_CFG_F_APP_ID on, flow-established only. */
 enum owfp_cfg_field {
 	OWFP_CFG_F_LOCAL_ADDRESS,
 	OWFP_CFG_F_REMOTE_ADDRESS,
@@ -45,8 +46,11 @@ enum owfp_cfg_field {
 	OWFP_CFG_F_DIRECTION,
 	OWFP_CFG_F_FLAGS,
 	OWFP_CFG_F_COMPARTMENT_ID,
+	OWFP_CFG_F_APP_ID,
+	OWFP_CFG_F_IP_PROTOCOL,
 	OWFP_CFG_F_COUNT
 };
+#define OWFP_CFG_F_FIRST_FLOW_ONLY OWFP_CFG_F_APP_ID
 
 /* Values equal FWP_MATCH_TYPE (checked where the WFP headers are included). */
 enum owfp_cfg_match {
@@ -71,6 +75,7 @@ enum owfp_cfg_value_kind {
 	OWFP_CFG_V_RANGE_UINT,
 	OWFP_CFG_V_RANGE_V4,
 	OWFP_CFG_V_RANGE_V6,
+	OWFP_CFG_V_APP_ID,   /* text: an absolute path (engine/appid.h) */
 };
 
 typedef struct owfp_cfg_condition {
@@ -82,6 +87,7 @@ typedef struct owfp_cfg_condition {
 	uint8_t v6[16], v6_hi[16];
 	uint8_t prefix;
 	int family; /* 0, AF_INET or AF_INET6: the family the value implies */
+	char *text; /* OWFP_CFG_V_APP_ID (owned) */
 	owfp_cfg_mark mark;
 } owfp_cfg_condition;
 
@@ -109,10 +115,17 @@ typedef struct owfp_cfg_sublayer {
 	owfp_cfg_mark mark;
 } owfp_cfg_sublayer;
 
+/*
+ * A `callouts:` entry is either a built-in instance (`type`, `params`) or
+ * the management object of a callout a driver registers (`key`, `layer`):
+ * what FwpmCalloutAdd0 adds from user mode on Windows.
+ */
 typedef struct owfp_cfg_callout {
 	char *name;
-	char *type;
+	char *type;     /* built-in type, or NULL for a driver's callout */
 	void *params;   /* json_t * object (owned) */
+	owfp_cfg_guid key;  /* driver's callout: its calloutKey */
+	unsigned layer;     /* driver's callout: one OWFP_CFG_LAYER_* bit */
 	owfp_cfg_mark mark, params_mark;
 } owfp_cfg_callout;
 
@@ -131,8 +144,53 @@ typedef struct owfp_cfg_filter {
 	owfp_cfg_mark mark, layer_mark, sublayer_mark, callout_mark;
 } owfp_cfg_filter;
 
+/* Registry value types (REG_* numbers). */
+enum owfp_cfg_reg_type {
+	OWFP_CFG_REG_SZ = 1,
+	OWFP_CFG_REG_BINARY = 3,
+	OWFP_CFG_REG_DWORD = 4,
+	OWFP_CFG_REG_MULTI_SZ = 7,
+};
+
+/* One value of a driver's Parameters key. */
+typedef struct owfp_cfg_regvalue {
+	char *name;
+	enum owfp_cfg_reg_type type;
+	uint32_t dword;
+	char **items;        /* REG_SZ: items[0]; REG_MULTI_SZ: nitems strings */
+	size_t nitems;
+	uint8_t *bin;        /* REG_BINARY */
+	size_t binlen;
+	owfp_cfg_mark mark;
+} owfp_cfg_regvalue;
+
+/* One DeviceIoControl sent after the drivers are loaded. */
+typedef struct owfp_cfg_ioctl {
+	char *device;
+	uint32_t code;
+	uint8_t *in;
+	size_t inlen;
+	uint32_t out_size;
+	bool has_expect;
+	uint32_t expect;     /* an NTSTATUS */
+	owfp_cfg_mark mark;
+} owfp_cfg_ioctl;
+
+/* A `drivers:` entry: a plugin loaded with a name and Parameters. */
+typedef struct owfp_cfg_driver {
+	char *path;          /* as written, relative ones joined to the file's directory */
+	char *name;          /* driver name (`name:` or the file name without .so) */
+	owfp_cfg_regvalue *params;
+	size_t nparams;
+	owfp_cfg_ioctl *ioctls;
+	size_t nioctls;
+	owfp_cfg_mark mark;
+} owfp_cfg_driver;
+
 struct owfp_config {
 	char *file;               /* name used in messages */
+	owfp_cfg_driver *drivers;
+	size_t ndrivers;
 	owfp_cfg_sublayer *sublayers;
 	size_t nsublayers;
 	owfp_cfg_callout *callouts;
@@ -152,6 +210,11 @@ void owfp_cfg_filter_clear(owfp_cfg_filter *f);
 int owfp_cfg_filter_copy(owfp_cfg_filter *dst, const owfp_cfg_filter *src);
 /* Deep copy (params are referenced, not copied: they are never changed). */
 int owfp_config_copy(const owfp_config *src, owfp_config **out);
+
+/* drivers_model.c: the drivers: section's copy, free and comparison. */
+void owfp_cfg_drivers_free(owfp_cfg_driver *d, size_t n);
+int owfp_cfg_drivers_copy(owfp_cfg_driver **dst, const owfp_cfg_driver *src, size_t n);
+bool owfp_cfg_drivers_equal(const owfp_config *a, const owfp_config *b);
 
 const owfp_cfg_sublayer *owfp_cfg_find_sublayer(const owfp_config *cfg, const char *name);
 const owfp_cfg_callout *owfp_cfg_find_callout(const owfp_config *cfg, const char *name);

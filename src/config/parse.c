@@ -77,9 +77,54 @@ static int parse_sublayers(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owf
 	return 0;
 }
 
+/* A driver's callout: `key` (its FwpsCalloutRegister* calloutKey) and the
+ * one `layer` its filters are at, as FWPM_CALLOUT0.applicableLayer. */
+static int parse_driver_callout(owfp_ydoc *d, yaml_node_t *m, const char *name,
+				owfp_cfg_callout *c, owfp_error *err)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} layers[] = {
+		{"stream_v4", OWFP_CFG_LAYER_STREAM_V4},
+		{"stream_v6", OWFP_CFG_LAYER_STREAM_V6},
+		{"flow_established_v4", OWFP_CFG_LAYER_FLOW_V4},
+		{"flow_established_v6", OWFP_CFG_LAYER_FLOW_V6},
+	};
+	yaml_node_t *v = owfp_ydoc_get(d, m, "key");
+	const char *text;
+	int rc;
+
+	if (owfp_ydoc_get(d, m, "params"))
+		return owfp_ydoc_fail(d, owfp_ydoc_get(d, m, "params"), err,
+				      "callout '%s' names a driver's callout (key:), which takes no "
+				      "'params'; expected params only with a built-in type:", name);
+	if ((rc = owfp_ydoc_string(d, v, "callout key", &text, err)))
+		return rc;
+	if (owfp_cfg_guid_parse(text, &c->key))
+		return owfp_ydoc_fail(d, v, err, "callout key '%s' is not a GUID; expected the "
+				      "driver's calloutKey as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", text);
+	v = owfp_ydoc_get(d, m, "layer");
+	if (!v)
+		return owfp_ydoc_fail(d, m, err, "callout '%s' has a key but no 'layer'; expected "
+				      "the layer its filters are at: stream_v4, stream_v6, "
+				      "flow_established_v4 or flow_established_v6", name);
+	if ((rc = owfp_ydoc_string(d, v, "callout layer", &text, err)))
+		return rc;
+	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+		if (!strcmp(layers[i].name, text))
+			c->layer = layers[i].bit;
+	if (!c->layer)
+		return owfp_ydoc_fail(d, v, err, "callout layer '%s' is not one layer; expected "
+				      "stream_v4, stream_v6, flow_established_v4 or "
+				      "flow_established_v6 (a callout applies to exactly one)", text);
+	c->params_mark = owfp_ydoc_mark(m);
+	return 0;
+}
+
 static int parse_callouts(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp_error *err)
 {
-	static const char *const keys[] = {"name", "type", "params", NULL};
+	static const char *const keys[] = {"name", "type", "params", "key", "layer", NULL};
 	int rc = owfp_ydoc_expect_seq(d, seq, "callouts", err);
 	if (rc)
 		return rc;
@@ -100,12 +145,37 @@ static int parse_callouts(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp
 			return rc;
 		if (owfp_cfg_find_callout(cfg, name))
 			return owfp_ydoc_fail(d, v, err, "callout '%s' defined twice; expected unique names", name);
+		c->mark = owfp_ydoc_mark(m);
 		v = owfp_ydoc_get(d, m, "type");
+		if (v && owfp_ydoc_get(d, m, "key"))
+			return owfp_ydoc_fail(d, owfp_ydoc_get(d, m, "key"), err,
+					      "callout '%s' has both 'type' and 'key'; expected type: for a "
+					      "built-in callout or key: and layer: for a driver's callout", name);
+		if (!v && owfp_ydoc_get(d, m, "key")) {
+			if ((rc = parse_driver_callout(d, m, name, c, err)))
+				return rc;
+			for (size_t j = 0; j < i; j++)
+				if (!cfg->callouts[j].type &&
+				    !memcmp(&cfg->callouts[j].key, &c->key, sizeof(c->key)))
+					return owfp_ydoc_fail(d, owfp_ydoc_get(d, m, "key"), err,
+							      "callout '%s' has the same key as '%s'; "
+							      "expected one entry per callout key", name,
+							      cfg->callouts[j].name);
+			if (!(c->name = strdup(name)))
+				return -ENOMEM;
+			cfg->ncallouts++;
+			continue;
+		}
+		if (owfp_ydoc_get(d, m, "layer"))
+			return owfp_ydoc_fail(d, owfp_ydoc_get(d, m, "layer"), err,
+					      "callout '%s': 'layer' goes with 'key' (a driver's callout); "
+					      "a built-in callout covers both stream layers", name);
 		if (!v) {
 			char names[256];
 			builtin_names(names, sizeof(names));
 			return owfp_ydoc_fail(d, m, err, "callout '%s' has no 'type'; expected a built-in "
-					      "callout: %s", name, names);
+					      "callout: %s; or key: and layer: for a callout a driver "
+					      "registers", name, names);
 		}
 		if ((rc = owfp_ydoc_string(d, v, "callout type", &type, err)))
 			return rc;
@@ -115,7 +185,6 @@ static int parse_callouts(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp
 			return owfp_ydoc_fail(d, v, err, "unknown callout type '%s'; expected one of: %s",
 					      type, names);
 		}
-		c->mark = owfp_ydoc_mark(m);
 		yaml_node_t *pn = owfp_ydoc_get(d, m, "params");
 		c->params_mark = owfp_ydoc_mark(pn ? pn : m);
 		json_t *params;
@@ -154,18 +223,21 @@ static bool empty_value(const yaml_node_t *n)
 
 static int parse_doc(owfp_ydoc *d, owfp_config *cfg, owfp_error *err)
 {
-	static const char *const keys[] = {"sublayers", "callouts", "filters", NULL};
+	static const char *const keys[] = {"drivers", "sublayers", "callouts", "filters", NULL};
 	yaml_node_t *root = owfp_ydoc_root(d);
 	int rc;
 	if (!root || empty_value(root))
 		return owfp_cfg_fail(err, d->file, (owfp_cfg_mark){1, 1},
-				     "the configuration is empty; expected a mapping with sublayers, "
-				     "callouts and/or filters");
+				     "the configuration is empty; expected a mapping with drivers, "
+				     "sublayers, callouts and/or filters");
 	if ((rc = owfp_ydoc_expect_map(d, root, "the configuration", err)) ||
 	    (rc = owfp_ydoc_check_keys(d, root, "top-level", keys, err)))
 		return rc;
 	/* Sections are read in dependency order, whatever their order in the file. */
-	yaml_node_t *v = owfp_ydoc_get(d, root, "sublayers");
+	yaml_node_t *v = owfp_ydoc_get(d, root, "drivers");
+	if (v && !empty_value(v) && (rc = owfp_cfg_parse_drivers(d, v, cfg, err)))
+		return rc;
+	v = owfp_ydoc_get(d, root, "sublayers");
 	if (v && !empty_value(v) && (rc = parse_sublayers(d, v, cfg, err)))
 		return rc;
 	v = owfp_ydoc_get(d, root, "callouts");

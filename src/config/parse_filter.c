@@ -22,6 +22,18 @@ static const struct {
 static const char *const field_names[OWFP_CFG_F_COUNT] = {
 	"local_address", "remote_address", "local_address_type", "local_port",
 	"remote_port",   "direction",      "flags",              "compartment_id",
+	"app_id",        "ip_protocol",
+};
+
+#define FIELD_LIST "local_address, remote_address, local_address_type, local_port, " \
+		   "remote_port, direction, flags, compartment_id, and at flow_established " \
+		   "also app_id, ip_protocol"
+
+static const struct {
+	const char *name;
+	uint32_t number;
+} protocol_names[] = {
+	{"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"icmpv6", 58},
 };
 
 static const struct {
@@ -66,6 +78,7 @@ static uint64_t field_max(enum owfp_cfg_field f)
 	case OWFP_CFG_F_LOCAL_PORT:
 	case OWFP_CFG_F_REMOTE_PORT: return 0xffff;
 	case OWFP_CFG_F_DIRECTION: return 1;
+	case OWFP_CFG_F_IP_PROTOCOL: return 0xff;
 	default: return 0xffffffffu;
 	}
 }
@@ -115,6 +128,15 @@ static int parse_uint_value(owfp_ydoc *d, yaml_node_t *n, enum owfp_cfg_field f,
 		return owfp_ydoc_fail(d, n, err, "address type '%s' is not valid; expected unicast, "
 				      "anycast, multicast, broadcast, unspecified, invalid or 0..5", s);
 	}
+	if (f == OWFP_CFG_F_IP_PROTOCOL) {
+		for (size_t i = 0; i < sizeof(protocol_names) / sizeof(protocol_names[0]); i++)
+			if (!strcmp(s, protocol_names[i].name)) {
+				*out = protocol_names[i].number;
+				return 0;
+			}
+		return owfp_ydoc_fail(d, n, err, "ip_protocol '%s' is not valid; expected tcp, udp, "
+				      "icmp, icmpv6 or 0..255", s);
+	}
 	if (f == OWFP_CFG_F_FLAGS) {
 		uint32_t bit;
 		if (!owfp_cfg_flag_bit(s, &bit)) {
@@ -140,6 +162,39 @@ static int parse_addr_value(owfp_ydoc *d, yaml_node_t *n, enum owfp_cfg_field f,
 	return 0;
 }
 
+/* app_id: an absolute path, compared whole (equal / not_equal). */
+static int parse_app_id(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, owfp_error *err)
+{
+	yaml_node_t *vn = owfp_ydoc_get(d, n, "value"), *mn = owfp_ydoc_get(d, n, "match");
+	const char *s;
+	int rc;
+
+	c->kind = OWFP_CFG_V_APP_ID;
+	c->match = OWFP_CFG_M_EQUAL;
+	if (mn) {
+		if ((rc = owfp_ydoc_string(d, mn, "match", &s, err)))
+			return rc;
+		if (!strcmp(s, "not_equal"))
+			c->match = OWFP_CFG_M_NOT_EQUAL;
+		else if (strcmp(s, "equal") != 0)
+			return owfp_ydoc_fail(d, mn, err, "match '%s' does not apply to app_id; expected "
+					      "equal or not_equal", s);
+	}
+	if (!vn)
+		return owfp_ydoc_fail(d, n, err, "condition on app_id has no 'value'; expected the "
+				      "program's absolute path, e.g. /usr/bin/curl");
+	if ((rc = owfp_ydoc_string(d, vn, "app_id value", &s, err)))
+		return rc;
+	if (s[0] != '/')
+		return owfp_ydoc_fail(d, vn, err, "app_id '%s' is not an absolute path; expected the "
+				      "program's path, e.g. /usr/bin/curl", s);
+	if (strlen(s) >= 4096)
+		return owfp_ydoc_fail(d, vn, err, "app_id is longer than 4095 bytes; expected a path");
+	if (!(c->text = strdup(s)))
+		return -ENOMEM;
+	return 0;
+}
+
 static int parse_condition(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, owfp_error *err)
 {
 	static const char *const keys[] = {"field", "match", "value", NULL};
@@ -153,9 +208,7 @@ static int parse_condition(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, 
 
 	yaml_node_t *fn = owfp_ydoc_get(d, n, "field");
 	if (!fn)
-		return owfp_ydoc_fail(d, n, err, "condition has no 'field'; expected one of: local_address, "
-				      "remote_address, local_address_type, local_port, remote_port, "
-				      "direction, flags, compartment_id");
+		return owfp_ydoc_fail(d, n, err, "condition has no 'field'; expected one of: " FIELD_LIST);
 	if ((rc = owfp_ydoc_string(d, fn, "condition field", &s, err)))
 		return rc;
 	int f = -1;
@@ -164,9 +217,10 @@ static int parse_condition(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, 
 			f = i;
 	if (f < 0)
 		return owfp_ydoc_fail(d, fn, err, "unknown condition field '%s'; expected one of: "
-				      "local_address, remote_address, local_address_type, local_port, "
-				      "remote_port, direction, flags, compartment_id", s);
+				      FIELD_LIST, s);
 	c->field = (enum owfp_cfg_field)f;
+	if (c->field == OWFP_CFG_F_APP_ID)
+		return parse_app_id(d, n, c, err);
 
 	yaml_node_t *vn = owfp_ydoc_get(d, n, "value");
 	if (!vn)
@@ -318,6 +372,14 @@ static int parse_flags(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_filter *f, owfp_er
 	return 0;
 }
 
+static const char *layer_name(unsigned layers)
+{
+	for (size_t i = 0; i < sizeof(layer_names) / sizeof(layer_names[0]); i++)
+		if (layer_names[i].layers == layers)
+			return layer_names[i].name;
+	return "more than one layer";
+}
+
 static bool is_builtin_sublayer(const char *s)
 {
 	return !strcmp(s, "universal") || !strcmp(s, "inspection");
@@ -392,6 +454,12 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 			owfp_cfg_condition *c = &f->conds[i];
 			if ((rc = parse_condition(d, owfp_ydoc_item(d, v, i), c, err)))
 				return rc;
+			if (c->field >= OWFP_CFG_F_FIRST_FLOW_ONLY && (f->layers & OWFP_CFG_LAYERS_STREAM))
+				return owfp_cfg_fail(err, d->file, c->mark,
+						     "condition field %s exists only at the "
+						     "flow_established layers; expected layer: "
+						     "flow_established (or _v4/_v6)",
+						     field_names[c->field]);
 			unsigned keep = c->family == AF_INET	? OWFP_CFG_LAYERS_V4
 					: c->family == AF_INET6 ? OWFP_CFG_LAYERS_V6
 								: ~0u;
@@ -430,16 +498,23 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 		return owfp_ydoc_fail(d, v, err, "action %s takes no 'callout'; expected a "
 				      "callout_* action to name a callout", s);
 	if (v) {
+		const owfp_cfg_callout *co;
 		if ((rc = owfp_ydoc_string(d, v, "callout", &s, err)))
 			return rc;
-		if (!owfp_cfg_find_callout(scope, s)) {
+		if (!(co = owfp_cfg_find_callout(scope, s))) {
 			if (owfp_cfg_guid_parse(s, &g))
 				return owfp_ydoc_fail(d, v, err, "unknown callout '%s'; expected a name "
 						      "from 'callouts' or a callout GUID", s);
-		} else if (f->layers & (OWFP_CFG_LAYER_FLOW_V4 | OWFP_CFG_LAYER_FLOW_V6)) {
+		} else if (co->type && (f->layers & (OWFP_CFG_LAYER_FLOW_V4 | OWFP_CFG_LAYER_FLOW_V6))) {
 			return owfp_ydoc_fail(d, v, err, "callout '%s' is a built-in stream callout but "
 					      "the filter's layer is flow_established; expected a "
 					      "stream layer", s);
+		} else if (!co->type && f->layers != co->layer) {
+			return owfp_ydoc_fail(d, v, err, "callout '%s' applies to %s only but the filter "
+					      "is at %s; expected layer: %s (a callout key has one "
+					      "layer, as FWPM_CALLOUT0.applicableLayer)", s,
+					      layer_name(co->layer), layer_name(f->layers),
+					      layer_name(co->layer));
 		}
 		if (!(f->callout = strdup(s)))
 			return -ENOMEM;

@@ -5,9 +5,11 @@
  * soft keeps it), a hard PERMIT can only be vetoed by a callout BLOCK, and a
  * hard BLOCK is final. No decision at all means PERMIT (S95).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "engine/appid.h"
 #include "engine/engine_internal.h"
 
 typedef struct arb {
@@ -123,17 +125,31 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 	FWPS_INCOMING_VALUE0 vals[FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_MAX];
 	FWPS_INCOMING_METADATA_VALUES0 meta;
 	FWP_BYTE_ARRAY16 v6l, v6r;
+	FWP_BYTE_BLOB app_id = { 0, NULL };
 	FWPS_INCOMING_VALUES0 in;
 	arb a = { FWP_ACTION_CONTINUE, false, true, false };
 	owfp_clayer *l;
 	owfp_ranks r;
 	long n;
 
-	owfp_engine_ale_values(key, vals, &v6l, &v6r, &in);
+	/* The local process, when the data path knows it (docs/porting.md
+	 * "Flow metadata"); the path is both PROCESS_PATH and ALE_APP_ID. A
+	 * path we cannot encode (out of memory) leaves both absent, as unknown. */
+	if (key->process_path && owfp_appid_from_path(key->process_path, &app_id))
+		memset(&app_id, 0, sizeof(app_id));
+	owfp_engine_ale_values(key, vals, &v6l, &v6r, &app_id, &in);
 	memset(&meta, 0, sizeof(meta));
 	meta.currentMetadataValues = FWPS_METADATA_FIELD_FLOW_HANDLE | FWPS_METADATA_FIELD_COMPARTMENT_ID;
 	meta.flowHandle = flow_handle;
 	meta.compartmentId = DEFAULT_COMPARTMENT_ID;
+	if (app_id.data) {
+		meta.currentMetadataValues |= FWPS_METADATA_FIELD_PROCESS_PATH;
+		meta.processPath = &app_id;
+	}
+	if (key->process_id) {
+		meta.currentMetadataValues |= FWPS_METADATA_FIELD_PROCESS_ID;
+		meta.processId = key->process_id;
+	}
 
 	owfp_ranks_init(&r);
 	n = owfp_engine_match_layer(e, slot, &in, &l, &r);
@@ -142,6 +158,7 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 		owfp_engine_log(e, OWFP_LOG_ERROR, "flow %llu: out of memory classifying "
 			       "ALE_FLOW_ESTABLISHED, blocking", (unsigned long long)flow_handle);
 		owfp_ranks_fini(&r);
+		free(app_id.data);
 		return FWP_ACTION_BLOCK;
 	}
 	for (size_t i = 0; i < (size_t)n;) {
@@ -166,5 +183,6 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 	}
 	owfp_ranks_fini(&r);
 	owfp_clayer_unref(l);
+	free(app_id.data);
 	return a.decided ? a.action : FWP_ACTION_PERMIT;
 }

@@ -93,6 +93,15 @@ NTSTATUS owfp_cond_validate(const owfp_layer_desc *l, const FWPM_FILTER_CONDITIO
 			     owfp_value_key(&cv->rangeValue->valueHigh)) > 0)
 			return STATUS_FWP_INVALID_RANGE;
 		return STATUS_SUCCESS;
+	case FWP_BYTE_BLOB_TYPE:
+		/* An app id compares as a whole: equal or not. */
+		if (ft != FWP_BYTE_BLOB_TYPE)
+			return STATUS_FWP_TYPE_MISMATCH;
+		if (!cv->byteBlob || (cv->byteBlob->size && !cv->byteBlob->data))
+			return STATUS_FWP_NULL_POINTER;
+		if (c->matchType != FWP_MATCH_EQUAL && c->matchType != FWP_MATCH_NOT_EQUAL)
+			return STATUS_FWP_MATCH_TYPE_MISMATCH;
+		return STATUS_SUCCESS;
 	default:
 		break;
 	}
@@ -157,6 +166,15 @@ int owfp_cond_copy(FWPS_FILTER_CONDITION0 *dst, const FWPM_FILTER_CONDITION0 *sr
 		return 0;
 	case FWP_BYTE_ARRAY16_TYPE:
 		return copy_value((FWP_VALUE0 *)d, (const FWP_VALUE0 *)s);
+	case FWP_BYTE_BLOB_TYPE:
+		d->byteBlob = calloc(1, sizeof(*d->byteBlob) + s->byteBlob->size);
+		if (!d->byteBlob)
+			return -ENOMEM;
+		d->byteBlob->size = s->byteBlob->size;
+		d->byteBlob->data = (UINT8 *)(d->byteBlob + 1);
+		if (s->byteBlob->size)
+			memcpy(d->byteBlob->data, s->byteBlob->data, s->byteBlob->size);
+		return 0;
 	default:
 		return 0;
 	}
@@ -183,6 +201,9 @@ void owfp_cond_free(FWPS_FILTER_CONDITION0 *c)
 		break;
 	case FWP_BYTE_ARRAY16_TYPE:
 		free(v->byteArray16);
+		break;
+	case FWP_BYTE_BLOB_TYPE:
+		free(v->byteBlob); /* one block with its data (owfp_cond_copy) */
 		break;
 	default:
 		break;
@@ -256,6 +277,13 @@ bool owfp_cond_match(const FWPS_FILTER_CONDITION0 *c, const FWP_VALUE0 *v)
 		if (v->type != FWP_BYTE_ARRAY16_TYPE)
 			return false;
 		eq = v6_prefix_match(cv->v6AddrMask, v->byteArray16);
+		return c->matchType == FWP_MATCH_NOT_EQUAL ? !eq : eq;
+	case FWP_BYTE_BLOB_TYPE:
+		if (v->type != FWP_BYTE_BLOB_TYPE || !v->byteBlob)
+			return false;
+		eq = v->byteBlob->size == cv->byteBlob->size &&
+		     (cv->byteBlob->size == 0 ||
+		      memcmp(v->byteBlob->data, cv->byteBlob->data, cv->byteBlob->size) == 0);
 		return c->matchType == FWP_MATCH_NOT_EQUAL ? !eq : eq;
 	case FWP_RANGE_TYPE:
 		if (v->type != cv->rangeValue->valueLow.type)

@@ -69,10 +69,11 @@ FWP_DATA_TYPE owfp_field_type(const owfp_layer_desc *l, const owfp_field_desc *f
 UINT16 owfp_layer_dim_index(const owfp_layer_desc *l, int dim);
 NL_ADDRESS_TYPE owfp_addr_type(int family, const uint8_t *addr);
 
-/* ALE_FLOW_ESTABLISHED incoming values (FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_MAX). */
+/* ALE_FLOW_ESTABLISHED incoming values (FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_MAX).
+ * `app_id` (may be NULL or empty: the field stays FWP_EMPTY) is pointed at. */
 void owfp_engine_ale_values(const owfp_flow_key *key, FWPS_INCOMING_VALUE0 *values,
 			    FWP_BYTE_ARRAY16 *v6_local, FWP_BYTE_ARRAY16 *v6_remote,
-			    FWPS_INCOMING_VALUES0 *out);
+			    FWP_BYTE_BLOB *app_id, FWPS_INCOMING_VALUES0 *out);
 
 /* ---------------------------------------------------------- conditions.c */
 

@@ -24,8 +24,11 @@ static const owfp_field_desc stream_fields[] = {
 	SCALAR(FWPM_CONDITION_COMPARTMENT_ID, FWPS_FIELD_STREAM_V4_COMPARTMENT_ID, FWP_UINT32),
 };
 
-/* The ALE fields we can supply a value for; others have no known key. */
+/* The ALE fields we can supply a value for; others have no known key.
+ * ALE_APP_ID has a value only when the data path knows the local process. */
 static const owfp_field_desc ale_fields[] = {
+	{ &FWPM_CONDITION_ALE_APP_ID, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_ALE_APP_ID,
+	  FWP_BYTE_BLOB_TYPE, FWP_BYTE_BLOB_TYPE, false, OWFP_DIM_NONE },
 	ADDR(FWPM_CONDITION_IP_LOCAL_ADDRESS, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_IP_LOCAL_ADDRESS, OWFP_DIM_LOCAL_ADDR),
 	SCALAR(FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_IP_LOCAL_ADDRESS_TYPE, FWP_UINT8),
 	PORT(FWPM_CONDITION_IP_LOCAL_PORT, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_IP_LOCAL_PORT, OWFP_DIM_LOCAL_PORT),
@@ -152,7 +155,7 @@ void owfp_engine_stream_values(const owfp_flow_key *key, FWPS_INCOMING_VALUE0 *v
 
 void owfp_engine_ale_values(const owfp_flow_key *key, FWPS_INCOMING_VALUE0 *values,
 			    FWP_BYTE_ARRAY16 *v6_local, FWP_BYTE_ARRAY16 *v6_remote,
-			    FWPS_INCOMING_VALUES0 *out)
+			    FWP_BYTE_BLOB *app_id, FWPS_INCOMING_VALUES0 *out)
 {
 	int fam = key->family == AF_INET6 ? AF_INET6 : AF_INET;
 	/* The destination is the remote side of a connection we opened. */
@@ -176,6 +179,10 @@ void owfp_engine_ale_values(const owfp_flow_key *key, FWPS_INCOMING_VALUE0 *valu
 	set_u32(&values[FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_FLAGS].value, key->condition_flags);
 	set_u32(&values[FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_COMPARTMENT_ID].value,
 		DEFAULT_COMPARTMENT_ID);
+	if (app_id && app_id->data) {
+		values[FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_ALE_APP_ID].value.type = FWP_BYTE_BLOB_TYPE;
+		values[FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_ALE_APP_ID].value.byteBlob = app_id;
+	}
 
 	out->layerId = fam == AF_INET6 ? FWPS_LAYER_ALE_FLOW_ESTABLISHED_V6
 				       : FWPS_LAYER_ALE_FLOW_ESTABLISHED_V4;

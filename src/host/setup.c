@@ -3,6 +3,7 @@
  * part of a run that replay and the proxy share before any flow exists.
  */
 #include "host/host.h"
+#include "config/drivers.h"
 #include "openwfp/openwfp_wpp.h"
 
 #include <errno.h>
@@ -12,8 +13,7 @@
 
 struct owfp_host {
 	owfp_engine *engine;
-	owfp_plugin **plugins;
-	size_t nplugins;             /* loaded so far */
+	owfp_drivers *drivers;       /* drivers: entries and --callout plugins */
 	owfp_config_applied *applied;
 	const char *config_path;
 	size_t nplugins_wanted;
@@ -30,39 +30,23 @@ static void wpp_line(void *user, const char *line)
 		h->log(h->log_user, OWFP_LOG_INFO, line);
 }
 
-static int load_plugins(owfp_host *h, const owfp_host_opts *o, owfp_error *err)
-{
-	h->plugins = calloc(o->nplugins ? o->nplugins : 1, sizeof(owfp_plugin *));
-	if (!h->plugins) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory loading plugins");
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < o->nplugins; i++) {
-		char msg[400] = "";
-		int rc = owfp_plugin_load(o->plugins[i], &h->plugins[i], msg, sizeof(msg));
-
-		if (rc) {
-			/* The loader's message names the plugin; say it if it did not. */
-			if (msg[0])
-				snprintf(err->msg, sizeof(err->msg), "%s", msg);
-			else
-				snprintf(err->msg, sizeof(err->msg), "plugin %s: cannot load: %s",
-					 o->plugins[i], strerror(-rc));
-			return rc;
-		}
-		h->nplugins = i + 1;
-	}
-	return 0;
-}
-
-static int apply_config(owfp_host *h, owfp_error *err)
+/*
+ * The configuration is parsed once (it may be stdin): its drivers: entries
+ * and the --callout plugins load (with their Parameters, then the
+ * configured IOCTLs) before its filters, which may name their callouts.
+ */
+static int start(owfp_host *h, const owfp_host_opts *o, owfp_error *err)
 {
 	owfp_config *cfg;
 	int rc = owfp_host_config_load(h->config_path, h->nplugins_wanted, &cfg, err);
+	owfp_drivers_opts dopts = { .config = cfg, .plugins = o->plugins, .nplugins = o->nplugins,
+				    .params = o->driver_params, .nparams = o->ndriver_params };
 
-	if (rc || !cfg)
+	if (rc)
 		return rc;
-	rc = owfp_config_apply(cfg, NULL, &h->applied, err);
+	rc = owfp_drivers_start(&dopts, &h->drivers, err);
+	if (rc == 0 && cfg)
+		rc = owfp_config_apply(cfg, NULL, &h->applied, err);
 	owfp_config_free(cfg);
 	return rc;
 }
@@ -88,7 +72,7 @@ int owfp_host_open(const owfp_host_opts *o, owfp_host **out, owfp_error *err)
 		snprintf(err->msg, sizeof(err->msg), "cannot create the engine: %s", strerror(-rc));
 		goto fail;
 	}
-	if ((rc = load_plugins(h, o, err)) || (rc = apply_config(h, err)))
+	if ((rc = start(h, o, err)))
 		goto fail;
 	*out = h;
 	return 0;
@@ -132,9 +116,7 @@ void owfp_host_close(owfp_host *h)
 	owfp_config_unapply(h->applied);
 	/* Last loaded first, as a driver stack unloads: a later plugin may use
 	 * what an earlier one registered. */
-	for (size_t i = h->nplugins; i > 0; i--)
-		owfp_plugin_unload(h->plugins[i - 1]);
-	free(h->plugins);
+	owfp_drivers_stop(h->drivers);
 	if (h->engine)
 		owfp_engine_destroy(h->engine);
 	owfp_wpp_set_sink(NULL, NULL);

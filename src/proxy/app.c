@@ -206,6 +206,8 @@ static int app_setup(app *a, owfp_error *err)
 		.config_path = o->config_path,
 		.plugins = o->plugins,
 		.nplugins = o->nplugins,
+		.driver_params = o->driver_params,
+		.ndriver_params = o->ndriver_params,
 	};
 	int rc;
 

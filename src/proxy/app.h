@@ -9,6 +9,8 @@ typedef struct owfp_proxy_app_opts {
 	const char *config_path;     /* -c; NULL: plugins only, or the default 'count' */
 	const char *const *plugins;  /* --callout, in order */
 	size_t nplugins;
+	const char *const *driver_params; /* --driver-param (config/drivers.h) */
+	size_t ndriver_params;
 	const char *control_path;    /* --control */
 	const char *events_path;     /* --events */
 	unsigned drain_timeout_ms;   /* --drain-timeout */

@@ -6,6 +6,7 @@
  * from inside its own callbacks.
  */
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "host/dir.h"
 #include "host/flow_key.h"
+#include "proxy/procinfo.h"
 #include "proxy/proxy_int.h"
 #include "proxy/sock.h"
 
@@ -532,6 +534,24 @@ static void conn_key(const struct owfp_conn *c, owfp_flow_key *k)
 	owfp_host_flow_key(&hc, k);
 }
 
+/* The client's program when it runs on this host and a flow-established
+ * filter could use it (docs/porting.md "Flow metadata"); else unknown. */
+static void conn_process(const struct owfp_conn *c, owfp_flow_key *k, char *path, size_t len)
+{
+	struct sockaddr_storage server;
+	socklen_t slen = sizeof(server);
+	uint64_t pid;
+
+	if (c->w->proxy->o.local != OWFP_PROXY_LOCAL_CLIENT ||
+	    !owfp_engine_wants_process(c->w->proxy->engine) ||
+	    getsockname(c->s[OWFP_SIDE_CLIENT].fd, (struct sockaddr *)&server, &slen) ||
+	    owfp_proxy_local_process((const struct sockaddr *)&c->client.ss,
+				     (const struct sockaddr *)&server, &pid, path, len))
+		return;
+	k->process_id = pid;
+	k->process_path = path;
+}
+
 static void conn_upstream_failed(struct owfp_conn *c, int err)
 {
 	atomic_fetch_add_explicit(&c->w->c.upstream_errors, 1, memory_order_relaxed);
@@ -549,6 +569,7 @@ static void conn_connected(struct owfp_conn *c, uint32_t events)
 	if ((events & (EPOLLERR | EPOLLHUP)) && !e)
 		e = ECONNREFUSED;
 	owfp_flow_key key;
+	char process_path[PATH_MAX];
 
 	if (e) {
 		conn_upstream_failed(c, e);
@@ -558,6 +579,7 @@ static void conn_connected(struct owfp_conn *c, uint32_t events)
 		c->w->nconnecting--;
 	c->state = OWFP_CONN_OPEN;
 	conn_key(c, &key);
+	conn_process(c, &key, process_path, sizeof(process_path));
 	int rc = owfp_flow_create(p->engine, &key, &conn_ops, c, &c->flow);
 	if (rc < 0) {
 		c->flow = NULL;

@@ -17,10 +17,15 @@
 #include <unistd.h>
 
 #include "proxy/serve.h"
+#include "config/ioctl_args.h"
+#include "config/status.h"
+#include "wdm/ioctl.h"
 
 #define OWFP_CONTROL_MAX_LINE ((size_t)64 * 1024)
 #define OWFP_CONTROL_MAX_CLIENTS 16
 #define OWFP_CONTROL_IO_MS 2000
+#define OWFP_CONTROL_MAX_DEVICE 256
+#define OWFP_CONTROL_MAX_IOCTL_OUT 65536
 /* A client must send a whole request line within this long of connecting
  * (or of its last reply), or it is dropped: silent clients would otherwise
  * hold all OWFP_CONTROL_MAX_CLIENTS slots and lock management out. */
@@ -313,6 +318,61 @@ static json_t *proxy_stats_json(owfp_proxy *p)
 			 "queued", (json_int_t)st.queued, "workers", owfp_proxy_nworkers(p));
 }
 
+/*
+ * {"cmd":"ioctl","device":D,"code":N,"in":HEX,"out_size":N}: DeviceIoControl
+ * on a loaded driver's device, like the mutating requests only for peers
+ * the socket admits (our uid or root). Every length is bounded before
+ * anything is allocated; the driver's answer, failure statuses included,
+ * is a reply with "ok": true (the request was carried out).
+ */
+static json_t *control_ioctl(json_t *req)
+{
+	json_t *jd = json_object_get(req, "device"), *jc = json_object_get(req, "code");
+	json_t *ji = json_object_get(req, "in"), *jo = json_object_get(req, "out_size");
+	const char *device = json_string_value(jd), *hex = ji ? json_string_value(ji) : "";
+	json_int_t code = json_integer_value(jc), out_size = jo ? json_integer_value(jo) : 0;
+	uint8_t *in = NULL, *out = NULL;
+	size_t in_len = 0;
+	ULONG_PTR info = 0;
+	NTSTATUS st;
+	json_t *reply;
+	char *outhex;
+
+	if (!device || !*device || strlen(device) > OWFP_CONTROL_MAX_DEVICE)
+		return fail("ioctl needs a string \"device\" of 1..%s characters", "256");
+	if (!json_is_integer(jc) || code < 0 || code > 0xffffffffLL)
+		return fail("%s", "ioctl needs an integer \"code\" 0..4294967295");
+	if ((jo && !json_is_integer(jo)) || out_size < 0 || out_size > OWFP_CONTROL_MAX_IOCTL_OUT)
+		return fail("ioctl \"out_size\" must be an integer 0..%s", "65536");
+	if (!hex)
+		return fail("%s", "ioctl \"in\" must be a string of hex digits");
+	if (owfp_hex_parse(hex, OWFP_CONTROL_MAX_LINE / 2, &in, &in_len))
+		return fail("%s", "ioctl \"in\" is not hex bytes (pairs of hex digits)");
+	if (out_size && !(out = calloc(1, (size_t)out_size))) {
+		free(in);
+		return NULL;
+	}
+	st = owfp_device_ioctl(device, (ULONG)code, in, (ULONG)in_len, out, (ULONG)out_size, &info);
+	free(in);
+	/* A driver claiming more than the buffer holds is not believed. */
+	if (info > (ULONG_PTR)out_size)
+		info = (ULONG_PTR)out_size;
+	outhex = malloc(2 * (size_t)info + 1);
+	if (outhex) {
+		for (size_t i = 0; i < info; i++)
+			snprintf(outhex + 2 * i, 3, "%02x", out[i]);
+		outhex[2 * info] = 0;
+	}
+	free(out);
+	if (!outhex)
+		return NULL;
+	reply = json_pack("{s:b, s:I, s:s, s:I, s:s}", "ok", 1, "status", (json_int_t)(uint32_t)st,
+			  "status_name", owfp_status_name(st), "information", (json_int_t)info,
+			  "out", outhex);
+	free(outhex);
+	return reply;
+}
+
 json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const char *line,
 			    size_t len)
 {
@@ -355,6 +415,8 @@ json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const cha
 			reply = json_pack("{s:b}", "ok", 1);
 		else
 			reply = fail("%s", err.msg);
+	} else if (strcmp(cmd, "ioctl") == 0) {
+		reply = control_ioctl(req);
 	} else if (strcmp(cmd, "reload") == 0 && m->reload) {
 		if (m->reload(m->user, &err) == 0)
 			reply = json_pack("{s:b}", "ok", 1);
@@ -362,7 +424,7 @@ json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const cha
 			reply = fail("%s", err.msg);
 	} else {
 		reply = fail("unknown command \"%s\" (stats, filters.list, filters.add, "
-			     "filters.delete, reload)", cmd);
+			     "filters.delete, ioctl, reload)", cmd);
 	}
 	json_decref(req);
 	return reply ? reply : fail("%s", "out of memory");

@@ -406,6 +406,7 @@ static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 	endpoint_of(&hc.client, cf->family, &cf->client);
 	endpoint_of(&hc.server, cf->family, &cf->server);
 	owfp_host_flow_key(&hc, &key);
+	owfp_replay_process_apply(rp->o, &key);
 
 	if (rp->x) {
 		char a[128], b[128];
@@ -660,6 +661,8 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	ho.config_path = o->config_path;
 	ho.plugins = o->plugins;
 	ho.nplugins = o->nplugins;
+	ho.driver_params = o->driver_params;
+	ho.ndriver_params = o->ndriver_params;
 	if (owfp_host_open(&ho, &rp.host, err)) {
 		status = OWFP_REPLAY_BAD_INPUT;
 		goto out;

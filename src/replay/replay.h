@@ -29,6 +29,10 @@ typedef struct owfp_replay_opts {
 	const char *config_path;       /* NULL: no configuration file */
 	const char *const *plugins;
 	size_t nplugins;
+	const char *const *driver_params; /* --driver-param texts (config/drivers.h) */
+	size_t ndriver_params;
+	const struct owfp_replay_process *processes; /* --process (local port -> process) */
+	size_t nprocesses;
 	const char *extract_dir;       /* NULL: no extraction */
 	const char *events_path;       /* NULL: no events; "-" standard output */
 	enum owfp_replay_local local;
@@ -49,6 +53,20 @@ typedef struct owfp_replay_opts {
 } owfp_replay_opts;
 
 void owfp_replay_opts_init(owfp_replay_opts *o);
+
+/* --process PORT=[PID:]PATH: flows whose local port is PORT belong to
+ * that process (ALE_FLOW_ESTABLISHED metadata; docs/porting.md). */
+typedef struct owfp_replay_process {
+	uint16_t port;
+	uint64_t pid;      /* 0: unknown */
+	const char *path;  /* absolute: into the text, or into resolved */
+	char resolved[4096];
+} owfp_replay_process;
+/* Parses one --process text into *out; -EINVAL. A path that exists here is
+ * resolved (symbolic links), as app_id: values and /proc/PID/exe are. */
+int owfp_replay_parse_process(const char *text, owfp_replay_process *out);
+/* Sets key->process_* from the --process entry for key->local_port, if any. */
+void owfp_replay_process_apply(const struct owfp_replay_opts *o, owfp_flow_key *key);
 
 /* Parses "client", "server" or "ADDR[/PREFIX]" into o->local*. */
 int owfp_replay_parse_local(const char *text, owfp_replay_opts *o);

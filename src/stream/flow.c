@@ -205,6 +205,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 	f->table = table;
 	owfp_flow_opts_copy(&f->opts, owfp_engine_options(engine));
 	f->key = *key;
+	f->key.process_path = NULL; /* the caller's string; used at create only */
 	f->ops = ops;
 	f->dp = dp;
 	atomic_init(&f->refs, 1);

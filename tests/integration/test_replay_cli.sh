@@ -138,6 +138,7 @@ PY
 expect_eq "docs/configuration.md's complete example passes check-config" \
     "$(status "$OWFP_BIN" check-config "$work/doc.yaml")" 0
 for opt in config callout extract events json local 'drain\-timeout' overlap 'verify\-checksums' \
+    'driver\-param' process \
     quiet verbose; do
     grep -qF -- "\\-\\-$opt" "$OWFP_SOURCE_DIR/docs/openwfp.1" || fail "docs/openwfp.1 documents --$opt"
 done
