@@ -15,11 +15,20 @@ static void help(FILE *out)
 		"callouts and adds its sublayers, callouts and filters to a scratch engine in one\n"
 		"transaction, then removes everything. Nothing runs.\n"
 		"Errors name FILE:LINE:COLUMN and what was expected. FILE '-' reads stdin.\n"
+		"Warns (on stderr; still valid) about filters that can never run: a filter\n"
+		"before them in their sublayer always decides and matches every connection\n"
+		"they match (docs/configuration.md, \"Filters that never run\").\n"
 		"\n"
 		"Example:\n"
 		"  openwfp check-config examples/demo.yaml\n"
 		"\n"
 		"Exit status: 0 valid, 1 invalid (the message says where), 2 bad usage.\n");
+}
+
+static void warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "openwfp check-config: %s\n", msg);
 }
 
 int owfp_cmd_check_config(int argc, char **argv)
@@ -41,11 +50,15 @@ int owfp_cmd_check_config(int argc, char **argv)
 	owfp_error err = {{0}};
 	owfp_config *cfg;
 	if (owfp_config_parse_file(path, &cfg, &err) == 0) {
-		int rc = owfp_config_check(cfg, &err);
+		size_t nwarn = 0;
+		int rc = owfp_config_check_warn(cfg, warn, NULL, &nwarn, &err);
+		char w[48] = "";
+		if (nwarn)
+			snprintf(w, sizeof(w), ", %zu warning%s", nwarn, nwarn == 1 ? "" : "s");
 		if (rc == 0)
-			printf("%s: OK (%zu sublayers, %zu callouts, %zu filters)\n", path,
+			printf("%s: OK (%zu sublayers, %zu callouts, %zu filters)%s\n", path,
 			       owfp_config_nsublayers(cfg), owfp_config_ncallouts(cfg),
-			       owfp_config_nfilters(cfg));
+			       owfp_config_nfilters(cfg), w);
 		owfp_config_free(cfg);
 		if (rc == 0)
 			return OWFP_EXIT_OK;

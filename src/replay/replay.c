@@ -620,6 +620,12 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	return OWFP_REPLAY_OK;
 }
 
+static void warn_shadowed(void *user, const char *msg)
+{
+	replay *rp = user;
+	fprintf(rp->o->diag, "openwfp: %s\n", msg);
+}
+
 static int setup_filters(replay *rp, owfp_plugin ***plugins, owfp_config_applied **applied,
 			 owfp_error *err)
 {
@@ -652,6 +658,8 @@ static int setup_filters(replay *rp, owfp_plugin ***plugins, owfp_config_applied
 		return OWFP_REPLAY_BAD_INPUT;
 	rc = owfp_config_apply(cfg, NULL, applied, err);
 	owfp_config_free(cfg);
+	if (!rc && o->verbosity >= 0)
+		owfp_config_warn_shadowed(*applied, warn_shadowed, rp);
 	return rc ? OWFP_REPLAY_BAD_INPUT : 0;
 }
 
