@@ -188,7 +188,8 @@ static bool cond_within(const FWPS_FILTER_CONDITION0 *c, const FWPS_FILTER_CONDI
 static size_t group_len(const FWPS_FILTER3 *f, size_t i)
 {
 	size_t j = i + 1;
-	while (j < f->numFilterConditions && f->filterCondition[j].fieldId == f->filterCondition[i].fieldId)
+	while (j < f->numFilterConditions &&
+	       f->filterCondition[j].fieldId == f->filterCondition[i].fieldId)
 		j++;
 	return j - i;
 }
