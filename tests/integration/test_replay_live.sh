@@ -134,4 +134,7 @@ for want in "--interface IFACE" "--bpf EXPR" "Observed, not enforced" "openwfp p
     grep -q -- "$want" "$work/help" || fail "replay --help does not say '$want'"
 done
 ok "replay --help documents -i, --bpf and what DROP/DEFER mean live"
+# Under ASan/UBSan a report fails the test even where the behaviour looked right.
+! grep -l -E 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$work"/err* ||
+    fail "sanitizer report: $(cat "$work"/err*)"
 echo "$RP_PASSED checks passed"
