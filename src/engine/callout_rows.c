@@ -43,12 +43,6 @@ static owfp_callout_row *row_for(owfp_callout_row *rows, size_t n, const char *n
 	return NULL;
 }
 
-static int mcallout_by_id(const void *a, const void *b)
-{
-	uint32_t x = (*(owfp_mcallout *const *)a)->id, y = (*(owfp_mcallout *const *)b)->id;
-	return x < y ? -1 : x > y;
-}
-
 static int by_first_id(const void *a, const void *b)
 {
 	uint32_t x = ((const owfp_callout_row *)a)->ids[0], y = ((const owfp_callout_row *)b)->ids[0];
@@ -66,19 +60,9 @@ int owfp_engine_callout_rows(owfp_engine *e, owfp_callout_row **out, size_t *n)
 		pthread_mutex_unlock(&e->mu);
 		return -ENOMEM;
 	}
-	/* In id order, so each row's first id is its smallest. */
-	owfp_mcallout **byid = malloc((cap ? cap : 1) * sizeof(*byid));
-	if (!byid) {
-		pthread_mutex_unlock(&e->mu);
-		free(rows);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < cap; i++)
-		byid[i] = e->model.callouts.v[i];
-	qsort(byid, cap, sizeof(*byid), mcallout_by_id);
 	size_t nrows = 0;
 	for (size_t i = 0; i < cap; i++) {
-		const owfp_mcallout *mc = byid[i];
+		const owfp_mcallout *mc = e->model.callouts.v[i];
 		const owfp_layer_desc *ld = owfp_layer_find(&mc->layer);
 		const char *layer = ld ? slot_names[ld->slot] : "?";
 		owfp_callout_obj *o = owfp_callout_table_get(e, mc->id);
@@ -93,7 +77,6 @@ int owfp_engine_callout_rows(owfp_engine *e, owfp_callout_row **out, size_t *n)
 		if (!r) {
 			r = &rows[nrows++];
 			memcpy(r->name, name, sizeof(r->name));
-			r->sum.callout_id = mc->id;
 			memcpy(r->sum.name, name, sizeof(r->sum.name));
 		}
 		r->layers[r->nlayers] = layer;
@@ -102,7 +85,19 @@ int owfp_engine_callout_rows(owfp_engine *e, owfp_callout_row **out, size_t *n)
 			add_counts(&r->sum, &o->pub);
 	}
 	pthread_mutex_unlock(&e->mu);
-	free(byid);
+	/* Each row's layers in id order, the rows by their first id. */
+	for (size_t i = 0; i < nrows; i++)
+		for (size_t k = 1; k < rows[i].nlayers; k++)
+			for (size_t j = k; j > 0 && rows[i].ids[j - 1] > rows[i].ids[j]; j--) {
+				uint32_t id = rows[i].ids[j];
+				const char *l = rows[i].layers[j];
+				rows[i].ids[j] = rows[i].ids[j - 1];
+				rows[i].layers[j] = rows[i].layers[j - 1];
+				rows[i].ids[j - 1] = id;
+				rows[i].layers[j - 1] = l;
+			}
+	for (size_t i = 0; i < nrows; i++)
+		rows[i].sum.callout_id = rows[i].ids[0];
 	qsort(rows, nrows, sizeof(*rows), by_first_id);
 	*out = rows;
 	*n = nrows;

@@ -41,14 +41,14 @@ head -c 3000000 /dev/urandom >"$work/www/big.bin"
 printf 'the plan is TOP-SECRET, keep it\n' >"$work/www/secret.txt"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/www" >"$work/http.log" 2>&1 &
-pids+=($!)
+pids+=("$!")
 wait_for 10 listening
 
 # ---- 1. a 3 MB download, recorded intact
 "$OWFP_BIN" replay -i lo --bpf "tcp port $port" --extract "$work/ext" --events "$work/ev.jsonl" \
     >"$work/out" 2>"$work/err" &
 rp=$!
-pids+=($rp)
+pids+=("$rp")
 wait_for 10 grep -q "listening on" "$work/err"
 grep -q "^openwfp replay: listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes, filter 'tcp port $port'" \
     "$work/err" || fail "readiness line: $(cat "$work/err")"
@@ -83,7 +83,7 @@ ok "the summary names the interface and the flow"
 "$OWFP_BIN" replay -i lo --bpf "tcp port $port" -c "$OWFP_SOURCE_DIR/examples/demo.yaml" --json \
     --extract "$work/ext2" --events "$work/ev2.jsonl" >"$work/out2" 2>"$work/err2" &
 rp=$!
-pids+=($rp)
+pids+=("$rp")
 wait_for 10 grep -q "listening on" "$work/err2"
 curl -sS -o "$work/secret.txt" "http://127.0.0.1:$port/secret.txt" || fail "curl failed"
 cmp -s "$work/secret.txt" "$work/www/secret.txt" || fail "curl did not get the whole file"
@@ -95,7 +95,7 @@ import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.sendall(b"GET /big.bin HTTP/1.0\r\n")
 open(sys.argv[2]).read()' "$port" "$work/hold" &
-pids+=($!)
+pids+=("$!")
 exec 3>"$work/hold"
 wait_for 10 has_events "$work/ev2.jsonl" flow_start 2
 kill -TERM "$rp"
