@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void owfp_capture_opts_init(owfp_capture_opts *opts)
 {
@@ -69,8 +70,73 @@ int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capt
     return 0;
 }
 
+int owfp_capture_open_live(const char *iface, const char *bpf, const owfp_capture_opts *opts,
+                           owfp_capture **out, owfp_capture_error *err)
+{
+    *out = NULL;
+    if (err)
+        memset(err, 0, sizeof(*err));
+    owfp_capture *cap = calloc(1, sizeof(*cap));
+    if (!cap || owfp_capture_flowtab_init(cap) != 0) {
+        if (cap)
+            owfp_capture_flowtab_free(cap);
+        free(cap);
+        owfp_capture_error_set(err, iface, -ENOMEM, 0, 0, "out of memory");
+        return -ENOMEM;
+    }
+    if (opts)
+        cap->opts = *opts;
+    else
+        owfp_capture_opts_init(&cap->opts);
+    if (!cap->opts.max_flows)
+        cap->opts.max_flows = 1;
+    snprintf(cap->path, sizeof(cap->path), "%s", iface);
+    int rc = owfp_capture_live_open(&cap->rd, iface, bpf, err);
+    if (rc) {
+        owfp_capture_flowtab_free(cap);
+        free(cap);
+        return rc;
+    }
+    *out = cap;
+    return 0;
+}
+
+void owfp_capture_describe(const owfp_capture *cap, char *out, size_t len)
+{
+    if (cap->rd.kind == CAP_READER_LIVE)
+        owfp_capture_live_describe(&cap->rd, out, len);
+    else if (len)
+        out[0] = '\0';
+}
+
+static bool stop_requested(const owfp_capture *cap)
+{
+    return atomic_load_explicit(&((owfp_capture *)cap)->stop, memory_order_relaxed) ||
+           (cap->opts.stop && *cap->opts.stop);
+}
+
+/* Live capture, nothing arrived: time goes on without packets. */
+static void idle(owfp_capture *cap)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t now = (uint64_t)ts.tv_sec * CAP_NS_PER_SEC + (uint64_t)ts.tv_nsec;
+    if (now > cap->now && cap->now)
+        cap->now = now;
+    if (cap->reap)
+        owfp_capture_flowtab_reap(cap);
+    if (cap->lru_head)
+        owfp_capture_tcp_expire(cap, cap->now);
+    if (cap->tomb_head)
+        owfp_capture_tomb_expire(cap, cap->now);
+    if (cap->sink->idle)
+        cap->sink->idle(cap->user);
+}
+
 static int next_record(owfp_capture *cap, struct cap_record *rec, owfp_capture_error *err)
 {
+    if (cap->rd.kind == CAP_READER_LIVE)
+        return owfp_capture_live_next(&cap->rd, rec, stop_requested(cap), cap->path, err);
     if (cap->rd.kind == CAP_READER_DIRECT)
         return owfp_capture_direct_next(&cap->rd, rec, cap->path, err);
     if (cap->rd.kind == CAP_READER_PCAPNG)
@@ -80,6 +146,8 @@ static int next_record(owfp_capture *cap, struct cap_record *rec, owfp_capture_e
 
 static uint64_t read_pos(owfp_capture *cap)
 {
+    if (cap->rd.kind == CAP_READER_LIVE)
+        return owfp_capture_live_pos(&cap->rd);
     if (cap->rd.kind == CAP_READER_DIRECT)
         return owfp_capture_direct_pos(&cap->rd);
     if (cap->rd.kind == CAP_READER_PCAPNG)
@@ -130,8 +198,10 @@ int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *use
     uint64_t step = cap->opts.progress_step ? cap->opts.progress_step : UINT64_MAX;
     uint64_t next_progress = step;
     int rc = 0;
+    bool live = cap->rd.kind == CAP_READER_LIVE;
     for (;;) {
-        if (atomic_load_explicit(&cap->stop, memory_order_relaxed)) {
+        /* A live capture reads on to what the kernel already holds. */
+        if (!live && stop_requested(cap)) {
             rc = -ECANCELED;
             owfp_capture_error_set(err, cap->path, rc, cap->rd.record, UINT64_MAX,
                                    "stopped on request");
@@ -141,6 +211,15 @@ int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *use
             owfp_capture_tcp_work(cap);
         struct cap_record rec;
         int r = next_record(cap, &rec, err);
+        if (r == -EAGAIN && live) {
+            idle(cap);
+            continue;
+        }
+        if (r == 0 && live) {
+            r = -ECANCELED;
+            owfp_capture_error_set(err, cap->path, r, cap->rd.record, UINT64_MAX,
+                                   "stopped on request");
+        }
         if (r <= 0) {
             rc = r;
             break;
@@ -164,6 +243,8 @@ int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *use
             next_progress = pos + step;
         }
     }
+    if (live)
+        owfp_capture_live_drops(&cap->rd, &cap->st.kernel_dropped, &cap->st.interface_dropped);
     if (cap->sink->end_of_input)
         cap->sink->end_of_input(user);
     owfp_capture_tcp_work(cap);
@@ -210,6 +291,8 @@ int owfp_capture_ignore(owfp_capture *cap, uint64_t flow_id)
 void owfp_capture_stop(owfp_capture *cap)
 {
     atomic_store(&cap->stop, 1);
+    if (cap->rd.kind == CAP_READER_LIVE)
+        owfp_capture_live_wake(&cap->rd);
 }
 
 void owfp_capture_progress(const owfp_capture *cap, uint64_t *bytes_done, uint64_t *bytes_total)
@@ -227,6 +310,7 @@ const char *owfp_capture_reader_name(const owfp_capture *cap)
 {
     return cap->rd.kind == CAP_READER_DIRECT ? "direct"
            : cap->rd.kind == CAP_READER_PCAPNG ? "pcapng"
+           : cap->rd.kind == CAP_READER_LIVE   ? "live"
                                                : "libpcap";
 }
 
@@ -256,6 +340,8 @@ void owfp_capture_close(owfp_capture *cap)
         owfp_capture_direct_close(&cap->rd);
     else if (cap->rd.kind == CAP_READER_PCAPNG)
         owfp_capture_pcapng_close(&cap->rd);
+    else if (cap->rd.kind == CAP_READER_LIVE)
+        owfp_capture_live_close(&cap->rd);
     else
         owfp_capture_pcap_close(&cap->rd);
     owfp_capture_flowtab_free(cap);

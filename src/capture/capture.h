@@ -116,6 +116,11 @@ typedef struct owfp_capture_opts {
     size_t max_frag_datagrams;    /* datagrams in reassembly at once (default 1024) */
 
     uint64_t progress_step;       /* bytes between progress callbacks (default 16 MiB) */
+
+    /* A flag a signal handler sets (NULL: none): when it becomes non-zero,
+     * run() stops as after owfp_capture_stop(). Looked at after every
+     * packet and, on a live capture, at least every 100 ms. */
+    const volatile int *stop;
 } owfp_capture_opts;
 
 /* Fills *opts with the defaults above. Always start from this. */
@@ -169,6 +174,10 @@ typedef struct owfp_capture_sink {
     /* A condition worth telling the user, reported once per kind (for example
      * "unsupported link type 147: records skipped"). Not an error. */
     void (*notice)(void *user, const char *message);
+    /* Live capture only: no packet came for a while (at least every 100 ms
+     * while the interface is quiet). The place to run work other threads
+     * queued; the capture's idle timeouts advance with the clock here. */
+    void (*idle)(void *user);
 } owfp_capture_sink;
 
 typedef struct owfp_capture_error {
@@ -208,12 +217,30 @@ typedef struct owfp_capture_stats {
     uint64_t buffered_bytes_peak;  /* high-water mark of buffered bytes */
     uint64_t flow_records_peak;    /* most full flow records held at once */
     uint64_t closed_lingering_peak;/* most closed flows lingering at once (compact) */
+    uint64_t kernel_dropped;       /* live capture: packets the kernel dropped (buffer full) */
+    uint64_t interface_dropped;    /* live capture: packets the interface dropped */
 } owfp_capture_stats;
 
 /* Opens `path` ("-": standard input). opts may be NULL (defaults).
  * Returns 0 and *out, or a negative errno with *err filled (err may be NULL). */
 int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capture **out,
                       owfp_capture_error *err);
+
+/* Captures live on network interface `iface` ("any" for all) through
+ * libpcap: immediate mode, whole packets (snapshot length 262144), not
+ * promiscuous, keeping only what the BPF expression `bpf` (NULL or "":
+ * everything) accepts. Capturing has begun when this returns 0. run()
+ * then goes on until owfp_capture_stop() or opts->stop, reads what the
+ * kernel had already captured (at most 250 ms more) and returns
+ * -ECANCELED; flows still open end with OWFP_CAPTURE_END_OPEN. Errors:
+ * -ENODEV no such interface, -EPERM not allowed to capture, -EINVAL a bad
+ * BPF expression, -ELIBACC no libpcap; err says which and what to do. */
+int owfp_capture_open_live(const char *iface, const char *bpf, const owfp_capture_opts *opts,
+                           owfp_capture **out, owfp_capture_error *err);
+
+/* "IFACE, link-type EN10MB (Ethernet), snapshot length 262144 bytes[,
+ * filter 'EXPR']" for a live capture; "" for a file. */
+void owfp_capture_describe(const owfp_capture *cap, char *out, size_t len);
 
 /* Reads the whole capture, calling the sink. At the end (or on a read error
  * or stop) open flows are flushed: their buffered data is delivered with
@@ -239,8 +266,9 @@ int owfp_capture_resume(owfp_capture *cap, uint64_t flow_id, unsigned dir);
  * flow_end still comes once, when the flow ends. Returns 0 or -ENOENT. */
 int owfp_capture_ignore(owfp_capture *cap, uint64_t flow_id);
 
-/* Makes run() return -ECANCELED after the current packet. Safe from a
- * signal handler and from another thread. */
+/* Makes run() return -ECANCELED after the current packet (a live capture:
+ * after what the kernel already captured). Safe from a signal handler and
+ * from another thread; a live capture's wait for packets ends at once. */
 void owfp_capture_stop(owfp_capture *cap);
 
 /* Progress, safe to poll from another thread: bytes of the file consumed
@@ -251,7 +279,7 @@ void owfp_capture_progress(const owfp_capture *cap, uint64_t *bytes_done,
 /* Counters so far (complete once run() returned). */
 void owfp_capture_get_stats(const owfp_capture *cap, owfp_capture_stats *stats);
 
-/* "direct", "pcapng" or "libpcap": which reader serves this capture. */
+/* "direct", "pcapng", "libpcap" or "live": which reader serves this capture. */
 const char *owfp_capture_reader_name(const owfp_capture *cap);
 
 /* Whether `path` is a capture file at all (pcap or pcapng, with a whole

@@ -19,9 +19,10 @@ struct cap_record {
     uint64_t ts_ns;
 };
 
-enum cap_reader_kind { CAP_READER_DIRECT, CAP_READER_LIBPCAP, CAP_READER_PCAPNG };
+enum cap_reader_kind { CAP_READER_DIRECT, CAP_READER_LIBPCAP, CAP_READER_PCAPNG, CAP_READER_LIVE };
 
 struct cap_pcapng;
+struct cap_live;
 
 struct cap_reader {
     enum cap_reader_kind kind;
@@ -48,6 +49,8 @@ struct cap_reader {
     bool classic;            /* classic pcap (not pcapng) */
     /* pcapng reader (reader_pcapng.c) */
     struct cap_pcapng *ng;
+    /* live capture (reader_live.c) */
+    struct cap_live *live;
 };
 
 /* A decoded TCP segment. Addresses are 16 bytes, IPv4 in the first 4. */
@@ -215,6 +218,22 @@ int owfp_capture_pcapng_next(struct cap_reader *rd, struct cap_record *rec, cons
                              owfp_capture_error *err);
 void owfp_capture_pcapng_close(struct cap_reader *rd);
 uint64_t owfp_capture_pcapng_pos(const struct cap_reader *rd);
+
+/* reader_live.c: an interface through libpcap. next returns 1 with a
+ * record; -EAGAIN when nothing came for a tick (100 ms) or the wait was
+ * woken (a stop, a signal); 0 once `stopping` and the packets the kernel
+ * had already captured are read (at most 250 ms more); or a negative errno
+ * with err set (the interface went away). wake is async-signal-safe. */
+int owfp_capture_live_open(struct cap_reader *rd, const char *iface, const char *bpf,
+                           owfp_capture_error *err);
+int owfp_capture_live_next(struct cap_reader *rd, struct cap_record *rec, bool stopping,
+                           const char *path, owfp_capture_error *err);
+void owfp_capture_live_wake(struct cap_reader *rd);
+void owfp_capture_live_close(struct cap_reader *rd);
+uint64_t owfp_capture_live_pos(const struct cap_reader *rd);
+void owfp_capture_live_describe(const struct cap_reader *rd, char *out, size_t len);
+/* Packets the kernel dropped (buffer full) and the interface dropped, so far. */
+void owfp_capture_live_drops(struct cap_reader *rd, uint64_t *dropped, uint64_t *if_dropped);
 
 /* decode.c */
 enum cap_decode {

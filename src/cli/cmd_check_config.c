@@ -18,6 +18,9 @@ static void help(FILE *out)
 		"its built-in callouts and adds its sublayers, callouts and filters to a scratch\n"
 		"engine in one transaction, then removes everything. No traffic is handled.\n"
 		"Errors name FILE:LINE:COLUMN and what was expected. FILE '-' reads stdin.\n"
+		"Warns (on stderr; still valid) about filters that can never run: a filter\n"
+		"before them in their sublayer always decides and matches every connection\n"
+		"they match (docs/configuration.md, \"Filters that never run\").\n"
 		"\n"
 		"Options:\n"
 		"      --driver-param DRIVER.VALUE=DATA\n"
@@ -29,6 +32,12 @@ static void help(FILE *out)
 		"  openwfp check-config examples/demo.yaml\n"
 		"\n"
 		"Exit status: 0 valid, 1 invalid (the message says where), 2 bad usage.\n");
+}
+
+static void warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "openwfp check-config: %s\n", msg);
 }
 
 int owfp_cmd_check_config(int argc, char **argv)
@@ -70,15 +79,18 @@ int owfp_cmd_check_config(int argc, char **argv)
 	const char *path = argv[optind];
 	owfp_config *cfg;
 	if (owfp_config_parse_file(path, &cfg, &err) == 0) {
-		int rc = owfp_drivers_check(cfg, params, nparams, &err);
+		size_t nwarn = 0;
+		int rc = owfp_drivers_check(cfg, params, nparams, warn, NULL, &nwarn, &err);
 		if (rc == 0) {
-			char drivers[32] = "";
+			char drivers[32] = "", w[48] = "";
 			if (owfp_config_ndrivers(cfg))
 				snprintf(drivers, sizeof(drivers), "%zu drivers, ",
 					 owfp_config_ndrivers(cfg));
-			printf("%s: OK (%s%zu sublayers, %zu callouts, %zu filters)\n", path, drivers,
+			if (nwarn)
+				snprintf(w, sizeof(w), ", %zu warning%s", nwarn, nwarn == 1 ? "" : "s");
+			printf("%s: OK (%s%zu sublayers, %zu callouts, %zu filters)%s\n", path, drivers,
 			       owfp_config_nsublayers(cfg), owfp_config_ncallouts(cfg),
-			       owfp_config_nfilters(cfg));
+			       owfp_config_nfilters(cfg), w);
 			status = OWFP_EXIT_OK;
 		}
 		owfp_config_free(cfg);

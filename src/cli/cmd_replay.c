@@ -18,6 +18,7 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"Usage: openwfp replay [options] CAPTURE...     (CAPTURE may be - for stdin)\n"
+		"       openwfp replay [options] -i IFACE [--bpf EXPR]     (live capture)\n"
 		"\n"
 		"Reads pcap/pcapng captures, rebuilds every TCP stream as the receiving host saw\n"
 		"it, runs it through the configured WFP stream callouts and reports what every\n"
@@ -25,6 +26,15 @@ static void help(FILE *out)
 		"built-in 'count' inspection callout runs on both stream layers and changes nothing.\n"
 		"\n"
 		"Options:\n"
+		"  -i, --interface IFACE  capture live on IFACE (lo, eth0, any, ...) instead of reading\n"
+		"                         files, until Ctrl-C or SIGTERM, then the same summary,\n"
+		"                         --extract and --events (flows still open end 'open').\n"
+		"                         Says \"listening on IFACE, ...\" on stderr once capturing.\n"
+		"                         Observed, not enforced: the traffic is not in our path, so\n"
+		"                         BLOCK, DROP and DEFER change what is reported and extracted,\n"
+		"                         not what the hosts exchange (openwfp proxy enforces)\n"
+		"      --bpf EXPR         with -i: capture only what this BPF expression accepts\n"
+		"                         (tcpdump's syntax, e.g. 'tcp port 80')\n"
 		"  -c, --config FILE      filter configuration (YAML or JSON: sublayers, callouts and\n"
 		"                         their parameters, filters); see docs/configuration.md\n"
 		"      --callout PLUGIN.so  load a callout plugin (repeatable); its DriverEntry\n"
@@ -79,7 +89,8 @@ static void help(FILE *out)
 		"  openwfp replay capture.pcap\n"
 		"  openwfp replay -c examples/demo.yaml --extract out/ examples/demo.pcap\n"
 		"  openwfp replay --callout ./mycallout.so --events ev.jsonl --local server cap.pcapng\n"
-		"  tcpdump -w - -i lo port 80 | openwfp replay --json -\n"
+		"  openwfp replay -i eth0 --bpf 'tcp port 80' -c filters.yaml --extract out/\n"
+		"  tcpdump -U -w - -i lo port 80 | openwfp replay --json -\n"
 		"  openwfp replay --callout ./mycallout.so --resegment 20 --seed 7 cap.pcap\n"
 		"  openwfp replay -c monitor.yaml --driver-param msnmntr.Trace=1 \\\n"
 		"      --process 40000=1234:/usr/bin/curl cap.pcap\n"
@@ -87,7 +98,8 @@ static void help(FILE *out)
 		"Exit status: 0 done, 1 bad input (capture, configuration or plugin; the message\n"
 		"names the file and, for captures, the record number), 2 bad usage, 3 --resegment\n"
 		"found flows that depend on segmentation, 130 when interrupted (SIGINT/SIGTERM:\n"
-		"reading stops, the summary covers what was read).\n");
+		"reading stops, the summary covers what was read). A live capture (-i) ends\n"
+		"with 0 on SIGINT/SIGTERM, its normal end.\n");
 }
 
 /* Set by SIGINT/SIGTERM: replay stops reading and still reports. */
@@ -101,7 +113,7 @@ static void on_signal(int sig)
 
 enum { OPT_CALLOUT = 256, OPT_EXTRACT, OPT_EVENTS, OPT_JSON, OPT_LOCAL, OPT_DRAIN, OPT_OVERLAP,
        OPT_VERIFY, OPT_NO_READ_AHEAD, OPT_RESEGMENT, OPT_SEED, OPT_DRIVER_PARAM, OPT_PROCESS,
-	       OPT_STRICT };
+	       OPT_STRICT, OPT_BPF };
 
 /* The option arrays, freed on every way out. */
 #define FREE_ARGS() (free(plugins), free(dparams), free(procs))
@@ -110,6 +122,8 @@ int owfp_cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
+		{"interface", required_argument, NULL, 'i'},
+		{"bpf", required_argument, NULL, OPT_BPF},
 		{"callout", required_argument, NULL, OPT_CALLOUT},
 		{"extract", required_argument, NULL, OPT_EXTRACT},
 		{"events", required_argument, NULL, OPT_EVENTS},
@@ -149,7 +163,7 @@ int owfp_cmd_replay(int argc, char **argv)
 	o.processes = procs;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:i:qvh", longopts, NULL)) != -1) {
 		/* Options that read optarg all require an argument, so getopt set
 		 * it; the others get "" rather than NULL, which no case reads. */
 		if (!optarg)
@@ -183,6 +197,12 @@ int owfp_cmd_replay(int argc, char **argv)
 							    optarg);
 			}
 			o.nprocesses++;
+			break;
+		case 'i':
+			o.live_iface = optarg;
+			break;
+		case OPT_BPF:
+			o.bpf = optarg;
 			break;
 		case OPT_EXTRACT:
 			o.extract_dir = optarg;
@@ -267,9 +287,19 @@ int owfp_cmd_replay(int argc, char **argv)
 						    argv[optind - 1]);
 		}
 	}
-	if (optind >= argc) {
+	if (o.bpf && !o.live_iface) {
 		FREE_ARGS();
-		return owfp_cli_usage_error("replay", "expected at least one CAPTURE");
+		return owfp_cli_usage_error("replay", "--bpf filters a live capture (-i IFACE); for "
+					    "a file: tcpdump -r FILE -w - 'EXPR' | openwfp replay -");
+	}
+	if (o.live_iface && (optind < argc || resegment)) {
+		FREE_ARGS();
+		return owfp_cli_usage_error("replay", "-i %s captures live: it takes no CAPTURE file "
+					    "and no --resegment", o.live_iface);
+	}
+	if (optind >= argc && !o.live_iface) {
+		FREE_ARGS();
+		return owfp_cli_usage_error("replay", "expected at least one CAPTURE (or -i IFACE)");
 	}
 	o.captures = (const char *const *)(argv + optind);
 	o.ncaptures = (size_t)(argc - optind);

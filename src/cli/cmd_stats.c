@@ -12,9 +12,10 @@ static void help(FILE *out)
 		"Usage: openwfp stats --control PATH [--json]\n"
 		"\n"
 		"Prints the counters of a running `openwfp proxy`: connections (accepted, active,\n"
-		"upstream errors, resets, offloaded), bytes per side, and per callout the\n"
+		"upstream errors, resets, offloaded), bytes per side, and per callout\n"
+		"configured now (one row per callout, with the layers it is added at) the\n"
 		"classify calls, bytes and stream actions it answered, plus engine errors\n"
-		"(violations, limits hit).\n"
+		"(violations, limits hit). A reload starts the new callouts' counters at zero.\n"
 		"\n"
 		"Options:\n"
 		"      --control PATH   the proxy's control socket (required)\n"
@@ -30,6 +31,25 @@ static long long num(json_t *o, const char *a, const char *b)
 	if (b)
 		v = json_object_get(v, b);
 	return (long long)json_integer_value(v);
+}
+
+/* "stream_v4,stream_v6": the row's layers; returns the length. */
+static int layer_list(json_t *c, char *out, size_t len)
+{
+	json_t *l;
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	json_array_foreach(json_object_get(c, "layers"), i, l) {
+		int k = snprintf(out + used, len - used, "%s%s", used ? "," : "",
+				 json_string_value(l) ? json_string_value(l) : "?");
+		if (k < 0 || (size_t)k >= len - used)
+			break;
+		used += (size_t)k;
+	}
+	if (!used)
+		snprintf(out, len, "-");
+	return (int)strlen(out);
 }
 
 static void print_text(json_t *r)
@@ -53,11 +73,24 @@ static void print_text(json_t *r)
 	       "%lld limits hit\n",
 	       num(e, "flows_created", NULL), num(e, "flows_active", NULL),
 	       num(e, "flows_dropped", NULL), num(e, "violations", NULL), num(e, "limits_hit", NULL));
-	printf("%-24s %10s %14s %14s %14s %8s %8s %8s %8s %8s\n", "CALLOUT", "CLASSIFY",
-	       "INDICATED", "PERMITTED", "BLOCKED", "NMD", "DROP", "DEFER", "ALLOW", "VIOL");
-	json_array_foreach(json_object_get(e, "callouts"), i, c) {
-		printf("%-24s %10lld %14lld %14lld %14lld %8lld %8lld %8lld %8lld %8lld\n",
-		       json_string_value(json_object_get(c, "name")), num(c, "classify_calls", NULL),
+	/* Columns as wide as the longest name and layer list, so nothing shifts. */
+	json_t *rows = json_object_get(e, "callouts");
+	int wname = 7, wlayers = 6;
+	char layers[256];
+	json_array_foreach(rows, i, c) {
+		const char *name = json_string_value(json_object_get(c, "name"));
+		int l = name ? (int)strlen(name) : 0, k = layer_list(c, layers, sizeof(layers));
+		wname = l > wname ? l : wname;
+		wlayers = k > wlayers ? k : wlayers;
+	}
+	printf("%-*s %-*s %10s %14s %14s %14s %8s %8s %8s %8s %8s\n", wname, "CALLOUT", wlayers,
+	       "LAYERS", "CLASSIFY", "INDICATED", "PERMITTED", "BLOCKED", "NMD", "DROP", "DEFER",
+	       "ALLOW", "VIOL");
+	json_array_foreach(rows, i, c) {
+		const char *name = json_string_value(json_object_get(c, "name"));
+		layer_list(c, layers, sizeof(layers));
+		printf("%-*s %-*s %10lld %14lld %14lld %14lld %8lld %8lld %8lld %8lld %8lld\n", wname,
+		       name ? name : "?", wlayers, layers, num(c, "classify_calls", NULL),
 		       num(c, "bytes_indicated", NULL), num(c, "bytes_permitted", NULL),
 		       num(c, "bytes_blocked", NULL), num(c, "stream_actions", "need_more_data"),
 		       num(c, "stream_actions", "drop_connection"), num(c, "stream_actions", "defer"),

@@ -647,7 +647,18 @@ int owfp_config_filter_add(owfp_config_applied *a, const char *text, size_t len,
 	return rc;
 }
 
+const owfp_config *owfp_config_applied_config(const owfp_config_applied *a)
+{
+	return a->cfg;
+}
+
 int owfp_config_check(const owfp_config *cfg, owfp_error *err)
+{
+	return owfp_config_check_warn(cfg, NULL, NULL, NULL, err);
+}
+
+int owfp_config_check_warn(const owfp_config *cfg, owfp_config_warn_fn warn, void *ctx,
+			   size_t *nwarnings, owfp_error *err)
 {
 	owfp_engine *engine;
 	owfp_config_applied *a = NULL;
@@ -661,8 +672,12 @@ int owfp_config_check(const owfp_config *cfg, owfp_error *err)
 		return rc;
 	}
 	rc = owfp_config_apply(cfg, NULL, &a, err);
-	if (!rc)
+	if (!rc) {
+		size_t n = warn ? owfp_config_warn_shadowed(a, warn, ctx) : 0;
+		if (nwarnings)
+			*nwarnings = n;
 		owfp_config_unapply(a);
+	}
 	owfp_engine_destroy(engine);
 	return rc;
 }

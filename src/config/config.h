@@ -76,5 +76,26 @@ int owfp_config_check(const owfp_config *cfg, owfp_error *err);
 /* The filters apply added (ids in the order of the file), for reports. */
 size_t owfp_config_applied_filter_ids(const owfp_config_applied *applied,
 				      const uint64_t **ids);
+/* The configuration `applied` was made from (its own copy). */
+const owfp_config *owfp_config_applied_config(const owfp_config_applied *applied);
+
+/* Receives one complete warning, "FILE:LINE:COLUMN: warning: ...". */
+typedef void (*owfp_config_warn_fn)(void *ctx, const char *msg);
+
+/*
+ * Warns about the filters of `applied` that can never run: in their layer
+ * and sublayer, a filter ordered before them always decides and matches
+ * every connection they match (src/engine/shadow.h; the rule is in
+ * docs/configuration.md, "Filters that never run"). One warning per pair,
+ * naming both filters and their positions in the file. Reads the bound
+ * engine's committed filters. Returns the number of warnings given.
+ */
+size_t owfp_config_warn_shadowed(const owfp_config_applied *applied, owfp_config_warn_fn warn,
+				 void *ctx);
+
+/* owfp_config_check, giving the warnings of owfp_config_warn_shadowed
+ * (counted in *nwarnings, which may be NULL) before the scratch engine goes. */
+int owfp_config_check_warn(const owfp_config *cfg, owfp_config_warn_fn warn, void *ctx,
+			   size_t *nwarnings, owfp_error *err);
 
 #endif /* OWFP_CONFIG_CONFIG_H */

@@ -322,7 +322,7 @@ size_t owfp_drivers_count(const owfp_drivers *d)
 }
 
 int owfp_drivers_check(const owfp_config *cfg, const char *const *params, size_t nparams,
-		       owfp_error *err)
+		       owfp_config_warn_fn warn, void *ctx, size_t *nwarnings, owfp_error *err)
 {
 	owfp_drivers_opts o = { .config = cfg, .params = params, .nparams = nparams };
 	owfp_engine_opts eo;
@@ -338,8 +338,12 @@ int owfp_drivers_check(const owfp_config *cfg, const char *const *params, size_t
 		return rc;
 	}
 	rc = owfp_drivers_start(&o, &d, err);
-	if (!rc && !(rc = owfp_config_apply(cfg, NULL, &a, err)))
+	if (!rc && !(rc = owfp_config_apply(cfg, NULL, &a, err))) {
+		size_t n = warn ? owfp_config_warn_shadowed(a, warn, ctx) : 0;
+		if (nwarnings)
+			*nwarnings = n;
 		owfp_config_unapply(a);
+	}
 	owfp_drivers_stop(d);
 	owfp_engine_destroy(engine);
 	return rc;

@@ -44,9 +44,10 @@ size_t owfp_drivers_count(const owfp_drivers *d);
 int owfp_driver_param_check(const char *text, owfp_error *err);
 
 /* check-config: a scratch engine, the drivers started as above, the
- * configuration applied, then everything torn down. -EBUSY if an engine
+ * configuration applied, filters that can never run reported through
+ * `warn` (may be NULL; their count in *nwarnings), then everything torn down. -EBUSY if an engine
  * is bound in this process. */
 int owfp_drivers_check(const owfp_config *cfg, const char *const *params, size_t nparams,
-		       owfp_error *err);
+		       owfp_config_warn_fn warn, void *ctx, size_t *nwarnings, owfp_error *err);
 
 #endif /* OWFP_CONFIG_DRIVERS_H */

@@ -24,6 +24,10 @@ typedef struct owfp_host_opts {
 	size_t nplugins;
 	const char *const *driver_params; /* --driver-param DRIVER.VALUE=DATA (config/drivers.h) */
 	size_t ndriver_params;
+	/* Filters that can never run, found after each apply (open and reload):
+	 * one message each (config/config.h). NULL: not looked for. */
+	owfp_config_warn_fn warn;
+	void *warn_user;
 } owfp_host_opts;
 
 typedef struct owfp_host owfp_host;

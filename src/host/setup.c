@@ -19,7 +19,15 @@ struct owfp_host {
 	size_t nplugins_wanted;
 	void (*log)(void *user, enum owfp_log_level lvl, const char *msg);
 	void *log_user;
+	owfp_config_warn_fn warn;
+	void *warn_user;
 };
+
+static void warn_shadowed(const owfp_host *h)
+{
+	if (h->warn && h->applied)
+		owfp_config_warn_shadowed(h->applied, h->warn, h->warn_user);
+}
 
 /* Drivers' WPP traces are log lines of this engine, where its own go. */
 static void wpp_line(void *user, const char *line)
@@ -48,6 +56,8 @@ static int start(owfp_host *h, const owfp_host_opts *o, owfp_error *err)
 	if (rc == 0 && cfg)
 		rc = owfp_config_apply(cfg, NULL, &h->applied, err);
 	owfp_config_free(cfg);
+	if (rc == 0)
+		warn_shadowed(h);
 	return rc;
 }
 
@@ -65,6 +75,8 @@ int owfp_host_open(const owfp_host_opts *o, owfp_host **out, owfp_error *err)
 	h->nplugins_wanted = o->nplugins;
 	h->log = o->engine.log;
 	h->log_user = o->engine.user;
+	h->warn = o->warn;
+	h->warn_user = o->warn_user;
 	owfp_wpp_set_sink(wpp_line, h);
 	rc = owfp_engine_create(&o->engine, &h->engine);
 	if (rc) {
@@ -106,6 +118,7 @@ int owfp_host_reload(owfp_host *h, owfp_error *err)
 	if (rc)
 		return rc < 0 ? rc : -EINVAL;
 	h->applied = next;
+	warn_shadowed(h);
 	return 0;
 }
 

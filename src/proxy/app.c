@@ -13,6 +13,7 @@
 
 #include "host/events.h"
 #include "host/host.h"
+#include "engine/callout_rows.h"
 #include "proxy/events.h"
 #include "proxy/serve.h"
 #include "proxy/upstream_log.h"
@@ -151,17 +152,22 @@ static int app_filter_delete(void *user, uint64_t id, owfp_error *err)
 	return 0;
 }
 
-static int app_stats(void *user, json_t *reply)
+/* One entry per callout configured now, with its layers (engine/callout_rows.h). */
+static json_t *app_callout_rows(owfp_engine *engine)
 {
-	app *a = user;
-	owfp_engine_stats *st = calloc(1, sizeof(*st));
+	owfp_callout_row *rows;
+	size_t n;
 
-	if (!st)
-		return -ENOMEM;
-	owfp_engine_stats_get(a->engine, st);
+	if (owfp_engine_callout_rows(engine, &rows, &n))
+		return NULL;
 	json_t *callouts = json_array();
-	for (size_t i = 0; i < st->ncallouts && i < 64; i++) {
-		const owfp_callout_stats *c = &st->callouts[i];
+	for (size_t i = 0; callouts && i < n; i++) {
+		const owfp_callout_stats *c = &rows[i].sum;
+		json_t *layers = json_array(), *ids = json_array();
+		for (size_t k = 0; k < rows[i].nlayers; k++) {
+			json_array_append_new(layers, json_string(rows[i].layers[k]));
+			json_array_append_new(ids, json_integer(rows[i].ids[k]));
+		}
 		json_t *acts = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
 					 "none", (json_int_t)c->stream_actions[0],
 					 "need_more_data", (json_int_t)c->stream_actions[1],
@@ -170,15 +176,32 @@ static int app_stats(void *user, json_t *reply)
 					 "allow_connection", (json_int_t)c->stream_actions[4],
 					 "invalid", (json_int_t)c->stream_actions[5]);
 		json_array_append_new(callouts,
-			json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I}",
-				  "id", (int)c->callout_id, "name", c->name,
-				  "classify_calls", (json_int_t)c->classify_calls,
+			json_pack("{s:i, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I}",
+				  "id", (int)c->callout_id, "name", rows[i].name, "layers", layers,
+				  "ids", ids, "classify_calls", (json_int_t)c->classify_calls,
 				  "bytes_indicated", (json_int_t)c->bytes_indicated,
 				  "bytes_permitted", (json_int_t)c->bytes_permitted,
 				  "bytes_blocked", (json_int_t)c->bytes_blocked,
 				  "bytes_continued", (json_int_t)c->bytes_continued,
 				  "bytes_injected", (json_int_t)c->bytes_injected,
 				  "stream_actions", acts, "violations", (json_int_t)c->violations));
+	}
+	free(rows);
+	return callouts;
+}
+
+static int app_stats(void *user, json_t *reply)
+{
+	app *a = user;
+	owfp_engine_stats *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -ENOMEM;
+	owfp_engine_stats_get(a->engine, st);
+	json_t *callouts = app_callout_rows(a->engine);
+	if (!callouts) {
+		free(st);
+		return -ENOMEM;
 	}
 	json_object_set_new(reply, "engine",
 		json_pack("{s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:o}",
@@ -208,6 +231,8 @@ static int app_setup(app *a, owfp_error *err)
 		.nplugins = o->nplugins,
 		.driver_params = o->driver_params,
 		.ndriver_params = o->ndriver_params,
+		.warn = app_log,
+		.warn_user = a,
 	};
 	int rc;
 

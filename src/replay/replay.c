@@ -531,6 +531,13 @@ static void on_progress(void *user, uint64_t done, uint64_t total)
 	owfp_progress_update(&rp->progress, done, total);
 }
 
+static void on_idle(void *user)
+{
+	replay *rp = user;
+	check_stop(rp);
+	service_wakes(rp);
+}
+
 static void on_notice(void *user, const char *message)
 {
 	replay *rp = user;
@@ -549,6 +556,7 @@ static const owfp_capture_sink rp_sink = {
 	.end_of_input = on_end_of_input,
 	.progress = on_progress,
 	.notice = on_notice,
+	.idle = on_idle,
 };
 
 /* --------------------------------------------------------------- run */
@@ -568,11 +576,18 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	copts.read_ahead = !rp->o->no_read_ahead;
 	if (rp->o->progress)
 		copts.progress_step = 1u << 20;
-	if (!(cr->file = strdup(path))) {
+	bool live = rp->o->live_iface != NULL;
+	char name[300];
+	snprintf(name, sizeof(name), live ? "interface %s" : "%s", path);
+	if (!(cr->file = strdup(name))) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		return OWFP_REPLAY_BAD_INPUT;
 	}
-	rc = owfp_capture_open(path, &copts, &rp->cap, &cerr);
+	copts.stop = rp->o->stop;
+	if (live)
+		rc = owfp_capture_open_live(path, rp->o->bpf, &copts, &rp->cap, &cerr);
+	else
+		rc = owfp_capture_open(path, &copts, &rp->cap, &cerr);
 	if (rc) {
 		rp->open_failed = r->ncaps == 1; /* nothing read at all: no report */
 		cr->failed = true;
@@ -584,6 +599,14 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	rp->deadline_set = false;
 	cr->reader = owfp_capture_reader_name(rp->cap);
 	cr->linktype = owfp_capture_linktype(rp->cap);
+	if (live) {
+		/* Scripts and people wait for this line: packets are captured from now on. */
+		char what[400];
+		owfp_capture_describe(rp->cap, what, sizeof(what));
+		fprintf(rp->o->diag, "openwfp replay: listening on %s (Ctrl-C or SIGTERM ends it)\n",
+			what);
+		fflush(rp->o->diag);
+	}
 	owfp_progress_start(&rp->progress, rp->o->progress ? rp->o->diag : NULL, path);
 	rc = owfp_capture_run(rp->cap, &rp_sink, rp, &cerr);
 	drain(rp);
@@ -597,7 +620,7 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	/* A signal also interrupts a blocking read (a pipe from tcpdump): that
 	 * read error is the stop, not bad input. */
 	if (rc == -ECANCELED || (rc && rp->o->stop && *rp->o->stop))
-		return OWFP_REPLAY_STOPPED;
+		return live ? OWFP_REPLAY_OK : OWFP_REPLAY_STOPPED; /* a live run ends so */
 	if (rc) {
 		cr->failed = true;
 		snprintf(cr->error, sizeof(cr->error), "%s", cerr.message[0] ? cerr.message : path);
@@ -605,6 +628,14 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 		return OWFP_REPLAY_BAD_INPUT;
 	}
 	return OWFP_REPLAY_OK;
+}
+
+/* Filters that can never run: said once, before the first flow (off with -q). */
+static void warn_shadowed(void *user, const char *msg)
+{
+	replay *rp = user;
+
+	fprintf(rp->o->diag, "openwfp: %s\n", msg);
 }
 
 int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp_error *err)
@@ -617,7 +648,7 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	memset(&rp, 0, sizeof(rp));
 	*report = NULL;
 	/* A file that is not a capture: that, and nothing else (no report). */
-	for (size_t i = 0; i < o->ncaptures; i++) {
+	for (size_t i = 0; !o->live_iface && i < o->ncaptures; i++) {
 		owfp_capture_error cerr;
 		if (owfp_capture_probe(o->captures[i], &cerr)) {
 			snprintf(err->msg, sizeof(err->msg), "%s", cerr.message);
@@ -649,6 +680,8 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 			status = OWFP_REPLAY_BAD_INPUT;
 			goto out;
 		}
+		if (o->live_iface) /* live events are read as they happen (tail -f) */
+			setvbuf(rp.events, NULL, _IOLBF, 0);
 	}
 	if (o->extract_dir && owfp_extract_open(o->extract_dir, &rp.x, err)) {
 		status = OWFP_REPLAY_BAD_INPUT;
@@ -663,6 +696,10 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	ho.nplugins = o->nplugins;
 	ho.driver_params = o->driver_params;
 	ho.ndriver_params = o->ndriver_params;
+	if (o->verbosity >= 0) {
+		ho.warn = warn_shadowed;
+		ho.warn_user = &rp;
+	}
 	if (owfp_host_open(&ho, &rp.host, err)) {
 		status = OWFP_REPLAY_BAD_INPUT;
 		goto out;
@@ -670,7 +707,9 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	rp.engine = owfp_host_engine(rp.host);
 	owfp_engine_stats_get(rp.engine, &rp.names);
 
-	for (size_t i = 0; i < o->ncaptures && status == OWFP_REPLAY_OK; i++)
+	if (o->live_iface)
+		status = run_capture(&rp, o->live_iface, err);
+	for (size_t i = 0; !o->live_iface && i < o->ncaptures && status == OWFP_REPLAY_OK; i++)
 		status = run_capture(&rp, o->captures[i], err);
 	if (status == OWFP_REPLAY_STOPPED)
 		snprintf(err->msg, sizeof(err->msg), "interrupted: the report covers what was read");

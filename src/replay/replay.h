@@ -26,6 +26,12 @@ enum owfp_replay_local {
 typedef struct owfp_replay_opts {
 	const char *const *captures;
 	size_t ncaptures;
+	/* Live capture instead of files: the interface (captures unused) and
+	 * an optional BPF expression. The run goes on until *stop is raised,
+	 * which then ends it normally (OWFP_REPLAY_OK); the readiness line
+	 * ("listening on IFACE, ...") goes to `diag` once capturing. */
+	const char *live_iface;
+	const char *bpf;
 	const char *config_path;       /* NULL: no configuration file */
 	const char *const *plugins;
 	size_t nplugins;

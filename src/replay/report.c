@@ -70,6 +70,11 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 				"%llu unsupported link\n", (unsigned long long)s->non_tcp,
 				(unsigned long long)s->bad_packets, (unsigned long long)s->bad_checksums,
 				(unsigned long long)s->unsupported_link);
+		if (s->kernel_dropped || s->interface_dropped)
+			fprintf(out, "    not captured: %llu packets dropped by the kernel (buffer full), "
+				"%llu by the interface; their bytes are holes\n",
+				(unsigned long long)s->kernel_dropped,
+				(unsigned long long)s->interface_dropped);
 		if (s->retransmitted_bytes || s->overlaps_differing)
 			fprintf(out, "    retransmitted %llu bytes, %llu overlapping segments with "
 				"different data (%llu bytes)\n", (unsigned long long)s->retransmitted_bytes,
@@ -197,6 +202,10 @@ void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out)
 		json_object_set_new(c, "holes_skipped", U(s->holes_skipped));
 		json_object_set_new(c, "bytes_missed", U(s->bytes_missed));
 		json_object_set_new(c, "bytes_dropped_paused", U(s->bytes_dropped_paused));
+		if (cr->reader && !strcmp(cr->reader, "live")) {
+			json_object_set_new(c, "kernel_dropped", U(s->kernel_dropped));
+			json_object_set_new(c, "interface_dropped", U(s->interface_dropped));
+		}
 		json_object_set_new(c, "error", cr->failed ? json_string(cr->error) : json_null());
 		json_array_append_new(caps, c);
 	}

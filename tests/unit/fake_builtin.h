@@ -4,7 +4,8 @@
  * registry, so these tests do not depend on which built-ins exist.
  * "fake" registers a real callout per family (FwpsCalloutRegister3) so
  * apply can add FWPM callouts and filters that name it; its parameter
- * "fail: true" makes create fail.
+ * "fail: true" makes create fail; "flags: N" registers with those
+ * FWP_CALLOUT_FLAG_* bits.
  */
 #ifndef OWFP_TEST_FAKE_BUILTIN_H
 #define OWFP_TEST_FAKE_BUILTIN_H
@@ -25,6 +26,7 @@ typedef struct fake_instance {
 } fake_instance;
 
 static unsigned fake_instances_live;
+static char fake_device; /* FwpsCalloutRegister wants a device; nothing reads it */
 
 static void NTAPI fake_classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 				void *layer_data, const void *ctx, const FWPS_FILTER3 *filter,
@@ -61,7 +63,8 @@ static int fake_create(const void *params, const char *name, void **out, char *e
 		c.calloutKey = fi->key[k];
 		c.classifyFn = fake_classify;
 		c.notifyFn = fake_notify;
-		if (NT_SUCCESS(FwpsCalloutRegister3(NULL, &c, &fi->id[k])))
+		c.flags = (UINT32)json_integer_value(json_object_get(p, "flags"));
+		if (NT_SUCCESS(FwpsCalloutRegister3(&fake_device, &c, &fi->id[k])))
 			fi->registered[k] = true;
 	}
 	fake_instances_live++;
@@ -88,7 +91,8 @@ static void fake_destroy(void *inst)
 static const owfp_builtin fake_builtin = {
 	.name = "fake",
 	.summary = "test stand-in",
-	.params_help = "fail  bool  false  make create fail",
+	.params_help = "fail  bool  false  make create fail\n"
+		       "flags  int  0  FWP_CALLOUT_FLAG_* to register with",
 	.create = fake_create,
 	.callout_key = fake_key,
 	.destroy = fake_destroy,
