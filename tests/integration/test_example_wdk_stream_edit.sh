@@ -13,6 +13,9 @@
 #   - through `openwfp proxy` between curl and a loopback server, reading
 #     one small recv() at a time, it edits both directions and
 #     `openwfp ioctl` reads its counters and switches editing off live.
+# Under ASan every openwfp run's stderr is in $T/*.err, which proxy_lib.sh
+# scans for sanitizer reports (the driver's pool memory is malloc: a leak
+# in it is LeakSanitizer's too).
 . "$(dirname "$0")/proxy_lib.sh"
 
 ex="$OWFP_SOURCE_DIR/examples/wdk_stream_edit"
@@ -84,15 +87,16 @@ grep -q "answers: none [0-9]* defer [1-9]" "$T/defer.all" || fail "no DEFER in t
 grep -q "contract violations" "$T/defer.all" && fail "the driver broke a WFP rule: $(cat "$T/defer.all")"
 pass "the summary counts the DEFER answers, no contract violation"
 
-OWFP_DBGPRINT=0 "$OWFP_BIN" replay -q --callout "$drv" "$pcap" >"$T/quiet.out" 2>"$T/quiet.err"
+OWFP_DBGPRINT=0 "$OWFP_BIN" replay -q --callout "$drv" "$pcap" >"$T/quiet.out" 2>"$T/quiet.err" \
+	|| fail "replay -q: $(cat "$T/quiet.err")"
 grep -q "wpp WseTraceGuid" "$T/quiet.err" && fail "WPP lines without -v"
 pass "no WPP lines without -v"
 
 for mode in 0 1; do
 	OWFP_DBGPRINT=0 "$OWFP_BIN" replay --resegment 8 --callout "$drv" \
 		--driver-param "wdk_stream_edit.EditMode=$mode" --driver-param wdk_stream_edit.DeferThreshold=2 \
-		"$pcap" >"$T/reseg.out" 2>&1 || fail "--resegment, EditMode=$mode: $(tail -n 20 "$T/reseg.out")"
-	grep -q "0 flows differ" "$T/reseg.out" || fail "EditMode=$mode depends on segmentation: $(cat "$T/reseg.out")"
+		"$pcap" >"$T/reseg.err" 2>&1 || fail "--resegment, EditMode=$mode: $(tail -n 20 "$T/reseg.err")"
+	grep -q "0 flows differ" "$T/reseg.err" || fail "EditMode=$mode depends on segmentation: $(cat "$T/reseg.err")"
 done
 pass "--resegment 8: the same bytes however the capture is cut, both modes"
 

@@ -135,14 +135,15 @@ WseInlineClassify(
         WseAnswer(packet, ClassifyOut, FWP_ACTION_PERMIT, copied - (findLength - 1));
         return;
     }
-    if (partial > 0)
-    {
-        WseAnswer(packet, ClassifyOut, FWP_ACTION_PERMIT, partial);
-        return;
-    }
     if (partial == length)
     {
         return; // no token, no start of one: all permitted
+    }
+    if (partial > 0)
+    {
+        // Up to where a token may begin; the rest comes back at once.
+        WseAnswer(packet, ClassifyOut, FWP_ACTION_PERMIT, partial);
+        return;
     }
 
     //
