@@ -27,9 +27,9 @@ chmod 700 "$work"
 CLEANUP_HOOKS+=("rm -rf '$work'")
 drv="$work/wdk_stream_edit.so"
 
-# expect_file WHAT FILE TEXT: FILE holds exactly TEXT (printf escapes).
+# expect_file WHAT FILE TEXT: FILE holds exactly TEXT (\r, \n escapes).
 expect_file() {
-	printf "$3" >"$T/want"
+	printf '%b' "$3" >"$T/want"
 	cmp -s "$2" "$T/want" || fail "$1: $2 holds '$(od -c "$2" | head -8)'"
 	pass "$1"
 }
@@ -131,8 +131,9 @@ OWFP_DBGPRINT=0 "$OWFP_BIN" replay -v -c "$T/wse.yaml" --driver-param wse.FindTe
 	>/dev/null 2>"$T/bad.err" || rc=$?
 [ "$rc" != 0 ] || fail "an empty FindText was accepted"
 grep -q 'Parameters\\FindText: not usable (STATUS_INVALID_PARAMETER)' "$T/bad.err" \
-	&& grep -q "driver 'wse' .*DriverEntry failed with NTSTATUS 0xC000000D" "$T/bad.err" \
-	|| fail "the refusal does not say why: $(cat "$T/bad.err")"
+	|| fail "the driver's trace does not say why: $(cat "$T/bad.err")"
+grep -q "driver 'wse' .*DriverEntry failed with NTSTATUS 0xC000000D" "$T/bad.err" \
+	|| fail "openwfp does not name the driver and status: $(cat "$T/bad.err")"
 pass "an empty FindText fails DriverEntry, and both the driver and openwfp say so"
 
 # --- live, through openwfp proxy -----------------------------------------------
@@ -154,8 +155,10 @@ curl -sS --max-time 20 -H 'X-Sky: rainy' "http://127.0.0.1:$PROXY_PORT/rainy" >"
 	|| fail "curl through the proxy failed"
 [ "$(cat "$T/curl1.out")" = "today sunny, tomorrow sunny, sunny all week" ] \
 	|| fail "the client got '$(cat "$T/curl1.out")'"
-grep -q "^GET /sunny HTTP/1.1" "$T/server.log" && grep -q "^X-Sky: sunny" "$T/server.log" \
-	&& ! grep -q rainy "$T/server.log" || fail "the server got: $(cat "$T/server.log")"
+if ! grep -q "^GET /sunny HTTP/1.1" "$T/server.log" || ! grep -q "^X-Sky: sunny" "$T/server.log" ||
+	grep -q rainy "$T/server.log"; then
+	fail "the server got: $(cat "$T/server.log")"
+fi
 pass "proxy: the server got 'sunny' twice, curl got the forecast edited three times"
 
 GET_COUNTERS='CTL_CODE(0x8e5e, 0x800, METHOD_BUFFERED, FILE_READ_ACCESS)'
