@@ -279,6 +279,10 @@ SIZE_T RtlCompareMemory(const void *Source1, const void *Source2, SIZE_T Length)
 
 /* Points DestinationString at SourceString (no copy); NULL gives an empty string. */
 void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+/* An empty string over the caller's buffer of BufferSize bytes (WDK's macro). */
+#define RtlInitEmptyUnicodeString(UnicodeString, Buffer_, BufferSize) \
+	((UnicodeString)->Buffer = (Buffer_), (UnicodeString)->Length = 0, \
+	 (UnicodeString)->MaximumLength = (USHORT)(BufferSize))
 void RtlInitAnsiString(PANSI_STRING DestinationString, PCSZ SourceString);
 BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
 			      BOOLEAN CaseInSensitive);
