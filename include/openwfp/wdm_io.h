@@ -23,30 +23,8 @@
 
 OWFP_EXTERN_C_BEGIN
 
-/* ---------------------------------------------------- I/O control codes */
-
-#ifndef CTL_CODE
-#define CTL_CODE(DeviceType, Function, Method, Access) \
-	(((ULONG)(DeviceType) << 16) | ((ULONG)(Access) << 14) | ((ULONG)(Function) << 2) | (ULONG)(Method))
-#endif
-#ifndef DEVICE_TYPE_FROM_CTL_CODE
-#define DEVICE_TYPE_FROM_CTL_CODE(ctrlCode) (((ULONG)((ctrlCode) & 0xffff0000)) >> 16)
-#endif
-#ifndef METHOD_FROM_CTL_CODE
-#define METHOD_FROM_CTL_CODE(ctrlCode) ((ULONG)((ctrlCode) & 3))
-#endif
-#ifndef METHOD_BUFFERED
-#define METHOD_BUFFERED 0
-#define METHOD_IN_DIRECT 1
-#define METHOD_OUT_DIRECT 2
-#define METHOD_NEITHER 3
-#endif
-#ifndef FILE_ANY_ACCESS
-#define FILE_ANY_ACCESS 0
-#define FILE_SPECIAL_ACCESS FILE_ANY_ACCESS
-#define FILE_READ_ACCESS 0x0001
-#define FILE_WRITE_ACCESS 0x0002
-#endif
+/* I/O control codes (CTL_CODE, METHOD_*, FILE_*_ACCESS): devioctl.h, via wdm.h. */
+#include "devioctl.h"
 
 /* ------------------------------------------------------------- registry */
 
