@@ -26,7 +26,8 @@ typedef struct fake_instance {
 } fake_instance;
 
 static unsigned fake_instances_live;
-static char fake_device; /* FwpsCalloutRegister wants a device; nothing reads it */
+/* FwpsCalloutRegister wants a device; a zeroed one belongs to no driver. */
+static DEVICE_OBJECT fake_device;
 
 static void NTAPI fake_classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 				void *layer_data, const void *ctx, const FWPS_FILTER3 *filter,
