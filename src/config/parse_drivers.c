@@ -236,6 +236,19 @@ static int parse_ioctl(owfp_ydoc *d, yaml_node_t *m, const char *file, owfp_cfg_
 	return 0;
 }
 
+/* A service name: the registry key under ...\Services, and what
+ * --driver-param DRIVER.VALUE names. */
+static bool name_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '.' || s[i] == '/' || s[i] == '\\' || (unsigned char)s[i] < 0x20 ||
+		    s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg_driver *drv,
 			owfp_error *err)
 {
@@ -259,9 +272,10 @@ static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg
 	if (v) {
 		if ((rc = owfp_ydoc_string(d, v, "driver name", &s, err)))
 			return rc;
-		if (strchr(s, '.') || strchr(s, '/') || strchr(s, '\\') || strlen(s) > 64)
+		if (!name_valid(s, strlen(s)))
 			return owfp_ydoc_fail(d, v, err, "driver name '%s' is not valid; expected a "
-					      "service name without '.', '/' or '\\' (at most 64)", s);
+					      "service name of 1..64 characters without '.', '/', '\\' "
+					      "or control characters", s);
 		drv->name = strdup(s);
 	} else {
 		const char *base = strrchr(drv->path, '/');
@@ -269,6 +283,12 @@ static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg
 		size_t n = strlen(base);
 		if (n > 3 && !strcmp(base + n - 3, ".so"))
 			n -= 3;
+		/* the default obeys the rule a written name does: --driver-param
+		 * splits DRIVER.VALUE at the first '.', messages print it */
+		if (!name_valid(base, n))
+			return owfp_ydoc_fail(d, m, err, "driver name '%.*s' taken from the file name "
+					      "is not valid; expected 1..64 characters without '.' or "
+					      "control characters: give the entry a name:", (int)n, base);
 		drv->name = strndup(base, n);
 	}
 	if (!drv->name)

@@ -30,6 +30,11 @@
  * (or of its last reply), or it is dropped: silent clients would otherwise
  * hold all OWFP_CONTROL_MAX_CLIENTS slots and lock management out. */
 #define OWFP_CONTROL_REQUEST_MS 2000
+/* How long an IOCTL may stay pending before it is cancelled. Requests are
+ * served one at a time on the proxy's main loop (signals, reloads, every
+ * other client wait meanwhile), and the client gives up after 10 s: a
+ * driver that never completes must get its cancel well before either. */
+#define OWFP_CONTROL_IOCTL_MS 3000
 
 struct control_client {
 	int fd;
@@ -131,6 +136,8 @@ int owfp_control_open(const char *path, owfp_proxy *p, const owfp_proxy_manage *
 	}
 	ev.data.ptr = NULL;
 	epoll_ctl(c->epfd, EPOLL_CTL_ADD, c->lfd, &ev);
+	/* the configuration's IOCTLs were sent at start; only ours come now */
+	owfp_ioctl_set_timeout_ms(OWFP_CONTROL_IOCTL_MS);
 	*out = c;
 	return 0;
 fail:

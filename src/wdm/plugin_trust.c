@@ -15,6 +15,7 @@
  */
 #include "wdm/plugin_trust.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -337,6 +338,85 @@ static bool seen_before(trust *t, int fd, int *rc)
 	return false;
 }
 
+/* One directory the loader may take `name` from: the directory's rule, and
+ * the candidate file's if there is one. */
+static int check_in_dir(trust *t, const char *ctx, const char *dir, const char *name,
+			const dirs *chain, int depth)
+{
+	char cand[PATH_MAX];
+	int rc = check_chain(t, ctx, dir, 0);
+
+	if (rc || snprintf(cand, sizeof(cand), "%s/%s", dir, name) >= (int)sizeof(cand))
+		return rc;
+	return access(cand, F_OK) == 0 ? check_library(t, ctx, cand, chain, depth) : 0;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Legacy hardware-capability subdirectory names (glibc before 2.37: tls,
+ * the x86 platform and hwcap names, and this machine's AT_PLATFORM),
+ * nested up to tls/PLATFORM/HWCAP. */
+#define HWCAP_DEPTH 3
+
+static int check_legacy(trust *t, const char *ctx, const char *dir, const char *name,
+			const dirs *chain, int depth, int level)
+{
+	const char *names[] = {"tls", "x86_64", "haswell", "xeon_phi", "avx512_1", "i686",
+			       (const char *)getauxval(AT_PLATFORM)};
+	char sub[PATH_MAX];
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!names[i]) /* no AT_PLATFORM */
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s/%s", dir, names[i]) >= (int)sizeof(sub) ||
+		    !is_dir(sub))
+			continue;
+		if (!(rc = check_in_dir(t, ctx, sub, name, chain, depth)) && level + 1 < HWCAP_DEPTH)
+			rc = check_legacy(t, ctx, sub, name, chain, depth, level + 1);
+	}
+	return rc;
+}
+
+/*
+ * The subdirectories of a search directory that the loader tries before
+ * the directory itself (LD_DEBUG=libs lists them): glibc-hwcaps/NAME for
+ * every NAME there, and the legacy tls/PLATFORM/HWCAP nesting. A user's
+ * directory there would give the loader that user's library, however
+ * trusted the search directory is. Checked whether this glibc searches
+ * them or not: extra refusals are the safe side.
+ */
+static int check_hwcaps(trust *t, const char *ctx, const char *dir, const char *name,
+			const dirs *chain, int depth)
+{
+	char hw[PATH_MAX], sub[PATH_MAX];
+	struct dirent *e;
+	DIR *dh;
+	int rc = 0;
+
+	if (snprintf(hw, sizeof(hw), "%s/glibc-hwcaps", dir) < (int)sizeof(hw) && is_dir(hw)) {
+		/* its entries are fixed once it passes: read them after the check */
+		if ((rc = check_chain(t, ctx, hw, 0)))
+			return rc;
+		if (!(dh = opendir(hw)))
+			return failed(t, -errno, "directory", hw);
+		while (!rc && (e = readdir(dh))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			if (snprintf(sub, sizeof(sub), "%s/%s", hw, e->d_name) < (int)sizeof(sub) &&
+			    is_dir(sub))
+				rc = check_in_dir(t, ctx, sub, name, chain, depth);
+		}
+		closedir(dh);
+	}
+	return rc ? rc : check_legacy(t, ctx, dir, name, chain, depth, 0);
+}
+
 /* The executable's DT_RPATH: the loader searches it for every object's
  * dependencies when the executable has no DT_RUNPATH. */
 static int exe_rpath(trust *t, dirs *ds)
@@ -448,15 +528,11 @@ static int check_object(trust *t, int fd, const char *path, const char *what, co
 		 * there, whichever the loader would take; not found in any, it
 		 * comes from the loader's cache or default directories */
 		for (size_t i = 0; !rc && i < search.n; i++) {
-			char cand[PATH_MAX];
 			snprintf(ctx, sizeof(ctx), "%s %s needs %s, searched in %s: ", what, path, name,
 				 search.d[i]);
-			if ((rc = check_chain(t, ctx, search.d[i], 0)))
+			if ((rc = check_in_dir(t, ctx, search.d[i], name, &chain, depth)))
 				break;
-			if (snprintf(cand, sizeof(cand), "%s/%s", search.d[i], name) >= (int)sizeof(cand))
-				continue;
-			if (access(cand, F_OK) == 0)
-				rc = check_library(t, ctx, cand, &chain, depth);
+			rc = check_hwcaps(t, ctx, search.d[i], name, &chain, depth);
 		}
 	}
 	dirs_free(&rpath);

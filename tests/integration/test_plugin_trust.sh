@@ -151,6 +151,23 @@ plug "$D/rp-user" "\$ORIGIN/../libuser"
 refused "DT_RUNPATH with \$ORIGIN into a directory another user owns" "$D/rp-user/p.so" \
 	"DT_RUNPATH entry $D/rp-user/../libuser of $D/rp-user/p.so: directory $D/rp-user/../libuser is owned by uid $UID_U"
 
+# The loader also searches hardware-capability subdirectories of every
+# search directory before it (glibc-hwcaps/*, and in glibc < 2.37 tls/ and
+# platform names such as x86_64/): a user-owned one inside a root-owned
+# DT_RUNPATH directory would give the loader that user's library.
+for sub in tls glibc-hwcaps/x86-64-v2 x86_64; do
+	lib "$D/libhw" 755 root
+	mkdir -p "$D/libhw/$sub"
+	chown "$U" "$D/libhw/${sub%%/*}" "$D/libhw/$sub"
+	cc -shared -fPIC -o "$D/libhw/$sub/libowfpdep.so" "$D/dep.c"
+	plug "$D/rp-hw" "$D/libhw"
+	rm -f "$D/mark"
+	refused "DT_RUNPATH directory with a user-owned $sub subdirectory" "$D/rp-hw/p.so" \
+		"directory $D/libhw/${sub%%/*} is owned by uid $UID_U" OWFP_TRUST_MARK="$D/mark"
+	[ ! -e "$D/mark" ] || fail "the library in $sub ran"
+	rm -rf "$D/libhw" "$D/rp-hw"
+done
+
 plug "$D/norp" ""
 rm -f "$D/mark"
 refused "a dependency found through LD_LIBRARY_PATH in a world-writable directory" "$D/norp/p.so" \

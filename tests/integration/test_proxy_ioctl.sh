@@ -91,3 +91,19 @@ rc=0; "$OWFP_BIN" check-config "$T/bad.yaml" >"$T/bad.out" 2>&1 || rc=$?
 [ "$rc" = 1 ] && grep -q "bad.yaml:4:9: driver 'drv_kmdf_ctl': ioctl 0x8421A408 to OwfpKmdfCtl returned STATUS_INVALID_PARAMETER (0xC000000D)" "$T/bad.out" ||
 	fail "a refused IOCTL: rc $rc, $(cat "$T/bad.out")"
 pass "an IOCTL the driver refuses stops the run and names its line and status"
+
+# A driver that never completes (WAIT is completed only by cancellation):
+# the request is cancelled well before the client gives up (10 s), so the
+# client gets the driver's answer and the control socket serves others.
+WAIT='CTL_CODE(0x8421, 0x903, METHOD_BUFFERED, FILE_ANY_ACCESS)'
+start_proxy k3 --listen 127.0.0.1:0 --upstream "127.0.0.1:$(cat "$T/echo.port")" \
+	--callout "$OWFP_PLUGIN_DIR/drv_kmdf_ctl.so" --control "$T/k3.sock"
+"$OWFP_BIN" ioctl --control "$T/k3.sock" OwfpKmdfCtl "$WAIT" >"$T/wait.out" 2>&1 &
+WAITER=$!
+rc=0; "$OWFP_BIN" stats --control "$T/k3.sock" >/dev/null 2>"$T/wstats.err" || rc=$?
+wait "$WAITER" || true
+grep -q '^STATUS_CANCELLED (0xC0000120), 0 bytes out$' "$T/wait.out" ||
+	fail "an IOCTL the driver never completes: $(cat "$T/wait.out")"
+[ "$rc" = 0 ] || fail "stats beside a pending IOCTL: rc $rc $(cat "$T/wstats.err")"
+pass "an IOCTL the driver never completes is cancelled and answered; stats is served meanwhile"
+stop_proxy "$PROXY_PID"

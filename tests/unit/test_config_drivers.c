@@ -120,6 +120,14 @@ static void test_errors_name_the_line(void **state)
 	parse_fails("drivers:\n  - {path: a.so, bogus: 1}\n", "2:18", "unknown driver key 'bogus'");
 	parse_fails("drivers:\n  - {path: a.so}\n  - {path: b/a.so}\n", "3:5", "used twice");
 	parse_fails("drivers:\n  - {path: a.so, name: a.b}\n", "2:24", "not valid");
+	parse_fails("drivers:\n  - {path: a.so, name: ''}\n", "2:24", "non-empty");
+	parse_fails("drivers:\n  - {path: a.so, name: \"a\\nb\"}\n", "2:24", "not valid");
+	/* a name taken from the file name obeys the same rule */
+	parse_fails("drivers:\n  - {path: /opt/a.b.so}\n", "2:5", "taken from the file name");
+	parse_fails("drivers:\n  - {path: /opt/.so}\n", "2:5", "taken from the file name");
+	parse_fails("drivers:\n  - {path: /opt/"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.so}\n",
+		    "2:5", "taken from the file name");
 	parse_fails("drivers:\n  - path: a.so\n    parameters: {P: {qword: 1}}\n", "3:22",
 		    "unknown value type 'qword'");
 	parse_fails("drivers:\n  - path: a.so\n    parameters: {P: {dword: 4294967296}}\n", "3:29",
