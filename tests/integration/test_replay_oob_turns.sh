@@ -14,7 +14,7 @@ set -euo pipefail
 . "$OWFP_SOURCE_DIR/tests/integration/lib/replay_common.sh"
 : "${OWFP_BUILD_DIR:?set by ctest}"
 work=$(mktemp -d /tmp/owfp-oob-turns.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 "$OWFP_BUILD_DIR/openwfp-cc" -shared -o "$work/drv_oob.so" "$OWFP_SOURCE_DIR"/tests/plugins/drv_oob/*.c \
 	2>"$work/build.log" || { cat "$work/build.log"; fail "openwfp-cc did not build drv_oob"; }
@@ -23,12 +23,13 @@ ok "drv_oob (KMDF control device with SDDL_DEVOBJ_KERNEL_ONLY from <wdf.h>) buil
 
 # One connection to port 7777: a request, the answer, then the client's FIN
 # (acknowledging the answer) and the server's.
-"$(scapy_py)" - "$work/turns.pcap" <<'PY'
+mkpcap() { # mkpcap FILE REQUEST
+"$(scapy_py)" - "$1" "$2" <<'PY'
 import sys
 from scapy.all import Ether, IP, TCP, Raw, wrpcap
 c, s, cp, sp = "10.9.0.1", "10.9.0.2", 40100, 7777
 cs, ss = 1000, 5000
-req, ans = b"hello there, ", b"general kenobi"
+req, ans = sys.argv[2].encode(), b"general kenobi"
 def seg(src, dst, sport, dport, flags, seq, ack, data=b""):
     p = Ether() / IP(src=src, dst=dst) / TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack)
     return p / Raw(data) if data else p
@@ -45,6 +46,8 @@ for i, p in enumerate(P):
     p.time = 1700000000 + i * 0.001
 wrpcap(sys.argv[1], P)
 PY
+}
+mkpcap "$work/turns.pcap" "hello there, "
 
 OWFP_DBGPRINT=1 "$OWFP_BIN" replay --local server --callout "$work/drv_oob.so" --extract "$work/x" \
 	"$work/turns.pcap" >"$work/out" 2>"$work/err" || fail "replay: $(cat "$work/err")"
@@ -59,4 +62,18 @@ OWFP_DBGPRINT=1 "$OWFP_BIN" replay --local server --callout "$work/drv_oob.so" \
 	"$work/turns.pcap" >/dev/null 2>"$work/err2" || fail "replay: $(cat "$work/err2")"
 expect_eq "InspectionLocalPort from --driver-param moves the filter" \
 	"$(cat "$work/y/10.9.0.2.7777-10.9.0.1.40100")" "general kenobi"
+# Like the samples, drv_oob's DriverUnload waits until no classify holds a
+# reference. A failed NT_ASSERT abandons a classify that held one: the flow
+# is dropped, and the unload would wait for ever. openwfp reports it after
+# 10 s and exits anyway.
+mkpcap "$work/assert.pcap" "hello ASSERTME"
+rc=0
+timeout 60 "$OWFP_BIN" replay --local server --callout "$work/drv_oob.so" "$work/assert.pcap" \
+	>"$work/out3" 2>"$work/err3" || rc=$?
+expect_eq "replay exits although DriverUnload never returns" "$rc" 0
+grep -q "NT_ASSERT(!RtlEqualMemory(head + i, \"ASSERTME\", 8)) failed at .*oob.c:[0-9]* in classifyFn" "$work/err3" ||
+	fail "no assertion report: $(cat "$work/err3")"
+grep -q "driver 'drv_oob': DriverUnload has not returned after 10 s; it is left waiting" "$work/err3" ||
+	fail "no report of the unload that does not return: $(cat "$work/err3")"
+ok "an unload that waits for a reference a contained failure held is reported, and the process exits"
 echo "PASS: $RP_PASSED checks"

@@ -95,6 +95,9 @@ static void DrvOobCleanup(void)
 void DrvOobEvtDriverUnload(WDFDRIVER Driver)
 {
 	UNREFERENCED_PARAMETER(Driver);
+	/* as the samples do: wait until no classify holds a reference */
+	while (InterlockedCompareExchange(&Globals.Busy, 0, 0) != 0)
+		KeWaitForSingleObject(&Globals.Idle, Executive, KernelMode, FALSE, NULL);
 	DbgPrint("drv_oob: unload, %ld task(s) discarded after a FIN\n", Globals.Discarded);
 	DrvOobCleanup();
 }
@@ -107,6 +110,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 	PWDFDEVICE_INIT init;
 	NTSTATUS status;
 
+	KeInitializeEvent(&Globals.Idle, NotificationEvent, FALSE);
 	WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
 	config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
 	config.EvtDriverUnload = DrvOobEvtDriverUnload;

@@ -6,7 +6,9 @@
  * editing in work items whose per-flow state, as in the samples, is shared
  * by both directions: once either direction's FIN was seen, late work is
  * discarded. It upper-cases every byte on the stream layer of its local
- * port (Parameters value InspectionLocalPort, default 7777).
+ * port (Parameters value InspectionLocalPort, default 7777). Like the
+ * samples, each classify holds a reference that DriverUnload waits for;
+ * data holding "ASSERTME" fails an NT_ASSERT with the reference held.
  */
 #ifndef _DRV_OOB_H
 #define _DRV_OOB_H
@@ -21,6 +23,7 @@
 
 typedef struct _DRV_OOB_TASK {
 	PIO_WORKITEM WorkItem;
+	PMDL Mdl;
 	UINT64 FlowId;
 	UINT32 CalloutId;
 	UINT16 LayerId;
@@ -37,6 +40,8 @@ typedef struct _DRV_OOB_GLOBALS {
 	UINT16 LocalPort;
 	volatile LONG Terminating; /* a FIN was seen: late work is discarded */
 	volatile LONG Discarded;
+	volatile LONG Busy;        /* classifies in progress */
+	KEVENT Idle;               /* set when Busy drops to 0 */
 } DRV_OOB_GLOBALS;
 
 extern DRV_OOB_GLOBALS Globals;

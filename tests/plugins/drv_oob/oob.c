@@ -6,12 +6,16 @@
  */
 #include "drv_oob.h"
 
+/* The injected bytes are the task's: they live until the engine is done. */
 static void NTAPI DrvOobInjectComplete(void *context, NET_BUFFER_LIST *netBufferList,
 				       BOOLEAN dispatchLevel)
 {
+	DRV_OOB_TASK *task = context;
+
 	UNREFERENCED_PARAMETER(dispatchLevel);
-	IoFreeMdl((PMDL)context);
+	IoFreeMdl(task->Mdl);
 	FwpsFreeNetBufferList(netBufferList);
+	ExFreePoolWithTag(task, DRV_OOB_TAG);
 }
 
 static void DrvOobWork(PDEVICE_OBJECT DeviceObject, PVOID Context)
@@ -20,7 +24,7 @@ static void DrvOobWork(PDEVICE_OBJECT DeviceObject, PVOID Context)
 	LARGE_INTEGER delay;
 	NET_BUFFER_LIST *nbl = NULL;
 	PMDL mdl;
-	NTSTATUS status;
+	NTSTATUS status = STATUS_UNSUCCESSFUL;
 
 	UNREFERENCED_PARAMETER(DeviceObject);
 	delay.QuadPart = -50 * 10000; /* 50 ms, relative */
@@ -38,21 +42,28 @@ static void DrvOobWork(PDEVICE_OBJECT DeviceObject, PVOID Context)
 	if (!mdl)
 		goto done;
 	MmBuildMdlForNonPagedPool(mdl);
+	task->Mdl = mdl;
 	status = FwpsAllocateNetBufferAndNetBufferList(NULL, 0, 0, mdl, 0, task->Length, &nbl);
-	if (NT_SUCCESS(status))
+	if (NT_SUCCESS(status)) {
+		IoFreeWorkItem(task->WorkItem);
+		task->WorkItem = NULL;
 		status = FwpsStreamInjectAsync(Globals.InjectionHandle, NULL, 0, task->FlowId,
 					       task->CalloutId, task->LayerId, task->StreamFlags, nbl,
-					       task->Length, DrvOobInjectComplete, mdl);
-	if (!NT_SUCCESS(status)) {
-		if (nbl)
-			FwpsFreeNetBufferList(nbl);
-		IoFreeMdl(mdl);
+					       task->Length, DrvOobInjectComplete, task);
+		if (NT_SUCCESS(status))
+			return; /* DrvOobInjectComplete frees the task */
+		FwpsFreeNetBufferList(nbl);
 	}
-	/* the injected copy is the engine's once FwpsStreamInjectAsync returns */
+	IoFreeMdl(mdl);
 done:
-	IoFreeWorkItem(task->WorkItem);
+	if (task->WorkItem)
+		IoFreeWorkItem(task->WorkItem);
 	ExFreePoolWithTag(task, DRV_OOB_TAG);
 }
+
+static void DrvOobQueue(const FWPS_INCOMING_VALUES *inFixedValues,
+			const FWPS_INCOMING_METADATA_VALUES *inMetaValues, const FWPS_FILTER *filter,
+			FWPS_STREAM_CALLOUT_IO_PACKET *ioPacket, FWPS_CLASSIFY_OUT *classifyOut);
 
 void NTAPI DrvOobClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 			  const FWPS_INCOMING_METADATA_VALUES *inMetaValues, void *layerData,
@@ -61,8 +72,6 @@ void NTAPI DrvOobClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET *ioPacket = layerData;
 	FWPS_STREAM_DATA *streamData = ioPacket->streamData;
-	DRV_OOB_TASK *task;
-	SIZE_T copied = 0;
 
 	UNREFERENCED_PARAMETER(classifyContext);
 	UNREFERENCED_PARAMETER(flowContext);
@@ -74,6 +83,26 @@ void NTAPI DrvOobClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 		InterlockedExchange(&Globals.Terminating, 1);
 	if (streamData->dataLength == 0)
 		return;
+	InterlockedIncrement(&Globals.Busy);
+	DrvOobQueue(inFixedValues, inMetaValues, filter, ioPacket, classifyOut);
+	if (InterlockedDecrement(&Globals.Busy) == 0)
+		KeSetEvent(&Globals.Idle, IO_NO_INCREMENT, FALSE);
+}
+
+static void DrvOobQueue(const FWPS_INCOMING_VALUES *inFixedValues,
+			const FWPS_INCOMING_METADATA_VALUES *inMetaValues, const FWPS_FILTER *filter,
+			FWPS_STREAM_CALLOUT_IO_PACKET *ioPacket, FWPS_CLASSIFY_OUT *classifyOut)
+{
+	FWPS_STREAM_DATA *streamData = ioPacket->streamData;
+	DRV_OOB_TASK *task;
+	UCHAR head[64];
+	SIZE_T copied = 0;
+
+	/* a marker for the test: assert while this classify holds a reference */
+	FwpsCopyStreamDataToBuffer(streamData, head, min(sizeof(head), streamData->dataLength), &copied);
+	for (SIZE_T i = 0; i + 8 <= copied; i++)
+		NT_ASSERT(!RtlEqualMemory(head + i, "ASSERTME", 8));
+	copied = 0;
 
 	task = ExAllocatePool2(POOL_FLAG_NON_PAGED, FIELD_OFFSET(DRV_OOB_TASK, Data) +
 			       streamData->dataLength, DRV_OOB_TAG);
