@@ -18,5 +18,8 @@
 #include "wdfio.h"
 #include "wdfregistry.h"
 #include "wdfsync.h"
+/* The WDK's wdf.h brings the SDDL_DEVOBJ_* strings with it: KMDF drivers pass
+ * them to WdfControlDeviceInitAllocate without including wdmsec.h. */
+#include "wdmsec.h"
 
 #endif /* OPENWFP_WDF_H */

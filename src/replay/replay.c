@@ -7,8 +7,10 @@
 #include "replay/replay.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,6 +27,7 @@
 #include "replay/report.h"
 #include "replay/wakeq.h"
 #include "util/deadline.h"
+#include "wdm/deferred.h"
 
 enum { END_NONE, END_FIN, END_RST };
 
@@ -41,6 +44,8 @@ typedef struct rp_flow {
 	bool src_ended[2];      /* per capture dir: FIN or RST seen at the source */
 	int end[2];             /* per capture dir: what reached the receiver */
 	bool deferred[2];       /* per engine dir: a DEFER not yet continued */
+	bool spoke;             /* something was indicated; last_cdir is its direction */
+	unsigned last_cdir;
 	uint64_t indicated[2], delivered[2];
 	owfp_extract_stream xs[2];
 	struct rp_flow *next, *prev;
@@ -64,6 +69,7 @@ typedef struct replay {
 	bool deadline_set;
 	int error;              /* first internal error (negative errno) */
 	bool stopped;           /* opts.stop was seen: no drain, no further captures */
+	bool settle_gave_up;    /* deferred work once did not settle at a turn */
 	/* Display names by callout id, read once the filters are in: events
 	 * may carry only the key of a callout registered before its
 	 * FWPM_CALLOUT0 named it. */
@@ -377,6 +383,43 @@ static void check_stop(replay *rp)
 	}
 }
 
+/*
+ * A direction turn: the capture shows rf's other host sending after it had
+ * received what came before (a host answers what it got). Out-of-band
+ * callouts work on what came before in work items and DPCs and inject it
+ * later; without the path they were in, the capture does not wait for them,
+ * so replay does: until the drivers' deferred work is idle and its
+ * injections have run, bounded by --drain-timeout. Otherwise the answer (a
+ * FIN, the next request) overtakes the edited bytes it followed, and what a
+ * driver that keeps per-flow state sees depends on thread timing. A driver
+ * whose deferred work never idles costs one bound, then turns stop waiting.
+ */
+static void settle_turn(replay *rp, rp_flow *rf, unsigned cdir)
+{
+	bool turn = rf->spoke && rf->last_cdir != cdir;
+
+	rf->spoke = true;
+	rf->last_cdir = cdir;
+	if (!turn || rp->settle_gave_up || rp->stopped)
+		return;
+	uint64_t start = owfp_clock_ms(), budget = rp->o->drain_timeout_ms;
+	for (;;) {
+		service_wakes(rp);
+		uint64_t spent = owfp_clock_ms() - start;
+		if (spent >= budget || !owfp_deferred_wait_idle(budget - spent)) {
+			rp->settle_gave_up = true;
+			fprintf(stderr,
+				"openwfp: replay: flow %" PRIu64 ": the drivers' work items or DPCs "
+				"were still busy after %" PRIu64 " ms at a direction turn; later "
+				"turns do not wait for them (--drain-timeout sets the bound)\n",
+				rf->id, budget);
+			return;
+		}
+		if (!owfp_wakeq_pending(&rp->wq))
+			return;
+	}
+}
+
 static void endpoint_of(owfp_host_endpoint *e, int family, const owfp_capture_endpoint *c)
 {
 	e->family = family;
@@ -456,6 +499,9 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 	rf->indicated[d->dir] += d->len;
 	if (!rf->flow || rf->dropped)
 		return;
+	settle_turn(rp, rf, d->dir);
+	if (!rf->flow || rf->dropped)
+		return;
 	uint32_t flags = 0;
 	if (d->flags & OWFP_CAPTURE_DATA_PSH)
 		flags |= OWFP_SEG_PUSH;
@@ -480,6 +526,9 @@ static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
 	rf->src_ended[dir & 1] = true;
 	if (!rf->flow || rf->dropped)
 		return;
+	settle_turn(rp, rf, dir & 1);
+	if (!rf->flow || rf->dropped)
+		return;
 	rp->current = rf;
 	owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
 	rp->current = NULL;
@@ -497,6 +546,9 @@ static void on_rst(void *user, void *fu, unsigned dir, uint64_t ts)
 	if (!rf)
 		return;
 	rf->src_ended[0] = rf->src_ended[1] = true;
+	if (!rf->flow || rf->dropped)
+		return;
+	settle_turn(rp, rf, dir & 1);
 	if (!rf->flow || rf->dropped)
 		return;
 	rp->current = rf;

@@ -5,7 +5,10 @@
 #ifndef OWFP_WDM_DEFERRED_H
 #define OWFP_WDM_DEFERRED_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "openwfp/wdm.h"
 
@@ -19,6 +22,19 @@ size_t owfp_timers_cancel_driver(PDRIVER_OBJECT driver);
 size_t owfp_dpcs_cancel_driver(PDRIVER_OBJECT driver);
 void owfp_workitems_drain_driver(PDRIVER_OBJECT driver);
 size_t owfp_deferred_quiesce(PDRIVER_OBJECT driver);
+
+/*
+ * Waits until no work item is queued or running and no DPC is queued or
+ * running, for any driver, or until `deadline` (CLOCK_REALTIME, as the
+ * condition variables use) passes. True when idle was seen. Timers that are
+ * set but not yet due and system threads do not count: they may wait for
+ * good. A DPC may queue a work item and the reverse, so idle means both
+ * were seen idle one after the other with nothing queued in between
+ * (owfp_deferred_wait_idle loops until then).
+ */
+bool owfp_workitems_wait_idle(const struct timespec *deadline);
+bool owfp_dpcs_wait_idle(const struct timespec *deadline);
+bool owfp_deferred_wait_idle(uint64_t timeout_ms);
 
 /* The driver a work item's IoObject (a device or driver object) belongs to. */
 PDRIVER_OBJECT owfp_io_object_driver(PVOID io_object);

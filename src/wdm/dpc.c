@@ -4,6 +4,7 @@
  * before it runs, so its routine may queue it again. The thread starts
  * with the first insertion and lives until the process exits.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "wdm/contain.h"
 #include "wdm/deferred.h"
+#include "util/deadline.h"
 
 #define DpcObject 19
 #define ThreadedDpcObject 24
@@ -170,6 +172,35 @@ BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
 		unlink_dpc(Dpc);
 	pthread_mutex_unlock(&mu);
 	return was;
+}
+
+bool owfp_dpcs_wait_idle(const struct timespec *deadline)
+{
+	bool idle_now;
+
+	pthread_mutex_lock(&mu);
+	while ((idle_now = !head && !running_seq) == false)
+		if (pthread_cond_timedwait(&done_cv, &mu, deadline) == ETIMEDOUT) {
+			idle_now = !head && !running_seq;
+			break;
+		}
+	pthread_mutex_unlock(&mu);
+	return idle_now;
+}
+
+/* Both kinds, until one pass sees both idle. */
+bool owfp_deferred_wait_idle(uint64_t timeout_ms)
+{
+	struct timespec deadline = owfp_deadline_after_ns(CLOCK_REALTIME, timeout_ms * 1000000u);
+
+	for (;;) {
+		if (!owfp_workitems_wait_idle(&deadline) || !owfp_dpcs_wait_idle(&deadline))
+			return false;
+		/* the DPCs just waited for may have queued work items */
+		struct timespec now = { 0, 0 };
+		if (owfp_workitems_wait_idle(&now))
+			return true;
+	}
 }
 
 void KeFlushQueuedDpcs(void)

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <libgen.h>
 #include <link.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wdm/contain.h"
@@ -483,6 +485,85 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	return 0;
 }
 
+/*
+ * DriverUnload on a thread of its own, waited for at most UNLOAD_WAIT_S.
+ * A driver whose unload waits for its own state to drain (a flow count,
+ * a reference count) waits for ever when a contained failure abandoned a
+ * call that held a reference; Windows would hang the same way (sc stop
+ * never returns). openwfp must not: such a driver is reported, left
+ * waiting, and its code stays mapped (no plugin_free) until the process
+ * exits.
+ */
+#define UNLOAD_WAIT_S 10
+
+typedef struct unload_run {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done;
+	PDRIVER_OBJECT driver;
+} unload_run;
+
+static void *unload_thread(void *arg)
+{
+	unload_run *u = arg;
+
+	(void)owfp_contain_call(u->driver, NULL, &unload_site, unload_fn, u->driver);
+	pthread_mutex_lock(&u->mu);
+	u->done = true;
+	pthread_cond_signal(&u->cv);
+	pthread_mutex_unlock(&u->mu);
+	return NULL;
+}
+
+/* True when DriverUnload returned (or could only be run in line). */
+static bool run_unload(owfp_plugin *plugin)
+{
+	unload_run *u = calloc(1, sizeof(*u));
+	struct timespec deadline;
+	pthread_t tid;
+	bool done;
+
+	if (u) {
+		pthread_mutex_init(&u->mu, NULL);
+		pthread_cond_init(&u->cv, NULL);
+		u->driver = plugin->driver;
+	}
+	if (!u || pthread_create(&tid, NULL, unload_thread, u) != 0) {
+		if (u) {
+			pthread_cond_destroy(&u->cv);
+			pthread_mutex_destroy(&u->mu);
+			free(u);
+		}
+		(void)owfp_contain_call(plugin->driver, NULL, &unload_site, unload_fn,
+					plugin->driver);
+		return true;
+	}
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += UNLOAD_WAIT_S;
+	pthread_mutex_lock(&u->mu);
+	while (!u->done)
+		if (pthread_cond_timedwait(&u->cv, &u->mu, &deadline) == ETIMEDOUT)
+			break;
+	done = u->done;
+	pthread_mutex_unlock(&u->mu);
+	if (!done) {
+		/* u stays with the thread, which may still finish. */
+		pthread_detach(tid);
+		fprintf(stderr,
+			"openwfp: driver '%s': DriverUnload has not returned after %d s; it is left "
+			"waiting and its code stays loaded until the process exits (a failure "
+			"contained earlier may have left it waiting for something that cannot "
+			"happen, such as a reference the abandoned call held)\n",
+			plugin->name, UNLOAD_WAIT_S);
+		return false;
+	}
+	pthread_join(tid, NULL);
+	pthread_cond_destroy(&u->cv);
+	pthread_mutex_destroy(&u->mu);
+	free(u);
+	return true;
+}
+
 void owfp_plugin_unload(owfp_plugin *plugin)
 {
 	if (!plugin)
@@ -490,8 +571,8 @@ void owfp_plugin_unload(owfp_plugin *plugin)
 	/* As Windows unloads a driver only once its devices are closed. */
 	if (plugin->driver)
 		owfp_objdir_quiesce_driver(plugin->driver);
-	if (plugin->driver && plugin->driver->DriverUnload)
-		(void)owfp_contain_call(plugin->driver, NULL, &unload_site, unload_fn, plugin->driver);
+	if (plugin->driver && plugin->driver->DriverUnload && !run_unload(plugin))
+		return;
 	plugin_free(plugin);
 }
 

@@ -51,7 +51,10 @@ int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errl
 
 /*
  * Calls DriverUnload (if the driver set one), deletes any device the driver
- * left behind, and unloads the shared object. NULL is ignored.
+ * left behind, and unloads the shared object. NULL is ignored. DriverUnload
+ * runs on a thread of its own and is waited for 10 s: one that has not
+ * returned by then is reported on stderr and left running, and the plugin
+ * stays loaded (its memory is not freed) until the process exits.
  */
 void owfp_plugin_unload(owfp_plugin *plugin);
 

@@ -9,6 +9,7 @@
  * with no runtime lock held, inside containment, and the item is not
  * touched after it starts (so the routine may free or re-queue it).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -301,6 +302,31 @@ static bool driver_busy(PDRIVER_OBJECT driver)
 		if (busy[i] && running[i] == driver)
 			return true;
 	return false;
+}
+
+/* Under mu. */
+static bool any_busy(void)
+{
+	if (!IsListEmpty(&io_queue) || !IsListEmpty(&ex_queue))
+		return true;
+	for (int i = 0; i < workers; i++)
+		if (busy[i])
+			return true;
+	return false;
+}
+
+bool owfp_workitems_wait_idle(const struct timespec *deadline)
+{
+	bool idle_now;
+
+	pthread_mutex_lock(&mu);
+	while ((idle_now = !any_busy()) == false)
+		if (pthread_cond_timedwait(&done_cv, &mu, deadline) == ETIMEDOUT) {
+			idle_now = !any_busy();
+			break;
+		}
+	pthread_mutex_unlock(&mu);
+	return idle_now;
 }
 
 void owfp_workitems_drain_driver(PDRIVER_OBJECT driver)
