@@ -65,6 +65,10 @@ void cc_flags_compile_extra(const cc_opts *o, enum cc_lang lang, cc_strv *out);
  * also kept in *errtext (may be NULL) for hints. Returns the exit status,
  * 128+signal, or -errno when it could not start. */
 int cc_spawn(char *const *argv, bool verbose, char **errtext);
+/* Signals that end openwfp-cc are held until its temporary files are gone
+ * (spawn.c): install at start; the pending one (0: none) is re-raised last. */
+void cc_signals_install(void);
+int cc_signal_pending(void);
 
 /* The whole build. Returns the exit status for main. */
 int cc_build(const cc_opts *o, const cc_paths *p);

@@ -1,4 +1,5 @@
 /* openwfp-cc: builds Windows driver sources into openwfp plugins (driver.h). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -50,7 +51,12 @@ int main(int argc, char **argv)
 		cc_opts_free(&o);
 		return 0;
 	}
+	cc_signals_install();
 	status = cc_build(&o, &p);
 	cc_opts_free(&o);
+	if (cc_signal_pending()) { /* its temporary files are gone: die of it now */
+		signal(cc_signal_pending(), SIG_DFL);
+		raise(cc_signal_pending());
+	}
 	return status;
 }

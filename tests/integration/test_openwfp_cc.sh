@@ -125,4 +125,27 @@ expect_eq "--print-libs = pkg-config --libs" \
 "$occ" --help | grep -q "openwfp-cc -shared -o stmedit.so sys/\*.c" || fail "--help"
 "$occ" --version | grep -q "^openwfp-cc [0-9]" || fail "--version"
 ok "--help and --version"
+# --- killed mid-build: the temporary directory still goes ----------------------
+# A stand-in compiler that says it started, then waits to be killed: SIGTERM
+# to openwfp-cc alone must reach it, and openwfp-cc must remove its
+# directory and then die of the signal (exit 143), as make expects.
+cat >"$work/slowcc" <<'SH'
+#!/bin/sh
+: >"$OWFP_TEST_STARTED"
+exec sleep 300
+SH
+chmod +x "$work/slowcc"
+OWFP_CC_CC="$work/slowcc" OWFP_TEST_STARTED="$work/started" \
+    "$occ" -shared -o "$work/killed.so" "$src"/*.c 2>"$work/killed.log" &
+kpid=$!
+for _ in $(seq 100); do [ -e "$work/started" ] && break; sleep 0.1; done
+[ -e "$work/started" ] || fail "the stand-in compiler never started: $(cat "$work/killed.log")"
+[ -n "$(ls -A "$TMPDIR")" ] || fail "no temporary directory while compiling"
+kill -TERM "$kpid"
+for _ in $(seq 100); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$kpid" 2>/dev/null && { kill -KILL "$kpid"; fail "openwfp-cc did not stop on SIGTERM"; }
+krc=0; wait "$kpid" || krc=$?
+expect_eq "SIGTERM mid-build: openwfp-cc dies of it" "$krc" 143
+expect_eq "SIGTERM mid-build: the private temporary directory is removed" "$(ls -A "$TMPDIR")" ""
+
 echo "PASS: $RP_PASSED checks"
