@@ -23,10 +23,11 @@ void owfp_capture_opts_init(owfp_capture_opts *opts)
     opts->read_ahead = true;
 }
 
-int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capture **out,
-                      owfp_capture_error *err)
+/* A capture with its flow table and options, before any reader: shared by
+ * the file and live openers. NULL (err set) when memory runs out. */
+static owfp_capture *cap_new(const char *name, const owfp_capture_opts *opts,
+                             owfp_capture_error *err)
 {
-    *out = NULL;
     if (err)
         memset(err, 0, sizeof(*err));
     owfp_capture *cap = calloc(1, sizeof(*cap));
@@ -34,8 +35,8 @@ int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capt
         if (cap)
             owfp_capture_flowtab_free(cap);
         free(cap);
-        owfp_capture_error_set(err, path, -ENOMEM, 0, 0, "out of memory");
-        return -ENOMEM;
+        owfp_capture_error_set(err, name, -ENOMEM, 0, 0, "out of memory");
+        return NULL;
     }
     if (opts)
         cap->opts = *opts;
@@ -43,13 +44,32 @@ int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capt
         owfp_capture_opts_init(&cap->opts);
     if (!cap->opts.max_flows)
         cap->opts.max_flows = 1;
-    snprintf(cap->path, sizeof(cap->path), "%s", path);
-    int rc = owfp_capture_probe(path, err);
-    if (rc) {
+    snprintf(cap->path, sizeof(cap->path), "%s", name);
+    return cap;
+}
+
+/* Hands out `cap` when its reader opened (rc 0), else frees it. */
+static int cap_finish(owfp_capture *cap, int rc, owfp_capture **out)
+{
+    if (rc != 0) {
         owfp_capture_flowtab_free(cap);
         free(cap);
         return rc;
     }
+    *out = cap;
+    return 0;
+}
+
+int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capture **out,
+                      owfp_capture_error *err)
+{
+    *out = NULL;
+    owfp_capture *cap = cap_new(path, opts, err);
+    if (!cap)
+        return -ENOMEM;
+    int rc = owfp_capture_probe(path, err);
+    if (rc)
+        return cap_finish(cap, rc, out);
     rc = -ENOTSUP;
     if (cap->opts.reader != OWFP_CAPTURE_READER_LIBPCAP) {
         rc = owfp_capture_direct_open(&cap->rd, path, cap->opts.read_ahead, err);
@@ -61,44 +81,17 @@ int owfp_capture_open(const char *path, const owfp_capture_opts *opts, owfp_capt
         rc = owfp_capture_pcapng_open(&cap->rd, path, err);
     if (rc == -ENOTSUP && cap->opts.reader != OWFP_CAPTURE_READER_DIRECT)
         rc = owfp_capture_pcap_open(&cap->rd, path, err);
-    if (rc != 0) {
-        owfp_capture_flowtab_free(cap);
-        free(cap);
-        return rc;
-    }
-    *out = cap;
-    return 0;
+    return cap_finish(cap, rc, out);
 }
 
 int owfp_capture_open_live(const char *iface, const char *bpf, const owfp_capture_opts *opts,
                            owfp_capture **out, owfp_capture_error *err)
 {
     *out = NULL;
-    if (err)
-        memset(err, 0, sizeof(*err));
-    owfp_capture *cap = calloc(1, sizeof(*cap));
-    if (!cap || owfp_capture_flowtab_init(cap) != 0) {
-        if (cap)
-            owfp_capture_flowtab_free(cap);
-        free(cap);
-        owfp_capture_error_set(err, iface, -ENOMEM, 0, 0, "out of memory");
+    owfp_capture *cap = cap_new(iface, opts, err);
+    if (!cap)
         return -ENOMEM;
-    }
-    if (opts)
-        cap->opts = *opts;
-    else
-        owfp_capture_opts_init(&cap->opts);
-    if (!cap->opts.max_flows)
-        cap->opts.max_flows = 1;
-    snprintf(cap->path, sizeof(cap->path), "%s", iface);
-    int rc = owfp_capture_live_open(&cap->rd, iface, bpf, err);
-    if (rc) {
-        owfp_capture_flowtab_free(cap);
-        free(cap);
-        return rc;
-    }
-    *out = cap;
-    return 0;
+    return cap_finish(cap, owfp_capture_live_open(&cap->rd, iface, bpf, err), out);
 }
 
 void owfp_capture_describe(const owfp_capture *cap, char *out, size_t len)
