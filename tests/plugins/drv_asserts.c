@@ -14,6 +14,7 @@
 #include <ntddk.h>
 #include <fwpsk.h>
 #include <fwpmk.h>
+#include "test_stream_driver.h"
 
 #define INITGUID
 #include <guiddef.h>
@@ -26,11 +27,8 @@ DEFINE_GUID(ASSERTS_SUBLAYER, 0x7d2c41e0, 0x3b5a, 0x4c19, 0x9e, 0x07, 0x51, 0xa2
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD AssertsUnload;
 static IO_WORKITEM_ROUTINE AssertsWork;
+static TEST_STREAM_DRIVER gDriver; /* defined below, with its classifyFn */
 
-static PDEVICE_OBJECT gDevice;
-static HANDLE gEngine;
-static UINT32 gCalloutId;
-static UINT64 gFilterId;
 
 static BOOLEAN Contains(const UCHAR *data, SIZE_T length, const char *marker)
 {
@@ -88,7 +86,7 @@ static void NTAPI AssertsClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 	if (sawBugCheck)
 		KeBugCheckEx(MANUALLY_INITIATED_CRASH, 0xA55E, (ULONG_PTR)copied, 0, 0);
 	if (sawWork) {
-		PIO_WORKITEM item = IoAllocateWorkItem(gDevice);
+		PIO_WORKITEM item = IoAllocateWorkItem(gDriver.device);
 
 		if (item)
 			IoQueueWorkItem(item, AssertsWork, DelayedWorkQueue, item);
@@ -98,97 +96,28 @@ static void NTAPI AssertsClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 }
 
-static NTSTATUS NTAPI AssertsNotify(FWPS_CALLOUT_NOTIFY_TYPE notifyType, const GUID *filterKey,
-				    FWPS_FILTER *filter)
-{
-	UNREFERENCED_PARAMETER(notifyType);
-	UNREFERENCED_PARAMETER(filterKey);
-	UNREFERENCED_PARAMETER(filter);
-	return STATUS_SUCCESS;
-}
-
-static NTSTATUS AssertsAddObjects(void)
-{
-	FWPM_SESSION session = { 0 };
-	FWPM_SUBLAYER sublayer = { 0 };
-	FWPM_CALLOUT callout = { 0 };
-	FWPM_FILTER filter = { 0 };
-	NTSTATUS status;
-
-	session.flags = FWPM_SESSION_FLAG_DYNAMIC;
-	status = FwpmEngineOpen(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &gEngine);
-	if (!NT_SUCCESS(status))
-		return status;
-	status = FwpmTransactionBegin(gEngine, 0);
-	if (!NT_SUCCESS(status))
-		return status;
-	sublayer.subLayerKey = ASSERTS_SUBLAYER;
-	sublayer.displayData.name = L"OpenWFP failing-driver sublayer";
-	sublayer.weight = 0x300;
-	status = FwpmSubLayerAdd(gEngine, &sublayer, NULL);
-	if (NT_SUCCESS(status)) {
-		callout.calloutKey = ASSERTS_CALLOUT_V4;
-		callout.displayData.name = L"asserts";
-		callout.applicableLayer = FWPM_LAYER_STREAM_V4;
-		status = FwpmCalloutAdd(gEngine, &callout, NULL, NULL);
-	}
-	if (NT_SUCCESS(status)) {
-		filter.layerKey = FWPM_LAYER_STREAM_V4;
-		filter.subLayerKey = ASSERTS_SUBLAYER;
-		filter.displayData.name = L"OpenWFP failing-driver filter";
-		filter.action.type = FWP_ACTION_CALLOUT_TERMINATING;
-		filter.action.calloutKey = ASSERTS_CALLOUT_V4;
-		filter.weight.type = FWP_EMPTY;
-		status = FwpmFilterAdd(gEngine, &filter, NULL, &gFilterId);
-	}
-	if (!NT_SUCCESS(status)) {
-		FwpmTransactionAbort(gEngine);
-		return status;
-	}
-	return FwpmTransactionCommit(gEngine);
-}
+static TEST_STREAM_DRIVER gDriver = {
+	.calloutKey = &ASSERTS_CALLOUT_V4,
+	.sublayerKey = &ASSERTS_SUBLAYER,
+	.name = L"asserts",
+	.sublayerWeight = 0x300,
+	.classifyFn = AssertsClassify,
+};
 
 static void AssertsUnload(PDRIVER_OBJECT DriverObject)
 {
 	UNREFERENCED_PARAMETER(DriverObject);
-	if (gEngine) {
-		if (gFilterId)
-			FwpmFilterDeleteById(gEngine, gFilterId);
-		FwpmCalloutDeleteByKey(gEngine, &ASSERTS_CALLOUT_V4);
-		FwpmSubLayerDeleteByKey(gEngine, &ASSERTS_SUBLAYER);
-		FwpmEngineClose(gEngine);
-		gEngine = NULL;
-	}
-	if (gCalloutId)
-		FwpsCalloutUnregisterById(gCalloutId);
-	if (gDevice)
-		IoDeleteDevice(gDevice);
-	gDevice = NULL;
-	gCalloutId = 0;
-	gFilterId = 0;
+	TestStreamDriverStop(&gDriver);
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-	FWPS_CALLOUT callout = { 0 };
 	NTSTATUS status;
 
 	UNREFERENCED_PARAMETER(RegistryPath);
 	ExInitializeDriverRuntime(DrvRtPoolNxOptIn);
-	status = IoCreateDevice(DriverObject, 0, NULL, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN,
-				FALSE, &gDevice);
-	if (!NT_SUCCESS(status))
-		return status;
-	callout.calloutKey = ASSERTS_CALLOUT_V4;
-	callout.classifyFn = AssertsClassify;
-	callout.notifyFn = AssertsNotify;
-	status = FwpsCalloutRegister(gDevice, &callout, &gCalloutId);
+	status = TestStreamDriverStart(DriverObject, &gDriver);
 	if (NT_SUCCESS(status))
-		status = AssertsAddObjects();
-	if (!NT_SUCCESS(status)) {
-		AssertsUnload(DriverObject);
-		return status;
-	}
-	DriverObject->DriverUnload = AssertsUnload;
-	return STATUS_SUCCESS;
+		DriverObject->DriverUnload = AssertsUnload;
+	return status;
 }
