@@ -1,5 +1,6 @@
 /* Chains of slices: append, split, take a prefix, copy out, own. */
 #include "buffer/chain.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@ owfp_bnode *owfp_bnode_alloc(owfp_bnode_pool *p)
 	} else {
 		if (owfp_buffer_alloc_should_fail())
 			return NULL;
-		n = malloc(sizeof(*n));
+		n = owfp_malloc(sizeof(*n));
 		if (!n)
 			return NULL;
 	}

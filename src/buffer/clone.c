@@ -11,6 +11,7 @@
 
 #include "buffer/nb_cursor.h"
 #include "buffer/nbl_view.h"
+#include "util/alloc.h"
 
 void owfp_stream_data_cursor(const FWPS_STREAM_DATA0 *sd, owfp_nb_cursor *c);
 
@@ -55,7 +56,7 @@ static owfp_clone *clone_alloc(size_t nmdl)
 {
 	if (owfp_buffer_alloc_should_fail())
 		return NULL;
-	owfp_clone *c = calloc(1, sizeof(*c) + nmdl * sizeof(MDL));
+	owfp_clone *c = owfp_calloc(1, sizeof(*c) + nmdl * sizeof(MDL));
 	if (!c)
 		return NULL;
 	c->nmdl = nmdl;

@@ -1,5 +1,6 @@
 /* Refcounted slabs, the copy-packing writer and the allocation-failure hook. */
 #include "buffer/slab.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ owfp_slab *owfp_slab_alloc(size_t cap)
 {
 	if (owfp_buffer_alloc_should_fail())
 		return NULL;
-	owfp_slab *s = malloc(sizeof(*s) + cap);
+	owfp_slab *s = owfp_malloc(sizeof(*s) + cap);
 	if (!s)
 		return NULL;
 	atomic_init(&s->refs, 1);

@@ -15,6 +15,7 @@
 #include "callouts/builtins.h"
 #include "callouts/params.h"
 #include "util/thread_slot.h"
+#include "util/alloc.h"
 
 /* Bytes per direction, one cell per thread slot (util/thread_slot.h): a
  * shared atomic here was a locked add on every classify. */
@@ -58,7 +59,7 @@ static int count_create(const void *params, const char *name, void **out, char *
 	int rc = owfp_params_open(&p, params, name, known, err, errlen);
 	if (rc)
 		return rc;
-	count_instance *ci = calloc(1, sizeof(*ci));
+	count_instance *ci = owfp_calloc(1, sizeof(*ci));
 	if (!ci)
 		return -ENOMEM;
 	rc = owfp_bi_init(&ci->bi, "count", name, false, err, errlen);

@@ -21,6 +21,7 @@
 #include "callouts/builtin.h"
 #include "callouts/builtins.h"
 #include "callouts/params.h"
+#include "util/alloc.h"
 
 typedef struct fl_instance {
 	owfp_bi bi;
@@ -134,7 +135,7 @@ static void NTAPI fl_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowCo
 
 	char *hex[2];
 	for (int d = 0; d < 2; d++) {
-		hex[d] = malloc(2 * f->nfirst[d] + 1);
+		hex[d] = owfp_malloc(2 * f->nfirst[d] + 1);
 		if (hex[d])
 			owfp_bi_hex(f->first + d * fi->first_bytes, f->nfirst[d], hex[d]);
 	}
@@ -187,7 +188,7 @@ static int fl_create(const void *params, const char *name, void **out, char *err
 		return rc;
 	if (!path)
 		return owfp_params_fail(&p, "parameter 'path' (the JSON Lines file) is required");
-	fl_instance *fi = calloc(1, sizeof(*fi));
+	fl_instance *fi = owfp_calloc(1, sizeof(*fi));
 	if (!fi)
 		return -ENOMEM;
 	pthread_mutex_init(&fi->mu, NULL);

@@ -36,6 +36,7 @@
 #include "callouts/http_path.h"
 #include "callouts/name_pattern.h"
 #include "callouts/params.h"
+#include "util/alloc.h"
 
 typedef struct hf_rule {
 	char *host, *method, *path; /* NULL = any */
@@ -373,7 +374,7 @@ static int rules_init(const owfp_params *p, const char *list, hf_rules *rs)
 	int rc = owfp_params_array(p, list, &a);
 	if (rc || !a)
 		return rc;
-	rs->r = calloc(json_array_size(a) + 1, sizeof(hf_rule));
+	rs->r = owfp_calloc(json_array_size(a) + 1, sizeof(hf_rule));
 	if (!rs->r)
 		return -ENOMEM;
 	for (size_t i = 0; i < json_array_size(a); i++) {
@@ -381,7 +382,7 @@ static int rules_init(const owfp_params *p, const char *list, hf_rules *rs)
 		hf_rule *r = &rs->r[i];
 		rs->n = i + 1;
 		if (json_is_string(o) && json_string_length(o) > 0) {
-			if (!(r->host = strdup(json_string_value(o))))
+			if (!(r->host = owfp_strdup(json_string_value(o))))
 				return -ENOMEM;
 			continue;
 		}
@@ -417,7 +418,7 @@ static int hf_create(const void *params, const char *name, void **out, char *err
 	int rc = owfp_params_open(&p, params, name, known, err, errlen);
 	if (rc)
 		return rc;
-	hf_instance *hi = calloc(1, sizeof(*hi));
+	hf_instance *hi = owfp_calloc(1, sizeof(*hi));
 	if (!hi)
 		return -ENOMEM;
 	uint64_t max_head;

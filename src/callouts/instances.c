@@ -13,6 +13,7 @@
  * destroys an instance only once no classify can reach it (S70).
  */
 #include "callouts/builtin.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -42,7 +43,7 @@ int owfp_bi_bind(UINT32 calloutId, void *owner)
 	pthread_rwlock_wrlock(&lock);
 	if (ntable == captable) {
 		size_t cap = captable ? captable * 2 : 16;
-		binding *t = realloc(table, cap * sizeof(*t));
+		binding *t = owfp_realloc(table, cap * sizeof(*t));
 		if (!t) {
 			rc = -ENOMEM;
 			goto out;

@@ -1,5 +1,6 @@
 /* Exact, suffix and glob matching of host names (see name_pattern.h). */
 #include "callouts/name_pattern.h"
+#include "util/alloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -69,7 +70,7 @@ int owfp_name_list_init(owfp_name_list *l, const void *array, char *err, size_t 
 		return -EINVAL;
 	}
 	size_t n = json_array_size(a);
-	l->pats = calloc(n ? n : 1, sizeof(char *));
+	l->pats = owfp_calloc(n ? n : 1, sizeof(char *));
 	if (!l->pats)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -79,7 +80,7 @@ int owfp_name_list_init(owfp_name_list *l, const void *array, char *err, size_t 
 			owfp_name_list_free(l);
 			return -EINVAL;
 		}
-		l->pats[i] = strdup(json_string_value(v));
+		l->pats[i] = owfp_strdup(json_string_value(v));
 		if (!l->pats[i]) {
 			owfp_name_list_free(l);
 			return -ENOMEM;

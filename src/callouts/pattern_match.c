@@ -29,6 +29,7 @@
 #include "callouts/builtin.h"
 #include "callouts/builtins.h"
 #include "callouts/params.h"
+#include "util/alloc.h"
 
 #ifdef OWFP_HAVE_HYPERSCAN
 #include "callouts/hs_api.h"
@@ -81,7 +82,7 @@ static void scratch_put(pm_instance *pi, hs_scratch_t *s)
 	pthread_mutex_lock(&pi->mu);
 	if (pi->npool == pi->cappool) {
 		size_t cap = pi->cappool ? pi->cappool * 2 : 4;
-		hs_scratch_t **p = realloc(pi->pool, cap * sizeof(hs_scratch_t *));
+		hs_scratch_t **p = owfp_realloc(pi->pool, cap * sizeof(hs_scratch_t *));
 		if (!p) {
 			pthread_mutex_unlock(&pi->mu);
 			pi->hs->hs_free_scratch(s);
@@ -214,7 +215,7 @@ static void NTAPI pm_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 
 static char *literal_regex(const char *s, size_t len)
 {
-	char *r = malloc(len * 4 + 1);
+	char *r = owfp_malloc(len * 4 + 1);
 	if (!r)
 		return NULL;
 	for (size_t i = 0; i < len; i++)
@@ -245,10 +246,10 @@ static void pm_free(pm_instance *pi)
 static int compile(pm_instance *pi, const owfp_params *p, const json_t *a)
 {
 	size_t n = json_array_size(a);
-	char **expr = calloc(n, sizeof(char *));
-	unsigned *flags = calloc(n, sizeof(unsigned));
-	unsigned *ids = calloc(n, sizeof(unsigned));
-	pi->pat = calloc(n, sizeof(pm_pattern));
+	char **expr = owfp_calloc(n, sizeof(char *));
+	unsigned *flags = owfp_calloc(n, sizeof(unsigned));
+	unsigned *ids = owfp_calloc(n, sizeof(unsigned));
+	pi->pat = owfp_calloc(n, sizeof(pm_pattern));
 	int rc = (!expr || !flags || !ids || !pi->pat) ? -ENOMEM : 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		const json_t *o = json_array_get(a, i);
@@ -268,8 +269,8 @@ static int compile(pm_instance *pi, const owfp_params *p, const json_t *a)
 		}
 		pi->npat = i + 1;
 		pi->pat[i].drop = act && strcmp(json_string_value(act), "drop") == 0;
-		pi->pat[i].label = strdup(nm ? json_string_value(nm) : json_string_value(pat));
-		expr[i] = json_is_true(re) ? strdup(json_string_value(pat))
+		pi->pat[i].label = owfp_strdup(nm ? json_string_value(nm) : json_string_value(pat));
+		expr[i] = json_is_true(re) ? owfp_strdup(json_string_value(pat))
 					   : literal_regex(json_string_value(pat), json_string_length(pat));
 		if (!pi->pat[i].label || !expr[i])
 			rc = -ENOMEM;
@@ -303,7 +304,7 @@ static int pm_create(const void *params, const char *name, void **out, char *err
 	int rc = owfp_params_open(&p, params, name, known, err, errlen);
 	if (rc)
 		return rc;
-	pm_instance *pi = calloc(1, sizeof(*pi));
+	pm_instance *pi = owfp_calloc(1, sizeof(*pi));
 	if (!pi)
 		return -ENOMEM;
 	pthread_mutex_init(&pi->mu, NULL);

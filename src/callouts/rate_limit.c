@@ -21,6 +21,7 @@
 #include "callouts/builtin.h"
 #include "callouts/builtins.h"
 #include "callouts/params.h"
+#include "util/alloc.h"
 
 typedef struct rl_bucket {
 	double tokens;
@@ -130,7 +131,7 @@ static rl_bucket *addr_bucket_locked(rl_instance *ri, const FWPS_INCOMING_VALUES
 	for (rl_addr *e = ri->addrs; e; e = e->next)
 		if (e->layer == in->layerId && memcmp(e->addr, a, 16) == 0)
 			return &e->b;
-	rl_addr *e = calloc(1, sizeof(*e));
+	rl_addr *e = owfp_calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
 	e->layer = in->layerId;
@@ -208,7 +209,7 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 		b->tokens -= (double)allow;
 		io->countBytesEnforced = allow == n ? 0 : allow;
 	} else {
-		rl_timer *t = calloc(1, sizeof(*t));
+		rl_timer *t = owfp_calloc(1, sizeof(*t));
 		if (!t) {
 			pthread_mutex_unlock(&ri->mu);
 			io->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
@@ -250,7 +251,7 @@ static int rl_create(const void *params, const char *name, void **out, char *err
 		return rc;
 	if (!json_object_get(p.obj, "rate"))
 		return owfp_params_fail(&p, "parameter 'rate' (bytes per second) is required");
-	rl_instance *ri = calloc(1, sizeof(*ri));
+	rl_instance *ri = owfp_calloc(1, sizeof(*ri));
 	if (!ri)
 		return -ENOMEM;
 	pthread_mutex_init(&ri->mu, NULL);

@@ -15,6 +15,7 @@
 #include "callouts/builtins.h"
 #include "callouts/params.h"
 #include "callouts/stream_edit.h"
+#include "util/alloc.h"
 
 long se_search(const se_instance *si, const uint8_t *p, size_t n)
 {
@@ -122,7 +123,7 @@ static int se_create(const void *params, const char *name, void **out, char *err
 	int rc = owfp_params_open(&p, params, name, known, err, errlen);
 	if (rc)
 		return rc;
-	se_instance *si = calloc(1, sizeof(*si));
+	se_instance *si = owfp_calloc(1, sizeof(*si));
 	if (!si)
 		return -ENOMEM;
 	pthread_mutex_init(&si->mu, NULL);
@@ -146,7 +147,7 @@ static int se_create(const void *params, const char *name, void **out, char *err
 	si->dir[OWFP_DIR_OUTBOUND] = dir != 0;
 	si->oob = mode == 1;
 	si->busy_threshold = (size_t)busy;
-	si->kmp = calloc(si->find_len, sizeof(size_t));
+	si->kmp = owfp_calloc(si->find_len, sizeof(size_t));
 	if (!si->kmp) {
 		se_free(si);
 		return -ENOMEM;

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "callouts/stream_edit.h"
+#include "util/alloc.h"
 
 typedef struct se_dir {
 	size_t pending;        /* bytes queued for the worker */
@@ -205,7 +206,7 @@ static NTSTATUS edit_windows(se_flow *f, se_task *t, UINT32 flags, se_done **dnp
 		return st;
 	/* the tail is shorter than `find`: a flow never keeps more than that */
 	if (keep > d->tail_cap) {
-		uint8_t *nt = realloc(d->tail, si->find_len);
+		uint8_t *nt = owfp_realloc(d->tail, si->find_len);
 		if (!nt)
 			return STATUS_INSUFFICIENT_RESOURCES;
 		d->tail = nt;
@@ -330,7 +331,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&si->mu);
 
 		NTSTATUS st = STATUS_SUCCESS;
-		se_done *dn = calloc(1, sizeof(*dn));
+		se_done *dn = owfp_calloc(1, sizeof(*dn));
 		bool handed = false;
 		if (!dn) {
 			st = STATUS_INSUFFICIENT_RESOURCES;
@@ -360,8 +361,8 @@ static void *worker_main(void *arg)
 
 int se_oob_start(se_instance *si)
 {
-	si->win = malloc(SE_WIN_CAP);
-	si->out = malloc(SE_OUT_CAP);
+	si->win = owfp_malloc(SE_WIN_CAP);
+	si->out = owfp_malloc(SE_OUT_CAP);
 	if (!si->win || !si->out)
 		return -ENOMEM; /* se_free frees them */
 	if (pthread_create(&si->worker, NULL, worker_main, si))
@@ -424,7 +425,7 @@ static se_flow *flow_get(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 {
 	if (flowContext)
 		return (se_flow *)(uintptr_t)flowContext;
-	se_flow *f = calloc(1, sizeof(*f));
+	se_flow *f = owfp_calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
 	f->si = si;
@@ -486,7 +487,7 @@ void se_oob_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 	}
 	pthread_mutex_unlock(&si->mu);
 
-	se_task *t = calloc(1, sizeof(*t));
+	se_task *t = owfp_calloc(1, sizeof(*t));
 	NTSTATUS st = t ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 	if (t && sd->dataLength)
 		st = FwpsCloneStreamData0(sd, NULL, NULL, 0, &t->clone);

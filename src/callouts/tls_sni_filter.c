@@ -22,6 +22,7 @@
 #include "callouts/name_pattern.h"
 #include "callouts/params.h"
 #include "callouts/tls_clienthello.h"
+#include "util/alloc.h"
 
 typedef struct sni_instance {
 	owfp_bi bi;
@@ -171,7 +172,7 @@ static int sni_create(const void *params, const char *name, void **out, char *er
 	int rc = owfp_params_open(&p, params, name, known, err, errlen);
 	if (rc)
 		return rc;
-	sni_instance *si = calloc(1, sizeof(*si));
+	sni_instance *si = owfp_calloc(1, sizeof(*si));
 	if (!si)
 		return -ENOMEM;
 	int no_sni = -1, non_tls = 0;

@@ -1,5 +1,6 @@
 /* The capture object: open, the read loop, and the consumer's controls. */
 #include "capture/internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static owfp_capture *cap_new(const char *name, const owfp_capture_opts *opts,
 {
     if (err)
         memset(err, 0, sizeof(*err));
-    owfp_capture *cap = calloc(1, sizeof(*cap));
+    owfp_capture *cap = owfp_calloc(1, sizeof(*cap));
     if (!cap || owfp_capture_flowtab_init(cap) != 0) {
         if (cap)
             owfp_capture_flowtab_free(cap);

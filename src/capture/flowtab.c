@@ -3,6 +3,7 @@
  * flows the consumer resumed or ignored. Allocation happens per flow, never
  * per packet. */
 #include "capture/internal.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,15 +65,15 @@ int owfp_capture_flowtab_init(owfp_capture *cap)
 {
     cap->nbuckets = 1024;
     cap->nidb = 1024;
-    cap->buckets = calloc(cap->nbuckets, sizeof(struct cap_flow *));
-    cap->idb = calloc(cap->nidb, sizeof(struct cap_flow *));
+    cap->buckets = owfp_calloc(cap->nbuckets, sizeof(struct cap_flow *));
+    cap->idb = owfp_calloc(cap->nidb, sizeof(struct cap_flow *));
     return cap->buckets && cap->idb ? 0 : -1;
 }
 
 static void grow(owfp_capture *cap)
 {
     size_t n = cap->nbuckets * 2;
-    struct cap_flow **b = calloc(n, sizeof(struct cap_flow *));
+    struct cap_flow **b = owfp_calloc(n, sizeof(struct cap_flow *));
     if (!b)
         return; /* longer chains, still correct */
     for (size_t i = 0; i < cap->nbuckets; i++) {
@@ -106,7 +107,7 @@ struct cap_flow *owfp_capture_flowtab_insert(owfp_capture *cap, const struct cap
         cap->spare = f->hnext;
         cap->nspare--;
         memset(f, 0, sizeof(*f));
-    } else if (!(f = calloc(1, sizeof(*f)))) {
+    } else if (!(f = owfp_calloc(1, sizeof(*f)))) {
         return NULL;
     }
     f->key = *key;
@@ -146,7 +147,7 @@ void owfp_capture_flowtab_id_add(owfp_capture *cap, struct cap_flow *f)
 {
     if (cap->nlive >= cap->nidb) {
         size_t n = cap->nidb * 2;
-        struct cap_flow **b = calloc(n, sizeof(struct cap_flow *));
+        struct cap_flow **b = owfp_calloc(n, sizeof(struct cap_flow *));
         if (b) {
             for (size_t i = 0; i < cap->nidb; i++) {
                 for (struct cap_flow *g = cap->idb[i], *next; g; g = next) {

@@ -3,6 +3,7 @@
  * count, the 64 KiB datagram size, and the capture-wide byte budget.
  * Overlapping fragments: the first copy of a byte wins. */
 #include "capture/internal.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +47,9 @@ static void drop(owfp_capture *cap, struct cap_dgram *g, bool count)
 static struct cap_frag_table *table(owfp_capture *cap)
 {
     if (!cap->frag) {
-        struct cap_frag_table *t = calloc(1, sizeof(*t));
+        struct cap_frag_table *t = owfp_calloc(1, sizeof(*t));
         size_t n = cap->opts.max_frag_datagrams ? cap->opts.max_frag_datagrams : 1;
-        if (!t || !(t->d = calloc(n, sizeof(*t->d)))) {
+        if (!t || !(t->d = owfp_calloc(n, sizeof(*t->d)))) {
             free(t);
             return NULL;
         }
@@ -100,7 +101,7 @@ static struct cap_dgram *lookup(owfp_capture *cap, struct cap_frag_table *t,
 
 static const uint8_t *rebuild(owfp_capture *cap, struct cap_dgram *g, uint32_t *out_len)
 {
-    if (!cap->fragbuf && !(cap->fragbuf = malloc(MAX_PAYLOAD + 60)))
+    if (!cap->fragbuf && !(cap->fragbuf = owfp_malloc(MAX_PAYLOAD + 60)))
         return NULL;
     uint8_t *o = cap->fragbuf;
     memcpy(o, g->hdr, g->hdrlen);
@@ -140,7 +141,7 @@ const uint8_t *owfp_capture_frag_add(owfp_capture *cap, const struct cap_frag_in
     }
     if (!g->buf) {
         if (cap->buffered_total + MAX_PAYLOAD > cap->opts.max_total_bytes ||
-            !(g->buf = malloc(MAX_PAYLOAD))) {
+            !(g->buf = owfp_malloc(MAX_PAYLOAD))) {
             g->used = false;
             cap->st.fragments_dropped++;
             return NULL;

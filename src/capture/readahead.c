@@ -15,6 +15,7 @@
  * again, napping at first, so a caller slower than the disk (the usual
  * case) seldom has to wake it. */
 #include "capture/internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -111,11 +112,11 @@ int owfp_capture_readahead_start(struct cap_readahead **out, int fd, size_t bloc
                                  size_t headroom, unsigned nblocks)
 {
     *out = NULL;
-    struct cap_readahead *ra = calloc(1, sizeof(*ra) + nblocks * sizeof(ra->b[0]));
+    struct cap_readahead *ra = owfp_calloc(1, sizeof(*ra) + nblocks * sizeof(ra->b[0]));
     if (!ra)
         return -ENOMEM;
     size_t stride = headroom + block_bytes;
-    ra->mem = malloc(stride * nblocks);
+    ra->mem = owfp_malloc(stride * nblocks);
     if (!ra->mem) {
         free(ra);
         return -ENOMEM;

@@ -16,6 +16,7 @@
  * their own (readahead.c), into a ring of blocks instead of the one
  * buffer; records are handed out of those blocks the same way. */
 #include "capture/internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,7 +130,7 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
     uint8_t *buf = NULL;
     if (!read_ahead ||
         owfp_capture_readahead_start(&ra, fd, RA_BLOCK, RA_HEADROOM, RA_BLOCKS) != 0) {
-        buf = malloc(BUF_CAP);
+        buf = owfp_malloc(BUF_CAP);
         if (!buf) {
             close(fd);
             owfp_capture_error_set(err, path, -ENOMEM, 0, 0, "out of memory");

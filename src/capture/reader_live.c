@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "util/pcap_api.h"
+#include "util/alloc.h"
 
 #define LIVE_SNAPLEN 262144
 #define LIVE_BUFFER (32 << 20)
@@ -106,7 +107,7 @@ int owfp_capture_live_open(struct cap_reader *rd, const char *iface, const char 
     const struct owfp_pcap_fns *f = owfp_pcap_load(errbuf, sizeof(errbuf));
     if (!f)
         return live_fail(err, iface, -ELIBACC, "live capture needs libpcap: %s", errbuf);
-    struct cap_live *L = calloc(1, sizeof(*L));
+    struct cap_live *L = owfp_calloc(1, sizeof(*L));
     if (!L)
         return live_fail(err, iface, -ENOMEM, "out of memory");
     int rc = 0;

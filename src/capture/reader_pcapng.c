@@ -13,6 +13,7 @@
  * Every other block is skipped by its length. Standard input still goes to
  * libpcap (a pipe cannot be looked at before choosing). */
 #include "capture/internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -99,7 +100,7 @@ static int read_block(struct cap_reader *rd, const char *path, owfp_capture_erro
     if (*len < 12 || *len % 4 || *len > MAX_BLOCK)
         return bad(rd, path, err, g->pos, "block length is not a multiple of 4 from 12 to 16 MiB");
     if (*len > g->cap) {
-        uint8_t *b = realloc(g->blk, *len);
+        uint8_t *b = owfp_realloc(g->blk, *len);
         if (!b) {
             owfp_capture_error_set(err, path, -ENOMEM, rd->record + 1, g->pos, "out of memory");
             return -ENOMEM;
@@ -142,7 +143,7 @@ static int add_iface(struct cap_reader *rd, const char *path, owfp_capture_error
     }
     if (g->nifs == g->ifcap) {
         size_t c = g->ifcap ? g->ifcap * 2 : 4;
-        struct ng_iface *n = realloc(g->ifs, c * sizeof(*n));
+        struct ng_iface *n = owfp_realloc(g->ifs, c * sizeof(*n));
         if (!n) {
             owfp_capture_error_set(err, path, -ENOMEM, rd->record + 1, rd->rec_offset, "out of memory");
             return -ENOMEM;
@@ -190,7 +191,7 @@ int owfp_capture_pcapng_open(struct cap_reader *rd, const char *path, owfp_captu
         return -ENOTSUP;
     }
     rewind(fp);
-    struct cap_pcapng *g = calloc(1, sizeof(*g));
+    struct cap_pcapng *g = owfp_calloc(1, sizeof(*g));
     if (!g) {
         fclose(fp);
         owfp_capture_error_set(err, path, -ENOMEM, 0, 0, "out of memory");

@@ -3,6 +3,7 @@
  * sorted list of non-overlapping nodes until the gap before it fills, is
  * given up on (hole skip), or the flow ends. */
 #include "capture/internal.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,7 @@ static void node_consume(owfp_capture *cap, struct cap_dir *D, struct cap_node *
 static void node_add(owfp_capture *cap, struct cap_dir *D, struct cap_node *before, uint64_t off,
                      const uint8_t *b, uint64_t len, uint8_t flags)
 {
-    struct cap_node *n = malloc(sizeof(*n) + len);
+    struct cap_node *n = owfp_malloc(sizeof(*n) + len);
     if (!n) {
         /* Out of memory is capture loss from the consumer's point of view. */
         if (D->lost_end <= D->next_off || off + len < D->lost_start || off > D->lost_end) {

@@ -14,6 +14,7 @@
  * http.pcap of bench/replay_bench.sh (55,397 connections) peak at 2.2x
  * libnids' memory; measured in docs/PERFORMANCE.md. */
 #include "capture/internal.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -34,7 +35,7 @@ static struct cap_tomb_slab *slab_new(owfp_capture *cap)
 {
     struct cap_tomb_slab *s;
     if (!cap->slabs) {
-        s = malloc(sizeof(*s) + CAP_TOMBS_FIRST_SLAB * sizeof(struct cap_tomb));
+        s = owfp_malloc(sizeof(*s) + CAP_TOMBS_FIRST_SLAB * sizeof(struct cap_tomb));
         if (!s)
             return NULL;
         s->bytes = 0;
@@ -101,7 +102,7 @@ static void pop_oldest(owfp_capture *cap)
 static void grow(owfp_capture *cap)
 {
     size_t n = cap->ntbuckets ? cap->ntbuckets * 2 : 1024;
-    struct cap_tomb **b = calloc(n, sizeof(struct cap_tomb *));
+    struct cap_tomb **b = owfp_calloc(n, sizeof(struct cap_tomb *));
     if (!b)
         return; /* longer chains, still correct */
     for (size_t i = 0; i < cap->ntbuckets; i++) {

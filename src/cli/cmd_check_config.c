@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "config/drivers.h"
+#include "util/alloc.h"
 
 static void help(FILE *out)
 {
@@ -47,7 +48,7 @@ int owfp_cmd_check_config(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char **params = calloc((size_t)argc + 1, sizeof(*params));
+	const char **params = owfp_calloc((size_t)argc + 1, sizeof(*params));
 	size_t nparams = 0;
 	owfp_error err = {{0}};
 	int c, status = OWFP_EXIT_INPUT;

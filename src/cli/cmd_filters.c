@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "proxy/serve.h"
+#include "util/alloc.h"
 
 static void help(FILE *out)
 {
@@ -35,7 +36,7 @@ static void help(FILE *out)
 static char *read_stdin(void)
 {
 	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
+	char *buf = owfp_malloc(cap);
 
 	while (buf) {
 		size_t n = fread(buf + len, 1, cap - len - 1, stdin);
@@ -43,7 +44,7 @@ static char *read_stdin(void)
 		if (n == 0)
 			break;
 		if (len + 1 == cap) {
-			char *nb = cap < 65536 ? realloc(buf, cap *= 2) : NULL;
+			char *nb = cap < 65536 ? owfp_realloc(buf, cap *= 2) : NULL;
 			if (!nb) {
 				free(buf);
 				return NULL;
@@ -122,7 +123,7 @@ int owfp_cmd_filters(int argc, char **argv)
 	} else if (!strcmp(verb, "add")) {
 		if (optind + 1 != argc)
 			return owfp_cli_usage_error("filters", "add takes one FILTER (or - for stdin)");
-		char *text = !strcmp(argv[optind], "-") ? read_stdin() : strdup(argv[optind]);
+		char *text = !strcmp(argv[optind], "-") ? read_stdin() : owfp_strdup(argv[optind]);
 		if (!text) {
 			fprintf(stderr, "openwfp filters: cannot read the filter (at most 64 KiB)\n");
 			return OWFP_EXIT_INPUT;

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "config/ioctl_args.h"
 #include "proxy/serve.h"
+#include "util/alloc.h"
 
 #define MAX_IN (32u * 1024)   /* fits the control socket's 64 KiB request line as hex */
 #define MAX_OUT (64u * 1024)
@@ -126,7 +127,7 @@ int owfp_cmd_ioctl(int argc, char **argv)
 	size_t in_len = 0;
 	if (in_arg && (rc = read_in(in_arg, &in, &in_len)))
 		return rc;
-	char *hex = malloc(2 * in_len + 1);
+	char *hex = owfp_malloc(2 * in_len + 1);
 	if (!hex) {
 		free(in);
 		return OWFP_EXIT_INPUT;

@@ -11,6 +11,7 @@
 #include "config/drivers.h"
 #include "openwfp/openwfp_wpp.h"
 #include "proxy/app.h"
+#include "util/alloc.h"
 
 static void help(FILE *out)
 {
@@ -176,7 +177,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 	};
 	owfp_proxy_app_opts o = { 0 };
 	/* --callout paths, then --driver-param texts, in one block freed once. */
-	const char **plugins = calloc(2 * ((size_t)argc + 1), sizeof(*plugins));
+	const char **plugins = owfp_calloc(2 * ((size_t)argc + 1), sizeof(*plugins));
 	const char **dparams = plugins ? plugins + argc + 1 : NULL;
 	bool have_listen = false, have_upstream = false;
 	owfp_error err = { { 0 } };

@@ -13,6 +13,7 @@
 #include "replay/replay.h"
 #include "replay/resegment.h"
 #include "config/drivers.h"
+#include "util/alloc.h"
 
 static void help(FILE *out)
 {
@@ -147,9 +148,9 @@ int owfp_cmd_replay(int argc, char **argv)
 	bool json = false;
 	unsigned long resegment = 0;
 	unsigned long long seed = 1;
-	const char **plugins = calloc((size_t)argc + 1, sizeof(*plugins));
-	const char **dparams = calloc((size_t)argc + 1, sizeof(*dparams));
-	owfp_replay_process *procs = calloc((size_t)argc + 1, sizeof(*procs));
+	const char **plugins = owfp_calloc((size_t)argc + 1, sizeof(*plugins));
+	const char **dparams = owfp_calloc((size_t)argc + 1, sizeof(*dparams));
+	owfp_replay_process *procs = owfp_calloc((size_t)argc + 1, sizeof(*procs));
 	int c, status;
 	char *end;
 

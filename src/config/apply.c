@@ -16,6 +16,7 @@
 
 #include "engine/appid.h"
 #include "openwfp/fwpmk.h"
+#include "util/alloc.h"
 
 _Static_assert((int)OWFP_CFG_M_NOT_EQUAL == (int)FWP_MATCH_NOT_EQUAL, "match values");
 _Static_assert((int)OWFP_CFG_M_FLAGS_NONE_SET == (int)FWP_MATCH_FLAGS_NONE_SET, "match values");
@@ -47,7 +48,7 @@ const char *owfp_config_status_name(NTSTATUS st)
 static wchar_t *to_wide(const char *s)
 {
 	size_t n = strlen(s);
-	wchar_t *w = calloc(n + 1, sizeof(*w)), *o = w;
+	wchar_t *w = owfp_calloc(n + 1, sizeof(*w)), *o = w;
 	if (!w)
 		return NULL;
 	const unsigned char *p = (const unsigned char *)s;
@@ -247,7 +248,7 @@ static int push_id(owfp_config_applied *a, uint64_t id)
 {
 	if (a->nfilter_ids == a->filter_cap) {
 		size_t cap = a->filter_cap ? a->filter_cap * 2 : 16;
-		uint64_t *n = realloc(a->filter_ids, cap * sizeof(*n));
+		uint64_t *n = owfp_realloc(a->filter_ids, cap * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
 		a->filter_ids = n;
@@ -273,8 +274,8 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 	};
 	const char *file = cfg ? cfg->file : "<filter>";
 	int rc = 0;
-	cond_store *cs = calloc(f->nconds + 1, sizeof(*cs));
-	FWPM_FILTER_CONDITION0 *conds = calloc(f->nconds + 1, sizeof(*conds));
+	cond_store *cs = owfp_calloc(f->nconds + 1, sizeof(*cs));
+	FWPM_FILTER_CONDITION0 *conds = owfp_calloc(f->nconds + 1, sizeof(*conds));
 	wchar_t *wname = to_wide(f->name);
 	if (!cs || !conds || !wname) {
 		rc = -ENOMEM;
@@ -380,8 +381,8 @@ static void applied_free(owfp_config_applied *a)
 static int create_instances(owfp_config_applied *a, owfp_error *err)
 {
 	const owfp_config *cfg = a->cfg;
-	a->instances = calloc(cfg->ncallouts + 1, sizeof(*a->instances));
-	a->builtins = calloc(cfg->ncallouts + 1, sizeof(const owfp_builtin *));
+	a->instances = owfp_calloc(cfg->ncallouts + 1, sizeof(*a->instances));
+	a->builtins = owfp_calloc(cfg->ncallouts + 1, sizeof(const owfp_builtin *));
 	if (!a->instances || !a->builtins)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->ncallouts; i++) {
@@ -459,8 +460,8 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 		}
 	}
 
-	a->sublayer_keys = calloc(cfg->nsublayers + 1, sizeof(GUID));
-	a->callout_keys = calloc(2 * cfg->ncallouts + 1, sizeof(GUID));
+	a->sublayer_keys = owfp_calloc(cfg->nsublayers + 1, sizeof(GUID));
+	a->callout_keys = owfp_calloc(2 * cfg->ncallouts + 1, sizeof(GUID));
 	if (!a->sublayer_keys || !a->callout_keys)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->nsublayers; i++) {
@@ -543,7 +544,7 @@ int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev,
 				     "the drivers: section changed; a reload cannot load, unload or "
 				     "re-parameterise drivers: restart to use it (the previous "
 				     "configuration stays in force)");
-	if (!(a = calloc(1, sizeof(*a))))
+	if (!(a = owfp_calloc(1, sizeof(*a))))
 		return -ENOMEM;
 	if ((rc = owfp_config_copy(cfg, &a->cfg)) || (rc = create_instances(a, err)) ||
 	    (rc = open_session(&a->session, cfg->file, err)))

@@ -14,6 +14,7 @@
 #include "wdm/ioctl.h"
 #include "wdm/plugin.h"
 #include "wdm/regparams.h"
+#include "util/alloc.h"
 
 struct owfp_drivers {
 	owfp_plugin **plugins;
@@ -54,14 +55,14 @@ static int split_items(const char *s, owfp_cfg_regvalue *v)
 
 	for (const char *p = s; *p; p++)
 		n += *p == ',';
-	if (!(v->items = calloc(n, sizeof(char *))))
+	if (!(v->items = owfp_calloc(n, sizeof(char *))))
 		return -ENOMEM;
 	for (const char *p = s;; p++) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		if (len == 0)
 			return -EINVAL;
-		if (!(v->items[v->nitems++] = strndup(p, len)))
+		if (!(v->items[v->nitems++] = owfp_strndup(p, len)))
 			return -ENOMEM;
 		if (!end)
 			return 0;
@@ -80,8 +81,8 @@ static int parse_param(const char *text, cli_param *p, owfp_error *err)
 	if (!dot || !eq || dot == text || eq == dot + 1)
 		return fail(err, "--driver-param '%s': expected DRIVER.VALUE=DATA, e.g. "
 			    "stmedit.InspectionLocalPort=8888", text);
-	if (!(p->driver = strndup(text, (size_t)(dot - text))) ||
-	    !(p->v.name = strndup(dot + 1, (size_t)(eq - dot - 1))))
+	if (!(p->driver = owfp_strndup(text, (size_t)(dot - text))) ||
+	    !(p->v.name = owfp_strndup(dot + 1, (size_t)(eq - dot - 1))))
 		return -ENOMEM;
 	if (strlen(p->v.name) > 255 || strchr(p->v.name, '\\'))
 		return fail(err, "--driver-param '%s': value name '%s' is not a registry value name "
@@ -121,8 +122,8 @@ static int parse_param(const char *text, cli_param *p, owfp_error *err)
 		return rc;
 	}
 	p->v.type = OWFP_CFG_REG_SZ;
-	if (!(p->v.items = calloc(1, sizeof(char *))) ||
-	    !(p->v.items[0] = strdup(strncmp(data, "sz:", 3) ? data : data + 3)))
+	if (!(p->v.items = owfp_calloc(1, sizeof(char *))) ||
+	    !(p->v.items[0] = owfp_strdup(strncmp(data, "sz:", 3) ? data : data + 3)))
 		return -ENOMEM;
 	p->v.nitems = 1;
 	return 0;
@@ -222,7 +223,7 @@ static int load_one(owfp_drivers *d, const char *file, const owfp_cfg_driver *en
 static int send_ioctl(const char *file, const owfp_cfg_driver *drv, const owfp_cfg_ioctl *io,
 		      owfp_error *err)
 {
-	uint8_t *out = io->out_size ? calloc(1, io->out_size) : NULL;
+	uint8_t *out = io->out_size ? owfp_calloc(1, io->out_size) : NULL;
 	ULONG_PTR info = 0;
 	NTSTATUS st;
 
@@ -246,12 +247,12 @@ static int start(const owfp_config *cfg, const owfp_drivers_opts *o, owfp_driver
 {
 	const char *file = cfg ? cfg->file : NULL;
 	size_t ndrv = cfg ? cfg->ndrivers : 0;
-	cli_param *cli = calloc(o->nparams + 1, sizeof(*cli));
+	cli_param *cli = owfp_calloc(o->nparams + 1, sizeof(*cli));
 	int rc = 0;
 
 	if (!cli)
 		return -ENOMEM;
-	d->plugins = calloc(ndrv + o->nplugins + 1, sizeof(*d->plugins));
+	d->plugins = owfp_calloc(ndrv + o->nplugins + 1, sizeof(*d->plugins));
 	if (!d->plugins)
 		rc = -ENOMEM;
 	for (size_t i = 0; i < o->nparams && !rc; i++)
@@ -291,7 +292,7 @@ int owfp_drivers_start(const owfp_drivers_opts *o, owfp_drivers **out, owfp_erro
 			return rc;
 		cfg = parsed;
 	}
-	if (!(d = calloc(1, sizeof(*d)))) {
+	if (!(d = owfp_calloc(1, sizeof(*d)))) {
 		owfp_config_free(parsed);
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		return -ENOMEM;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config/model.h"
+#include "util/alloc.h"
 
 static void value_free(owfp_cfg_regvalue *v)
 {
@@ -37,7 +38,7 @@ static void *dup_mem(const void *p, size_t n, bool *oom)
 
 	if (!p)
 		return NULL;
-	d = malloc(n ? n : 1);
+	d = owfp_malloc(n ? n : 1);
 	if (!d) {
 		*oom = true;
 		return NULL;
@@ -57,8 +58,8 @@ static void copy_driver(owfp_cfg_driver *d, const owfp_cfg_driver *s, bool *oom)
 	d->mark = s->mark;
 	d->path = dup_str(s->path, oom);
 	d->name = dup_str(s->name, oom);
-	d->params = calloc(s->nparams + 1, sizeof(*d->params));
-	d->ioctls = calloc(s->nioctls + 1, sizeof(*d->ioctls));
+	d->params = owfp_calloc(s->nparams + 1, sizeof(*d->params));
+	d->ioctls = owfp_calloc(s->nioctls + 1, sizeof(*d->ioctls));
 	if (!d->params || !d->ioctls) {
 		*oom = true;
 		return;
@@ -70,7 +71,7 @@ static void copy_driver(owfp_cfg_driver *d, const owfp_cfg_driver *s, bool *oom)
 		*dv = *sv;
 		dv->name = dup_str(sv->name, oom);
 		dv->bin = dup_mem(sv->bin, sv->binlen, oom);
-		dv->items = sv->nitems ? calloc(sv->nitems, sizeof(char *)) : NULL;
+		dv->items = sv->nitems ? owfp_calloc(sv->nitems, sizeof(char *)) : NULL;
 		dv->nitems = 0;
 		if (sv->nitems && !dv->items) {
 			*oom = true;
@@ -89,7 +90,7 @@ static void copy_driver(owfp_cfg_driver *d, const owfp_cfg_driver *s, bool *oom)
 int owfp_cfg_drivers_copy(owfp_cfg_driver **dst, const owfp_cfg_driver *src, size_t n)
 {
 	bool oom = false;
-	owfp_cfg_driver *d = calloc(n + 1, sizeof(*d));
+	owfp_cfg_driver *d = owfp_calloc(n + 1, sizeof(*d));
 
 	*dst = NULL;
 	if (!d)

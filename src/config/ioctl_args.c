@@ -1,5 +1,6 @@
 /* IOCTL codes, hex bytes and input files as the configuration and CLI write them. */
 #include "config/ioctl_args.h"
+#include "util/alloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -86,7 +87,7 @@ int owfp_hex_parse(const char *s, size_t max, uint8_t **out, size_t *len)
 	*len = 0;
 	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
 		s += 2;
-	if (!(b = malloc(cap)))
+	if (!(b = owfp_malloc(cap)))
 		return -ENOMEM;
 	while (*s) {
 		int hi, lo;
@@ -135,7 +136,7 @@ int owfp_file_read(const char *path, size_t max, uint8_t **out, size_t *len, cha
 		close(fd);
 		return -E2BIG;
 	}
-	if (!(b = malloc((size_t)st.st_size + 1))) {
+	if (!(b = owfp_malloc((size_t)st.st_size + 1))) {
 		close(fd);
 		return -ENOMEM;
 	}

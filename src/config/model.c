@@ -1,6 +1,7 @@
 /* Ownership of the parsed configuration: copy, free, lookups. */
 #include "config/config.h"
 #include "config/model.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -27,7 +28,7 @@ static char *dup_or_null(const char *s, bool *oom)
 {
 	if (!s)
 		return NULL;
-	char *d = strdup(s);
+	char *d = owfp_strdup(s);
 	if (!d)
 		*oom = true;
 	return d;
@@ -53,7 +54,7 @@ int owfp_cfg_filter_copy(owfp_cfg_filter *dst, const owfp_cfg_filter *src)
 	dst->callout = dup_or_null(src->callout, &oom);
 	dst->conds = NULL;
 	if (src->nconds) {
-		dst->conds = malloc(src->nconds * sizeof(*dst->conds));
+		dst->conds = owfp_malloc(src->nconds * sizeof(*dst->conds));
 		if (dst->conds) {
 			memcpy(dst->conds, src->conds, src->nconds * sizeof(*dst->conds));
 			for (size_t i = 0; i < src->nconds; i++)
@@ -93,13 +94,13 @@ void owfp_config_free(owfp_config *cfg)
 int owfp_config_copy(const owfp_config *src, owfp_config **out)
 {
 	bool oom = false;
-	owfp_config *c = calloc(1, sizeof(*c));
+	owfp_config *c = owfp_calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->file = dup_or_null(src->file, &oom);
-	c->sublayers = calloc(src->nsublayers + 1, sizeof(*c->sublayers));
-	c->callouts = calloc(src->ncallouts + 1, sizeof(*c->callouts));
-	c->filters = calloc(src->nfilters + 1, sizeof(*c->filters));
+	c->sublayers = owfp_calloc(src->nsublayers + 1, sizeof(*c->sublayers));
+	c->callouts = owfp_calloc(src->ncallouts + 1, sizeof(*c->callouts));
+	c->filters = owfp_calloc(src->nfilters + 1, sizeof(*c->filters));
 	if (oom || !c->sublayers || !c->callouts || !c->filters) {
 		owfp_config_free(c);
 		return -ENOMEM;

@@ -1,6 +1,7 @@
 /* The configuration document: top level, sublayers and callouts. */
 #include "config/parse.h"
 #include "config/params.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -29,7 +30,7 @@ static int parse_sublayers(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owf
 	if (rc)
 		return rc;
 	size_t n = owfp_ydoc_len(seq);
-	if (!(cfg->sublayers = calloc(n + 1, sizeof(*cfg->sublayers))))
+	if (!(cfg->sublayers = owfp_calloc(n + 1, sizeof(*cfg->sublayers))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		yaml_node_t *m = owfp_ydoc_item(d, seq, i);
@@ -70,7 +71,7 @@ static int parse_sublayers(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owf
 			if (!memcmp(&cfg->sublayers[j].key, &s->key, sizeof(s->key)))
 				return owfp_ydoc_fail(d, m, err, "sublayer '%s' has the same key as '%s'; "
 						      "expected distinct keys", name, cfg->sublayers[j].name);
-		if (!(s->name = strdup(name)))
+		if (!(s->name = owfp_strdup(name)))
 			return -ENOMEM;
 		cfg->nsublayers++;
 	}
@@ -129,7 +130,7 @@ static int parse_callouts(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp
 	if (rc)
 		return rc;
 	size_t n = owfp_ydoc_len(seq);
-	if (!(cfg->callouts = calloc(n + 1, sizeof(*cfg->callouts))))
+	if (!(cfg->callouts = owfp_calloc(n + 1, sizeof(*cfg->callouts))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		yaml_node_t *m = owfp_ydoc_item(d, seq, i);
@@ -161,7 +162,7 @@ static int parse_callouts(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp
 							      "callout '%s' has the same key as '%s'; "
 							      "expected one entry per callout key", name,
 							      cfg->callouts[j].name);
-			if (!(c->name = strdup(name)))
+			if (!(c->name = owfp_strdup(name)))
 				return -ENOMEM;
 			cfg->ncallouts++;
 			continue;
@@ -191,8 +192,8 @@ static int parse_callouts(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp
 		if ((rc = owfp_cfg_params_from_yaml(d, pn, &params, err)))
 			return rc;
 		c->params = params;
-		c->name = strdup(name);
-		c->type = strdup(type);
+		c->name = owfp_strdup(name);
+		c->type = owfp_strdup(type);
 		cfg->ncallouts++;
 		if (!c->name || !c->type)
 			return -ENOMEM;
@@ -206,7 +207,7 @@ static int parse_filters(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp_
 	if (rc)
 		return rc;
 	size_t n = owfp_ydoc_len(seq);
-	if (!(cfg->filters = calloc(n + 1, sizeof(*cfg->filters))))
+	if (!(cfg->filters = owfp_calloc(n + 1, sizeof(*cfg->filters))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		if ((rc = owfp_cfg_parse_filter(d, owfp_ydoc_item(d, seq, i), i, cfg, &cfg->filters[i], err)))
@@ -253,8 +254,8 @@ int owfp_config_parse_string(const char *name, const char *text, size_t len,
 			     owfp_config **out, owfp_error *err)
 {
 	owfp_ydoc d;
-	owfp_config *cfg = calloc(1, sizeof(*cfg));
-	if (!cfg || !(cfg->file = strdup(name))) {
+	owfp_config *cfg = owfp_calloc(1, sizeof(*cfg));
+	if (!cfg || !(cfg->file = owfp_strdup(name))) {
 		free(cfg);
 		return -ENOMEM;
 	}
@@ -276,7 +277,7 @@ int owfp_config_parse_string(const char *name, const char *text, size_t len,
 static int read_all(FILE *f, char **out, size_t *len)
 {
 	size_t cap = 8192, n = 0;
-	char *buf = malloc(cap);
+	char *buf = owfp_malloc(cap);
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
@@ -285,7 +286,7 @@ static int read_all(FILE *f, char **out, size_t *len)
 				free(buf);
 				return -EFBIG;
 			}
-			char *nb = realloc(buf, cap * 2);
+			char *nb = owfp_realloc(buf, cap * 2);
 			if (!nb) {
 				free(buf);
 				return -ENOMEM;

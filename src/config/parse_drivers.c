@@ -15,6 +15,7 @@
 
 #include "config/ioctl_args.h"
 #include "config/status.h"
+#include "util/alloc.h"
 
 #define MAX_OUT_SIZE (64u * 1024)
 
@@ -24,8 +25,8 @@ static char *resolve(const char *file, const char *path)
 	char *copy, *dir, *out = NULL;
 
 	if (path[0] == '/' || !file || file[0] == '<' || !strchr(file, '/'))
-		return strdup(path);
-	if (!(copy = strdup(file)))
+		return owfp_strdup(path);
+	if (!(copy = owfp_strdup(file)))
 		return NULL;
 	dir = dirname(copy);
 	if (asprintf(&out, "%s/%s", dir, path) < 0)
@@ -36,7 +37,7 @@ static char *resolve(const char *file, const char *path)
 
 static int set_items(owfp_cfg_regvalue *v, size_t n)
 {
-	v->items = calloc(n + 1, sizeof(char *));
+	v->items = owfp_calloc(n + 1, sizeof(char *));
 	return v->items ? 0 : -ENOMEM;
 }
 
@@ -59,7 +60,7 @@ static int parse_multi(owfp_ydoc *d, yaml_node_t *seq, owfp_cfg_regvalue *v, owf
 		if (!*s)
 			return owfp_ydoc_fail(d, it, err, "REG_MULTI_SZ item is empty; an empty "
 					      "string ends the list in the registry, expected text");
-		if (!(v->items[v->nitems++] = strdup(s)))
+		if (!(v->items[v->nitems++] = owfp_strdup(s)))
 			return -ENOMEM;
 	}
 	return 0;
@@ -73,7 +74,7 @@ static int set_sz(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_regvalue *v, owfp_error
 		return owfp_ydoc_fail(d, n, err, "REG_SZ value is %s; expected text (without NUL)",
 				      owfp_ydoc_kind(n));
 	v->type = OWFP_CFG_REG_SZ;
-	if (set_items(v, 1) || !(v->items[0] = strdup(s)))
+	if (set_items(v, 1) || !(v->items[0] = owfp_strdup(s)))
 		return -ENOMEM;
 	v->nitems = 1;
 	return 0;
@@ -137,7 +138,7 @@ static int parse_params(owfp_ydoc *d, yaml_node_t *m, owfp_cfg_driver *drv, owfp
 	size_t n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
 	int rc;
 
-	if (!(drv->params = calloc(n + 1, sizeof(*drv->params))))
+	if (!(drv->params = owfp_calloc(n + 1, sizeof(*drv->params))))
 		return -ENOMEM;
 	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
 		yaml_node_t *kn = yaml_document_get_node(&d->doc, p->key);
@@ -152,7 +153,7 @@ static int parse_params(owfp_ydoc *d, yaml_node_t *m, owfp_cfg_driver *drv, owfp
 			if (!strcasecmp(drv->params[j].name, name))
 				return owfp_ydoc_fail(d, kn, err, "parameter '%s' given twice (registry "
 						      "names ignore case); expected each once", name);
-		if (!(v->name = strdup(name)))
+		if (!(v->name = owfp_strdup(name)))
 			return -ENOMEM;
 		v->mark = owfp_ydoc_mark(kn);
 		drv->nparams++;
@@ -180,7 +181,7 @@ static int parse_ioctl(owfp_ydoc *d, yaml_node_t *m, const char *file, owfp_cfg_
 				      "name, e.g. \\\\Device\\\\MonitorSample or MonitorSample");
 	if ((rc = owfp_ydoc_string(d, v, "ioctl device", &s, err)))
 		return rc;
-	if (!(io->device = strdup(s)))
+	if (!(io->device = owfp_strdup(s)))
 		return -ENOMEM;
 	v = owfp_ydoc_get(d, m, "code");
 	if (!v)
@@ -276,7 +277,7 @@ static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg
 			return owfp_ydoc_fail(d, v, err, "driver name '%s' is not valid; expected a "
 					      "service name of 1..64 characters without '.', '/', '\\' "
 					      "or control characters", s);
-		drv->name = strdup(s);
+		drv->name = owfp_strdup(s);
 	} else {
 		const char *base = strrchr(drv->path, '/');
 		base = base ? base + 1 : drv->path;
@@ -289,7 +290,7 @@ static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg
 			return owfp_ydoc_fail(d, m, err, "driver name '%.*s' taken from the file name "
 					      "is not valid; expected 1..64 characters without '.' or "
 					      "control characters: give the entry a name:", (int)n, base);
-		drv->name = strndup(base, n);
+		drv->name = owfp_strndup(base, n);
 	}
 	if (!drv->name)
 		return -ENOMEM;
@@ -307,7 +308,7 @@ static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg
 	if (v && !(owfp_ydoc_is_plain(v) && v->data.scalar.length == 0)) {
 		if ((rc = owfp_ydoc_expect_seq(d, v, "driver ioctls", err)))
 			return rc;
-		if (!(drv->ioctls = calloc(owfp_ydoc_len(v) + 1, sizeof(*drv->ioctls))))
+		if (!(drv->ioctls = owfp_calloc(owfp_ydoc_len(v) + 1, sizeof(*drv->ioctls))))
 			return -ENOMEM;
 		for (size_t i = 0; i < owfp_ydoc_len(v); i++) {
 			drv->nioctls++;
@@ -325,7 +326,7 @@ int owfp_cfg_parse_drivers(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owf
 
 	if (rc)
 		return rc;
-	if (!(cfg->drivers = calloc(n + 1, sizeof(*cfg->drivers))))
+	if (!(cfg->drivers = owfp_calloc(n + 1, sizeof(*cfg->drivers))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		rc = parse_driver(d, owfp_ydoc_item(d, seq, i), cfg, &cfg->drivers[i], err);

@@ -1,6 +1,7 @@
 /* One `filters:` entry: layer, sublayer, weight, conditions, action. */
 #include "config/parse.h"
 #include "config/values.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -190,7 +191,7 @@ static int parse_app_id(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, owf
 				      "program's path, e.g. /usr/bin/curl", s);
 	if (strlen(s) >= 4096)
 		return owfp_ydoc_fail(d, vn, err, "app_id is longer than 4095 bytes; expected a path");
-	if (!(c->text = strdup(s)))
+	if (!(c->text = owfp_strdup(s)))
 		return -ENOMEM;
 	return 0;
 }
@@ -403,7 +404,7 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 	if (v) {
 		if ((rc = owfp_ydoc_string(d, v, "filter name", &s, err)))
 			return rc;
-		f->name = strdup(s);
+		f->name = owfp_strdup(s);
 	} else if (asprintf(&f->name, "filter#%zu", index + 1) < 0) {
 		f->name = NULL;
 	}
@@ -435,7 +436,7 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 		    owfp_cfg_guid_parse(s, &g))
 			return owfp_ydoc_fail(d, v, err, "unknown sublayer '%s'; expected a name from "
 					      "'sublayers', universal, inspection or a GUID", s);
-		if (!(f->sublayer = strdup(s)))
+		if (!(f->sublayer = owfp_strdup(s)))
 			return -ENOMEM;
 	}
 
@@ -448,7 +449,7 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 		if ((rc = owfp_ydoc_expect_seq(d, v, "conditions", err)))
 			return rc;
 		f->nconds = owfp_ydoc_len(v);
-		if (f->nconds && !(f->conds = calloc(f->nconds, sizeof(*f->conds))))
+		if (f->nconds && !(f->conds = owfp_calloc(f->nconds, sizeof(*f->conds))))
 			return -ENOMEM;
 		for (size_t i = 0; i < f->nconds; i++) {
 			owfp_cfg_condition *c = &f->conds[i];
@@ -516,7 +517,7 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 					      layer_name(co->layer), layer_name(f->layers),
 					      layer_name(co->layer));
 		}
-		if (!(f->callout = strdup(s)))
+		if (!(f->callout = owfp_strdup(s)))
 			return -ENOMEM;
 	}
 

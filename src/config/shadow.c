@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "engine/shadow.h"
+#include "util/alloc.h"
 
 /* Warnings past this many are counted, not spelled out. */
 #define MAX_WARNINGS 50
@@ -106,7 +107,7 @@ size_t owfp_config_warn_shadowed(const owfp_config_applied *applied, owfp_config
 		return 0;
 	if (owfp_engine_shadowed(e, &sh, &nsh, &truncated) ||
 	    (nsh && owfp_engine_filters_list(e, &info, &ninfo)) ||
-	    (nsh && !(pairs = calloc(nsh, sizeof(*pairs))))) {
+	    (nsh && !(pairs = owfp_calloc(nsh, sizeof(*pairs))))) {
 		char msg[300];
 		snprintf(msg, sizeof(msg), "%s: warning: out of memory looking for filters that "
 			 "never run; none reported", cfg->file);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 #define ERROR_SUCCESS 0u
 #define ERROR_FILE_NOT_FOUND 2u
@@ -52,7 +53,7 @@ int owfp_appid_from_path(const char *path, FWP_BYTE_BLOB *out)
 	/* At most two WCHARs per byte (a surrogate pair), plus the NUL. */
 	if (n == 0 || n > PATH_MAX)
 		return -EINVAL;
-	w = calloc(2 * n + 1, sizeof(WCHAR));
+	w = owfp_calloc(2 * n + 1, sizeof(WCHAR));
 	if (!w)
 		return -ENOMEM;
 	for (size_t i = 0; i < n;) {
@@ -109,7 +110,7 @@ DWORD NTAPI FwpmGetAppIdFromFileName0(PCWSTR fileName, FWP_BYTE_BLOB **appId)
 	if (rc)
 		return rc == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_PARAMETER;
 	/* One block, so FwpmFreeMemory0 frees it with one free(). */
-	b = malloc(sizeof(*b) + tmp.size);
+	b = owfp_malloc(sizeof(*b) + tmp.size);
 	if (b) {
 		b->size = tmp.size;
 		b->data = (UINT8 *)(b + 1);

@@ -12,6 +12,7 @@
 
 #include "engine/engine_internal.h"
 #include "wdm/deferred.h"
+#include "util/alloc.h"
 
 typedef struct reg_args {
 	const GUID *key;
@@ -34,7 +35,7 @@ static NTSTATUS do_register(void *device, const reg_args *a, UINT32 *callout_id)
 		return STATUS_FWP_TCPIP_NOT_READY;
 	if (!device || !a->key || !a->classify)
 		return STATUS_INVALID_PARAMETER;
-	obj = calloc(1, sizeof(*obj));
+	obj = owfp_calloc(1, sizeof(*obj));
 	if (!obj)
 		return STATUS_NO_MEMORY;
 

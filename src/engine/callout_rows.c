@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 static const char *const slot_names[OWFP_NSLOTS] = {
 	[OWFP_SLOT_STREAM_V4] = "stream_v4",
@@ -55,7 +56,7 @@ int owfp_engine_callout_rows(owfp_engine *e, owfp_callout_row **out, size_t *n)
 	*n = 0;
 	pthread_mutex_lock(&e->mu);
 	size_t cap = e->model.callouts.n;
-	owfp_callout_row *rows = calloc(cap ? cap : 1, sizeof(*rows));
+	owfp_callout_row *rows = owfp_calloc(cap ? cap : 1, sizeof(*rows));
 	if (!rows) {
 		pthread_mutex_unlock(&e->mu);
 		return -ENOMEM;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 owfp_callout_obj *owfp_callout_table_get(owfp_engine *e, UINT32 id)
 {
@@ -28,7 +29,7 @@ int owfp_callout_table_set(owfp_engine *e, UINT32 id, owfp_callout_obj *obj)
 		return -1;
 	c = atomic_load_explicit(&e->callout_chunks[id / OWFP_CALLOUT_CHUNK], memory_order_acquire);
 	if (!c) {
-		c = calloc(1, sizeof(*c));
+		c = owfp_calloc(1, sizeof(*c));
 		if (!c)
 			return -1;
 		atomic_store_explicit(&e->callout_chunks[id / OWFP_CALLOUT_CHUNK], c,
@@ -49,7 +50,7 @@ UINT32 owfp_callout_id_for_key(owfp_engine *e, const GUID *key, bool create)
 	}
 	if (!create || e->next_callout_id / OWFP_CALLOUT_CHUNK >= OWFP_CALLOUT_CHUNKS)
 		return 0;
-	b = malloc(sizeof(*b));
+	b = owfp_malloc(sizeof(*b));
 	if (!b)
 		return 0;
 	b->key = *key;

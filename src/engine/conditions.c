@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 static bool is_unsigned_scalar(FWP_DATA_TYPE t)
 {
@@ -119,7 +120,7 @@ static int copy_value(FWP_VALUE0 *dst, const FWP_VALUE0 *src)
 {
 	*dst = *src;
 	if (src->type == FWP_BYTE_ARRAY16_TYPE) {
-		dst->byteArray16 = malloc(sizeof(*dst->byteArray16));
+		dst->byteArray16 = owfp_malloc(sizeof(*dst->byteArray16));
 		if (!dst->byteArray16)
 			return -ENOMEM;
 		*dst->byteArray16 = *src->byteArray16;
@@ -145,19 +146,19 @@ int owfp_cond_copy(FWPS_FILTER_CONDITION0 *dst, const FWPM_FILTER_CONDITION0 *sr
 	*d = *s;
 	switch (s->type) {
 	case FWP_V4_ADDR_MASK:
-		d->v4AddrMask = malloc(sizeof(*d->v4AddrMask));
+		d->v4AddrMask = owfp_malloc(sizeof(*d->v4AddrMask));
 		if (!d->v4AddrMask)
 			return -ENOMEM;
 		*d->v4AddrMask = *s->v4AddrMask;
 		return 0;
 	case FWP_V6_ADDR_MASK:
-		d->v6AddrMask = malloc(sizeof(*d->v6AddrMask));
+		d->v6AddrMask = owfp_malloc(sizeof(*d->v6AddrMask));
 		if (!d->v6AddrMask)
 			return -ENOMEM;
 		*d->v6AddrMask = *s->v6AddrMask;
 		return 0;
 	case FWP_RANGE_TYPE:
-		d->rangeValue = calloc(1, sizeof(*d->rangeValue));
+		d->rangeValue = owfp_calloc(1, sizeof(*d->rangeValue));
 		if (!d->rangeValue)
 			return -ENOMEM;
 		if (copy_value(&d->rangeValue->valueLow, &s->rangeValue->valueLow) ||
@@ -167,7 +168,7 @@ int owfp_cond_copy(FWPS_FILTER_CONDITION0 *dst, const FWPM_FILTER_CONDITION0 *sr
 	case FWP_BYTE_ARRAY16_TYPE:
 		return copy_value((FWP_VALUE0 *)d, (const FWP_VALUE0 *)s);
 	case FWP_BYTE_BLOB_TYPE:
-		d->byteBlob = calloc(1, sizeof(*d->byteBlob) + s->byteBlob->size);
+		d->byteBlob = owfp_calloc(1, sizeof(*d->byteBlob) + s->byteBlob->size);
 		if (!d->byteBlob)
 			return -ENOMEM;
 		d->byteBlob->size = s->byteBlob->size;

@@ -12,6 +12,7 @@
 
 #include "engine/engine_internal.h"
 #include "wdm/contain.h"
+#include "util/alloc.h"
 
 static void free_session(void *obj)
 {
@@ -47,7 +48,7 @@ static void engine_free(owfp_engine *e)
 
 int owfp_engine_create(const owfp_engine_opts *opts, owfp_engine **out)
 {
-	owfp_engine *e = calloc(1, sizeof(*e));
+	owfp_engine *e = owfp_calloc(1, sizeof(*e));
 	owfp_snapshot *s;
 	int rc;
 
@@ -60,7 +61,7 @@ int owfp_engine_create(const owfp_engine_opts *opts, owfp_engine **out)
 	e->next_filter_id = 1;
 	e->next_callout_id = 1;
 	atomic_init(&e->next_flow_id, 1);
-	s = calloc(1, sizeof(*s));
+	s = owfp_calloc(1, sizeof(*s));
 	if (!s || owfp_model_init(&e->model)) {
 		free(s);
 		engine_free(e);

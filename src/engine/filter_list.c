@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 static const char *const slot_names[OWFP_NSLOTS] = {
 	[OWFP_SLOT_STREAM_V4] = "stream_v4",
@@ -24,7 +25,7 @@ int owfp_engine_filters_list(owfp_engine *engine, owfp_filter_info **out, size_t
 		layers[s] = owfp_snapshot_layer(engine, s);
 		total += layers[s] ? layers[s]->n : 0;
 	}
-	owfp_filter_info *v = calloc(total ? total : 1, sizeof(*v));
+	owfp_filter_info *v = owfp_calloc(total ? total : 1, sizeof(*v));
 	if (!v) {
 		for (int s = 0; s < OWFP_NSLOTS; s++)
 			if (layers[s])

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 static int kcmp(owfp_k128 a, owfp_k128 b)
 {
@@ -103,8 +104,8 @@ static int build_table(owfp_ivx *x)
 	while ((span >> shift) >= buckets)
 		shift++;
 	x->ntab = (size_t)(span >> shift) + 2;
-	x->tab = malloc(sizeof(*x->tab) * x->ntab);
-	x->b64 = malloc(sizeof(*x->b64) * x->nb);
+	x->tab = owfp_malloc(sizeof(*x->tab) * x->ntab);
+	x->b64 = owfp_malloc(sizeof(*x->b64) * x->nb);
 	if (!x->tab || !x->b64)
 		return -ENOMEM;
 	for (size_t i = 0; i < x->nb; i++)
@@ -156,7 +157,7 @@ static int build_ancestors(owfp_ivx *x)
 {
 	size_t n = 0;
 
-	x->anc_off = malloc(sizeof(*x->anc_off) * (x->nb + 1));
+	x->anc_off = owfp_malloc(sizeof(*x->anc_off) * (x->nb + 1));
 	if (!x->anc_off)
 		return -ENOMEM;
 	for (int pass = 0; pass < 2; pass++) {
@@ -175,7 +176,7 @@ static int build_ancestors(owfp_ivx *x)
 			}
 		}
 		if (!pass) {
-			x->anc = malloc(sizeof(*x->anc) * 2 * (n ? n : 1));
+			x->anc = owfp_malloc(sizeof(*x->anc) * 2 * (n ? n : 1));
 			if (!x->anc)
 				return -ENOMEM;
 		}
@@ -192,7 +193,7 @@ int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
 	memset(x, 0, sizeof(*x));
 	if (n == 0)
 		return 0;
-	x->bounds = malloc(sizeof(*x->bounds) * (2 * n + 1));
+	x->bounds = owfp_malloc(sizeof(*x->bounds) * (2 * n + 1));
 	if (!x->bounds)
 		return -ENOMEM;
 	x->bounds[nb++] = (owfp_k128){ 0, 0 };
@@ -208,8 +209,8 @@ int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
 			x->bounds[x->nb++] = x->bounds[i];
 	for (x->leaves = 1; x->leaves < x->nb; x->leaves <<= 1)
 		;
-	x->off = calloc(2 * x->leaves + 1, sizeof(*x->off));
-	fill = malloc(sizeof(*fill) * 2 * x->leaves);
+	x->off = owfp_calloc(2 * x->leaves + 1, sizeof(*x->off));
+	fill = owfp_malloc(sizeof(*fill) * 2 * x->leaves);
 	if (!x->off || !fill)
 		goto fail;
 
@@ -226,7 +227,7 @@ int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
 			for (size_t i = 1; i <= 2 * x->leaves; i++)
 				x->off[i] += x->off[i - 1];
 			total = x->off[2 * x->leaves];
-			x->pool = malloc(sizeof(*x->pool) * (total ? total : 1));
+			x->pool = owfp_malloc(sizeof(*x->pool) * (total ? total : 1));
 			if (!x->pool)
 				goto fail;
 			memcpy(fill, x->off, sizeof(*fill) * 2 * x->leaves);
@@ -301,7 +302,7 @@ int owfp_ranks_append(owfp_ranks *r, const uint32_t *src, size_t n)
 
 		while (cap < r->n + n)
 			cap *= 2;
-		v = malloc(sizeof(*v) * cap);
+		v = owfp_malloc(sizeof(*v) * cap);
 		if (!v)
 			return -ENOMEM;
 		memcpy(v, r->v, sizeof(*v) * r->n);

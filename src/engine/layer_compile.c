@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 void owfp_clayer_ref(owfp_clayer *l)
 {
@@ -33,7 +34,7 @@ static int push_item(owfp_ivx_item **v, size_t *n, size_t *cap, owfp_ivx_item it
 {
 	if (*n == *cap) {
 		size_t c = *cap ? *cap * 2 : 64;
-		owfp_ivx_item *p = realloc(*v, sizeof(*p) * c);
+		owfp_ivx_item *p = owfp_realloc(*v, sizeof(*p) * c);
 
 		if (!p)
 			return -ENOMEM;
@@ -46,7 +47,7 @@ static int push_item(owfp_ivx_item **v, size_t *n, size_t *cap, owfp_ivx_item it
 
 owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 {
-	owfp_clayer *l = calloc(1, sizeof(*l));
+	owfp_clayer *l = owfp_calloc(1, sizeof(*l));
 	owfp_ivx_item *items[OWFP_NDIMS] = { 0 };
 	size_t nitems[OWFP_NDIMS] = { 0 }, cap[OWFP_NDIMS] = { 0 };
 	size_t k = 0;
@@ -55,10 +56,10 @@ owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 	if (!l)
 		return NULL;
 	atomic_init(&l->refs, 1);
-	l->f = malloc(sizeof(owfp_rfilter *) * (n ? n : 1));
-	l->sublayer = malloc(sizeof(*l->sublayer) * (n ? n : 1));
-	l->unindexed = malloc(sizeof(*l->unindexed) * (n ? n : 1));
-	l->quick = malloc(sizeof(*l->quick) * (n ? n : 1));
+	l->f = owfp_malloc(sizeof(owfp_rfilter *) * (n ? n : 1));
+	l->sublayer = owfp_malloc(sizeof(*l->sublayer) * (n ? n : 1));
+	l->unindexed = owfp_malloc(sizeof(*l->unindexed) * (n ? n : 1));
+	l->quick = owfp_malloc(sizeof(*l->quick) * (n ? n : 1));
 	if (!l->f || !l->sublayer || !l->unindexed || !l->quick)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {

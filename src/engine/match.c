@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 /*
  * Keeps, in rank order, the candidates whose conditions all hold. `in` must
@@ -69,7 +70,7 @@ int owfp_engine_match_stream(owfp_engine *e, const owfp_flow_key *key,
 		owfp_ranks_fini(&r);
 		return -ENOMEM;
 	}
-	m = malloc(sizeof(*m) + sizeof(m->stages[0]) * (size_t)n);
+	m = owfp_malloc(sizeof(*m) + sizeof(m->stages[0]) * (size_t)n);
 	if (!m) {
 		owfp_ranks_fini(&r);
 		owfp_clayer_unref(l);

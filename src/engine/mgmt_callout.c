@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 static const UINT32 known_flags = FWPM_CALLOUT_FLAG_PERSISTENT |
 				  FWPM_CALLOUT_FLAG_USES_PROVIDER_CONTEXT |
@@ -26,7 +27,7 @@ NTSTATUS NTAPI FwpmCalloutAdd0(HANDLE engineHandle, const FWPM_CALLOUT0 *callout
 		return STATUS_FWP_LAYER_NOT_FOUND;
 	if (callout->flags & ~known_flags)
 		return STATUS_FWP_INVALID_FLAGS;
-	mc = calloc(1, sizeof(*mc));
+	mc = owfp_calloc(1, sizeof(*mc));
 	if (!mc)
 		return STATUS_NO_MEMORY;
 	mc->key = callout->calloutKey;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 static const GUID zero_guid;
 
@@ -134,7 +135,7 @@ static int choose_index(owfp_rfilter *rf, const owfp_field_desc **fields, int fa
 	pick_quick(rf, fields, best_at);
 	if (best_dim == OWFP_DIM_NONE)
 		return 0;
-	rf->ivals = malloc(sizeof(*rf->ivals) * 2 * (best_end - best_at));
+	rf->ivals = owfp_malloc(sizeof(*rf->ivals) * 2 * (best_end - best_at));
 	if (!rf->ivals)
 		return -ENOMEM;
 	for (UINT32 i = best_at; i < best_end; i++) {
@@ -160,8 +161,8 @@ static NTSTATUS build_conditions(owfp_rfilter *rf, const FWPM_FILTER0 *filter,
 		return STATUS_SUCCESS;
 	if (!filter->filterCondition)
 		return STATUS_FWP_NULL_POINTER;
-	fields = calloc(n, sizeof(const owfp_field_desc *));
-	rf->fps.filterCondition = calloc(n, sizeof(*rf->fps.filterCondition));
+	fields = owfp_calloc(n, sizeof(const owfp_field_desc *));
+	rf->fps.filterCondition = owfp_calloc(n, sizeof(*rf->fps.filterCondition));
 	if (!fields || !rf->fps.filterCondition) {
 		free(fields);
 		return STATUS_NO_MEMORY;
@@ -260,7 +261,7 @@ NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, v
 	if (st != STATUS_SUCCESS)
 		return st;
 
-	rf = calloc(1, sizeof(*rf));
+	rf = owfp_calloc(1, sizeof(*rf));
 	if (!rf)
 		return STATUS_NO_MEMORY;
 	atomic_init(&rf->refs, 1);
@@ -269,7 +270,7 @@ NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, v
 	rf->index_dim = OWFP_DIM_NONE;
 	rf->quick.dim[0] = rf->quick.dim[1] = OWFP_DIM_NONE;
 	rf->fps.weight.type = FWP_UINT64;
-	rf->fps.weight.uint64 = malloc(sizeof(UINT64));
+	rf->fps.weight.uint64 = owfp_malloc(sizeof(UINT64));
 	rf->fps.flags = runtime_flags(filter->flags);
 	rf->fps.action.type = filter->action.type;
 	rf->fps.context = filter->rawContext;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 static const GUID zero_guid;
 
@@ -22,7 +23,7 @@ NTSTATUS NTAPI FwpmSubLayerAdd0(HANDLE engineHandle, const FWPM_SUBLAYER0 *subLa
 		return STATUS_FWP_INVALID_FLAGS;
 	if (IsEqualGUID(&subLayer->subLayerKey, &zero_guid))
 		return STATUS_INVALID_PARAMETER;
-	sl = calloc(1, sizeof(*sl));
+	sl = owfp_calloc(1, sizeof(*sl));
 	if (!sl)
 		return STATUS_NO_MEMORY;
 	sl->key = subLayer->subLayerKey;

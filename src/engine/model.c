@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 int owfp_vec_insert(owfp_vec *v, size_t at, void *p)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 16;
-		void **nv = realloc(v->v, sizeof(*nv) * cap);
+		void **nv = owfp_realloc(v->v, sizeof(*nv) * cap);
 
 		if (!nv)
 			return -ENOMEM;
@@ -39,7 +40,7 @@ void owfp_vec_free(owfp_vec *v)
 
 static int add_builtin(owfp_model *m, const GUID *key, UINT16 weight, const char *name)
 {
-	owfp_sublayer *s = calloc(1, sizeof(*s));
+	owfp_sublayer *s = owfp_calloc(1, sizeof(*s));
 
 	if (!s)
 		return -ENOMEM;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 typedef struct handle_entry {
 	uintptr_t value;
@@ -53,7 +54,7 @@ HANDLE owfp_registry_handle_new(owfp_engine *engine, int kind, void *obj)
 	pthread_mutex_lock(&registry_mu);
 	if (nhandles == caphandles) {
 		size_t cap = caphandles ? caphandles * 2 : 16;
-		handle_entry *v = realloc(handles, sizeof(*v) * cap);
+		handle_entry *v = owfp_realloc(handles, sizeof(*v) * cap);
 
 		if (!v)
 			goto out;

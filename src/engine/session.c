@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 NTSTATUS NTAPI FwpmEngineOpen0(const wchar_t *serverName, UINT32 authnService,
 			       void *authIdentity, const FWPM_SESSION0 *session,
@@ -24,7 +25,7 @@ NTSTATUS NTAPI FwpmEngineOpen0(const wchar_t *serverName, UINT32 authnService,
 	/* No filter engine is running in this process. */
 	if (!e)
 		return STATUS_FWP_NOT_FOUND;
-	s = calloc(1, sizeof(*s));
+	s = owfp_calloc(1, sizeof(*s));
 	if (!s)
 		return STATUS_NO_MEMORY;
 	s->engine = e;
@@ -79,7 +80,7 @@ void owfp_session_track(owfp_session *s, int kind, const GUID *key, UINT64 id)
 		return;
 	if (s->nobjs == s->capobjs) {
 		size_t cap = s->capobjs ? s->capobjs * 2 : 8;
-		owfp_session_obj *n = realloc(s->objs, cap * sizeof(*n));
+		owfp_session_obj *n = owfp_realloc(s->objs, cap * sizeof(*n));
 		if (!n)
 			return;
 		s->objs = n;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 static const char *const slot_names[OWFP_NSLOTS] = {
 	[OWFP_SLOT_STREAM_V4] = "stream_v4",
@@ -135,7 +136,7 @@ static bool cond_within(const FWPS_FILTER_CONDITION0 *c, const FWPS_FILTER_CONDI
 	if (n == 0)
 		return false;
 	if (n > 0) {
-		owfp_ival stack[16], *iv = nh * 2 <= 16 ? stack : malloc(nh * 2 * sizeof(*iv));
+		owfp_ival stack[16], *iv = nh * 2 <= 16 ? stack : owfp_malloc(nh * 2 * sizeof(*iv));
 		size_t m = 0;
 		bool all = true;
 
@@ -277,7 +278,7 @@ static int push(owfp_shadow **v, size_t *n, size_t *cap, owfp_shadow s)
 {
 	if (*n == *cap) {
 		size_t c = *cap ? *cap * 2 : 16;
-		owfp_shadow *p = realloc(*v, c * sizeof(*p));
+		owfp_shadow *p = owfp_realloc(*v, c * sizeof(*p));
 		if (!p)
 			return -ENOMEM;
 		*v = p;

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "engine/engine_internal.h"
+#include "util/alloc.h"
 
 /* How long a session waits for another session's transaction (FWPM_SESSION0
  * txnWaitTimeoutInMSec is not honoured). */
@@ -40,7 +41,7 @@ int owfp_txn_log(owfp_engine *e, int op, void *obj)
 {
 	if (e->nundo == e->capundo) {
 		size_t cap = e->capundo ? e->capundo * 2 : 32;
-		owfp_undo *u = realloc(e->undo, sizeof(*u) * cap);
+		owfp_undo *u = owfp_realloc(e->undo, sizeof(*u) * cap);
 
 		if (!u)
 			return -ENOMEM;
@@ -103,8 +104,8 @@ static NTSTATUS commit_locked(owfp_engine *e, notices *ns)
 	owfp_snapshot *old = atomic_load(&e->snap), *next;
 	bool changed = false;
 
-	next = calloc(1, sizeof(*next));
-	ns->v = calloc(e->nundo ? e->nundo : 1, sizeof(*ns->v));
+	next = owfp_calloc(1, sizeof(*next));
+	ns->v = owfp_calloc(e->nundo ? e->nundo : 1, sizeof(*ns->v));
 	ns->n = 0;
 	if (!next || !ns->v)
 		goto nomem;
@@ -174,7 +175,7 @@ nomem:
 
 static void abort_locked(owfp_engine *e, notices *ns)
 {
-	ns->v = calloc(e->nundo ? e->nundo : 1, sizeof(*ns->v));
+	ns->v = owfp_calloc(e->nundo ? e->nundo : 1, sizeof(*ns->v));
 	ns->n = 0;
 	for (size_t i = e->nundo; i-- > 0;) {
 		owfp_undo *u = &e->undo[i];

@@ -5,6 +5,7 @@
 #include "host/host.h"
 #include "config/drivers.h"
 #include "openwfp/openwfp_wpp.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -63,7 +64,7 @@ static int start(owfp_host *h, const owfp_host_opts *o, owfp_error *err)
 
 int owfp_host_open(const owfp_host_opts *o, owfp_host **out, owfp_error *err)
 {
-	owfp_host *h = calloc(1, sizeof(*h));
+	owfp_host *h = owfp_calloc(1, sizeof(*h));
 	int rc;
 
 	*out = NULL;

@@ -19,6 +19,7 @@
 #include "proxy/upstream_log.h"
 #include "openwfp/fwpmk.h"
 #include "openwfp/ntstatus.h"
+#include "util/alloc.h"
 
 typedef struct app {
 	const owfp_proxy_app_opts *o;
@@ -193,7 +194,7 @@ static json_t *app_callout_rows(owfp_engine *engine)
 static int app_stats(void *user, json_t *reply)
 {
 	app *a = user;
-	owfp_engine_stats *st = calloc(1, sizeof(*st));
+	owfp_engine_stats *st = owfp_calloc(1, sizeof(*st));
 
 	if (!st)
 		return -ENOMEM;

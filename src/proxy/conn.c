@@ -20,6 +20,7 @@
 #include "proxy/procinfo.h"
 #include "proxy/proxy_int.h"
 #include "proxy/sock.h"
+#include "util/alloc.h"
 
 static void conn_settle(struct owfp_conn *c);
 
@@ -612,7 +613,7 @@ static void addr_unmap(owfp_proxy_addr *a)
 void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer, socklen_t len)
 {
 	struct owfp_proxy *p = w->proxy;
-	struct owfp_conn *c = calloc(1, sizeof(*c));
+	struct owfp_conn *c = owfp_calloc(1, sizeof(*c));
 	bool tproxy = false, done = false;
 
 	atomic_fetch_add_explicit(&w->c.accepted, 1, memory_order_relaxed);

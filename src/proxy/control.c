@@ -20,6 +20,7 @@
 #include "config/ioctl_args.h"
 #include "config/status.h"
 #include "wdm/ioctl.h"
+#include "util/alloc.h"
 
 #define OWFP_CONTROL_MAX_LINE ((size_t)64 * 1024)
 #define OWFP_CONTROL_MAX_CLIENTS 16
@@ -112,14 +113,14 @@ int owfp_control_open(const char *path, owfp_proxy *p, const owfp_proxy_manage *
 	rc = clear_stale(path, &sa, err);
 	if (rc)
 		return rc;
-	struct owfp_control *c = calloc(1, sizeof(*c));
+	struct owfp_control *c = owfp_calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->proxy = p;
 	c->m = *m;
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	c->path = strdup(path);
+	c->path = owfp_strdup(path);
 	if (c->epfd < 0 || c->lfd < 0 || !c->path) {
 		rc = -errno;
 		snprintf(err->msg, sizeof(err->msg), "control socket %s: %s", path, strerror(errno));
@@ -185,7 +186,7 @@ static void control_accept(owfp_control *c)
 		for (int i = 0; i < OWFP_CONTROL_MAX_CLIENTS && slot < 0; i++)
 			if (!c->clients[i])
 				slot = i;
-		struct control_client *cl = slot >= 0 && peer_allowed(fd) ? malloc(sizeof(*cl)) : NULL;
+		struct control_client *cl = slot >= 0 && peer_allowed(fd) ? owfp_malloc(sizeof(*cl)) : NULL;
 		if (!cl) {
 			close(fd);
 			continue;
@@ -355,7 +356,7 @@ static json_t *control_ioctl(json_t *req)
 		return fail("%s", "ioctl \"in\" must be a string of hex digits");
 	if (owfp_hex_parse(hex, OWFP_CONTROL_MAX_LINE / 2, &in, &in_len))
 		return fail("%s", "ioctl \"in\" is not hex bytes (pairs of hex digits)");
-	if (out_size && !(out = calloc(1, (size_t)out_size))) {
+	if (out_size && !(out = owfp_calloc(1, (size_t)out_size))) {
 		free(in);
 		return NULL;
 	}
@@ -364,7 +365,7 @@ static json_t *control_ioctl(json_t *req)
 	/* A driver claiming more than the buffer holds is not believed. */
 	if (info > (ULONG_PTR)out_size)
 		info = (ULONG_PTR)out_size;
-	outhex = malloc(2 * (size_t)info + 1);
+	outhex = owfp_malloc(2 * (size_t)info + 1);
 	if (outhex) {
 		for (size_t i = 0; i < info; i++)
 			snprintf(outhex + 2 * i, 3, "%02x", out[i]);
@@ -458,7 +459,7 @@ int owfp_control_request(const char *path, json_t *req, json_t **reply, owfp_err
 		return rc;
 	}
 	char *text = json_dumps(req, JSON_COMPACT);
-	char *buf = malloc(cap);
+	char *buf = owfp_malloc(cap);
 	bool ok = text && buf && write_all(fd, text, strlen(text)) && write_all(fd, "\n", 1);
 	free(text);
 	while (ok && len < cap) {

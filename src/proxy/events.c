@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "host/events.h"
+#include "util/alloc.h"
 
 struct owfp_proxy_events {
 	FILE *f;
@@ -20,7 +21,7 @@ struct owfp_proxy_events {
 
 int owfp_proxy_events_open(const char *path, owfp_proxy_events **out, owfp_error *err)
 {
-	owfp_proxy_events *e = calloc(1, sizeof(*e));
+	owfp_proxy_events *e = owfp_calloc(1, sizeof(*e));
 
 	*out = NULL;
 	if (!e)

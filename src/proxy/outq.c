@@ -1,4 +1,5 @@
 #include "proxy/outq.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@ int owfp_outq_append(owfp_outq *q, const uint8_t *data, size_t len)
 	while (left) {
 		struct owfp_outq_chunk *t = q->tail;
 		if (!t || t->len == t->cap) {
-			t = malloc(sizeof(*t) + OUTQ_CHUNK);
+			t = owfp_malloc(sizeof(*t) + OUTQ_CHUNK);
 			if (!t) {
 				/* All or nothing: the caller fails closed on this. */
 				outq_trim_tail(q, old_tail, old_tail_len);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "proxy/proxy_int.h"
+#include "util/alloc.h"
 
 static void opts_defaults(owfp_proxy_opts *o)
 {
@@ -48,7 +49,7 @@ static void opts_defaults(owfp_proxy_opts *o)
 int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts, owfp_proxy **out,
 		     owfp_error *err)
 {
-	struct owfp_proxy *p = calloc(1, sizeof(*p));
+	struct owfp_proxy *p = owfp_calloc(1, sizeof(*p));
 	int rc = 0;
 
 	*out = NULL;
@@ -59,7 +60,7 @@ int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts, owfp_prox
 	p->engine = engine;
 	p->o = *opts;
 	opts_defaults(&p->o);
-	p->workers = calloc((size_t)p->o.workers, sizeof(*p->workers));
+	p->workers = owfp_calloc((size_t)p->o.workers, sizeof(*p->workers));
 	if (!p->workers) {
 		free(p);
 		snprintf(err->msg, sizeof(err->msg), "proxy: out of memory");

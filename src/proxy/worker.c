@@ -16,6 +16,7 @@
 
 #include "proxy/proxy_int.h"
 #include "proxy/sock.h"
+#include "util/alloc.h"
 
 #define MAX_EVENTS 256
 #define ACCEPT_BATCH 64
@@ -48,7 +49,7 @@ int owfp_worker_init(struct owfp_worker *w, struct owfp_proxy *p, int index, owf
 	w->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	pthread_mutex_init(&w->wake_lock, NULL);
 	w->rbuf_size = p->o.read_size;
-	w->rbuf = malloc(w->rbuf_size);
+	w->rbuf = owfp_malloc(w->rbuf_size);
 	if (!w->rbuf) {
 		snprintf(err->msg, sizeof(err->msg), "worker %d: out of memory", index);
 		return -ENOMEM;

@@ -1,5 +1,6 @@
 /* --extract: per-direction files, flows.tsv and sha256 of what was delivered. */
 #include "replay/extract.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,7 +46,7 @@ static int name_add(owfp_extract *x, char *name)
 {
 	if ((x->nnames + 1) * 2 > x->cap) {
 		size_t cap = x->cap ? x->cap * 2 : 1024;
-		char **n = calloc(cap, sizeof(*n));
+		char **n = owfp_calloc(cap, sizeof(*n));
 		if (!n)
 			return -ENOMEM;
 		for (size_t i = 0; i < x->cap; i++) {
@@ -105,9 +106,9 @@ int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err)
 		snprintf(err->msg, sizeof(err->msg), "--extract needs libcrypto for sha256: %s", why);
 		return e;
 	}
-	owfp_extract *x = calloc(1, sizeof(*x));
+	owfp_extract *x = owfp_calloc(1, sizeof(*x));
 	char path[4096];
-	if (!x || !(x->dir = strdup(dir))) {
+	if (!x || !(x->dir = owfp_strdup(dir))) {
 		free(x);
 		return -ENOMEM;
 	}
@@ -148,8 +149,8 @@ int owfp_extract_flow_begin(owfp_extract *x, const char *c2s_base, const char *s
 		free(b);
 		a = b = NULL;
 		if (k == 1) {
-			a = strdup(c2s_base);
-			b = strdup(s2c_base);
+			a = owfp_strdup(c2s_base);
+			b = owfp_strdup(s2c_base);
 		} else if (asprintf(&a, "%s~%u", c2s_base, k) < 0 || asprintf(&b, "%s~%u", s2c_base, k) < 0) {
 			a = b = NULL;
 		}
@@ -171,7 +172,7 @@ int owfp_extract_flow_begin(owfp_extract *x, const char *c2s_base, const char *s
 		return -ENOMEM;
 	}
 	/* The set owns the names; streams keep their own copies. */
-	char *ca = strdup(a), *cb = strdup(b);
+	char *ca = owfp_strdup(a), *cb = owfp_strdup(b);
 	if (!ca || !cb || stream_init(c2s, ca)) {
 		free(ca);
 		free(cb);
@@ -218,7 +219,7 @@ void owfp_extract_write(owfp_extract *x, owfp_extract_stream *s, const uint8_t *
 		return;
 	owfp_sha256_update(s->sha, data, len);
 	s->bytes += len;
-	if (!s->buf && !(s->buf = malloc(EXTRACT_BUF))) {
+	if (!s->buf && !(s->buf = owfp_malloc(EXTRACT_BUF))) {
 		note_error(x, s->name, ENOMEM);
 		return;
 	}

@@ -28,6 +28,7 @@
 #include "replay/wakeq.h"
 #include "util/deadline.h"
 #include "wdm/deferred.h"
+#include "util/alloc.h"
 
 enum { END_NONE, END_FIN, END_RST };
 
@@ -430,7 +431,7 @@ static void endpoint_of(owfp_host_endpoint *e, int family, const owfp_capture_en
 static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 {
 	replay *rp = user;
-	rp_flow *rf = calloc(1, sizeof(*rf));
+	rp_flow *rf = owfp_calloc(1, sizeof(*rf));
 	check_stop(rp);
 	service_wakes(rp);
 	if (!rf) {
@@ -631,7 +632,7 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	bool live = rp->o->live_iface != NULL;
 	char name[300];
 	snprintf(name, sizeof(name), live ? "interface %s" : "%s", path);
-	if (!(cr->file = strdup(name))) {
+	if (!(cr->file = owfp_strdup(name))) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		return OWFP_REPLAY_BAD_INPUT;
 	}
@@ -709,8 +710,8 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	}
 	rp.o = o;
 	rp.live.next = rp.live.prev = &rp.live;
-	if (!(rp.r = calloc(1, sizeof(*rp.r))) ||
-	    !(rp.r->caps = calloc(o->ncaptures + 1, sizeof(*rp.r->caps)))) {
+	if (!(rp.r = owfp_calloc(1, sizeof(*rp.r))) ||
+	    !(rp.r->caps = owfp_calloc(o->ncaptures + 1, sizeof(*rp.r->caps)))) {
 		free(rp.r);
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		return OWFP_REPLAY_BAD_INPUT;

@@ -1,5 +1,6 @@
 /* The segmentation check (see resegment.h): runs and comparison. */
 #include "replay/resegment.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -65,7 +66,7 @@ static int read_rows(const char *dir, run *r)
 		snprintf(x.name, sizeof(x.name), "%s.%s-%s.%s", src, sport, dst, dport);
 		if (r->nrows == cap) {
 			cap = cap ? cap * 2 : 64;
-			row *n = realloc(r->rows, cap * sizeof(row));
+			row *n = owfp_realloc(r->rows, cap * sizeof(row));
 			if (!n) {
 				fclose(f);
 				return -ENOMEM;
@@ -137,7 +138,7 @@ static int read_outcomes(const char *path, run *r)
 		const char *who = json_string_value(json_object_get(o, "callout"));
 		const char *what = NULL;
 		if (ev && id > 0 && (size_t)id > ndrops) {
-			dropinfo *nd = realloc(drops, (size_t)id * 2 * sizeof(*drops));
+			dropinfo *nd = owfp_realloc(drops, (size_t)id * 2 * sizeof(*drops));
 			if (nd) {
 				for (size_t i = ndrops; i < (size_t)id * 2; i++)
 					nd[i] = (dropinfo){ .dir = -1 };
@@ -167,13 +168,13 @@ static int read_outcomes(const char *path, run *r)
 				snprintf(buf, sizeof(buf), "%s", what);
 			else
 				snprintf(buf, sizeof(buf), "%s:%s", what, who);
-			char **ni = realloc(items, (nitems + 1) * sizeof(*items));
-			uint64_t *nd = realloc(ids, (nitems + 1) * sizeof(*ids));
+			char **ni = owfp_realloc(items, (nitems + 1) * sizeof(*items));
+			uint64_t *nd = owfp_realloc(ids, (nitems + 1) * sizeof(*ids));
 			if (ni)
 				items = ni;
 			if (nd)
 				ids = nd;
-			if (ni && nd && (items[nitems] = strdup(buf)))
+			if (ni && nd && (items[nitems] = owfp_strdup(buf)))
 				ids[nitems++] = (uint64_t)id;
 		}
 		json_decref(o);
@@ -183,8 +184,8 @@ static int read_outcomes(const char *path, run *r)
 	for (size_t i = 0; i < nitems; i++)
 		if (ids[i] > r->noutcome)
 			r->noutcome = ids[i];
-	r->outcome = calloc(r->noutcome + 1, sizeof(char *));
-	r->drop = calloc(r->noutcome + 1, sizeof(dropinfo));
+	r->outcome = owfp_calloc(r->noutcome + 1, sizeof(char *));
+	r->drop = owfp_calloc(r->noutcome + 1, sizeof(dropinfo));
 	for (size_t i = 0; r->drop && i < r->noutcome; i++)
 		r->drop[i] = i < ndrops ? drops[i] : (dropinfo){ .dir = -1 };
 	free(drops);
@@ -200,7 +201,7 @@ static int read_outcomes(const char *path, run *r)
 		size_t total = 1;
 		for (size_t i = 0; i < n; i++)
 			total += strlen(set[i]) + 1;
-		char *s = calloc(1, total);
+		char *s = owfp_calloc(1, total);
 		for (size_t i = 0; s && i < n; i++) {
 			if (i && !strcmp(set[i], set[i - 1]))
 				continue; /* the same decision again (e.g. both directions) */
@@ -300,7 +301,7 @@ static bool same_prefix(const run *ref, const run *r, const char *name)
 	snprintf(pb, sizeof(pb), "%s/%s", r->dir, name);
 	enum { CHUNK = 65536 };
 	FILE *a = fopen(pa, "rb"), *b = fopen(pb, "rb");
-	unsigned char *ba = malloc(CHUNK), *bb = malloc(CHUNK);
+	unsigned char *ba = owfp_malloc(CHUNK), *bb = owfp_malloc(CHUNK);
 	bool same = a && b && ba && bb;
 	while (same) {
 		size_t na = fread(ba, 1, CHUNK, a), nb = fread(bb, 1, CHUNK, b);
@@ -458,8 +459,8 @@ int owfp_replay_resegment(const owfp_replay_opts *o, unsigned runs, uint64_t see
 			break;
 		}
 		owfp_reseg_log_free(&reflog);
-		bool *reported = calloc(ref.nrows + 1, sizeof(bool));
-		bool *noted = calloc(ref.nrows + 1, sizeof(bool));
+		bool *reported = owfp_calloc(ref.nrows + 1, sizeof(bool));
+		bool *noted = owfp_calloc(ref.nrows + 1, sizeof(bool));
 		for (unsigned k = 1; k <= runs && reported && noted; k++) {
 			run r = {0};
 			owfp_reseg_log log = {0};

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "util/pcap_api.h"
+#include "util/alloc.h"
 
 #define SEG_MAX 65000u     /* fits an IPv4 or IPv6 packet with headers */
 #define CUTS_TEXT 1000
@@ -156,7 +157,7 @@ static void log_cut(rw *w, rw_flow *f, unsigned dir, size_t n)
 	size_t have = lf->cuts[dir] ? strlen(lf->cuts[dir]) : 0;
 	if (have >= CUTS_TEXT)
 		return;
-	char *s = realloc(lf->cuts[dir], have + 32);
+	char *s = owfp_realloc(lf->cuts[dir], have + 32);
 	if (!s)
 		return;
 	lf->cuts[dir] = s;
@@ -181,9 +182,9 @@ static void flush(rw *w, rw_flow *f, unsigned dir, uint64_t ts)
 static void *on_start(void *user, const owfp_capture_flow *flow)
 {
 	rw *w = user;
-	rw_flow *f = calloc(1, sizeof(*f));
+	rw_flow *f = owfp_calloc(1, sizeof(*f));
 	owfp_reseg_log *log = w->log;
-	if (!f || (log->n == log->cap && !(log->flows = realloc(log->flows,
+	if (!f || (log->n == log->cap && !(log->flows = owfp_realloc(log->flows,
 						  (log->cap = log->cap ? 2 * log->cap : 64) *
 							  sizeof(*log->flows))))) {
 		w->error = -ENOMEM;
@@ -218,7 +219,7 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 	f->seq[dir] += (uint32_t)d->missed_before;
 	if (f->npend[dir] + d->len > f->cappend[dir]) {
 		size_t cap = (f->npend[dir] + d->len) * 2;
-		uint8_t *p = realloc(f->pend[dir], cap);
+		uint8_t *p = owfp_realloc(f->pend[dir], cap);
 		if (!p) {
 			w->error = -ENOMEM;
 			return;
@@ -302,7 +303,7 @@ int owfp_reseg_write(const char *in, const owfp_replay_opts *o, const char *out,
 		return -ELIBACC;
 	}
 	pcap_t *dead = pc->pcap_open_dead(DLT_EN10MB, 262144);
-	rw *w = calloc(1, sizeof(*w));
+	rw *w = owfp_calloc(1, sizeof(*w));
 	if (!dead || !w) {
 		if (dead)
 			pc->pcap_close(dead);

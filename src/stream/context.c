@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "stream/flow.h"
+#include "util/alloc.h"
 
 static owfp_ctx **find(owfp_flow *f, UINT16 layer, UINT32 callout_id)
 {
@@ -116,7 +117,7 @@ NTSTATUS NTAPI FwpsFlowAssociateContext0(UINT64 flowId, UINT16 layerId, UINT32 c
 	if (!f)
 		return STATUS_INVALID_PARAMETER;
 	NTSTATUS st = STATUS_SUCCESS;
-	owfp_ctx *n = malloc(sizeof(*n));
+	owfp_ctx *n = owfp_malloc(sizeof(*n));
 	pthread_mutex_lock(&f->mu);
 	if (atomic_load(&f->gone) || !n) {
 		st = n ? STATUS_INVALID_PARAMETER : STATUS_INSUFFICIENT_RESOURCES;

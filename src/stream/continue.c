@@ -16,6 +16,7 @@
 
 #include "stream/flow.h"
 #include "util/deadline.h"
+#include "util/alloc.h"
 
 struct owfp_deferral {
 	struct owfp_deferral *next;
@@ -25,7 +26,7 @@ struct owfp_deferral {
 
 void owfp_defer_record(owfp_flow *f, owfp_stage *st)
 {
-	struct owfp_deferral *r = malloc(sizeof(*r));
+	struct owfp_deferral *r = owfp_malloc(sizeof(*r));
 	if (!r) {
 		owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "out of memory recording DEFER");
 		return;
@@ -126,7 +127,7 @@ NTSTATUS NTAPI FwpsStreamContinue0(UINT64 flowId, UINT32 calloutId, UINT16 layer
 	owfp_flow *f = owfp_flow_table_find(e, flowId);
 	if (!f)
 		return STATUS_INVALID_PARAMETER;
-	owfp_work *w = calloc(1, sizeof(*w));
+	owfp_work *w = owfp_calloc(1, sizeof(*w));
 	pthread_mutex_lock(&f->mu);
 	bool open = w && !atomic_load(&f->gone);
 	struct owfp_deferral *r = open ? take(f, calloutId) : NULL;

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "stream/flow.h"
+#include "util/alloc.h"
 
 void owfp_flow_ref(owfp_flow *f)
 {
@@ -198,7 +199,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 	struct owfp_flow_table *table = owfp_flow_table_of(engine);
 	if (!table)
 		return -ENOMEM;
-	owfp_flow *f = calloc(1, sizeof(*f));
+	owfp_flow *f = owfp_calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
 	f->engine = engine;
@@ -311,7 +312,7 @@ NTSTATUS NTAPI FwpsFlowAbort0(UINT64 flowId)
 		owfp_flow_unref(f);
 		return STATUS_SUCCESS;
 	}
-	owfp_work *w = calloc(1, sizeof(*w));
+	owfp_work *w = owfp_calloc(1, sizeof(*w));
 	if (!w) {
 		owfp_flow_unref(f);
 		return STATUS_INSUFFICIENT_RESOURCES;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "stream/flow.h"
+#include "util/alloc.h"
 
 #define NBUCKETS 1024u
 
@@ -19,7 +20,7 @@ struct owfp_flow_table {
 
 static struct owfp_flow_table *table_create(owfp_engine *engine)
 {
-	struct owfp_flow_table *t = calloc(1, sizeof(*t));
+	struct owfp_flow_table *t = owfp_calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->engine = engine;

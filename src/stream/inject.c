@@ -15,6 +15,7 @@
 #include "buffer/nb_cursor.h"
 #include "stream/flow.h"
 #include "stream/inject_handle.h"
+#include "util/alloc.h"
 
 #define RECV_OK (FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | \
 		 FWPS_STREAM_FLAG_RECEIVE_EXPEDITED | FWPS_STREAM_FLAG_RECEIVE_PUSH)
@@ -207,8 +208,8 @@ NTSTATUS NTAPI FwpsStreamInjectAsync0(HANDLE injectionHandle, HANDLE injectionCo
 		owfp_inj_handle_put(h);
 		return STATUS_FWP_INVALID_PARAMETER;
 	}
-	owfp_injection *inj = calloc(1, sizeof(*inj));
-	owfp_work *w = calloc(1, sizeof(*w));
+	owfp_injection *inj = owfp_calloc(1, sizeof(*inj));
+	owfp_work *w = owfp_calloc(1, sizeof(*w));
 	if (!inj || !w) {
 		free(inj);
 		free(w);

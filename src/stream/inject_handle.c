@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "stream/inject_handle.h"
+#include "util/alloc.h"
 
 #define HANDLE_MAGIC 0x6f77696eu
 
@@ -23,7 +24,7 @@ NTSTATUS NTAPI FwpsInjectionHandleCreate0(ADDRESS_FAMILY addressFamily, UINT32 f
 			      FWPS_INJECTION_TYPE_NETWORK | FWPS_INJECTION_TYPE_FORWARD |
 			      FWPS_INJECTION_TYPE_L2 | FWPS_INJECTION_TYPE_VSWITCH_TRANSPORT))
 		return STATUS_INVALID_PARAMETER;
-	owfp_inj_handle *h = calloc(1, sizeof(*h));
+	owfp_inj_handle *h = owfp_calloc(1, sizeof(*h));
 	if (!h)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	h->magic = HANDLE_MAGIC;

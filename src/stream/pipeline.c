@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "stream/flow.h"
+#include "util/alloc.h"
 
 static bool callout_excluded_midstream(const owfp_stage_desc *sd)
 {
@@ -18,7 +19,7 @@ int owfp_pipeline_build(owfp_flow *f, int dir, owfp_match *m, bool midstream_all
 	 * stage): one allocation per direction and flow, not two. */
 	_Static_assert(sizeof(owfp_stage) % _Alignof(owfp_sublayer) == 0,
 		       "sublayers follow the stages in one block");
-	owfp_stage *st = n ? calloc(n, sizeof(*st) + sizeof(owfp_sublayer)) : NULL;
+	owfp_stage *st = n ? owfp_calloc(n, sizeof(*st) + sizeof(owfp_sublayer)) : NULL;
 	if (n && !st)
 		return -1;
 	owfp_sublayer *sls = n ? (owfp_sublayer *)(st + n) : NULL;

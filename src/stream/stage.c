@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stream/flow.h"
+#include "util/alloc.h"
 
 static size_t buffer_limit(const owfp_flow *f)
 {
@@ -202,7 +203,7 @@ static void allow(owfp_flow *f, owfp_stage *st)
 {
 	UINT64 id = st->d.filter.filterId;
 	if (!owfp_flow_bypassed(f, id)) {
-		UINT64 *nb = realloc(f->bypass, (f->nbypass + 1) * sizeof(*nb));
+		UINT64 *nb = owfp_realloc(f->bypass, (f->nbypass + 1) * sizeof(*nb));
 		if (!nb) {
 			owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "out of memory recording ALLOW_CONNECTION");
 			return;

@@ -4,6 +4,7 @@
 
 #include "wdf/wdf_int.h"
 #include "wdm/objdir.h"
+#include "util/alloc.h"
 
 /* Every WDFDEVICE alive, to find one from its DEVICE_OBJECT (dispatch). */
 static pthread_mutex_t devices_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -106,7 +107,7 @@ NTSTATUS WdfDeviceCreateSymbolicLink(WDFDEVICE Device, PCUNICODE_STRING Symbolic
 	target = owfp_objdir_device_name(d->wdm);
 	if (!target || d->link.Buffer)
 		return STATUS_INVALID_DEVICE_REQUEST;
-	copy.Buffer = malloc(SymbolicLinkName->Length + sizeof(WCHAR));
+	copy.Buffer = owfp_malloc(SymbolicLinkName->Length + sizeof(WCHAR));
 	if (!copy.Buffer)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	memcpy(copy.Buffer, SymbolicLinkName->Buffer, SymbolicLinkName->Length);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "wdf/wdf_int.h"
+#include "util/alloc.h"
 
 PWDFDEVICE_INIT WdfControlDeviceInitAllocate(WDFDRIVER Driver, PCUNICODE_STRING SDDLString)
 {
@@ -17,7 +18,7 @@ PWDFDEVICE_INIT WdfControlDeviceInitAllocate(WDFDRIVER Driver, PCUNICODE_STRING 
 				"no SDDL string; refused");
 		return NULL;
 	}
-	init = calloc(1, sizeof(*init));
+	init = owfp_calloc(1, sizeof(*init));
 	if (!init)
 		return NULL;
 	init->driver = (struct wdf_driver *)o;
@@ -84,7 +85,7 @@ NTSTATUS WdfDeviceInitAssignName(PWDFDEVICE_INIT DeviceInit, PCUNICODE_STRING De
 		return STATUS_SUCCESS;
 	if (!DeviceName->Buffer)
 		return STATUS_INVALID_PARAMETER;
-	copy = malloc(DeviceName->Length + sizeof(WCHAR));
+	copy = owfp_malloc(DeviceName->Length + sizeof(WCHAR));
 	if (!copy)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	memcpy(copy, DeviceName->Buffer, DeviceName->Length);

@@ -8,6 +8,7 @@
 
 #include "wdf/wdf_int.h"
 #include "wdm/plugin.h"
+#include "util/alloc.h"
 
 /* Every WDFDRIVER alive, for the lookups below. */
 static pthread_mutex_t drivers_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -127,7 +128,7 @@ NTSTATUS WdfDriverCreate(PDRIVER_OBJECT DriverObject, PCUNICODE_STRING RegistryP
 		return STATUS_NOT_SUPPORTED;
 	}
 	n = RegistryPath && RegistryPath->Buffer ? RegistryPath->Length / sizeof(WCHAR) : 0;
-	d->registry_path = calloc(n + 1, sizeof(WCHAR));
+	d->registry_path = owfp_calloc(n + 1, sizeof(WCHAR));
 	if (!d->registry_path) {
 		owfp_wdf_obj_unref(&d->obj);
 		return STATUS_INSUFFICIENT_RESOURCES;

@@ -7,6 +7,7 @@
 
 #include "wdf/wdf_int.h"
 #include "wdm/contain.h"
+#include "util/alloc.h"
 
 /* Guards parent/children links, states and reference counts of all objects. */
 static pthread_mutex_t tree = PTHREAD_MUTEX_INITIALIZER;
@@ -29,7 +30,7 @@ static struct wdf_ctx *ctx_new(PCWDF_OBJECT_CONTEXT_TYPE_INFO info, size_t overr
 			       PWDF_OBJECT_ATTRIBUTES a, struct wdf_obj *owner)
 {
 	size_t size = info->ContextSize > override ? info->ContextSize : override;
-	struct wdf_ctx *c = calloc(1, sizeof(*c) + (size ? size : 1));
+	struct wdf_ctx *c = owfp_calloc(1, sizeof(*c) + (size ? size : 1));
 
 	if (!c)
 		return NULL;
@@ -59,7 +60,7 @@ struct wdf_obj *owfp_wdf_obj_new(size_t size, enum wdf_kind kind, const struct w
 			return NULL;
 		}
 	}
-	o = calloc(1, size);
+	o = owfp_calloc(1, size);
 	if (!o) {
 		*status = STATUS_INSUFFICIENT_RESOURCES;
 		return NULL;

@@ -7,6 +7,7 @@
 #include "openwfp/ndis.h"
 #include "wdm/irp.h"
 #include "wdm/objdir.h"
+#include "util/alloc.h"
 
 static uint32_t timeout_ms = 30000;
 
@@ -27,7 +28,7 @@ static void *copy_in(const void *src, size_t len, size_t size, bool *oom)
 
 	if (!size)
 		return NULL;
-	p = calloc(1, size);
+	p = owfp_calloc(1, size);
 	if (!p) {
 		*oom = true;
 		return NULL;
@@ -147,7 +148,7 @@ NTSTATUS owfp_device_ioctl(const char *device, ULONG code, const void *in, ULONG
 	st = owfp_objdir_open(device, &dev);
 	if (!NT_SUCCESS(st))
 		return st;
-	file = calloc(1, sizeof(*file));
+	file = owfp_calloc(1, sizeof(*file));
 	if (!file) {
 		owfp_objdir_close(dev);
 		return STATUS_INSUFFICIENT_RESOURCES;

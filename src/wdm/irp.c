@@ -8,6 +8,7 @@
 #include "openwfp/ndis.h"
 #include "util/deadline.h"
 #include "wdm/contain.h"
+#include "util/alloc.h"
 
 #define MAX_BLOCKS 4
 
@@ -62,7 +63,7 @@ PDRIVER_CANCEL IoSetCancelRoutine(PIRP Irp, PDRIVER_CANCEL CancelRoutine)
 
 PIRP owfp_irp_new(PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR major)
 {
-	struct irp_host *h = calloc(1, sizeof(*h));
+	struct irp_host *h = owfp_calloc(1, sizeof(*h));
 	pthread_condattr_t ca;
 
 	if (!h)

@@ -12,6 +12,7 @@
 
 #include "wdm/pool.h"
 #include "wdm/wtext.h"
+#include "util/alloc.h"
 
 enum kind { DEVICE, LINK, DRIVER };
 
@@ -78,7 +79,7 @@ static void unlink_entry(struct entry *gone)
 static WCHAR *join(const WCHAR *prefix, const WCHAR *s, size_t n, size_t *len)
 {
 	size_t k = prefix ? wcslen(prefix) : 0;
-	WCHAR *w = malloc((k + n + 1) * sizeof(WCHAR));
+	WCHAR *w = owfp_malloc((k + n + 1) * sizeof(WCHAR));
 
 	if (!w)
 		return NULL;
@@ -122,7 +123,7 @@ static void set_ustr(struct entry *e)
 
 NTSTATUS owfp_objdir_add_device(PDEVICE_OBJECT dev, PCUNICODE_STRING name, bool autogenerate)
 {
-	struct entry *e = calloc(1, sizeof(*e));
+	struct entry *e = owfp_calloc(1, sizeof(*e));
 	WCHAR generated[32];
 	const WCHAR *src = NULL;
 	size_t n = 0;
@@ -208,7 +209,7 @@ NTSTATUS owfp_objdir_add_link(PCUNICODE_STRING link, PCUNICODE_STRING target)
 	tail = link_tail(link->Buffer, link->Length / sizeof(WCHAR), &tail_len);
 	if (!tail || target->Buffer[0] != L'\\')
 		return STATUS_OBJECT_NAME_INVALID;
-	e = calloc(1, sizeof(*e));
+	e = owfp_calloc(1, sizeof(*e));
 	if (!e)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	e->kind = LINK;
@@ -263,7 +264,7 @@ NTSTATUS owfp_objdir_delete_link(PCUNICODE_STRING link)
 
 NTSTATUS owfp_objdir_add_driver(PDRIVER_OBJECT drv, const WCHAR *name)
 {
-	struct entry *e = calloc(1, sizeof(*e));
+	struct entry *e = owfp_calloc(1, sizeof(*e));
 
 	if (!e)
 		return STATUS_INSUFFICIENT_RESOURCES;

@@ -25,6 +25,7 @@
 #include "wdm/pool.h"
 #include "wdm/regparams.h"
 #include "wdm/wtext.h"
+#include "util/alloc.h"
 
 #define IO_TYPE_DRIVER 4
 
@@ -96,7 +97,7 @@ static WCHAR *widen_name(const WCHAR *prefix, const char *name)
 
 	if (k + n >= MAXUSHORT / sizeof(WCHAR))
 		return NULL;
-	w = calloc(k + n + 1, sizeof(WCHAR));
+	w = owfp_calloc(k + n + 1, sizeof(WCHAR));
 	if (!w)
 		return NULL;
 	memcpy(w, prefix, k * sizeof(WCHAR));
@@ -132,11 +133,11 @@ static int name_driver(owfp_plugin *p, const char *given, const char *shown, cha
 			return -EINVAL;
 		}
 		free(check);
-		p->name = strdup(given);
+		p->name = owfp_strdup(given);
 	} else {
 		if (n > 3 && !strcmp(base + n - 3, ".so"))
 			n -= 3;
-		p->name = strndup(base, n);
+		p->name = owfp_strndup(base, n);
 	}
 	if (!p->name) {
 		set_err(err, errlen, "plugin %s: out of memory", shown);
@@ -187,7 +188,7 @@ static int check_file(const char *shown, const char *real, int *fd_out, char *er
 		rc = -EPERM;
 		goto fail;
 	}
-	dircopy = strdup(real);
+	dircopy = owfp_strdup(real);
 	if (!dircopy) {
 		rc = -ENOMEM;
 		set_err(err, errlen, "plugin %s: out of memory", shown);
@@ -383,7 +384,7 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 		set_err(err, errlen, "plugin: no path given");
 		return -EINVAL;
 	}
-	p = calloc(1, sizeof(*p));
+	p = owfp_calloc(1, sizeof(*p));
 	if (!p) {
 		set_err(err, errlen, "plugin %s: out of memory", path);
 		return -ENOMEM;
@@ -518,7 +519,7 @@ static void *unload_thread(void *arg)
 /* True when DriverUnload returned (or could only be run in line). */
 static bool run_unload(owfp_plugin *plugin)
 {
-	unload_run *u = calloc(1, sizeof(*u));
+	unload_run *u = owfp_calloc(1, sizeof(*u));
 	struct timespec deadline;
 	pthread_t tid;
 	bool done;

@@ -7,6 +7,7 @@
  * untrusted input here.
  */
 #include "wdm/plugin_elf.h"
+#include "util/alloc.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -92,7 +93,7 @@ static int read_string(int fd, uint64_t tab, uint64_t tabsz, uint64_t at, uint64
 		return -EBADMSG;
 	if (max > fsize - (tab + at))
 		max = fsize - (tab + at);
-	char *s = malloc((size_t)max + 1);
+	char *s = owfp_malloc((size_t)max + 1);
 	if (!s)
 		return -ENOMEM;
 	int rc = read_at(fd, s, (size_t)max, tab + at);
@@ -120,7 +121,7 @@ static int add_needed(owfp_elf_deps *d, char *name)
 		free(name);
 		return -EBADMSG;
 	}
-	char **grown = realloc(d->needed, (d->n_needed + 1) * sizeof(*grown));
+	char **grown = owfp_realloc(d->needed, (d->n_needed + 1) * sizeof(*grown));
 	if (!grown) {
 		free(name);
 		return -ENOMEM;
@@ -198,7 +199,7 @@ int owfp_elf_deps_read(int fd, owfp_elf_deps *out)
 	if (eh.e_phentsize != sizeof(ElfW(Phdr)) || eh.e_phnum == 0 || eh.e_phnum > PHNUM_MAX ||
 	    eh.e_phoff >= fsize || fsize - eh.e_phoff < (uint64_t)eh.e_phnum * sizeof(ElfW(Phdr)))
 		return -EBADMSG;
-	ph = malloc(eh.e_phnum * sizeof(*ph));
+	ph = owfp_malloc(eh.e_phnum * sizeof(*ph));
 	if (!ph)
 		return -ENOMEM;
 	if ((rc = read_at(fd, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff)))
@@ -220,7 +221,7 @@ int owfp_elf_deps_read(int fd, owfp_elf_deps *out)
 		goto out;
 	}
 	size_t n = pd->p_filesz / sizeof(ElfW(Dyn));
-	dyn = malloc(n ? n * sizeof(*dyn) : 1);
+	dyn = owfp_malloc(n ? n * sizeof(*dyn) : 1);
 	if (!dyn) {
 		rc = -ENOMEM;
 		goto out;

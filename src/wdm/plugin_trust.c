@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "wdm/plugin_elf.h"
+#include "util/alloc.h"
 
 #define DEPTH_MAX 16
 #define SEEN_MAX 256
@@ -263,7 +264,7 @@ static int dirs_add(trust *t, dirs *ds, const char *list, const char *what, cons
 				      "the current directory)", what, entry, obj);
 		if (ds->n == DIRS_MAX)
 			return refuse(t, "%s of %s has too many entries", what, obj);
-		if (!(ds->d[ds->n] = strdup(dir)))
+		if (!(ds->d[ds->n] = owfp_strdup(dir)))
 			return -ENOMEM;
 		ds->n++;
 		if (!colon)
@@ -439,7 +440,7 @@ static int exe_rpath(trust *t, dirs *ds)
 static int dirs_append(dirs *to, const dirs *from)
 {
 	for (size_t i = 0; from && i < from->n && to->n < DIRS_MAX; i++) {
-		if (!(to->d[to->n] = strdup(from->d[i])))
+		if (!(to->d[to->n] = owfp_strdup(from->d[i])))
 			return -ENOMEM;
 		to->n++;
 	}
@@ -553,7 +554,7 @@ int owfp_plugin_trust_check(const char *shown, const char *real, int fd, char *e
 
 	if (!owfp_plugin_trust_privileged())
 		return 0;
-	t = calloc(1, sizeof(*t));
+	t = owfp_calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	t->shown = shown;

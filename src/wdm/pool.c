@@ -21,6 +21,7 @@
  *   - The tag-mismatch count is a plain relaxed atomic (mismatches are rare).
  */
 #include "wdm/pool.h"
+#include "util/alloc.h"
 
 #include <pthread.h>
 #include <stdalign.h>
@@ -246,7 +247,7 @@ void *owfp_pool_alloc(size_t size, ULONG tag, bool zero)
 	count_attempt(sh);
 	if (injected_failure() || size > SIZE_MAX - sizeof(*h))
 		return NULL;
-	h = zero ? calloc(1, sizeof(*h) + size) : malloc(sizeof(*h) + size);
+	h = zero ? owfp_calloc(1, sizeof(*h) + size) : owfp_malloc(sizeof(*h) + size);
 	if (!h)
 		return NULL;
 	idx = slot_get(tag);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "wdm/wtext.h"
+#include "util/alloc.h"
 
 struct value {
 	WCHAR *name;     /* NUL-terminated */
@@ -42,7 +43,7 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 
 owfp_regparams *owfp_regparams_new(void)
 {
-	return calloc(1, sizeof(owfp_regparams));
+	return owfp_calloc(1, sizeof(owfp_regparams));
 }
 
 void owfp_regparams_free(owfp_regparams *p)
@@ -124,7 +125,7 @@ static int store(owfp_regparams *p, const char *name, ULONG type, void *data, si
 	} else {
 		if (p->n == p->cap) {
 			size_t cap = p->cap ? p->cap * 2 : 8;
-			struct value *nv = realloc(p->v, cap * sizeof(*nv));
+			struct value *nv = owfp_realloc(p->v, cap * sizeof(*nv));
 
 			if (!nv) {
 				free(wname);
@@ -148,7 +149,7 @@ static int store(owfp_regparams *p, const char *name, ULONG type, void *data, si
 int owfp_regparams_set_dword(owfp_regparams *p, const char *name, uint32_t value, char *err,
 			     size_t errlen)
 {
-	ULONG *d = malloc(sizeof(*d));
+	ULONG *d = owfp_malloc(sizeof(*d));
 
 	if (!d)
 		return fail(err, errlen, -ENOMEM, "registry value %s: out of memory", name);
@@ -203,7 +204,7 @@ int owfp_regparams_set_multi_sz(owfp_regparams *p, const char *name, const char 
 						  : "registry value %s: out of memory (string %zu)",
 				    shown, i + 1);
 		}
-		grown = realloc(all, (used + k + 2) * sizeof(WCHAR));
+		grown = owfp_realloc(all, (used + k + 2) * sizeof(WCHAR));
 		if (!grown) {
 			free(w);
 			free(all);
@@ -215,7 +216,7 @@ int owfp_regparams_set_multi_sz(owfp_regparams *p, const char *name, const char 
 		free(w);
 	}
 	/* The list ends with one more NUL; an empty list is that NUL alone. */
-	grown = realloc(all, (used + 1) * sizeof(WCHAR));
+	grown = owfp_realloc(all, (used + 1) * sizeof(WCHAR));
 	if (!grown) {
 		free(all);
 		return fail(err, errlen, -ENOMEM, "registry value %s: out of memory", shown);
@@ -236,7 +237,7 @@ int owfp_regparams_set_binary(owfp_regparams *p, const char *name, const void *d
 	if (len > OWFP_REGPARAMS_MAX_DATA)
 		return fail(err, errlen, -EINVAL, "registry value %s: %zu bytes is more than %u",
 			    name ? name : "", len, OWFP_REGPARAMS_MAX_DATA);
-	copy = malloc(len ? len : 1);
+	copy = owfp_malloc(len ? len : 1);
 	if (!copy)
 		return fail(err, errlen, -ENOMEM, "registry value %s: out of memory", name);
 	if (len)
@@ -250,7 +251,7 @@ owfp_regparams *owfp_regparams_copy(const owfp_regparams *p)
 
 	if (!c || !p || !p->n)
 		return c;
-	c->v = calloc(p->n, sizeof(*c->v));
+	c->v = owfp_calloc(p->n, sizeof(*c->v));
 	if (!c->v)
 		goto oom;
 	c->cap = p->n;
@@ -258,8 +259,8 @@ owfp_regparams *owfp_regparams_copy(const owfp_regparams *p)
 		struct value *d = &c->v[i];
 		const struct value *s = &p->v[i];
 
-		d->name = malloc((s->name_len + 1) * sizeof(WCHAR));
-		d->data = malloc(s->len ? s->len : 1);
+		d->name = owfp_malloc((s->name_len + 1) * sizeof(WCHAR));
+		d->data = owfp_malloc(s->len ? s->len : 1);
 		if (!d->name || !d->data) {
 			free(d->name);
 			free(d->data);

@@ -13,6 +13,7 @@
 #include "openwfp/ntstrsafe.h"
 #include "wdm/dbgformat.h"
 #include "wdm/utf8.h"
+#include "util/alloc.h"
 
 #define VALID_FLAGS                                                                   \
 	(0xffu | STRSAFE_IGNORE_NULLS | STRSAFE_FILL_BEHIND_NULL | STRSAFE_FILL_ON_FAILURE | \
@@ -56,7 +57,7 @@ static NTSTATUS formatA(char *dst, size_t cch, const char *fmt, va_list ap, size
 static char *narrow_format(const WCHAR *fmt)
 {
 	size_t n = wcslen(fmt), len = 0;
-	char *out = malloc(n * 4 + 8), b[4];
+	char *out = owfp_malloc(n * 4 + 8), b[4];
 
 	if (!out)
 		return NULL;
@@ -116,7 +117,7 @@ static NTSTATUS formatW(WCHAR *dst, size_t cch, const WCHAR *fmt, va_list ap, si
 		return STATUS_INSUFFICIENT_RESOURCES;
 	for (;;) {
 		va_list aq;
-		char *nb = realloc(buf, cap);
+		char *nb = owfp_realloc(buf, cap);
 
 		if (!nb) {
 			st = STATUS_INSUFFICIENT_RESOURCES;
@@ -292,7 +293,7 @@ NTSTATUS RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, NTSTRSAFE_PC
 		return STATUS_INVALID_PARAMETER;
 	/* One character more than fits tells truncation apart. */
 	cap = DestinationString->MaximumLength / sizeof(WCHAR);
-	tmp = malloc((cap + 2) * sizeof(WCHAR));
+	tmp = owfp_malloc((cap + 2) * sizeof(WCHAR));
 	if (!tmp)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	st = formatW(tmp, cap + 2, pszFormat, argList, &end);

@@ -1,5 +1,6 @@
 /* WCHAR text: strict UTF-8 decoding and registry/object-name case folding. */
 #include "wdm/wtext.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -45,7 +46,7 @@ int owfp_wtext_from_utf8(const char *s, WCHAR **out, size_t *nchars)
 		i += len;
 		n++;
 	}
-	w = malloc((n + 1) * sizeof(WCHAR));
+	w = owfp_malloc((n + 1) * sizeof(WCHAR));
 	if (!w)
 		return -ENOMEM;
 	for (size_t i = 0; u[i];) {
