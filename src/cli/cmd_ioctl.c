@@ -1,11 +1,11 @@
 /* openwfp ioctl --control PATH DEVICE CODE [--in HEX|@FILE] [--out-size N]: DeviceIoControl on a running proxy. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "config/ioctl_args.h"
 #include "proxy/serve.h"
 #include "util/alloc.h"
@@ -13,10 +13,43 @@
 #define MAX_IN (32u * 1024)   /* fits the control socket's 64 KiB request line as hex */
 #define MAX_OUT (64u * 1024)
 
-static void help(FILE *out)
+/* What the options fill in. */
+struct ioctl_cli {
+	const char *path, *in;
+	unsigned long out_size;
+	bool json;
+};
+
+static int set_out_size(void *at, const char *arg, owfp_error *err)
 {
-	fprintf(out,
-		"Usage: openwfp ioctl --control PATH DEVICE CODE [--in HEX|@FILE] [--out-size N] [--json]\n"
+	char *end;
+	unsigned long n = strtoul(arg, &end, 0);
+
+	if (end == arg || *end || *arg == '-' || n > MAX_OUT) {
+		snprintf(err->msg, sizeof(err->msg), "--out-size '%s': expected 0..65536", arg);
+		return -1;
+	}
+	*(unsigned long *)at = n;
+	return 0;
+}
+
+static const owfp_cli_opt options[] = {
+	{"control", 0, "PATH", OWFP_CLI_STRING(struct ioctl_cli, path),
+	 "the proxy's control socket (required)"},
+	{"in", 0, "HEX|@FILE", OWFP_CLI_STRING(struct ioctl_cli, in),
+	 "the input buffer: hex bytes (\"01 00 00 00\") or a file's\n"
+	 "contents (at most 32 KiB); default none"},
+	{"out-size", 0, "N", set_out_size, OWFP_CLI_FIELD(struct ioctl_cli, out_size, unsigned long),
+	 "the output buffer's size (0..65536, default 0)"},
+	{"json", 0, NULL, OWFP_CLI_FLAG(struct ioctl_cli, json),
+	 "the control socket's reply as one JSON object"},
+	OWFP_CLI_HELP,
+	{0},
+};
+
+static const owfp_cli_spec spec = {
+	.cmd = "ioctl",
+	.head = "Usage: openwfp ioctl --control PATH DEVICE CODE [--in HEX|@FILE] [--out-size N] [--json]\n"
 		"\n"
 		"Sends DeviceIoControl to a device a driver loaded in a running `openwfp proxy`\n"
 		"created (what a Windows tool does with CreateFile and DeviceIoControl), and\n"
@@ -28,20 +61,17 @@ static void help(FILE *out)
 		"  CODE     a number (0x120004) or CTL_CODE(DeviceType, Function, Method, Access),\n"
 		"           e.g. 'CTL_CODE(FILE_DEVICE_NETWORK, 0x1, METHOD_BUFFERED, FILE_ANY_ACCESS)'\n"
 		"\n"
-		"Options:\n"
-		"      --control PATH   the proxy's control socket (required)\n"
-		"      --in HEX|@FILE   the input buffer: hex bytes (\"01 00 00 00\") or a file's\n"
-		"                       contents (at most 32 KiB); default none\n"
-		"      --out-size N     the output buffer's size (0..65536, default 0)\n"
-		"      --json           the control socket's reply as one JSON object\n"
-		"  -h, --help           this help\n"
-		"\n"
+		"Options:\n",
+	.opts = options,
+	.column = 23,
+	.tail = "\n"
 		"Example:\n"
 		"  openwfp ioctl --control /run/owfp.sock MonitorSample 0x120004 --in '01000000 00000000'\n"
 		"\n"
 		"Exit status: 0 the driver returned a success status, 1 it returned an error\n"
-		"status or the proxy refused or did not answer, 2 bad usage.\n");
-}
+		"status or the proxy refused or did not answer, 2 bad usage.\n",
+};
+
 
 static void print_out(const char *hex)
 {
@@ -76,43 +106,13 @@ static int read_in(const char *arg, uint8_t **in, size_t *len)
 
 int owfp_cmd_ioctl(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"control", required_argument, NULL, 'C'},
-		{"in", required_argument, NULL, 'i'},
-		{"out-size", required_argument, NULL, 'o'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	const char *path = NULL, *in_arg = NULL;
-	unsigned long out_size = 0;
+	struct ioctl_cli o = { 0 };
 	uint32_t code;
-	bool json = false;
-	char *end;
-	int c, rc;
+	int rc = owfp_cli_parse(&spec, argc, argv, &o);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'C': path = optarg; break;
-		case 'i': in_arg = optarg; break;
-		case 'j': json = true; break;
-		case 'o':
-			out_size = strtoul(optarg, &end, 0);
-			if (end == optarg || *end || *optarg == '-' || out_size > MAX_OUT)
-				return owfp_cli_usage_error("ioctl", "--out-size '%s': expected 0..65536",
-							    optarg);
-			break;
-		case 'h':
-			help(stdout);
-			return OWFP_EXIT_OK;
-		default:
-			return owfp_cli_usage_error("ioctl", "unknown option or missing argument: '%s'",
-						    argv[optind - 1]);
-		}
-	}
-	if (!path)
+	if (rc >= 0)
+		return rc;
+	if (!o.path)
 		return owfp_cli_usage_error("ioctl", "--control PATH is required");
 	if (argc - optind != 2)
 		return owfp_cli_usage_error("ioctl", "expected DEVICE and CODE");
@@ -125,7 +125,7 @@ int owfp_cmd_ioctl(int argc, char **argv)
 					    argv[optind + 1]);
 	uint8_t *in = NULL;
 	size_t in_len = 0;
-	if (in_arg && (rc = read_in(in_arg, &in, &in_len)))
+	if (o.in && (rc = read_in(o.in, &in, &in_len)))
 		return rc;
 	char *hex = owfp_malloc(2 * in_len + 1);
 	if (!hex) {
@@ -138,11 +138,11 @@ int owfp_cmd_ioctl(int argc, char **argv)
 	free(in);
 
 	json_t *req = json_pack("{s:s, s:s, s:I, s:s, s:I}", "cmd", "ioctl", "device", device,
-				"code", (json_int_t)code, "in", hex, "out_size", (json_int_t)out_size);
+				"code", (json_int_t)code, "in", hex, "out_size", (json_int_t)o.out_size);
 	json_t *reply = NULL;
 	owfp_error err = {{0}};
 	free(hex);
-	rc = req ? owfp_control_request(path, req, &reply, &err) : -1;
+	rc = req ? owfp_control_request(o.path, req, &reply, &err) : -1;
 	json_decref(req);
 	if (rc) {
 		fprintf(stderr, "openwfp ioctl: %s\n", err.msg[0] ? err.msg : "out of memory");
@@ -156,7 +156,7 @@ int owfp_cmd_ioctl(int argc, char **argv)
 	}
 	uint32_t st = (uint32_t)json_integer_value(json_object_get(reply, "status"));
 	const char *out = json_string_value(json_object_get(reply, "out"));
-	if (json) {
+	if (o.json) {
 		json_dumpf(reply, stdout, JSON_COMPACT);
 		printf("\n");
 	} else {

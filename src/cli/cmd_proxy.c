@@ -1,22 +1,245 @@
 /* openwfp proxy [options]: the command line of src/proxy. */
 #include <errno.h>
-#include <getopt.h>
-#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "openwfp/openwfp.h"
-#include "config/drivers.h"
-#include "openwfp/openwfp_wpp.h"
 #include "proxy/app.h"
 #include "util/alloc.h"
 
-static void help(FILE *out)
+/* What the options fill in. */
+struct proxy_cli {
+	owfp_proxy_app_opts o;
+	owfp_cli_list plugins;  /* --callout */
+	owfp_cli_list dparams;  /* --driver-param */
+	bool have_listen, have_upstream;
+};
+
+static int set_listen(void *at, const char *arg, owfp_error *err)
 {
-	fprintf(out,
-		"Usage: openwfp proxy --listen ADDR:PORT --upstream ADDR:PORT [options]\n"
+	struct proxy_cli *c = at;
+
+	if (owfp_proxy_addr_parse(arg, &c->o.proxy.listen, err))
+		return -1;
+	c->have_listen = true;
+	return 0;
+}
+
+static int set_upstream(void *at, const char *arg, owfp_error *err)
+{
+	struct proxy_cli *c = at;
+
+	if (owfp_proxy_addr_parse(arg, &c->o.proxy.upstream, err))
+		return -1;
+	c->have_upstream = true;
+	return 0;
+}
+
+static int set_workers(void *at, const char *arg, owfp_error *err)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (end == arg || *end || n < 1 || n > 1024) {
+		snprintf(err->msg, sizeof(err->msg), "--workers '%s': expected 1..1024", arg);
+		return -1;
+	}
+	*(int *)at = (int)n;
+	return 0;
+}
+
+static int set_local(void *at, const char *arg, owfp_error *err)
+{
+	enum owfp_proxy_local *local = at;
+
+	if (!strcmp(arg, "client")) {
+		*local = OWFP_PROXY_LOCAL_CLIENT;
+	} else if (!strcmp(arg, "server")) {
+		*local = OWFP_PROXY_LOCAL_SERVER;
+	} else {
+		snprintf(err->msg, sizeof(err->msg), "--local '%s': expected client or server", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* --drain-timeout, --defer-timeout, --connect-timeout: 0 means "at once"
+ * (1 ms), as the option struct's 0 means "the default". */
+static int set_timeout(void *at, const char *arg, owfp_error *err)
+{
+	unsigned ms;
+
+	if (owfp_cli_parse_seconds(arg, &ms)) {
+		snprintf(err->msg, sizeof(err->msg), "'%s': expected seconds (0..86400)", arg);
+		return -1;
+	}
+	*(unsigned *)at = ms ? ms : 1;
+	return 0;
+}
+
+/* --idle-timeout, --half-closed-timeout: 0 turns it off. */
+static int set_timeout_or_never(void *at, const char *arg, owfp_error *err)
+{
+	unsigned ms;
+
+	if (owfp_cli_parse_seconds(arg, &ms)) {
+		snprintf(err->msg, sizeof(err->msg), "'%s': expected seconds (0..86400)", arg);
+		return -1;
+	}
+	*(unsigned *)at = ms ? ms : OWFP_PROXY_NO_TIMEOUT;
+	return 0;
+}
+
+static int set_keepalive(void *at, const char *arg, owfp_error *err)
+{
+	unsigned ms;
+
+	if (owfp_cli_parse_seconds(arg, &ms) || ms % 1000) {
+		snprintf(err->msg, sizeof(err->msg), "'%s': expected whole seconds (0..86400)", arg);
+		return -1;
+	}
+	*(unsigned *)at = ms ? ms / 1000 : OWFP_PROXY_NO_TIMEOUT;
+	return 0;
+}
+
+static int set_max_connections(void *at, const char *arg, owfp_error *err)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || v == 0 || v > 10000000ul) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "--max-connections '%s': expected a count from 1 to 10000000", arg);
+		return -1;
+	}
+	*(uint64_t *)at = (uint64_t)v;
+	return 0;
+}
+
+static int set_poll_spin(void *at, const char *arg, owfp_error *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < 0 || v > 1000) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "--poll-spin '%s': expected a count from 0 (off) to 1000", arg);
+		return -1;
+	}
+	*(int *)at = v ? (int)v : -1;
+	return 0;
+}
+
+#define AT(m, t) OWFP_CLI_FIELD(struct proxy_cli, m, t)
+#define STRING(m) OWFP_CLI_STRING(struct proxy_cli, m)
+#define FLAG(m) OWFP_CLI_FLAG(struct proxy_cli, m)
+#define SIZE(m) OWFP_CLI_SIZE(struct proxy_cli, m)
+
+static const owfp_cli_opt options[] = {
+	{"listen", 0, "ADDR:PORT", set_listen, 0,
+	 "where to accept (IPv4 1.2.3.4:80 or IPv6 [::1]:80;\n"
+	 "port 0 picks one, printed at start)"},
+	{"upstream", 0, "ADDR:PORT", set_upstream, 0,
+	 "where every accepted connection goes (explicit mode)"},
+	{"transparent", 0, NULL, FLAG(o.proxy.transparent),
+	 "the original destination is the upstream: TPROXY\n"
+	 "(IP_TRANSPARENT listener, the accepted socket's local\n"
+	 "address) or REDIRECT/DNAT (SO_ORIGINAL_DST); needs\n"
+	 "CAP_NET_ADMIN"},
+	{"spoof-source", 0, NULL, FLAG(o.proxy.spoof_source),
+	 "with TPROXY, connect upstream from the client's address\n"
+	 "(the return route must lead back through this host)"},
+	{"config", 'c', "FILE", OWFP_CLI_CONFIG(struct proxy_cli, o.config_path),
+	 "filter configuration (YAML or JSON), as for replay"},
+	{"callout", 0, "PLUGIN.so", OWFP_CLI_ADD(struct proxy_cli, plugins),
+	 "load a callout plugin (repeatable)"},
+	{"driver-param", 0, "DRIVER.VALUE=DATA", OWFP_CLI_DRIVER_PARAM(struct proxy_cli, dparams),
+	 "\na value of a driver's Parameters registry key\n"
+	 "(repeatable; over the configuration's): DATA is\n"
+	 "dword:N, sz:TEXT, multi_sz:A,B, binary:HEX, or a\n"
+	 "number / text"},
+	{"workers", 0, "N", set_workers, AT(o.proxy.workers, int),
+	 "event-loop threads, each with its own SO_REUSEPORT\n"
+	 "listener (default: number of CPUs)"},
+	{"local", 0, "client|server", set_local, AT(o.proxy.local, enum owfp_proxy_local),
+	 "which side plays the local host (default client: data\n"
+	 "from the upstream is inbound, so DEFER slows the\n"
+	 "upstream; server: data from clients is inbound)"},
+	{"control", 0, "PATH", STRING(o.control_path),
+	 "unix socket for `openwfp filters` and `openwfp stats`\n"
+	 "(mode 0600; only our uid or root may connect)"},
+	{"events", 0, "FILE", STRING(o.events_path),
+	 "JSON Lines: the engine events as replay writes them, plus\n"
+	 "proxy_accept, proxy_upstream_error, proxy_offload,\n"
+	 "proxy_limit, proxy_close ('-' for stdout)"},
+	{"drain-timeout", 0, "SECONDS", set_timeout, AT(o.drain_timeout_ms, unsigned),
+	 "after SIGTERM, how long open connections may take to\n"
+	 "finish before they are reset (default 10)"},
+	{"queue-high", 0, "BYTES", SIZE(o.proxy.queue_high),
+	 "per connection and direction: stop reading the source\n"
+	 "while this much waits for the destination (default 1M)"},
+	{"flow-limit", 0, "BYTES", SIZE(o.proxy.flow_limit),
+	 "per connection and direction: hard cap on queued bytes;\n"
+	 "past it the connection is reset (default 16M)"},
+	{"global-limit", 0, "BYTES", SIZE(o.proxy.global_limit),
+	 "all queued bytes in the process: past it the connection\n"
+	 "that queues is reset and, above 90%, new connections\n"
+	 "are refused (default 512M)"},
+	{"user", 0, "NAME", STRING(o.user),
+	 "after binding and loading, switch to this user for good\n"
+	 "(all threads). No capability is kept, except\n"
+	 "CAP_NET_ADMIN and CAP_NET_RAW with --spoof-source\n"
+	 "(each upstream socket needs IP_TRANSPARENT). The\n"
+	 "control socket is then created as that user"},
+	{"max-connections", 0, "N", set_max_connections, AT(o.proxy.max_connections, uint64_t),
+	 "proxied connections at once; past it a new connection\n"
+	 "is reset at accept (fail closed; default 65536)"},
+	{"read-size", 0, "BYTES", SIZE(o.proxy.read_size),
+	 "bytes per recv(), the largest indication (default 256K)"},
+	{"pipe-size", 0, "BYTES", SIZE(o.proxy.pipe_size),
+	 "splice pipe per direction of an offloaded flow (default 256K,\n"
+	 "capped by /proc/sys/fs/pipe-max-size)"},
+	{"connect-timeout", 0, "SECONDS", set_timeout, AT(o.proxy.connect_timeout_ms, unsigned),
+	 "upstream connect timeout (default 10)"},
+	{"idle-timeout", 0, "SECONDS", set_timeout_or_never, AT(o.proxy.idle_timeout_ms, unsigned),
+	 "reset a connection when no byte moved either way for\n"
+	 "this long (default 300; 0: never)"},
+	{"half-closed-timeout", 0, "SECONDS", set_timeout_or_never,
+	 AT(o.proxy.half_closed_timeout_ms, unsigned),
+	 "the same once a peer sent its FIN (default 60,\n"
+	 "at most --idle-timeout; 0: --idle-timeout applies)"},
+	{"keepalive", 0, "SECONDS", set_keepalive, AT(o.proxy.keepalive_s, unsigned),
+	 "TCP keepalive on both sockets: first probe after this\n"
+	 "idle time, then every 10 s, 6 probes (default 60; 0: off)"},
+	{"poll-spin", 0, "N", set_poll_spin, AT(o.proxy.poll_spin, int),
+	 "a busy worker (its last sleep was under 200 us) polls\n"
+	 "up to N times, yielding the CPU between polls, before\n"
+	 "it sleeps (default 32; 0: sleep at once)"},
+	{"defer-timeout", 0, "SECONDS", set_timeout, AT(o.defer_timeout_ms, unsigned),
+	 "a callout that defers (FWPS_STREAM_ACTION_DEFER) and\n"
+	 "does not call FwpsStreamContinue0 within this time has\n"
+	 "its connection reset (fail closed; default 60)"},
+	{"strict-asserts", 0, NULL, OWFP_CLI_STRICT,
+	 "a failed NT_ASSERT or a bug check in a plugin aborts\n"
+	 "(for a debugger) instead of dropping that flow"},
+	{"quiet", 'q', NULL, OWFP_CLI_QUIET(struct proxy_cli, o.verbosity), "only errors"},
+	{"verbose", 'v', NULL, OWFP_CLI_VERBOSE(struct proxy_cli, o.verbosity),
+	 "more engine messages (repeat for debug)"},
+	OWFP_CLI_HELP,
+	{0},
+};
+
+static const owfp_cli_spec spec = {
+	.cmd = "proxy",
+	.head = "Usage: openwfp proxy --listen ADDR:PORT --upstream ADDR:PORT [options]\n"
 		"       openwfp proxy --transparent --listen ADDR:PORT [options]\n"
 		"\n"
 		"Puts the WFP stream callouts in the path of live TCP connections: every accepted\n"
@@ -25,71 +248,10 @@ static void help(FILE *out)
 		"in both directions, so each stream action has its real effect. Without -c or\n"
 		"--callout, the built-in 'count' inspection callout runs and changes nothing.\n"
 		"\n"
-		"Options:\n"
-		"      --listen ADDR:PORT     where to accept (IPv4 1.2.3.4:80 or IPv6 [::1]:80;\n"
-		"                             port 0 picks one, printed at start)\n"
-		"      --upstream ADDR:PORT   where every accepted connection goes (explicit mode)\n"
-		"      --transparent          the original destination is the upstream: TPROXY\n"
-		"                             (IP_TRANSPARENT listener, the accepted socket's local\n"
-		"                             address) or REDIRECT/DNAT (SO_ORIGINAL_DST); needs\n"
-		"                             CAP_NET_ADMIN\n"
-		"      --spoof-source         with TPROXY, connect upstream from the client's address\n"
-		"                             (the return route must lead back through this host)\n"
-		"  -c, --config FILE          filter configuration (YAML or JSON), as for replay\n"
-		"      --callout PLUGIN.so    load a callout plugin (repeatable)\n"
-		"      --driver-param DRIVER.VALUE=DATA\n"
-		"                             a value of a driver's Parameters registry key\n"
-		"                             (repeatable; over the configuration's): DATA is\n"
-		"                             dword:N, sz:TEXT, multi_sz:A,B, binary:HEX, or a\n"
-		"                             number / text\n"
-		"      --workers N            event-loop threads, each with its own SO_REUSEPORT\n"
-		"                             listener (default: number of CPUs)\n"
-		"      --local client|server  which side plays the local host (default client: data\n"
-		"                             from the upstream is inbound, so DEFER slows the\n"
-		"                             upstream; server: data from clients is inbound)\n"
-		"      --control PATH         unix socket for `openwfp filters` and `openwfp stats`\n"
-		"                             (mode 0600; only our uid or root may connect)\n"
-		"      --events FILE          JSON Lines: the engine events as replay writes them, plus\n"
-		"                             proxy_accept, proxy_upstream_error, proxy_offload,\n"
-		"                             proxy_limit, proxy_close ('-' for stdout)\n"
-		"      --drain-timeout SECONDS  after SIGTERM, how long open connections may take to\n"
-		"                             finish before they are reset (default 10)\n"
-		"      --queue-high BYTES     per connection and direction: stop reading the source\n"
-		"                             while this much waits for the destination (default 1M)\n"
-		"      --flow-limit BYTES     per connection and direction: hard cap on queued bytes;\n"
-		"                             past it the connection is reset (default 16M)\n"
-		"      --global-limit BYTES   all queued bytes in the process: past it the connection\n"
-		"                             that queues is reset and, above 90%%, new connections\n"
-		"                             are refused (default 512M)\n"
-		"      --user NAME            after binding and loading, switch to this user for good\n"
-		"                             (all threads). No capability is kept, except\n"
-		"                             CAP_NET_ADMIN and CAP_NET_RAW with --spoof-source\n"
-		"                             (each upstream socket needs IP_TRANSPARENT). The\n"
-		"                             control socket is then created as that user\n"
-		"      --max-connections N    proxied connections at once; past it a new connection\n"
-		"                             is reset at accept (fail closed; default 65536)\n"
-		"      --read-size BYTES      bytes per recv(), the largest indication (default 256K)\n"
-		"      --pipe-size BYTES      splice pipe per direction of an offloaded flow (default 256K,\n"
-		"                             capped by /proc/sys/fs/pipe-max-size)\n"
-		"      --connect-timeout SECONDS  upstream connect timeout (default 10)\n"
-		"      --idle-timeout SECONDS  reset a connection when no byte moved either way for\n"
-		"                             this long (default 300; 0: never)\n"
-		"      --half-closed-timeout SECONDS  the same once a peer sent its FIN (default 60,\n"
-		"                             at most --idle-timeout; 0: --idle-timeout applies)\n"
-		"      --keepalive SECONDS    TCP keepalive on both sockets: first probe after this\n"
-		"                             idle time, then every 10 s, 6 probes (default 60; 0: off)\n"
-		"      --poll-spin N          a busy worker (its last sleep was under 200 us) polls\n"
-		"                             up to N times, yielding the CPU between polls, before\n"
-		"                             it sleeps (default 32; 0: sleep at once)\n"
-		"      --defer-timeout SECONDS  a callout that defers (FWPS_STREAM_ACTION_DEFER) and\n"
-		"                             does not call FwpsStreamContinue0 within this time has\n"
-		"                             its connection reset (fail closed; default 60)\n"
-		"      --strict-asserts       a failed NT_ASSERT or a bug check in a plugin aborts\n"
-		"                             (for a debugger) instead of dropping that flow\n"
-		"  -q, --quiet                only errors\n"
-		"  -v, --verbose              more engine messages (repeat for debug)\n"
-		"  -h, --help                 this help\n"
-		"\n"
+		"Options:\n",
+	.opts = options,
+	.column = 29,
+	.tail = "\n"
 		"Signals: SIGTERM/SIGINT drain (stop accepting, let connections finish, exit 0);\n"
 		"SIGHUP reloads -c FILE atomically (a bad file is rejected, the old one stays).\n"
 		"\n"
@@ -100,289 +262,57 @@ static void help(FILE *out)
 		"  openwfp proxy --transparent --listen 0.0.0.0:15001 --callout ./mycallout.so\n"
 		"\n"
 		"Exit status: 0 after a drain, 1 bad input or setup failure, 2 bad usage.\n"
-		"See docs/proxy.md.\n");
-}
+		"See docs/proxy.md.\n",
+	.in_order = 1,
+};
 
-/* "64K", "16M", "1G" or a plain byte count. */
-static int parse_size(const char *s, size_t *out)
+/* What no single option can check. */
+static int check(const struct proxy_cli *c, int argc, char **argv, owfp_error *err)
 {
-	char *end;
-	double v = strtod(s, &end);
-	double mul = 1;
+	const char *msg = NULL;
 
-	if (end == s || !isfinite(v) || v < 0)
+	if (optind < argc) {
+		snprintf(err->msg, sizeof(err->msg), "unexpected argument '%s'", argv[optind]);
 		return -1;
-	if (*end == 'K' || *end == 'k')
-		mul = 1024, end++;
-	else if (*end == 'M' || *end == 'm')
-		mul = 1024.0 * 1024, end++;
-	else if (*end == 'G' || *end == 'g')
-		mul = 1024.0 * 1024 * 1024, end++;
-	if (*end || v * mul < 1 || v * mul > 64.0 * 1024 * 1024 * 1024)
-		return -1;
-	*out = (size_t)(v * mul);
-	return 0;
+	}
+	if (!c->have_listen)
+		msg = "--listen ADDR:PORT is required";
+	else if (c->o.proxy.transparent && c->have_upstream)
+		msg = "--transparent takes no --upstream (the original destination is used)";
+	else if (!c->o.proxy.transparent && !c->have_upstream)
+		msg = "--upstream ADDR:PORT is required (or --transparent)";
+	else if (c->o.proxy.spoof_source && !c->o.proxy.transparent)
+		msg = "--spoof-source needs --transparent";
+	if (msg)
+		snprintf(err->msg, sizeof(err->msg), "%s", msg);
+	return msg ? -1 : 0;
 }
-
-static int parse_seconds(const char *s, unsigned *ms)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || !isfinite(v) || v < 0 || v > 86400)
-		return -1;
-	*ms = (unsigned)(v * 1000.0 + 0.5);
-	return 0;
-}
-
-enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, OPT_WORKERS,
-       OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
-       OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER,
-	       OPT_DEFERTO, OPT_POLLSPIN, OPT_IDLETO, OPT_HALFTO, OPT_KEEPALIVE, OPT_STRICT,
-	       OPT_DRIVER_PARAM };
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"listen", required_argument, NULL, OPT_LISTEN},
-		{"upstream", required_argument, NULL, OPT_UPSTREAM},
-		{"transparent", no_argument, NULL, OPT_TRANSPARENT},
-		{"spoof-source", no_argument, NULL, OPT_SPOOF},
-		{"config", required_argument, NULL, 'c'},
-		{"callout", required_argument, NULL, OPT_CALLOUT},
-		{"driver-param", required_argument, NULL, OPT_DRIVER_PARAM},
-		{"workers", required_argument, NULL, OPT_WORKERS},
-		{"local", required_argument, NULL, OPT_LOCAL},
-		{"control", required_argument, NULL, OPT_CONTROL},
-		{"events", required_argument, NULL, OPT_EVENTS},
-		{"drain-timeout", required_argument, NULL, OPT_DRAIN},
-		{"queue-high", required_argument, NULL, OPT_QHIGH},
-		{"flow-limit", required_argument, NULL, OPT_FLOWLIM},
-		{"global-limit", required_argument, NULL, OPT_GLOBLIM},
-		{"read-size", required_argument, NULL, OPT_READSZ},
-		{"pipe-size", required_argument, NULL, OPT_PIPESZ},
-		{"connect-timeout", required_argument, NULL, OPT_CONNTO},
-		{"defer-timeout", required_argument, NULL, OPT_DEFERTO},
-		{"idle-timeout", required_argument, NULL, OPT_IDLETO},
-		{"half-closed-timeout", required_argument, NULL, OPT_HALFTO},
-		{"keepalive", required_argument, NULL, OPT_KEEPALIVE},
-		{"max-connections", required_argument, NULL, OPT_MAXCONN},
-		{"user", required_argument, NULL, OPT_USER},
-		{"poll-spin", required_argument, NULL, OPT_POLLSPIN},
-		{"strict-asserts", no_argument, NULL, OPT_STRICT},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	owfp_proxy_app_opts o = { 0 };
-	/* --callout paths, then --driver-param texts, in one block freed once. */
-	const char **plugins = owfp_calloc(2 * ((size_t)argc + 1), sizeof(*plugins));
-	const char **dparams = plugins ? plugins + argc + 1 : NULL;
-	bool have_listen = false, have_upstream = false;
+	struct proxy_cli c = { 0 };
 	owfp_error err = { { 0 } };
-	int c, rc = OWFP_EXIT_OK;
-	char *end;
+	int rc;
 
-	if (!plugins)
+	/* --callout paths, then --driver-param texts, in one block freed once. */
+	c.plugins.items = owfp_calloc(2 * ((size_t)argc + 1), sizeof(*c.plugins.items));
+	if (!c.plugins.items)
 		return OWFP_EXIT_INPUT;
-	o.plugins = plugins;
-	o.driver_params = dparams;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:qvh", longopts, NULL)) != -1) {
-		/* Options that read optarg all require an argument, so getopt set
-		 * it; the others get "" rather than NULL, which no case reads. */
-		if (!optarg)
-			optarg = "";
-		switch (c) {
-		case OPT_LISTEN:
-			if (owfp_proxy_addr_parse(optarg, &o.proxy.listen, &err))
-				goto usage_err;
-			have_listen = true;
-			break;
-		case OPT_UPSTREAM:
-			if (owfp_proxy_addr_parse(optarg, &o.proxy.upstream, &err))
-				goto usage_err;
-			have_upstream = true;
-			break;
-		case OPT_TRANSPARENT:
-			o.proxy.transparent = true;
-			break;
-		case OPT_SPOOF:
-			o.proxy.spoof_source = true;
-			break;
-		case 'c':
-			if (o.config_path) {
-				snprintf(err.msg, sizeof(err.msg), "-c/--config given twice");
-				goto usage_err;
-			}
-			o.config_path = optarg;
-			break;
-		case OPT_CALLOUT:
-			plugins[o.nplugins++] = optarg;
-			break;
-		case OPT_DRIVER_PARAM:
-			if (owfp_driver_param_check(optarg, &err))
-				goto usage_err;
-			dparams[o.ndriver_params++] = optarg;
-			break;
-		case OPT_WORKERS: {
-			long n = strtol(optarg, &end, 10);
-			if (end == optarg || *end || n < 1 || n > 1024) {
-				snprintf(err.msg, sizeof(err.msg), "--workers '%s': expected 1..1024", optarg);
-				goto usage_err;
-			}
-			o.proxy.workers = (int)n;
-			break;
-		}
-		case OPT_LOCAL:
-			if (!strcmp(optarg, "client")) {
-				o.proxy.local = OWFP_PROXY_LOCAL_CLIENT;
-			} else if (!strcmp(optarg, "server")) {
-				o.proxy.local = OWFP_PROXY_LOCAL_SERVER;
-			} else {
-				snprintf(err.msg, sizeof(err.msg), "--local '%s': expected client or server",
-					 optarg);
-				goto usage_err;
-			}
-			break;
-		case OPT_CONTROL:
-			o.control_path = optarg;
-			break;
-		case OPT_EVENTS:
-			o.events_path = optarg;
-			break;
-		case OPT_IDLETO:
-		case OPT_HALFTO:
-		case OPT_KEEPALIVE: {
-			unsigned ms;
-			if (parse_seconds(optarg, &ms) || (c == OPT_KEEPALIVE && ms % 1000)) {
-				snprintf(err.msg, sizeof(err.msg), "'%s': expected %sseconds (0..86400)", optarg,
-					 c == OPT_KEEPALIVE ? "whole " : "");
-				goto usage_err;
-			}
-			/* 0 turns it off; the option struct's 0 means "the default" */
-			if (c == OPT_IDLETO)
-				o.proxy.idle_timeout_ms = ms ? ms : OWFP_PROXY_NO_TIMEOUT;
-			else if (c == OPT_HALFTO)
-				o.proxy.half_closed_timeout_ms = ms ? ms : OWFP_PROXY_NO_TIMEOUT;
-			else
-				o.proxy.keepalive_s = ms ? ms / 1000 : OWFP_PROXY_NO_TIMEOUT;
-			break;
-		}
-		case OPT_DRAIN:
-		case OPT_DEFERTO:
-		case OPT_CONNTO: {
-			unsigned ms;
-			if (parse_seconds(optarg, &ms)) {
-				snprintf(err.msg, sizeof(err.msg), "'%s': expected seconds (0..86400)", optarg);
-				goto usage_err;
-			}
-			if (c == OPT_DRAIN)
-				o.drain_timeout_ms = ms ? ms : 1;
-			else if (c == OPT_DEFERTO)
-				o.defer_timeout_ms = ms ? ms : 1;
-			else
-				o.proxy.connect_timeout_ms = ms ? ms : 1;
-			break;
-		}
-		case OPT_USER:
-			o.user = optarg;
-			break;
-		case OPT_MAXCONN: {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || v == 0 || v > 10000000ul) {
-				snprintf(err.msg, sizeof(err.msg),
-					 "--max-connections '%s': expected a count from 1 to 10000000", optarg);
-				goto usage_err;
-			}
-			o.proxy.max_connections = (uint64_t)v;
-			break;
-		}
-		case OPT_POLLSPIN: {
-			char *end;
-			errno = 0;
-			long v = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || v < 0 || v > 1000) {
-				snprintf(err.msg, sizeof(err.msg),
-					 "--poll-spin '%s': expected a count from 0 (off) to 1000", optarg);
-				goto usage_err;
-			}
-			o.proxy.poll_spin = v ? (int)v : -1;
-			break;
-		}
-		case OPT_QHIGH:
-		case OPT_FLOWLIM:
-		case OPT_GLOBLIM:
-		case OPT_READSZ:
-		case OPT_PIPESZ: {
-			size_t v;
-			if (parse_size(optarg, &v)) {
-				snprintf(err.msg, sizeof(err.msg),
-					 "'%s': expected a byte count such as 65536, 64K, 16M or 1G", optarg);
-				goto usage_err;
-			}
-			if (c == OPT_QHIGH)
-				o.proxy.queue_high = v;
-			else if (c == OPT_FLOWLIM)
-				o.proxy.flow_limit = v;
-			else if (c == OPT_GLOBLIM)
-				o.proxy.global_limit = v;
-			else if (c == OPT_READSZ)
-				o.proxy.read_size = v;
-			else
-				o.proxy.pipe_size = v;
-			break;
-		}
-		case OPT_STRICT:
-			owfp_contain_set_strict(true);
-			break;
-		case 'q':
-			o.verbosity = -1;
-			break;
-		case 'v':
-			owfp_wpp_set_enabled(true); /* drivers' WPP traces: log lines at -v */
-			if (o.verbosity >= 0)
-				o.verbosity++;
-			break;
-		case 'h':
-			help(stdout);
-			free(plugins);
-			return OWFP_EXIT_OK;
-		default:
-			free(plugins);
-			return owfp_cli_usage_error("proxy", "unknown option or missing argument: '%s'",
-						    argv[optind - 1]);
+	c.dparams.items = c.plugins.items + argc + 1;
+	rc = owfp_cli_parse(&spec, argc, argv, &c);
+	if (rc < 0 && check(&c, argc, argv, &err))
+		rc = owfp_cli_usage_error("proxy", "%s", err.msg);
+	if (rc < 0) {
+		c.o.plugins = c.plugins.items;
+		c.o.nplugins = c.plugins.n;
+		c.o.driver_params = c.dparams.items;
+		c.o.ndriver_params = c.dparams.n;
+		rc = OWFP_EXIT_OK;
+		if (owfp_proxy_app_run(&c.o, &err)) {
+			fprintf(stderr, "openwfp proxy: %s\n", err.msg);
+			rc = OWFP_EXIT_INPUT;
 		}
 	}
-	if (optind < argc) {
-		snprintf(err.msg, sizeof(err.msg), "unexpected argument '%s'", argv[optind]);
-		goto usage_err;
-	}
-	if (!have_listen) {
-		snprintf(err.msg, sizeof(err.msg), "--listen ADDR:PORT is required");
-		goto usage_err;
-	}
-	if (o.proxy.transparent == have_upstream) {
-		snprintf(err.msg, sizeof(err.msg), o.proxy.transparent
-			 ? "--transparent takes no --upstream (the original destination is used)"
-			 : "--upstream ADDR:PORT is required (or --transparent)");
-		goto usage_err;
-	}
-	if (o.proxy.spoof_source && !o.proxy.transparent) {
-		snprintf(err.msg, sizeof(err.msg), "--spoof-source needs --transparent");
-		goto usage_err;
-	}
-	if (owfp_proxy_app_run(&o, &err)) {
-		fprintf(stderr, "openwfp proxy: %s\n", err.msg);
-		rc = OWFP_EXIT_INPUT;
-	}
-	free(plugins);
+	free(c.plugins.items);
 	return rc;
-usage_err:
-	free(plugins);
-	return owfp_cli_usage_error("proxy", "%s", err.msg);
 }

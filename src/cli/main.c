@@ -1,5 +1,4 @@
 /* openwfp: one binary, one subcommand per file (see commands.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,17 +19,6 @@ static const owfp_command commands[] = {
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-int owfp_cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "openwfp %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'openwfp %s --help'.\n", cmd);
-	return OWFP_EXIT_USAGE;
-}
 
 static void usage(FILE *out)
 {
