@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Static analysis: the layer order of #include lines, cppcheck and clang-tidy
+# Static analysis: the layer order of #include lines, no function over 150
+# lines (universal-ctags), cppcheck and clang-tidy
 # over the library, data paths and CLI. Uses the compile database of BUILD
 # (default build/). Fails on any finding.
 set -euo pipefail
 build=${1:-build}
 echo "== layers"
 python3 scripts/check_layers.py src
+echo "== function length"
+python3 scripts/check_function_length.py src
 cmake -S . -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 srcs=$(git ls-files 'src/*.c')

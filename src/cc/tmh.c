@@ -24,26 +24,48 @@
 #define MAX_ARGS 64
 #define MAX_SPECS 64
 
-enum ext_kind {
-	E_FUNC, E_LINE, E_FILE, E_COMPNAME, E_LEVEL, E_FLAGS, E_STATUS, E_HRESULT, E_WINERROR,
-	E_BOOL, E_IPADDR, E_PORT, E_IPV6, E_GUID, E_TIME, E_ASTR, E_WSTR, E_USTR, E_CUSTOM,
-};
-
-static const struct {
+/*
+ * The built-in %!NAME! types. Those that take an argument pass it as
+ * `param` (a C type), print it with the DbgPrint conversion `fmt`, and hand
+ * owfp_wpp_emit `value`, a format where %1$s is the argument's name and
+ * %2$d its number (wpp_x<number> is its text buffer). FUNC, COMPNAME,
+ * LEVEL and FLAGS take none: `value` is what the call site already has.
+ * LINE and FILE are written into the message itself (fmt NULL).
+ */
+typedef struct builtin_type {
 	const char *name;
-	enum ext_kind kind;
-} builtins[] = {
-	{ "FUNC", E_FUNC },         { "LINE", E_LINE },         { "FILE", E_FILE },
-	{ "COMPNAME", E_COMPNAME }, { "LEVEL", E_LEVEL },       { "FLAGS", E_FLAGS },
-	{ "STATUS", E_STATUS },     { "NTSTATUS", E_STATUS },   { "NDIS_STATUS", E_STATUS },
-	{ "HRESULT", E_HRESULT },   { "WINERROR", E_WINERROR }, { "bool", E_BOOL },
-	{ "BOOL", E_BOOL },         { "BOOLEAN", E_BOOL },      { "IPADDR", E_IPADDR },
-	{ "PORT", E_PORT },         { "IPV6ADDR", E_IPV6 },     { "GUID", E_GUID },
-	{ "CLSID", E_GUID },        { "IID", E_GUID },          { "TIMESTAMP", E_TIME },
-	{ "TIME", E_TIME },         { "DATE", E_TIME },         { "datetime", E_TIME },
-	{ "WAITTIME", E_TIME },     { "due", E_TIME },          { "delta", E_TIME },
-	{ "ASTR", E_ASTR },         { "WSTR", E_WSTR },         { "USTR", E_USTR },
-	{ NULL, 0 },
+	const char *param;
+	const char *fmt;
+	const char *value;
+} builtin_type;
+
+#define FMT_X(fn) "%s", "owfp_wpp_fmt_" fn "(wpp_x%2$d, sizeof(wpp_x%2$d), %1$s)"
+#define STATUS_T "int32_t", FMT_X("status")
+#define BOOL_T "int", "%s", "%1$s ? \"TRUE\" : \"FALSE\""
+#define GUID_T "const void *", FMT_X("guid")
+#define TIME_T "int64_t", "%I64d", "%1$s"
+
+static const builtin_type builtin_types[] = {
+	{ "FUNC", NULL, "%s", "wpp_func" },
+	{ "LINE", NULL, NULL, NULL },
+	{ "FILE", NULL, NULL, NULL },
+	{ "COMPNAME", NULL, "%s", "owfp_wpp_control_name(WPP_NAMES_, wpp_bit)" },
+	{ "LEVEL", NULL, "%s", "owfp_wpp_level_name(wpp_level)" },
+	{ "FLAGS", NULL, "%s", "owfp_wpp_flag_name(WPP_NAMES_, wpp_bit)" },
+	{ "STATUS", STATUS_T }, { "NTSTATUS", STATUS_T }, { "NDIS_STATUS", STATUS_T },
+	{ "HRESULT", "int32_t", "0x%08X", "(unsigned)%1$s" },
+	{ "WINERROR", "uint32_t", "%u", "(unsigned)%1$s" },
+	{ "bool", BOOL_T }, { "BOOL", BOOL_T }, { "BOOLEAN", BOOL_T },
+	{ "IPADDR", "uint32_t", FMT_X("ipaddr") },
+	{ "PORT", "unsigned int", "%u", "(unsigned)((%1$s >> 8 & 0xffu) | (%1$s & 0xffu) << 8)" },
+	{ "IPV6ADDR", "const void *", FMT_X("ipv6") },
+	{ "GUID", GUID_T }, { "CLSID", GUID_T }, { "IID", GUID_T },
+	{ "TIMESTAMP", TIME_T }, { "TIME", TIME_T }, { "DATE", TIME_T }, { "datetime", TIME_T },
+	{ "WAITTIME", TIME_T }, { "due", TIME_T }, { "delta", TIME_T },
+	{ "ASTR", "const char *", "%s", "%1$s" },
+	{ "WSTR", "const wchar_t *", "%ws", "%1$s" },
+	{ "USTR", "const void *", "%wZ", "%1$s" },
+	{ NULL, NULL, NULL, NULL },
 };
 
 typedef struct gen {
@@ -113,20 +135,75 @@ static void site_err(gen *g, int line, const char *fmt, const char *a, const cha
 	cc_err(g->err, g->errlen, "%s:%d: %s", g->in->source_name, line, msg);
 }
 
+/* FILE: the source's base name, as text of the message. */
+static void put_file_name(cc_buf *fmt, const char *base)
+{
+	for (const char *s = base; *s; s++)
+		cc_buf_puts(fmt, *s == '%' ? "%%" : *s == '"' ? "\\\"" : *s == '\\' ? "\\\\" : (char[2]){ *s, 0 });
+}
+
+/* A type of the configuration (CUSTOM_TYPE, DEFINE_CPLX_TYPE): its
+ * parameter into params, its format piece into fmt, its value into args. */
+static void custom_conv(const cc_wpp_type *ty, const char *a, int argno, cc_buf *fmt,
+			cc_buf *params, cc_buf *args, cc_buf *locals)
+{
+	const char *table = ty->kind == CC_WPP_LIST ? "list" : "set";
+
+	switch (ty->kind) {
+	case CC_WPP_LIST:
+	case CC_WPP_SET:
+		cc_buf_printf(params, ", %s %s", ty->kind == CC_WPP_LIST ? "int64_t" : "uint64_t", a);
+		cc_buf_puts(fmt, "%s");
+		cc_buf_printf(args,
+			      ", owfp_wpp_fmt_%s(wpp_x%d, sizeof(wpp_x%d), %s, WPP_ITEMS_%s, "
+			      "sizeof(WPP_ITEMS_%s) / sizeof(WPP_ITEMS_%s[0]))",
+			      table, argno, argno, a, ty->name, ty->name, ty->name);
+		break;
+	case CC_WPP_ENUM:
+		cc_buf_printf(params, ", int64_t %s", a);
+		if (ty->resolved && ty->items.n) {
+			cc_buf_puts(fmt, "%s");
+			cc_buf_printf(args,
+				      ", owfp_wpp_fmt_enum(wpp_x%d, sizeof(wpp_x%d), %s, WPP_ENUM_%s, "
+				      "sizeof(WPP_ENUM_%s) / sizeof(WPP_ENUM_%s[0]))",
+				      argno, argno, a, ty->name, ty->name, ty->name);
+		} else {
+			cc_buf_puts(fmt, "%I64d");
+			cc_buf_printf(args, ", %s", a);
+		}
+		break;
+	case CC_WPP_NUMBER:
+		cc_buf_printf(params, ", %s %s", ty->is_unsigned ? "uint64_t" : "int64_t", a);
+		cc_buf_puts(fmt, ty->is_unsigned ? "%I64u" : "%I64d");
+		cc_buf_printf(args, ", %s", a);
+		break;
+	case CC_WPP_CPLX:
+		cc_buf_printf(params, ", %s %s", ty->arg, a);
+		cc_buf_printf(locals, "\tconst owfp_wpp_pair wpp_p%d[] = { %s(%s) };\n", argno,
+			      ty->macro, a);
+		cc_buf_puts(fmt, "%s");
+		cc_buf_printf(args,
+			      ", owfp_wpp_fmt_cplx(wpp_x%d, sizeof(wpp_x%d), \"%s\", wpp_p%d, "
+			      "sizeof(wpp_p%d) / sizeof(wpp_p%d[0]))",
+			      argno, argno, ty->item, argno, argno, argno);
+		break;
+	}
+}
+
 /* Emits the code for one ext conversion: its format piece into fmt, its
  * parameter (if it takes one) into params, the value passed into args. */
 static int ext_conv(gen *g, int line, const cc_wpp_spec *sp, int argno, cc_buf *fmt,
 		    cc_buf *params, cc_buf *args, cc_buf *locals, int *takes)
 {
-	enum ext_kind kind = E_CUSTOM;
+	const builtin_type *bt = NULL;
 	cc_wpp_type *ty = NULL;
 	char a[16];
 
 	snprintf(a, sizeof(a), "wpp_a%d", argno);
-	for (int k = 0; builtins[k].name; k++)
-		if (!strcmp(builtins[k].name, sp->name))
-			kind = builtins[k].kind;
-	if (kind == E_CUSTOM) {
+	for (int k = 0; builtin_types[k].name && !bt; k++)
+		if (!strcmp(builtin_types[k].name, sp->name))
+			bt = &builtin_types[k];
+	if (!bt) {
 		ty = cc_wpp_config_type(g->in->config, sp->name, strlen(sp->name));
 		if (!ty) {
 			site_err(g, line,
@@ -137,144 +214,25 @@ static int ext_conv(gen *g, int line, const cc_wpp_spec *sp, int argno, cc_buf *
 		}
 		g->used_type[ty - g->in->config->types] = true;
 	}
-	*takes = kind > E_FLAGS;
-	switch (kind) {
-	case E_FUNC:
-		cc_buf_puts(fmt, "%s");
-		cc_buf_puts(args, ", wpp_func");
+	*takes = !bt || bt->param;
+	if (bt && !bt->fmt) {
+		if (!strcmp(bt->name, "LINE"))
+			cc_buf_printf(fmt, "%d", line);
+		else
+			put_file_name(fmt, g->base);
 		return 0;
-	case E_LINE:
-		cc_buf_printf(fmt, "%d", line);
-		return 0;
-	case E_FILE:
-		for (const char *s = g->base; *s; s++)
-			cc_buf_puts(fmt, *s == '%' ? "%%" : *s == '"' ? "\\\"" : *s == '\\' ? "\\\\" : (char[2]){ *s, 0 });
-		return 0;
-	case E_COMPNAME:
-		cc_buf_puts(fmt, "%s");
-		cc_buf_puts(args, ", owfp_wpp_control_name(WPP_NAMES_, wpp_bit)");
-		return 0;
-	case E_LEVEL:
-		cc_buf_puts(fmt, "%s");
-		cc_buf_puts(args, ", owfp_wpp_level_name(wpp_level)");
-		return 0;
-	case E_FLAGS:
-		cc_buf_puts(fmt, "%s");
-		cc_buf_puts(args, ", owfp_wpp_flag_name(WPP_NAMES_, wpp_bit)");
-		return 0;
-	default:
-		break;
 	}
-	cc_buf_printf(locals, "\tchar wpp_x%d[OWFP_WPP_XLEN];\n", argno);
-	switch (kind) {
-	case E_STATUS:
-		cc_buf_printf(params, ", int32_t %s", a);
-		cc_buf_puts(fmt, "%s");
-		cc_buf_printf(args, ", owfp_wpp_fmt_status(wpp_x%d, sizeof(wpp_x%d), %s)", argno, argno, a);
-		break;
-	case E_HRESULT:
-		cc_buf_printf(params, ", int32_t %s", a);
-		cc_buf_puts(fmt, "0x%08X");
-		cc_buf_printf(args, ", (unsigned)%s", a);
-		break;
-	case E_WINERROR:
-		cc_buf_printf(params, ", uint32_t %s", a);
-		cc_buf_puts(fmt, "%u");
-		cc_buf_printf(args, ", (unsigned)%s", a);
-		break;
-	case E_BOOL:
-		cc_buf_printf(params, ", int %s", a);
-		cc_buf_puts(fmt, "%s");
-		cc_buf_printf(args, ", %s ? \"TRUE\" : \"FALSE\"", a);
-		break;
-	case E_IPADDR:
-		cc_buf_printf(params, ", uint32_t %s", a);
-		cc_buf_puts(fmt, "%s");
-		cc_buf_printf(args, ", owfp_wpp_fmt_ipaddr(wpp_x%d, sizeof(wpp_x%d), %s)", argno, argno, a);
-		break;
-	case E_PORT:
-		cc_buf_printf(params, ", unsigned int %s", a);
-		cc_buf_puts(fmt, "%u");
-		cc_buf_printf(args, ", (unsigned)((%s >> 8 & 0xffu) | (%s & 0xffu) << 8)", a, a);
-		break;
-	case E_IPV6:
-		cc_buf_printf(params, ", const void *%s", a);
-		cc_buf_puts(fmt, "%s");
-		cc_buf_printf(args, ", owfp_wpp_fmt_ipv6(wpp_x%d, sizeof(wpp_x%d), %s)", argno, argno, a);
-		break;
-	case E_GUID:
-		cc_buf_printf(params, ", const void *%s", a);
-		cc_buf_puts(fmt, "%s");
-		cc_buf_printf(args, ", owfp_wpp_fmt_guid(wpp_x%d, sizeof(wpp_x%d), %s)", argno, argno, a);
-		break;
-	case E_TIME:
-		cc_buf_printf(params, ", int64_t %s", a);
-		cc_buf_puts(fmt, "%I64d");
-		cc_buf_printf(args, ", %s", a);
-		break;
-	case E_ASTR:
-		cc_buf_printf(params, ", const char *%s", a);
-		cc_buf_puts(fmt, "%s");
-		cc_buf_printf(args, ", %s", a);
-		break;
-	case E_WSTR:
-		cc_buf_printf(params, ", const wchar_t *%s", a);
-		cc_buf_puts(fmt, "%ws");
-		cc_buf_printf(args, ", %s", a);
-		break;
-	case E_USTR:
-		cc_buf_printf(params, ", const void *%s", a);
-		cc_buf_puts(fmt, "%wZ");
-		cc_buf_printf(args, ", %s", a);
-		break;
-	default:
-		switch (ty->kind) {
-		case CC_WPP_LIST:
-			cc_buf_printf(params, ", int64_t %s", a);
-			cc_buf_puts(fmt, "%s");
-			cc_buf_printf(args,
-				      ", owfp_wpp_fmt_list(wpp_x%d, sizeof(wpp_x%d), %s, WPP_ITEMS_%s, "
-				      "sizeof(WPP_ITEMS_%s) / sizeof(WPP_ITEMS_%s[0]))",
-				      argno, argno, a, ty->name, ty->name, ty->name);
-			break;
-		case CC_WPP_SET:
-			cc_buf_printf(params, ", uint64_t %s", a);
-			cc_buf_puts(fmt, "%s");
-			cc_buf_printf(args,
-				      ", owfp_wpp_fmt_set(wpp_x%d, sizeof(wpp_x%d), %s, WPP_ITEMS_%s, "
-				      "sizeof(WPP_ITEMS_%s) / sizeof(WPP_ITEMS_%s[0]))",
-				      argno, argno, a, ty->name, ty->name, ty->name);
-			break;
-		case CC_WPP_ENUM:
-			cc_buf_printf(params, ", int64_t %s", a);
-			if (ty->resolved && ty->items.n) {
-				cc_buf_puts(fmt, "%s");
-				cc_buf_printf(args,
-					      ", owfp_wpp_fmt_enum(wpp_x%d, sizeof(wpp_x%d), %s, WPP_ENUM_%s, "
-					      "sizeof(WPP_ENUM_%s) / sizeof(WPP_ENUM_%s[0]))",
-					      argno, argno, a, ty->name, ty->name, ty->name);
-			} else {
-				cc_buf_puts(fmt, "%I64d");
-				cc_buf_printf(args, ", %s", a);
-			}
-			break;
-		case CC_WPP_NUMBER:
-			cc_buf_printf(params, ", %s %s", ty->is_unsigned ? "uint64_t" : "int64_t", a);
-			cc_buf_puts(fmt, ty->is_unsigned ? "%I64u" : "%I64d");
-			cc_buf_printf(args, ", %s", a);
-			break;
-		case CC_WPP_CPLX:
-			cc_buf_printf(params, ", %s %s", ty->arg, a);
-			cc_buf_printf(locals, "\tconst owfp_wpp_pair wpp_p%d[] = { %s(%s) };\n", argno,
-				      ty->macro, a);
-			cc_buf_puts(fmt, "%s");
-			cc_buf_printf(args,
-				      ", owfp_wpp_fmt_cplx(wpp_x%d, sizeof(wpp_x%d), \"%s\", wpp_p%d, "
-				      "sizeof(wpp_p%d) / sizeof(wpp_p%d[0]))",
-				      argno, argno, ty->item, argno, argno, argno);
-			break;
-		}
+	if (*takes)
+		cc_buf_printf(locals, "\tchar wpp_x%d[OWFP_WPP_XLEN];\n", argno);
+	if (!bt) {
+		custom_conv(ty, a, argno, fmt, params, args, locals);
+		return 0;
 	}
+	if (bt->param)
+		cc_buf_printf(params, ", %s %s", bt->param, a);
+	cc_buf_puts(fmt, bt->fmt);
+	cc_buf_puts(args, ", ");
+	cc_buf_printf(args, bt->value, a, argno);
 	return 0;
 }
 

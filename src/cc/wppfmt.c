@@ -5,45 +5,86 @@
 #include "cc/wpp.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-enum size { S_NONE, S_H, S_32, S_64, S_PTR, S_LONGDOUBLE, S_WIDE };
+#include "util/dbg_spec.h"
 
-static const char *ctype_of(char conv, enum size sz)
+/* The C type of a conversion's argument under DbgPrint's rules. */
+static const char *ctype_of(char conv, enum owfp_dbg_size sz)
 {
-	switch (conv) {
-	case 'd':
-	case 'i':
-		return sz == S_64 ? "int64_t" : sz == S_PTR ? "intptr_t" : sz == S_32 ? "int32_t" : "int";
-	case 'u':
-	case 'x':
-	case 'X':
-	case 'o':
-		return sz == S_64 ? "uint64_t" : sz == S_PTR ? "uintptr_t" : sz == S_32 ? "uint32_t"
-										: "unsigned int";
-	case 'c':
-	case 'C':
+	bool is64 = sz == OWFP_DBG_SZ_64, isptr = sz == OWFP_DBG_SZ_PTR, is32 = sz == OWFP_DBG_SZ_32;
+
+	switch (owfp_dbg_spec_class(conv)) {
+	case OWFP_DBG_SIGNED:
+		return is64 ? "int64_t" : isptr ? "intptr_t" : is32 ? "int32_t" : "int";
+	case OWFP_DBG_UNSIGNED:
+		return is64 ? "uint64_t" : isptr ? "uintptr_t" : is32 ? "uint32_t" : "unsigned int";
+	case OWFP_DBG_CHAR:
 		return "int";
-	case 's':
-		return sz == S_WIDE || sz == S_32 ? "const wchar_t *" : "const char *";
-	case 'S':
-		return "const wchar_t *";
-	case 'Z': /* %wZ: PUNICODE_STRING, %Z: PANSI_STRING */
-	case 'p':
+	case OWFP_DBG_STRING:
+		return conv == 'S' || sz == OWFP_DBG_SZ_WIDE || is32 ? "const wchar_t *" : "const char *";
+	case OWFP_DBG_COUNTED: /* %wZ: PUNICODE_STRING, %Z: PANSI_STRING */
+	case OWFP_DBG_POINTER:
 		return "const void *";
-	case 'e':
-	case 'E':
-	case 'f':
-	case 'F':
-	case 'g':
-	case 'G':
-	case 'a':
-	case 'A':
-		return sz == S_LONGDOUBLE ? "long double" : "double";
+	case OWFP_DBG_FLOAT:
+		return sz == OWFP_DBG_SZ_LONGDOUBLE ? "long double" : "double";
 	default:
 		return NULL;
 	}
+}
+
+/* WPP's %!NAME! at s (just past the first '!'): its name into sp. Returns
+ * the characters read after the first '!', or -EINVAL. */
+static int read_ext(const char *s, size_t len, cc_wpp_spec *sp, char *err, size_t errlen)
+{
+	const char *e = memchr(s, '!', len);
+	size_t nl;
+
+	if (!e) {
+		cc_err(err, errlen, "unterminated %%!...! in the message");
+		return -EINVAL;
+	}
+	nl = (size_t)(e - s);
+	if (nl == 0 || nl >= sizeof(sp->name)) {
+		cc_err(err, errlen, "%%!%.*s! is not a WPP type name", (int)nl, s);
+		return -EINVAL;
+	}
+	sp->conv = CC_WPP_EXT;
+	memcpy(sp->name, s, nl);
+	return (int)nl + 1;
+}
+
+/* The conversion after a '%' at s into sp. Returns the characters read, or -EINVAL. */
+static int read_conv(const char *s, size_t len, cc_wpp_spec *sp, char *err, size_t errlen)
+{
+	owfp_dbg_spec d;
+	size_t n = owfp_dbg_spec_parse(s, len, &d);
+	const char *ct;
+	int k;
+
+	if (d.conv == '!' && d.size == OWFP_DBG_SZ_DEFAULT) {
+		k = read_ext(s + n, len - n, sp, err, errlen);
+		return k < 0 ? k : (int)n + k;
+	}
+	if (!d.conv) {
+		cc_err(err, errlen, "the message ends inside a %% conversion");
+		return -EINVAL;
+	}
+	if (d.conv == 'n') {
+		cc_err(err, errlen, "%%n is not supported in trace messages");
+		return -EINVAL;
+	}
+	ct = ctype_of(d.conv, d.size);
+	if (!ct) {
+		cc_err(err, errlen, "unknown conversion %%%.*s in the message", (int)n, s);
+		return -EINVAL;
+	}
+	snprintf(sp->ctype, sizeof(sp->ctype), "%s", ct);
+	sp->conv = CC_WPP_PRINTF;
+	sp->stars = (d.width == OWFP_DBG_STAR) + (d.prec == OWFP_DBG_STAR);
+	return (int)n;
 }
 
 int cc_wpp_format_parse(const char *lit, size_t len, cc_wpp_spec *specs, size_t max, char *err,
@@ -53,9 +94,8 @@ int cc_wpp_format_parse(const char *lit, size_t len, cc_wpp_spec *specs, size_t 
 
 	while (i < len) {
 		cc_wpp_spec sp;
-		enum size sz = S_NONE;
 		size_t start = i;
-		const char *ct;
+		int k;
 
 		if (lit[i] == '\\') {
 			i += i + 1 < len ? 2 : 1;
@@ -65,94 +105,17 @@ int cc_wpp_format_parse(const char *lit, size_t len, cc_wpp_spec *specs, size_t 
 			i++;
 			continue;
 		}
-		memset(&sp, 0, sizeof(sp));
-		sp.off = start;
 		i++;
 		if (i < len && lit[i] == '%') {
 			i++;
 			continue;
 		}
-		while (i < len && strchr("-+ #0", lit[i]))
-			i++;
-		if (i < len && lit[i] == '*') {
-			sp.stars++;
-			i++;
-		}
-		while (i < len && lit[i] >= '0' && lit[i] <= '9')
-			i++;
-		if (i < len && lit[i] == '.') {
-			i++;
-			if (i < len && lit[i] == '*') {
-				sp.stars++;
-				i++;
-			}
-			while (i < len && lit[i] >= '0' && lit[i] <= '9')
-				i++;
-		}
-		if (i < len && lit[i] == '!') {
-			const char *e = memchr(lit + i + 1, '!', len - i - 1);
-			size_t nl;
-
-			if (!e) {
-				cc_err(err, errlen, "unterminated %%!...! in the message");
-				return -EINVAL;
-			}
-			nl = (size_t)(e - lit) - i - 1;
-			if (nl == 0 || nl >= sizeof(sp.name)) {
-				cc_err(err, errlen, "%%!%.*s! is not a WPP type name", (int)nl, lit + i + 1);
-				return -EINVAL;
-			}
-			sp.conv = CC_WPP_EXT;
-			memcpy(sp.name, lit + i + 1, nl);
-			i += nl + 2;
-			sp.stars = 0;
-		} else {
-			if (i + 3 <= len && !strncmp(lit + i, "I64", 3)) {
-				sz = S_64;
-				i += 3;
-			} else if (i + 3 <= len && !strncmp(lit + i, "I32", 3)) {
-				sz = S_32;
-				i += 3;
-			} else if (i < len && strchr("Iztj", lit[i])) {
-				sz = lit[i] == 'j' ? S_64 : S_PTR;
-				i++;
-			} else if (i + 2 <= len && !strncmp(lit + i, "ll", 2)) {
-				sz = S_64;
-				i += 2;
-			} else if (i + 2 <= len && !strncmp(lit + i, "hh", 2)) {
-				sz = S_H;
-				i += 2;
-			} else if (i < len && lit[i] == 'h') {
-				sz = S_H;
-				i++;
-			} else if (i < len && lit[i] == 'l') {
-				sz = S_32;
-				i++;
-			} else if (i < len && lit[i] == 'w') {
-				sz = S_WIDE;
-				i++;
-			} else if (i < len && lit[i] == 'L') {
-				sz = S_LONGDOUBLE;
-				i++;
-			}
-			if (i >= len) {
-				cc_err(err, errlen, "the message ends inside a %% conversion");
-				return -EINVAL;
-			}
-			if (lit[i] == 'n') {
-				cc_err(err, errlen, "%%n is not supported in trace messages");
-				return -EINVAL;
-			}
-			ct = ctype_of(lit[i], sz);
-			if (!ct) {
-				cc_err(err, errlen, "unknown conversion %%%.*s in the message",
-				       (int)(i + 1 - start - 1), lit + start + 1);
-				return -EINVAL;
-			}
-			snprintf(sp.ctype, sizeof(sp.ctype), "%s", ct);
-			sp.conv = CC_WPP_PRINTF;
-			i++;
-		}
+		memset(&sp, 0, sizeof(sp));
+		sp.off = start;
+		k = read_conv(lit + i, len - i, &sp, err, errlen);
+		if (k < 0)
+			return k;
+		i += (size_t)k;
 		sp.len = i - start;
 		if (n == max) {
 			cc_err(err, errlen, "more than %zu conversions in one message", max);

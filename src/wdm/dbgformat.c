@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "openwfp/wdm.h"
+#include "util/dbg_spec.h"
 #include "wdm/utf8.h"
 
 typedef struct outbuf {
@@ -77,7 +78,219 @@ static void put_wide(outbuf *o, const wchar_t *w, size_t n, int width, bool left
 		pad(o, fill);
 }
 
-enum size_mod { SZ_DEFAULT, SZ_HH, SZ_H, SZ_32, SZ_64, SZ_PTR, SZ_LONGDOUBLE, SZ_WIDE };
+/* One conversion: what owfp_dbg_spec_parse read, its stars resolved, and
+ * the snprintf format it becomes (without length modifier and letter). */
+typedef struct conv {
+	owfp_dbg_spec d;
+	int width, prec;  /* -1: none */
+	bool left;
+	char spec[32];
+} conv;
+
+/* Reads the '*' arguments, in order, and writes c->spec. */
+static void resolve(conv *c, va_list *ap)
+{
+	size_t sl;
+
+	c->width = c->d.width == OWFP_DBG_STAR ? va_arg(*ap, int) : c->d.width;
+	c->prec = c->d.prec == OWFP_DBG_STAR ? va_arg(*ap, int) : c->d.prec;
+	c->left = strchr(c->d.flags, '-') != NULL;
+	if (c->d.width == OWFP_DBG_STAR && c->width < 0) {
+		c->left = true;
+		c->width = -c->width;
+	}
+	sl = (size_t)snprintf(c->spec, sizeof(c->spec), "%%%s", c->d.flags);
+	if (c->width >= 0)
+		sl += (size_t)snprintf(c->spec + sl, sizeof(c->spec) - sl, "%d", c->width);
+	if (c->prec >= 0 && c->d.conv != 'Z')
+		snprintf(c->spec + sl, sizeof(c->spec) - sl, ".%d", c->prec);
+}
+
+static bool wide_int(const conv *c)
+{
+	return c->d.size == OWFP_DBG_SZ_64 || c->d.size == OWFP_DBG_SZ_PTR;
+}
+
+static int format_signed(conv *c, va_list *ap, char *piece, size_t len)
+{
+	int v;
+
+	if (wide_int(c)) {
+		strcat(c->spec, "lld");
+		return snprintf(piece, len, c->spec,
+				c->d.size == OWFP_DBG_SZ_64 ? va_arg(*ap, long long)
+							  : (long long)va_arg(*ap, intptr_t));
+	}
+	v = va_arg(*ap, int);
+	if (c->d.size == OWFP_DBG_SZ_H)
+		v = (short)v;
+	else if (c->d.size == OWFP_DBG_SZ_HH)
+		v = (int8_t)v;
+	strcat(c->spec, "d");
+	return snprintf(piece, len, c->spec, v);
+}
+
+static int format_unsigned(conv *c, va_list *ap, char *piece, size_t len)
+{
+	char letter[4] = { 'l', 'l', c->d.conv, '\0' };
+	unsigned v;
+
+	if (wide_int(c)) {
+		strcat(c->spec, letter);
+		return snprintf(piece, len, c->spec,
+				c->d.size == OWFP_DBG_SZ_64 ? va_arg(*ap, unsigned long long)
+							  : (unsigned long long)va_arg(*ap, uintptr_t));
+	}
+	v = va_arg(*ap, unsigned);
+	if (c->d.size == OWFP_DBG_SZ_H)
+		v = (unsigned short)v;
+	else if (c->d.size == OWFP_DBG_SZ_HH)
+		v = (unsigned char)v;
+	strcat(c->spec, letter + 2);
+	return snprintf(piece, len, c->spec, v);
+}
+
+static int format_float(conv *c, va_list *ap, char *piece, size_t len)
+{
+	char letter[3] = { 'L', c->d.conv, '\0' };
+
+	if (c->d.size == OWFP_DBG_SZ_LONGDOUBLE) {
+		strcat(c->spec, letter);
+		return snprintf(piece, len, c->spec, va_arg(*ap, long double));
+	}
+	strcat(c->spec, letter + 1);
+	return snprintf(piece, len, c->spec, va_arg(*ap, double));
+}
+
+/* %c, %C, %lc, %wc: a wide character prints as UTF-8. */
+static int format_char(conv *c, va_list *ap, char *piece, size_t len)
+{
+	int ch = va_arg(*ap, int);
+	char tmp[8];
+
+	if (c->d.conv == 'C' || c->d.size == OWFP_DBG_SZ_WIDE || c->d.size == OWFP_DBG_SZ_32)
+		tmp[utf8_encode((uint32_t)ch, tmp)] = '\0';
+	else
+		tmp[0] = (char)ch, tmp[1] = '\0';
+	strcat(c->spec, "s");
+	return snprintf(piece, len, c->spec, tmp);
+}
+
+static int format_pointer(conv *c, va_list *ap, char *piece, size_t len)
+{
+	strcat(c->spec, "p");
+	return snprintf(piece, len, c->spec, va_arg(*ap, void *));
+}
+
+/* %s, %S, %ls, %ws. */
+static void put_string(outbuf *o, const conv *c, va_list *ap)
+{
+	if (c->d.conv == 'S' || c->d.size == OWFP_DBG_SZ_WIDE || c->d.size == OWFP_DBG_SZ_32) {
+		const wchar_t *w = va_arg(*ap, const wchar_t *);
+
+		if (w)
+			put_wide(o, w, c->prec >= 0 ? (size_t)c->prec : SIZE_MAX, c->width, c->left);
+		else
+			put_str(o, "(null)", 6, c->width, c->left);
+	} else {
+		const char *s = va_arg(*ap, const char *);
+
+		if (!s)
+			s = "(null)";
+		put_str(o, s, c->prec >= 0 ? strnlen(s, (size_t)c->prec) : strlen(s), c->width,
+			c->left);
+	}
+}
+
+/* %wZ: PUNICODE_STRING, %Z: PANSI_STRING (counted, not NUL-terminated). */
+static void put_counted(outbuf *o, const conv *c, va_list *ap)
+{
+	if (c->d.size == OWFP_DBG_SZ_WIDE) {
+		const UNICODE_STRING *u = va_arg(*ap, const UNICODE_STRING *);
+
+		if (u && u->Buffer)
+			put_wide(o, u->Buffer, u->Length / sizeof(WCHAR), c->width, c->left);
+		else
+			put_str(o, "(null)", 6, c->width, c->left);
+	} else {
+		const ANSI_STRING *a = va_arg(*ap, const ANSI_STRING *);
+
+		if (a && a->Buffer)
+			put_str(o, a->Buffer, a->Length, c->width, c->left);
+		else
+			put_str(o, "(null)", 6, c->width, c->left);
+	}
+}
+
+typedef int (*scalar_fn)(conv *c, va_list *ap, char *piece, size_t len);
+
+static scalar_fn scalar_of(enum owfp_dbg_class class)
+{
+	switch (class) {
+	case OWFP_DBG_SIGNED:
+		return format_signed;
+	case OWFP_DBG_UNSIGNED:
+		return format_unsigned;
+	case OWFP_DBG_FLOAT:
+		return format_float;
+	case OWFP_DBG_CHAR:
+		return format_char;
+	case OWFP_DBG_POINTER:
+		return format_pointer;
+	default:
+		return NULL;
+	}
+}
+
+/* A number, character or pointer through snprintf. */
+static void put_scalar(outbuf *o, conv *c, va_list *ap, scalar_fn fn)
+{
+	char piece[512];
+	int n = fn(c, ap, piece, sizeof(piece));
+
+	if (n > 0)
+		put(o, piece, (size_t)n < sizeof(piece) ? (size_t)n : sizeof(piece) - 1);
+	/* A conversion wider than piece: only its length can be told. */
+	if (n > 0 && (size_t)n >= sizeof(piece))
+		o->want += (size_t)n - (sizeof(piece) - 1);
+}
+
+/* The conversion at start ('%'): prints it, returns what follows it. */
+static const char *conversion(outbuf *o, const char *start, va_list *ap)
+{
+	conv c;
+	const char *f = start + 1 + owfp_dbg_spec_parse(start + 1, SIZE_MAX, &c.d);
+	enum owfp_dbg_class class = owfp_dbg_spec_class(c.d.conv);
+
+	resolve(&c, ap);
+	if (!c.d.conv) {
+		put(o, start, strlen(start)); /* the format ends inside it */
+		return f;
+	}
+	if (scalar_of(class)) {
+		put_scalar(o, &c, ap, scalar_of(class));
+		return f;
+	}
+	switch (class) {
+	case OWFP_DBG_STRING:
+		put_string(o, &c, ap);
+		break;
+	case OWFP_DBG_COUNTED:
+		put_counted(o, &c, ap);
+		break;
+	case OWFP_DBG_WRITEBACK:
+		(void)va_arg(*ap, void *);
+		break;
+	case OWFP_DBG_PERCENT:
+		put(o, "%", 1);
+		break;
+	default:
+		/* Unknown conversion: print it as written, consume nothing. */
+		put(o, start, (size_t)(f - start));
+		break;
+	}
+	return f;
+}
 
 size_t owfp_dbg_vformat(char *out, size_t outlen, const char *format, va_list ap)
 {
@@ -92,222 +305,23 @@ size_t owfp_dbg_vformat_len(char *out, size_t outlen, const char *format, va_lis
 {
 	outbuf o = { out, outlen, 0, 0 };
 	const char *f = format;
+	va_list args;
 
 	if (outlen)
 		out[0] = '\0';
+	va_copy(args, ap); /* a va_list the helpers can share by pointer */
 	while (*f) {
-		char spec[32], piece[512], tmp[512];
-		size_t sl = 0;
-		enum size_mod sz = SZ_DEFAULT;
-		const char *start;
-		int width = -1, prec = -1, n = 0;
-		bool left = false;
-		char conv;
+		const char *next = strchr(f, '%');
+		size_t k = next ? (size_t)(next - f) : strlen(f);
 
-		if (*f != '%') {
-			const char *next = strchr(f, '%');
-			size_t k = next ? (size_t)(next - f) : strlen(f);
-
+		if (k) {
 			put(&o, f, k);
 			f += k;
-			continue;
-		}
-		start = f++;
-		spec[sl++] = '%';
-		while (*f && strchr("-+ #0", *f) && sl < 8) {
-			left |= *f == '-';
-			spec[sl++] = *f++;
-		}
-		if (*f == '*') {
-			width = va_arg(ap, int);
-			if (width < 0) {
-				left = true;
-				width = -width;
-			}
-			f++;
 		} else {
-			while (*f >= '0' && *f <= '9')
-				width = (width < 0 ? 0 : width * 10) + (*f++ - '0');
+			f = conversion(&o, f, &args);
 		}
-		if (*f == '.') {
-			f++;
-			prec = 0;
-			if (*f == '*') {
-				prec = va_arg(ap, int);
-				f++;
-			} else {
-				while (*f >= '0' && *f <= '9')
-					prec = prec * 10 + (*f++ - '0');
-			}
-		}
-		if (!strncmp(f, "I64", 3)) {
-			sz = SZ_64;
-			f += 3;
-		} else if (!strncmp(f, "I32", 3)) {
-			sz = SZ_32;
-			f += 3;
-		} else if (*f == 'I' || *f == 'z' || *f == 't' || *f == 'j') {
-			sz = *f == 'j' ? SZ_64 : SZ_PTR;
-			f++;
-		} else if (!strncmp(f, "ll", 2)) {
-			sz = SZ_64;
-			f += 2;
-		} else if (!strncmp(f, "hh", 2)) {
-			sz = SZ_HH;
-			f += 2;
-		} else if (*f == 'h') {
-			sz = SZ_H;
-			f++;
-		} else if (*f == 'l' || *f == 'w') {
-			sz = *f == 'w' ? SZ_WIDE : SZ_32;
-			f++;
-		} else if (*f == 'L') {
-			sz = SZ_LONGDOUBLE;
-			f++;
-		}
-		conv = *f;
-		if (!conv) {
-			put(&o, start, strlen(start));
-			break;
-		}
-		f++;
-		if (width >= 0)
-			sl += (size_t)snprintf(spec + sl, sizeof(spec) - sl, "%d", width);
-		if (prec >= 0 && conv != 'Z')
-			sl += (size_t)snprintf(spec + sl, sizeof(spec) - sl, ".%d", prec);
-		spec[sl] = '\0';
-
-		switch (conv) {
-		case 'd':
-		case 'i':
-			if (sz == SZ_64 || sz == SZ_PTR) {
-				strcat(spec, "lld");
-				n = snprintf(piece, sizeof(piece), spec,
-					     sz == SZ_64 ? va_arg(ap, long long)
-							 : (long long)va_arg(ap, intptr_t));
-			} else {
-				int v = va_arg(ap, int);
-
-				if (sz == SZ_H)
-					v = (short)v;
-				else if (sz == SZ_HH)
-					v = (int8_t)v;
-				strcat(spec, "d");
-				n = snprintf(piece, sizeof(piece), spec, v);
-			}
-			break;
-		case 'u':
-		case 'x':
-		case 'X':
-		case 'o': {
-			char c[4] = { 'l', 'l', conv, '\0' };
-
-			if (sz == SZ_64 || sz == SZ_PTR) {
-				strcat(spec, c);
-				n = snprintf(piece, sizeof(piece), spec,
-					     sz == SZ_64 ? va_arg(ap, unsigned long long)
-							 : (unsigned long long)va_arg(ap, uintptr_t));
-			} else {
-				unsigned v = va_arg(ap, unsigned);
-
-				if (sz == SZ_H)
-					v = (unsigned short)v;
-				else if (sz == SZ_HH)
-					v = (unsigned char)v;
-				strcat(spec, c + 2);
-				n = snprintf(piece, sizeof(piece), spec, v);
-			}
-			break;
-		}
-		case 'p':
-			strcat(spec, "p");
-			n = snprintf(piece, sizeof(piece), spec, va_arg(ap, void *));
-			break;
-		case 'e':
-		case 'E':
-		case 'f':
-		case 'F':
-		case 'g':
-		case 'G':
-		case 'a':
-		case 'A': {
-			char c[3] = { 'L', conv, '\0' };
-
-			if (sz == SZ_LONGDOUBLE) {
-				strcat(spec, c);
-				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, long double));
-			} else {
-				strcat(spec, c + 1);
-				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, double));
-			}
-			break;
-		}
-		case 'c':
-		case 'C': {
-			int ch = va_arg(ap, int);
-
-			if (conv == 'C' || sz == SZ_WIDE || sz == SZ_32)
-				tmp[utf8_encode((uint32_t)ch, tmp)] = '\0';
-			else
-				tmp[0] = (char)ch, tmp[1] = '\0';
-			strcat(spec, "s");
-			n = snprintf(piece, sizeof(piece), spec, tmp);
-			break;
-		}
-		case 's':
-		case 'S':
-			if (conv == 'S' || sz == SZ_WIDE || sz == SZ_32) {
-				const wchar_t *w = va_arg(ap, const wchar_t *);
-
-				if (w)
-					put_wide(&o, w, prec >= 0 ? (size_t)prec : SIZE_MAX, width, left);
-				else
-					put_str(&o, "(null)", 6, width, left);
-			} else {
-				const char *s = va_arg(ap, const char *);
-				size_t k;
-
-				if (!s)
-					s = "(null)";
-				k = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
-				put_str(&o, s, k, width, left);
-			}
-			continue;
-		case 'Z':
-			if (sz == SZ_WIDE) {
-				const UNICODE_STRING *u = va_arg(ap, const UNICODE_STRING *);
-
-				if (u && u->Buffer)
-					put_wide(&o, u->Buffer, u->Length / sizeof(WCHAR), width, left);
-				else
-					put_str(&o, "(null)", 6, width, left);
-			} else {
-				const ANSI_STRING *a = va_arg(ap, const ANSI_STRING *);
-
-				if (a && a->Buffer)
-					put_str(&o, a->Buffer, a->Length, width, left);
-				else
-					put_str(&o, "(null)", 6, width, left);
-			}
-			continue;
-		case 'n':
-			(void)va_arg(ap, void *);
-			break;
-		case '%':
-			piece[0] = '%';
-			n = 1;
-			break;
-		default:
-			/* Unknown conversion: print it as written, consume nothing. */
-			put(&o, start, (size_t)(f - start));
-			continue;
-		}
-		if (n > 0)
-			put(&o, piece, (size_t)n < sizeof(piece) ? (size_t)n : sizeof(piece) - 1);
-		/* A conversion wider than piece: only its length can be told. */
-		if (n > 0 && (size_t)n >= sizeof(piece))
-			o.want += (size_t)n - (sizeof(piece) - 1);
 	}
+	va_end(args);
 	if (written)
 		*written = o.len;
 	return o.want;
