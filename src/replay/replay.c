@@ -488,6 +488,38 @@ static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 	return rf;
 }
 
+enum indication { IND_DATA, IND_FIN, IND_ABORT };
+
+/* Hands the engine one capture event of rf (data, FIN or RST in direction
+ * dir), in its turn; closes rf when the engine dropped it. */
+static void indicate(replay *rp, rp_flow *rf, unsigned dir, enum indication what,
+		     const owfp_capture_data *d)
+{
+	uint32_t flags = 0;
+
+	if (!rf->flow || rf->dropped)
+		return;
+	settle_turn(rp, rf, dir & 1);
+	if (!rf->flow || rf->dropped)
+		return;
+	rp->current = rf;
+	if (what == IND_DATA) {
+		if (d->flags & OWFP_CAPTURE_DATA_PSH)
+			flags |= OWFP_SEG_PUSH;
+		if (d->flags & OWFP_CAPTURE_DATA_URG)
+			flags |= OWFP_SEG_URGENT;
+		owfp_flow_indicate(rf->flow, eng_dir(rf, dir), d->bytes, d->len, flags,
+				   d->missed_before);
+	} else if (what == IND_FIN) {
+		owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
+	} else {
+		owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
+	}
+	rp->current = NULL;
+	if (rf->dropped)
+		maybe_close(rp, rf);
+}
+
 static void on_data(void *user, void *fu, const owfp_capture_data *d)
 {
 	replay *rp = user;
@@ -498,65 +530,32 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 	if (!rf)
 		return;
 	rf->indicated[d->dir] += d->len;
-	if (!rf->flow || rf->dropped)
-		return;
-	settle_turn(rp, rf, d->dir);
-	if (!rf->flow || rf->dropped)
-		return;
-	uint32_t flags = 0;
-	if (d->flags & OWFP_CAPTURE_DATA_PSH)
-		flags |= OWFP_SEG_PUSH;
-	if (d->flags & OWFP_CAPTURE_DATA_URG)
-		flags |= OWFP_SEG_URGENT;
-	rp->current = rf;
-	owfp_flow_indicate(rf->flow, eng_dir(rf, d->dir), d->bytes, d->len, flags, d->missed_before);
-	rp->current = NULL;
-	if (rf->dropped)
-		maybe_close(rp, rf);
+	indicate(rp, rf, d->dir, IND_DATA, d);
 }
 
-static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
+/* FIN ends the source's direction, RST both. */
+static void on_stream_end(replay *rp, rp_flow *rf, unsigned dir, enum indication what)
 {
-	replay *rp = user;
-	rp_flow *rf = fu;
-	(void)ts;
 	if (owfp_wakeq_pending(&rp->wq))
 		service_wakes(rp);
 	if (!rf)
 		return;
 	rf->src_ended[dir & 1] = true;
-	if (!rf->flow || rf->dropped)
-		return;
-	settle_turn(rp, rf, dir & 1);
-	if (!rf->flow || rf->dropped)
-		return;
-	rp->current = rf;
-	owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
-	rp->current = NULL;
-	if (rf->dropped)
-		maybe_close(rp, rf);
+	if (what == IND_ABORT)
+		rf->src_ended[!(dir & 1)] = true;
+	indicate(rp, rf, dir, what, NULL);
+}
+
+static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
+{
+	(void)ts;
+	on_stream_end(user, fu, dir, IND_FIN);
 }
 
 static void on_rst(void *user, void *fu, unsigned dir, uint64_t ts)
 {
-	replay *rp = user;
-	rp_flow *rf = fu;
 	(void)ts;
-	if (owfp_wakeq_pending(&rp->wq))
-		service_wakes(rp);
-	if (!rf)
-		return;
-	rf->src_ended[0] = rf->src_ended[1] = true;
-	if (!rf->flow || rf->dropped)
-		return;
-	settle_turn(rp, rf, dir & 1);
-	if (!rf->flow || rf->dropped)
-		return;
-	rp->current = rf;
-	owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
-	rp->current = NULL;
-	if (rf->dropped)
-		maybe_close(rp, rf);
+	on_stream_end(user, fu, dir, IND_ABORT);
 }
 
 static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reason, uint64_t ts)

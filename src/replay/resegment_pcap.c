@@ -233,26 +233,24 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 		flush(w, f, dir, d->ts_ns);
 }
 
-static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
+/* What is pending both ways goes out first, then the FIN or RST. */
+static void end_stream(rw *w, rw_flow *f, unsigned dir, uint64_t ts, uint8_t tcp_flags)
 {
-	rw *w = user;
-	rw_flow *f = fu;
 	if (!f)
 		return;
 	flush(w, f, !dir, ts);
 	flush(w, f, dir, ts);
-	emit(w, f, dir, 0x11, NULL, 0, ts); /* FIN|ACK */
+	emit(w, f, dir, tcp_flags, NULL, 0, ts);
+}
+
+static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
+{
+	end_stream(user, fu, dir, ts, 0x11); /* FIN|ACK */
 }
 
 static void on_rst(void *user, void *fu, unsigned dir, uint64_t ts)
 {
-	rw *w = user;
-	rw_flow *f = fu;
-	if (!f)
-		return;
-	flush(w, f, !dir, ts);
-	flush(w, f, dir, ts);
-	emit(w, f, dir, 0x14, NULL, 0, ts); /* RST|ACK */
+	end_stream(user, fu, dir, ts, 0x14); /* RST|ACK */
 }
 
 static void on_end(void *user, void *fu, enum owfp_capture_end_reason reason, uint64_t ts)
