@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/err_printf.h"
+
 /* A growable NUL-terminated text. A failed allocation sets `failed` and
  * makes every later append a no-op, so callers check once at the end. */
 typedef struct cc_buf {
@@ -26,6 +28,8 @@ typedef struct cc_buf {
 void cc_buf_add(cc_buf *b, const char *s, size_t n);
 void cc_buf_puts(cc_buf *b, const char *s);
 void cc_buf_printf(cc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as a C string literal: quoted, '"' and '\\' escaped. */
+void cc_buf_put_c_string(cc_buf *b, const char *s);
 void cc_buf_free(cc_buf *b);
 /* Hands the text to the caller (NULL after a failed allocation). */
 char *cc_buf_take(cc_buf *b);
@@ -49,6 +53,7 @@ void cc_strv_free(cc_strv *l);
 int cc_read_file(const char *path, char **out, size_t *len);
 int cc_write_file(const char *path, const char *data, size_t len);
 
-void cc_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A message into the caller's err[errlen] (nothing when err is NULL). */
+#define cc_err owfp_err_printf
 
 #endif /* OWFP_CC_CC_H */

@@ -286,17 +286,6 @@ static void inline_keyword(pass *p, size_t i)
 		cc_buf_puts(p->out, "__attribute__((__weak__))");
 }
 
-static void put_c_string(cc_buf *b, const char *s)
-{
-	cc_buf_puts(b, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			cc_buf_add(b, "\\", 1);
-		cc_buf_add(b, s, 1);
-	}
-	cc_buf_puts(b, "\"");
-}
-
 /* The name token of #include at i ('#'); rewrites it when map_include says so. */
 static size_t include_directive(pass *p, size_t i)
 {
@@ -320,7 +309,7 @@ static size_t include_directive(pass *p, size_t i)
 		return 0;
 	emit_tokens(p, i, kw);
 	cc_buf_puts(p->out, " ");
-	put_c_string(p->out, to);
+	cc_buf_put_c_string(p->out, to);
 	free(to);
 	return name;
 }
@@ -335,7 +324,7 @@ int cc_dialect_run(const char *src, size_t len, const cc_dialect_opts *o, cc_buf
 		return -ENOMEM;
 	if (o->line_name) {
 		cc_buf_puts(out, "#line 1 ");
-		put_c_string(out, o->line_name);
+		cc_buf_put_c_string(out, o->line_name);
 		cc_buf_puts(out, "\n");
 	}
 	for (size_t i = 0; i < toks.n; i++) {

@@ -44,6 +44,17 @@ void cc_buf_puts(cc_buf *b, const char *s)
 	cc_buf_add(b, s, strlen(s));
 }
 
+void cc_buf_put_c_string(cc_buf *b, const char *s)
+{
+	cc_buf_puts(b, "\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			cc_buf_add(b, "\\", 1);
+		cc_buf_add(b, s, 1);
+	}
+	cc_buf_puts(b, "\"");
+}
+
 void cc_buf_printf(cc_buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -193,15 +204,4 @@ int cc_write_file(const char *path, const char *data, size_t len)
 		done += (size_t)w;
 	}
 	return close(fd) ? -errno : 0;
-}
-
-void cc_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }

@@ -88,17 +88,6 @@ static bool punct(const cc_tokens *t, size_t i, const char *p)
 	return i < t->n && t->t[i].kind == CC_T_PUNCT && cc_tok_is(t, i, p);
 }
 
-static void put_string_literal(cc_buf *b, const char *s)
-{
-	cc_buf_puts(b, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			cc_buf_add(b, "\\", 1);
-		cc_buf_add(b, s, 1);
-	}
-	cc_buf_puts(b, "\"");
-}
-
 /* The condition list for ENABLED/LOGGER/PRE/POST: fixed values and parameter names. */
 static void cond_args(cc_buf *b, const cc_wpp_func *f)
 {
@@ -459,7 +448,7 @@ static void tables(gen *g)
 				      ty->name);
 			for (size_t i = 0; i < ty->items.n; i++) {
 				cc_buf_puts(g->out, i ? ", " : " ");
-				put_string_literal(g->out, ty->items.v[i]);
+				cc_buf_put_c_string(g->out, ty->items.v[i]);
 			}
 			cc_buf_puts(g->out, ty->items.n ? " };\n" : " 0 };\n");
 		} else if (ty->kind == CC_WPP_ENUM && ty->resolved && ty->items.n) {
@@ -540,7 +529,7 @@ int cc_tmh_generate(const cc_tmh_input *in, cc_buf *out, cc_strv *notes, char *e
 		    "#define WPP_DEFINE_CONTROL_GUID(Name, Guid, Bits)\n"
 		    "#define WPP_DEFINE_BIT(Name)\n");
 	cc_buf_puts(out, "#define WPP_FILE_ ");
-	put_string_literal(out, g.base);
+	cc_buf_put_c_string(out, g.base);
 	cc_buf_printf(out, "\n#define WPP_THIS_FILE %s\n", g.stem);
 	cc_buf_puts(out, "#define WPP_GLUE3_(a, b, c) a ## b ## c\n"
 			 "#define WPP_XGLUE3_(a, b, c) WPP_GLUE3_(a, b, c)\n");

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/err_printf.h"
 #include "wdm/contain.h"
 #include "wdm/deferred.h"
 #include "wdm/objdir.h"
@@ -42,20 +43,6 @@ struct owfp_plugin {
 	bool named;              /* \Driver\NAME is reserved in the namespace */
 	void (*teardown)(PDRIVER_OBJECT driver); /* a framework's (KMDF) own cleanup */
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Decodes one UTF-8 sequence at s (n bytes left) into *cp; returns its
@@ -127,7 +114,7 @@ static int name_driver(owfp_plugin *p, const char *given, const char *shown, cha
 		size_t k;
 
 		if (!*given || strpbrk(given, "\\/") || owfp_wtext_from_utf8(given, &check, &k)) {
-			set_err(err, errlen,
+			owfp_err_printf(err, errlen,
 				"plugin %s: driver name \"%s\" is not a valid service name (UTF-8, not empty, no '\\' or '/')",
 				shown, given);
 			return -EINVAL;
@@ -140,13 +127,13 @@ static int name_driver(owfp_plugin *p, const char *given, const char *shown, cha
 		p->name = owfp_strndup(base, n);
 	}
 	if (!p->name) {
-		set_err(err, errlen, "plugin %s: out of memory", shown);
+		owfp_err_printf(err, errlen, "plugin %s: out of memory", shown);
 		return -ENOMEM;
 	}
 	p->wide_registry = widen_name(SERVICES_KEY, p->name);
 	p->wide_driver = widen_name(DRIVER_DIR, p->name);
 	if (!p->wide_registry || !p->wide_driver) {
-		set_err(err, errlen, "plugin %s: driver name too long or out of memory", shown);
+		owfp_err_printf(err, errlen, "plugin %s: driver name too long or out of memory", shown);
 		return -ENOMEM;
 	}
 	RtlInitUnicodeString(&p->registry_path, p->wide_registry);
@@ -168,21 +155,21 @@ static int check_file(const char *shown, const char *real, int *fd_out, char *er
 	fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		rc = -errno;
-		set_err(err, errlen, "plugin %s: cannot open: %s", shown, strerror(errno));
+		owfp_err_printf(err, errlen, "plugin %s: cannot open: %s", shown, strerror(errno));
 		return rc;
 	}
 	if (fstat(fd, &st) != 0) {
 		rc = -errno;
-		set_err(err, errlen, "plugin %s: cannot stat: %s", shown, strerror(errno));
+		owfp_err_printf(err, errlen, "plugin %s: cannot stat: %s", shown, strerror(errno));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "plugin %s: refused (fail closed): not a regular file", shown);
+		owfp_err_printf(err, errlen, "plugin %s: refused (fail closed): not a regular file", shown);
 		rc = -EPERM;
 		goto fail;
 	}
 	if (st.st_mode & S_IWOTH) {
-		set_err(err, errlen,
+		owfp_err_printf(err, errlen,
 			"plugin %s: refused (fail closed): the file is world-writable (mode %04o)",
 			shown, (unsigned)(st.st_mode & 07777));
 		rc = -EPERM;
@@ -191,15 +178,15 @@ static int check_file(const char *shown, const char *real, int *fd_out, char *er
 	dircopy = owfp_strdup(real);
 	if (!dircopy) {
 		rc = -ENOMEM;
-		set_err(err, errlen, "plugin %s: out of memory", shown);
+		owfp_err_printf(err, errlen, "plugin %s: out of memory", shown);
 		goto fail;
 	}
 	if (stat(dirname(dircopy), &dst) != 0) {
 		rc = -errno;
-		set_err(err, errlen, "plugin %s: cannot stat its directory: %s", shown,
+		owfp_err_printf(err, errlen, "plugin %s: cannot stat its directory: %s", shown,
 			strerror(errno));
 	} else if (dst.st_mode & S_IWOTH) {
-		set_err(err, errlen,
+		owfp_err_printf(err, errlen,
 			"plugin %s: refused (fail closed): its directory %s is world-writable (mode %04o)",
 			shown, dircopy, (unsigned)(dst.st_mode & 07777));
 		rc = -EPERM;
@@ -282,11 +269,11 @@ static void describe_dlerror(const char *shown, char *err, size_t errlen)
 	if (!strncmp(why, "/proc/self/fd/", 14) && (colon = strstr(why, ": ")))
 		why = colon + 2;
 	if (strstr(why, "undefined symbol"))
-		set_err(err, errlen,
+		owfp_err_printf(err, errlen,
 			"plugin %s: cannot load: %s (a function the plugin calls is not provided by openwfp)",
 			shown, why);
 	else
-		set_err(err, errlen, "plugin %s: cannot load: %s", shown, why);
+		owfp_err_printf(err, errlen, "plugin %s: cannot load: %s", shown, why);
 }
 
 /* dl_iterate_phdr callback: is this loaded object the file `data` describes? */
@@ -381,19 +368,19 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	if (out)
 		*out = NULL;
 	if (!path || !out) {
-		set_err(err, errlen, "plugin: no path given");
+		owfp_err_printf(err, errlen, "plugin: no path given");
 		return -EINVAL;
 	}
 	p = owfp_calloc(1, sizeof(*p));
 	if (!p) {
-		set_err(err, errlen, "plugin %s: out of memory", path);
+		owfp_err_printf(err, errlen, "plugin %s: out of memory", path);
 		return -ENOMEM;
 	}
 	p->fd = -1;
 	p->path = realpath(path, NULL);
 	if (!p->path) {
 		rc = -errno;
-		set_err(err, errlen, "plugin %s: cannot resolve path: %s", path, strerror(errno));
+		owfp_err_printf(err, errlen, "plugin %s: cannot resolve path: %s", path, strerror(errno));
 		plugin_free(p);
 		return rc;
 	}
@@ -416,7 +403,7 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	}
 	p->dl = open_checked(fd, p->path, &already);
 	if (already) {
-		set_err(err, errlen, "plugin %s: refused: this file is loaded already", shown);
+		owfp_err_printf(err, errlen, "plugin %s: refused: this file is loaded already", shown);
 		plugin_free(p);
 		return -EEXIST;
 	}
@@ -427,7 +414,7 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	}
 	*(void **)&entry = dlsym(p->dl, "DriverEntry");
 	if (!entry) {
-		set_err(err, errlen, "plugin %s: does not export DriverEntry", shown);
+		owfp_err_printf(err, errlen, "plugin %s: does not export DriverEntry", shown);
 		plugin_free(p);
 		return -ENOEXEC;
 	}
@@ -439,7 +426,7 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	p->params = owfp_regparams_copy(opts ? opts->params : NULL);
 	p->driver = owfp_pool_alloc(sizeof(*p->driver), OWFP_TAG_DRIVER, true);
 	if (!p->params || !p->driver) {
-		set_err(err, errlen, "plugin %s: out of memory", shown);
+		owfp_err_printf(err, errlen, "plugin %s: out of memory", shown);
 		plugin_free(p);
 		return -ENOMEM;
 	}
@@ -447,11 +434,11 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	if (!NT_SUCCESS(status)) {
 		rc = status == STATUS_OBJECT_NAME_COLLISION ? -EEXIST : -ENOMEM;
 		if (rc == -EEXIST)
-			set_err(err, errlen,
+			owfp_err_printf(err, errlen,
 				"plugin %s: refused: a driver named \"%s\" is loaded already (give this one another name)",
 				shown, p->name);
 		else
-			set_err(err, errlen, "plugin %s: out of memory", shown);
+			owfp_err_printf(err, errlen, "plugin %s: out of memory", shown);
 		plugin_free(p);
 		return rc;
 	}
@@ -467,14 +454,14 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 
 	if (run_entry(p, entry, &status) != 0) {
 		/* A failed assertion or bug check: a load error naming it. */
-		set_err(err, errlen, "plugin %s: DriverEntry failed: %s", shown,
+		owfp_err_printf(err, errlen, "plugin %s: DriverEntry failed: %s", shown,
 			owfp_contain_last_report());
 		plugin_free(p);
 		return -EIO;
 	}
 	if (!NT_SUCCESS(status)) {
 		/* As on Windows, DriverUnload is not called after a failed DriverEntry. */
-		set_err(err, errlen, "plugin %s: DriverEntry failed with NTSTATUS 0x%08X", shown,
+		owfp_err_printf(err, errlen, "plugin %s: DriverEntry failed with NTSTATUS 0x%08X", shown,
 			(unsigned)status);
 		plugin_free(p);
 		return -EIO;

@@ -41,19 +41,6 @@ void RtlInitAnsiString(PANSI_STRING DestinationString, PCSZ SourceString)
 BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
 			      BOOLEAN CaseInSensitive)
 {
-	size_t n = String1->Length / sizeof(WCHAR);
-
-	if (String1->Length != String2->Length)
-		return FALSE;
-	for (size_t i = 0; i < n; i++) {
-		wint_t a = (wint_t)String1->Buffer[i], b = (wint_t)String2->Buffer[i];
-
-		if (CaseInSensitive) {
-			a = towupper(a);
-			b = towupper(b);
-		}
-		if (a != b)
-			return FALSE;
-	}
-	return TRUE;
+	return String1->Length == String2->Length &&
+	       RtlCompareUnicodeString(String1, String2, CaseInSensitive) == 0;
 }
