@@ -373,9 +373,9 @@ static int site(gen *g, size_t i, const cc_wpp_func *f)
 		goto out;
 	}
 	for (size_t k = 0; k < g->lines_done.n; k++) {
-		if (atoi(g->lines_done.v[k]) != line)
+		if (strtol(g->lines_done.v[k], NULL, 10) != line)
 			continue;
-		if (strcmp(g->codes.v[k], code.s)) {
+		if (strcmp(g->codes.v[k], code.s) != 0) {
 			site_err(g, line, "two different trace calls on one line; tracewpp tells calls "
 					  "apart by their line%s%s", "", "");
 			rc = -EINVAL;

@@ -10,8 +10,8 @@
 #include "proxy/serve.h"
 #include "util/alloc.h"
 
-#define MAX_IN (32u * 1024)   /* fits the control socket's 64 KiB request line as hex */
-#define MAX_OUT (64u * 1024)
+#define MAX_IN ((size_t)32 * 1024)  /* fits the control socket's 64 KiB request line as hex */
+#define MAX_OUT ((size_t)64 * 1024)
 
 /* What the options fill in. */
 struct ioctl_cli {

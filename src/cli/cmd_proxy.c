@@ -143,6 +143,8 @@ static int set_poll_spin(void *at, const char *arg, owfp_error *err)
 #define FLAG(m) OWFP_CLI_FLAG(struct proxy_cli, m)
 #define SIZE(m) OWFP_CLI_SIZE(struct proxy_cli, m)
 
+/* The options, in --help order. A new option is one entry: a shared setter
+ * (cli/options.h: string, flag, size, list ...) or a set_* above. */
 static const owfp_cli_opt options[] = {
 	{"listen", 0, "ADDR:PORT", set_listen, 0,
 	 "where to accept (IPv4 1.2.3.4:80 or IPv6 [::1]:80;\n"

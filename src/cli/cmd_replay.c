@@ -106,6 +106,8 @@ static int set_seed(void *at, const char *arg, owfp_error *err)
 #define STRING(m) OWFP_CLI_STRING(struct replay_cli, m)
 #define FLAG(m) OWFP_CLI_FLAG(struct replay_cli, m)
 
+/* The options, in --help order. A new option is one entry: a shared setter
+ * (cli/options.h: string, flag, size, list ...) or a set_* above. */
 static const owfp_cli_opt options[] = {
 	{"interface", 'i', "IFACE", STRING(o.live_iface),
 	 "capture live on IFACE (lo, eth0, any, ...) instead of reading\n"
