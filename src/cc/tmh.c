@@ -253,33 +253,16 @@ static size_t call_args(const cc_tokens *t, size_t lp, size_t rp, size_t *first,
 	return n;
 }
 
-/* One trace call: the FUNC name at i. Appends its code to g->codes keyed by line. */
-static int site(gen *g, size_t i, const cc_wpp_func *f)
+/* The parts the message's literals (tokens first..last) make: the format
+ * into fmt, one parameter per argument into params, what is passed into
+ * args, the text buffers into locals; *argno counts the arguments. */
+static int site_message(gen *g, int line, const cc_wpp_func *f, size_t first, size_t last,
+			cc_buf *fmt, cc_buf *params, cc_buf *args, cc_buf *locals, int *argno)
 {
 	const cc_tokens *t = &g->t;
-	size_t lp = cc_tok_next(t, i), rp, first[MAX_ARGS], last[MAX_ARGS], nargs, msg = f->nparams;
-	int line = t->t[i].line, argno = 0, lvl = cond_index(f, "LEVEL", NULL),
-	    flg = cond_index(f, "FLAGS", "FLAG");
-	cc_buf fmt = { 0 }, params = { 0 }, args = { 0 }, locals = { 0 }, code = { 0 };
-	int rc = 0, nuser;
+	int rc = 0;
 
-	rp = cc_tok_match(t, lp);
-	if (rp >= t->n) {
-		site_err(g, line, "%s( has no closing parenthesis%s", f->name, "");
-		return -EINVAL;
-	}
-	nargs = call_args(t, lp, rp, first, last, MAX_ARGS);
-	if (nargs == SIZE_MAX || nargs <= msg || first[msg] == SIZE_MAX) {
-		site_err(g, line, "%s: the call does not reach its MSG argument (FUNC %s takes the "
-				  "conditions first, then the message)", f->name, f->name);
-		return -EINVAL;
-	}
-	nuser = (int)(nargs - msg - 1);
-	if (nuser > 0 && !f->variadic) {
-		site_err(g, line, "%s takes no arguments after the message%s", f->name, "");
-		return -EINVAL;
-	}
-	for (size_t j = first[msg]; j <= last[msg] && !rc; j = cc_tok_next(t, j)) {
+	for (size_t j = first; j <= last && !rc; j = cc_tok_next(t, j)) {
 		const char *lit = t->src + t->t[j].off;
 		cc_wpp_spec specs[MAX_SPECS];
 		char ferr[200];
@@ -299,31 +282,102 @@ static int site(gen *g, size_t i, const cc_wpp_func *f)
 			rc = -EINVAL;
 			break;
 		}
-		cc_buf_puts(&fmt, " \"");
+		cc_buf_puts(fmt, " \"");
 		for (int k = 0; k < ns && !rc; k++) {
 			const cc_wpp_spec *sp = &specs[k];
 			int takes = 0;
 
-			cc_buf_add(&fmt, lit + pos, sp->off + 1 - pos);
+			cc_buf_add(fmt, lit + pos, sp->off + 1 - pos);
 			pos = sp->off + 1 + sp->len;
 			if (sp->conv == CC_WPP_PRINTF) {
 				for (int s = 0; s < sp->stars; s++) {
-					argno++;
-					cc_buf_printf(&params, ", int wpp_a%d", argno);
-					cc_buf_printf(&args, ", wpp_a%d", argno);
+					(*argno)++;
+					cc_buf_printf(params, ", int wpp_a%d", *argno);
+					cc_buf_printf(args, ", wpp_a%d", *argno);
 				}
-				argno++;
-				cc_buf_printf(&params, ", %s wpp_a%d", sp->ctype, argno);
-				cc_buf_printf(&args, ", wpp_a%d", argno);
-				cc_buf_add(&fmt, lit + 1 + sp->off, sp->len);
+				(*argno)++;
+				cc_buf_printf(params, ", %s wpp_a%d", sp->ctype, *argno);
+				cc_buf_printf(args, ", wpp_a%d", *argno);
+				cc_buf_add(fmt, lit + 1 + sp->off, sp->len);
 				continue;
 			}
-			rc = ext_conv(g, line, sp, argno + 1, &fmt, &params, &args, &locals, &takes);
-			argno += takes;
+			rc = ext_conv(g, line, sp, *argno + 1, fmt, params, args, locals, &takes);
+			*argno += takes;
 		}
-		cc_buf_add(&fmt, lit + pos, litlen - 1 - pos);
-		cc_buf_puts(&fmt, "\"");
+		cc_buf_add(fmt, lit + pos, litlen - 1 - pos);
+		cc_buf_puts(fmt, "\"");
 	}
+	return rc;
+}
+
+/* The call's macro WPP_CALL_<stem><line> and the function it calls. */
+static void site_code(gen *g, int line, const cc_wpp_func *f, int nuser, const cc_buf *fmt,
+		      const cc_buf *params, const cc_buf *args, const cc_buf *locals, cc_buf *code)
+{
+	int lvl = cond_index(f, "LEVEL", NULL), flg = cond_index(f, "FLAGS", "FLAG");
+
+	cc_buf_printf(code, "#define WPP_CALL_%s%d(", g->stem, line);
+	for (size_t k = f->fixed.n; k < f->conds.n; k++)
+		cc_buf_printf(code, "%s, ", f->conds.v[k]);
+	cc_buf_puts(code, "MSG");
+	for (int k = 1; k <= nuser; k++)
+		cc_buf_printf(code, ", wpp_a%d", k);
+	cc_buf_puts(code, ") \\\n\t");
+	cond_macro(code, f, "PRE");
+	cc_buf_puts(code, " \\\n\t((");
+	cond_macro(code, f, "ENABLED");
+	cc_buf_printf(code, ") ? WPP_SF_%s%d(", g->stem, line);
+	cond_macro(code, f, "LOGGER");
+	if (lvl >= 0)
+		cc_buf_printf(code, " (int)(%s)", (size_t)lvl < f->fixed.n ? f->fixed.v[lvl] : f->conds.v[lvl]);
+	else
+		cc_buf_puts(code, " -1");
+	if (flg >= 0 && (size_t)flg < f->fixed.n)
+		cc_buf_printf(code, ", WPP_BIT_%s", f->fixed.v[flg]);
+	else if (flg >= 0)
+		cc_buf_printf(code, ", WPP_BIT_ ## %s", f->conds.v[flg]);
+	else
+		cc_buf_puts(code, ", -1");
+	cc_buf_puts(code, ", __func__");
+	for (int k = 1; k <= nuser; k++)
+		cc_buf_printf(code, ", (wpp_a%d)", k);
+	cc_buf_puts(code, ") : (void)0) \\\n\t");
+	cond_macro(code, f, "POST");
+	cc_buf_printf(code, "\nstatic __attribute__((__unused__)) void WPP_SF_%s%d(const void *wpp_logger, "
+			     "int wpp_level, int wpp_bit, const char *wpp_func%s)\n{\n",
+		      g->stem, line, params->s ? params->s : "");
+	cc_buf_puts(code, locals->s ? locals->s : "");
+	cc_buf_puts(code, "\t(void)wpp_logger;\n\t(void)wpp_func;\n");
+	cc_buf_printf(code, "\towfp_wpp_emit(WPP_NAMES_, WPP_FILE_, %d, wpp_level, wpp_bit,%s%s);\n}\n",
+		      line, fmt->s, args->s ? args->s : "");
+}
+
+/* One trace call: the FUNC name at i. Appends its code to g->codes keyed by line. */
+static int site(gen *g, size_t i, const cc_wpp_func *f)
+{
+	const cc_tokens *t = &g->t;
+	size_t lp = cc_tok_next(t, i), rp, first[MAX_ARGS], last[MAX_ARGS], nargs, msg = f->nparams;
+	int line = t->t[i].line, argno = 0;
+	cc_buf fmt = { 0 }, params = { 0 }, args = { 0 }, locals = { 0 }, code = { 0 };
+	int rc = 0, nuser;
+
+	rp = cc_tok_match(t, lp);
+	if (rp >= t->n) {
+		site_err(g, line, "%s( has no closing parenthesis%s", f->name, "");
+		return -EINVAL;
+	}
+	nargs = call_args(t, lp, rp, first, last, MAX_ARGS);
+	if (nargs == SIZE_MAX || nargs <= msg || first[msg] == SIZE_MAX) {
+		site_err(g, line, "%s: the call does not reach its MSG argument (FUNC %s takes the "
+				  "conditions first, then the message)", f->name, f->name);
+		return -EINVAL;
+	}
+	nuser = (int)(nargs - msg - 1);
+	if (nuser > 0 && !f->variadic) {
+		site_err(g, line, "%s takes no arguments after the message%s", f->name, "");
+		return -EINVAL;
+	}
+	rc = site_message(g, line, f, first[msg], last[msg], &fmt, &params, &args, &locals, &argno);
 	if (!rc && argno != nuser) {
 		char a[32], b[32];
 
@@ -334,40 +388,7 @@ static int site(gen *g, size_t i, const cc_wpp_func *f)
 	}
 	if (rc)
 		goto out;
-	cc_buf_printf(&code, "#define WPP_CALL_%s%d(", g->stem, line);
-	for (size_t k = f->fixed.n; k < f->conds.n; k++)
-		cc_buf_printf(&code, "%s, ", f->conds.v[k]);
-	cc_buf_puts(&code, "MSG");
-	for (int k = 1; k <= nuser; k++)
-		cc_buf_printf(&code, ", wpp_a%d", k);
-	cc_buf_puts(&code, ") \\\n\t");
-	cond_macro(&code, f, "PRE");
-	cc_buf_puts(&code, " \\\n\t((");
-	cond_macro(&code, f, "ENABLED");
-	cc_buf_printf(&code, ") ? WPP_SF_%s%d(", g->stem, line);
-	cond_macro(&code, f, "LOGGER");
-	if (lvl >= 0)
-		cc_buf_printf(&code, " (int)(%s)", (size_t)lvl < f->fixed.n ? f->fixed.v[lvl] : f->conds.v[lvl]);
-	else
-		cc_buf_puts(&code, " -1");
-	if (flg >= 0 && (size_t)flg < f->fixed.n)
-		cc_buf_printf(&code, ", WPP_BIT_%s", f->fixed.v[flg]);
-	else if (flg >= 0)
-		cc_buf_printf(&code, ", WPP_BIT_ ## %s", f->conds.v[flg]);
-	else
-		cc_buf_puts(&code, ", -1");
-	cc_buf_puts(&code, ", __func__");
-	for (int k = 1; k <= nuser; k++)
-		cc_buf_printf(&code, ", (wpp_a%d)", k);
-	cc_buf_puts(&code, ") : (void)0) \\\n\t");
-	cond_macro(&code, f, "POST");
-	cc_buf_printf(&code, "\nstatic __attribute__((__unused__)) void WPP_SF_%s%d(const void *wpp_logger, "
-			     "int wpp_level, int wpp_bit, const char *wpp_func%s)\n{\n",
-		      g->stem, line, params.s ? params.s : "");
-	cc_buf_puts(&code, locals.s ? locals.s : "");
-	cc_buf_puts(&code, "\t(void)wpp_logger;\n\t(void)wpp_func;\n");
-	cc_buf_printf(&code, "\towfp_wpp_emit(WPP_NAMES_, WPP_FILE_, %d, wpp_level, wpp_bit,%s%s);\n}\n",
-		      line, fmt.s, args.s ? args.s : "");
+	site_code(g, line, f, nuser, &fmt, &params, &args, &locals, &code);
 	if (code.failed) {
 		rc = -ENOMEM;
 		goto out;
