@@ -1,8 +1,8 @@
 /*
  * Allocation-failure sweep over the stream layer (SQLite-style, issue 18):
  * an engine with two sublayers and three callouts (one DEFERs and is
- * continued, one injects inline, one inspects), three flows indicating data
- * in both directions. For N = 1.. until the scenario runs without a
+ * continued and then injects out of band, one injects inline, one
+ * inspects), three flows indicating data in both directions. For N = 1.. until the scenario runs without a
  * failure, allocation N fails (src/util/alloc.h). Every outcome must be a
  * clean error (owfp_flow_create -ENOMEM, STATUS_INSUFFICIENT_RESOURCES to a
  * callout, which then fails closed) or a fail-closed drop; a flow that was
@@ -27,7 +27,7 @@
 #define NFLOWS 3
 
 typedef struct flow_result {
-	bool created, dropped;
+	bool created, dropped, reset;
 	int fins[2];
 	size_t len[2];
 	char out[2][64];
@@ -65,6 +65,31 @@ static void NTAPI inject_done(void *ctx, NET_BUFFER_LIST *nbl, BOOLEAN dispatch)
 	free(mem);
 }
 
+/* Injects `text` (3 bytes) for callout `id`: inline from inside its
+ * classify, out of band otherwise. Frees what it made when refused. */
+static NTSTATUS inject_bytes(UINT64 flow, UINT32 id, UINT32 sflags, const char *text)
+{
+	NET_BUFFER_LIST *nbl = NULL;
+	void *mem = malloc(3);
+	assert_non_null(mem);
+	memcpy(mem, text, 3);
+	MDL *m = IoAllocateMdl(mem, 3, FALSE, FALSE, NULL);
+	NTSTATUS st = STATUS_INSUFFICIENT_RESOURCES;
+	if (m)
+		st = FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, m, 0, 3, &nbl);
+	if (NT_SUCCESS(st))
+		st = FwpsStreamInjectAsync0(sh_current()->inj, NULL, 0, flow, id,
+					    FWPS_LAYER_STREAM_V4, sflags, nbl, 3, inject_done, NULL);
+	if (!NT_SUCCESS(st)) {
+		if (nbl)
+			FwpsFreeNetBufferList0(nbl);
+		if (m)
+			IoFreeMdl(m);
+		free(mem);
+	}
+	return st;
+}
+
 /* Inline-injects "<J>" before the first outbound data; a failed injection
  * drops the connection, as a callout that must edit has to. */
 static void inject_fn(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
@@ -77,25 +102,7 @@ static void inject_fn(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 	    !io->streamData->dataLength)
 		return;
 	inject_next = false;
-	static const char j[] = "<J>";
-	NET_BUFFER_LIST *nbl = NULL;
-	void *mem = malloc(3);
-	assert_non_null(mem);
-	memcpy(mem, j, 3);
-	MDL *m = IoAllocateMdl(mem, 3, FALSE, FALSE, NULL);
-	NTSTATUS st = STATUS_INSUFFICIENT_RESOURCES;
-	if (m)
-		st = FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, m, 0, 3, &nbl);
-	if (NT_SUCCESS(st))
-		st = FwpsStreamInjectAsync0(sh_current()->inj, NULL, 0, meta->flowHandle, c->id,
-					    FWPS_LAYER_STREAM_V4, FWPS_STREAM_FLAG_SEND, nbl, 3,
-					    inject_done, NULL);
-	if (!NT_SUCCESS(st)) {
-		if (nbl)
-			FwpsFreeNetBufferList0(nbl);
-		if (m)
-			IoFreeMdl(m);
-		free(mem);
+	if (!NT_SUCCESS(inject_bytes(meta->flowHandle, c->id, FWPS_STREAM_FLAG_SEND, "<J>"))) {
 		io->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
 		out->actionType = FWP_ACTION_BLOCK;
 	}
@@ -150,9 +157,19 @@ static void run_flow(sh *h, int i, UINT32 defer_id, flow_result *r)
 		}
 		owfp_flow_run_pending(f);
 	}
+	if (!owfp_flow_dropped(f) &&
+	    !NT_SUCCESS(inject_bytes(owfp_flow_id(f), defer_id, FWPS_STREAM_FLAG_RECEIVE, "<O>"))) {
+		/* The callout could not inject out of band: it resets the
+		 * connection rather than let it go on unedited. */
+		owfp_flow_indicate_abort(f, DIN);
+		r->reset = true;
+	}
+	owfp_flow_run_pending(f);
 	indicate(f, DOUT, " HTTP");
-	owfp_flow_indicate_fin(f, DOUT);
-	owfp_flow_indicate_fin(f, DIN);
+	if (!r->reset) {
+		owfp_flow_indicate_fin(f, DOUT);
+		owfp_flow_indicate_fin(f, DIN);
+	}
 	owfp_flow_run_pending(f);
 	r->dropped = owfp_flow_dropped(f);
 	assert_int_equal(h->drops - drops, r->dropped ? 1 : 0);
@@ -201,16 +218,16 @@ static void sweep(int sticky)
 	flow_result ref[NFLOWS], got[NFLOWS];
 	scenario(0, 0, ref);
 	for (int i = 0; i < NFLOWS; i++) {
-		assert_true(ref[i].created && !ref[i].dropped);
+		assert_true(ref[i].created && !ref[i].dropped && !ref[i].reset);
 		assert_string_equal(ref[i].out[DOUT], "<J>GET / HTTP");
-		assert_string_equal(ref[i].out[DIN], "hello world");
+		assert_string_equal(ref[i].out[DIN], "hello world<O>");
 	}
 	uint64_t n;
 	for (n = 1; n < 100000; n++) {
 		if (!scenario(n, sticky, got))
 			break;
 		for (int i = 0; i < NFLOWS; i++) {
-			if (!got[i].created || got[i].dropped)
+			if (!got[i].created || got[i].dropped || got[i].reset)
 				continue;
 			for (int d = 0; d < 2; d++)
 				if (got[i].len[d] != ref[i].len[d] ||
