@@ -6,7 +6,7 @@
  * a failure, allocation N fails (src/util/alloc.h). A failure must come
  * back as an error with a message and leave the engine as it was (the old
  * configuration in force, nothing of the new one left behind: one
- * transaction); nothing may leak (checked after every N in ASan builds).
+ * transaction); nothing may leak (checked during the sweep in ASan builds).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -184,8 +184,9 @@ static void sweep(int sticky)
 	for (n = 1; n < 100000; n++) {
 		if (!scenario(n, sticky))
 			break;
-		owfp_sweep_leak_check(n);
+		owfp_sweep_leak_check(n, 0);
 	}
+	owfp_sweep_leak_check(n, 1);
 	print_message("config sweep%s: %llu runs\n", sticky ? " (sticky)" : "",
 		      (unsigned long long)n);
 	assert_true(n > 1);
