@@ -194,6 +194,8 @@ int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *use
     int rc = 0;
     bool live = cap->rd.kind == CAP_READER_LIVE;
     for (;;) {
+        if (cap->nomem)
+            break; /* reported below, once the open flows are ended */
         /* A live capture reads on to what the kernel already holds. */
         if (!live && stop_requested(cap)) {
             rc = -ECANCELED;
@@ -243,6 +245,12 @@ int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *use
         cap->sink->end_of_input(user);
     owfp_capture_tcp_work(cap);
     owfp_capture_tcp_end_all(cap);
+    if (cap->nomem && rc >= 0) {
+        rc = -ENOMEM;
+        owfp_capture_error_set(err, cap->path, rc, cap->rd.record, UINT64_MAX,
+                               "out of memory: reading stopped, the flows open then ended "
+                               "with what had arrived");
+    }
     return rc;
 }
 

@@ -247,7 +247,8 @@ void owfp_capture_describe(const owfp_capture *cap, char *out, size_t len);
  * holes skipped, then they end with OWFP_CAPTURE_END_OPEN.
  * Returns 0 when the capture was read to its end, -ECANCELED after
  * owfp_capture_stop(), or a negative errno (-EBADMSG corrupt/truncated,
- * -EIO read error) with *err saying where and why; everything readable
+ * -EIO read error, -ENOMEM out of memory: reading stops there) with *err
+ * saying where and why; everything readable
  * before that point was processed. Call at most once per capture. */
 int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *user,
                      owfp_capture_error *err);

@@ -108,6 +108,7 @@ struct cap_flow *owfp_capture_flowtab_insert(owfp_capture *cap, const struct cap
         cap->nspare--;
         memset(f, 0, sizeof(*f));
     } else if (!(f = owfp_calloc(1, sizeof(*f)))) {
+        cap->nomem = true;
         return NULL;
     }
     f->key = *key;

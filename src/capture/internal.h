@@ -164,6 +164,7 @@ struct owfp_capture {
     _Atomic uint64_t done;
     atomic_int stop;
     bool ran;
+    bool nomem; /* an allocation failed: run() stops and returns -ENOMEM */
 
     const owfp_capture_sink *sink;
     void *user;

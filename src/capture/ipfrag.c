@@ -51,6 +51,7 @@ static struct cap_frag_table *table(owfp_capture *cap)
         size_t n = cap->opts.max_frag_datagrams ? cap->opts.max_frag_datagrams : 1;
         if (!t || !(t->d = owfp_calloc(n, sizeof(*t->d)))) {
             free(t);
+            cap->nomem = true;
             return NULL;
         }
         t->n = n;
@@ -101,8 +102,10 @@ static struct cap_dgram *lookup(owfp_capture *cap, struct cap_frag_table *t,
 
 static const uint8_t *rebuild(owfp_capture *cap, struct cap_dgram *g, uint32_t *out_len)
 {
-    if (!cap->fragbuf && !(cap->fragbuf = owfp_malloc(MAX_PAYLOAD + 60)))
+    if (!cap->fragbuf && !(cap->fragbuf = owfp_malloc(MAX_PAYLOAD + 60))) {
+        cap->nomem = true;
         return NULL;
+    }
     uint8_t *o = cap->fragbuf;
     memcpy(o, g->hdr, g->hdrlen);
     memcpy(o + g->hdrlen, g->buf, g->total);
@@ -142,6 +145,8 @@ const uint8_t *owfp_capture_frag_add(owfp_capture *cap, const struct cap_frag_in
     if (!g->buf) {
         if (cap->buffered_total + MAX_PAYLOAD > cap->opts.max_total_bytes ||
             !(g->buf = owfp_malloc(MAX_PAYLOAD))) {
+            if (!g->buf && cap->buffered_total + MAX_PAYLOAD <= cap->opts.max_total_bytes)
+                cap->nomem = true;
             g->used = false;
             cap->st.fragments_dropped++;
             return NULL;

@@ -41,7 +41,9 @@ static void node_add(owfp_capture *cap, struct cap_dir *D, struct cap_node *befo
 {
     struct cap_node *n = owfp_malloc(sizeof(*n) + len);
     if (!n) {
-        /* Out of memory is capture loss from the consumer's point of view. */
+        /* Out of memory is capture loss from the consumer's point of
+         * view, and the run ends with -ENOMEM: never a silent loss. */
+        cap->nomem = true;
         if (D->lost_end <= D->next_off || off + len < D->lost_start || off > D->lost_end) {
             D->lost_start = off;
             D->lost_end = off + len;

@@ -36,8 +36,10 @@ static struct cap_tomb_slab *slab_new(owfp_capture *cap)
     struct cap_tomb_slab *s;
     if (!cap->slabs) {
         s = owfp_malloc(sizeof(*s) + CAP_TOMBS_FIRST_SLAB * sizeof(struct cap_tomb));
-        if (!s)
+        if (!s) {
+            cap->nomem = true;
             return NULL;
+        }
         s->bytes = 0;
         s->ntombs = CAP_TOMBS_FIRST_SLAB;
         return s;

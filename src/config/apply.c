@@ -544,8 +544,11 @@ int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev,
 				     "the drivers: section changed; a reload cannot load, unload or "
 				     "re-parameterise drivers: restart to use it (the previous "
 				     "configuration stays in force)");
-	if (!(a = owfp_calloc(1, sizeof(*a))))
+	if (!(a = owfp_calloc(1, sizeof(*a)))) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg), "%s: out of memory", cfg->file);
 		return -ENOMEM;
+	}
 	if ((rc = owfp_config_copy(cfg, &a->cfg)) || (rc = create_instances(a, err)) ||
 	    (rc = open_session(&a->session, cfg->file, err)))
 		goto fail;

@@ -257,6 +257,8 @@ int owfp_config_parse_string(const char *name, const char *text, size_t len,
 	owfp_config *cfg = owfp_calloc(1, sizeof(*cfg));
 	if (!cfg || !(cfg->file = owfp_strdup(name))) {
 		free(cfg);
+		if (err)
+			snprintf(err->msg, sizeof(err->msg), "%s: out of memory", name);
 		return -ENOMEM;
 	}
 	int rc = owfp_ydoc_load(&d, cfg->file, text, len, err);

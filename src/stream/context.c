@@ -86,8 +86,7 @@ void owfp_flow_classify_leave(owfp_flow *f)
 		run_delete(gone);
 		gone = next;
 	}
-	if (f->drop_requested && !f->dropped)
-		owfp_flow_do_drop(f, f->drop_why, "FwpsFlowAbort0");
+	owfp_flow_apply_pending_drop(f);
 }
 
 void owfp_flow_contexts_end(owfp_flow *f)

@@ -172,7 +172,7 @@ void owfp_defer_pause_check(owfp_flow *f)
 		bool want = false;
 		for (unsigned i = 0; i < d->nstages && !want; i++)
 			want = d->stages[i].state == OWFP_ST_DEFERRED && d->stages[i].in.len >= keep;
-		if (f->dropped || d->ended)
+		if (owfp_flow_is_dropped(f) || d->ended)
 			want = false;
 		if (want != d->paused) {
 			d->paused = want;

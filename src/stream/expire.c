@@ -17,7 +17,7 @@ static uint64_t defer_timeout(const owfp_flow *f)
 static owfp_stage *oldest_deferred(const owfp_flow *f)
 {
 	owfp_stage *best = NULL;
-	if (!f->ndeferred || f->dropped || f->finished)
+	if (!f->ndeferred || owfp_flow_is_dropped(f) || owfp_flow_is_ended(f))
 		return NULL;
 	for (int dir = 0; dir < 2; dir++) {
 		const owfp_dirstate *d = &f->dir[dir];

@@ -127,29 +127,28 @@ void owfp_flow_discard_all(owfp_flow *f, NTSTATUS status)
 	(void)status;
 }
 
-void owfp_flow_end(owfp_flow *f)
+/* flowDeleteFn for every context, the count and the FLOW_END event. */
+static void end_sequence(owfp_flow *f)
 {
-	if (f->finished)
-		return;
-	f->finished = true;
-	atomic_store(&f->gone, true);
 	owfp_flow_contexts_end(f);
 	owfp_engine_count(f->engine, OWFP_COUNT_FLOW_ENDED, -1, 1);
 	owfp_flow_emit(f, OWFP_EV_FLOW_END, -1, NULL, f->end_held,
-		       f->dropped    ? "dropped"
-		       : f->end_held ? "closed with bytes still held (discarded)"
-				     : NULL);
+		       owfp_flow_is_dropped(f) ? "dropped"
+		       : f->end_held	       ? "closed with bytes still held (discarded)"
+					       : NULL);
+}
+
+void owfp_flow_end(owfp_flow *f)
+{
+	if (owfp_flow_is_ended(f) || !owfp_flow_transition(f, OWFP_FLOW_ENDED, 0))
+		return;
+	end_sequence(f);
 }
 
 void owfp_flow_do_drop(owfp_flow *f, enum owfp_drop_reason why, const char *detail)
 {
-	if (f->dropped || f->finished)
+	if (f->state >= OWFP_FLOW_DROPPED || !owfp_flow_transition(f, OWFP_FLOW_DROPPED, why))
 		return;
-	f->dropped = true;
-	f->drop_why = why;
-	pthread_mutex_lock(&f->mu);
-	atomic_store(&f->gone, true);
-	pthread_mutex_unlock(&f->mu);
 	owfp_flow_discard_all(f, STATUS_CANCELLED);
 	for (int dir = 0; dir < 2; dir++)
 		f->dir[dir].ended = true;
@@ -241,8 +240,8 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 	if (rc) {
 		if (m && !f->dir[OWFP_DIR_OUTBOUND].match)
 			owfp_match_release(m);
-		f->finished = true;
-		atomic_store(&f->gone, true);
+		/* Never handed to the data path: closed, no end sequence. */
+		owfp_flow_transition(f, OWFP_FLOW_CLOSED, 0);
 		owfp_flow_table_remove(f->table, f);
 		owfp_flow_unref(f);
 		return rc;
@@ -268,23 +267,23 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
 
 void owfp_flow_close(owfp_flow *f)
 {
-	if (!f || f->closing)
+	if (!f || f->state == OWFP_FLOW_CLOSED)
 		return;
-	f->closing = true;
 	f->depth++;
 	owfp_flow *prev = owfp_flow_enter(f);
+	bool ended = owfp_flow_is_ended(f);
 	size_t held = f->dir[0].held + f->dir[1].held;
-	if (!f->finished && held) {
+	if (!ended && held) {
 		f->end_held = held; /* reported by the FLOW_END event (Q29) */
 		owfp_engine_log(f->engine, OWFP_LOG_INFO, "flow %llu closed with %zu bytes held",
 				(unsigned long long)f->id, held);
 	}
-	pthread_mutex_lock(&f->mu);
-	atomic_store(&f->gone, true);
-	pthread_mutex_unlock(&f->mu);
+	/* Allowed from every state but CLOSED: never refused here. */
+	owfp_flow_transition(f, OWFP_FLOW_CLOSED, 0);
 	owfp_flow_discard_all(f, STATUS_CANCELLED);
 	owfp_inject_run_completions(f);
-	owfp_flow_end(f);
+	if (!ended)
+		end_sequence(f);
 	owfp_flow_leave(prev);
 	f->depth--;
 	if (f->table)
@@ -306,9 +305,7 @@ NTSTATUS NTAPI FwpsFlowAbort0(UINT64 flowId)
 	}
 	if (owfp_flow_on_thread(f)) {
 		/* From inside a callback of this flow: applied when it returns. */
-		f->drop_why = OWFP_DROP_ABORT;
-		f->drop_requested = true;
-		f->repump = true;
+		owfp_flow_request_drop(f, OWFP_DROP_ABORT);
 		owfp_flow_unref(f);
 		return STATUS_SUCCESS;
 	}

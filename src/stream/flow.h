@@ -92,6 +92,24 @@ typedef struct owfp_dirstate {
 	size_t inj_bytes;   /* injected bytes not yet handed on */
 } owfp_dirstate;
 
+/*
+ * Where a flow is in its life (docs/architecture.md has the table). Ordered:
+ * from OWFP_FLOW_ABORTED on, the flow takes no new work and `gone` is set.
+ * The state changes only in owfp_flow_transition (flow_state.c), which
+ * refuses any change the table does not list. Per-direction facts (a FIN
+ * seen, a direction ended, paused) stay in owfp_dirstate: a flow is in one
+ * state, each of its directions has its own facts.
+ */
+enum owfp_flow_state {
+	OWFP_FLOW_OPEN = 0,     /* bytes move */
+	OWFP_FLOW_DROP_PENDING, /* a drop asked for inside a callback; applied when it returns */
+	OWFP_FLOW_ABORTED,      /* the source reset (Q24): ABORT presented, both directions ended */
+	OWFP_FLOW_DROPPED,      /* S39: everything held discarded, the data path told */
+	OWFP_FLOW_ENDED,        /* the flow-end sequence ran (flowDeleteFn) */
+	OWFP_FLOW_CLOSED,       /* the data path let go (owfp_flow_close) */
+};
+#define OWFP_FLOW_NSTATES (OWFP_FLOW_CLOSED + 1)
+
 typedef struct owfp_ctx {
 	struct owfp_ctx *next;
 	UINT16 layer;
@@ -149,7 +167,7 @@ struct owfp_flow {
 	atomic_int nctxs;  /* length of ctxs; changed under mu, read without it */
 	struct owfp_deferral *deferrals; /* stages FwpsStreamContinue0 may resume */
 	atomic_bool in_classify;
-	atomic_bool gone;  /* dropped, aborted or ended: refuse new work */
+	atomic_bool gone;  /* state >= OWFP_FLOW_ABORTED: refuse new work (set by the transition) */
 	/* The callout whose inbound answer is being classified and applied (0:
 	 * none), and FwpsStreamContinue0 calls waiting on cv for it to finish:
 	 * a worker's continue can overtake the DEFER that it answers. */
@@ -159,7 +177,7 @@ struct owfp_flow {
 
 	/* Flow thread: */
 	owfp_stage *classifying; /* the stage inside classifyFn, or NULL */
-	bool refuse_inject;      /* presenting ABORT indications (Q24) */
+	enum owfp_flow_state state; /* only owfp_flow_transition changes it */
 	owfp_dirstate dir[2];
 	owfp_bnode_pool pool;
 	owfp_slab_writer writer;
@@ -171,17 +189,47 @@ struct owfp_flow {
 	size_t nbypass;
 	int depth;               /* pump nesting (callbacks may call back in) */
 	bool repump;
-	bool dropped, aborted, finished, closing, offloaded;
+	bool offloaded;          /* ops->offload was called (once; not a state: bytes still move) */
 	uint64_t classify_pos;   /* where inline injections go (S53) */
 	unsigned ndeferred;      /* stages in OWFP_ST_DEFERRED */
 	size_t end_held;         /* bytes discarded by owfp_flow_close */
+	/* Why the flow is dropped or to be dropped (DROP_PENDING); 0 while it is
+	 * not. Kept after ENDED: the outcome. */
 	enum owfp_drop_reason drop_why;
-	bool drop_requested;
 	UINT16 layer;            /* FWPS_LAYER_STREAM_V4/V6 */
 	FWPS_INCOMING_VALUES0 in_values;
 	FWPS_INCOMING_VALUE0 values[FWPS_FIELD_STREAM_V4_MAX + 1];
 	FWP_BYTE_ARRAY16 v6_local, v6_remote;
 };
+
+/* ---- flow_state.c */
+/* Whether the table lists from -> to. */
+bool owfp_flow_state_allowed(enum owfp_flow_state from, enum owfp_flow_state to);
+const char *owfp_flow_state_name(enum owfp_flow_state s);
+/*
+ * The one place a flow changes state: checks the transition and the
+ * invariants of the states it leaves and enters, sets `gone` (under mu) on
+ * entering ABORTED or later, records `why` on entering DROP_PENDING or
+ * DROPPED. A transition the table does not list is a bug: it asserts in a
+ * Debug build; otherwise it is logged, the flow is made to drop at the next
+ * boundary (fail closed, OWFP_DROP_VIOLATION) if it still could carry bytes,
+ * and false is returned: the caller must not carry on.
+ */
+bool owfp_flow_transition(owfp_flow *f, enum owfp_flow_state to, enum owfp_drop_reason why);
+/* The flow was dropped: it is, or it ended that way. */
+static inline bool owfp_flow_is_dropped(const owfp_flow *f)
+{
+	return f->state == OWFP_FLOW_DROPPED || (f->state >= OWFP_FLOW_ENDED && f->drop_why);
+}
+/* The flow-end sequence has run (or the flow is closed). */
+static inline bool owfp_flow_is_ended(const owfp_flow *f)
+{
+	return f->state >= OWFP_FLOW_ENDED;
+}
+/* FwpsFlowAbort0 from inside a callback, or a limit hit inline: the drop
+ * is applied when the callback returns (owfp_flow_apply_pending_drop). */
+void owfp_flow_request_drop(owfp_flow *f, enum owfp_drop_reason why);
+void owfp_flow_apply_pending_drop(owfp_flow *f);
 
 /* ---- pump.c */
 void owfp_flow_pump(owfp_flow *f);
@@ -205,7 +253,7 @@ bool owfp_flow_limit_check(owfp_flow *f, int dir);
 /* ---- pipeline.c */
 int owfp_pipeline_build(owfp_flow *f, int dir, owfp_match *m, bool midstream_all);
 void owfp_pipeline_free(owfp_flow *f, int dir);
-unsigned owfp_pipeline_run_dir(owfp_flow *f, int dir); /* returns steps taken */
+void owfp_pipeline_run_dir(owfp_flow *f, int dir);
 bool owfp_pipeline_quiescent(const owfp_flow *f, int dir);
 /* Appends source (or injected-onward) bytes to stage `st`'s input. */
 void owfp_stage_in_push(owfp_flow *f, owfp_stage *st, owfp_chain *c);

@@ -11,7 +11,7 @@ static int entry_check(owfp_flow *f, int dir)
 {
 	if (dir != OWFP_DIR_INBOUND && dir != OWFP_DIR_OUTBOUND)
 		return -EINVAL;
-	if (f->dropped || f->finished || f->aborted || f->dir[dir].fin_source)
+	if (f->state >= OWFP_FLOW_ABORTED || f->dir[dir].fin_source)
 		return -EPIPE;
 	return 0;
 }
@@ -70,7 +70,7 @@ int owfp_flow_indicate(owfp_flow *f, int dir, const uint8_t *data, size_t len,
 	owfp_flow_leave(prev);
 	f->depth--;
 	owfp_flow_pump(f);
-	if (!f->dropped)
+	if (!owfp_flow_is_dropped(f))
 		owfp_flow_own_leftovers(f);
 	else
 		owfp_bnode_pool_own_tracked(&f->pool, &f->writer);
@@ -102,16 +102,20 @@ int owfp_flow_indicate_abort(owfp_flow *f, int dir)
 {
 	if (dir != OWFP_DIR_INBOUND && dir != OWFP_DIR_OUTBOUND)
 		return -EINVAL;
-	if (f->dropped || f->finished || f->aborted)
+	if (f->state >= OWFP_FLOW_ABORTED)
+		return -EPIPE;
+	if (f->state == OWFP_FLOW_DROP_PENDING) {
+		/* A callout asked for the drop inside a callback that has not
+		 * returned: the drop wins (applied now, or when it returns). */
+		owfp_flow_pump(f);
+		return -EPIPE;
+	}
+	if (!owfp_flow_transition(f, OWFP_FLOW_ABORTED, 0))
 		return -EPIPE;
 	f->depth++;
 	owfp_flow *prev = owfp_flow_enter(f);
-	f->aborted = true;
-	pthread_mutex_lock(&f->mu);
-	atomic_store(&f->gone, true);
-	pthread_mutex_unlock(&f->mu);
 	owfp_flow_discard_all(f, STATUS_CANCELLED);
-	f->refuse_inject = true;
+	/* ABORTED refuses injections (inject.c) while ABORT is presented. */
 	owfp_dirstate *d = &f->dir[dir];
 	bool in = dir == OWFP_DIR_INBOUND;
 	for (unsigned i = 0; i < d->nstages && !d->ended; i++) {
@@ -119,7 +123,6 @@ int owfp_flow_indicate_abort(owfp_flow *f, int dir)
 		owfp_abort_present(f, st, in ? FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_ABORT
 					     : FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_ABORT);
 	}
-	f->refuse_inject = false;
 	/* After a FIN of `dir` the RST still cuts the other direction, and the
 	 * data path must hear of it (a proxy resets that side). */
 	bool was_ended = f->dir[0].ended && f->dir[1].ended;
@@ -135,14 +138,14 @@ int owfp_flow_indicate_abort(owfp_flow *f, int dir)
 int owfp_flow_run_pending(owfp_flow *f)
 {
 	owfp_flow_pump(f);
-	if (!f->dropped)
+	if (!owfp_flow_is_dropped(f))
 		owfp_flow_own_leftovers(f);
 	return 0;
 }
 
 bool owfp_flow_busy(const owfp_flow *f)
 {
-	if (f->dropped || f->finished)
+	if (owfp_flow_is_dropped(f) || owfp_flow_is_ended(f))
 		return false;
 	for (int dir = 0; dir < 2; dir++) {
 		const owfp_dirstate *d = &f->dir[dir];
@@ -157,12 +160,12 @@ bool owfp_flow_busy(const owfp_flow *f)
 
 bool owfp_flow_finished(const owfp_flow *f)
 {
-	return f->finished;
+	return owfp_flow_is_ended(f);
 }
 
 bool owfp_flow_dropped(const owfp_flow *f)
 {
-	return f->dropped;
+	return owfp_flow_is_dropped(f);
 }
 
 size_t owfp_flow_held_bytes(const owfp_flow *f, int dir)

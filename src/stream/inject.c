@@ -118,7 +118,7 @@ NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_)
 	owfp_stage *st = inline_ ? f->classifying
 				 : owfp_pipeline_stage_for(f, dir, inj->callout_id);
 	NTSTATUS bad = STATUS_FWP_INVALID_PARAMETER;
-	if (f->dropped || f->aborted || f->refuse_inject || d->ended || !st || st->done ||
+	if (f->state >= OWFP_FLOW_ABORTED || d->ended || !st || st->done ||
 	    st->removed || (inj->fin && !st->fin_held)) {
 		if (!inline_)
 			owfp_inject_fail(f, inj, bad);
@@ -128,9 +128,8 @@ NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_)
 		owfp_flow_emit(f, OWFP_EV_LIMIT, dir, st, d->inj_bytes + inj->len,
 			       "outstanding injected bytes over the limit");
 		owfp_engine_count(f->engine, OWFP_COUNT_LIMIT, dir, 1);
-		f->drop_why = OWFP_DROP_LIMIT;
 		if (inline_) {
-			f->drop_requested = true;
+			owfp_flow_request_drop(f, OWFP_DROP_LIMIT);
 		} else {
 			owfp_inject_fail(f, inj, STATUS_INSUFFICIENT_RESOURCES);
 			owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "injection limit");
@@ -146,8 +145,7 @@ NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_)
 	if (take_bytes(f, inj, nf)) {
 		owfp_chain_clear(&inj->data, &f->pool);
 		if (inline_) {
-			f->drop_why = OWFP_DROP_LIMIT;
-			f->drop_requested = true;
+			owfp_flow_request_drop(f, OWFP_DROP_LIMIT);
 		} else {
 			owfp_inject_fail(f, inj, STATUS_INSUFFICIENT_RESOURCES);
 			owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "out of memory taking injected bytes");

@@ -107,19 +107,14 @@ owfp_stage *owfp_pipeline_stage_for(owfp_flow *f, int dir, UINT32 callout_id)
 	return NULL;
 }
 
-unsigned owfp_pipeline_run_dir(owfp_flow *f, int dir);
-unsigned owfp_pipeline_run_dir(owfp_flow *f, int dir)
+void owfp_pipeline_run_dir(owfp_flow *f, int dir)
 {
 	owfp_dirstate *d = &f->dir[dir];
-	unsigned steps = 0;
-	for (unsigned i = 0; i < d->nstages && !f->dropped; i++) {
+	for (unsigned i = 0; i < d->nstages && !owfp_flow_is_dropped(f); i++) {
 		owfp_stage *st = &d->stages[i];
-		while (!f->dropped && owfp_stage_ready(f, st)) {
+		while (!owfp_flow_is_dropped(f) && owfp_stage_ready(f, st))
 			owfp_stage_step(f, st);
-			steps++;
-		}
 	}
-	return steps;
 }
 
 bool owfp_pipeline_quiescent(const owfp_flow *f, int dir)

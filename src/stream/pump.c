@@ -22,7 +22,7 @@ static void process_work(owfp_flow *f)
 			owfp_inject_apply(f, w->inj, false);
 			break;
 		case OWFP_WORK_CONTINUE:
-			if (!f->dropped)
+			if (!owfp_flow_is_dropped(f))
 				owfp_continue_apply(f, w->callout_id, w->stream_flags, w->flag_mismatch);
 			break;
 		case OWFP_WORK_ABORT:
@@ -74,38 +74,30 @@ void owfp_flow_pump(owfp_flow *f)
 	}
 	f->depth++;
 	owfp_flow *prev = owfp_flow_enter(f);
-	for (int guard = 0;; guard++) {
+	for (;;) {
 		f->repump = false;
-		unsigned steps = 0;
-		if (atomic_load(&f->has_work)) {
+		if (atomic_load(&f->has_work))
 			process_work(f);
-			steps++;
-		}
-		if (!f->dropped)
+		if (!owfp_flow_is_dropped(f))
 			owfp_flow_check_generation(f);
-		for (int dir = 0; dir < 2 && !f->dropped; dir++)
-			steps += owfp_pipeline_run_dir(f, dir);
-		if (f->done_head) {
+		for (int dir = 0; dir < 2 && !owfp_flow_is_dropped(f); dir++)
+			owfp_pipeline_run_dir(f, dir);
+		if (f->done_head)
 			owfp_inject_run_completions(f);
-			steps++;
-		}
-		if (f->drop_requested && !f->dropped)
-			owfp_flow_do_drop(f, f->drop_why, "FwpsFlowAbort0");
-		if (!f->dropped)
+		owfp_flow_apply_pending_drop(f);
+		if (!owfp_flow_is_dropped(f))
 			owfp_defer_pause_check(f);
 		/* Bytes only move forward within a direction, so one pass is
 		 * enough unless something set repump (ALLOW touching the other
 		 * direction, a callback re-entering) or queued work. */
 		if (!f->repump && !atomic_load(&f->has_work))
 			break;
-		(void)guard;
-		(void)steps;
 	}
-	for (int dir = 0; dir < 2 && !f->dropped; dir++)
+	for (int dir = 0; dir < 2 && !owfp_flow_is_dropped(f); dir++)
 		owfp_flow_limit_check(f, dir);
-	if (f->dropped && f->done_head)
+	if (owfp_flow_is_dropped(f) && f->done_head)
 		owfp_inject_run_completions(f);
-	if (!f->finished && (f->dropped || settled(f)))
+	if (!owfp_flow_is_ended(f) && (owfp_flow_is_dropped(f) || settled(f)))
 		owfp_flow_end(f);
 	owfp_flow_leave(prev);
 	f->depth--;

@@ -412,7 +412,7 @@ static void apply(owfp_flow *f, owfp_stage *st, const owfp_indication *ind, bool
 		callout_bytes(st, v, d->n);
 		take_route(f, st, v, d->n);
 	}
-	if (d->v == OWFP_V_ALLOW && !f->dropped)
+	if (d->v == OWFP_V_ALLOW && !owfp_flow_is_dropped(f))
 		allow(f, st);
 }
 
@@ -430,7 +430,7 @@ void owfp_stage_step(owfp_flow *f, owfp_stage *st)
 	FWPS_CLASSIFY_OUT0 out;
 	owfp_defer_answer_begin(f, st);
 	owfp_stage_classify(f, st, &ind, &io, &out);
-	if (f->dropped) {
+	if (owfp_flow_is_dropped(f)) {
 		owfp_defer_answer_end(f);
 		return; /* FwpsFlowAbort0 from inside the classify (applied on return) */
 	}
@@ -441,7 +441,7 @@ void owfp_stage_step(owfp_flow *f, owfp_stage *st)
 	emit_decision(f, st, &d, &io);
 	apply(f, st, &ind, marker, &d);
 	owfp_defer_answer_end(f);
-	if (!f->dropped)
+	if (!owfp_flow_is_dropped(f))
 		owfp_sublayer_flush(f, st->dir, st->sl);
 }
 

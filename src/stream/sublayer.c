@@ -213,7 +213,7 @@ void owfp_deliver(owfp_flow *f, int dir, owfp_chain *c)
 	owfp_bnode *n;
 	while ((n = owfp_chain_pop(c))) {
 		size_t len = owfp_bnode_len(n);
-		if (len && !(n->flags & OWFP_BN_HOLE) && !f->dropped) {
+		if (len && !(n->flags & OWFP_BN_HOLE) && !owfp_flow_is_dropped(f)) {
 			if (f->ops->deliver)
 				f->ops->deliver(f->dp, f, dir, owfp_bnode_data(n), len);
 			owfp_engine_count(f->engine, OWFP_COUNT_BYTES_DELIVERED, dir, len);
@@ -230,6 +230,6 @@ void owfp_deliver_fin(owfp_flow *f, int dir)
 	if (d->ended)
 		return;
 	d->ended = true;
-	if (f->ops->deliver_fin && !f->dropped)
+	if (f->ops->deliver_fin && !owfp_flow_is_dropped(f))
 		f->ops->deliver_fin(f->dp, f, dir);
 }
