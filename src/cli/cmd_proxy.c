@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "openwfp/openwfp.h"
 #include "config/drivers.h"
+#include "host/logprio.h"
 #include "openwfp/openwfp_wpp.h"
 #include "proxy/app.h"
 #include "util/alloc.h"
@@ -49,6 +50,7 @@ static void help(FILE *out)
 		"                             upstream; server: data from clients is inbound)\n"
 		"      --control PATH         unix socket for `openwfp filters` and `openwfp stats`\n"
 		"                             (mode 0600; only our uid or root may connect)\n"
+		"      --metrics ADDR:PORT    serve Prometheus metrics at http://ADDR:PORT/metrics\n"
 		"      --events FILE          JSON Lines: the engine events as replay writes them, plus\n"
 		"                             proxy_accept, proxy_upstream_error, proxy_offload,\n"
 		"                             proxy_limit, proxy_close ('-' for stdout)\n"
@@ -139,7 +141,7 @@ enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, 
        OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
        OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER,
 	       OPT_DEFERTO, OPT_POLLSPIN, OPT_IDLETO, OPT_HALFTO, OPT_KEEPALIVE, OPT_STRICT,
-	       OPT_DRIVER_PARAM };
+	       OPT_DRIVER_PARAM, OPT_METRICS };
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
@@ -155,6 +157,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{"local", required_argument, NULL, OPT_LOCAL},
 		{"control", required_argument, NULL, OPT_CONTROL},
 		{"events", required_argument, NULL, OPT_EVENTS},
+		{"metrics", required_argument, NULL, OPT_METRICS},
 		{"drain-timeout", required_argument, NULL, OPT_DRAIN},
 		{"queue-high", required_argument, NULL, OPT_QHIGH},
 		{"flow-limit", required_argument, NULL, OPT_FLOWLIM},
@@ -252,6 +255,11 @@ int owfp_cmd_proxy(int argc, char **argv)
 			break;
 		case OPT_EVENTS:
 			o.events_path = optarg;
+			break;
+		case OPT_METRICS:
+			if (owfp_proxy_addr_parse(optarg, &o.metrics_addr, &err))
+				goto usage_err;
+			o.metrics = true;
 			break;
 		case OPT_IDLETO:
 		case OPT_HALFTO:
@@ -377,7 +385,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 		goto usage_err;
 	}
 	if (owfp_proxy_app_run(&o, &err)) {
-		fprintf(stderr, "openwfp proxy: %s\n", err.msg);
+		owfp_log_line(OWFP_LOG_PRIO_ERR, "openwfp proxy", err.msg);
 		rc = OWFP_EXIT_INPUT;
 	}
 	free(plugins);

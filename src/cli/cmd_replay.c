@@ -53,6 +53,8 @@ static void help(FILE *out)
 		"                         after filtering, to DIR/SRC.SPORT-DST.DPORT (~2, ~3 for a\n"
 		"                         reused 5-tuple), plus DIR/flows.tsv (flow_id src sport dst\n"
 		"                         dport bytes sha256 end; end is fin|rst|drop|open|timeout)\n"
+		"      --metrics-file FILE  the final counters in the Prometheus text format\n"
+		"                         (node-exporter textfile collector; written atomically)\n"
 		"      --events FILE      JSON Lines, one object per event: flow_start, flow_end,\n"
 		"                         decision, need_more_data, drop, defer, continue, allow,\n"
 		"                         inject, missed, violation, limit ('-' for stdout)\n"
@@ -114,7 +116,7 @@ static void on_signal(int sig)
 
 enum { OPT_CALLOUT = 256, OPT_EXTRACT, OPT_EVENTS, OPT_JSON, OPT_LOCAL, OPT_DRAIN, OPT_OVERLAP,
        OPT_VERIFY, OPT_NO_READ_AHEAD, OPT_RESEGMENT, OPT_SEED, OPT_DRIVER_PARAM, OPT_PROCESS,
-	       OPT_STRICT, OPT_BPF };
+	       OPT_STRICT, OPT_BPF, OPT_METRICS_FILE };
 
 /* The option arrays, freed on every way out. */
 #define FREE_ARGS() (free(plugins), free(dparams), free(procs))
@@ -128,6 +130,7 @@ int owfp_cmd_replay(int argc, char **argv)
 		{"callout", required_argument, NULL, OPT_CALLOUT},
 		{"extract", required_argument, NULL, OPT_EXTRACT},
 		{"events", required_argument, NULL, OPT_EVENTS},
+		{"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"local", required_argument, NULL, OPT_LOCAL},
 		{"drain-timeout", required_argument, NULL, OPT_DRAIN},
@@ -146,6 +149,7 @@ int owfp_cmd_replay(int argc, char **argv)
 	};
 	owfp_replay_opts o;
 	bool json = false;
+	const char *metrics_file = NULL;
 	unsigned long resegment = 0;
 	unsigned long long seed = 1;
 	const char **plugins = owfp_calloc((size_t)argc + 1, sizeof(*plugins));
@@ -210,6 +214,9 @@ int owfp_cmd_replay(int argc, char **argv)
 			break;
 		case OPT_EVENTS:
 			o.events_path = optarg;
+			break;
+		case OPT_METRICS_FILE:
+			metrics_file = optarg;
 			break;
 		case OPT_JSON:
 			json = true;
@@ -332,6 +339,9 @@ int owfp_cmd_replay(int argc, char **argv)
 	status = owfp_replay_run(&o, &r, &err);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	if (r && metrics_file && owfp_replay_metrics_write(r, metrics_file, &err) &&
+	    status == OWFP_REPLAY_OK)
+		status = OWFP_REPLAY_BAD_INPUT; /* err says which file and why */
 	if (r) {
 		if (json)
 			owfp_replay_report_print_json(r, stdout);
