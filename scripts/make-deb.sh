@@ -31,8 +31,10 @@ fi
 
 # ccache, when present, makes the next package build of the same tree cheap
 # (tests/integration/test_deb_install.sh builds one on every make test).
+# Paths under OUTDIR are hashed relative to it, so a build in another
+# OUTDIR (each build directory's tests use their own) hits the same entries.
 ccache=""
-command -v ccache >/dev/null && ccache="OWFP_CCACHE=1"
+command -v ccache >/dev/null && ccache="OWFP_CCACHE=1 CCACHE_BASEDIR=$out CCACHE_NOHASHDIR=1"
 (cd "$src" && env $ccache DEB_BUILD_OPTIONS="nocheck noautodbgsym parallel=$(nproc)" \
 	dpkg-buildpackage -b -uc -us --no-sign >"$out/build.log" 2>&1) || {
 	tail -40 "$out/build.log" >&2

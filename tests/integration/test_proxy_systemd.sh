@@ -49,18 +49,12 @@ pass "READY=1 once listening (and STATUS=)"
 wait_until 10 has 'WATCHDOG=1' || fail "no WATCHDOG=1 with WATCHDOG_USEC set"
 pass "WATCHDOG=1 with WATCHDOG_USEC"
 
-# reload_seen N: the log holds N READY=1 lines, each reload's after its RELOADING=1.
+# reloads_ok N: N READY=1 lines, with one RELOADING=1 between each two.
 reloads_ok() {
-	python3 - "$T/notify.log" "$1" <<'PY'
-import sys
-msgs = [l.rstrip("\n") for l in open(sys.argv[1]) if not l.startswith("WATCHDOG")]
-want = int(sys.argv[2])
-ready = [i for i, m in enumerate(msgs) if m == "READY=1"]
-reloading = [i for i, m in enumerate(msgs) if m.startswith("RELOADING=1|MONOTONIC_USEC=")]
-ok = len(reloading) == want - 1 and len(ready) == want and \
-     all(ready[k] < reloading[k] < ready[k + 1] for k in range(want - 1))
-sys.exit(0 if ok else 1)
-PY
+	grep -v '^WATCHDOG' "$T/notify.log" | awk -v want="$1" '
+		$0 == "READY=1" { if (nready > 0 && r != nready) bad = 1; nready++; next }
+		/^RELOADING=1\|MONOTONIC_USEC=[0-9]+$/ { if (r != nready - 1) bad = 1; r++ }
+		END { exit !(nready == want && r == want - 1 && !bad) }'
 }
 kill -HUP "$PID"
 wait_until 10 reloads_ok 2 || fail "SIGHUP: no RELOADING=1 then READY=1: $(cat "$T/notify.log")"
