@@ -29,12 +29,13 @@ callouts:
 filters:
   - {name: count-all, layer: stream, sublayer: inspection, action: callout_inspection, callout: count}
 YAML
-serve_peer s1 sink --count 1
+# No client connects in this test: the upstream is never dialled.
+UP=127.0.0.1:9
 touch "$T/sd.err"
 js=$(stat -c '%d:%i' "$T/sd.err")
 # 1 s watchdog: the management loop wakes at least once a second.
 NOTIFY_SOCKET="$T/notify.sock" WATCHDOG_USEC=1000000 JOURNAL_STREAM=$js \
-	start_proxy sd --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" -c "$T/cfg.yaml" \
+	start_proxy sd --listen 127.0.0.1:0 --upstream "$UP" -c "$T/cfg.yaml" \
 	--control "$T/sd.sock"
 PID=$PROXY_PID
 
@@ -77,8 +78,7 @@ grep -q '^<5>openwfp proxy: SIGHUP: new configuration rejected' "$T/sd.err" ||
 pass "stderr toward the journal: one line per event, each with a <N> priority"
 
 # JOURNAL_STREAM inherited but naming another file: plain lines.
-serve_peer s2 sink --count 1
-JOURNAL_STREAM=$js start_proxy plain --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT"
+JOURNAL_STREAM=$js start_proxy plain --listen 127.0.0.1:0 --upstream "$UP"
 stop_proxy "$PROXY_PID"
 grep -q '^openwfp proxy: draining' "$T/plain.err" || fail "plain stderr: $(cat "$T/plain.err")"
 ! grep -q '^<[0-7]>' "$T/plain.err" || fail "prefix although stderr is not the journal"
