@@ -4,13 +4,14 @@
 #   make demo    replay the bundled sample capture through the demo configuration
 #   make bench   benchmarks (never part of make test)
 #   make install library, headers, openwfp command, pkg-config file, man page
+#   make deb     build-deb/openwfp_<version>_<arch>.deb, lintian-checked (scripts/make-deb.sh)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
 PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps test test-fast test-asan test-tsan demo bench install clean fuzz soak lint
+.PHONY: all deps deb test test-fast test-asan test-tsan demo bench install clean fuzz soak lint
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
@@ -70,6 +71,9 @@ soak: deps all
 
 lint: deps
 	./scripts/lint.sh build-lint
+
+deb: deps
+	./scripts/make-deb.sh build-deb
 
 # --prefix here, so PREFIX counts even when build/ was configured before.
 install: all

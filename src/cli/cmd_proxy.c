@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "host/logprio.h"
 #include "openwfp/openwfp.h"
 #include "proxy/app.h"
 #include "util/alloc.h"
@@ -36,6 +37,16 @@ static int set_upstream(void *at, const char *arg, owfp_error *err)
 	if (owfp_proxy_addr_parse(arg, &c->o.proxy.upstream, err))
 		return -1;
 	c->have_upstream = true;
+	return 0;
+}
+
+static int set_metrics(void *at, const char *arg, owfp_error *err)
+{
+	struct proxy_cli *c = at;
+
+	if (owfp_proxy_addr_parse(arg, &c->o.metrics_addr, err))
+		return -1;
+	c->o.metrics = true;
 	return 0;
 }
 
@@ -178,6 +189,8 @@ static const owfp_cli_opt options[] = {
 	{"control", 0, "PATH", STRING(o.control_path),
 	 "unix socket for `openwfp filters` and `openwfp stats`\n"
 	 "(mode 0600; only our uid or root may connect)"},
+	{"metrics", 0, "ADDR:PORT", set_metrics, 0,
+	 "serve Prometheus metrics at http://ADDR:PORT/metrics"},
 	{"events", 0, "FILE", STRING(o.events_path),
 	 "JSON Lines: the engine events as replay writes them, plus\n"
 	 "proxy_accept, proxy_upstream_error, proxy_offload,\n"
@@ -311,7 +324,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 		c.o.ndriver_params = c.dparams.n;
 		rc = OWFP_EXIT_OK;
 		if (owfp_proxy_app_run(&c.o, &err)) {
-			fprintf(stderr, "openwfp proxy: %s\n", err.msg);
+			owfp_log_line(OWFP_LOG_PRIO_ERR, "openwfp proxy", err.msg);
 			rc = OWFP_EXIT_INPUT;
 		}
 	}

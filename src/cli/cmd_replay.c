@@ -20,6 +20,7 @@ struct replay_cli {
 	owfp_cli_list dparams;         /* --driver-param */
 	owfp_replay_process *procs;    /* --process, room for argc */
 	bool json;
+	const char *metrics_file;      /* --metrics-file */
 	unsigned long resegment;       /* runs; 0: none */
 	unsigned long long seed;
 };
@@ -140,6 +141,9 @@ static const owfp_cli_opt options[] = {
 	 "after filtering, to DIR/SRC.SPORT-DST.DPORT (~2, ~3 for a\n"
 	 "reused 5-tuple), plus DIR/flows.tsv (flow_id src sport dst\n"
 	 "dport bytes sha256 end; end is fin|rst|drop|open|timeout)"},
+	{"metrics-file", 0, "FILE", STRING(metrics_file),
+	 "the final counters in the Prometheus text format\n"
+	 "(node-exporter textfile collector; written atomically)"},
 	{"events", 0, "FILE", STRING(o.events_path),
 	 "JSON Lines, one object per event: flow_start, flow_end,\n"
 	 "decision, need_more_data, drop, defer, continue, allow,\n"
@@ -277,6 +281,9 @@ static int replay(struct replay_cli *c)
 	status = owfp_replay_run(&c->o, &r, &err);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	if (r && c->metrics_file && owfp_replay_metrics_write(r, c->metrics_file, &err) &&
+	    status == OWFP_REPLAY_OK)
+		status = OWFP_REPLAY_BAD_INPUT; /* err says which file and why */
 	if (r) {
 		if (c->json)
 			owfp_replay_report_print_json(r, stdout);

@@ -13,8 +13,11 @@
 
 #include "host/events.h"
 #include "host/host.h"
+#include "host/logprio.h"
+#include "host/notify.h"
 #include "engine/callout_rows.h"
 #include "proxy/events.h"
+#include "proxy/metrics.h"
 #include "proxy/serve.h"
 #include "proxy/upstream_log.h"
 #include "openwfp/fwpmk.h"
@@ -28,6 +31,8 @@ typedef struct app {
 	owfp_proxy_events *events;
 	owfp_proxy *proxy;
 	owfp_upstream_log ulog;
+	owfp_metrics_server *metrics;
+	owfp_proxy_reloads reloads;
 } app;
 
 static void app_log(void *user, const char *msg)
@@ -35,7 +40,7 @@ static void app_log(void *user, const char *msg)
 	const app *a = user;
 
 	if (a->o->verbosity >= 0)
-		fprintf(stderr, "openwfp proxy: %s\n", msg);
+		owfp_log_line(OWFP_LOG_PRIO_NOTICE, "openwfp proxy", msg);
 }
 
 static void engine_log(void *user, enum owfp_log_level lvl, const char *msg)
@@ -43,7 +48,7 @@ static void engine_log(void *user, enum owfp_log_level lvl, const char *msg)
 	const app *a = user;
 
 	if ((int)lvl <= OWFP_LOG_WARN + a->o->verbosity)
-		fprintf(stderr, "openwfp proxy: %s\n", msg);
+		owfp_log_line(owfp_log_prio_of(lvl), "openwfp proxy", msg);
 }
 
 static void engine_event(void *user, const owfp_event *ev)
@@ -72,8 +77,11 @@ static void proxy_event(void *user, const owfp_proxy_event *ev)
 static int app_reload(void *user, owfp_error *err)
 {
 	app *a = user;
+	owfp_notify_reloading();
 	int rc = owfp_host_reload(a->host, err);
 
+	owfp_notify("READY=1");
+	atomic_fetch_add(rc < 0 ? &a->reloads.failed : &a->reloads.ok, 1);
 	if (rc < 0)
 		return rc;
 	if (rc > 0)
@@ -221,6 +229,27 @@ static int app_stats(void *user, json_t *reply)
 	return 0;
 }
 
+static int app_metrics(void *user, owfp_metrics_buf *b)
+{
+	app *a = user;
+	return owfp_proxy_metrics_render(b, a->proxy, a->engine, &a->reloads);
+}
+
+/* --metrics: bound before the privilege drop (a port below 1024 works),
+ * served once the workers run; its address printed like the listener's. */
+static int app_metrics_start(app *a, owfp_error *err)
+{
+	char addr[80];
+	int rc = owfp_metrics_server_start(a->metrics, app_metrics, a, err);
+
+	if (rc == 0) {
+		const owfp_proxy_addr *m = owfp_metrics_server_addr(a->metrics);
+		printf("metrics on http://%s/metrics\n",
+		       owfp_proxy_addr_str((const struct sockaddr *)&m->ss, addr, sizeof(addr)));
+	}
+	return rc;
+}
+
 static int app_setup(app *a, owfp_error *err)
 {
 	const owfp_proxy_app_opts *o = a->o;
@@ -239,6 +268,8 @@ static int app_setup(app *a, owfp_error *err)
 
 	if (o->events_path && (rc = owfp_proxy_events_open(o->events_path, &a->events, err)))
 		return rc;
+	if (o->metrics && (rc = owfp_metrics_server_open(&o->metrics_addr, &a->metrics, err)))
+		return rc;
 	if ((rc = owfp_host_open(&ho, &a->host, err)))
 		return rc;
 	a->engine = owfp_host_engine(a->host);
@@ -249,6 +280,7 @@ static int app_setup(app *a, owfp_error *err)
  * last events went to. */
 static void app_teardown(app *a)
 {
+	owfp_metrics_server_close(a->metrics); /* its thread reads the proxy */
 	owfp_proxy_destroy(a->proxy);
 	owfp_upstream_log_flush(&a->ulog);
 	owfp_host_close(a->host);
@@ -311,7 +343,15 @@ int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 		/* Scripts read this line to learn the port when they asked for port 0. */
 		printf("listening on %s (%d worker%s)\n", addr, owfp_proxy_nworkers(a.proxy),
 		       owfp_proxy_nworkers(a.proxy) == 1 ? "" : "s");
+		if (a.metrics)
+			rc = app_metrics_start(&a, err);
 		fflush(stdout);
+	}
+	if (rc == 0) {
+		char status[128];
+		/* READY=1 follows from serve, once the control socket is open too */
+		snprintf(status, sizeof(status), "STATUS=listening on %s", addr);
+		owfp_notify(status);
 		owfp_proxy_serve_opts so = {
 			.control_path = o->control_path,
 			.drain_timeout_ms = o->drain_timeout_ms,

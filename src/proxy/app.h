@@ -17,6 +17,8 @@ typedef struct owfp_proxy_app_opts {
 	unsigned defer_timeout_ms;   /* --defer-timeout; 0 = the engine's default (60 s) */
 	int verbosity;               /* -1 quiet, 0 normal, 1+ verbose */
 	const char *user;            /* --user: drop to this user after setup, or NULL */
+	bool metrics;                /* --metrics ADDR:PORT given: serve GET /metrics there */
+	owfp_proxy_addr metrics_addr;
 } owfp_proxy_app_opts;
 
 /* Runs until SIGTERM/SIGINT drained it (0) or setup failed (negative errno, err set). */

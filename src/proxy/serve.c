@@ -7,6 +7,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "host/notify.h"
 #include "proxy/proxy_int.h"
 #include "proxy/serve.h"
 
@@ -77,6 +78,7 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 			return rc;
 		}
 	}
+	owfp_notify("READY=1"); /* systemd Type=notify (host/notify.h) */
 	for (;;) {
 		struct pollfd pf[2] = { { .fd = sfd, .events = POLLIN },
 					{ .fd = ctl ? owfp_control_fd(ctl) : -1, .events = POLLIN } };
@@ -99,6 +101,7 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 				break;
 			}
 		}
+		owfp_notify_watchdog();
 		if (!drain_deadline)
 			trim_when_idle(p, &accepted_at_trim);
 		if (ctl)
@@ -123,6 +126,7 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 			rc = 0;
 			break;
 		}
+		owfp_notify("STOPPING=1");
 		say(o, "%s", "draining: no new connections, waiting for open ones");
 		owfp_proxy_stop_accepting(p);
 		drain_deadline = owfp_clock_ms() + drain_ms;

@@ -1,5 +1,6 @@
 /* Rate-limited stderr line for upstream connect failures (see upstream_log.h). */
 #include "proxy/upstream_log.h"
+#include "host/logprio.h"
 
 #include <errno.h>
 #include <string.h>
@@ -36,7 +37,8 @@ void owfp_upstream_log_event(owfp_upstream_log *l, const owfp_proxy_event *ev, u
 		owfp_proxy_addr_str(ev->upstream, up, sizeof(up));
 	if (ev->client)
 		owfp_proxy_addr_str(ev->client, cl, sizeof(cl));
-	fprintf(l->out, "openwfp proxy: upstream %s: %s%s (client %s reset)", up,
+	fprintf(l->out, "%sopenwfp proxy: upstream %s: %s%s (client %s reset)",
+		l->out == stderr && owfp_log_to_journal() ? "<4>" : "", up,
 		ev->err ? strerror(ev->err) : (ev->detail ? ev->detail : "connect failed"),
 		hint(ev->err), cl);
 	if (l->suppressed)

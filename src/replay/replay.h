@@ -97,5 +97,8 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 void owfp_replay_report_print(const owfp_replay_report *r, FILE *out);
 void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out);
 void owfp_replay_report_free(owfp_replay_report *r);
+/* --metrics-file: the report's counters in the Prometheus text format,
+ * written atomically to path (replay/metrics.c). 0 or negative errno. */
+int owfp_replay_metrics_write(const owfp_replay_report *r, const char *path, owfp_error *err);
 
 #endif
