@@ -285,6 +285,7 @@ void owfp_flow_close(owfp_flow *f)
 	owfp_flow_discard_all(f, STATUS_CANCELLED);
 	owfp_inject_run_completions(f);
 	owfp_flow_end(f);
+	owfp_flow_mem_close(f);
 	owfp_flow_leave(prev);
 	f->depth--;
 	if (f->table)

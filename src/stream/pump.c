@@ -103,6 +103,7 @@ void owfp_flow_pump(owfp_flow *f)
 	}
 	for (int dir = 0; dir < 2 && !f->dropped; dir++)
 		owfp_flow_limit_check(f, dir);
+	owfp_flow_mem_check(f);
 	if (f->dropped && f->done_head)
 		owfp_inject_run_completions(f);
 	if (!f->finished && (f->dropped || settled(f)))
