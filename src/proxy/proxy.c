@@ -61,7 +61,8 @@ int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts, owfp_prox
 	p->o = *opts;
 	opts_defaults(&p->o);
 	/* One limit for queued bytes and bytes the engine holds. */
-	owfp_engine_mem_limit_set(engine, p->o.global_limit);
+	if (engine)
+		owfp_engine_mem_limit_set(engine, p->o.global_limit);
 	p->workers = owfp_calloc((size_t)p->o.workers, sizeof(*p->workers));
 	if (!p->workers) {
 		free(p);
