@@ -5,9 +5,9 @@
 # stops reading sources (TCP flow control holds the senders back) instead
 # of buffering, and rate_limit never lets a backlog through.
 #  1. 150 reading clients through rate_limit (1,000 B/s each), each offered
-#     3 MiB by the server, --global-limit 64M: the proxy's peak RSS
-#     (VmHWM) stays under 2.5 x 64 MiB and it reads far less than offered.
-#     Before the fix every flow kept its 3 MiB: 450 MiB read, RSS ~0.5 GB.
+#     16 MiB by the server, --global-limit 64M: the proxy's peak RSS
+#     (VmHWM) stays under 2.5 x 64 MiB and it reads less than the limit.
+#     Before the fix every flow kept up to 8 MiB (Q8): over 1 GiB.
 #  2. One flow through rate_limit at 20 kB/s: in 5 s the client receives at
 #     most 3 x its budget (burst + 5 s x rate = 120 kB). Before the fix the
 #     8 MiB the engine held was released at its buffer limit.
@@ -52,7 +52,7 @@ read_upstream() { # bytes the proxy NAME read from its upstream (no python: poll
 FLOWS=150
 LIMIT_MIB=64
 BOUND_KIB=$((LIMIT_MIB * 1024 * 5 / 2))
-serve_many many $((3 * MIB))
+serve_many srv $((16 * MIB))
 proxy_with many 1000 --global-limit ${LIMIT_MIB}M --workers 2
 PX_PID=$PROXY_PID
 base_kib=$(hwm_kib "$PX_PID")
@@ -81,15 +81,14 @@ done
 active=$(stat_of many 'r["proxy"]["active"]')
 [ "$active" -eq "$FLOWS" ] || fail "$active of $FLOWS connections open (limits_hit $(stat_of many 'r["proxy"]["limits_hit"]'))"
 [ "$read_up" -le $((LIMIT_MIB * MIB)) ] ||
-	fail "the proxy read $read_up bytes of $((FLOWS * 3)) MiB offered: sources were not paused"
+	fail "the proxy read $read_up bytes of $((FLOWS * 16)) MiB offered: sources were not paused"
 hwm=$(hwm_kib "$PX_PID")
-pass "$FLOWS flows through rate_limit, --global-limit ${LIMIT_MIB}M: peak RSS ${hwm} KiB (bound ${BOUND_KIB} KiB${ASAN:+ above the ${base_kib} KiB at start, ASan}), read $read_up of $((FLOWS * 3 * MIB)) bytes offered, $active flows open"
+pass "$FLOWS flows through rate_limit, --global-limit ${LIMIT_MIB}M: peak RSS ${hwm} KiB (bound ${BOUND_KIB} KiB${ASAN:+ above the ${base_kib} KiB at start, ASan}), read $read_up of $((FLOWS * 16 * MIB)) bytes offered, $active flows open"
 kill -KILL "$PX_PID" # SIGTERM would drain the rate-limited flows
 wait "$PX_PID" 2>/dev/null || true
 
 # ---- 2. one flow at 20 kB/s for 5 s
 RATE=20000
-serve_many one $((16 * MIB))
 proxy_with one $RATE
 $MP read --connect "127.0.0.1:$PROXY_PORT" 1 5 --out "$T/one.rep" >"$T/one-cli.log" 2>"$T/one-cli.err" &
 PIDS+=("$!")
@@ -100,3 +99,5 @@ budget=$((RATE + 5 * RATE))
 [ "$got" -le $((3 * budget)) ] ||
 	fail "$got bytes in 5 s through rate_limit at $RATE B/s: over 3 x the budget of $budget"
 pass "rate_limit at $RATE B/s: $got bytes in 5 s (budget $budget, at most 3 x)"
+kill -KILL "$PROXY_PID" # SIGTERM would drain the deferred upstream direction
+wait "$PROXY_PID" 2>/dev/null || true
