@@ -102,6 +102,12 @@ typedef struct owfp_engine_opts {
 	/* How long a stage may stay deferred without FwpsStreamContinue0
 	 * before owfp_flow_expire() resets the flow (fail closed); 0 = 60000. */
 	uint64_t defer_timeout_ms;
+	/* Every byte the process holds for its flows (engine stages, DEFER,
+	 * injections, and what data paths charge for their own queues) counts
+	 * against this one limit; 0 = none (docs/semantics.md, "Memory
+	 * limit"). At 3/4 of it sources are paused (owfp_flow_may_read), below
+	 * 1/2 they resume, past it a flow that still adds bytes is dropped. */
+	size_t memory_limit;
 	void (*log)(void *user, enum owfp_log_level lvl, const char *msg);
 	void (*event)(void *user, const owfp_event *ev); /* may be NULL; called on the flow's thread */
 	void *user;
@@ -145,6 +151,19 @@ typedef struct owfp_engine_stats {
 } owfp_engine_stats;
 
 void owfp_engine_stats_get(owfp_engine *engine, owfp_engine_stats *out);
+
+/*
+ * The process's byte account (docs/RELIABILITY.md, "Limits"). A data path
+ * charges the bytes it queues for its flows and releases them when they
+ * leave, so that one count holds everything; the engine charges what its
+ * flows hold itself. Any thread. owfp_engine_mem_limit_set changes
+ * memory_limit (0 = none); used and peak are in bytes.
+ */
+void owfp_engine_mem_limit_set(owfp_engine *engine, size_t limit);
+void owfp_engine_mem_charge(owfp_engine *engine, size_t bytes);
+void owfp_engine_mem_release(owfp_engine *engine, size_t bytes);
+size_t owfp_engine_mem_used(owfp_engine *engine);
+size_t owfp_engine_mem_peak(owfp_engine *engine);
 
 /*
  * A read-only listing of the committed filters, for management tools
@@ -267,6 +286,18 @@ int owfp_flow_indicate(owfp_flow *flow, int dir, const uint8_t *data, size_t len
 int owfp_flow_indicate_fin(owfp_flow *flow, int dir);
 /* An RST came from the source of `dir` (Q24): both directions end now. */
 int owfp_flow_indicate_abort(owfp_flow *flow, int dir);
+
+/*
+ * Asks before reading more from the source of `dir`. False when the
+ * process is at the high mark of its memory limit (memory_limit): the
+ * source is paused now (ops->pause(dir, true)) and the data path must not
+ * read it; ops->wake comes once usage falls below the low mark, and the
+ * next owfp_flow_run_pending resumes it (ops->pause(dir, false)). True
+ * otherwise, and always for a direction whose callout waits for more
+ * bytes to decide (NEED_MORE_DATA): pausing it could never free anything
+ * (docs/semantics.md, "Memory limit"). On the flow's thread.
+ */
+bool owfp_flow_may_read(owfp_flow *flow, int dir);
 
 /* Runs work queued from other threads (continue, injections, aborts). */
 int owfp_flow_run_pending(owfp_flow *flow);

@@ -7,10 +7,12 @@
  * A timer thread calls FwpsStreamContinue0 when the bucket has refilled
  * enough, and the engine presents the held bytes again (S49).
  *
- * DEFER exists only for inbound data (S48); outbound data, urgent data and
- * data the engine presents with NO_MORE_DATA or BUFFER_LIMIT_REACHED pass
- * (the last two still take their tokens, so the bucket runs into debt
- * rather than letting the next bytes through early).
+ * DEFER exists only for inbound data (S48); outbound and urgent data pass.
+ * Everything else waits for its tokens, also when the engine presents it
+ * with NO_MORE_DATA or BUFFER_LIMIT_REACHED: the engine keeps deferred
+ * bytes by pausing the source (Q8, and the process memory limit), so the
+ * limiter never has to let a backlog through, and over any interval no
+ * more than burst + rate x time passes (docs/callouts.md).
  */
 #include <errno.h>
 #include <math.h>
@@ -184,8 +186,6 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	if (!(sd->flags & FWPS_STREAM_FLAG_RECEIVE) || n == 0 || owfp_bi_is_end(sd->flags) ||
 	    owfp_bi_is_expedited(sd->flags))
 		return;
-	bool must_pass = (classifyOut->flags & (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
-						FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED)) != 0;
 
 	rl_bucket *fb = ri->per_address ? NULL
 					: flow_bucket(inFixedValues, inMetaValues, filter, flowContext);
@@ -202,9 +202,7 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	/* Pass bytes in pieces of up to a bucketful, never in dribbles: below
 	 * `want` tokens, wait until the bucket holds `want`. */
 	double want = (double)n < ri->burst ? (double)n : ri->burst;
-	if (must_pass) {
-		b->tokens -= (double)n;
-	} else if (b->tokens >= want) {
+	if (b->tokens >= want) {
 		size_t allow = b->tokens >= (double)n ? n : (size_t)b->tokens;
 		b->tokens -= (double)allow;
 		io->countBytesEnforced = allow == n ? 0 : allow;

@@ -205,9 +205,9 @@ static const owfp_cli_opt options[] = {
 	 "per connection and direction: hard cap on queued bytes;\n"
 	 "past it the connection is reset (default 16M)"},
 	{"global-limit", 0, "BYTES", SIZE(o.proxy.global_limit),
-	 "all queued bytes in the process: past it the connection\n"
-	 "that queues is reset and, above 90%, new connections\n"
-	 "are refused (default 512M)"},
+	 "every byte held for flows (queues and engine): at 3/4\n"
+	 "sources are paused, past it the flow that grows is\n"
+	 "reset; above 90%, new connections are refused (512M)"},
 	{"user", 0, "NAME", STRING(o.user),
 	 "after binding and loading, switch to this user for good\n"
 	 "(all threads). No capability is kept, except\n"

@@ -43,6 +43,7 @@ static void engine_free(owfp_engine *e)
 		free(atomic_load(&e->callout_chunks[i]));
 	pthread_cond_destroy(&e->txn_cv);
 	pthread_mutex_destroy(&e->mu);
+	owfp_memacct_fini(&e->mem);
 	free(e);
 }
 
@@ -58,6 +59,7 @@ int owfp_engine_create(const owfp_engine_opts *opts, owfp_engine **out)
 		e->opts = *opts;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->txn_cv, NULL);
+	owfp_memacct_init(&e->mem, e->opts.memory_limit);
 	e->next_filter_id = 1;
 	e->next_callout_id = 1;
 	atomic_init(&e->next_flow_id, 1);
@@ -118,6 +120,36 @@ void *owfp_engine_upper_attach(owfp_engine *e, void *obj, void (*destroy)(void *
 const owfp_engine_opts *owfp_engine_options(owfp_engine *e)
 {
 	return &e->opts;
+}
+
+owfp_memacct *owfp_engine_memacct(owfp_engine *e)
+{
+	return &e->mem;
+}
+
+void owfp_engine_mem_limit_set(owfp_engine *e, size_t limit)
+{
+	owfp_memacct_set_limit(&e->mem, limit);
+}
+
+void owfp_engine_mem_charge(owfp_engine *e, size_t bytes)
+{
+	owfp_memacct_charge(&e->mem, bytes);
+}
+
+void owfp_engine_mem_release(owfp_engine *e, size_t bytes)
+{
+	owfp_memacct_release(&e->mem, bytes);
+}
+
+size_t owfp_engine_mem_used(owfp_engine *e)
+{
+	return owfp_memacct_used(&e->mem);
+}
+
+size_t owfp_engine_mem_peak(owfp_engine *e)
+{
+	return owfp_memacct_peak(&e->mem);
 }
 
 void owfp_engine_emit(owfp_engine *e, const owfp_event *ev)

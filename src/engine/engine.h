@@ -20,6 +20,7 @@
 #include "openwfp/fwpsk.h"
 #include "openwfp/fwpmk.h"
 #include "openwfp/openwfp.h"
+#include "util/memacct.h"
 #include "util/thread_slot.h"
 
 /* One thread slot's share of a callout's counters, padded to two cache
@@ -167,6 +168,9 @@ void owfp_engine_stream_values(const owfp_flow_key *key, FWPS_INCOMING_VALUE0 *v
 
 /* Engine options and event/log sinks, for the stream module. */
 const owfp_engine_opts *owfp_engine_options(owfp_engine *engine);
+/* The process's byte account (util/memacct.h); its limit is
+ * opts.memory_limit or owfp_engine_mem_limit_set. */
+owfp_memacct *owfp_engine_memacct(owfp_engine *engine);
 void owfp_engine_emit(owfp_engine *engine, const owfp_event *ev);
 void owfp_engine_log(owfp_engine *engine, enum owfp_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -420,6 +420,9 @@ struct owfp_engine {
 	atomic_ullong next_flow_id;
 	owfp_engine_counts counts[OWFP_THREAD_SLOTS + 1]; /* util/thread_slot.h */
 
+	/* Every byte the process holds for its flows (util/memacct.h). */
+	owfp_memacct mem;
+
 	/* The stream layer's per-engine object (owfp_engine_upper_attach). */
 	_Atomic(void *) upper;
 	void (*upper_destroy)(void *obj); /* written by the attach that won */

@@ -66,14 +66,21 @@ void owfp_conn_emit(struct owfp_conn *c, enum owfp_proxy_event_type type, int er
 
 /* ------------------------------------------------------------ queueing */
 
+/* Queued bytes count against the process memory limit with every byte
+ * the engine holds (one account, the engine's: docs/semantics.md, "Memory
+ * limit"); `queued` is only the statistic. */
 static void queue_account(struct owfp_conn *c, size_t added, size_t removed)
 {
-	atomic_size_t *q = &c->w->proxy->queued;
+	struct owfp_proxy *p = c->w->proxy;
 
-	if (added)
-		atomic_fetch_add_explicit(q, added, memory_order_relaxed);
-	if (removed)
-		atomic_fetch_sub_explicit(q, removed, memory_order_relaxed);
+	if (added) {
+		atomic_fetch_add_explicit(&p->queued, added, memory_order_relaxed);
+		owfp_engine_mem_charge(p->engine, added);
+	}
+	if (removed) {
+		atomic_fetch_sub_explicit(&p->queued, removed, memory_order_relaxed);
+		owfp_engine_mem_release(p->engine, removed);
+	}
 }
 
 static void side_clear_queue(struct owfp_conn *c, struct owfp_side *s)
@@ -112,8 +119,8 @@ static void queue_bytes(struct owfp_conn *c, struct owfp_side *d, const uint8_t 
 		limit_hit(c, "per-flow queue limit");
 		return;
 	}
-	if (atomic_load_explicit(&p->queued, memory_order_relaxed) + len > p->o.global_limit) {
-		limit_hit(c, "global queue limit");
+	if (owfp_engine_mem_used(p->engine) + len > p->o.global_limit) {
+		limit_hit(c, "global memory limit (--global-limit)");
 		return;
 	}
 	if (owfp_outq_append(&d->out, data, len)) {
@@ -448,6 +455,10 @@ static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 	int dir = dir_of_source(c, s->idx);
 
 	for (int i = 0; i < 4; i++) {
+		/* At the process memory limit the engine pauses the source
+		 * (op_pause) and wakes the flow when there is room again. */
+		if (!owfp_flow_may_read(c->flow, dir))
+			return;
 		ssize_t n = recv(s->fd, w->rbuf, w->rbuf_size, MSG_DONTWAIT);
 		if (n > 0) {
 			atomic_fetch_add_explicit(&w->c.bytes_read[s->idx], (uint64_t)n,
@@ -670,8 +681,8 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 		return;
 	}
 	/* Fail closed before taking on more work than the global limit allows. */
-	if (atomic_load_explicit(&p->queued, memory_order_relaxed) > p->o.global_limit / 10 * 9) {
-		limit_hit(c, "global queue limit: new connection refused");
+	if (owfp_engine_mem_used(p->engine) > p->o.global_limit / 10 * 9) {
+		limit_hit(c, "global memory limit (--global-limit): new connection refused");
 		owfp_conn_destroy(c, true);
 		return;
 	}

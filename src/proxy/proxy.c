@@ -60,6 +60,9 @@ int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts, owfp_prox
 	p->engine = engine;
 	p->o = *opts;
 	opts_defaults(&p->o);
+	/* One limit for queued bytes and bytes the engine holds. */
+	if (engine)
+		owfp_engine_mem_limit_set(engine, p->o.global_limit);
 	p->workers = owfp_calloc((size_t)p->o.workers, sizeof(*p->workers));
 	if (!p->workers) {
 		free(p);

@@ -70,7 +70,8 @@ typedef struct owfp_proxy_opts {
 	enum owfp_proxy_local local;
 	size_t queue_high;          /* per (flow, direction) output queue: stop reading above; 0 = 1 MiB */
 	size_t flow_limit;          /* per (flow, direction) queue hard cap, fail closed; 0 = 16 MiB */
-	size_t global_limit;        /* all queued bytes in the process, fail closed; 0 = 512 MiB */
+	size_t global_limit;        /* every byte held for flows (queues and engine, one account:
+	                               owfp_engine_mem_*), paused at 3/4, fail closed past it; 0 = 512 MiB */
 	uint64_t max_connections;   /* proxied connections at once, fail closed; 0 = what the
 	                               descriptor limit holds, at most 65536 (fdlimit.c) */
 	size_t read_size;           /* bytes per recv() = per indication at most; 0 = 256 KiB */

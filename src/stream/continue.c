@@ -164,12 +164,15 @@ void owfp_continue_apply(owfp_flow *f, UINT32 callout_id, UINT32 flags, bool mis
 
 void owfp_defer_pause_check(owfp_flow *f)
 {
-	if (!f->ndeferred && !f->dir[0].paused && !f->dir[1].paused)
+	if (!f->ndeferred && !f->dir[0].paused && !f->dir[1].paused && !f->dir[0].mem_paused &&
+	    !f->dir[1].mem_paused)
 		return; /* nothing deferred, nothing to resume: the common case */
 	size_t keep = f->opts.defer_keep_limit;
 	for (int dir = 0; dir < 2; dir++) {
 		owfp_dirstate *d = &f->dir[dir];
-		bool want = false;
+		/* Paused while the process is at its memory limit, or while a
+		 * deferred stage keeps its cap (Q8). */
+		bool want = owfp_flow_mem_paused(f, dir);
 		for (unsigned i = 0; i < d->nstages && !want; i++)
 			want = d->stages[i].state == OWFP_ST_DEFERRED && d->stages[i].in.len >= keep;
 		if (owfp_flow_is_dropped(f) || d->ended)

@@ -284,6 +284,7 @@ void owfp_flow_close(owfp_flow *f)
 	owfp_inject_run_completions(f);
 	if (!ended)
 		end_sequence(f);
+	owfp_flow_mem_close(f);
 	owfp_flow_leave(prev);
 	f->depth--;
 	if (f->table)

@@ -86,6 +86,7 @@ typedef struct owfp_dirstate {
 	bool fin_source;    /* the source ended (FIN indicated) */
 	bool ended;         /* the FIN was delivered, or the direction aborted */
 	bool paused;
+	bool mem_paused;    /* paused for the process memory limit (memlimit.c) */
 	bool rematch;       /* filters changed: rebuild when quiescent */
 	uint64_t src_bytes;
 	size_t held;        /* bytes inside the pipeline */
@@ -196,6 +197,12 @@ struct owfp_flow {
 	/* Why the flow is dropped or to be dropped (DROP_PENDING); 0 while it is
 	 * not. Kept after ENDED: the outcome. */
 	enum owfp_drop_reason drop_why;
+	/* The process memory limit (memlimit.c): what is charged for this
+	 * flow now, what it held at the end of the last owfp_flow_* call, and
+	 * its place among the sources waiting for usage to fall. */
+	size_t mem_charged;
+	size_t mem_base;
+	owfp_memwait memwait;
 	UINT16 layer;            /* FWPS_LAYER_STREAM_V4/V6 */
 	FWPS_INCOMING_VALUES0 in_values;
 	FWPS_INCOMING_VALUE0 values[FWPS_FIELD_STREAM_V4_MAX + 1];
@@ -342,8 +349,21 @@ void owfp_defer_answer_begin(owfp_flow *f, const owfp_stage *st);
 void owfp_defer_answer_end(owfp_flow *f);
 /* The stage is no longer deferred for another reason (S80, drop). */
 void owfp_defer_forget(owfp_flow *f, UINT32 callout_id);
-/* Pauses or resumes sources per Q8. */
+/* Pauses or resumes sources per Q8 and the memory limit (memlimit.c). */
 void owfp_defer_pause_check(owfp_flow *f);
+
+/* ---- memlimit.c */
+/* Charges or releases the difference between what the flow holds and what
+ * is charged for it (any time, never drops). */
+void owfp_flow_mem_charge(owfp_flow *f);
+/* End of an owfp_flow_* call: charges, and drops the flow if it grew while
+ * the process is over its limit. */
+void owfp_flow_mem_check(owfp_flow *f);
+/* The flow closes: everything released, no wake-up pending. */
+void owfp_flow_mem_close(owfp_flow *f);
+/* Whether `dir` stays paused for the memory limit (clears it once usage
+ * is below the low mark). */
+bool owfp_flow_mem_paused(owfp_flow *f, int dir);
 
 /* ---- flow_table.c */
 /*

@@ -95,6 +95,7 @@ void owfp_flow_pump(owfp_flow *f)
 	}
 	for (int dir = 0; dir < 2 && !owfp_flow_is_dropped(f); dir++)
 		owfp_flow_limit_check(f, dir);
+	owfp_flow_mem_check(f);
 	if (owfp_flow_is_dropped(f) && f->done_head)
 		owfp_inject_run_completions(f);
 	if (!owfp_flow_is_ended(f) && (owfp_flow_is_dropped(f) || settled(f)))

@@ -213,13 +213,17 @@ void owfp_deliver(owfp_flow *f, int dir, owfp_chain *c)
 	owfp_bnode *n;
 	while ((n = owfp_chain_pop(c))) {
 		size_t len = owfp_bnode_len(n);
-		if (len && !(n->flags & OWFP_BN_HOLE) && !owfp_flow_is_dropped(f)) {
+		bool hole = (n->flags & OWFP_BN_HOLE) != 0;
+		if (!hole) {
+			/* Released before the data path queues them: one count. */
+			d->held -= len;
+			owfp_flow_mem_charge(f);
+		}
+		if (len && !hole && !owfp_flow_is_dropped(f)) {
 			if (f->ops->deliver)
 				f->ops->deliver(f->dp, f, dir, owfp_bnode_data(n), len);
 			owfp_engine_count(f->engine, OWFP_COUNT_BYTES_DELIVERED, dir, len);
 		}
-		if (!(n->flags & OWFP_BN_HOLE))
-			d->held -= len;
 		owfp_bnode_free(&f->pool, n);
 	}
 }

@@ -90,12 +90,46 @@ static void test_remote_address_key_and_params(void **st)
 	owfp_harness_close(&h);
 }
 
+/* A backlog the engine presents with BUFFER_LIMIT_REACHED (the deferred
+ * stage holds the 8 MiB buffer limit) still waits for its tokens: the
+ * engine keeps it by pausing the source, so the limiter never has to let
+ * it through (issue 17, finding 1: 8.4 MB passed a 1,000 B/s limit). */
+static void test_backlog_at_the_buffer_limit_still_waits_for_tokens(void **st)
+{
+	(void)st;
+	owfp_harness h;
+	assert_int_equal(owfp_harness_open(&h), 0);
+	if (!owfp_harness_add(&h, "rate_limit", "{\"rate\":1024,\"burst\":1024}",
+			      FWP_ACTION_CALLOUT_TERMINATING))
+		fail_msg("%s", h.err);
+	assert_int_equal(owfp_harness_flow(&h), 0);
+	/* One indication past the buffer limit: the first bucketful passes,
+	 * the stage keeps the rest and its source is paused (Q8). */
+	size_t n = ((size_t)8 << 20) + 65536;
+	uint8_t *in = calloc(1, n);
+	assert_non_null(in);
+	double t0 = now_s();
+	assert_int_equal(owfp_harness_send(&h, OWFP_DIR_INBOUND, in, n), 0);
+	assert_true(h.paused[OWFP_DIR_INBOUND]);
+	/* The next continue presents the backlog with BUFFER_LIMIT_REACHED. */
+	assert_true(owfp_harness_wait_delivered(&h, OWFP_DIR_INBOUND, h.outlen[OWFP_DIR_INBOUND] + 1));
+	double elapsed = now_s() - t0;
+	size_t budget = 1024 + (size_t)(1024.0 * (elapsed + 1.0));
+	if (h.outlen[OWFP_DIR_INBOUND] > budget)
+		fail_msg("%zu bytes passed a 1024 B/s limit in %.2f s (budget %zu)",
+			 h.outlen[OWFP_DIR_INBOUND], elapsed, budget);
+	assert_false(h.dropped);
+	free(in);
+	owfp_harness_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inbound_over_rate_defers_continues_and_completes_intact),
 		cmocka_unit_test(test_outbound_is_not_limited),
 		cmocka_unit_test(test_remote_address_key_and_params),
+		cmocka_unit_test(test_backlog_at_the_buffer_limit_still_waits_for_tokens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
