@@ -43,9 +43,9 @@ static void drop_over(owfp_flow *f, size_t held)
 	owfp_memacct *a = acct(f);
 	const owfp_stage *st = holder(f);
 	const char *callout = st && st->d.callout ? st->d.callout->name : NULL;
-	char detail[200];
+	char detail[320]; /* room for every number and a callout name of up to 64 characters */
 	snprintf(detail, sizeof(detail),
-		 "process memory limit (%zu bytes) reached: %zu held in all, %zu by this flow%s%s%s",
+		 "process memory limit (%zu bytes) reached: %zu held in all, %zu by this flow%s%.64s%s",
 		 owfp_memacct_limit(a), owfp_memacct_used(a), held,
 		 callout ? " (callout '" : "", callout ? callout : "",
 		 callout ? (st->state == OWFP_ST_WAIT ? "' waits for more data)" : "' deferred)") : "");
