@@ -74,6 +74,8 @@ static void help(FILE *out)
 		"                         (default: not checked; sending hosts offload them)\n"
 		"      --no-read-ahead    read the capture in line instead of on a second thread\n"
 		"                         (less CPU in all, more wall time; see docs/reassembly.md)\n"
+		"      --segments         one indication per captured segment (default: consecutive\n"
+		"                         in-order segments merged, as a receiving stack does; Q19)\n"
 		"      --resegment N      the segmentation check: replay every flow once as captured,\n"
 		"                         then N more times cut into different random segments (1 byte\n"
 		"                         to 64 KiB), and report every flow whose delivered bytes or\n"
@@ -114,7 +116,7 @@ static void on_signal(int sig)
 
 enum { OPT_CALLOUT = 256, OPT_EXTRACT, OPT_EVENTS, OPT_JSON, OPT_LOCAL, OPT_DRAIN, OPT_OVERLAP,
        OPT_VERIFY, OPT_NO_READ_AHEAD, OPT_RESEGMENT, OPT_SEED, OPT_DRIVER_PARAM, OPT_PROCESS,
-	       OPT_STRICT, OPT_BPF };
+	       OPT_STRICT, OPT_BPF, OPT_SEGMENTS };
 
 /* The option arrays, freed on every way out. */
 #define FREE_ARGS() (free(plugins), free(dparams), free(procs))
@@ -134,6 +136,7 @@ int owfp_cmd_replay(int argc, char **argv)
 		{"overlap", required_argument, NULL, OPT_OVERLAP},
 		{"verify-checksums", no_argument, NULL, OPT_VERIFY},
 		{"no-read-ahead", no_argument, NULL, OPT_NO_READ_AHEAD},
+		{"segments", no_argument, NULL, OPT_SEGMENTS},
 		{"resegment", required_argument, NULL, OPT_RESEGMENT},
 		{"seed", required_argument, NULL, OPT_SEED},
 		{"strict-asserts", no_argument, NULL, OPT_STRICT},
@@ -247,6 +250,9 @@ int owfp_cmd_replay(int argc, char **argv)
 			break;
 		case OPT_NO_READ_AHEAD:
 			o.no_read_ahead = true;
+			break;
+		case OPT_SEGMENTS:
+			o.segments = true;
 			break;
 		case OPT_RESEGMENT:
 			resegment = strtoul(optarg, &end, 10);

@@ -20,6 +20,7 @@
 #include "host/events.h"
 #include "host/flow_key.h"
 #include "host/host.h"
+#include "replay/coalesce.h"
 #include "replay/events.h"
 #include "replay/extract.h"
 #include "replay/local.h"
@@ -49,6 +50,7 @@ typedef struct rp_flow {
 	unsigned last_cdir;
 	uint64_t indicated[2], delivered[2];
 	owfp_extract_stream xs[2];
+	owfp_coalesce_run run;  /* bytes waiting to be indicated as one (Q19) */
 	struct rp_flow *next, *prev;
 } rp_flow;
 
@@ -60,6 +62,7 @@ typedef struct replay {
 	owfp_capture *cap;
 	const char *cap_path;
 	owfp_wakeq wq;
+	owfp_coalescer co;      /* unused with --segments */
 	owfp_extract *x;
 	FILE *events;
 	rp_flow live;           /* list head of flows not yet closed */
@@ -139,6 +142,7 @@ static void finish_flow(replay *rp, rp_flow *rf)
 	if (rf->finished)
 		return;
 	rf->finished = true;
+	owfp_coalesce_discard(&rp->co, &rf->run);
 	if (rf->flow) {
 		held = owfp_flow_held_bytes(rf->flow, 0) + owfp_flow_held_bytes(rf->flow, 1);
 		rp->current = rf;
@@ -211,6 +215,10 @@ static void service_wakes(replay *rp)
 	owfp_wakeq_node *n;
 	while ((n = owfp_wakeq_pop(&rp->wq))) {
 		rp_flow *rf = (rp_flow *)n;
+		if (!rf->flow)
+			continue;
+		/* What the capture handed over came before the queued work. */
+		owfp_coalesce_flush(&rp->co, &rf->run);
 		if (!rf->flow)
 			continue;
 		rp->current = rf;
@@ -488,6 +496,38 @@ static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 	return rf;
 }
 
+/* One indication of capture direction `cdir` (capture flags). */
+static void indicate(replay *rp, rp_flow *rf, unsigned cdir, const uint8_t *bytes, size_t len,
+		     unsigned cflags, uint64_t missed)
+{
+	uint32_t flags = 0;
+	if (!rf->flow || rf->dropped)
+		return;
+	if (cflags & OWFP_CAPTURE_DATA_PSH)
+		flags |= OWFP_SEG_PUSH;
+	if (cflags & OWFP_CAPTURE_DATA_URG)
+		flags |= OWFP_SEG_URGENT;
+	rp_flow *was = rp->current;
+	rp->current = rf;
+	owfp_flow_indicate(rf->flow, eng_dir(rf, cdir), bytes, len, flags, missed);
+	rp->current = was;
+	rp->r->indications++;
+}
+
+static void on_run(void *user, owfp_coalesce_run *run, unsigned cdir, const uint8_t *data,
+		   size_t len, unsigned flags, uint64_t missed)
+{
+	rp_flow *rf = (rp_flow *)((char *)run - offsetof(rp_flow, run));
+	indicate(user, rf, cdir, data, len, flags, missed);
+}
+
+/* Indicates rf's pending run now (before anything else of rf). A drop it
+ * causes is left to the caller's maybe_close. */
+static void flush_run(replay *rp, rp_flow *rf)
+{
+	owfp_coalesce_flush(&rp->co, &rf->run);
+}
+
 static void on_data(void *user, void *fu, const owfp_capture_data *d)
 {
 	replay *rp = user;
@@ -500,17 +540,18 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 	rf->indicated[d->dir] += d->len;
 	if (!rf->flow || rf->dropped)
 		return;
+	/* The other side spoke: its run ends before the turn. */
+	if (rf->run.len && rf->run.dir != d->dir)
+		flush_run(rp, rf);
+	if (!rf->flow || rf->dropped)
+		return;
 	settle_turn(rp, rf, d->dir);
 	if (!rf->flow || rf->dropped)
 		return;
-	uint32_t flags = 0;
-	if (d->flags & OWFP_CAPTURE_DATA_PSH)
-		flags |= OWFP_SEG_PUSH;
-	if (d->flags & OWFP_CAPTURE_DATA_URG)
-		flags |= OWFP_SEG_URGENT;
-	rp->current = rf;
-	owfp_flow_indicate(rf->flow, eng_dir(rf, d->dir), d->bytes, d->len, flags, d->missed_before);
-	rp->current = NULL;
+	if (rp->o->segments)
+		indicate(rp, rf, d->dir, d->bytes, d->len, d->flags, d->missed_before);
+	else
+		owfp_coalesce_add(&rp->co, &rf->run, d);
 	if (rf->dropped)
 		maybe_close(rp, rf);
 }
@@ -525,8 +566,11 @@ static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
 	if (!rf)
 		return;
 	rf->src_ended[dir & 1] = true;
-	if (!rf->flow || rf->dropped)
+	flush_run(rp, rf);
+	if (!rf->flow || rf->dropped) {
+		maybe_close(rp, rf);
 		return;
+	}
 	settle_turn(rp, rf, dir & 1);
 	if (!rf->flow || rf->dropped)
 		return;
@@ -547,8 +591,11 @@ static void on_rst(void *user, void *fu, unsigned dir, uint64_t ts)
 	if (!rf)
 		return;
 	rf->src_ended[0] = rf->src_ended[1] = true;
-	if (!rf->flow || rf->dropped)
+	flush_run(rp, rf);
+	if (!rf->flow || rf->dropped) {
+		maybe_close(rp, rf);
 		return;
+	}
 	settle_turn(rp, rf, dir & 1);
 	if (!rf->flow || rf->dropped)
 		return;
@@ -568,6 +615,7 @@ static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reaso
 		service_wakes(rp);
 	if (!rf)
 		return;
+	flush_run(rp, rf);
 	rf->cap_ended = true;
 	rf->cap_end = reason;
 	maybe_close(rp, rf);
@@ -575,6 +623,8 @@ static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reaso
 
 static void on_end_of_input(void *user)
 {
+	replay *rp = user;
+	owfp_coalesce_flush_all(&rp->co);
 	drain(user);
 }
 
@@ -588,6 +638,7 @@ static void on_idle(void *user)
 {
 	replay *rp = user;
 	check_stop(rp);
+	owfp_coalesce_flush_all(&rp->co); /* a quiet live capture holds nothing back */
 	service_wakes(rp);
 }
 
@@ -662,6 +713,7 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	}
 	owfp_progress_start(&rp->progress, rp->o->progress ? rp->o->diag : NULL, path);
 	rc = owfp_capture_run(rp->cap, &rp_sink, rp, &cerr);
+	owfp_coalesce_flush_all(&rp->co);
 	drain(rp);
 	while (rp->live.next != &rp->live)
 		/* close_flow unlinks rf from the sentinel list; the analyzer cannot follow it. */
@@ -710,6 +762,7 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	}
 	rp.o = o;
 	rp.live.next = rp.live.prev = &rp.live;
+	owfp_coalesce_init(&rp.co, on_run, &rp);
 	if (!(rp.r = owfp_calloc(1, sizeof(*rp.r))) ||
 	    !(rp.r->caps = owfp_calloc(o->ncaptures + 1, sizeof(*rp.r->caps)))) {
 		free(rp.r);
@@ -791,6 +844,7 @@ out:
 	else if (rp.events)
 		fflush(rp.events);
 	owfp_wakeq_destroy(&rp.wq);
+	owfp_coalesce_destroy(&rp.co);
 	rp.r->elapsed_s = (double)(owfp_clock_ms() - t0) / 1000.0;
 	if (!*report)
 		owfp_replay_report_free(rp.r);
