@@ -29,7 +29,7 @@ static struct owfp_flow_table *table_create(owfp_engine *engine)
 	struct owfp_flow_table *t = owfp_calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	if (!(t->buckets = owfp_calloc(MIN_BUCKETS, sizeof(*t->buckets)))) {
+	if (!(t->buckets = owfp_calloc(MIN_BUCKETS, sizeof(owfp_flow *)))) {
 		free(t);
 		return NULL;
 	}
@@ -75,7 +75,7 @@ struct owfp_flow_table *owfp_flow_table_of(owfp_engine *engine)
 static void table_grow(struct owfp_flow_table *t)
 {
 	size_t n = t->nbuckets * 2;
-	owfp_flow **nb = owfp_calloc(n, sizeof(*nb));
+	owfp_flow **nb = owfp_calloc(n, sizeof(owfp_flow *));
 	if (!nb)
 		return;
 	for (size_t i = 0; i < t->nbuckets; i++) {
