@@ -170,6 +170,9 @@ static const owfp_cli_opt options[] = {
 	{"no-read-ahead", 0, NULL, FLAG(o.no_read_ahead),
 	 "read the capture in line instead of on a second thread\n"
 	 "(less CPU in all, more wall time; see docs/reassembly.md)"},
+	{"segments", 0, NULL, FLAG(o.segments),
+	 "one indication per captured segment (default: consecutive\n"
+	 "in-order segments merged, as a receiving stack does; Q19)"},
 	{"resegment", 0, "N", set_resegment, AT(resegment, unsigned long),
 	 "the segmentation check: replay every flow once as captured,\n"
 	 "then N more times cut into different random segments (1 byte\n"

@@ -219,17 +219,29 @@ void owfp_extract_write(owfp_extract *x, owfp_extract_stream *s, const uint8_t *
 		return;
 	owfp_sha256_update(s->sha, data, len);
 	s->bytes += len;
-	if (!s->buf && !(s->buf = owfp_malloc(EXTRACT_BUF))) {
-		note_error(x, s->name, ENOMEM);
-		return;
+	/* The buffer grows with the stream instead of starting at 64 KiB: a
+	 * short flow's few bytes then take a small block, and 300k concurrent
+	 * flows no longer hold 600k 64 KiB blocks whose churn made glibc's
+	 * large-bin search (and the page faults) grow with the flow count. */
+	if (s->used + len > s->cap && s->cap < EXTRACT_BUF) {
+		size_t cap = s->cap ? s->cap : 256;
+		while (cap < s->used + len && cap < EXTRACT_BUF)
+			cap *= 2;
+		unsigned char *nb = owfp_realloc(s->buf, cap);
+		if (!nb) {
+			note_error(x, s->name, ENOMEM);
+			return;
+		}
+		s->buf = nb;
+		s->cap = cap;
 	}
 	while (len) {
-		size_t n = EXTRACT_BUF - s->used < len ? EXTRACT_BUF - s->used : len;
+		size_t n = s->cap - s->used < len ? s->cap - s->used : len;
 		memcpy(s->buf + s->used, data, n);
 		s->used += n;
 		data += n;
 		len -= n;
-		if (s->used == EXTRACT_BUF)
+		if (s->used == s->cap)
 			flush(x, s);
 	}
 }

@@ -21,8 +21,8 @@ typedef struct owfp_extract owfp_extract;
 
 typedef struct owfp_extract_stream {
 	char *name;          /* file name inside DIR */
-	unsigned char *buf;
-	size_t used;
+	unsigned char *buf;  /* grows with what the stream delivers, up to 64 KiB */
+	size_t used, cap;
 	bool created;
 	owfp_sha256 *sha;
 	uint64_t bytes;

@@ -20,6 +20,7 @@
 #include "host/events.h"
 #include "host/flow_key.h"
 #include "host/host.h"
+#include "replay/coalesce.h"
 #include "replay/events.h"
 #include "replay/extract.h"
 #include "replay/local.h"
@@ -49,6 +50,8 @@ typedef struct rp_flow {
 	unsigned last_cdir;
 	uint64_t indicated[2], delivered[2];
 	owfp_extract_stream xs[2];
+	owfp_coalesce_run run;  /* bytes waiting to be indicated as one (Q19) */
+	bool created;           /* ensure_flow ran: the engine flow exists, or was refused */
 	struct rp_flow *next, *prev;
 } rp_flow;
 
@@ -60,6 +63,7 @@ typedef struct replay {
 	owfp_capture *cap;
 	const char *cap_path;
 	owfp_wakeq wq;
+	owfp_coalescer co;      /* unused with --segments */
 	owfp_extract *x;
 	FILE *events;
 	rp_flow live;           /* list head of flows not yet closed */
@@ -78,6 +82,7 @@ typedef struct replay {
 } replay;
 
 static const owfp_flow_ops rp_ops;
+static bool ensure_flow(struct replay *rp, rp_flow *rf);
 
 /* ------------------------------------------------------------ helpers */
 
@@ -138,7 +143,9 @@ static void finish_flow(replay *rp, rp_flow *rf)
 	uint64_t held = 0;
 	if (rf->finished)
 		return;
+	ensure_flow(rp, rf);
 	rf->finished = true;
+	owfp_coalesce_discard(&rp->co, &rf->run);
 	if (rf->flow) {
 		held = owfp_flow_held_bytes(rf->flow, 0) + owfp_flow_held_bytes(rf->flow, 1);
 		rp->current = rf;
@@ -211,6 +218,10 @@ static void service_wakes(replay *rp)
 	owfp_wakeq_node *n;
 	while ((n = owfp_wakeq_pop(&rp->wq))) {
 		rp_flow *rf = (rp_flow *)n;
+		if (!rf->flow)
+			continue;
+		/* What the capture handed over came before the queued work. */
+		owfp_coalesce_flush(&rp->co, &rf->run);
 		if (!rf->flow)
 			continue;
 		rp->current = rf;
@@ -428,23 +439,21 @@ static void endpoint_of(owfp_host_endpoint *e, int family, const owfp_capture_en
 	e->port = c->port;
 }
 
-static void *on_flow_start(void *user, const owfp_capture_flow *cf)
+/*
+ * The engine flow (ALE_FLOW_ESTABLISHED, the stream pipelines, the extract
+ * streams) is made when the flow first has something for the engine: its
+ * first data, FIN or RST, or its end. A flow that never carried data (a SYN
+ * scan, an unanswered SYN) then holds only the capture's record and rp_flow
+ * until its end, instead of ~3.4 KB of engine state (issue 17 item 7); the
+ * engine still sees every flow, in the same order relative to its own
+ * events. Flow ids are the engine's, so they follow that order.
+ */
+static bool ensure_flow(replay *rp, rp_flow *rf)
 {
-	replay *rp = user;
-	rp_flow *rf = owfp_calloc(1, sizeof(*rf));
-	check_stop(rp);
-	service_wakes(rp);
-	if (!rf) {
-		rp->error = rp->error ? rp->error : -ENOMEM;
-		owfp_capture_ignore(rp->cap, cf->id);
-		return NULL;
-	}
-	rf->rp = rp;
-	rf->info = *cf;
-	rf->local_is_client = owfp_replay_local_is_client(rp->o, cf);
-	rp->r->flows++;
-	rp->r->flows_midstream += cf->midstream;
-
+	if (rf->created)
+		return rf->flow != NULL;
+	rf->created = true;
+	const owfp_capture_flow *cf = &rf->info;
 	owfp_flow_key key;
 	owfp_host_conn hc = {.local_is_client = rf->local_is_client, .midstream = cf->midstream};
 	endpoint_of(&hc.client, cf->family, &cf->client);
@@ -462,62 +471,79 @@ static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 			rp->error = -ENOMEM;
 	}
 
-	rf->next = &rp->live;
-	rf->prev = rp->live.prev;
-	rp->live.prev->next = rf;
-	rp->live.prev = rf;
-
+	rp_flow *was = rp->current;
 	rp->current = rf;
 	int rc = owfp_flow_create(rp->engine, &key, &rp_ops, rf, &rf->flow);
-	rp->current = NULL;
+	rp->current = was;
 	if (rc) {
 		/* Refused at ALE_FLOW_ESTABLISHED (or no memory): nothing is delivered. */
 		rf->flow = NULL;
 		rf->dropped = true;
 		rp->r->flows_refused++;
-		owfp_capture_ignore(rp->cap, cf->id);
+		if (rp->cap && !rf->cap_ended)
+			owfp_capture_ignore(rp->cap, cf->id);
 	} else {
 		rf->id = owfp_flow_id(rf->flow);
 	}
 	if (rp->events)
 		owfp_replay_event_flow_start(rp->events, rf->id, rp->cap_path, cf, rf->local_is_client,
 					     rc != 0);
-	/* The capture cannot end a flow it is still starting, so rf stays. */
-	if (rf->dropped && !rf->finished)
-		finish_flow(rp, rf);
+	return rf->flow != NULL;
+}
+
+static void *on_flow_start(void *user, const owfp_capture_flow *cf)
+{
+	replay *rp = user;
+	rp_flow *rf = owfp_calloc(1, sizeof(*rf));
+	check_stop(rp);
+	service_wakes(rp);
+	if (!rf) {
+		rp->error = rp->error ? rp->error : -ENOMEM;
+		owfp_capture_ignore(rp->cap, cf->id);
+		return NULL;
+	}
+	rf->rp = rp;
+	rf->info = *cf;
+	rf->local_is_client = owfp_replay_local_is_client(rp->o, cf);
+	rp->r->flows++;
+	rp->r->flows_midstream += cf->midstream;
+	rf->next = &rp->live;
+	rf->prev = rp->live.prev;
+	rp->live.prev->next = rf;
+	rp->live.prev = rf;
 	return rf;
 }
 
-enum indication { IND_DATA, IND_FIN, IND_ABORT };
-
-/* Hands the engine one capture event of rf (data, FIN or RST in direction
- * dir), in its turn; closes rf when the engine dropped it. */
-static void indicate(replay *rp, rp_flow *rf, unsigned dir, enum indication what,
-		     const owfp_capture_data *d)
+/* One indication of capture direction `cdir` (capture flags). */
+static void indicate(replay *rp, rp_flow *rf, unsigned cdir, const uint8_t *bytes, size_t len,
+		     unsigned cflags, uint64_t missed)
 {
 	uint32_t flags = 0;
-
 	if (!rf->flow || rf->dropped)
 		return;
-	settle_turn(rp, rf, dir & 1);
-	if (!rf->flow || rf->dropped)
-		return;
+	if (cflags & OWFP_CAPTURE_DATA_PSH)
+		flags |= OWFP_SEG_PUSH;
+	if (cflags & OWFP_CAPTURE_DATA_URG)
+		flags |= OWFP_SEG_URGENT;
+	rp_flow *was = rp->current;
 	rp->current = rf;
-	if (what == IND_DATA) {
-		if (d->flags & OWFP_CAPTURE_DATA_PSH)
-			flags |= OWFP_SEG_PUSH;
-		if (d->flags & OWFP_CAPTURE_DATA_URG)
-			flags |= OWFP_SEG_URGENT;
-		owfp_flow_indicate(rf->flow, eng_dir(rf, dir), d->bytes, d->len, flags,
-				   d->missed_before);
-	} else if (what == IND_FIN) {
-		owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
-	} else {
-		owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
-	}
-	rp->current = NULL;
-	if (rf->dropped)
-		maybe_close(rp, rf);
+	owfp_flow_indicate(rf->flow, eng_dir(rf, cdir), bytes, len, flags, missed);
+	rp->current = was;
+	rp->r->indications++;
+}
+
+static void on_run(void *user, owfp_coalesce_run *run, unsigned cdir, const uint8_t *data,
+		   size_t len, unsigned flags, uint64_t missed)
+{
+	rp_flow *rf = (rp_flow *)((char *)run - offsetof(rp_flow, run));
+	indicate(user, rf, cdir, data, len, flags, missed);
+}
+
+/* Indicates rf's pending run now (before anything else of rf). A drop it
+ * causes is left to the caller's maybe_close. */
+static void flush_run(replay *rp, rp_flow *rf)
+{
+	owfp_coalesce_flush(&rp->co, &rf->run);
 }
 
 static void on_data(void *user, void *fu, const owfp_capture_data *d)
@@ -530,32 +556,78 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 	if (!rf)
 		return;
 	rf->indicated[d->dir] += d->len;
-	indicate(rp, rf, d->dir, IND_DATA, d);
+	if (!ensure_flow(rp, rf)) {
+		maybe_close(rp, rf);
+		return;
+	}
+	if (rf->dropped)
+		return;
+	/* The other side spoke: its run ends before the turn. */
+	if (rf->run.len && rf->run.dir != d->dir)
+		flush_run(rp, rf);
+	if (!rf->flow || rf->dropped)
+		return;
+	settle_turn(rp, rf, d->dir);
+	if (!rf->flow || rf->dropped)
+		return;
+	if (rp->o->segments)
+		indicate(rp, rf, d->dir, d->bytes, d->len, d->flags, d->missed_before);
+	else
+		owfp_coalesce_add(&rp->co, &rf->run, d);
+	if (rf->dropped)
+		maybe_close(rp, rf);
 }
 
-/* FIN ends the source's direction, RST both. */
-static void on_stream_end(replay *rp, rp_flow *rf, unsigned dir, enum indication what)
+static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
 {
+	replay *rp = user;
+	rp_flow *rf = fu;
+	(void)ts;
 	if (owfp_wakeq_pending(&rp->wq))
 		service_wakes(rp);
 	if (!rf)
 		return;
 	rf->src_ended[dir & 1] = true;
-	if (what == IND_ABORT)
-		rf->src_ended[!(dir & 1)] = true;
-	indicate(rp, rf, dir, what, NULL);
-}
-
-static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
-{
-	(void)ts;
-	on_stream_end(user, fu, dir, IND_FIN);
+	ensure_flow(rp, rf);
+	flush_run(rp, rf);
+	if (!rf->flow || rf->dropped) {
+		maybe_close(rp, rf);
+		return;
+	}
+	settle_turn(rp, rf, dir & 1);
+	if (!rf->flow || rf->dropped)
+		return;
+	rp->current = rf;
+	owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
+	rp->current = NULL;
+	if (rf->dropped)
+		maybe_close(rp, rf);
 }
 
 static void on_rst(void *user, void *fu, unsigned dir, uint64_t ts)
 {
+	replay *rp = user;
+	rp_flow *rf = fu;
 	(void)ts;
-	on_stream_end(user, fu, dir, IND_ABORT);
+	if (owfp_wakeq_pending(&rp->wq))
+		service_wakes(rp);
+	if (!rf)
+		return;
+	rf->src_ended[0] = rf->src_ended[1] = true;
+	ensure_flow(rp, rf);
+	flush_run(rp, rf);
+	if (!rf->flow || rf->dropped) {
+		maybe_close(rp, rf);
+		return;
+	}
+	settle_turn(rp, rf, dir & 1);
+	if (!rf->flow || rf->dropped)
+		return;
+	rp->current = rf;
+	owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
+	rp->current = NULL;
+	if (rf->dropped)
+		maybe_close(rp, rf);
 }
 
 static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reason, uint64_t ts)
@@ -567,6 +639,7 @@ static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reaso
 		service_wakes(rp);
 	if (!rf)
 		return;
+	flush_run(rp, rf);
 	rf->cap_ended = true;
 	rf->cap_end = reason;
 	maybe_close(rp, rf);
@@ -574,6 +647,8 @@ static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reaso
 
 static void on_end_of_input(void *user)
 {
+	replay *rp = user;
+	owfp_coalesce_flush_all(&rp->co);
 	drain(user);
 }
 
@@ -587,6 +662,7 @@ static void on_idle(void *user)
 {
 	replay *rp = user;
 	check_stop(rp);
+	owfp_coalesce_flush_all(&rp->co); /* a quiet live capture holds nothing back */
 	service_wakes(rp);
 }
 
@@ -661,6 +737,7 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	}
 	owfp_progress_start(&rp->progress, rp->o->progress ? rp->o->diag : NULL, path);
 	rc = owfp_capture_run(rp->cap, &rp_sink, rp, &cerr);
+	owfp_coalesce_flush_all(&rp->co);
 	drain(rp);
 	while (rp->live.next != &rp->live)
 		/* close_flow unlinks rf from the sentinel list; the analyzer cannot follow it. */
@@ -709,6 +786,7 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	}
 	rp.o = o;
 	rp.live.next = rp.live.prev = &rp.live;
+	owfp_coalesce_init(&rp.co, on_run, &rp);
 	if (!(rp.r = owfp_calloc(1, sizeof(*rp.r))) ||
 	    !(rp.r->caps = owfp_calloc(o->ncaptures + 1, sizeof(*rp.r->caps)))) {
 		free(rp.r);
@@ -790,6 +868,7 @@ out:
 	else if (rp.events)
 		fflush(rp.events);
 	owfp_wakeq_destroy(&rp.wq);
+	owfp_coalesce_destroy(&rp.co);
 	rp.r->elapsed_s = (double)(owfp_clock_ms() - t0) / 1000.0;
 	if (!*report)
 		owfp_replay_report_free(rp.r);

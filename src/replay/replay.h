@@ -49,6 +49,10 @@ typedef struct owfp_replay_opts {
 	enum owfp_capture_overlap overlap;
 	bool verify_checksums;
 	bool no_read_ahead;            /* read the capture in line, not on a thread of its own */
+	/* One indication per captured segment (--segments). Default (false):
+	 * consecutive in-order segments of a direction are merged into one
+	 * indication, as a receiving stack coalesces them (Q19, docs/replay.md). */
+	bool segments;
 	int verbosity;                 /* -1 quiet, 0 normal, 1+ verbose */
 	bool progress;                 /* draw a progress bar on `diag` */
 	/* When it becomes non-zero (a signal handler sets it), reading stops

@@ -225,6 +225,7 @@ void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out)
 		json_object_set_new(ends, dn[d], e);
 	}
 	json_object_set_new(o, "ends", ends);
+	json_object_set_new(o, "indications", U(r->indications));
 	json_object_set_new(o, "bytes", json_pack("{s:{s:o, s:o}, s:{s:o, s:o}}", "indicated", "c2s",
 						  U(r->indicated[0]), "s2c", U(r->indicated[1]),
 						  "delivered", "c2s", U(r->delivered[0]), "s2c",

@@ -37,6 +37,7 @@ struct owfp_replay_report {
 	uint64_t indicated[2], delivered[2]; /* client->server, server->client */
 	uint64_t held_bytes, held_flows;     /* still held when flows were closed */
 	uint64_t missed_bytes_events;
+	uint64_t indications;                /* data indications made (Q19: runs, or segments) */
 	uint64_t events_written;
 	uint64_t drain_waited_ms, drain_flows;
 	bool drain_timed_out;

@@ -164,8 +164,10 @@ static void log_cut(rw *w, rw_flow *f, unsigned dir, size_t n)
 	snprintf(s + have, 32, "%s%zu%s", have ? " " : "", n, have + 16 >= CUTS_TEXT ? " ..." : "");
 }
 
-/* Writes what is pending in `dir`: as it came, or re-cut. */
-static void flush(rw *w, rw_flow *f, unsigned dir, uint64_t ts)
+/* Writes what is pending in `dir`: as it came, or re-cut. Re-cut
+ * segments all carry PSH; as-it-came ones carry it where the original did,
+ * so a replay that merges segments (Q19) merges them as in the original. */
+static void flush_flags(rw *w, rw_flow *f, unsigned dir, uint64_t ts, uint8_t flags)
 {
 	size_t off = 0;
 	while (off < f->npend[dir]) {
@@ -173,10 +175,15 @@ static void flush(rw *w, rw_flow *f, unsigned dir, uint64_t ts)
 		if (n > f->npend[dir] - off)
 			n = f->npend[dir] - off;
 		log_cut(w, f, dir, n);
-		emit(w, f, dir, 0x18, f->pend[dir] + off, n, ts); /* PSH|ACK */
+		emit(w, f, dir, flags, f->pend[dir] + off, n, ts);
 		off += n;
 	}
 	f->npend[dir] = 0;
+}
+
+static void flush(rw *w, rw_flow *f, unsigned dir, uint64_t ts)
+{
+	flush_flags(w, f, dir, ts, 0x18); /* PSH|ACK */
 }
 
 static void *on_start(void *user, const owfp_capture_flow *flow)
@@ -230,7 +237,7 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 	memcpy(f->pend[dir] + f->npend[dir], d->bytes, d->len);
 	f->npend[dir] += d->len;
 	if (!w->recut)
-		flush(w, f, dir, d->ts_ns);
+		flush_flags(w, f, dir, d->ts_ns, (d->flags & OWFP_CAPTURE_DATA_PSH) ? 0x18 : 0x10);
 }
 
 /* What is pending both ways goes out first, then the FIN or RST. */

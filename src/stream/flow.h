@@ -379,6 +379,8 @@ struct owfp_flow_table *owfp_flow_table_of(owfp_engine *engine);
 owfp_flow *owfp_flow_table_find(owfp_engine *engine, UINT64 id); /* referenced */
 int owfp_flow_table_insert(struct owfp_flow_table *t, owfp_flow *f);
 void owfp_flow_table_remove(struct owfp_flow_table *t, owfp_flow *f);
+/* For tests: flows in the table, its buckets, chain links walked so far. */
+void owfp_flow_table_stats(owfp_engine *engine, size_t *count, size_t *nbuckets, uint64_t *steps);
 /* Queues work from any thread and wakes the data path. */
 void owfp_flow_queue(owfp_flow *f, owfp_work *w);
 /* True when the caller is the flow's own thread inside a callback. */

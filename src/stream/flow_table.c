@@ -9,13 +9,19 @@
 #include "stream/flow.h"
 #include "util/alloc.h"
 
-#define NBUCKETS 1024u
+/* Buckets double when flows outnumber them, so a remove or a lookup walks
+ * about one flow whatever the count (a fixed 1024 buckets made replay of
+ * 300k concurrent flows quadratic: issue 17 item 7). Ids are sequential,
+ * so `id & (n - 1)` spreads them evenly. */
+#define MIN_BUCKETS 1024u
 
 struct owfp_flow_table {
 	owfp_engine *engine;
 	pthread_mutex_t mu;
-	owfp_flow *buckets[NBUCKETS];
+	owfp_flow **buckets;
+	size_t nbuckets;     /* a power of two */
 	size_t count;
+	uint64_t steps;      /* chain links walked by remove and find (tests) */
 };
 
 static struct owfp_flow_table *table_create(owfp_engine *engine)
@@ -23,6 +29,11 @@ static struct owfp_flow_table *table_create(owfp_engine *engine)
 	struct owfp_flow_table *t = owfp_calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
+	if (!(t->buckets = owfp_calloc(MIN_BUCKETS, sizeof(owfp_flow *)))) {
+		free(t);
+		return NULL;
+	}
+	t->nbuckets = MIN_BUCKETS;
 	t->engine = engine;
 	pthread_mutex_init(&t->mu, NULL);
 	return t;
@@ -34,7 +45,7 @@ static void table_destroy(void *obj)
 	for (;;) {
 		owfp_flow *f = NULL;
 		pthread_mutex_lock(&t->mu);
-		for (unsigned i = 0; i < NBUCKETS && !f; i++)
+		for (size_t i = 0; i < t->nbuckets && !f; i++)
 			f = t->buckets[i];
 		pthread_mutex_unlock(&t->mu);
 		if (!f)
@@ -42,6 +53,7 @@ static void table_destroy(void *obj)
 		owfp_flow_close(f);
 	}
 	pthread_mutex_destroy(&t->mu);
+	free(t->buckets);
 	free(t);
 }
 
@@ -58,10 +70,34 @@ struct owfp_flow_table *owfp_flow_table_of(owfp_engine *engine)
 	return kept;
 }
 
+/* Doubles the buckets (under t->mu). A failed allocation keeps the old
+ * ones: longer chains, never a lost flow. */
+static void table_grow(struct owfp_flow_table *t)
+{
+	size_t n = t->nbuckets * 2;
+	owfp_flow **nb = owfp_calloc(n, sizeof(owfp_flow *));
+	if (!nb)
+		return;
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		owfp_flow *f = t->buckets[i], *next;
+		for (; f; f = next) {
+			next = f->hnext;
+			size_t b = (size_t)f->id & (n - 1);
+			f->hnext = nb[b];
+			nb[b] = f;
+		}
+	}
+	free(t->buckets);
+	t->buckets = nb;
+	t->nbuckets = n;
+}
+
 int owfp_flow_table_insert(struct owfp_flow_table *t, owfp_flow *f)
 {
-	unsigned b = (unsigned)(f->id % NBUCKETS);
 	pthread_mutex_lock(&t->mu);
+	if (t->count >= t->nbuckets)
+		table_grow(t);
+	size_t b = (size_t)f->id & (t->nbuckets - 1);
 	f->hnext = t->buckets[b];
 	t->buckets[b] = f;
 	t->count++;
@@ -72,10 +108,11 @@ int owfp_flow_table_insert(struct owfp_flow_table *t, owfp_flow *f)
 
 void owfp_flow_table_remove(struct owfp_flow_table *t, owfp_flow *f)
 {
-	unsigned b = (unsigned)(f->id % NBUCKETS);
 	bool found = false;
 	pthread_mutex_lock(&t->mu);
+	size_t b = (size_t)f->id & (t->nbuckets - 1);
 	for (owfp_flow **pp = &t->buckets[b]; *pp; pp = &(*pp)->hnext) {
+		t->steps++;
 		if (*pp == f) {
 			*pp = f->hnext;
 			t->count--;
@@ -95,13 +132,30 @@ owfp_flow *owfp_flow_table_find(owfp_engine *engine, UINT64 id)
 		return NULL;
 	owfp_flow *f;
 	pthread_mutex_lock(&t->mu);
-	for (f = t->buckets[id % NBUCKETS]; f; f = f->hnext)
+	for (f = t->buckets[(size_t)id & (t->nbuckets - 1)]; f; f = f->hnext) {
+		t->steps++;
 		if (f->id == id)
 			break;
+	}
 	if (f)
 		owfp_flow_ref(f);
 	pthread_mutex_unlock(&t->mu);
 	return f;
+}
+
+void owfp_flow_table_stats(owfp_engine *engine, size_t *count, size_t *nbuckets,
+			   uint64_t *steps)
+{
+	struct owfp_flow_table *t = owfp_engine_upper(engine);
+	*count = *nbuckets = 0;
+	*steps = 0;
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->mu);
+	*count = t->count;
+	*nbuckets = t->nbuckets;
+	*steps = t->steps;
+	pthread_mutex_unlock(&t->mu);
 }
 
 void owfp_flow_queue(owfp_flow *f, owfp_work *w)
