@@ -85,6 +85,17 @@ owfp_callout *owfp_engine_callout_by_id(owfp_engine *e, UINT32 id)
 	return c ? &c->pub : NULL;
 }
 
+owfp_callout *owfp_callout_registered_hold(owfp_engine *e, UINT32 id)
+{
+	unsigned ep = owfp_snapshot_read_begin(e);
+	owfp_callout *c = owfp_callout_registered(e, id);
+
+	if (c)
+		owfp_callout_hold(c);
+	owfp_snapshot_read_end(e, ep);
+	return c;
+}
+
 owfp_callout *owfp_callout_registered(owfp_engine *e, UINT32 id)
 {
 	owfp_callout_obj *c = owfp_callout_table_get(e, id);

@@ -378,8 +378,11 @@ UINT32 owfp_callout_id_for_key(owfp_engine *e, const GUID *key, bool create);
 /* Calls notifyFn (any version). STATUS_SUCCESS when there is none. */
 NTSTATUS owfp_callout_notify(const owfp_callout *c, FWPS_CALLOUT_NOTIFY_TYPE type,
 			     const GUID *filter_key, FWPS_FILTER3 *filter);
-/* The registered callout for an id, or NULL. */
+/* The registered callout for an id, or NULL. Without e->mu held, a caller
+ * that uses it after the lookup takes the _hold form (any thread; release
+ * with owfp_callout_release): an unregister may free it otherwise. */
 owfp_callout *owfp_callout_registered(owfp_engine *e, UINT32 id);
+owfp_callout *owfp_callout_registered_hold(owfp_engine *e, UINT32 id);
 void owfp_guid_format(const GUID *g, char *buf, size_t len);
 void owfp_wstr_to_utf8(const wchar_t *w, char *buf, size_t len);
 
