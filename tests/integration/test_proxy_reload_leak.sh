@@ -100,8 +100,15 @@ print(f"after 40 reloads ({mid_fd} fds with {len(held)} open), closed: {fds()} f
 assert ok, f"descriptors did not return after 40 reloads: {fds()} > {base_fd}"
 # Old instances kept for good grew RSS ~60 kB per reload (and each callout
 # object is ~4 kB); 30 more reloads must not add more than a fixed slack.
-assert rss40 - rss10 < 512, f"RSS grew {rss40 - rss10} kB over 30 more reloads"
-assert rss40 - base_rss < 4096, f"RSS grew {rss40 - base_rss} kB over 40 reloads"
+# Under ASan RSS says nothing about the heap: freed chunks wait in its
+# quarantine and per-thread caches (the drain frees on worker threads what
+# the main thread allocated). Descriptors above and LeakSanitizer at exit
+# still check that build; glibc's malloc is where RSS is asserted.
+if "libasan" in open(f"/proc/{pid}/maps").read():
+    print("RSS not asserted: ASan build")
+else:
+    assert rss40 - rss10 < 512, f"RSS grew {rss40 - rss10} kB over 30 more reloads"
+    assert rss40 - base_rss < 4096, f"RSS grew {rss40 - base_rss} kB over 40 reloads"
 PY
 pass "40 reloads with live connections: descriptors and RSS back once they end"
 # Every flow was logged, the old instances' too: their records were written

@@ -51,14 +51,19 @@ while any(t.is_alive() for t in ths):
 for t in ths: t.join()
 peak = max(peak, rss_kb())
 print(f"idle connection open: {base} kB before, {peak} kB peak")
-assert peak - base > 8 * 1024, "the burst did not grow the heap: nothing to check"
+assert peak - base > 4 * 1024, "the burst did not grow the heap: nothing to check"
 # The idle connection stays open; bounded polling for the trim.
 limit = base + (peak - base) // 4
 for _ in range(500):
     if rss_kb() <= limit: break
     time.sleep(0.02)
 print(f"after the burst: {rss_kb()} kB (limit {limit} kB)")
-assert rss_kb() <= limit
+# ASan's allocator keeps freed memory (quarantine; its malloc_trim does
+# nothing): the fall is asserted with glibc's malloc only.
+if "libasan" in open(f"/proc/{pid}/maps").read():
+    print("RSS fall not asserted: ASan build")
+else:
+    assert rss_kb() <= limit
 idle.sendall(b"still"); assert idle.recv(16) == b"still"
 idle.close()
 PY
