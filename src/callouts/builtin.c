@@ -112,20 +112,27 @@ const GUID *owfp_bi_key(const owfp_bi *bi, int family)
 
 bool owfp_bi_fini(owfp_bi *bi)
 {
-	bool clean = true;
-	for (int v6 = 0; v6 < 2; v6++) {
-		if (!bi->registered[v6])
-			continue;
-		NTSTATUS st = FwpsCalloutUnregisterById0(bi->id[v6]);
-		if (st == STATUS_DEVICE_BUSY) {
-			/* Flows still hold our contexts: their flowDeleteFn will
-			 * need our state, so it must outlive this call. */
-			clean = false;
-			continue;
+	bool clean;
+	/* When flows still hold contexts the engine's drain hook calls the
+	 * type's destroy, and so this, again after the last one (instances.c). */
+	if (!owfp_bi_retire_begin(bi))
+		return false;
+	do {
+		clean = true;
+		for (int v6 = 0; v6 < 2; v6++) {
+			if (!bi->registered[v6])
+				continue;
+			NTSTATUS st = FwpsCalloutUnregisterById0(bi->id[v6]);
+			if (st == STATUS_DEVICE_BUSY) {
+				/* Flows still hold our contexts: their flowDeleteFn
+				 * will need our state, so it must outlive this call. */
+				clean = false;
+				continue;
+			}
+			owfp_bi_unbind(bi->id[v6]);
+			bi->registered[v6] = false;
 		}
-		owfp_bi_unbind(bi->id[v6]);
-		bi->registered[v6] = false;
-	}
+	} while (!clean && owfp_bi_retire_again(bi));
 	if (!clean)
 		return false;
 	if (bi->injection)

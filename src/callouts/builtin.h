@@ -57,6 +57,14 @@ bool owfp_bi_fini(owfp_bi *bi);
 int owfp_bi_bind(UINT32 calloutId, void *owner);
 void owfp_bi_unbind(UINT32 calloutId);
 void *owfp_bi_owner(UINT32 calloutId);
+/* owfp_bi_fini's side of retiring (instances.c). Begin claims the
+ * instance's unregister and marks it so that the engine's drain hook runs
+ * its type's destroy again when the last flow context goes; false when
+ * another thread holds the claim (it will try again; leave the instance
+ * alone). Again, after an attempt that left contexts: true when a drain
+ * came meanwhile (try once more), else it releases the claim. */
+bool owfp_bi_retire_begin(const owfp_bi *bi);
+bool owfp_bi_retire_again(const owfp_bi *bi);
 
 /* notifyFn for callouts that accept every filter. */
 NTSTATUS NTAPI owfp_bi_notify0(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filterKey,

@@ -96,6 +96,41 @@ static void print_list(json_t *filters)
 	}
 }
 
+/* filters.list comes in pages (the whole list outgrew one reply): read
+ * them all, then print one list (--json: one reply object, as before). */
+static int list_all(const char *path, bool json)
+{
+	json_t *all = json_array(), *reply = NULL;
+	int rc = all ? OWFP_EXIT_OK : OWFP_EXIT_INPUT;
+
+	for (json_int_t off = 0; rc == OWFP_EXIT_OK;) {
+		json_t *req = json_pack("{s:s, s:I}", "cmd", "filters.list", "offset", off);
+		rc = req ? request(path, req, false, &reply) : OWFP_EXIT_INPUT;
+		json_decref(req);
+		if (rc != OWFP_EXIT_OK)
+			break;
+		json_t *page = json_object_get(reply, "filters");
+		json_array_extend(all, page);
+		off += (json_int_t)json_array_size(page);
+		bool more = json_is_true(json_object_get(reply, "more")) && json_array_size(page);
+		json_decref(reply);
+		reply = NULL;
+		if (!more)
+			break;
+	}
+	json_decref(reply);
+	if (rc == OWFP_EXIT_OK && json) {
+		json_t *out = json_pack("{s:b, s:O}", "ok", 1, "filters", all);
+		json_dumpf(out, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(out);
+	} else if (rc == OWFP_EXIT_OK) {
+		print_list(all);
+	}
+	json_decref(all);
+	return rc;
+}
+
 int owfp_cmd_filters(int argc, char **argv)
 {
 	const char *path;
@@ -115,11 +150,7 @@ int owfp_cmd_filters(int argc, char **argv)
 	if (!strcmp(verb, "list")) {
 		if (optind != argc)
 			return owfp_cli_usage_error("filters", "list takes no arguments");
-		json_t *req = json_pack("{s:s}", "cmd", "filters.list");
-		rc = request(path, req, json, &reply);
-		json_decref(req);
-		if (rc == OWFP_EXIT_OK && !json)
-			print_list(json_object_get(reply, "filters"));
+		rc = list_all(path, json);
 	} else if (!strcmp(verb, "add")) {
 		if (optind + 1 != argc)
 			return owfp_cli_usage_error("filters", "add takes one FILTER (or - for stdin)");

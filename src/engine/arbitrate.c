@@ -52,7 +52,7 @@ static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
 			    const FWPS_INCOMING_METADATA_VALUES0 *meta)
 {
 	FWP_ACTION_TYPE type = f->fps.action.type;
-	owfp_callout *c = owfp_callout_registered(e, f->fps.action.calloutId);
+	owfp_callout *c = owfp_callout_registered_hold(e, f->fps.action.calloutId);
 	decision d = { DEC_NONE, false, false };
 	FWPS_CLASSIFY_OUT0 out;
 
@@ -67,8 +67,10 @@ static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
 		return d;
 	}
 	/* S79: no flow context can exist before the flow is established. */
-	if (c->flags & FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW)
+	if (c->flags & FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW) {
+		owfp_callout_release(c);
 		return d;
+	}
 
 	memset(&out, 0, sizeof(out));
 	/* S94: the callout sees what has been decided so far. */
@@ -77,6 +79,7 @@ static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
 	out.filterId = f->id;
 	OWFP_SLOT_ADD(c->counts, classify_calls, 1);
 	owfp_callout_classify(c, in, meta, NULL, &f->fps, 0, &out);
+	owfp_callout_release(c);
 
 	d.from_callout = true;
 	d.hard = a->right && !(out.rights & FWPS_RIGHT_ACTION_WRITE);

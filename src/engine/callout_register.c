@@ -3,9 +3,11 @@
  * Q22).
  *
  * Each registration makes a fresh callout object and publishes it in the
- * id table; an old object is never changed or freed (stages of existing
- * flows may still point at it), it only has `registered` cleared. That is
- * what lets classification read callouts without locks.
+ * id table; an old object is never changed, it only has `registered`
+ * cleared. That is what lets classification read callouts without locks.
+ * Once fully unregistered (no flow context left) it leaves the table, and
+ * is freed when the last match whose stages name it is released: keeping
+ * every object ever registered made each reload cost ~60 kB for good.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +52,12 @@ static NTSTATUS do_register(void *device, const reg_args *a, UINT32 *callout_id)
 	}
 	if (!id)
 		id = owfp_callout_id_for_key(e, a->key, true);
-	if (!id || owfp_vec_insert(&e->callout_objs, e->callout_objs.n, obj)) {
+	if (!id) {
 		pthread_mutex_unlock(&e->mu);
 		free(obj);
-		return id ? STATUS_NO_MEMORY : STATUS_FWP_TOO_MANY_CALLOUTS;
+		return STATUS_FWP_TOO_MANY_CALLOUTS;
 	}
+	atomic_init(&obj->refs, 1); /* the table's */
 	obj->pub.id = id;
 	obj->pub.key = *a->key;
 	obj->pub.flags = a->flags;
@@ -89,7 +92,11 @@ static NTSTATUS do_register(void *device, const reg_args *a, UINT32 *callout_id)
 	else
 		owfp_guid_format(a->key, obj->pub.name, sizeof(obj->pub.name));
 	atomic_init(&obj->pub.registered, true);
-	owfp_callout_table_set(e, id, obj);
+	if (owfp_callout_table_set(e, id, obj)) {
+		pthread_mutex_unlock(&e->mu);
+		free(obj);
+		return STATUS_NO_MEMORY;
+	}
 	pthread_mutex_unlock(&e->mu);
 
 	owfp_engine_bump_generation(e);
@@ -139,10 +146,42 @@ static NTSTATUS do_unregister(owfp_engine *e, UINT32 id)
 	} else {
 		c->gone = true;
 		st = STATUS_SUCCESS;
+		/* Out of the table, then no reader can still be loading it
+		 * (match.c holds its loads in a read section); matches that
+		 * hold it keep it until they are released. */
+		owfp_callout_table_set(e, id, NULL);
+		owfp_snapshot_wait_readers(e);
 	}
 	pthread_mutex_unlock(&e->mu);
 	owfp_engine_bump_generation(e);
+	if (st == STATUS_SUCCESS)
+		owfp_callout_release(&c->pub);
 	return st;
+}
+
+static _Atomic(owfp_callout_drain_fn) drain_hook;
+
+void owfp_callout_set_drain_hook(owfp_callout_drain_fn fn)
+{
+	atomic_store(&drain_hook, fn);
+}
+
+void owfp_callout_context_put(owfp_callout *c)
+{
+	/* Pairs with do_unregister, which clears `registered` before it reads
+	 * `contexts` (both sequentially consistent): either the unregister saw
+	 * no context left, or this sees the unregister and reports the drain. */
+	owfp_callout_drain_fn fn = NULL;
+	UINT32 id = c->id;
+
+	/* Held across the check: once `contexts` is 0 an unregister on
+	 * another thread may drop the table's reference. */
+	owfp_callout_hold(c);
+	if (atomic_fetch_sub(&c->contexts, 1) == 1 && !atomic_load(&c->registered))
+		fn = atomic_load(&drain_hook);
+	owfp_callout_release(c);
+	if (fn)
+		fn(id);
 }
 
 NTSTATUS NTAPI FwpsCalloutUnregisterById0(const UINT32 calloutId)

@@ -36,11 +36,19 @@ static void engine_free(owfp_engine *e)
 	for (size_t i = 0; i < e->bindings.n; i++)
 		free(e->bindings.v[i]);
 	owfp_vec_free(&e->bindings);
-	for (size_t i = 0; i < e->callout_objs.n; i++)
-		free(e->callout_objs.v[i]);
-	owfp_vec_free(&e->callout_objs);
-	for (size_t i = 0; i < OWFP_CALLOUT_CHUNKS; i++)
-		free(atomic_load(&e->callout_chunks[i]));
+	/* The table's references; a callout a match still names (none once
+	 * the flows are gone) lives until that match is released. */
+	for (size_t i = 0; i < OWFP_CALLOUT_CHUNKS; i++) {
+		owfp_callout_chunk *c = atomic_load(&e->callout_chunks[i]);
+
+		for (size_t j = 0; c && j < OWFP_CALLOUT_CHUNK; j++) {
+			owfp_callout_obj *o = atomic_load(&c->slot[j]);
+
+			if (o)
+				owfp_callout_release(&o->pub);
+		}
+		free(c);
+	}
 	pthread_cond_destroy(&e->txn_cv);
 	pthread_mutex_destroy(&e->mu);
 	owfp_memacct_fini(&e->mem);

@@ -34,9 +34,12 @@ typedef struct owfp_callout_counts {
 _Static_assert(sizeof(owfp_callout_counts) == 128, "two cache lines per cell");
 
 /*
- * A registered callout (FWPS_CALLOUTn). Callout objects are never freed
- * before the engine: unregistering only clears `registered`, so a stage
- * that still points at one stays valid (S70 then applies).
+ * A registered callout (FWPS_CALLOUTn). Unregistering clears `registered`;
+ * a stage that still points at the object keeps it alive (each owfp_match
+ * holds a reference on its stages' callouts), so S70 then applies. The
+ * object is freed once it is fully unregistered and the last match naming
+ * it is released: reloads make fresh callouts, and keeping every old one
+ * grew a proxy by ~60 kB per reload (issue 17 item 5).
  */
 typedef struct owfp_callout {
 	UINT32 id;                 /* run-time calloutId, never reused */
@@ -135,8 +138,23 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *engine,
 						      const owfp_flow_key *key,
 						      UINT64 flow_handle);
 
-/* Looks up a callout by run-time id (registered or not). NULL if unknown. */
+/* Looks up a callout by run-time id (registered or not). NULL if unknown
+ * or fully unregistered (gone callouts leave the id table). */
 owfp_callout *owfp_engine_callout_by_id(owfp_engine *engine, UINT32 id);
+
+/*
+ * Drops one flow context's hold on a callout; the stream layer calls it
+ * after the context's flowDeleteFn returned. When that was the last context
+ * of a callout whose unregister was already called (it got
+ * STATUS_DEVICE_BUSY, S72), the drain hook runs on this thread with the
+ * callout id, so whoever registered it can call FwpsCalloutUnregister*
+ * again: Windows leaves that retry to the driver, and the built-ins use
+ * this hook to free an old instance when the last flow of a reload ends.
+ */
+typedef void (*owfp_callout_drain_fn)(UINT32 callout_id);
+void owfp_callout_context_put(owfp_callout *c);
+/* One hook per process (the built-ins' instances.c); NULL removes it. */
+void owfp_callout_set_drain_hook(owfp_callout_drain_fn fn);
 
 /*
  * Calls classifyFn with the signature the callout registered with.

@@ -257,6 +257,13 @@ owfp_clayer *owfp_snapshot_layer(owfp_engine *e, int slot);
  * old one, drop it. */
 void owfp_snapshot_publish(owfp_engine *e, owfp_snapshot *next);
 void owfp_snapshot_free(owfp_snapshot *s);
+/* A read section: what a reader loads lock-free inside one (the snapshot,
+ * a callout table slot) stays valid until it ends, for a writer that
+ * unpublishes it calls owfp_snapshot_wait_readers (e->mu held) before
+ * freeing it. */
+unsigned owfp_snapshot_read_begin(owfp_engine *e);
+void owfp_snapshot_read_end(owfp_engine *e, unsigned ep);
+void owfp_snapshot_wait_readers(owfp_engine *e);
 
 /* ------------------------------------------------------------- model.c */
 
@@ -353,11 +360,15 @@ void owfp_txn_abort_session(owfp_session *s);
 /* ---------------------------------------------------- callout_table.c */
 
 typedef struct owfp_callout_obj {
-	owfp_callout pub;
+	owfp_callout pub;        /* first: an owfp_callout * is an obj * */
+	atomic_long refs;        /* the id table's (until gone) + one per match */
 	bool unregister_called;  /* e->mu: an unregister call was made (Q22) */
 	bool gone;               /* e->mu: fully unregistered */
 } owfp_callout_obj;
 
+/* Match references (match.c): hold while a stage points at the callout. */
+void owfp_callout_hold(owfp_callout *c);
+void owfp_callout_release(owfp_callout *c);
 /* Current object for a callout id (registered or not), or NULL. */
 owfp_callout_obj *owfp_callout_table_get(owfp_engine *e, UINT32 id);
 int owfp_callout_table_set(owfp_engine *e, UINT32 id, owfp_callout_obj *c);
@@ -367,8 +378,11 @@ UINT32 owfp_callout_id_for_key(owfp_engine *e, const GUID *key, bool create);
 /* Calls notifyFn (any version). STATUS_SUCCESS when there is none. */
 NTSTATUS owfp_callout_notify(const owfp_callout *c, FWPS_CALLOUT_NOTIFY_TYPE type,
 			     const GUID *filter_key, FWPS_FILTER3 *filter);
-/* The registered callout for an id, or NULL. */
+/* The registered callout for an id, or NULL. Without e->mu held, a caller
+ * that uses it after the lookup takes the _hold form (any thread; release
+ * with owfp_callout_release): an unregister may free it otherwise. */
 owfp_callout *owfp_callout_registered(owfp_engine *e, UINT32 id);
+owfp_callout *owfp_callout_registered_hold(owfp_engine *e, UINT32 id);
 void owfp_guid_format(const GUID *g, char *buf, size_t len);
 void owfp_wstr_to_utf8(const wchar_t *w, char *buf, size_t len);
 
@@ -408,7 +422,6 @@ struct owfp_engine {
 	UINT64 committed_last_id;       /* mu */
 	UINT32 next_callout_id;         /* mu */
 	owfp_vec bindings;              /* mu: owfp_binding * */
-	owfp_vec callout_objs;          /* mu: every owfp_callout_obj ever made */
 	_Atomic(owfp_callout_chunk *) callout_chunks[OWFP_CALLOUT_CHUNKS];
 
 	_Atomic(owfp_snapshot *) snap;

@@ -46,11 +46,15 @@ int owfp_engine_filters_list(owfp_engine *engine, owfp_filter_info **out, size_t
 			fi->nconditions = f->fps.numFilterConditions;
 			if (f->fps.action.type & FWP_ACTION_FLAG_CALLOUT) {
 				fi->callout_id = f->fps.action.calloutId;
+				/* In a read section: an unregister frees a gone callout
+				 * after waiting readers out (callout_register.c). */
+				unsigned ep = owfp_snapshot_read_begin(engine);
 				owfp_callout *c = owfp_engine_callout_by_id(engine, fi->callout_id);
 				if (c) {
 					memcpy(fi->callout, c->name, sizeof(fi->callout));
 					fi->callout[sizeof(fi->callout) - 1] = '\0';
 				}
+				owfp_snapshot_read_end(engine, ep);
 			}
 		}
 		if (layers[s])

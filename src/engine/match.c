@@ -81,6 +81,9 @@ int owfp_engine_match_stream(owfp_engine *e, const owfp_flow_key *key,
 	m->nstages = (size_t)n;
 	m->nsublayers = 0;
 	m->priv = l;
+	/* Callout objects are loaded from the id table and held inside a read
+	 * section: an unregister that frees one waits this out (callout_register.c). */
+	unsigned ep = owfp_snapshot_read_begin(e);
 	for (size_t i = 0; i < (size_t)n; i++) {
 		const owfp_rfilter *f = l->f[r.v[i]];
 		owfp_stage_desc *st = &m->stages[i];
@@ -93,8 +96,11 @@ int owfp_engine_match_stream(owfp_engine *e, const owfp_flow_key *key,
 		st->callout = (f->fps.action.type & FWP_ACTION_FLAG_CALLOUT)
 				      ? owfp_engine_callout_by_id(e, f->fps.action.calloutId)
 				      : NULL;
+		if (st->callout)
+			owfp_callout_hold(st->callout);
 		st->added_after_flow = f->id > flow_last_filter_id;
 	}
+	owfp_snapshot_read_end(e, ep);
 	owfp_ranks_fini(&r);
 	*out = m;
 	return 0;
@@ -104,6 +110,9 @@ void owfp_match_release(owfp_match *m)
 {
 	if (!m || atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) != 1)
 		return;
+	for (size_t i = 0; i < m->nstages; i++)
+		if (m->stages[i].callout)
+			owfp_callout_release(m->stages[i].callout);
 	owfp_clayer_unref(m->priv);
 	free(m);
 }

@@ -289,8 +289,10 @@ NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, v
 	}
 	pthread_mutex_lock(&e->mu);
 	st = bind_to_model(e, rf, filter, ld, distinct);
-	if (st == STATUS_SUCCESS && (rf->fps.action.type & FWP_ACTION_FLAG_CALLOUT))
-		c = owfp_callout_registered(e, rf->fps.action.calloutId);
+	/* Held: notifyFn runs after e->mu is let go (an unregister may free it). */
+	if (st == STATUS_SUCCESS && (rf->fps.action.type & FWP_ACTION_FLAG_CALLOUT) &&
+	    (c = owfp_callout_registered(e, rf->fps.action.calloutId)))
+		owfp_callout_hold(c);
 	pthread_mutex_unlock(&e->mu);
 
 	/* S73: the callout may refuse the filter, and may set its context. */
@@ -320,6 +322,8 @@ NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, v
 		if (st != STATUS_SUCCESS && rf->notified)
 			(void)owfp_callout_notify(c, FWPS_CALLOUT_NOTIFY_DELETE_FILTER, NULL, &rf->fps);
 	}
+	if (c)
+		owfp_callout_release(c);
 	if (st != STATUS_SUCCESS) {
 		owfp_rfilter_unref(rf);
 	} else {

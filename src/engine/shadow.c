@@ -237,10 +237,13 @@ static bool runs_midstream(owfp_engine *e, const owfp_rfilter *f)
 {
 	if (!(f->fps.action.type & FWP_ACTION_FLAG_CALLOUT))
 		return true;
+	/* A read section: an unregister frees a gone callout only after it. */
+	unsigned ep = owfp_snapshot_read_begin(e);
 	const owfp_callout *c = owfp_engine_callout_by_id(e, f->fps.action.calloutId);
-	if (!c || !atomic_load(&c->registered))
-		return true;
-	return (c->flags & FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION) != 0;
+	bool runs = !c || !atomic_load(&c->registered) ||
+		    (c->flags & FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION) != 0;
+	owfp_snapshot_read_end(e, ep);
+	return runs;
 }
 
 /*
@@ -265,10 +268,14 @@ static bool decides_before(owfp_engine *e, const owfp_layer_desc *ld, const owfp
 		return true;
 	if (a != FWP_ACTION_CALLOUT_TERMINATING)
 		return false;
+	unsigned ep = owfp_snapshot_read_begin(e);
 	const owfp_callout *c = owfp_engine_callout_by_id(e, h->fps.action.calloutId);
-	if (!c || !atomic_load(&c->registered) || (c->flags & FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW))
+	UINT32 flags = c && atomic_load(&c->registered) ? c->flags : 0;
+	bool registered = c && atomic_load(&c->registered);
+	owfp_snapshot_read_end(e, ep);
+	if (!registered || (flags & FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW))
 		return false;
-	if (ld->stream && !(c->flags & FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION) &&
+	if (ld->stream && !(flags & FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION) &&
 	    runs_midstream(e, l))
 		return false;
 	return true;

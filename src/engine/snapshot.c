@@ -58,7 +58,17 @@ owfp_clayer *owfp_snapshot_layer(owfp_engine *e, int slot)
 	return l;
 }
 
-static void wait_readers(owfp_engine *e)
+unsigned owfp_snapshot_read_begin(owfp_engine *e)
+{
+	return reader_enter(e);
+}
+
+void owfp_snapshot_read_end(owfp_engine *e, unsigned ep)
+{
+	reader_exit(e, ep);
+}
+
+void owfp_snapshot_wait_readers(owfp_engine *e)
 {
 	for (int round = 0; round < 2; round++) {
 		unsigned ep = atomic_load(&e->epoch) & 1;
@@ -82,6 +92,6 @@ void owfp_snapshot_publish(owfp_engine *e, owfp_snapshot *next)
 {
 	owfp_snapshot *old = atomic_exchange(&e->snap, next);
 
-	wait_readers(e);
+	owfp_snapshot_wait_readers(e);
 	owfp_snapshot_free(old);
 }

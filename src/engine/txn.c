@@ -22,7 +22,7 @@
 #define TXN_WAIT_SECONDS 30
 
 typedef struct notice {
-	owfp_callout *callout;    /* NULL: nobody to tell, just drop the ref */
+	owfp_callout *callout;    /* NULL: nobody to tell, just drop the ref; held */
 	FWPS_CALLOUT_NOTIFY_TYPE type;
 	owfp_rfilter *filter;     /* one reference owned by the notice */
 } notice;
@@ -87,16 +87,25 @@ static void run_notices(notices *ns)
 							  ? NULL : &n->filter->key,
 						  &copy);
 		}
+		if (n->callout)
+			owfp_callout_release(n->callout);
 		owfp_rfilter_unref(n->filter);
 	}
 	free(ns->v);
 }
 
+/* e->mu held. Held for the notice: it is delivered after e->mu is let go,
+ * when an unregister could otherwise free the callout. */
 static owfp_callout *filter_callout(owfp_engine *e, const owfp_rfilter *f)
 {
+	owfp_callout *c;
+
 	if (!(f->fps.action.type & FWP_ACTION_FLAG_CALLOUT))
 		return NULL;
-	return owfp_callout_registered(e, f->fps.action.calloutId);
+	c = owfp_callout_registered(e, f->fps.action.calloutId);
+	if (c)
+		owfp_callout_hold(c);
+	return c;
 }
 
 static NTSTATUS commit_locked(owfp_engine *e, notices *ns)
@@ -147,6 +156,8 @@ static NTSTATUS commit_locked(owfp_engine *e, notices *ns)
 			if (!f->deleted && c && (c->flags & FWP_CALLOUT_FLAG_ENABLE_COMMIT_ADD_NOTIFY)) {
 				owfp_rfilter_ref(f);
 				ns->v[ns->n++] = (notice){ c, FWPS_CALLOUT_NOTIFY_ADD_FILTER_POST_COMMIT, f };
+			} else if (c) {
+				owfp_callout_release(c);
 			}
 			break;
 		case OWFP_UNDO_DEL_FILTER:

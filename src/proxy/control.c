@@ -381,6 +381,43 @@ static json_t *control_ioctl(json_t *req)
 	return reply;
 }
 
+/*
+ * filters.list answers one page: {"offset": N, "limit": M} (both optional;
+ * M at most OWFP_CONTROL_LIST_PAGE) gives filters [N, N+M) of the list in
+ * arbitration order, with "total" and "more". A whole list of ~10,000
+ * filters outgrew the client's 1 MiB reply (issue 17 item 7); a page of
+ * 1,000 is ~150 kB. Pages are cut from a fresh list each time: a change
+ * between two requests can shift entries (the CLI reads until "more" is
+ * false and says nothing is atomic across pages).
+ */
+#define OWFP_CONTROL_LIST_PAGE 1000
+
+static json_t *filters_page(const owfp_proxy_manage *m, json_t *req)
+{
+	owfp_error err = { { 0 } };
+	json_t *jo = json_object_get(req, "offset"), *jl = json_object_get(req, "limit");
+	json_t *list = NULL, *page;
+	json_int_t off = jo ? json_integer_value(jo) : 0, lim = jl ? json_integer_value(jl) : 0;
+
+	if ((jo && (!json_is_integer(jo) || off < 0)) || (jl && (!json_is_integer(jl) || lim <= 0)))
+		return fail("%s", "filters.list: \"offset\" must be an integer >= 0 and \"limit\" > 0");
+	if (!jl || lim > OWFP_CONTROL_LIST_PAGE)
+		lim = OWFP_CONTROL_LIST_PAGE;
+	if (m->filters_list(m->user, &list, &err))
+		return fail("%s", err.msg);
+	size_t total = json_array_size(list);
+	if (!(page = json_array())) {
+		json_decref(list);
+		return NULL;
+	}
+	for (size_t i = (size_t)off; i < total && i < (size_t)off + (size_t)lim; i++)
+		json_array_append(page, json_array_get(list, i));
+	json_decref(list);
+	bool more = (size_t)off + json_array_size(page) < total;
+	return json_pack("{s:b, s:o, s:I, s:I, s:b}", "ok", 1, "filters", page, "offset", off,
+			 "total", (json_int_t)total, "more", more);
+}
+
 json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const char *line,
 			    size_t len)
 {
@@ -401,11 +438,7 @@ json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const cha
 		if (m->stats)
 			m->stats(m->user, reply);
 	} else if (strcmp(cmd, "filters.list") == 0 && m->filters_list) {
-		json_t *list = NULL;
-		if (m->filters_list(m->user, &list, &err) == 0)
-			reply = json_pack("{s:b, s:o}", "ok", 1, "filters", list);
-		else
-			reply = fail("%s", err.msg);
+		reply = filters_page(m, req);
 	} else if (strcmp(cmd, "filters.add") == 0 && m->filter_add) {
 		const char *text = json_string_value(json_object_get(req, "filter"));
 		json_t *ids = NULL;

@@ -12,8 +12,20 @@
  * already run (callout workers) keep nothing either way. The bounding set
  * is cut to the kept capabilities and no_new_privs is set, so not even an
  * exec of a set-uid program can bring anything back.
+ *
+ * Those two are per-thread attributes (prctl acts on the calling thread
+ * only), and threads already run before the drop: a built-in's timer or
+ * worker started with the configuration. So every other thread is asked to
+ * apply them itself, with a signal (the way glibc applies setresuid to all
+ * threads), while still root: cutting the bounding set needs CAP_SETPCAP.
+ * A thread that does not answer fails the drop (fail closed). Before this,
+ * such threads kept the full bounding set and no_new_privs 0 (issue 17).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
@@ -48,6 +60,117 @@ static int bounding_set_limit(unsigned keep)
 	return 0;
 }
 
+/* ---- the per-thread part on every other thread */
+
+static unsigned thread_keep;
+static atomic_int thread_done, thread_errno;
+
+/* Runs in a signal handler: prctl is a plain system call (async-signal-safe). */
+static void per_thread(int sig)
+{
+	int saved = errno;
+	(void)sig;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || bounding_set_limit(thread_keep) != 0 ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+		atomic_store(&thread_errno, errno ? errno : EPERM);
+	atomic_fetch_add(&thread_done, 1);
+	errno = saved;
+}
+
+#define MAX_THREADS 4096
+
+static bool seen(const pid_t *v, size_t n, pid_t t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == t)
+			return true;
+	return false;
+}
+
+/* Signals every thread not signalled yet; the number signalled, or -errno. */
+static long signal_new_threads(int sig, pid_t *done, size_t *ndone)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	long sent = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		pid_t t = (pid_t)atoi(de->d_name);
+		if (t <= 0 || seen(done, *ndone, t))
+			continue;
+		if (*ndone == MAX_THREADS) {
+			closedir(d);
+			return -E2BIG;
+		}
+		done[(*ndone)++] = t;
+		if (syscall(SYS_tgkill, getpid(), t, sig) == 0)
+			sent++;
+		else if (errno != ESRCH) { /* ESRCH: it ended meanwhile */
+			int e = errno;
+			closedir(d);
+			return -e;
+		}
+	}
+	closedir(d);
+	return sent;
+}
+
+/* Applies no_new_privs, the bounding set and the cleared ambient set on
+ * every thread but this one; re-reads the thread list until a pass finds
+ * none it has not seen (a thread started meanwhile inherits from its
+ * creator, which may not have been done yet). */
+static int other_threads_limit(unsigned keep, owfp_error *err, const char *user)
+{
+	static pid_t done[MAX_THREADS];
+	size_t ndone = 0;
+	int sig = SIGRTMIN + 5;
+	struct sigaction sa, old;
+	long sent, total = 0;
+	int rc = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = per_thread;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	thread_keep = keep;
+	atomic_store(&thread_done, 0);
+	atomic_store(&thread_errno, 0);
+	if (sigaction(sig, &sa, &old) != 0)
+		return fail_errno(err, user, "sigaction");
+	done[ndone++] = (pid_t)syscall(SYS_gettid); /* this one does its own */
+	do {
+		sent = signal_new_threads(sig, done, &ndone);
+		if (sent < 0) {
+			errno = (int)-sent;
+			rc = fail_errno(err, user, "cannot reach every thread (/proc/self/task)");
+			break;
+		}
+		total += sent;
+		/* Bounded: 5 s for every signalled thread to answer. */
+		for (int i = 0; i < 5000 && atomic_load(&thread_done) < total; i++)
+			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		if (atomic_load(&thread_done) < total) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "--user %s: %ld of %ld threads did not drop their bounding set "
+				 "(signal %d blocked?)", user, total - atomic_load(&thread_done),
+				 total, sig);
+			rc = -ETIMEDOUT;
+			break;
+		}
+	} while (sent > 0);
+	if (rc == 0 && atomic_load(&thread_errno)) {
+		errno = atomic_load(&thread_errno);
+		rc = fail_errno(err, user, "a thread could not limit its bounding set");
+	}
+	/* A late answer after a failure only finds the old disposition when no
+	 * thread is still pending; on failure the process exits anyway. */
+	if (rc == 0)
+		sigaction(sig, &old, NULL);
+	return rc;
+}
+
 /* This thread's permitted and effective sets become exactly KEEP. */
 static int caps_set(unsigned keep)
 {
@@ -73,6 +196,8 @@ int owfp_proxy_drop_privileges(const char *user, bool keep_net_caps, owfp_error 
 		return rc ? -rc : -ENOENT;
 	}
 	errno = 0;
+	if ((rc = other_threads_limit(keep, err, user)) != 0)
+		return rc;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail_errno(err, user, "prctl(PR_SET_NO_NEW_PRIVS)");
 	if (bounding_set_limit(keep) != 0)

@@ -33,7 +33,7 @@ static void run_delete(owfp_ctx *c)
 {
 	if (c->callout->flow_delete)
 		owfp_callout_flow_delete(c->callout, c->layer, c->callout_id, c->value);
-	atomic_fetch_sub(&c->callout->contexts, 1);
+	owfp_callout_context_put(c->callout); /* may finish its unregister */
 	free(c);
 }
 

@@ -33,8 +33,19 @@ PY
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/up.port" ] && break; sleep 0.05; done
 
+# Built-ins whose threads start with the configuration, before the drop
+# (rate_limit's timer, stream_edit's out-of-band worker): prctl acts per
+# thread, so they must get no_new_privs and the bounding set too.
+cat >"$work/cfg.yaml" <<'YAML'
+callouts:
+  - {name: rate, type: rate_limit, params: {rate: 100000000}}
+  - {name: edit, type: stream_edit, params: {find: never-sent, replace: x, mode: oob}}
+filters:
+  - {name: rate, layer: stream, action: callout_terminating, callout: rate}
+YAML
+chmod 644 "$work/cfg.yaml"
 "$OWFP_BIN" proxy --listen 127.0.0.1:0 --upstream "127.0.0.1:$(cat "$work/up.port")" --workers 2 \
-	--user nobody --control "$work/run/ctl" >"$work/proxy.out" 2>"$work/proxy.err" &
+	-c "$work/cfg.yaml" --user nobody --control "$work/run/ctl" >"$work/proxy.out" 2>"$work/proxy.err" &
 ppid=$!
 pids+=($ppid)
 for _ in $(seq 200); do [ -S "$work/run/ctl" ] && break; sleep 0.05; done
@@ -42,6 +53,8 @@ for _ in $(seq 200); do [ -S "$work/run/ctl" ] && break; sleep 0.05; done
 port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/proxy.out")
 
 nobody=$(id -u nobody)
+nthreads=$(ls /proc/$ppid/task | wc -l)
+[ "$nthreads" -ge 5 ] || fail "expected the main thread, 2 workers and the callouts' threads: $nthreads"
 for st in /proc/$ppid/task/*/status; do
 	uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "$st")
 	[ "$uids" = "$nobody $nobody $nobody $nobody" ] || fail "thread $st runs as uids $uids"
