@@ -69,6 +69,9 @@ static void help(FILE *out)
 		"      --max-connections N    proxied connections at once; past it a new connection\n"
 		"                             is reset at accept (fail closed; default 65536)\n"
 		"      --read-size BYTES      bytes per recv(), the largest indication (default 256K)\n"
+		"      --offload MODE         how an allowed flow moves: sockmap (BPF redirect in the\n"
+		"                             kernel), splice or none (stays copied); default\n"
+		"                             sockmap when it loads here, else splice\n"
 		"      --pipe-size BYTES      splice pipe per direction of an offloaded flow (default 256K,\n"
 		"                             capped by /proc/sys/fs/pipe-max-size)\n"
 		"      --connect-timeout SECONDS  upstream connect timeout (default 10)\n"
@@ -138,7 +141,7 @@ static int parse_seconds(const char *s, unsigned *ms)
 enum { OPT_LISTEN = 256, OPT_UPSTREAM, OPT_TRANSPARENT, OPT_SPOOF, OPT_CALLOUT, OPT_WORKERS,
        OPT_LOCAL, OPT_CONTROL, OPT_EVENTS, OPT_DRAIN, OPT_QHIGH, OPT_FLOWLIM, OPT_GLOBLIM,
        OPT_READSZ, OPT_CONNTO, OPT_PIPESZ, OPT_MAXCONN, OPT_USER,
-	       OPT_DEFERTO, OPT_POLLSPIN, OPT_IDLETO, OPT_HALFTO, OPT_KEEPALIVE, OPT_STRICT,
+	       OPT_DEFERTO, OPT_POLLSPIN, OPT_IDLETO, OPT_HALFTO, OPT_KEEPALIVE, OPT_STRICT, OPT_OFFLOAD,
 	       OPT_DRIVER_PARAM };
 
 int owfp_cmd_proxy(int argc, char **argv)
@@ -170,6 +173,7 @@ int owfp_cmd_proxy(int argc, char **argv)
 		{"user", required_argument, NULL, OPT_USER},
 		{"poll-spin", required_argument, NULL, OPT_POLLSPIN},
 		{"strict-asserts", no_argument, NULL, OPT_STRICT},
+		{"offload", required_argument, NULL, OPT_OFFLOAD},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -335,6 +339,19 @@ int owfp_cmd_proxy(int argc, char **argv)
 				o.proxy.read_size = v;
 			else
 				o.proxy.pipe_size = v;
+			break;
+		}
+		case OPT_OFFLOAD: {
+			static const char *const modes[] = { "auto", "sockmap", "splice", "none" };
+			int m = 0;
+			while (m < 4 && strcmp(optarg, modes[m]))
+				m++;
+			if (m == 4) {
+				snprintf(err.msg, sizeof(err.msg),
+					 "--offload '%s': expected sockmap, splice or none", optarg);
+				goto usage_err;
+			}
+			o.proxy.offload = (enum owfp_proxy_offload)m;
 			break;
 		}
 		case OPT_STRICT:
