@@ -220,7 +220,12 @@ int owfp_sockmap_start(struct owfp_conn *c)
 	 * rather than deliver it late (fail closed; the gate makes it rare). */
 	for (i = 0; i < 2; i++) {
 		__u64 v;
-		if (sync_queue(c->s[i].fd) > 0 ||
+		int q = sync_queue(c->s[i].fd);
+		/* recv() has taken the socket's error (an RST during the switch):
+		 * it is ours to carry now, or the RST would later look like a FIN. */
+		if (q < 0 && q != -EAGAIN && c->rst_side < 0)
+			c->rst_side = i;
+		if (q > 0 ||
 		    bpf_map_lookup_elem(m->nopeer, &c->s[i].sm_cookie, &v) == 0) {
 			owfp_conn_emit(c, OWFP_PEV_LIMIT, EPROTO,
 				       "sockmap switch-over: bytes reached a socket before its peer entry; reset");
