@@ -51,14 +51,16 @@ static const char *const offload_names[] = {
 	[OWFP_PROXY_OFFLOAD_SPLICE] = "splice", [OWFP_PROXY_OFFLOAD_NONE] = "none",
 };
 
-/* AUTO takes sockmap when the program loads here, else splice and says why;
- * SOCKMAP asked for by name and unavailable fails the start. */
+/* AUTO is splice for now: the kernel's sockmap redirect does not push back
+ * on a sender faster than the receiver (docs/proxy.md "Limits"), so a bulk
+ * flow on a busy machine can reach the fail-closed limit. SOCKMAP asked for
+ * by name and unavailable fails the start. */
 static int offload_setup(struct owfp_proxy *p, owfp_error *err)
 {
 	enum owfp_proxy_offload want = p->o.offload;
 
-	p->offload = want;
-	if (want != OWFP_PROXY_OFFLOAD_AUTO && want != OWFP_PROXY_OFFLOAD_SOCKMAP)
+	p->offload = want == OWFP_PROXY_OFFLOAD_AUTO ? OWFP_PROXY_OFFLOAD_SPLICE : want;
+	if (want != OWFP_PROXY_OFFLOAD_SOCKMAP)
 		return 0;
 	int rc = owfp_sockmap_open(&p->sm, p->offload_why, sizeof(p->offload_why));
 	if (rc == 0) {

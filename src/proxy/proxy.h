@@ -63,7 +63,7 @@ typedef struct owfp_proxy_event {
 
 /* How a flow no stage inspects any longer moves (docs/proxy.md "Offload"). */
 enum owfp_proxy_offload {
-	OWFP_PROXY_OFFLOAD_AUTO = 0, /* sockmap when the kernel lets us, else splice */
+	OWFP_PROXY_OFFLOAD_AUTO = 0, /* splice for now (proxy.c says why) */
 	OWFP_PROXY_OFFLOAD_SOCKMAP,  /* BPF sockmap redirect, in the kernel */
 	OWFP_PROXY_OFFLOAD_SPLICE,   /* splice(2) through a pipe per direction */
 	OWFP_PROXY_OFFLOAD_NONE,     /* stays on the copying path */

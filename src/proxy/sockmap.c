@@ -46,6 +46,8 @@
 #include "owfp_sockmap.skel.h"
 #include "proxy/sockmap_abi.h"
 
+#define SM_SNDBUF (8 << 20)
+
 struct owfp_sockmap {
 	struct owfp_sockmap_bpf *skel;
 	int socks, peers, nopeer, counters, prog;
@@ -213,6 +215,14 @@ int owfp_sockmap_start(struct owfp_conn *c)
 	}
 	c->sm = true;
 	atomic_fetch_add(&m->flows, 1);
+	/* The kernel retries a full send queue only a jiffy later: a deeper
+	 * one keeps the redirect from idling (best effort; FORCE needs
+	 * CAP_NET_ADMIN, which loading the program needed too). */
+	for (i = 0; i < 2; i++) {
+		int sz = SM_SNDBUF;
+		if (setsockopt(c->s[i].fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)))
+			setsockopt(c->s[i].fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	}
 	for (i = 0; i < 2; i++)
 		gate(c->s[i].fd, 1);
 	/* Did any byte meet the verdict before its peer entry? Then it waits in

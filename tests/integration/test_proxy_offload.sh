@@ -37,6 +37,10 @@ grep -qx "offload: $MODE" "$T/pbig.out" || fail "start-up line: $(cat "$T/pbig.o
 [ "$(stat_field "$T/big.sock" 'p["offload"]')" = "$MODE" ] || fail "stats do not say $MODE"
 stop_proxy "$PROXY_PID"
 pass "start-up and stats say offload: $MODE"
+rc=0; "$OWFP_BIN" proxy --listen 127.0.0.1:0 --upstream 127.0.0.1:9 --offload bogus 2>"$T/bogus.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "offload 'bogus': expected sockmap, splice or none" "$T/bogus.err" ||
+	fail "--offload bogus: exit $rc, $(cat "$T/bogus.err")"
+pass "--offload rejects an unknown mode (exit 2, names the modes)"
 
 # ---- a large transfer both ways at once, ALLOW at the first indication (mid-stream)
 rm -f "$T/dsrv.ready"
