@@ -5,9 +5,11 @@
 #     direct                          the physical limit on this machine
 #     haproxy mode tcp, nbthread 1    without splice, and with splice-request/response
 #     openwfp proxy --workers 1       inspected by the default 'count' callout
-#     openwfp proxy --workers 1       a callout answering ALLOW_CONNECTION at once (spliced)
+#     openwfp proxy --workers 1       a callout answering ALLOW_CONNECTION at once, offloaded
+#                                     with --offload sockmap ("offloaded") and splice
 #   wrk, Connection: close, nginx serving a 100-byte file:
-#     direct, through haproxy (nbthread 1), through openwfp (--workers 1, count)
+#     direct, through haproxy (nbthread 1), through openwfp (--workers 1, count), and
+#     through openwfp allowing and offloading every connection (sockmap)
 #
 # Every figure is the median of OWFP_BENCH_RUNS runs (default 3); the tools
 # take turns within each round. Prints RATIO lines for bench/run.sh.
@@ -49,7 +51,7 @@ wait_listen() {
 }
 
 IPERF=$(port) NGINX=$(port)
-HAP=$(port) HAPS=$(port) HAPW=$(port) OWI=$(port) OWA=$(port) OWW=$(port) OWO=$(port)
+HAP=$(port) HAPS=$(port) HAPW=$(port) OWI=$(port) OWA=$(port) OWW=$(port) OWO=$(port) OWS=$(port) OWC=$(port)
 
 iperf3 -s -p "$IPERF" >/dev/null 2>&1 &
 PIDS+=("$!")
@@ -106,13 +108,21 @@ done
 PIDS+=("$!")
 PID[owi]=$!
 OWFP_PROXY_ACTION=allow "$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWA" \
-	--upstream "127.0.0.1:$IPERF" --callout "$PLUGIN" >/dev/null 2>"$T/owa.err" &
+	--upstream "127.0.0.1:$IPERF" --callout "$PLUGIN" --offload sockmap >/dev/null 2>"$T/owa.err" &
 PIDS+=("$!")
 PID[owa]=$!
+OWFP_PROXY_ACTION=allow "$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWS" \
+	--upstream "127.0.0.1:$IPERF" --callout "$PLUGIN" --offload splice >/dev/null 2>"$T/ows.err" &
+PIDS+=("$!")
+PID[ows]=$!
+OWFP_PROXY_ACTION=allow "$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWC" \
+	--upstream "127.0.0.1:$NGINX" --callout "$PLUGIN" --offload sockmap >/dev/null 2>"$T/owc.err" &
+PIDS+=("$!")
+PID[owc]=$!
 "$OWFP_BIN" proxy -q --workers 1 --listen "127.0.0.1:$OWW" --upstream "127.0.0.1:$NGINX" >/dev/null 2>"$T/oww.err" &
 PIDS+=("$!")
 PID[oww]=$!
-CONNS="c_direct:$NGINX: c_haproxy:$HAPW:${PID[hapw]} c_openwfp:$OWW:${PID[oww]}"
+CONNS="c_direct:$NGINX: c_haproxy:$HAPW:${PID[hapw]} c_openwfp:$OWW:${PID[oww]} c_offloaded:$OWC:${PID[owc]}"
 if [ -n "$OTHER" ]; then
 	"$OTHER" proxy -q --workers 1 --listen "127.0.0.1:$OWO" --upstream "127.0.0.1:$NGINX" >/dev/null 2>"$T/owo.err" &
 	PIDS+=("$!")
@@ -120,7 +130,7 @@ if [ -n "$OTHER" ]; then
 	wait_listen "$OWO"
 	CONNS+=" c_other:$OWO:${PID[owo]}"
 fi
-for p in "$IPERF" "$NGINX" "$HAP" "$HAPS" "$HAPW" "$OWI" "$OWA" "$OWW"; do wait_listen "$p"; done
+for p in "$IPERF" "$NGINX" "$HAP" "$HAPS" "$HAPW" "$OWI" "$OWA" "$OWS" "$OWW" "$OWC"; do wait_listen "$p"; done
 
 # CPU time (user + system, in clock ticks) a process has used so far: the
 # proxies' CPU per byte and per connection hardly depends on what else runs
@@ -149,7 +159,7 @@ conns() { # conns PORT [PID] -> "requests/s cpu-microseconds-per-request"
 declare -A R C
 for round in $(seq "$RUNS"); do
 	for k in direct:$IPERF: haproxy:$HAP:${PID[hap]} haproxy_splice:$HAPS:${PID[haps]} \
-		 inspected:$OWI:${PID[owi]} offloaded:$OWA:${PID[owa]}; do
+		 inspected:$OWI:${PID[owi]} offloaded:$OWA:${PID[owa]} offloaded_splice:$OWS:${PID[ows]}; do
 		[ "$ONLY" = conns ] && break
 		IFS=: read -r name p pid <<<"$k"
 		read -r v cpu < <(gbps "$p" "$pid")
@@ -184,18 +194,20 @@ fi
 declare -A M MC
 for k in "${!R[@]}"; do M[$k]=$(median "${R[$k]}"); MC[$k]=$(median "${C[$k]}"); done
 echo "Proxy throughput, one iperf3 stream over loopback (Gbit/s, median of $RUNS x ${SECS}s; runs:"
-for k in direct haproxy haproxy_splice inspected offloaded; do
+for k in direct haproxy haproxy_splice inspected offloaded offloaded_splice; do
 	printf '  %-16s %8s Gbit/s  (%s )   proxy CPU %6s s/GB\n' "$k" "${M[$k]}" "${R[$k]}" "${MC[$k]}"
 done
 echo "Connections per second, wrk -t1 -c32 Connection: close, 100-byte file (median of $RUNS x ${SECS}s):"
-for k in c_direct c_haproxy c_openwfp; do
+for k in c_direct c_haproxy c_openwfp c_offloaded; do
 	printf '  %-16s %8s req/s   (%s )   proxy CPU %6s us/req\n' "${k#c_}" "${M[$k]}" "${R[$k]}" "${MC[$k]}"
 done
 echo "RATIO proxy.inspected/haproxy $(ratio "${M[inspected]}" "${M[haproxy]}") >=0.9"
 echo "RATIO proxy.inspected/direct $(ratio "${M[inspected]}" "${M[direct]}") -"
-echo "RATIO proxy.offloaded/haproxy_splice $(ratio "${M[offloaded]}" "${M[haproxy_splice]}") >=1.0"
-echo "RATIO proxy.offloaded/direct $(ratio "${M[offloaded]}" "${M[direct]}") -"
-echo "RATIO proxy.conn_s/haproxy $(ratio "${M[c_openwfp]}" "${M[c_haproxy]}") >=1.0"
+echo "RATIO proxy.offloaded/haproxy_splice $(ratio "${M[offloaded]}" "${M[haproxy_splice]}") >=1.3"
+echo "RATIO proxy.offloaded/direct $(ratio "${M[offloaded]}" "${M[direct]}") >=0.8"
+echo "RATIO proxy.offloaded_splice/haproxy_splice $(ratio "${M[offloaded_splice]}" "${M[haproxy_splice]}") -"
+echo "RATIO proxy.conn_s/haproxy $(ratio "${M[c_openwfp]}" "${M[c_haproxy]}") >=1.2"
+echo "RATIO proxy.conn_s_offloaded/haproxy $(ratio "${M[c_offloaded]}" "${M[c_haproxy]}") -"
 echo "RATIO proxy.conn_s/direct $(ratio "${M[c_openwfp]}" "${M[c_direct]}") -"
 echo "RATIO proxy.haproxy/direct $(ratio "${M[haproxy]}" "${M[direct]}") -"
 # CPU cost ratios (openwfp / haproxy; below 1 means openwfp spends less): steadier on a busy machine.

@@ -50,6 +50,22 @@ static int set_metrics(void *at, const char *arg, owfp_error *err)
 	return 0;
 }
 
+static int set_offload(void *at, const char *arg, owfp_error *err)
+{
+	static const char *const modes[] = { "auto", "sockmap", "splice", "none" };
+	struct proxy_cli *c = at;
+	int m = 1; /* "auto" is the default, not a word to type */
+
+	while (m < 4 && strcmp(arg, modes[m]))
+		m++;
+	if (m == 4) {
+		snprintf(err->msg, sizeof(err->msg), "--offload '%s': expected sockmap, splice or none", arg);
+		return -1;
+	}
+	c->o.proxy.offload = (enum owfp_proxy_offload)m;
+	return 0;
+}
+
 static int set_workers(void *at, const char *arg, owfp_error *err)
 {
 	char *end;
@@ -219,6 +235,10 @@ static const owfp_cli_opt options[] = {
 	 "is reset at accept (fail closed; default 65536)"},
 	{"read-size", 0, "BYTES", SIZE(o.proxy.read_size),
 	 "bytes per recv(), the largest indication (default 256K)"},
+	{"offload", 0, "MODE", set_offload, 0,
+	 "how an allowed flow moves: sockmap (BPF redirect in the\n"
+	 "kernel; fails the start where it cannot load),\n"
+	 "splice (default) or none (stays copied)"},
 	{"pipe-size", 0, "BYTES", SIZE(o.proxy.pipe_size),
 	 "splice pipe per direction of an offloaded flow (default 256K,\n"
 	 "capped by /proc/sys/fs/pipe-max-size)"},

@@ -343,6 +343,9 @@ int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 		/* Scripts read this line to learn the port when they asked for port 0. */
 		printf("listening on %s (%d worker%s)\n", addr, owfp_proxy_nworkers(a.proxy),
 		       owfp_proxy_nworkers(a.proxy) == 1 ? "" : "s");
+		const char *why, *mode = owfp_proxy_offload_mode(a.proxy, &why);
+		printf("offload: %s%s%s%s\n", mode, *why ? " (sockmap unavailable: " : "", why,
+		       *why ? ")" : "");
 		if (a.metrics)
 			rc = app_metrics_start(&a, err);
 		fflush(stdout);

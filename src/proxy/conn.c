@@ -200,7 +200,7 @@ static void op_offload(void *dp, owfp_flow *flow)
 	struct owfp_conn *c = dp;
 
 	(void)flow;
-	c->offload_req = true;
+	c->offload_req = c->w->proxy->offload != OWFP_PROXY_OFFLOAD_NONE;
 }
 
 static void op_wake(void *dp, owfp_flow *flow)
@@ -268,6 +268,10 @@ static void conn_update_events(struct owfp_conn *c)
 				want |= EPOLLOUT;
 			break;
 		case OWFP_CONN_OFFLOADED:
+			if (c->sm) { /* the kernel moves the bytes: FIN, RST, full (sockmap.c) */
+				want = EPOLLRDHUP | EPOLLET | (s->wr_closed ? 0 : EPOLLOUT);
+				break;
+			}
 			if (!s->rd_closed && !s->paused && !s->pipe_full &&
 			    s->in_pipe < s->pipe_cap)
 				want |= EPOLLIN;
@@ -307,6 +311,7 @@ void owfp_conn_destroy(struct owfp_conn *c, bool reset)
 	if (c->dead)
 		return;
 	c->kill = true; /* deliver nothing more while the flow closes */
+	owfp_sockmap_stop(c); /* its byte counts go into the close event */
 	if (c->flow) {
 		owfp_conn_emit(c, OWFP_PEV_CLOSE, 0, reset ? "reset" : "closed");
 		owfp_flow_close(c->flow);
@@ -415,7 +420,7 @@ static void conn_settle(struct owfp_conn *c)
 	for (int i = 0; i < 2; i++) {
 		struct owfp_side *d = &c->s[i];
 		if (d->fin_pending && !d->wr_closed && d->out.bytes == 0 &&
-		    c->s[1 - i].in_pipe == 0) {
+		    owfp_offload_drained(c, d)) {
 			fin_now[i] = true;
 			d->wr_closed = true;
 		}
@@ -429,8 +434,11 @@ static void conn_settle(struct owfp_conn *c)
 		if (fin_now[i])
 			shutdown(c->s[i].fd, SHUT_WR);
 	if (c->offload_req && c->state == OWFP_CONN_OPEN && c->s[0].out.bytes == 0 &&
-	    c->s[1].out.bytes == 0 && conn_engine_idle(c))
-		owfp_offload_start(c); /* on failure the flow stays on the copying path */
+	    c->s[1].out.bytes == 0 && conn_engine_idle(c) &&
+	    owfp_offload_start(c) < 0 && c->kill) { /* else it stays on the copying path */
+		owfp_conn_destroy(c, true);
+		return;
+	}
 	for (int i = 0; i < 2; i++) {
 		size_t q = c->s[1 - i].out.bytes;
 		if (q > p->o.queue_high)
@@ -495,6 +503,17 @@ static void offload_event(struct owfp_conn *c, struct owfp_side *s, uint32_t eve
 	bool eof = false;
 	int rc;
 
+	if (c->sm) {
+		rc = owfp_sockmap_event(c, s, events);
+		if (rc < 0 && c->rst_side < 0)
+			c->rst_side = s->idx;
+		if (rc > 0) {
+			s->rd_closed = true;
+			o->fin_pending = true;
+			owfp_flow_indicate_fin(c->flow, dir_of_source(c, s->idx));
+		}
+		return;
+	}
 	if ((events & EPOLLOUT) && o->in_pipe) {
 		rc = owfp_offload_pump(c, o, &eof);
 		if (rc < 0)
@@ -733,6 +752,10 @@ void owfp_conn_check_timeout(struct owfp_conn *c, uint64_t now)
 	unsigned limit = half ? o->half_closed_timeout_ms : o->idle_timeout_ms;
 	if (limit == OWFP_PROXY_NO_TIMEOUT || now < c->active_ms + limit)
 		return;
+	if (c->sm && owfp_sockmap_moved(c)) { /* the kernel moved bytes: no events */
+		c->active_ms = now;
+		return;
+	}
 	limit_hit(c, half ? "half-closed timeout (--half-closed-timeout): nothing moved since a FIN"
 			  : "idle timeout (--idle-timeout): nothing moved either way");
 	conn_settle(c);
@@ -744,6 +767,11 @@ void owfp_conn_check_defer(struct owfp_conn *c, uint64_t now)
 		return;
 	/* A drop goes through op_drop (kill): settling resets both sockets. */
 	owfp_flow_expire(c->flow, now);
+	conn_settle(c);
+}
+
+void owfp_conn_settle_now(struct owfp_conn *c)
+{
 	conn_settle(c);
 }
 

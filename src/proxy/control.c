@@ -312,7 +312,7 @@ static json_t *proxy_stats_json(owfp_proxy *p)
 	owfp_proxy_stats st;
 
 	owfp_proxy_stats_get(p, &st);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:i}",
+	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:i}",
 			 "accepted", (json_int_t)st.accepted, "active", (json_int_t)st.active,
 			 "upstream_errors", (json_int_t)st.upstream_errors,
 			 "refused", (json_int_t)st.refused, "dropped", (json_int_t)st.dropped,
@@ -324,6 +324,12 @@ static json_t *proxy_stats_json(owfp_proxy *p)
 			 (json_int_t)st.bytes_written[1],
 			 "bytes_spliced", (json_int_t)st.bytes_spliced,
 			 "queued", (json_int_t)st.queued, "workers", owfp_proxy_nworkers(p));
+	if (j) /* offload.c, sockmap.c */
+		json_object_update_new(j, json_pack("{s:s, s:I, s:I, s:I}", "offload", st.offload,
+				"bytes_redirected", (json_int_t)st.bytes_redirected,
+				"sockmap_flows", (json_int_t)st.sockmap_flows,
+				"sockmap_no_peer", (json_int_t)st.sockmap_no_peer));
+	return j;
 }
 
 /*

@@ -1,7 +1,9 @@
 /*
  * The offload: once no stage inspects a flow (ALLOW_CONNECTION from all),
- * its bytes move socket -> pipe -> socket with splice(2) and never enter
- * user space. One pipe per direction. The source is read while its pipe has
+ * its bytes go socket to socket in the kernel: through the BPF sockmap
+ * (sockmap.c) when the proxy has it, else (or when a flow cannot go there,
+ * e.g. half-closed or the map full) socket -> pipe -> socket with splice(2);
+ * they never enter user space. One pipe per direction. The source is read while its pipe has
  * room, also while the destination is full, so reading and writing overlap;
  * at most one pipe's worth per direction is in flight.
  */
@@ -13,9 +15,32 @@
 
 #define PUMP_ROUNDS 8
 
+bool owfp_offload_drained(struct owfp_conn *c, struct owfp_side *d)
+{
+	if (c->sm)
+		return owfp_sockmap_drained(c, d);
+	return c->s[1 - d->idx].in_pipe == 0;
+}
+
 int owfp_offload_start(struct owfp_conn *c)
 {
 	const struct owfp_proxy *p = c->w->proxy;
+
+	if (p->offload == OWFP_PROXY_OFFLOAD_NONE)
+		return -EOPNOTSUPP;
+	if (p->offload == OWFP_PROXY_OFFLOAD_SOCKMAP) {
+		int rc = owfp_sockmap_start(c);
+		if (rc == 0 || rc == -EPROTO) {
+			c->state = OWFP_CONN_OFFLOADED;
+			atomic_fetch_add_explicit(&c->w->c.offloaded, 1, memory_order_relaxed);
+			if (rc == 0)
+				owfp_conn_emit(c, OWFP_PEV_OFFLOAD, 0, "sockmap");
+			return rc;
+		}
+		if (rc == -EAGAIN)
+			return rc;
+		/* Not this flow (half-closed, map full): splice it. */
+	}
 
 	for (int i = 0; i < 2; i++) {
 		struct owfp_side *s = &c->s[i];

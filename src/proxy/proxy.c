@@ -46,6 +46,43 @@ static void opts_defaults(owfp_proxy_opts *o)
 		o->flow_limit = o->queue_high + o->read_size;
 }
 
+static const char *const offload_names[] = {
+	[OWFP_PROXY_OFFLOAD_AUTO] = "auto", [OWFP_PROXY_OFFLOAD_SOCKMAP] = "sockmap",
+	[OWFP_PROXY_OFFLOAD_SPLICE] = "splice", [OWFP_PROXY_OFFLOAD_NONE] = "none",
+};
+
+/* AUTO is splice for now: the kernel's sockmap redirect does not push back
+ * on a sender faster than the receiver (docs/proxy.md "Limits"), so a bulk
+ * flow on a busy machine can reach the fail-closed limit. SOCKMAP asked for
+ * by name and unavailable fails the start. */
+static int offload_setup(struct owfp_proxy *p, owfp_error *err)
+{
+	enum owfp_proxy_offload want = p->o.offload;
+
+	p->offload = want == OWFP_PROXY_OFFLOAD_AUTO ? OWFP_PROXY_OFFLOAD_SPLICE : want;
+	if (want != OWFP_PROXY_OFFLOAD_SOCKMAP)
+		return 0;
+	int rc = owfp_sockmap_open(&p->sm, p->offload_why, sizeof(p->offload_why));
+	if (rc == 0) {
+		p->offload = OWFP_PROXY_OFFLOAD_SOCKMAP;
+		return 0;
+	}
+	if (want == OWFP_PROXY_OFFLOAD_SOCKMAP) {
+		snprintf(err->msg, sizeof(err->msg), "--offload sockmap: %s; use --offload splice",
+			 p->offload_why);
+		return rc;
+	}
+	p->offload = OWFP_PROXY_OFFLOAD_SPLICE;
+	return 0;
+}
+
+const char *owfp_proxy_offload_mode(const owfp_proxy *p, const char **why)
+{
+	if (why)
+		*why = p->offload_why;
+	return offload_names[p->offload];
+}
+
 int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts, owfp_proxy **out,
 		     owfp_error *err)
 {
@@ -69,6 +106,9 @@ int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts, owfp_prox
 		snprintf(err->msg, sizeof(err->msg), "proxy: out of memory");
 		return -ENOMEM;
 	}
+	rc = offload_setup(p, err);
+	if (rc)
+		goto fail;
 	for (int i = 0; i < p->o.workers; i++) {
 		rc = owfp_worker_init(&p->workers[i], p, i, err);
 		p->nworkers = i + 1;
@@ -145,6 +185,7 @@ void owfp_proxy_stats_get(owfp_proxy *p, owfp_proxy_stats *out)
 		out->offloaded += atomic_load(&c->offloaded);
 		out->limits_hit += atomic_load(&c->limits_hit);
 		out->bytes_spliced += atomic_load(&c->bytes_spliced);
+		out->bytes_redirected += atomic_load(&c->bytes_redirected);
 		for (int d = 0; d < 2; d++) {
 			out->bytes_read[d] += atomic_load(&c->bytes_read[d]);
 			out->bytes_written[d] += atomic_load(&c->bytes_written[d]);
@@ -152,6 +193,8 @@ void owfp_proxy_stats_get(owfp_proxy *p, owfp_proxy_stats *out)
 	}
 	out->active += out->accepted;
 	out->queued = atomic_load(&p->queued);
+	out->offload = offload_names[p->offload];
+	owfp_sockmap_counts(p->sm, &out->sockmap_flows, &out->sockmap_no_peer);
 }
 
 void owfp_proxy_destroy(owfp_proxy *p)
@@ -162,6 +205,7 @@ void owfp_proxy_destroy(owfp_proxy *p)
 		owfp_worker_join(&p->workers[i]);
 	for (int i = 0; i < p->nworkers; i++)
 		owfp_worker_fini(&p->workers[i]);
+	owfp_sockmap_close(p->sm);
 	free(p->workers);
 	free(p);
 }

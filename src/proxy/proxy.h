@@ -61,6 +61,14 @@ typedef struct owfp_proxy_event {
 
 #define OWFP_PROXY_NO_TIMEOUT UINT_MAX
 
+/* How a flow no stage inspects any longer moves (docs/proxy.md "Offload"). */
+enum owfp_proxy_offload {
+	OWFP_PROXY_OFFLOAD_AUTO = 0, /* splice for now (proxy.c says why) */
+	OWFP_PROXY_OFFLOAD_SOCKMAP,  /* BPF sockmap redirect, in the kernel */
+	OWFP_PROXY_OFFLOAD_SPLICE,   /* splice(2) through a pipe per direction */
+	OWFP_PROXY_OFFLOAD_NONE,     /* stays on the copying path */
+};
+
 typedef struct owfp_proxy_opts {
 	owfp_proxy_addr listen;
 	owfp_proxy_addr upstream;   /* unused when transparent */
@@ -76,6 +84,7 @@ typedef struct owfp_proxy_opts {
 	                               descriptor limit holds, at most 65536 (fdlimit.c) */
 	size_t read_size;           /* bytes per recv() = per indication at most; 0 = 256 KiB */
 	size_t pipe_size;           /* splice pipe capacity when offloaded; 0 = 256 KiB */
+	enum owfp_proxy_offload offload; /* SOCKMAP fails the start when BPF is unavailable */
 	unsigned connect_timeout_ms; /* 0 = 10000 */
 	/* Timeouts of an open connection, reset (RST both ways, proxy_limit
 	 * event) when no byte moved either way for this long; the half-closed
@@ -113,6 +122,10 @@ typedef struct owfp_proxy_stats {
 	uint64_t bytes_read[2];     /* from the client / the upstream */
 	uint64_t bytes_written[2];  /* to the client / the upstream */
 	uint64_t bytes_spliced;
+	uint64_t bytes_redirected;  /* by the sockmap offload, counted when a flow closes */
+	uint64_t sockmap_flows;     /* flows in the sockmap now */
+	uint64_t sockmap_no_peer;   /* bytes that met no peer entry: should stay 0 */
+	const char *offload;        /* "sockmap", "splice" or "none" */
 	uint64_t queued;            /* bytes in output queues now */
 } owfp_proxy_stats;
 
@@ -129,6 +142,8 @@ uint64_t owfp_proxy_active(owfp_proxy *p);
 void owfp_proxy_destroy(owfp_proxy *p);
 void owfp_proxy_stats_get(owfp_proxy *p, owfp_proxy_stats *out);
 int owfp_proxy_nworkers(const owfp_proxy *p);
+/* The offload mode in use; why sockmap is not ("" when it is or was not wanted). */
+const char *owfp_proxy_offload_mode(const owfp_proxy *p, const char **why);
 /* The listening address (with the port the kernel chose for port 0). */
 const owfp_proxy_addr *owfp_proxy_listen_addr(const owfp_proxy *p);
 

@@ -35,6 +35,8 @@ struct owfp_side {
 	size_t in_pipe;
 	size_t pipe_cap;         /* F_GETPIPE_SZ */
 	bool pipe_full;          /* the last splice into the pipe found no room */
+	uint64_t sm_cookie;      /* sockmap: SO_COOKIE, the socket's key in the maps */
+	uint64_t sm_base;        /* sockmap: bytes in the send queue's count at the switch */
 };
 
 enum owfp_conn_state { OWFP_CONN_CONNECTING = 1, OWFP_CONN_OPEN, OWFP_CONN_OFFLOADED };
@@ -51,6 +53,9 @@ struct owfp_conn {
 	bool kill;                   /* reset both sockets at the next settle point (drop, limit) */
 	bool deferred;               /* a stage of the flow is deferred: counted in w->ndeferred */
 	bool offload_req;
+	bool sm;                     /* offloaded into the sockmap (sockmap.c) */
+	bool sm_wait;                /* a FIN waits for the kernel's redirected bytes: w->nsm_wait */
+	uint64_t sm_seen;            /* redirected bytes at the last idle check */
 	int rst_side;                /* side whose peer reset (read or write error), or -1 */
 	bool dead;                   /* destroyed; freed after the current epoll batch */
 	struct owfp_conn *grave_next;
@@ -62,7 +67,7 @@ struct owfp_conn {
 
 struct owfp_worker_counters {
 	atomic_ullong accepted, closed, upstream_errors, refused, dropped, resets,
-		offloaded, limits_hit, bytes_spliced;
+		offloaded, limits_hit, bytes_spliced, bytes_redirected;
 	atomic_ullong bytes_read[2], bytes_written[2];
 };
 
@@ -83,6 +88,7 @@ struct owfp_worker {
 	uint64_t now_ms;             /* owfp_clock_ms() after the last epoll_wait */
 	unsigned sweep_ms;           /* how often open connections are checked for timeouts; 0 = never */
 	uint64_t ndeferred;          /* connections whose flow has a deferred stage */
+	uint64_t nsm_wait;           /* connections with sm_wait: look again every 1 ms */
 	uint64_t next_defer_check;
 	struct owfp_conn *graveyard; /* destroyed during this batch */
 	pthread_mutex_t wake_lock;
@@ -110,6 +116,9 @@ struct owfp_proxy {
 	struct owfp_worker *workers;
 	atomic_ullong next_conn_id;
 	atomic_size_t queued;        /* bytes in every output queue (global limit) */
+	enum owfp_proxy_offload offload; /* the mode in use (o.offload asked for one) */
+	struct owfp_sockmap *sm;     /* OWFP_PROXY_OFFLOAD_SOCKMAP only */
+	char offload_why[160];       /* why sockmap is not in use, when it was wanted */
 };
 
 /* worker.c */
@@ -130,10 +139,36 @@ void owfp_conn_destroy(struct owfp_conn *c, bool reset);
 void owfp_conn_emit(struct owfp_conn *c, enum owfp_proxy_event_type type, int err,
 		    const char *detail);
 
-/* offload.c: splice(2) for flows no stage inspects any longer. */
+void owfp_conn_settle_now(struct owfp_conn *c);
+
+/* offload.c: sockmap or splice(2) for flows no stage inspects any longer.
+ * 0; -EAGAIN: not yet, the flow stays on the copying path (try again at the
+ * next settle); other -errno: stays there for good (c->kill: reset it). */
 int owfp_offload_start(struct owfp_conn *c);
+/* The kernel has nothing left that the other side sent toward d. */
+bool owfp_offload_drained(struct owfp_conn *c, struct owfp_side *d);
 /* Moves bytes from s->fd through s's pipe to the other side. 0, or -errno on a hard error. */
 int owfp_offload_pump(struct owfp_conn *c, struct owfp_side *s, bool *eof);
 void owfp_offload_stop(struct owfp_side *s);
+
+/* sockmap.c: the BPF sockmap offload (one instance per proxy). */
+struct owfp_sockmap;
+/* Loads and attaches the program; on failure `why` says what is missing. */
+int owfp_sockmap_open(struct owfp_sockmap **out, char *why, size_t len);
+void owfp_sockmap_close(struct owfp_sockmap *m);
+/* Flows in the maps now; bytes that met no peer entry (should stay 0). */
+void owfp_sockmap_counts(struct owfp_sockmap *m, uint64_t *flows, uint64_t *no_peer);
+/* The switch-over of an OPEN flow with empty output queues: as owfp_offload_start. */
+int owfp_sockmap_start(struct owfp_conn *c);
+/* An epoll event of an offloaded side: 1 its peer's FIN (every byte before
+ * it redirected), -errno a reset, 0 nothing to do. */
+int owfp_sockmap_event(struct owfp_conn *c, struct owfp_side *s, uint32_t events);
+/* Every byte redirected toward d is in d's send queue (else c->sm_wait). */
+bool owfp_sockmap_drained(struct owfp_conn *c, struct owfp_side *d);
+/* Bytes moved since the last call (the idle timeout sees no events). */
+bool owfp_sockmap_moved(struct owfp_conn *c);
+/* Counts the flow's redirected bytes into c->written and the worker's
+ * counters and takes its sockets out of the maps. */
+void owfp_sockmap_stop(struct owfp_conn *c);
 
 #endif /* OWFP_PROXY_PROXY_INT_H */

@@ -238,8 +238,20 @@ static void worker_check_deferred(struct owfp_worker *w)
 	}
 }
 
+/* A FIN waits for bytes the kernel still moves (sockmap.c): look again. */
+static void worker_check_sockmap(struct owfp_worker *w)
+{
+	for (struct owfp_conn *c = w->conns, *next; c && w->nsm_wait; c = next) {
+		next = c->next;
+		if (c->sm_wait)
+			owfp_conn_settle_now(c);
+	}
+}
+
 static int worker_wait_ms(const struct owfp_worker *w)
 {
+	if (w->nsm_wait)
+		return 1;
 	if (w->accept_paused)
 		return ACCEPT_PAUSE_MS;
 	int ms = w->nconnecting ? 250 : w->nconns && w->sweep_ms ? (int)w->sweep_ms : -1;
@@ -319,6 +331,8 @@ static void *worker_main(void *arg)
 			worker_check_timeouts(w);
 		if (w->ndeferred)
 			worker_check_deferred(w);
+		if (w->nsm_wait)
+			worker_check_sockmap(w);
 		worker_bury(w);
 	}
 	while (w->conns)

@@ -6,6 +6,17 @@
 . "$(dirname "$0")/proxy_lib.sh"
 
 ACTIONS=$OWFP_PLUGIN_DIR/plugin_proxy_actions.so
+# OWFP_PROXY_OFFLOAD=sockmap|splice|none (ctest's integration.test_proxy_actions.MODE):
+# the connection-event sections (FIN, half-close, RST) run with ALLOW_CONNECTION at the
+# first indication and that --offload mode, so the offload carries them; the action
+# sections, which never offload, run in the plain run only.
+OFFLOAD=${OWFP_PROXY_OFFLOAD:-}
+EVENT_ACTION=${OFFLOAD:+allow}
+EVENT_ACTION=${EVENT_ACTION:-permit}
+OFFLOAD_ARGS=()
+[ -n "$OFFLOAD" ] && OFFLOAD_ARGS=(--offload "$OFFLOAD")
+
+if [ -z "$OFFLOAD" ]; then
 
 # ---- BLOCK: every 'X' is removed, the rest flows in order (partial countBytesEnforced)
 serve_peer blk sink
@@ -56,10 +67,12 @@ wait_until 10 test -s "$T/drop.rep" || fail "drop: server never finished"
 [ "$(report_field "$T/drop.rep" bytes)" = 0 ] || fail "drop: bytes reached the server: $(cat "$T/drop.rep")"
 grep -q '"event":"drop"' "$T/drop.events" || fail "drop: no drop event"
 pass "DROP_CONNECTION: curl exit $rc, server sees a reset, no bytes delivered"
+fi
 
 # ---- FIN and half-close: the client's FIN arrives after its data; the server answers afterwards
 serve_peer half sink --reply 'reply after half-close'
-start_proxy phalf --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" --callout "$ACTIONS"
+OWFP_PROXY_ACTION=$EVENT_ACTION start_proxy phalf --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" --callout "$ACTIONS" \
+	"${OFFLOAD_ARGS[@]}"
 $PEER send --connect "127.0.0.1:$PROXY_PORT" $((4 * 1024 * 1024)) --out "$T/halfc.rep" >/dev/null
 [ "$(report_field "$T/half.rep" sha256)" = "$(pattern_sha $((4 * 1024 * 1024)))" ] || fail "half-close: server got $(cat "$T/half.rep")"
 [ "$(report_field "$T/half.rep" end)" = fin ] || fail "half-close: server did not see FIN"
@@ -70,14 +83,16 @@ pass "FIN after the data; the half-closed connection still carries the reply, th
 
 # ---- RST from the server reaches the client
 serve_peer rsts source $((1024 * 1024)) --rst
-start_proxy prsts --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" --callout "$ACTIONS"
+OWFP_PROXY_ACTION=$EVENT_ACTION start_proxy prsts --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" --callout "$ACTIONS" \
+	"${OFFLOAD_ARGS[@]}"
 $PEER recv --connect "127.0.0.1:$PROXY_PORT" --out "$T/rstsc.rep" >/dev/null
 [ "$(report_field "$T/rstsc.rep" end)" = rst ] || fail "server RST: client saw $(cat "$T/rstsc.rep")"
 pass "an RST from the server is carried to the client"
 
 # ---- RST from the client reaches the server
 serve_peer rstc sink
-start_proxy prstc --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" --callout "$ACTIONS"
+OWFP_PROXY_ACTION=$EVENT_ACTION start_proxy prstc --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" --callout "$ACTIONS" \
+	"${OFFLOAD_ARGS[@]}"
 $PEER send --connect "127.0.0.1:$PROXY_PORT" 0 --data 'bye' --rst >/dev/null
 wait_until 10 test -s "$T/rstc.rep" || fail "client RST: server never finished"
 [ "$(report_field "$T/rstc.rep" end)" = rst ] || fail "client RST: server saw $(cat "$T/rstc.rep")"
@@ -85,13 +100,15 @@ pass "an RST from the client is carried to the server"
 
 # ---- Q24: the client half-closes, then resets the reply it no longer wants
 serve_peer finrst source $((512 * 1024 * 1024))
-start_proxy pfinrst --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" --callout "$ACTIONS"
+OWFP_PROXY_ACTION=$EVENT_ACTION start_proxy pfinrst --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" --callout "$ACTIONS" \
+	"${OFFLOAD_ARGS[@]}"
 $PEER send --connect "127.0.0.1:$PROXY_PORT" 0 --data 'GET' --fin-then-rst --out "$T/finrstc.rep" >/dev/null
 [ "$(report_field "$T/finrstc.rep" bytes)" = 1 ] || fail "FIN then RST: the reply never began: $(cat "$T/finrstc.rep")"
 wait_until 10 test -s "$T/finrst.rep" || fail "FIN then RST: the server was never reset (still sending)"
 [ "$(report_field "$T/finrst.rep" end)" = rst ] || fail "FIN then RST: server saw $(cat "$T/finrst.rep")"
 pass "an RST after the client's FIN still resets the server that is sending the reply"
 
+[ -n "$OFFLOAD" ] && exit 0
 # ---- upstream refused: the client is reset, an event says why, the proxy keeps serving
 DEAD=$(free_port)
 start_proxy pref --listen 127.0.0.1:0 --upstream "127.0.0.1:$DEAD" --events "$T/ref.events" \

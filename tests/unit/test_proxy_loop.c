@@ -60,8 +60,11 @@ static size_t next_flow_limit, next_global_limit;
 
 static void rig_start_to(struct rig *r, const struct sockaddr_in *upstream, size_t queue_high)
 {
+	/* splice: these tests count spliced bytes; the sockmap offload is
+	 * covered by tests/integration/test_proxy_offload.sh. */
 	owfp_proxy_opts o = { .workers = 1, .queue_high = queue_high,
-			      .flow_limit = next_flow_limit, .global_limit = next_global_limit };
+			      .flow_limit = next_flow_limit, .global_limit = next_global_limit,
+			      .offload = OWFP_PROXY_OFFLOAD_SPLICE };
 	owfp_error err;
 	struct sockaddr_in l = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
