@@ -12,7 +12,7 @@
  * The owner's lifetime is not the lock's business either way: the engine
  * destroys an instance only once no classify can reach it (S70).
  */
-#include "callouts/builtin.h"
+#include "callouts/kit.h"
 #include "util/alloc.h"
 
 #include <errno.h>
