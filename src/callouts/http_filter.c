@@ -321,17 +321,13 @@ static void NTAPI hf_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			      const FWPS_FILTER3 *filter, UINT64 flowContext,
 			      FWPS_CLASSIFY_OUT0 *classifyOut)
 {
-	(void)classifyContext;
-	hf_instance *hi = owfp_bi_owner(filter->action.calloutId);
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!hi || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK;
+	hf_instance *hi = owfp_bi_classify_begin(filter, io, classifyOut);
+	(void)classifyContext;
+	if (!hi)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
 	UINT64 flow = inMetaValues->flowHandle;
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	if (owfp_bi_is_end(sd->flags) || sd->dataLength == 0)
 		return permit(io, classifyOut, sd->dataLength);
 	hf_flow *f = flow_get(inFixedValues, inMetaValues, filter, flowContext);

@@ -206,6 +206,19 @@ NTSTATUS NTAPI owfp_bi_notify3(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filter
 	return STATUS_SUCCESS;
 }
 
+void *owfp_bi_classify_begin(const FWPS_FILTER3 *filter, FWPS_STREAM_CALLOUT_IO_PACKET0 *io,
+			     FWPS_CLASSIFY_OUT0 *classifyOut)
+{
+	void *owner = owfp_bi_owner(filter->action.calloutId);
+	if (!owner || !io || !io->streamData) {
+		classifyOut->actionType = FWP_ACTION_BLOCK;
+		return NULL;
+	}
+	io->countBytesEnforced = 0;
+	io->streamAction = FWPS_STREAM_ACTION_NONE;
+	return owner;
+}
+
 UINT32 owfp_bi_initiator_flag(const FWPS_INCOMING_VALUES0 *in)
 {
 	/* The DIRECTION field has the same index at STREAM_V4 and _V6 (S7). */

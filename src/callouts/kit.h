@@ -104,6 +104,14 @@ NTSTATUS NTAPI owfp_bi_notify3(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filter
 
 /* ------------------------------------------------------------ stream data */
 
+/* The start every deciding stream classifyFn shares: the instance bound to
+ * the filter's callout, with io's stream action reset to NONE
+ * (countBytesEnforced 0). When either is missing (io or its streamData
+ * NULL) the answer is BLOCK (not ours to pass: fail closed) and the result
+ * NULL. */
+void *owfp_bi_classify_begin(const FWPS_FILTER3 *filter, FWPS_STREAM_CALLOUT_IO_PACKET0 *io,
+			     FWPS_CLASSIFY_OUT0 *classifyOut);
+
 /* OWFP_DIR_INBOUND for RECEIVE data, OWFP_DIR_OUTBOUND for SEND data. */
 static inline int owfp_bi_dir(UINT32 streamFlags)
 {

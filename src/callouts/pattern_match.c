@@ -157,17 +157,13 @@ static void NTAPI pm_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			      const FWPS_FILTER3 *filter, UINT64 flowContext,
 			      FWPS_CLASSIFY_OUT0 *classifyOut)
 {
-	(void)classifyContext;
-	pm_instance *pi = owfp_bi_owner(filter->action.calloutId);
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!pi || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK;
+	pm_instance *pi = owfp_bi_classify_begin(filter, io, classifyOut);
+	(void)classifyContext;
+	if (!pi)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
 	int dir = owfp_bi_dir(sd->flags);
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 	bool end = owfp_bi_is_end(sd->flags);
 	if (!pi->dir[dir] || (sd->dataLength == 0 && !end))

@@ -170,17 +170,13 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			      const FWPS_FILTER3 *filter, UINT64 flowContext,
 			      FWPS_CLASSIFY_OUT0 *classifyOut)
 {
-	(void)classifyContext;
-	rl_instance *ri = owfp_bi_owner(filter->action.calloutId);
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!ri || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK;
+	rl_instance *ri = owfp_bi_classify_begin(filter, io, classifyOut);
+	(void)classifyContext;
+	if (!ri)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
 	size_t n = sd->dataLength;
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 	if (!(sd->flags & FWPS_STREAM_FLAG_RECEIVE) || n == 0 || owfp_bi_is_end(sd->flags) ||
 	    owfp_bi_is_expedited(sd->flags))

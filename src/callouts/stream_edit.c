@@ -46,16 +46,12 @@ static void NTAPI se_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			      const FWPS_FILTER3 *filter, UINT64 flowContext,
 			      FWPS_CLASSIFY_OUT0 *classifyOut)
 {
-	(void)classifyContext;
-	se_instance *si = owfp_bi_owner(filter->action.calloutId);
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!si || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK; /* not ours to pass */
+	se_instance *si = owfp_bi_classify_begin(filter, io, classifyOut);
+	(void)classifyContext;
+	if (!si)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	if (!si->dir[owfp_bi_dir(sd->flags)]) {
 		classifyOut->actionType = FWP_ACTION_PERMIT;
 		return;

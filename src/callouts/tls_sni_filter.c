@@ -82,18 +82,14 @@ static void NTAPI sni_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			       const FWPS_FILTER3 *filter, UINT64 flowContext,
 			       FWPS_CLASSIFY_OUT0 *classifyOut)
 {
+	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
+	sni_instance *si = owfp_bi_classify_begin(filter, io, classifyOut);
 	(void)classifyContext;
 	(void)flowContext;
-	sni_instance *si = owfp_bi_owner(filter->action.calloutId);
-	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!si || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK;
+	if (!si)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
 	UINT64 flow = inMetaValues->flowHandle;
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	/* The server's bytes, and ends of stream: nothing to judge here. A
 	 * partial hello cut by the end was already presented with NO_MORE_DATA. */
 	if (owfp_bi_dir_flag(sd->flags) != owfp_bi_initiator_flag(inFixedValues) ||
