@@ -11,7 +11,7 @@ TSAN_BUILD ?= build-tsan
 PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps deb test test-fast test-asan test-tsan demo bench install clean fuzz soak lint
+.PHONY: all deps deb test test-fast test-asan test-tsan demo bench install clean fuzz soak lint format format-all
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
@@ -74,6 +74,13 @@ lint: deps
 
 deb: deps
 	./scripts/make-deb.sh build-deb
+
+# Lays out the C files changed since the formatting baseline (.clang-format);
+# format-all lays out the whole tree and moves the baseline (once).
+format:
+	./scripts/format.sh fix
+format-all:
+	./scripts/format.sh all
 
 # --prefix here, so PREFIX counts even when build/ was configured before.
 install: all

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "callouts/builtins.h"
+#include "callouts/registry.h"
 #include "openwfp/fwpmk.h"
 #include "openwfp/fwpsk.h"
 #include "openwfp/openwfp.h"

@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libpcap-dev libjansson-dev libcmocka-dev libhyperscan-dev libyaml-dev libssl-dev
       tcpdump tcpflow curl nginx-light python3 python3-scapy iproute2 nftables
-      openssl valgrind ethtool universal-ctags libbpf-dev bpftool
+      openssl valgrind ethtool universal-ctags libbpf-dev bpftool clang-format
       dpkg-dev debhelper lintian fakeroot mmdebstrap ccache python3-prometheus-client)
 if [ "${1:-}" = "--bench" ]; then
   pkgs+=(libnids-dev iperf3 haproxy wrk hyperfine time)

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Static analysis: the layer order of #include lines, no function over 150
-# lines (universal-ctags), cppcheck and clang-tidy
+# Static analysis: the layout of changed files (.clang-format), the layer
+# order of #include lines, no function over 150 lines (universal-ctags),
+# cppcheck and clang-tidy
 # over the library, data paths and CLI. Uses the compile database of BUILD
 # (default build/). Fails on any finding.
 set -euo pipefail
 build=${1:-build}
+echo "== format"
+./scripts/format.sh check
 echo "== layers"
 python3 scripts/check_layers.py src
 echo "== function length"

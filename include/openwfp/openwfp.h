@@ -374,6 +374,12 @@ typedef struct owfp_builtin {
 	 * FWPM_LAYER_STREAM_V4 (family AF_INET) or _V6 (AF_INET6). */
 	const void *(*callout_key)(void *instance, int family);
 	void (*destroy)(void *instance);
+	/* The filter action its callouts are written for, as the
+	 * configuration spells it: an inspection callout answers CONTINUE,
+	 * which a TERMINATING filter reads as BLOCK; a deciding one answers
+	 * PERMIT/BLOCK, which an INSPECTION filter ignores. NULL:
+	 * "callout_terminating" (or "callout_unknown"). */
+	const char *filter_action;
 } owfp_builtin;
 
 const owfp_builtin *owfp_builtin_find(const char *name);

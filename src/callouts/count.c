@@ -11,8 +11,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "callouts/builtin.h"
-#include "callouts/builtins.h"
+#include "callouts/kit.h"
+#include "callouts/registry.h"
 #include "callouts/params.h"
 #include "util/thread_slot.h"
 #include "util/alloc.h"
@@ -29,6 +29,7 @@ typedef struct count_instance {
 	owfp_bi bi;
 	count_cell cells[OWFP_THREAD_SLOTS + 1];
 } count_instance;
+OWFP_BI_FIRST(count_instance);
 
 static void NTAPI count_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 				 const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
@@ -62,35 +63,12 @@ static int count_create(const void *params, const char *name, void **out, char *
 	count_instance *ci = owfp_calloc(1, sizeof(*ci));
 	if (!ci)
 		return -ENOMEM;
-	rc = owfp_bi_init(&ci->bi, "count", name, false, err, errlen);
-	if (rc) {
-		free(ci);
-		return rc;
-	}
+	static const owfp_bi_class cls = {.type = "count", .free = free};
 	const FWPS_CALLOUT0 c = {
 		.classifyFn = count_classify,
 		.notifyFn = owfp_bi_notify0,
 	};
-	rc = owfp_bi_register0(&ci->bi, &c, ci, err, errlen);
-	if (rc) {
-		owfp_bi_fini(&ci->bi);
-		free(ci);
-		return rc;
-	}
-	*out = ci;
-	return 0;
-}
-
-static const void *count_key(void *instance, int family)
-{
-	return owfp_bi_key(&((count_instance *)instance)->bi, family);
-}
-
-static void count_destroy(void *instance)
-{
-	count_instance *ci = instance;
-	if (ci && owfp_bi_fini(&ci->bi))
-		free(ci);
+	return owfp_bi_create0(ci, &cls, &c, name, out, err, errlen);
 }
 
 void owfp_count_totals(void *instance, uint64_t out[2])
@@ -105,6 +83,7 @@ const owfp_builtin owfp_builtin_count = {
 	.summary = "inspection only: counts bytes per direction and changes nothing",
 	.params_help = "(none)\n",
 	.create = count_create,
-	.callout_key = count_key,
-	.destroy = count_destroy,
+	.callout_key = owfp_bi_callout_key,
+	.destroy = owfp_bi_destroy,
+	.filter_action = "callout_inspection",
 };

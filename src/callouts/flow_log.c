@@ -18,8 +18,8 @@
 
 #include <jansson.h>
 
-#include "callouts/builtin.h"
-#include "callouts/builtins.h"
+#include "callouts/kit.h"
+#include "callouts/registry.h"
 #include "callouts/params.h"
 #include "util/alloc.h"
 
@@ -29,6 +29,7 @@ typedef struct fl_instance {
 	FILE *out;
 	size_t first_bytes;
 } fl_instance;
+OWFP_BI_FIRST(fl_instance);
 
 typedef struct fl_flow {
 	fl_instance *fi;
@@ -166,8 +167,9 @@ static void NTAPI fl_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowCo
 	ExFreePoolWithTag(f, OWFP_BI_TAG);
 }
 
-static void fl_free(fl_instance *fi)
+static void fl_free(void *instance)
 {
+	fl_instance *fi = instance;
 	if (fi->out)
 		fclose(fi->out);
 	pthread_mutex_destroy(&fi->mu);
@@ -198,34 +200,13 @@ static int fl_create(const void *params, const char *name, void **out, char *err
 		fl_free(fi);
 		return rc;
 	}
-	if ((rc = owfp_bi_init(&fi->bi, "flow_log", name, false, err, errlen))) {
-		fl_free(fi);
-		return rc;
-	}
+	static const owfp_bi_class cls = {.type = "flow_log", .free = fl_free};
 	const FWPS_CALLOUT3 c = {
 		.classifyFn = fl_classify,
 		.notifyFn = owfp_bi_notify3,
 		.flowDeleteFn = fl_flow_delete,
 	};
-	if ((rc = owfp_bi_register3(&fi->bi, &c, fi, err, errlen))) {
-		owfp_bi_fini(&fi->bi);
-		fl_free(fi);
-		return rc;
-	}
-	*out = fi;
-	return 0;
-}
-
-static const void *fl_key(void *instance, int family)
-{
-	return owfp_bi_key(&((fl_instance *)instance)->bi, family);
-}
-
-static void fl_destroy(void *instance)
-{
-	fl_instance *fi = instance;
-	if (fi && owfp_bi_fini(&fi->bi))
-		fl_free(fi);
+	return owfp_bi_create3(fi, &cls, &c, name, out, err, errlen);
 }
 
 const owfp_builtin owfp_builtin_flow_log = {
@@ -235,6 +216,7 @@ const owfp_builtin owfp_builtin_flow_log = {
 		"path         string   (required)  JSON Lines file to append to\n"
 		"first_bytes  integer  16          bytes of each direction's start to log, in hex (0..4096)\n",
 	.create = fl_create,
-	.callout_key = fl_key,
-	.destroy = fl_destroy,
+	.callout_key = owfp_bi_callout_key,
+	.destroy = owfp_bi_destroy,
+	.filter_action = "callout_inspection",
 };

@@ -29,8 +29,8 @@
 
 #include <jansson.h>
 
-#include "callouts/builtin.h"
-#include "callouts/builtins.h"
+#include "callouts/kit.h"
+#include "callouts/registry.h"
 #include "callouts/http_exchange.h"
 #include "callouts/http_head.h"
 #include "callouts/http_path.h"
@@ -54,6 +54,7 @@ typedef struct hf_instance {
 	bool allow_after_first;
 	bool non_http_allow;
 } hf_instance;
+OWFP_BI_FIRST(hf_instance);
 
 /* Where the request stream is. */
 typedef enum hf_req_state { HF_HEAD, HF_BODY, HF_CHUNKED } hf_req_state;
@@ -320,17 +321,13 @@ static void NTAPI hf_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			      const FWPS_FILTER3 *filter, UINT64 flowContext,
 			      FWPS_CLASSIFY_OUT0 *classifyOut)
 {
-	(void)classifyContext;
-	hf_instance *hi = owfp_bi_owner(filter->action.calloutId);
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!hi || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK;
+	hf_instance *hi = owfp_bi_classify_begin(filter, io, classifyOut);
+	(void)classifyContext;
+	if (!hi)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
 	UINT64 flow = inMetaValues->flowHandle;
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	if (owfp_bi_is_end(sd->flags) || sd->dataLength == 0)
 		return permit(io, classifyOut, sd->dataLength);
 	hf_flow *f = flow_get(inFixedValues, inMetaValues, filter, flowContext);
@@ -402,8 +399,9 @@ static int rules_init(const owfp_params *p, const char *list, hf_rules *rs)
 	return 0;
 }
 
-static void hf_free(hf_instance *hi)
+static void hf_free(void *instance)
 {
+	hf_instance *hi = instance;
 	rules_free(&hi->allow);
 	rules_free(&hi->deny);
 	free(hi);
@@ -432,34 +430,13 @@ static int hf_create(const void *params, const char *name, void **out, char *err
 	}
 	hi->max_head = (size_t)max_head;
 	hi->non_http_allow = non_http == 1;
-	if ((rc = owfp_bi_init(&hi->bi, "http_filter", name, false, err, errlen))) {
-		hf_free(hi);
-		return rc;
-	}
+	static const owfp_bi_class cls = {.type = "http_filter", .free = hf_free};
 	const FWPS_CALLOUT3 c = {
 		.classifyFn = hf_classify,
 		.notifyFn = owfp_bi_notify3,
 		.flowDeleteFn = hf_flow_delete,
 	};
-	if ((rc = owfp_bi_register3(&hi->bi, &c, hi, err, errlen))) {
-		owfp_bi_fini(&hi->bi);
-		hf_free(hi);
-		return rc;
-	}
-	*out = hi;
-	return 0;
-}
-
-static const void *hf_key(void *instance, int family)
-{
-	return owfp_bi_key(&((hf_instance *)instance)->bi, family);
-}
-
-static void hf_destroy(void *instance)
-{
-	hf_instance *hi = instance;
-	if (hi && owfp_bi_fini(&hi->bi))
-		hf_free(hi);
+	return owfp_bi_create3(hi, &cls, &c, name, out, err, errlen);
 }
 
 const owfp_builtin owfp_builtin_http_filter = {
@@ -474,6 +451,6 @@ const owfp_builtin owfp_builtin_http_filter = {
 		"allow_after_first  bool    false  stop inspecting after the first allowed request\n"
 		"non_http           string  drop   drop | allow connections whose first bytes are not HTTP/1.x\n",
 	.create = hf_create,
-	.callout_key = hf_key,
-	.destroy = hf_destroy,
+	.callout_key = owfp_bi_callout_key,
+	.destroy = owfp_bi_destroy,
 };

@@ -369,17 +369,6 @@ long owfp_http_response_parse(const uint8_t *buf, size_t len, owfp_http_response
 	return (long)i;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 enum {
 	CH_SIZE, CH_SIZE_MORE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF,
 	CH_TRAILER, CH_TRAILER_LINE, CH_TRAILER_LF, CH_END_LF, CH_DONE
@@ -402,7 +391,7 @@ long owfp_http_chunked_feed(owfp_http_chunked *c, const uint8_t *buf, size_t len
 		switch (c->state) {
 		case CH_SIZE:
 		case CH_SIZE_MORE: {
-			int v = hexval((char)b);
+			int v = owfp_http_hexval((char)b);
 			if (v >= 0) {
 				if (++c->digits > 15)
 					return OWFP_HTTP_ERROR;

@@ -21,8 +21,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OWFP_HTTP_INCOMPLETE (-1)
-#define OWFP_HTTP_ERROR      (-2)
+/* picohttpparser's values, so the two cannot be confused by a reader who
+ * knows one: -1 error, -2 incomplete, > 0 bytes consumed. */
+#define OWFP_HTTP_ERROR      (-1)
+#define OWFP_HTTP_INCOMPLETE (-2)
+
+/* The value of one hex digit, or -1. */
+static inline int owfp_http_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 typedef struct owfp_http_str {
 	const char *p;

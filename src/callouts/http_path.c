@@ -2,23 +2,13 @@
  * rather than taken from a URL library: those normalise one way (RFC 3986)
  * and accept what we must refuse, and the refusals are the point. */
 #include "callouts/http_path.h"
+#include "callouts/http_head.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #define SEG_MAX 1024
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static long refuse(const char **why, const char *rule)
 {
@@ -70,9 +60,9 @@ static long decode_segment(const char *p, size_t n, char *seg, const char **why)
 		char c = p[i++];
 		bool escaped = c == '%';
 		if (escaped) {
-			if (n - i < 2 || hexval(p[i]) < 0 || hexval(p[i + 1]) < 0)
+			if (n - i < 2 || owfp_http_hexval(p[i]) < 0 || owfp_http_hexval(p[i + 1]) < 0)
 				return refuse(why, "bad percent-escape");
-			c = (char)(hexval(p[i]) * 16 + hexval(p[i + 1]));
+			c = (char)(owfp_http_hexval(p[i]) * 16 + owfp_http_hexval(p[i + 1]));
 			i += 2;
 			if (c == '/')
 				return refuse(why, "encoded '/'");
@@ -89,7 +79,7 @@ static long decode_segment(const char *p, size_t n, char *seg, const char **why)
 	}
 	/* a '%' that survived decoding came from "%25": "%2561" read twice is "a" */
 	for (size_t k = 0; k + 2 < sl; k++)
-		if (seg[k] == '%' && hexval(seg[k + 1]) >= 0 && hexval(seg[k + 2]) >= 0)
+		if (seg[k] == '%' && owfp_http_hexval(seg[k + 1]) >= 0 && owfp_http_hexval(seg[k + 2]) >= 0)
 			return refuse(why, "double percent-encoding");
 	if (!utf8_valid((const uint8_t *)seg, sl))
 		return refuse(why, "invalid UTF-8");

@@ -22,8 +22,7 @@
  * runs an instance's unregister (the claim); a drain meanwhile makes that
  * thread try once more instead of running a second destroy beside it.
  */
-#include "callouts/builtin.h"
-#include "callouts/builtins.h"
+#include "callouts/kit.h"
 #include "engine/engine.h"
 #include "util/alloc.h"
 

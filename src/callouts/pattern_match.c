@@ -26,8 +26,8 @@
 
 #include <jansson.h>
 
-#include "callouts/builtin.h"
-#include "callouts/builtins.h"
+#include "callouts/kit.h"
+#include "callouts/registry.h"
 #include "callouts/params.h"
 #include "util/alloc.h"
 
@@ -53,6 +53,7 @@ typedef struct pm_instance {
 	FILE *log;                   /* NULL: DbgPrintEx */
 	atomic_uint_least64_t matches;
 } pm_instance;
+OWFP_BI_FIRST(pm_instance);
 
 typedef struct pm_flow {
 	hs_stream_t *s[2];
@@ -156,17 +157,13 @@ static void NTAPI pm_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			      const FWPS_FILTER3 *filter, UINT64 flowContext,
 			      FWPS_CLASSIFY_OUT0 *classifyOut)
 {
-	(void)classifyContext;
-	pm_instance *pi = owfp_bi_owner(filter->action.calloutId);
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!pi || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK;
+	pm_instance *pi = owfp_bi_classify_begin(filter, io, classifyOut);
+	(void)classifyContext;
+	if (!pi)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
 	int dir = owfp_bi_dir(sd->flags);
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 	bool end = owfp_bi_is_end(sd->flags);
 	if (!pi->dir[dir] || (sd->dataLength == 0 && !end))
@@ -224,8 +221,9 @@ static char *literal_regex(const char *s, size_t len)
 	return r;
 }
 
-static void pm_free(pm_instance *pi)
+static void pm_free(void *instance)
 {
+	pm_instance *pi = instance;
 	for (size_t i = 0; i < pi->npat; i++)
 		free(pi->pat[i].label);
 	free(pi->pat);
@@ -333,35 +331,17 @@ static int pm_create(const void *params, const char *name, void **out, char *err
 		pm_free(pi);
 		return owfp_params_fail(&p, "log_path '%s': %s", log_path, strerror(errno));
 	}
-	if ((rc = compile(pi, &p, a)) ||
-	    (rc = owfp_bi_init(&pi->bi, "pattern_match", name, false, err, errlen))) {
+	if ((rc = compile(pi, &p, a))) {
 		pm_free(pi);
 		return rc;
 	}
+	static const owfp_bi_class cls = {.type = "pattern_match", .free = pm_free};
 	const FWPS_CALLOUT3 c = {
 		.classifyFn = pm_classify,
 		.notifyFn = owfp_bi_notify3,
 		.flowDeleteFn = pm_flow_delete,
 	};
-	if ((rc = owfp_bi_register3(&pi->bi, &c, pi, err, errlen))) {
-		owfp_bi_fini(&pi->bi);
-		pm_free(pi);
-		return rc;
-	}
-	*out = pi;
-	return 0;
-}
-
-static const void *pm_key(void *instance, int family)
-{
-	return owfp_bi_key(&((pm_instance *)instance)->bi, family);
-}
-
-static void pm_destroy(void *instance)
-{
-	pm_instance *pi = instance;
-	if (pi && owfp_bi_fini(&pi->bi))
-		pm_free(pi);
+	return owfp_bi_create3(pi, &cls, &c, name, out, err, errlen);
 }
 
 #else /* !OWFP_HAVE_HYPERSCAN */
@@ -375,18 +355,6 @@ static int pm_create(const void *params, const char *name, void **out, char *err
 	return -ENOTSUP;
 }
 
-static const void *pm_key(void *instance, int family)
-{
-	(void)instance;
-	(void)family;
-	return NULL;
-}
-
-static void pm_destroy(void *instance)
-{
-	(void)instance;
-}
-
 #endif
 
 const owfp_builtin owfp_builtin_pattern_match = {
@@ -398,6 +366,6 @@ const owfp_builtin owfp_builtin_pattern_match = {
 		"direction  string  both        inbound | outbound | both\n"
 		"log_path   string  (none)      append one JSON line per match here (default: debug print)\n",
 	.create = pm_create,
-	.callout_key = pm_key,
-	.destroy = pm_destroy,
+	.callout_key = owfp_bi_callout_key,
+	.destroy = owfp_bi_destroy,
 };

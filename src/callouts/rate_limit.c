@@ -20,8 +20,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "callouts/builtin.h"
-#include "callouts/builtins.h"
+#include "callouts/kit.h"
+#include "callouts/registry.h"
 #include "callouts/params.h"
 #include "util/alloc.h"
 
@@ -58,6 +58,7 @@ typedef struct rl_instance {
 	rl_timer *timers;            /* sorted by due_ns */
 	rl_addr *addrs;
 } rl_instance;
+OWFP_BI_FIRST(rl_instance);
 
 static uint64_t now_ns(void)
 {
@@ -171,17 +172,13 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			      const FWPS_FILTER3 *filter, UINT64 flowContext,
 			      FWPS_CLASSIFY_OUT0 *classifyOut)
 {
-	(void)classifyContext;
-	rl_instance *ri = owfp_bi_owner(filter->action.calloutId);
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!ri || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK;
+	rl_instance *ri = owfp_bi_classify_begin(filter, io, classifyOut);
+	(void)classifyContext;
+	if (!ri)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
 	size_t n = sd->dataLength;
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 	if (!(sd->flags & FWPS_STREAM_FLAG_RECEIVE) || n == 0 || owfp_bi_is_end(sd->flags) ||
 	    owfp_bi_is_expedited(sd->flags))
@@ -227,8 +224,31 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	pthread_mutex_unlock(&ri->mu);
 }
 
-static void rl_free(rl_instance *ri)
+static int rl_start(void *instance)
 {
+	rl_instance *ri = instance;
+	if (pthread_create(&ri->thread, NULL, timer_main, ri))
+		return -EAGAIN;
+	ri->thread_started = true;
+	return 0;
+}
+
+static void rl_stop(void *instance)
+{
+	rl_instance *ri = instance;
+	if (!ri->thread_started)
+		return;
+	pthread_mutex_lock(&ri->mu);
+	ri->stop = true;
+	pthread_cond_signal(&ri->cv);
+	pthread_mutex_unlock(&ri->mu);
+	pthread_join(ri->thread, NULL);
+	ri->thread_started = false;
+}
+
+static void rl_free(void *instance)
+{
+	rl_instance *ri = instance;
 	while (ri->addrs) {
 		rl_addr *e = ri->addrs;
 		ri->addrs = e->next;
@@ -266,46 +286,14 @@ static int rl_create(const void *params, const char *name, void **out, char *err
 		return rc;
 	}
 	ri->per_address = key == 1;
-	if ((rc = owfp_bi_init(&ri->bi, "rate_limit", name, false, err, errlen))) {
-		rl_free(ri);
-		return rc;
-	}
+	static const owfp_bi_class cls = {
+		.type = "rate_limit", .start = rl_start, .stop = rl_stop, .free = rl_free};
 	const FWPS_CALLOUT3 c = {
 		.classifyFn = rl_classify,
 		.notifyFn = owfp_bi_notify3,
 		.flowDeleteFn = rl_flow_delete,
 	};
-	if ((rc = owfp_bi_register3(&ri->bi, &c, ri, err, errlen)) ||
-	    (rc = pthread_create(&ri->thread, NULL, timer_main, ri) ? -EAGAIN : 0)) {
-		owfp_bi_fini(&ri->bi);
-		rl_free(ri);
-		return rc;
-	}
-	ri->thread_started = true;
-	*out = ri;
-	return 0;
-}
-
-static const void *rl_key(void *instance, int family)
-{
-	return owfp_bi_key(&((rl_instance *)instance)->bi, family);
-}
-
-static void rl_destroy(void *instance)
-{
-	rl_instance *ri = instance;
-	if (!ri)
-		return;
-	if (ri->thread_started) {
-		pthread_mutex_lock(&ri->mu);
-		ri->stop = true;
-		pthread_cond_signal(&ri->cv);
-		pthread_mutex_unlock(&ri->mu);
-		pthread_join(ri->thread, NULL);
-		ri->thread_started = false;
-	}
-	if (owfp_bi_fini(&ri->bi))
-		rl_free(ri);
+	return owfp_bi_create3(ri, &cls, &c, name, out, err, errlen);
 }
 
 const owfp_builtin owfp_builtin_rate_limit = {
@@ -316,6 +304,6 @@ const owfp_builtin owfp_builtin_rate_limit = {
 		"burst  number  rate        bucket size in bytes (what may pass at once)\n"
 		"key    string  flow        flow | remote_address (one bucket shared by all flows from it)\n",
 	.create = rl_create,
-	.callout_key = rl_key,
-	.destroy = rl_destroy,
+	.callout_key = owfp_bi_callout_key,
+	.destroy = owfp_bi_destroy,
 };

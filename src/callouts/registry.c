@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "callouts/builtins.h"
+#include "callouts/registry.h"
 
 static const owfp_builtin *const builtins[] = {
 	&owfp_builtin_count,
@@ -30,10 +30,6 @@ const owfp_builtin *const *owfp_builtin_list(void)
 
 const char *owfp_builtin_filter_action(const char *name)
 {
-	/* Inspection callouts answer CONTINUE, which a TERMINATING filter would
-	 * read as BLOCK; every other built-in decides (PERMIT/BLOCK/DROP),
-	 * which an INSPECTION filter would ignore. */
-	if (name && (!strcmp(name, "count") || !strcmp(name, "flow_log")))
-		return "callout_inspection";
-	return "callout_terminating (or callout_unknown)";
+	const owfp_builtin *b = owfp_builtin_find(name);
+	return b && b->filter_action ? b->filter_action : "callout_terminating (or callout_unknown)";
 }

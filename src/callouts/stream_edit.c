@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "callouts/builtins.h"
+#include "callouts/registry.h"
 #include "callouts/params.h"
 #include "callouts/stream_edit.h"
 #include "util/alloc.h"
@@ -46,16 +46,12 @@ static void NTAPI se_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			      const FWPS_FILTER3 *filter, UINT64 flowContext,
 			      FWPS_CLASSIFY_OUT0 *classifyOut)
 {
-	(void)classifyContext;
-	se_instance *si = owfp_bi_owner(filter->action.calloutId);
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!si || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK; /* not ours to pass */
+	se_instance *si = owfp_bi_classify_begin(filter, io, classifyOut);
+	(void)classifyContext;
+	if (!si)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	if (!si->dir[owfp_bi_dir(sd->flags)]) {
 		classifyOut->actionType = FWP_ACTION_PERMIT;
 		return;
@@ -100,8 +96,9 @@ static int get_bytes(const owfp_params *p, const char *key, bool required, uint8
 	return 0;
 }
 
-static void se_free(se_instance *si)
+static void se_free(void *instance)
 {
+	se_instance *si = instance;
 	free(si->find);
 	free(si->repl);
 	free(si->kmp);
@@ -159,38 +156,19 @@ static int se_create(const void *params, const char *name, void **out, char *err
 			k++;
 		si->kmp[i] = k;
 	}
-	if ((rc = owfp_bi_init(&si->bi, "stream_edit", name, true, err, errlen))) {
-		se_free(si);
-		return rc;
-	}
+	static const owfp_bi_class inline_cls = {
+		.type = "stream_edit", .injects = true, .free = se_free};
+	static const owfp_bi_class oob_cls = {.type = "stream_edit",
+					      .injects = true,
+					      .start = se_oob_start,
+					      .stop = se_oob_stop,
+					      .free = se_free};
 	const FWPS_CALLOUT3 c = {
 		.classifyFn = se_classify,
 		.notifyFn = owfp_bi_notify3,
 		.flowDeleteFn = si->oob ? se_oob_flow_delete : NULL,
 	};
-	if ((rc = owfp_bi_register3(&si->bi, &c, si, err, errlen)) ||
-	    (si->oob && (rc = se_oob_start(si)))) {
-		owfp_bi_fini(&si->bi);
-		se_free(si);
-		return rc;
-	}
-	*out = si;
-	return 0;
-}
-
-static const void *se_key(void *instance, int family)
-{
-	return owfp_bi_key(&((se_instance *)instance)->bi, family);
-}
-
-static void se_destroy(void *instance)
-{
-	se_instance *si = instance;
-	if (!si)
-		return;
-	se_oob_stop(si);
-	if (owfp_bi_fini(&si->bi))
-		se_free(si);
+	return owfp_bi_create3(si, si->oob ? &oob_cls : &inline_cls, &c, name, out, err, errlen);
 }
 
 const owfp_builtin owfp_builtin_stream_edit = {
@@ -203,6 +181,6 @@ const owfp_builtin owfp_builtin_stream_edit = {
 		"mode            string  inline      inline (NEED_MORE_DATA + inject + BLOCK) | oob (clone, BLOCK, edit on a worker thread)\n"
 		"busy_threshold  integer 16384       oob: inbound bytes queued before DEFER\n",
 	.create = se_create,
-	.callout_key = se_key,
-	.destroy = se_destroy,
+	.callout_key = owfp_bi_callout_key,
+	.destroy = owfp_bi_destroy,
 };

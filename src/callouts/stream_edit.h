@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "callouts/builtin.h"
+#include "callouts/kit.h"
 
 #define SE_FIND_MAX 65536
 /* The out-of-band worker edits this many bytes of a task at a time. */
@@ -45,6 +45,7 @@ typedef struct se_instance {
 	size_t live_flows;   /* se_flow objects not yet freed */
 	uint8_t *win, *out;  /* the worker's, SE_WIN_CAP and SE_OUT_CAP bytes */
 } se_instance;
+OWFP_BI_FIRST(se_instance);
 
 /* Offset of the first occurrence of find in p, or -1. */
 long se_search(const se_instance *si, const uint8_t *p, size_t n);
@@ -57,8 +58,8 @@ void se_inline_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 			FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
 			FWPS_CLASSIFY_OUT0 *out);
 
-int se_oob_start(se_instance *si);
-void se_oob_stop(se_instance *si);
+int se_oob_start(void *instance); /* an se_instance: owfp_bi_class.start */
+void se_oob_stop(void *instance);
 void se_oob_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 		     const FWPS_INCOMING_METADATA_VALUES0 *meta,
 		     FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,

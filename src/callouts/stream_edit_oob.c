@@ -359,8 +359,9 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int se_oob_start(se_instance *si)
+int se_oob_start(void *instance)
 {
+	se_instance *si = instance;
 	si->win = owfp_malloc(SE_WIN_CAP);
 	si->out = owfp_malloc(SE_OUT_CAP);
 	if (!si->win || !si->out)
@@ -395,8 +396,9 @@ void se_oob_hold(se_instance *si, bool hold)
 	pthread_mutex_unlock(&si->mu);
 }
 
-void se_oob_stop(se_instance *si)
+void se_oob_stop(void *instance)
 {
+	se_instance *si = instance;
 	if (!si->worker_started)
 		return;
 	pthread_mutex_lock(&si->mu);

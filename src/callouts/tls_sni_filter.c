@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "callouts/builtin.h"
-#include "callouts/builtins.h"
+#include "callouts/kit.h"
+#include "callouts/registry.h"
 #include "callouts/name_pattern.h"
 #include "callouts/params.h"
 #include "callouts/tls_clienthello.h"
@@ -31,6 +31,7 @@ typedef struct sni_instance {
 	bool non_tls_allow;
 	size_t max_hello;
 } sni_instance;
+OWFP_BI_FIRST(sni_instance);
 
 static void answer(FWPS_STREAM_CALLOUT_IO_PACKET0 *io, FWPS_CLASSIFY_OUT0 *out,
 		   FWPS_STREAM_ACTION_TYPE sa)
@@ -81,18 +82,14 @@ static void NTAPI sni_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			       const FWPS_FILTER3 *filter, UINT64 flowContext,
 			       FWPS_CLASSIFY_OUT0 *classifyOut)
 {
+	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
+	sni_instance *si = owfp_bi_classify_begin(filter, io, classifyOut);
 	(void)classifyContext;
 	(void)flowContext;
-	sni_instance *si = owfp_bi_owner(filter->action.calloutId);
-	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
-	if (!si || !io || !io->streamData) {
-		classifyOut->actionType = FWP_ACTION_BLOCK;
+	if (!si)
 		return;
-	}
 	const FWPS_STREAM_DATA0 *sd = io->streamData;
 	UINT64 flow = inMetaValues->flowHandle;
-	io->countBytesEnforced = 0;
-	io->streamAction = FWPS_STREAM_ACTION_NONE;
 	/* The server's bytes, and ends of stream: nothing to judge here. A
 	 * partial hello cut by the end was already presented with NO_MORE_DATA. */
 	if (owfp_bi_dir_flag(sd->flags) != owfp_bi_initiator_flag(inFixedValues) ||
@@ -141,8 +138,9 @@ static void NTAPI sni_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	ExFreePoolWithTag(scratch, OWFP_BI_TAG);
 }
 
-static void sni_free(sni_instance *si)
+static void sni_free(void *instance)
 {
+	sni_instance *si = instance;
 	owfp_name_list_free(&si->allow);
 	owfp_name_list_free(&si->deny);
 	owfp_name_list_free(&si->alpn_allow);
@@ -190,30 +188,9 @@ static int sni_create(const void *params, const char *name, void **out, char *er
 	si->no_sni_allow = no_sni == -1 ? si->allow.n == 0 : no_sni == 1;
 	si->non_tls_allow = non_tls == 1;
 	si->max_hello = (size_t)max_hello;
-	if ((rc = owfp_bi_init(&si->bi, "tls_sni_filter", name, false, err, errlen))) {
-		sni_free(si);
-		return rc;
-	}
+	static const owfp_bi_class cls = {.type = "tls_sni_filter", .free = sni_free};
 	const FWPS_CALLOUT3 c = {.classifyFn = sni_classify, .notifyFn = owfp_bi_notify3};
-	if ((rc = owfp_bi_register3(&si->bi, &c, si, err, errlen))) {
-		owfp_bi_fini(&si->bi);
-		sni_free(si);
-		return rc;
-	}
-	*out = si;
-	return 0;
-}
-
-static const void *sni_key(void *instance, int family)
-{
-	return owfp_bi_key(&((sni_instance *)instance)->bi, family);
-}
-
-static void sni_destroy(void *instance)
-{
-	sni_instance *si = instance;
-	if (si && owfp_bi_fini(&si->bi))
-		sni_free(si);
+	return owfp_bi_create3(si, &cls, &c, name, out, err, errlen);
 }
 
 const owfp_builtin owfp_builtin_tls_sni_filter = {
@@ -229,6 +206,6 @@ const owfp_builtin owfp_builtin_tls_sni_filter = {
 		"non_tls     string  drop    drop | allow connections that are not TLS\n"
 		"max_hello   integer 16384   largest ClientHello accepted; larger fails closed\n",
 	.create = sni_create,
-	.callout_key = sni_key,
-	.destroy = sni_destroy,
+	.callout_key = owfp_bi_callout_key,
+	.destroy = owfp_bi_destroy,
 };

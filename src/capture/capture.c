@@ -109,6 +109,17 @@ static bool stop_requested(const owfp_capture *cap)
            (cap->opts.stop && *cap->opts.stop);
 }
 
+/* The clock moved to cap->now: reap, then expire what timed out. */
+static void clock_moved(owfp_capture *cap)
+{
+    if (cap->reap)
+        owfp_capture_flowtab_reap(cap);
+    if (cap->lru_head)
+        owfp_capture_tcp_expire(cap, cap->now);
+    if (cap->tomb_head)
+        owfp_capture_tomb_expire(cap, cap->now);
+}
+
 /* Live capture, nothing arrived: time goes on without packets. */
 static void idle(owfp_capture *cap)
 {
@@ -117,12 +128,7 @@ static void idle(owfp_capture *cap)
     uint64_t now = (uint64_t)ts.tv_sec * CAP_NS_PER_SEC + (uint64_t)ts.tv_nsec;
     if (now > cap->now && cap->now)
         cap->now = now;
-    if (cap->reap)
-        owfp_capture_flowtab_reap(cap);
-    if (cap->lru_head)
-        owfp_capture_tcp_expire(cap, cap->now);
-    if (cap->tomb_head)
-        owfp_capture_tomb_expire(cap, cap->now);
+    clock_moved(cap);
     if (cap->sink->idle)
         cap->sink->idle(cap->user);
 }
@@ -226,12 +232,7 @@ int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *use
         atomic_store_explicit(&cap->done, pos, memory_order_relaxed);
         if (rec.ts_ns > cap->now)
             cap->now = rec.ts_ns;
-        if (cap->reap)
-            owfp_capture_flowtab_reap(cap);
-        if (cap->lru_head)
-            owfp_capture_tcp_expire(cap, cap->now);
-        if (cap->tomb_head)
-            owfp_capture_tomb_expire(cap, cap->now);
+        clock_moved(cap);
         process(cap, &rec);
         if (pos >= next_progress) {
             if (cap->sink->progress)
@@ -254,13 +255,20 @@ int owfp_capture_run(owfp_capture *cap, const owfp_capture_sink *sink, void *use
     return rc;
 }
 
+/* The flow a pause/resume names, or NULL with *rc the error to return. */
+static struct cap_flow *flow_for_dir(owfp_capture *cap, uint64_t flow_id, unsigned dir, int *rc)
+{
+    struct cap_flow *f = dir > 1 ? NULL : owfp_capture_flowtab_by_id(cap, flow_id);
+    *rc = dir > 1 ? -EINVAL : f ? 0 : -ENOENT;
+    return f;
+}
+
 int owfp_capture_pause(owfp_capture *cap, uint64_t flow_id, unsigned dir)
 {
-    if (dir > 1)
-        return -EINVAL;
-    struct cap_flow *f = owfp_capture_flowtab_by_id(cap, flow_id);
+    int rc;
+    struct cap_flow *f = flow_for_dir(cap, flow_id, dir, &rc);
     if (!f)
-        return -ENOENT;
+        return rc;
     f->dir[dir].paused = true;
     f->dir[dir].hole_open = false;
     return 0;
@@ -268,11 +276,10 @@ int owfp_capture_pause(owfp_capture *cap, uint64_t flow_id, unsigned dir)
 
 int owfp_capture_resume(owfp_capture *cap, uint64_t flow_id, unsigned dir)
 {
-    if (dir > 1)
-        return -EINVAL;
-    struct cap_flow *f = owfp_capture_flowtab_by_id(cap, flow_id);
+    int rc;
+    struct cap_flow *f = flow_for_dir(cap, flow_id, dir, &rc);
     if (!f)
-        return -ENOENT;
+        return rc;
     if (f->dir[dir].paused) {
         f->dir[dir].paused = false;
         owfp_capture_work_add(cap, f);

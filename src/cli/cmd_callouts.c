@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "callouts/builtins.h"
+#include "callouts/registry.h"
 #include "cli/commands.h"
 #include "openwfp/openwfp.h"
 

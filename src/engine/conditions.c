@@ -37,15 +37,6 @@ static NTSTATUS check_scalar(FWP_DATA_TYPE ft, const FWP_VALUE0 *v)
 	return STATUS_SUCCESS;
 }
 
-static int cmp_k128(owfp_k128 a, owfp_k128 b)
-{
-	if (a.hi != b.hi)
-		return a.hi < b.hi ? -1 : 1;
-	if (a.lo != b.lo)
-		return a.lo < b.lo ? -1 : 1;
-	return 0;
-}
-
 NTSTATUS owfp_cond_validate(const owfp_layer_desc *l, const FWPM_FILTER_CONDITION0 *c,
 			    const owfp_field_desc **field)
 {
@@ -90,7 +81,7 @@ NTSTATUS owfp_cond_validate(const owfp_layer_desc *l, const FWPM_FILTER_CONDITIO
 			st = check_scalar(ft, &cv->rangeValue->valueHigh);
 		if (st != STATUS_SUCCESS)
 			return st;
-		if (cmp_k128(owfp_value_key(&cv->rangeValue->valueLow),
+		if (owfp_k128_cmp(owfp_value_key(&cv->rangeValue->valueLow),
 			     owfp_value_key(&cv->rangeValue->valueHigh)) > 0)
 			return STATUS_FWP_INVALID_RANGE;
 		return STATUS_SUCCESS;
@@ -289,14 +280,14 @@ bool owfp_cond_match(const FWPS_FILTER_CONDITION0 *c, const FWP_VALUE0 *v)
 	case FWP_RANGE_TYPE:
 		if (v->type != cv->rangeValue->valueLow.type)
 			return false;
-		return cmp_k128(owfp_value_key(v), owfp_value_key(&cv->rangeValue->valueLow)) >= 0 &&
-		       cmp_k128(owfp_value_key(v), owfp_value_key(&cv->rangeValue->valueHigh)) <= 0;
+		return owfp_k128_cmp(owfp_value_key(v), owfp_value_key(&cv->rangeValue->valueLow)) >= 0 &&
+		       owfp_k128_cmp(owfp_value_key(v), owfp_value_key(&cv->rangeValue->valueHigh)) <= 0;
 	default:
 		break;
 	}
 	if (v->type != cv->type)
 		return false;
-	r = cmp_k128(owfp_value_key(v), owfp_value_key((const FWP_VALUE0 *)cv));
+	r = owfp_k128_cmp(owfp_value_key(v), owfp_value_key((const FWP_VALUE0 *)cv));
 	switch (c->matchType) {
 	case FWP_MATCH_EQUAL: return r == 0;
 	case FWP_MATCH_NOT_EQUAL: return r != 0;
@@ -420,20 +411,20 @@ int owfp_cond_intervals(const FWPS_FILTER_CONDITION0 *c, owfp_k128 lo[2], owfp_k
 		lo[n] = k, hi[n] = max, n++;
 		break;
 	case FWP_MATCH_GREATER:
-		if (cmp_k128(k, max) < 0)
+		if (owfp_k128_cmp(k, max) < 0)
 			lo[n] = k_add1(k), hi[n] = max, n++;
 		break;
 	case FWP_MATCH_LESS_OR_EQUAL:
 		lo[n] = zero, hi[n] = k, n++;
 		break;
 	case FWP_MATCH_LESS:
-		if (cmp_k128(k, zero) > 0)
+		if (owfp_k128_cmp(k, zero) > 0)
 			lo[n] = zero, hi[n] = k_sub1(k), n++;
 		break;
 	case FWP_MATCH_NOT_EQUAL:
-		if (cmp_k128(k, zero) > 0)
+		if (owfp_k128_cmp(k, zero) > 0)
 			lo[n] = zero, hi[n] = k_sub1(k), n++;
-		if (cmp_k128(k, max) < 0)
+		if (owfp_k128_cmp(k, max) < 0)
 			lo[n] = k_add1(k), hi[n] = max, n++;
 		break;
 	default:

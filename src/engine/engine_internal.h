@@ -81,6 +81,16 @@ typedef struct owfp_k128 {
 	uint64_t hi, lo;
 } owfp_k128;
 
+/* Orders keys as unsigned 128-bit numbers: -1, 0 or 1. */
+static inline int owfp_k128_cmp(owfp_k128 a, owfp_k128 b)
+{
+	if (a.hi != b.hi)
+		return a.hi < b.hi ? -1 : 1;
+	if (a.lo != b.lo)
+		return a.lo < b.lo ? -1 : 1;
+	return 0;
+}
+
 /* The incoming values of the index dimensions, as keys. */
 typedef struct owfp_dim_keys {
 	bool present[OWFP_NDIMS];

@@ -13,18 +13,9 @@
 #include "engine/engine_internal.h"
 #include "util/alloc.h"
 
-static int kcmp(owfp_k128 a, owfp_k128 b)
-{
-	if (a.hi != b.hi)
-		return a.hi < b.hi ? -1 : 1;
-	if (a.lo != b.lo)
-		return a.lo < b.lo ? -1 : 1;
-	return 0;
-}
-
 static int kcmp_q(const void *a, const void *b)
 {
-	return kcmp(*(const owfp_k128 *)a, *(const owfp_k128 *)b);
+	return owfp_k128_cmp(*(const owfp_k128 *)a, *(const owfp_k128 *)b);
 }
 
 static bool is_max(owfp_k128 k)
@@ -46,7 +37,7 @@ static size_t search(const owfp_ivx *x, owfp_k128 k, size_t lo, size_t hi)
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (kcmp(x->bounds[mid], k) <= 0)
+		if (owfp_k128_cmp(x->bounds[mid], k) <= 0)
 			lo = mid;
 		else
 			hi = mid;
@@ -205,7 +196,7 @@ int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
 	qsort(x->bounds, nb, sizeof(*x->bounds), kcmp_q);
 	x->nb = 1;
 	for (size_t i = 1; i < nb; i++)
-		if (kcmp(x->bounds[i], x->bounds[x->nb - 1]) != 0)
+		if (owfp_k128_cmp(x->bounds[i], x->bounds[x->nb - 1]) != 0)
 			x->bounds[x->nb++] = x->bounds[i];
 	for (x->leaves = 1; x->leaves < x->nb; x->leaves <<= 1)
 		;

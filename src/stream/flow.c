@@ -18,19 +18,23 @@ void owfp_flow_ref(owfp_flow *f)
 	atomic_fetch_add(&f->refs, 1);
 }
 
+/* Drops work taken off the queue; injections in it complete with status. */
+static void fail_work(owfp_flow *f, owfp_work *w, NTSTATUS status)
+{
+	while (w) {
+		owfp_work *next = w->next;
+		if (w->type == OWFP_WORK_INJECT)
+			owfp_inject_fail(f, w->inj, status);
+		free(w);
+		w = next;
+	}
+}
+
 static void flow_free(owfp_flow *f)
 {
 	/* Work another thread queued while the flow was being closed still
 	 * owes its completions. */
-	owfp_work *w = f->work_head;
-	f->work_head = f->work_tail = NULL;
-	while (w) {
-		owfp_work *next = w->next;
-		if (w->type == OWFP_WORK_INJECT)
-			owfp_inject_fail(f, w->inj, STATUS_CANCELLED);
-		free(w);
-		w = next;
-	}
+	fail_work(f, owfp_flow_take_work(f), STATUS_CANCELLED);
 	for (int dir = 0; dir < 2; dir++)
 		owfp_pipeline_free(f, dir);
 	owfp_inject_run_completions(f);
@@ -112,18 +116,7 @@ void owfp_flow_discard_all(owfp_flow *f, NTSTATUS status)
 	}
 	owfp_defer_forget_all(f);
 	f->ndeferred = 0;
-	pthread_mutex_lock(&f->mu);
-	owfp_work *w = f->work_head;
-	f->work_head = f->work_tail = NULL;
-	atomic_store(&f->has_work, false);
-	pthread_mutex_unlock(&f->mu);
-	while (w) {
-		owfp_work *next = w->next;
-		if (w->type == OWFP_WORK_INJECT)
-			owfp_inject_fail(f, w->inj, status);
-		free(w);
-		w = next;
-	}
+	fail_work(f, owfp_flow_take_work(f), status);
 	(void)status;
 }
 

@@ -338,6 +338,8 @@ struct owfp_injection {
 void owfp_inject_run_completions(owfp_flow *f);
 /* Completes an injection that will never be handed on (status != success). */
 void owfp_inject_fail(owfp_flow *f, owfp_injection *inj, NTSTATUS status);
+/* Queues inj for its completion (owfp_inject_run_completions), status as set. */
+void owfp_inject_done(owfp_flow *f, owfp_injection *inj);
 NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_);
 
 /* ---- continue.c */
@@ -383,6 +385,8 @@ void owfp_flow_table_remove(struct owfp_flow_table *t, owfp_flow *f);
 void owfp_flow_table_stats(owfp_engine *engine, size_t *count, size_t *nbuckets, uint64_t *steps);
 /* Queues work from any thread and wakes the data path. */
 void owfp_flow_queue(owfp_flow *f, owfp_work *w);
+/* Takes all queued work (oldest first), leaving the queue empty. */
+owfp_work *owfp_flow_take_work(owfp_flow *f);
 /* True when the caller is the flow's own thread inside a callback. */
 bool owfp_flow_on_thread(owfp_flow *f);
 /* Brackets every owfp_flow_* entry: returns the previous current flow. */

@@ -176,6 +176,16 @@ void owfp_flow_queue(owfp_flow *f, owfp_work *w)
 	pthread_mutex_unlock(&f->mu);
 }
 
+owfp_work *owfp_flow_take_work(owfp_flow *f)
+{
+	pthread_mutex_lock(&f->mu);
+	owfp_work *w = f->work_head;
+	f->work_head = f->work_tail = NULL;
+	atomic_store(&f->has_work, false);
+	pthread_mutex_unlock(&f->mu);
+	return w;
+}
+
 /* The flow whose owfp_flow_* call this thread is inside (callbacks run there). */
 static __attribute__((tls_model("initial-exec"))) _Thread_local owfp_flow *current_flow;
 

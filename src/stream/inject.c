@@ -63,16 +63,21 @@ void owfp_inject_run_completions(owfp_flow *f)
 	}
 }
 
-void owfp_inject_fail(owfp_flow *f, owfp_injection *inj, NTSTATUS status)
+void owfp_inject_done(owfp_flow *f, owfp_injection *inj)
 {
-	owfp_chain_clear(&inj->data, &f->pool);
-	inj->status = status;
 	inj->next = NULL;
 	if (f->done_tail)
 		f->done_tail->next = inj;
 	else
 		f->done_head = inj;
 	f->done_tail = inj;
+}
+
+void owfp_inject_fail(owfp_flow *f, owfp_injection *inj, NTSTATUS status)
+{
+	owfp_chain_clear(&inj->data, &f->pool);
+	inj->status = status;
+	owfp_inject_done(f, inj);
 }
 
 /* Takes the bytes: clones are referenced, anything else is copied. */

@@ -10,11 +10,7 @@
 
 static void process_work(owfp_flow *f)
 {
-	pthread_mutex_lock(&f->mu);
-	owfp_work *w = f->work_head;
-	f->work_head = f->work_tail = NULL;
-	atomic_store(&f->has_work, false);
-	pthread_mutex_unlock(&f->mu);
+	owfp_work *w = owfp_flow_take_work(f);
 	while (w) {
 		owfp_work *next = w->next;
 		switch (w->type) {

@@ -135,16 +135,6 @@ static void hand_on(owfp_flow *f, int dir, unsigned sl, owfp_chain *c)
 		owfp_deliver(f, dir, c);
 }
 
-static void inj_done(owfp_flow *f, owfp_injection *inj)
-{
-	inj->next = NULL;
-	if (f->done_tail)
-		f->done_tail->next = inj;
-	else
-		f->done_head = inj;
-	f->done_tail = inj;
-}
-
 void owfp_sublayer_flush(owfp_flow *f, int dir, unsigned sl)
 {
 	owfp_dirstate *d = &f->dir[dir];
@@ -161,7 +151,7 @@ void owfp_sublayer_flush(owfp_flow *f, int dir, unsigned sl)
 			owfp_chain_concat(&emit, &inj->data);
 			if (inj->fin)
 				s->fin_released = true;
-			inj_done(f, inj);
+			owfp_inject_done(f, inj);
 			continue;
 		}
 		owfp_bnode *n = s->out.head;

@@ -28,3 +28,23 @@ int owfp_lazylib_load(const char *soname, const char *pkg, const owfp_lazysym *s
 	}
 	return 0;
 }
+
+int owfp_lazylib_open(owfp_lazylib *lib, char *err, size_t errlen)
+{
+	/* acquire pairs with the release below: a caller that sees the result
+	 * also sees the slots it covers */
+	int rc = atomic_load_explicit(&lib->rc, memory_order_acquire);
+	if (rc == 1) {
+		pthread_mutex_lock(&lib->mu);
+		rc = atomic_load_explicit(&lib->rc, memory_order_relaxed);
+		if (rc == 1) {
+			rc = owfp_lazylib_load(lib->soname, lib->pkg, lib->syms, lib->n, lib->err,
+					       sizeof(lib->err));
+			atomic_store_explicit(&lib->rc, rc, memory_order_release);
+		}
+		pthread_mutex_unlock(&lib->mu);
+	}
+	if (rc && err)
+		snprintf(err, errlen, "%s", lib->err);
+	return rc;
+}

@@ -5,6 +5,8 @@
 #ifndef OWFP_UTIL_LAZYLIB_H
 #define OWFP_UTIL_LAZYLIB_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 /* A table member for library function fn, typed from fn's declaration in
@@ -27,8 +29,33 @@ typedef struct owfp_lazysym {
  * missing) or -ELIBBAD (a symbol missing) and writes to err a message naming
  * the library, the reason and the Debian package that provides it (pkg);
  * the slots are then not to be used. Not thread-safe on its own: callers
- * wrap it in pthread_once. */
+ * wrap it in pthread_once, or use owfp_lazylib_open. */
 int owfp_lazylib_load(const char *soname, const char *pkg, const owfp_lazysym *syms, size_t n,
 		      char *err, size_t errlen);
+
+/* A library loaded once for the whole process, on first use, by whichever
+ * thread asks first; later callers get the same answer without a lock.
+ * Define one statically per library:
+ *   static const owfp_lazysym syms[] = {OWFP_LAZYSYM(fns, pcap_close), ...};
+ *   static owfp_lazylib lib = OWFP_LAZYLIB("libpcap.so.0.8", "libpcap0.8", syms);
+ */
+typedef struct owfp_lazylib {
+	const char *soname;
+	const char *pkg;
+	const owfp_lazysym *syms;
+	size_t n;
+	pthread_mutex_t mu;
+	atomic_int rc;  /* 1 until the first attempt, then its result */
+	char err[256];
+} owfp_lazylib;
+
+#define OWFP_LAZYLIB(soname, pkg, syms)                                                    \
+	{(soname), (pkg), (syms), sizeof(syms) / sizeof((syms)[0]), PTHREAD_MUTEX_INITIALIZER, \
+	 1, ""}
+
+/* Loads lib on the first call (owfp_lazylib_load) and returns that first
+ * result on every call: 0, or -ELIBACC/-ELIBBAD with the message copied to
+ * err (may be NULL). Thread-safe. */
+int owfp_lazylib_open(owfp_lazylib *lib, char *err, size_t errlen);
 
 #endif

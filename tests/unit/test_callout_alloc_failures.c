@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "callout_harness.h"
-#include "callouts/builtin.h"
+#include "callouts/kit.h"
 #include "wdm/pool.h"
 
 typedef struct scenario {

@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "callout_harness.h"
-#include "callouts/builtins.h"
+#include "callouts/registry.h"
 
 static void test_one_line_per_flow_with_counts_and_end(void **st)
 {

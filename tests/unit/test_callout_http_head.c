@@ -21,6 +21,22 @@ static bool str_is(owfp_http_str s, const char *lit)
 	return s.len == strlen(lit) && memcmp(s.p, lit, s.len) == 0;
 }
 
+/* The contract a reader of picohttpparser expects: -1 error, -2 incomplete. */
+static void test_return_values_are_picohttpparser_s(void **st)
+{
+	(void)st;
+	owfp_http_head h;
+	owfp_http_response r;
+	owfp_http_chunked c;
+	bool done = false;
+	assert_int_equal(parse("GET / HTTP/1.1\r\nHost: a\r\n", &h), -2);
+	assert_int_equal(parse("GET / HTTP/1.1\nHost: a\r\n\r\n", &h), -1);
+	assert_int_equal(owfp_http_response_parse((const uint8_t *)"HTTP/1.1 200", 12, &r), -2);
+	assert_int_equal(owfp_http_response_parse((const uint8_t *)"\x82", 1, &r), -1);
+	owfp_http_chunked_init(&c);
+	assert_int_equal(owfp_http_chunked_feed(&c, (const uint8_t *)"zz\r\n", 4, &done), -1);
+}
+
 static void test_complete_head_reports_fields_and_length(void **st)
 {
 	(void)st;
@@ -308,6 +324,7 @@ static void test_random_input_is_handled(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_return_values_are_picohttpparser_s),
 		cmocka_unit_test(test_complete_head_reports_fields_and_length),
 		cmocka_unit_test(test_every_prefix_is_incomplete),
 		cmocka_unit_test(test_absolute_form_and_connect_give_the_host),

@@ -57,12 +57,43 @@ static void test_missing_symbol(void **state)
 	assert_non_null(strstr(err, "libc6"));
 }
 
+/* owfp_lazylib_open binds on the first call only and gives every caller
+ * the first answer, error text included. */
+static struct libc_fns once_fns;
+static const owfp_lazysym once_syms[] = {OWFP_LAZYSYM(once_fns, strlen)};
+static owfp_lazylib once_lib = OWFP_LAZYLIB("libc.so.6", "libc6", once_syms);
+static struct libc_fns gone_fns;
+static const owfp_lazysym gone_syms[] = {OWFP_LAZYSYM(gone_fns, strlen)};
+static owfp_lazylib gone_lib = OWFP_LAZYLIB("libowfp-no-such.so.9", "owfp-no-such-pkg", gone_syms);
+
+static void test_open_loads_once(void **state)
+{
+	(void)state;
+	assert_int_equal(owfp_lazylib_open(&once_lib, NULL, 0), 0);
+	assert_int_equal(once_fns.strlen("once"), 4);
+	once_fns.strlen = NULL; /* a second load would bind it again */
+	assert_int_equal(owfp_lazylib_open(&once_lib, NULL, 0), 0);
+	assert_null(once_fns.strlen);
+}
+
+static void test_open_repeats_the_first_error(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		char err[256] = "";
+		assert_int_equal(owfp_lazylib_open(&gone_lib, err, sizeof(err)), -ELIBACC);
+		assert_non_null(strstr(err, "install the Debian package owfp-no-such-pkg"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_binds_and_calls),
 		cmocka_unit_test(test_missing_library),
 		cmocka_unit_test(test_missing_symbol),
+		cmocka_unit_test(test_open_loads_once),
+		cmocka_unit_test(test_open_repeats_the_first_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,17 +154,11 @@ static void test_s35_permit_skips_rest_of_sublayer_enters_next(void **state)
 static void test_s36_block_removes_bytes_connection_stays_open(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
 	static const sh_answer a[] = {
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 3, 0, NULL },
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
 	};
-	sh_callout *x = sh_callout_new(h, 0, sh_fn_script);
-	x->script = a;
-	x->nscript = 2;
-	sh_callout *y = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, x, 0, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, y, 0, 0);
+	sh_callout *y = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "badgood");
 	assert_int_equal(y->ncalls, 1);

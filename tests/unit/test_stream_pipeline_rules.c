@@ -165,14 +165,9 @@ static void *inject_loop(void *p)
 static void test_s31_classifies_of_a_flow_never_overlap(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
 	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL } };
-	sh_callout *up = sh_callout_new(h, 0, sh_fn_script);
-	up->script = a;
-	up->nscript = 1;
-	sh_callout *down = sh_callout_new(h, 0, serial_check);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, up, 0, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, down, 0, 0);
+	sh_stack st = sh_two_sublayers(h, NULL, a, 1, serial_check, NULL, 0);
+	sh_callout *up = st.up;
 	owfp_flow *f = sh_flow(h);
 	struct injector w = { h, up, owfp_flow_id(f), 0 };
 	pthread_t t;
@@ -265,17 +260,12 @@ static void test_s103_stages_ordered_by_sublayer_then_filter_weight(void **state
 static void test_s104_s105_held_stage_stalls_only_downstream(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
-	sh_callout *up = sh_callout_new(h, 0, sh_fn_permit);
 	static const sh_answer a[] = {
 		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 3, NULL },
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
 	};
-	sh_callout *down = sh_callout_new(h, 0, sh_fn_script);
-	down->script = a;
-	down->nscript = 2;
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, up, 0, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, down, 0, 0);
+	sh_stack st = sh_two_sublayers(h, sh_fn_permit, NULL, 0, NULL, a, 2);
+	sh_callout *up = st.up, *down = st.down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "12");
 	sh_send(f, DIN, "3");
@@ -292,17 +282,11 @@ static void test_s104_s105_held_stage_stalls_only_downstream(void **state)
 static void test_s106_injected_bytes_go_to_next_sublayer_in_order(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
 	static const sh_answer a[] = {
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 1, 0, "[" },
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, "]" },
 	};
-	sh_callout *up = sh_callout_new(h, 0, sh_fn_script);
-	up->script = a;
-	up->nscript = 2;
-	sh_callout *down = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, up, 0, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, down, 0, 0);
+	sh_callout *up = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).up;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "ab");
 	sh_expect(h, DIN, "[a]b");
@@ -313,17 +297,11 @@ static void test_s106_injected_bytes_go_to_next_sublayer_in_order(void **state)
 static void test_s107_fin_delivered_after_every_byte_left_every_stage(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
 	static const sh_answer a[] = {
 		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 50, NULL },
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
 	};
-	sh_callout *up = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *down = sh_callout_new(h, 0, sh_fn_script);
-	down->script = a;
-	down->nscript = 2;
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, up, 0, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, down, 0, 0);
+	sh_callout *down = sh_two_sublayers(h, sh_fn_permit, NULL, 0, NULL, a, 2).down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "last words");
 	assert_int_equal(owfp_flow_indicate_fin(f, DOUT), 0);

@@ -105,14 +105,9 @@ static void test_s61_completion_once_per_nbl_of_a_chain(void **state)
 static void test_s59_s64_accepted_injection_flags_and_push(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
 	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL } };
-	sh_callout *up = sh_callout_new(h, 0, sh_fn_script);
-	up->script = a;
-	up->nscript = 1;
-	sh_callout *down = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, up, 0, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, down, 0, 0);
+	sh_stack st = sh_two_sublayers(h, NULL, a, 1, sh_fn_permit, NULL, 0);
+	sh_callout *up = st.up, *down = st.down;
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
 	assert_int_equal(sh_inject(h, up, id, FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_PUSH, "p", 1),

@@ -176,17 +176,11 @@ static void test_s52_missed_bytes_from_higher_filter_in_same_sublayer(void **sta
 static void test_s52_bytes_blocked_in_upper_sublayer_not_missed(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
 	static const sh_answer a[] = {
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL },
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
 	};
-	sh_callout *up = sh_callout_new(h, 0, sh_fn_script);
-	up->script = a;
-	up->nscript = 2;
-	sh_callout *down = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, up, 0, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, down, 0, 0);
+	sh_callout *down = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "xxok");
 	assert_int_equal(down->calls[0].missed, 0);
@@ -201,17 +195,11 @@ static void test_q13_include_upper_mode_counts_upper_blocks(void **state)
 	owfp_engine_opts o = { 0 };
 	o.missed_mode = OWFP_MISSED_INCLUDE_UPPER;
 	sh_up(h, &o);
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
 	static const sh_answer a[] = {
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL },
 		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
 	};
-	sh_callout *up = sh_callout_new(h, 0, sh_fn_script);
-	up->script = a;
-	up->nscript = 2;
-	sh_callout *down = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, up, 0, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, down, 0, 0);
+	sh_callout *down = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "xxok");
 	assert_int_equal(down->calls[0].missed, 2);

@@ -15,8 +15,8 @@
  * each registered calloutId is bound to its instance in a small table
  * (instances.c) that classifyFn consults.
  */
-#ifndef OWFP_CALLOUTS_BUILTIN_H
-#define OWFP_CALLOUTS_BUILTIN_H
+#ifndef OWFP_CALLOUTS_KIT_H
+#define OWFP_CALLOUTS_KIT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,7 +28,10 @@
 
 #define OWFP_BI_TAG 'ibwO' /* pool tag of the built-ins: "Owbi" */
 
+struct owfp_bi_class;
+
 typedef struct owfp_bi {
+	const struct owfp_bi_class *cls;
 	const char *type;
 	char instance[96];
 	DRIVER_OBJECT driver;
@@ -38,6 +41,41 @@ typedef struct owfp_bi {
 	UINT32 id[2];
 	bool registered[2];
 } owfp_bi;
+
+/*
+ * What a built-in type tells the kit once, so that its create ends in
+ * owfp_bi_create and its owfp_builtin names owfp_bi_callout_key and
+ * owfp_bi_destroy. The instance struct must begin with its owfp_bi
+ * (OWFP_BI_FIRST checks that), so the instance pointer is the kit's.
+ */
+typedef struct owfp_bi_class {
+	const char *type;                 /* the configuration's `type` */
+	bool injects;                     /* needs a stream injection handle */
+	/* Optional: starts what runs beside the callouts (a thread), after
+	 * registration; 0, or -errno with nothing left running. stop undoes
+	 * it, first thing in owfp_bi_destroy. */
+	int (*start)(void *instance);
+	void (*stop)(void *instance);
+	void (*free)(void *instance);     /* the type's own state and the instance */
+} owfp_bi_class;
+
+#define OWFP_BI_FIRST(type) \
+	_Static_assert(offsetof(type, bi) == 0, #type " must begin with its owfp_bi")
+
+/* The tail every create shares: objects, registration of `c` (FWPS_CALLOUT0
+ * or 3; its calloutKey is filled in) for both layers bound to `instance`,
+ * then cls->start. On success *out = instance; on failure everything is
+ * undone, instance is freed with cls->free and the error returned. */
+int owfp_bi_create0(void *instance, const owfp_bi_class *cls, const FWPS_CALLOUT0 *c,
+		    const char *name, void **out, char *err, size_t errlen);
+int owfp_bi_create3(void *instance, const owfp_bi_class *cls, const FWPS_CALLOUT3 *c,
+		    const char *name, void **out, char *err, size_t errlen);
+/* owfp_builtin.callout_key and .destroy for any instance made by
+ * owfp_bi_create*. destroy stops, unregisters and frees; while flows still
+ * hold contexts of its callouts (owfp_bi_fini false) it leaves the state
+ * to them rather than free what their flowDeleteFn will read. */
+const void *owfp_bi_callout_key(void *instance, int family);
+void owfp_bi_destroy(void *instance);
 
 /* Creates the driver/device objects (and an injection handle if asked). */
 int owfp_bi_init(owfp_bi *bi, const char *type, const char *instance, bool injects,
@@ -73,6 +111,14 @@ NTSTATUS NTAPI owfp_bi_notify3(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filter
 			       FWPS_FILTER3 *filter);
 
 /* ------------------------------------------------------------ stream data */
+
+/* The start every deciding stream classifyFn shares: the instance bound to
+ * the filter's callout, with io's stream action reset to NONE
+ * (countBytesEnforced 0). When either is missing (io or its streamData
+ * NULL) the answer is BLOCK (not ours to pass: fail closed) and the result
+ * NULL. */
+void *owfp_bi_classify_begin(const FWPS_FILTER3 *filter, FWPS_STREAM_CALLOUT_IO_PACKET0 *io,
+			     FWPS_CLASSIFY_OUT0 *classifyOut);
 
 /* OWFP_DIR_INBOUND for RECEIVE data, OWFP_DIR_OUTBOUND for SEND data. */
 static inline int owfp_bi_dir(UINT32 streamFlags)

@@ -1,6 +1,7 @@
-/* The built-in callouts (one file each) and what tests may read of them. */
-#ifndef OWFP_CALLOUTS_BUILTINS_H
-#define OWFP_CALLOUTS_BUILTINS_H
+/* The built-in callouts by name (registry.c; one file each) and what tests
+ * may read of them. How a built-in is written: kit.h. */
+#ifndef OWFP_CALLOUTS_REGISTRY_H
+#define OWFP_CALLOUTS_REGISTRY_H
 
 #include <stdint.h>
 
@@ -14,8 +15,8 @@ extern const owfp_builtin owfp_builtin_pattern_match;
 extern const owfp_builtin owfp_builtin_rate_limit;
 extern const owfp_builtin owfp_builtin_flow_log;
 
-/* The filter action a built-in is written for, as the configuration spells
- * it: "callout_inspection" (count, flow_log) or "callout_terminating". */
+/* The filter action the built-in `name` is written for (its filter_action),
+ * as the configuration spells it. */
 const char *owfp_builtin_filter_action(const char *name);
 
 /* count: bytes seen per direction (OWFP_DIR_*), summed over all flows. */

@@ -1,5 +1,5 @@
 /* The built-ins' "driver" plumbing: objects, registration, bytes, injection. */
-#include "callouts/builtin.h"
+#include "callouts/kit.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -144,6 +144,57 @@ bool owfp_bi_fini(owfp_bi *bi)
 	return true;
 }
 
+static int create(void *instance, const owfp_bi_class *cls, const FWPS_CALLOUT0 *c0,
+		  const FWPS_CALLOUT3 *c3, const char *name, void **out, char *err, size_t errlen)
+{
+	owfp_bi *bi = instance;
+	int rc = owfp_bi_init(bi, cls->type, name, cls->injects, err, errlen);
+	if (rc) {
+		cls->free(instance);
+		return rc;
+	}
+	bi->cls = cls;
+	rc = c0 ? owfp_bi_register0(bi, c0, instance, err, errlen)
+		: owfp_bi_register3(bi, c3, instance, err, errlen);
+	if (!rc && cls->start)
+		rc = cls->start(instance);
+	if (rc) {
+		owfp_bi_fini(bi);
+		cls->free(instance);
+		return rc;
+	}
+	*out = instance;
+	return 0;
+}
+
+int owfp_bi_create0(void *instance, const owfp_bi_class *cls, const FWPS_CALLOUT0 *c,
+		    const char *name, void **out, char *err, size_t errlen)
+{
+	return create(instance, cls, c, NULL, name, out, err, errlen);
+}
+
+int owfp_bi_create3(void *instance, const owfp_bi_class *cls, const FWPS_CALLOUT3 *c,
+		    const char *name, void **out, char *err, size_t errlen)
+{
+	return create(instance, cls, NULL, c, name, out, err, errlen);
+}
+
+const void *owfp_bi_callout_key(void *instance, int family)
+{
+	return owfp_bi_key(instance, family);
+}
+
+void owfp_bi_destroy(void *instance)
+{
+	owfp_bi *bi = instance;
+	if (!bi)
+		return;
+	if (bi->cls->stop)
+		bi->cls->stop(instance);
+	if (owfp_bi_fini(bi))
+		bi->cls->free(instance);
+}
+
 NTSTATUS NTAPI owfp_bi_notify0(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filterKey,
 			       FWPS_FILTER0 *filter)
 {
@@ -160,6 +211,19 @@ NTSTATUS NTAPI owfp_bi_notify3(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filter
 	(void)filterKey;
 	(void)filter;
 	return STATUS_SUCCESS;
+}
+
+void *owfp_bi_classify_begin(const FWPS_FILTER3 *filter, FWPS_STREAM_CALLOUT_IO_PACKET0 *io,
+			     FWPS_CLASSIFY_OUT0 *classifyOut)
+{
+	void *owner = owfp_bi_owner(filter->action.calloutId);
+	if (!owner || !io || !io->streamData) {
+		classifyOut->actionType = FWP_ACTION_BLOCK;
+		return NULL;
+	}
+	io->countBytesEnforced = 0;
+	io->streamAction = FWPS_STREAM_ACTION_NONE;
+	return owner;
 }
 
 UINT32 owfp_bi_initiator_flag(const FWPS_INCOMING_VALUES0 *in)
