@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Soak test for `openwfp proxy` (make soak): many concurrent connections
 through the proxy with pass-through callouts, random sizes, client and
-server resets, slow readers and writers, and upstream restarts. Everything
+server resets, slow readers and writers, upstream restarts and SIGHUP
+reloads of the configuration. Everything
 runs on 127.0.0.1, bounded in time and count.
 
 At the end it checks, and exits 1 otherwise:
@@ -44,7 +45,7 @@ class Stats:
         self.started = self.completed = self.verified = self.lost = 0
         self.bytes = 0
         self.faults = {"client_reset": 0, "server_reset": 0, "slow_writer": 0,
-                       "slow_reader": 0, "upstream_restart": 0}
+                       "slow_reader": 0, "upstream_restart": 0, "reload": 0}
         self.errors = 0
         self.connect_errors = {}
 
@@ -237,6 +238,8 @@ async def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--restarts", type=int, default=1, help="0: never restart the upstream")
     ap.add_argument("--only", help="keep only this callout of --config (and its filters)")
+    ap.add_argument("--reload-every", type=float, default=5.0,
+                    help="SIGHUP the proxy (reload -c FILE) this often, seconds; 0: never")
     args = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, max(soft, args.concurrency * 6 + 1024))
@@ -278,9 +281,16 @@ async def main():
     deadline = time.monotonic() + args.seconds
     restart_every = max(10.0, args.seconds / 4)
     next_restart = time.monotonic() + restart_every
+    next_reload = time.monotonic() + args.reload_every
     tasks = set()
     peak = 0
     while time.monotonic() < deadline:
+        if args.config and args.reload_every > 0 and time.monotonic() >= next_reload:
+            # Reload with connections open: new flows get the new instances,
+            # open ones finish on the old (issue 17 item 5).
+            proxy.send_signal(signal.SIGHUP)
+            st.faults["reload"] += 1
+            next_reload += args.reload_every
         while len(tasks) < args.concurrency:
             t = asyncio.ensure_future(client(port, st, random.Random(rnd.random()), deadline + 60))
             tasks.add(t)

@@ -58,6 +58,18 @@ void owfp_metrics_sample(owfp_metrics_buf *b, const char *name, const char *labe
 		owfp_metrics_printf(b, "%s %llu\n", name, (unsigned long long)v);
 }
 
+void owfp_metrics_counter(owfp_metrics_buf *b, const char *name, const char *help, uint64_t v)
+{
+	owfp_metrics_family(b, name, "counter", help);
+	owfp_metrics_sample(b, name, NULL, v);
+}
+
+void owfp_metrics_gauge(owfp_metrics_buf *b, const char *name, const char *help, uint64_t v)
+{
+	owfp_metrics_family(b, name, "gauge", help);
+	owfp_metrics_sample(b, name, NULL, v);
+}
+
 void owfp_metrics_escape(const char *in, char *out, size_t outlen)
 {
 	size_t o = 0;
@@ -93,14 +105,15 @@ static void engine_totals(owfp_metrics_buf *b, const owfp_engine_stats *st)
 {
 	static const char *const dir[2] = { "direction=\"inbound\"", "direction=\"outbound\"" };
 
-	owfp_metrics_family(b, "openwfp_flows_created_total", "counter",
-			    "Flows (one per TCP connection) the engine created.");
-	owfp_metrics_sample(b, "openwfp_flows_created_total", NULL, st->flows_created);
-	owfp_metrics_family(b, "openwfp_flows_active", "gauge", "Flows open now.");
-	owfp_metrics_sample(b, "openwfp_flows_active", NULL, st->flows_active);
-	owfp_metrics_family(b, "openwfp_flows_dropped_total", "counter",
-			    "Flows dropped (DROP_CONNECTION, FwpsFlowAbort0, fail-closed).");
-	owfp_metrics_sample(b, "openwfp_flows_dropped_total", NULL, st->flows_dropped);
+	owfp_metrics_counter(b, "openwfp_flows_created_total",
+			    "Flows (one per TCP connection) the engine created.",
+			    st->flows_created);
+	owfp_metrics_gauge(b, "openwfp_flows_active",
+			    "Flows open now.",
+			    st->flows_active);
+	owfp_metrics_counter(b, "openwfp_flows_dropped_total",
+			    "Flows dropped (DROP_CONNECTION, FwpsFlowAbort0, fail-closed).",
+			    st->flows_dropped);
 	owfp_metrics_family(b, "openwfp_indicated_bytes_total", "counter",
 			    "Bytes indicated to the stream layer, by direction.");
 	for (int d = 0; d < 2; d++)
@@ -109,15 +122,15 @@ static void engine_totals(owfp_metrics_buf *b, const owfp_engine_stats *st)
 			    "Bytes the stream layer delivered to the receiver, by direction.");
 	for (int d = 0; d < 2; d++)
 		owfp_metrics_sample(b, "openwfp_delivered_bytes_total", dir[d], st->bytes_delivered[d]);
-	owfp_metrics_family(b, "openwfp_violations_total", "counter",
-			    "Stream-model rules a callout broke (each also logged).");
-	owfp_metrics_sample(b, "openwfp_violations_total", NULL, st->violations);
-	owfp_metrics_family(b, "openwfp_engine_limits_hit_total", "counter",
-			    "Engine limits reached (held bytes, deferred flows): the flow failed closed.");
-	owfp_metrics_sample(b, "openwfp_engine_limits_hit_total", NULL, st->limits_hit);
-	owfp_metrics_family(b, "openwfp_driver_failures_total", "counter",
-			    "Contained NT_ASSERT failures and bug checks in drivers.");
-	owfp_metrics_sample(b, "openwfp_driver_failures_total", NULL, st->driver_failures);
+	owfp_metrics_counter(b, "openwfp_violations_total",
+			    "Stream-model rules a callout broke (each also logged).",
+			    st->violations);
+	owfp_metrics_counter(b, "openwfp_engine_limits_hit_total",
+			    "Engine limits reached (held bytes, deferred flows): the flow failed closed.",
+			    st->limits_hit);
+	owfp_metrics_counter(b, "openwfp_driver_failures_total",
+			    "Contained NT_ASSERT failures and bug checks in drivers.",
+			    st->driver_failures);
 }
 
 /* Per-callout families: for each, every row (one per configured callout). */

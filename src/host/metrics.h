@@ -37,6 +37,9 @@ void owfp_metrics_family(owfp_metrics_buf *b, const char *name, const char *type
 			 const char *help);
 /* One sample: name{labels} value. labels is NULL or `k="v",...` already escaped. */
 void owfp_metrics_sample(owfp_metrics_buf *b, const char *name, const char *labels, uint64_t v);
+/* A family of one unlabelled sample ("counter" or "gauge"). */
+void owfp_metrics_counter(owfp_metrics_buf *b, const char *name, const char *help, uint64_t v);
+void owfp_metrics_gauge(owfp_metrics_buf *b, const char *name, const char *help, uint64_t v);
 /* A label value escaped (\\, \", \n) into out (truncated to fit). */
 void owfp_metrics_escape(const char *in, char *out, size_t outlen);
 void owfp_metrics_buf_free(owfp_metrics_buf *b);

@@ -9,12 +9,6 @@
 #include "host/metrics.h"
 #include "replay/report.h"
 
-static void counter(owfp_metrics_buf *b, const char *name, const char *help, uint64_t v)
-{
-	owfp_metrics_family(b, name, "counter", help);
-	owfp_metrics_sample(b, name, NULL, v);
-}
-
 int owfp_replay_metrics_write(const owfp_replay_report *r, const char *path, owfp_error *err)
 {
 	owfp_metrics_buf b = { 0 };
@@ -23,12 +17,12 @@ int owfp_replay_metrics_write(const owfp_replay_report *r, const char *path, owf
 	for (size_t i = 0; i < r->ncaps; i++)
 		cap_packets += r->caps[i].stats.records;
 	owfp_metrics_build_info(&b);
-	counter(&b, "openwfp_replay_flows_total", "TCP flows the capture held.", r->flows);
-	counter(&b, "openwfp_replay_flows_refused_total", "Flows the engine refused to create.",
+	owfp_metrics_counter(&b, "openwfp_replay_flows_total", "TCP flows the capture held.", r->flows);
+	owfp_metrics_counter(&b, "openwfp_replay_flows_refused_total", "Flows the engine refused to create.",
 		r->flows_refused);
-	counter(&b, "openwfp_replay_flows_offloaded_total",
+	owfp_metrics_counter(&b, "openwfp_replay_flows_offloaded_total",
 		"Flows a callout allowed for good (offloaded).", r->flows_offloaded);
-	counter(&b, "openwfp_replay_records_total", "Capture records read.", cap_packets);
+	owfp_metrics_counter(&b, "openwfp_replay_records_total", "Capture records read.", cap_packets);
 	owfp_metrics_family(&b, "openwfp_replay_held_bytes", "gauge",
 			    "Bytes still held by the stream layer when flows were closed.");
 	owfp_metrics_sample(&b, "openwfp_replay_held_bytes", NULL, r->held_bytes);

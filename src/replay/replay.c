@@ -578,16 +578,18 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 		maybe_close(rp, rf);
 }
 
-static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
+/* A FIN (rst false) or RST of capture direction dir: what waits in rf's run
+ * goes first, then the end in its turn; closes rf when the engine dropped it. */
+static void indicate_end(replay *rp, rp_flow *rf, unsigned dir, bool rst)
 {
-	replay *rp = user;
-	rp_flow *rf = fu;
-	(void)ts;
 	if (owfp_wakeq_pending(&rp->wq))
 		service_wakes(rp);
 	if (!rf)
 		return;
-	rf->src_ended[dir & 1] = true;
+	if (rst)
+		rf->src_ended[0] = rf->src_ended[1] = true;
+	else
+		rf->src_ended[dir & 1] = true;
 	ensure_flow(rp, rf);
 	flush_run(rp, rf);
 	if (!rf->flow || rf->dropped) {
@@ -598,36 +600,25 @@ static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
 	if (!rf->flow || rf->dropped)
 		return;
 	rp->current = rf;
-	owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
+	if (rst)
+		owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
+	else
+		owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
 	rp->current = NULL;
 	if (rf->dropped)
 		maybe_close(rp, rf);
 }
 
+static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
+{
+	(void)ts;
+	indicate_end(user, fu, dir, false);
+}
+
 static void on_rst(void *user, void *fu, unsigned dir, uint64_t ts)
 {
-	replay *rp = user;
-	rp_flow *rf = fu;
 	(void)ts;
-	if (owfp_wakeq_pending(&rp->wq))
-		service_wakes(rp);
-	if (!rf)
-		return;
-	rf->src_ended[0] = rf->src_ended[1] = true;
-	ensure_flow(rp, rf);
-	flush_run(rp, rf);
-	if (!rf->flow || rf->dropped) {
-		maybe_close(rp, rf);
-		return;
-	}
-	settle_turn(rp, rf, dir & 1);
-	if (!rf->flow || rf->dropped)
-		return;
-	rp->current = rf;
-	owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
-	rp->current = NULL;
-	if (rf->dropped)
-		maybe_close(rp, rf);
+	indicate_end(user, fu, dir, true);
 }
 
 static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reason, uint64_t ts)

@@ -98,6 +98,20 @@ void owfp_memacct_release(owfp_memacct *a, size_t n)
 		wake_all(a);
 }
 
+/* Takes w off the waiting list (a->mu held, w queued). */
+static void unlink_waiter(owfp_memacct *a, owfp_memwait *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		a->waiters = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	w->queued = false;
+	w->next = w->prev = NULL;
+	atomic_fetch_sub(&a->nwaiters, 1);
+}
+
 bool owfp_memacct_wait(owfp_memacct *a, owfp_memwait *w, void (*wake)(void *arg), void *arg)
 {
 	pthread_mutex_lock(&a->mu);
@@ -113,18 +127,8 @@ bool owfp_memacct_wait(owfp_memacct *a, owfp_memwait *w, void (*wake)(void *arg)
 		atomic_fetch_add(&a->nwaiters, 1);
 	}
 	bool wait = !owfp_memacct_low(a);
-	if (!wait) {
-		/* Fell below the mark already: a release may have missed us. */
-		if (w->prev)
-			w->prev->next = w->next;
-		else
-			a->waiters = w->next;
-		if (w->next)
-			w->next->prev = w->prev;
-		w->queued = false;
-		w->next = w->prev = NULL;
-		atomic_fetch_sub(&a->nwaiters, 1);
-	}
+	if (!wait) /* fell below the mark already: a release may have missed us */
+		unlink_waiter(a, w);
 	pthread_mutex_unlock(&a->mu);
 	return wait;
 }
@@ -132,16 +136,7 @@ bool owfp_memacct_wait(owfp_memacct *a, owfp_memwait *w, void (*wake)(void *arg)
 void owfp_memacct_cancel(owfp_memacct *a, owfp_memwait *w)
 {
 	pthread_mutex_lock(&a->mu);
-	if (w->queued) {
-		if (w->prev)
-			w->prev->next = w->next;
-		else
-			a->waiters = w->next;
-		if (w->next)
-			w->next->prev = w->prev;
-		w->queued = false;
-		w->next = w->prev = NULL;
-		atomic_fetch_sub(&a->nwaiters, 1);
-	}
+	if (w->queued)
+		unlink_waiter(a, w);
 	pthread_mutex_unlock(&a->mu);
 }
