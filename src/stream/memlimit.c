@@ -100,7 +100,7 @@ bool owfp_flow_mem_paused(owfp_flow *f, int dir)
 /* A callout of `dir` holds bytes and waits for more to decide: pausing the
  * source could never free them, so it may read (and is dropped past the
  * limit instead). Bytes stop at a deferred stage, so one before it wins. */
-static bool waits_for_bytes(const owfp_flow *f, int dir)
+static bool dir_waits_for_bytes(const owfp_flow *f, int dir)
 {
 	const owfp_dirstate *d = &f->dir[dir];
 	for (unsigned i = 0; i < d->nstages; i++) {
@@ -113,6 +113,14 @@ static bool waits_for_bytes(const owfp_flow *f, int dir)
 	return false;
 }
 
+/* Either direction: a callout may wait on the other one's bytes (an
+ * Upgrade request held until the server's 101), and pausing that source
+ * would keep the held bytes, and every source paused with them, for good. */
+static bool waits_for_bytes(const owfp_flow *f)
+{
+	return dir_waits_for_bytes(f, OWFP_DIR_INBOUND) || dir_waits_for_bytes(f, OWFP_DIR_OUTBOUND);
+}
+
 bool owfp_flow_may_read(owfp_flow *f, int dir)
 {
 	if (!f || (dir != OWFP_DIR_INBOUND && dir != OWFP_DIR_OUTBOUND))
@@ -121,7 +129,7 @@ bool owfp_flow_may_read(owfp_flow *f, int dir)
 	if (owfp_flow_is_dropped(f) || owfp_flow_is_ended(f) || d->ended)
 		return true;
 	if (!d->mem_paused) {
-		if (owfp_memacct_level(acct(f)) == OWFP_MEM_OK || waits_for_bytes(f, dir))
+		if (owfp_memacct_level(acct(f)) == OWFP_MEM_OK || waits_for_bytes(f))
 			return true;
 		if (!owfp_memacct_wait(acct(f), &f->memwait, mem_wake, f))
 			return true; /* fell below the low mark meanwhile */
