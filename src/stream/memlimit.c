@@ -87,9 +87,17 @@ static void mem_wake(void *arg)
 		f->ops->wake(f->dp, f);
 }
 
+static bool waits_for_bytes(const owfp_flow *f);
+
 bool owfp_flow_mem_paused(owfp_flow *f, int dir)
 {
 	owfp_dirstate *d = &f->dir[dir];
+	/* A callout began to wait for bytes since the pause: as in
+	 * owfp_flow_may_read, neither source stays paused. */
+	if ((f->dir[0].mem_paused || f->dir[1].mem_paused) && waits_for_bytes(f)) {
+		owfp_memacct_cancel(acct(f), &f->memwait);
+		f->dir[0].mem_paused = f->dir[1].mem_paused = false;
+	}
 	/* Still above the low mark: stay queued (a wake-up may have come
 	 * and gone while others took the room first). */
 	if (d->mem_paused && !owfp_memacct_wait(acct(f), &f->memwait, mem_wake, f))

@@ -273,6 +273,32 @@ static void test_waiting_direction_does_not_pause_the_answer_it_waits_for(void *
 	sh_down(&H);
 }
 
+static void test_paused_source_resumes_when_its_flow_starts_waiting(void **state)
+{
+	(void)state;
+	up(4000);
+	sh_callout *c = sh_callout_new(&H, 0, wait_for_reply);
+	sh_filter(&H, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *a = sh_flow(&H);
+	owfp_flow *f = sh_flow(&H);
+	uint8_t b[3500] = {0};
+	assert_int_equal(owfp_flow_indicate(a, OWFP_DIR_OUTBOUND, b, sizeof(b), 0, 0), 0);
+	assert_false(owfp_flow_may_read(f, DIN)); /* a filled the room */
+	assert_true(H.paused[DIN]);
+	/* f's callout now holds bytes until f's server answers: the pause
+	 * taken before must go, or f waits for good. */
+	assert_int_equal(owfp_flow_indicate(f, OWFP_DIR_OUTBOUND, b, 10, 0, 0), 0);
+	assert_false(H.paused[DIN]);
+	assert_true(owfp_flow_may_read(f, DIN));
+	send_n(f, 10);
+	assert_int_equal(H.side[OWFP_DIR_OUTBOUND].len, 10);
+	assert_int_equal(H.drops, 0);
+	owfp_flow_close(f);
+	owfp_flow_close(a);
+	assert_int_equal(owfp_engine_mem_used(H.engine), 0);
+	sh_down(&H);
+}
+
 /* A data path that cannot pause (replay reads a capture; it never asks
  * owfp_flow_may_read): past the limit the flow is dropped, never truncated. */
 static void test_source_that_cannot_pause_is_dropped_past_the_limit(void **state)
@@ -310,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_waiting_callout_reads_on_and_is_dropped_past_the_limit),
 		cmocka_unit_test(test_source_that_cannot_pause_is_dropped_past_the_limit),
 		cmocka_unit_test(test_waiting_direction_does_not_pause_the_answer_it_waits_for),
+		cmocka_unit_test(test_paused_source_resumes_when_its_flow_starts_waiting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
