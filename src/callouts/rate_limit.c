@@ -123,8 +123,7 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-static rl_bucket *addr_bucket_locked(rl_instance *ri, const FWPS_INCOMING_VALUES0 *in,
-				     uint64_t now)
+static rl_bucket *addr_bucket_locked(rl_instance *ri, const FWPS_INCOMING_VALUES0 *in, uint64_t now)
 {
 	uint8_t a[16] = {0};
 	const FWP_VALUE0 *v = &in->incomingValue[FWPS_FIELD_STREAM_V4_IP_REMOTE_ADDRESS].value;
