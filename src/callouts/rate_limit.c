@@ -123,7 +123,7 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-static rl_bucket *addr_bucket_locked(rl_instance *ri, const FWPS_INCOMING_VALUES0 *in)
+static rl_bucket *addr_bucket_locked(rl_instance *ri, const FWPS_INCOMING_VALUES0 *in, uint64_t now)
 {
 	uint8_t a[16] = {0};
 	const FWP_VALUE0 *v = &in->incomingValue[FWPS_FIELD_STREAM_V4_IP_REMOTE_ADDRESS].value;
@@ -131,9 +131,22 @@ static rl_bucket *addr_bucket_locked(rl_instance *ri, const FWPS_INCOMING_VALUES
 		memcpy(a, v->byteArray16->byteArray16, 16);
 	else
 		memcpy(a, &v->uint32, sizeof(v->uint32));
-	for (rl_addr *e = ri->addrs; e; e = e->next)
+	/* A bucket that refilled is the same as a new one, so it goes: else a
+	 * client cycling through source addresses (an IPv6 /64) would grow
+	 * the list without bound, outside every memory limit. What stays is
+	 * the addresses that used tokens within the last burst/rate seconds. */
+	for (rl_addr **pp = &ri->addrs; *pp;) {
+		rl_addr *e = *pp;
 		if (e->layer == in->layerId && memcmp(e->addr, a, 16) == 0)
 			return &e->b;
+		refill(ri, &e->b, now);
+		if (e->b.tokens >= ri->burst) {
+			*pp = e->next;
+			free(e);
+			continue;
+		}
+		pp = &e->next;
+	}
 	rl_addr *e = owfp_calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
@@ -187,14 +200,14 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	rl_bucket *fb = ri->per_address ? NULL
 					: flow_bucket(inFixedValues, inMetaValues, filter, flowContext);
 	pthread_mutex_lock(&ri->mu);
-	rl_bucket *b = ri->per_address ? addr_bucket_locked(ri, inFixedValues) : fb;
+	uint64_t now = now_ns();
+	rl_bucket *b = ri->per_address ? addr_bucket_locked(ri, inFixedValues, now) : fb;
 	if (!b) {
 		pthread_mutex_unlock(&ri->mu);
 		io->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION; /* no memory: fail closed */
 		classifyOut->actionType = FWP_ACTION_NONE;
 		return;
 	}
-	uint64_t now = now_ns();
 	refill(ri, b, now);
 	/* Pass bytes in pieces of up to a bucketful, never in dribbles: below
 	 * `want` tokens, wait until the bucket holds `want`. */

@@ -87,9 +87,17 @@ static void mem_wake(void *arg)
 		f->ops->wake(f->dp, f);
 }
 
+static bool waits_for_bytes(const owfp_flow *f);
+
 bool owfp_flow_mem_paused(owfp_flow *f, int dir)
 {
 	owfp_dirstate *d = &f->dir[dir];
+	/* A callout began to wait for bytes since the pause: as in
+	 * owfp_flow_may_read, neither source stays paused. */
+	if ((f->dir[0].mem_paused || f->dir[1].mem_paused) && waits_for_bytes(f)) {
+		owfp_memacct_cancel(acct(f), &f->memwait);
+		f->dir[0].mem_paused = f->dir[1].mem_paused = false;
+	}
 	/* Still above the low mark: stay queued (a wake-up may have come
 	 * and gone while others took the room first). */
 	if (d->mem_paused && !owfp_memacct_wait(acct(f), &f->memwait, mem_wake, f))
@@ -100,7 +108,7 @@ bool owfp_flow_mem_paused(owfp_flow *f, int dir)
 /* A callout of `dir` holds bytes and waits for more to decide: pausing the
  * source could never free them, so it may read (and is dropped past the
  * limit instead). Bytes stop at a deferred stage, so one before it wins. */
-static bool waits_for_bytes(const owfp_flow *f, int dir)
+static bool dir_waits_for_bytes(const owfp_flow *f, int dir)
 {
 	const owfp_dirstate *d = &f->dir[dir];
 	for (unsigned i = 0; i < d->nstages; i++) {
@@ -113,6 +121,14 @@ static bool waits_for_bytes(const owfp_flow *f, int dir)
 	return false;
 }
 
+/* Either direction: a callout may wait on the other one's bytes (an
+ * Upgrade request held until the server's 101), and pausing that source
+ * would keep the held bytes, and every source paused with them, for good. */
+static bool waits_for_bytes(const owfp_flow *f)
+{
+	return dir_waits_for_bytes(f, OWFP_DIR_INBOUND) || dir_waits_for_bytes(f, OWFP_DIR_OUTBOUND);
+}
+
 bool owfp_flow_may_read(owfp_flow *f, int dir)
 {
 	if (!f || (dir != OWFP_DIR_INBOUND && dir != OWFP_DIR_OUTBOUND))
@@ -121,7 +137,7 @@ bool owfp_flow_may_read(owfp_flow *f, int dir)
 	if (owfp_flow_is_dropped(f) || owfp_flow_is_ended(f) || d->ended)
 		return true;
 	if (!d->mem_paused) {
-		if (owfp_memacct_level(acct(f)) == OWFP_MEM_OK || waits_for_bytes(f, dir))
+		if (owfp_memacct_level(acct(f)) == OWFP_MEM_OK || waits_for_bytes(f))
 			return true;
 		if (!owfp_memacct_wait(acct(f), &f->memwait, mem_wake, f))
 			return true; /* fell below the low mark meanwhile */

@@ -175,6 +175,7 @@ static void test_source_paused_at_the_high_mark_resumed_below_the_low_mark(void 
 	assert_true(owfp_flow_may_read(f, DIN));
 	assert_int_equal(H.drops, 0);
 	owfp_flow_close(f);
+	assert_int_equal(owfp_engine_mem_used(H.engine), 0);
 	sh_down(&H);
 }
 
@@ -196,6 +197,7 @@ static void test_paused_source_resumes_when_another_flow_frees(void **state)
 	assert_false(H.paused[DIN]);
 	assert_true(owfp_flow_may_read(b, DIN));
 	owfp_flow_close(b);
+	assert_int_equal(owfp_engine_mem_used(H.engine), 0);
 	sh_down(&H);
 }
 
@@ -227,6 +229,73 @@ static void test_waiting_callout_reads_on_and_is_dropped_past_the_limit(void **s
 	assert_true(named);
 	assert_int_equal(owfp_engine_mem_used(H.engine), 0);
 	owfp_flow_close(f);
+	sh_down(&H);
+}
+
+/* A callout that holds what the client sends until the server answers (an
+ * Upgrade request held until the 101, as http_filter does): it waits in
+ * one direction on bytes of the other. */
+static void wait_for_reply(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
+			   FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
+			   UINT64 ctx, FWPS_CLASSIFY_OUT0 *out)
+{
+	(void)c, (void)meta, (void)filter, (void)ctx;
+	out->actionType = FWP_ACTION_NONE;
+	if (io->streamData->flags & FWPS_STREAM_FLAG_RECEIVE) {
+		io->streamAction = FWPS_STREAM_ACTION_ALLOW_CONNECTION;
+		return;
+	}
+	io->streamAction = FWPS_STREAM_ACTION_NEED_MORE_DATA;
+	io->countBytesRequired = 1;
+}
+
+static void test_waiting_direction_does_not_pause_the_answer_it_waits_for(void **state)
+{
+	(void)state;
+	up(4000);
+	sh_callout *c = sh_callout_new(&H, 0, wait_for_reply);
+	sh_filter(&H, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *f = sh_flow(&H);
+	uint8_t b[3200] = {0};
+	assert_int_equal(owfp_flow_indicate(f, OWFP_DIR_OUTBOUND, b, sizeof(b), 0, 0), 0);
+	assert_int_equal(owfp_engine_mem_used(H.engine), 3200); /* over the high mark */
+	assert_true(owfp_flow_may_read(f, OWFP_DIR_OUTBOUND));
+	/* Pausing the server's side would hold the 3200 bytes for good (and
+	 * every other source with them): only its answer frees them. */
+	assert_true(owfp_flow_may_read(f, DIN));
+	assert_false(H.paused[DIN]);
+	send_n(f, 10);
+	assert_int_equal(H.side[OWFP_DIR_OUTBOUND].len, 3200);
+	assert_int_equal(H.drops, 0);
+	assert_int_equal(owfp_engine_mem_used(H.engine), 0);
+	owfp_flow_close(f);
+	assert_int_equal(owfp_engine_mem_used(H.engine), 0);
+	sh_down(&H);
+}
+
+static void test_paused_source_resumes_when_its_flow_starts_waiting(void **state)
+{
+	(void)state;
+	up(4000);
+	sh_callout *c = sh_callout_new(&H, 0, wait_for_reply);
+	sh_filter(&H, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	owfp_flow *a = sh_flow(&H);
+	owfp_flow *f = sh_flow(&H);
+	uint8_t b[3500] = {0};
+	assert_int_equal(owfp_flow_indicate(a, OWFP_DIR_OUTBOUND, b, sizeof(b), 0, 0), 0);
+	assert_false(owfp_flow_may_read(f, DIN)); /* a filled the room */
+	assert_true(H.paused[DIN]);
+	/* f's callout now holds bytes until f's server answers: the pause
+	 * taken before must go, or f waits for good. */
+	assert_int_equal(owfp_flow_indicate(f, OWFP_DIR_OUTBOUND, b, 10, 0, 0), 0);
+	assert_false(H.paused[DIN]);
+	assert_true(owfp_flow_may_read(f, DIN));
+	send_n(f, 10);
+	assert_int_equal(H.side[OWFP_DIR_OUTBOUND].len, 10);
+	assert_int_equal(H.drops, 0);
+	owfp_flow_close(f);
+	owfp_flow_close(a);
+	assert_int_equal(owfp_engine_mem_used(H.engine), 0);
 	sh_down(&H);
 }
 
@@ -266,6 +335,8 @@ int main(void)
 		cmocka_unit_test(test_paused_source_resumes_when_another_flow_frees),
 		cmocka_unit_test(test_waiting_callout_reads_on_and_is_dropped_past_the_limit),
 		cmocka_unit_test(test_source_that_cannot_pause_is_dropped_past_the_limit),
+		cmocka_unit_test(test_waiting_direction_does_not_pause_the_answer_it_waits_for),
+		cmocka_unit_test(test_paused_source_resumes_when_its_flow_starts_waiting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

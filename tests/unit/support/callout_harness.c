@@ -168,13 +168,13 @@ int owfp_harness_flow(owfp_harness *h)
 	return owfp_harness_flow_af(h, AF_INET);
 }
 
-int owfp_harness_flow_af(owfp_harness *h, int family)
+static int flow_of(owfp_harness *h, int family, const char *remote)
 {
 	owfp_flow_key k;
 	memset(&k, 0, sizeof(k));
 	k.family = family;
 	inet_pton(family, family == AF_INET6 ? "2001:db8::1" : "127.0.0.1", k.local_addr);
-	inet_pton(family, family == AF_INET6 ? "2001:db8::2" : "127.0.0.2", k.remote_addr);
+	inet_pton(family, remote, k.remote_addr);
 	k.local_port = 40000;
 	k.remote_port = 80;
 	k.outbound = true;
@@ -183,6 +183,16 @@ int owfp_harness_flow_af(owfp_harness *h, int family)
 	h->fin_sent[0] = h->fin_sent[1] = false;
 	h->paused[0] = h->paused[1] = false;
 	return owfp_flow_create(h->engine, &k, &ops, h, &h->flow);
+}
+
+int owfp_harness_flow_af(owfp_harness *h, int family)
+{
+	return flow_of(h, family, family == AF_INET6 ? "2001:db8::2" : "127.0.0.2");
+}
+
+int owfp_harness_flow_to(owfp_harness *h, const char *remote)
+{
+	return flow_of(h, AF_INET, remote);
 }
 
 /* Waits for a wake() (or the deadline), then runs the queued work. */

@@ -48,6 +48,8 @@ void *owfp_harness_add(owfp_harness *h, const char *type, const char *params_jso
 int owfp_harness_flow(owfp_harness *h);
 /* The same for AF_INET or AF_INET6 (2001:db8::1 -> 2001:db8::2). */
 int owfp_harness_flow_af(owfp_harness *h, int family);
+/* An IPv4 flow from 127.0.0.1:40000 to `remote` (dotted quad) port 80. */
+int owfp_harness_flow_to(owfp_harness *h, const char *remote);
 int owfp_harness_send(owfp_harness *h, int dir, const void *data, size_t len);
 int owfp_harness_fin(owfp_harness *h, int dir);
 /* Runs queued work until `n` bytes were delivered in `dir` (bounded wait). */
