@@ -227,6 +227,10 @@ int owfp_metrics_engine(owfp_metrics_buf *b, owfp_engine *engine)
 	}
 	owfp_engine_stats_get(engine, st);
 	engine_totals(b, st);
+	owfp_metrics_gauge(b, "openwfp_held_bytes",
+			   "Bytes held for flows now (engine stages, DEFER, injections, proxy queues): "
+			   "the account --global-limit bounds.",
+			   owfp_engine_mem_used(engine));
 	callout_families(b, rows, n);
 	free(rows);
 	free(st);

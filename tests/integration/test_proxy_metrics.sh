@@ -150,6 +150,11 @@ while val(scrape(), "openwfp_connections_active") != 0 and time.monotonic() < de
     time.sleep(0.05)
 check(val(scrape(), "openwfp_connections_active") == 0, "active back to 0")
 print("ok - active back to 0 once closed")
+while val(scrape(), "openwfp_held_bytes") != 0 and time.monotonic() < deadline:
+    time.sleep(0.05)
+m = scrape()
+check(val(m, "openwfp_held_bytes") == 0, "held bytes back to 0 once closed")
+print("ok - held bytes back to 0 once closed")
 PY
 stop_proxy "$PROXY_PID"
 pass "proxy --metrics"
