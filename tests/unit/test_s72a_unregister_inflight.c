@@ -24,7 +24,7 @@ static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 
 /* Under mu, except what only one thread touches at a time. */
 static struct {
-	owfp_callout *c;       /* the callout object, for `unregister_waits` */
+	owfp_callout *c; /* the callout object, for `unregister_waits` */
 	UINT32 id;
 	int calls;
 	bool entered, classify_done, unreg_returned;
@@ -67,7 +67,7 @@ static void nop_deliver(void *dp, owfp_flow *f, int dir, const uint8_t *d, size_
 	(void)dp, (void)f, (void)dir, (void)d, (void)n;
 }
 
-static const owfp_flow_ops ops = { .deliver = nop_deliver };
+static const owfp_flow_ops ops = {.deliver = nop_deliver};
 
 static void setup_callout(efx *x, owfp_flow **flow)
 {

@@ -45,7 +45,7 @@ static void nop_deliver(void *dp, owfp_flow *f, int dir, const uint8_t *d, size_
 	(void)dp, (void)f, (void)dir, (void)d, (void)n;
 }
 
-static const owfp_flow_ops ops = { .deliver = nop_deliver };
+static const owfp_flow_ops ops = {.deliver = nop_deliver};
 
 static void *worker(void *arg)
 {
