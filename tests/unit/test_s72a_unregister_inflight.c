@@ -69,21 +69,36 @@ static void nop_deliver(void *dp, owfp_flow *f, int dir, const uint8_t *d, size_
 
 static const owfp_flow_ops ops = {.deliver = nop_deliver};
 
-static void setup_callout(efx *x, owfp_flow **flow)
+static owfp_flow_key key;
+static owfp_engine *engine;
+
+/* The callout behind one TERMINATING filter at `layer`; the flow is made
+ * here for the stream layer (at ALE_FLOW_ESTABLISHED making it classifies). */
+static void setup_callout(efx *x, const GUID *layer, owfp_flow **flow)
 {
 	GUID k = efx_guid(0x72a);
 	FWPM_FILTER0 f;
-	owfp_flow_key key = efx_key4(0x0a000001, 1000, 0x0a000002, 80, true);
 
+	key = efx_key4(0x0a000001, 1000, 0x0a000002, 80, true);
 	efx_up(x);
-	efx_callout_add(x, &k, &FWPM_LAYER_STREAM_V4);
+	engine = x->engine;
+	efx_callout_add(x, &k, layer);
 	assert_int_equal(efx_register(x, &k, 0, blocking, NULL, &T.id), STATUS_SUCCESS);
-	f = efx_filter(&FWPM_LAYER_STREAM_V4, NULL, FWP_ACTION_CALLOUT_TERMINATING);
+	f = efx_filter(layer, NULL, FWP_ACTION_CALLOUT_TERMINATING);
 	f.action.calloutKey = k;
 	assert_int_equal(efx_add(x, &f, NULL), STATUS_SUCCESS);
 	T.c = owfp_engine_callout_by_id(x->engine, T.id);
 	assert_non_null(T.c);
-	assert_int_equal(owfp_flow_create(x->engine, &key, &ops, NULL, flow), 0);
+	if (flow)
+		assert_int_equal(owfp_flow_create(x->engine, &key, &ops, NULL, flow), 0);
+}
+
+static void *create(void *arg)
+{
+	owfp_flow **flow = arg;
+
+	assert_int_equal(owfp_flow_create(engine, &key, &ops, NULL, flow), 0);
+	return NULL;
 }
 
 static void *indicate(void *arg)
@@ -118,7 +133,7 @@ static void test_unregister_waits_for_classify(void **state)
 	pthread_t ti, tu;
 
 	(void)state;
-	setup_callout(&x, &flow);
+	setup_callout(&x, &FWPM_LAYER_STREAM_V4, &flow);
 	assert_int_equal(pthread_create(&ti, NULL, indicate, flow), 0);
 	assert_int_equal(pthread_create(&tu, NULL, unregister, NULL), 0);
 	pthread_join(tu, NULL);
@@ -133,6 +148,28 @@ static void test_unregister_waits_for_classify(void **state)
 	efx_down(&x);
 }
 
+/* The same at ALE_FLOW_ESTABLISHED (engine arbitration, not a stream stage). */
+static void test_unregister_waits_for_ale_classify(void **state)
+{
+	efx x;
+	owfp_flow *flow = NULL;
+	pthread_t tc, tu;
+
+	(void)state;
+	memset(&T, 0, sizeof(T));
+	setup_callout(&x, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, NULL);
+	assert_int_equal(pthread_create(&tc, NULL, create, &flow), 0);
+	assert_int_equal(pthread_create(&tu, NULL, unregister, NULL), 0);
+	pthread_join(tu, NULL);
+	pthread_join(tc, NULL);
+	assert_int_equal(T.unreg_status, STATUS_SUCCESS);
+	assert_false(T.returned_while_running);
+	assert_true(T.done_at_return);
+	assert_int_equal(T.calls, 1);
+	owfp_flow_close(flow);
+	efx_down(&x);
+}
+
 static void test_unregister_from_own_classify(void **state)
 {
 	efx x;
@@ -141,7 +178,7 @@ static void test_unregister_from_own_classify(void **state)
 	(void)state;
 	memset(&T, 0, sizeof(T));
 	T.self_unregister = true;
-	setup_callout(&x, &flow);
+	setup_callout(&x, &FWPM_LAYER_STREAM_V4, &flow);
 	indicate(flow); /* would never return if the unregister waited for itself */
 	assert_int_equal(T.self_status, STATUS_SUCCESS);
 	assert_int_equal(atomic_load(&T.c->unregister_waits), 0);
@@ -155,6 +192,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unregister_waits_for_classify),
+		cmocka_unit_test(test_unregister_waits_for_ale_classify),
 		cmocka_unit_test(test_unregister_from_own_classify),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
