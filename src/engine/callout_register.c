@@ -140,10 +140,9 @@ REGISTER_FN(3)
  */
 static void wait_classifies(owfp_callout *c)
 {
-	uint64_t own = 0;
-
 	const owfp_classify_nest *n = &owfp_classify_stack;
 	unsigned listed = n->depth < OWFP_CLASSIFY_NEST ? n->depth : OWFP_CLASSIFY_NEST;
+	uint64_t own = 0;
 
 	for (unsigned i = 0; i < listed; i++)
 		if (n->at[i].c == c)

@@ -30,10 +30,9 @@ static bool is_callout_action(FWP_ACTION_TYPE a)
  * Stages that act without a classify: deleted or bypassed filters, static
  * PERMIT/BLOCK filters, unregistered callouts (S70), CONDITIONAL_ON_FLOW
  * callouts without a context (S79), mid-stream exclusions (S81).
- */
-/*
- * False means the callout is to be called: `g` has then entered it
- * (owfp_callout_classify_enter, S72a) and the caller leaves after the call.
+ * False means the callout is to be called: `g`, when not NULL, has then
+ * entered it (owfp_callout_classify_enter, S72a) and the caller leaves
+ * after the call; NULL only asks (no call follows).
  */
 static bool stage_auto(owfp_flow *f, const owfp_stage *st, enum owfp_verdict *v,
 		       owfp_classify_guard *g)
@@ -53,7 +52,7 @@ static bool stage_auto(owfp_flow *f, const owfp_stage *st, enum owfp_verdict *v,
 		return true;
 	}
 	owfp_callout *c = st->d.callout;
-	if (!c || !owfp_callout_classify_enter(c, g)) {
+	if (!c || !(g ? owfp_callout_classify_enter(c, g) : atomic_load(&c->registered))) {
 		if (inspection)
 			*v = OWFP_V_CONTINUE;
 		else if (st->d.filter.flags & FWPS_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED)
@@ -66,7 +65,8 @@ static bool stage_auto(owfp_flow *f, const owfp_stage *st, enum owfp_verdict *v,
 		bool found = false;
 		owfp_flow_context_get(f, st->d.layer_id, c->id, &found);
 		if (!found) {
-			owfp_callout_classify_leave(g);
+			if (g)
+				owfp_callout_classify_leave(g);
 			*v = OWFP_V_CONTINUE;
 			return true;
 		}
@@ -238,11 +238,8 @@ static void allow(owfp_flow *f, owfp_stage *st)
 		owfp_dirstate *d = &f->dir[dir];
 		for (unsigned i = 0; i < d->nstages && !any; i++) {
 			enum owfp_verdict v;
-			owfp_classify_guard g;
-			if (!stage_auto(f, &d->stages[i], &v, &g)) {
-				owfp_callout_classify_leave(&g);
+			if (!stage_auto(f, &d->stages[i], &v, NULL))
 				any = true;
-			}
 		}
 	}
 	if (!any && !f->offloaded) {
