@@ -9,8 +9,10 @@
  * and forth. So each thread remembers its last answer together with the
  * table's generation, and asks the table only when either differs. The
  * generation is only read on that path, so its cache line stays shared.
- * The owner's lifetime is not the lock's business either way: the engine
- * destroys an instance only once no classify can reach it (S70).
+ * The owner's lifetime is not the lock's business either way: an instance
+ * is destroyed only after its unregister succeeded, and that waits until no
+ * classifyFn of it is still running and makes later classifies take S70
+ * instead (S72a), so the owner a classify got stays valid until it returns.
  *
  * Retiring (a reload replaced the instance): its destroy finds flows still
  * holding contexts (FwpsCalloutUnregister* answers STATUS_DEVICE_BUSY, S72)

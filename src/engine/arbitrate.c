@@ -55,7 +55,14 @@ static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
 	owfp_callout *c = owfp_callout_registered_hold(e, f->fps.action.calloutId);
 	decision d = { DEC_NONE, false, false };
 	FWPS_CLASSIFY_OUT0 out;
+	owfp_classify_guard g;
 
+	/* S72a: counted in flight before it is called, or found unregistered. */
+	if (c && !(c->flags & FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW) &&
+	    !owfp_callout_classify_enter(c, &g)) {
+		owfp_callout_release(c);
+		c = NULL;
+	}
 	if (!c) {
 		/* S70: a missing callout blocks, or permits when the filter says so. */
 		if (type == FWP_ACTION_CALLOUT_INSPECTION)
@@ -79,6 +86,7 @@ static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
 	out.filterId = f->id;
 	OWFP_SLOT_ADD(c->counts, classify_calls, 1);
 	owfp_callout_classify(c, in, meta, NULL, &f->fps, 0, &out);
+	owfp_callout_classify_leave(&g);
 	owfp_callout_release(c);
 
 	d.from_callout = true;

@@ -9,6 +9,21 @@
 #include "engine/engine_internal.h"
 #include "wdm/contain.h"
 
+/* This thread's classifies in flight (engine.h). */
+_Thread_local owfp_classify_nest owfp_classify_stack __attribute__((tls_model("initial-exec")));
+
+void owfp_callout_classify_unwind(unsigned depth)
+{
+	owfp_classify_nest *n = &owfp_classify_stack;
+
+	while (n->depth > depth) {
+		n->depth--;
+		/* Deeper than the list: counted, not listed, so left counted. */
+		if (n->depth < OWFP_CLASSIFY_NEST)
+			owfp_inflight_dec(n->at[n->depth].c, n->at[n->depth].slot);
+	}
+}
+
 /* What a failure report needs to name the callout and the flow. */
 typedef struct classify_args {
 	const owfp_callout *c;
@@ -66,6 +81,7 @@ __attribute__((noinline)) static bool classify_contained(
 {
 	classify_args a = { c, meta };
 	owfp_contain_frame fr;
+	unsigned depth = owfp_classify_stack.depth;
 
 	owfp_contain_frame_init(&fr, c->driver, (const void *)c->classify.fn0, &classify_site, &a);
 	if (sigsetjmp(fr.jb, 0) == 0) {
@@ -74,6 +90,8 @@ __attribute__((noinline)) static bool classify_contained(
 		owfp_contain_pop(&fr);
 		return false;
 	}
+	/* Classifies nested in the failed call never reached their leave. */
+	owfp_callout_classify_unwind(depth);
 	out->actionType = FWP_ACTION_BLOCK;
 	if (layer_data) {
 		FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layer_data;

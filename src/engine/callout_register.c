@@ -9,6 +9,7 @@
  * is freed when the last match whose stages name it is released: keeping
  * every object ever registered made each reload cost ~60 kB for good.
  */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,39 @@ REGISTER_FN(1)
 REGISTER_FN(2)
 REGISTER_FN(3)
 
+/*
+ * S72a: waits until no classifyFn call of `c` is in flight on another
+ * thread. Calls on this thread (an unregister from inside the callout's
+ * own classifyFn, or from a classify nested in it) are not waited for:
+ * they cannot finish before this returns. Pairs with
+ * owfp_callout_classify_enter (engine.h): `registered` is already false
+ * here, and the fence orders that store before the counts are read. A yield
+ * loop, as in owfp_snapshot_wait_readers: unregistering is rare and
+ * classifies are short, and a wake-up per classify would cost the hot path.
+ */
+static void wait_classifies(owfp_callout *c)
+{
+	const owfp_classify_nest *n = &owfp_classify_stack;
+	unsigned listed = n->depth < OWFP_CLASSIFY_NEST ? n->depth : OWFP_CLASSIFY_NEST;
+	uint64_t own = 0;
+
+	for (unsigned i = 0; i < listed; i++)
+		if (n->at[i].c == c)
+			own++;
+	atomic_thread_fence(memory_order_seq_cst);
+	atomic_fetch_add(&c->unregister_waits, 1);
+	for (;;) {
+		uint64_t sum = 0;
+
+		for (int s = 0; s <= OWFP_THREAD_SLOTS; s++)
+			sum += atomic_load_explicit(&c->counts[s].inflight, memory_order_acquire);
+		if (sum == own)
+			break;
+		sched_yield();
+	}
+	atomic_fetch_sub(&c->unregister_waits, 1);
+}
+
 static NTSTATUS do_unregister(owfp_engine *e, UINT32 id)
 {
 	owfp_callout_obj *c;
@@ -141,6 +175,21 @@ static NTSTATUS do_unregister(owfp_engine *e, UINT32 id)
 	/* Q22: from the first call on, classification treats it as unregistered. */
 	c->unregister_called = true;
 	atomic_store(&c->pub.registered, false);
+	/* S72a: no classify may still run when this returns. Waited for
+	 * without e->mu, which a classifyFn may need (contexts, Fwpm calls),
+	 * holding `c` meanwhile. Flow contexts that those classifies associate
+	 * before they return are counted below. */
+	owfp_callout_hold(&c->pub);
+	pthread_mutex_unlock(&e->mu);
+	wait_classifies(&c->pub);
+	pthread_mutex_lock(&e->mu);
+	if (c->gone) {
+		/* A concurrent unregister finished it meanwhile. */
+		pthread_mutex_unlock(&e->mu);
+		owfp_callout_release(&c->pub);
+		return STATUS_FWP_CALLOUT_NOT_FOUND;
+	}
+	owfp_callout_release(&c->pub);
 	if (atomic_load(&c->pub.contexts) > 0) {
 		st = STATUS_DEVICE_BUSY;
 	} else {

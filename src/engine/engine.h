@@ -29,7 +29,10 @@ typedef struct owfp_callout_counts {
 	atomic_ullong classify_calls, bytes_indicated, bytes_permitted, bytes_blocked,
 		bytes_continued, bytes_injected, violations;
 	atomic_ullong stream_actions[OWFP_STREAM_ACTIONS];
-	char pad_[128 - (7 + OWFP_STREAM_ACTIONS) * sizeof(atomic_ullong)];
+	/* classifyFn calls of this callout running on this slot's thread
+	 * (owfp_callout_classify_enter); not a statistic. */
+	atomic_ullong inflight;
+	char pad_[128 - (8 + OWFP_STREAM_ACTIONS) * sizeof(atomic_ullong)];
 } owfp_callout_counts;
 _Static_assert(sizeof(owfp_callout_counts) == 128, "two cache lines per cell");
 
@@ -63,6 +66,7 @@ typedef struct owfp_callout {
 	bool contained;            /* a plugin's: calls run inside containment */
 	atomic_bool registered;    /* false once unregistered (Q22) */
 	atomic_long contexts;      /* flow contexts held (S72 DEVICE_BUSY) */
+	atomic_int unregister_waits; /* unregister calls waiting for classifies (S72a) */
 	char name[96];             /* UTF-8, from FWPM_CALLOUT0 display data or the key */
 	/* Counters, one cell per thread slot (util/thread_slot.h): add with
 	 * OWFP_SLOT_ADD(c->counts, ...), read with owfp_engine_stats_get. */
@@ -170,6 +174,83 @@ bool owfp_callout_classify(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *i
 			   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
 			   const FWPS_FILTER3 *filter, UINT64 flow_context,
 			   FWPS_CLASSIFY_OUT0 *out);
+
+/*
+ * Classifies in flight, so that FwpsCalloutUnregister* does not return
+ * success while the callout's classifyFn still runs (S72a). Every call of
+ * owfp_callout_classify must sit between a successful enter and its leave:
+ * enter counts the call in this thread's cell of `inflight`, then (after a
+ * full fence) checks `registered`; false means the callout was unregistered
+ * and the caller must act as S70 says, without calling it (nothing to leave).
+ * The unregister side clears `registered`, fences, and waits until the
+ * cells sum to the calls on its own thread (wait_classifies in
+ * callout_register.c). Either the classify sees `registered` false, or the
+ * unregister sees its count: the two fences forbid both missing each other.
+ * The cost per classify is two stores to a cache line only this thread
+ * writes, one fence and a thread-local push; no shared atomic.
+ *
+ * Each thread also lists its classifies in flight (owfp_classify_nest), so
+ * that an unregister from inside a classifyFn can tell its own calls from
+ * other threads', and so that containment, when a driver failure jumps out
+ * of nested classifies, can leave the ones it skipped
+ * (owfp_callout_classify_unwind): a count left behind would make the
+ * unregister wait for ever. Nesting deeper than OWFP_CLASSIFY_NEST is counted
+ * but not listed (such a call's own unregister would wait for itself).
+ */
+#define OWFP_CLASSIFY_NEST 32
+typedef struct owfp_classify_guard {
+	owfp_callout *c;
+	int slot;
+} owfp_classify_guard;
+typedef struct owfp_classify_nest {
+	unsigned depth; /* may exceed OWFP_CLASSIFY_NEST; entries only below it */
+	owfp_classify_guard at[OWFP_CLASSIFY_NEST];
+} owfp_classify_nest;
+
+extern _Thread_local owfp_classify_nest owfp_classify_stack
+	__attribute__((tls_model("initial-exec")));
+
+static inline void owfp_inflight_dec(owfp_callout *c, int slot)
+{
+	atomic_ullong *cell = &c->counts[slot].inflight;
+
+	/* Release: what the classify did happens before an unregister that
+	 * sees the count drop (and so before the driver frees its state). */
+	if (slot == OWFP_THREAD_SLOT_SHARED)
+		atomic_fetch_sub_explicit(cell, 1, memory_order_release);
+	else
+		atomic_store_explicit(cell, atomic_load_explicit(cell, memory_order_relaxed) - 1,
+				      memory_order_release);
+}
+
+static inline bool owfp_callout_classify_enter(owfp_callout *c, owfp_classify_guard *g)
+{
+	int slot = owfp_thread_slot();
+	owfp_classify_nest *n = &owfp_classify_stack;
+
+	owfp_slot_add(&c->counts[slot].inflight, 1, slot);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (!atomic_load_explicit(&c->registered, memory_order_relaxed)) {
+		owfp_inflight_dec(c, slot);
+		return false;
+	}
+	g->c = c;
+	g->slot = slot;
+	if (n->depth < OWFP_CLASSIFY_NEST)
+		n->at[n->depth] = *g;
+	n->depth++;
+	return true;
+}
+
+static inline void owfp_callout_classify_leave(const owfp_classify_guard *g)
+{
+	owfp_classify_stack.depth--;
+	owfp_inflight_dec(g->c, g->slot);
+}
+
+/* Leaves every classify entered on this thread above `depth` (containment,
+ * after a jump out of driver code). */
+void owfp_callout_classify_unwind(unsigned depth);
 
 /* flowDeleteFn and an injection's completionFn, contained (a failure is
  * reported and counted; the runtime goes on as if the call returned). */

@@ -30,8 +30,12 @@ static bool is_callout_action(FWP_ACTION_TYPE a)
  * Stages that act without a classify: deleted or bypassed filters, static
  * PERMIT/BLOCK filters, unregistered callouts (S70), CONDITIONAL_ON_FLOW
  * callouts without a context (S79), mid-stream exclusions (S81).
+ * False means the callout is to be called: `g`, when not NULL, has then
+ * entered it (owfp_callout_classify_enter, S72a) and the caller leaves
+ * after the call; NULL only asks (no call follows).
  */
-static bool stage_auto(owfp_flow *f, const owfp_stage *st, enum owfp_verdict *v)
+static bool stage_auto(owfp_flow *f, const owfp_stage *st, enum owfp_verdict *v,
+		       owfp_classify_guard *g)
 {
 	FWP_ACTION_TYPE a = st->d.filter.action.type;
 	bool inspection = a == FWP_ACTION_CALLOUT_INSPECTION;
@@ -47,8 +51,8 @@ static bool stage_auto(owfp_flow *f, const owfp_stage *st, enum owfp_verdict *v)
 		*v = a == FWP_ACTION_BLOCK ? OWFP_V_BLOCK : OWFP_V_PERMIT;
 		return true;
 	}
-	const owfp_callout *c = st->d.callout;
-	if (!c || !atomic_load(&c->registered)) {
+	owfp_callout *c = st->d.callout;
+	if (!c || !(g ? owfp_callout_classify_enter(c, g) : atomic_load(&c->registered))) {
 		if (inspection)
 			*v = OWFP_V_CONTINUE;
 		else if (st->d.filter.flags & FWPS_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED)
@@ -61,6 +65,8 @@ static bool stage_auto(owfp_flow *f, const owfp_stage *st, enum owfp_verdict *v)
 		bool found = false;
 		owfp_flow_context_get(f, st->d.layer_id, c->id, &found);
 		if (!found) {
+			if (g)
+				owfp_callout_classify_leave(g);
 			*v = OWFP_V_CONTINUE;
 			return true;
 		}
@@ -232,7 +238,7 @@ static void allow(owfp_flow *f, owfp_stage *st)
 		owfp_dirstate *d = &f->dir[dir];
 		for (unsigned i = 0; i < d->nstages && !any; i++) {
 			enum owfp_verdict v;
-			if (!stage_auto(f, &d->stages[i], &v))
+			if (!stage_auto(f, &d->stages[i], &v, NULL))
 				any = true;
 		}
 	}
@@ -419,7 +425,8 @@ static void apply(owfp_flow *f, owfp_stage *st, const owfp_indication *ind, bool
 void owfp_stage_step(owfp_flow *f, owfp_stage *st)
 {
 	enum owfp_verdict av;
-	if (stage_auto(f, st, &av)) {
+	owfp_classify_guard g;
+	if (stage_auto(f, st, &av, &g)) {
 		owfp_stage_flush(f, st, av);
 		return;
 	}
@@ -430,6 +437,7 @@ void owfp_stage_step(owfp_flow *f, owfp_stage *st)
 	FWPS_CLASSIFY_OUT0 out;
 	owfp_defer_answer_begin(f, st);
 	owfp_stage_classify(f, st, &ind, &io, &out);
+	owfp_callout_classify_leave(&g);
 	if (owfp_flow_is_dropped(f)) {
 		owfp_defer_answer_end(f);
 		return; /* FwpsFlowAbort0 from inside the classify (applied on return) */
@@ -449,7 +457,8 @@ void owfp_stage_step(owfp_flow *f, owfp_stage *st)
 void owfp_abort_present(owfp_flow *f, owfp_stage *st, UINT32 stream_flags)
 {
 	enum owfp_verdict v;
-	if (stage_auto(f, st, &v))
+	owfp_classify_guard g;
+	if (stage_auto(f, st, &v, &g))
 		return;
 	owfp_indication ind;
 	memset(&ind, 0, sizeof(ind));
@@ -460,4 +469,5 @@ void owfp_abort_present(owfp_flow *f, owfp_stage *st, UINT32 stream_flags)
 	FWPS_STREAM_CALLOUT_IO_PACKET0 io;
 	FWPS_CLASSIFY_OUT0 out;
 	owfp_stage_classify(f, st, &ind, &io, &out);
+	owfp_callout_classify_leave(&g);
 }
