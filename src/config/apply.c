@@ -5,6 +5,7 @@
  */
 #include "config/apply.h"
 #include "config/parse.h"
+#include "config/same.h"
 #include "config/status.h"
 
 #include <errno.h>

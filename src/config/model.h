@@ -216,10 +216,6 @@ void owfp_cfg_drivers_free(owfp_cfg_driver *d, size_t n);
 int owfp_cfg_drivers_copy(owfp_cfg_driver **dst, const owfp_cfg_driver *src, size_t n);
 bool owfp_cfg_drivers_equal(const owfp_config *a, const owfp_config *b);
 
-/* Same definition, file positions aside (config/same.c): what a reload keeps. */
-bool owfp_cfg_callout_same(const owfp_cfg_callout *a, const owfp_cfg_callout *b);
-bool owfp_cfg_filter_same(const owfp_cfg_filter *a, const owfp_cfg_filter *b);
-
 const owfp_cfg_sublayer *owfp_cfg_find_sublayer(const owfp_config *cfg, const char *name);
 const owfp_cfg_callout *owfp_cfg_find_callout(const owfp_config *cfg, const char *name);
 

@@ -5,7 +5,7 @@
  * unjudged (S80) and restart its callout's state, a rate limiter's full
  * burst included. Marks (file positions) are not part of a definition.
  */
-#include "config/model.h"
+#include "config/same.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -28,8 +28,8 @@ bool owfp_cfg_callout_same(const owfp_cfg_callout *a, const owfp_cfg_callout *b)
 
 static bool cond_same(const owfp_cfg_condition *a, const owfp_cfg_condition *b)
 {
-	return a->field == b->field && a->match == b->match && a->kind == b->kind &&
-	       a->u == b->u && a->u_hi == b->u_hi && a->v4 == b->v4 && a->v4_hi == b->v4_hi &&
+	return a->field == b->field && a->match == b->match && a->kind == b->kind && a->u == b->u &&
+	       a->u_hi == b->u_hi && a->v4 == b->v4 && a->v4_hi == b->v4_hi &&
 	       a->v4_mask == b->v4_mask && !memcmp(a->v6, b->v6, sizeof(a->v6)) &&
 	       !memcmp(a->v6_hi, b->v6_hi, sizeof(a->v6_hi)) && a->prefix == b->prefix &&
 	       a->family == b->family && str_eq(a->text, b->text);

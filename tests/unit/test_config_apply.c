@@ -180,54 +180,6 @@ static void test_reload_replaces_the_previous_configuration(void **state)
 	assert_int_equal(stages_v4("10.1.2.3", 443, true), 0);
 }
 
-static void test_reload_keeps_unchanged_filters_and_callouts(void **state)
-{
-	(void)state;
-	static const char two[] =
-		"callouts: [{name: c1, type: fake}]\n"
-		"filters:\n"
-		"  - {name: web, layer: stream_v4, action: callout_terminating, callout: c1,\n"
-		"     conditions: [{field: remote_port, value: 80}]}\n"
-		"  - {name: other, layer: stream_v4, action: block,\n"
-		"     conditions: [{field: remote_port, value: 81}]}\n";
-	owfp_config_applied *a = apply(two, NULL);
-	const uint64_t *ids;
-	assert_int_equal(owfp_config_applied_filter_ids(a, &ids), 2);
-	uint64_t web = ids[0], other = ids[1];
-	/* The same file again: the filter objects and the instance stay, so
-	 * flows keep their stages and what those hold (finding O2). */
-	owfp_config_applied *b = apply(two, a);
-	assert_int_equal(owfp_config_applied_filter_ids(b, &ids), 2);
-	assert_true(ids[0] == web && ids[1] == other);
-	assert_int_equal(fake_instances_live, 1);
-	assert_int_equal(stages_v4("10.1.2.3", 80, true), 1);
-	/* 'other' changed: only it is deleted and added again. */
-	owfp_config_applied *c = apply(
-		"callouts: [{name: c1, type: fake}]\n"
-		"filters:\n"
-		"  - {name: web, layer: stream_v4, action: callout_terminating, callout: c1,\n"
-		"     conditions: [{field: remote_port, value: 80}]}\n"
-		"  - {name: other, layer: stream_v4, action: block,\n"
-		"     conditions: [{field: remote_port, value: 82}]}\n", b);
-	assert_int_equal(owfp_config_applied_filter_ids(c, &ids), 2);
-	assert_true(ids[0] == web && ids[1] != other);
-	assert_int_equal(stages_v4("10.1.2.3", 81, true), 0);
-	assert_int_equal(stages_v4("10.1.2.3", 82, true), 1);
-	/* The callout's params changed: a new instance, so 'web' names a new
-	 * callout key and is a new filter; the old instance goes. */
-	owfp_config_applied *d = apply(
-		"callouts: [{name: c1, type: fake, params: {x: 1}}]\n"
-		"filters:\n"
-		"  - {name: web, layer: stream_v4, action: callout_terminating, callout: c1,\n"
-		"     conditions: [{field: remote_port, value: 80}]}\n", c);
-	assert_int_equal(owfp_config_applied_filter_ids(d, &ids), 1);
-	assert_true(ids[0] != web);
-	assert_int_equal(fake_instances_live, 1);
-	assert_int_equal(stages_v4("10.1.2.3", 82, true), 0);
-	owfp_config_unapply(d);
-	assert_int_equal(fake_instances_live, 0);
-}
-
 static void test_failed_reload_keeps_the_old_configuration(void **state)
 {
 	(void)state;
@@ -279,7 +231,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failing_callout_create_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_engine_rejection_rolls_back_the_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_replaces_the_previous_configuration, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reload_keeps_unchanged_filters_and_callouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_reload_keeps_the_old_configuration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_add_resolves_names_of_the_applied_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_refuses_while_an_engine_is_bound, setup, teardown),
