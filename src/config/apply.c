@@ -5,6 +5,7 @@
  */
 #include "config/apply.h"
 #include "config/parse.h"
+#include "config/same.h"
 #include "config/status.h"
 
 #include <errno.h>
@@ -37,6 +38,13 @@ struct owfp_config_applied {
 	size_t nsublayer_keys;
 	uint64_t *filter_ids;
 	size_t nfilter_ids, filter_cap;
+	/* cfg->filters[i] added filter_ids[fstart[i]] up to fstart[i + 1];
+	 * ids past fstart[nfilters] came from owfp_config_filter_add. */
+	size_t *fstart;
+	size_t *ffrom; /* while applying: 1 + the previous filter a filter keeps */
+	/* Per cfg->callouts[i]: 1 + the index of the previous configuration's
+	 * instance it uses, until that configuration hands it over; 0: own. */
+	size_t *borrowed;
 };
 
 const char *owfp_config_status_name(NTSTATUS st)
@@ -356,10 +364,13 @@ out:
 static void destroy_instances(owfp_config_applied *a)
 {
 	for (size_t i = 0; a->cfg && i < a->cfg->ncallouts; i++)
-		if (a->instances && a->instances[i] && a->builtins[i])
+		if (a->instances && a->instances[i] && a->builtins[i] &&
+		    !(a->borrowed && a->borrowed[i]))
 			a->builtins[i]->destroy(a->instances[i]);
 	free(a->instances);
 	free(a->builtins);
+	free(a->borrowed);
+	a->borrowed = NULL;
 	a->instances = NULL;
 	a->builtins = NULL;
 }
@@ -375,20 +386,47 @@ static void applied_free(owfp_config_applied *a)
 	free(a->callout_keys);
 	free(a->sublayer_keys);
 	free(a->filter_ids);
+	free(a->fstart);
+	free(a->ffrom);
 	free(a);
 }
 
-static int create_instances(owfp_config_applied *a, owfp_error *err)
+/* The previous configuration's instance of an unchanged callout, so its
+ * key, its filters and the state its flows keep survive the reload. */
+static size_t find_kept_instance(const owfp_config_applied *a, const owfp_config_applied *prev,
+				 const owfp_cfg_callout *c)
+{
+	for (size_t j = 0; prev && prev->instances && j < prev->cfg->ncallouts; j++) {
+		bool taken = false;
+		for (size_t i = 0; i < a->cfg->ncallouts; i++)
+			taken |= a->borrowed[i] == j + 1;
+		if (!taken && prev->instances[j] &&
+		    owfp_cfg_callout_same(&prev->cfg->callouts[j], c))
+			return j + 1;
+	}
+	return 0;
+}
+
+static int create_instances(owfp_config_applied *a, const owfp_config_applied *prev,
+			    owfp_error *err)
 {
 	const owfp_config *cfg = a->cfg;
 	a->instances = owfp_calloc(cfg->ncallouts + 1, sizeof(*a->instances));
 	a->builtins = owfp_calloc(cfg->ncallouts + 1, sizeof(const owfp_builtin *));
-	if (!a->instances || !a->builtins)
+	a->borrowed = owfp_calloc(cfg->ncallouts + 1, sizeof(*a->borrowed));
+	if (!a->instances || !a->builtins || !a->borrowed)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->ncallouts; i++) {
 		const owfp_cfg_callout *c = &cfg->callouts[i];
 		if (!c->type)
 			continue; /* a driver's callout: the driver registers it */
+		size_t j = find_kept_instance(a, prev, c);
+		if (j) {
+			a->borrowed[i] = j;
+			a->instances[i] = prev->instances[j - 1];
+			a->builtins[i] = prev->builtins[j - 1];
+			continue;
+		}
 		const owfp_builtin *b = owfp_builtin_find(c->type);
 		char msg[300] = "";
 		if (!b)
@@ -439,6 +477,93 @@ static int add_driver_callout(owfp_config_applied *a, const owfp_cfg_callout *c,
 	return 0;
 }
 
+static bool prev_has_callout(const owfp_config_applied *prev, const GUID *k)
+{
+	for (size_t i = 0; prev && i < prev->ncallout_keys; i++)
+		if (guid_eq(&prev->callout_keys[i], k))
+			return true;
+	return false;
+}
+
+/* Whether the new configuration has a management callout with key `k`. */
+static bool new_callout_key(const owfp_config_applied *a, const GUID *k)
+{
+	static const int fams[2] = {AF_INET, AF_INET6};
+	for (size_t i = 0; i < a->cfg->ncallouts; i++) {
+		const owfp_cfg_callout *c = &a->cfg->callouts[i];
+		if (!c->type) {
+			if (!memcmp(&c->key, k, sizeof(*k)))
+				return true;
+			continue;
+		}
+		for (int f = 0; f < 2; f++) {
+			const GUID *key = a->builtins[i]->callout_key(a->instances[i], fams[f]);
+			if (key && guid_eq(key, k))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Both filters resolve to the same sublayer and callout keys. */
+static bool resolves_same(const owfp_config_applied *a, const owfp_cfg_filter *f,
+			  const owfp_config_applied *prev, const owfp_cfg_filter *pf)
+{
+	GUID k1, k2;
+	if (resolve_sublayer(a->cfg, f, &k1, NULL) || resolve_sublayer(prev->cfg, pf, &k2, NULL) ||
+	    !guid_eq(&k1, &k2))
+		return false;
+	if (!f->callout)
+		return true;
+	/* A built-in named here must be the very instance the old filter used. */
+	for (size_t i = 0; i < a->cfg->ncallouts; i++)
+		if (a->cfg->callouts[i].type && !strcmp(a->cfg->callouts[i].name, f->callout) &&
+		    (!a->borrowed[i] || strcmp(prev->cfg->callouts[a->borrowed[i] - 1].name,
+					       pf->callout)))
+			return false;
+	for (int fam = 0; fam < 2; fam++) {
+		unsigned bits = fam ? OWFP_CFG_LAYERS_V6 : OWFP_CFG_LAYERS_V4;
+		int family = fam ? AF_INET6 : AF_INET;
+		if (!(f->layers & bits))
+			continue;
+		if (resolve_callout(a, a->cfg, f, family, &k1, NULL) ||
+		    resolve_callout(prev, prev->cfg, pf, family, &k2, NULL) || !guid_eq(&k1, &k2))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Pairs each filter with an unchanged one of the previous configuration
+ * (a->ffrom) and marks the previous filter ids those keep (*keep).
+ */
+static int find_kept_filters(owfp_config_applied *a, const owfp_config_applied *prev, bool **keep)
+{
+	const owfp_config *cfg = a->cfg, *pcfg = prev->cfg;
+	bool *taken = owfp_calloc(pcfg->nfilters + 1, sizeof(*taken));
+	*keep = owfp_calloc(prev->nfilter_ids + 1, sizeof(**keep));
+	if (!taken || !*keep) {
+		free(taken);
+		free(*keep);
+		*keep = NULL;
+		return -ENOMEM;
+	}
+	for (size_t i = 0; prev->fstart && i < cfg->nfilters; i++) {
+		for (size_t j = 0; j < pcfg->nfilters; j++) {
+			if (taken[j] || !owfp_cfg_filter_same(&cfg->filters[i], &pcfg->filters[j]) ||
+			    !resolves_same(a, &cfg->filters[i], prev, &pcfg->filters[j]))
+				continue;
+			taken[j] = true;
+			a->ffrom[i] = j + 1;
+			for (size_t k = prev->fstart[j]; k < prev->fstart[j + 1]; k++)
+				(*keep)[k] = true;
+			break;
+		}
+	}
+	free(taken);
+	return 0;
+}
+
 static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_error *err)
 {
 	const owfp_config *cfg = a->cfg;
@@ -446,11 +571,20 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 	NTSTATUS st;
 	int rc;
 
+	bool *keep = NULL; /* per prev->filter_ids[i] */
+	a->fstart = owfp_calloc(cfg->nfilters + 1, sizeof(*a->fstart));
+	a->ffrom = owfp_calloc(cfg->nfilters + 1, sizeof(*a->ffrom));
+	if (!a->fstart || !a->ffrom)
+		return -ENOMEM;
+	if (prev && (rc = find_kept_filters(a, prev, &keep)))
+		return rc;
 	if (prev) {
 		for (size_t i = 0; i < prev->nfilter_ids; i++)
-			FwpmFilterDeleteById0(h, prev->filter_ids[i]);
+			if (!keep[i])
+				FwpmFilterDeleteById0(h, prev->filter_ids[i]);
 		for (size_t i = 0; i < prev->ncallout_keys; i++)
-			FwpmCalloutDeleteByKey0(h, &prev->callout_keys[i]);
+			if (!new_callout_key(a, &prev->callout_keys[i]))
+				FwpmCalloutDeleteByKey0(h, &prev->callout_keys[i]);
 		for (size_t i = 0; i < prev->nsublayer_keys; i++) {
 			bool kept = false;
 			for (size_t j = 0; j < cfg->nsublayers; j++)
@@ -460,6 +594,7 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 		}
 	}
 
+	free(keep);
 	a->sublayer_keys = owfp_calloc(cfg->nsublayers + 1, sizeof(GUID));
 	a->callout_keys = owfp_calloc(2 * cfg->ncallouts + 1, sizeof(GUID));
 	if (!a->sublayer_keys || !a->callout_keys)
@@ -488,7 +623,11 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 	for (size_t i = 0; i < cfg->ncallouts; i++) {
 		static const int fams[2] = {AF_INET, AF_INET6};
 		if (!cfg->callouts[i].type) {
-			if ((rc = add_driver_callout(a, &cfg->callouts[i], err)))
+			GUID key;
+			memcpy(&key, &cfg->callouts[i].key, sizeof(key));
+			if (prev_has_callout(prev, &key))
+				a->callout_keys[a->ncallout_keys++] = key;
+			else if ((rc = add_driver_callout(a, &cfg->callouts[i], err)))
 				return rc;
 			continue;
 		}
@@ -502,7 +641,9 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 			mc.applicableLayer = fams[k] == AF_INET ? FWPM_LAYER_STREAM_V4 : FWPM_LAYER_STREAM_V6;
 			if (!(mc.displayData.name = to_wide(cfg->callouts[i].name)))
 				return -ENOMEM;
-			st = FwpmCalloutAdd0(h, &mc, NULL, NULL);
+			/* Kept from the previous configuration: it is there. */
+			st = prev_has_callout(prev, key) ? STATUS_SUCCESS
+							 : FwpmCalloutAdd0(h, &mc, NULL, NULL);
 			free(mc.displayData.name);
 			if (!NT_SUCCESS(st)) {
 				char what[160];
@@ -512,9 +653,18 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 			a->callout_keys[a->ncallout_keys++] = *key;
 		}
 	}
-	for (size_t i = 0; i < cfg->nfilters; i++)
-		if ((rc = add_filter(h, a, cfg, &cfg->filters[i], NULL, NULL, err)))
+	for (size_t i = 0; i < cfg->nfilters; i++) {
+		a->fstart[i] = a->nfilter_ids;
+		size_t j = a->ffrom[i];
+		if (j) { /* unchanged: the filter objects stay, with their flows' stages */
+			for (size_t k = prev->fstart[j - 1]; k < prev->fstart[j]; k++)
+				if ((rc = push_id(a, prev->filter_ids[k])))
+					return rc;
+		} else if ((rc = add_filter(h, a, cfg, &cfg->filters[i], NULL, NULL, err))) {
 			return rc;
+		}
+	}
+	a->fstart[cfg->nfilters] = a->nfilter_ids;
 	return 0;
 }
 
@@ -549,7 +699,7 @@ int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev,
 			snprintf(err->msg, sizeof(err->msg), "%s: out of memory", cfg->file);
 		return -ENOMEM;
 	}
-	if ((rc = owfp_config_copy(cfg, &a->cfg)) || (rc = create_instances(a, err)) ||
+	if ((rc = owfp_config_copy(cfg, &a->cfg)) || (rc = create_instances(a, prev, err)) ||
 	    (rc = open_session(&a->session, cfg->file, err)))
 		goto fail;
 	NTSTATUS st = FwpmTransactionBegin0(a->session, 0);
@@ -566,6 +716,14 @@ int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev,
 		rc = fail_status(err, cfg, (owfp_cfg_mark){1, 1}, "FwpmTransactionCommit0", st);
 		goto fail;
 	}
+	/* The kept instances are this configuration's now. */
+	for (size_t i = 0; i < a->cfg->ncallouts; i++)
+		if (a->borrowed[i])
+			prev->instances[a->borrowed[i] - 1] = NULL;
+	free(a->borrowed);
+	a->borrowed = NULL;
+	free(a->ffrom);
+	a->ffrom = NULL;
 	applied_free(prev);
 	*out = a;
 	return 0;

@@ -8,15 +8,18 @@
 . "$(dirname "$0")/proxy_lib.sh"
 
 write_cfg() { # write_cfg N: a configuration that differs per reload
+	# The callouts' names change too: a reload keeps unchanged instances
+	# (docs/semantics.md, "Reloads keep unchanged filters"), and this test
+	# is about the ones it replaces.
 	cat >"$T/cfg.yaml" <<YAML
 callouts:
-  - {name: log, type: flow_log, params: {path: '$T/flows.jsonl', first_bytes: 4}}
-  - {name: rate, type: rate_limit, params: {rate: 100000000, burst: 1048576}}
-  - {name: seen, type: count}
+  - {name: log-$1, type: flow_log, params: {path: '$T/flows.jsonl', first_bytes: 4}}
+  - {name: rate-$1, type: rate_limit, params: {rate: 100000000, burst: 1048576}}
+  - {name: seen-$1, type: count}
 filters:
-  - {name: log-$1, layer: stream, sublayer: inspection, action: callout_inspection, callout: log}
-  - {name: seen-$1, layer: stream, sublayer: inspection, action: callout_inspection, callout: seen}
-  - {name: rate-$1, layer: stream, action: callout_terminating, callout: rate}
+  - {name: log-$1, callout: log-$1, layer: stream, sublayer: inspection, action: callout_inspection}
+  - {name: seen-$1, callout: seen-$1, layer: stream, sublayer: inspection, action: callout_inspection}
+  - {name: rate-$1, callout: rate-$1, layer: stream, action: callout_terminating}
 YAML
 }
 write_cfg 0
