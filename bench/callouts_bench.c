@@ -43,16 +43,35 @@ static void deliver(void *dp, owfp_flow *f, int dir, const uint8_t *d, size_t n)
 	(void)d;
 	((bench *)dp)->delivered += n;
 }
-static void fin(void *dp, owfp_flow *f, int dir) { (void)dp; (void)f; (void)dir; }
+static void fin(void *dp, owfp_flow *f, int dir)
+{
+	(void)dp;
+	(void)f;
+	(void)dir;
+}
 static void drop(void *dp, owfp_flow *f, enum owfp_drop_reason w)
 {
 	(void)f;
 	(void)w;
 	((bench *)dp)->dropped = true;
 }
-static void pause_cb(void *dp, owfp_flow *f, int dir, bool p) { (void)dp; (void)f; (void)dir; (void)p; }
-static void offload(void *dp, owfp_flow *f) { (void)dp; (void)f; }
-static void wake(void *dp, owfp_flow *f) { (void)dp; (void)f; }
+static void pause_cb(void *dp, owfp_flow *f, int dir, bool p)
+{
+	(void)dp;
+	(void)f;
+	(void)dir;
+	(void)p;
+}
+static void offload(void *dp, owfp_flow *f)
+{
+	(void)dp;
+	(void)f;
+}
+static void wake(void *dp, owfp_flow *f)
+{
+	(void)dp;
+	(void)f;
+}
 static const owfp_flow_ops ops = {deliver, fin, fin, drop, pause_cb, offload, wake};
 
 static double now(void)
@@ -210,16 +229,46 @@ static double median_flows(const char *type, const char *params, FWP_ACTION_TYPE
 static size_t client_hello(uint8_t *b)
 {
 	static const uint8_t body[] = {
-		3, 3, /* random */ 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,
-		0, 0, 2, 0x13, 0x01, 1, 0,
-		0, 40,
-		0, 0, 0, 21, 0, 19, 0, 0, 16, 'w','w','w','.','s','h','o','p','.','e','x','a','m','p','l','e',
-		0, 16, 0, 11, 0, 9, 8, 'h','t','t','p','/','1','.','1',
+		3,   3,    /* random */ 1,
+		2,   3,    4,
+		5,   6,    7,
+		8,   9,    10,
+		11,  12,   13,
+		14,  15,   16,
+		17,  18,   19,
+		20,  21,   22,
+		23,  24,   25,
+		26,  27,   28,
+		29,  30,   31,
+		32,  0,    0,
+		2,   0x13, 0x01,
+		1,   0,    0,
+		40,  0,    0,
+		0,   21,   0,
+		19,  0,    0,
+		16,  'w',  'w',
+		'w', '.',  's',
+		'h', 'o',  'p',
+		'.', 'e',  'x',
+		'a', 'm',  'p',
+		'l', 'e',  0,
+		16,  0,    11,
+		0,   9,    8,
+		'h', 't',  't',
+		'p', '/',  '1',
+		'.', '1',
 	};
 	size_t hl = sizeof(body);
 	uint8_t *p = b;
-	*p++ = 22; *p++ = 3; *p++ = 1; *p++ = (uint8_t)((hl + 4) >> 8); *p++ = (uint8_t)(hl + 4);
-	*p++ = 1; *p++ = 0; *p++ = (uint8_t)(hl >> 8); *p++ = (uint8_t)hl;
+	*p++ = 22;
+	*p++ = 3;
+	*p++ = 1;
+	*p++ = (uint8_t)((hl + 4) >> 8);
+	*p++ = (uint8_t)(hl + 4);
+	*p++ = 1;
+	*p++ = 0;
+	*p++ = (uint8_t)(hl >> 8);
+	*p++ = (uint8_t)hl;
 	memcpy(p, body, hl);
 	return 9 + hl;
 }
@@ -240,7 +289,8 @@ static size_t http_text(uint8_t *buf, size_t cap)
 	while (o + 8192 < cap) {
 		o += (size_t)snprintf((char *)buf + o, cap - o,
 				      "POST /api/v1/items HTTP/1.1\r\nHost: api.example.com\r\n"
-				      "User-Agent: bench\r\nContent-Length: %zu\r\n\r\n", sizeof(body));
+				      "User-Agent: bench\r\nContent-Length: %zu\r\n\r\n",
+				      sizeof(body));
 		memcpy(buf + o, body, sizeof(body));
 		o += sizeof(body);
 		o += (size_t)snprintf((char *)buf + o, cap - o,
@@ -283,14 +333,18 @@ int main(void)
 	printf("RATIO callouts.count.MB/s %.1f -\n", base);
 	report("stream_edit_inline",
 	       median_mbps("stream_edit", "{\"find\":\"rainy\",\"replace\":\"sunny\"}",
-			   FWP_ACTION_CALLOUT_TERMINATING, text, len), base);
+			   FWP_ACTION_CALLOUT_TERMINATING, text, len),
+	       base);
 	report("stream_edit_oob",
-	       median_mbps("stream_edit", "{\"find\":\"rainy\",\"replace\":\"sunny\",\"mode\":\"oob\"}",
-			   FWP_ACTION_CALLOUT_TERMINATING, text, len), base);
+	       median_mbps("stream_edit",
+			   "{\"find\":\"rainy\",\"replace\":\"sunny\",\"mode\":\"oob\"}",
+			   FWP_ACTION_CALLOUT_TERMINATING, text, len),
+	       base);
 	double hbase = median_mbps("count", NULL, FWP_ACTION_CALLOUT_INSPECTION, http, hlen);
 	report("http_filter",
 	       median_mbps("http_filter", "{\"deny\":[\".evil.example\",{\"path\":\"/admin/*\"}]}",
-			   FWP_ACTION_CALLOUT_TERMINATING, http, hlen), hbase);
+			   FWP_ACTION_CALLOUT_TERMINATING, http, hlen),
+	       hbase);
 	report("rate_limit_unlimited",
 	       median_mbps("rate_limit", "{\"rate\":1e12}", FWP_ACTION_CALLOUT_TERMINATING, text, len),
 	       base);
@@ -299,16 +353,19 @@ int main(void)
 	close(fd);
 	char flp[128];
 	snprintf(flp, sizeof(flp), "{\"path\":\"%s\"}", path);
-	report("flow_log", median_mbps("flow_log", flp, FWP_ACTION_CALLOUT_INSPECTION, text, len), base);
+	report("flow_log", median_mbps("flow_log", flp, FWP_ACTION_CALLOUT_INSPECTION, text, len),
+	       base);
 	uint8_t hello[512];
 	size_t hello_len = client_hello(hello);
-	double fbase = median_flows("count", NULL, FWP_ACTION_CALLOUT_INSPECTION, hello, hello_len, 20000);
+	double fbase = median_flows("count", NULL, FWP_ACTION_CALLOUT_INSPECTION, hello, hello_len,
+				    20000);
 	printf("RATIO callouts.count.flows/s %.0f -\n", fbase);
 	double tls = median_flows("tls_sni_filter", "{\"allow\":[\".example\"]}",
 				  FWP_ACTION_CALLOUT_TERMINATING, hello, hello_len, 20000);
 	printf("RATIO callouts.tls_sni_filter.flows/s %.0f -\n", tls);
 	printf("RATIO callouts.tls_sni_filter.flows/count %.3f -\n", tls / fbase);
-	double fl = median_flows("flow_log", flp, FWP_ACTION_CALLOUT_INSPECTION, hello, hello_len, 20000);
+	double fl = median_flows("flow_log", flp, FWP_ACTION_CALLOUT_INSPECTION, hello, hello_len,
+				 20000);
 	printf("RATIO callouts.flow_log.flows/s %.0f -\n", fl);
 	printf("RATIO callouts.flow_log.flows/count %.3f -\n", fl / fbase);
 	unlink(path);
@@ -317,7 +374,8 @@ int main(void)
 		char *p = many_patterns(counts[i]);
 		char name[64];
 		snprintf(name, sizeof(name), "pattern_match_%d", counts[i]);
-		report(name, median_mbps("pattern_match", p, FWP_ACTION_CALLOUT_TERMINATING, text, len),
+		report(name,
+		       median_mbps("pattern_match", p, FWP_ACTION_CALLOUT_TERMINATING, text, len),
 		       base);
 		free(p);
 	}

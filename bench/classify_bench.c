@@ -34,8 +34,8 @@ static uint64_t rnd(void)
 	return rng;
 }
 
-static const UINT16 services[] = { 22, 25, 53, 80, 110, 143, 443, 465, 587, 993, 995, 1433,
-				   3306, 3389, 5432, 6379, 8000, 8080, 8443, 9000 };
+static const UINT16 services[] = {22,  25,   53,   80,   110,  143,  443,  465,  587,  993,
+				  995, 1433, 3306, 3389, 5432, 6379, 8000, 8080, 8443, 9000};
 #define NSERVICES (sizeof(services) / sizeof(services[0]))
 
 /* Hosts of 10.0.0.0/8, in host order. */
@@ -51,7 +51,7 @@ static UINT16 ephemeral(void)
 
 static GUID guid(uint32_t n)
 {
-	GUID g = { 0xbe9cbe9c, 0x1, 0x2, { 0x80, 0, 0, 0, 0, 0, 0, 0 } };
+	GUID g = {0xbe9cbe9c, 0x1, 0x2, {0x80, 0, 0, 0, 0, 0, 0, 0}};
 
 	memcpy(&g.Data4[4], &n, 4);
 	return g;
@@ -133,7 +133,7 @@ static int add_filters(HANDLE h, size_t n, unsigned nsub)
 		f.action.type = rnd() % 4 ? FWP_ACTION_PERMIT : FWP_ACTION_BLOCK;
 		if (kind < 40) {
 			/* Outbound access to a service on a subnet or host. */
-			static const unsigned prefixes[] = { 24, 28, 32 };
+			static const unsigned prefixes[] = {24, 28, 32};
 
 			cond_mask(&c[nc++], &FWPM_CONDITION_IP_REMOTE_ADDRESS, &am[0], addr(),
 				  prefixes[rnd() % 3]);
@@ -159,8 +159,8 @@ static int add_filters(HANDLE h, size_t n, unsigned nsub)
 		} else if (kind < 90) {
 			UINT32 a = addr();
 
-			cond_range(&c[nc++], &FWPM_CONDITION_IP_REMOTE_ADDRESS, &r[1], FWP_UINT32, a,
-				   a + (UINT32)(rnd() % 4096));
+			cond_range(&c[nc++], &FWPM_CONDITION_IP_REMOTE_ADDRESS, &r[1], FWP_UINT32,
+				   a, a + (UINT32)(rnd() % 4096));
 		} else {
 			cond_mask(&c[nc++], &FWPM_CONDITION_IP_LOCAL_ADDRESS, &am[1], addr(), 24);
 			cond_u32(&c[nc++], &FWPM_CONDITION_FLAGS, FWP_MATCH_FLAGS_NONE_SET,
@@ -252,7 +252,7 @@ static int measure(size_t nfilters, long iters, double *ns, double *stages)
 
 int main(int argc, char **argv)
 {
-	static const size_t counts[] = { 1, 10, 1000, 10000 };
+	static const size_t counts[] = {1, 10, 1000, 10000};
 	long iters = argc > 1 ? atol(argv[1]) : 400000;
 	const char *env = getenv("OWFP_BENCH_RUNS");
 	int runs = env ? atoi(env) : 5;

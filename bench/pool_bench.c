@@ -20,7 +20,8 @@ static void *churn(void *arg)
 {
 	(void)arg;
 	for (int i = 0; i < ROUNDS; i++) {
-		void *p = use_pool ? ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, BENCH_TAG) : calloc(1, 64);
+		void *p = use_pool ? ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, BENCH_TAG)
+				   : calloc(1, 64);
 
 		if (!p)
 			abort();

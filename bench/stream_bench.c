@@ -59,8 +59,8 @@ static void NTAPI classify_one_more(const FWPS_INCOMING_VALUES0 *in,
 {
 	(void)in, (void)meta, (void)cc, (void)filter, (void)ctx;
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = ld;
-	if (!(out->flags & (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
-			    FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED))) {
+	if (!(out->flags &
+	      (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA | FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED))) {
 		io->streamAction = FWPS_STREAM_ACTION_NEED_MORE_DATA;
 		io->countBytesRequired = 1;
 		out->actionType = FWP_ACTION_NONE;
@@ -83,7 +83,7 @@ static owfp_engine *setup(FWPS_CALLOUT_CLASSIFY_FN3 fn, FWP_ACTION_TYPE type)
 	HANDLE h;
 	if (owfp_engine_create(NULL, &e) || FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &h))
 		exit(1);
-	GUID key = { 0xbe4c0001, 1, 2, { 3, 4, 5, 6, 7, 8, 9, 10 } };
+	GUID key = {0xbe4c0001, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}};
 	FWPM_CALLOUT0 mc;
 	memset(&mc, 0, sizeof(mc));
 	mc.calloutKey = key;
@@ -160,7 +160,7 @@ int main(void)
 	int runs = r ? atoi(r) : 5;
 	if (runs < 1 || runs > 50)
 		runs = 5;
-	owfp_flow_ops ops = { .deliver = deliver };
+	owfp_flow_ops ops = {.deliver = deliver};
 
 	/* 1. The data path here does not touch the payload, so this is the
 	 * engine's own cost per byte (zero-copy delivery from the caller). */
@@ -175,7 +175,7 @@ int main(void)
 
 	/* 2. NEED_MORE_DATA one byte at a time. */
 	e = setup(classify_one_more, FWP_ACTION_CALLOUT_TERMINATING);
-	static const size_t sizes[3] = { 256 * 1024, 512 * 1024, 1024 * 1024 };
+	static const size_t sizes[3] = {256 * 1024, 512 * 1024, 1024 * 1024};
 	double med[3];
 	uint8_t one = 'x';
 	for (int s = 0; s < 3; s++) {
@@ -190,12 +190,14 @@ int main(void)
 			ts[run] = now() - t0;
 			owfp_flow_close(f);
 			if (delivered != sizes[s]) {
-				fprintf(stderr, "stream_bench: NMD delivered %zu of %zu\n", delivered, sizes[s]);
+				fprintf(stderr, "stream_bench: NMD delivered %zu of %zu\n",
+					delivered, sizes[s]);
 				return 1;
 			}
 		}
 		med[s] = median(ts, runs);
-		printf("NEED_MORE_DATA +1 byte, 1-byte indications, %4zu KiB: %.3f s\n", sizes[s] / 1024, med[s]);
+		printf("NEED_MORE_DATA +1 byte, 1-byte indications, %4zu KiB: %.3f s\n",
+		       sizes[s] / 1024, med[s]);
 	}
 	owfp_engine_destroy(e);
 	printf("time ratio 1 MiB / 256 KiB: %.2f (linear: 4, quadratic: 16)\n", med[2] / med[0]);

@@ -43,12 +43,15 @@ static void on_tcp(struct tcp_stream *s, void **unused)
  * not pay for that. */
 static void quiet_syslog(int type, int errnum, struct ip *iph, void *data)
 {
-	(void)type; (void)errnum; (void)iph; (void)data;
+	(void)type;
+	(void)errnum;
+	(void)iph;
+	(void)data;
 }
 
 int main(int argc, char **argv)
 {
-	static struct nids_chksum_ctl all_off = { 0, 0, NIDS_DONT_CHKSUM, 0 };
+	static struct nids_chksum_ctl all_off = {0, 0, NIDS_DONT_CHKSUM, 0};
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s CAPTURE\n", argv[0]);

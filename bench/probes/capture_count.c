@@ -35,8 +35,8 @@ static void on_data(void *user, void *flow_user, const owfp_capture_data *d)
 
 int main(int argc, char **argv)
 {
-	owfp_capture_sink sink = { .flow_start = on_flow_start, .data = on_data };
-	struct totals t = { 0 };
+	owfp_capture_sink sink = {.flow_start = on_flow_start, .data = on_data};
+	struct totals t = {0};
 	owfp_capture_opts opts;
 	owfp_capture_error err;
 	owfp_capture *cap;
@@ -62,8 +62,8 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		fprintf(stderr, "capture_count: %s\n", err.message);
 	printf("reader=%s flows=%" PRIu64 " c2s_bytes=%" PRIu64 " s2c_bytes=%" PRIu64
-	       " missed=%" PRIu64 "\n", owfp_capture_reader_name(cap), t.flows, t.bytes[0],
-	       t.bytes[1], t.missed);
+	       " missed=%" PRIu64 "\n",
+	       owfp_capture_reader_name(cap), t.flows, t.bytes[0], t.bytes[1], t.missed);
 	owfp_capture_close(cap);
 	return rc < 0 ? 1 : 0;
 }

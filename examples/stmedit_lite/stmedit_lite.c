@@ -33,9 +33,12 @@
 
 #define STMEDIT_TAG 'dEtS'
 
-DEFINE_GUID(STMEDIT_CALLOUT_V4, 0x5e3a1c70, 0x4b6d, 0x4f0e, 0x9c, 0x21, 0x7a, 0x10, 0x5b, 0x33, 0xe0, 0x04);
-DEFINE_GUID(STMEDIT_CALLOUT_V6, 0x5e3a1c70, 0x4b6d, 0x4f0e, 0x9c, 0x21, 0x7a, 0x10, 0x5b, 0x33, 0xe0, 0x06);
-DEFINE_GUID(STMEDIT_SUBLAYER, 0x5e3a1c70, 0x4b6d, 0x4f0e, 0x9c, 0x21, 0x7a, 0x10, 0x5b, 0x33, 0xe0, 0x5b);
+DEFINE_GUID(STMEDIT_CALLOUT_V4, 0x5e3a1c70, 0x4b6d, 0x4f0e, 0x9c, 0x21, 0x7a, 0x10, 0x5b, 0x33,
+	    0xe0, 0x04);
+DEFINE_GUID(STMEDIT_CALLOUT_V6, 0x5e3a1c70, 0x4b6d, 0x4f0e, 0x9c, 0x21, 0x7a, 0x10, 0x5b, 0x33,
+	    0xe0, 0x06);
+DEFINE_GUID(STMEDIT_SUBLAYER, 0x5e3a1c70, 0x4b6d, 0x4f0e, 0x9c, 0x21, 0x7a, 0x10, 0x5b, 0x33, 0xe0,
+	    0x5b);
 
 static PDEVICE_OBJECT gDevice;
 static HANDLE gEngineHandle;
@@ -107,10 +110,9 @@ static SIZE_T StmEditPartialStart(const UCHAR *data, SIZE_T len)
 }
 
 static void NTAPI StmEditClassify(const FWPS_INCOMING_VALUES *inFixedValues,
-				  const FWPS_INCOMING_METADATA_VALUES *inMetaValues,
-				  void *layerData, const void *classifyContext,
-				  const FWPS_FILTER *filter, UINT64 flowContext,
-				  FWPS_CLASSIFY_OUT *classifyOut)
+				  const FWPS_INCOMING_METADATA_VALUES *inMetaValues, void *layerData,
+				  const void *classifyContext, const FWPS_FILTER *filter,
+				  UINT64 flowContext, FWPS_CLASSIFY_OUT *classifyOut)
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET *ioPacket = layerData;
 	FWPS_STREAM_DATA *streamData = ioPacket->streamData;
@@ -127,10 +129,9 @@ static void NTAPI StmEditClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 
 	/* Empty indications, FINs, resets and urgent data pass unedited (S19, S20). */
-	if (length == 0 || (streamData->flags & (FWPS_STREAM_FLAG_SEND_DISCONNECT |
-						 FWPS_STREAM_FLAG_SEND_ABORT |
-						 FWPS_STREAM_FLAG_SEND_EXPEDITED |
-						 FWPS_STREAM_FLAG_RECEIVE)))
+	if (length == 0 ||
+	    (streamData->flags & (FWPS_STREAM_FLAG_SEND_DISCONNECT | FWPS_STREAM_FLAG_SEND_ABORT |
+				  FWPS_STREAM_FLAG_SEND_EXPEDITED | FWPS_STREAM_FLAG_RECEIVE)))
 		return;
 
 	data = ExAllocatePool2(POOL_FLAG_NON_PAGED, length, STMEDIT_TAG);
@@ -143,10 +144,9 @@ static void NTAPI StmEditClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 
 	match = memmem(data, copied, gFind, gFindLength);
 	if (match == data) {
-		NTSTATUS status = StmEditInjectReplacement(inMetaValues->flowHandle,
-							   filter->action.calloutId,
-							   inFixedValues->layerId,
-							   FWPS_STREAM_FLAG_SEND);
+		NTSTATUS status = StmEditInjectReplacement(
+			inMetaValues->flowHandle, filter->action.calloutId, inFixedValues->layerId,
+			FWPS_STREAM_FLAG_SEND);
 		if (!NT_SUCCESS(status)) {
 			ioPacket->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
 			classifyOut->actionType = FWP_ACTION_NONE;
@@ -159,8 +159,9 @@ static void NTAPI StmEditClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 		ioPacket->countBytesEnforced = (SIZE_T)(match - data);
 	} else {
 		SIZE_T tail = StmEditPartialStart(data, copied);
-		BOOLEAN last = (classifyOut->flags & (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
-						      FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED)) != 0;
+		BOOLEAN last = (classifyOut->flags &
+				(FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
+				 FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED)) != 0;
 
 		if (tail == 0 && !last) {
 			ioPacket->streamAction = FWPS_STREAM_ACTION_NEED_MORE_DATA;
@@ -268,8 +269,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT driverObject, PUNICODE_STRING registryPath)
 	gFindLength = strlen(gFind);
 	gReplaceLength = strlen(gReplace);
 
-	status = IoCreateDevice(driverObject, 0, NULL, FILE_DEVICE_NETWORK,
-				FILE_DEVICE_SECURE_OPEN, FALSE, &gDevice);
+	status = IoCreateDevice(driverObject, 0, NULL, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN,
+				FALSE, &gDevice);
 	if (NT_SUCCESS(status))
 		status = FwpsInjectionHandleCreate(AF_UNSPEC, FWPS_INJECTION_TYPE_STREAM,
 						   &gInjectionHandle);

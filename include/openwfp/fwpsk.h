@@ -238,16 +238,16 @@ typedef enum FWPS_FIELDS_ALE_FLOW_ESTABLISHED_V6_ {
 
 /* ---------------------------------------------------------- stream data */
 
-#define FWPS_STREAM_FLAG_RECEIVE            0x00000001
-#define FWPS_STREAM_FLAG_RECEIVE_EXPEDITED  0x00000002
+#define FWPS_STREAM_FLAG_RECEIVE 0x00000001
+#define FWPS_STREAM_FLAG_RECEIVE_EXPEDITED 0x00000002
 #define FWPS_STREAM_FLAG_RECEIVE_DISCONNECT 0x00000004
-#define FWPS_STREAM_FLAG_RECEIVE_ABORT      0x00000008
-#define FWPS_STREAM_FLAG_RECEIVE_PUSH       0x00000010
-#define FWPS_STREAM_FLAG_SEND               0x00010000
-#define FWPS_STREAM_FLAG_SEND_EXPEDITED     0x00020000
-#define FWPS_STREAM_FLAG_SEND_NODELAY       0x00040000
-#define FWPS_STREAM_FLAG_SEND_DISCONNECT    0x00080000
-#define FWPS_STREAM_FLAG_SEND_ABORT         0x00100000
+#define FWPS_STREAM_FLAG_RECEIVE_ABORT 0x00000008
+#define FWPS_STREAM_FLAG_RECEIVE_PUSH 0x00000010
+#define FWPS_STREAM_FLAG_SEND 0x00010000
+#define FWPS_STREAM_FLAG_SEND_EXPEDITED 0x00020000
+#define FWPS_STREAM_FLAG_SEND_NODELAY 0x00040000
+#define FWPS_STREAM_FLAG_SEND_DISCONNECT 0x00080000
+#define FWPS_STREAM_FLAG_SEND_ABORT 0x00100000
 
 typedef enum FWPS_STREAM_ACTION_TYPE_ {
 	FWPS_STREAM_ACTION_NONE = 0,
@@ -264,12 +264,12 @@ typedef struct FWPS_STREAM_DATA_OFFSET0_ {
 	NET_BUFFER *netBuffer;
 	MDL *mdl;
 	UINT32 mdlOffset;
-	UINT32 netBufferOffset;   /* engine-private */
-	SIZE_T streamDataOffset;  /* engine-private */
+	UINT32 netBufferOffset;  /* engine-private */
+	SIZE_T streamDataOffset; /* engine-private */
 } FWPS_STREAM_DATA_OFFSET0;
 
 typedef struct FWPS_STREAM_DATA0_ {
-	UINT32 flags;                      /* FWPS_STREAM_FLAG_* */
+	UINT32 flags; /* FWPS_STREAM_FLAG_* */
 	FWPS_STREAM_DATA_OFFSET0 dataOffset;
 	SIZE_T dataLength;
 	NET_BUFFER_LIST *netBufferListChain;
@@ -277,11 +277,11 @@ typedef struct FWPS_STREAM_DATA0_ {
 
 /* classifyFn's layerData at the stream layers. */
 typedef struct FWPS_STREAM_CALLOUT_IO_PACKET0_ {
-	FWPS_STREAM_DATA0 *streamData;            /* in */
-	SIZE_T missedBytes;                       /* in */
-	UINT32 countBytesRequired;                /* out: with NEED_MORE_DATA */
-	SIZE_T countBytesEnforced;                /* out: prefix the decision covers */
-	FWPS_STREAM_ACTION_TYPE streamAction;     /* out */
+	FWPS_STREAM_DATA0 *streamData;        /* in */
+	SIZE_T missedBytes;                   /* in */
+	UINT32 countBytesRequired;            /* out: with NEED_MORE_DATA */
+	SIZE_T countBytesEnforced;            /* out: prefix the decision covers */
+	FWPS_STREAM_ACTION_TYPE streamAction; /* out */
 } FWPS_STREAM_CALLOUT_IO_PACKET0;
 
 #define FWPS_STREAM_DATA_OFFSET FWPS_STREAM_DATA_OFFSET0
@@ -290,38 +290,38 @@ typedef struct FWPS_STREAM_CALLOUT_IO_PACKET0_ {
 
 /* ------------------------------------------------------------- metadata */
 
-#define FWPS_METADATA_FIELD_DISCARD_REASON                   0x00000001
-#define FWPS_METADATA_FIELD_FLOW_HANDLE                      0x00000002
-#define FWPS_METADATA_FIELD_IP_HEADER_SIZE                   0x00000004
-#define FWPS_METADATA_FIELD_PROCESS_PATH                     0x00000008
-#define FWPS_METADATA_FIELD_TOKEN                            0x00000010
-#define FWPS_METADATA_FIELD_PROCESS_ID                       0x00000020
-#define FWPS_METADATA_FIELD_SYSTEM_FLAGS                     0x00000040
-#define FWPS_METADATA_FIELD_RESERVED                         0x00000080
-#define FWPS_METADATA_FIELD_SOURCE_INTERFACE_INDEX           0x00000100
-#define FWPS_METADATA_FIELD_DESTINATION_INTERFACE_INDEX      0x00000200
-#define FWPS_METADATA_FIELD_TRANSPORT_HEADER_SIZE            0x00000400
-#define FWPS_METADATA_FIELD_COMPARTMENT_ID                   0x00000800
-#define FWPS_METADATA_FIELD_FRAGMENT_DATA                    0x00001000
-#define FWPS_METADATA_FIELD_PATH_MTU                         0x00002000
-#define FWPS_METADATA_FIELD_COMPLETION_HANDLE                0x00004000
-#define FWPS_METADATA_FIELD_TRANSPORT_ENDPOINT_HANDLE        0x00008000
-#define FWPS_METADATA_FIELD_TRANSPORT_CONTROL_DATA           0x00010000
-#define FWPS_METADATA_FIELD_REMOTE_SCOPE_ID                  0x00020000
-#define FWPS_METADATA_FIELD_PACKET_DIRECTION                 0x00040000
-#define FWPS_METADATA_FIELD_PACKET_SYSTEM_CRITICAL           0x00080000
+#define FWPS_METADATA_FIELD_DISCARD_REASON 0x00000001
+#define FWPS_METADATA_FIELD_FLOW_HANDLE 0x00000002
+#define FWPS_METADATA_FIELD_IP_HEADER_SIZE 0x00000004
+#define FWPS_METADATA_FIELD_PROCESS_PATH 0x00000008
+#define FWPS_METADATA_FIELD_TOKEN 0x00000010
+#define FWPS_METADATA_FIELD_PROCESS_ID 0x00000020
+#define FWPS_METADATA_FIELD_SYSTEM_FLAGS 0x00000040
+#define FWPS_METADATA_FIELD_RESERVED 0x00000080
+#define FWPS_METADATA_FIELD_SOURCE_INTERFACE_INDEX 0x00000100
+#define FWPS_METADATA_FIELD_DESTINATION_INTERFACE_INDEX 0x00000200
+#define FWPS_METADATA_FIELD_TRANSPORT_HEADER_SIZE 0x00000400
+#define FWPS_METADATA_FIELD_COMPARTMENT_ID 0x00000800
+#define FWPS_METADATA_FIELD_FRAGMENT_DATA 0x00001000
+#define FWPS_METADATA_FIELD_PATH_MTU 0x00002000
+#define FWPS_METADATA_FIELD_COMPLETION_HANDLE 0x00004000
+#define FWPS_METADATA_FIELD_TRANSPORT_ENDPOINT_HANDLE 0x00008000
+#define FWPS_METADATA_FIELD_TRANSPORT_CONTROL_DATA 0x00010000
+#define FWPS_METADATA_FIELD_REMOTE_SCOPE_ID 0x00020000
+#define FWPS_METADATA_FIELD_PACKET_DIRECTION 0x00040000
+#define FWPS_METADATA_FIELD_PACKET_SYSTEM_CRITICAL 0x00080000
 #define FWPS_METADATA_FIELD_FORWARD_LAYER_OUTBOUND_PASS_THRU 0x00100000
-#define FWPS_METADATA_FIELD_FORWARD_LAYER_INBOUND_PASS_THRU  0x00200000
-#define FWPS_METADATA_FIELD_ALE_CLASSIFY_REQUIRED            0x00400000
-#define FWPS_METADATA_FIELD_TRANSPORT_HEADER_INCLUDE_HEADER  0x00800000
-#define FWPS_METADATA_FIELD_DESTINATION_PREFIX               0x01000000
-#define FWPS_METADATA_FIELD_ETHER_FRAME_LENGTH               0x02000000
-#define FWPS_METADATA_FIELD_PARENT_ENDPOINT_HANDLE           0x04000000
-#define FWPS_METADATA_FIELD_ICMP_ID_AND_SEQUENCE             0x08000000
-#define FWPS_METADATA_FIELD_LOCAL_REDIRECT_TARGET_PID        0x10000000
-#define FWPS_METADATA_FIELD_ORIGINAL_DESTINATION             0x20000000
-#define FWPS_METADATA_FIELD_REDIRECT_RECORD_HANDLE           0x40000000
-#define FWPS_METADATA_FIELD_SUB_PROCESS_TAG                  0x80000000
+#define FWPS_METADATA_FIELD_FORWARD_LAYER_INBOUND_PASS_THRU 0x00200000
+#define FWPS_METADATA_FIELD_ALE_CLASSIFY_REQUIRED 0x00400000
+#define FWPS_METADATA_FIELD_TRANSPORT_HEADER_INCLUDE_HEADER 0x00800000
+#define FWPS_METADATA_FIELD_DESTINATION_PREFIX 0x01000000
+#define FWPS_METADATA_FIELD_ETHER_FRAME_LENGTH 0x02000000
+#define FWPS_METADATA_FIELD_PARENT_ENDPOINT_HANDLE 0x04000000
+#define FWPS_METADATA_FIELD_ICMP_ID_AND_SEQUENCE 0x08000000
+#define FWPS_METADATA_FIELD_LOCAL_REDIRECT_TARGET_PID 0x10000000
+#define FWPS_METADATA_FIELD_ORIGINAL_DESTINATION 0x20000000
+#define FWPS_METADATA_FIELD_REDIRECT_RECORD_HANDLE 0x40000000
+#define FWPS_METADATA_FIELD_SUB_PROCESS_TAG 0x80000000
 
 /* True when every bit of metadataField is present. */
 #define FWPS_IS_METADATA_FIELD_PRESENT(metadataValues, metadataField) \
@@ -340,8 +340,8 @@ typedef USHORT NDIS_SWITCH_NIC_INDEX;
  * condition, not extra members.
  */
 typedef struct FWPS_INCOMING_METADATA_VALUES0_ {
-	UINT32 currentMetadataValues;    /* FWPS_METADATA_FIELD_* present */
-	UINT32 flags;                    /* FWPS_INCOMING_FLAG_* */
+	UINT32 currentMetadataValues; /* FWPS_METADATA_FIELD_* present */
+	UINT32 flags;                 /* FWPS_INCOMING_FLAG_* */
 	UINT64 reserved;
 	FWPS_DISCARD_METADATA0 discardMetadata;
 	UINT64 flowHandle;
@@ -395,67 +395,63 @@ typedef enum FWPS_CALLOUT_NOTIFY_TYPE_ {
 
 #define FWPS_CLASSIFY_FLAG_REAUTHORIZE_IF_MODIFIED_BY_OTHERS 0x00000001
 
-typedef void (NTAPI *FWPS_CALLOUT_CLASSIFY_FN0)(
-	const FWPS_INCOMING_VALUES0 *inFixedValues,
-	const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-	void *layerData,
-	const FWPS_FILTER0 *filter,
-	UINT64 flowContext,
-	FWPS_CLASSIFY_OUT0 *classifyOut);
+typedef void(NTAPI *FWPS_CALLOUT_CLASSIFY_FN0)(const FWPS_INCOMING_VALUES0 *inFixedValues,
+					       const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
+					       void *layerData, const FWPS_FILTER0 *filter,
+					       UINT64 flowContext, FWPS_CLASSIFY_OUT0 *classifyOut);
 
-typedef void (NTAPI *FWPS_CALLOUT_CLASSIFY_FN1)(
-	const FWPS_INCOMING_VALUES0 *inFixedValues,
-	const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-	void *layerData,
-	const void *classifyContext,
-	const FWPS_FILTER1 *filter,
-	UINT64 flowContext,
-	FWPS_CLASSIFY_OUT0 *classifyOut);
+typedef void(NTAPI *FWPS_CALLOUT_CLASSIFY_FN1)(const FWPS_INCOMING_VALUES0 *inFixedValues,
+					       const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
+					       void *layerData, const void *classifyContext,
+					       const FWPS_FILTER1 *filter, UINT64 flowContext,
+					       FWPS_CLASSIFY_OUT0 *classifyOut);
 
-typedef void (NTAPI *FWPS_CALLOUT_CLASSIFY_FN2)(
-	const FWPS_INCOMING_VALUES0 *inFixedValues,
-	const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-	void *layerData,
-	const void *classifyContext,
-	const FWPS_FILTER2 *filter,
-	UINT64 flowContext,
-	FWPS_CLASSIFY_OUT0 *classifyOut);
+typedef void(NTAPI *FWPS_CALLOUT_CLASSIFY_FN2)(const FWPS_INCOMING_VALUES0 *inFixedValues,
+					       const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
+					       void *layerData, const void *classifyContext,
+					       const FWPS_FILTER2 *filter, UINT64 flowContext,
+					       FWPS_CLASSIFY_OUT0 *classifyOut);
 
-typedef void (NTAPI *FWPS_CALLOUT_CLASSIFY_FN3)(
-	const FWPS_INCOMING_VALUES0 *inFixedValues,
-	const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-	void *layerData,
-	const void *classifyContext,
-	const FWPS_FILTER3 *filter,
-	UINT64 flowContext,
-	FWPS_CLASSIFY_OUT0 *classifyOut);
+typedef void(NTAPI *FWPS_CALLOUT_CLASSIFY_FN3)(const FWPS_INCOMING_VALUES0 *inFixedValues,
+					       const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
+					       void *layerData, const void *classifyContext,
+					       const FWPS_FILTER3 *filter, UINT64 flowContext,
+					       FWPS_CLASSIFY_OUT0 *classifyOut);
 
-typedef NTSTATUS (NTAPI *FWPS_CALLOUT_NOTIFY_FN0)(FWPS_CALLOUT_NOTIFY_TYPE notifyType,
+typedef NTSTATUS(NTAPI *FWPS_CALLOUT_NOTIFY_FN0)(FWPS_CALLOUT_NOTIFY_TYPE notifyType,
 						 const GUID *filterKey, FWPS_FILTER0 *filter);
-typedef NTSTATUS (NTAPI *FWPS_CALLOUT_NOTIFY_FN1)(FWPS_CALLOUT_NOTIFY_TYPE notifyType,
+typedef NTSTATUS(NTAPI *FWPS_CALLOUT_NOTIFY_FN1)(FWPS_CALLOUT_NOTIFY_TYPE notifyType,
 						 const GUID *filterKey, FWPS_FILTER1 *filter);
-typedef NTSTATUS (NTAPI *FWPS_CALLOUT_NOTIFY_FN2)(FWPS_CALLOUT_NOTIFY_TYPE notifyType,
+typedef NTSTATUS(NTAPI *FWPS_CALLOUT_NOTIFY_FN2)(FWPS_CALLOUT_NOTIFY_TYPE notifyType,
 						 const GUID *filterKey, FWPS_FILTER2 *filter);
-typedef NTSTATUS (NTAPI *FWPS_CALLOUT_NOTIFY_FN3)(FWPS_CALLOUT_NOTIFY_TYPE notifyType,
+typedef NTSTATUS(NTAPI *FWPS_CALLOUT_NOTIFY_FN3)(FWPS_CALLOUT_NOTIFY_TYPE notifyType,
 						 const GUID *filterKey, FWPS_FILTER3 *filter);
 
-typedef void (NTAPI *FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN0)(UINT16 layerId, UINT32 calloutId,
-							  UINT64 flowContext);
+typedef void(NTAPI *FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN0)(UINT16 layerId, UINT32 calloutId,
+							 UINT64 flowContext);
 
 /* Declared for completeness; no FWPS_CALLOUTn has a member of this type. */
-typedef void (NTAPI *FWPS_CALLOUT_BOOTTIME_CALLOUT_DELETE_NOTIFY_FN0)(UINT32 calloutId);
+typedef void(NTAPI *FWPS_CALLOUT_BOOTTIME_CALLOUT_DELETE_NOTIFY_FN0)(UINT32 calloutId);
 
 /* FWPS_CALLOUT0..3 have the same shape; only the function types differ. */
-#define OWFP_FWPS_CALLOUT_BODY(n)                      \
-	GUID calloutKey;                               \
-	UINT32 flags;                                  \
-	FWPS_CALLOUT_CLASSIFY_FN##n classifyFn;        \
-	FWPS_CALLOUT_NOTIFY_FN##n notifyFn;            \
+#define OWFP_FWPS_CALLOUT_BODY(n)               \
+	GUID calloutKey;                        \
+	UINT32 flags;                           \
+	FWPS_CALLOUT_CLASSIFY_FN##n classifyFn; \
+	FWPS_CALLOUT_NOTIFY_FN##n notifyFn;     \
 	FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN0 flowDeleteFn;
-typedef struct FWPS_CALLOUT0_ { OWFP_FWPS_CALLOUT_BODY(0) } FWPS_CALLOUT0;
-typedef struct FWPS_CALLOUT1_ { OWFP_FWPS_CALLOUT_BODY(1) } FWPS_CALLOUT1;
-typedef struct FWPS_CALLOUT2_ { OWFP_FWPS_CALLOUT_BODY(2) } FWPS_CALLOUT2;
-typedef struct FWPS_CALLOUT3_ { OWFP_FWPS_CALLOUT_BODY(3) } FWPS_CALLOUT3;
+typedef struct FWPS_CALLOUT0_ {
+	OWFP_FWPS_CALLOUT_BODY(0)
+} FWPS_CALLOUT0;
+typedef struct FWPS_CALLOUT1_ {
+	OWFP_FWPS_CALLOUT_BODY(1)
+} FWPS_CALLOUT1;
+typedef struct FWPS_CALLOUT2_ {
+	OWFP_FWPS_CALLOUT_BODY(2)
+} FWPS_CALLOUT2;
+typedef struct FWPS_CALLOUT3_ {
+	OWFP_FWPS_CALLOUT_BODY(3)
+} FWPS_CALLOUT3;
 #undef OWFP_FWPS_CALLOUT_BODY
 
 /*
@@ -483,11 +479,11 @@ NTSTATUS NTAPI FwpsFlowAbort0(UINT64 flowId);
 
 /* -------------------------------------------------------------- injection */
 
-#define FWPS_INJECTION_TYPE_STREAM            0x00000001
-#define FWPS_INJECTION_TYPE_TRANSPORT         0x00000002
-#define FWPS_INJECTION_TYPE_NETWORK           0x00000004
-#define FWPS_INJECTION_TYPE_FORWARD           0x00000008
-#define FWPS_INJECTION_TYPE_L2                0x00000010
+#define FWPS_INJECTION_TYPE_STREAM 0x00000001
+#define FWPS_INJECTION_TYPE_TRANSPORT 0x00000002
+#define FWPS_INJECTION_TYPE_NETWORK 0x00000004
+#define FWPS_INJECTION_TYPE_FORWARD 0x00000008
+#define FWPS_INJECTION_TYPE_L2 0x00000010
 #define FWPS_INJECTION_TYPE_VSWITCH_TRANSPORT 0x00000020
 
 typedef enum FWPS_PACKET_INJECTION_STATE_ {
@@ -498,20 +494,20 @@ typedef enum FWPS_PACKET_INJECTION_STATE_ {
 	FWPS_PACKET_INJECTION_STATE_MAX = 4,
 } FWPS_PACKET_INJECTION_STATE;
 
-typedef void (NTAPI *FWPS_INJECT_COMPLETE0)(void *context, NET_BUFFER_LIST *netBufferList,
-					    BOOLEAN dispatchLevel);
+typedef void(NTAPI *FWPS_INJECT_COMPLETE0)(void *context, NET_BUFFER_LIST *netBufferList,
+					   BOOLEAN dispatchLevel);
 
 NTSTATUS NTAPI FwpsInjectionHandleCreate0(ADDRESS_FAMILY addressFamily, UINT32 flags,
 					  HANDLE *injectionHandle);
 NTSTATUS NTAPI FwpsInjectionHandleDestroy0(HANDLE injectionHandle);
-FWPS_PACKET_INJECTION_STATE NTAPI FwpsQueryPacketInjectionState0(
-	HANDLE injectionHandle, const NET_BUFFER_LIST *netBufferList, HANDLE *injectionContext);
+FWPS_PACKET_INJECTION_STATE NTAPI FwpsQueryPacketInjectionState0(HANDLE injectionHandle,
+								 const NET_BUFFER_LIST *netBufferList,
+								 HANDLE *injectionContext);
 
-NTSTATUS NTAPI FwpsStreamInjectAsync0(HANDLE injectionHandle, HANDLE injectionContext,
-				      UINT32 flags, UINT64 flowId, UINT32 calloutId,
-				      UINT16 layerId, UINT32 streamFlags,
-				      NET_BUFFER_LIST *netBufferList, SIZE_T dataLength,
-				      FWPS_INJECT_COMPLETE0 completionFn,
+NTSTATUS NTAPI FwpsStreamInjectAsync0(HANDLE injectionHandle, HANDLE injectionContext, UINT32 flags,
+				      UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+				      UINT32 streamFlags, NET_BUFFER_LIST *netBufferList,
+				      SIZE_T dataLength, FWPS_INJECT_COMPLETE0 completionFn,
 				      HANDLE completionContext);
 NTSTATUS NTAPI FwpsStreamContinue0(UINT64 flowId, UINT32 calloutId, UINT16 layerId,
 				   UINT32 streamFlags);
@@ -519,8 +515,8 @@ NTSTATUS NTAPI FwpsStreamContinue0(UINT64 flowId, UINT32 calloutId, UINT16 layer
 /* ------------------------------------------------------ stream data buffers */
 
 /* Copies up to bytesToCopy bytes of the indication (from dataOffset on). */
-void NTAPI FwpsCopyStreamDataToBuffer0(const FWPS_STREAM_DATA0 *calloutStreamData,
-				       PVOID buffer, SIZE_T bytesToCopy, SIZE_T *bytesCopied);
+void NTAPI FwpsCopyStreamDataToBuffer0(const FWPS_STREAM_DATA0 *calloutStreamData, PVOID buffer,
+				       SIZE_T bytesToCopy, SIZE_T *bytesCopied);
 /* Deep copy of the indicated bytes as a new NBL chain. */
 NTSTATUS NTAPI FwpsCloneStreamData0(FWPS_STREAM_DATA0 *calloutStreamData,
 				    NDIS_HANDLE netBufferListPoolHandle,
@@ -528,8 +524,7 @@ NTSTATUS NTAPI FwpsCloneStreamData0(FWPS_STREAM_DATA0 *calloutStreamData,
 				    NET_BUFFER_LIST **netBufferListChain);
 void NTAPI FwpsDiscardClonedStreamData0(NET_BUFFER_LIST *netBufferListChain,
 					UINT32 allocateCloneFlags, BOOLEAN dispatchLevel);
-void NTAPI FwpsFreeCloneNetBufferList0(NET_BUFFER_LIST *netBufferList,
-				       ULONG freeCloneFlags);
+void NTAPI FwpsFreeCloneNetBufferList0(NET_BUFFER_LIST *netBufferList, ULONG freeCloneFlags);
 
 /*
  * Wraps an existing MDL chain in one NET_BUFFER_LIST with one NET_BUFFER:
@@ -539,11 +534,9 @@ void NTAPI FwpsFreeCloneNetBufferList0(NET_BUFFER_LIST *netBufferList,
  * nor the memory); it aborts, as Windows would bug-check, when handed any
  * other NBL (a clone: FwpsFreeCloneNetBufferList0; an indication: not yours).
  */
-NTSTATUS NTAPI FwpsAllocateNetBufferAndNetBufferList0(NDIS_HANDLE poolHandle,
-						      USHORT contextSize,
-						      USHORT contextBackFill,
-						      MDL *mdlChain, ULONG dataOffset,
-						      SIZE_T dataLength,
+NTSTATUS NTAPI FwpsAllocateNetBufferAndNetBufferList0(NDIS_HANDLE poolHandle, USHORT contextSize,
+						      USHORT contextBackFill, MDL *mdlChain,
+						      ULONG dataOffset, SIZE_T dataLength,
 						      NET_BUFFER_LIST **netBufferList);
 void NTAPI FwpsFreeNetBufferList0(NET_BUFFER_LIST *netBufferList);
 

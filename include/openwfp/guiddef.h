@@ -70,8 +70,8 @@ typedef const GUID *REFGUID;
 
 #ifdef INITGUID
 #define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) \
-	OWFP_GUID_LINKAGE const GUID name __attribute__((weak));          \
-	OWFP_GUID_DEFINITION const GUID name = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
+	OWFP_GUID_LINKAGE const GUID name __attribute__((weak));     \
+	OWFP_GUID_DEFINITION const GUID name = {l, w1, w2, {b1, b2, b3, b4, b5, b6, b7, b8}}
 #else
 #define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) \
 	OWFP_GUID_LINKAGE const GUID name

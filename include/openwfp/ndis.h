@@ -37,7 +37,7 @@ typedef struct _MDL {
 	PVOID MappedSystemVa; /* address of the first described byte */
 	ULONG ByteCount;
 	ULONG ByteOffset;
-	void *OwfpBacking;    /* openwfp private: owned storage, or NULL */
+	void *OwfpBacking; /* openwfp private: owned storage, or NULL */
 } MDL, *PMDL;
 
 typedef enum _MM_PAGE_PRIORITY {
@@ -58,30 +58,30 @@ typedef enum _MM_PAGE_PRIORITY {
 #define MmGetMdlByteCount(Mdl) ((Mdl)->ByteCount)
 #define MmGetMdlByteOffset(Mdl) ((Mdl)->ByteOffset)
 #define MmBuildMdlForNonPagedPool(Mdl) ((void)(Mdl))
-#define MmInitializeMdl(Mdl, BaseVa, Length) \
-	do { \
-		(Mdl)->Next = NULL; \
-		(Mdl)->Size = (CSHORT)sizeof(MDL); \
+#define MmInitializeMdl(Mdl, BaseVa, Length)               \
+	do {                                               \
+		(Mdl)->Next = NULL;                        \
+		(Mdl)->Size = (CSHORT)sizeof(MDL);         \
 		(Mdl)->MdlFlags = MDL_MAPPED_TO_SYSTEM_VA; \
-		(Mdl)->StartVa = (PVOID)(BaseVa); \
-		(Mdl)->ByteOffset = 0; \
-		(Mdl)->MappedSystemVa = (PVOID)(BaseVa); \
-		(Mdl)->ByteCount = (ULONG)(Length); \
-		(Mdl)->OwfpBacking = NULL; \
+		(Mdl)->StartVa = (PVOID)(BaseVa);          \
+		(Mdl)->ByteOffset = 0;                     \
+		(Mdl)->MappedSystemVa = (PVOID)(BaseVa);   \
+		(Mdl)->ByteCount = (ULONG)(Length);        \
+		(Mdl)->OwfpBacking = NULL;                 \
 	} while (0)
 #define MmSizeOfMdl(Base, Length) ((SIZE_T)sizeof(MDL))
 
 #define NDIS_MDL_LINKAGE(Mdl) ((Mdl)->Next)
 #define NdisGetNextMdl(CurrentMdl, NextMdl) (*(NextMdl) = (CurrentMdl)->Next)
-#define NdisQueryMdl(Mdl, VirtualAddress, Length, Priority) \
-	do { \
+#define NdisQueryMdl(Mdl, VirtualAddress, Length, Priority)                                   \
+	do {                                                                                  \
 		*(PVOID *)(VirtualAddress) = MmGetSystemAddressForMdlSafe((Mdl), (Priority)); \
-		*(Length) = MmGetMdlByteCount(Mdl); \
+		*(Length) = MmGetMdlByteCount(Mdl);                                           \
 	} while (0)
-#define NdisQueryMdlOffset(Mdl, Offset, Length) \
-	do { \
+#define NdisQueryMdlOffset(Mdl, Offset, Length)      \
+	do {                                         \
 		*(Offset) = MmGetMdlByteOffset(Mdl); \
-		*(Length) = MmGetMdlByteCount(Mdl); \
+		*(Length) = MmGetMdlByteCount(Mdl);  \
 	} while (0)
 
 /*
@@ -89,8 +89,8 @@ typedef enum _MM_PAGE_PRIORITY {
  * memory alive until IoFreeMdl). SecondaryBuffer, ChargeQuota and Irp are
  * ignored. NULL when out of memory.
  */
-PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
-		   BOOLEAN ChargeQuota, PIRP Irp);
+PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer, BOOLEAN ChargeQuota,
+		   PIRP Irp);
 void IoFreeMdl(PMDL Mdl);
 
 /* ------------------------------------------------------------ NET_BUFFER */
@@ -115,9 +115,9 @@ typedef struct _NET_BUFFER_LIST {
 	ULONG ChildRefCount;
 	ULONG Flags;
 	NDIS_STATUS Status;
-	ULONG OwfpFlags;    /* openwfp private */
-	void *OwfpBacking;  /* openwfp private */
-	void *OwfpContext;  /* openwfp private */
+	ULONG OwfpFlags;   /* openwfp private */
+	void *OwfpBacking; /* openwfp private */
+	void *OwfpContext; /* openwfp private */
 } NET_BUFFER_LIST, *PNET_BUFFER_LIST;
 
 #define NET_BUFFER_NEXT_NB(Nb) ((Nb)->Next)
@@ -139,8 +139,8 @@ typedef struct _NET_BUFFER_LIST {
  * buffer holds fewer than BytesNeeded bytes, or when they are not
  * contiguous and Storage is NULL. Alignment arguments are ignored.
  */
-PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage,
-			UINT AlignMultiple, UINT AlignOffset);
+PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage, UINT AlignMultiple,
+			UINT AlignOffset);
 
 /*
  * Wraps MdlChain in one NBL with one NB, zero-copy (the same as
@@ -157,8 +157,8 @@ void NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList);
 NDIS_STATUS NdisRetreatNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffsetDelta,
 					  ULONG DataBackFill, PVOID AllocateMdlHandler);
 /* Moves the data start forward; MDLs are never freed (FreeMdl is ignored). */
-void NdisAdvanceNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffsetDelta,
-				   BOOLEAN FreeMdl, PVOID FreeMdlHandler);
+void NdisAdvanceNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffsetDelta, BOOLEAN FreeMdl,
+				   PVOID FreeMdlHandler);
 
 /* ------------------------------------------------------------------ pools */
 
@@ -201,8 +201,7 @@ typedef struct _NET_BUFFER_POOL_PARAMETERS {
 #define NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1 \
 	((USHORT)sizeof(NET_BUFFER_POOL_PARAMETERS))
 /* A token as well (NET_BUFFERs are allocated with their NBL here). */
-NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle,
-				      PNET_BUFFER_POOL_PARAMETERS Parameters);
+NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_POOL_PARAMETERS Parameters);
 void NdisFreeNetBufferPool(NDIS_HANDLE PoolHandle);
 
 /* ------------------------------------------------------- generic objects */

@@ -16,7 +16,8 @@ typedef enum _NL_ADDRESS_TYPE {
 	NlatMulticast = 3,
 	NlatBroadcast = 4,
 	NlatInvalid = 5,
-} NL_ADDRESS_TYPE, *PNL_ADDRESS_TYPE;
+} NL_ADDRESS_TYPE,
+	*PNL_ADDRESS_TYPE;
 
 typedef struct sockaddr SOCKADDR, *PSOCKADDR;
 typedef struct sockaddr_in SOCKADDR_IN, *PSOCKADDR_IN;

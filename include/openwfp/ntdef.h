@@ -140,25 +140,29 @@ typedef struct _STRING {
 	PCHAR Buffer;
 } STRING, ANSI_STRING, *PSTRING, *PANSI_STRING;
 
-#define RTL_CONSTANT_STRING(s) \
-	{ (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (s) }
+#define RTL_CONSTANT_STRING(s)                                               \
+	{                                                                    \
+		(USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (s) \
+	}
 
 /* A named UNICODE_STRING over a string literal (file or block scope). */
-#define DECLARE_CONST_UNICODE_STRING(_var, _string) \
-	const WCHAR _var##_buffer[] = _string; \
-	const UNICODE_STRING _var = { (USHORT)(sizeof(_string) - sizeof(WCHAR)), \
-				      (USHORT)sizeof(_string), (PWCH)_var##_buffer }
+#define DECLARE_CONST_UNICODE_STRING(_var, _string)                             \
+	const WCHAR _var##_buffer[] = _string;                                  \
+	const UNICODE_STRING _var = {(USHORT)(sizeof(_string) - sizeof(WCHAR)), \
+				     (USHORT)sizeof(_string), (PWCH)_var##_buffer}
 /* Defined in every object that uses it, merged at link time (selectany). */
-#define DECLARE_GLOBAL_CONST_UNICODE_STRING(_var, _str) \
-	extern const UNICODE_STRING _var; \
-	__attribute__((weak)) const UNICODE_STRING _var = { \
-		(USHORT)(sizeof(_str) - sizeof(WCHAR)), (USHORT)sizeof(_str), (PWCH)(_str) }
+#define DECLARE_GLOBAL_CONST_UNICODE_STRING(_var, _str)                                            \
+	extern const UNICODE_STRING _var;                                                          \
+	__attribute__((weak)) const UNICODE_STRING _var = {(USHORT)(sizeof(_str) - sizeof(WCHAR)), \
+							   (USHORT)sizeof(_str), (PWCH)(_str)}
 /* An empty UNICODE_STRING with room for _size characters. */
 #define DECLARE_UNICODE_STRING_SIZE(_var, _size) \
-	WCHAR _var##_buffer[_size]; \
-	UNICODE_STRING _var = { 0, (USHORT)((_size) * sizeof(WCHAR)), _var##_buffer }
-#define RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a) \
-	{ sizeof(OBJECT_ATTRIBUTES), NULL, RTL_CONST_CAST(PUNICODE_STRING)(n), (a), NULL, NULL }
+	WCHAR _var##_buffer[_size];              \
+	UNICODE_STRING _var = {0, (USHORT)((_size) * sizeof(WCHAR)), _var##_buffer}
+#define RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a)                                                         \
+	{                                                                                            \
+		sizeof(OBJECT_ATTRIBUTES), NULL, RTL_CONST_CAST(PUNICODE_STRING)(n), (a), NULL, NULL \
+	}
 #define RTL_CONST_CAST(type) (type)
 
 typedef struct _LIST_ENTRY {
@@ -174,8 +178,7 @@ typedef struct _SINGLE_LIST_ENTRY {
 #define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
 #define RTL_NUMBER_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define ARRAYSIZE(a) RTL_NUMBER_OF(a)
-#define CONTAINING_RECORD(address, type, field) \
-	((type *)((PCHAR)(address) - offsetof(type, field)))
+#define CONTAINING_RECORD(address, type, field) ((type *)((PCHAR)(address)-offsetof(type, field)))
 
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
 #define DBG_UNREFERENCED_PARAMETER(P) ((void)(P))
@@ -199,8 +202,8 @@ typedef struct _SINGLE_LIST_ENTRY {
 
 #define MAXUSHORT 0xffff
 #define MAXULONG 0xffffffffu
-#define MAXUINT32 ((UINT32)~((UINT32)0))
-#define MAXUINT64 ((UINT64)~((UINT64)0))
+#define MAXUINT32 ((UINT32) ~((UINT32)0))
+#define MAXUINT64 ((UINT64) ~((UINT64)0))
 
 OWFP_EXTERN_C_END
 

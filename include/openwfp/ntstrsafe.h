@@ -34,14 +34,14 @@ typedef const WCHAR *NTSTRSAFE_PCWSTR;
 typedef const WCHAR *NTSTRSAFE_PCUWSTR;
 
 /* dwFlags of the Ex forms; the low byte is the fill byte. */
-#define STRSAFE_IGNORE_NULLS 0x00000100       /* a NULL source is "" */
-#define STRSAFE_FILL_BEHIND_NULL 0x00000200   /* fill the rest of the buffer */
-#define STRSAFE_FILL_ON_FAILURE 0x00000400    /* fill the buffer on failure */
-#define STRSAFE_NULL_ON_FAILURE 0x00000800    /* make it "" on failure */
-#define STRSAFE_NO_TRUNCATION 0x00001000      /* "" (copy) or unchanged (cat) instead of truncating */
+#define STRSAFE_IGNORE_NULLS 0x00000100     /* a NULL source is "" */
+#define STRSAFE_FILL_BEHIND_NULL 0x00000200 /* fill the rest of the buffer */
+#define STRSAFE_FILL_ON_FAILURE 0x00000400  /* fill the buffer on failure */
+#define STRSAFE_NULL_ON_FAILURE 0x00000800  /* make it "" on failure */
+#define STRSAFE_NO_TRUNCATION 0x00001000    /* "" (copy) or unchanged (cat) instead of truncating */
 #define STRSAFE_ZERO_LENGTH_ON_FAILURE 0x00000800
-#define STRSAFE_FILL_BYTE(x) ((ULONG)(((x) & 0x000000FF) | STRSAFE_FILL_BEHIND_NULL))
-#define STRSAFE_FAILURE_BYTE(x) ((ULONG)(((x) & 0x000000FF) | STRSAFE_FILL_ON_FAILURE))
+#define STRSAFE_FILL_BYTE(x) ((ULONG)(((x)&0x000000FF) | STRSAFE_FILL_BEHIND_NULL))
+#define STRSAFE_FAILURE_BYTE(x) ((ULONG)(((x)&0x000000FF) | STRSAFE_FILL_ON_FAILURE))
 
 /* -------------------------------------------------------------- narrow */
 
@@ -106,7 +106,8 @@ NTSTATUS RtlStringCchVPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE
 			      va_list argList);
 NTSTATUS RtlStringCbVPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cbDest, NTSTRSAFE_PCWSTR pszFormat,
 			     va_list argList);
-NTSTATUS RtlStringCchPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE_PCWSTR pszFormat, ...);
+NTSTATUS RtlStringCchPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE_PCWSTR pszFormat,
+			     ...);
 NTSTATUS RtlStringCbPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cbDest, NTSTRSAFE_PCWSTR pszFormat, ...);
 NTSTATUS RtlStringCchPrintfExW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE_PWSTR *ppszDestEnd,
 			       size_t *pcchRemaining, ULONG dwFlags, NTSTRSAFE_PCWSTR pszFormat, ...);
@@ -136,7 +137,6 @@ NTSTATUS RtlUnicodeStringCbCatStringN(PUNICODE_STRING DestinationString, NTSTRSA
 NTSTATUS RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszFormat,
 				 va_list argList);
 NTSTATUS RtlUnicodeStringPrintf(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszFormat, ...);
-
 
 OWFP_EXTERN_C_END
 

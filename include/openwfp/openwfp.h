@@ -67,16 +67,16 @@ enum owfp_log_level { OWFP_LOG_ERROR = 0, OWFP_LOG_WARN, OWFP_LOG_INFO, OWFP_LOG
 enum owfp_event_type {
 	OWFP_EV_FLOW_START = 1,
 	OWFP_EV_FLOW_END,
-	OWFP_EV_DECISION,      /* a non-NONE answer or a BLOCK/PERMIT of bytes */
+	OWFP_EV_DECISION, /* a non-NONE answer or a BLOCK/PERMIT of bytes */
 	OWFP_EV_NEED_MORE_DATA,
-	OWFP_EV_DROP,          /* flow dropped (DROP_CONNECTION, FwpsFlowAbort0, fail-closed) */
+	OWFP_EV_DROP, /* flow dropped (DROP_CONNECTION, FwpsFlowAbort0, fail-closed) */
 	OWFP_EV_DEFER,
-	OWFP_EV_CONTINUE,      /* FwpsStreamContinue0 accepted */
-	OWFP_EV_ALLOW,         /* ALLOW_CONNECTION: flow bypassed for a callout */
-	OWFP_EV_INJECT,        /* FwpsStreamInjectAsync0 accepted */
-	OWFP_EV_MISSED,        /* missedBytes reported to a callout, or a capture hole */
-	OWFP_EV_VIOLATION,     /* invalid callout output, handled by a documented rule */
-	OWFP_EV_LIMIT,         /* a resource limit was hit */
+	OWFP_EV_CONTINUE,  /* FwpsStreamContinue0 accepted */
+	OWFP_EV_ALLOW,     /* ALLOW_CONNECTION: flow bypassed for a callout */
+	OWFP_EV_INJECT,    /* FwpsStreamInjectAsync0 accepted */
+	OWFP_EV_MISSED,    /* missedBytes reported to a callout, or a capture hole */
+	OWFP_EV_VIOLATION, /* invalid callout output, handled by a documented rule */
+	OWFP_EV_LIMIT,     /* a resource limit was hit */
 };
 
 typedef struct owfp_event {
@@ -86,18 +86,18 @@ typedef struct owfp_event {
 	uint32_t callout_id;      /* 0 when not about a callout */
 	const char *callout_name; /* UTF-8 display name, or NULL */
 	uint64_t filter_id;
-	uint32_t stream_action;   /* FWPS_STREAM_ACTION_TYPE as returned */
-	uint32_t action_type;     /* FWP_ACTION_TYPE as applied */
-	uint64_t bytes;           /* bytes the event is about */
-	uint64_t offset;          /* stream offset (source bytes) where it happened */
-	const char *detail;       /* human-readable detail (rule number for violations), or NULL */
+	uint32_t stream_action; /* FWPS_STREAM_ACTION_TYPE as returned */
+	uint32_t action_type;   /* FWP_ACTION_TYPE as applied */
+	uint64_t bytes;         /* bytes the event is about */
+	uint64_t offset;        /* stream offset (source bytes) where it happened */
+	const char *detail;     /* human-readable detail (rule number for violations), or NULL */
 } owfp_event;
 
 typedef struct owfp_engine_opts {
 	enum owfp_nmd_mode nmd_mode;
 	enum owfp_missed_mode missed_mode;
-	size_t buffer_limit;           /* S44 per (flow, dir, filter); 0 = 8 MiB */
-	size_t defer_keep_limit;       /* Q8: bytes kept while deferred before pausing the source; 0 = 8 MiB */
+	size_t buffer_limit; /* S44 per (flow, dir, filter); 0 = 8 MiB */
+	size_t defer_keep_limit; /* Q8: bytes kept while deferred before pausing the source; 0 = 8 MiB */
 	size_t inject_outstanding_max; /* bytes injected but not yet delivered per flow; 0 = 64 MiB */
 	/* How long a stage may stay deferred without FwpsStreamContinue0
 	 * before owfp_flow_expire() resets the flow (fail closed); 0 = 60000. */
@@ -141,11 +141,11 @@ typedef struct owfp_engine_stats {
 	uint64_t flows_created;
 	uint64_t flows_active;
 	uint64_t flows_dropped;
-	uint64_t bytes_indicated[2];  /* per OWFP_DIR_* */
+	uint64_t bytes_indicated[2]; /* per OWFP_DIR_* */
 	uint64_t bytes_delivered[2];
 	uint64_t violations;
 	uint64_t limits_hit;
-	uint64_t driver_failures;     /* contained NT_ASSERT/bug checks in drivers (process-wide) */
+	uint64_t driver_failures; /* contained NT_ASSERT/bug checks in drivers (process-wide) */
 	size_t ncallouts;
 	owfp_callout_stats callouts[64]; /* first 64 registered callouts */
 } owfp_engine_stats;
@@ -173,12 +173,12 @@ size_t owfp_engine_mem_peak(owfp_engine *engine);
 typedef struct owfp_filter_info {
 	uint64_t id;
 	char name[96];
-	const char *layer;       /* "stream_v4", "stream_v6", "ale_flow_established_v4", ... */
+	const char *layer; /* "stream_v4", "stream_v6", "ale_flow_established_v4", ... */
 	uint16_t sublayer_weight;
-	uint64_t weight;         /* effective weight */
-	uint32_t action_type;    /* FWP_ACTION_TYPE */
-	uint32_t callout_id;     /* 0 unless a callout action */
-	char callout[96];        /* the callout's name, or "" */
+	uint64_t weight;      /* effective weight */
+	uint32_t action_type; /* FWP_ACTION_TYPE */
+	uint32_t callout_id;  /* 0 unless a callout action */
+	char callout[96];     /* the callout's name, or "" */
 	uint32_t nconditions;
 } owfp_filter_info;
 
@@ -205,14 +205,14 @@ enum owfp_dir {
  * bytes in network order; ports in host order.
  */
 typedef struct owfp_flow_key {
-	int family;                 /* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	uint8_t local_addr[16];
 	uint8_t remote_addr[16];
 	uint16_t local_port;
 	uint16_t remote_port;
-	bool outbound;              /* the local side initiated the connection */
-	bool midstream;             /* picked up without its handshake (S81) */
-	uint32_t condition_flags;   /* FWP_CONDITION_FLAG_* (e.g. IS_LOOPBACK) */
+	bool outbound;            /* the local side initiated the connection */
+	bool midstream;           /* picked up without its handshake (S81) */
+	uint32_t condition_flags; /* FWP_CONDITION_FLAG_* (e.g. IS_LOOPBACK) */
 	/* The local process of the connection, when the data path knows it:
 	 * ALE_FLOW_ESTABLISHED then carries PROCESS_ID / PROCESS_PATH metadata
 	 * and the ALE_APP_ID field. 0 / NULL: unknown, and they are absent, as
@@ -223,7 +223,7 @@ typedef struct owfp_flow_key {
 } owfp_flow_key;
 
 /* Segment flags for owfp_flow_indicate(). */
-#define OWFP_SEG_PUSH   0x1u /* a contributing TCP segment had PSH (Q18) */
+#define OWFP_SEG_PUSH 0x1u   /* a contributing TCP segment had PSH (Q18) */
 #define OWFP_SEG_URGENT 0x2u /* TCP urgent data: its own indication (S20, Q17) */
 
 /* Why a flow was dropped (owfp_flow_ops.drop). */
@@ -265,8 +265,8 @@ typedef struct owfp_flow_ops {
  * associate stream contexts there), then matches the stream filters.
  * `dp` is handed back to every ops callback.
  */
-int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
-		     const owfp_flow_ops *ops, void *dp, owfp_flow **out);
+int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key, const owfp_flow_ops *ops,
+		     void *dp, owfp_flow **out);
 
 /* The flow id (the flowHandle callouts see, S10). */
 uint64_t owfp_flow_id(const owfp_flow *flow);
@@ -368,8 +368,8 @@ typedef struct owfp_builtin {
 	const char *name;
 	const char *summary;
 	const char *params_help; /* one line per parameter: "name  type  default  meaning" */
-	int (*create)(const void *params, const char *instance_name, void **instance,
-		      char *err, size_t errlen);
+	int (*create)(const void *params, const char *instance_name, void **instance, char *err,
+		      size_t errlen);
 	/* The key (a const GUID *) of the instance's callout registered for
 	 * FWPM_LAYER_STREAM_V4 (family AF_INET) or _V6 (AF_INET6). */
 	const void *(*callout_key)(void *instance, int family);

@@ -71,14 +71,15 @@ typedef struct owfp_wpp_enum_item {
 #define WPP_CONTROL(CTL) (owfp_wpp_control)
 #define WPP_FLAG_NO(CTL) ((unsigned)(CTL) / 32u % 8u)
 #define WPP_MASK(CTL) (1u << ((unsigned)(CTL) % 32u))
-#define WPP_FLAG_ENABLED(FLAG) \
-	((WPP_CONTROL(WPP_BIT_##FLAG).Flags[WPP_FLAG_NO(WPP_BIT_##FLAG)] & WPP_MASK(WPP_BIT_##FLAG)) != 0)
+#define WPP_FLAG_ENABLED(FLAG)                                             \
+	((WPP_CONTROL(WPP_BIT_##FLAG).Flags[WPP_FLAG_NO(WPP_BIT_##FLAG)] & \
+	  WPP_MASK(WPP_BIT_##FLAG)) != 0)
 #define WPP_LEVEL_ENABLED(FLAG) WPP_FLAG_ENABLED(FLAG)
 /* Ends in a comma, as on Windows: generated calls put it before the next argument. */
 #define WPP_LEVEL_LOGGER(FLAG) (WPP_CONTROL(WPP_BIT_##FLAG).Logger),
 #define WPP_FLAG_LOGGER(FLAG) WPP_LEVEL_LOGGER(FLAG)
 
-#define WPP_LOGPAIR(Size, Addr) { (const void *)(Addr), (size_t)(Size) },
+#define WPP_LOGPAIR(Size, Addr) {(const void *)(Addr), (size_t)(Size)},
 #define WPP_LOGTYPEVAL(Type, Value) WPP_LOGPAIR(sizeof(Type), &(Value))
 #define WPP_LOGTYPEPTR(Value) WPP_LOGPAIR(sizeof(*(Value)), (Value))
 #define WPP_LOGASTR(Value) WPP_LOGPAIR(strlen(Value) + 1, (Value))

@@ -27,7 +27,8 @@ typedef enum _WDF_DEVICE_IO_TYPE {
 	WdfDeviceIoDirect,
 	WdfDeviceIoBufferedOrDirect = 4,
 	WdfDeviceIoMaximum,
-} WDF_DEVICE_IO_TYPE, *PWDF_DEVICE_IO_TYPE;
+} WDF_DEVICE_IO_TYPE,
+	*PWDF_DEVICE_IO_TYPE;
 
 /* NULL when Driver is not a WDFDRIVER, SDDLString is missing, or out of memory. */
 PWDFDEVICE_INIT WdfControlDeviceInitAllocate(WDFDRIVER Driver, PCUNICODE_STRING SDDLString);

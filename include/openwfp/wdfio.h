@@ -41,8 +41,8 @@ typedef EVT_WDF_IO_QUEUE_IO_READ *PFN_WDF_IO_QUEUE_IO_READ;
 typedef void EVT_WDF_IO_QUEUE_IO_WRITE(WDFQUEUE Queue, WDFREQUEST Request, size_t Length);
 typedef EVT_WDF_IO_QUEUE_IO_WRITE *PFN_WDF_IO_QUEUE_IO_WRITE;
 typedef void EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL(WDFQUEUE Queue, WDFREQUEST Request,
-						size_t OutputBufferLength,
-						size_t InputBufferLength, ULONG IoControlCode);
+						size_t OutputBufferLength, size_t InputBufferLength,
+						ULONG IoControlCode);
 typedef EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL *PFN_WDF_IO_QUEUE_IO_DEVICE_CONTROL;
 typedef void EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL(WDFQUEUE Queue, WDFREQUEST Request,
 							 size_t OutputBufferLength,
@@ -59,16 +59,16 @@ typedef EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE *PFN_WDF_IO_QUEUE_IO_CANCELED_ON_Q
 typedef struct _WDF_IO_QUEUE_CONFIG {
 	ULONG Size;
 	WDF_IO_QUEUE_DISPATCH_TYPE DispatchType;
-	WDF_TRI_STATE PowerManaged;       /* accepted; no power management here */
-	BOOLEAN AllowZeroLengthRequests;  /* read/write of length 0 reach the queue */
+	WDF_TRI_STATE PowerManaged;      /* accepted; no power management here */
+	BOOLEAN AllowZeroLengthRequests; /* read/write of length 0 reach the queue */
 	BOOLEAN DefaultQueue;
 	PFN_WDF_IO_QUEUE_IO_DEFAULT EvtIoDefault;
 	PFN_WDF_IO_QUEUE_IO_READ EvtIoRead;
 	PFN_WDF_IO_QUEUE_IO_WRITE EvtIoWrite;
 	PFN_WDF_IO_QUEUE_IO_DEVICE_CONTROL EvtIoDeviceControl;
 	PFN_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL EvtIoInternalDeviceControl;
-	PFN_WDF_IO_QUEUE_IO_STOP EvtIoStop;      /* accepted; queues are never stopped */
-	PFN_WDF_IO_QUEUE_IO_RESUME EvtIoResume;  /* accepted; queues are never stopped */
+	PFN_WDF_IO_QUEUE_IO_STOP EvtIoStop;     /* accepted; queues are never stopped */
+	PFN_WDF_IO_QUEUE_IO_RESUME EvtIoResume; /* accepted; queues are never stopped */
 	PFN_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE EvtIoCanceledOnQueue;
 	union {
 		struct {

@@ -59,10 +59,10 @@ typedef struct _WDF_OBJECT_ATTRIBUTES {
 	ULONG Size;
 	PFN_WDF_OBJECT_CONTEXT_CLEANUP EvtCleanupCallback;
 	PFN_WDF_OBJECT_CONTEXT_DESTROY EvtDestroyCallback;
-	WDF_EXECUTION_LEVEL ExecutionLevel;        /* accepted; everything runs at PASSIVE_LEVEL */
+	WDF_EXECUTION_LEVEL ExecutionLevel; /* accepted; everything runs at PASSIVE_LEVEL */
 	WDF_SYNCHRONIZATION_SCOPE SynchronizationScope; /* accepted; see docs/porting.md */
 	WDFOBJECT ParentObject;
-	size_t ContextSizeOverride;  /* a larger context than the type's (variable-length tails) */
+	size_t ContextSizeOverride; /* a larger context than the type's (variable-length tails) */
 	PCWDF_OBJECT_CONTEXT_TYPE_INFO ContextTypeInfo;
 } WDF_OBJECT_ATTRIBUTES, *PWDF_OBJECT_ATTRIBUTES;
 
@@ -79,9 +79,9 @@ static inline void WDF_OBJECT_ATTRIBUTES_INIT(PWDF_OBJECT_ATTRIBUTES Attributes)
 
 #define WDF_OBJECT_ATTRIBUTES_SET_CONTEXT_TYPE(_attributes, _contexttype) \
 	((_attributes)->ContextTypeInfo = WDF_GET_CONTEXT_TYPE_INFO(_contexttype)->UniqueType)
-#define WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(_attributes, _contexttype) \
-	do { \
-		WDF_OBJECT_ATTRIBUTES_INIT(_attributes); \
+#define WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(_attributes, _contexttype)         \
+	do {                                                                       \
+		WDF_OBJECT_ATTRIBUTES_INIT(_attributes);                           \
 		WDF_OBJECT_ATTRIBUTES_SET_CONTEXT_TYPE(_attributes, _contexttype); \
 	} while (0)
 
@@ -95,19 +95,19 @@ static inline void WDF_OBJECT_ATTRIBUTES_INIT(PWDF_OBJECT_ATTRIBUTES Attributes)
 #define OWFP_WDF_TYPE_INFO_STORAGE __attribute__((weak)) const
 #endif
 
-#define WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(_contexttype, _castingfunction) \
-	OWFP_WDF_TYPE_INFO_STORAGE WDF_OBJECT_CONTEXT_TYPE_INFO \
-		WDF_TYPE_NAME_TO_TYPE_INFO(_contexttype) = { \
-			sizeof(WDF_OBJECT_CONTEXT_TYPE_INFO), \
-			(PCHAR) #_contexttype, \
-			sizeof(_contexttype), \
-			&WDF_TYPE_NAME_TO_TYPE_INFO(_contexttype), \
-			NULL, \
-		}; \
-	static inline _contexttype *_castingfunction(WDFOBJECT Handle) \
-	{ \
-		return (_contexttype *)WdfObjectGetTypedContextWorker( \
-			Handle, WDF_GET_CONTEXT_TYPE_INFO(_contexttype)); \
+#define WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(_contexttype, _castingfunction)                  \
+	OWFP_WDF_TYPE_INFO_STORAGE WDF_OBJECT_CONTEXT_TYPE_INFO WDF_TYPE_NAME_TO_TYPE_INFO( \
+		_contexttype) = {                                                           \
+		sizeof(WDF_OBJECT_CONTEXT_TYPE_INFO),                                       \
+		(PCHAR) #_contexttype,                                                      \
+		sizeof(_contexttype),                                                       \
+		&WDF_TYPE_NAME_TO_TYPE_INFO(_contexttype),                                  \
+		NULL,                                                                       \
+	};                                                                                  \
+	static inline _contexttype *_castingfunction(WDFOBJECT Handle)                      \
+	{                                                                                   \
+		return (_contexttype *)WdfObjectGetTypedContextWorker(                      \
+			Handle, WDF_GET_CONTEXT_TYPE_INFO(_contexttype));                   \
 	}
 
 #define WDF_DECLARE_CONTEXT_TYPE(_contexttype) \
@@ -115,8 +115,9 @@ static inline void WDF_OBJECT_ATTRIBUTES_INIT(PWDF_OBJECT_ATTRIBUTES Attributes)
 
 /* The context of that type on Handle, or NULL when it has none. */
 PVOID WdfObjectGetTypedContextWorker(WDFOBJECT Handle, PCWDF_OBJECT_CONTEXT_TYPE_INFO TypeInfo);
-#define WdfObjectGetTypedContext(handle, type) \
-	((type *)WdfObjectGetTypedContextWorker((WDFOBJECT)(handle), WDF_GET_CONTEXT_TYPE_INFO(type)))
+#define WdfObjectGetTypedContext(handle, type)                       \
+	((type *)WdfObjectGetTypedContextWorker((WDFOBJECT)(handle), \
+						WDF_GET_CONTEXT_TYPE_INFO(type)))
 
 /*
  * Adds the context ContextAttributes->ContextTypeInfo names (and its

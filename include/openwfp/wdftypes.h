@@ -19,9 +19,9 @@ OWFP_EXTERN_C_BEGIN
 
 #ifndef DECLARE_HANDLE
 #define DECLARE_HANDLE(name) \
-	struct name##__ { \
-		int unused; \
-	}; \
+	struct name##__ {    \
+		int unused;  \
+	};                   \
 	typedef struct name##__ *name
 #endif
 
@@ -42,7 +42,8 @@ typedef enum _WDF_TRI_STATE {
 	WdfFalse = FALSE,
 	WdfTrue = TRUE,
 	WdfUseDefault = 2,
-} WDF_TRI_STATE, *PWDF_TRI_STATE;
+} WDF_TRI_STATE,
+	*PWDF_TRI_STATE;
 
 #define WDF_NO_OBJECT_ATTRIBUTES NULL
 #define WDF_NO_EVENT_CALLBACK NULL
@@ -59,8 +60,8 @@ typedef enum _WDF_TRI_STATE {
 #endif
 
 /* WDF_ALIGN_SIZE_UP: length rounded up to a multiple of AlignTo (a power of two). */
-#define WDF_ALIGN_SIZE_UP(Length, AlignTo) (((Length) + (AlignTo) - 1) & ~((size_t)(AlignTo) - 1))
-#define WDF_ALIGN_SIZE_DOWN(Length, AlignTo) ((Length) & ~((size_t)(AlignTo) - 1))
+#define WDF_ALIGN_SIZE_UP(Length, AlignTo) (((Length) + (AlignTo)-1) & ~((size_t)(AlignTo)-1))
+#define WDF_ALIGN_SIZE_DOWN(Length, AlignTo) ((Length) & ~((size_t)(AlignTo)-1))
 
 OWFP_EXTERN_C_END
 

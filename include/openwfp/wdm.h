@@ -71,8 +71,7 @@ void KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
 void KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
 void KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
 void KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle);
-void KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock,
-					      PKLOCK_QUEUE_HANDLE LockHandle);
+void KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
 void KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
 
 /* ------------------------------------------------------- interlocked ops */
@@ -280,7 +279,7 @@ SIZE_T RtlCompareMemory(const void *Source1, const void *Source2, SIZE_T Length)
 /* Points DestinationString at SourceString (no copy); NULL gives an empty string. */
 void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
 /* An empty string over the caller's buffer of BufferSize bytes (WDK's macro). */
-#define RtlInitEmptyUnicodeString(UnicodeString, Buffer_, BufferSize) \
+#define RtlInitEmptyUnicodeString(UnicodeString, Buffer_, BufferSize)      \
 	((UnicodeString)->Buffer = (Buffer_), (UnicodeString)->Length = 0, \
 	 (UnicodeString)->MaximumLength = (USHORT)(BufferSize))
 void RtlInitAnsiString(PANSI_STRING DestinationString, PCSZ SourceString);
@@ -308,13 +307,16 @@ NTSTATUS RtlMultiByteToUnicodeN(PWCH UnicodeString, ULONG MaxBytesInUnicodeStrin
 				ULONG BytesInMultiByteString);
 NTSTATUS RtlMultiByteToUnicodeSize(PULONG BytesInUnicodeString, const CHAR *MultiByteString,
 				   ULONG BytesInMultiByteString);
-#define RtlUnicodeToUTF8N(d, dmax, dlen, s, slen) RtlUnicodeToMultiByteN((d), (dmax), (dlen), (s), (slen))
-#define RtlUTF8ToUnicodeN(d, dmax, dlen, s, slen) RtlMultiByteToUnicodeN((d), (dmax), (dlen), (s), (slen))
+#define RtlUnicodeToUTF8N(d, dmax, dlen, s, slen) \
+	RtlUnicodeToMultiByteN((d), (dmax), (dlen), (s), (slen))
+#define RtlUTF8ToUnicodeN(d, dmax, dlen, s, slen) \
+	RtlMultiByteToUnicodeN((d), (dmax), (dlen), (s), (slen))
 /* UNICODE_STRING <-> ANSI_STRING; Allocate takes the buffer from the pool
  * (free it with RtlFreeAnsiString / RtlFreeUnicodeString). */
 NTSTATUS RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, PCUNICODE_STRING SourceString,
 				      BOOLEAN AllocateDestinationString);
-NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString, const ANSI_STRING *SourceString,
+NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString,
+				      const ANSI_STRING *SourceString,
 				      BOOLEAN AllocateDestinationString);
 void RtlFreeAnsiString(PANSI_STRING AnsiString);
 void RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
@@ -373,16 +375,16 @@ typedef enum _POOL_TYPE {
 } POOL_TYPE;
 
 typedef ULONG64 POOL_FLAGS;
-#define POOL_FLAG_REQUIRED_START     0x0000000000000001ULL
-#define POOL_FLAG_USE_QUOTA          0x0000000000000001ULL
-#define POOL_FLAG_UNINITIALIZED      0x0000000000000002ULL
-#define POOL_FLAG_SESSION            0x0000000000000004ULL
-#define POOL_FLAG_CACHE_ALIGNED      0x0000000000000008ULL
-#define POOL_FLAG_RESERVED1          0x0000000000000010ULL
-#define POOL_FLAG_RAISE_ON_FAILURE   0x0000000000000020ULL
-#define POOL_FLAG_NON_PAGED          0x0000000000000040ULL
-#define POOL_FLAG_NON_PAGED_EXECUTE  0x0000000000000080ULL
-#define POOL_FLAG_PAGED              0x0000000000000100ULL
+#define POOL_FLAG_REQUIRED_START 0x0000000000000001ULL
+#define POOL_FLAG_USE_QUOTA 0x0000000000000001ULL
+#define POOL_FLAG_UNINITIALIZED 0x0000000000000002ULL
+#define POOL_FLAG_SESSION 0x0000000000000004ULL
+#define POOL_FLAG_CACHE_ALIGNED 0x0000000000000008ULL
+#define POOL_FLAG_RESERVED1 0x0000000000000010ULL
+#define POOL_FLAG_RAISE_ON_FAILURE 0x0000000000000020ULL
+#define POOL_FLAG_NON_PAGED 0x0000000000000040ULL
+#define POOL_FLAG_NON_PAGED_EXECUTE 0x0000000000000080ULL
+#define POOL_FLAG_PAGED 0x0000000000000100ULL
 
 /* Zeroed unless POOL_FLAG_UNINITIALIZED. NULL when no pool type is named. */
 PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
@@ -463,7 +465,7 @@ typedef enum _EVENT_TYPE { NotificationEvent = 0, SynchronizationEvent = 1 } EVE
 #define STATUS_WAIT_0 ((NTSTATUS)0x00000000L)
 
 typedef struct _DISPATCHER_HEADER {
-	UCHAR Type;           /* EVENT_TYPE for events; 6 for a thread */
+	UCHAR Type; /* EVENT_TYPE for events; 6 for a thread */
 	UCHAR OwfpReserved[3];
 	LONG SignalState;
 } DISPATCHER_HEADER;
@@ -490,8 +492,7 @@ LONG KeReadStateEvent(PRKEVENT Event);
 NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
 			       BOOLEAN Alertable, PLARGE_INTEGER Timeout);
 /* Sleeps for Interval (relative if negative, as above). */
-NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
-				PLARGE_INTEGER Interval);
+NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval);
 
 typedef ULONG ACCESS_MASK;
 #define THREAD_ALL_ACCESS 0x001fffff
@@ -506,14 +507,14 @@ typedef struct _OBJECT_ATTRIBUTES {
 	PVOID SecurityDescriptor;
 	PVOID SecurityQualityOfService;
 } OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
-#define InitializeObjectAttributes(p, n, a, r, s) \
-	do { \
+#define InitializeObjectAttributes(p, n, a, r, s)        \
+	do {                                             \
 		(p)->Length = sizeof(OBJECT_ATTRIBUTES); \
-		(p)->RootDirectory = (r); \
-		(p)->Attributes = (a); \
-		(p)->ObjectName = (n); \
-		(p)->SecurityDescriptor = (s); \
-		(p)->SecurityQualityOfService = NULL; \
+		(p)->RootDirectory = (r);                \
+		(p)->Attributes = (a);                   \
+		(p)->ObjectName = (n);                   \
+		(p)->SecurityDescriptor = (s);           \
+		(p)->SecurityQualityOfService = NULL;    \
 	} while (0)
 
 typedef struct _CLIENT_ID {
@@ -532,8 +533,7 @@ typedef KSTART_ROUTINE *PKSTART_ROUTINE;
 /* Starts StartRoutine(StartContext) on a new thread (a pthread). */
 NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
 			      POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
-			      PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
-			      PVOID StartContext);
+			      PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine, PVOID StartContext);
 /* Ends the calling system thread; STATUS_INVALID_PARAMETER from any other. */
 NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus);
 /* The thread object behind a handle from PsCreateSystemThread, referenced. */
@@ -581,8 +581,7 @@ typedef struct _DEVICE_OBJECT {
 	DEVICE_TYPE DeviceType;
 } DEVICE_OBJECT, *PDEVICE_OBJECT;
 
-typedef NTSTATUS DRIVER_INITIALIZE(struct _DRIVER_OBJECT *DriverObject,
-				   PUNICODE_STRING RegistryPath);
+typedef NTSTATUS DRIVER_INITIALIZE(struct _DRIVER_OBJECT *DriverObject, PUNICODE_STRING RegistryPath);
 typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
 typedef void DRIVER_UNLOAD(struct _DRIVER_OBJECT *DriverObject);
 typedef DRIVER_UNLOAD *PDRIVER_UNLOAD;
@@ -618,8 +617,7 @@ typedef struct _DRIVER_OBJECT {
  */
 NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
 			PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
-			ULONG DeviceCharacteristics, BOOLEAN Exclusive,
-			PDEVICE_OBJECT *DeviceObject);
+			ULONG DeviceCharacteristics, BOOLEAN Exclusive, PDEVICE_OBJECT *DeviceObject);
 void IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
 
 OWFP_EXTERN_C_END

@@ -44,7 +44,8 @@ OWFP_NORETURN void RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULON
 			     PSTR MutableMessage);
 
 /* The expression is stringified here, before its macros expand. */
-#define OWFP_ASSERT_FAIL(kind, text, msg) owfp_wdm_assert_failed(kind, __FILE__, __LINE__, text, msg)
+#define OWFP_ASSERT_FAIL(kind, text, msg) \
+	owfp_wdm_assert_failed(kind, __FILE__, __LINE__, text, msg)
 #define OWFP_ASSERT_CHECK(kind, e, text, msg) \
 	((void)((e) ? 0 : (OWFP_ASSERT_FAIL(kind, text, msg), 0)))
 #define OWFP_ASSERT_CHECK_W(kind, e, text, msg) \
@@ -74,7 +75,8 @@ static inline BOOLEAN owfp_nt_verified(int v)
 #define NT_VERIFY(e) ((e) ? TRUE : (OWFP_ASSERT_FAIL("NT_VERIFY", #e, NULL), FALSE))
 #define NT_VERIFYMSG(msg, e) ((e) ? TRUE : (OWFP_ASSERT_FAIL("NT_VERIFYMSG", #e, msg), FALSE))
 #define NT_VERIFYMSGW(msg, e) \
-	((e) ? TRUE : (owfp_wdm_assert_failed_w("NT_VERIFYMSGW", __FILE__, __LINE__, #e, msg), FALSE))
+	((e) ? TRUE           \
+	     : (owfp_wdm_assert_failed_w("NT_VERIFYMSGW", __FILE__, __LINE__, #e, msg), FALSE))
 #endif
 #define NT_FRE_ASSERT(e) OWFP_ASSERT_CHECK("NT_FRE_ASSERT", e, #e, NULL)
 #ifdef NDEBUG

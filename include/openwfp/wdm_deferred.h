@@ -117,10 +117,10 @@ typedef struct _WORK_QUEUE_ITEM {
 	volatile PVOID Parameter;
 } WORK_QUEUE_ITEM, *PWORK_QUEUE_ITEM;
 #define ExInitializeWorkItem(Item, Routine, Context) \
-	do { \
-		(Item)->WorkerRoutine = (Routine); \
-		(Item)->Parameter = (Context); \
-		(Item)->List.Flink = NULL; \
+	do {                                         \
+		(Item)->WorkerRoutine = (Routine);   \
+		(Item)->Parameter = (Context);       \
+		(Item)->List.Flink = NULL;           \
 	} while (0)
 void ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType);
 
@@ -152,14 +152,13 @@ typedef struct _KDPC {
 	PVOID DeferredContext;
 	PVOID SystemArgument1;
 	PVOID SystemArgument2;
-	volatile PVOID DpcData;     /* not NULL while queued */
-	PDRIVER_OBJECT OwfpDriver;  /* openwfp private: whose code the routine is */
-	ULONGLONG OwfpSeq;          /* openwfp private: queue order */
+	volatile PVOID DpcData;    /* not NULL while queued */
+	PDRIVER_OBJECT OwfpDriver; /* openwfp private: whose code the routine is */
+	ULONGLONG OwfpSeq;         /* openwfp private: queue order */
 } KDPC, *PKDPC, *PRKDPC;
 
 void KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext);
-void KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
-			     PVOID DeferredContext);
+void KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext);
 /* TRUE if queued now; FALSE if it was queued already (the arguments of
  * the first insertion are kept). */
 BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2);
@@ -187,13 +186,13 @@ typedef struct _KTIMER {
 	DISPATCHER_HEADER Header;
 	pthread_mutex_t OwfpMutex;
 	pthread_cond_t OwfpCond;
-	ULARGE_INTEGER DueTime;     /* monotonic 100 ns deadline while set */
+	ULARGE_INTEGER DueTime; /* monotonic 100 ns deadline while set */
 	LIST_ENTRY TimerListEntry;
 	struct _KDPC *Dpc;
 	ULONG Processor;
-	LONG Period;                /* milliseconds; 0 = one-shot */
-	BOOLEAN OwfpInserted;       /* openwfp private */
-	PDRIVER_OBJECT OwfpDriver;  /* openwfp private */
+	LONG Period;               /* milliseconds; 0 = one-shot */
+	BOOLEAN OwfpInserted;      /* openwfp private */
+	PDRIVER_OBJECT OwfpDriver; /* openwfp private */
 } KTIMER, *PKTIMER, *PRKTIMER;
 
 void KeInitializeTimer(PKTIMER Timer);

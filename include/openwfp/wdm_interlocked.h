@@ -31,9 +31,11 @@ static inline CHAR InterlockedExchangeAdd8(CHAR volatile *Addend, CHAR Value)
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_SEQ_CST);
 }
-static inline CHAR InterlockedCompareExchange8(CHAR volatile *Destination, CHAR ExChange, CHAR Comperand)
+static inline CHAR InterlockedCompareExchange8(CHAR volatile *Destination, CHAR ExChange,
+					       CHAR Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
 	return Comperand;
 }
 static inline CHAR InterlockedAnd8(CHAR volatile *Destination, CHAR Value)
@@ -102,9 +104,11 @@ static inline SHORT InterlockedExchangeAdd16(SHORT volatile *Addend, SHORT Value
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_SEQ_CST);
 }
-static inline SHORT InterlockedCompareExchange16(SHORT volatile *Destination, SHORT ExChange, SHORT Comperand)
+static inline SHORT InterlockedCompareExchange16(SHORT volatile *Destination, SHORT ExChange,
+						 SHORT Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
 	return Comperand;
 }
 static inline SHORT InterlockedAnd16(SHORT volatile *Destination, SHORT Value)
@@ -135,9 +139,11 @@ static inline SHORT InterlockedExchangeAddAcquire16(SHORT volatile *Addend, SHOR
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_ACQUIRE);
 }
-static inline SHORT InterlockedCompareExchangeAcquire16(SHORT volatile *Destination, SHORT ExChange, SHORT Comperand)
+static inline SHORT InterlockedCompareExchangeAcquire16(SHORT volatile *Destination, SHORT ExChange,
+							SHORT Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_ACQUIRE,
+				    __ATOMIC_ACQUIRE);
 	return Comperand;
 }
 static inline SHORT InterlockedAndAcquire16(SHORT volatile *Destination, SHORT Value)
@@ -164,9 +170,11 @@ static inline SHORT InterlockedExchangeAddRelease16(SHORT volatile *Addend, SHOR
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_RELEASE);
 }
-static inline SHORT InterlockedCompareExchangeRelease16(SHORT volatile *Destination, SHORT ExChange, SHORT Comperand)
+static inline SHORT InterlockedCompareExchangeRelease16(SHORT volatile *Destination, SHORT ExChange,
+							SHORT Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELEASE,
+				    __ATOMIC_RELAXED);
 	return Comperand;
 }
 static inline SHORT InterlockedAndRelease16(SHORT volatile *Destination, SHORT Value)
@@ -197,9 +205,11 @@ static inline SHORT InterlockedExchangeAddNoFence16(SHORT volatile *Addend, SHOR
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_RELAXED);
 }
-static inline SHORT InterlockedCompareExchangeNoFence16(SHORT volatile *Destination, SHORT ExChange, SHORT Comperand)
+static inline SHORT InterlockedCompareExchangeNoFence16(SHORT volatile *Destination, SHORT ExChange,
+							SHORT Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
 	return Comperand;
 }
 static inline SHORT InterlockedAndNoFence16(SHORT volatile *Destination, SHORT Value)
@@ -232,9 +242,11 @@ static inline LONG InterlockedExchangeAdd(LONG volatile *Addend, LONG Value)
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_SEQ_CST);
 }
-static inline LONG InterlockedCompareExchange(LONG volatile *Destination, LONG ExChange, LONG Comperand)
+static inline LONG InterlockedCompareExchange(LONG volatile *Destination, LONG ExChange,
+					      LONG Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
 	return Comperand;
 }
 static inline LONG InterlockedAnd(LONG volatile *Destination, LONG Value)
@@ -269,9 +281,11 @@ static inline LONG InterlockedExchangeAddAcquire(LONG volatile *Addend, LONG Val
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_ACQUIRE);
 }
-static inline LONG InterlockedCompareExchangeAcquire(LONG volatile *Destination, LONG ExChange, LONG Comperand)
+static inline LONG InterlockedCompareExchangeAcquire(LONG volatile *Destination, LONG ExChange,
+						     LONG Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_ACQUIRE,
+				    __ATOMIC_ACQUIRE);
 	return Comperand;
 }
 static inline LONG InterlockedAndAcquire(LONG volatile *Destination, LONG Value)
@@ -302,9 +316,11 @@ static inline LONG InterlockedExchangeAddRelease(LONG volatile *Addend, LONG Val
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_RELEASE);
 }
-static inline LONG InterlockedCompareExchangeRelease(LONG volatile *Destination, LONG ExChange, LONG Comperand)
+static inline LONG InterlockedCompareExchangeRelease(LONG volatile *Destination, LONG ExChange,
+						     LONG Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELEASE,
+				    __ATOMIC_RELAXED);
 	return Comperand;
 }
 static inline LONG InterlockedAndRelease(LONG volatile *Destination, LONG Value)
@@ -339,9 +355,11 @@ static inline LONG InterlockedExchangeAddNoFence(LONG volatile *Addend, LONG Val
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_RELAXED);
 }
-static inline LONG InterlockedCompareExchangeNoFence(LONG volatile *Destination, LONG ExChange, LONG Comperand)
+static inline LONG InterlockedCompareExchangeNoFence(LONG volatile *Destination, LONG ExChange,
+						     LONG Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
 	return Comperand;
 }
 static inline LONG InterlockedAndNoFence(LONG volatile *Destination, LONG Value)
@@ -378,9 +396,11 @@ static inline LONG64 InterlockedExchangeAdd64(LONG64 volatile *Addend, LONG64 Va
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_SEQ_CST);
 }
-static inline LONG64 InterlockedCompareExchange64(LONG64 volatile *Destination, LONG64 ExChange, LONG64 Comperand)
+static inline LONG64 InterlockedCompareExchange64(LONG64 volatile *Destination, LONG64 ExChange,
+						  LONG64 Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
 	return Comperand;
 }
 static inline LONG64 InterlockedAnd64(LONG64 volatile *Destination, LONG64 Value)
@@ -415,9 +435,11 @@ static inline LONG64 InterlockedExchangeAddAcquire64(LONG64 volatile *Addend, LO
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_ACQUIRE);
 }
-static inline LONG64 InterlockedCompareExchangeAcquire64(LONG64 volatile *Destination, LONG64 ExChange, LONG64 Comperand)
+static inline LONG64 InterlockedCompareExchangeAcquire64(LONG64 volatile *Destination,
+							 LONG64 ExChange, LONG64 Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_ACQUIRE,
+				    __ATOMIC_ACQUIRE);
 	return Comperand;
 }
 static inline LONG64 InterlockedAndAcquire64(LONG64 volatile *Destination, LONG64 Value)
@@ -448,9 +470,11 @@ static inline LONG64 InterlockedExchangeAddRelease64(LONG64 volatile *Addend, LO
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_RELEASE);
 }
-static inline LONG64 InterlockedCompareExchangeRelease64(LONG64 volatile *Destination, LONG64 ExChange, LONG64 Comperand)
+static inline LONG64 InterlockedCompareExchangeRelease64(LONG64 volatile *Destination,
+							 LONG64 ExChange, LONG64 Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELEASE,
+				    __ATOMIC_RELAXED);
 	return Comperand;
 }
 static inline LONG64 InterlockedAndRelease64(LONG64 volatile *Destination, LONG64 Value)
@@ -485,9 +509,11 @@ static inline LONG64 InterlockedExchangeAddNoFence64(LONG64 volatile *Addend, LO
 {
 	return __atomic_fetch_add(Addend, Value, __ATOMIC_RELAXED);
 }
-static inline LONG64 InterlockedCompareExchangeNoFence64(LONG64 volatile *Destination, LONG64 ExChange, LONG64 Comperand)
+static inline LONG64 InterlockedCompareExchangeNoFence64(LONG64 volatile *Destination,
+							 LONG64 ExChange, LONG64 Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
 	return Comperand;
 }
 static inline LONG64 InterlockedAndNoFence64(LONG64 volatile *Destination, LONG64 Value)
@@ -535,94 +561,140 @@ static inline PVOID InterlockedExchangePointer(PVOID volatile *Target, PVOID Val
 	return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
 }
 static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destination, PVOID ExChange,
-							PVOID Comperand)
+						      PVOID Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
 	return Comperand;
 }
 static inline PVOID InterlockedExchangePointerAcquire(PVOID volatile *Target, PVOID Value)
 {
 	return __atomic_exchange_n(Target, Value, __ATOMIC_ACQUIRE);
 }
-static inline PVOID InterlockedCompareExchangePointerAcquire(PVOID volatile *Destination, PVOID ExChange,
-							PVOID Comperand)
+static inline PVOID InterlockedCompareExchangePointerAcquire(PVOID volatile *Destination,
+							     PVOID ExChange, PVOID Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_ACQUIRE,
+				    __ATOMIC_ACQUIRE);
 	return Comperand;
 }
-static inline PVOID InterlockedCompareExchangePointerRelease(PVOID volatile *Destination, PVOID ExChange,
-							PVOID Comperand)
+static inline PVOID InterlockedCompareExchangePointerRelease(PVOID volatile *Destination,
+							     PVOID ExChange, PVOID Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELEASE,
+				    __ATOMIC_RELAXED);
 	return Comperand;
 }
 static inline PVOID InterlockedExchangePointerNoFence(PVOID volatile *Target, PVOID Value)
 {
 	return __atomic_exchange_n(Target, Value, __ATOMIC_RELAXED);
 }
-static inline PVOID InterlockedCompareExchangePointerNoFence(PVOID volatile *Destination, PVOID ExChange,
-							PVOID Comperand)
+static inline PVOID InterlockedCompareExchangePointerNoFence(PVOID volatile *Destination,
+							     PVOID ExChange, PVOID Comperand)
 {
-	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
 	return Comperand;
 }
 
 /* --------------------------------------------------------- bit tests */
 static inline BOOLEAN InterlockedBitTestAndSet(LONG volatile *Base, LONG Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG)((ULONG)1 << (Offset & 31)), __ATOMIC_SEQ_CST)) >> (Offset & 31)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG)((ULONG)1 << (Offset & 31)),
+					     __ATOMIC_SEQ_CST)) >>
+			  (Offset & 31)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndSetAcquire(LONG volatile *Base, LONG Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG)((ULONG)1 << (Offset & 31)), __ATOMIC_ACQUIRE)) >> (Offset & 31)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG)((ULONG)1 << (Offset & 31)),
+					     __ATOMIC_ACQUIRE)) >>
+			  (Offset & 31)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndSetRelease(LONG volatile *Base, LONG Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG)((ULONG)1 << (Offset & 31)), __ATOMIC_RELEASE)) >> (Offset & 31)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG)((ULONG)1 << (Offset & 31)),
+					     __ATOMIC_RELEASE)) >>
+			  (Offset & 31)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndReset(LONG volatile *Base, LONG Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG)((ULONG)1 << (Offset & 31)), __ATOMIC_SEQ_CST)) >> (Offset & 31)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG)((ULONG)1 << (Offset & 31)),
+					      __ATOMIC_SEQ_CST)) >>
+			  (Offset & 31)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndResetAcquire(LONG volatile *Base, LONG Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG)((ULONG)1 << (Offset & 31)), __ATOMIC_ACQUIRE)) >> (Offset & 31)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG)((ULONG)1 << (Offset & 31)),
+					      __ATOMIC_ACQUIRE)) >>
+			  (Offset & 31)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndResetRelease(LONG volatile *Base, LONG Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG)((ULONG)1 << (Offset & 31)), __ATOMIC_RELEASE)) >> (Offset & 31)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG)((ULONG)1 << (Offset & 31)),
+					      __ATOMIC_RELEASE)) >>
+			  (Offset & 31)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndComplement(LONG volatile *Base, LONG Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_xor(Base, (LONG)((ULONG)1 << (Offset & 31)), __ATOMIC_SEQ_CST)) >> (Offset & 31)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_xor(Base, (LONG)((ULONG)1 << (Offset & 31)),
+					      __ATOMIC_SEQ_CST)) >>
+			  (Offset & 31)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndSet64(LONG64 volatile *Base, LONG64 Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG64)((ULONG64)1 << (Offset & 63)), __ATOMIC_SEQ_CST)) >> (Offset & 63)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG64)((ULONG64)1 << (Offset & 63)),
+					     __ATOMIC_SEQ_CST)) >>
+			  (Offset & 63)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndSetAcquire64(LONG64 volatile *Base, LONG64 Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG64)((ULONG64)1 << (Offset & 63)), __ATOMIC_ACQUIRE)) >> (Offset & 63)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG64)((ULONG64)1 << (Offset & 63)),
+					     __ATOMIC_ACQUIRE)) >>
+			  (Offset & 63)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndSetRelease64(LONG64 volatile *Base, LONG64 Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG64)((ULONG64)1 << (Offset & 63)), __ATOMIC_RELEASE)) >> (Offset & 63)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_or(Base, (LONG64)((ULONG64)1 << (Offset & 63)),
+					     __ATOMIC_RELEASE)) >>
+			  (Offset & 63)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndReset64(LONG64 volatile *Base, LONG64 Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG64)((ULONG64)1 << (Offset & 63)), __ATOMIC_SEQ_CST)) >> (Offset & 63)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG64)((ULONG64)1 << (Offset & 63)),
+					      __ATOMIC_SEQ_CST)) >>
+			  (Offset & 63)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndResetAcquire64(LONG64 volatile *Base, LONG64 Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG64)((ULONG64)1 << (Offset & 63)), __ATOMIC_ACQUIRE)) >> (Offset & 63)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG64)((ULONG64)1 << (Offset & 63)),
+					      __ATOMIC_ACQUIRE)) >>
+			  (Offset & 63)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndResetRelease64(LONG64 volatile *Base, LONG64 Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG64)((ULONG64)1 << (Offset & 63)), __ATOMIC_RELEASE)) >> (Offset & 63)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_and(Base, ~(LONG64)((ULONG64)1 << (Offset & 63)),
+					      __ATOMIC_RELEASE)) >>
+			  (Offset & 63)) &
+			 1);
 }
 static inline BOOLEAN InterlockedBitTestAndComplement64(LONG64 volatile *Base, LONG64 Offset)
 {
-	return (BOOLEAN)(((__atomic_fetch_xor(Base, (LONG64)((ULONG64)1 << (Offset & 63)), __ATOMIC_SEQ_CST)) >> (Offset & 63)) & 1);
+	return (BOOLEAN)(((__atomic_fetch_xor(Base, (LONG64)((ULONG64)1 << (Offset & 63)),
+					      __ATOMIC_SEQ_CST)) >>
+			  (Offset & 63)) &
+			 1);
 }
 
 /* -------------------------------------------- plain reads and writes */

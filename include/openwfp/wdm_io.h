@@ -53,7 +53,7 @@ OWFP_EXTERN_C_BEGIN
 #define STANDARD_RIGHTS_ALL 0x001F0000
 #endif
 #ifndef KEY_READ
-#define KEY_READ \
+#define KEY_READ                                                                          \
 	((STANDARD_RIGHTS_READ | KEY_QUERY_VALUE | KEY_ENUMERATE_SUB_KEYS | KEY_NOTIFY) & \
 	 ~SYNCHRONIZE)
 #define KEY_WRITE ((STANDARD_RIGHTS_WRITE | KEY_SET_VALUE | KEY_CREATE_SUB_KEY) & ~SYNCHRONIZE)
@@ -113,8 +113,8 @@ typedef struct _FILE_OBJECT {
 	CSHORT Type;
 	CSHORT Size;
 	PDEVICE_OBJECT DeviceObject;
-	PVOID FsContext;   /* the driver's, per open */
-	PVOID FsContext2;  /* the driver's, per open */
+	PVOID FsContext;  /* the driver's, per open */
+	PVOID FsContext2; /* the driver's, per open */
 	UNICODE_STRING FileName;
 	ULONG Flags;
 } FILE_OBJECT, *PFILE_OBJECT;
@@ -125,12 +125,12 @@ typedef DRIVER_CANCEL *PDRIVER_CANCEL;
 struct _IRP {
 	CSHORT Type;
 	USHORT Size;
-	struct _MDL *MdlAddress;  /* METHOD_IN_DIRECT / METHOD_OUT_DIRECT output buffer */
+	struct _MDL *MdlAddress; /* METHOD_IN_DIRECT / METHOD_OUT_DIRECT output buffer */
 	ULONG Flags;
 	union {
 		struct _IRP *MasterIrp;
 		LONG IrpCount;
-		PVOID SystemBuffer;  /* METHOD_BUFFERED in and out; DIRECT input */
+		PVOID SystemBuffer; /* METHOD_BUFFERED in and out; DIRECT input */
 	} AssociatedIrp;
 	LIST_ENTRY ThreadListEntry;
 	IO_STATUS_BLOCK IoStatus;
@@ -141,7 +141,7 @@ struct _IRP {
 	BOOLEAN Cancel;
 	KIRQL CancelIrql;
 	PDRIVER_CANCEL CancelRoutine;
-	PVOID UserBuffer;  /* METHOD_NEITHER output buffer */
+	PVOID UserBuffer; /* METHOD_NEITHER output buffer */
 	union {
 		struct {
 			PVOID DriverContext[4];
@@ -181,7 +181,7 @@ typedef struct _IO_STACK_LOCATION {
 			ULONG OutputBufferLength;
 			ULONG InputBufferLength;
 			ULONG IoControlCode;
-			PVOID Type3InputBuffer;  /* METHOD_NEITHER input buffer */
+			PVOID Type3InputBuffer; /* METHOD_NEITHER input buffer */
 		} DeviceIoControl;
 		struct {
 			PVOID Argument1;

@@ -34,23 +34,23 @@ typedef FREE_FUNCTION *PFREE_FUNCTION;
 
 /* The state every kind of list shares (Windows' GENERAL_LOOKASIDE fields). */
 typedef struct _GENERAL_LOOKASIDE_POOL {
-	SINGLE_LIST_ENTRY ListHead;  /* kept blocks */
-	USHORT Depth;                /* how many blocks are kept at most */
+	SINGLE_LIST_ENTRY ListHead; /* kept blocks */
+	USHORT Depth;               /* how many blocks are kept at most */
 	USHORT MaximumDepth;
 	ULONG TotalAllocates;
-	ULONG AllocateMisses;        /* allocations the list could not serve */
+	ULONG AllocateMisses; /* allocations the list could not serve */
 	ULONG TotalFrees;
-	ULONG FreeMisses;            /* frees that went back to the pool */
+	ULONG FreeMisses; /* frees that went back to the pool */
 	POOL_TYPE Type;
 	ULONG Tag;
 	ULONG Size;
-	PVOID AllocateEx;            /* PALLOCATE_FUNCTION(_EX) or NULL */
-	PVOID FreeEx;                /* PFREE_FUNCTION(_EX) or NULL */
+	PVOID AllocateEx; /* PALLOCATE_FUNCTION(_EX) or NULL */
+	PVOID FreeEx;     /* PFREE_FUNCTION(_EX) or NULL */
 	ULONG Flags;
-	USHORT Count;                /* blocks kept now */
-	BOOLEAN OwfpLegacy;          /* openwfp private: old-style callbacks */
-	BOOLEAN OwfpInitialized;     /* openwfp private */
-	pthread_mutex_t OwfpLock;    /* openwfp private */
+	USHORT Count;             /* blocks kept now */
+	BOOLEAN OwfpLegacy;       /* openwfp private: old-style callbacks */
+	BOOLEAN OwfpInitialized;  /* openwfp private */
+	pthread_mutex_t OwfpLock; /* openwfp private */
 } GENERAL_LOOKASIDE_POOL, GENERAL_LOOKASIDE, *PGENERAL_LOOKASIDE;
 
 typedef struct _LOOKASIDE_LIST_EX {

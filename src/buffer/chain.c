@@ -68,8 +68,8 @@ static void bnode_set(owfp_bnode *n, owfp_slab *slab, const uint8_t *data, size_
 	n->skip = 0;
 }
 
-owfp_bnode *owfp_bnode_make(owfp_bnode_pool *p, owfp_slab *slab, const uint8_t *data,
-			    size_t len, uint64_t label, uint32_t flags)
+owfp_bnode *owfp_bnode_make(owfp_bnode_pool *p, owfp_slab *slab, const uint8_t *data, size_t len,
+			    uint64_t label, uint32_t flags)
 {
 	owfp_bnode *n = owfp_bnode_alloc(p);
 	if (!n) {

@@ -26,17 +26,17 @@
 #include "openwfp/ndis.h"
 #include "buffer/slab.h"
 
-#define OWFP_BN_URGENT 0x1u /* TCP urgent data (S20) */
-#define OWFP_BN_PUSH   0x2u /* a contributing segment had PSH (Q18) */
-#define OWFP_BN_EMPTY  0x4u /* a zero-length indication marker (S19) */
-#define OWFP_BN_HOLE   0x8u /* bytes decided away (BLOCK): only the label range remains */
+#define OWFP_BN_URGENT 0x1u    /* TCP urgent data (S20) */
+#define OWFP_BN_PUSH 0x2u      /* a contributing segment had PSH (Q18) */
+#define OWFP_BN_EMPTY 0x4u     /* a zero-length indication marker (S19) */
+#define OWFP_BN_HOLE 0x8u      /* bytes decided away (BLOCK): only the label range remains */
 #define OWFP_BN_BORROWED 0x10u /* bytes in the data path's memory (tracked by the pool) */
 
 typedef struct owfp_bnode {
 	MDL mdl;         /* must stay first: MDL* and node* convert */
 	owfp_slab *slab; /* NULL: borrowed (or a hole) */
 	uint64_t label;
-	uint32_t skip;   /* bytes of the MDL already consumed */
+	uint32_t skip; /* bytes of the MDL already consumed */
 	uint32_t flags;
 } owfp_bnode;
 
@@ -84,12 +84,12 @@ void owfp_bnode_pool_destroy(owfp_bnode_pool *p);
 
 /* A node over `len` bytes at `data`: borrowed (slab NULL) or in `slab` (the
  * caller's reference moves to the node). */
-owfp_bnode *owfp_bnode_make(owfp_bnode_pool *p, owfp_slab *slab, const uint8_t *data,
-			    size_t len, uint64_t label, uint32_t flags);
+owfp_bnode *owfp_bnode_make(owfp_bnode_pool *p, owfp_slab *slab, const uint8_t *data, size_t len,
+			    uint64_t label, uint32_t flags);
 
 typedef struct owfp_chain {
 	owfp_bnode *head, *tail;
-	size_t len;    /* live bytes */
+	size_t len; /* live bytes */
 	size_t nodes;
 } owfp_chain;
 

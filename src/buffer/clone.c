@@ -29,7 +29,7 @@ typedef struct owfp_clone {
  */
 static int own_view_nodes(FWPS_STREAM_DATA0 *sd)
 {
-	owfp_slab_writer w = { 0 };
+	owfp_slab_writer w = {0};
 	size_t small = 0, left = sd->dataLength + sd->dataOffset.mdlOffset;
 	for (MDL *m = sd->dataOffset.mdl; m && left; m = m->Next) {
 		owfp_bnode *n = owfp_bnode_of(m);

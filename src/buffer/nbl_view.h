@@ -10,7 +10,7 @@
 #include "buffer/chain.h"
 
 /* NET_BUFFER_LIST.OwfpFlags markers. */
-#define OWFP_NBL_VIEW  0x6f770001u /* an indication view (nodes behind every MDL) */
+#define OWFP_NBL_VIEW 0x6f770001u  /* an indication view (nodes behind every MDL) */
 #define OWFP_NBL_CLONE 0x6f770002u /* FwpsCloneStreamData0 output (slabs behind MDLs) */
 
 typedef struct owfp_nbl_view {

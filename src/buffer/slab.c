@@ -54,8 +54,7 @@ void owfp_slab_unref(owfp_slab *s)
 		free(s);
 }
 
-owfp_slab *owfp_slab_writer_copy(owfp_slab_writer *w, const void *src, size_t len,
-				 uint8_t **where)
+owfp_slab *owfp_slab_writer_copy(owfp_slab_writer *w, const void *src, size_t len, uint8_t **where)
 {
 	owfp_slab *s = w->cur;
 	if (!s || s->cap - s->used < len) {

@@ -45,8 +45,7 @@ typedef struct owfp_slab_writer {
 
 /* Copies len bytes into a slab; returns the slab (with a new reference for
  * the caller) and the address of the copy, or NULL on allocation failure. */
-owfp_slab *owfp_slab_writer_copy(owfp_slab_writer *w, const void *src, size_t len,
-				 uint8_t **where);
+owfp_slab *owfp_slab_writer_copy(owfp_slab_writer *w, const void *src, size_t len, uint8_t **where);
 void owfp_slab_writer_release(owfp_slab_writer *w);
 /* Pieces up to this size are packed into a shared slab; larger ones get a
  * slab of their own. */

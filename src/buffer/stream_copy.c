@@ -19,8 +19,8 @@ void owfp_stream_data_cursor(const FWPS_STREAM_DATA0 *sd, owfp_nb_cursor *c)
 	owfp_nb_cursor_at(c, nbl, nb, o->mdl, o->mdlOffset, left);
 }
 
-void NTAPI FwpsCopyStreamDataToBuffer0(const FWPS_STREAM_DATA0 *calloutStreamData,
-				       PVOID buffer, SIZE_T bytesToCopy, SIZE_T *bytesCopied)
+void NTAPI FwpsCopyStreamDataToBuffer0(const FWPS_STREAM_DATA0 *calloutStreamData, PVOID buffer,
+				       SIZE_T bytesToCopy, SIZE_T *bytesCopied)
 {
 	size_t want = bytesToCopy < calloutStreamData->dataLength ? bytesToCopy
 								  : calloutStreamData->dataLength;

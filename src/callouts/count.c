@@ -52,8 +52,7 @@ static void NTAPI count_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 					  : FWP_ACTION_CONTINUE;
 }
 
-static int count_create(const void *params, const char *name, void **out, char *err,
-			size_t errlen)
+static int count_create(const void *params, const char *name, void **out, char *err, size_t errlen)
 {
 	static const char *const known[] = {NULL};
 	owfp_params p;

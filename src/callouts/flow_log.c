@@ -34,15 +34,15 @@ OWFP_BI_FIRST(fl_instance);
 typedef struct fl_flow {
 	fl_instance *fi;
 	UINT64 flowId;
-	LARGE_INTEGER start;         /* KeQuerySystemTime: 100 ns since 1601 */
-	LARGE_INTEGER t0;            /* KeQueryPerformanceCounter */
+	LARGE_INTEGER start; /* KeQuerySystemTime: 100 ns since 1601 */
+	LARGE_INTEGER t0;    /* KeQueryPerformanceCounter */
 	char local[INET6_ADDRSTRLEN], remote[INET6_ADDRSTRLEN];
 	UINT16 lport, rport;
 	bool v6, outbound;
 	uint64_t bytes[2];
 	bool fin[2], reset;
 	size_t nfirst[2];
-	uint8_t first[];             /* 2 * first_bytes */
+	uint8_t first[]; /* 2 * first_bytes */
 } fl_flow;
 
 static void addr_text(const FWPS_INCOMING_VALUES0 *in, int idx, bool v6, char *out)
@@ -82,10 +82,9 @@ static fl_flow *flow_new(fl_instance *fi, const FWPS_INCOMING_VALUES0 *in,
 }
 
 static void NTAPI fl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
-			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-			      void *layerData, const void *classifyContext,
-			      const FWPS_FILTER3 *filter, UINT64 flowContext,
-			      FWPS_CLASSIFY_OUT0 *classifyOut)
+			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues, void *layerData,
+			      const void *classifyContext, const FWPS_FILTER3 *filter,
+			      UINT64 flowContext, FWPS_CLASSIFY_OUT0 *classifyOut)
 {
 	(void)classifyContext;
 	classifyOut->actionType = filter->action.type == FWP_ACTION_CALLOUT_TERMINATING
@@ -122,9 +121,9 @@ static void NTAPI fl_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowCo
 	fl_flow *f = (fl_flow *)(uintptr_t)flowContext;
 	fl_instance *fi = f->fi;
 	LARGE_INTEGER freq, t1 = KeQueryPerformanceCounter(&freq);
-	double ms = freq.QuadPart ? (double)(t1.QuadPart - f->t0.QuadPart) * 1000.0 /
-					    (double)freq.QuadPart
-				  : 0;
+	double ms = freq.QuadPart
+			    ? (double)(t1.QuadPart - f->t0.QuadPart) * 1000.0 / (double)freq.QuadPart
+			    : 0;
 	/* 100 ns since 1601-01-01 -> seconds since 1970-01-01 */
 	int64_t unix100 = f->start.QuadPart - 116444736000000000LL;
 	time_t secs = (time_t)(unix100 / 10000000);
@@ -144,15 +143,15 @@ static void NTAPI fl_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowCo
 			  : f->fin[0] && f->fin[1] ? "fin"
 			  : f->fin[0] || f->fin[1] ? "half_closed"
 						   : "unfinished";
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:s, s:f, s:I, s:I, s:s, s:s, s:s}",
-			      "flow", (json_int_t)f->flowId, "callout", fi->bi.instance,
-			      "family", f->v6 ? "ipv6" : "ipv4", "local", f->local, "local_port",
-			      (int)f->lport, "remote", f->remote, "remote_port", (int)f->rport,
-			      "opened_by", f->outbound ? "local" : "remote", "start", when,
-			      "duration_ms", ms, "bytes_in", (json_int_t)f->bytes[OWFP_DIR_INBOUND],
-			      "bytes_out", (json_int_t)f->bytes[OWFP_DIR_OUTBOUND], "first_in",
-			      hex[OWFP_DIR_INBOUND] ? hex[OWFP_DIR_INBOUND] : "", "first_out",
-			      hex[OWFP_DIR_OUTBOUND] ? hex[OWFP_DIR_OUTBOUND] : "", "end", end);
+	json_t *o = json_pack(
+		"{s:I, s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:s, s:f, s:I, s:I, s:s, s:s, s:s}", "flow",
+		(json_int_t)f->flowId, "callout", fi->bi.instance, "family", f->v6 ? "ipv6" : "ipv4",
+		"local", f->local, "local_port", (int)f->lport, "remote", f->remote, "remote_port",
+		(int)f->rport, "opened_by", f->outbound ? "local" : "remote", "start", when,
+		"duration_ms", ms, "bytes_in", (json_int_t)f->bytes[OWFP_DIR_INBOUND], "bytes_out",
+		(json_int_t)f->bytes[OWFP_DIR_OUTBOUND], "first_in",
+		hex[OWFP_DIR_INBOUND] ? hex[OWFP_DIR_INBOUND] : "", "first_out",
+		hex[OWFP_DIR_OUTBOUND] ? hex[OWFP_DIR_OUTBOUND] : "", "end", end);
 	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	if (line) {
 		pthread_mutex_lock(&fi->mu);
@@ -212,9 +211,8 @@ static int fl_create(const void *params, const char *name, void **out, char *err
 const owfp_builtin owfp_builtin_flow_log = {
 	.name = "flow_log",
 	.summary = "inspection only: one JSON line per flow (addresses, bytes, duration, first bytes, end)",
-	.params_help =
-		"path         string   (required)  JSON Lines file to append to\n"
-		"first_bytes  integer  16          bytes of each direction's start to log, in hex (0..4096)\n",
+	.params_help = "path         string   (required)  JSON Lines file to append to\n"
+		       "first_bytes  integer  16          bytes of each direction's start to log, in hex (0..4096)\n",
 	.create = fl_create,
 	.callout_key = owfp_bi_callout_key,
 	.destroy = owfp_bi_destroy,

@@ -9,14 +9,10 @@
 
 static struct owfp_hs_fns fns;
 static const owfp_lazysym syms[] = {
-	OWFP_LAZYSYM(fns, hs_compile_multi),
-	OWFP_LAZYSYM(fns, hs_free_compile_error),
-	OWFP_LAZYSYM(fns, hs_free_database),
-	OWFP_LAZYSYM(fns, hs_alloc_scratch),
-	OWFP_LAZYSYM(fns, hs_clone_scratch),
-	OWFP_LAZYSYM(fns, hs_free_scratch),
-	OWFP_LAZYSYM(fns, hs_open_stream),
-	OWFP_LAZYSYM(fns, hs_scan_stream),
+	OWFP_LAZYSYM(fns, hs_compile_multi), OWFP_LAZYSYM(fns, hs_free_compile_error),
+	OWFP_LAZYSYM(fns, hs_free_database), OWFP_LAZYSYM(fns, hs_alloc_scratch),
+	OWFP_LAZYSYM(fns, hs_clone_scratch), OWFP_LAZYSYM(fns, hs_free_scratch),
+	OWFP_LAZYSYM(fns, hs_open_stream),   OWFP_LAZYSYM(fns, hs_scan_stream),
 	OWFP_LAZYSYM(fns, hs_close_stream),
 };
 static owfp_lazylib lib = OWFP_LAZYLIB(OWFP_HS_SONAME, "libhyperscan5", syms);

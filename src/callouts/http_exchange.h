@@ -46,11 +46,11 @@ typedef enum owfp_http_resp_state {
 
 typedef struct owfp_http_exchange {
 	owfp_http_resp_state state;
-	uint8_t first, n;        /* requests waiting for their final response */
-	uint8_t tunnels;         /* how many of them are UPGRADE or CONNECT */
+	uint8_t first, n; /* requests waiting for their final response */
+	uint8_t tunnels;  /* how many of them are UPGRADE or CONNECT */
 	uint64_t remaining;
 	owfp_http_chunked ch;
-	const char *lost;        /* why LOST (static text; the caller may clear it once said) */
+	const char *lost; /* why LOST (static text; the caller may clear it once said) */
 	uint8_t kind[OWFP_HTTP_PENDING_MAX];
 } owfp_http_exchange;
 

@@ -132,9 +132,8 @@ static void permit(FWPS_STREAM_CALLOUT_IO_PACKET0 *io, FWPS_CLASSIFY_OUT0 *out, 
 static void deny(const hf_instance *hi, UINT64 flow, const char *why,
 		 FWPS_STREAM_CALLOUT_IO_PACKET0 *io, FWPS_CLASSIFY_OUT0 *out)
 {
-	DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_INFO_LEVEL,
-		   "http_filter %s: flow %llu dropped: %s\n", hi->bi.instance,
-		   (unsigned long long)flow, why);
+	DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_INFO_LEVEL, "http_filter %s: flow %llu dropped: %s\n",
+		   hi->bi.instance, (unsigned long long)flow, why);
 	answer(io, out, FWPS_STREAM_ACTION_DROP_CONNECTION);
 }
 
@@ -214,7 +213,8 @@ static void judge_head(const hf_instance *hi, hf_flow *f, UINT64 flow, const owf
 			/* tunnel bytes sent before the server's answer: they pass
 			 * only if it switches (ALLOW_CONNECTION releases them) */
 			if (final)
-				return deny(hi, flow, "not HTTP, and the server has not switched protocols",
+				return deny(hi, flow,
+					    "not HTTP, and the server has not switched protocols",
 					    io, out);
 			io->countBytesRequired = 1;
 			return answer(io, out, FWPS_STREAM_ACTION_NEED_MORE_DATA);
@@ -298,8 +298,8 @@ static void follow_response(const hf_instance *hi, hf_flow *f, UINT64 flow,
 		owfp_bi_bytes b;
 		if (owfp_bi_bytes_get_max(sd, OWFP_HTTP_RESPONSE_HEAD_MAX, &b))
 			return deny(hi, flow, "out of memory", io, out);
-		step = owfp_http_exchange_response(x, b.p, b.len, is_final(out) ||
-						   b.len < sd->dataLength, &used);
+		step = owfp_http_exchange_response(x, b.p, b.len,
+						   is_final(out) || b.len < sd->dataLength, &used);
 		owfp_bi_bytes_put(&b);
 	}
 	said_lost(hi, x, flow);
@@ -316,10 +316,9 @@ static void follow_response(const hf_instance *hi, hf_flow *f, UINT64 flow,
 }
 
 static void NTAPI hf_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
-			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-			      void *layerData, const void *classifyContext,
-			      const FWPS_FILTER3 *filter, UINT64 flowContext,
-			      FWPS_CLASSIFY_OUT0 *classifyOut)
+			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues, void *layerData,
+			      const void *classifyContext, const FWPS_FILTER3 *filter,
+			      UINT64 flowContext, FWPS_CLASSIFY_OUT0 *classifyOut)
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
 	hf_instance *hi = owfp_bi_classify_begin(filter, io, classifyOut);
@@ -384,11 +383,13 @@ static int rules_init(const owfp_params *p, const char *list, hf_rules *rs)
 			continue;
 		}
 		if (!json_is_object(o))
-			return owfp_params_fail(p, "%s[%zu] must be a host pattern or an object", list, i);
+			return owfp_params_fail(p, "%s[%zu] must be a host pattern or an object",
+						list, i);
 		const char *k;
 		json_t *v;
-		json_object_foreach((json_t *)o, k, v) {
-			if (strcmp(k, "host") != 0 && strcmp(k, "method") != 0 && strcmp(k, "path") != 0)
+		json_object_foreach ((json_t *)o, k, v) {
+			if (strcmp(k, "host") != 0 && strcmp(k, "method") != 0 &&
+			    strcmp(k, "path") != 0)
 				return owfp_params_fail(p, "%s[%zu]: unknown key '%s'", list, i, k);
 		}
 		if ((rc = rule_field(p, list, i, o, "host", &r->host)) ||
@@ -409,7 +410,7 @@ static void hf_free(void *instance)
 
 static int hf_create(const void *params, const char *name, void **out, char *err, size_t errlen)
 {
-	static const char *const known[] = {"allow", "deny", "max_head", "allow_after_first",
+	static const char *const known[] = {"allow",    "deny", "max_head", "allow_after_first",
 					    "non_http", NULL};
 	static const char *const policies[] = {"drop", "allow", NULL};
 	owfp_params p;

@@ -370,8 +370,18 @@ long owfp_http_response_parse(const uint8_t *buf, size_t len, owfp_http_response
 }
 
 enum {
-	CH_SIZE, CH_SIZE_MORE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF,
-	CH_TRAILER, CH_TRAILER_LINE, CH_TRAILER_LF, CH_END_LF, CH_DONE
+	CH_SIZE,
+	CH_SIZE_MORE,
+	CH_EXT,
+	CH_SIZE_LF,
+	CH_DATA,
+	CH_DATA_CR,
+	CH_DATA_LF,
+	CH_TRAILER,
+	CH_TRAILER_LINE,
+	CH_TRAILER_LF,
+	CH_END_LF,
+	CH_DONE
 };
 
 #define CH_LINE_MAX 8192

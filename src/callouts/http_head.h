@@ -23,7 +23,7 @@
 
 /* picohttpparser's values, so the two cannot be confused by a reader who
  * knows one: -1 error, -2 incomplete, > 0 bytes consumed. */
-#define OWFP_HTTP_ERROR      (-1)
+#define OWFP_HTTP_ERROR (-1)
 #define OWFP_HTTP_INCOMPLETE (-2)
 
 /* The value of one hex digit, or -1. */
@@ -45,16 +45,16 @@ typedef struct owfp_http_str {
 
 typedef struct owfp_http_head {
 	owfp_http_str method;
-	owfp_http_str target;     /* the request-target as sent */
-	owfp_http_str path;       /* path part without query or fragment ("*" for asterisk-form, empty for CONNECT) */
-	owfp_http_str host;       /* from the absolute-form target, else Host; no port, no brackets */
-	int minor_version;        /* HTTP/1.<minor> */
-	int64_t content_length;   /* -1 when absent */
-	bool chunked;             /* body framed by Transfer-Encoding: chunked */
-	bool upgrade;             /* an Upgrade header is present */
+	owfp_http_str target; /* the request-target as sent */
+	owfp_http_str path; /* path part without query or fragment ("*" for asterisk-form, empty for CONNECT) */
+	owfp_http_str host;     /* from the absolute-form target, else Host; no port, no brackets */
+	int minor_version;      /* HTTP/1.<minor> */
+	int64_t content_length; /* -1 when absent */
+	bool chunked;           /* body framed by Transfer-Encoding: chunked */
+	bool upgrade;           /* an Upgrade header is present */
 	bool connection_close;
-	const char *error;        /* why, when OWFP_HTTP_ERROR was returned (static text) */
-	bool not_http;            /* with ERROR: the request line is not HTTP/1.x at all */
+	const char *error; /* why, when OWFP_HTTP_ERROR was returned (static text) */
+	bool not_http;     /* with ERROR: the request line is not HTTP/1.x at all */
 } owfp_http_head;
 
 /*
@@ -69,11 +69,11 @@ long owfp_http_head_parse(const uint8_t *buf, size_t len, owfp_http_head *out);
 
 /* A response head: what is needed to find where the response ends. */
 typedef struct owfp_http_response {
-	int status;               /* 3 digits */
+	int status; /* 3 digits */
 	int minor_version;
-	int64_t content_length;   /* -1 when absent */
-	bool transfer_encoding;   /* present; the body then ends with the connection unless chunked */
-	bool chunked;             /* the last coding is chunked */
+	int64_t content_length; /* -1 when absent */
+	bool transfer_encoding; /* present; the body then ends with the connection unless chunked */
+	bool chunked;           /* the last coding is chunked */
 	bool connection_close;
 	const char *error;
 } owfp_http_response;
@@ -89,8 +89,8 @@ long owfp_http_response_parse(const uint8_t *buf, size_t len, owfp_http_response
 /* Incremental parser of a chunked body, request or response (RFC 9112 section 7.1). */
 typedef struct owfp_http_chunked {
 	int state;
-	uint64_t remaining;  /* bytes left in the current chunk */
-	size_t line;         /* bytes seen in the current size or trailer line */
+	uint64_t remaining; /* bytes left in the current chunk */
+	size_t line;        /* bytes seen in the current size or trailer line */
 	int digits;
 } owfp_http_chunked;
 

@@ -79,7 +79,8 @@ static long decode_segment(const char *p, size_t n, char *seg, const char **why)
 	}
 	/* a '%' that survived decoding came from "%25": "%2561" read twice is "a" */
 	for (size_t k = 0; k + 2 < sl; k++)
-		if (seg[k] == '%' && owfp_http_hexval(seg[k + 1]) >= 0 && owfp_http_hexval(seg[k + 2]) >= 0)
+		if (seg[k] == '%' && owfp_http_hexval(seg[k + 1]) >= 0 &&
+		    owfp_http_hexval(seg[k + 2]) >= 0)
 			return refuse(why, "double percent-encoding");
 	if (!utf8_valid((const uint8_t *)seg, sl))
 		return refuse(why, "invalid UTF-8");

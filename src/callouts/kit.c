@@ -28,13 +28,12 @@ static int new_key(GUID *g)
 
 static int fail(char *err, size_t errlen, const char *what, const char *inst, NTSTATUS st)
 {
-	snprintf(err, errlen, "callout '%s': %s failed (NTSTATUS 0x%08X)", inst, what,
-		 (unsigned)st);
+	snprintf(err, errlen, "callout '%s': %s failed (NTSTATUS 0x%08X)", inst, what, (unsigned)st);
 	return -EIO;
 }
 
-int owfp_bi_init(owfp_bi *bi, const char *type, const char *instance, bool injects,
-		 char *err, size_t errlen)
+int owfp_bi_init(owfp_bi *bi, const char *type, const char *instance, bool injects, char *err,
+		 size_t errlen)
 {
 	memset(bi, 0, sizeof(*bi));
 	bi->type = type;
@@ -69,13 +68,13 @@ static int registered(owfp_bi *bi, int v6, NTSTATUS st, void *owner, char *err, 
 	return 0;
 }
 
-int owfp_bi_register0(owfp_bi *bi, const FWPS_CALLOUT0 *tmpl, void *owner, char *err,
-		      size_t errlen)
+int owfp_bi_register0(owfp_bi *bi, const FWPS_CALLOUT0 *tmpl, void *owner, char *err, size_t errlen)
 {
 	for (int v6 = 0; v6 < 2; v6++) {
 		FWPS_CALLOUT0 c = *tmpl;
 		if (new_key(&bi->key[v6])) {
-			snprintf(err, errlen, "callout '%s': no randomness for a callout key", bi->instance);
+			snprintf(err, errlen, "callout '%s': no randomness for a callout key",
+				 bi->instance);
 			return -EIO;
 		}
 		c.calloutKey = bi->key[v6];
@@ -87,13 +86,13 @@ int owfp_bi_register0(owfp_bi *bi, const FWPS_CALLOUT0 *tmpl, void *owner, char 
 	return 0;
 }
 
-int owfp_bi_register3(owfp_bi *bi, const FWPS_CALLOUT3 *tmpl, void *owner, char *err,
-		      size_t errlen)
+int owfp_bi_register3(owfp_bi *bi, const FWPS_CALLOUT3 *tmpl, void *owner, char *err, size_t errlen)
 {
 	for (int v6 = 0; v6 < 2; v6++) {
 		FWPS_CALLOUT3 c = *tmpl;
 		if (new_key(&bi->key[v6])) {
-			snprintf(err, errlen, "callout '%s': no randomness for a callout key", bi->instance);
+			snprintf(err, errlen, "callout '%s': no randomness for a callout key",
+				 bi->instance);
 			return -EIO;
 		}
 		c.calloutKey = bi->key[v6];
@@ -254,8 +253,7 @@ int owfp_bi_bytes_get_max(const FWPS_STREAM_DATA0 *sd, size_t max, owfp_bi_bytes
 			return 0;
 		}
 	}
-	out->owned = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, len,
-				     OWFP_BI_TAG);
+	out->owned = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, len, OWFP_BI_TAG);
 	if (!out->owned)
 		return -ENOMEM;
 	SIZE_T copied = 0;

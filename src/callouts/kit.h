@@ -36,8 +36,8 @@ typedef struct owfp_bi {
 	char instance[96];
 	DRIVER_OBJECT driver;
 	DEVICE_OBJECT *device;
-	HANDLE injection;       /* stream injection handle, or NULL */
-	GUID key[2];            /* [0] STREAM_V4, [1] STREAM_V6 */
+	HANDLE injection; /* stream injection handle, or NULL */
+	GUID key[2];      /* [0] STREAM_V4, [1] STREAM_V6 */
 	UINT32 id[2];
 	bool registered[2];
 } owfp_bi;
@@ -49,14 +49,14 @@ typedef struct owfp_bi {
  * (OWFP_BI_FIRST checks that), so the instance pointer is the kit's.
  */
 typedef struct owfp_bi_class {
-	const char *type;                 /* the configuration's `type` */
-	bool injects;                     /* needs a stream injection handle */
+	const char *type; /* the configuration's `type` */
+	bool injects;     /* needs a stream injection handle */
 	/* Optional: starts what runs beside the callouts (a thread), after
 	 * registration; 0, or -errno with nothing left running. stop undoes
 	 * it, first thing in owfp_bi_destroy. */
 	int (*start)(void *instance);
 	void (*stop)(void *instance);
-	void (*free)(void *instance);     /* the type's own state and the instance */
+	void (*free)(void *instance); /* the type's own state and the instance */
 } owfp_bi_class;
 
 #define OWFP_BI_FIRST(type) \
@@ -78,14 +78,12 @@ const void *owfp_bi_callout_key(void *instance, int family);
 void owfp_bi_destroy(void *instance);
 
 /* Creates the driver/device objects (and an injection handle if asked). */
-int owfp_bi_init(owfp_bi *bi, const char *type, const char *instance, bool injects,
-		 char *err, size_t errlen);
+int owfp_bi_init(owfp_bi *bi, const char *type, const char *instance, bool injects, char *err,
+		 size_t errlen);
 /* Registers `tmpl` (its calloutKey is filled in) for both layers and binds
  * both callout ids to `owner`. */
-int owfp_bi_register0(owfp_bi *bi, const FWPS_CALLOUT0 *tmpl, void *owner, char *err,
-		      size_t errlen);
-int owfp_bi_register3(owfp_bi *bi, const FWPS_CALLOUT3 *tmpl, void *owner, char *err,
-		      size_t errlen);
+int owfp_bi_register0(owfp_bi *bi, const FWPS_CALLOUT0 *tmpl, void *owner, char *err, size_t errlen);
+int owfp_bi_register3(owfp_bi *bi, const FWPS_CALLOUT3 *tmpl, void *owner, char *err, size_t errlen);
 const GUID *owfp_bi_key(const owfp_bi *bi, int family);
 /* Unregisters, deletes the objects. Returns false when flows still hold
  * contexts of these callouts (the caller must then not free its state). */
@@ -145,7 +143,8 @@ static inline bool owfp_bi_is_abort(UINT32 streamFlags)
 
 static inline bool owfp_bi_is_expedited(UINT32 streamFlags)
 {
-	return (streamFlags & (FWPS_STREAM_FLAG_RECEIVE_EXPEDITED | FWPS_STREAM_FLAG_SEND_EXPEDITED)) != 0;
+	return (streamFlags &
+		(FWPS_STREAM_FLAG_RECEIVE_EXPEDITED | FWPS_STREAM_FLAG_SEND_EXPEDITED)) != 0;
 }
 
 /* The direction of the data sent by the side that opened the connection. */
@@ -155,7 +154,7 @@ UINT32 owfp_bi_initiator_flag(const FWPS_INCOMING_VALUES0 *inFixedValues);
 typedef struct owfp_bi_bytes {
 	const uint8_t *p;
 	size_t len;
-	uint8_t *owned;         /* non-NULL when the bytes had to be copied */
+	uint8_t *owned; /* non-NULL when the bytes had to be copied */
 } owfp_bi_bytes;
 
 /* Points straight into the engine's buffer when the bytes sit in one MDL,

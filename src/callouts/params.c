@@ -34,7 +34,7 @@ int owfp_params_open(owfp_params *p, const void *params, const char *instance,
 		return owfp_params_fail(p, "params must be a JSON object");
 	const char *key;
 	json_t *val;
-	json_object_foreach((json_t *)p->obj, key, val) {
+	json_object_foreach ((json_t *)p->obj, key, val) {
 		bool ok = false;
 		for (size_t i = 0; known && known[i]; i++)
 			if (strcmp(known[i], key) == 0)
@@ -45,8 +45,7 @@ int owfp_params_open(owfp_params *p, const void *params, const char *instance,
 	return 0;
 }
 
-int owfp_params_string(const owfp_params *p, const char *key, const char *def,
-		       const char **out)
+int owfp_params_string(const owfp_params *p, const char *key, const char *def, const char **out)
 {
 	const json_t *v = json_object_get(p->obj, key);
 	if (!v) {
@@ -59,8 +58,8 @@ int owfp_params_string(const owfp_params *p, const char *key, const char *def,
 	return 0;
 }
 
-int owfp_params_u64(const owfp_params *p, const char *key, uint64_t def, uint64_t min,
-		    uint64_t max, uint64_t *out)
+int owfp_params_u64(const owfp_params *p, const char *key, uint64_t def, uint64_t min, uint64_t max,
+		    uint64_t *out)
 {
 	const json_t *v = json_object_get(p->obj, key);
 	if (!v) {
@@ -78,8 +77,8 @@ int owfp_params_u64(const owfp_params *p, const char *key, uint64_t def, uint64_
 	return 0;
 }
 
-int owfp_params_double(const owfp_params *p, const char *key, double def, double min,
-		       double max, double *out)
+int owfp_params_double(const owfp_params *p, const char *key, double def, double min, double max,
+		       double *out)
 {
 	const json_t *v = json_object_get(p->obj, key);
 	if (!v) {
@@ -109,8 +108,8 @@ int owfp_params_bool(const owfp_params *p, const char *key, bool def, bool *out)
 	return 0;
 }
 
-int owfp_params_choice(const owfp_params *p, const char *key, const char *const *choices,
-		       int def, int *out)
+int owfp_params_choice(const owfp_params *p, const char *key, const char *const *choices, int def,
+		       int *out)
 {
 	const char *s = NULL;
 	int rc = owfp_params_string(p, key, NULL, &s);

@@ -24,16 +24,15 @@ typedef struct owfp_params {
 int owfp_params_open(owfp_params *p, const void *params, const char *instance,
 		     const char *const *known, char *err, size_t errlen);
 
-int owfp_params_string(const owfp_params *p, const char *key, const char *def,
-		       const char **out);
-int owfp_params_u64(const owfp_params *p, const char *key, uint64_t def, uint64_t min,
-		    uint64_t max, uint64_t *out);
-int owfp_params_double(const owfp_params *p, const char *key, double def, double min,
-		       double max, double *out);
+int owfp_params_string(const owfp_params *p, const char *key, const char *def, const char **out);
+int owfp_params_u64(const owfp_params *p, const char *key, uint64_t def, uint64_t min, uint64_t max,
+		    uint64_t *out);
+int owfp_params_double(const owfp_params *p, const char *key, double def, double min, double max,
+		       double *out);
 int owfp_params_bool(const owfp_params *p, const char *key, bool def, bool *out);
 /* `choices` is NULL-terminated; *out is the index of the chosen word. */
-int owfp_params_choice(const owfp_params *p, const char *key, const char *const *choices,
-		       int def, int *out);
+int owfp_params_choice(const owfp_params *p, const char *key, const char *const *choices, int def,
+		       int *out);
 /* An array (absent = NULL, not an error). */
 int owfp_params_array(const owfp_params *p, const char *key, const json_t **out);
 

@@ -44,13 +44,13 @@ typedef struct pm_instance {
 	const struct owfp_hs_fns *hs;
 	bool dir[2];
 	hs_database_t *db;
-	hs_scratch_t *proto;         /* scratch template; clones are pooled */
+	hs_scratch_t *proto; /* scratch template; clones are pooled */
 	pthread_mutex_t mu;
 	hs_scratch_t **pool;
 	size_t npool, cappool;
 	pm_pattern *pat;
 	size_t npat;
-	FILE *log;                   /* NULL: DbgPrintEx */
+	FILE *log; /* NULL: DbgPrintEx */
 	atomic_uint_least64_t matches;
 } pm_instance;
 OWFP_BI_FIRST(pm_instance);
@@ -152,10 +152,9 @@ static void drop_connection(FWPS_STREAM_CALLOUT_IO_PACKET0 *io, FWPS_CLASSIFY_OU
 }
 
 static void NTAPI pm_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
-			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-			      void *layerData, const void *classifyContext,
-			      const FWPS_FILTER3 *filter, UINT64 flowContext,
-			      FWPS_CLASSIFY_OUT0 *classifyOut)
+			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues, void *layerData,
+			      const void *classifyContext, const FWPS_FILTER3 *filter,
+			      UINT64 flowContext, FWPS_CLASSIFY_OUT0 *classifyOut)
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
 	pm_instance *pi = owfp_bi_classify_begin(filter, io, classifyOut);
@@ -174,8 +173,8 @@ static void NTAPI pm_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 		if (end)
 			return; /* nothing was ever scanned in this flow */
 		f = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*f), OWFP_BI_TAG);
-		if (!f || FwpsFlowAssociateContext0(inMetaValues->flowHandle, inFixedValues->layerId,
-						    filter->action.calloutId,
+		if (!f || FwpsFlowAssociateContext0(inMetaValues->flowHandle,
+						    inFixedValues->layerId, filter->action.calloutId,
 						    (UINT64)(uintptr_t)f) != STATUS_SUCCESS) {
 			if (f)
 				ExFreePoolWithTag(f, OWFP_BI_TAG);
@@ -255,21 +254,24 @@ static int compile(pm_instance *pi, const owfp_params *p, const json_t *a)
 		const json_t *re = json_object_get(o, "regex"), *act = json_object_get(o, "action");
 		const json_t *cl = json_object_get(o, "caseless"), *nm = json_object_get(o, "name");
 		if (!json_is_string(pat) || json_string_length(pat) == 0 ||
-		    (json_is_object(o) && json_object_size(o) !=
-		     (size_t)1 + !!re + !!act + !!cl + !!nm) ||
+		    (json_is_object(o) &&
+		     json_object_size(o) != (size_t)1 + !!re + !!act + !!cl + !!nm) ||
 		    (re && !json_is_boolean(re)) || (cl && !json_is_boolean(cl)) ||
 		    (nm && !json_is_string(nm)) ||
 		    (act && (!json_is_string(act) || (strcmp(json_string_value(act), "log") != 0 &&
-						       strcmp(json_string_value(act), "drop") != 0)))) {
-			rc = owfp_params_fail(p, "patterns[%zu]: want a string or {pattern, regex, "
-						 "action: log|drop, caseless, name}", i);
+						      strcmp(json_string_value(act), "drop") != 0)))) {
+			rc = owfp_params_fail(p,
+					      "patterns[%zu]: want a string or {pattern, regex, "
+					      "action: log|drop, caseless, name}",
+					      i);
 			break;
 		}
 		pi->npat = i + 1;
 		pi->pat[i].drop = act && strcmp(json_string_value(act), "drop") == 0;
 		pi->pat[i].label = owfp_strdup(nm ? json_string_value(nm) : json_string_value(pat));
-		expr[i] = json_is_true(re) ? owfp_strdup(json_string_value(pat))
-					   : literal_regex(json_string_value(pat), json_string_length(pat));
+		expr[i] = json_is_true(re)
+				  ? owfp_strdup(json_string_value(pat))
+				  : literal_regex(json_string_value(pat), json_string_length(pat));
 		if (!pi->pat[i].label || !expr[i])
 			rc = -ENOMEM;
 		flags[i] = HS_FLAG_SINGLEMATCH | (json_is_true(cl) ? HS_FLAG_CASELESS : 0);
@@ -350,8 +352,10 @@ static int pm_create(const void *params, const char *name, void **out, char *err
 {
 	(void)params;
 	(void)out;
-	snprintf(err, errlen, "callout '%s': pattern_match needs Hyperscan (libhyperscan-dev), "
-		 "which this build did not find", name);
+	snprintf(err, errlen,
+		 "callout '%s': pattern_match needs Hyperscan (libhyperscan-dev), "
+		 "which this build did not find",
+		 name);
 	return -ENOTSUP;
 }
 

@@ -48,14 +48,14 @@ typedef struct rl_timer {
 
 typedef struct rl_instance {
 	owfp_bi bi;
-	double rate;                 /* bytes per second */
+	double rate; /* bytes per second */
 	double burst;
 	bool per_address;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t thread;
 	bool thread_started, stop;
-	rl_timer *timers;            /* sorted by due_ns */
+	rl_timer *timers; /* sorted by due_ns */
 	rl_addr *addrs;
 } rl_instance;
 OWFP_BI_FIRST(rl_instance);
@@ -180,10 +180,9 @@ static void NTAPI rl_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowCo
 }
 
 static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
-			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-			      void *layerData, const void *classifyContext,
-			      const FWPS_FILTER3 *filter, UINT64 flowContext,
-			      FWPS_CLASSIFY_OUT0 *classifyOut)
+			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues, void *layerData,
+			      const void *classifyContext, const FWPS_FILTER3 *filter,
+			      UINT64 flowContext, FWPS_CLASSIFY_OUT0 *classifyOut)
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
 	rl_instance *ri = owfp_bi_classify_begin(filter, io, classifyOut);
@@ -197,8 +196,9 @@ static void NTAPI rl_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	    owfp_bi_is_expedited(sd->flags))
 		return;
 
-	rl_bucket *fb = ri->per_address ? NULL
-					: flow_bucket(inFixedValues, inMetaValues, filter, flowContext);
+	rl_bucket *fb = ri->per_address
+				? NULL
+				: flow_bucket(inFixedValues, inMetaValues, filter, flowContext);
 	pthread_mutex_lock(&ri->mu);
 	uint64_t now = now_ns();
 	rl_bucket *b = ri->per_address ? addr_bucket_locked(ri, inFixedValues, now) : fb;
@@ -312,10 +312,9 @@ static int rl_create(const void *params, const char *name, void **out, char *err
 const owfp_builtin owfp_builtin_rate_limit = {
 	.name = "rate_limit",
 	.summary = "token bucket on inbound data per flow or remote address: DEFER, then continue from a timer",
-	.params_help =
-		"rate   number  (required)  bytes per second\n"
-		"burst  number  rate        bucket size in bytes (what may pass at once)\n"
-		"key    string  flow        flow | remote_address (one bucket shared by all flows from it)\n",
+	.params_help = "rate   number  (required)  bytes per second\n"
+		       "burst  number  rate        bucket size in bytes (what may pass at once)\n"
+		       "key    string  flow        flow | remote_address (one bucket shared by all flows from it)\n",
 	.create = rl_create,
 	.callout_key = owfp_bi_callout_key,
 	.destroy = owfp_bi_destroy,

@@ -5,14 +5,10 @@
 #include "callouts/registry.h"
 
 static const owfp_builtin *const builtins[] = {
-	&owfp_builtin_count,
-	&owfp_builtin_stream_edit,
-	&owfp_builtin_http_filter,
-	&owfp_builtin_tls_sni_filter,
-	&owfp_builtin_pattern_match,
-	&owfp_builtin_rate_limit,
-	&owfp_builtin_flow_log,
-	NULL,
+	&owfp_builtin_count,         &owfp_builtin_stream_edit,
+	&owfp_builtin_http_filter,   &owfp_builtin_tls_sni_filter,
+	&owfp_builtin_pattern_match, &owfp_builtin_rate_limit,
+	&owfp_builtin_flow_log,      NULL,
 };
 
 const owfp_builtin *owfp_builtin_find(const char *name)

@@ -41,10 +41,9 @@ size_t se_partial_start(const se_instance *si, const uint8_t *p, size_t n)
 }
 
 static void NTAPI se_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
-			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-			      void *layerData, const void *classifyContext,
-			      const FWPS_FILTER3 *filter, UINT64 flowContext,
-			      FWPS_CLASSIFY_OUT0 *classifyOut)
+			      const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues, void *layerData,
+			      const void *classifyContext, const FWPS_FILTER3 *filter,
+			      UINT64 flowContext, FWPS_CLASSIFY_OUT0 *classifyOut)
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
 	se_instance *si = owfp_bi_classify_begin(filter, io, classifyOut);
@@ -69,8 +68,7 @@ static void NTAPI se_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	se_inline_classify(si, inFixedValues, inMetaValues, io, filter, classifyOut);
 }
 
-static int get_bytes(const owfp_params *p, const char *key, bool required, uint8_t **out,
-		     size_t *len)
+static int get_bytes(const owfp_params *p, const char *key, bool required, uint8_t **out, size_t *len)
 {
 	const json_t *v = json_object_get(p->obj, key);
 	*out = NULL;
@@ -112,8 +110,8 @@ static void se_free(void *instance)
 
 static int se_create(const void *params, const char *name, void **out, char *err, size_t errlen)
 {
-	static const char *const known[] = {"find", "replace", "direction", "mode",
-					    "busy_threshold", NULL};
+	static const char *const known[] = {"find", "replace",        "direction",
+					    "mode", "busy_threshold", NULL};
 	static const char *const dirs[] = {"inbound", "outbound", "both", NULL};
 	static const char *const modes[] = {"inline", "oob", NULL};
 	owfp_params p;

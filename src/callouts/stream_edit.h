@@ -29,8 +29,8 @@ typedef struct se_instance {
 	size_t find_len;
 	uint8_t *repl;
 	size_t repl_len;
-	size_t *kmp;         /* failure function of `find` */
-	bool dir[2];         /* which directions (OWFP_DIR_*) are edited */
+	size_t *kmp; /* failure function of `find` */
+	bool dir[2]; /* which directions (OWFP_DIR_*) are edited */
 	bool oob;
 	size_t busy_threshold;
 	/* out-of-band worker */
@@ -38,12 +38,12 @@ typedef struct se_instance {
 	pthread_cond_t cv;
 	pthread_t worker;
 	bool worker_started, stop;
-	bool hold;           /* tests: the worker takes no task while set */
-	bool busy;           /* the worker is running a task */
+	bool hold;              /* tests: the worker takes no task while set */
+	bool busy;              /* the worker is running a task */
 	pthread_cond_t idle_cv; /* signalled when the queue is empty and !busy */
 	se_task *head, *tail;
-	size_t live_flows;   /* se_flow objects not yet freed */
-	uint8_t *win, *out;  /* the worker's, SE_WIN_CAP and SE_OUT_CAP bytes */
+	size_t live_flows;  /* se_flow objects not yet freed */
+	uint8_t *win, *out; /* the worker's, SE_WIN_CAP and SE_OUT_CAP bytes */
 } se_instance;
 OWFP_BI_FIRST(se_instance);
 
@@ -61,9 +61,8 @@ void se_inline_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 int se_oob_start(void *instance); /* an se_instance: owfp_bi_class.start */
 void se_oob_stop(void *instance);
 void se_oob_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
-		     const FWPS_INCOMING_METADATA_VALUES0 *meta,
-		     FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
-		     UINT64 flowContext, FWPS_CLASSIFY_OUT0 *out);
+		     const FWPS_INCOMING_METADATA_VALUES0 *meta, FWPS_STREAM_CALLOUT_IO_PACKET0 *io,
+		     const FWPS_FILTER3 *filter, UINT64 flowContext, FWPS_CLASSIFY_OUT0 *out);
 void NTAPI se_oob_flow_delete(UINT16 layerId, UINT32 calloutId, UINT64 flowContext);
 /* Test seam: keeps the worker from taking tasks (true) or lets it go, so a
  * test can build up a backlog deterministically. */

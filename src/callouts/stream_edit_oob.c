@@ -30,17 +30,17 @@
 #include "util/alloc.h"
 
 typedef struct se_dir {
-	size_t pending;        /* bytes queued for the worker */
-	bool deferred;         /* we answered DEFER and owe a continue */
+	size_t pending; /* bytes queued for the worker */
+	bool deferred;  /* we answered DEFER and owe a continue */
 	UINT32 deferred_flags;
-	bool ended;            /* FIN or RST seen: later indications are blocked */
-	uint8_t *tail;         /* possible start of a match, carried over */
+	bool ended;    /* FIN or RST seen: later indications are blocked */
+	uint8_t *tail; /* possible start of a match, carried over */
 	size_t tail_len, tail_cap;
 } se_dir;
 
 typedef struct se_flow {
 	se_instance *si;
-	int refs;              /* the association + one per queued task (under si->mu) */
+	int refs; /* the association + one per queued task (under si->mu) */
 	bool failed;
 	UINT64 flowId;
 	UINT32 calloutId;
@@ -73,8 +73,8 @@ typedef struct se_done {
 	se_flow *f;
 	int dir;
 	size_t len;
-	int nbls;              /* completions still to come */
-	bool clone;            /* the NBLs are the clone (else our copies) */
+	int nbls;   /* completions still to come */
+	bool clone; /* the NBLs are the clone (else our copies) */
 } se_done;
 
 static void account(se_flow *f, int dir, size_t len);
@@ -251,9 +251,10 @@ static NTSTATUS edit_and_inject(se_flow *f, se_task *t, se_done **dnp)
 		st = inject(f, flags, d->tail, d->tail_len, NULL);
 		d->tail_len = 0;
 		if (NT_SUCCESS(st)) {
-			st = inject_clone(f, owfp_bi_dir_flag(t->flags) |
-						     (t->flags & (FWPS_STREAM_FLAG_RECEIVE_EXPEDITED |
-								  FWPS_STREAM_FLAG_SEND_EXPEDITED)),
+			st = inject_clone(f,
+					  owfp_bi_dir_flag(t->flags) |
+						  (t->flags & (FWPS_STREAM_FLAG_RECEIVE_EXPEDITED |
+							       FWPS_STREAM_FLAG_SEND_EXPEDITED)),
 					  t, *dnp);
 			if (NT_SUCCESS(st))
 				*dnp = NULL;
@@ -307,7 +308,7 @@ static void account(se_flow *f, int dir, size_t len)
 			fail_flow(f);
 	}
 	pthread_mutex_lock(&si->mu);
-	f->refs--; /* ours from above; never the last, the task still holds one */
+	f->refs--;            /* ours from above; never the last, the task still holds one */
 	flow_unref_locked(f); /* the task's reference */
 	pthread_mutex_unlock(&si->mu);
 }
@@ -448,9 +449,8 @@ static se_flow *flow_get(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 }
 
 void se_oob_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
-		     const FWPS_INCOMING_METADATA_VALUES0 *meta,
-		     FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
-		     UINT64 flowContext, FWPS_CLASSIFY_OUT0 *out)
+		     const FWPS_INCOMING_METADATA_VALUES0 *meta, FWPS_STREAM_CALLOUT_IO_PACKET0 *io,
+		     const FWPS_FILTER3 *filter, UINT64 flowContext, FWPS_CLASSIFY_OUT0 *out)
 {
 	FWPS_STREAM_DATA0 *sd = io->streamData;
 	int dir = owfp_bi_dir(sd->flags);
@@ -478,8 +478,8 @@ void se_oob_classify(se_instance *si, const FWPS_INCOMING_VALUES0 *in,
 		pthread_mutex_unlock(&si->mu);
 		return;
 	}
-	if (dir == OWFP_DIR_INBOUND && !fin && !owfp_bi_is_expedited(sd->flags) &&
-	    d->pending > 0 && d->pending + sd->dataLength > si->busy_threshold) {
+	if (dir == OWFP_DIR_INBOUND && !fin && !owfp_bi_is_expedited(sd->flags) && d->pending > 0 &&
+	    d->pending + sd->dataLength > si->busy_threshold) {
 		d->deferred = true;
 		d->deferred_flags = sd->flags;
 		pthread_mutex_unlock(&si->mu);

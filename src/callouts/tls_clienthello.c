@@ -124,8 +124,8 @@ static enum owfp_tls_result parse_hello(cur c, owfp_tls_hello *h)
 	h->legacy_version = (uint16_t)ver;
 	if ((h->legacy_version >> 8) != 3)
 		return fail(h, OWFP_TLS_MALFORMED, "bad legacy_version");
-	if (!take(&c, 32, NULL) || !vec(&c, 1, 0, &sid) || sid.n > 32 ||
-	    !vec(&c, 2, 2, &suites) || (suites.n & 1) || !vec(&c, 1, 1, &comp))
+	if (!take(&c, 32, NULL) || !vec(&c, 1, 0, &sid) || sid.n > 32 || !vec(&c, 2, 2, &suites) ||
+	    (suites.n & 1) || !vec(&c, 1, 1, &comp))
 		return fail(h, OWFP_TLS_MALFORMED, "bad hello fields");
 	if (c.n == 0)
 		return OWFP_TLS_OK; /* no extensions at all (old clients) */
@@ -160,13 +160,12 @@ static enum owfp_tls_result parse_hello(cur c, owfp_tls_hello *h)
 	return OWFP_TLS_OK;
 }
 
-enum owfp_tls_result owfp_tls_clienthello_parse(const uint8_t *buf, size_t len,
-						uint8_t *scratch, size_t scratch_len,
-						owfp_tls_hello *h)
+enum owfp_tls_result owfp_tls_clienthello_parse(const uint8_t *buf, size_t len, uint8_t *scratch,
+						size_t scratch_len, owfp_tls_hello *h)
 {
 	memset(h, 0, sizeof(*h));
-	size_t have = 0;      /* handshake bytes copied into scratch */
-	size_t need = 0;      /* 4 + hello length, once the header is known */
+	size_t have = 0; /* handshake bytes copied into scratch */
+	size_t need = 0; /* 4 + hello length, once the header is known */
 	size_t off = 0;
 	bool first = true;
 	if (scratch_len < 4)
@@ -202,10 +201,12 @@ enum owfp_tls_result owfp_tls_clienthello_parse(const uint8_t *buf, size_t len,
 		have += copy;
 		if (!need && have >= 4) {
 			if (scratch[0] != HS_CLIENT_HELLO)
-				return fail(h, OWFP_TLS_MALFORMED, "first handshake is not a ClientHello");
+				return fail(h, OWFP_TLS_MALFORMED,
+					    "first handshake is not a ClientHello");
 			size_t hl = (size_t)scratch[1] << 16 | (size_t)scratch[2] << 8 | scratch[3];
 			if (hl < 38 || 4 + hl > scratch_len)
-				return fail(h, OWFP_TLS_MALFORMED, "hello larger than the limit or too short");
+				return fail(h, OWFP_TLS_MALFORMED,
+					    "hello larger than the limit or too short");
 			need = 4 + hl;
 			if (have > need)
 				have = need; /* later handshake messages in the same record */

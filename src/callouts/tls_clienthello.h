@@ -27,16 +27,16 @@ enum owfp_tls_result {
 typedef struct owfp_tls_hello {
 	uint16_t record_version;
 	uint16_t legacy_version;
-	const uint8_t *sni;       /* host_name from server_name, or NULL */
+	const uint8_t *sni; /* host_name from server_name, or NULL */
 	size_t sni_len;
-	size_t alpn_count;        /* protocols offered in application_layer_protocol_negotiation */
+	size_t alpn_count; /* protocols offered in application_layer_protocol_negotiation */
 	const uint8_t *alpn[OWFP_TLS_ALPN_MAX];
 	size_t alpn_len[OWFP_TLS_ALPN_MAX];
-	bool alpn_truncated;      /* more than OWFP_TLS_ALPN_MAX were offered */
-	bool has_ech;             /* encrypted_client_hello: sni is only the outer (public) name */
-	size_t hello_len;         /* length of the ClientHello body */
-	size_t consumed;          /* bytes of input up to the end of the record that completed it */
-	const char *error;        /* why, for NOT_TLS and MALFORMED (static text) */
+	bool alpn_truncated; /* more than OWFP_TLS_ALPN_MAX were offered */
+	bool has_ech;        /* encrypted_client_hello: sni is only the outer (public) name */
+	size_t hello_len;    /* length of the ClientHello body */
+	size_t consumed;     /* bytes of input up to the end of the record that completed it */
+	const char *error;   /* why, for NOT_TLS and MALFORMED (static text) */
 } owfp_tls_hello;
 
 /*
@@ -44,8 +44,7 @@ typedef struct owfp_tls_hello {
  * reassembled into `scratch` (a hello longer than scratch_len is MALFORMED);
  * on OWFP_TLS_OK, out->sni and out->alpn point into scratch.
  */
-enum owfp_tls_result owfp_tls_clienthello_parse(const uint8_t *buf, size_t len,
-						uint8_t *scratch, size_t scratch_len,
-						owfp_tls_hello *out);
+enum owfp_tls_result owfp_tls_clienthello_parse(const uint8_t *buf, size_t len, uint8_t *scratch,
+						size_t scratch_len, owfp_tls_hello *out);
 
 #endif

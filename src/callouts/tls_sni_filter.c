@@ -77,10 +77,9 @@ static void judge(const sni_instance *si, UINT64 flow, const owfp_tls_hello *h,
 }
 
 static void NTAPI sni_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
-			       const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-			       void *layerData, const void *classifyContext,
-			       const FWPS_FILTER3 *filter, UINT64 flowContext,
-			       FWPS_CLASSIFY_OUT0 *classifyOut)
+			       const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues, void *layerData,
+			       const void *classifyContext, const FWPS_FILTER3 *filter,
+			       UINT64 flowContext, FWPS_CLASSIFY_OUT0 *classifyOut)
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
 	sni_instance *si = owfp_bi_classify_begin(filter, io, classifyOut);
@@ -118,7 +117,8 @@ static void NTAPI sni_classify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 		break;
 	case OWFP_TLS_INCOMPLETE:
 		if (final) {
-			drop(si, flow, "stream ended inside the ClientHello", NULL, 0, io, classifyOut);
+			drop(si, flow, "stream ended inside the ClientHello", NULL, 0, io,
+			     classifyOut);
 		} else {
 			io->countBytesRequired = 1;
 			answer(io, classifyOut, FWPS_STREAM_ACTION_NEED_MORE_DATA);
@@ -163,8 +163,8 @@ static int list(const owfp_params *p, const char *key, owfp_name_list *l)
 
 static int sni_create(const void *params, const char *name, void **out, char *err, size_t errlen)
 {
-	static const char *const known[] = {"allow", "deny", "alpn_allow", "alpn_deny", "no_sni",
-					    "non_tls", "max_hello", NULL};
+	static const char *const known[] = {"allow",  "deny",    "alpn_allow", "alpn_deny",
+					    "no_sni", "non_tls", "max_hello",  NULL};
 	static const char *const policies[] = {"drop", "allow", NULL};
 	owfp_params p;
 	int rc = owfp_params_open(&p, params, name, known, err, errlen);

@@ -13,10 +13,10 @@
 /* One capture record as a reader hands it over; data stays valid until the
  * next call to the reader. */
 struct cap_record {
-    const uint8_t *data;
-    uint32_t caplen;
-    uint32_t origlen;
-    uint64_t ts_ns;
+	const uint8_t *data;
+	uint32_t caplen;
+	uint32_t origlen;
+	uint64_t ts_ns;
 };
 
 enum cap_reader_kind { CAP_READER_DIRECT, CAP_READER_LIBPCAP, CAP_READER_PCAPNG, CAP_READER_LIVE };
@@ -25,45 +25,45 @@ struct cap_pcapng;
 struct cap_live;
 
 struct cap_reader {
-    enum cap_reader_kind kind;
-    int linktype;            /* LINKTYPE_* value (libpcap's DLT mapped back); pcapng:
+	enum cap_reader_kind kind;
+	int linktype;        /* LINKTYPE_* value (libpcap's DLT mapped back); pcapng:
                                 of the last record's interface */
-    uint64_t total;          /* file size, 0 if unknown */
-    uint64_t record;         /* records handed out so far */
-    uint64_t rec_offset;     /* offset of the last record's header */
-    /* direct reader (classic pcap, read() into one buffer, or into the
+	uint64_t total;      /* file size, 0 if unknown */
+	uint64_t record;     /* records handed out so far */
+	uint64_t rec_offset; /* offset of the last record's header */
+	/* direct reader (classic pcap, read() into one buffer, or into the
      * read-ahead ring: then buf points into the block `held`) */
-    int fd;
-    uint8_t *buf;
-    struct cap_readahead *ra;
-    uint8_t *held;           /* data of the ring block buf is in, or NULL */
-    size_t have;             /* bytes in buf */
-    size_t off;              /* bytes of buf handed out */
-    uint64_t buf_pos;        /* file offset of buf[0] */
-    bool eof, swap, nano;
-    uint32_t snapshot;
-    /* libpcap reader */
-    void *pcap;              /* pcap_t */
-    FILE *fp;
-    uint64_t est_pos;        /* offset of the next record */
-    bool classic;            /* classic pcap (not pcapng) */
-    /* pcapng reader (reader_pcapng.c) */
-    struct cap_pcapng *ng;
-    /* live capture (reader_live.c) */
-    struct cap_live *live;
+	int fd;
+	uint8_t *buf;
+	struct cap_readahead *ra;
+	uint8_t *held;    /* data of the ring block buf is in, or NULL */
+	size_t have;      /* bytes in buf */
+	size_t off;       /* bytes of buf handed out */
+	uint64_t buf_pos; /* file offset of buf[0] */
+	bool eof, swap, nano;
+	uint32_t snapshot;
+	/* libpcap reader */
+	void *pcap; /* pcap_t */
+	FILE *fp;
+	uint64_t est_pos; /* offset of the next record */
+	bool classic;     /* classic pcap (not pcapng) */
+	/* pcapng reader (reader_pcapng.c) */
+	struct cap_pcapng *ng;
+	/* live capture (reader_live.c) */
+	struct cap_live *live;
 };
 
 /* A decoded TCP segment. Addresses are 16 bytes, IPv4 in the first 4. */
 struct cap_seg {
-    int family;
-    uint8_t src[16], dst[16];
-    uint16_t sport, dport;
-    uint32_t seq, ack;
-    uint8_t flags;
-    uint16_t urp;
-    const uint8_t *payload;
-    uint32_t len;            /* captured payload bytes */
-    uint32_t wire_len;       /* payload bytes on the wire (> len: cut by snaplen) */
+	int family;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t urp;
+	const uint8_t *payload;
+	uint32_t len;      /* captured payload bytes */
+	uint32_t wire_len; /* payload bytes on the wire (> len: cut by snaplen) */
 };
 
 #define CAP_TH_FIN 0x01
@@ -75,12 +75,12 @@ struct cap_seg {
 
 /* Out-of-order or paused bytes [off, off + len), sorted, never overlapping. */
 struct cap_node {
-    struct cap_node *prev, *next;
-    uint64_t off;
-    uint32_t len;
-    uint8_t flags;           /* OWFP_CAPTURE_DATA_PSH */
-    uint8_t *b;              /* first undelivered byte inside buf */
-    uint8_t buf[];
+	struct cap_node *prev, *next;
+	uint64_t off;
+	uint32_t len;
+	uint8_t flags; /* OWFP_CAPTURE_DATA_PSH */
+	uint8_t *b;    /* first undelivered byte inside buf */
+	uint8_t buf[];
 };
 
 #define CAP_MAX_URG 4
@@ -91,62 +91,62 @@ struct cap_node {
 
 /* One direction of a flow, seen from its receiver. */
 struct cap_dir {
-    bool init, fin_seen, fin_done, paused, hole_open;
-    uint32_t next_seq;       /* sequence number of the next byte to deliver */
-    uint64_t next_off;       /* its stream offset */
-    uint64_t fin_off;
-    struct cap_node *head, *tail;
-    size_t buffered;         /* payload bytes in the nodes */
-    size_t mem;              /* the same plus CAP_NODE_COST per node: what limits see */
-    uint64_t hole_since;     /* capture time the current hole was first seen */
-    uint64_t missed_pending; /* reported with the next chunk */
-    uint64_t lost_start, lost_end; /* bytes known lost (snaplen cut, memory bound) */
-    uint64_t urg[CAP_MAX_URG];
-    unsigned nurg;
+	bool init, fin_seen, fin_done, paused, hole_open;
+	uint32_t next_seq; /* sequence number of the next byte to deliver */
+	uint64_t next_off; /* its stream offset */
+	uint64_t fin_off;
+	struct cap_node *head, *tail;
+	size_t buffered;               /* payload bytes in the nodes */
+	size_t mem;                    /* the same plus CAP_NODE_COST per node: what limits see */
+	uint64_t hole_since;           /* capture time the current hole was first seen */
+	uint64_t missed_pending;       /* reported with the next chunk */
+	uint64_t lost_start, lost_end; /* bytes known lost (snaplen cut, memory bound) */
+	uint64_t urg[CAP_MAX_URG];
+	unsigned nurg;
 };
 
 /* Addresses as two 64-bit words each: equality is four compares. */
 struct cap_key {
-    uint64_t a[2], b[2];     /* canonical order: (a, pa) < (b, pb) */
-    uint16_t pa, pb;
-    uint8_t family;
+	uint64_t a[2], b[2]; /* canonical order: (a, pa) < (b, pb) */
+	uint16_t pa, pb;
+	uint8_t family;
 };
 
 static inline bool cap_key_eq(const struct cap_key *x, const struct cap_key *y)
 {
-    return ((x->a[0] ^ y->a[0]) | (x->a[1] ^ y->a[1]) | (x->b[0] ^ y->b[0]) |
-            (x->b[1] ^ y->b[1])) == 0 &&
-           x->pa == y->pa && x->pb == y->pb && x->family == y->family;
+	return ((x->a[0] ^ y->a[0]) | (x->a[1] ^ y->a[1]) | (x->b[0] ^ y->b[0]) |
+		(x->b[1] ^ y->b[1])) == 0 &&
+	       x->pa == y->pa && x->pb == y->pb && x->family == y->family;
 }
 
 enum cap_flow_state { CAP_FLOW_LIVE, CAP_FLOW_ENDED };
 
 struct cap_flow {
-    struct cap_flow *hnext;            /* hash chain */
-    struct cap_flow *idnext;           /* id chain */
-    struct cap_flow *lru_prev, *lru_next;
-    struct cap_flow *work_prev, *work_next;
-    struct cap_key key;
-    uint64_t hash;
-    uint64_t last_ns;
-    uint32_t client_isn;
-    uint8_t state;
-    bool client_is_a, syn_seen, ignored, in_work, in_id;
-    bool ending;                       /* being flushed: FINs do not close it */
-    owfp_capture_flow pub;
-    void *user;
-    struct cap_dir dir[2];             /* indexed by sender: OWFP_CAPTURE_DIR_* */
+	struct cap_flow *hnext;  /* hash chain */
+	struct cap_flow *idnext; /* id chain */
+	struct cap_flow *lru_prev, *lru_next;
+	struct cap_flow *work_prev, *work_next;
+	struct cap_key key;
+	uint64_t hash;
+	uint64_t last_ns;
+	uint32_t client_isn;
+	uint8_t state;
+	bool client_is_a, syn_seen, ignored, in_work, in_id;
+	bool ending; /* being flushed: FINs do not close it */
+	owfp_capture_flow pub;
+	void *user;
+	struct cap_dir dir[2]; /* indexed by sender: OWFP_CAPTURE_DIR_* */
 };
 
 /* What is left of a closed or reset flow during its linger: enough to
  * recognise its late segments (and a SYN that reopens the 5-tuple). */
 struct cap_tomb {
-    struct cap_tomb *hnext;            /* hash chain */
-    struct cap_tomb *next;             /* FIFO by end time; free list */
-    uint64_t end_ns;
-    struct cap_key key;
-    uint32_t client_isn;
-    bool client_is_a, syn_seen, dead;  /* dead: reopened, waits in the FIFO */
+	struct cap_tomb *hnext; /* hash chain */
+	struct cap_tomb *next;  /* FIFO by end time; free list */
+	uint64_t end_ns;
+	struct cap_key key;
+	uint32_t client_isn;
+	bool client_is_a, syn_seen, dead; /* dead: reopened, waits in the FIFO */
 };
 /* No stored hash: comparing keys is as fast, and 72 bytes instead of 80 is
  * 10% less memory for the tens of thousands a busy capture keeps. */
@@ -157,66 +157,66 @@ struct cap_tomb_slab;
 struct cap_frag_table;
 
 struct owfp_capture {
-    owfp_capture_opts opts;
-    char path[256];
-    struct cap_reader rd;
-    owfp_capture_stats st;
-    _Atomic uint64_t done;
-    atomic_int stop;
-    bool ran;
-    bool nomem; /* an allocation failed: run() stops and returns -ENOMEM */
+	owfp_capture_opts opts;
+	char path[256];
+	struct cap_reader rd;
+	owfp_capture_stats st;
+	_Atomic uint64_t done;
+	atomic_int stop;
+	bool ran;
+	bool nomem; /* an allocation failed: run() stops and returns -ENOMEM */
 
-    const owfp_capture_sink *sink;
-    void *user;
+	const owfp_capture_sink *sink;
+	void *user;
 
-    struct cap_flow **buckets;
-    size_t nbuckets, nflows, nlive;
-    struct cap_flow **idb;
-    size_t nidb;
-    struct cap_flow *lru_head, *lru_tail;
-    struct cap_flow *work_head;
-    struct cap_flow *reap;             /* ended flows freed at the next safe point */
-    struct cap_flow *spare;            /* freed records kept for reuse */
-    size_t nspare;
-    struct cap_tomb **tbuckets;
-    size_t ntbuckets, ntombs;          /* ntombs: in the FIFO, dead or not */
-    struct cap_tomb *tomb_head, *tomb_tail, *tomb_free;
-    struct cap_tomb_slab *slabs;       /* newest first */
-    size_t slab_used;                  /* tombstones handed out of the newest */
-    uint64_t next_id;
-    size_t buffered_total;
-    uint64_t now;
+	struct cap_flow **buckets;
+	size_t nbuckets, nflows, nlive;
+	struct cap_flow **idb;
+	size_t nidb;
+	struct cap_flow *lru_head, *lru_tail;
+	struct cap_flow *work_head;
+	struct cap_flow *reap;  /* ended flows freed at the next safe point */
+	struct cap_flow *spare; /* freed records kept for reuse */
+	size_t nspare;
+	struct cap_tomb **tbuckets;
+	size_t ntbuckets, ntombs; /* ntombs: in the FIFO, dead or not */
+	struct cap_tomb *tomb_head, *tomb_tail, *tomb_free;
+	struct cap_tomb_slab *slabs; /* newest first */
+	size_t slab_used;            /* tombstones handed out of the newest */
+	uint64_t next_id;
+	size_t buffered_total;
+	uint64_t now;
 
-    struct cap_frag_table *frag;
-    uint8_t *fragbuf;                  /* rebuilt datagram of the last reassembly */
-    unsigned notices;                  /* bit set of notices already given */
+	struct cap_frag_table *frag;
+	uint8_t *fragbuf; /* rebuilt datagram of the last reassembly */
+	unsigned notices; /* bit set of notices already given */
 };
 
 /* error.c */
-void owfp_capture_error_set(owfp_capture_error *err, const char *file, int code,
-                            uint64_t record, uint64_t offset, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+void owfp_capture_error_set(owfp_capture_error *err, const char *file, int code, uint64_t record,
+			    uint64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 /* reader_direct.c / reader_pcap.c: open returns 0, -ENOTSUP (direct: not a
  * classic pcap regular file) or a negative errno with err set. next returns
  * 1 with a record, 0 at the clean end, or a negative errno with err set; the
  * record's bytes stay valid until the next call. */
 int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_ahead,
-                             owfp_capture_error *err);
+			     owfp_capture_error *err);
 int owfp_capture_direct_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
-                             owfp_capture_error *err);
+			     owfp_capture_error *err);
 void owfp_capture_direct_close(struct cap_reader *rd);
 uint64_t owfp_capture_direct_pos(const struct cap_reader *rd);
 int owfp_capture_pcap_open(struct cap_reader *rd, const char *path, owfp_capture_error *err);
 int owfp_capture_pcap_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
-                           owfp_capture_error *err);
+			   owfp_capture_error *err);
 void owfp_capture_pcap_close(struct cap_reader *rd);
 uint64_t owfp_capture_pcap_pos(struct cap_reader *rd);
 /* reader_pcapng.c: pcapng regular files, per-packet link types. open
  * returns -ENOTSUP for anything else. */
 int owfp_capture_pcapng_open(struct cap_reader *rd, const char *path, owfp_capture_error *err);
 int owfp_capture_pcapng_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
-                             owfp_capture_error *err);
+			     owfp_capture_error *err);
 void owfp_capture_pcapng_close(struct cap_reader *rd);
 uint64_t owfp_capture_pcapng_pos(const struct cap_reader *rd);
 
@@ -226,9 +226,9 @@ uint64_t owfp_capture_pcapng_pos(const struct cap_reader *rd);
  * had already captured are read (at most 250 ms more); or a negative errno
  * with err set (the interface went away). wake is async-signal-safe. */
 int owfp_capture_live_open(struct cap_reader *rd, const char *iface, const char *bpf,
-                           owfp_capture_error *err);
+			   owfp_capture_error *err);
 int owfp_capture_live_next(struct cap_reader *rd, struct cap_record *rec, bool stopping,
-                           const char *path, owfp_capture_error *err);
+			   const char *path, owfp_capture_error *err);
 void owfp_capture_live_wake(struct cap_reader *rd);
 void owfp_capture_live_close(struct cap_reader *rd);
 uint64_t owfp_capture_live_pos(const struct cap_reader *rd);
@@ -238,44 +238,44 @@ void owfp_capture_live_drops(struct cap_reader *rd, uint64_t *dropped, uint64_t 
 
 /* decode.c */
 enum cap_decode {
-    CAP_DEC_TCP,        /* seg filled */
-    CAP_DEC_FRAGMENT,   /* handed to the fragment table (maybe completed into seg) */
-    CAP_DEC_NON_TCP,
-    CAP_DEC_BAD,
-    CAP_DEC_BAD_CSUM,
-    CAP_DEC_UNSUPPORTED_LINK,
+	CAP_DEC_TCP,      /* seg filled */
+	CAP_DEC_FRAGMENT, /* handed to the fragment table (maybe completed into seg) */
+	CAP_DEC_NON_TCP,
+	CAP_DEC_BAD,
+	CAP_DEC_BAD_CSUM,
+	CAP_DEC_UNSUPPORTED_LINK,
 };
 enum cap_decode owfp_capture_decode(owfp_capture *cap, const struct cap_record *rec,
-                                    struct cap_seg *seg);
+				    struct cap_seg *seg);
 enum cap_decode owfp_capture_decode_ip(owfp_capture *cap, const uint8_t *p, uint32_t len,
-                                       int family, struct cap_seg *seg, bool reassembled);
+				       int family, struct cap_seg *seg, bool reassembled);
 uint16_t owfp_capture_csum_fold(uint64_t sum);
 uint64_t owfp_capture_csum_add(uint64_t sum, const uint8_t *p, size_t len);
 
 /* ipfrag.c: returns a rebuilt datagram (valid until the next call) or NULL. */
 struct cap_frag_info {
-    int family;
-    const uint8_t *src, *dst;
-    uint32_t id;
-    uint8_t proto;
-    uint32_t offset;         /* in bytes */
-    bool more;
-    const uint8_t *hdr;      /* IPv4 header / IPv6 fixed header of this fragment */
-    uint32_t hdrlen;
-    const uint8_t *data;
-    uint32_t len;
+	int family;
+	const uint8_t *src, *dst;
+	uint32_t id;
+	uint8_t proto;
+	uint32_t offset; /* in bytes */
+	bool more;
+	const uint8_t *hdr; /* IPv4 header / IPv6 fixed header of this fragment */
+	uint32_t hdrlen;
+	const uint8_t *data;
+	uint32_t len;
 };
 const uint8_t *owfp_capture_frag_add(owfp_capture *cap, const struct cap_frag_info *fi,
-                                     uint32_t *out_len);
+				     uint32_t *out_len);
 void owfp_capture_frag_free(owfp_capture *cap);
 
 /* flowtab.c */
 int owfp_capture_flowtab_init(owfp_capture *cap);
 void owfp_capture_flowtab_free(owfp_capture *cap);
 struct cap_flow *owfp_capture_flowtab_find(owfp_capture *cap, const struct cap_key *key,
-                                           uint64_t hash);
+					   uint64_t hash);
 struct cap_flow *owfp_capture_flowtab_insert(owfp_capture *cap, const struct cap_key *key,
-                                             uint64_t hash);
+					     uint64_t hash);
 void owfp_capture_flowtab_remove(owfp_capture *cap, struct cap_flow *f);
 /* Unlinks f like remove but frees it only at the next reap: callers up the
  * stack may still look at f->state. */
@@ -296,7 +296,7 @@ uint64_t owfp_capture_key_hash(const struct cap_key *key);
  * release() gives back the oldest block taken. */
 struct cap_readahead;
 int owfp_capture_readahead_start(struct cap_readahead **out, int fd, size_t block_bytes,
-                                 size_t headroom, unsigned nblocks);
+				 size_t headroom, unsigned nblocks);
 int owfp_capture_readahead_take(struct cap_readahead *ra, uint8_t **data, size_t *len);
 void owfp_capture_readahead_release(struct cap_readahead *ra);
 uint8_t *owfp_capture_readahead_mem(const struct cap_readahead *ra, size_t *bytes);
@@ -304,21 +304,20 @@ void owfp_capture_readahead_stop(struct cap_readahead *ra);
 
 /* tomb.c: compact records of closed and reset flows for opts.closed_linger_ns */
 void owfp_capture_tomb_add(owfp_capture *cap, const struct cap_flow *f, uint64_t ts);
-struct cap_tomb *owfp_capture_tomb_find(owfp_capture *cap, const struct cap_key *key,
-                                        uint64_t hash);
+struct cap_tomb *owfp_capture_tomb_find(owfp_capture *cap, const struct cap_key *key, uint64_t hash);
 void owfp_capture_tomb_del(owfp_capture *cap, struct cap_tomb *t);
 void owfp_capture_tomb_expire(owfp_capture *cap, uint64_t now);
 void owfp_capture_tomb_free(owfp_capture *cap);
 
 /* reasm.c: one direction's receiver */
 void owfp_capture_reasm_segment(owfp_capture *cap, struct cap_flow *f, unsigned d,
-                                const struct cap_seg *seg, uint32_t seq_data, uint64_t ts);
+				const struct cap_seg *seg, uint32_t seq_data, uint64_t ts);
 void owfp_capture_reasm_drain(owfp_capture *cap, struct cap_flow *f, unsigned d, uint64_t ts);
 void owfp_capture_reasm_timers(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
 /* The peer acknowledged `ack` of direction d: a hole it covers was received
  * by the host, so the capture lost it. */
 void owfp_capture_reasm_acked(owfp_capture *cap, struct cap_flow *f, unsigned d, uint32_t ack,
-                              uint64_t ts);
+			      uint64_t ts);
 void owfp_capture_reasm_flush(owfp_capture *cap, struct cap_flow *f, uint64_t ts);
 void owfp_capture_reasm_release(owfp_capture *cap, struct cap_flow *f, unsigned d);
 void owfp_capture_reasm_reclaim(owfp_capture *cap, size_t need, uint64_t ts);
@@ -327,10 +326,10 @@ void owfp_capture_reasm_reclaim(owfp_capture *cap, size_t need, uint64_t ts);
 void owfp_capture_tcp_segment(owfp_capture *cap, const struct cap_seg *seg, uint64_t ts);
 void owfp_capture_tcp_expire(owfp_capture *cap, uint64_t now);
 void owfp_capture_tcp_end(owfp_capture *cap, struct cap_flow *f,
-                          enum owfp_capture_end_reason reason, uint64_t ts);
+			  enum owfp_capture_end_reason reason, uint64_t ts);
 void owfp_capture_tcp_end_all(owfp_capture *cap);
 void owfp_capture_tcp_work(owfp_capture *cap);
 void owfp_capture_notice(owfp_capture *cap, unsigned bit, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 #endif

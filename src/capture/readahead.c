@@ -29,176 +29,176 @@
 #define RA_NAPS 100
 
 struct ra_block {
-    uint8_t *data; /* headroom bytes writable in front */
-    size_t len;    /* 0: end of file */
-    int err;       /* 0 or a positive errno from read() */
+	uint8_t *data; /* headroom bytes writable in front */
+	size_t len;    /* 0: end of file */
+	int err;       /* 0 or a positive errno from read() */
 };
 
 struct cap_readahead {
-    pthread_mutex_t mu;
-    pthread_cond_t filled, freed;
-    pthread_t thread;
-    int fd;
-    size_t block_bytes, headroom;
-    unsigned nblocks;
-    uint64_t produced, taken, released; /* counts of blocks, only ever growing */
-    bool reader_waits, caller_waits, done, quit;
-    uint8_t *mem;
-    struct ra_block b[];
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	pthread_t thread;
+	int fd;
+	size_t block_bytes, headroom;
+	unsigned nblocks;
+	uint64_t produced, taken, released; /* counts of blocks, only ever growing */
+	bool reader_waits, caller_waits, done, quit;
+	uint8_t *mem;
+	struct ra_block b[];
 };
 
 static size_t read_block(int fd, uint8_t *p, size_t n, int *err)
 {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, p + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            *err = errno;
-            break;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    return got;
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, p + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			*err = errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
 }
 
 static void *reader_main(void *arg)
 {
-    struct cap_readahead *ra = arg;
-    pthread_mutex_lock(&ra->mu);
-    while (!ra->done && !ra->quit) {
-        if (ra->produced - ra->released == ra->nblocks) {
-            /* Full: wait until half the ring is free, first by napping
+	struct cap_readahead *ra = arg;
+	pthread_mutex_lock(&ra->mu);
+	while (!ra->done && !ra->quit) {
+		if (ra->produced - ra->released == ra->nblocks) {
+			/* Full: wait until half the ring is free, first by napping
              * (the caller is usually a few hundred microseconds from it,
              * and waking us would cost it a futex call and, on a VM, an
              * interrupt to this core), then, for a caller that has stopped
              * (a slow callout, a paused replay), on the condition variable. */
-            for (int nap = 0; nap < RA_NAPS && !ra->quit &&
-                              ra->produced - ra->released > ra->nblocks / 2;
-                 nap++) {
-                pthread_mutex_unlock(&ra->mu);
-                nanosleep(&(struct timespec){ 0, RA_NAP_NS }, NULL);
-                pthread_mutex_lock(&ra->mu);
-            }
-            ra->reader_waits = true;
-            while (!ra->quit && ra->produced - ra->released > ra->nblocks / 2)
-                pthread_cond_wait(&ra->freed, &ra->mu);
-            ra->reader_waits = false;
-            continue;
-        }
-        struct ra_block *blk = &ra->b[ra->produced % ra->nblocks];
-        pthread_mutex_unlock(&ra->mu);
-        /* The block is ours: the caller released it and cannot take it
+			for (int nap = 0; nap < RA_NAPS && !ra->quit &&
+					  ra->produced - ra->released > ra->nblocks / 2;
+			     nap++) {
+				pthread_mutex_unlock(&ra->mu);
+				nanosleep(&(struct timespec){0, RA_NAP_NS}, NULL);
+				pthread_mutex_lock(&ra->mu);
+			}
+			ra->reader_waits = true;
+			while (!ra->quit && ra->produced - ra->released > ra->nblocks / 2)
+				pthread_cond_wait(&ra->freed, &ra->mu);
+			ra->reader_waits = false;
+			continue;
+		}
+		struct ra_block *blk = &ra->b[ra->produced % ra->nblocks];
+		pthread_mutex_unlock(&ra->mu);
+		/* The block is ours: the caller released it and cannot take it
          * before `produced` moves past it. */
-        int err = 0;
-        size_t len = read_block(ra->fd, blk->data, ra->block_bytes, &err);
-        pthread_mutex_lock(&ra->mu);
-        blk->len = len;
-        blk->err = err;
-        ra->produced++;
-        if (len < ra->block_bytes || err)
-            ra->done = true; /* a regular file reads short only at its end */
-        if (ra->caller_waits)
-            pthread_cond_signal(&ra->filled);
-    }
-    pthread_mutex_unlock(&ra->mu);
-    return NULL;
+		int err = 0;
+		size_t len = read_block(ra->fd, blk->data, ra->block_bytes, &err);
+		pthread_mutex_lock(&ra->mu);
+		blk->len = len;
+		blk->err = err;
+		ra->produced++;
+		if (len < ra->block_bytes || err)
+			ra->done = true; /* a regular file reads short only at its end */
+		if (ra->caller_waits)
+			pthread_cond_signal(&ra->filled);
+	}
+	pthread_mutex_unlock(&ra->mu);
+	return NULL;
 }
 
 int owfp_capture_readahead_start(struct cap_readahead **out, int fd, size_t block_bytes,
-                                 size_t headroom, unsigned nblocks)
+				 size_t headroom, unsigned nblocks)
 {
-    *out = NULL;
-    struct cap_readahead *ra = owfp_calloc(1, sizeof(*ra) + nblocks * sizeof(ra->b[0]));
-    if (!ra)
-        return -ENOMEM;
-    size_t stride = headroom + block_bytes;
-    ra->mem = owfp_malloc(stride * nblocks);
-    if (!ra->mem) {
-        free(ra);
-        return -ENOMEM;
-    }
-    for (unsigned i = 0; i < nblocks; i++)
-        ra->b[i].data = ra->mem + i * stride + headroom;
-    ra->fd = fd;
-    ra->block_bytes = block_bytes;
-    ra->headroom = headroom;
-    ra->nblocks = nblocks;
-    pthread_mutex_init(&ra->mu, NULL);
-    pthread_cond_init(&ra->filled, NULL);
-    pthread_cond_init(&ra->freed, NULL);
-    /* Signals stay with the caller's threads (replay's SIGINT handling). */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&ra->thread, NULL, reader_main, ra);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
-        pthread_cond_destroy(&ra->freed);
-        pthread_cond_destroy(&ra->filled);
-        pthread_mutex_destroy(&ra->mu);
-        free(ra->mem);
-        free(ra);
-        return -rc;
-    }
-    *out = ra;
-    return 0;
+	*out = NULL;
+	struct cap_readahead *ra = owfp_calloc(1, sizeof(*ra) + nblocks * sizeof(ra->b[0]));
+	if (!ra)
+		return -ENOMEM;
+	size_t stride = headroom + block_bytes;
+	ra->mem = owfp_malloc(stride * nblocks);
+	if (!ra->mem) {
+		free(ra);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < nblocks; i++)
+		ra->b[i].data = ra->mem + i * stride + headroom;
+	ra->fd = fd;
+	ra->block_bytes = block_bytes;
+	ra->headroom = headroom;
+	ra->nblocks = nblocks;
+	pthread_mutex_init(&ra->mu, NULL);
+	pthread_cond_init(&ra->filled, NULL);
+	pthread_cond_init(&ra->freed, NULL);
+	/* Signals stay with the caller's threads (replay's SIGINT handling). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&ra->thread, NULL, reader_main, ra);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&ra->freed);
+		pthread_cond_destroy(&ra->filled);
+		pthread_mutex_destroy(&ra->mu);
+		free(ra->mem);
+		free(ra);
+		return -rc;
+	}
+	*out = ra;
+	return 0;
 }
 
 int owfp_capture_readahead_take(struct cap_readahead *ra, uint8_t **data, size_t *len)
 {
-    pthread_mutex_lock(&ra->mu);
-    while (ra->taken == ra->produced) {
-        if (ra->done) {
-            /* Past the last block: the end of file, again. */
-            pthread_mutex_unlock(&ra->mu);
-            *data = ra->b[0].data;
-            *len = 0;
-            return 0;
-        }
-        ra->caller_waits = true;
-        pthread_cond_wait(&ra->filled, &ra->mu);
-        ra->caller_waits = false;
-    }
-    struct ra_block *blk = &ra->b[ra->taken % ra->nblocks];
-    ra->taken++;
-    pthread_mutex_unlock(&ra->mu);
-    *data = blk->data;
-    *len = blk->len;
-    return blk->err ? -blk->err : 0;
+	pthread_mutex_lock(&ra->mu);
+	while (ra->taken == ra->produced) {
+		if (ra->done) {
+			/* Past the last block: the end of file, again. */
+			pthread_mutex_unlock(&ra->mu);
+			*data = ra->b[0].data;
+			*len = 0;
+			return 0;
+		}
+		ra->caller_waits = true;
+		pthread_cond_wait(&ra->filled, &ra->mu);
+		ra->caller_waits = false;
+	}
+	struct ra_block *blk = &ra->b[ra->taken % ra->nblocks];
+	ra->taken++;
+	pthread_mutex_unlock(&ra->mu);
+	*data = blk->data;
+	*len = blk->len;
+	return blk->err ? -blk->err : 0;
 }
 
 void owfp_capture_readahead_release(struct cap_readahead *ra)
 {
-    pthread_mutex_lock(&ra->mu);
-    if (ra->released < ra->taken)
-        ra->released++;
-    if (ra->reader_waits && ra->produced - ra->released <= ra->nblocks / 2)
-        pthread_cond_signal(&ra->freed);
-    pthread_mutex_unlock(&ra->mu);
+	pthread_mutex_lock(&ra->mu);
+	if (ra->released < ra->taken)
+		ra->released++;
+	if (ra->reader_waits && ra->produced - ra->released <= ra->nblocks / 2)
+		pthread_cond_signal(&ra->freed);
+	pthread_mutex_unlock(&ra->mu);
 }
 
 uint8_t *owfp_capture_readahead_mem(const struct cap_readahead *ra, size_t *bytes)
 {
-    *bytes = (ra->headroom + ra->block_bytes) * ra->nblocks;
-    return ra->mem;
+	*bytes = (ra->headroom + ra->block_bytes) * ra->nblocks;
+	return ra->mem;
 }
 
 void owfp_capture_readahead_stop(struct cap_readahead *ra)
 {
-    if (!ra)
-        return;
-    pthread_mutex_lock(&ra->mu);
-    ra->quit = true;
-    pthread_cond_signal(&ra->freed);
-    pthread_mutex_unlock(&ra->mu);
-    pthread_join(ra->thread, NULL);
-    pthread_cond_destroy(&ra->freed);
-    pthread_cond_destroy(&ra->filled);
-    pthread_mutex_destroy(&ra->mu);
-    free(ra->mem);
-    free(ra);
+	if (!ra)
+		return;
+	pthread_mutex_lock(&ra->mu);
+	ra->quit = true;
+	pthread_cond_signal(&ra->freed);
+	pthread_mutex_unlock(&ra->mu);
+	pthread_join(ra->thread, NULL);
+	pthread_cond_destroy(&ra->freed);
+	pthread_cond_destroy(&ra->filled);
+	pthread_mutex_destroy(&ra->mu);
+	free(ra->mem);
+	free(ra);
 }

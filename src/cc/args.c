@@ -42,8 +42,8 @@ static enum cc_lang lang_of(const char *path)
 		return CC_LANG_OTHER;
 	if (!strcmp(dot, ".c"))
 		return CC_LANG_C;
-	if (!strcmp(dot, ".cpp") || !strcmp(dot, ".cc") || !strcmp(dot, ".cxx") || !strcmp(dot, ".C") ||
-	    !strcmp(dot, ".c++") || !strcmp(dot, ".cp"))
+	if (!strcmp(dot, ".cpp") || !strcmp(dot, ".cc") || !strcmp(dot, ".cxx") ||
+	    !strcmp(dot, ".C") || !strcmp(dot, ".c++") || !strcmp(dot, ".cp"))
 		return CC_LANG_CXX;
 	return CC_LANG_OTHER;
 }
@@ -67,10 +67,9 @@ static const struct {
 	const char *opt;
 	char to; /* c: compiler, l: linker */
 } with_value[] = {
-	{ "-D", 'c' },      { "-U", 'c' },         { "-include", 'c' }, { "-imacros", 'c' },
-	{ "-isystem", 'c' }, { "-idirafter", 'c' }, { "-MT", 'c' },      { "-MQ", 'c' },
-	{ "-L", 'l' },      { "-l", 'l' },         { "-Xlinker", 'l' }, { "-u", 'l' },
-	{ NULL, 0 },
+	{"-D", 'c'},         {"-U", 'c'},  {"-include", 'c'}, {"-imacros", 'c'}, {"-isystem", 'c'},
+	{"-idirafter", 'c'}, {"-MT", 'c'}, {"-MQ", 'c'},      {"-L", 'l'},       {"-l", 'l'},
+	{"-Xlinker", 'l'},   {"-u", 'l'},  {NULL, 0},
 };
 
 static bool prefix(const char *s, const char *p)
@@ -108,8 +107,10 @@ int cc_args_parse(int argc, char **argv, cc_opts *o, char *err, size_t errlen)
 		} else if (prefix(a, "--wpp-scan=")) {
 			cc_strv_add(&o->wpp_scans, a + 11);
 		} else if (prefix(a, "--")) {
-			cc_err(err, errlen, "unknown option %s (openwfp-cc --help lists its own; cc's "
-					    "single-dash options pass through)", a);
+			cc_err(err, errlen,
+			       "unknown option %s (openwfp-cc --help lists its own; cc's "
+			       "single-dash options pass through)",
+			       a);
 			return -EINVAL;
 		} else if (!strcmp(a, "-c")) {
 			o->mode = CC_MODE_COMPILE;
@@ -128,8 +129,9 @@ int cc_args_parse(int argc, char **argv, cc_opts *o, char *err, size_t errlen)
 		} else if (prefix(a, "-I") || !strcmp(a, "-iquote")) {
 			bool quote = !strcmp(a, "-iquote");
 
-			val = quote ? (i + 1 < argc ? argv[++i] : NULL)
-				    : a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+			val = quote  ? (i + 1 < argc ? argv[++i] : NULL)
+			      : a[2] ? a + 2
+				     : (i + 1 < argc ? argv[++i] : NULL);
 			if (!val) {
 				cc_err(err, errlen, "%s needs a directory", a);
 				return -EINVAL;
@@ -149,13 +151,14 @@ int cc_args_parse(int argc, char **argv, cc_opts *o, char *err, size_t errlen)
 			o->depfile_wanted = true;
 			cc_strv_add(&o->compile, a);
 		} else if (!strcmp(a, "-x")) {
-			cc_err(err, errlen, "-x is not supported: openwfp-cc picks C or C++ by the "
-					    "file name (.c; .cpp .cc .cxx)");
+			cc_err(err, errlen,
+			       "-x is not supported: openwfp-cc picks C or C++ by the "
+			       "file name (.c; .cpp .cc .cxx)");
 			return -EINVAL;
 		} else {
 			for (int k = 0; with_value[k].opt; k++) {
-				if (strcmp(a, with_value[k].opt) && !(prefix(a, with_value[k].opt) &&
-								      strlen(with_value[k].opt) == 2))
+				if (strcmp(a, with_value[k].opt) &&
+				    !(prefix(a, with_value[k].opt) && strlen(with_value[k].opt) == 2))
 					continue;
 				cc_strv *to = with_value[k].to == 'c' ? &o->compile : &o->link;
 
@@ -197,8 +200,9 @@ int cc_args_parse(int argc, char **argv, cc_opts *o, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if (o->mode == CC_MODE_LINK && !o->shared) {
-		cc_err(err, errlen, "a driver is a plugin, not a program: add -shared (and -o DRIVER.so), "
-				    "or -c to compile only");
+		cc_err(err, errlen,
+		       "a driver is a plugin, not a program: add -shared (and -o DRIVER.so), "
+		       "or -c to compile only");
 		return -EINVAL;
 	}
 	if (o->mode != CC_MODE_LINK && o->output) {

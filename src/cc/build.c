@@ -72,8 +72,8 @@ static int read_config(run *r)
 			say("%s", err);
 	}
 	for (size_t k = 0; !rc && k < r->tree.real.n; k++) {
-		rc = cc_wpp_config_scan(&r->cfg, r->tree.texts[k], r->tree.lens[k], r->tree.shown.v[k],
-					err, sizeof(err));
+		rc = cc_wpp_config_scan(&r->cfg, r->tree.texts[k], r->tree.lens[k],
+					r->tree.shown.v[k], err, sizeof(err));
 		if (rc == -EINVAL)
 			say("%s", err);
 	}
@@ -122,8 +122,8 @@ static int make_tmh(run *r, size_t i)
 	const char **texts;
 	size_t *lens, n = 0;
 	cc_tmh_input in;
-	cc_buf out = { 0 };
-	cc_strv notes = { 0 };
+	cc_buf out = {0};
+	cc_strv notes = {0};
 	char err[1024] = "";
 	int rc;
 
@@ -144,8 +144,13 @@ static int make_tmh(run *r, size_t i)
 		texts[n] = r->enum_texts[k];
 		lens[n] = r->enum_lens[k];
 	}
-	in = (cc_tmh_input){ r->tree.texts[s->index], r->tree.lens[s->index], r->src_in[i]->path,
-			     &r->cfg, texts, lens, n };
+	in = (cc_tmh_input){r->tree.texts[s->index],
+			    r->tree.lens[s->index],
+			    r->src_in[i]->path,
+			    &r->cfg,
+			    texts,
+			    lens,
+			    n};
 	rc = cc_tmh_generate(&in, &out, &notes, err, sizeof(err));
 	free(texts);
 	free(lens);
@@ -182,14 +187,15 @@ static void compile_hints(const char *src, const char *errtext)
 	if (has_text(errtext, "WPP_CALL_"))
 		say("%s: a trace call reaches its WPP function through a macro or from a header; like "
 		    "tracewpp, openwfp-cc gives .tmh code only to calls written out in the source that "
-		    "includes the .tmh (docs/porting.md, \"WPP tracing\")", src);
+		    "includes the .tmh (docs/porting.md, \"WPP tracing\")",
+		    src);
 }
 
 static void link_hints(const char *errtext)
 {
-	cc_strv names = { 0 };
+	cc_strv names = {0};
 	const char *p = errtext;
-	cc_buf list = { 0 };
+	cc_buf list = {0};
 
 	while (p && (p = strstr(p, "undefined reference to `"))) {
 		const char *s = p + 24, *e = strchr(s, '\'');
@@ -210,8 +216,8 @@ static void link_hints(const char *errtext)
 	if (names.n)
 		say("not found when linking: %s%s. openwfp does not provide these (docs/porting.md "
 		    "lists the kernel surface it has); if they are the driver's own, add the sources "
-		    "that define them to the command line", list.s ? list.s : "",
-		    names.n > 12 ? ", ..." : "");
+		    "that define them to the command line",
+		    list.s ? list.s : "", names.n > 12 ? ", ..." : "");
 	cc_buf_free(&list);
 	cc_strv_free(&names);
 }
@@ -221,7 +227,7 @@ static void fix_depfile(run *r, const char *path)
 {
 	char *text;
 	size_t len;
-	cc_buf out = { 0 };
+	cc_buf out = {0};
 	size_t dl = strlen(r->tree.dir);
 
 	if (cc_read_file(path, &text, &len))
@@ -272,7 +278,7 @@ static int compile_one(run *r, size_t i, const char *obj)
 {
 	const cc_opts *o = r->o;
 	const cc_input *in = r->src_in[i];
-	cc_strv argv = { 0 };
+	cc_strv argv = {0};
 	char *errtext = NULL, *depfile = NULL;
 	int rc;
 
@@ -290,7 +296,9 @@ static int compile_one(run *r, size_t i, const char *obj)
 		cc_strv_add(&argv, "-MF");
 		cc_strv_add(&argv, o->depfile);
 	}
-	cc_strv_add(&argv, o->mode == CC_MODE_PREPROCESS ? "-E" : o->mode == CC_MODE_ASM ? "-S" : "-c");
+	cc_strv_add(&argv, o->mode == CC_MODE_PREPROCESS ? "-E"
+			   : o->mode == CC_MODE_ASM      ? "-S"
+							 : "-c");
 	cc_strv_add(&argv, r->srcs[i].copy);
 	if (obj) {
 		cc_strv_add(&argv, "-o");
@@ -303,18 +311,20 @@ static int compile_one(run *r, size_t i, const char *obj)
 	rc = cc_spawn(argv.v, o->verbose, &errtext);
 	if (rc < 0)
 		say("cannot run %s: %s (install a C/C++ compiler, or name one with OWFP_CC_CC / "
-		    "OWFP_CC_CXX)", argv.v[0], strerror(-rc));
+		    "OWFP_CC_CXX)",
+		    argv.v[0], strerror(-rc));
 	else if (rc > 0) {
 		compile_hints(in->path, errtext);
 		say("%s: %s failed (exit status %d); the messages above name your file and line",
 		    in->path, argv.v[0], rc);
 	} else if (o->depfile || (o->depfile_wanted && obj && o->mode == CC_MODE_COMPILE)) {
 		depfile = o->depfile ? strdup(o->depfile) : NULL;
-		if (!depfile && asprintf(&depfile, "%.*s.d",
-					 (int)(strrchr(obj, '.') > strrchr(obj, '/') && strrchr(obj, '.')
-						       ? (size_t)(strrchr(obj, '.') - obj)
-						       : strlen(obj)),
-					 obj) < 0)
+		if (!depfile &&
+		    asprintf(&depfile, "%.*s.d",
+			     (int)(strrchr(obj, '.') > strrchr(obj, '/') && strrchr(obj, '.')
+					   ? (size_t)(strrchr(obj, '.') - obj)
+					   : strlen(obj)),
+			     obj) < 0)
 			depfile = NULL;
 		if (depfile)
 			fix_depfile(r, depfile);
@@ -328,7 +338,7 @@ static int compile_one(run *r, size_t i, const char *obj)
 static int link_all(run *r, const cc_strv *objs)
 {
 	const cc_opts *o = r->o;
-	cc_strv argv = { 0 };
+	cc_strv argv = {0};
 	bool cxx = false;
 	char *errtext = NULL;
 	int rc;
@@ -366,8 +376,8 @@ static int link_all(run *r, const cc_strv *objs)
 
 int cc_build(const cc_opts *o, const cc_paths *p)
 {
-	run r = { .o = o, .p = p };
-	cc_strv objs = { 0 };
+	run r = {.o = o, .p = p};
+	cc_strv objs = {0};
 	char err[1024] = "";
 	int status = 0, rc;
 
@@ -387,7 +397,8 @@ int cc_build(const cc_opts *o, const cc_paths *p)
 	for (size_t k = 0; k < o->ninputs; k++) {
 		if (o->inputs[k].lang == CC_LANG_OTHER)
 			continue;
-		rc = cc_tree_add_source(&r.tree, o, p, &o->inputs[k], &r.srcs[r.nsrcs], err, sizeof(err));
+		rc = cc_tree_add_source(&r.tree, o, p, &o->inputs[k], &r.srcs[r.nsrcs], err,
+					sizeof(err));
 		r.src_in[r.nsrcs] = &o->inputs[k];
 		if (rc) {
 			say("%s", rc == -ENOMEM ? "out of memory" : err);

@@ -51,8 +51,8 @@ static void note(pass *p, size_t i, const char *fmt, const char *what, size_t n)
 	cc_strv_addf(p->notes, "%d: %s", p->t->t[i].line, text);
 }
 
-static const char *const unary_keywords[] = { "return", "case", "sizeof", "else", "do", "co_return",
-					      "throw", NULL };
+static const char *const unary_keywords[] = {"return", "case",      "sizeof", "else",
+					     "do",     "co_return", "throw",  NULL};
 
 static bool is_word(const cc_tokens *t, size_t i, const char *const *words)
 {
@@ -79,8 +79,8 @@ static bool unary_position(const cc_tokens *t, size_t i)
 	}
 }
 
-static const char *const not_types[] = { "sizeof", "return", "case", "alignof", "_Alignof", "new",
-					 "delete", NULL };
+static const char *const not_types[] = {"sizeof",   "return", "case",   "alignof",
+					"_Alignof", "new",    "delete", NULL};
 
 /* Tokens strictly between '(' at a and ')' at b name a type: identifiers and '*' only. */
 static bool type_name(const cc_tokens *t, size_t a, size_t b)
@@ -190,32 +190,32 @@ typedef struct declspec_map {
 } declspec_map;
 
 static const declspec_map declspecs[] = {
-	{ "align", "__attribute__((__aligned__%s))" },
-	{ "noinline", "__attribute__((__noinline__))" },
-	{ "noreturn", "__attribute__((__noreturn__))" },
-	{ "nothrow", "__attribute__((__nothrow__))" },
-	{ "naked", "__attribute__((__naked__))" },
-	{ "dllexport", "__attribute__((__visibility__(\"default\")))" },
-	{ "deprecated", "__attribute__((__deprecated__%s))" },
-	{ "thread", "__thread" },
-	{ "no_sanitize_address", "__attribute__((__no_sanitize_address__))" },
-	{ "dllimport", "" },
-	{ "restrict", "" },
-	{ "noalias", "" },
-	{ "novtable", "" },
-	{ "uuid", "" },
-	{ "property", "" },
-	{ "allocate", "" },
-	{ "code_seg", "" },
-	{ "safebuffers", "" },
-	{ "empty_bases", "" },
-	{ "allocator", "" },
-	{ "spectre", "" },
-	{ "guard", "" },
-	{ "process", "" },
-	{ "appdomain", "" },
-	{ "jitintrinsic", "" },
-	{ NULL, NULL },
+	{"align", "__attribute__((__aligned__%s))"},
+	{"noinline", "__attribute__((__noinline__))"},
+	{"noreturn", "__attribute__((__noreturn__))"},
+	{"nothrow", "__attribute__((__nothrow__))"},
+	{"naked", "__attribute__((__naked__))"},
+	{"dllexport", "__attribute__((__visibility__(\"default\")))"},
+	{"deprecated", "__attribute__((__deprecated__%s))"},
+	{"thread", "__thread"},
+	{"no_sanitize_address", "__attribute__((__no_sanitize_address__))"},
+	{"dllimport", ""},
+	{"restrict", ""},
+	{"noalias", ""},
+	{"novtable", ""},
+	{"uuid", ""},
+	{"property", ""},
+	{"allocate", ""},
+	{"code_seg", ""},
+	{"safebuffers", ""},
+	{"empty_bases", ""},
+	{"allocator", ""},
+	{"spectre", ""},
+	{"guard", ""},
+	{"process", ""},
+	{"appdomain", ""},
+	{"jitintrinsic", ""},
+	{NULL, NULL},
 };
 
 /* __declspec( ... ) at i. Returns the ')' consumed, or 0. */
@@ -245,14 +245,15 @@ static size_t declspec(pass *p, size_t i)
 				return 0;
 		}
 		for (int k = 0; ident(t, j) && declspecs[k].name; k++)
-			if (strlen(declspecs[k].name) == nlen && !memcmp(declspecs[k].name, name, nlen))
+			if (strlen(declspecs[k].name) == nlen &&
+			    !memcmp(declspecs[k].name, name, nlen))
 				m = &declspecs[k];
 		if (cc_tok_is(t, j, "selectany")) {
 			if (p->o->cplusplus && !decl_has(t, i, "extern") && !decl_has(t, i, "static"))
 				cc_buf_puts(p->out, "extern ");
 			cc_buf_puts(p->out, "__attribute__((__weak__)) ");
 		} else if (m && m->attr[0]) {
-			cc_buf argtext = { 0 };
+			cc_buf argtext = {0};
 
 			if (argsend) {
 				cc_buf *save = p->out;
@@ -265,7 +266,8 @@ static size_t declspec(pass *p, size_t i)
 			cc_buf_puts(p->out, " ");
 			cc_buf_free(&argtext);
 		} else if (!m) {
-			note(p, j, "__declspec(%.*s) is not known to openwfp-cc; dropped", name, nlen);
+			note(p, j, "__declspec(%.*s) is not known to openwfp-cc; dropped", name,
+			     nlen);
 		}
 		if (argsend)
 			j = argsend;
@@ -281,7 +283,8 @@ static void inline_keyword(pass *p, size_t i)
 	bool force = cc_tok_is(t, i, "__forceinline");
 
 	if (t->t[i].directive || decl_has(t, i, "static"))
-		cc_buf_puts(p->out, force ? "__inline__ __attribute__((__always_inline__))" : "__inline__");
+		cc_buf_puts(p->out,
+			    force ? "__inline__ __attribute__((__always_inline__))" : "__inline__");
 	else
 		cc_buf_puts(p->out, "__attribute__((__weak__))");
 }
@@ -314,11 +317,10 @@ static size_t include_directive(pass *p, size_t i)
 	return name;
 }
 
-int cc_dialect_run(const char *src, size_t len, const cc_dialect_opts *o, cc_buf *out,
-		   cc_strv *notes)
+int cc_dialect_run(const char *src, size_t len, const cc_dialect_opts *o, cc_buf *out, cc_strv *notes)
 {
 	cc_tokens toks;
-	pass p = { &toks, o, out, notes };
+	pass p = {&toks, o, out, notes};
 
 	if (cc_lex(src, len, &toks))
 		return -ENOMEM;

@@ -10,7 +10,12 @@
 
 #include "cc/cc.h"
 
-enum cc_mode { CC_MODE_LINK, CC_MODE_COMPILE /* -c */, CC_MODE_ASM /* -S */, CC_MODE_PREPROCESS /* -E */ };
+enum cc_mode {
+	CC_MODE_LINK,
+	CC_MODE_COMPILE /* -c */,
+	CC_MODE_ASM /* -S */,
+	CC_MODE_PREPROCESS /* -E */
+};
 enum cc_lang { CC_LANG_C, CC_LANG_CXX, CC_LANG_OTHER /* objects, archives: for the linker */ };
 
 typedef struct cc_input {
@@ -21,10 +26,10 @@ typedef struct cc_input {
 typedef struct cc_opts {
 	enum cc_mode mode;
 	bool shared;
-	bool verbose;        /* -v: print each command */
+	bool verbose; /* -v: print each command */
 	bool keep_temps;
 	bool print_cflags, print_libs, help, version;
-	const char *output;  /* -o */
+	const char *output; /* -o */
 	cc_input *inputs;
 	size_t ninputs;
 	cc_strv compile;     /* user flags for the compiler (-D, -I, -O2, -W..., ...) */

@@ -11,10 +11,21 @@
  * versions the samples' projects select. Not _WIN32 and not _MSC_VER: code
  * testing those expects the MSVC compiler and its intrinsics. */
 static const char *const wdk_defines[] = {
-	"-D_AMD64_", "-DAMD64", "-D_WIN64", "-D_KERNEL_MODE", "-DWINNT=1",
-	"-D_WIN32_WINNT=0x0A00", "-DWINVER=0x0A00", "-DNTDDI_VERSION=0x0A00000C",
-	"-DPOOL_NX_OPTIN=1", "-DNDIS_SUPPORT_NDIS6=1", "-DNDIS630=1",
-	"-DKMDF_VERSION_MAJOR=1", "-DKMDF_VERSION_MINOR=15", "-DUNICODE", "-D_UNICODE",
+	"-D_AMD64_",
+	"-DAMD64",
+	"-D_WIN64",
+	"-D_KERNEL_MODE",
+	"-DWINNT=1",
+	"-D_WIN32_WINNT=0x0A00",
+	"-DWINVER=0x0A00",
+	"-DNTDDI_VERSION=0x0A00000C",
+	"-DPOOL_NX_OPTIN=1",
+	"-DNDIS_SUPPORT_NDIS6=1",
+	"-DNDIS630=1",
+	"-DKMDF_VERSION_MAJOR=1",
+	"-DKMDF_VERSION_MINOR=15",
+	"-DUNICODE",
+	"-D_UNICODE",
 	NULL,
 };
 
@@ -42,10 +53,19 @@ void cc_flags_libs(const cc_paths *p, cc_strv *out)
 /* Warnings that say something about foreign code without drowning the
  * build in MSVC-isms; never -Werror (a user's own -Werror still counts). */
 static const char *const warnings[] = {
-	"-Wall", "-Wno-unknown-pragmas", "-Wno-unused-function", "-Wno-unused-variable",
-	"-Wno-unused-but-set-variable", "-Wno-unused-label", "-Wno-unused-value",
-	"-Wno-missing-braces", "-Wno-comment", "-Wno-switch", "-Wno-multichar",
-	"-Wno-parentheses", "-Wno-attributes",
+	"-Wall",
+	"-Wno-unknown-pragmas",
+	"-Wno-unused-function",
+	"-Wno-unused-variable",
+	"-Wno-unused-but-set-variable",
+	"-Wno-unused-label",
+	"-Wno-unused-value",
+	"-Wno-missing-braces",
+	"-Wno-comment",
+	"-Wno-switch",
+	"-Wno-multichar",
+	"-Wno-parentheses",
+	"-Wno-attributes",
 	NULL,
 };
 

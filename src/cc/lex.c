@@ -108,7 +108,7 @@ static void raw_string(scan *sc)
 
 static const char *const puncts[] = {
 	"<<=", ">>=", "...", "->*", "<=>", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=",
-	"&&", "||", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##", "::", ".*", NULL,
+	"&&",  "||",  "*=",  "/=",  "%=",  "+=", "-=", "&=", "^=", "|=", "##", "::", ".*", NULL,
 };
 
 static size_t punct_len(const scan *sc)
@@ -125,7 +125,7 @@ static size_t punct_len(const scan *sc)
 /* An identifier that prefixes a literal: L u U u8 and their R forms. */
 static int literal_prefix(const char *p, size_t n, bool *raw)
 {
-	static const char *const pre[] = { "L", "u", "U", "u8", "R", "LR", "uR", "UR", "u8R", NULL };
+	static const char *const pre[] = {"L", "u", "U", "u8", "R", "LR", "uR", "UR", "u8R", NULL};
 
 	for (int k = 0; pre[k]; k++)
 		if (strlen(pre[k]) == n && !memcmp(p, pre[k], n)) {
@@ -137,7 +137,7 @@ static int literal_prefix(const char *p, size_t n, bool *raw)
 
 int cc_lex(const char *src, size_t len, cc_tokens *out)
 {
-	scan sc = { src, len, 0, 1, out, 0 };
+	scan sc = {src, len, 0, 1, out, 0};
 	bool in_dir = false, line_start = true, want_header = false;
 	size_t dir_words = 0;
 
@@ -211,8 +211,8 @@ int cc_lex(const char *src, size_t len, cc_tokens *out)
 					k = CC_T_STRING;
 				}
 			}
-		} else if ((c >= '0' && c <= '9') ||
-			   (c == '.' && sc.i + 1 < len && src[sc.i + 1] >= '0' && src[sc.i + 1] <= '9')) {
+		} else if ((c >= '0' && c <= '9') || (c == '.' && sc.i + 1 < len &&
+						      src[sc.i + 1] >= '0' && src[sc.i + 1] <= '9')) {
 			sc.i++;
 			while (sc.i < len) {
 				char d = src[sc.i];
@@ -256,7 +256,8 @@ int cc_lex(const char *src, size_t len, cc_tokens *out)
 			dir_words++;
 			want_header = dir_words == 2 && k == CC_T_IDENT &&
 				      ((sc.i - start == 7 && !memcmp(src + start, "include", 7)) ||
-				       (sc.i - start == 12 && !memcmp(src + start, "include_next", 12)) ||
+				       (sc.i - start == 12 &&
+					!memcmp(src + start, "include_next", 12)) ||
 				       (sc.i - start == 6 && !memcmp(src + start, "import", 6)));
 		}
 		line_start = false;

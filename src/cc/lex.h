@@ -18,10 +18,10 @@ enum cc_tok_kind {
 	CC_T_NL,      /* an end of line */
 	CC_T_COMMENT, /* a comment, either form */
 	CC_T_IDENT,
-	CC_T_NUMBER,  /* a preprocessing number */
-	CC_T_STRING,  /* a string literal with its prefix and quotes */
-	CC_T_CHAR,    /* a character literal */
-	CC_T_HEADER,  /* <name> after #include */
+	CC_T_NUMBER, /* a preprocessing number */
+	CC_T_STRING, /* a string literal with its prefix and quotes */
+	CC_T_CHAR,   /* a character literal */
+	CC_T_HEADER, /* <name> after #include */
 	CC_T_PUNCT,
 };
 

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (o.print_cflags || o.print_libs) {
-		cc_strv l = { 0 };
+		cc_strv l = {0};
 
 		if (o.print_cflags)
 			cc_flags_cflags(&p, &l);

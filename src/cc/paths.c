@@ -54,7 +54,8 @@ int cc_paths_find(cc_paths *p, char *err, size_t errlen)
 		cc_err(err, errlen,
 		       "openwfp's headers are not where this openwfp-cc expects them (%s/openwfp); "
 		       "run the openwfp-cc of a build tree (build/openwfp-cc) or of a complete "
-		       "`make install`", p->include);
+		       "`make install`",
+		       p->include);
 		return -ENOENT;
 	}
 	return 0;

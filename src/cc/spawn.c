@@ -33,7 +33,7 @@ static void on_signal(int sig)
 
 void cc_signals_install(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -59,7 +59,7 @@ static void print_command(char *const *argv)
 		else {
 			fputs(" '", stderr);
 			for (; *a; a++)
-				fputs(*a == '\'' ? "'\\''" : (char[2]){ *a, 0 }, stderr);
+				fputs(*a == '\'' ? "'\\''" : (char[2]){*a, 0}, stderr);
 			fputs("'", stderr);
 		}
 	}
@@ -69,7 +69,7 @@ static void print_command(char *const *argv)
 int cc_spawn(char *const *argv, bool verbose, char **errtext)
 {
 	posix_spawn_file_actions_t fa;
-	cc_buf text = { 0 };
+	cc_buf text = {0};
 	int fds[2], status, rc;
 	pid_t pid;
 	char chunk[4096];

@@ -163,7 +163,7 @@ void cc_strv_free(cc_strv *l)
 
 int cc_read_file(const char *path, char **out, size_t *len)
 {
-	cc_buf b = { 0 };
+	cc_buf b = {0};
 	char chunk[65536];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t r;

@@ -46,33 +46,44 @@ typedef struct builtin_type {
 #define TIME_T "int64_t", "%I64d", "%1$s"
 
 static const builtin_type builtin_types[] = {
-	{ "FUNC", NULL, "%s", "wpp_func" },
-	{ "LINE", NULL, NULL, NULL },
-	{ "FILE", NULL, NULL, NULL },
-	{ "COMPNAME", NULL, "%s", "owfp_wpp_control_name(WPP_NAMES_, wpp_bit)" },
-	{ "LEVEL", NULL, "%s", "owfp_wpp_level_name(wpp_level)" },
-	{ "FLAGS", NULL, "%s", "owfp_wpp_flag_name(WPP_NAMES_, wpp_bit)" },
-	{ "STATUS", STATUS_T }, { "NTSTATUS", STATUS_T }, { "NDIS_STATUS", STATUS_T },
-	{ "HRESULT", "int32_t", "0x%08X", "(unsigned)%1$s" },
-	{ "WINERROR", "uint32_t", "%u", "(unsigned)%1$s" },
-	{ "bool", BOOL_T }, { "BOOL", BOOL_T }, { "BOOLEAN", BOOL_T },
-	{ "IPADDR", "uint32_t", FMT_X("ipaddr") },
-	{ "PORT", "unsigned int", "%u", "(unsigned)((%1$s >> 8 & 0xffu) | (%1$s & 0xffu) << 8)" },
-	{ "IPV6ADDR", "const void *", FMT_X("ipv6") },
-	{ "GUID", GUID_T }, { "CLSID", GUID_T }, { "IID", GUID_T },
-	{ "TIMESTAMP", TIME_T }, { "TIME", TIME_T }, { "DATE", TIME_T }, { "datetime", TIME_T },
-	{ "WAITTIME", TIME_T }, { "due", TIME_T }, { "delta", TIME_T },
-	{ "ASTR", "const char *", "%s", "%1$s" },
-	{ "WSTR", "const wchar_t *", "%ws", "%1$s" },
-	{ "USTR", "const void *", "%wZ", "%1$s" },
-	{ NULL, NULL, NULL, NULL },
+	{"FUNC", NULL, "%s", "wpp_func"},
+	{"LINE", NULL, NULL, NULL},
+	{"FILE", NULL, NULL, NULL},
+	{"COMPNAME", NULL, "%s", "owfp_wpp_control_name(WPP_NAMES_, wpp_bit)"},
+	{"LEVEL", NULL, "%s", "owfp_wpp_level_name(wpp_level)"},
+	{"FLAGS", NULL, "%s", "owfp_wpp_flag_name(WPP_NAMES_, wpp_bit)"},
+	{"STATUS", STATUS_T},
+	{"NTSTATUS", STATUS_T},
+	{"NDIS_STATUS", STATUS_T},
+	{"HRESULT", "int32_t", "0x%08X", "(unsigned)%1$s"},
+	{"WINERROR", "uint32_t", "%u", "(unsigned)%1$s"},
+	{"bool", BOOL_T},
+	{"BOOL", BOOL_T},
+	{"BOOLEAN", BOOL_T},
+	{"IPADDR", "uint32_t", FMT_X("ipaddr")},
+	{"PORT", "unsigned int", "%u", "(unsigned)((%1$s >> 8 & 0xffu) | (%1$s & 0xffu) << 8)"},
+	{"IPV6ADDR", "const void *", FMT_X("ipv6")},
+	{"GUID", GUID_T},
+	{"CLSID", GUID_T},
+	{"IID", GUID_T},
+	{"TIMESTAMP", TIME_T},
+	{"TIME", TIME_T},
+	{"DATE", TIME_T},
+	{"datetime", TIME_T},
+	{"WAITTIME", TIME_T},
+	{"due", TIME_T},
+	{"delta", TIME_T},
+	{"ASTR", "const char *", "%s", "%1$s"},
+	{"WSTR", "const wchar_t *", "%ws", "%1$s"},
+	{"USTR", "const void *", "%wZ", "%1$s"},
+	{NULL, NULL, NULL, NULL},
 };
 
 typedef struct gen {
 	const cc_tmh_input *in;
 	cc_tokens t;
-	char stem[128];     /* the source's name as an identifier */
-	const char *base;   /* the source's base name */
+	char stem[128];   /* the source's name as an identifier */
+	const char *base; /* the source's base name */
 	cc_buf *out;
 	cc_strv *notes;
 	char *err;
@@ -128,7 +139,10 @@ static void site_err(gen *g, int line, const char *fmt, const char *a, const cha
 static void put_file_name(cc_buf *fmt, const char *base)
 {
 	for (const char *s = base; *s; s++)
-		cc_buf_puts(fmt, *s == '%' ? "%%" : *s == '"' ? "\\\"" : *s == '\\' ? "\\\\" : (char[2]){ *s, 0 });
+		cc_buf_puts(fmt, *s == '%'    ? "%%"
+				 : *s == '"'  ? "\\\""
+				 : *s == '\\' ? "\\\\"
+					      : (char[2]){*s, 0});
 }
 
 /* A type of the configuration (CUSTOM_TYPE, DEFINE_CPLX_TYPE): its
@@ -181,8 +195,8 @@ static void custom_conv(const cc_wpp_type *ty, const char *a, int argno, cc_buf 
 
 /* Emits the code for one ext conversion: its format piece into fmt, its
  * parameter (if it takes one) into params, the value passed into args. */
-static int ext_conv(gen *g, int line, const cc_wpp_spec *sp, int argno, cc_buf *fmt,
-		    cc_buf *params, cc_buf *args, cc_buf *locals, int *takes)
+static int ext_conv(gen *g, int line, const cc_wpp_spec *sp, int argno, cc_buf *fmt, cc_buf *params,
+		    cc_buf *args, cc_buf *locals, int *takes)
 {
 	const builtin_type *bt = NULL;
 	cc_wpp_type *ty = NULL;
@@ -272,7 +286,8 @@ static int site_message(gen *g, int line, const cc_wpp_func *f, size_t first, si
 		if (t->t[j].kind != CC_T_STRING || lit[0] != '"') {
 			site_err(g, line,
 				 "the message of %s must be written as string literals (tracewpp reads it "
-				 "at build time)%s", f->name, "");
+				 "at build time)%s",
+				 f->name, "");
 			rc = -EINVAL;
 			break;
 		}
@@ -329,7 +344,8 @@ static void site_code(gen *g, int line, const cc_wpp_func *f, int nuser, const c
 	cc_buf_printf(code, ") ? WPP_SF_%s%d(", g->stem, line);
 	cond_macro(code, f, "LOGGER");
 	if (lvl >= 0)
-		cc_buf_printf(code, " (int)(%s)", (size_t)lvl < f->fixed.n ? f->fixed.v[lvl] : f->conds.v[lvl]);
+		cc_buf_printf(code, " (int)(%s)",
+			      (size_t)lvl < f->fixed.n ? f->fixed.v[lvl] : f->conds.v[lvl]);
 	else
 		cc_buf_puts(code, " -1");
 	if (flg >= 0 && (size_t)flg < f->fixed.n)
@@ -343,12 +359,14 @@ static void site_code(gen *g, int line, const cc_wpp_func *f, int nuser, const c
 		cc_buf_printf(code, ", (wpp_a%d)", k);
 	cc_buf_puts(code, ") : (void)0) \\\n\t");
 	cond_macro(code, f, "POST");
-	cc_buf_printf(code, "\nstatic __attribute__((__unused__)) void WPP_SF_%s%d(const void *wpp_logger, "
-			     "int wpp_level, int wpp_bit, const char *wpp_func%s)\n{\n",
+	cc_buf_printf(code,
+		      "\nstatic __attribute__((__unused__)) void WPP_SF_%s%d(const void *wpp_logger, "
+		      "int wpp_level, int wpp_bit, const char *wpp_func%s)\n{\n",
 		      g->stem, line, params->s ? params->s : "");
 	cc_buf_puts(code, locals->s ? locals->s : "");
 	cc_buf_puts(code, "\t(void)wpp_logger;\n\t(void)wpp_func;\n");
-	cc_buf_printf(code, "\towfp_wpp_emit(WPP_NAMES_, WPP_FILE_, %d, wpp_level, wpp_bit,%s%s);\n}\n",
+	cc_buf_printf(code,
+		      "\towfp_wpp_emit(WPP_NAMES_, WPP_FILE_, %d, wpp_level, wpp_bit,%s%s);\n}\n",
 		      line, fmt->s, args->s ? args->s : "");
 }
 
@@ -358,7 +376,7 @@ static int site(gen *g, size_t i, const cc_wpp_func *f)
 	const cc_tokens *t = &g->t;
 	size_t lp = cc_tok_next(t, i), rp, first[MAX_ARGS], last[MAX_ARGS], nargs, msg = f->nparams;
 	int line = t->t[i].line, argno = 0;
-	cc_buf fmt = { 0 }, params = { 0 }, args = { 0 }, locals = { 0 }, code = { 0 };
+	cc_buf fmt = {0}, params = {0}, args = {0}, locals = {0}, code = {0};
 	int rc = 0, nuser;
 
 	rp = cc_tok_match(t, lp);
@@ -368,8 +386,10 @@ static int site(gen *g, size_t i, const cc_wpp_func *f)
 	}
 	nargs = call_args(t, lp, rp, first, last, MAX_ARGS);
 	if (nargs == SIZE_MAX || nargs <= msg || first[msg] == SIZE_MAX) {
-		site_err(g, line, "%s: the call does not reach its MSG argument (FUNC %s takes the "
-				  "conditions first, then the message)", f->name, f->name);
+		site_err(g, line,
+			 "%s: the call does not reach its MSG argument (FUNC %s takes the "
+			 "conditions first, then the message)",
+			 f->name, f->name);
 		return -EINVAL;
 	}
 	nuser = (int)(nargs - msg - 1);
@@ -397,8 +417,10 @@ static int site(gen *g, size_t i, const cc_wpp_func *f)
 		if (strtol(g->lines_done.v[k], NULL, 10) != line)
 			continue;
 		if (strcmp(g->codes.v[k], code.s) != 0) {
-			site_err(g, line, "two different trace calls on one line; tracewpp tells calls "
-					  "apart by their line%s%s", "", "");
+			site_err(g, line,
+				 "two different trace calls on one line; tracewpp tells calls "
+				 "apart by their line%s%s",
+				 "", "");
 			rc = -EINVAL;
 		}
 		goto out; /* the same call twice on a line: one macro serves both */
@@ -418,10 +440,10 @@ out:
 static void defaults_for(gen *g, const cc_wpp_func *f)
 {
 	cc_buf *o = g->out;
-	static const char *const what[] = { "ENABLED", "LOGGER", "PRE", "POST" };
+	static const char *const what[] = {"ENABLED", "LOGGER", "PRE", "POST"};
 
 	for (int w = 0; w < 4; w++) {
-		cc_buf name = { 0 };
+		cc_buf name = {0};
 		bool any = false;
 
 		cc_buf_puts(&name, "WPP_");
@@ -464,21 +486,23 @@ static void tables(gen *g)
 		if (!g->used_type[k])
 			continue;
 		if (ty->kind == CC_WPP_LIST || ty->kind == CC_WPP_SET) {
-			cc_buf_printf(g->out,
-				      "static const char *const WPP_ITEMS_%s[] __attribute__((__unused__)) = {",
-				      ty->name);
+			cc_buf_printf(
+				g->out,
+				"static const char *const WPP_ITEMS_%s[] __attribute__((__unused__)) = {",
+				ty->name);
 			for (size_t i = 0; i < ty->items.n; i++) {
 				cc_buf_puts(g->out, i ? ", " : " ");
 				cc_buf_put_c_string(g->out, ty->items.v[i]);
 			}
 			cc_buf_puts(g->out, ty->items.n ? " };\n" : " 0 };\n");
 		} else if (ty->kind == CC_WPP_ENUM && ty->resolved && ty->items.n) {
-			cc_buf_printf(g->out,
-				      "static const owfp_wpp_enum_item WPP_ENUM_%s[] __attribute__((__unused__)) = {\n",
-				      ty->name);
+			cc_buf_printf(
+				g->out,
+				"static const owfp_wpp_enum_item WPP_ENUM_%s[] __attribute__((__unused__)) = {\n",
+				ty->name);
 			for (size_t i = 0; i < ty->items.n; i++)
-				cc_buf_printf(g->out, "\t{ (int64_t)(%s), \"%s\" },\n", ty->items.v[i],
-					      ty->items.v[i]);
+				cc_buf_printf(g->out, "\t{ (int64_t)(%s), \"%s\" },\n",
+					      ty->items.v[i], ty->items.v[i]);
 			cc_buf_puts(g->out, "};\n");
 		}
 	}
@@ -500,7 +524,7 @@ static void resolve_enums(gen *g)
 
 int cc_tmh_generate(const cc_tmh_input *in, cc_buf *out, cc_strv *notes, char *err, size_t errlen)
 {
-	gen g = { .in = in, .out = out, .notes = notes, .err = err, .errlen = errlen };
+	gen g = {.in = in, .out = out, .notes = notes, .err = err, .errlen = errlen};
 	const char *slash = strrchr(in->source_name, '/');
 	size_t n = 0;
 	int rc = 0;
@@ -512,7 +536,9 @@ int cc_tmh_generate(const cc_tmh_input *in, cc_buf *out, cc_strv *notes, char *e
 	g.base = slash ? slash + 1 : in->source_name;
 	for (const char *s = g.base; *s && n + 2 < sizeof(g.stem); s++)
 		g.stem[n++] = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-					      (*s >= '0' && *s <= '9') ? *s : '_';
+					      (*s >= '0' && *s <= '9')
+				      ? *s
+				      : '_';
 	g.stem[n++] = '_';
 	g.stem[n] = '\0';
 	if (cc_lex(in->source_text, in->source_len, &g.t))
@@ -531,24 +557,23 @@ int cc_tmh_generate(const cc_tmh_input *in, cc_buf *out, cc_strv *notes, char *e
 		goto out;
 	cc_buf_printf(out, "/* Generated by openwfp-cc from %s (tracewpp's part); do not edit. */\n",
 		      in->source_name);
-	cc_buf_puts(out,
-		    "#include <openwfp/openwfp_wpp.h>\n"
-		    "#ifndef WPP_CONTROL_GUIDS\n"
-		    "#define WPP_CONTROL_GUIDS WPP_DEFINE_CONTROL_GUID(Default, (0,0,0,0,0), "
-		    "WPP_DEFINE_BIT(Error) WPP_DEFINE_BIT(Unusual) WPP_DEFINE_BIT(Noise))\n"
-		    "#endif\n"
-		    "#undef WPP_DEFINE_CONTROL_GUID\n#undef WPP_DEFINE_BIT\n"
-		    "#define WPP_DEFINE_CONTROL_GUID(Name, Guid, Bits) WPP_CTL_ ## Name, Bits\n"
-		    "#define WPP_DEFINE_BIT(Name) WPP_BIT_ ## Name,\n"
-		    "enum { WPP_CONTROL_GUIDS WPP_BIT_END_ };\n"
-		    "#undef WPP_DEFINE_CONTROL_GUID\n#undef WPP_DEFINE_BIT\n"
-		    "#define WPP_DEFINE_CONTROL_GUID(Name, Guid, Bits) \"\\001\" #Name, Bits\n"
-		    "#define WPP_DEFINE_BIT(Name) #Name,\n"
-		    "static const char *const WPP_NAMES_[] __attribute__((__unused__)) = "
-		    "{ WPP_CONTROL_GUIDS 0 };\n"
-		    "#undef WPP_DEFINE_CONTROL_GUID\n#undef WPP_DEFINE_BIT\n"
-		    "#define WPP_DEFINE_CONTROL_GUID(Name, Guid, Bits)\n"
-		    "#define WPP_DEFINE_BIT(Name)\n");
+	cc_buf_puts(out, "#include <openwfp/openwfp_wpp.h>\n"
+			 "#ifndef WPP_CONTROL_GUIDS\n"
+			 "#define WPP_CONTROL_GUIDS WPP_DEFINE_CONTROL_GUID(Default, (0,0,0,0,0), "
+			 "WPP_DEFINE_BIT(Error) WPP_DEFINE_BIT(Unusual) WPP_DEFINE_BIT(Noise))\n"
+			 "#endif\n"
+			 "#undef WPP_DEFINE_CONTROL_GUID\n#undef WPP_DEFINE_BIT\n"
+			 "#define WPP_DEFINE_CONTROL_GUID(Name, Guid, Bits) WPP_CTL_ ## Name, Bits\n"
+			 "#define WPP_DEFINE_BIT(Name) WPP_BIT_ ## Name,\n"
+			 "enum { WPP_CONTROL_GUIDS WPP_BIT_END_ };\n"
+			 "#undef WPP_DEFINE_CONTROL_GUID\n#undef WPP_DEFINE_BIT\n"
+			 "#define WPP_DEFINE_CONTROL_GUID(Name, Guid, Bits) \"\\001\" #Name, Bits\n"
+			 "#define WPP_DEFINE_BIT(Name) #Name,\n"
+			 "static const char *const WPP_NAMES_[] __attribute__((__unused__)) = "
+			 "{ WPP_CONTROL_GUIDS 0 };\n"
+			 "#undef WPP_DEFINE_CONTROL_GUID\n#undef WPP_DEFINE_BIT\n"
+			 "#define WPP_DEFINE_CONTROL_GUID(Name, Guid, Bits)\n"
+			 "#define WPP_DEFINE_BIT(Name)\n");
 	cc_buf_puts(out, "#define WPP_FILE_ ");
 	cc_buf_put_c_string(out, g.base);
 	cc_buf_printf(out, "\n#define WPP_THIS_FILE %s\n", g.stem);
@@ -559,7 +584,8 @@ int cc_tmh_generate(const cc_tmh_input *in, cc_buf *out, cc_strv *notes, char *e
 		if (!g.used_func[k])
 			continue;
 		defaults_for(&g, &in->config->funcs[k]);
-		cc_buf_printf(out, "#undef %s\n#define %s WPP_XGLUE3_(WPP_CALL_, WPP_THIS_FILE, __LINE__)\n",
+		cc_buf_printf(out,
+			      "#undef %s\n#define %s WPP_XGLUE3_(WPP_CALL_, WPP_THIS_FILE, __LINE__)\n",
 			      in->config->funcs[k].name, in->config->funcs[k].name);
 	}
 	for (size_t k = 0; k < g.codes.n; k++)

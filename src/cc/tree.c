@@ -32,7 +32,8 @@ int cc_tree_open(cc_tree *t, char *err, size_t errlen)
 	memset(t, 0, sizeof(*t));
 	snprintf(t->dir, sizeof(t->dir), "%s/openwfp-cc.XXXXXX", base && *base ? base : "/tmp");
 	if (!mkdtemp(t->dir)) {
-		cc_err(err, errlen, "cannot make a temporary directory %s: %s", t->dir, strerror(errno));
+		cc_err(err, errlen, "cannot make a temporary directory %s: %s", t->dir,
+		       strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -109,7 +110,8 @@ static char *map_include(void *user, const char *name, bool angled)
 	if (under(real, w->include_real) || under(real, "/usr") || under(real, w->t->dir))
 		return NULL;
 	for (size_t k = 0; k < w->t->real.n; k++)
-		if (w->t->real.v[k][0] == (w->cplusplus ? '+' : '-') && !strcmp(w->t->real.v[k] + 1, real))
+		if (w->t->real.v[k][0] == (w->cplusplus ? '+' : '-') &&
+		    !strcmp(w->t->real.v[k] + 1, real))
 			return strdup(w->t->copy.v[k]);
 	{
 		const char *saved = w->shown_dir;
@@ -129,9 +131,9 @@ static int rewrite(walk *w, const char *shown, const char *real, char **copy_out
 	char *text = NULL, copy[2 * PATH_MAX + 64], sub[PATH_MAX + 32], dir[PATH_MAX];
 	const char *base = strrchr(shown, '/');
 	size_t len = 0, k;
-	cc_buf out = { 0 };
-	cc_strv notes = { 0 };
-	cc_dialect_opts dopts = { w->cplusplus, shown, map_include, w };
+	cc_buf out = {0};
+	cc_strv notes = {0};
+	cc_dialect_opts dopts = {w->cplusplus, shown, map_include, w};
 	char **tv;
 	size_t *lv;
 	int rc = cc_read_file(real, &text, &len);
@@ -194,7 +196,7 @@ static int rewrite(walk *w, const char *shown, const char *real, char **copy_out
 int cc_tree_add_source(cc_tree *t, const cc_opts *o, const cc_paths *p, const cc_input *in,
 		       cc_tree_source *out, char *err, size_t errlen)
 {
-	walk w = { t, o, p, in->lang == CC_LANG_CXX, "", NULL, err, errlen, 0, "" };
+	walk w = {t, o, p, in->lang == CC_LANG_CXX, "", NULL, err, errlen, 0, ""};
 	char real[PATH_MAX], dir[PATH_MAX];
 	int rc;
 

@@ -14,22 +14,22 @@
 #include "cc/driver.h"
 
 typedef struct cc_tree {
-	char dir[PATH_MAX];   /* mode 0700, made with mkdtemp */
-	cc_strv real;         /* '-' (C) or '+' (C++) and the realpath of every file rewritten ... */
-	cc_strv copy;         /* ... and where its copy is */
-	cc_strv shown;        /* ... and the name messages use for it */
-	char **texts;         /* ... and its original text */
+	char dir[PATH_MAX]; /* mode 0700, made with mkdtemp */
+	cc_strv real;       /* '-' (C) or '+' (C++) and the realpath of every file rewritten ... */
+	cc_strv copy;       /* ... and where its copy is */
+	cc_strv shown;      /* ... and the name messages use for it */
+	char **texts;       /* ... and its original text */
 	size_t *lens;
-	cc_strv orig_dirs;    /* the directories those files are in (for -iquote) */
-	cc_strv notes;        /* "FILE:LINE: note" from the dialect pass */
+	cc_strv orig_dirs; /* the directories those files are in (for -iquote) */
+	cc_strv notes;     /* "FILE:LINE: note" from the dialect pass */
 	size_t counter;
 } cc_tree;
 
 typedef struct cc_tree_source {
-	char *copy;    /* the rewritten source */
-	char *dir;     /* its private directory: the .tmh headers go here */
-	cc_strv tmh;   /* the .tmh names it includes */
-	size_t index;  /* its entry in cc_tree */
+	char *copy;   /* the rewritten source */
+	char *dir;    /* its private directory: the .tmh headers go here */
+	cc_strv tmh;  /* the .tmh names it includes */
+	size_t index; /* its entry in cc_tree */
 } cc_tree_source;
 
 int cc_tree_open(cc_tree *t, char *err, size_t errlen);

@@ -13,10 +13,10 @@
 /* FUNC Name{COND=VALUE, ...}(COND, ..., MSG, ...) */
 typedef struct cc_wpp_func {
 	char *name;
-	cc_strv conds;       /* condition names, fixed ones first, then parameters */
-	cc_strv fixed;       /* values of the fixed conditions (conds[0..fixed.n)) */
-	size_t nparams;      /* condition parameters before MSG */
-	bool variadic;       /* "..." after MSG */
+	cc_strv conds;  /* condition names, fixed ones first, then parameters */
+	cc_strv fixed;  /* values of the fixed conditions (conds[0..fixed.n)) */
+	size_t nparams; /* condition parameters before MSG */
+	bool variadic;  /* "..." after MSG */
 } cc_wpp_func;
 
 enum cc_wpp_type_kind {
@@ -30,12 +30,12 @@ enum cc_wpp_type_kind {
 typedef struct cc_wpp_type {
 	char *name;
 	enum cc_wpp_type_kind kind;
-	cc_strv items;  /* LIST/SET item names; ENUM: the enumerators once found */
-	char *arg;      /* ENUM: the C enum type; CPLX: the argument's C type */
-	char *macro;    /* CPLX: the macro turning the argument into WPP_LOGPAIRs */
-	char *item;     /* CPLX: the Item kind (ItemHEXDump, ...); NUMBER: the Item */
+	cc_strv items; /* LIST/SET item names; ENUM: the enumerators once found */
+	char *arg;     /* ENUM: the C enum type; CPLX: the argument's C type */
+	char *macro;   /* CPLX: the macro turning the argument into WPP_LOGPAIRs */
+	char *item;    /* CPLX: the Item kind (ItemHEXDump, ...); NUMBER: the Item */
 	bool is_unsigned;
-	bool resolved;  /* ENUM: enumerators found */
+	bool resolved; /* ENUM: enumerators found */
 } cc_wpp_type;
 
 typedef struct cc_wpp_config {
@@ -68,10 +68,10 @@ enum cc_wpp_conv {
 
 typedef struct cc_wpp_spec {
 	enum cc_wpp_conv conv;
-	size_t off, len;       /* where in the literal text */
-	char ctype[40];        /* PRINTF: the C type of its argument ("" for %%) */
-	int stars;             /* PRINTF: '*' width/precision arguments (int) before it */
-	char name[64];         /* EXT: the NAME */
+	size_t off, len; /* where in the literal text */
+	char ctype[40];  /* PRINTF: the C type of its argument ("" for %%) */
+	int stars;       /* PRINTF: '*' width/precision arguments (int) before it */
+	char name[64];   /* EXT: the NAME */
 } cc_wpp_spec;
 
 /* Parses the inside of one string literal (escapes as written) into its
@@ -84,7 +84,7 @@ int cc_wpp_format_parse(const char *lit, size_t len, cc_wpp_spec *specs, size_t 
 typedef struct cc_tmh_input {
 	const char *source_text;
 	size_t source_len;
-	const char *source_name;   /* as shown in log lines and messages */
+	const char *source_name; /* as shown in log lines and messages */
 	const cc_wpp_config *config;
 	/* Texts searched for C enums named by ItemEnum types. */
 	const char *const *enum_texts;

@@ -72,7 +72,7 @@ static int func_parse(const char *decl, size_t len, cc_wpp_func *f, char *err, s
 {
 	cc_tokens t;
 	size_t i, lp, rp;
-	cc_strv params = { 0 };
+	cc_strv params = {0};
 	bool msg = false;
 	int rc = 0;
 
@@ -89,14 +89,15 @@ static int func_parse(const char *decl, size_t len, cc_wpp_func *f, char *err, s
 	lp = cc_tok_next(&t, i);
 	if (punct(&t, lp, "{")) {
 		size_t rb = cc_tok_match(&t, lp);
-		cc_strv pairs = { 0 };
+		cc_strv pairs = {0};
 
 		split_args(&t, lp, rb, &pairs);
 		for (size_t k = 0; k < pairs.n; k++) {
 			char *eq = strchr(pairs.v[k], '=');
 
 			if (!eq) {
-				cc_err(err, errlen, "FUNC %s: '{%s}' is not COND=VALUE", f->name, pairs.v[k]);
+				cc_err(err, errlen, "FUNC %s: '{%s}' is not COND=VALUE", f->name,
+				       pairs.v[k]);
 				rc = -EINVAL;
 				break;
 			}
@@ -127,8 +128,8 @@ static int func_parse(const char *decl, size_t len, cc_wpp_func *f, char *err, s
 			f->nparams++;
 		} else {
 			cc_err(err, errlen,
-			       "FUNC %s: '%s' after MSG: openwfp-cc takes only '...' there", f->name,
-			       params.v[k]);
+			       "FUNC %s: '%s' after MSG: openwfp-cc takes only '...' there",
+			       f->name, params.v[k]);
 			rc = -EINVAL;
 			break;
 		}
@@ -182,7 +183,7 @@ int cc_wpp_config_defaults(cc_wpp_config *c)
 	if (add_func(c, "DoTraceMessage(FLAG,MSG,...)", 28, err, sizeof(err)))
 		return -ENOMEM;
 	return add_func(c, "DoTraceLevelMessage(LEVEL,FLAGS,MSG,...)", 40, err, sizeof(err)) ? -ENOMEM
-											      : 0;
+											     : 0;
 }
 
 static const struct {
@@ -190,15 +191,23 @@ static const struct {
 	enum cc_wpp_type_kind kind;
 	bool is_unsigned;
 } items[] = {
-	{ "ItemListLong", CC_WPP_LIST, false },   { "ItemListShort", CC_WPP_LIST, false },
-	{ "ItemListByte", CC_WPP_LIST, false },   { "ItemSetLong", CC_WPP_SET, true },
-	{ "ItemSetShort", CC_WPP_SET, true },     { "ItemSetByte", CC_WPP_SET, true },
-	{ "ItemEnum", CC_WPP_ENUM, false },       { "ItemLong", CC_WPP_NUMBER, false },
-	{ "ItemShort", CC_WPP_NUMBER, false },    { "ItemChar", CC_WPP_NUMBER, false },
-	{ "ItemLongLong", CC_WPP_NUMBER, false }, { "ItemULong", CC_WPP_NUMBER, true },
-	{ "ItemUShort", CC_WPP_NUMBER, true },    { "ItemUChar", CC_WPP_NUMBER, true },
-	{ "ItemULongLong", CC_WPP_NUMBER, true }, { "ItemPtr", CC_WPP_NUMBER, true },
-	{ NULL, 0, false },
+	{"ItemListLong", CC_WPP_LIST, false},
+	{"ItemListShort", CC_WPP_LIST, false},
+	{"ItemListByte", CC_WPP_LIST, false},
+	{"ItemSetLong", CC_WPP_SET, true},
+	{"ItemSetShort", CC_WPP_SET, true},
+	{"ItemSetByte", CC_WPP_SET, true},
+	{"ItemEnum", CC_WPP_ENUM, false},
+	{"ItemLong", CC_WPP_NUMBER, false},
+	{"ItemShort", CC_WPP_NUMBER, false},
+	{"ItemChar", CC_WPP_NUMBER, false},
+	{"ItemLongLong", CC_WPP_NUMBER, false},
+	{"ItemULong", CC_WPP_NUMBER, true},
+	{"ItemUShort", CC_WPP_NUMBER, true},
+	{"ItemUChar", CC_WPP_NUMBER, true},
+	{"ItemULongLong", CC_WPP_NUMBER, true},
+	{"ItemPtr", CC_WPP_NUMBER, true},
+	{NULL, 0, false},
 };
 
 static cc_wpp_type *new_type(cc_wpp_config *c, const char *name)
@@ -231,8 +240,8 @@ static cc_wpp_type *new_type(cc_wpp_config *c, const char *name)
 }
 
 /* CUSTOM_TYPE(name, ItemX(args)) with '(' at lp. */
-static int custom_type(cc_wpp_config *c, const cc_tokens *t, size_t lp, const char *file,
-		       char *err, size_t errlen)
+static int custom_type(cc_wpp_config *c, const cc_tokens *t, size_t lp, const char *file, char *err,
+		       size_t errlen)
 {
 	size_t rp = cc_tok_match(t, lp), name = cc_tok_next(t, lp), comma, item, ilp;
 	cc_wpp_type *ty;
@@ -266,7 +275,7 @@ static int custom_type(cc_wpp_config *c, const cc_tokens *t, size_t lp, const ch
 	ilp = cc_tok_next(t, item);
 	if (punct(t, ilp, "(")) {
 		size_t irp = cc_tok_match(t, ilp);
-		cc_strv args = { 0 };
+		cc_strv args = {0};
 
 		if (irp < rp)
 			split_args(t, ilp, irp, &args);
@@ -274,7 +283,8 @@ static int custom_type(cc_wpp_config *c, const cc_tokens *t, size_t lp, const ch
 			ty->arg = args.n ? strdup(args.v[0]) : NULL;
 			cc_strv_free(&args);
 			if (!ty->arg) {
-				cc_err(err, errlen, "%s: CUSTOM_TYPE(%s, ItemEnum(TYPE)) names no type", file,
+				cc_err(err, errlen,
+				       "%s: CUSTOM_TYPE(%s, ItemEnum(TYPE)) names no type", file,
 				       ty->name);
 				return -EINVAL;
 			}
@@ -290,15 +300,15 @@ static int cplx_type(cc_wpp_config *c, const cc_tokens *t, size_t lp, const char
 		     size_t errlen)
 {
 	size_t rp = cc_tok_match(t, lp);
-	cc_strv args = { 0 };
+	cc_strv args = {0};
 	cc_wpp_type *ty;
 
 	if (rp < t->n)
 		split_args(t, lp, rp, &args);
 	if (args.n < 4) {
 		cc_strv_free(&args);
-		cc_err(err, errlen, "%s: DEFINE_CPLX_TYPE: expected (NAME, MACRO, ARGTYPE, ITEM, ...)",
-		       file);
+		cc_err(err, errlen,
+		       "%s: DEFINE_CPLX_TYPE: expected (NAME, MACRO, ARGTYPE, ITEM, ...)", file);
 		return -EINVAL;
 	}
 	ty = new_type(c, args.v[0]);
@@ -340,8 +350,8 @@ static int parse_block(cc_wpp_config *c, const char *text, size_t len, const cha
 				rc = -EINVAL;
 				break;
 			}
-			rc = add_func(c, text + t.t[name].off, t.t[end].off + 1 - t.t[name].off, err,
-				      errlen);
+			rc = add_func(c, text + t.t[name].off, t.t[end].off + 1 - t.t[name].off,
+				      err, errlen);
 			i = end;
 			continue;
 		}
@@ -385,7 +395,7 @@ int cc_wpp_config_scan(cc_wpp_config *c, const char *text, size_t len, const cha
 		       size_t errlen)
 {
 	const char *p = text, *end = text + len;
-	cc_buf block = { 0 };
+	cc_buf block = {0};
 	bool in = false;
 	int rc = 0;
 

@@ -24,7 +24,8 @@ static const char *ctype_of(char conv, enum owfp_dbg_size sz)
 	case OWFP_DBG_CHAR:
 		return "int";
 	case OWFP_DBG_STRING:
-		return conv == 'S' || sz == OWFP_DBG_SZ_WIDE || is32 ? "const wchar_t *" : "const char *";
+		return conv == 'S' || sz == OWFP_DBG_SZ_WIDE || is32 ? "const wchar_t *"
+								     : "const char *";
 	case OWFP_DBG_COUNTED: /* %wZ: PUNICODE_STRING, %Z: PANSI_STRING */
 	case OWFP_DBG_POINTER:
 		return "const void *";

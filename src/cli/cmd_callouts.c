@@ -8,20 +8,19 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: openwfp callouts [NAME]\n"
-		"\n"
-		"Without NAME, lists the built-in callouts. With NAME, describes one: what\n"
-		"it does, the filter action to use with it, and its parameters (name, type,\n"
-		"default, meaning).\n"
-		"\n"
-		"A configuration file creates built-ins by type and names them in filters:\n"
-		"  callouts:\n"
-		"    - name: edit\n"
-		"      type: stream_edit\n"
-		"      params: {find: rainy, replace: sunny}\n"
-		"\n"
-		"See docs/callouts.md.\n");
+	fprintf(out, "Usage: openwfp callouts [NAME]\n"
+		     "\n"
+		     "Without NAME, lists the built-in callouts. With NAME, describes one: what\n"
+		     "it does, the filter action to use with it, and its parameters (name, type,\n"
+		     "default, meaning).\n"
+		     "\n"
+		     "A configuration file creates built-ins by type and names them in filters:\n"
+		     "  callouts:\n"
+		     "    - name: edit\n"
+		     "      type: stream_edit\n"
+		     "      params: {find: rainy, replace: sunny}\n"
+		     "\n"
+		     "See docs/callouts.md.\n");
 }
 
 int owfp_cmd_callouts(int argc, char **argv)
@@ -40,7 +39,8 @@ int owfp_cmd_callouts(int argc, char **argv)
 	}
 	const owfp_builtin *b = owfp_builtin_find(argv[1]);
 	if (!b) {
-		fprintf(stderr, "openwfp callouts: no built-in callout '%s'; expected one of:", argv[1]);
+		fprintf(stderr,
+			"openwfp callouts: no built-in callout '%s'; expected one of:", argv[1]);
 		for (size_t i = 0; all[i]; i++)
 			fprintf(stderr, " %s", all[i]->name);
 		fprintf(stderr, "\n");

@@ -70,7 +70,8 @@ int owfp_cmd_check_config(int argc, char **argv)
 		free(params);
 		if (c == 'P')
 			return owfp_cli_usage_error("check-config", "%s", err.msg);
-		return owfp_cli_usage_error("check-config", "unknown option or missing argument: '%s'",
+		return owfp_cli_usage_error("check-config",
+					    "unknown option or missing argument: '%s'",
 					    argv[optind - 1]);
 	}
 	if (argc - optind != 1) {
@@ -88,9 +89,10 @@ int owfp_cmd_check_config(int argc, char **argv)
 				snprintf(drivers, sizeof(drivers), "%zu drivers, ",
 					 owfp_config_ndrivers(cfg));
 			if (nwarn)
-				snprintf(w, sizeof(w), ", %zu warning%s", nwarn, nwarn == 1 ? "" : "s");
-			printf("%s: OK (%s%zu sublayers, %zu callouts, %zu filters)%s\n", path, drivers,
-			       owfp_config_nsublayers(cfg), owfp_config_ncallouts(cfg),
+				snprintf(w, sizeof(w), ", %zu warning%s", nwarn,
+					 nwarn == 1 ? "" : "s");
+			printf("%s: OK (%s%zu sublayers, %zu callouts, %zu filters)%s\n", path,
+			       drivers, owfp_config_nsublayers(cfg), owfp_config_ncallouts(cfg),
 			       owfp_config_nfilters(cfg), w);
 			status = OWFP_EXIT_OK;
 		}

@@ -59,7 +59,7 @@ static char *read_stdin(void)
 
 static int request(const char *path, json_t *req, bool json, json_t **reply)
 {
-	owfp_error err = { { 0 } };
+	owfp_error err = {{0}};
 
 	*reply = NULL;
 	if (owfp_control_request(path, req, reply, &err)) {
@@ -85,7 +85,7 @@ static void print_list(json_t *filters)
 
 	printf("%-8s %-24s %-20s %-20s %-20s %s\n", "ID", "LAYER", "WEIGHT", "ACTION", "CALLOUT",
 	       "NAME");
-	json_array_foreach(filters, i, f) {
+	json_array_foreach (filters, i, f) {
 		const char *callout = json_string_value(json_object_get(f, "callout"));
 		printf("%-8lld %-24s %-20lld %-20s %-20s %s\n",
 		       (long long)json_integer_value(json_object_get(f, "id")),
@@ -153,7 +153,8 @@ int owfp_cmd_filters(int argc, char **argv)
 		rc = list_all(path, json);
 	} else if (!strcmp(verb, "add")) {
 		if (optind + 1 != argc)
-			return owfp_cli_usage_error("filters", "add takes one FILTER (or - for stdin)");
+			return owfp_cli_usage_error("filters",
+						    "add takes one FILTER (or - for stdin)");
 		char *text = !strcmp(argv[optind], "-") ? read_stdin() : owfp_strdup(argv[optind]);
 		if (!text) {
 			fprintf(stderr, "openwfp filters: cannot read the filter (at most 64 KiB)\n");
@@ -167,7 +168,7 @@ int owfp_cmd_filters(int argc, char **argv)
 			size_t i;
 			json_t *id;
 			printf("added");
-			json_array_foreach(json_object_get(reply, "ids"), i, id)
+			json_array_foreach (json_object_get(reply, "ids"), i, id)
 				printf(" %lld", (long long)json_integer_value(id));
 			printf("\n");
 		}
@@ -179,8 +180,10 @@ int owfp_cmd_filters(int argc, char **argv)
 			char *end;
 			long long id = strtoll(argv[optind], &end, 10);
 			if (end == argv[optind] || *end || id <= 0)
-				return owfp_cli_usage_error("filters", "'%s' is not a filter id", argv[optind]);
-			json_t *req = json_pack("{s:s, s:I}", "cmd", "filters.delete", "id", (json_int_t)id);
+				return owfp_cli_usage_error("filters", "'%s' is not a filter id",
+							    argv[optind]);
+			json_t *req = json_pack("{s:s, s:I}", "cmd", "filters.delete", "id",
+						(json_int_t)id);
 			json_decref(reply);
 			rc = request(path, req, json, &reply);
 			json_decref(req);
@@ -188,8 +191,8 @@ int owfp_cmd_filters(int argc, char **argv)
 				printf("deleted %lld\n", id);
 		}
 	} else {
-		return owfp_cli_usage_error("filters", "unknown verb '%s': expected list, add or delete",
-					    verb);
+		return owfp_cli_usage_error("filters",
+					    "unknown verb '%s': expected list, add or delete", verb);
 	}
 	json_decref(reply);
 	return rc;

@@ -10,7 +10,7 @@
 #include "proxy/serve.h"
 #include "util/alloc.h"
 
-#define MAX_IN ((size_t)32 * 1024)  /* fits the control socket's 64 KiB request line as hex */
+#define MAX_IN ((size_t)32 * 1024) /* fits the control socket's 64 KiB request line as hex */
 #define MAX_OUT ((size_t)64 * 1024)
 
 /* What the options fill in. */
@@ -72,7 +72,6 @@ static const owfp_cli_spec spec = {
 		"status or the proxy refused or did not answer, 2 bad usage.\n",
 };
 
-
 static void print_out(const char *hex)
 {
 	size_t n = strlen(hex) / 2;
@@ -93,8 +92,10 @@ static int read_in(const char *arg, uint8_t **in, size_t *len)
 	if (arg[0] != '@') {
 		rc = owfp_hex_parse(arg, MAX_IN, in, len);
 		if (rc)
-			return owfp_cli_usage_error("ioctl", "--in '%s': %s", arg, rc == -E2BIG
-						    ? "more than 32 KiB" : "expected hex bytes such as \"01 00 ff\" or @FILE");
+			return owfp_cli_usage_error(
+				"ioctl", "--in '%s': %s", arg,
+				rc == -E2BIG ? "more than 32 KiB"
+					     : "expected hex bytes such as \"01 00 ff\" or @FILE");
 		return 0;
 	}
 	if (owfp_file_read(arg + 1, MAX_IN, in, len, msg, sizeof(msg))) {
@@ -106,7 +107,7 @@ static int read_in(const char *arg, uint8_t **in, size_t *len)
 
 int owfp_cmd_ioctl(int argc, char **argv)
 {
-	struct ioctl_cli o = { 0 };
+	struct ioctl_cli o = {0};
 	uint32_t code;
 	int rc = owfp_cli_parse(&spec, argc, argv, &o);
 
@@ -120,7 +121,8 @@ int owfp_cmd_ioctl(int argc, char **argv)
 	if (!*device || strlen(device) > 256)
 		return owfp_cli_usage_error("ioctl", "DEVICE must be 1..256 characters");
 	if (owfp_ioctl_code_parse(argv[optind + 1], &code))
-		return owfp_cli_usage_error("ioctl", "CODE '%s': expected a number or "
+		return owfp_cli_usage_error("ioctl",
+					    "CODE '%s': expected a number or "
 					    "CTL_CODE(DeviceType, Function, Method, Access)",
 					    argv[optind + 1]);
 	uint8_t *in = NULL;
@@ -137,8 +139,8 @@ int owfp_cmd_ioctl(int argc, char **argv)
 	hex[2 * in_len] = 0;
 	free(in);
 
-	json_t *req = json_pack("{s:s, s:s, s:I, s:s, s:I}", "cmd", "ioctl", "device", device,
-				"code", (json_int_t)code, "in", hex, "out_size", (json_int_t)o.out_size);
+	json_t *req = json_pack("{s:s, s:s, s:I, s:s, s:I}", "cmd", "ioctl", "device", device, "code",
+				(json_int_t)code, "in", hex, "out_size", (json_int_t)o.out_size);
 	json_t *reply = NULL;
 	owfp_error err = {{0}};
 	free(hex);

@@ -15,8 +15,8 @@
 /* What the options fill in. */
 struct proxy_cli {
 	owfp_proxy_app_opts o;
-	owfp_cli_list plugins;  /* --callout */
-	owfp_cli_list dparams;  /* --driver-param */
+	owfp_cli_list plugins; /* --callout */
+	owfp_cli_list dparams; /* --driver-param */
 	bool have_listen, have_upstream;
 };
 
@@ -52,14 +52,15 @@ static int set_metrics(void *at, const char *arg, owfp_error *err)
 
 static int set_offload(void *at, const char *arg, owfp_error *err)
 {
-	static const char *const modes[] = { "auto", "sockmap", "splice", "none" };
+	static const char *const modes[] = {"auto", "sockmap", "splice", "none"};
 	struct proxy_cli *c = at;
 	int m = 1; /* "auto" is the default, not a word to type */
 
 	while (m < 4 && strcmp(arg, modes[m]))
 		m++;
 	if (m == 4) {
-		snprintf(err->msg, sizeof(err->msg), "--offload '%s': expected sockmap, splice or none", arg);
+		snprintf(err->msg, sizeof(err->msg),
+			 "--offload '%s': expected sockmap, splice or none", arg);
 		return -1;
 	}
 	c->o.proxy.offload = (enum owfp_proxy_offload)m;
@@ -325,8 +326,8 @@ static int check(const struct proxy_cli *c, int argc, char **argv, owfp_error *e
 
 int owfp_cmd_proxy(int argc, char **argv)
 {
-	struct proxy_cli c = { 0 };
-	owfp_error err = { { 0 } };
+	struct proxy_cli c = {0};
+	owfp_error err = {{0}};
 	int rc;
 
 	/* --callout paths, then --driver-param texts, in one block freed once. */

@@ -16,12 +16,12 @@
 /* What the options fill in. */
 struct replay_cli {
 	owfp_replay_opts o;
-	owfp_cli_list plugins;         /* --callout */
-	owfp_cli_list dparams;         /* --driver-param */
-	owfp_replay_process *procs;    /* --process, room for argc */
+	owfp_cli_list plugins;      /* --callout */
+	owfp_cli_list dparams;      /* --driver-param */
+	owfp_replay_process *procs; /* --process, room for argc */
 	bool json;
-	const char *metrics_file;      /* --metrics-file */
-	unsigned long resegment;       /* runs; 0: none */
+	const char *metrics_file; /* --metrics-file */
+	unsigned long resegment;  /* runs; 0: none */
 	unsigned long long seed;
 };
 
@@ -30,8 +30,10 @@ static int set_process(void *at, const char *arg, owfp_error *err)
 	struct replay_cli *c = at;
 
 	if (owfp_replay_parse_process(arg, &c->procs[c->o.nprocesses])) {
-		snprintf(err->msg, sizeof(err->msg), "--process '%s': expected PORT=PATH or "
-			 "PORT=PID:PATH with an absolute PATH (e.g. 40000=/usr/bin/curl)", arg);
+		snprintf(err->msg, sizeof(err->msg),
+			 "--process '%s': expected PORT=PATH or "
+			 "PORT=PID:PATH with an absolute PATH (e.g. 40000=/usr/bin/curl)",
+			 arg);
 		return -1;
 	}
 	c->o.nprocesses++;
@@ -148,8 +150,7 @@ static const owfp_cli_opt options[] = {
 	 "JSON Lines, one object per event: flow_start, flow_end,\n"
 	 "decision, need_more_data, drop, defer, continue, allow,\n"
 	 "inject, missed, violation, limit ('-' for stdout)"},
-	{"json", 0, NULL, FLAG(json),
-	 "print the final summary as one JSON object instead of text"},
+	{"json", 0, NULL, FLAG(json), "print the final summary as one JSON object instead of text"},
 	{"local", 0, "client|server|ADDR[/PREFIX]", set_local, AT(o, owfp_replay_opts),
 	 "\nwhich endpoint is the local host (default: client, the side\n"
 	 "that sent the SYN). It sets the local/remote fields, the\n"
@@ -231,25 +232,28 @@ static int check(struct replay_cli *c, int argc, char **argv)
 	owfp_replay_opts *o = &c->o;
 
 	if (o->bpf && !o->live_iface)
-		return owfp_cli_usage_error("replay", "--bpf filters a live capture (-i IFACE); for "
+		return owfp_cli_usage_error("replay",
+					    "--bpf filters a live capture (-i IFACE); for "
 					    "a file: tcpdump -r FILE -w - 'EXPR' | openwfp replay -");
 	if (o->live_iface && (optind < argc || c->resegment))
-		return owfp_cli_usage_error("replay", "-i %s captures live: it takes no CAPTURE file "
-					    "and no --resegment", o->live_iface);
+		return owfp_cli_usage_error("replay",
+					    "-i %s captures live: it takes no CAPTURE file "
+					    "and no --resegment",
+					    o->live_iface);
 	if (optind >= argc && !o->live_iface)
 		return owfp_cli_usage_error("replay", "expected at least one CAPTURE (or -i IFACE)");
 	o->captures = (const char *const *)(argv + optind);
 	o->ncaptures = (size_t)(argc - optind);
-	if (c->resegment && (o->extract_dir || o->events_path || c->json ||
-			     !strcmp(o->captures[0], "-")))
+	if (c->resegment &&
+	    (o->extract_dir || o->events_path || c->json || !strcmp(o->captures[0], "-")))
 		return owfp_cli_usage_error("replay", "--resegment works on capture files and "
-					    "takes no --extract, --events or --json");
+						      "takes no --extract, --events or --json");
 	return -1;
 }
 
 static int resegment(struct replay_cli *c)
 {
-	owfp_error err = { { 0 } };
+	owfp_error err = {{0}};
 	int status = owfp_replay_resegment(&c->o, (unsigned)c->resegment, c->seed, stdout, &err);
 
 	if (status == OWFP_REPLAY_BAD_INPUT) {
@@ -270,7 +274,7 @@ static void on_signal(int sig)
 
 static int replay(struct replay_cli *c)
 {
-	owfp_error err = { { 0 } };
+	owfp_error err = {{0}};
 	owfp_replay_report *r = NULL;
 	struct sigaction sa, old_int, old_term;
 	int status;
@@ -303,7 +307,7 @@ static int replay(struct replay_cli *c)
 
 int owfp_cmd_replay(int argc, char **argv)
 {
-	struct replay_cli c = { .seed = 1 };
+	struct replay_cli c = {.seed = 1};
 	int rc = OWFP_EXIT_INPUT;
 
 	owfp_replay_opts_init(&c.o);

@@ -40,7 +40,7 @@ static int layer_list(json_t *c, char *out, size_t len)
 	size_t i, used = 0;
 
 	out[0] = '\0';
-	json_array_foreach(json_object_get(c, "layers"), i, l) {
+	json_array_foreach (json_object_get(c, "layers"), i, l) {
 		int k = snprintf(out + used, len - used, "%s%s", used ? "," : "",
 				 json_string_value(l) ? json_string_value(l) : "?");
 		if (k < 0 || (size_t)k >= len - used)
@@ -77,7 +77,7 @@ static void print_text(json_t *r)
 	json_t *rows = json_object_get(e, "callouts");
 	int wname = 7, wlayers = 6;
 	char layers[256];
-	json_array_foreach(rows, i, c) {
+	json_array_foreach (rows, i, c) {
 		const char *name = json_string_value(json_object_get(c, "name"));
 		int l = name ? (int)strlen(name) : 0, k = layer_list(c, layers, sizeof(layers));
 		wname = l > wname ? l : wname;
@@ -86,11 +86,11 @@ static void print_text(json_t *r)
 	printf("%-*s %-*s %10s %14s %14s %14s %8s %8s %8s %8s %8s\n", wname, "CALLOUT", wlayers,
 	       "LAYERS", "CLASSIFY", "INDICATED", "PERMITTED", "BLOCKED", "NMD", "DROP", "DEFER",
 	       "ALLOW", "VIOL");
-	json_array_foreach(rows, i, c) {
+	json_array_foreach (rows, i, c) {
 		const char *name = json_string_value(json_object_get(c, "name"));
 		layer_list(c, layers, sizeof(layers));
-		printf("%-*s %-*s %10lld %14lld %14lld %14lld %8lld %8lld %8lld %8lld %8lld\n", wname,
-		       name ? name : "?", wlayers, layers, num(c, "classify_calls", NULL),
+		printf("%-*s %-*s %10lld %14lld %14lld %14lld %8lld %8lld %8lld %8lld %8lld\n",
+		       wname, name ? name : "?", wlayers, layers, num(c, "classify_calls", NULL),
 		       num(c, "bytes_indicated", NULL), num(c, "bytes_permitted", NULL),
 		       num(c, "bytes_blocked", NULL), num(c, "stream_actions", "need_more_data"),
 		       num(c, "stream_actions", "drop_connection"), num(c, "stream_actions", "defer"),
@@ -110,7 +110,7 @@ int owfp_cmd_stats(int argc, char **argv)
 		return owfp_cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
 	if (!path)
 		return owfp_cli_usage_error("stats", "--control PATH is required");
-	owfp_error err = { { 0 } };
+	owfp_error err = {{0}};
 	json_t *req = json_pack("{s:s}", "cmd", "stats"), *reply = NULL;
 	int rc = owfp_control_request(path, req, &reply, &err);
 	json_decref(req);

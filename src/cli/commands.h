@@ -39,7 +39,6 @@ int owfp_cli_control_opts(int argc, char **argv, const char *cmd, void (*help)(F
 			  const char **path, bool *json);
 
 /* Prints "openwfp NAME: msg" plus a hint to use --help; returns OWFP_EXIT_USAGE. */
-int owfp_cli_usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int owfp_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

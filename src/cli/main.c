@@ -11,10 +11,12 @@ static const owfp_command commands[] = {
 	{"replay", owfp_cmd_replay, "run callouts over captures (pcap/pcapng) and report"},
 	{"check-config", owfp_cmd_check_config, "validate a configuration file without running it"},
 	{"callouts", owfp_cmd_callouts, "list the built-in callouts, or describe one (callouts NAME)"},
-	{"proxy", owfp_cmd_proxy, "enforce callouts on live TCP connections (explicit or transparent)"},
+	{"proxy", owfp_cmd_proxy,
+	 "enforce callouts on live TCP connections (explicit or transparent)"},
 	{"filters", owfp_cmd_filters, "list, add or delete filters of a running proxy (--control)"},
 	{"stats", owfp_cmd_stats, "counters of a running proxy: flows, bytes, decisions per callout"},
-	{"ioctl", owfp_cmd_ioctl, "DeviceIoControl on a driver's device in a running proxy (--control)"},
+	{"ioctl", owfp_cmd_ioctl,
+	 "DeviceIoControl on a driver's device in a running proxy (--control)"},
 	{"help", cmd_help, "show this help, or a command's help (help COMMAND)"},
 };
 
@@ -22,14 +24,13 @@ static const owfp_command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: openwfp COMMAND [options] [arguments]\n"
-		"       openwfp --help | --version\n"
-		"\n"
-		"The Windows Filtering Platform stream-layer callout model on Linux: run WFP\n"
-		"stream callouts over captures and live TCP connections.\n"
-		"\n"
-		"Commands:\n");
+	fprintf(out, "Usage: openwfp COMMAND [options] [arguments]\n"
+		     "       openwfp --help | --version\n"
+		     "\n"
+		     "The Windows Filtering Platform stream-layer callout model on Linux: run WFP\n"
+		     "stream callouts over captures and live TCP connections.\n"
+		     "\n"
+		     "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,

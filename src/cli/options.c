@@ -163,8 +163,8 @@ static struct option *getopt_arrays(const owfp_cli_spec *spec, size_t n, char **
 		*s++ = '+';
 	for (size_t i = 0; i < n; i++) {
 		const owfp_cli_opt *o = &spec->opts[i];
-		lo[i] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL,
-					 value_of(spec->opts, i) };
+		lo[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL,
+					value_of(spec->opts, i)};
 		if (o->short_name) {
 			*s++ = o->short_name;
 			if (o->arg)
@@ -179,7 +179,7 @@ int owfp_cli_parse(const owfp_cli_spec *spec, int argc, char **argv, void *ctx)
 	size_t n = count(spec->opts);
 	char *shorts;
 	struct option *lo = getopt_arrays(spec, n, &shorts);
-	owfp_error err = { { 0 } };
+	owfp_error err = {{0}};
 	int c;
 
 	if (!lo) {
@@ -193,7 +193,8 @@ int owfp_cli_parse(const owfp_cli_spec *spec, int argc, char **argv, void *ctx)
 
 		if (!o) {
 			free(lo);
-			return owfp_cli_usage_error(spec->cmd, "unknown option or missing argument: '%s'",
+			return owfp_cli_usage_error(spec->cmd,
+						    "unknown option or missing argument: '%s'",
 						    argv[optind - 1]);
 		}
 		if (!o->set) {

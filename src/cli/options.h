@@ -20,23 +20,23 @@
 typedef int (*owfp_cli_setter)(void *at, const char *arg, owfp_error *err);
 
 typedef struct owfp_cli_opt {
-	const char *name;       /* long name, without "--"; NULL ends the table */
-	char short_name;        /* 0: none */
-	const char *arg;        /* NULL: a switch; else the argument as --help names it */
-	owfp_cli_setter set;    /* NULL: this is --help (print it, exit 0) */
-	size_t at;              /* offset of what `set` writes in the command's context */
+	const char *name;    /* long name, without "--"; NULL ends the table */
+	char short_name;     /* 0: none */
+	const char *arg;     /* NULL: a switch; else the argument as --help names it */
+	owfp_cli_setter set; /* NULL: this is --help (print it, exit 0) */
+	size_t at;           /* offset of what `set` writes in the command's context */
 	/* --help text, starting at the help column; each '\n' continues at that
 	 * column on the next line; a leading '\n' starts it below the name. */
 	const char *help;
 } owfp_cli_opt;
 
 typedef struct owfp_cli_spec {
-	const char *cmd;          /* "proxy": for "openwfp proxy: ..." messages */
-	const char *head;         /* --help before the options (usage ... "Options:\n") */
+	const char *cmd;  /* "proxy": for "openwfp proxy: ..." messages */
+	const char *head; /* --help before the options (usage ... "Options:\n") */
 	const owfp_cli_opt *opts;
-	int column;               /* where the help texts start */
-	const char *tail;         /* --help after the options */
-	int in_order;             /* options end at the first operand (else anywhere) */
+	int column;       /* where the help texts start */
+	const char *tail; /* --help after the options */
+	int in_order;     /* options end at the first operand (else anywhere) */
 } owfp_cli_spec;
 
 /* The offset of `member` in `type`, a compile error unless it is a `ftype`. */
@@ -69,7 +69,10 @@ int owfp_cli_add_driver_param(void *at, const char *arg, owfp_error *err); /* ch
 #define OWFP_CLI_DRIVER_PARAM(type, m) \
 	owfp_cli_add_driver_param, OWFP_CLI_FIELD(type, m, owfp_cli_list)
 #define OWFP_CLI_STRICT owfp_cli_set_strict, 0
-#define OWFP_CLI_HELP {"help", 'h', NULL, NULL, 0, "this help"}
+#define OWFP_CLI_HELP                                   \
+	{                                               \
+		"help", 'h', NULL, NULL, 0, "this help" \
+	}
 
 /*
  * Parses argv[1..] by the table into ctx. Returns -1 to go on (operands from

@@ -24,17 +24,18 @@ _Static_assert((int)OWFP_CFG_M_FLAGS_NONE_SET == (int)FWP_MATCH_FLAGS_NONE_SET, 
 _Static_assert(OWFP_CFG_A_CALLOUT_UNKNOWN == FWP_ACTION_CALLOUT_UNKNOWN, "action values");
 _Static_assert(OWFP_CFG_A_CALLOUT_INSPECTION == FWP_ACTION_CALLOUT_INSPECTION, "action values");
 _Static_assert(OWFP_CFG_FF_PERMIT_IF_CALLOUT_UNREGISTERED ==
-		       FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED, "flag values");
+		       FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED,
+	       "flag values");
 _Static_assert(sizeof(owfp_cfg_guid) == sizeof(GUID), "GUID layout");
 
 struct owfp_config_applied {
 	owfp_config *cfg;
 	HANDLE session;
-	void **instances;               /* per cfg->callouts[i] */
+	void **instances; /* per cfg->callouts[i] */
 	const owfp_builtin **builtins;
-	GUID *callout_keys;             /* management callouts added */
+	GUID *callout_keys; /* management callouts added */
 	size_t ncallout_keys;
-	GUID *sublayer_keys;            /* sublayers this configuration owns */
+	GUID *sublayer_keys; /* sublayers this configuration owns */
 	size_t nsublayer_keys;
 	uint64_t *filter_ids;
 	size_t nfilter_ids, filter_cap;
@@ -61,9 +62,15 @@ static wchar_t *to_wide(const char *s)
 		return NULL;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		unsigned c = *p, need = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2
-						  : (c >> 3) == 30 ? 3 : 9;
-		unsigned cp = need == 0 ? c : need == 1 ? c & 0x1f : need == 2 ? c & 0x0f : c & 0x07;
+		unsigned c = *p, need = c < 0x80         ? 0
+					: (c >> 5) == 6  ? 1
+					: (c >> 4) == 14 ? 2
+					: (c >> 3) == 30 ? 3
+							 : 9;
+		unsigned cp = need == 0   ? c
+			      : need == 1 ? c & 0x1f
+			      : need == 2 ? c & 0x0f
+					  : c & 0x07;
 		p++;
 		unsigned got = 0;
 		while (got < need && need < 9 && (*p & 0xc0) == 0x80) {
@@ -76,8 +83,8 @@ static wchar_t *to_wide(const char *s)
 	return w;
 }
 
-static int fail_status(owfp_error *err, const owfp_config *cfg, owfp_cfg_mark m,
-		       const char *what, NTSTATUS st)
+static int fail_status(owfp_error *err, const owfp_config *cfg, owfp_cfg_mark m, const char *what,
+		       NTSTATUS st)
 {
 	return owfp_cfg_fail(err, cfg ? cfg->file : "<filter>", m, "%s failed: %s (0x%08X)", what,
 			     owfp_config_status_name(st), (unsigned)st);
@@ -97,22 +104,32 @@ typedef struct cond_store {
 	FWP_V6_ADDR_AND_MASK v6m;
 	FWP_BYTE_ARRAY16 a16, a16_hi;
 	FWP_RANGE0 range;
-	FWP_BYTE_BLOB blob;   /* app id; data malloc'ed */
+	FWP_BYTE_BLOB blob; /* app id; data malloc'ed */
 } cond_store;
 
 static const GUID *field_key(enum owfp_cfg_field f)
 {
 	switch (f) {
-	case OWFP_CFG_F_LOCAL_ADDRESS: return &FWPM_CONDITION_IP_LOCAL_ADDRESS;
-	case OWFP_CFG_F_REMOTE_ADDRESS: return &FWPM_CONDITION_IP_REMOTE_ADDRESS;
-	case OWFP_CFG_F_LOCAL_ADDRESS_TYPE: return &FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE;
-	case OWFP_CFG_F_LOCAL_PORT: return &FWPM_CONDITION_IP_LOCAL_PORT;
-	case OWFP_CFG_F_REMOTE_PORT: return &FWPM_CONDITION_IP_REMOTE_PORT;
-	case OWFP_CFG_F_DIRECTION: return &FWPM_CONDITION_DIRECTION;
-	case OWFP_CFG_F_FLAGS: return &FWPM_CONDITION_FLAGS;
-	case OWFP_CFG_F_APP_ID: return &FWPM_CONDITION_ALE_APP_ID;
-	case OWFP_CFG_F_IP_PROTOCOL: return &FWPM_CONDITION_IP_PROTOCOL;
-	default: return &FWPM_CONDITION_COMPARTMENT_ID;
+	case OWFP_CFG_F_LOCAL_ADDRESS:
+		return &FWPM_CONDITION_IP_LOCAL_ADDRESS;
+	case OWFP_CFG_F_REMOTE_ADDRESS:
+		return &FWPM_CONDITION_IP_REMOTE_ADDRESS;
+	case OWFP_CFG_F_LOCAL_ADDRESS_TYPE:
+		return &FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE;
+	case OWFP_CFG_F_LOCAL_PORT:
+		return &FWPM_CONDITION_IP_LOCAL_PORT;
+	case OWFP_CFG_F_REMOTE_PORT:
+		return &FWPM_CONDITION_IP_REMOTE_PORT;
+	case OWFP_CFG_F_DIRECTION:
+		return &FWPM_CONDITION_DIRECTION;
+	case OWFP_CFG_F_FLAGS:
+		return &FWPM_CONDITION_FLAGS;
+	case OWFP_CFG_F_APP_ID:
+		return &FWPM_CONDITION_ALE_APP_ID;
+	case OWFP_CFG_F_IP_PROTOCOL:
+		return &FWPM_CONDITION_IP_PROTOCOL;
+	default:
+		return &FWPM_CONDITION_COMPARTMENT_ID;
 	}
 }
 
@@ -219,7 +236,8 @@ static int resolve_sublayer(const owfp_config *cfg, const owfp_cfg_filter *f, GU
 	else if (owfp_cfg_guid_parse(f->sublayer, (owfp_cfg_guid *)out))
 		return owfp_cfg_fail(err, cfg ? cfg->file : "<filter>", f->sublayer_mark,
 				     "unknown sublayer '%s'; expected a configured name, universal, "
-				     "inspection or a GUID", f->sublayer);
+				     "inspection or a GUID",
+				     f->sublayer);
 	return 0;
 }
 
@@ -240,8 +258,8 @@ static int resolve_callout(const owfp_config_applied *a, const owfp_config *cfg,
 		if (!k)
 			return owfp_cfg_fail(err, file, f->callout_mark,
 					     "callout '%s' has no %s stream callout; expected a "
-					     "layer it supports", f->callout,
-					     family == AF_INET ? "IPv4" : "IPv6");
+					     "layer it supports",
+					     f->callout, family == AF_INET ? "IPv4" : "IPv6");
 		*out = *k;
 		return 0;
 	}
@@ -292,7 +310,8 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 	for (size_t i = 0; i < f->nconds; i++) {
 		if ((rc = build_condition(&f->conds[i], &cs[i]))) {
 			if (rc == -EINVAL)
-				rc = owfp_cfg_fail(err, file, f->conds[i].mark, "app_id '%s' cannot be "
+				rc = owfp_cfg_fail(err, file, f->conds[i].mark,
+						   "app_id '%s' cannot be "
 						   "an application id; expected an absolute path",
 						   f->conds[i].text);
 			goto out;
@@ -322,8 +341,8 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 		mf.numFilterConditions = (UINT32)f->nconds;
 		mf.filterCondition = f->nconds ? conds : NULL;
 		mf.action.type = f->action;
-		if (f->callout && (rc = resolve_callout(a, cfg, f, layers[l].family,
-						       &mf.action.calloutKey, err)))
+		if (f->callout &&
+		    (rc = resolve_callout(a, cfg, f, layers[l].family, &mf.action.calloutKey, err)))
 			goto out;
 		mf.rawContext = f->context;
 		UINT64 id = 0;
@@ -336,7 +355,8 @@ static int add_filter(HANDLE session, owfp_config_applied *a, const owfp_config 
 					   "(0x%08X): no callout %s in the filter engine; a key a "
 					   "driver registers with FwpsCalloutRegister needs its "
 					   "FwpmCalloutAdd0 too: add {name: ..., key: %s, layer: ...} "
-					   "to 'callouts' and name it here", f->name, (unsigned)st, g, g);
+					   "to 'callouts' and name it here",
+					   f->name, (unsigned)st, g, g);
 			goto out;
 		}
 		if (!NT_SUCCESS(st)) {
@@ -400,15 +420,13 @@ static size_t find_kept_instance(const owfp_config_applied *a, const owfp_config
 		bool taken = false;
 		for (size_t i = 0; i < a->cfg->ncallouts; i++)
 			taken |= a->borrowed[i] == j + 1;
-		if (!taken && prev->instances[j] &&
-		    owfp_cfg_callout_same(&prev->cfg->callouts[j], c))
+		if (!taken && prev->instances[j] && owfp_cfg_callout_same(&prev->cfg->callouts[j], c))
 			return j + 1;
 	}
 	return 0;
 }
 
-static int create_instances(owfp_config_applied *a, const owfp_config_applied *prev,
-			    owfp_error *err)
+static int create_instances(owfp_config_applied *a, const owfp_config_applied *prev, owfp_error *err)
 {
 	const owfp_config *cfg = a->cfg;
 	a->instances = owfp_calloc(cfg->ncallouts + 1, sizeof(*a->instances));
@@ -430,12 +448,14 @@ static int create_instances(owfp_config_applied *a, const owfp_config_applied *p
 		const owfp_builtin *b = owfp_builtin_find(c->type);
 		char msg[300] = "";
 		if (!b)
-			return owfp_cfg_fail(err, cfg->file, c->mark, "unknown callout type '%s'", c->type);
+			return owfp_cfg_fail(err, cfg->file, c->mark, "unknown callout type '%s'",
+					     c->type);
 		int rc = b->create(c->params, c->name, &a->instances[i], msg, sizeof(msg));
 		if (rc) {
 			a->instances[i] = NULL;
-			return owfp_cfg_fail(err, cfg->file, c->params_mark, "callout '%s' (%s): %s",
-					     c->name, c->type, msg[0] ? msg : strerror(rc < 0 ? -rc : rc));
+			return owfp_cfg_fail(err, cfg->file, c->params_mark,
+					     "callout '%s' (%s): %s", c->name, c->type,
+					     msg[0] ? msg : strerror(rc < 0 ? -rc : rc));
 		}
 		a->builtins[i] = b;
 	}
@@ -458,10 +478,11 @@ static int add_driver_callout(owfp_config_applied *a, const owfp_cfg_callout *c,
 
 	memset(&mc, 0, sizeof(mc));
 	memcpy(&mc.calloutKey, &c->key, sizeof(mc.calloutKey));
-	mc.applicableLayer = c->layer == OWFP_CFG_LAYER_STREAM_V4 ? FWPM_LAYER_STREAM_V4
+	mc.applicableLayer = c->layer == OWFP_CFG_LAYER_STREAM_V4   ? FWPM_LAYER_STREAM_V4
 			     : c->layer == OWFP_CFG_LAYER_STREAM_V6 ? FWPM_LAYER_STREAM_V6
-			     : c->layer == OWFP_CFG_LAYER_FLOW_V4 ? FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4
-								 : FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6;
+			     : c->layer == OWFP_CFG_LAYER_FLOW_V4
+				     ? FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4
+				     : FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6;
 	if (!(mc.displayData.name = to_wide(c->name)))
 		return -ENOMEM;
 	st = FwpmCalloutAdd0(a->session, &mc, NULL, NULL);
@@ -470,7 +491,8 @@ static int add_driver_callout(owfp_config_applied *a, const owfp_cfg_callout *c,
 		char what[200];
 		snprintf(what, sizeof(what), "adding callout '%s'%s", c->name,
 			 st == STATUS_FWP_ALREADY_EXISTS ? " (its driver or another entry added this "
-							    "key already)" : "");
+							   "key already)"
+							 : "");
 		return fail_status(err, a->cfg, c->mark, what, st);
 	}
 	a->callout_keys[a->ncallout_keys++] = mc.calloutKey;
@@ -518,8 +540,8 @@ static bool resolves_same(const owfp_config_applied *a, const owfp_cfg_filter *f
 	/* A built-in named here must be the very instance the old filter used. */
 	for (size_t i = 0; i < a->cfg->ncallouts; i++)
 		if (a->cfg->callouts[i].type && !strcmp(a->cfg->callouts[i].name, f->callout) &&
-		    (!a->borrowed[i] || strcmp(prev->cfg->callouts[a->borrowed[i] - 1].name,
-					       pf->callout)))
+		    (!a->borrowed[i] ||
+		     strcmp(prev->cfg->callouts[a->borrowed[i] - 1].name, pf->callout)))
 			return false;
 	for (int fam = 0; fam < 2; fam++) {
 		unsigned bits = fam ? OWFP_CFG_LAYERS_V6 : OWFP_CFG_LAYERS_V4;
@@ -588,7 +610,8 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 		for (size_t i = 0; i < prev->nsublayer_keys; i++) {
 			bool kept = false;
 			for (size_t j = 0; j < cfg->nsublayers; j++)
-				kept |= !memcmp(&cfg->sublayers[j].key, &prev->sublayer_keys[i], sizeof(GUID));
+				kept |= !memcmp(&cfg->sublayers[j].key, &prev->sublayer_keys[i],
+						sizeof(GUID));
 			if (!kept)
 				FwpmSubLayerDeleteByKey0(h, &prev->sublayer_keys[i]);
 		}
@@ -638,7 +661,8 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 			FWPM_CALLOUT0 mc;
 			memset(&mc, 0, sizeof(mc));
 			mc.calloutKey = *key;
-			mc.applicableLayer = fams[k] == AF_INET ? FWPM_LAYER_STREAM_V4 : FWPM_LAYER_STREAM_V6;
+			mc.applicableLayer = fams[k] == AF_INET ? FWPM_LAYER_STREAM_V4
+								: FWPM_LAYER_STREAM_V6;
 			if (!(mc.displayData.name = to_wide(cfg->callouts[i].name)))
 				return -ENOMEM;
 			/* Kept from the previous configuration: it is there. */
@@ -647,7 +671,8 @@ static int add_objects(owfp_config_applied *a, owfp_config_applied *prev, owfp_e
 			free(mc.displayData.name);
 			if (!NT_SUCCESS(st)) {
 				char what[160];
-				snprintf(what, sizeof(what), "adding callout '%s'", cfg->callouts[i].name);
+				snprintf(what, sizeof(what), "adding callout '%s'",
+					 cfg->callouts[i].name);
 				return fail_status(err, cfg, cfg->callouts[i].mark, what, st);
 			}
 			a->callout_keys[a->ncallout_keys++] = *key;
@@ -674,23 +699,23 @@ static int open_session(HANDLE *h, const char *file, owfp_error *err)
 	if (!NT_SUCCESS(st)) {
 		if (err)
 			snprintf(err->msg, sizeof(err->msg),
-				 "%s: FwpmEngineOpen0 failed: %s (0x%08X); is an engine created?", file,
-				 owfp_config_status_name(st), (unsigned)st);
+				 "%s: FwpmEngineOpen0 failed: %s (0x%08X); is an engine created?",
+				 file, owfp_config_status_name(st), (unsigned)st);
 		return -ENODEV;
 	}
 	return 0;
 }
 
-int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev,
-		      owfp_config_applied **out, owfp_error *err)
+int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev, owfp_config_applied **out,
+		      owfp_error *err)
 {
 	owfp_config_applied *a;
 	int rc;
 	/* Drivers load once, before the first apply (config/drivers.h); a
 	 * reload cannot load, unload or re-parameterise one. */
 	if (prev && !owfp_cfg_drivers_equal(prev->cfg, cfg))
-		return owfp_cfg_fail(err, cfg->file, cfg->ndrivers ? cfg->drivers[0].mark
-								    : (owfp_cfg_mark){1, 1},
+		return owfp_cfg_fail(err, cfg->file,
+				     cfg->ndrivers ? cfg->drivers[0].mark : (owfp_cfg_mark){1, 1},
 				     "the drivers: section changed; a reload cannot load, unload or "
 				     "re-parameterise drivers: restart to use it (the previous "
 				     "configuration stays in force)");
@@ -759,8 +784,8 @@ size_t owfp_config_applied_filter_ids(const owfp_config_applied *a, const uint64
 	return a->nfilter_ids;
 }
 
-int owfp_config_filter_add(owfp_config_applied *a, const char *text, size_t len,
-			   uint64_t ids[2], size_t *nids, owfp_error *err)
+int owfp_config_filter_add(owfp_config_applied *a, const char *text, size_t len, uint64_t ids[2],
+			   size_t *nids, owfp_error *err)
 {
 	owfp_ydoc d;
 	owfp_cfg_filter f;
@@ -829,8 +854,8 @@ int owfp_config_check_warn(const owfp_config *cfg, owfp_config_warn_fn warn, voi
 	int rc = owfp_engine_create(&opts, &engine);
 	if (rc) {
 		if (err)
-			snprintf(err->msg, sizeof(err->msg), "%s: cannot create a scratch engine: %s",
-				 cfg->file, strerror(-rc));
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s: cannot create a scratch engine: %s", cfg->file, strerror(-rc));
 		return rc;
 	}
 	rc = owfp_config_apply(cfg, NULL, &a, err);

@@ -33,8 +33,8 @@ typedef struct owfp_config_applied owfp_config_applied;
 /* `path` "-" reads standard input. */
 int owfp_config_parse_file(const char *path, owfp_config **out, owfp_error *err);
 /* `name` is what error messages call the text (e.g. "<control>"). */
-int owfp_config_parse_string(const char *name, const char *text, size_t len,
-			     owfp_config **out, owfp_error *err);
+int owfp_config_parse_string(const char *name, const char *text, size_t len, owfp_config **out,
+			     owfp_error *err);
 void owfp_config_free(owfp_config *cfg);
 
 /* Counts, for reports. */
@@ -51,8 +51,8 @@ size_t owfp_config_nfilters(const owfp_config *cfg);
  * instances are destroyed after the commit). On failure nothing changed and
  * `prev` is still in force.
  */
-int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev,
-		      owfp_config_applied **out, owfp_error *err);
+int owfp_config_apply(const owfp_config *cfg, owfp_config_applied *prev, owfp_config_applied **out,
+		      owfp_error *err);
 /* Deletes the filters, callouts and sublayers apply added (and filters added
  * with owfp_config_filter_add), then destroys the built-in instances. */
 void owfp_config_unapply(owfp_config_applied *applied);
@@ -74,8 +74,7 @@ int owfp_config_filter_add(owfp_config_applied *applied, const char *text, size_
 int owfp_config_check(const owfp_config *cfg, owfp_error *err);
 
 /* The filters apply added (ids in the order of the file), for reports. */
-size_t owfp_config_applied_filter_ids(const owfp_config_applied *applied,
-				      const uint64_t **ids);
+size_t owfp_config_applied_filter_ids(const owfp_config_applied *applied, const uint64_t **ids);
 /* The configuration `applied` was made from (its own copy). */
 const owfp_config *owfp_config_applied_config(const owfp_config_applied *applied);
 

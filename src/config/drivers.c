@@ -79,18 +79,22 @@ static int parse_param(const char *text, cli_param *p, owfp_error *err)
 
 	memset(p, 0, sizeof(*p));
 	if (!dot || !eq || dot == text || eq == dot + 1)
-		return fail(err, "--driver-param '%s': expected DRIVER.VALUE=DATA, e.g. "
-			    "stmedit.InspectionLocalPort=8888", text);
+		return fail(err,
+			    "--driver-param '%s': expected DRIVER.VALUE=DATA, e.g. "
+			    "stmedit.InspectionLocalPort=8888",
+			    text);
 	if (!(p->driver = owfp_strndup(text, (size_t)(dot - text))) ||
 	    !(p->v.name = owfp_strndup(dot + 1, (size_t)(eq - dot - 1))))
 		return -ENOMEM;
 	if (strlen(p->v.name) > 255 || strchr(p->v.name, '\\'))
-		return fail(err, "--driver-param '%s': value name '%s' is not a registry value name "
-			    "(1..255 characters, no '\\')", text, p->v.name);
+		return fail(err,
+			    "--driver-param '%s': value name '%s' is not a registry value name "
+			    "(1..255 characters, no '\\')",
+			    text, p->v.name);
 	data = eq + 1;
 	if (!strncmp(data, "dword:", 6) ||
-	    (strncmp(data, "sz:", 3) && strncmp(data, "multi_sz:", 9) && strncmp(data, "binary:", 7) &&
-	     *data >= '0' && *data <= '9')) {
+	    (strncmp(data, "sz:", 3) && strncmp(data, "multi_sz:", 9) &&
+	     strncmp(data, "binary:", 7) && *data >= '0' && *data <= '9')) {
 		const char *num = strncmp(data, "dword:", 6) ? data : data + 6;
 		errno = 0;
 		u = strtoull(num, &endp, 0);
@@ -100,16 +104,20 @@ static int parse_param(const char *text, cli_param *p, owfp_error *err)
 			return 0;
 		}
 		if (num != data)
-			return fail(err, "--driver-param '%s': '%s' is not a REG_DWORD; expected "
-				    "0..4294967295 (decimal or 0x hex)", text, num);
+			return fail(err,
+				    "--driver-param '%s': '%s' is not a REG_DWORD; expected "
+				    "0..4294967295 (decimal or 0x hex)",
+				    text, num);
 	}
 	if (!strncmp(data, "binary:", 7)) {
 		rc = owfp_hex_parse(data + 7, 1u << 20, &p->v.bin, &p->v.binlen);
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc)
-			return fail(err, "--driver-param '%s': not hex bytes; expected binary:HEX such "
-				    "as binary:0100ff", text);
+			return fail(err,
+				    "--driver-param '%s': not hex bytes; expected binary:HEX such "
+				    "as binary:0100ff",
+				    text);
 		p->v.type = OWFP_CFG_REG_BINARY;
 		return 0;
 	}
@@ -117,8 +125,10 @@ static int parse_param(const char *text, cli_param *p, owfp_error *err)
 		p->v.type = OWFP_CFG_REG_MULTI_SZ;
 		rc = split_items(data + 9, &p->v);
 		if (rc == -EINVAL)
-			return fail(err, "--driver-param '%s': an empty REG_MULTI_SZ item; expected "
-				    "multi_sz:A,B,C", text);
+			return fail(err,
+				    "--driver-param '%s': an empty REG_MULTI_SZ item; expected "
+				    "multi_sz:A,B,C",
+				    text);
 		return rc;
 	}
 	p->v.type = OWFP_CFG_REG_SZ;
@@ -168,8 +178,10 @@ static int build_params(const char *file, const owfp_cfg_driver *entry, const ch
 		return -ENOMEM;
 	for (size_t i = 0; entry && i < entry->nparams && !rc; i++)
 		if ((rc = set_value(rp, &entry->params[i], msg, sizeof(msg))) && rc != -ENOMEM)
-			rc = owfp_cfg_fail(err, file, entry->params[i].mark, "driver '%s' parameter "
-					   "'%s': %s", name, entry->params[i].name, msg);
+			rc = owfp_cfg_fail(err, file, entry->params[i].mark,
+					   "driver '%s' parameter "
+					   "'%s': %s",
+					   name, entry->params[i].name, msg);
 	for (size_t i = 0; i < ncli && !rc; i++) {
 		if (strcasecmp(cli[i].driver, name))
 			continue;
@@ -204,14 +216,15 @@ static int load_one(owfp_drivers *d, const char *file, const owfp_cfg_driver *en
 	}
 	if ((rc = build_params(file, entry, name, cli, ncli, &rp, err)))
 		return rc;
-	owfp_plugin_opts po = { .driver_name = name, .params = rp };
+	owfp_plugin_opts po = {.driver_name = name, .params = rp};
 	rc = owfp_plugin_load_opts(path, &po, &d->plugins[d->n], msg, sizeof(msg));
 	owfp_regparams_free(rp);
 	if (rc) {
 		d->plugins[d->n] = NULL;
 		if (entry)
-			return owfp_cfg_fail(err, file, entry->mark, "driver '%s' (%s): cannot load: %s",
-					     name, path, msg[0] ? msg : strerror(-rc));
+			return owfp_cfg_fail(err, file, entry->mark,
+					     "driver '%s' (%s): cannot load: %s", name, path,
+					     msg[0] ? msg : strerror(-rc));
 		snprintf(err->msg, sizeof(err->msg), "%s: cannot load plugin: %s", path,
 			 msg[0] ? msg : strerror(-rc));
 		return rc;
@@ -229,21 +242,22 @@ static int send_ioctl(const char *file, const owfp_cfg_driver *drv, const owfp_c
 
 	if (io->out_size && !out)
 		return -ENOMEM;
-	st = owfp_device_ioctl(io->device, io->code, io->in, (ULONG)io->inlen, out,
-			       io->out_size, &info);
+	st = owfp_device_ioctl(io->device, io->code, io->in, (ULONG)io->inlen, out, io->out_size,
+			       &info);
 	free(out);
 	if (io->has_expect ? (uint32_t)st == io->expect : NT_SUCCESS(st))
 		return 0;
-	return owfp_cfg_fail(err, file, io->mark, "driver '%s': ioctl 0x%08X to %s returned %s "
-			     "(0x%08X); expected %s (0x%08X)%s", drv->name, io->code, io->device,
-			     owfp_status_name(st), (unsigned)st,
-			     io->has_expect ? owfp_status_name((NTSTATUS)io->expect) : "success",
-			     io->has_expect ? io->expect : 0u,
-			     io->has_expect ? "" : "; set expect_status: if the driver answers so on purpose");
+	return owfp_cfg_fail(
+		err, file, io->mark,
+		"driver '%s': ioctl 0x%08X to %s returned %s "
+		"(0x%08X); expected %s (0x%08X)%s",
+		drv->name, io->code, io->device, owfp_status_name(st), (unsigned)st,
+		io->has_expect ? owfp_status_name((NTSTATUS)io->expect) : "success",
+		io->has_expect ? io->expect : 0u,
+		io->has_expect ? "" : "; set expect_status: if the driver answers so on purpose");
 }
 
-static int start(const owfp_config *cfg, const owfp_drivers_opts *o, owfp_drivers *d,
-		 owfp_error *err)
+static int start(const owfp_config *cfg, const owfp_drivers_opts *o, owfp_drivers *d, owfp_error *err)
 {
 	const char *file = cfg ? cfg->file : NULL;
 	size_t ndrv = cfg ? cfg->ndrivers : 0;
@@ -264,7 +278,8 @@ static int start(const owfp_config *cfg, const owfp_drivers_opts *o, owfp_driver
 	/* A parameter for no loaded driver is a typo: say so rather than ignore it. */
 	for (size_t i = 0; i < o->nparams && !rc; i++)
 		if (!cli[i].used)
-			rc = fail(err, "--driver-param '%s': no driver named '%s' is loaded; expected "
+			rc = fail(err,
+				  "--driver-param '%s': no driver named '%s' is loaded; expected "
 				  "a drivers: name: or a --callout file name without .so",
 				  o->params[i], cli[i].driver);
 	for (size_t i = 0; i < ndrv && !rc; i++)
@@ -325,7 +340,7 @@ size_t owfp_drivers_count(const owfp_drivers *d)
 int owfp_drivers_check(const owfp_config *cfg, const char *const *params, size_t nparams,
 		       owfp_config_warn_fn warn, void *ctx, size_t *nwarnings, owfp_error *err)
 {
-	owfp_drivers_opts o = { .config = cfg, .params = params, .nparams = nparams };
+	owfp_drivers_opts o = {.config = cfg, .params = params, .nparams = nparams};
 	owfp_engine_opts eo;
 	owfp_engine *engine;
 	owfp_drivers *d = NULL;

@@ -25,11 +25,11 @@
 typedef struct owfp_drivers owfp_drivers;
 
 typedef struct owfp_drivers_opts {
-	const char *config_path;          /* its drivers: section; NULL: none */
-	const owfp_config *config;        /* instead of config_path, when set */
-	const char *const *plugins;       /* --callout PATH */
+	const char *config_path;    /* its drivers: section; NULL: none */
+	const owfp_config *config;  /* instead of config_path, when set */
+	const char *const *plugins; /* --callout PATH */
 	size_t nplugins;
-	const char *const *params;        /* --driver-param texts */
+	const char *const *params; /* --driver-param texts */
 	size_t nparams;
 } owfp_drivers_opts;
 

@@ -48,9 +48,8 @@ int owfp_cfg_guid_parse(const char *s, owfp_cfg_guid *out)
 
 void owfp_cfg_guid_format(const owfp_cfg_guid *g, char out[37])
 {
-	snprintf(out, 37, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g->d1, g->d2,
-		 g->d3, g->d4[0], g->d4[1], g->d4[2], g->d4[3], g->d4[4], g->d4[5], g->d4[6],
-		 g->d4[7]);
+	snprintf(out, 37, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g->d1, g->d2, g->d3,
+		 g->d4[0], g->d4[1], g->d4[2], g->d4[3], g->d4[4], g->d4[5], g->d4[6], g->d4[7]);
 }
 
 static uint64_t fnv1a(uint64_t h, const char *s)

@@ -16,11 +16,18 @@ static const struct {
 	const char *name;
 	uint32_t v;
 } code_names[] = {
-	{"FILE_DEVICE_NETWORK", 0x12}, {"FILE_DEVICE_UNKNOWN", 0x22},
+	{"FILE_DEVICE_NETWORK", 0x12},
+	{"FILE_DEVICE_UNKNOWN", 0x22},
 	{"FILE_DEVICE_NETWORK_FILE_SYSTEM", 0x14},
-	{"METHOD_BUFFERED", 0}, {"METHOD_IN_DIRECT", 1}, {"METHOD_OUT_DIRECT", 2},
-	{"METHOD_NEITHER", 3}, {"FILE_ANY_ACCESS", 0}, {"FILE_READ_ACCESS", 1},
-	{"FILE_WRITE_ACCESS", 2}, {"FILE_READ_DATA", 1}, {"FILE_WRITE_DATA", 2},
+	{"METHOD_BUFFERED", 0},
+	{"METHOD_IN_DIRECT", 1},
+	{"METHOD_OUT_DIRECT", 2},
+	{"METHOD_NEITHER", 3},
+	{"FILE_ANY_ACCESS", 0},
+	{"FILE_READ_ACCESS", 1},
+	{"FILE_WRITE_ACCESS", 2},
+	{"FILE_READ_DATA", 1},
+	{"FILE_WRITE_DATA", 2},
 };
 
 static int number(const char *s, size_t n, uint32_t max, uint32_t *out)
@@ -74,8 +81,10 @@ int owfp_ioctl_code_parse(const char *s, uint32_t *out)
 
 static int hexval(int c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-					       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
 }
 
 int owfp_hex_parse(const char *s, size_t max, uint8_t **out, size_t *len)
@@ -112,8 +121,7 @@ int owfp_hex_parse(const char *s, size_t max, uint8_t **out, size_t *len)
 	return 0;
 }
 
-int owfp_file_read(const char *path, size_t max, uint8_t **out, size_t *len, char *err,
-		   size_t errlen)
+int owfp_file_read(const char *path, size_t max, uint8_t **out, size_t *len, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;

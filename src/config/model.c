@@ -148,7 +148,19 @@ const owfp_cfg_callout *owfp_cfg_find_callout(const owfp_config *cfg, const char
 	return NULL;
 }
 
-size_t owfp_config_ndrivers(const owfp_config *cfg) { return cfg->ndrivers; }
-size_t owfp_config_nsublayers(const owfp_config *cfg) { return cfg->nsublayers; }
-size_t owfp_config_ncallouts(const owfp_config *cfg) { return cfg->ncallouts; }
-size_t owfp_config_nfilters(const owfp_config *cfg) { return cfg->nfilters; }
+size_t owfp_config_ndrivers(const owfp_config *cfg)
+{
+	return cfg->ndrivers;
+}
+size_t owfp_config_nsublayers(const owfp_config *cfg)
+{
+	return cfg->nsublayers;
+}
+size_t owfp_config_ncallouts(const owfp_config *cfg)
+{
+	return cfg->ncallouts;
+}
+size_t owfp_config_nfilters(const owfp_config *cfg)
+{
+	return cfg->nfilters;
+}

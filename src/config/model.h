@@ -67,15 +67,15 @@ enum owfp_cfg_match {
 };
 
 enum owfp_cfg_value_kind {
-	OWFP_CFG_V_UINT,     /* u (width from the field) */
-	OWFP_CFG_V_V4,       /* v4 (host order) */
-	OWFP_CFG_V_V4_MASK,  /* v4 + v4_mask (host order) */
-	OWFP_CFG_V_V6,       /* v6 */
-	OWFP_CFG_V_V6_MASK,  /* v6 + prefix */
+	OWFP_CFG_V_UINT,    /* u (width from the field) */
+	OWFP_CFG_V_V4,      /* v4 (host order) */
+	OWFP_CFG_V_V4_MASK, /* v4 + v4_mask (host order) */
+	OWFP_CFG_V_V6,      /* v6 */
+	OWFP_CFG_V_V6_MASK, /* v6 + prefix */
 	OWFP_CFG_V_RANGE_UINT,
 	OWFP_CFG_V_RANGE_V4,
 	OWFP_CFG_V_RANGE_V6,
-	OWFP_CFG_V_APP_ID,   /* text: an absolute path (engine/appid.h) */
+	OWFP_CFG_V_APP_ID, /* text: an absolute path (engine/appid.h) */
 };
 
 typedef struct owfp_cfg_condition {
@@ -122,23 +122,23 @@ typedef struct owfp_cfg_sublayer {
  */
 typedef struct owfp_cfg_callout {
 	char *name;
-	char *type;     /* built-in type, or NULL for a driver's callout */
-	void *params;   /* json_t * object (owned) */
-	owfp_cfg_guid key;  /* driver's callout: its calloutKey */
-	unsigned layer;     /* driver's callout: one OWFP_CFG_LAYER_* bit */
+	char *type;        /* built-in type, or NULL for a driver's callout */
+	void *params;      /* json_t * object (owned) */
+	owfp_cfg_guid key; /* driver's callout: its calloutKey */
+	unsigned layer;    /* driver's callout: one OWFP_CFG_LAYER_* bit */
 	owfp_cfg_mark mark, params_mark;
 } owfp_cfg_callout;
 
 typedef struct owfp_cfg_filter {
 	char *name;
-	unsigned layers;          /* OWFP_CFG_LAYER_* after narrowing by condition family */
-	char *sublayer;           /* name or GUID text; NULL = universal */
+	unsigned layers; /* OWFP_CFG_LAYER_* after narrowing by condition family */
+	char *sublayer;  /* name or GUID text; NULL = universal */
 	enum owfp_cfg_weight_kind weight_kind;
 	uint64_t weight;
 	owfp_cfg_condition *conds;
 	size_t nconds;
 	uint32_t action;
-	char *callout;            /* name or GUID text, for callout actions */
+	char *callout; /* name or GUID text, for callout actions */
 	uint32_t flags;
 	uint64_t context;
 	owfp_cfg_mark mark, layer_mark, sublayer_mark, callout_mark;
@@ -157,9 +157,9 @@ typedef struct owfp_cfg_regvalue {
 	char *name;
 	enum owfp_cfg_reg_type type;
 	uint32_t dword;
-	char **items;        /* REG_SZ: items[0]; REG_MULTI_SZ: nitems strings */
+	char **items; /* REG_SZ: items[0]; REG_MULTI_SZ: nitems strings */
 	size_t nitems;
-	uint8_t *bin;        /* REG_BINARY */
+	uint8_t *bin; /* REG_BINARY */
 	size_t binlen;
 	owfp_cfg_mark mark;
 } owfp_cfg_regvalue;
@@ -172,14 +172,14 @@ typedef struct owfp_cfg_ioctl {
 	size_t inlen;
 	uint32_t out_size;
 	bool has_expect;
-	uint32_t expect;     /* an NTSTATUS */
+	uint32_t expect; /* an NTSTATUS */
 	owfp_cfg_mark mark;
 } owfp_cfg_ioctl;
 
 /* A `drivers:` entry: a plugin loaded with a name and Parameters. */
 typedef struct owfp_cfg_driver {
-	char *path;          /* as written, relative ones joined to the file's directory */
-	char *name;          /* driver name (`name:` or the file name without .so) */
+	char *path; /* as written, relative ones joined to the file's directory */
+	char *name; /* driver name (`name:` or the file name without .so) */
 	owfp_cfg_regvalue *params;
 	size_t nparams;
 	owfp_cfg_ioctl *ioctls;
@@ -188,7 +188,7 @@ typedef struct owfp_cfg_driver {
 } owfp_cfg_driver;
 
 struct owfp_config {
-	char *file;               /* name used in messages */
+	char *file; /* name used in messages */
 	owfp_cfg_driver *drivers;
 	size_t ndrivers;
 	owfp_cfg_sublayer *sublayers;

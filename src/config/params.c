@@ -37,7 +37,8 @@ static int convert(owfp_ydoc *d, yaml_node_t *n, int depth, size_t *budget, json
 		   owfp_error *err)
 {
 	if (depth > PARAMS_MAX_DEPTH || (*budget)-- == 0)
-		return owfp_ydoc_fail(d, n, err, "parameters nest too deep or are too large; "
+		return owfp_ydoc_fail(d, n, err,
+				      "parameters nest too deep or are too large; "
 				      "expected at most %d levels and %d values",
 				      PARAMS_MAX_DEPTH, PARAMS_MAX_NODES);
 	json_t *j = NULL;
@@ -65,16 +66,19 @@ static int convert(owfp_ydoc *d, yaml_node_t *n, int depth, size_t *budget, json
 			const char *k = owfp_ydoc_str(kn);
 			if (!k) {
 				json_decref(j);
-				return owfp_ydoc_fail(d, kn, err, "parameter name is %s; expected a string",
+				return owfp_ydoc_fail(d, kn, err,
+						      "parameter name is %s; expected a string",
 						      owfp_ydoc_kind(kn));
 			}
 			if (json_object_get(j, k)) {
 				json_decref(j);
-				return owfp_ydoc_fail(d, kn, err, "parameter '%s' given twice; expected each once", k);
+				return owfp_ydoc_fail(
+					d, kn, err,
+					"parameter '%s' given twice; expected each once", k);
 			}
 			json_t *v = NULL;
-			int rc = convert(d, yaml_document_get_node(&d->doc, p->value), depth + 1, budget,
-					 &v, err);
+			int rc = convert(d, yaml_document_get_node(&d->doc, p->value), depth + 1,
+					 budget, &v, err);
 			if (rc) {
 				json_decref(j);
 				return rc;

@@ -17,7 +17,8 @@ static int builtin_names(char *out, size_t len)
 	size_t used = 0;
 	out[0] = 0;
 	for (size_t i = 0; list && list[i] && used < len; i++)
-		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", list[i]->name);
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "",
+					 list[i]->name);
 	if (!out[0])
 		snprintf(out, len, "(no built-in callouts in this build)");
 	return 0;
@@ -42,18 +43,25 @@ static int parse_sublayers(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owf
 			return rc;
 		yaml_node_t *v = owfp_ydoc_get(d, m, "name");
 		if (!v)
-			return owfp_ydoc_fail(d, m, err, "sublayer has no 'name'; expected a unique name");
+			return owfp_ydoc_fail(d, m, err,
+					      "sublayer has no 'name'; expected a unique name");
 		if ((rc = owfp_ydoc_string(d, v, "sublayer name", &name, err)))
 			return rc;
 		if (!strcmp(name, "universal") || !strcmp(name, "inspection"))
-			return owfp_ydoc_fail(d, v, err, "sublayer name '%s' is built in; expected another name", name);
+			return owfp_ydoc_fail(d, v, err,
+					      "sublayer name '%s' is built in; expected another name",
+					      name);
 		if (owfp_cfg_find_sublayer(cfg, name))
-			return owfp_ydoc_fail(d, v, err, "sublayer '%s' defined twice; expected unique names", name);
+			return owfp_ydoc_fail(d, v, err,
+					      "sublayer '%s' defined twice; expected unique names",
+					      name);
 		s->mark = owfp_ydoc_mark(m);
 		v = owfp_ydoc_get(d, m, "weight");
 		if (!v)
-			return owfp_ydoc_fail(d, m, err, "sublayer '%s' has no 'weight'; expected 0..65535 "
-					      "(universal is 32768, inspection 0)", name);
+			return owfp_ydoc_fail(d, m, err,
+					      "sublayer '%s' has no 'weight'; expected 0..65535 "
+					      "(universal is 32768, inspection 0)",
+					      name);
 		if ((rc = owfp_ydoc_uint(d, v, "sublayer weight", 0xffff, &w, err)))
 			return rc;
 		s->weight = (uint16_t)w;
@@ -62,15 +70,19 @@ static int parse_sublayers(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owf
 			if ((rc = owfp_ydoc_string(d, v, "sublayer key", &text, err)))
 				return rc;
 			if (owfp_cfg_guid_parse(text, &s->key))
-				return owfp_ydoc_fail(d, v, err, "sublayer key '%s' is not a GUID; expected "
-						      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", text);
+				return owfp_ydoc_fail(d, v, err,
+						      "sublayer key '%s' is not a GUID; expected "
+						      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+						      text);
 		} else {
 			owfp_cfg_guid_derive("sublayer", name, &s->key);
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!memcmp(&cfg->sublayers[j].key, &s->key, sizeof(s->key)))
-				return owfp_ydoc_fail(d, m, err, "sublayer '%s' has the same key as '%s'; "
-						      "expected distinct keys", name, cfg->sublayers[j].name);
+				return owfp_ydoc_fail(d, m, err,
+						      "sublayer '%s' has the same key as '%s'; "
+						      "expected distinct keys",
+						      name, cfg->sublayers[j].name);
 		if (!(s->name = owfp_strdup(name)))
 			return -ENOMEM;
 		cfg->nsublayers++;
@@ -80,8 +92,8 @@ static int parse_sublayers(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owf
 
 /* A driver's callout: `key` (its FwpsCalloutRegister* calloutKey) and the
  * one `layer` its filters are at, as FWPM_CALLOUT0.applicableLayer. */
-static int parse_driver_callout(owfp_ydoc *d, yaml_node_t *m, const char *name,
-				owfp_cfg_callout *c, owfp_error *err)
+static int parse_driver_callout(owfp_ydoc *d, yaml_node_t *m, const char *name, owfp_cfg_callout *c,
+				owfp_error *err)
 {
 	static const struct {
 		const char *name;
@@ -99,26 +111,33 @@ static int parse_driver_callout(owfp_ydoc *d, yaml_node_t *m, const char *name,
 	if (owfp_ydoc_get(d, m, "params"))
 		return owfp_ydoc_fail(d, owfp_ydoc_get(d, m, "params"), err,
 				      "callout '%s' names a driver's callout (key:), which takes no "
-				      "'params'; expected params only with a built-in type:", name);
+				      "'params'; expected params only with a built-in type:",
+				      name);
 	if ((rc = owfp_ydoc_string(d, v, "callout key", &text, err)))
 		return rc;
 	if (owfp_cfg_guid_parse(text, &c->key))
-		return owfp_ydoc_fail(d, v, err, "callout key '%s' is not a GUID; expected the "
-				      "driver's calloutKey as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", text);
+		return owfp_ydoc_fail(d, v, err,
+				      "callout key '%s' is not a GUID; expected the "
+				      "driver's calloutKey as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+				      text);
 	v = owfp_ydoc_get(d, m, "layer");
 	if (!v)
-		return owfp_ydoc_fail(d, m, err, "callout '%s' has a key but no 'layer'; expected "
+		return owfp_ydoc_fail(d, m, err,
+				      "callout '%s' has a key but no 'layer'; expected "
 				      "the layer its filters are at: stream_v4, stream_v6, "
-				      "flow_established_v4 or flow_established_v6", name);
+				      "flow_established_v4 or flow_established_v6",
+				      name);
 	if ((rc = owfp_ydoc_string(d, v, "callout layer", &text, err)))
 		return rc;
 	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
 		if (!strcmp(layers[i].name, text))
 			c->layer = layers[i].bit;
 	if (!c->layer)
-		return owfp_ydoc_fail(d, v, err, "callout layer '%s' is not one layer; expected "
+		return owfp_ydoc_fail(d, v, err,
+				      "callout layer '%s' is not one layer; expected "
 				      "stream_v4, stream_v6, flow_established_v4 or "
-				      "flow_established_v6 (a callout applies to exactly one)", text);
+				      "flow_established_v6 (a callout applies to exactly one)",
+				      text);
 	c->params_mark = owfp_ydoc_mark(m);
 	return 0;
 }
@@ -141,17 +160,22 @@ static int parse_callouts(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp
 			return rc;
 		yaml_node_t *v = owfp_ydoc_get(d, m, "name");
 		if (!v)
-			return owfp_ydoc_fail(d, m, err, "callout has no 'name'; expected a unique name");
+			return owfp_ydoc_fail(d, m, err,
+					      "callout has no 'name'; expected a unique name");
 		if ((rc = owfp_ydoc_string(d, v, "callout name", &name, err)))
 			return rc;
 		if (owfp_cfg_find_callout(cfg, name))
-			return owfp_ydoc_fail(d, v, err, "callout '%s' defined twice; expected unique names", name);
+			return owfp_ydoc_fail(d, v, err,
+					      "callout '%s' defined twice; expected unique names",
+					      name);
 		c->mark = owfp_ydoc_mark(m);
 		v = owfp_ydoc_get(d, m, "type");
 		if (v && owfp_ydoc_get(d, m, "key"))
-			return owfp_ydoc_fail(d, owfp_ydoc_get(d, m, "key"), err,
-					      "callout '%s' has both 'type' and 'key'; expected type: for a "
-					      "built-in callout or key: and layer: for a driver's callout", name);
+			return owfp_ydoc_fail(
+				d, owfp_ydoc_get(d, m, "key"), err,
+				"callout '%s' has both 'type' and 'key'; expected type: for a "
+				"built-in callout or key: and layer: for a driver's callout",
+				name);
 		if (!v && owfp_ydoc_get(d, m, "key")) {
 			if ((rc = parse_driver_callout(d, m, name, c, err)))
 				return rc;
@@ -160,30 +184,35 @@ static int parse_callouts(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp
 				    !memcmp(&cfg->callouts[j].key, &c->key, sizeof(c->key)))
 					return owfp_ydoc_fail(d, owfp_ydoc_get(d, m, "key"), err,
 							      "callout '%s' has the same key as '%s'; "
-							      "expected one entry per callout key", name,
-							      cfg->callouts[j].name);
+							      "expected one entry per callout key",
+							      name, cfg->callouts[j].name);
 			if (!(c->name = owfp_strdup(name)))
 				return -ENOMEM;
 			cfg->ncallouts++;
 			continue;
 		}
 		if (owfp_ydoc_get(d, m, "layer"))
-			return owfp_ydoc_fail(d, owfp_ydoc_get(d, m, "layer"), err,
-					      "callout '%s': 'layer' goes with 'key' (a driver's callout); "
-					      "a built-in callout covers both stream layers", name);
+			return owfp_ydoc_fail(
+				d, owfp_ydoc_get(d, m, "layer"), err,
+				"callout '%s': 'layer' goes with 'key' (a driver's callout); "
+				"a built-in callout covers both stream layers",
+				name);
 		if (!v) {
 			char names[256];
 			builtin_names(names, sizeof(names));
-			return owfp_ydoc_fail(d, m, err, "callout '%s' has no 'type'; expected a built-in "
+			return owfp_ydoc_fail(d, m, err,
+					      "callout '%s' has no 'type'; expected a built-in "
 					      "callout: %s; or key: and layer: for a callout a driver "
-					      "registers", name, names);
+					      "registers",
+					      name, names);
 		}
 		if ((rc = owfp_ydoc_string(d, v, "callout type", &type, err)))
 			return rc;
 		if (!owfp_builtin_find(type)) {
 			char names[256];
 			builtin_names(names, sizeof(names));
-			return owfp_ydoc_fail(d, v, err, "unknown callout type '%s'; expected one of: %s",
+			return owfp_ydoc_fail(d, v, err,
+					      "unknown callout type '%s'; expected one of: %s",
 					      type, names);
 		}
 		yaml_node_t *pn = owfp_ydoc_get(d, m, "params");
@@ -210,7 +239,8 @@ static int parse_filters(owfp_ydoc *d, yaml_node_t *seq, owfp_config *cfg, owfp_
 	if (!(cfg->filters = owfp_calloc(n + 1, sizeof(*cfg->filters))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		if ((rc = owfp_cfg_parse_filter(d, owfp_ydoc_item(d, seq, i), i, cfg, &cfg->filters[i], err)))
+		if ((rc = owfp_cfg_parse_filter(d, owfp_ydoc_item(d, seq, i), i, cfg,
+						&cfg->filters[i], err)))
 			return rc;
 		cfg->nfilters++;
 	}
@@ -250,8 +280,8 @@ static int parse_doc(owfp_ydoc *d, owfp_config *cfg, owfp_error *err)
 	return 0;
 }
 
-int owfp_config_parse_string(const char *name, const char *text, size_t len,
-			     owfp_config **out, owfp_error *err)
+int owfp_config_parse_string(const char *name, const char *text, size_t len, owfp_config **out,
+			     owfp_error *err)
 {
 	owfp_ydoc d;
 	owfp_config *cfg = owfp_calloc(1, sizeof(*cfg));
@@ -318,7 +348,8 @@ int owfp_config_parse_file(const char *path, owfp_config **out, owfp_error *err)
 	if (!f) {
 		int e = errno;
 		if (err)
-			snprintf(err->msg, sizeof(err->msg), "%s: cannot open: %s", path, strerror(e));
+			snprintf(err->msg, sizeof(err->msg), "%s: cannot open: %s", path,
+				 strerror(e));
 		return -e;
 	}
 	char *text;

@@ -55,10 +55,13 @@ static int parse_multi(owfp_ydoc *d, yaml_node_t *seq, owfp_cfg_regvalue *v, owf
 		yaml_node_t *it = owfp_ydoc_item(d, seq, i);
 		s = owfp_ydoc_str(it);
 		if (!s || strlen(s) != it->data.scalar.length)
-			return owfp_ydoc_fail(d, it, err, "REG_MULTI_SZ item is %s; expected text "
-					      "(without NUL)", owfp_ydoc_kind(it));
+			return owfp_ydoc_fail(d, it, err,
+					      "REG_MULTI_SZ item is %s; expected text "
+					      "(without NUL)",
+					      owfp_ydoc_kind(it));
 		if (!*s)
-			return owfp_ydoc_fail(d, it, err, "REG_MULTI_SZ item is empty; an empty "
+			return owfp_ydoc_fail(d, it, err,
+					      "REG_MULTI_SZ item is empty; an empty "
 					      "string ends the list in the registry, expected text");
 		if (!(v->items[v->nitems++] = owfp_strdup(s)))
 			return -ENOMEM;
@@ -99,10 +102,11 @@ static int parse_value(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_regvalue *v, owfp_
 	}
 	if (n->type != YAML_MAPPING_NODE ||
 	    n->data.mapping.pairs.top - n->data.mapping.pairs.start != 1)
-		return owfp_ydoc_fail(d, n, err, "parameter '%s' is %s; expected a number (REG_DWORD), "
+		return owfp_ydoc_fail(d, n, err,
+				      "parameter '%s' is %s; expected a number (REG_DWORD), "
 				      "text (REG_SZ), a list (REG_MULTI_SZ) or one of {dword: N}, "
-				      "{sz: TEXT}, {multi_sz: [..]}, {binary: HEX}", v->name,
-				      owfp_ydoc_kind(n));
+				      "{sz: TEXT}, {multi_sz: [..]}, {binary: HEX}",
+				      v->name, owfp_ydoc_kind(n));
 	yaml_node_pair_t *p = n->data.mapping.pairs.start;
 	yaml_node_t *kn = yaml_document_get_node(&d->doc, p->key);
 	yaml_node_t *vn = yaml_document_get_node(&d->doc, p->value);
@@ -124,13 +128,17 @@ static int parse_value(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_regvalue *v, owfp_
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc)
-			return owfp_ydoc_fail(d, vn, err, "REG_BINARY value is not hex bytes; expected "
-					      "pairs of hex digits such as \"01 00 ff\" (at most 1 MiB)");
+			return owfp_ydoc_fail(
+				d, vn, err,
+				"REG_BINARY value is not hex bytes; expected "
+				"pairs of hex digits such as \"01 00 ff\" (at most 1 MiB)");
 		v->type = OWFP_CFG_REG_BINARY;
 		return 0;
 	}
-	return owfp_ydoc_fail(d, kn, err, "unknown value type '%s'; expected dword, sz, multi_sz "
-			      "or binary", s ? s : owfp_ydoc_kind(kn));
+	return owfp_ydoc_fail(d, kn, err,
+			      "unknown value type '%s'; expected dword, sz, multi_sz "
+			      "or binary",
+			      s ? s : owfp_ydoc_kind(kn));
 }
 
 static int parse_params(owfp_ydoc *d, yaml_node_t *m, owfp_cfg_driver *drv, owfp_error *err)
@@ -146,13 +154,16 @@ static int parse_params(owfp_ydoc *d, yaml_node_t *m, owfp_cfg_driver *drv, owfp
 		const char *name = owfp_ydoc_str(kn);
 
 		if (!name || !*name || strlen(name) > 255 || strchr(name, '\\'))
-			return owfp_ydoc_fail(d, kn, err, "parameter name %s is not valid; expected "
+			return owfp_ydoc_fail(d, kn, err,
+					      "parameter name %s is not valid; expected "
 					      "a registry value name (1..255 characters, no '\\')",
 					      name ? name : owfp_ydoc_kind(kn));
 		for (size_t j = 0; j < drv->nparams; j++)
 			if (!strcasecmp(drv->params[j].name, name))
-				return owfp_ydoc_fail(d, kn, err, "parameter '%s' given twice (registry "
-						      "names ignore case); expected each once", name);
+				return owfp_ydoc_fail(d, kn, err,
+						      "parameter '%s' given twice (registry "
+						      "names ignore case); expected each once",
+						      name);
 		if (!(v->name = owfp_strdup(name)))
 			return -ENOMEM;
 		v->mark = owfp_ydoc_mark(kn);
@@ -166,7 +177,8 @@ static int parse_params(owfp_ydoc *d, yaml_node_t *m, owfp_cfg_driver *drv, owfp
 static int parse_ioctl(owfp_ydoc *d, yaml_node_t *m, const char *file, owfp_cfg_ioctl *io,
 		       owfp_error *err)
 {
-	static const char *const keys[] = {"device", "code", "in", "out_size", "expect_status", NULL};
+	static const char *const keys[] = {"device",   "code",          "in",
+					   "out_size", "expect_status", NULL};
 	const char *s;
 	uint64_t u;
 	int rc;
@@ -177,7 +189,8 @@ static int parse_ioctl(owfp_ydoc *d, yaml_node_t *m, const char *file, owfp_cfg_
 		return rc;
 	yaml_node_t *v = owfp_ydoc_get(d, m, "device");
 	if (!v)
-		return owfp_ydoc_fail(d, m, err, "ioctl has no 'device'; expected the driver's device "
+		return owfp_ydoc_fail(d, m, err,
+				      "ioctl has no 'device'; expected the driver's device "
 				      "name, e.g. \\\\Device\\\\MonitorSample or MonitorSample");
 	if ((rc = owfp_ydoc_string(d, v, "ioctl device", &s, err)))
 		return rc;
@@ -185,36 +198,44 @@ static int parse_ioctl(owfp_ydoc *d, yaml_node_t *m, const char *file, owfp_cfg_
 		return -ENOMEM;
 	v = owfp_ydoc_get(d, m, "code");
 	if (!v)
-		return owfp_ydoc_fail(d, m, err, "ioctl has no 'code'; expected a number or "
-				      "CTL_CODE(FILE_DEVICE_NETWORK, 0x1, METHOD_BUFFERED, FILE_ANY_ACCESS)");
+		return owfp_ydoc_fail(
+			d, m, err,
+			"ioctl has no 'code'; expected a number or "
+			"CTL_CODE(FILE_DEVICE_NETWORK, 0x1, METHOD_BUFFERED, FILE_ANY_ACCESS)");
 	s = owfp_ydoc_str(v);
 	if (!s || owfp_ioctl_code_parse(s, &io->code))
-		return owfp_ydoc_fail(d, v, err, "ioctl code %s is not valid; expected a 32-bit "
+		return owfp_ydoc_fail(d, v, err,
+				      "ioctl code %s is not valid; expected a 32-bit "
 				      "number or CTL_CODE(DeviceType, Function, Method, Access)",
 				      s ? s : owfp_ydoc_kind(v));
 	v = owfp_ydoc_get(d, m, "in");
 	if (v) {
 		if (!(s = owfp_ydoc_str(v)))
-			return owfp_ydoc_fail(d, v, err, "ioctl in is %s; expected hex bytes or @FILE",
+			return owfp_ydoc_fail(d, v, err,
+					      "ioctl in is %s; expected hex bytes or @FILE",
 					      owfp_ydoc_kind(v));
 		if (s[0] == '@') {
 			char msg[400];
 			char *path = resolve(file, s + 1);
 			if (!path)
 				return -ENOMEM;
-			rc = owfp_file_read(path, OWFP_IOCTL_MAX_IN, &io->in, &io->inlen, msg, sizeof(msg));
+			rc = owfp_file_read(path, OWFP_IOCTL_MAX_IN, &io->in, &io->inlen, msg,
+					    sizeof(msg));
 			free(path);
 			if (rc == -ENOMEM)
 				return rc;
 			if (rc)
-				return owfp_ydoc_fail(d, v, err, "ioctl in %s; expected a readable file", msg);
+				return owfp_ydoc_fail(d, v, err,
+						      "ioctl in %s; expected a readable file", msg);
 		} else {
 			rc = owfp_hex_parse(s, OWFP_IOCTL_MAX_IN, &io->in, &io->inlen);
 			if (rc == -ENOMEM)
 				return rc;
 			if (rc)
-				return owfp_ydoc_fail(d, v, err, "ioctl in is not hex bytes; expected "
-						      "pairs of hex digits (\"01 00 00 00\") or @FILE");
+				return owfp_ydoc_fail(
+					d, v, err,
+					"ioctl in is not hex bytes; expected "
+					"pairs of hex digits (\"01 00 00 00\") or @FILE");
 		}
 	}
 	v = owfp_ydoc_get(d, m, "out_size");
@@ -228,9 +249,11 @@ static int parse_ioctl(owfp_ydoc *d, yaml_node_t *m, const char *file, owfp_cfg_
 		NTSTATUS st;
 		s = owfp_ydoc_str(v);
 		if (!s || owfp_status_parse(s, &st))
-			return owfp_ydoc_fail(d, v, err, "expect_status %s is not an NTSTATUS; expected "
+			return owfp_ydoc_fail(d, v, err,
+					      "expect_status %s is not an NTSTATUS; expected "
 					      "a name such as STATUS_SUCCESS or a number such as "
-					      "0xC0000010", s ? s : owfp_ydoc_kind(v));
+					      "0xC0000010",
+					      s ? s : owfp_ydoc_kind(v));
 		io->has_expect = true;
 		io->expect = (uint32_t)st;
 	}
@@ -263,7 +286,8 @@ static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg
 		return rc;
 	yaml_node_t *v = owfp_ydoc_get(d, m, "path");
 	if (!v)
-		return owfp_ydoc_fail(d, m, err, "driver has no 'path'; expected the plugin file "
+		return owfp_ydoc_fail(d, m, err,
+				      "driver has no 'path'; expected the plugin file "
 				      "(a .so built with openwfp-cc)");
 	if ((rc = owfp_ydoc_string(d, v, "driver path", &s, err)))
 		return rc;
@@ -274,9 +298,11 @@ static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg
 		if ((rc = owfp_ydoc_string(d, v, "driver name", &s, err)))
 			return rc;
 		if (!name_valid(s, strlen(s)))
-			return owfp_ydoc_fail(d, v, err, "driver name '%s' is not valid; expected a "
+			return owfp_ydoc_fail(d, v, err,
+					      "driver name '%s' is not valid; expected a "
 					      "service name of 1..64 characters without '.', '/', '\\' "
-					      "or control characters", s);
+					      "or control characters",
+					      s);
 		drv->name = owfp_strdup(s);
 	} else {
 		const char *base = strrchr(drv->path, '/');
@@ -287,17 +313,21 @@ static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg
 		/* the default obeys the rule a written name does: --driver-param
 		 * splits DRIVER.VALUE at the first '.', messages print it */
 		if (!name_valid(base, n))
-			return owfp_ydoc_fail(d, m, err, "driver name '%.*s' taken from the file name "
+			return owfp_ydoc_fail(d, m, err,
+					      "driver name '%.*s' taken from the file name "
 					      "is not valid; expected 1..64 characters without '.' or "
-					      "control characters: give the entry a name:", (int)n, base);
+					      "control characters: give the entry a name:",
+					      (int)n, base);
 		drv->name = owfp_strndup(base, n);
 	}
 	if (!drv->name)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->ndrivers; i++)
 		if (!strcasecmp(cfg->drivers[i].name, drv->name))
-			return owfp_ydoc_fail(d, m, err, "driver name '%s' is used twice; expected "
-					      "name: to tell the drivers apart", drv->name);
+			return owfp_ydoc_fail(d, m, err,
+					      "driver name '%s' is used twice; expected "
+					      "name: to tell the drivers apart",
+					      drv->name);
 	v = owfp_ydoc_get(d, m, "parameters");
 	if (v && !(owfp_ydoc_is_plain(v) && v->data.scalar.length == 0)) {
 		if ((rc = owfp_ydoc_expect_map(d, v, "driver parameters", err)) ||
@@ -312,7 +342,8 @@ static int parse_driver(owfp_ydoc *d, yaml_node_t *m, owfp_config *cfg, owfp_cfg
 			return -ENOMEM;
 		for (size_t i = 0; i < owfp_ydoc_len(v); i++) {
 			drv->nioctls++;
-			if ((rc = parse_ioctl(d, owfp_ydoc_item(d, v, i), cfg->file, &drv->ioctls[i], err)))
+			if ((rc = parse_ioctl(d, owfp_ydoc_item(d, v, i), cfg->file,
+					      &drv->ioctls[i], err)))
 				return rc;
 		}
 	}

@@ -21,20 +21,23 @@ static const struct {
 };
 
 static const char *const field_names[OWFP_CFG_F_COUNT] = {
-	"local_address", "remote_address", "local_address_type", "local_port",
-	"remote_port",   "direction",      "flags",              "compartment_id",
-	"app_id",        "ip_protocol",
+	"local_address", "remote_address", "local_address_type", "local_port", "remote_port",
+	"direction",     "flags",          "compartment_id",     "app_id",     "ip_protocol",
 };
 
-#define FIELD_LIST "local_address, remote_address, local_address_type, local_port, " \
-		   "remote_port, direction, flags, compartment_id, and at flow_established " \
-		   "also app_id, ip_protocol"
+#define FIELD_LIST                                                                \
+	"local_address, remote_address, local_address_type, local_port, "         \
+	"remote_port, direction, flags, compartment_id, and at flow_established " \
+	"also app_id, ip_protocol"
 
 static const struct {
 	const char *name;
 	uint32_t number;
 } protocol_names[] = {
-	{"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"icmpv6", 58},
+	{"icmp", 1},
+	{"tcp", 6},
+	{"udp", 17},
+	{"icmpv6", 58},
 };
 
 static const struct {
@@ -64,8 +67,8 @@ static const struct {
 	{"callout_unknown", OWFP_CFG_A_CALLOUT_UNKNOWN},
 };
 
-static const char *const addr_types[] = {"unspecified", "unicast", "anycast", "multicast",
-					 "broadcast", "invalid"};
+static const char *const addr_types[] = {"unspecified", "unicast",   "anycast",
+					 "multicast",   "broadcast", "invalid"};
 
 static bool is_address(enum owfp_cfg_field f)
 {
@@ -75,12 +78,17 @@ static bool is_address(enum owfp_cfg_field f)
 static uint64_t field_max(enum owfp_cfg_field f)
 {
 	switch (f) {
-	case OWFP_CFG_F_LOCAL_ADDRESS_TYPE: return 0xff;
+	case OWFP_CFG_F_LOCAL_ADDRESS_TYPE:
+		return 0xff;
 	case OWFP_CFG_F_LOCAL_PORT:
-	case OWFP_CFG_F_REMOTE_PORT: return 0xffff;
-	case OWFP_CFG_F_DIRECTION: return 1;
-	case OWFP_CFG_F_IP_PROTOCOL: return 0xff;
-	default: return 0xffffffffu;
+	case OWFP_CFG_F_REMOTE_PORT:
+		return 0xffff;
+	case OWFP_CFG_F_DIRECTION:
+		return 1;
+	case OWFP_CFG_F_IP_PROTOCOL:
+		return 0xff;
+	default:
+		return 0xffffffffu;
 	}
 }
 
@@ -97,18 +105,19 @@ static int parse_uint_value(owfp_ydoc *d, yaml_node_t *n, enum owfp_cfg_field f,
 			uint32_t bit;
 			const char *fs = owfp_ydoc_str(it);
 			if (!fs || owfp_cfg_flag_bit(fs, &bit))
-				return owfp_ydoc_fail(d, it, err, "unknown condition flag '%s'; expected one of: %s",
-						      fs ? fs : "?", owfp_cfg_flag_names_help());
+				return owfp_ydoc_fail(
+					d, it, err,
+					"unknown condition flag '%s'; expected one of: %s",
+					fs ? fs : "?", owfp_cfg_flag_names_help());
 			acc |= bit;
 		}
 		*out = acc;
 		return 0;
 	}
 	if (!s)
-		return owfp_ydoc_fail(d, n, err, "%s value is %s; expected %s", field_names[f],
-				      owfp_ydoc_kind(n),
-				      f == OWFP_CFG_F_FLAGS ? "a number or a list of flag names"
-							    : "a number");
+		return owfp_ydoc_fail(
+			d, n, err, "%s value is %s; expected %s", field_names[f], owfp_ydoc_kind(n),
+			f == OWFP_CFG_F_FLAGS ? "a number or a list of flag names" : "a number");
 	if (owfp_ydoc_parse_uint(s, field_max(f), &v)) {
 		*out = (uint32_t)v;
 		return 0;
@@ -118,7 +127,8 @@ static int parse_uint_value(owfp_ydoc *d, yaml_node_t *n, enum owfp_cfg_field f,
 			*out = !strcmp(s, "inbound");
 			return 0;
 		}
-		return owfp_ydoc_fail(d, n, err, "direction '%s' is not valid; expected outbound or inbound", s);
+		return owfp_ydoc_fail(
+			d, n, err, "direction '%s' is not valid; expected outbound or inbound", s);
 	}
 	if (f == OWFP_CFG_F_LOCAL_ADDRESS_TYPE) {
 		for (uint32_t i = 0; i < sizeof(addr_types) / sizeof(addr_types[0]); i++)
@@ -126,8 +136,10 @@ static int parse_uint_value(owfp_ydoc *d, yaml_node_t *n, enum owfp_cfg_field f,
 				*out = i;
 				return 0;
 			}
-		return owfp_ydoc_fail(d, n, err, "address type '%s' is not valid; expected unicast, "
-				      "anycast, multicast, broadcast, unspecified, invalid or 0..5", s);
+		return owfp_ydoc_fail(d, n, err,
+				      "address type '%s' is not valid; expected unicast, "
+				      "anycast, multicast, broadcast, unspecified, invalid or 0..5",
+				      s);
 	}
 	if (f == OWFP_CFG_F_IP_PROTOCOL) {
 		for (size_t i = 0; i < sizeof(protocol_names) / sizeof(protocol_names[0]); i++)
@@ -135,8 +147,10 @@ static int parse_uint_value(owfp_ydoc *d, yaml_node_t *n, enum owfp_cfg_field f,
 				*out = protocol_names[i].number;
 				return 0;
 			}
-		return owfp_ydoc_fail(d, n, err, "ip_protocol '%s' is not valid; expected tcp, udp, "
-				      "icmp, icmpv6 or 0..255", s);
+		return owfp_ydoc_fail(d, n, err,
+				      "ip_protocol '%s' is not valid; expected tcp, udp, "
+				      "icmp, icmpv6 or 0..255",
+				      s);
 	}
 	if (f == OWFP_CFG_F_FLAGS) {
 		uint32_t bit;
@@ -144,22 +158,25 @@ static int parse_uint_value(owfp_ydoc *d, yaml_node_t *n, enum owfp_cfg_field f,
 			*out = bit;
 			return 0;
 		}
-		return owfp_ydoc_fail(d, n, err, "unknown condition flag '%s'; expected a number or: %s", s,
+		return owfp_ydoc_fail(d, n, err,
+				      "unknown condition flag '%s'; expected a number or: %s", s,
 				      owfp_cfg_flag_names_help());
 	}
 	return owfp_ydoc_fail(d, n, err, "%s value '%s' is not valid; expected an integer 0..%llu",
 			      field_names[f], s, (unsigned long long)field_max(f));
 }
 
-static int parse_addr_value(owfp_ydoc *d, yaml_node_t *n, enum owfp_cfg_field f,
-			    owfp_cfg_addr *a, owfp_error *err)
+static int parse_addr_value(owfp_ydoc *d, yaml_node_t *n, enum owfp_cfg_field f, owfp_cfg_addr *a,
+			    owfp_error *err)
 {
 	const char *s = owfp_ydoc_str(n);
 	if (!s || owfp_cfg_parse_addr(s, a))
-		return owfp_ydoc_fail(d, n, err, "%s value %s%s%s is not valid; expected an IPv4 or "
+		return owfp_ydoc_fail(d, n, err,
+				      "%s value %s%s%s is not valid; expected an IPv4 or "
 				      "IPv6 address, optionally with /PREFIX (\"10.0.0.0/8\", "
 				      "\"2001:db8::/32\")",
-				      field_names[f], s ? "'" : "", s ? s : owfp_ydoc_kind(n), s ? "'" : "");
+				      field_names[f], s ? "'" : "", s ? s : owfp_ydoc_kind(n),
+				      s ? "'" : "");
 	return 0;
 }
 
@@ -178,19 +195,25 @@ static int parse_app_id(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, owf
 		if (!strcmp(s, "not_equal"))
 			c->match = OWFP_CFG_M_NOT_EQUAL;
 		else if (strcmp(s, "equal") != 0)
-			return owfp_ydoc_fail(d, mn, err, "match '%s' does not apply to app_id; expected "
-					      "equal or not_equal", s);
+			return owfp_ydoc_fail(d, mn, err,
+					      "match '%s' does not apply to app_id; expected "
+					      "equal or not_equal",
+					      s);
 	}
 	if (!vn)
-		return owfp_ydoc_fail(d, n, err, "condition on app_id has no 'value'; expected the "
+		return owfp_ydoc_fail(d, n, err,
+				      "condition on app_id has no 'value'; expected the "
 				      "program's absolute path, e.g. /usr/bin/curl");
 	if ((rc = owfp_ydoc_string(d, vn, "app_id value", &s, err)))
 		return rc;
 	if (s[0] != '/')
-		return owfp_ydoc_fail(d, vn, err, "app_id '%s' is not an absolute path; expected the "
-				      "program's path, e.g. /usr/bin/curl", s);
+		return owfp_ydoc_fail(d, vn, err,
+				      "app_id '%s' is not an absolute path; expected the "
+				      "program's path, e.g. /usr/bin/curl",
+				      s);
 	if (strlen(s) >= 4096)
-		return owfp_ydoc_fail(d, vn, err, "app_id is longer than 4095 bytes; expected a path");
+		return owfp_ydoc_fail(d, vn, err,
+				      "app_id is longer than 4095 bytes; expected a path");
 	if (!(c->text = owfp_strdup(s)))
 		return -ENOMEM;
 	return 0;
@@ -209,7 +232,8 @@ static int parse_condition(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, 
 
 	yaml_node_t *fn = owfp_ydoc_get(d, n, "field");
 	if (!fn)
-		return owfp_ydoc_fail(d, n, err, "condition has no 'field'; expected one of: " FIELD_LIST);
+		return owfp_ydoc_fail(d, n, err,
+				      "condition has no 'field'; expected one of: " FIELD_LIST);
 	if ((rc = owfp_ydoc_string(d, fn, "condition field", &s, err)))
 		return rc;
 	int f = -1;
@@ -217,16 +241,18 @@ static int parse_condition(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, 
 		if (!strcmp(field_names[i], s))
 			f = i;
 	if (f < 0)
-		return owfp_ydoc_fail(d, fn, err, "unknown condition field '%s'; expected one of: "
-				      FIELD_LIST, s);
+		return owfp_ydoc_fail(
+			d, fn, err, "unknown condition field '%s'; expected one of: " FIELD_LIST, s);
 	c->field = (enum owfp_cfg_field)f;
 	if (c->field == OWFP_CFG_F_APP_ID)
 		return parse_app_id(d, n, c, err);
 
 	yaml_node_t *vn = owfp_ydoc_get(d, n, "value");
 	if (!vn)
-		return owfp_ydoc_fail(d, n, err, "condition on %s has no 'value'; expected a value to "
-				      "compare with", s);
+		return owfp_ydoc_fail(d, n, err,
+				      "condition on %s has no 'value'; expected a value to "
+				      "compare with",
+				      s);
 	bool pair = vn->type == YAML_SEQUENCE_NODE && c->field != OWFP_CFG_F_FLAGS;
 
 	yaml_node_t *mn = owfp_ydoc_get(d, n, "match");
@@ -241,28 +267,33 @@ static int parse_condition(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, 
 				found = true;
 			}
 		if (!found)
-			return owfp_ydoc_fail(d, mn, err, "unknown match '%s'; expected one of: equal, "
+			return owfp_ydoc_fail(d, mn, err,
+					      "unknown match '%s'; expected one of: equal, "
 					      "not_equal, greater, less, greater_or_equal, less_or_equal, "
-					      "range, flags_all_set, flags_any_set, flags_none_set", s);
+					      "range, flags_all_set, flags_any_set, flags_none_set",
+					      s);
 	}
 	yaml_node_t *at = mn ? mn : vn;
 	bool is_flags_match = c->match == OWFP_CFG_M_FLAGS_ALL_SET ||
 			      c->match == OWFP_CFG_M_FLAGS_ANY_SET ||
 			      c->match == OWFP_CFG_M_FLAGS_NONE_SET;
 	if (is_flags_match && is_address(c->field))
-		return owfp_ydoc_fail(d, at, err, "match %s does not apply to %s; expected equal, "
-				      "not_equal, an ordering match or range", owfp_ydoc_str(mn),
-				      field_names[c->field]);
+		return owfp_ydoc_fail(d, at, err,
+				      "match %s does not apply to %s; expected equal, "
+				      "not_equal, an ordering match or range",
+				      owfp_ydoc_str(mn), field_names[c->field]);
 	if (c->match == OWFP_CFG_M_RANGE && !pair)
 		return owfp_ydoc_fail(d, vn, err, "match range needs a value [low, high]; got %s",
 				      owfp_ydoc_kind(vn));
 	if (c->match != OWFP_CFG_M_RANGE && pair)
-		return owfp_ydoc_fail(d, vn, err, "a [low, high] value needs match range; expected a "
+		return owfp_ydoc_fail(d, vn, err,
+				      "a [low, high] value needs match range; expected a "
 				      "single value for this match");
 
 	if (pair) {
 		if (owfp_ydoc_len(vn) != 2)
-			return owfp_ydoc_fail(d, vn, err, "range has %zu values; expected [low, high]",
+			return owfp_ydoc_fail(d, vn, err,
+					      "range has %zu values; expected [low, high]",
 					      owfp_ydoc_len(vn));
 		yaml_node_t *lo = owfp_ydoc_item(d, vn, 0), *hi = owfp_ydoc_item(d, vn, 1);
 		if (is_address(c->field)) {
@@ -271,23 +302,29 @@ static int parse_condition(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, 
 			    (rc = parse_addr_value(d, hi, c->field, &b, err)))
 				return rc;
 			if (a.has_prefix || b.has_prefix)
-				return owfp_ydoc_fail(d, vn, err, "range ends must be plain addresses; "
+				return owfp_ydoc_fail(d, vn, err,
+						      "range ends must be plain addresses; "
 						      "expected no /PREFIX");
 			if (a.family != b.family)
-				return owfp_ydoc_fail(d, vn, err, "range mixes IPv4 and IPv6; expected one family");
+				return owfp_ydoc_fail(
+					d, vn, err, "range mixes IPv4 and IPv6; expected one family");
 			c->family = a.family;
 			if (a.family == AF_INET) {
 				c->kind = OWFP_CFG_V_RANGE_V4;
 				c->v4 = a.v4;
 				c->v4_hi = b.v4;
 				if (a.v4 > b.v4)
-					return owfp_ydoc_fail(d, vn, err, "range low is above high; expected low <= high");
+					return owfp_ydoc_fail(
+						d, vn, err,
+						"range low is above high; expected low <= high");
 			} else {
 				c->kind = OWFP_CFG_V_RANGE_V6;
 				memcpy(c->v6, a.v6, 16);
 				memcpy(c->v6_hi, b.v6, 16);
 				if (memcmp(a.v6, b.v6, 16) > 0)
-					return owfp_ydoc_fail(d, vn, err, "range low is above high; expected low <= high");
+					return owfp_ydoc_fail(
+						d, vn, err,
+						"range low is above high; expected low <= high");
 			}
 			return 0;
 		}
@@ -296,7 +333,8 @@ static int parse_condition(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, 
 		    (rc = parse_uint_value(d, hi, c->field, &c->u_hi, err)))
 			return rc;
 		if (c->u > c->u_hi)
-			return owfp_ydoc_fail(d, vn, err, "range low %u is above high %u; expected low <= high",
+			return owfp_ydoc_fail(d, vn, err,
+					      "range low %u is above high %u; expected low <= high",
 					      c->u, c->u_hi);
 		return 0;
 	}
@@ -307,7 +345,8 @@ static int parse_condition(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_condition *c, 
 			return rc;
 		c->family = a.family;
 		if (a.has_prefix && c->match != OWFP_CFG_M_EQUAL && c->match != OWFP_CFG_M_NOT_EQUAL)
-			return owfp_ydoc_fail(d, at, err, "an address/PREFIX value only works with "
+			return owfp_ydoc_fail(d, at, err,
+					      "an address/PREFIX value only works with "
 					      "equal or not_equal; expected one of those");
 		if (a.family == AF_INET) {
 			c->v4 = a.v4;
@@ -341,12 +380,14 @@ static int parse_weight(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_filter *f, owfp_e
 			return rc;
 		yaml_node_t *r = owfp_ydoc_get(d, n, "range");
 		if (!r)
-			return owfp_ydoc_fail(d, n, err, "weight mapping has no 'range'; expected {range: 0..15}");
+			return owfp_ydoc_fail(
+				d, n, err, "weight mapping has no 'range'; expected {range: 0..15}");
 		f->weight_kind = OWFP_CFG_W_RANGE;
 		return owfp_ydoc_uint(d, r, "weight range", 15, &f->weight, err);
 	}
 	if (!s || !owfp_ydoc_parse_uint(s, UINT64_MAX, &f->weight))
-		return owfp_ydoc_fail(d, n, err, "weight %s%s%s is not valid; expected an integer "
+		return owfp_ydoc_fail(d, n, err,
+				      "weight %s%s%s is not valid; expected an integer "
 				      "0..18446744073709551615, {range: 0..15} or auto",
 				      s ? "'" : "", s ? s : owfp_ydoc_kind(n), s ? "'" : "");
 	f->weight_kind = OWFP_CFG_W_UINT64;
@@ -366,7 +407,8 @@ static int parse_flags(owfp_ydoc *d, yaml_node_t *n, owfp_cfg_filter *f, owfp_er
 		else if (s && !strcmp(s, "permit_if_callout_unregistered"))
 			f->flags |= OWFP_CFG_FF_PERMIT_IF_CALLOUT_UNREGISTERED;
 		else
-			return owfp_ydoc_fail(d, it, err, "unknown filter flag %s%s%s; expected "
+			return owfp_ydoc_fail(d, it, err,
+					      "unknown filter flag %s%s%s; expected "
 					      "clear_action_right or permit_if_callout_unregistered",
 					      s ? "'" : "", s ? s : owfp_ydoc_kind(it), s ? "'" : "");
 	}
@@ -386,11 +428,11 @@ static bool is_builtin_sublayer(const char *s)
 	return !strcmp(s, "universal") || !strcmp(s, "inspection");
 }
 
-static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
-			     const owfp_config *scope, owfp_cfg_filter *f, owfp_error *err)
+static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index, const owfp_config *scope,
+			     owfp_cfg_filter *f, owfp_error *err)
 {
-	static const char *const keys[] = {"name", "layer", "sublayer", "weight", "conditions",
-					   "action", "callout", "flags", "context", NULL};
+	static const char *const keys[] = {"name",   "layer",   "sublayer", "weight",  "conditions",
+					   "action", "callout", "flags",    "context", NULL};
 	int rc;
 	const char *s;
 	owfp_cfg_guid g;
@@ -413,9 +455,11 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 
 	v = owfp_ydoc_get(d, n, "layer");
 	if (!v)
-		return owfp_ydoc_fail(d, n, err, "filter '%s' has no 'layer'; expected stream_v4, "
+		return owfp_ydoc_fail(d, n, err,
+				      "filter '%s' has no 'layer'; expected stream_v4, "
 				      "stream_v6, stream, flow_established_v4, flow_established_v6 "
-				      "or flow_established", f->name);
+				      "or flow_established",
+				      f->name);
 	f->layer_mark = owfp_ydoc_mark(v);
 	if ((rc = owfp_ydoc_string(d, v, "layer", &s, err)))
 		return rc;
@@ -423,9 +467,11 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 		if (!strcmp(layer_names[i].name, s))
 			f->layers = layer_names[i].layers;
 	if (!f->layers)
-		return owfp_ydoc_fail(d, v, err, "unknown layer '%s'; expected stream_v4, stream_v6, "
+		return owfp_ydoc_fail(d, v, err,
+				      "unknown layer '%s'; expected stream_v4, stream_v6, "
 				      "stream, flow_established_v4, flow_established_v6 or "
-				      "flow_established", s);
+				      "flow_established",
+				      s);
 
 	v = owfp_ydoc_get(d, n, "sublayer");
 	f->sublayer_mark = owfp_ydoc_mark(v ? v : n);
@@ -434,8 +480,10 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 			return rc;
 		if (!is_builtin_sublayer(s) && !owfp_cfg_find_sublayer(scope, s) &&
 		    owfp_cfg_guid_parse(s, &g))
-			return owfp_ydoc_fail(d, v, err, "unknown sublayer '%s'; expected a name from "
-					      "'sublayers', universal, inspection or a GUID", s);
+			return owfp_ydoc_fail(d, v, err,
+					      "unknown sublayer '%s'; expected a name from "
+					      "'sublayers', universal, inspection or a GUID",
+					      s);
 		if (!(f->sublayer = owfp_strdup(s)))
 			return -ENOMEM;
 	}
@@ -455,13 +503,14 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 			owfp_cfg_condition *c = &f->conds[i];
 			if ((rc = parse_condition(d, owfp_ydoc_item(d, v, i), c, err)))
 				return rc;
-			if (c->field >= OWFP_CFG_F_FIRST_FLOW_ONLY && (f->layers & OWFP_CFG_LAYERS_STREAM))
+			if (c->field >= OWFP_CFG_F_FIRST_FLOW_ONLY &&
+			    (f->layers & OWFP_CFG_LAYERS_STREAM))
 				return owfp_cfg_fail(err, d->file, c->mark,
 						     "condition field %s exists only at the "
 						     "flow_established layers; expected layer: "
 						     "flow_established (or _v4/_v6)",
 						     field_names[c->field]);
-			unsigned keep = c->family == AF_INET	? OWFP_CFG_LAYERS_V4
+			unsigned keep = c->family == AF_INET    ? OWFP_CFG_LAYERS_V4
 					: c->family == AF_INET6 ? OWFP_CFG_LAYERS_V6
 								: ~0u;
 			if (!(f->layers & keep))
@@ -476,7 +525,8 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 
 	v = owfp_ydoc_get(d, n, "action");
 	if (!v)
-		return owfp_ydoc_fail(d, n, err, "filter '%s' has no 'action'; expected permit, block, "
+		return owfp_ydoc_fail(d, n, err,
+				      "filter '%s' has no 'action'; expected permit, block, "
 				      "callout_terminating, callout_inspection or callout_unknown",
 				      f->name);
 	if ((rc = owfp_ydoc_string(d, v, "action", &s, err)))
@@ -485,36 +535,48 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 		if (!strcmp(action_names[i].name, s))
 			f->action = action_names[i].type;
 	if (!f->action)
-		return owfp_ydoc_fail(d, v, err, "unknown action '%s'; expected permit, block, "
-				      "callout_terminating, callout_inspection or callout_unknown", s);
+		return owfp_ydoc_fail(d, v, err,
+				      "unknown action '%s'; expected permit, block, "
+				      "callout_terminating, callout_inspection or callout_unknown",
+				      s);
 	bool callout_action = f->action & 0x4000;
 	yaml_node_t *action_node = v;
 
 	v = owfp_ydoc_get(d, n, "callout");
 	f->callout_mark = owfp_ydoc_mark(v ? v : n);
 	if (callout_action && !v)
-		return owfp_ydoc_fail(d, action_node, err, "action %s needs a 'callout'; expected the "
-				      "name of an entry in 'callouts' or a callout GUID", s);
+		return owfp_ydoc_fail(d, action_node, err,
+				      "action %s needs a 'callout'; expected the "
+				      "name of an entry in 'callouts' or a callout GUID",
+				      s);
 	if (!callout_action && v)
-		return owfp_ydoc_fail(d, v, err, "action %s takes no 'callout'; expected a "
-				      "callout_* action to name a callout", s);
+		return owfp_ydoc_fail(d, v, err,
+				      "action %s takes no 'callout'; expected a "
+				      "callout_* action to name a callout",
+				      s);
 	if (v) {
 		const owfp_cfg_callout *co;
 		if ((rc = owfp_ydoc_string(d, v, "callout", &s, err)))
 			return rc;
 		if (!(co = owfp_cfg_find_callout(scope, s))) {
 			if (owfp_cfg_guid_parse(s, &g))
-				return owfp_ydoc_fail(d, v, err, "unknown callout '%s'; expected a name "
-						      "from 'callouts' or a callout GUID", s);
-		} else if (co->type && (f->layers & (OWFP_CFG_LAYER_FLOW_V4 | OWFP_CFG_LAYER_FLOW_V6))) {
-			return owfp_ydoc_fail(d, v, err, "callout '%s' is a built-in stream callout but "
+				return owfp_ydoc_fail(d, v, err,
+						      "unknown callout '%s'; expected a name "
+						      "from 'callouts' or a callout GUID",
+						      s);
+		} else if (co->type &&
+			   (f->layers & (OWFP_CFG_LAYER_FLOW_V4 | OWFP_CFG_LAYER_FLOW_V6))) {
+			return owfp_ydoc_fail(d, v, err,
+					      "callout '%s' is a built-in stream callout but "
 					      "the filter's layer is flow_established; expected a "
-					      "stream layer", s);
+					      "stream layer",
+					      s);
 		} else if (!co->type && f->layers != co->layer) {
-			return owfp_ydoc_fail(d, v, err, "callout '%s' applies to %s only but the filter "
+			return owfp_ydoc_fail(d, v, err,
+					      "callout '%s' applies to %s only but the filter "
 					      "is at %s; expected layer: %s (a callout key has one "
-					      "layer, as FWPM_CALLOUT0.applicableLayer)", s,
-					      layer_name(co->layer), layer_name(f->layers),
+					      "layer, as FWPM_CALLOUT0.applicableLayer)",
+					      s, layer_name(co->layer), layer_name(f->layers),
 					      layer_name(co->layer));
 		}
 		if (!(f->callout = owfp_strdup(s)))
@@ -526,7 +588,8 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index,
 		return rc;
 	if ((f->flags & OWFP_CFG_FF_PERMIT_IF_CALLOUT_UNREGISTERED) &&
 	    f->action != OWFP_CFG_A_CALLOUT_TERMINATING && f->action != OWFP_CFG_A_CALLOUT_UNKNOWN)
-		return owfp_ydoc_fail(d, v, err, "flag permit_if_callout_unregistered needs action "
+		return owfp_ydoc_fail(d, v, err,
+				      "flag permit_if_callout_unregistered needs action "
 				      "callout_terminating or callout_unknown");
 
 	v = owfp_ydoc_get(d, n, "context");

@@ -36,9 +36,9 @@ static origin find_origin(const owfp_config *cfg, const uint64_t *ids, size_t ni
 		unsigned n = (unsigned)__builtin_popcount(cfg->filters[i].layers);
 		for (unsigned j = 0; j < n && k < nids; j++, k++)
 			if (ids[k] == id)
-				return (origin){ &cfg->filters[i], id };
+				return (origin){&cfg->filters[i], id};
 	}
-	return (origin){ NULL, id };
+	return (origin){NULL, id};
 }
 
 static const char *engine_name(const owfp_filter_info *v, size_t n, uint64_t id)
@@ -109,8 +109,10 @@ size_t owfp_config_warn_shadowed(const owfp_config_applied *applied, owfp_config
 	    (nsh && owfp_engine_filters_list(e, &info, &ninfo)) ||
 	    (nsh && !(pairs = owfp_calloc(nsh, sizeof(*pairs))))) {
 		char msg[300];
-		snprintf(msg, sizeof(msg), "%s: warning: out of memory looking for filters that "
-			 "never run; none reported", cfg->file);
+		snprintf(msg, sizeof(msg),
+			 "%s: warning: out of memory looking for filters that "
+			 "never run; none reported",
+			 cfg->file);
 		warn(ctx, msg);
 		free(sh);
 		free(info);

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define N(s) { s, #s }
+#define N(s)          \
+	{             \
+		s, #s \
+	}
 static const struct {
 	NTSTATUS st;
 	const char *name;

@@ -6,9 +6,9 @@
 #include <stdint.h>
 
 typedef struct owfp_cfg_addr {
-	int family;      /* AF_INET or AF_INET6 */
-	uint32_t v4;     /* host order, for AF_INET */
-	uint8_t v6[16];  /* wire order, for AF_INET6 (first 4 bytes for AF_INET) */
+	int family;     /* AF_INET or AF_INET6 */
+	uint32_t v4;    /* host order, for AF_INET */
+	uint8_t v6[16]; /* wire order, for AF_INET6 (first 4 bytes for AF_INET) */
 	bool has_prefix;
 	uint8_t prefix;
 } owfp_cfg_addr;

@@ -27,8 +27,7 @@ int owfp_ydoc_fail(owfp_ydoc *d, const yaml_node_t *n, owfp_error *err, const ch
 	return owfp_cfg_fail(err, d->file, owfp_ydoc_mark(n), "%s", what);
 }
 
-int owfp_ydoc_load(owfp_ydoc *d, const char *file, const char *text, size_t len,
-		   owfp_error *err)
+int owfp_ydoc_load(owfp_ydoc *d, const char *file, const char *text, size_t len, owfp_error *err)
 {
 	yaml_parser_t p;
 	memset(d, 0, sizeof(*d));
@@ -88,11 +87,14 @@ const char *owfp_ydoc_kind(const yaml_node_t *n)
 	if (!n)
 		return "nothing";
 	switch (n->type) {
-	case YAML_MAPPING_NODE: return "a mapping";
-	case YAML_SEQUENCE_NODE: return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
 	case YAML_SCALAR_NODE:
 		return n->data.scalar.length ? "a scalar" : "an empty value";
-	default: return "nothing";
+	default:
+		return "nothing";
 	}
 }
 
@@ -146,8 +148,8 @@ int owfp_ydoc_check_keys(owfp_ydoc *d, yaml_node_t *map, const char *what,
 		yaml_node_t *kn = yaml_document_get_node(&d->doc, p->key);
 		const char *k = owfp_ydoc_str(kn);
 		if (!k)
-			return owfp_ydoc_fail(d, kn, err, "%s key is %s; expected a plain name", what,
-					      owfp_ydoc_kind(kn));
+			return owfp_ydoc_fail(d, kn, err, "%s key is %s; expected a plain name",
+					      what, owfp_ydoc_kind(kn));
 		bool ok = false;
 		for (size_t i = 0; allowed[i] && !ok; i++)
 			ok = strcmp(allowed[i], k) == 0;
@@ -155,17 +157,18 @@ int owfp_ydoc_check_keys(owfp_ydoc *d, yaml_node_t *map, const char *what,
 			char list[256] = "";
 			size_t used = 0;
 			for (size_t i = 0; allowed[i]; i++)
-				used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-						 "%s%s", i ? ", " : "", allowed[i]);
+				used += (size_t)snprintf(
+					list + used, used < sizeof(list) ? sizeof(list) - used : 0,
+					"%s%s", i ? ", " : "", allowed[i]);
 			return owfp_ydoc_fail(d, kn, err, "unknown %s key '%s'; expected one of: %s",
 					      what, k, list);
 		}
 		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
 			const char *k2 = owfp_ydoc_str(yaml_document_get_node(&d->doc, q->key));
 			if (k2 && strcmp(k2, k) == 0)
-				return owfp_ydoc_fail(d, kn, err,
-						      "%s key '%s' given twice; expected each key once",
-						      what, k);
+				return owfp_ydoc_fail(
+					d, kn, err,
+					"%s key '%s' given twice; expected each key once", what, k);
 		}
 	}
 	return 0;
@@ -185,8 +188,7 @@ int owfp_ydoc_expect_seq(owfp_ydoc *d, yaml_node_t *n, const char *what, owfp_er
 	return owfp_ydoc_fail(d, n, err, "%s is %s; expected a list", what, owfp_ydoc_kind(n));
 }
 
-int owfp_ydoc_string(owfp_ydoc *d, yaml_node_t *n, const char *what, const char **out,
-		     owfp_error *err)
+int owfp_ydoc_string(owfp_ydoc *d, yaml_node_t *n, const char *what, const char **out, owfp_error *err)
 {
 	const char *s = owfp_ydoc_str(n);
 	if (!s || !*s)
@@ -204,20 +206,22 @@ bool owfp_ydoc_parse_uint(const char *s, uint64_t max, uint64_t *out)
 		return false;
 	char *end;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
+	unsigned long long v = strtoull(s, &end,
+					(s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
 	if (errno || *end || v > max)
 		return false;
 	*out = v;
 	return true;
 }
 
-int owfp_ydoc_uint(owfp_ydoc *d, yaml_node_t *n, const char *what, uint64_t max,
-		   uint64_t *out, owfp_error *err)
+int owfp_ydoc_uint(owfp_ydoc *d, yaml_node_t *n, const char *what, uint64_t max, uint64_t *out,
+		   owfp_error *err)
 {
 	const char *s = owfp_ydoc_str(n);
 	if (!owfp_ydoc_parse_uint(s, max, out)) {
 		if (s)
-			return owfp_ydoc_fail(d, n, err, "%s '%s' is not valid; expected an integer 0..%llu",
+			return owfp_ydoc_fail(d, n, err,
+					      "%s '%s' is not valid; expected an integer 0..%llu",
 					      what, s, (unsigned long long)max);
 		return owfp_ydoc_fail(d, n, err, "%s is %s; expected an integer 0..%llu", what,
 				      owfp_ydoc_kind(n), (unsigned long long)max);

@@ -19,8 +19,7 @@ typedef struct owfp_ydoc {
 
 /* Loads exactly one document from `text`. An empty text loads an empty
  * document (root NULL). */
-int owfp_ydoc_load(owfp_ydoc *d, const char *file, const char *text, size_t len,
-		   owfp_error *err);
+int owfp_ydoc_load(owfp_ydoc *d, const char *file, const char *text, size_t len, owfp_error *err);
 void owfp_ydoc_free(owfp_ydoc *d);
 
 yaml_node_t *owfp_ydoc_root(owfp_ydoc *d);
@@ -39,16 +38,16 @@ yaml_node_t *owfp_ydoc_item(owfp_ydoc *d, yaml_node_t *seq, size_t i);
 size_t owfp_ydoc_len(const yaml_node_t *seq);
 
 bool owfp_ydoc_is_scalar(const yaml_node_t *n);
-bool owfp_ydoc_is_plain(const yaml_node_t *n); /* unquoted scalar */
-const char *owfp_ydoc_str(const yaml_node_t *n);  /* scalar text, or NULL */
+bool owfp_ydoc_is_plain(const yaml_node_t *n);   /* unquoted scalar */
+const char *owfp_ydoc_str(const yaml_node_t *n); /* scalar text, or NULL */
 
 /* Typed scalars: fail naming the node and `what` (e.g. "filter weight"). */
 int owfp_ydoc_expect_map(owfp_ydoc *d, yaml_node_t *n, const char *what, owfp_error *err);
 int owfp_ydoc_expect_seq(owfp_ydoc *d, yaml_node_t *n, const char *what, owfp_error *err);
 int owfp_ydoc_string(owfp_ydoc *d, yaml_node_t *n, const char *what, const char **out,
 		     owfp_error *err);
-int owfp_ydoc_uint(owfp_ydoc *d, yaml_node_t *n, const char *what, uint64_t max,
-		   uint64_t *out, owfp_error *err);
+int owfp_ydoc_uint(owfp_ydoc *d, yaml_node_t *n, const char *what, uint64_t max, uint64_t *out,
+		   owfp_error *err);
 /* Reads decimal or 0x-hex text; false if not an unsigned integer <= max. */
 bool owfp_ydoc_parse_uint(const char *s, uint64_t max, uint64_t *out);
 

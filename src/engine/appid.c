@@ -104,7 +104,8 @@ DWORD NTAPI FwpmGetAppIdFromFileName0(PCWSTR fileName, FWP_BYTE_BLOB **appId)
 	real = realpath(utf8, NULL);
 	if (!real)
 		return errno == ENOENT || errno == ENOTDIR ? ERROR_FILE_NOT_FOUND
-		       : errno == ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_ACCESS_DENIED;
+		       : errno == ENOMEM                   ? ERROR_NOT_ENOUGH_MEMORY
+							   : ERROR_ACCESS_DENIED;
 	rc = owfp_appid_from_path(real, &tmp);
 	free(real);
 	if (rc)

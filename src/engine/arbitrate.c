@@ -13,9 +13,9 @@
 #include "engine/engine_internal.h"
 
 typedef struct arb {
-	FWP_ACTION_TYPE action;   /* valid once decided */
+	FWP_ACTION_TYPE action; /* valid once decided */
 	bool decided;
-	bool right;               /* FWPS_RIGHT_ACTION_WRITE still held */
+	bool right; /* FWPS_RIGHT_ACTION_WRITE still held */
 	bool hard_block;
 } arb;
 
@@ -53,7 +53,7 @@ static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
 {
 	FWP_ACTION_TYPE type = f->fps.action.type;
 	owfp_callout *c = owfp_callout_registered_hold(e, f->fps.action.calloutId);
-	decision d = { DEC_NONE, false, false };
+	decision d = {DEC_NONE, false, false};
 	FWPS_CLASSIFY_OUT0 out;
 	owfp_classify_guard g;
 
@@ -97,8 +97,9 @@ static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
 		d.what = out.actionType == FWP_ACTION_PERMIT ? DEC_PERMIT : DEC_BLOCK;
 		break;
 	case FWP_ACTION_CALLOUT_UNKNOWN:
-		d.what = out.actionType == FWP_ACTION_PERMIT ? DEC_PERMIT
-			 : out.actionType == FWP_ACTION_BLOCK ? DEC_BLOCK : DEC_NONE;
+		d.what = out.actionType == FWP_ACTION_PERMIT  ? DEC_PERMIT
+			 : out.actionType == FWP_ACTION_BLOCK ? DEC_BLOCK
+							      : DEC_NONE;
 		break;
 	default:
 		/* S30: an inspection callout always continues. */
@@ -109,10 +110,9 @@ static decision run_callout(owfp_engine *e, const owfp_rfilter *f, const arb *a,
 }
 
 static decision evaluate(owfp_engine *e, const owfp_rfilter *f, const arb *a,
-			 const FWPS_INCOMING_VALUES0 *in,
-			 const FWPS_INCOMING_METADATA_VALUES0 *meta)
+			 const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta)
 {
-	decision d = { DEC_NONE, false, false };
+	decision d = {DEC_NONE, false, false};
 
 	switch (f->fps.action.type) {
 	case FWP_ACTION_PERMIT:
@@ -136,9 +136,9 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 	FWPS_INCOMING_VALUE0 vals[FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_MAX];
 	FWPS_INCOMING_METADATA_VALUES0 meta;
 	FWP_BYTE_ARRAY16 v6l, v6r;
-	FWP_BYTE_BLOB app_id = { 0, NULL };
+	FWP_BYTE_BLOB app_id = {0, NULL};
 	FWPS_INCOMING_VALUES0 in;
-	arb a = { FWP_ACTION_CONTINUE, false, true, false };
+	arb a = {FWP_ACTION_CONTINUE, false, true, false};
 	owfp_clayer *l;
 	owfp_ranks r;
 	long n;
@@ -150,7 +150,8 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 		memset(&app_id, 0, sizeof(app_id));
 	owfp_engine_ale_values(key, vals, &v6l, &v6r, &app_id, &in);
 	memset(&meta, 0, sizeof(meta));
-	meta.currentMetadataValues = FWPS_METADATA_FIELD_FLOW_HANDLE | FWPS_METADATA_FIELD_COMPARTMENT_ID;
+	meta.currentMetadataValues = FWPS_METADATA_FIELD_FLOW_HANDLE |
+				     FWPS_METADATA_FIELD_COMPARTMENT_ID;
 	meta.flowHandle = flow_handle;
 	meta.compartmentId = DEFAULT_COMPARTMENT_ID;
 	if (app_id.data) {
@@ -166,8 +167,10 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 	n = owfp_engine_match_layer(e, slot, &in, &l, &r);
 	if (n < 0) {
 		/* Fail closed: without the filter set we cannot say the flow is allowed. */
-		owfp_engine_log(e, OWFP_LOG_ERROR, "flow %llu: out of memory classifying "
-			       "ALE_FLOW_ESTABLISHED, blocking", (unsigned long long)flow_handle);
+		owfp_engine_log(e, OWFP_LOG_ERROR,
+				"flow %llu: out of memory classifying "
+				"ALE_FLOW_ESTABLISHED, blocking",
+				(unsigned long long)flow_handle);
 		owfp_ranks_fini(&r);
 		free(app_id.data);
 		return FWP_ACTION_BLOCK;

@@ -38,7 +38,8 @@ static inline void classify_direct(const owfp_callout *c, const FWPS_INCOMING_VA
 	/* FWPS_FILTER0..3 share one layout; only the provider-context type differs. */
 	switch (c->version) {
 	case 0:
-		c->classify.fn0(in, meta, layer_data, (const FWPS_FILTER0 *)filter, flow_context, out);
+		c->classify.fn0(in, meta, layer_data, (const FWPS_FILTER0 *)filter, flow_context,
+				out);
 		break;
 	case 1:
 		c->classify.fn1(in, meta, layer_data, NULL, (const FWPS_FILTER1 *)filter,
@@ -70,16 +71,17 @@ static void classify_describe(void *arg, char *buf, size_t len)
 		snprintf(buf, len, "callout '%s': the action is BLOCK (fail closed)", a->c->name);
 }
 
-static const owfp_contain_site classify_site = { "classifyFn", classify_describe };
+static const owfp_contain_site classify_site = {"classifyFn", classify_describe};
 
 /* Out of line, so the built-in path keeps a frame as small as before; the
  * containment is open-coded (contain.h) to spare a trampoline per call. */
-__attribute__((noinline)) static bool classify_contained(
-	const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
-	const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data, const FWPS_FILTER3 *filter,
-	UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out)
+__attribute__((noinline)) static bool classify_contained(const owfp_callout *c,
+							 const FWPS_INCOMING_VALUES0 *in,
+							 const FWPS_INCOMING_METADATA_VALUES0 *meta,
+							 void *layer_data, const FWPS_FILTER3 *filter,
+							 UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out)
 {
-	classify_args a = { c, meta };
+	classify_args a = {c, meta};
 	owfp_contain_frame fr;
 	unsigned depth = owfp_classify_stack.depth;
 
@@ -109,8 +111,7 @@ __attribute__((noinline)) static bool classify_contained(
 
 bool owfp_callout_classify(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
 			   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
-			   const FWPS_FILTER3 *filter, UINT64 flow_context,
-			   FWPS_CLASSIFY_OUT0 *out)
+			   const FWPS_FILTER3 *filter, UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out)
 {
 	if (c->contained)
 		return classify_contained(c, in, meta, layer_data, filter, flow_context, out);
@@ -156,12 +157,12 @@ static void notify_describe(void *arg, char *buf, size_t len)
 		 a->type == FWPS_CALLOUT_NOTIFY_ADD_FILTER ? " (the filter is not added)" : "");
 }
 
-static const owfp_contain_site notify_site = { "notifyFn", notify_describe };
+static const owfp_contain_site notify_site = {"notifyFn", notify_describe};
 
 NTSTATUS owfp_callout_notify(const owfp_callout *c, FWPS_CALLOUT_NOTIFY_TYPE type,
 			     const GUID *filter_key, FWPS_FILTER3 *filter)
 {
-	notify_args a = { c, type, filter_key, filter, STATUS_SUCCESS };
+	notify_args a = {c, type, filter_key, filter, STATUS_SUCCESS};
 
 	if (!c->notify.fn0) /* the same slot for every version */
 		return STATUS_SUCCESS;
@@ -196,12 +197,12 @@ static void flow_delete_describe(void *arg, char *buf, size_t len)
 		 a->c->name);
 }
 
-static const owfp_contain_site flow_delete_site = { "flowDeleteFn", flow_delete_describe };
+static const owfp_contain_site flow_delete_site = {"flowDeleteFn", flow_delete_describe};
 
 void owfp_callout_flow_delete(const owfp_callout *c, UINT16 layer_id, UINT32 callout_id,
 			      UINT64 flow_context)
 {
-	flow_delete_args a = { c, layer_id, callout_id, flow_context };
+	flow_delete_args a = {c, layer_id, callout_id, flow_context};
 
 	if (!c->contained) {
 		flow_delete_fn(&a);
@@ -225,12 +226,12 @@ static void complete_fn(void *arg)
 	a->fn(a->context, a->nbl, a->dispatch_level);
 }
 
-static const owfp_contain_site complete_site = { "injection completionFn", NULL };
+static const owfp_contain_site complete_site = {"injection completionFn", NULL};
 
-void owfp_callout_inject_complete(FWPS_INJECT_COMPLETE0 fn, void *context,
-				  NET_BUFFER_LIST *nbl, BOOLEAN dispatch_level)
+void owfp_callout_inject_complete(FWPS_INJECT_COMPLETE0 fn, void *context, NET_BUFFER_LIST *nbl,
+				  BOOLEAN dispatch_level)
 {
-	complete_args a = { fn, context, nbl, dispatch_level };
+	complete_args a = {fn, context, nbl, dispatch_level};
 
 	/* The driver is found from the routine's address. */
 	(void)owfp_contain_call(NULL, (const void *)fn, &complete_site, complete_fn, &a);

@@ -107,20 +107,20 @@ static NTSTATUS do_register(void *device, const reg_args *a, UINT32 *callout_id)
 }
 
 /* The callout structs differ only in function types, so one body serves all. */
-#define REGISTER_FN(n)                                                                   \
+#define REGISTER_FN(n)                                                                      \
 	NTSTATUS NTAPI FwpsCalloutRegister##n(void *deviceObject, const FWPS_CALLOUT##n *c, \
-					      UINT32 *calloutId)                         \
-	{                                                                                \
-		reg_args a;                                                              \
-		if (!c)                                                                  \
-			return STATUS_INVALID_PARAMETER;                                 \
-		a.key = &c->calloutKey;                                                  \
-		a.flags = c->flags;                                                      \
-		a.version = n;                                                           \
-		a.classify = (void *)c->classifyFn;                                      \
-		a.notify = (void *)c->notifyFn;                                          \
-		a.flow_delete = c->flowDeleteFn;                                         \
-		return do_register(deviceObject, &a, calloutId);                         \
+					      UINT32 *calloutId)                            \
+	{                                                                                   \
+		reg_args a;                                                                 \
+		if (!c)                                                                     \
+			return STATUS_INVALID_PARAMETER;                                    \
+		a.key = &c->calloutKey;                                                     \
+		a.flags = c->flags;                                                         \
+		a.version = n;                                                              \
+		a.classify = (void *)c->classifyFn;                                         \
+		a.notify = (void *)c->notifyFn;                                             \
+		a.flow_delete = c->flowDeleteFn;                                            \
+		return do_register(deviceObject, &a, calloutId);                            \
 	}
 
 REGISTER_FN(0)

@@ -29,8 +29,7 @@ static void add_counts(owfp_callout_stats *s, const owfp_callout *c)
 }
 
 /* The row this callout joins: same name, and no callout at its layer yet. */
-static owfp_callout_row *row_for(owfp_callout_row *rows, size_t n, const char *name,
-				 const char *layer)
+static owfp_callout_row *row_for(owfp_callout_row *rows, size_t n, const char *name, const char *layer)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(rows[i].name, name) != 0 || rows[i].nlayers == 4)

@@ -16,11 +16,11 @@
 #include "openwfp/openwfp.h"
 
 typedef struct owfp_callout_row {
-	char name[96];           /* display name (UTF-8), or the key when it has none */
-	const char *layers[4];   /* "stream_v4", "stream_v6", "ale_flow_established_v4", ... */
-	uint32_t ids[4];         /* run-time callout ids, one per layer */
+	char name[96];         /* display name (UTF-8), or the key when it has none */
+	const char *layers[4]; /* "stream_v4", "stream_v6", "ale_flow_established_v4", ... */
+	uint32_t ids[4];       /* run-time callout ids, one per layer */
 	size_t nlayers;
-	owfp_callout_stats sum;  /* counters summed over ids; sum.callout_id = ids[0] */
+	owfp_callout_stats sum; /* counters summed over ids; sum.callout_id = ids[0] */
 } owfp_callout_row;
 
 /* Rows in the order their first callout got its id (the configuration's

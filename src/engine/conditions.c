@@ -82,7 +82,7 @@ NTSTATUS owfp_cond_validate(const owfp_layer_desc *l, const FWPM_FILTER_CONDITIO
 		if (st != STATUS_SUCCESS)
 			return st;
 		if (owfp_k128_cmp(owfp_value_key(&cv->rangeValue->valueLow),
-			     owfp_value_key(&cv->rangeValue->valueHigh)) > 0)
+				  owfp_value_key(&cv->rangeValue->valueHigh)) > 0)
 			return STATUS_FWP_INVALID_RANGE;
 		return STATUS_SUCCESS;
 	case FWP_BYTE_BLOB_TYPE:
@@ -214,17 +214,24 @@ static uint64_t be64(const uint8_t *p)
 /* Values as unsigned 128-bit keys: integers as is, byte arrays big-endian. */
 owfp_k128 owfp_value_key(const FWP_VALUE0 *v)
 {
-	owfp_k128 k = { 0, 0 };
+	owfp_k128 k = {0, 0};
 
 	switch (v->type) {
-	case FWP_UINT8: k.lo = v->uint8; break;
-	case FWP_UINT16: k.lo = v->uint16; break;
-	case FWP_UINT32: k.lo = v->uint32; break;
+	case FWP_UINT8:
+		k.lo = v->uint8;
+		break;
+	case FWP_UINT16:
+		k.lo = v->uint16;
+		break;
+	case FWP_UINT32:
+		k.lo = v->uint32;
+		break;
 	case FWP_BYTE_ARRAY16_TYPE:
 		k.hi = be64(v->byteArray16->byteArray16);
 		k.lo = be64(v->byteArray16->byteArray16 + 8);
 		break;
-	default: break;
+	default:
+		break;
 	}
 	return k;
 }
@@ -240,7 +247,7 @@ static owfp_k128 prefix_mask(unsigned len)
 
 static bool v6_prefix_match(const FWP_V6_ADDR_AND_MASK *am, const FWP_BYTE_ARRAY16 *v)
 {
-	FWP_VALUE0 a = { .type = FWP_BYTE_ARRAY16_TYPE };
+	FWP_VALUE0 a = {.type = FWP_BYTE_ARRAY16_TYPE};
 	owfp_k128 m = prefix_mask(am->prefixLength), x, y;
 
 	a.byteArray16 = (FWP_BYTE_ARRAY16 *)am->addr;
@@ -280,8 +287,10 @@ bool owfp_cond_match(const FWPS_FILTER_CONDITION0 *c, const FWP_VALUE0 *v)
 	case FWP_RANGE_TYPE:
 		if (v->type != cv->rangeValue->valueLow.type)
 			return false;
-		return owfp_k128_cmp(owfp_value_key(v), owfp_value_key(&cv->rangeValue->valueLow)) >= 0 &&
-		       owfp_k128_cmp(owfp_value_key(v), owfp_value_key(&cv->rangeValue->valueHigh)) <= 0;
+		return owfp_k128_cmp(owfp_value_key(v), owfp_value_key(&cv->rangeValue->valueLow)) >=
+			       0 &&
+		       owfp_k128_cmp(owfp_value_key(v),
+				     owfp_value_key(&cv->rangeValue->valueHigh)) <= 0;
 	default:
 		break;
 	}
@@ -289,22 +298,33 @@ bool owfp_cond_match(const FWPS_FILTER_CONDITION0 *c, const FWP_VALUE0 *v)
 		return false;
 	r = owfp_k128_cmp(owfp_value_key(v), owfp_value_key((const FWP_VALUE0 *)cv));
 	switch (c->matchType) {
-	case FWP_MATCH_EQUAL: return r == 0;
-	case FWP_MATCH_NOT_EQUAL: return r != 0;
-	case FWP_MATCH_GREATER: return r > 0;
-	case FWP_MATCH_LESS: return r < 0;
-	case FWP_MATCH_GREATER_OR_EQUAL: return r >= 0;
-	case FWP_MATCH_LESS_OR_EQUAL: return r <= 0;
-	default: break;
+	case FWP_MATCH_EQUAL:
+		return r == 0;
+	case FWP_MATCH_NOT_EQUAL:
+		return r != 0;
+	case FWP_MATCH_GREATER:
+		return r > 0;
+	case FWP_MATCH_LESS:
+		return r < 0;
+	case FWP_MATCH_GREATER_OR_EQUAL:
+		return r >= 0;
+	case FWP_MATCH_LESS_OR_EQUAL:
+		return r <= 0;
+	default:
+		break;
 	}
 	{
 		uint64_t x = owfp_value_key(v).lo, m = owfp_value_key((const FWP_VALUE0 *)cv).lo;
 
 		switch (c->matchType) {
-		case FWP_MATCH_FLAGS_ALL_SET: return (x & m) == m;
-		case FWP_MATCH_FLAGS_ANY_SET: return (x & m) != 0;
-		case FWP_MATCH_FLAGS_NONE_SET: return (x & m) == 0;
-		default: return false;
+		case FWP_MATCH_FLAGS_ALL_SET:
+			return (x & m) == m;
+		case FWP_MATCH_FLAGS_ANY_SET:
+			return (x & m) != 0;
+		case FWP_MATCH_FLAGS_NONE_SET:
+			return (x & m) == 0;
+		default:
+			return false;
 		}
 	}
 }
@@ -346,13 +366,21 @@ static owfp_k128 k_sub1(owfp_k128 k)
 
 static owfp_k128 type_max(FWP_DATA_TYPE t)
 {
-	owfp_k128 k = { 0, 0 };
+	owfp_k128 k = {0, 0};
 
 	switch (t) {
-	case FWP_UINT8: k.lo = UINT8_MAX; break;
-	case FWP_UINT16: k.lo = UINT16_MAX; break;
-	case FWP_UINT32: k.lo = UINT32_MAX; break;
-	default: k.hi = k.lo = UINT64_MAX; break;
+	case FWP_UINT8:
+		k.lo = UINT8_MAX;
+		break;
+	case FWP_UINT16:
+		k.lo = UINT16_MAX;
+		break;
+	case FWP_UINT32:
+		k.lo = UINT32_MAX;
+		break;
+	default:
+		k.hi = k.lo = UINT64_MAX;
+		break;
 	}
 	return k;
 }
@@ -360,7 +388,7 @@ static owfp_k128 type_max(FWP_DATA_TYPE t)
 int owfp_cond_intervals(const FWPS_FILTER_CONDITION0 *c, owfp_k128 lo[2], owfp_k128 hi[2])
 {
 	const FWP_CONDITION_VALUE0 *cv = &c->conditionValue;
-	owfp_k128 zero = { 0, 0 }, k, max;
+	owfp_k128 zero = {0, 0}, k, max;
 	int n = 0;
 
 	switch (cv->type) {
@@ -376,7 +404,7 @@ int owfp_cond_intervals(const FWPS_FILTER_CONDITION0 *c, owfp_k128 lo[2], owfp_k
 		return 1;
 	}
 	case FWP_V6_ADDR_MASK: {
-		FWP_VALUE0 a = { .type = FWP_BYTE_ARRAY16_TYPE };
+		FWP_VALUE0 a = {.type = FWP_BYTE_ARRAY16_TYPE};
 		owfp_k128 m = prefix_mask(cv->v6AddrMask->prefixLength);
 
 		if (c->matchType != FWP_MATCH_EQUAL)

@@ -205,14 +205,29 @@ void owfp_engine_count(owfp_engine *e, int what, int dir, uint64_t n)
 	owfp_engine_counts *k = e->counts;
 
 	switch (what) {
-	case OWFP_COUNT_FLOW_CREATED: OWFP_SLOT_ADD(k, flows_created, n); break;
-	case OWFP_COUNT_FLOW_ENDED: OWFP_SLOT_ADD(k, flows_ended, n); break;
-	case OWFP_COUNT_FLOW_DROPPED: OWFP_SLOT_ADD(k, flows_dropped, n); break;
-	case OWFP_COUNT_BYTES_INDICATED: OWFP_SLOT_ADD(k, bytes_indicated[d], n); break;
-	case OWFP_COUNT_BYTES_DELIVERED: OWFP_SLOT_ADD(k, bytes_delivered[d], n); break;
-	case OWFP_COUNT_VIOLATION: OWFP_SLOT_ADD(k, violations, n); break;
-	case OWFP_COUNT_LIMIT: OWFP_SLOT_ADD(k, limits_hit, n); break;
-	default: break;
+	case OWFP_COUNT_FLOW_CREATED:
+		OWFP_SLOT_ADD(k, flows_created, n);
+		break;
+	case OWFP_COUNT_FLOW_ENDED:
+		OWFP_SLOT_ADD(k, flows_ended, n);
+		break;
+	case OWFP_COUNT_FLOW_DROPPED:
+		OWFP_SLOT_ADD(k, flows_dropped, n);
+		break;
+	case OWFP_COUNT_BYTES_INDICATED:
+		OWFP_SLOT_ADD(k, bytes_indicated[d], n);
+		break;
+	case OWFP_COUNT_BYTES_DELIVERED:
+		OWFP_SLOT_ADD(k, bytes_delivered[d], n);
+		break;
+	case OWFP_COUNT_VIOLATION:
+		OWFP_SLOT_ADD(k, violations, n);
+		break;
+	case OWFP_COUNT_LIMIT:
+		OWFP_SLOT_ADD(k, limits_hit, n);
+		break;
+	default:
+		break;
 	}
 }
 

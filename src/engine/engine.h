@@ -45,10 +45,10 @@ _Static_assert(sizeof(owfp_callout_counts) == 128, "two cache lines per cell");
  * grew a proxy by ~60 kB per reload (issue 17 item 5).
  */
 typedef struct owfp_callout {
-	UINT32 id;                 /* run-time calloutId, never reused */
+	UINT32 id; /* run-time calloutId, never reused */
 	GUID key;
-	UINT32 flags;              /* FWP_CALLOUT_FLAG_* */
-	int version;               /* 0..3: which classify/notify signature */
+	UINT32 flags; /* FWP_CALLOUT_FLAG_* */
+	int version;  /* 0..3: which classify/notify signature */
 	union {
 		FWPS_CALLOUT_CLASSIFY_FN0 fn0;
 		FWPS_CALLOUT_CLASSIFY_FN1 fn1;
@@ -62,12 +62,12 @@ typedef struct owfp_callout {
 		FWPS_CALLOUT_NOTIFY_FN3 fn3;
 	} notify;
 	FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN0 flow_delete;
-	PDRIVER_OBJECT driver;     /* the registering device's driver, for reports */
-	bool contained;            /* a plugin's: calls run inside containment */
-	atomic_bool registered;    /* false once unregistered (Q22) */
-	atomic_long contexts;      /* flow contexts held (S72 DEVICE_BUSY) */
+	PDRIVER_OBJECT driver;       /* the registering device's driver, for reports */
+	bool contained;              /* a plugin's: calls run inside containment */
+	atomic_bool registered;      /* false once unregistered (Q22) */
+	atomic_long contexts;        /* flow contexts held (S72 DEVICE_BUSY) */
 	atomic_int unregister_waits; /* unregister calls waiting for classifies (S72a) */
-	char name[96];             /* UTF-8, from FWPM_CALLOUT0 display data or the key */
+	char name[96];               /* UTF-8, from FWPM_CALLOUT0 display data or the key */
 	/* Counters, one cell per thread slot (util/thread_slot.h): add with
 	 * OWFP_SLOT_ADD(c->counts, ...), read with owfp_engine_stats_get. */
 	owfp_callout_counts counts[OWFP_THREAD_SLOTS + 1];
@@ -84,19 +84,19 @@ typedef struct owfp_callout {
  */
 typedef struct owfp_stage_desc {
 	FWPS_FILTER3 filter;
-	UINT16 layer_id;           /* FWPS_LAYER_STREAM_V4 or _V6 */
-	UINT32 sublayer_index;     /* 0 = highest-weight sublayer of the match */
+	UINT16 layer_id;       /* FWPS_LAYER_STREAM_V4 or _V6 */
+	UINT32 sublayer_index; /* 0 = highest-weight sublayer of the match */
 	owfp_callout *callout;
-	bool added_after_flow;     /* filter id newer than the flow (S81) */
+	bool added_after_flow; /* filter id newer than the flow (S81) */
 } owfp_stage_desc;
 
 /* The ordered stages for one flow: sublayer weight desc, filter weight desc. */
 typedef struct owfp_match {
 	atomic_int refs;
-	uint64_t generation;       /* engine filter generation it was computed from */
+	uint64_t generation; /* engine filter generation it was computed from */
 	size_t nstages;
 	UINT32 nsublayers;
-	void *priv;                /* engine-private: keeps the filters alive */
+	void *priv; /* engine-private: keeps the filters alive */
 	owfp_stage_desc stages[];
 } owfp_match;
 
@@ -138,8 +138,7 @@ void owfp_match_release(owfp_match *m);
  * rules S89–S96). flowHandle is the flow id. Returns the final action
  * (FWP_ACTION_PERMIT or FWP_ACTION_BLOCK).
  */
-FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *engine,
-						      const owfp_flow_key *key,
+FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *engine, const owfp_flow_key *key,
 						      UINT64 flow_handle);
 
 /* Looks up a callout by run-time id (registered or not). NULL if unknown
@@ -172,8 +171,7 @@ void owfp_callout_set_drain_hook(owfp_callout_drain_fn fn);
  */
 bool owfp_callout_classify(const owfp_callout *c, const FWPS_INCOMING_VALUES0 *in,
 			   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
-			   const FWPS_FILTER3 *filter, UINT64 flow_context,
-			   FWPS_CLASSIFY_OUT0 *out);
+			   const FWPS_FILTER3 *filter, UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out);
 
 /*
  * Classifies in flight, so that FwpsCalloutUnregister* does not return
@@ -256,8 +254,8 @@ void owfp_callout_classify_unwind(unsigned depth);
  * reported and counted; the runtime goes on as if the call returned). */
 void owfp_callout_flow_delete(const owfp_callout *c, UINT16 layer_id, UINT32 callout_id,
 			      UINT64 flow_context);
-void owfp_callout_inject_complete(FWPS_INJECT_COMPLETE0 fn, void *context,
-				  NET_BUFFER_LIST *nbl, BOOLEAN dispatch_level);
+void owfp_callout_inject_complete(FWPS_INJECT_COMPLETE0 fn, void *context, NET_BUFFER_LIST *nbl,
+				  BOOLEAN dispatch_level);
 
 /* Fills the stream-layer incoming values for a flow (S5, S6). `values` has
  * room for FWPS_FIELD_STREAM_V4_MAX entries; v6 addresses point into key. */
@@ -277,9 +275,15 @@ void owfp_engine_log(owfp_engine *engine, enum owfp_log_level lvl, const char *f
 /* Flow bookkeeping the engine keeps for stats and for engine teardown. */
 uint64_t owfp_engine_next_flow_id(owfp_engine *engine);
 void owfp_engine_count(owfp_engine *engine, int what, int dir, uint64_t n);
-enum { OWFP_COUNT_FLOW_CREATED, OWFP_COUNT_FLOW_ENDED, OWFP_COUNT_FLOW_DROPPED,
-       OWFP_COUNT_BYTES_INDICATED, OWFP_COUNT_BYTES_DELIVERED, OWFP_COUNT_VIOLATION,
-       OWFP_COUNT_LIMIT };
+enum {
+	OWFP_COUNT_FLOW_CREATED,
+	OWFP_COUNT_FLOW_ENDED,
+	OWFP_COUNT_FLOW_DROPPED,
+	OWFP_COUNT_BYTES_INDICATED,
+	OWFP_COUNT_BYTES_DELIVERED,
+	OWFP_COUNT_VIOLATION,
+	OWFP_COUNT_LIMIT
+};
 
 /*
  * What the layer above keeps per engine (src/stream: its flow table), held

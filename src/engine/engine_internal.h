@@ -43,18 +43,18 @@ enum owfp_dim {
 
 typedef struct owfp_field_desc {
 	const GUID *key;
-	UINT16 index;        /* into incomingValue[] */
+	UINT16 index;         /* into incomingValue[] */
 	FWP_DATA_TYPE v4type; /* value type at the V4 layer */
 	FWP_DATA_TYPE v6type; /* value type at the V6 layer */
-	bool is_addr;        /* accepts FWP_V4/V6_ADDR_MASK */
-	int dim;             /* enum owfp_dim */
+	bool is_addr;         /* accepts FWP_V4/V6_ADDR_MASK */
+	int dim;              /* enum owfp_dim */
 } owfp_field_desc;
 
 typedef struct owfp_layer_desc {
 	const GUID *key;
 	int slot;
 	UINT16 layer_id;
-	int family;          /* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	bool stream;
 	UINT32 value_count;
 	const owfp_field_desc *fields;
@@ -97,7 +97,6 @@ typedef struct owfp_dim_keys {
 	owfp_k128 key[OWFP_NDIMS];
 } owfp_dim_keys;
 
-
 NTSTATUS owfp_cond_validate(const owfp_layer_desc *l, const FWPM_FILTER_CONDITION0 *c,
 			    const owfp_field_desc **field);
 /* Deep copy into a run-time condition; 0 or -ENOMEM. */
@@ -133,7 +132,7 @@ typedef struct owfp_ival {
  * cache misses away).
  */
 typedef struct owfp_quick {
-	int8_t dim[2];        /* enum owfp_dim, OWFP_DIM_NONE when unused */
+	int8_t dim[2]; /* enum owfp_dim, OWFP_DIM_NONE when unused */
 	owfp_k128 lo[2], hi[2];
 } owfp_quick;
 
@@ -152,10 +151,10 @@ typedef struct owfp_rfilter {
 	UINT16 sublayer_weight;
 	UINT64 weight;
 	GUID callout_key;
-	bool notified;        /* ADD_FILTER was delivered to a notifyFn */
-	bool deleted;         /* deleted inside the open transaction */
+	bool notified; /* ADD_FILTER was delivered to a notifyFn */
+	bool deleted;  /* deleted inside the open transaction */
 	FWPS_FILTER3 fps;
-	int index_dim;        /* enum owfp_dim */
+	int index_dim; /* enum owfp_dim */
 	size_t nivals;
 	owfp_ival *ivals;
 	owfp_quick quick;
@@ -176,25 +175,25 @@ int owfp_rfilter_cmp(const owfp_rfilter *a, const owfp_rfilter *b);
  */
 typedef struct owfp_ivx_entry {
 	uint32_t rank;
-	int8_t qdim;          /* OWFP_DIM_NONE: no check here */
+	int8_t qdim; /* OWFP_DIM_NONE: no check here */
 	uint64_t qlo, qhi;
 } owfp_ivx_entry;
 
 /* Interval index over 128-bit keys: a segment tree on elementary intervals. */
 typedef struct owfp_ivx {
-	size_t nb;            /* elementary interval starts (0 = empty index) */
+	size_t nb; /* elementary interval starts (0 = empty index) */
 	owfp_k128 *bounds;
 	size_t leaves;        /* power of two >= nb */
 	uint32_t *off;        /* 2*leaves + 1 CSR offsets into pool */
 	owfp_ivx_entry *pool; /* ascending rank per node */
 	uint32_t *anc_off;    /* nb + 1 CSR offsets into anc */
-	uint32_t *anc;        /* per elementary interval: [start, end) pool ranges of its non-empty nodes */
+	uint32_t *anc; /* per elementary interval: [start, end) pool ranges of its non-empty nodes */
 	/* Bucket table narrowing the binary search when every key fits 64 bits. */
 	uint64_t tab_base;
 	unsigned tab_shift;
 	size_t ntab;
 	uint32_t *tab;
-	uint64_t *b64;        /* the bounds again, as 64-bit keys, when there is a table */
+	uint64_t *b64; /* the bounds again, as 64-bit keys, when there is a table */
 } owfp_ivx;
 
 typedef struct owfp_ivx_item {
@@ -225,13 +224,13 @@ int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, const owfp_dim_keys *keys, ow
 typedef struct owfp_clayer {
 	atomic_long refs;
 	size_t n;
-	owfp_rfilter **f;     /* arbitration order; rank = position */
-	uint32_t *sublayer;   /* sublayer ordinal of each rank (0 = first) */
-	owfp_quick *quick;    /* per rank */
+	owfp_rfilter **f;   /* arbitration order; rank = position */
+	uint32_t *sublayer; /* sublayer ordinal of each rank (0 = first) */
+	owfp_quick *quick;  /* per rank */
 	size_t nunindexed;
-	uint32_t *unindexed;  /* ranks with no indexable condition */
+	uint32_t *unindexed; /* ranks with no indexable condition */
 	owfp_ivx dims[OWFP_NDIMS];
-	unsigned used_dims;   /* bit d: some index or quick check reads dimension d */
+	unsigned used_dims; /* bit d: some index or quick check reads dimension d */
 } owfp_clayer;
 
 owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n);
@@ -303,10 +302,10 @@ typedef struct owfp_mcallout {
 } owfp_mcallout;
 
 typedef struct owfp_model {
-	owfp_vec sublayers;             /* owfp_sublayer * */
-	owfp_vec callouts;              /* owfp_mcallout * */
-	owfp_vec filters;               /* owfp_rfilter *, by id ascending */
-	owfp_vec order[OWFP_NSLOTS];    /* owfp_rfilter *, arbitration order */
+	owfp_vec sublayers;          /* owfp_sublayer * */
+	owfp_vec callouts;           /* owfp_mcallout * */
+	owfp_vec filters;            /* owfp_rfilter *, by id ascending */
+	owfp_vec order[OWFP_NSLOTS]; /* owfp_rfilter *, arbitration order */
 } owfp_model;
 
 int owfp_model_init(owfp_model *m);
@@ -324,9 +323,12 @@ bool owfp_model_callout_used(owfp_model *m, const GUID *key);
 /* -------------------------------------------------------------- txn.c */
 
 enum owfp_undo_op {
-	OWFP_UNDO_ADD_SUBLAYER = 1, OWFP_UNDO_DEL_SUBLAYER,
-	OWFP_UNDO_ADD_CALLOUT, OWFP_UNDO_DEL_CALLOUT,
-	OWFP_UNDO_ADD_FILTER, OWFP_UNDO_DEL_FILTER,
+	OWFP_UNDO_ADD_SUBLAYER = 1,
+	OWFP_UNDO_DEL_SUBLAYER,
+	OWFP_UNDO_ADD_CALLOUT,
+	OWFP_UNDO_DEL_CALLOUT,
+	OWFP_UNDO_ADD_FILTER,
+	OWFP_UNDO_DEL_FILTER,
 };
 
 typedef struct owfp_undo {
@@ -337,17 +339,17 @@ typedef struct owfp_undo {
 /* An FwpmEngineOpen0 session. */
 /* An object a dynamic session added, deleted when the session closes. */
 typedef struct owfp_session_obj {
-	int kind;             /* OWFP_SESSION_OBJ_* */
-	GUID key;             /* sublayer or callout key */
-	UINT64 id;            /* filter id */
+	int kind;  /* OWFP_SESSION_OBJ_* */
+	GUID key;  /* sublayer or callout key */
+	UINT64 id; /* filter id */
 } owfp_session_obj;
 enum { OWFP_SESSION_OBJ_SUBLAYER, OWFP_SESSION_OBJ_CALLOUT, OWFP_SESSION_OBJ_FILTER };
 
 typedef struct owfp_session {
 	owfp_engine *engine;
-	bool explicit_txn;    /* FwpmTransactionBegin0 is open */
-	int depth;            /* nested operations of this session */
-	bool dynamic;         /* FWPM_SESSION_FLAG_DYNAMIC: its objects die with it */
+	bool explicit_txn; /* FwpmTransactionBegin0 is open */
+	int depth;         /* nested operations of this session */
+	bool dynamic;      /* FWPM_SESSION_FLAG_DYNAMIC: its objects die with it */
 	owfp_session_obj *objs;
 	size_t nobjs, capobjs;
 } owfp_session;
@@ -370,10 +372,10 @@ void owfp_txn_abort_session(owfp_session *s);
 /* ---------------------------------------------------- callout_table.c */
 
 typedef struct owfp_callout_obj {
-	owfp_callout pub;        /* first: an owfp_callout * is an obj * */
-	atomic_long refs;        /* the id table's (until gone) + one per match */
-	bool unregister_called;  /* e->mu: an unregister call was made (Q22) */
-	bool gone;               /* e->mu: fully unregistered */
+	owfp_callout pub;       /* first: an owfp_callout * is an obj * */
+	atomic_long refs;       /* the id table's (until gone) + one per match */
+	bool unregister_called; /* e->mu: an unregister call was made (Q22) */
+	bool gone;              /* e->mu: fully unregistered */
 } owfp_callout_obj;
 
 /* Match references (match.c): hold while a stage points at the callout. */
@@ -423,15 +425,15 @@ struct owfp_engine {
 
 	pthread_mutex_t mu;
 	pthread_cond_t txn_cv;
-	owfp_session *txn_owner;        /* mu */
-	owfp_model model;               /* mu; includes the open transaction */
-	owfp_undo *undo;                /* mu */
+	owfp_session *txn_owner; /* mu */
+	owfp_model model;        /* mu; includes the open transaction */
+	owfp_undo *undo;         /* mu */
 	size_t nundo, capundo;
-	bool dirty[OWFP_NSLOTS];        /* mu: layers changed in the transaction */
-	UINT64 next_filter_id;          /* mu */
-	UINT64 committed_last_id;       /* mu */
-	UINT32 next_callout_id;         /* mu */
-	owfp_vec bindings;              /* mu: owfp_binding * */
+	bool dirty[OWFP_NSLOTS];  /* mu: layers changed in the transaction */
+	UINT64 next_filter_id;    /* mu */
+	UINT64 committed_last_id; /* mu */
+	UINT32 next_callout_id;   /* mu */
+	owfp_vec bindings;        /* mu: owfp_binding * */
 	_Atomic(owfp_callout_chunk *) callout_chunks[OWFP_CALLOUT_CHUNKS];
 
 	_Atomic(owfp_snapshot *) snap;

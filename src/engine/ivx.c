@@ -187,7 +187,7 @@ int owfp_ivx_build(owfp_ivx *x, const owfp_ivx_item *items, size_t n)
 	x->bounds = owfp_malloc(sizeof(*x->bounds) * (2 * n + 1));
 	if (!x->bounds)
 		return -ENOMEM;
-	x->bounds[nb++] = (owfp_k128){ 0, 0 };
+	x->bounds[nb++] = (owfp_k128){0, 0};
 	for (size_t i = 0; i < n; i++) {
 		x->bounds[nb++] = items[i].lo;
 		if (!is_max(items[i].hi))
@@ -260,8 +260,8 @@ int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, const owfp_dim_keys *keys, ow
 			if (en->qdim != OWFP_DIM_NONE) {
 				const owfp_k128 *v = &keys->key[(int)en->qdim];
 
-				if (!keys->present[(int)en->qdim] || v->hi != 0 || v->lo < en->qlo ||
-				    v->lo > en->qhi)
+				if (!keys->present[(int)en->qdim] || v->hi != 0 ||
+				    v->lo < en->qlo || v->lo > en->qhi)
 					continue;
 			}
 			if (owfp_ranks_append(out, &en->rank, 1))

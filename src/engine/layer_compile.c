@@ -48,8 +48,8 @@ static int push_item(owfp_ivx_item **v, size_t *n, size_t *cap, owfp_ivx_item it
 owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 {
 	owfp_clayer *l = owfp_calloc(1, sizeof(*l));
-	owfp_ivx_item *items[OWFP_NDIMS] = { 0 };
-	size_t nitems[OWFP_NDIMS] = { 0 }, cap[OWFP_NDIMS] = { 0 };
+	owfp_ivx_item *items[OWFP_NDIMS] = {0};
+	size_t nitems[OWFP_NDIMS] = {0}, cap[OWFP_NDIMS] = {0};
 	size_t k = 0;
 	uint32_t sub = 0;
 
@@ -86,8 +86,8 @@ owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 			continue;
 		}
 		for (size_t j = 0; j < f->nivals; j++) {
-			owfp_ivx_item it = { f->ivals[j].lo, f->ivals[j].hi,
-					     { rank, OWFP_DIM_NONE, 0, 0 } };
+			owfp_ivx_item it = {
+				f->ivals[j].lo, f->ivals[j].hi, {rank, OWFP_DIM_NONE, 0, 0}};
 
 			/* The first quick check rides in the index when it fits 64 bits. */
 			if (f->quick.dim[0] != OWFP_DIM_NONE && f->quick.lo[0].hi == 0 &&

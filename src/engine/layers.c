@@ -8,20 +8,29 @@
 
 #include "engine/engine_internal.h"
 
-#define ADDR(key, idx, dim) { &key, idx, FWP_UINT32, FWP_BYTE_ARRAY16_TYPE, true, dim }
-#define SCALAR(key, idx, t) { &key, idx, t, t, false, OWFP_DIM_NONE }
-#define PORT(key, idx, dim) { &key, idx, FWP_UINT16, FWP_UINT16, false, dim }
+#define ADDR(key, idx, dim)                                             \
+	{                                                               \
+		&key, idx, FWP_UINT32, FWP_BYTE_ARRAY16_TYPE, true, dim \
+	}
+#define SCALAR(key, idx, t)                           \
+	{                                             \
+		&key, idx, t, t, false, OWFP_DIM_NONE \
+	}
+#define PORT(key, idx, dim)                                   \
+	{                                                     \
+		&key, idx, FWP_UINT16, FWP_UINT16, false, dim \
+	}
 
 /* The fields both layers have, at the indices of layer P (FWPS_FIELD_<layer>). */
-#define KEY_FIELDS(P)                                                                    \
-	ADDR(FWPM_CONDITION_IP_LOCAL_ADDRESS, P##_IP_LOCAL_ADDRESS, OWFP_DIM_LOCAL_ADDR),      \
-	SCALAR(FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE, P##_IP_LOCAL_ADDRESS_TYPE, FWP_UINT8),    \
-	ADDR(FWPM_CONDITION_IP_REMOTE_ADDRESS, P##_IP_REMOTE_ADDRESS, OWFP_DIM_REMOTE_ADDR),   \
-	PORT(FWPM_CONDITION_IP_LOCAL_PORT, P##_IP_LOCAL_PORT, OWFP_DIM_LOCAL_PORT),            \
-	PORT(FWPM_CONDITION_IP_REMOTE_PORT, P##_IP_REMOTE_PORT, OWFP_DIM_REMOTE_PORT),         \
-	SCALAR(FWPM_CONDITION_DIRECTION, P##_DIRECTION, FWP_UINT32),                           \
-	SCALAR(FWPM_CONDITION_FLAGS, P##_FLAGS, FWP_UINT32),                                   \
-	SCALAR(FWPM_CONDITION_COMPARTMENT_ID, P##_COMPARTMENT_ID, FWP_UINT32)
+#define KEY_FIELDS(P)                                                                                \
+	ADDR(FWPM_CONDITION_IP_LOCAL_ADDRESS, P##_IP_LOCAL_ADDRESS, OWFP_DIM_LOCAL_ADDR),            \
+		SCALAR(FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE, P##_IP_LOCAL_ADDRESS_TYPE, FWP_UINT8),  \
+		ADDR(FWPM_CONDITION_IP_REMOTE_ADDRESS, P##_IP_REMOTE_ADDRESS, OWFP_DIM_REMOTE_ADDR), \
+		PORT(FWPM_CONDITION_IP_LOCAL_PORT, P##_IP_LOCAL_PORT, OWFP_DIM_LOCAL_PORT),          \
+		PORT(FWPM_CONDITION_IP_REMOTE_PORT, P##_IP_REMOTE_PORT, OWFP_DIM_REMOTE_PORT),       \
+		SCALAR(FWPM_CONDITION_DIRECTION, P##_DIRECTION, FWP_UINT32),                         \
+		SCALAR(FWPM_CONDITION_FLAGS, P##_FLAGS, FWP_UINT32),                                 \
+		SCALAR(FWPM_CONDITION_COMPARTMENT_ID, P##_COMPARTMENT_ID, FWP_UINT32)
 
 /* S8: the only keys a stream-layer filter may use. */
 static const owfp_field_desc stream_fields[] = {KEY_FIELDS(FWPS_FIELD_STREAM_V4)};
@@ -31,21 +40,21 @@ static const owfp_field_desc stream_fields[] = {KEY_FIELDS(FWPS_FIELD_STREAM_V4)
 static const owfp_field_desc ale_fields[] = {
 	KEY_FIELDS(FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4),
 	SCALAR(FWPM_CONDITION_IP_PROTOCOL, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_IP_PROTOCOL, FWP_UINT8),
-	{ &FWPM_CONDITION_ALE_APP_ID, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_ALE_APP_ID,
-	  FWP_BYTE_BLOB_TYPE, FWP_BYTE_BLOB_TYPE, false, OWFP_DIM_NONE },
+	{&FWPM_CONDITION_ALE_APP_ID, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_ALE_APP_ID,
+	 FWP_BYTE_BLOB_TYPE, FWP_BYTE_BLOB_TYPE, false, OWFP_DIM_NONE},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const owfp_layer_desc layers[OWFP_NSLOTS] = {
-	{ &FWPM_LAYER_STREAM_V4, OWFP_SLOT_STREAM_V4, FWPS_LAYER_STREAM_V4, AF_INET, true,
-	  FWPS_FIELD_STREAM_V4_MAX, stream_fields, NELEM(stream_fields) },
-	{ &FWPM_LAYER_STREAM_V6, OWFP_SLOT_STREAM_V6, FWPS_LAYER_STREAM_V6, AF_INET6, true,
-	  FWPS_FIELD_STREAM_V6_MAX, stream_fields, NELEM(stream_fields) },
-	{ &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, OWFP_SLOT_ALE_V4, FWPS_LAYER_ALE_FLOW_ESTABLISHED_V4,
-	  AF_INET, false, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_MAX, ale_fields, NELEM(ale_fields) },
-	{ &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6, OWFP_SLOT_ALE_V6, FWPS_LAYER_ALE_FLOW_ESTABLISHED_V6,
-	  AF_INET6, false, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V6_MAX, ale_fields, NELEM(ale_fields) },
+	{&FWPM_LAYER_STREAM_V4, OWFP_SLOT_STREAM_V4, FWPS_LAYER_STREAM_V4, AF_INET, true,
+	 FWPS_FIELD_STREAM_V4_MAX, stream_fields, NELEM(stream_fields)},
+	{&FWPM_LAYER_STREAM_V6, OWFP_SLOT_STREAM_V6, FWPS_LAYER_STREAM_V6, AF_INET6, true,
+	 FWPS_FIELD_STREAM_V6_MAX, stream_fields, NELEM(stream_fields)},
+	{&FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, OWFP_SLOT_ALE_V4, FWPS_LAYER_ALE_FLOW_ESTABLISHED_V4,
+	 AF_INET, false, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_MAX, ale_fields, NELEM(ale_fields)},
+	{&FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6, OWFP_SLOT_ALE_V6, FWPS_LAYER_ALE_FLOW_ESTABLISHED_V6,
+	 AF_INET6, false, FWPS_FIELD_ALE_FLOW_ESTABLISHED_V6_MAX, ale_fields, NELEM(ale_fields)},
 };
 
 const owfp_layer_desc *owfp_layer_find(const GUID *layer_key)
@@ -120,9 +129,21 @@ static void set_addr(FWP_VALUE0 *v, int family, const uint8_t *addr, FWP_BYTE_AR
 	}
 }
 
-static void set_u8(FWP_VALUE0 *v, UINT8 x) { v->type = FWP_UINT8; v->uint8 = x; }
-static void set_u16(FWP_VALUE0 *v, UINT16 x) { v->type = FWP_UINT16; v->uint16 = x; }
-static void set_u32(FWP_VALUE0 *v, UINT32 x) { v->type = FWP_UINT32; v->uint32 = x; }
+static void set_u8(FWP_VALUE0 *v, UINT8 x)
+{
+	v->type = FWP_UINT8;
+	v->uint8 = x;
+}
+static void set_u16(FWP_VALUE0 *v, UINT16 x)
+{
+	v->type = FWP_UINT16;
+	v->uint16 = x;
+}
+static void set_u32(FWP_VALUE0 *v, UINT32 x)
+{
+	v->type = FWP_UINT32;
+	v->uint32 = x;
+}
 
 /* Where a layer keeps the values every layer here carries. */
 typedef struct key_index {
@@ -130,11 +151,11 @@ typedef struct key_index {
 	UINT16 direction, flags, compartment_id;
 } key_index;
 
-#define KEY_INDEX(P)                                                                        \
-	{                                                                                   \
-		P##_IP_LOCAL_ADDRESS, P##_IP_LOCAL_ADDRESS_TYPE, P##_IP_REMOTE_ADDRESS,     \
-		P##_IP_LOCAL_PORT, P##_IP_REMOTE_PORT, P##_DIRECTION, P##_FLAGS,            \
-		P##_COMPARTMENT_ID                                                          \
+#define KEY_INDEX(P)                                                                     \
+	{                                                                                \
+		P##_IP_LOCAL_ADDRESS, P##_IP_LOCAL_ADDRESS_TYPE, P##_IP_REMOTE_ADDRESS,  \
+			P##_IP_LOCAL_PORT, P##_IP_REMOTE_PORT, P##_DIRECTION, P##_FLAGS, \
+			P##_COMPARTMENT_ID                                               \
 	}
 static const key_index stream_index = KEY_INDEX(FWPS_FIELD_STREAM_V4);
 static const key_index ale_index = KEY_INDEX(FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4);

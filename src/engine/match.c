@@ -45,8 +45,8 @@ long owfp_engine_match_layer(owfp_engine *e, int slot, const FWPS_INCOMING_VALUE
 	return n;
 }
 
-int owfp_engine_match_stream(owfp_engine *e, const owfp_flow_key *key,
-			     uint64_t flow_last_filter_id, owfp_match **out)
+int owfp_engine_match_stream(owfp_engine *e, const owfp_flow_key *key, uint64_t flow_last_filter_id,
+			     owfp_match **out)
 {
 	int slot;
 	FWPS_INCOMING_VALUE0 vals[FWPS_FIELD_STREAM_V4_MAX];

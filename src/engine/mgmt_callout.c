@@ -9,8 +9,7 @@ static const UINT32 known_flags = FWPM_CALLOUT_FLAG_PERSISTENT |
 				  FWPM_CALLOUT_FLAG_USES_PROVIDER_CONTEXT |
 				  FWPM_CALLOUT_FLAG_REGISTERED;
 
-NTSTATUS NTAPI FwpmCalloutAdd0(HANDLE engineHandle, const FWPM_CALLOUT0 *callout, void *sd,
-			       UINT32 *id)
+NTSTATUS NTAPI FwpmCalloutAdd0(HANDLE engineHandle, const FWPM_CALLOUT0 *callout, void *sd, UINT32 *id)
 {
 	owfp_session *s = owfp_session_get(engineHandle);
 	owfp_engine *e;

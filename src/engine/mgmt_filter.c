@@ -15,12 +15,13 @@
 static const GUID zero_guid;
 
 /* Flags we carry; HAS_PROVIDER_CONTEXT and security realms are not supported. */
-static const UINT32 accepted_flags =
-	FWPM_FILTER_FLAG_PERSISTENT | FWPM_FILTER_FLAG_BOOTTIME |
-	FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT | FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED |
-	FWPM_FILTER_FLAG_DISABLED | FWPM_FILTER_FLAG_INDEXED | FWPM_FILTER_FLAG_SYSTEMOS_ONLY |
-	FWPM_FILTER_FLAG_GAMEOS_ONLY | FWPM_FILTER_FLAG_SILENT_MODE |
-	FWPM_FILTER_FLAG_IPSEC_NO_ACQUIRE_INITIATE;
+static const UINT32 accepted_flags = FWPM_FILTER_FLAG_PERSISTENT | FWPM_FILTER_FLAG_BOOTTIME |
+				     FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT |
+				     FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED |
+				     FWPM_FILTER_FLAG_DISABLED | FWPM_FILTER_FLAG_INDEXED |
+				     FWPM_FILTER_FLAG_SYSTEMOS_ONLY | FWPM_FILTER_FLAG_GAMEOS_ONLY |
+				     FWPM_FILTER_FLAG_SILENT_MODE |
+				     FWPM_FILTER_FLAG_IPSEC_NO_ACQUIRE_INITIATE;
 
 static UINT16 runtime_flags(UINT32 mgmt)
 {
@@ -71,7 +72,8 @@ static void pick_quick(owfp_rfilter *rf, const owfp_field_desc **fields, UINT32 
 		owfp_k128 lo[2], hi[2];
 
 		for (end = i; end < f->numFilterConditions &&
-			      f->filterCondition[end].fieldId == f->filterCondition[i].fieldId; end++)
+			      f->filterCondition[end].fieldId == f->filterCondition[i].fieldId;
+		     end++)
 			;
 		if ((rf->index_dim != OWFP_DIM_NONE && i == skip) || end - i != 1 ||
 		    fields[i]->dim == OWFP_DIM_NONE ||
@@ -108,7 +110,8 @@ static int choose_index(owfp_rfilter *rf, const owfp_field_desc **fields, int fa
 		bool ok = fd->dim != OWFP_DIM_NONE;
 
 		for (end = i; end < f->numFilterConditions &&
-			      f->filterCondition[end].fieldId == f->filterCondition[i].fieldId; end++) {
+			      f->filterCondition[end].fieldId == f->filterCondition[i].fieldId;
+		     end++) {
 			owfp_k128 lo[2], hi[2];
 			int n = ok ? owfp_cond_intervals(&f->filterCondition[end], lo, hi) : -1;
 
@@ -143,7 +146,7 @@ static int choose_index(owfp_rfilter *rf, const owfp_field_desc **fields, int fa
 		int n = owfp_cond_intervals(&f->filterCondition[i], lo, hi);
 
 		for (int k = 0; k < n; k++)
-			rf->ivals[rf->nivals++] = (owfp_ival){ lo[k], hi[k] };
+			rf->ivals[rf->nivals++] = (owfp_ival){lo[k], hi[k]};
 	}
 	return 0;
 }
@@ -194,8 +197,8 @@ static NTSTATUS build_conditions(owfp_rfilter *rf, const FWPM_FILTER0 *filter,
 static NTSTATUS bind_to_model(owfp_engine *e, owfp_rfilter *rf, const FWPM_FILTER0 *filter,
 			      const owfp_layer_desc *ld, unsigned distinct)
 {
-	const GUID *sub_key = IsEqualGUID(&filter->subLayerKey, &zero_guid)
-				      ? &FWPM_SUBLAYER_UNIVERSAL : &filter->subLayerKey;
+	const GUID *sub_key = IsEqualGUID(&filter->subLayerKey, &zero_guid) ? &FWPM_SUBLAYER_UNIVERSAL
+									    : &filter->subLayerKey;
 	owfp_sublayer *sl = owfp_model_sublayer(&e->model, sub_key, NULL);
 
 	if (!sl)
@@ -234,8 +237,7 @@ static NTSTATUS bind_to_model(owfp_engine *e, owfp_rfilter *rf, const FWPM_FILTE
 	return STATUS_SUCCESS;
 }
 
-NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, void *sd,
-			      UINT64 *id)
+NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, void *sd, UINT64 *id)
 {
 	owfp_session *s = owfp_session_get(engineHandle);
 	const owfp_layer_desc *ld;
@@ -297,7 +299,8 @@ NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, v
 
 	/* S73: the callout may refuse the filter, and may set its context. */
 	if (st == STATUS_SUCCESS && c) {
-		NTSTATUS nst = owfp_callout_notify(c, FWPS_CALLOUT_NOTIFY_ADD_FILTER, &rf->key, &rf->fps);
+		NTSTATUS nst = owfp_callout_notify(c, FWPS_CALLOUT_NOTIFY_ADD_FILTER, &rf->key,
+						   &rf->fps);
 
 		if (!NT_SUCCESS(nst)) {
 			owfp_engine_log(e, OWFP_LOG_WARN,
@@ -320,7 +323,8 @@ NTSTATUS NTAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, v
 		}
 		pthread_mutex_unlock(&e->mu);
 		if (st != STATUS_SUCCESS && rf->notified)
-			(void)owfp_callout_notify(c, FWPS_CALLOUT_NOTIFY_DELETE_FILTER, NULL, &rf->fps);
+			(void)owfp_callout_notify(c, FWPS_CALLOUT_NOTIFY_DELETE_FILTER, NULL,
+						  &rf->fps);
 	}
 	if (c)
 		owfp_callout_release(c);

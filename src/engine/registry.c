@@ -61,7 +61,7 @@ HANDLE owfp_registry_handle_new(owfp_engine *engine, int kind, void *obj)
 		handles = v;
 		caphandles = cap;
 	}
-	handles[nhandles++] = (handle_entry){ next_handle, kind, obj, engine };
+	handles[nhandles++] = (handle_entry){next_handle, kind, obj, engine};
 	h = (HANDLE)next_handle;
 	next_handle += 4;
 out:

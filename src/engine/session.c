@@ -5,9 +5,8 @@
 #include "engine/engine_internal.h"
 #include "util/alloc.h"
 
-NTSTATUS NTAPI FwpmEngineOpen0(const wchar_t *serverName, UINT32 authnService,
-			       void *authIdentity, const FWPM_SESSION0 *session,
-			       HANDLE *engineHandle)
+NTSTATUS NTAPI FwpmEngineOpen0(const wchar_t *serverName, UINT32 authnService, void *authIdentity,
+			       const FWPM_SESSION0 *session, HANDLE *engineHandle)
 {
 	owfp_engine *e = owfp_registry_engine();
 	owfp_session *s;
@@ -45,8 +44,8 @@ NTSTATUS NTAPI FwpmEngineOpen0(const wchar_t *serverName, UINT32 authnService,
  * add was aborted, answer NOT_FOUND: harmless. */
 static void delete_objects(HANDLE h, const owfp_session *s)
 {
-	static const int order[] = { OWFP_SESSION_OBJ_FILTER, OWFP_SESSION_OBJ_CALLOUT,
-				     OWFP_SESSION_OBJ_SUBLAYER };
+	static const int order[] = {OWFP_SESSION_OBJ_FILTER, OWFP_SESSION_OBJ_CALLOUT,
+				    OWFP_SESSION_OBJ_SUBLAYER};
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		for (size_t i = s->nobjs; i-- > 0;) {

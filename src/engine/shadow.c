@@ -146,7 +146,7 @@ static bool cond_within(const FWPS_FILTER_CONDITION0 *c, const FWPS_FILTER_CONDI
 			owfp_k128 l2[2], h2[2];
 			int k = owfp_cond_intervals(&h[i], l2, h2);
 			for (int j = 0; j < k; j++)
-				iv[m++] = (owfp_ival){ l2[j], h2[j] };
+				iv[m++] = (owfp_ival){l2[j], h2[j]};
 		}
 		qsort(iv, m, sizeof(*iv), ival_cmp);
 		size_t w = 0;
@@ -207,9 +207,8 @@ static bool covers(const FWPS_FILTER3 *h, const FWPS_FILTER3 *l)
 
 	/* A filter that matches nothing never runs, but not because of h. */
 	for (size_t j = 0; j < l->numFilterConditions; j++)
-		if (owfp_cond_intervals(&l->filterCondition[j], lo, hi) == 0 &&
-		    group_len(l, j) == 1 && (j == 0 || l->filterCondition[j - 1].fieldId !=
-							     l->filterCondition[j].fieldId))
+		if (owfp_cond_intervals(&l->filterCondition[j], lo, hi) == 0 && group_len(l, j) == 1 &&
+		    (j == 0 || l->filterCondition[j - 1].fieldId != l->filterCondition[j].fieldId))
 			return false;
 	for (size_t i = 0; i < h->numFilterConditions;) {
 		size_t hn = group_len(h, i);
@@ -220,7 +219,8 @@ static bool covers(const FWPS_FILTER3 *h, const FWPS_FILTER3 *l)
 			if (l->filterCondition[j].fieldId == h->filterCondition[i].fieldId) {
 				found = true;
 				for (size_t k = 0; k < ln && found; k++)
-					found = cond_within(&l->filterCondition[j + k], &h->filterCondition[i], hn);
+					found = cond_within(&l->filterCondition[j + k],
+							    &h->filterCondition[i], hn);
 			}
 			j += ln;
 		}
@@ -313,7 +313,7 @@ static int scan_layer(owfp_engine *e, int slot, const owfp_clayer *l, owfp_shado
 			const owfp_rfilter *h = l->f[i], *f = l->f[j];
 			if (!decides_before(e, ld, h, f) || !covers(&h->fps, &f->fps))
 				continue;
-			owfp_shadow s = { slot_names[slot], f->id, h->id, h->fps.action.type };
+			owfp_shadow s = {slot_names[slot], f->id, h->id, h->fps.action.type};
 			if (push(v, n, cap, s))
 				return -ENOMEM;
 			break;

@@ -21,10 +21,10 @@
 #include "openwfp/openwfp.h"
 
 typedef struct owfp_shadow {
-	const char *layer;      /* "stream_v4", "stream_v6", "ale_flow_established_v4", ... */
-	uint64_t id;            /* the filter that never runs */
-	uint64_t by_id;         /* the first filter before it that always decides and covers it */
-	uint32_t by_action;     /* FWP_ACTION_TYPE of by_id */
+	const char *layer;  /* "stream_v4", "stream_v6", "ale_flow_established_v4", ... */
+	uint64_t id;        /* the filter that never runs */
+	uint64_t by_id;     /* the first filter before it that always decides and covers it */
+	uint32_t by_action; /* FWP_ACTION_TYPE of by_id */
 } owfp_shadow;
 
 /*

@@ -5,9 +5,9 @@
 
 void owfp_guid_format(const GUID *g, char *buf, size_t len)
 {
-	snprintf(buf, len, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g->Data1,
-		 g->Data2, g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3],
-		 g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
+	snprintf(buf, len, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g->Data1, g->Data2,
+		 g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4],
+		 g->Data4[5], g->Data4[6], g->Data4[7]);
 }
 
 /* Truncates at a character boundary; invalid code points become '?'. */

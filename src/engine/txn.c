@@ -22,9 +22,9 @@
 #define TXN_WAIT_SECONDS 30
 
 typedef struct notice {
-	owfp_callout *callout;    /* NULL: nobody to tell, just drop the ref; held */
+	owfp_callout *callout; /* NULL: nobody to tell, just drop the ref; held */
 	FWPS_CALLOUT_NOTIFY_TYPE type;
-	owfp_rfilter *filter;     /* one reference owned by the notice */
+	owfp_rfilter *filter; /* one reference owned by the notice */
 } notice;
 
 typedef struct notices {
@@ -48,7 +48,7 @@ int owfp_txn_log(owfp_engine *e, int op, void *obj)
 		e->undo = u;
 		e->capundo = cap;
 	}
-	e->undo[e->nundo++] = (owfp_undo){ op, obj };
+	e->undo[e->nundo++] = (owfp_undo){op, obj};
 	return 0;
 }
 
@@ -84,7 +84,8 @@ static void run_notices(notices *ns)
 
 			(void)owfp_callout_notify(n->callout, n->type,
 						  n->type == FWPS_CALLOUT_NOTIFY_DELETE_FILTER
-							  ? NULL : &n->filter->key,
+							  ? NULL
+							  : &n->filter->key,
 						  &copy);
 		}
 		if (n->callout)
@@ -120,8 +121,8 @@ static NTSTATUS commit_locked(owfp_engine *e, notices *ns)
 		goto nomem;
 	for (int i = 0; i < OWFP_NSLOTS; i++) {
 		if (e->dirty[i]) {
-			next->layers[i] = owfp_clayer_build((owfp_rfilter *const *)e->model.order[i].v,
-							    e->model.order[i].n);
+			next->layers[i] = owfp_clayer_build(
+				(owfp_rfilter *const *)e->model.order[i].v, e->model.order[i].n);
 			if (!next->layers[i])
 				goto nomem;
 			changed = true;
@@ -153,16 +154,19 @@ static NTSTATUS commit_locked(owfp_engine *e, notices *ns)
 		switch (u->op) {
 		case OWFP_UNDO_ADD_FILTER:
 			c = filter_callout(e, f);
-			if (!f->deleted && c && (c->flags & FWP_CALLOUT_FLAG_ENABLE_COMMIT_ADD_NOTIFY)) {
+			if (!f->deleted && c &&
+			    (c->flags & FWP_CALLOUT_FLAG_ENABLE_COMMIT_ADD_NOTIFY)) {
 				owfp_rfilter_ref(f);
-				ns->v[ns->n++] = (notice){ c, FWPS_CALLOUT_NOTIFY_ADD_FILTER_POST_COMMIT, f };
+				ns->v[ns->n++] = (notice){
+					c, FWPS_CALLOUT_NOTIFY_ADD_FILTER_POST_COMMIT, f};
 			} else if (c) {
 				owfp_callout_release(c);
 			}
 			break;
 		case OWFP_UNDO_DEL_FILTER:
 			/* The model's reference moves to the notice. */
-			ns->v[ns->n++] = (notice){ filter_callout(e, f), FWPS_CALLOUT_NOTIFY_DELETE_FILTER, f };
+			ns->v[ns->n++] = (notice){filter_callout(e, f),
+						  FWPS_CALLOUT_NOTIFY_DELETE_FILTER, f};
 			break;
 		case OWFP_UNDO_DEL_SUBLAYER:
 		case OWFP_UNDO_DEL_CALLOUT:
@@ -215,8 +219,8 @@ static void abort_locked(owfp_engine *e, notices *ns)
 			owfp_model_filter_remove(&e->model, f);
 			/* The callout saw ADD_FILTER: let it release what it set up. */
 			if (f->notified && ns->v)
-				ns->v[ns->n++] = (notice){ filter_callout(e, f),
-							   FWPS_CALLOUT_NOTIFY_DELETE_FILTER, f };
+				ns->v[ns->n++] = (notice){filter_callout(e, f),
+							  FWPS_CALLOUT_NOTIFY_DELETE_FILTER, f};
 			else
 				owfp_rfilter_unref(f);
 			break;
@@ -250,7 +254,7 @@ NTSTATUS owfp_txn_op_begin(owfp_session *s)
 NTSTATUS owfp_txn_op_end(owfp_session *s, bool ok)
 {
 	owfp_engine *e = s->engine;
-	notices ns = { 0 };
+	notices ns = {0};
 	NTSTATUS st = STATUS_SUCCESS;
 
 	pthread_mutex_lock(&e->mu);
@@ -296,7 +300,7 @@ static NTSTATUS end_explicit(HANDLE engineHandle, bool commit)
 {
 	owfp_session *s = owfp_session_get(engineHandle);
 	owfp_engine *e;
-	notices ns = { 0 };
+	notices ns = {0};
 	NTSTATUS st = STATUS_SUCCESS;
 
 	if (!s)
@@ -331,7 +335,7 @@ NTSTATUS NTAPI FwpmTransactionAbort0(HANDLE engineHandle)
 void owfp_txn_abort_session(owfp_session *s)
 {
 	owfp_engine *e = s->engine;
-	notices ns = { 0 };
+	notices ns = {0};
 
 	pthread_mutex_lock(&e->mu);
 	if (e->txn_owner != s) {

@@ -3,12 +3,11 @@
 
 /* Without -c or --callout: the built-in 'count' inspects both stream
  * layers and changes nothing, so a bare run still reports every flow. */
-static const char default_config[] =
-	"callouts:\n"
-	"  - {name: count, type: count}\n"
-	"filters:\n"
-	"  - {name: count, layer: stream, sublayer: inspection,\n"
-	"     action: callout_inspection, callout: count}\n";
+static const char default_config[] = "callouts:\n"
+				     "  - {name: count, type: count}\n"
+				     "filters:\n"
+				     "  - {name: count, layer: stream, sublayer: inspection,\n"
+				     "     action: callout_inspection, callout: count}\n";
 
 int owfp_host_config_load(const char *path, size_t nplugins, owfp_config **out, owfp_error *err)
 {

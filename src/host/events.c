@@ -4,18 +4,30 @@
 const char *owfp_host_event_name(enum owfp_event_type t)
 {
 	switch (t) {
-	case OWFP_EV_FLOW_START: return "flow_start";
-	case OWFP_EV_FLOW_END: return "flow_end";
-	case OWFP_EV_DECISION: return "decision";
-	case OWFP_EV_NEED_MORE_DATA: return "need_more_data";
-	case OWFP_EV_DROP: return "drop";
-	case OWFP_EV_DEFER: return "defer";
-	case OWFP_EV_CONTINUE: return "continue";
-	case OWFP_EV_ALLOW: return "allow";
-	case OWFP_EV_INJECT: return "inject";
-	case OWFP_EV_MISSED: return "missed";
-	case OWFP_EV_VIOLATION: return "violation";
-	case OWFP_EV_LIMIT: return "limit";
+	case OWFP_EV_FLOW_START:
+		return "flow_start";
+	case OWFP_EV_FLOW_END:
+		return "flow_end";
+	case OWFP_EV_DECISION:
+		return "decision";
+	case OWFP_EV_NEED_MORE_DATA:
+		return "need_more_data";
+	case OWFP_EV_DROP:
+		return "drop";
+	case OWFP_EV_DEFER:
+		return "defer";
+	case OWFP_EV_CONTINUE:
+		return "continue";
+	case OWFP_EV_ALLOW:
+		return "allow";
+	case OWFP_EV_INJECT:
+		return "inject";
+	case OWFP_EV_MISSED:
+		return "missed";
+	case OWFP_EV_VIOLATION:
+		return "violation";
+	case OWFP_EV_LIMIT:
+		return "limit";
 	}
 	return "unknown";
 }
@@ -30,15 +42,24 @@ const char *owfp_host_stream_action_name(uint32_t a)
 const char *owfp_host_action_name(uint32_t a)
 {
 	switch (a) {
-	case 0x1001: return "block";
-	case 0x1002: return "permit";
-	case 0x2006: return "continue";
-	case 0x5003: return "callout_terminating";
-	case 0x6004: return "callout_inspection";
-	case 0x4005: return "callout_unknown";
-	case 0x7: return "none";
-	case 0x8: return "none_no_match";
-	case 0: return NULL;
+	case 0x1001:
+		return "block";
+	case 0x1002:
+		return "permit";
+	case 0x2006:
+		return "continue";
+	case 0x5003:
+		return "callout_terminating";
+	case 0x6004:
+		return "callout_inspection";
+	case 0x4005:
+		return "callout_unknown";
+	case 0x7:
+		return "none";
+	case 0x8:
+		return "none_no_match";
+	case 0:
+		return NULL;
 	}
 	return "other";
 }
@@ -69,10 +90,11 @@ json_t *owfp_host_event_json(const owfp_event *ev)
 	if (ev->flow_id)
 		json_object_set_new(o, "flow", json_integer((json_int_t)ev->flow_id));
 	if (ev->dir == OWFP_DIR_INBOUND || ev->dir == OWFP_DIR_OUTBOUND)
-		json_object_set_new(o, "dir", json_string(ev->dir == OWFP_DIR_INBOUND ? "inbound"
-										      : "outbound"));
+		json_object_set_new(
+			o, "dir", json_string(ev->dir == OWFP_DIR_INBOUND ? "inbound" : "outbound"));
 	if (ev->callout_id) {
-		json_object_set_new(o, "callout", json_string(ev->callout_name ? ev->callout_name : ""));
+		json_object_set_new(o, "callout",
+				    json_string(ev->callout_name ? ev->callout_name : ""));
 		json_object_set_new(o, "callout_id", json_integer(ev->callout_id));
 	}
 	if (ev->filter_id)

@@ -16,16 +16,16 @@
 #include "openwfp/openwfp.h"
 
 typedef struct owfp_host_endpoint {
-	int family;          /* AF_INET or AF_INET6 */
-	uint8_t addr[16];    /* network order; AF_INET uses the first 4 bytes */
-	uint16_t port;       /* host order */
+	int family;       /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network order; AF_INET uses the first 4 bytes */
+	uint16_t port;    /* host order */
 } owfp_host_endpoint;
 
 typedef struct owfp_host_conn {
-	owfp_host_endpoint client;  /* the end that opened the connection (SYN) */
+	owfp_host_endpoint client; /* the end that opened the connection (SYN) */
 	owfp_host_endpoint server;
-	bool local_is_client;       /* Q28: which end plays the local host */
-	bool midstream;             /* picked up without its handshake (S81) */
+	bool local_is_client; /* Q28: which end plays the local host */
+	bool midstream;       /* picked up without its handshake (S81) */
 } owfp_host_conn;
 
 /*

@@ -18,9 +18,9 @@
 #include "openwfp/openwfp.h"
 
 typedef struct owfp_host_opts {
-	owfp_engine_opts engine;     /* sinks (event, log, user) and limits */
-	const char *config_path;     /* -c; NULL: plugins only, or the default 'count' */
-	const char *const *plugins;  /* --callout, loaded after the drivers: entries */
+	owfp_engine_opts engine;    /* sinks (event, log, user) and limits */
+	const char *config_path;    /* -c; NULL: plugins only, or the default 'count' */
+	const char *const *plugins; /* --callout, loaded after the drivers: entries */
 	size_t nplugins;
 	const char *const *driver_params; /* --driver-param DRIVER.VALUE=DATA (config/drivers.h) */
 	size_t ndriver_params;

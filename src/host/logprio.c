@@ -19,7 +19,8 @@ static void journal_check(void)
 	struct stat st;
 
 	if (js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &st) == 0)
-		journal = (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+		journal = (unsigned long long)st.st_dev == dev &&
+			  (unsigned long long)st.st_ino == ino;
 }
 
 bool owfp_log_to_journal(void)
@@ -31,10 +32,14 @@ bool owfp_log_to_journal(void)
 int owfp_log_prio_of(enum owfp_log_level lvl)
 {
 	switch (lvl) {
-	case OWFP_LOG_ERROR: return OWFP_LOG_PRIO_ERR;
-	case OWFP_LOG_WARN: return OWFP_LOG_PRIO_WARNING;
-	case OWFP_LOG_INFO: return OWFP_LOG_PRIO_INFO;
-	default: return OWFP_LOG_PRIO_DEBUG;
+	case OWFP_LOG_ERROR:
+		return OWFP_LOG_PRIO_ERR;
+	case OWFP_LOG_WARN:
+		return OWFP_LOG_PRIO_WARNING;
+	case OWFP_LOG_INFO:
+		return OWFP_LOG_PRIO_INFO;
+	default:
+		return OWFP_LOG_PRIO_DEBUG;
 	}
 }
 

@@ -13,8 +13,13 @@
 #include "openwfp/openwfp.h"
 
 /* syslog(3) priorities, as the journal reads them. */
-enum { OWFP_LOG_PRIO_ERR = 3, OWFP_LOG_PRIO_WARNING = 4, OWFP_LOG_PRIO_NOTICE = 5,
-       OWFP_LOG_PRIO_INFO = 6, OWFP_LOG_PRIO_DEBUG = 7 };
+enum {
+	OWFP_LOG_PRIO_ERR = 3,
+	OWFP_LOG_PRIO_WARNING = 4,
+	OWFP_LOG_PRIO_NOTICE = 5,
+	OWFP_LOG_PRIO_INFO = 6,
+	OWFP_LOG_PRIO_DEBUG = 7
+};
 
 /* True when stderr is the journal's stream (checked once per process). */
 bool owfp_log_to_journal(void);

@@ -44,8 +44,7 @@ void owfp_metrics_printf(owfp_metrics_buf *b, const char *fmt, ...)
 	}
 }
 
-void owfp_metrics_family(owfp_metrics_buf *b, const char *name, const char *type,
-			 const char *help)
+void owfp_metrics_family(owfp_metrics_buf *b, const char *name, const char *type, const char *help)
 {
 	owfp_metrics_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
@@ -91,7 +90,7 @@ void owfp_metrics_escape(const char *in, char *out, size_t outlen)
 void owfp_metrics_buf_free(owfp_metrics_buf *b)
 {
 	free(b->p);
-	*b = (owfp_metrics_buf){ 0 };
+	*b = (owfp_metrics_buf){0};
 }
 
 void owfp_metrics_build_info(owfp_metrics_buf *b)
@@ -103,34 +102,34 @@ void owfp_metrics_build_info(owfp_metrics_buf *b)
 
 static void engine_totals(owfp_metrics_buf *b, const owfp_engine_stats *st)
 {
-	static const char *const dir[2] = { "direction=\"inbound\"", "direction=\"outbound\"" };
+	static const char *const dir[2] = {"direction=\"inbound\"", "direction=\"outbound\""};
 
 	owfp_metrics_counter(b, "openwfp_flows_created_total",
-			    "Flows (one per TCP connection) the engine created.",
-			    st->flows_created);
-	owfp_metrics_gauge(b, "openwfp_flows_active",
-			    "Flows open now.",
-			    st->flows_active);
+			     "Flows (one per TCP connection) the engine created.", st->flows_created);
+	owfp_metrics_gauge(b, "openwfp_flows_active", "Flows open now.", st->flows_active);
 	owfp_metrics_counter(b, "openwfp_flows_dropped_total",
-			    "Flows dropped (DROP_CONNECTION, FwpsFlowAbort0, fail-closed).",
-			    st->flows_dropped);
+			     "Flows dropped (DROP_CONNECTION, FwpsFlowAbort0, fail-closed).",
+			     st->flows_dropped);
 	owfp_metrics_family(b, "openwfp_indicated_bytes_total", "counter",
 			    "Bytes indicated to the stream layer, by direction.");
 	for (int d = 0; d < 2; d++)
-		owfp_metrics_sample(b, "openwfp_indicated_bytes_total", dir[d], st->bytes_indicated[d]);
+		owfp_metrics_sample(b, "openwfp_indicated_bytes_total", dir[d],
+				    st->bytes_indicated[d]);
 	owfp_metrics_family(b, "openwfp_delivered_bytes_total", "counter",
 			    "Bytes the stream layer delivered to the receiver, by direction.");
 	for (int d = 0; d < 2; d++)
-		owfp_metrics_sample(b, "openwfp_delivered_bytes_total", dir[d], st->bytes_delivered[d]);
+		owfp_metrics_sample(b, "openwfp_delivered_bytes_total", dir[d],
+				    st->bytes_delivered[d]);
 	owfp_metrics_counter(b, "openwfp_violations_total",
-			    "Stream-model rules a callout broke (each also logged).",
-			    st->violations);
-	owfp_metrics_counter(b, "openwfp_engine_limits_hit_total",
-			    "Engine limits reached (held bytes, deferred flows): the flow failed closed.",
-			    st->limits_hit);
+			     "Stream-model rules a callout broke (each also logged).",
+			     st->violations);
+	owfp_metrics_counter(
+		b, "openwfp_engine_limits_hit_total",
+		"Engine limits reached (held bytes, deferred flows): the flow failed closed.",
+		st->limits_hit);
 	owfp_metrics_counter(b, "openwfp_driver_failures_total",
-			    "Contained NT_ASSERT failures and bug checks in drivers.",
-			    st->driver_failures);
+			     "Contained NT_ASSERT failures and bug checks in drivers.",
+			     st->driver_failures);
 }
 
 /* Per-callout families: for each, every row (one per configured callout). */
@@ -140,25 +139,25 @@ static void callout_families(owfp_metrics_buf *b, const owfp_callout_row *rows, 
 		const char *name, *help;
 		size_t off;
 	} fam[] = {
-		{ "openwfp_callout_classify_calls_total", "classifyFn calls.",
-		  offsetof(owfp_callout_stats, classify_calls) },
-		{ "openwfp_callout_indicated_bytes_total", "Bytes indicated to the callout.",
-		  offsetof(owfp_callout_stats, bytes_indicated) },
-		{ "openwfp_callout_permitted_bytes_total", "Bytes the callout permitted.",
-		  offsetof(owfp_callout_stats, bytes_permitted) },
-		{ "openwfp_callout_blocked_bytes_total", "Bytes the callout blocked.",
-		  offsetof(owfp_callout_stats, bytes_blocked) },
-		{ "openwfp_callout_continued_bytes_total",
-		  "Bytes released by FwpsStreamContinue0 after a DEFER.",
-		  offsetof(owfp_callout_stats, bytes_continued) },
-		{ "openwfp_callout_injected_bytes_total", "Bytes the callout injected.",
-		  offsetof(owfp_callout_stats, bytes_injected) },
-		{ "openwfp_callout_violations_total", "Stream-model rules the callout broke.",
-		  offsetof(owfp_callout_stats, violations) },
+		{"openwfp_callout_classify_calls_total", "classifyFn calls.",
+		 offsetof(owfp_callout_stats, classify_calls)},
+		{"openwfp_callout_indicated_bytes_total", "Bytes indicated to the callout.",
+		 offsetof(owfp_callout_stats, bytes_indicated)},
+		{"openwfp_callout_permitted_bytes_total", "Bytes the callout permitted.",
+		 offsetof(owfp_callout_stats, bytes_permitted)},
+		{"openwfp_callout_blocked_bytes_total", "Bytes the callout blocked.",
+		 offsetof(owfp_callout_stats, bytes_blocked)},
+		{"openwfp_callout_continued_bytes_total",
+		 "Bytes released by FwpsStreamContinue0 after a DEFER.",
+		 offsetof(owfp_callout_stats, bytes_continued)},
+		{"openwfp_callout_injected_bytes_total", "Bytes the callout injected.",
+		 offsetof(owfp_callout_stats, bytes_injected)},
+		{"openwfp_callout_violations_total", "Stream-model rules the callout broke.",
+		 offsetof(owfp_callout_stats, violations)},
 	};
 	static const char *const action[OWFP_STREAM_ACTIONS] = {
-		"none", "need_more_data", "drop_connection", "defer", "allow_connection", "invalid"
-	};
+		"none",  "need_more_data",   "drop_connection",
+		"defer", "allow_connection", "invalid"};
 	char name[200], labels[300];
 
 	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
@@ -176,7 +175,8 @@ static void callout_families(owfp_metrics_buf *b, const owfp_callout_row *rows, 
 	for (size_t i = 0; i < n; i++) {
 		owfp_metrics_escape(rows[i].name, name, sizeof(name));
 		for (int a = 0; a < OWFP_STREAM_ACTIONS; a++) {
-			snprintf(labels, sizeof(labels), "callout=\"%s\",action=\"%s\"", name, action[a]);
+			snprintf(labels, sizeof(labels), "callout=\"%s\",action=\"%s\"", name,
+				 action[a]);
 			owfp_metrics_sample(b, "openwfp_callout_answers_total", labels,
 					    rows[i].sum.stream_actions[a]);
 		}

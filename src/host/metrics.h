@@ -33,8 +33,7 @@ typedef struct owfp_metrics_buf {
 void owfp_metrics_printf(owfp_metrics_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "# HELP name help\n# TYPE name type\n": once per family, before its samples. */
-void owfp_metrics_family(owfp_metrics_buf *b, const char *name, const char *type,
-			 const char *help);
+void owfp_metrics_family(owfp_metrics_buf *b, const char *name, const char *type, const char *help);
 /* One sample: name{labels} value. labels is NULL or `k="v",...` already escaped. */
 void owfp_metrics_sample(owfp_metrics_buf *b, const char *name, const char *labels, uint64_t v);
 /* A family of one unlabelled sample ("counter" or "gauge"). */

@@ -14,7 +14,7 @@
 
 struct owfp_host {
 	owfp_engine *engine;
-	owfp_drivers *drivers;       /* drivers: entries and --callout plugins */
+	owfp_drivers *drivers; /* drivers: entries and --callout plugins */
 	owfp_config_applied *applied;
 	const char *config_path;
 	size_t nplugins_wanted;
@@ -48,8 +48,11 @@ static int start(owfp_host *h, const owfp_host_opts *o, owfp_error *err)
 {
 	owfp_config *cfg;
 	int rc = owfp_host_config_load(h->config_path, h->nplugins_wanted, &cfg, err);
-	owfp_drivers_opts dopts = { .config = cfg, .plugins = o->plugins, .nplugins = o->nplugins,
-				    .params = o->driver_params, .nparams = o->ndriver_params };
+	owfp_drivers_opts dopts = {.config = cfg,
+				   .plugins = o->plugins,
+				   .nplugins = o->nplugins,
+				   .params = o->driver_params,
+				   .nparams = o->ndriver_params};
 
 	if (rc)
 		return rc;

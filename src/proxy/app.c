@@ -111,11 +111,11 @@ static int app_filters_list(void *user, json_t **out, owfp_error *err)
 	}
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_t *f = json_pack("{s:I, s:s, s:s, s:i, s:I, s:s, s:i}", "id", (json_int_t)v[i].id,
-				      "name", v[i].name, "layer", v[i].layer, "sublayer_weight",
-				      (int)v[i].sublayer_weight, "weight", (json_int_t)v[i].weight,
-				      "action", action_name(v[i].action_type), "conditions",
-				      (int)v[i].nconditions);
+		json_t *f = json_pack(
+			"{s:I, s:s, s:s, s:i, s:I, s:s, s:i}", "id", (json_int_t)v[i].id, "name",
+			v[i].name, "layer", v[i].layer, "sublayer_weight",
+			(int)v[i].sublayer_weight, "weight", (json_int_t)v[i].weight, "action",
+			action_name(v[i].action_type), "conditions", (int)v[i].nconditions);
 		if (f && v[i].callout_id)
 			json_object_set_new(f, "callout", json_string(v[i].callout));
 		json_array_append_new(list, f);
@@ -152,9 +152,11 @@ static int app_filter_delete(void *user, uint64_t id, owfp_error *err)
 		FwpmEngineClose0(h);
 	}
 	if (!NT_SUCCESS(st)) {
-		snprintf(err->msg, sizeof(err->msg), "filter %llu: %s (0x%08X)", (unsigned long long)id,
-			 st == STATUS_FWP_FILTER_NOT_FOUND ? "no such filter (STATUS_FWP_FILTER_NOT_FOUND)"
-						   : "FwpmFilterDeleteById0 failed",
+		snprintf(err->msg, sizeof(err->msg), "filter %llu: %s (0x%08X)",
+			 (unsigned long long)id,
+			 st == STATUS_FWP_FILTER_NOT_FOUND
+				 ? "no such filter (STATUS_FWP_FILTER_NOT_FOUND)"
+				 : "FwpmFilterDeleteById0 failed",
 			 (unsigned)st);
 		return -ENOENT;
 	}
@@ -177,23 +179,23 @@ static json_t *app_callout_rows(owfp_engine *engine)
 			json_array_append_new(layers, json_string(rows[i].layers[k]));
 			json_array_append_new(ids, json_integer(rows[i].ids[k]));
 		}
-		json_t *acts = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
-					 "none", (json_int_t)c->stream_actions[0],
-					 "need_more_data", (json_int_t)c->stream_actions[1],
-					 "drop_connection", (json_int_t)c->stream_actions[2],
-					 "defer", (json_int_t)c->stream_actions[3],
-					 "allow_connection", (json_int_t)c->stream_actions[4],
-					 "invalid", (json_int_t)c->stream_actions[5]);
-		json_array_append_new(callouts,
+		json_t *acts = json_pack(
+			"{s:I, s:I, s:I, s:I, s:I, s:I}", "none", (json_int_t)c->stream_actions[0],
+			"need_more_data", (json_int_t)c->stream_actions[1], "drop_connection",
+			(json_int_t)c->stream_actions[2], "defer", (json_int_t)c->stream_actions[3],
+			"allow_connection", (json_int_t)c->stream_actions[4], "invalid",
+			(json_int_t)c->stream_actions[5]);
+		json_array_append_new(
+			callouts,
 			json_pack("{s:i, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I}",
 				  "id", (int)c->callout_id, "name", rows[i].name, "layers", layers,
 				  "ids", ids, "classify_calls", (json_int_t)c->classify_calls,
 				  "bytes_indicated", (json_int_t)c->bytes_indicated,
 				  "bytes_permitted", (json_int_t)c->bytes_permitted,
-				  "bytes_blocked", (json_int_t)c->bytes_blocked,
-				  "bytes_continued", (json_int_t)c->bytes_continued,
-				  "bytes_injected", (json_int_t)c->bytes_injected,
-				  "stream_actions", acts, "violations", (json_int_t)c->violations));
+				  "bytes_blocked", (json_int_t)c->bytes_blocked, "bytes_continued",
+				  (json_int_t)c->bytes_continued, "bytes_injected",
+				  (json_int_t)c->bytes_injected, "stream_actions", acts,
+				  "violations", (json_int_t)c->violations));
 	}
 	free(rows);
 	return callouts;
@@ -213,16 +215,16 @@ static int app_stats(void *user, json_t *reply)
 		return -ENOMEM;
 	}
 	json_object_set_new(reply, "engine",
-		json_pack("{s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:o}",
-			  "flows_created", (json_int_t)st->flows_created,
-			  "flows_active", (json_int_t)st->flows_active,
-			  "flows_dropped", (json_int_t)st->flows_dropped,
-			  "bytes_indicated", "inbound", (json_int_t)st->bytes_indicated[0],
-			  "outbound", (json_int_t)st->bytes_indicated[1],
-			  "bytes_delivered", "inbound", (json_int_t)st->bytes_delivered[0],
-			  "outbound", (json_int_t)st->bytes_delivered[1],
-			  "violations", (json_int_t)st->violations,
-			  "limits_hit", (json_int_t)st->limits_hit, "callouts", callouts));
+			    json_pack("{s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:o}",
+				      "flows_created", (json_int_t)st->flows_created,
+				      "flows_active", (json_int_t)st->flows_active, "flows_dropped",
+				      (json_int_t)st->flows_dropped, "bytes_indicated", "inbound",
+				      (json_int_t)st->bytes_indicated[0], "outbound",
+				      (json_int_t)st->bytes_indicated[1], "bytes_delivered",
+				      "inbound", (json_int_t)st->bytes_delivered[0], "outbound",
+				      (json_int_t)st->bytes_delivered[1], "violations",
+				      (json_int_t)st->violations, "limits_hit",
+				      (json_int_t)st->limits_hit, "callouts", callouts));
 	json_object_set_new(json_object_get(reply, "engine"), "driver_failures",
 			    json_integer((json_int_t)st->driver_failures));
 	free(st);
@@ -254,8 +256,10 @@ static int app_setup(app *a, owfp_error *err)
 {
 	const owfp_proxy_app_opts *o = a->o;
 	owfp_host_opts ho = {
-		.engine = { .log = engine_log, .event = engine_event, .user = a,
-			    .defer_timeout_ms = o->defer_timeout_ms },
+		.engine = {.log = engine_log,
+			   .event = engine_event,
+			   .user = a,
+			   .defer_timeout_ms = o->defer_timeout_ms},
 		.config_path = o->config_path,
 		.plugins = o->plugins,
 		.nplugins = o->nplugins,
@@ -318,7 +322,7 @@ static void fd_limit_warn(const app *a)
 
 int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 {
-	app a = { .o = o };
+	app a = {.o = o};
 	owfp_proxy_opts po = o->proxy;
 	char addr[80];
 	int rc;
@@ -358,9 +362,13 @@ int owfp_proxy_app_run(const owfp_proxy_app_opts *o, owfp_error *err)
 		owfp_proxy_serve_opts so = {
 			.control_path = o->control_path,
 			.drain_timeout_ms = o->drain_timeout_ms,
-			.m = { .reload = app_reload, .filters_list = app_filters_list,
-			       .filter_add = app_filter_add, .filter_delete = app_filter_delete,
-			       .stats = app_stats, .log = app_log, .user = &a },
+			.m = {.reload = app_reload,
+			      .filters_list = app_filters_list,
+			      .filter_add = app_filter_add,
+			      .filter_delete = app_filter_delete,
+			      .stats = app_stats,
+			      .log = app_log,
+			      .user = &a},
 		};
 		rc = owfp_proxy_serve(a.proxy, &so, err);
 	}

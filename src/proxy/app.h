@@ -6,18 +6,18 @@
 
 typedef struct owfp_proxy_app_opts {
 	owfp_proxy_opts proxy;
-	const char *config_path;     /* -c; NULL: plugins only, or the default 'count' */
-	const char *const *plugins;  /* --callout, in order */
+	const char *config_path;    /* -c; NULL: plugins only, or the default 'count' */
+	const char *const *plugins; /* --callout, in order */
 	size_t nplugins;
 	const char *const *driver_params; /* --driver-param (config/drivers.h) */
 	size_t ndriver_params;
-	const char *control_path;    /* --control */
-	const char *events_path;     /* --events */
-	unsigned drain_timeout_ms;   /* --drain-timeout */
-	unsigned defer_timeout_ms;   /* --defer-timeout; 0 = the engine's default (60 s) */
-	int verbosity;               /* -1 quiet, 0 normal, 1+ verbose */
-	const char *user;            /* --user: drop to this user after setup, or NULL */
-	bool metrics;                /* --metrics ADDR:PORT given: serve GET /metrics there */
+	const char *control_path;  /* --control */
+	const char *events_path;   /* --events */
+	unsigned drain_timeout_ms; /* --drain-timeout */
+	unsigned defer_timeout_ms; /* --defer-timeout; 0 = the engine's default (60 s) */
+	int verbosity;             /* -1 quiet, 0 normal, 1+ verbose */
+	const char *user;          /* --user: drop to this user after setup, or NULL */
+	bool metrics;              /* --metrics ADDR:PORT given: serve GET /metrics there */
 	owfp_proxy_addr metrics_addr;
 } owfp_proxy_app_opts;
 

@@ -46,8 +46,7 @@ static struct owfp_side *dest_of_dir(struct owfp_conn *c, int dir)
 	return &c->s[1 - source_of_dir(c, dir)];
 }
 
-void owfp_conn_emit(struct owfp_conn *c, enum owfp_proxy_event_type type, int err,
-		    const char *detail)
+void owfp_conn_emit(struct owfp_conn *c, enum owfp_proxy_event_type type, int err, const char *detail)
 {
 	const owfp_proxy_opts *o = &c->w->proxy->o;
 	owfp_proxy_event ev = {
@@ -57,7 +56,7 @@ void owfp_conn_emit(struct owfp_conn *c, enum owfp_proxy_event_type type, int er
 		.client = (const struct sockaddr *)&c->client.ss,
 		.upstream = c->upstream.len ? (const struct sockaddr *)&c->upstream.ss : NULL,
 		.err = err,
-		.bytes = { c->written[0], c->written[1] },
+		.bytes = {c->written[0], c->written[1]},
 		.detail = detail,
 	};
 	if (o->event)
@@ -237,7 +236,7 @@ static const owfp_flow_ops conn_ops = {
 static void ep_set(struct owfp_conn *c, struct owfp_side *s, uint32_t want)
 {
 	int epfd = c->w->epfd;
-	struct epoll_event ev = { .events = want, .data.ptr = s };
+	struct epoll_event ev = {.events = want, .data.ptr = s};
 
 	if (s->fd < 0 || want == s->events)
 		return;
@@ -272,8 +271,7 @@ static void conn_update_events(struct owfp_conn *c)
 				want = EPOLLRDHUP | EPOLLET | (s->wr_closed ? 0 : EPOLLOUT);
 				break;
 			}
-			if (!s->rd_closed && !s->paused && !s->pipe_full &&
-			    s->in_pipe < s->pipe_cap)
+			if (!s->rd_closed && !s->paused && !s->pipe_full && s->in_pipe < s->pipe_cap)
 				want |= EPOLLIN;
 			if (o->in_pipe && !s->wr_closed)
 				want |= EPOLLOUT;
@@ -310,7 +308,7 @@ void owfp_conn_destroy(struct owfp_conn *c, bool reset)
 
 	if (c->dead)
 		return;
-	c->kill = true; /* deliver nothing more while the flow closes */
+	c->kill = true;       /* deliver nothing more while the flow closes */
 	owfp_sockmap_stop(c); /* its byte counts go into the close event */
 	if (c->flow) {
 		owfp_conn_emit(c, OWFP_PEV_CLOSE, 0, reset ? "reset" : "closed");
@@ -416,7 +414,7 @@ static void conn_settle(struct owfp_conn *c)
 		conn_reset_from(c, c->rst_side);
 		return;
 	}
-	bool fin_now[2] = { false, false };
+	bool fin_now[2] = {false, false};
 	for (int i = 0; i < 2; i++) {
 		struct owfp_side *d = &c->s[i];
 		if (d->fin_pending && !d->wr_closed && d->out.bytes == 0 &&
@@ -434,8 +432,8 @@ static void conn_settle(struct owfp_conn *c)
 		if (fin_now[i])
 			shutdown(c->s[i].fd, SHUT_WR);
 	if (c->offload_req && c->state == OWFP_CONN_OPEN && c->s[0].out.bytes == 0 &&
-	    c->s[1].out.bytes == 0 && conn_engine_idle(c) &&
-	    owfp_offload_start(c) < 0 && c->kill) { /* else it stays on the copying path */
+	    c->s[1].out.bytes == 0 && conn_engine_idle(c) && owfp_offload_start(c) < 0 &&
+	    c->kill) { /* else it stays on the copying path */
 		owfp_conn_destroy(c, true);
 		return;
 	}
@@ -633,7 +631,7 @@ static void addr_unmap(owfp_proxy_addr *a)
 
 	if (a->ss.ss_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
 		return;
-	struct sockaddr_in in4 = { .sin_family = AF_INET, .sin_port = in6->sin6_port };
+	struct sockaddr_in in4 = {.sin_family = AF_INET, .sin_port = in6->sin6_port};
 	memcpy(&in4.sin_addr, &in6->sin6_addr.s6_addr[12], 4);
 	memset(&a->ss, 0, sizeof(a->ss));
 	memcpy(&a->ss, &in4, sizeof(in4));

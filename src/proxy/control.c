@@ -104,7 +104,7 @@ int owfp_control_open(const char *path, owfp_proxy *p, const owfp_proxy_manage *
 		      owfp_control **out, owfp_error *err)
 {
 	struct sockaddr_un sa;
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = {.events = EPOLLIN};
 	int rc = unix_addr(path, &sa, err);
 
 	*out = NULL;
@@ -186,7 +186,8 @@ static void control_accept(owfp_control *c)
 		for (int i = 0; i < OWFP_CONTROL_MAX_CLIENTS && slot < 0; i++)
 			if (!c->clients[i])
 				slot = i;
-		struct control_client *cl = slot >= 0 && peer_allowed(fd) ? owfp_malloc(sizeof(*cl)) : NULL;
+		struct control_client *cl = slot >= 0 && peer_allowed(fd) ? owfp_malloc(sizeof(*cl))
+									  : NULL;
 		if (!cl) {
 			close(fd);
 			continue;
@@ -195,7 +196,7 @@ static void control_accept(owfp_control *c)
 		cl->len = 0;
 		cl->deadline_ms = owfp_clock_ms() + OWFP_CONTROL_REQUEST_MS;
 		c->clients[slot] = cl;
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)slot + 1 };
+		struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)slot + 1};
 		epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev);
 	}
 }
@@ -212,7 +213,7 @@ static bool write_all(int fd, const char *buf, size_t len)
 		}
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			return false;
-		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
 		if (poll(&p, 1, OWFP_CONTROL_IO_MS) <= 0)
 			return false;
 	}
@@ -312,23 +313,22 @@ static json_t *proxy_stats_json(owfp_proxy *p)
 	owfp_proxy_stats st;
 
 	owfp_proxy_stats_get(p, &st);
-	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:i}",
-			 "accepted", (json_int_t)st.accepted, "active", (json_int_t)st.active,
-			 "upstream_errors", (json_int_t)st.upstream_errors,
-			 "refused", (json_int_t)st.refused, "dropped", (json_int_t)st.dropped,
-			 "resets", (json_int_t)st.resets, "offloaded", (json_int_t)st.offloaded,
-			 "limits_hit", (json_int_t)st.limits_hit,
-			 "bytes_read", "client", (json_int_t)st.bytes_read[0], "upstream",
-			 (json_int_t)st.bytes_read[1],
-			 "bytes_written", "client", (json_int_t)st.bytes_written[0], "upstream",
-			 (json_int_t)st.bytes_written[1],
-			 "bytes_spliced", (json_int_t)st.bytes_spliced,
-			 "queued", (json_int_t)st.queued, "workers", owfp_proxy_nworkers(p));
+	json_t *j = json_pack(
+		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:i}",
+		"accepted", (json_int_t)st.accepted, "active", (json_int_t)st.active,
+		"upstream_errors", (json_int_t)st.upstream_errors, "refused", (json_int_t)st.refused,
+		"dropped", (json_int_t)st.dropped, "resets", (json_int_t)st.resets, "offloaded",
+		(json_int_t)st.offloaded, "limits_hit", (json_int_t)st.limits_hit, "bytes_read",
+		"client", (json_int_t)st.bytes_read[0], "upstream", (json_int_t)st.bytes_read[1],
+		"bytes_written", "client", (json_int_t)st.bytes_written[0], "upstream",
+		(json_int_t)st.bytes_written[1], "bytes_spliced", (json_int_t)st.bytes_spliced,
+		"queued", (json_int_t)st.queued, "workers", owfp_proxy_nworkers(p));
 	if (j) /* offload.c, sockmap.c */
 		json_object_update_new(j, json_pack("{s:s, s:I, s:I, s:I}", "offload", st.offload,
-				"bytes_redirected", (json_int_t)st.bytes_redirected,
-				"sockmap_flows", (json_int_t)st.sockmap_flows,
-				"sockmap_no_peer", (json_int_t)st.sockmap_no_peer));
+						    "bytes_redirected",
+						    (json_int_t)st.bytes_redirected, "sockmap_flows",
+						    (json_int_t)st.sockmap_flows, "sockmap_no_peer",
+						    (json_int_t)st.sockmap_no_peer));
 	return j;
 }
 
@@ -400,13 +400,14 @@ static json_t *control_ioctl(json_t *req)
 
 static json_t *filters_page(const owfp_proxy_manage *m, json_t *req)
 {
-	owfp_error err = { { 0 } };
+	owfp_error err = {{0}};
 	json_t *jo = json_object_get(req, "offset"), *jl = json_object_get(req, "limit");
 	json_t *list = NULL, *page;
 	json_int_t off = jo ? json_integer_value(jo) : 0, lim = jl ? json_integer_value(jl) : 0;
 
 	if ((jo && (!json_is_integer(jo) || off < 0)) || (jl && (!json_is_integer(jl) || lim <= 0)))
-		return fail("%s", "filters.list: \"offset\" must be an integer >= 0 and \"limit\" > 0");
+		return fail("%s",
+			    "filters.list: \"offset\" must be an integer >= 0 and \"limit\" > 0");
 	if (!jl || lim > OWFP_CONTROL_LIST_PAGE)
 		lim = OWFP_CONTROL_LIST_PAGE;
 	if (m->filters_list(m->user, &list, &err))
@@ -424,11 +425,10 @@ static json_t *filters_page(const owfp_proxy_manage *m, json_t *req)
 			 "total", (json_int_t)total, "more", more);
 }
 
-json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const char *line,
-			    size_t len)
+json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const char *line, size_t len)
 {
 	json_error_t jerr;
-	owfp_error err = { { 0 } };
+	owfp_error err = {{0}};
 	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	json_t *reply = NULL;
 	const char *cmd;
@@ -471,7 +471,8 @@ json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const cha
 			reply = fail("%s", err.msg);
 	} else {
 		reply = fail("unknown command \"%s\" (stats, filters.list, filters.add, "
-			     "filters.delete, ioctl, reload)", cmd);
+			     "filters.delete, ioctl, reload)",
+			     cmd);
 	}
 	json_decref(req);
 	return reply ? reply : fail("%s", "out of memory");
@@ -502,7 +503,7 @@ int owfp_control_request(const char *path, json_t *req, json_t **reply, owfp_err
 	bool ok = text && buf && write_all(fd, text, strlen(text)) && write_all(fd, "\n", 1);
 	free(text);
 	while (ok && len < cap) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		if (poll(&p, 1, 10000) <= 0) {
 			ok = false;
 			break;

@@ -35,7 +35,8 @@ int owfp_proxy_events_open(const char *path, owfp_proxy_events **out, owfp_error
 			int er = errno;
 			if (fd >= 0)
 				close(fd);
-			snprintf(err->msg, sizeof(err->msg), "events file %s: %s", path, strerror(er));
+			snprintf(err->msg, sizeof(err->msg), "events file %s: %s", path,
+				 strerror(er));
 			free(e);
 			return -er;
 		}
@@ -61,14 +62,22 @@ void owfp_proxy_events_close(owfp_proxy_events *e)
 static const char *proxy_event_name(enum owfp_proxy_event_type t)
 {
 	switch (t) {
-	case OWFP_PEV_ACCEPT: return "proxy_accept";
-	case OWFP_PEV_UPSTREAM_ERROR: return "proxy_upstream_error";
-	case OWFP_PEV_FLOW_REFUSED: return "proxy_flow_refused";
-	case OWFP_PEV_OFFLOAD: return "proxy_offload";
-	case OWFP_PEV_LIMIT: return "proxy_limit";
-	case OWFP_PEV_CLOSE: return "proxy_close";
-	case OWFP_PEV_RELOAD: return "proxy_reload";
-	case OWFP_PEV_DRAIN: return "proxy_drain";
+	case OWFP_PEV_ACCEPT:
+		return "proxy_accept";
+	case OWFP_PEV_UPSTREAM_ERROR:
+		return "proxy_upstream_error";
+	case OWFP_PEV_FLOW_REFUSED:
+		return "proxy_flow_refused";
+	case OWFP_PEV_OFFLOAD:
+		return "proxy_offload";
+	case OWFP_PEV_LIMIT:
+		return "proxy_limit";
+	case OWFP_PEV_CLOSE:
+		return "proxy_close";
+	case OWFP_PEV_RELOAD:
+		return "proxy_reload";
+	case OWFP_PEV_DRAIN:
+		return "proxy_drain";
 	}
 	return "proxy_unknown";
 }
@@ -122,7 +131,8 @@ void owfp_proxy_events_proxy(void *user, const owfp_proxy_event *ev)
 	if (ev->flow_id)
 		json_object_set_new(o, "flow", json_integer((json_int_t)ev->flow_id));
 	if (ev->client)
-		json_object_set_new(o, "client", json_string(owfp_proxy_addr_str(ev->client, a, sizeof(a))));
+		json_object_set_new(o, "client",
+				    json_string(owfp_proxy_addr_str(ev->client, a, sizeof(a))));
 	if (ev->upstream)
 		json_object_set_new(o, "upstream",
 				    json_string(owfp_proxy_addr_str(ev->upstream, a, sizeof(a))));

@@ -28,8 +28,7 @@ typedef struct owfp_metrics_server owfp_metrics_server;
 typedef int (*owfp_metrics_render_fn)(void *user, owfp_metrics_buf *b);
 
 /* Binds and listens (before any privilege drop); serves nothing yet. */
-int owfp_metrics_server_open(const owfp_proxy_addr *addr, owfp_metrics_server **out,
-			     owfp_error *err);
+int owfp_metrics_server_open(const owfp_proxy_addr *addr, owfp_metrics_server **out, owfp_error *err);
 /* The bound address (the kernel's port when 0 was asked). */
 const owfp_proxy_addr *owfp_metrics_server_addr(const owfp_metrics_server *s);
 /* Starts the serving thread; render runs on it, once per scrape. */

@@ -32,15 +32,15 @@
 struct metrics_client {
 	int fd;
 	uint64_t deadline_ms;
-	size_t len;                 /* request bytes read */
+	size_t len; /* request bytes read */
 	char req[METRICS_MAX_REQUEST];
-	char *out;                  /* the answer, once the request is complete */
+	char *out; /* the answer, once the request is complete */
 	size_t out_len, out_off;
 };
 
 struct owfp_metrics_server {
 	int lfd;
-	int wake[2];                /* written once by close: the thread returns */
+	int wake[2]; /* written once by close: the thread returns */
 	owfp_proxy_addr addr;
 	owfp_metrics_render_fn render;
 	void *user;
@@ -49,8 +49,7 @@ struct owfp_metrics_server {
 	struct metrics_client *clients[METRICS_CLIENTS];
 };
 
-int owfp_metrics_server_open(const owfp_proxy_addr *addr, owfp_metrics_server **out,
-			     owfp_error *err)
+int owfp_metrics_server_open(const owfp_proxy_addr *addr, owfp_metrics_server **out, owfp_error *err)
 {
 	struct owfp_metrics_server *s = owfp_calloc(1, sizeof(*s));
 	char text[80];
@@ -119,8 +118,9 @@ static void answer(struct metrics_client *c, const char *status, const char *ext
 	int n = snprintf(head, sizeof(head),
 			 "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
 			 "Connection: close\r\n\r\n",
-			 status, strncmp(status, "200", 3) ? "text/plain; charset=utf-8"
-							   : "text/plain; version=0.0.4; charset=utf-8",
+			 status,
+			 strncmp(status, "200", 3) ? "text/plain; charset=utf-8"
+						   : "text/plain; version=0.0.4; charset=utf-8",
 			 blen, extra);
 	c->out = owfp_malloc((size_t)n + blen);
 	if (!c->out)
@@ -159,7 +159,7 @@ static void handle(owfp_metrics_server *s, struct metrics_client *c)
 		answer_text(c, "404 Not Found", "", "only GET /metrics\n");
 		return;
 	}
-	owfp_metrics_buf b = { 0 };
+	owfp_metrics_buf b = {0};
 	if (s->render(s->user, &b) || b.oom)
 		answer_text(c, "500 Internal Server Error", "", "out of memory\n");
 	else
@@ -191,7 +191,8 @@ static bool client_step(owfp_metrics_server *s, struct metrics_client *c)
 		if (head_complete(c))
 			handle(s, c);
 		else if (c->len == sizeof(c->req))
-			answer_text(c, "431 Request Header Fields Too Large", "", "request too large\n");
+			answer_text(c, "431 Request Header Fields Too Large", "",
+				    "request too large\n");
 		if (!c->out && c->len == sizeof(c->req))
 			return false; /* no memory even for the error */
 	}
@@ -216,14 +217,14 @@ static void *serve(void *arg)
 		struct pollfd pf[METRICS_CLIENTS + 2];
 		int slot[METRICS_CLIENTS + 2];
 		nfds_t n = 0;
-		pf[n++] = (struct pollfd){ .fd = s->wake[0], .events = POLLIN };
-		pf[n++] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
+		pf[n++] = (struct pollfd){.fd = s->wake[0], .events = POLLIN};
+		pf[n++] = (struct pollfd){.fd = s->lfd, .events = POLLIN};
 		for (int i = 0; i < METRICS_CLIENTS; i++) {
 			if (!s->clients[i])
 				continue;
 			slot[n] = i;
-			pf[n++] = (struct pollfd){ .fd = s->clients[i]->fd,
-						   .events = s->clients[i]->out ? POLLOUT : POLLIN };
+			pf[n++] = (struct pollfd){.fd = s->clients[i]->fd,
+						  .events = s->clients[i]->out ? POLLOUT : POLLIN};
 		}
 		if (poll(pf, n, 500) < 0 && errno != EINTR)
 			break;

@@ -103,7 +103,7 @@ ssize_t owfp_outq_flush(owfp_outq *q, int fd)
 			iov[n].iov_len = c->len - c->off;
 			n++;
 		}
-		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)n };
+		struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)n};
 		ssize_t w = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
 			if (errno == EINTR)

@@ -150,12 +150,12 @@ static int other_threads_limit(unsigned keep, owfp_error *err, const char *user)
 		total += sent;
 		/* Bounded: 5 s for every signalled thread to answer. */
 		for (int i = 0; i < 5000 && atomic_load(&thread_done) < total; i++)
-			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+			nanosleep(&(struct timespec){0, 1000000}, NULL);
 		if (atomic_load(&thread_done) < total) {
 			snprintf(err->msg, sizeof(err->msg),
 				 "--user %s: %ld of %ld threads did not drop their bounding set "
-				 "(signal %d blocked?)", user, total - atomic_load(&thread_done),
-				 total, sig);
+				 "(signal %d blocked?)",
+				 user, total - atomic_load(&thread_done), total, sig);
 			rc = -ETIMEDOUT;
 			break;
 		}
@@ -174,7 +174,7 @@ static int other_threads_limit(unsigned keep, owfp_error *err, const char *user)
 /* This thread's permitted and effective sets become exactly KEEP. */
 static int caps_set(unsigned keep)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
 	memset(data, 0, sizeof(data));

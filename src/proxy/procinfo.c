@@ -67,7 +67,8 @@ static int find_inode(const char *table, const char *local, const char *remote, 
 		return -ENOENT;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %*d: %63s %63s %*x %*x:%*x %*x:%*x %*x %*u %*d %lu", l, r, &ino) != 3)
+		if (sscanf(line, " %*d: %63s %63s %*x %*x:%*x %*x:%*x %*x %*u %*d %lu", l, r,
+			   &ino) != 3)
 			continue;
 		if (!strcmp(l, local) && !strcmp(r, remote) && ino) {
 			*inode = ino;

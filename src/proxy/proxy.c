@@ -47,8 +47,10 @@ static void opts_defaults(owfp_proxy_opts *o)
 }
 
 static const char *const offload_names[] = {
-	[OWFP_PROXY_OFFLOAD_AUTO] = "auto", [OWFP_PROXY_OFFLOAD_SOCKMAP] = "sockmap",
-	[OWFP_PROXY_OFFLOAD_SPLICE] = "splice", [OWFP_PROXY_OFFLOAD_NONE] = "none",
+	[OWFP_PROXY_OFFLOAD_AUTO] = "auto",
+	[OWFP_PROXY_OFFLOAD_SOCKMAP] = "sockmap",
+	[OWFP_PROXY_OFFLOAD_SPLICE] = "splice",
+	[OWFP_PROXY_OFFLOAD_NONE] = "none",
 };
 
 /* AUTO is splice for now: the kernel's sockmap redirect does not push back
@@ -118,7 +120,8 @@ int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts, owfp_prox
 		if (i == 0) {
 			struct sockaddr_storage ss;
 			socklen_t len = sizeof(ss);
-			if (getsockname(p->workers[0].listener.fd, (struct sockaddr *)&ss, &len) == 0) {
+			if (getsockname(p->workers[0].listener.fd, (struct sockaddr *)&ss, &len) ==
+			    0) {
 				memcpy(&p->o.listen.ss, &ss, len);
 				p->o.listen.len = len;
 			}

@@ -50,12 +50,12 @@ enum owfp_proxy_event_type {
 
 typedef struct owfp_proxy_event {
 	enum owfp_proxy_event_type type;
-	uint64_t conn_id;          /* proxy connection number */
-	uint64_t flow_id;          /* 0 when no flow exists */
+	uint64_t conn_id; /* proxy connection number */
+	uint64_t flow_id; /* 0 when no flow exists */
 	const struct sockaddr *client;
 	const struct sockaddr *upstream;
-	int err;                   /* errno, or 0 */
-	uint64_t bytes[2];         /* bytes written to the client / upstream */
+	int err;           /* errno, or 0 */
+	uint64_t bytes[2]; /* bytes written to the client / upstream */
 	const char *detail;
 } owfp_proxy_event;
 
@@ -71,21 +71,21 @@ enum owfp_proxy_offload {
 
 typedef struct owfp_proxy_opts {
 	owfp_proxy_addr listen;
-	owfp_proxy_addr upstream;   /* unused when transparent */
-	bool transparent;           /* TPROXY or REDIRECT: upstream = original destination */
-	bool spoof_source;          /* TPROXY: connect upstream from the client's address */
-	int workers;                /* 0 = number of online CPUs */
+	owfp_proxy_addr upstream; /* unused when transparent */
+	bool transparent;         /* TPROXY or REDIRECT: upstream = original destination */
+	bool spoof_source;        /* TPROXY: connect upstream from the client's address */
+	int workers;              /* 0 = number of online CPUs */
 	enum owfp_proxy_local local;
-	size_t queue_high;          /* per (flow, direction) output queue: stop reading above; 0 = 1 MiB */
-	size_t flow_limit;          /* per (flow, direction) queue hard cap, fail closed; 0 = 16 MiB */
-	size_t global_limit;        /* every byte held for flows (queues and engine, one account:
+	size_t queue_high;   /* per (flow, direction) output queue: stop reading above; 0 = 1 MiB */
+	size_t flow_limit;   /* per (flow, direction) queue hard cap, fail closed; 0 = 16 MiB */
+	size_t global_limit; /* every byte held for flows (queues and engine, one account:
 	                               owfp_engine_mem_*), paused at 3/4, fail closed past it; 0 = 512 MiB */
-	uint64_t max_connections;   /* proxied connections at once, fail closed; 0 = what the
+	uint64_t max_connections; /* proxied connections at once, fail closed; 0 = what the
 	                               descriptor limit holds, at most 65536 (fdlimit.c) */
-	size_t read_size;           /* bytes per recv() = per indication at most; 0 = 256 KiB */
-	size_t pipe_size;           /* splice pipe capacity when offloaded; 0 = 256 KiB */
+	size_t read_size;         /* bytes per recv() = per indication at most; 0 = 256 KiB */
+	size_t pipe_size;         /* splice pipe capacity when offloaded; 0 = 256 KiB */
 	enum owfp_proxy_offload offload; /* SOCKMAP fails the start when BPF is unavailable */
-	unsigned connect_timeout_ms; /* 0 = 10000 */
+	unsigned connect_timeout_ms;     /* 0 = 10000 */
 	/* Timeouts of an open connection, reset (RST both ways, proxy_limit
 	 * event) when no byte moved either way for this long; the half-closed
 	 * one applies once either peer sent its FIN. 0 = the default (300 s,
@@ -97,7 +97,7 @@ typedef struct owfp_proxy_opts {
 	 * (then every 10 s, 6 probes; TCP_USER_TIMEOUT the same total, for data
 	 * never acknowledged). 0 = 60, OWFP_PROXY_NO_TIMEOUT = off. */
 	unsigned keepalive_s;
-	int poll_spin;              /* polls (each after a sched_yield) before a busy worker
+	int poll_spin; /* polls (each after a sched_yield) before a busy worker
 	                               sleeps; 0 = 32, negative = none */
 	void (*event)(void *user, const owfp_proxy_event *ev); /* any worker thread; may be NULL */
 	void *user;
@@ -114,26 +114,26 @@ typedef struct owfp_proxy_stats {
 	uint64_t accepted;
 	uint64_t active;
 	uint64_t upstream_errors;
-	uint64_t refused;           /* flow creation refused */
-	uint64_t dropped;           /* engine drop (DROP_CONNECTION, abort, limit) */
-	uint64_t resets;            /* RST carried to a peer */
+	uint64_t refused; /* flow creation refused */
+	uint64_t dropped; /* engine drop (DROP_CONNECTION, abort, limit) */
+	uint64_t resets;  /* RST carried to a peer */
 	uint64_t offloaded;
 	uint64_t limits_hit;
-	uint64_t bytes_read[2];     /* from the client / the upstream */
-	uint64_t bytes_written[2];  /* to the client / the upstream */
+	uint64_t bytes_read[2];    /* from the client / the upstream */
+	uint64_t bytes_written[2]; /* to the client / the upstream */
 	uint64_t bytes_spliced;
-	uint64_t bytes_redirected;  /* by the sockmap offload, counted when a flow closes */
-	uint64_t sockmap_flows;     /* flows in the sockmap now */
-	uint64_t sockmap_no_peer;   /* bytes that met no peer entry: should stay 0 */
-	const char *offload;        /* "sockmap", "splice" or "none" */
-	uint64_t queued;            /* bytes in output queues now */
+	uint64_t bytes_redirected; /* by the sockmap offload, counted when a flow closes */
+	uint64_t sockmap_flows;    /* flows in the sockmap now */
+	uint64_t sockmap_no_peer;  /* bytes that met no peer entry: should stay 0 */
+	const char *offload;       /* "sockmap", "splice" or "none" */
+	uint64_t queued;           /* bytes in output queues now */
 } owfp_proxy_stats;
 
 typedef struct owfp_proxy owfp_proxy;
 
 /* Opens the listeners (one per worker) and starts the workers. */
-int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts,
-		     owfp_proxy **out, owfp_error *err);
+int owfp_proxy_start(owfp_engine *engine, const owfp_proxy_opts *opts, owfp_proxy **out,
+		     owfp_error *err);
 /* Stops accepting; open connections carry on. */
 void owfp_proxy_stop_accepting(owfp_proxy *p);
 /* Connections still open. */

@@ -22,21 +22,21 @@ struct owfp_worker;
 struct owfp_side {
 	enum owfp_ep_kind kind;
 	struct owfp_conn *conn;
-	int idx;                 /* OWFP_SIDE_* */
-	int fd;                  /* -1 once closed */
-	uint32_t events;         /* mask registered with epoll (0 = not registered) */
-	owfp_outq out;           /* engine output waiting to be written to fd */
-	bool rd_closed;          /* FIN or error read: nothing more to read */
-	bool fin_pending;        /* deliver_fin: shut down writing once out is empty */
-	bool wr_closed;          /* shutdown(SHUT_WR) done, or writing failed */
-	bool paused;             /* ops->pause for the direction this side sources */
-	bool bp;                 /* the other side's queue is above the high-water mark */
-	int pipe[2];             /* offloaded: bytes read from fd waiting in a pipe */
+	int idx;          /* OWFP_SIDE_* */
+	int fd;           /* -1 once closed */
+	uint32_t events;  /* mask registered with epoll (0 = not registered) */
+	owfp_outq out;    /* engine output waiting to be written to fd */
+	bool rd_closed;   /* FIN or error read: nothing more to read */
+	bool fin_pending; /* deliver_fin: shut down writing once out is empty */
+	bool wr_closed;   /* shutdown(SHUT_WR) done, or writing failed */
+	bool paused;      /* ops->pause for the direction this side sources */
+	bool bp;          /* the other side's queue is above the high-water mark */
+	int pipe[2];      /* offloaded: bytes read from fd waiting in a pipe */
 	size_t in_pipe;
-	size_t pipe_cap;         /* F_GETPIPE_SZ */
-	bool pipe_full;          /* the last splice into the pipe found no room */
-	uint64_t sm_cookie;      /* sockmap: SO_COOKIE, the socket's key in the maps */
-	uint64_t sm_base;        /* sockmap: bytes in the send queue's count at the switch */
+	size_t pipe_cap;    /* F_GETPIPE_SZ */
+	bool pipe_full;     /* the last splice into the pipe found no room */
+	uint64_t sm_cookie; /* sockmap: SO_COOKIE, the socket's key in the maps */
+	uint64_t sm_base;   /* sockmap: bytes in the send queue's count at the switch */
 };
 
 enum owfp_conn_state { OWFP_CONN_CONNECTING = 1, OWFP_CONN_OPEN, OWFP_CONN_OFFLOADED };
@@ -49,15 +49,15 @@ struct owfp_conn {
 	struct owfp_side s[2];
 	owfp_proxy_addr client, upstream;
 	uint64_t connect_deadline_ms;
-	uint64_t active_ms;          /* the last time anything happened on it (worker clock) */
-	bool kill;                   /* reset both sockets at the next settle point (drop, limit) */
-	bool deferred;               /* a stage of the flow is deferred: counted in w->ndeferred */
+	uint64_t active_ms; /* the last time anything happened on it (worker clock) */
+	bool kill;          /* reset both sockets at the next settle point (drop, limit) */
+	bool deferred;      /* a stage of the flow is deferred: counted in w->ndeferred */
 	bool offload_req;
-	bool sm;                     /* offloaded into the sockmap (sockmap.c) */
-	bool sm_wait;                /* a FIN waits for the kernel's redirected bytes: w->nsm_wait */
-	uint64_t sm_seen;            /* redirected bytes at the last idle check */
-	int rst_side;                /* side whose peer reset (read or write error), or -1 */
-	bool dead;                   /* destroyed; freed after the current epoll batch */
+	bool sm;          /* offloaded into the sockmap (sockmap.c) */
+	bool sm_wait;     /* a FIN waits for the kernel's redirected bytes: w->nsm_wait */
+	uint64_t sm_seen; /* redirected bytes at the last idle check */
+	int rst_side;     /* side whose peer reset (read or write error), or -1 */
+	bool dead;        /* destroyed; freed after the current epoll batch */
 	struct owfp_conn *grave_next;
 	uint64_t written[2];         /* bytes written to each side */
 	bool wake_queued;            /* under w->wake_lock */
@@ -66,8 +66,8 @@ struct owfp_conn {
 };
 
 struct owfp_worker_counters {
-	atomic_ullong accepted, closed, upstream_errors, refused, dropped, resets,
-		offloaded, limits_hit, bytes_spliced, bytes_redirected;
+	atomic_ullong accepted, closed, upstream_errors, refused, dropped, resets, offloaded,
+		limits_hit, bytes_spliced, bytes_redirected;
 	atomic_ullong bytes_read[2], bytes_written[2];
 };
 
@@ -75,20 +75,23 @@ struct owfp_worker {
 	struct owfp_proxy *proxy;
 	int index;
 	int epfd;
-	struct { enum owfp_ep_kind kind; int fd; } listener, wake;
+	struct {
+		enum owfp_ep_kind kind;
+		int fd;
+	} listener, wake;
 	pthread_t thread;
 	bool started;
-	bool busy;                   /* the last sleep was short: poll before sleeping */
+	bool busy; /* the last sleep was short: poll before sleeping */
 	uint8_t *rbuf;
 	size_t rbuf_size;
-	struct owfp_conn *conns;     /* every open connection of this worker */
+	struct owfp_conn *conns; /* every open connection of this worker */
 	uint64_t nconns;
 	uint64_t nconnecting;
 	uint64_t next_timeout_check;
-	uint64_t now_ms;             /* owfp_clock_ms() after the last epoll_wait */
-	unsigned sweep_ms;           /* how often open connections are checked for timeouts; 0 = never */
-	uint64_t ndeferred;          /* connections whose flow has a deferred stage */
-	uint64_t nsm_wait;           /* connections with sm_wait: look again every 1 ms */
+	uint64_t now_ms;    /* owfp_clock_ms() after the last epoll_wait */
+	unsigned sweep_ms;  /* how often open connections are checked for timeouts; 0 = never */
+	uint64_t ndeferred; /* connections whose flow has a deferred stage */
+	uint64_t nsm_wait;  /* connections with sm_wait: look again every 1 ms */
 	uint64_t next_defer_check;
 	struct owfp_conn *graveyard; /* destroyed during this batch */
 	pthread_mutex_t wake_lock;
@@ -107,7 +110,8 @@ struct owfp_worker {
 /* Descriptors each worker opens (epoll, eventfd, listener, spare). */
 #define OWFP_PROXY_FDS_PER_WORKER 4
 /* The proxy_limit detail when a connection is refused for want of them. */
-#define OWFP_PROXY_FD_LIMIT_DETAIL "descriptor limit (RLIMIT_NOFILE, ulimit -n): new connection refused"
+#define OWFP_PROXY_FD_LIMIT_DETAIL \
+	"descriptor limit (RLIMIT_NOFILE, ulimit -n): new connection refused"
 
 struct owfp_proxy {
 	owfp_engine *engine;
@@ -115,10 +119,10 @@ struct owfp_proxy {
 	int nworkers;
 	struct owfp_worker *workers;
 	atomic_ullong next_conn_id;
-	atomic_size_t queued;        /* bytes in every output queue (global limit) */
+	atomic_size_t queued;            /* bytes in every output queue (global limit) */
 	enum owfp_proxy_offload offload; /* the mode in use (o.offload asked for one) */
-	struct owfp_sockmap *sm;     /* OWFP_PROXY_OFFLOAD_SOCKMAP only */
-	char offload_why[160];       /* why sockmap is not in use, when it was wanted */
+	struct owfp_sockmap *sm;         /* OWFP_PROXY_OFFLOAD_SOCKMAP only */
+	char offload_why[160];           /* why sockmap is not in use, when it was wanted */
 };
 
 /* worker.c */

@@ -51,8 +51,8 @@ static void say(const owfp_proxy_serve_opts *o, const char *fmt, const char *arg
  * take away, and malloc_trim(0) only returns pages no chunk uses.
  */
 typedef struct trim_state {
-	uint64_t moved;        /* bytes + accepts at the last look */
-	bool busy;             /* something moved since the last trim */
+	uint64_t moved; /* bytes + accepts at the last look */
+	bool busy;      /* something moved since the last trim */
 } trim_state;
 
 static void trim_when_quiet(owfp_proxy *p, trim_state *t)
@@ -79,7 +79,7 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 	owfp_control *ctl = NULL;
 	unsigned drain_ms = o->drain_timeout_ms ? o->drain_timeout_ms : 10000;
 	uint64_t drain_deadline = 0;
-	trim_state trim = { 0, false };
+	trim_state trim = {0, false};
 	int rc;
 
 	serve_signals(&set);
@@ -97,8 +97,8 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 	}
 	owfp_notify("READY=1"); /* systemd Type=notify (host/notify.h) */
 	for (;;) {
-		struct pollfd pf[2] = { { .fd = sfd, .events = POLLIN },
-					{ .fd = ctl ? owfp_control_fd(ctl) : -1, .events = POLLIN } };
+		struct pollfd pf[2] = {{.fd = sfd, .events = POLLIN},
+				       {.fd = ctl ? owfp_control_fd(ctl) : -1, .events = POLLIN}};
 		/* the workers do not tell this loop when they go idle: look every second */
 		int n = poll(pf, 2, drain_deadline ? 50 : 1000);
 		if (n < 0 && errno != EINTR) {
@@ -113,7 +113,8 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 				break;
 			}
 			if (owfp_clock_ms() >= drain_deadline) {
-				say(o, "%s", "drain deadline reached: resetting the remaining connections");
+				say(o, "%s",
+				    "drain deadline reached: resetting the remaining connections");
 				rc = 0;
 				break;
 			}
@@ -129,7 +130,7 @@ int owfp_proxy_serve(owfp_proxy *p, const owfp_proxy_serve_opts *o, owfp_error *
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGHUP) {
-			owfp_error rerr = { { 0 } };
+			owfp_error rerr = {{0}};
 			if (!o->m.reload)
 				say(o, "%s", "SIGHUP: nothing to reload");
 			else if (o->m.reload(o->m.user, &rerr) == 0)

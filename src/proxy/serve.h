@@ -29,8 +29,8 @@ typedef struct owfp_proxy_manage {
 } owfp_proxy_manage;
 
 typedef struct owfp_proxy_serve_opts {
-	const char *control_path;   /* NULL: no control socket */
-	unsigned drain_timeout_ms;  /* 0 = 10000 */
+	const char *control_path;  /* NULL: no control socket */
+	unsigned drain_timeout_ms; /* 0 = 10000 */
 	owfp_proxy_manage m;
 } owfp_proxy_serve_opts;
 
@@ -53,8 +53,7 @@ int owfp_control_fd(const owfp_control *c);
 void owfp_control_run(owfp_control *c);
 void owfp_control_close(owfp_control *c);
 /* Answers one request line (exposed for tests). Returns a new JSON object. */
-json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const char *line,
-			    size_t len);
+json_t *owfp_control_handle(owfp_proxy *p, const owfp_proxy_manage *m, const char *line, size_t len);
 
 /* Client side: sends one request, returns the reply object (new reference). */
 int owfp_control_request(const char *path, json_t *req, json_t **reply, owfp_error *err);

@@ -66,7 +66,7 @@ int owfp_sock_listen(const owfp_proxy_addr *addr, bool transparent, owfp_error *
 	if (listen(fd, 4096))
 		goto fail;
 	return fd;
-fail: {
+fail : {
 	int e = errno;
 	if (err)
 		snprintf(err->msg, sizeof(err->msg), "listen on %s: %s: %s",
@@ -101,7 +101,7 @@ int owfp_sock_connect(const owfp_proxy_addr *to, const owfp_proxy_addr *source, 
 	}
 	if (errno == EINPROGRESS)
 		return fd;
-fail: {
+fail : {
 	int e = errno;
 	close(fd);
 	return -e;
@@ -124,7 +124,7 @@ int owfp_sock_keepalive(int fd, unsigned idle_s)
 
 void owfp_sock_reset(int fd)
 {
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
 
 	if (fd < 0)
 		return;
@@ -134,7 +134,7 @@ void owfp_sock_reset(int fd)
 
 int owfp_sock_original_dst(int fd, owfp_proxy_addr *out, bool *tproxy)
 {
-	struct sockaddr_storage local = { .ss_family = AF_UNSPEC };
+	struct sockaddr_storage local = {.ss_family = AF_UNSPEC};
 	socklen_t len = sizeof(local);
 
 	memset(out, 0, sizeof(*out));
@@ -150,8 +150,7 @@ int owfp_sock_original_dst(int fd, owfp_proxy_addr *out, bool *tproxy)
 	 * Conntrack also knows TPROXY'd connections; only a destination that
 	 * differs from the socket's own address means a REDIRECT/DNAT.
 	 */
-	if (rc == 0 && !owfp_sock_addr_equal((struct sockaddr *)&out->ss,
-					     (struct sockaddr *)&local)) {
+	if (rc == 0 && !owfp_sock_addr_equal((struct sockaddr *)&out->ss, (struct sockaddr *)&local)) {
 		*tproxy = false;
 		return 0;
 	}

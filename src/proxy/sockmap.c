@@ -76,7 +76,8 @@ int owfp_sockmap_open(struct owfp_sockmap **out, char *why, size_t len)
 	m->skel = owfp_sockmap_bpf__open_and_load();
 	if (!m->skel) {
 		rc = -errno;
-		snprintf(why, len, "loading the BPF program failed: %s (needs CAP_BPF and CAP_NET_ADMIN, Linux >= 5.15)",
+		snprintf(why, len,
+			 "loading the BPF program failed: %s (needs CAP_BPF and CAP_NET_ADMIN, Linux >= 5.15)",
 			 strerror(-rc));
 		free(m);
 		return rc ? rc : -EPERM;
@@ -198,7 +199,7 @@ int owfp_sockmap_start(struct owfp_conn *c)
 			goto ungate;
 	}
 	for (i = 0; i < 2; i++) {
-		struct owfp_sm_peer pe = { .peer_cookie = c->s[1 - i].sm_cookie };
+		struct owfp_sm_peer pe = {.peer_cookie = c->s[1 - i].sm_cookie};
 		if (bpf_map_update_elem(m->peers, &c->s[i].sm_cookie, &pe, BPF_NOEXIST)) {
 			rc = -errno;
 			unmap(m, c, 0);
@@ -235,10 +236,10 @@ int owfp_sockmap_start(struct owfp_conn *c)
 		 * it is ours to carry now, or the RST would later look like a FIN. */
 		if (q < 0 && q != -EAGAIN && c->rst_side < 0)
 			c->rst_side = i;
-		if (q > 0 ||
-		    bpf_map_lookup_elem(m->nopeer, &c->s[i].sm_cookie, &v) == 0) {
-			owfp_conn_emit(c, OWFP_PEV_LIMIT, EPROTO,
-				       "sockmap switch-over: bytes reached a socket before its peer entry; reset");
+		if (q > 0 || bpf_map_lookup_elem(m->nopeer, &c->s[i].sm_cookie, &v) == 0) {
+			owfp_conn_emit(
+				c, OWFP_PEV_LIMIT, EPROTO,
+				"sockmap switch-over: bytes reached a socket before its peer entry; reset");
 			c->kill = true;
 			return -EPROTO;
 		}
@@ -279,8 +280,9 @@ int owfp_sockmap_event(struct owfp_conn *c, struct owfp_side *s, uint32_t events
 	 * socket once a jiffy). Over --global-limit for one flow: fail closed. */
 	if ((events & EPOLLOUT) && !s->wr_closed && held_for(c, s) > c->w->proxy->o.global_limit) {
 		atomic_fetch_add_explicit(&c->w->c.limits_hit, 1, memory_order_relaxed);
-		owfp_conn_emit(c, OWFP_PEV_LIMIT, ENOBUFS,
-			       "global queue limit: the kernel holds more for one peer (sockmap offload)");
+		owfp_conn_emit(
+			c, OWFP_PEV_LIMIT, ENOBUFS,
+			"global queue limit: the kernel holds more for one peer (sockmap offload)");
 		c->kill = true;
 		return 0;
 	}
@@ -361,7 +363,8 @@ void owfp_sockmap_stop(struct owfp_conn *c)
 int owfp_sockmap_open(struct owfp_sockmap **out, char *why, size_t len)
 {
 	*out = NULL;
-	snprintf(why, len, "built without BPF (clang, bpftool or libbpf-dev missing: scripts/install-deps.sh)");
+	snprintf(why, len,
+		 "built without BPF (clang, bpftool or libbpf-dev missing: scripts/install-deps.sh)");
 	return -EOPNOTSUPP;
 }
 

@@ -15,10 +15,13 @@ void owfp_upstream_log_init(owfp_upstream_log *l, FILE *out)
 static const char *hint(int err)
 {
 	switch (err) {
-	case ECONNREFUSED: return ": nothing listens there; check --upstream and that the server runs";
-	case ETIMEDOUT: return ": no answer within --connect-timeout";
+	case ECONNREFUSED:
+		return ": nothing listens there; check --upstream and that the server runs";
+	case ETIMEDOUT:
+		return ": no answer within --connect-timeout";
 	case EHOSTUNREACH:
-	case ENETUNREACH: return ": no route to it";
+	case ENETUNREACH:
+		return ": no route to it";
 	}
 	return "";
 }
@@ -42,8 +45,8 @@ void owfp_upstream_log_event(owfp_upstream_log *l, const owfp_proxy_event *ev, u
 		ev->err ? strerror(ev->err) : (ev->detail ? ev->detail : "connect failed"),
 		hint(ev->err), cl);
 	if (l->suppressed)
-		fprintf(l->out, "; %llu more upstream failure%s not shown", (unsigned long long)l->suppressed,
-			l->suppressed == 1 ? "" : "s");
+		fprintf(l->out, "; %llu more upstream failure%s not shown",
+			(unsigned long long)l->suppressed, l->suppressed == 1 ? "" : "s");
 	fputc('\n', l->out);
 	fflush(l->out);
 	l->suppressed = 0;

@@ -21,8 +21,8 @@
 typedef struct owfp_upstream_log {
 	pthread_mutex_t lock;
 	FILE *out;
-	uint64_t last_ms;     /* when the last line was written; 0 = never */
-	uint64_t suppressed;  /* failures since then that got no line */
+	uint64_t last_ms;    /* when the last line was written; 0 = never */
+	uint64_t suppressed; /* failures since then that got no line */
 } owfp_upstream_log;
 
 void owfp_upstream_log_init(owfp_upstream_log *l, FILE *out);

@@ -38,7 +38,7 @@ static unsigned sweep_interval(const owfp_proxy_opts *o)
 
 int owfp_worker_init(struct owfp_worker *w, struct owfp_proxy *p, int index, owfp_error *err)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = {.events = EPOLLIN};
 
 	memset(w, 0, sizeof(*w));
 	w->proxy = p;
@@ -68,8 +68,8 @@ int owfp_worker_init(struct owfp_worker *w, struct owfp_proxy *p, int index, owf
 	w->listener.fd = fd;
 	/* accepted sockets inherit it: no system call per connection */
 	if (p->o.keepalive_s != OWFP_PROXY_NO_TIMEOUT && owfp_sock_keepalive(fd, p->o.keepalive_s)) {
-		snprintf(err->msg, sizeof(err->msg), "worker %d: TCP keepalive on the listener: %s", index,
-			 strerror(errno));
+		snprintf(err->msg, sizeof(err->msg), "worker %d: TCP keepalive on the listener: %s",
+			 index, strerror(errno));
 		return -errno;
 	}
 	w->sweep_ms = sweep_interval(&p->o);
@@ -92,7 +92,7 @@ void owfp_worker_kick(struct owfp_worker *w)
 
 static void accept_pause(struct owfp_worker *w)
 {
-	struct epoll_event ev = { .events = 0, .data.ptr = &w->listener };
+	struct epoll_event ev = {.events = 0, .data.ptr = &w->listener};
 
 	epoll_ctl(w->epfd, EPOLL_CTL_MOD, w->listener.fd, &ev);
 	w->accept_paused = true;
@@ -101,7 +101,7 @@ static void accept_pause(struct owfp_worker *w)
 
 static void accept_resume(struct owfp_worker *w)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &w->listener };
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &w->listener};
 
 	if (owfp_clock_ms() < w->accept_resume_ms)
 		return;
@@ -161,7 +161,7 @@ static void worker_accept(struct owfp_worker *w)
 		case EINTR:
 		case ECONNABORTED: /* the client gave up while waiting */
 		case EPROTO:
-		case EPERM:        /* a firewall rule refused it */
+		case EPERM: /* a firewall rule refused it */
 			continue;
 		case EMFILE:
 		case ENFILE:
@@ -169,7 +169,7 @@ static void worker_accept(struct owfp_worker *w)
 				continue;
 			accept_pause(w);
 			return;
-		default:           /* ENOBUFS, ENOMEM: the kernel is short */
+		default: /* ENOBUFS, ENOMEM: the kernel is short */
 			accept_pause(w);
 			return;
 		}

@@ -86,9 +86,9 @@ int owfp_coalesce_add(owfp_coalescer *c, owfp_coalesce_run *r, const owfp_captur
 	bool urgent = d->flags & OWFP_CAPTURE_DATA_URG;
 	c->chunks++;
 	/* What may not join the run ends it first. */
-	if (r->len && (r->dir != d->dir || d->missed_before || urgent || !d->len ||
-		       d->ts_ns > r->last_ts + OWFP_COALESCE_GAP_NS ||
-		       r->len + d->len > OWFP_COALESCE_MAX))
+	if (r->len &&
+	    (r->dir != d->dir || d->missed_before || urgent || !d->len ||
+	     d->ts_ns > r->last_ts + OWFP_COALESCE_GAP_NS || r->len + d->len > OWFP_COALESCE_MAX))
 		owfp_coalesce_flush(c, r);
 	/* Alone, and nothing to merge it with: no copy. */
 	if (!r->len && (urgent || !d->len || (d->flags & OWFP_CAPTURE_DATA_PSH) ||

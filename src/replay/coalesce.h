@@ -29,12 +29,12 @@
 #define OWFP_COALESCE_PENDING_MAX 256u
 
 typedef struct owfp_coalesce_run {
-	uint8_t *buf;        /* OWFP_COALESCE_MAX bytes while pending */
-	size_t len;          /* 0: nothing pending */
-	unsigned dir;        /* capture direction of what is pending */
-	unsigned flags;      /* OWFP_CAPTURE_DATA_* of the run */
-	uint64_t missed;     /* missed bytes before the run's first byte */
-	uint64_t last_ts;    /* capture time of the run's last chunk */
+	uint8_t *buf;                          /* OWFP_COALESCE_MAX bytes while pending */
+	size_t len;                            /* 0: nothing pending */
+	unsigned dir;                          /* capture direction of what is pending */
+	unsigned flags;                        /* OWFP_CAPTURE_DATA_* of the run */
+	uint64_t missed;                       /* missed bytes before the run's first byte */
+	uint64_t last_ts;                      /* capture time of the run's last chunk */
 	struct owfp_coalesce_run *next, *prev; /* pending list, oldest first */
 } owfp_coalesce_run;
 
@@ -44,9 +44,9 @@ typedef void (*owfp_coalesce_flush_fn)(void *user, owfp_coalesce_run *run, unsig
 				       uint64_t missed);
 
 typedef struct owfp_coalescer {
-	owfp_coalesce_run pending;   /* list head */
+	owfp_coalesce_run pending; /* list head */
 	size_t npending;
-	uint8_t *spare[8];           /* buffers of flushed runs, for the next */
+	uint8_t *spare[8]; /* buffers of flushed runs, for the next */
 	size_t nspare;
 	owfp_coalesce_flush_fn flush;
 	void *user;

@@ -15,7 +15,7 @@
 struct owfp_extract {
 	char *dir;
 	FILE *tsv;
-	int error;            /* first write error (negative errno) */
+	int error; /* first write error (negative errno) */
 	char error_path[512];
 	/* Names in use: open addressing, so a long capture stays O(1) per flow. */
 	char **names;
@@ -114,7 +114,8 @@ int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err)
 	}
 	e = mkdir_p(dir);
 	if (e) {
-		snprintf(err->msg, sizeof(err->msg), "%s: cannot create directory: %s", dir, strerror(e));
+		snprintf(err->msg, sizeof(err->msg), "%s: cannot create directory: %s", dir,
+			 strerror(e));
 		free(x->dir);
 		free(x);
 		return -e;
@@ -151,7 +152,8 @@ int owfp_extract_flow_begin(owfp_extract *x, const char *c2s_base, const char *s
 		if (k == 1) {
 			a = owfp_strdup(c2s_base);
 			b = owfp_strdup(s2c_base);
-		} else if (asprintf(&a, "%s~%u", c2s_base, k) < 0 || asprintf(&b, "%s~%u", s2c_base, k) < 0) {
+		} else if (asprintf(&a, "%s~%u", c2s_base, k) < 0 ||
+			   asprintf(&b, "%s~%u", s2c_base, k) < 0) {
 			a = b = NULL;
 		}
 		if (!a || !b) {
@@ -262,8 +264,8 @@ void owfp_extract_stream_end(owfp_extract *x, owfp_extract_stream *s, uint64_t f
 	if (s->used || !s->created)
 		flush(x, s);
 	owfp_sha256_hex(s->sha, hex);
-	if (fprintf(x->tsv, "%llu\t%s\t%u\t%s\t%u\t%llu\t%s\t%s\n", (unsigned long long)flow_id, src,
-		    sport, dst, dport, (unsigned long long)s->bytes, hex, end) < 0)
+	if (fprintf(x->tsv, "%llu\t%s\t%u\t%s\t%u\t%llu\t%s\t%s\n", (unsigned long long)flow_id,
+		    src, sport, dst, dport, (unsigned long long)s->bytes, hex, end) < 0)
 		note_error(x, "flows.tsv", errno ? errno : EIO);
 	owfp_extract_stream_discard(s);
 }

@@ -20,8 +20,8 @@
 typedef struct owfp_extract owfp_extract;
 
 typedef struct owfp_extract_stream {
-	char *name;          /* file name inside DIR */
-	unsigned char *buf;  /* grows with what the stream delivers, up to 64 KiB */
+	char *name;         /* file name inside DIR */
+	unsigned char *buf; /* grows with what the stream delivers, up to 64 KiB */
 	size_t used, cap;
 	bool created;
 	owfp_sha256 *sha;

@@ -11,18 +11,20 @@
 
 int owfp_replay_metrics_write(const owfp_replay_report *r, const char *path, owfp_error *err)
 {
-	owfp_metrics_buf b = { 0 };
+	owfp_metrics_buf b = {0};
 	uint64_t cap_packets = 0;
 
 	for (size_t i = 0; i < r->ncaps; i++)
 		cap_packets += r->caps[i].stats.records;
 	owfp_metrics_build_info(&b);
-	owfp_metrics_counter(&b, "openwfp_replay_flows_total", "TCP flows the capture held.", r->flows);
-	owfp_metrics_counter(&b, "openwfp_replay_flows_refused_total", "Flows the engine refused to create.",
-		r->flows_refused);
+	owfp_metrics_counter(&b, "openwfp_replay_flows_total", "TCP flows the capture held.",
+			     r->flows);
+	owfp_metrics_counter(&b, "openwfp_replay_flows_refused_total",
+			     "Flows the engine refused to create.", r->flows_refused);
 	owfp_metrics_counter(&b, "openwfp_replay_flows_offloaded_total",
-		"Flows a callout allowed for good (offloaded).", r->flows_offloaded);
-	owfp_metrics_counter(&b, "openwfp_replay_records_total", "Capture records read.", cap_packets);
+			     "Flows a callout allowed for good (offloaded).", r->flows_offloaded);
+	owfp_metrics_counter(&b, "openwfp_replay_records_total", "Capture records read.",
+			     cap_packets);
 	owfp_metrics_family(&b, "openwfp_replay_held_bytes", "gauge",
 			    "Bytes still held by the stream layer when flows were closed.");
 	owfp_metrics_sample(&b, "openwfp_replay_held_bytes", NULL, r->held_bytes);

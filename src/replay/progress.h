@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 typedef struct owfp_progress {
-	FILE *out;          /* NULL: disabled */
+	FILE *out; /* NULL: disabled */
 	const char *name;
 	uint64_t start_ms, last_ms;
 	bool drawn;

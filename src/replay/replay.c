@@ -41,40 +41,40 @@ typedef struct rp_flow {
 	owfp_capture_flow info;
 	bool local_is_client;
 	bool dropped, aborted, offloaded, cap_ended;
-	bool finished;          /* engine flow closed and reported; waits for the capture's flow_end */
+	bool finished; /* engine flow closed and reported; waits for the capture's flow_end */
 	enum owfp_capture_end_reason cap_end;
-	bool src_ended[2];      /* per capture dir: FIN or RST seen at the source */
-	int end[2];             /* per capture dir: what reached the receiver */
-	bool deferred[2];       /* per engine dir: a DEFER not yet continued */
-	bool spoke;             /* something was indicated; last_cdir is its direction */
+	bool src_ended[2]; /* per capture dir: FIN or RST seen at the source */
+	int end[2];        /* per capture dir: what reached the receiver */
+	bool deferred[2];  /* per engine dir: a DEFER not yet continued */
+	bool spoke;        /* something was indicated; last_cdir is its direction */
 	unsigned last_cdir;
 	uint64_t indicated[2], delivered[2];
 	owfp_extract_stream xs[2];
-	owfp_coalesce_run run;  /* bytes waiting to be indicated as one (Q19) */
-	bool created;           /* ensure_flow ran: the engine flow exists, or was refused */
+	owfp_coalesce_run run; /* bytes waiting to be indicated as one (Q19) */
+	bool created;          /* ensure_flow ran: the engine flow exists, or was refused */
 	struct rp_flow *next, *prev;
 } rp_flow;
 
 typedef struct replay {
 	const owfp_replay_opts *o;
-	bool open_failed;        /* the first capture could not be opened */
+	bool open_failed; /* the first capture could not be opened */
 	owfp_host *host;
 	owfp_engine *engine;
 	owfp_capture *cap;
 	const char *cap_path;
 	owfp_wakeq wq;
-	owfp_coalescer co;      /* unused with --segments */
+	owfp_coalescer co; /* unused with --segments */
 	owfp_extract *x;
 	FILE *events;
-	rp_flow live;           /* list head of flows not yet closed */
-	rp_flow *current;       /* the flow being driven, for events */
+	rp_flow live;     /* list head of flows not yet closed */
+	rp_flow *current; /* the flow being driven, for events */
 	owfp_replay_report *r;
 	owfp_progress progress;
 	struct timespec deadline;
 	bool deadline_set;
-	int error;              /* first internal error (negative errno) */
-	bool stopped;           /* opts.stop was seen: no drain, no further captures */
-	bool settle_gave_up;    /* deferred work once did not settle at a turn */
+	int error;           /* first internal error (negative errno) */
+	bool stopped;        /* opts.stop was seen: no drain, no further captures */
+	bool settle_gave_up; /* deferred work once did not settle at a turn */
 	/* Display names by callout id, read once the filters are in: events
 	 * may carry only the key of a callout registered before its
 	 * FWPM_CALLOUT0 named it. */
@@ -89,7 +89,7 @@ static bool ensure_flow(struct replay *rp, rp_flow *rf);
 static int cap_dir(const rp_flow *rf, int edir)
 {
 	return owfp_host_dir_from_client(rf->local_is_client, edir) ? OWFP_CAPTURE_DIR_C2S
-								     : OWFP_CAPTURE_DIR_S2C;
+								    : OWFP_CAPTURE_DIR_S2C;
 }
 
 static int eng_dir(const rp_flow *rf, unsigned cdir)
@@ -177,12 +177,13 @@ static void finish_flow(replay *rp, rp_flow *rf)
 							 : "open");
 	if (rp->x) {
 		const owfp_capture_endpoint *c = &rf->info.client, *s = &rf->info.server;
-		owfp_extract_stream_end(rp->x, &rf->xs[0], rf->id, c->text, c->port, s->text, s->port,
-					ends[0]);
-		owfp_extract_stream_end(rp->x, &rf->xs[1], rf->id, s->text, s->port, c->text, c->port,
-					ends[1]);
+		owfp_extract_stream_end(rp->x, &rf->xs[0], rf->id, c->text, c->port, s->text,
+					s->port, ends[0]);
+		owfp_extract_stream_end(rp->x, &rf->xs[1], rf->id, s->text, s->port, c->text,
+					c->port, ends[1]);
 	}
-	owfp_replay_talker t = {.flow_id = rf->id, .cport = rf->info.client.port,
+	owfp_replay_talker t = {.flow_id = rf->id,
+				.cport = rf->info.client.port,
 				.sport = rf->info.server.port,
 				.bytes = {rf->indicated[0], rf->indicated[1]}};
 	memcpy(t.client, rf->info.client.text, sizeof(t.client));
@@ -463,10 +464,10 @@ static bool ensure_flow(replay *rp, rp_flow *rf)
 
 	if (rp->x) {
 		char a[128], b[128];
-		snprintf(a, sizeof(a), "%s.%u-%s.%u", cf->client.text, cf->client.port, cf->server.text,
-			 cf->server.port);
-		snprintf(b, sizeof(b), "%s.%u-%s.%u", cf->server.text, cf->server.port, cf->client.text,
-			 cf->client.port);
+		snprintf(a, sizeof(a), "%s.%u-%s.%u", cf->client.text, cf->client.port,
+			 cf->server.text, cf->server.port);
+		snprintf(b, sizeof(b), "%s.%u-%s.%u", cf->server.text, cf->server.port,
+			 cf->client.text, cf->client.port);
 		if (owfp_extract_flow_begin(rp->x, a, b, &rf->xs[0], &rf->xs[1]) && !rp->error)
 			rp->error = -ENOMEM;
 	}
@@ -486,8 +487,8 @@ static bool ensure_flow(replay *rp, rp_flow *rf)
 		rf->id = owfp_flow_id(rf->flow);
 	}
 	if (rp->events)
-		owfp_replay_event_flow_start(rp->events, rf->id, rp->cap_path, cf, rf->local_is_client,
-					     rc != 0);
+		owfp_replay_event_flow_start(rp->events, rf->id, rp->cap_path, cf,
+					     rf->local_is_client, rc != 0);
 	return rf->flow != NULL;
 }
 
@@ -722,8 +723,8 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 		/* Scripts and people wait for this line: packets are captured from now on. */
 		char what[400];
 		owfp_capture_describe(rp->cap, what, sizeof(what));
-		fprintf(rp->o->diag, "openwfp replay: listening on %s (Ctrl-C or SIGTERM ends it)\n",
-			what);
+		fprintf(rp->o->diag,
+			"openwfp replay: listening on %s (Ctrl-C or SIGTERM ends it)\n", what);
 		fflush(rp->o->diag);
 	}
 	owfp_progress_start(&rp->progress, rp->o->progress ? rp->o->diag : NULL, path);
@@ -785,7 +786,9 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 		return OWFP_REPLAY_BAD_INPUT;
 	}
 	snprintf(rp.r->config, sizeof(rp.r->config), "%s",
-		 o->config_path ? o->config_path : o->nplugins ? "(plugins only)" : "(default: count)");
+		 o->config_path ? o->config_path
+		 : o->nplugins  ? "(plugins only)"
+				: "(default: count)");
 	rp.r->nplugins = o->nplugins;
 	if (owfp_wakeq_init(&rp.wq)) {
 		owfp_replay_report_free(rp.r);
@@ -796,8 +799,8 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	if (o->events_path) {
 		rp.events = strcmp(o->events_path, "-") ? fopen(o->events_path, "w") : stdout;
 		if (!rp.events) {
-			snprintf(err->msg, sizeof(err->msg), "%s: cannot create: %s", o->events_path,
-				 strerror(errno));
+			snprintf(err->msg, sizeof(err->msg), "%s: cannot create: %s",
+				 o->events_path, strerror(errno));
 			status = OWFP_REPLAY_BAD_INPUT;
 			goto out;
 		}

@@ -20,7 +20,7 @@
 enum owfp_replay_local {
 	OWFP_REPLAY_LOCAL_CLIENT = 0, /* default: the side that sent the SYN */
 	OWFP_REPLAY_LOCAL_SERVER,
-	OWFP_REPLAY_LOCAL_PREFIX,     /* the endpoint inside local_addr/local_prefix */
+	OWFP_REPLAY_LOCAL_PREFIX, /* the endpoint inside local_addr/local_prefix */
 };
 
 typedef struct owfp_replay_opts {
@@ -32,34 +32,34 @@ typedef struct owfp_replay_opts {
 	 * ("listening on IFACE, ...") goes to `diag` once capturing. */
 	const char *live_iface;
 	const char *bpf;
-	const char *config_path;       /* NULL: no configuration file */
+	const char *config_path; /* NULL: no configuration file */
 	const char *const *plugins;
 	size_t nplugins;
 	const char *const *driver_params; /* --driver-param texts (config/drivers.h) */
 	size_t ndriver_params;
 	const struct owfp_replay_process *processes; /* --process (local port -> process) */
 	size_t nprocesses;
-	const char *extract_dir;       /* NULL: no extraction */
-	const char *events_path;       /* NULL: no events; "-" standard output */
+	const char *extract_dir; /* NULL: no extraction */
+	const char *events_path; /* NULL: no events; "-" standard output */
 	enum owfp_replay_local local;
-	int local_family;              /* for OWFP_REPLAY_LOCAL_PREFIX */
+	int local_family; /* for OWFP_REPLAY_LOCAL_PREFIX */
 	uint8_t local_addr[16];
 	unsigned local_prefix;
-	uint64_t drain_timeout_ms;     /* default 5000 */
+	uint64_t drain_timeout_ms; /* default 5000 */
 	enum owfp_capture_overlap overlap;
 	bool verify_checksums;
-	bool no_read_ahead;            /* read the capture in line, not on a thread of its own */
+	bool no_read_ahead; /* read the capture in line, not on a thread of its own */
 	/* One indication per captured segment (--segments). Default (false):
 	 * consecutive in-order segments of a direction are merged into one
 	 * indication, as a receiving stack coalesces them (Q19, docs/replay.md). */
 	bool segments;
-	int verbosity;                 /* -1 quiet, 0 normal, 1+ verbose */
-	bool progress;                 /* draw a progress bar on `diag` */
+	int verbosity; /* -1 quiet, 0 normal, 1+ verbose */
+	bool progress; /* draw a progress bar on `diag` */
 	/* When it becomes non-zero (a signal handler sets it), reading stops
 	 * after the current packet, the drain is skipped, flows end and the
 	 * report covers what was read. NULL: never. */
 	const volatile int *stop;
-	FILE *diag;                    /* notices, warnings, progress (stderr) */
+	FILE *diag; /* notices, warnings, progress (stderr) */
 } owfp_replay_opts;
 
 void owfp_replay_opts_init(owfp_replay_opts *o);
@@ -68,8 +68,8 @@ void owfp_replay_opts_init(owfp_replay_opts *o);
  * that process (ALE_FLOW_ESTABLISHED metadata; docs/porting.md). */
 typedef struct owfp_replay_process {
 	uint16_t port;
-	uint64_t pid;      /* 0: unknown */
-	const char *path;  /* absolute: into the text, or into resolved */
+	uint64_t pid;     /* 0: unknown */
+	const char *path; /* absolute: into the text, or into resolved */
 	char resolved[4096];
 } owfp_replay_process;
 /* Parses one --process text into *out; -EINVAL. A path that exists here is
@@ -86,8 +86,8 @@ typedef struct owfp_replay_report owfp_replay_report;
 /* Why a run failed. */
 enum owfp_replay_status {
 	OWFP_REPLAY_OK = 0,
-	OWFP_REPLAY_BAD_INPUT = 1,  /* capture, configuration or plugin problem */
-	OWFP_REPLAY_STOPPED = 2,    /* opts.stop was raised */
+	OWFP_REPLAY_BAD_INPUT = 1, /* capture, configuration or plugin problem */
+	OWFP_REPLAY_STOPPED = 2,   /* opts.stop was raised */
 };
 
 /*

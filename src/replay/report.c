@@ -7,8 +7,7 @@
 
 #include "host/events.h"
 
-const char *const owfp_replay_end_names[OWFP_END_COUNT] = {"fin", "rst", "drop", "open",
-							   "timeout"};
+const char *const owfp_replay_end_names[OWFP_END_COUNT] = {"fin", "rst", "drop", "open", "timeout"};
 
 void owfp_replay_report_talker(owfp_replay_report *r, const owfp_replay_talker *t)
 {
@@ -61,23 +60,30 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 		holes += s->holes_skipped;
 		dropped_paused += s->bytes_dropped_paused;
 		human(a, sizeof(a), s->bytes_read);
-		fprintf(out, "  %s: %s, %llu records, %llu TCP segments, %llu flows (%llu mid-stream)%s%s\n",
-			cr->file, a, (unsigned long long)s->records, (unsigned long long)s->tcp_segments,
-			(unsigned long long)s->flows, (unsigned long long)s->flows_midstream,
-			cr->failed ? "\n    STOPPED: " : "", cr->failed ? cr->error : "");
+		fprintf(out,
+			"  %s: %s, %llu records, %llu TCP segments, %llu flows (%llu mid-stream)%s%s\n",
+			cr->file, a, (unsigned long long)s->records,
+			(unsigned long long)s->tcp_segments, (unsigned long long)s->flows,
+			(unsigned long long)s->flows_midstream, cr->failed ? "\n    STOPPED: " : "",
+			cr->failed ? cr->error : "");
 		if (s->non_tcp || s->bad_packets || s->bad_checksums || s->unsupported_link)
-			fprintf(out, "    skipped: %llu non-TCP, %llu malformed, %llu bad checksum, "
-				"%llu unsupported link\n", (unsigned long long)s->non_tcp,
-				(unsigned long long)s->bad_packets, (unsigned long long)s->bad_checksums,
+			fprintf(out,
+				"    skipped: %llu non-TCP, %llu malformed, %llu bad checksum, "
+				"%llu unsupported link\n",
+				(unsigned long long)s->non_tcp, (unsigned long long)s->bad_packets,
+				(unsigned long long)s->bad_checksums,
 				(unsigned long long)s->unsupported_link);
 		if (s->kernel_dropped || s->interface_dropped)
-			fprintf(out, "    not captured: %llu packets dropped by the kernel (buffer full), "
+			fprintf(out,
+				"    not captured: %llu packets dropped by the kernel (buffer full), "
 				"%llu by the interface; their bytes are holes\n",
 				(unsigned long long)s->kernel_dropped,
 				(unsigned long long)s->interface_dropped);
 		if (s->retransmitted_bytes || s->overlaps_differing)
-			fprintf(out, "    retransmitted %llu bytes, %llu overlapping segments with "
-				"different data (%llu bytes)\n", (unsigned long long)s->retransmitted_bytes,
+			fprintf(out,
+				"    retransmitted %llu bytes, %llu overlapping segments with "
+				"different data (%llu bytes)\n",
+				(unsigned long long)s->retransmitted_bytes,
 				(unsigned long long)s->overlaps_differing,
 				(unsigned long long)s->overlap_bytes_differing);
 	}
@@ -93,7 +99,8 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 		human(b, sizeof(b), r->delivered[dir]);
 		fprintf(out, "  %s: %s sent, %s delivered; ends:", dn[dir], a, b);
 		for (int e = 0; e < OWFP_END_COUNT; e++)
-			fprintf(out, " %s %llu", owfp_replay_end_names[e], (unsigned long long)r->ends[dir][e]);
+			fprintf(out, " %s %llu", owfp_replay_end_names[e],
+				(unsigned long long)r->ends[dir][e]);
 		fputc('\n', out);
 	}
 
@@ -129,8 +136,10 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 		human(b, sizeof(b), cs.bytes_permitted);
 		human(c, sizeof(c), cs.bytes_blocked);
 		human(d, sizeof(d), cs.bytes_injected);
-		fprintf(out, "  %-20s %llu classify calls, %s indicated, %s permitted, %s blocked, "
-			"%s injected\n", cs.name, (unsigned long long)cs.classify_calls, a, b, c, d);
+		fprintf(out,
+			"  %-20s %llu classify calls, %s indicated, %s permitted, %s blocked, "
+			"%s injected\n",
+			cs.name, (unsigned long long)cs.classify_calls, a, b, c, d);
 		fprintf(out, "  %-20s answers:", "");
 		for (int k = 0; k < OWFP_STREAM_ACTIONS; k++)
 			if (cs.stream_actions[k] || k == 0)
@@ -148,13 +157,15 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 			human(a, sizeof(a), t->bytes[0]);
 			human(b, sizeof(b), t->bytes[1]);
 			fprintf(out, "  #%-4llu %s:%u -> %s:%u  %s up, %s down\n",
-				(unsigned long long)t->flow_id, t->client, t->cport, t->server, t->sport, a, b);
+				(unsigned long long)t->flow_id, t->client, t->cport, t->server,
+				t->sport, a, b);
 		}
 	}
 
 	fprintf(out, "\nmissed and held:\n");
 	human(a, sizeof(a), missed);
-	fprintf(out, "  capture holes skipped: %llu (%s never captured)\n", (unsigned long long)holes, a);
+	fprintf(out, "  capture holes skipped: %llu (%s never captured)\n",
+		(unsigned long long)holes, a);
 	if (dropped_paused)
 		fprintf(out, "  bytes dropped while a direction was paused: %llu\n",
 			(unsigned long long)dropped_paused);
@@ -166,7 +177,8 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 		r->drain_timed_out ? " (timed out: --drain-timeout)" : "");
 	if (r->engine.violations || r->engine.limits_hit)
 		fprintf(out, "  contract violations: %llu, resource limits hit: %llu\n",
-			(unsigned long long)r->engine.violations, (unsigned long long)r->engine.limits_hit);
+			(unsigned long long)r->engine.violations,
+			(unsigned long long)r->engine.limits_hit);
 	if (r->engine.driver_failures)
 		fprintf(out, "  driver assertion failures and bug checks contained: %llu\n",
 			(unsigned long long)r->engine.driver_failures);
@@ -212,10 +224,10 @@ void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out)
 	json_object_set_new(o, "captures", caps);
 	json_object_set_new(o, "config", json_string(r->config));
 	json_object_set_new(o, "plugins", U(r->nplugins));
-	json_object_set_new(o, "flows", json_pack("{s:o, s:o, s:o, s:o, s:o}", "total", U(r->flows),
-						  "midstream", U(r->flows_midstream), "dropped",
-						  U(r->flows_dropped), "refused", U(r->flows_refused),
-						  "offloaded", U(r->flows_offloaded)));
+	json_object_set_new(o, "flows",
+			    json_pack("{s:o, s:o, s:o, s:o, s:o}", "total", U(r->flows), "midstream",
+				      U(r->flows_midstream), "dropped", U(r->flows_dropped), "refused",
+				      U(r->flows_refused), "offloaded", U(r->flows_offloaded)));
 	json_t *ends = json_object();
 	static const char *const dn[2] = {"c2s", "s2c"};
 	for (int d = 0; d < 2; d++) {
@@ -226,10 +238,10 @@ void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out)
 	}
 	json_object_set_new(o, "ends", ends);
 	json_object_set_new(o, "indications", U(r->indications));
-	json_object_set_new(o, "bytes", json_pack("{s:{s:o, s:o}, s:{s:o, s:o}}", "indicated", "c2s",
-						  U(r->indicated[0]), "s2c", U(r->indicated[1]),
-						  "delivered", "c2s", U(r->delivered[0]), "s2c",
-						  U(r->delivered[1])));
+	json_object_set_new(o, "bytes",
+			    json_pack("{s:{s:o, s:o}, s:{s:o, s:o}}", "indicated", "c2s",
+				      U(r->indicated[0]), "s2c", U(r->indicated[1]), "delivered",
+				      "c2s", U(r->delivered[0]), "s2c", U(r->delivered[1])));
 	for (size_t i = 0; i < r->engine.ncallouts && i < 64; i++) {
 		const owfp_callout_stats *cs = &r->engine.callouts[i];
 		json_t *c = json_object(), *acts = json_object();
@@ -242,7 +254,8 @@ void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out)
 		json_object_set_new(c, "bytes_continued", U(cs->bytes_continued));
 		json_object_set_new(c, "bytes_injected", U(cs->bytes_injected));
 		for (int k = 0; k < OWFP_STREAM_ACTIONS; k++)
-			json_object_set_new(acts, owfp_host_stream_action_name((uint32_t)k), U(cs->stream_actions[k]));
+			json_object_set_new(acts, owfp_host_stream_action_name((uint32_t)k),
+					    U(cs->stream_actions[k]));
 		json_object_set_new(c, "stream_actions", acts);
 		json_object_set_new(c, "violations", U(cs->violations));
 		json_array_append_new(cos, c);
@@ -251,17 +264,18 @@ void owfp_replay_report_print_json(const owfp_replay_report *r, FILE *out)
 	for (size_t i = 0; i < r->ntop; i++) {
 		const owfp_replay_talker *t = &r->top[i];
 		json_array_append_new(top, json_pack("{s:o, s:s, s:i, s:s, s:i, s:o, s:o}", "flow",
-						     U(t->flow_id), "client", t->client, "client_port",
-						     (int)t->cport, "server", t->server, "server_port",
-						     (int)t->sport, "c2s", U(t->bytes[0]), "s2c",
-						     U(t->bytes[1])));
+						     U(t->flow_id), "client", t->client,
+						     "client_port", (int)t->cport, "server",
+						     t->server, "server_port", (int)t->sport, "c2s",
+						     U(t->bytes[0]), "s2c", U(t->bytes[1])));
 	}
 	json_object_set_new(o, "top_talkers", top);
-	json_object_set_new(o, "held", json_pack("{s:o, s:o}", "bytes", U(r->held_bytes), "flows",
-						 U(r->held_flows)));
-	json_object_set_new(o, "drain", json_pack("{s:o, s:o, s:b}", "waited_ms",
-						  U(r->drain_waited_ms), "flows", U(r->drain_flows),
-						  "timed_out", r->drain_timed_out));
+	json_object_set_new(
+		o, "held",
+		json_pack("{s:o, s:o}", "bytes", U(r->held_bytes), "flows", U(r->held_flows)));
+	json_object_set_new(o, "drain",
+			    json_pack("{s:o, s:o, s:b}", "waited_ms", U(r->drain_waited_ms),
+				      "flows", U(r->drain_flows), "timed_out", r->drain_timed_out));
 	json_object_set_new(o, "violations", U(r->engine.violations));
 	json_object_set_new(o, "limits_hit", U(r->engine.limits_hit));
 	json_object_set_new(o, "driver_failures", U(r->engine.driver_failures));

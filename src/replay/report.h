@@ -6,8 +6,14 @@
 
 #define OWFP_REPORT_TOP 5
 
-enum owfp_replay_end { OWFP_END_FIN, OWFP_END_RST, OWFP_END_DROP, OWFP_END_OPEN,
-		       OWFP_END_TIMEOUT, OWFP_END_COUNT };
+enum owfp_replay_end {
+	OWFP_END_FIN,
+	OWFP_END_RST,
+	OWFP_END_DROP,
+	OWFP_END_OPEN,
+	OWFP_END_TIMEOUT,
+	OWFP_END_COUNT
+};
 extern const char *const owfp_replay_end_names[OWFP_END_COUNT];
 
 typedef struct owfp_replay_talker {
@@ -33,11 +39,11 @@ struct owfp_replay_report {
 	size_t nplugins;
 	char local[80];
 	uint64_t flows, flows_midstream, flows_refused, flows_dropped, flows_offloaded;
-	uint64_t ends[2][OWFP_END_COUNT];  /* per capture direction */
+	uint64_t ends[2][OWFP_END_COUNT];    /* per capture direction */
 	uint64_t indicated[2], delivered[2]; /* client->server, server->client */
 	uint64_t held_bytes, held_flows;     /* still held when flows were closed */
 	uint64_t missed_bytes_events;
-	uint64_t indications;                /* data indications made (Q19: runs, or segments) */
+	uint64_t indications; /* data indications made (Q19: runs, or segments) */
 	uint64_t events_written;
 	uint64_t drain_waited_ms, drain_flows;
 	bool drain_timed_out;

@@ -14,25 +14,25 @@
 /* One flow direction of one run, from --extract's flows.tsv. */
 typedef struct row {
 	uint64_t flow;
-	char name[160];   /* SRC.SPORT-DST.DPORT */
+	char name[160]; /* SRC.SPORT-DST.DPORT */
 	char bytes[24], sha[72], end[16];
 } row;
 
 /* Where a flow was dropped: the direction whose indication got the first
  * DROP_CONNECTION, and that indication's stream offsets [start, end). */
 typedef struct dropinfo {
-	int dir;          /* 0 client->server, 1 server->client, -1 unknown */
+	int dir; /* 0 client->server, 1 server->client, -1 unknown */
 	uint64_t start, end;
-	char c2s[160];    /* name of the client->server row (from flow_start) */
+	char c2s[160]; /* name of the client->server row (from flow_start) */
 } dropinfo;
 
 typedef struct run {
 	row *rows;
 	size_t nrows;
-	char **outcome;   /* per flow id (index id-1): "drop:NAME allow:NAME", or NULL */
-	dropinfo *drop;   /* per flow id (index id-1) */
+	char **outcome; /* per flow id (index id-1): "drop:NAME allow:NAME", or NULL */
+	dropinfo *drop; /* per flow id (index id-1) */
 	size_t noutcome;
-	char dir[4200];   /* the --extract directory */
+	char dir[4200]; /* the --extract directory */
 } run;
 
 static void run_free(run *r)
@@ -141,7 +141,7 @@ static int read_outcomes(const char *path, run *r)
 			dropinfo *nd = owfp_realloc(drops, (size_t)id * 2 * sizeof(*drops));
 			if (nd) {
 				for (size_t i = ndrops; i < (size_t)id * 2; i++)
-					nd[i] = (dropinfo){ .dir = -1 };
+					nd[i] = (dropinfo){.dir = -1};
 				drops = nd;
 				ndrops = (size_t)id * 2;
 			}
@@ -187,7 +187,7 @@ static int read_outcomes(const char *path, run *r)
 	r->outcome = owfp_calloc(r->noutcome + 1, sizeof(char *));
 	r->drop = owfp_calloc(r->noutcome + 1, sizeof(dropinfo));
 	for (size_t i = 0; r->drop && i < r->noutcome; i++)
-		r->drop[i] = i < ndrops ? drops[i] : (dropinfo){ .dir = -1 };
+		r->drop[i] = i < ndrops ? drops[i] : (dropinfo){.dir = -1};
 	free(drops);
 	for (uint64_t id = 1; r->outcome && id <= r->noutcome; id++) {
 		char *set[64];
@@ -269,7 +269,8 @@ static int one_run(const owfp_replay_opts *o, const char *capture, const char *d
 		return -EINVAL;
 	snprintf(r->dir, sizeof(r->dir), "%s", ext);
 	if ((rc = read_rows(ext, r)) || (rc = read_outcomes(ev, r))) {
-		snprintf(err->msg, sizeof(err->msg), "%s: reading the results of run %u failed", capture, k);
+		snprintf(err->msg, sizeof(err->msg), "%s: reading the results of run %u failed",
+			 capture, k);
 		return rc;
 	}
 	return 0;
@@ -376,8 +377,9 @@ static void report_rows(const run *ref, const run *r, uint64_t id, FILE *out)
 		y = row_of(r, id, x->name);
 		const char *how = "";
 		if (y && strcmp(x->sha, y->sha))
-			how = dropped && same_prefix(ref, r, x->name) ? ", the same bytes as far as both go"
-								      : ", content differs";
+			how = dropped && same_prefix(ref, r, x->name)
+				      ? ", the same bytes as far as both go"
+				      : ", content differs";
 		fprintf(out, "  %s: %s bytes (%s), reference %s bytes (%s)%s\n", x->name,
 			y ? y->bytes : "?", y ? y->end : "missing", x->bytes, x->end, how);
 	}
@@ -417,7 +419,8 @@ static size_t compare(const run *ref, const run *r, const owfp_reseg_log *log, c
 				continue;
 			noted[id - 1] = true;
 			(*before_drop)++;
-			fprintf(out, "%s: flow %lu let a different number of bytes through before the "
+			fprintf(out,
+				"%s: flow %lu let a different number of bytes through before the "
 				"same drop in run %u (--resegment 1 --seed %lu); not a dependence:\n",
 				capture, (unsigned long)id, k, (unsigned long)seed);
 			report_rows(ref, r, id, out);
@@ -426,10 +429,11 @@ static size_t compare(const run *ref, const run *r, const owfp_reseg_log *log, c
 		}
 		reported[id - 1] = true;
 		ndiff++;
-		fprintf(out, "%s: flow %lu differs in run %u (--resegment 1 --seed %lu): %s\n", capture,
-			(unsigned long)id, k, (unsigned long)seed, why);
+		fprintf(out, "%s: flow %lu differs in run %u (--resegment 1 --seed %lu): %s\n",
+			capture, (unsigned long)id, k, (unsigned long)seed, why);
 		report_rows(ref, r, id, out);
-		fprintf(out, "  decisions: %s; reference: %s\n", outcome_of(r, id), outcome_of(ref, id));
+		fprintf(out, "  decisions: %s; reference: %s\n", outcome_of(r, id),
+			outcome_of(ref, id));
 		report_drops(ref, r, id, out);
 		const owfp_reseg_flow *c = cuts_of(log, id);
 		if (c) {
@@ -473,8 +477,8 @@ int owfp_replay_resegment(const owfp_replay_opts *o, unsigned runs, uint64_t see
 			if (one_run(o, capture, dir, k, s, &r, &log, err)) {
 				status = OWFP_REPLAY_BAD_INPUT;
 			} else {
-				total_diff += compare(&ref, &r, &log, capture, k, s, reported, noted,
-						      &total_before_drop, out);
+				total_diff += compare(&ref, &r, &log, capture, k, s, reported,
+						      noted, &total_before_drop, out);
 			}
 			run_free(&r);
 			owfp_reseg_log_free(&log);
@@ -493,13 +497,17 @@ int owfp_replay_resegment(const owfp_replay_opts *o, unsigned runs, uint64_t see
 	rm_tree(dir);
 	if (status)
 		return status;
-	fprintf(out, "resegment: %zu flow%s, %u run%s of random segments (seeds %lu..%lu): %zu "
-		"flow%s differ%s", total_flows, total_flows == 1 ? "" : "s", runs,
-		runs == 1 ? "" : "s", (unsigned long)seed, (unsigned long)(seed + runs - 1), total_diff,
+	fprintf(out,
+		"resegment: %zu flow%s, %u run%s of random segments (seeds %lu..%lu): %zu "
+		"flow%s differ%s",
+		total_flows, total_flows == 1 ? "" : "s", runs, runs == 1 ? "" : "s",
+		(unsigned long)seed, (unsigned long)(seed + runs - 1), total_diff,
 		total_diff == 1 ? "" : "s", total_diff == 1 ? "s" : "");
 	if (total_before_drop)
-		fprintf(out, "; %zu only in how many bytes got through before the same drop "
-			"(not a dependence)", total_before_drop);
+		fprintf(out,
+			"; %zu only in how many bytes got through before the same drop "
+			"(not a dependence)",
+			total_before_drop);
 	fputc('\n', out);
 	return total_diff ? OWFP_RESEGMENT_DIFFERS : 0;
 }

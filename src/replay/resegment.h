@@ -28,7 +28,7 @@
 /* What the rewriter did to one flow: its segment sizes per capture direction. */
 typedef struct owfp_reseg_flow {
 	uint64_t id;
-	char *cuts[2];  /* "5 17 1 ..." (cut short after ~1000 characters) */
+	char *cuts[2]; /* "5 17 1 ..." (cut short after ~1000 characters) */
 	size_t ncuts[2];
 } owfp_reseg_flow;
 

@@ -18,13 +18,13 @@
 #include "util/pcap_api.h"
 #include "util/alloc.h"
 
-#define SEG_MAX 65000u     /* fits an IPv4 or IPv6 packet with headers */
+#define SEG_MAX 65000u /* fits an IPv4 or IPv6 packet with headers */
 #define CUTS_TEXT 1000
 
 typedef struct rw_flow {
 	owfp_capture_flow info;
-	uint32_t seq[2];        /* next sequence number per capture direction */
-	uint8_t *pend[2];       /* bytes not yet written, per direction */
+	uint32_t seq[2];  /* next sequence number per capture direction */
+	uint8_t *pend[2]; /* bytes not yet written, per direction */
 	size_t npend[2], cappend[2];
 	uint64_t rng;
 	size_t log_index;
@@ -191,9 +191,9 @@ static void *on_start(void *user, const owfp_capture_flow *flow)
 	rw *w = user;
 	rw_flow *f = owfp_calloc(1, sizeof(*f));
 	owfp_reseg_log *log = w->log;
-	if (!f || (log->n == log->cap && !(log->flows = owfp_realloc(log->flows,
-						  (log->cap = log->cap ? 2 * log->cap : 64) *
-							  sizeof(*log->flows))))) {
+	if (!f || (log->n == log->cap &&
+		   !(log->flows = owfp_realloc(log->flows, (log->cap = log->cap ? 2 * log->cap : 64) *
+								   sizeof(*log->flows))))) {
 		w->error = -ENOMEM;
 		free(f);
 		return NULL;
@@ -205,9 +205,9 @@ static void *on_start(void *user, const owfp_capture_flow *flow)
 	f->seq[0] = (uint32_t)splitmix(&f->rng);
 	f->seq[1] = (uint32_t)splitmix(&f->rng);
 	uint64_t ts = flow->start_ns;
-	emit(w, f, 0, 0x02, NULL, 0, ts);          /* SYN */
-	emit(w, f, 1, 0x12, NULL, 0, ts);          /* SYN+ACK */
-	emit(w, f, 0, 0x10, NULL, 0, ts);          /* ACK */
+	emit(w, f, 0, 0x02, NULL, 0, ts); /* SYN */
+	emit(w, f, 1, 0x12, NULL, 0, ts); /* SYN+ACK */
+	emit(w, f, 0, 0x10, NULL, 0, ts); /* ACK */
 	return f;
 }
 
@@ -302,8 +302,8 @@ int owfp_reseg_write(const char *in, const owfp_replay_opts *o, const char *out,
 	char why[256];
 	const struct owfp_pcap_fns *pc = owfp_pcap_load(why, sizeof(why));
 	if (!pc) {
-		snprintf(err->msg, sizeof(err->msg), "--resegment needs libpcap to write captures: %s",
-			 why);
+		snprintf(err->msg, sizeof(err->msg),
+			 "--resegment needs libpcap to write captures: %s", why);
 		owfp_capture_close(cap);
 		return -ELIBACC;
 	}
@@ -329,7 +329,11 @@ int owfp_reseg_write(const char *in, const owfp_replay_opts *o, const char *out,
 	w->seed = seed;
 	w->log = log;
 	const owfp_capture_sink sink = {
-		.flow_start = on_start, .data = on_data, .fin = on_fin, .rst = on_rst, .flow_end = on_end,
+		.flow_start = on_start,
+		.data = on_data,
+		.fin = on_fin,
+		.rst = on_rst,
+		.flow_end = on_end,
 	};
 	rc = owfp_capture_run(cap, &sink, w, &cerr);
 	if (rc && rc != -ECANCELED)

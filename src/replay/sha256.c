@@ -29,12 +29,9 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void load(void)
 {
 	const owfp_lazysym syms[] = {
-		OWFP_LAZYSYM(evp, EVP_MD_CTX_new),
-		OWFP_LAZYSYM(evp, EVP_MD_CTX_free),
-		OWFP_LAZYSYM(evp, EVP_sha256),
-		OWFP_LAZYSYM(evp, EVP_DigestInit_ex),
-		OWFP_LAZYSYM(evp, EVP_DigestUpdate),
-		OWFP_LAZYSYM(evp, EVP_DigestFinal_ex),
+		OWFP_LAZYSYM(evp, EVP_MD_CTX_new),   OWFP_LAZYSYM(evp, EVP_MD_CTX_free),
+		OWFP_LAZYSYM(evp, EVP_sha256),       OWFP_LAZYSYM(evp, EVP_DigestInit_ex),
+		OWFP_LAZYSYM(evp, EVP_DigestUpdate), OWFP_LAZYSYM(evp, EVP_DigestFinal_ex),
 	};
 	load_rc = owfp_lazylib_load(OWFP_CRYPTO_SONAME, "libssl3", syms,
 				    sizeof(syms) / sizeof(syms[0]), load_err, sizeof(load_err));

@@ -105,7 +105,8 @@ void owfp_defer_forget_all(owfp_flow *f)
 static struct owfp_deferral *wait_for_answer(owfp_flow *f, UINT32 callout_id)
 {
 	struct owfp_deferral *r = NULL;
-	struct timespec until = owfp_deadline_after_ns(CLOCK_MONOTONIC, CONTINUE_WAIT_MS * 1000000ull);
+	struct timespec until = owfp_deadline_after_ns(CLOCK_MONOTONIC,
+						       CONTINUE_WAIT_MS * 1000000ull);
 	atomic_fetch_add(&f->continue_waiters, 1);
 	while (!r && !atomic_load(&f->gone) && atomic_load(&f->deferring) == callout_id) {
 		if (pthread_cond_timedwait(&f->cv, &f->mu, &until))
@@ -116,8 +117,7 @@ static struct owfp_deferral *wait_for_answer(owfp_flow *f, UINT32 callout_id)
 	return r;
 }
 
-NTSTATUS NTAPI FwpsStreamContinue0(UINT64 flowId, UINT32 calloutId, UINT16 layerId,
-				   UINT32 streamFlags)
+NTSTATUS NTAPI FwpsStreamContinue0(UINT64 flowId, UINT32 calloutId, UINT16 layerId, UINT32 streamFlags)
 {
 	owfp_engine *e = owfp_registry_engine();
 	if (!e)
@@ -156,7 +156,8 @@ void owfp_continue_apply(owfp_flow *f, UINT32 callout_id, UINT32 flags, bool mis
 	if (!st || st->state != OWFP_ST_DEFERRED)
 		return;
 	if (mismatch)
-		owfp_flow_violation(f, st, "Q9", "FwpsStreamContinue0 flags differ from the deferred indication");
+		owfp_flow_violation(f, st, "Q9",
+				    "FwpsStreamContinue0 flags differ from the deferred indication");
 	st->state = OWFP_ST_IDLE;
 	f->ndeferred--;
 	owfp_flow_emit(f, OWFP_EV_CONTINUE, st->dir, st, st->in.len, NULL);

@@ -41,7 +41,8 @@ static enum owfp_verdict action_verdict(FWP_ACTION_TYPE filter_action, FWP_ACTIO
 		if (a == FWP_ACTION_BLOCK)
 			return OWFP_V_BLOCK;
 		if (a != FWP_ACTION_CONTINUE)
-			violate(d, "S30", "unknown-type callout returned an action other than PERMIT/BLOCK/CONTINUE");
+			violate(d, "S30",
+				"unknown-type callout returned an action other than PERMIT/BLOCK/CONTINUE");
 		return OWFP_V_CONTINUE;
 	}
 }
@@ -52,8 +53,8 @@ static void need_more(const owfp_indication *ind, UINT32 required, owfp_decision
 		set(d, OWFP_V_PERMIT, ind->len);
 		return;
 	}
-	if (ind->out_flags & (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
-			      FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED)) {
+	if (ind->out_flags &
+	    (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA | FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED)) {
 		violate(d, "Q6", "NEED_MORE_DATA after NO_MORE_DATA or BUFFER_LIMIT_REACHED");
 		set(d, OWFP_V_BLOCK, ind->len);
 		return;

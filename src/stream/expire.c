@@ -63,8 +63,8 @@ int owfp_flow_expire(owfp_flow *f, uint64_t now_ms)
 	owfp_engine_log(f->engine, OWFP_LOG_WARN,
 			"flow %llu: callout '%s' (filter %llu) deferred longer than %llu ms "
 			"without FwpsStreamContinue0; flow reset (fail closed)",
-			(unsigned long long)f->id, name,
-			(unsigned long long)st->d.filter.filterId, ms);
+			(unsigned long long)f->id, name, (unsigned long long)st->d.filter.filterId,
+			ms);
 	owfp_flow_do_drop(f, OWFP_DROP_LIMIT, detail);
 	owfp_flow_leave(prev);
 	f->depth--;

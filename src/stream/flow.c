@@ -92,8 +92,7 @@ void owfp_flow_violation(owfp_flow *f, owfp_stage *st, const char *rule, const c
 	owfp_flow_emit(f, OWFP_EV_VIOLATION, st ? st->dir : -1, st, 0, rule);
 	owfp_engine_log(f->engine, OWFP_LOG_WARN,
 			"flow %llu: callout '%s' (filter %llu): %s; handled by rule %s",
-			(unsigned long long)f->id,
-			st && st->d.callout ? st->d.callout->name : "?",
+			(unsigned long long)f->id, st && st->d.callout ? st->d.callout->name : "?",
 			st ? (unsigned long long)st->d.filter.filterId : 0ULL, what, rule);
 }
 
@@ -127,7 +126,7 @@ static void end_sequence(owfp_flow *f)
 	owfp_engine_count(f->engine, OWFP_COUNT_FLOW_ENDED, -1, 1);
 	owfp_flow_emit(f, OWFP_EV_FLOW_END, -1, NULL, f->end_held,
 		       owfp_flow_is_dropped(f) ? "dropped"
-		       : f->end_held	       ? "closed with bytes still held (discarded)"
+		       : f->end_held           ? "closed with bytes still held (discarded)"
 					       : NULL);
 }
 
@@ -164,7 +163,8 @@ bool owfp_flow_limit_check(owfp_flow *f, int dir)
 	if (d->held <= cap)
 		return true;
 	owfp_engine_count(f->engine, OWFP_COUNT_LIMIT, dir, 1);
-	owfp_flow_emit(f, OWFP_EV_LIMIT, dir, NULL, d->held, "bytes held for the flow over the limit");
+	owfp_flow_emit(f, OWFP_EV_LIMIT, dir, NULL, d->held,
+		       "bytes held for the flow over the limit");
 	owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "held bytes over the limit");
 	return false;
 }
@@ -181,8 +181,8 @@ void owfp_flow_opts_copy(owfp_flow_opts *to, const owfp_engine_opts *o)
 	to->events = o->event != NULL;
 }
 
-int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key,
-		     const owfp_flow_ops *ops, void *dp, owfp_flow **out)
+int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key, const owfp_flow_ops *ops,
+		     void *dp, owfp_flow **out)
 {
 	if (!engine || !key || !ops || !out)
 		return -EINVAL;

@@ -45,22 +45,22 @@ typedef struct owfp_stage {
 	owfp_stage_desc d;
 	unsigned idx, sl; /* index in the direction's stages / sublayers */
 	int dir;
-	owfp_chain in;    /* bytes waiting here (held bytes first) */
+	owfp_chain in; /* bytes waiting here (held bytes first) */
 	size_t urgent_nodes;
-	bool push;        /* a PSH segment contributed to what is waiting (Q18) */
+	bool push; /* a PSH segment contributed to what is waiting (Q18) */
 	enum owfp_stage_state state;
 	size_t threshold; /* WAIT: bytes `in` must reach */
 	UINT32 defer_flags;
 	uint64_t deferred_at_ms; /* owfp_clock_ms() when it answered DEFER */
-	bool eof;         /* nothing more will arrive */
-	bool fin_in;      /* the end indication is queued behind `in` */
-	bool fin_held;    /* the callout blocked the FIN (S57) */
-	bool done;        /* the end left this stage */
-	bool removed;     /* its filter was deleted (S80) */
-	bool skip;        /* never classified on this flow (S81) */
-	bool midstream_flag; /* next classify carries MID_STREAM_INSPECTION */
-	uint64_t cursor;  /* label after the last byte it decided (S56) */
-	uint64_t missed;  /* S52, reported on the next classify */
+	bool eof;                /* nothing more will arrive */
+	bool fin_in;             /* the end indication is queued behind `in` */
+	bool fin_held;           /* the callout blocked the FIN (S57) */
+	bool done;               /* the end left this stage */
+	bool removed;            /* its filter was deleted (S80) */
+	bool skip;               /* never classified on this flow (S81) */
+	bool midstream_flag;     /* next classify carries MID_STREAM_INSPECTION */
+	uint64_t cursor;         /* label after the last byte it decided (S56) */
+	uint64_t missed;         /* S52, reported on the next classify */
 	owfp_nbl_view view;
 } owfp_stage;
 
@@ -69,11 +69,11 @@ typedef struct owfp_indication owfp_indication;
 
 typedef struct owfp_sublayer {
 	unsigned first, last;
-	uint64_t in_count;  /* labels handed out */
-	uint64_t next;      /* the next label to leave */
-	owfp_chain out;     /* decided bytes (and holes) waiting for earlier ones */
+	uint64_t in_count; /* labels handed out */
+	uint64_t next;     /* the next label to leave */
+	owfp_chain out;    /* decided bytes (and holes) waiting for earlier ones */
 	owfp_injection *inj_head, *inj_tail; /* by (pos, seq) */
-	bool fin_released;  /* the FIN left some stage toward the exit */
+	bool fin_released;                   /* the FIN left some stage toward the exit */
 	bool fin_sent;
 } owfp_sublayer;
 
@@ -83,14 +83,14 @@ typedef struct owfp_dirstate {
 	unsigned nstages;
 	owfp_sublayer *sls;
 	unsigned nsl;
-	bool fin_source;    /* the source ended (FIN indicated) */
-	bool ended;         /* the FIN was delivered, or the direction aborted */
+	bool fin_source; /* the source ended (FIN indicated) */
+	bool ended;      /* the FIN was delivered, or the direction aborted */
 	bool paused;
-	bool mem_paused;    /* paused for the process memory limit (memlimit.c) */
-	bool rematch;       /* filters changed: rebuild when quiescent */
+	bool mem_paused; /* paused for the process memory limit (memlimit.c) */
+	bool rematch;    /* filters changed: rebuild when quiescent */
 	uint64_t src_bytes;
-	size_t held;        /* bytes inside the pipeline */
-	size_t inj_bytes;   /* injected bytes not yet handed on */
+	size_t held;      /* bytes inside the pipeline */
+	size_t inj_bytes; /* injected bytes not yet handed on */
 } owfp_dirstate;
 
 /*
@@ -138,13 +138,13 @@ typedef struct owfp_work {
  * segment.
  */
 typedef struct owfp_flow_opts {
-	size_t buffer_limit;        /* S44, per (dir, stage) */
-	size_t defer_keep_limit;    /* Q8 */
-	size_t inject_max;          /* injected bytes outstanding */
+	size_t buffer_limit;     /* S44, per (dir, stage) */
+	size_t defer_keep_limit; /* Q8 */
+	size_t inject_max;       /* injected bytes outstanding */
 	uint64_t defer_timeout_ms;
 	enum owfp_nmd_mode nmd_mode;
 	enum owfp_missed_mode missed_mode;
-	bool events;                /* an event sink is set: build events */
+	bool events; /* an event sink is set: build events */
 } owfp_flow_opts;
 
 void owfp_flow_opts_copy(owfp_flow_opts *to, const owfp_engine_opts *from);
@@ -165,10 +165,10 @@ struct owfp_flow {
 	owfp_work *work_head, *work_tail;
 	atomic_bool has_work;
 	owfp_ctx *ctxs;
-	atomic_int nctxs;  /* length of ctxs; changed under mu, read without it */
+	atomic_int nctxs;                /* length of ctxs; changed under mu, read without it */
 	struct owfp_deferral *deferrals; /* stages FwpsStreamContinue0 may resume */
 	atomic_bool in_classify;
-	atomic_bool gone;  /* state >= OWFP_FLOW_ABORTED: refuse new work (set by the transition) */
+	atomic_bool gone; /* state >= OWFP_FLOW_ABORTED: refuse new work (set by the transition) */
 	/* The callout whose inbound answer is being classified and applied (0:
 	 * none), and FwpsStreamContinue0 calls waiting on cv for it to finish:
 	 * a worker's continue can overtake the DEFER that it answers. */
@@ -177,7 +177,7 @@ struct owfp_flow {
 	pthread_cond_t cv;
 
 	/* Flow thread: */
-	owfp_stage *classifying; /* the stage inside classifyFn, or NULL */
+	owfp_stage *classifying;    /* the stage inside classifyFn, or NULL */
 	enum owfp_flow_state state; /* only owfp_flow_transition changes it */
 	owfp_dirstate dir[2];
 	owfp_bnode_pool pool;
@@ -186,14 +186,14 @@ struct owfp_flow {
 	uint64_t last_filter_id;
 	uint64_t inj_seq;
 	owfp_injection *done_head, *done_tail; /* completions to run */
-	UINT64 *bypass;          /* filter ids bypassed by ALLOW_CONNECTION (S40) */
+	UINT64 *bypass;                        /* filter ids bypassed by ALLOW_CONNECTION (S40) */
 	size_t nbypass;
-	int depth;               /* pump nesting (callbacks may call back in) */
+	int depth; /* pump nesting (callbacks may call back in) */
 	bool repump;
-	bool offloaded;          /* ops->offload was called (once; not a state: bytes still move) */
-	uint64_t classify_pos;   /* where inline injections go (S53) */
-	unsigned ndeferred;      /* stages in OWFP_ST_DEFERRED */
-	size_t end_held;         /* bytes discarded by owfp_flow_close */
+	bool offloaded;        /* ops->offload was called (once; not a state: bytes still move) */
+	uint64_t classify_pos; /* where inline injections go (S53) */
+	unsigned ndeferred;    /* stages in OWFP_ST_DEFERRED */
+	size_t end_held;       /* bytes discarded by owfp_flow_close */
 	/* Why the flow is dropped or to be dropped (DROP_PENDING); 0 while it is
 	 * not. Kept after ENDED: the outcome. */
 	enum owfp_drop_reason drop_why;
@@ -203,7 +203,7 @@ struct owfp_flow {
 	size_t mem_charged;
 	size_t mem_base;
 	owfp_memwait memwait;
-	UINT16 layer;            /* FWPS_LAYER_STREAM_V4/V6 */
+	UINT16 layer; /* FWPS_LAYER_STREAM_V4/V6 */
 	FWPS_INCOMING_VALUES0 in_values;
 	FWPS_INCOMING_VALUE0 values[FWPS_FIELD_STREAM_V4_MAX + 1];
 	FWP_BYTE_ARRAY16 v6_local, v6_remote;
@@ -293,9 +293,9 @@ void owfp_stage_release_fin(owfp_flow *f, owfp_stage *st);
 /* ---- decide.c */
 typedef struct owfp_decision {
 	enum owfp_verdict v;
-	size_t n;           /* bytes the verdict covers */
-	UINT32 required;    /* NEED_MORE */
-	const char *rule;   /* a violation was handled under this rule, or NULL */
+	size_t n;         /* bytes the verdict covers */
+	UINT32 required;  /* NEED_MORE */
+	const char *rule; /* a violation was handled under this rule, or NULL */
 	const char *what;
 	enum owfp_drop_reason drop_why;
 } owfp_decision;
@@ -303,8 +303,8 @@ typedef struct owfp_decision {
 struct owfp_indication {
 	size_t len;
 	UINT32 stream_flags;
-	UINT32 out_flags;   /* NO_MORE_DATA, BUFFER_LIMIT_REACHED */
-	bool fin;           /* a DISCONNECT/ABORT indication */
+	UINT32 out_flags; /* NO_MORE_DATA, BUFFER_LIMIT_REACHED */
+	bool fin;         /* a DISCONNECT/ABORT indication */
 	bool urgent;
 	int dir;
 };
@@ -325,15 +325,15 @@ struct owfp_injection {
 	owfp_injection *next;
 	uint64_t pos, seq;
 	owfp_chain data;
-	NET_BUFFER_LIST *nbls;       /* completed one by one once handed on */
+	NET_BUFFER_LIST *nbls; /* completed one by one once handed on */
 	FWPS_INJECT_COMPLETE0 complete;
 	HANDLE complete_ctx;
 	struct owfp_inj_handle *handle;
 	UINT32 callout_id;
 	UINT32 stream_flags;
 	SIZE_T len;
-	NTSTATUS status;             /* what the completion reports */
-	bool fin;                    /* DISCONNECT: releases the held FIN */
+	NTSTATUS status; /* what the completion reports */
+	bool fin;        /* DISCONNECT: releases the held FIN */
 };
 void owfp_inject_run_completions(owfp_flow *f);
 /* Completes an injection that will never be handed on (status != success). */

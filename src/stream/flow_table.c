@@ -19,9 +19,9 @@ struct owfp_flow_table {
 	owfp_engine *engine;
 	pthread_mutex_t mu;
 	owfp_flow **buckets;
-	size_t nbuckets;     /* a power of two */
+	size_t nbuckets; /* a power of two */
 	size_t count;
-	uint64_t steps;      /* chain links walked by remove and find (tests) */
+	uint64_t steps; /* chain links walked by remove and find (tests) */
 };
 
 static struct owfp_flow_table *table_create(owfp_engine *engine)
@@ -143,8 +143,7 @@ owfp_flow *owfp_flow_table_find(owfp_engine *engine, UINT64 id)
 	return f;
 }
 
-void owfp_flow_table_stats(owfp_engine *engine, size_t *count, size_t *nbuckets,
-			   uint64_t *steps)
+void owfp_flow_table_stats(owfp_engine *engine, size_t *count, size_t *nbuckets, uint64_t *steps)
 {
 	struct owfp_flow_table *t = owfp_engine_upper(engine);
 	*count = *nbuckets = 0;

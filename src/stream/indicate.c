@@ -16,8 +16,8 @@ static int entry_check(owfp_flow *f, int dir)
 	return 0;
 }
 
-int owfp_flow_indicate(owfp_flow *f, int dir, const uint8_t *data, size_t len,
-		       uint32_t seg_flags, uint64_t missed_before)
+int owfp_flow_indicate(owfp_flow *f, int dir, const uint8_t *data, size_t len, uint32_t seg_flags,
+		       uint64_t missed_before)
 {
 	int rc = entry_check(f, dir);
 	if (rc)
@@ -49,7 +49,8 @@ int owfp_flow_indicate(owfp_flow *f, int dir, const uint8_t *data, size_t len,
 			owfp_flow *prev = owfp_flow_enter(f);
 			f->depth++;
 			owfp_engine_count(f->engine, OWFP_COUNT_LIMIT, dir, 1);
-			owfp_flow_emit(f, OWFP_EV_LIMIT, dir, NULL, len, "out of memory taking indicated bytes");
+			owfp_flow_emit(f, OWFP_EV_LIMIT, dir, NULL, len,
+				       "out of memory taking indicated bytes");
 			owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "out of memory taking indicated bytes");
 			f->depth--;
 			owfp_flow_leave(prev);
@@ -120,8 +121,9 @@ int owfp_flow_indicate_abort(owfp_flow *f, int dir)
 	bool in = dir == OWFP_DIR_INBOUND;
 	for (unsigned i = 0; i < d->nstages && !d->ended; i++) {
 		owfp_stage *st = &d->stages[i];
-		owfp_abort_present(f, st, in ? FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_ABORT
-					     : FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_ABORT);
+		owfp_abort_present(f, st,
+				   in ? FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_ABORT
+				      : FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_ABORT);
 	}
 	/* After a FIN of `dir` the RST still cuts the other direction, and the
 	 * data path must hear of it (a proxy resets that side). */

@@ -17,10 +17,12 @@
 #include "stream/inject_handle.h"
 #include "util/alloc.h"
 
-#define RECV_OK (FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | \
-		 FWPS_STREAM_FLAG_RECEIVE_EXPEDITED | FWPS_STREAM_FLAG_RECEIVE_PUSH)
-#define SEND_OK (FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_EXPEDITED | \
-		 FWPS_STREAM_FLAG_SEND_NODELAY | FWPS_STREAM_FLAG_SEND_DISCONNECT)
+#define RECV_OK                                                           \
+	(FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | \
+	 FWPS_STREAM_FLAG_RECEIVE_EXPEDITED | FWPS_STREAM_FLAG_RECEIVE_PUSH)
+#define SEND_OK                                                                                    \
+	(FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_EXPEDITED | FWPS_STREAM_FLAG_SEND_NODELAY | \
+	 FWPS_STREAM_FLAG_SEND_DISCONNECT)
 #define DISCONNECT (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT)
 
 /* S59: exactly one direction, only the flags that direction accepts. */
@@ -120,11 +122,10 @@ NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_)
 {
 	int dir = flags_dir(inj->stream_flags);
 	owfp_dirstate *d = &f->dir[dir];
-	owfp_stage *st = inline_ ? f->classifying
-				 : owfp_pipeline_stage_for(f, dir, inj->callout_id);
+	owfp_stage *st = inline_ ? f->classifying : owfp_pipeline_stage_for(f, dir, inj->callout_id);
 	NTSTATUS bad = STATUS_FWP_INVALID_PARAMETER;
-	if (f->state >= OWFP_FLOW_ABORTED || d->ended || !st || st->done ||
-	    st->removed || (inj->fin && !st->fin_held)) {
+	if (f->state >= OWFP_FLOW_ABORTED || d->ended || !st || st->done || st->removed ||
+	    (inj->fin && !st->fin_held)) {
 		if (!inline_)
 			owfp_inject_fail(f, inj, bad);
 		return bad;
@@ -143,7 +144,8 @@ NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_)
 	}
 	bool in = dir == OWFP_DIR_INBOUND;
 	uint32_t nf = 0;
-	if (inj->stream_flags & (in ? FWPS_STREAM_FLAG_RECEIVE_EXPEDITED : FWPS_STREAM_FLAG_SEND_EXPEDITED))
+	if (inj->stream_flags &
+	    (in ? FWPS_STREAM_FLAG_RECEIVE_EXPEDITED : FWPS_STREAM_FLAG_SEND_EXPEDITED))
 		nf |= OWFP_BN_URGENT;
 	if (inj->stream_flags & (in ? FWPS_STREAM_FLAG_RECEIVE_PUSH : FWPS_STREAM_FLAG_SEND_NODELAY))
 		nf |= OWFP_BN_PUSH;
@@ -173,11 +175,10 @@ NTSTATUS owfp_inject_apply(owfp_flow *f, owfp_injection *inj, bool inline_)
 	return STATUS_SUCCESS;
 }
 
-NTSTATUS NTAPI FwpsStreamInjectAsync0(HANDLE injectionHandle, HANDLE injectionContext,
-				      UINT32 flags, UINT64 flowId, UINT32 calloutId,
-				      UINT16 layerId, UINT32 streamFlags,
-				      NET_BUFFER_LIST *netBufferList, SIZE_T dataLength,
-				      FWPS_INJECT_COMPLETE0 completionFn,
+NTSTATUS NTAPI FwpsStreamInjectAsync0(HANDLE injectionHandle, HANDLE injectionContext, UINT32 flags,
+				      UINT64 flowId, UINT32 calloutId, UINT16 layerId,
+				      UINT32 streamFlags, NET_BUFFER_LIST *netBufferList,
+				      SIZE_T dataLength, FWPS_INJECT_COMPLETE0 completionFn,
 				      HANDLE completionContext)
 {
 	(void)injectionContext;

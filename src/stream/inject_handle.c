@@ -72,8 +72,9 @@ void owfp_inj_handle_put(owfp_inj_handle *h)
 		handle_unref(h);
 }
 
-FWPS_PACKET_INJECTION_STATE NTAPI FwpsQueryPacketInjectionState0(
-	HANDLE injectionHandle, const NET_BUFFER_LIST *netBufferList, HANDLE *injectionContext)
+FWPS_PACKET_INJECTION_STATE NTAPI FwpsQueryPacketInjectionState0(HANDLE injectionHandle,
+								 const NET_BUFFER_LIST *netBufferList,
+								 HANDLE *injectionContext)
 {
 	(void)injectionHandle;
 	(void)netBufferList;

@@ -12,7 +12,7 @@ typedef struct owfp_inj_handle {
 	unsigned magic;
 	ADDRESS_FAMILY family;
 	UINT32 flags;
-	atomic_int refs;   /* 1 for the handle itself, 1 per injection in flight */
+	atomic_int refs; /* 1 for the handle itself, 1 per injection in flight */
 	atomic_bool closing;
 } owfp_inj_handle;
 

@@ -46,9 +46,10 @@ static void drop_over(owfp_flow *f, size_t held)
 	char detail[320]; /* room for every number and a callout name of up to 64 characters */
 	snprintf(detail, sizeof(detail),
 		 "process memory limit (%zu bytes) reached: %zu held in all, %zu by this flow%s%.64s%s",
-		 owfp_memacct_limit(a), owfp_memacct_used(a), held,
-		 callout ? " (callout '" : "", callout ? callout : "",
-		 callout ? (st->state == OWFP_ST_WAIT ? "' waits for more data)" : "' deferred)") : "");
+		 owfp_memacct_limit(a), owfp_memacct_used(a), held, callout ? " (callout '" : "",
+		 callout ? callout : "",
+		 callout ? (st->state == OWFP_ST_WAIT ? "' waits for more data)" : "' deferred)")
+			 : "");
 	owfp_engine_count(f->engine, OWFP_COUNT_LIMIT, -1, 1);
 	owfp_flow_emit(f, OWFP_EV_LIMIT, -1, st, held, detail);
 	owfp_engine_log(f->engine, OWFP_LOG_WARN, "flow %llu: %s; dropped (fail closed)",
@@ -144,7 +145,8 @@ bool owfp_flow_may_read(owfp_flow *f, int dir)
 		d->mem_paused = true;
 		owfp_engine_log(f->engine, OWFP_LOG_DEBUG,
 				"flow %llu: source of %s paused: process memory at %zu of %zu bytes",
-				(unsigned long long)f->id, dir == OWFP_DIR_INBOUND ? "inbound" : "outbound",
+				(unsigned long long)f->id,
+				dir == OWFP_DIR_INBOUND ? "inbound" : "outbound",
 				owfp_memacct_used(acct(f)), owfp_memacct_limit(acct(f)));
 	}
 	owfp_defer_pause_check(f); /* tells the data path (ops->pause) */

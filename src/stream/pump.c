@@ -19,7 +19,8 @@ static void process_work(owfp_flow *f)
 			break;
 		case OWFP_WORK_CONTINUE:
 			if (!owfp_flow_is_dropped(f))
-				owfp_continue_apply(f, w->callout_id, w->stream_flags, w->flag_mismatch);
+				owfp_continue_apply(f, w->callout_id, w->stream_flags,
+						    w->flag_mismatch);
 			break;
 		case OWFP_WORK_ABORT:
 			owfp_flow_do_drop(f, OWFP_DROP_ABORT, "FwpsFlowAbort0");

@@ -211,7 +211,8 @@ static void allow(owfp_flow *f, owfp_stage *st)
 	if (!owfp_flow_bypassed(f, id)) {
 		UINT64 *nb = owfp_realloc(f->bypass, (f->nbypass + 1) * sizeof(*nb));
 		if (!nb) {
-			owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "out of memory recording ALLOW_CONNECTION");
+			owfp_flow_do_drop(f, OWFP_DROP_LIMIT,
+					  "out of memory recording ALLOW_CONNECTION");
 			return;
 		}
 		f->bypass = nb;
@@ -227,10 +228,10 @@ static void allow(owfp_flow *f, owfp_stage *st)
 				continue;
 			/* Held bytes of the same filter in the other direction go on. */
 			if (o->state != OWFP_ST_IDLE || !owfp_chain_empty(&o->in) || o->fin_held)
-				owfp_stage_flush(f, o, o->d.filter.action.type ==
-							   FWP_ACTION_CALLOUT_INSPECTION
-						       ? OWFP_V_CONTINUE
-						       : OWFP_V_PERMIT);
+				owfp_stage_flush(f, o,
+						 o->d.filter.action.type == FWP_ACTION_CALLOUT_INSPECTION
+							 ? OWFP_V_CONTINUE
+							 : OWFP_V_PERMIT);
 		}
 	}
 	bool any = false;
@@ -359,7 +360,7 @@ static void emit_decision(owfp_flow *f, owfp_stage *st, const owfp_decision *d,
 	ev.callout_name = st->d.callout ? st->d.callout->name : NULL;
 	ev.filter_id = st->d.filter.filterId;
 	ev.stream_action = io->streamAction;
-	ev.action_type = d->v == OWFP_V_PERMIT ? FWP_ACTION_PERMIT
+	ev.action_type = d->v == OWFP_V_PERMIT  ? FWP_ACTION_PERMIT
 			 : d->v == OWFP_V_BLOCK ? FWP_ACTION_BLOCK
 						: FWP_ACTION_CONTINUE;
 	ev.bytes = d->v == OWFP_V_NEED_MORE ? d->required : d->n;
@@ -401,7 +402,7 @@ static void apply(owfp_flow *f, owfp_stage *st, const owfp_indication *ind, bool
 		return;
 	case OWFP_V_ALLOW:
 		v = st->d.filter.action.type == FWP_ACTION_CALLOUT_INSPECTION ? OWFP_V_CONTINUE
-									 : OWFP_V_PERMIT;
+									      : OWFP_V_PERMIT;
 		break;
 	default:
 		break;

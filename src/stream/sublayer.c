@@ -160,7 +160,8 @@ void owfp_sublayer_flush(owfp_flow *f, int dir, unsigned sl)
 		size_t len = owfp_bnode_len(n);
 		if (inj && n->label + len > inj->pos) {
 			if (owfp_chain_split(&s->out, n, inj->pos - n->label, &f->pool)) {
-				owfp_flow_do_drop(f, OWFP_DROP_LIMIT, "out of memory splitting a run");
+				owfp_flow_do_drop(f, OWFP_DROP_LIMIT,
+						  "out of memory splitting a run");
 				owfp_chain_clear(&emit, &f->pool);
 				return;
 			}

@@ -36,10 +36,10 @@ static const struct {
 	enum owfp_dbg_size size;
 } prefixes[] = {
 	/* Longest first: I64 before I, ll before l, hh before h. */
-	{ "I64", OWFP_DBG_SZ_64 }, { "I32", OWFP_DBG_SZ_32 }, { "I", OWFP_DBG_SZ_PTR },
-	{ "z", OWFP_DBG_SZ_PTR },  { "t", OWFP_DBG_SZ_PTR },  { "j", OWFP_DBG_SZ_64 },
-	{ "ll", OWFP_DBG_SZ_64 },  { "hh", OWFP_DBG_SZ_HH },  { "h", OWFP_DBG_SZ_H },
-	{ "l", OWFP_DBG_SZ_32 },   { "w", OWFP_DBG_SZ_WIDE }, { "L", OWFP_DBG_SZ_LONGDOUBLE },
+	{"I64", OWFP_DBG_SZ_64}, {"I32", OWFP_DBG_SZ_32}, {"I", OWFP_DBG_SZ_PTR},
+	{"z", OWFP_DBG_SZ_PTR},  {"t", OWFP_DBG_SZ_PTR},  {"j", OWFP_DBG_SZ_64},
+	{"ll", OWFP_DBG_SZ_64},  {"hh", OWFP_DBG_SZ_HH},  {"h", OWFP_DBG_SZ_H},
+	{"l", OWFP_DBG_SZ_32},   {"w", OWFP_DBG_SZ_WIDE}, {"L", OWFP_DBG_SZ_LONGDOUBLE},
 };
 
 size_t owfp_dbg_spec_parse(const char *s, size_t len, owfp_dbg_spec *out)
@@ -74,9 +74,9 @@ enum owfp_dbg_class owfp_dbg_spec_class(char conv)
 		const char *letters;
 		enum owfp_dbg_class class;
 	} classes[] = {
-		{ "di", OWFP_DBG_SIGNED },   { "uxXo", OWFP_DBG_UNSIGNED }, { "eEfFgGaA", OWFP_DBG_FLOAT },
-		{ "cC", OWFP_DBG_CHAR },     { "sS", OWFP_DBG_STRING },     { "Z", OWFP_DBG_COUNTED },
-		{ "p", OWFP_DBG_POINTER },   { "n", OWFP_DBG_WRITEBACK },   { "%", OWFP_DBG_PERCENT },
+		{"di", OWFP_DBG_SIGNED}, {"uxXo", OWFP_DBG_UNSIGNED}, {"eEfFgGaA", OWFP_DBG_FLOAT},
+		{"cC", OWFP_DBG_CHAR},   {"sS", OWFP_DBG_STRING},     {"Z", OWFP_DBG_COUNTED},
+		{"p", OWFP_DBG_POINTER}, {"n", OWFP_DBG_WRITEBACK},   {"%", OWFP_DBG_PERCENT},
 	};
 
 	for (size_t k = 0; conv && k < sizeof(classes) / sizeof(classes[0]); k++)

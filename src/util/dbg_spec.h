@@ -12,8 +12,14 @@
 #include <stddef.h>
 
 enum owfp_dbg_size {
-	OWFP_DBG_SZ_DEFAULT, OWFP_DBG_SZ_HH, OWFP_DBG_SZ_H, OWFP_DBG_SZ_32, OWFP_DBG_SZ_64,
-	OWFP_DBG_SZ_PTR, OWFP_DBG_SZ_LONGDOUBLE, OWFP_DBG_SZ_WIDE,
+	OWFP_DBG_SZ_DEFAULT,
+	OWFP_DBG_SZ_HH,
+	OWFP_DBG_SZ_H,
+	OWFP_DBG_SZ_32,
+	OWFP_DBG_SZ_64,
+	OWFP_DBG_SZ_PTR,
+	OWFP_DBG_SZ_LONGDOUBLE,
+	OWFP_DBG_SZ_WIDE,
 };
 
 /* What a conversion letter prints (and so which argument it takes). */
@@ -34,10 +40,10 @@ enum owfp_dbg_class {
 #define OWFP_DBG_STAR (-2) /* '*': taken from the arguments */
 
 typedef struct owfp_dbg_spec {
-	char flags[8];           /* of "-+ #0", as written; at most 7 are read */
-	int width, prec;         /* a number, OWFP_DBG_NONE or OWFP_DBG_STAR */
+	char flags[8];   /* of "-+ #0", as written; at most 7 are read */
+	int width, prec; /* a number, OWFP_DBG_NONE or OWFP_DBG_STAR */
 	enum owfp_dbg_size size;
-	char conv;               /* the letter; 0 when the text ends before it */
+	char conv; /* the letter; 0 when the text ends before it */
 } owfp_dbg_spec;
 
 /*

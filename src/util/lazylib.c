@@ -20,8 +20,10 @@ int owfp_lazylib_load(const char *soname, const char *pkg, const owfp_lazysym *s
 	for (size_t i = 0; i < n; i++) {
 		*syms[i].slot = dlsym(h, syms[i].name);
 		if (!*syms[i].slot) {
-			snprintf(err, errlen, "%s has no %s (wrong version?); install the Debian "
-				 "package %s", soname, syms[i].name, pkg);
+			snprintf(err, errlen,
+				 "%s has no %s (wrong version?); install the Debian "
+				 "package %s",
+				 soname, syms[i].name, pkg);
 			dlclose(h);
 			return -ELIBBAD;
 		}

@@ -22,7 +22,10 @@ typedef struct owfp_lazysym {
 	void **slot;
 } owfp_lazysym;
 
-#define OWFP_LAZYSYM(tbl, fn) {#fn, (void **)&(tbl).fn}
+#define OWFP_LAZYSYM(tbl, fn)           \
+	{                               \
+#fn, (void **)&(tbl).fn \
+	}
 
 /* dlopen(soname) and bind every symbol of syms[0..n). The library stays
  * loaded for the life of the process. On failure returns -ELIBACC (library
@@ -45,13 +48,15 @@ typedef struct owfp_lazylib {
 	const owfp_lazysym *syms;
 	size_t n;
 	pthread_mutex_t mu;
-	atomic_int rc;  /* 1 until the first attempt, then its result */
+	atomic_int rc; /* 1 until the first attempt, then its result */
 	char err[256];
 } owfp_lazylib;
 
-#define OWFP_LAZYLIB(soname, pkg, syms)                                                    \
-	{(soname), (pkg), (syms), sizeof(syms) / sizeof((syms)[0]), PTHREAD_MUTEX_INITIALIZER, \
-	 1, ""}
+#define OWFP_LAZYLIB(soname, pkg, syms)                                    \
+	{                                                                  \
+		(soname), (pkg), (syms), sizeof(syms) / sizeof((syms)[0]), \
+			PTHREAD_MUTEX_INITIALIZER, 1, ""                   \
+	}
 
 /* Loads lib on the first call (owfp_lazylib_load) and returns that first
  * result on every call: 0, or -ELIBACC/-ELIBBAD with the message copied to

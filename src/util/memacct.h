@@ -40,13 +40,13 @@ typedef struct owfp_memwait {
 	struct owfp_memwait *next, *prev; /* under the account's mutex */
 	void (*wake)(void *arg);
 	void *arg;
-	bool queued;                      /* under the account's mutex */
+	bool queued; /* under the account's mutex */
 } owfp_memwait;
 
 typedef struct owfp_memacct {
 	atomic_size_t used;
 	atomic_size_t peak;
-	atomic_size_t limit;   /* 0: none */
+	atomic_size_t limit; /* 0: none */
 	atomic_uint nwaiters;
 	pthread_mutex_t mu;
 	owfp_memwait *waiters; /* mu */

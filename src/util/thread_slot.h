@@ -49,10 +49,10 @@ uint64_t owfp_slot_sum(const void *first, size_t stride);
 /* For counters kept as a field of a per-slot struct, `cells` being the
  * array of OWFP_THREAD_SLOTS + 1 of them: add to this thread's cell, and
  * sum all of them. */
-#define OWFP_SLOT_ADD(cells, field, n)                                   \
-	do {                                                             \
-		int slot_ = owfp_thread_slot();                          \
-		owfp_slot_add(&(cells)[slot_].field, (n), slot_);        \
+#define OWFP_SLOT_ADD(cells, field, n)                            \
+	do {                                                      \
+		int slot_ = owfp_thread_slot();                   \
+		owfp_slot_add(&(cells)[slot_].field, (n), slot_); \
 	} while (0)
 #define OWFP_SLOT_SUM(cells, field) owfp_slot_sum(&(cells)[0].field, sizeof((cells)[0]))
 

@@ -8,7 +8,7 @@
 
 /* Every WDFDEVICE alive, to find one from its DEVICE_OBJECT (dispatch). */
 static pthread_mutex_t devices_mu = PTHREAD_MUTEX_INITIALIZER;
-static LIST_ENTRY devices = { &devices, &devices };
+static LIST_ENTRY devices = {&devices, &devices};
 
 struct wdf_device *owfp_wdf_device_of(PDEVICE_OBJECT wdm)
 {
@@ -49,7 +49,7 @@ static void device_release(struct wdf_obj *o)
 	free(((struct wdf_device *)o)->link.Buffer);
 }
 
-static const struct wdf_ops device_ops = { device_teardown, device_release };
+static const struct wdf_ops device_ops = {device_teardown, device_release};
 
 NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit, PWDF_OBJECT_ATTRIBUTES DeviceAttributes,
 			 WDFDEVICE *Device)
@@ -83,8 +83,9 @@ NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit, PWDF_OBJECT_ATTRIBUTES Dev
 	/* Where KMDF keeps it too; only the framework reads it. */
 	*(struct wdf_device **)d->wdm->DeviceExtension = d;
 	d->io_type = init->io_type;
-	d->wdm->Flags |= init->io_type == WdfDeviceIoDirect ? DO_DIRECT_IO
-			 : init->io_type == WdfDeviceIoBuffered ? DO_BUFFERED_IO : 0;
+	d->wdm->Flags |= init->io_type == WdfDeviceIoDirect     ? DO_DIRECT_IO
+			 : init->io_type == WdfDeviceIoBuffered ? DO_BUFFERED_IO
+								: 0;
 	pthread_mutex_lock(&devices_mu);
 	InsertTailList(&devices, &d->all);
 	pthread_mutex_unlock(&devices_mu);

@@ -64,7 +64,8 @@ void WdfDeviceInitSetDeviceClass(PWDFDEVICE_INIT DeviceInit, const GUID *DeviceC
 void WdfDeviceInitSetIoType(PWDFDEVICE_INIT DeviceInit, WDF_DEVICE_IO_TYPE IoType)
 {
 	if (DeviceInit && IoType > WdfDeviceIoUndefined && IoType < WdfDeviceIoMaximum)
-		DeviceInit->io_type = IoType == WdfDeviceIoBufferedOrDirect ? WdfDeviceIoDirect : IoType;
+		DeviceInit->io_type = IoType == WdfDeviceIoBufferedOrDirect ? WdfDeviceIoDirect
+									    : IoType;
 }
 
 void WdfDeviceInitSetExclusive(PWDFDEVICE_INIT DeviceInit, BOOLEAN IsExclusive)

@@ -12,7 +12,7 @@
 
 /* Every WDFDRIVER alive, for the lookups below. */
 static pthread_mutex_t drivers_mu = PTHREAD_MUTEX_INITIALIZER;
-static LIST_ENTRY drivers = { &drivers, &drivers };
+static LIST_ENTRY drivers = {&drivers, &drivers};
 
 struct wdf_driver *owfp_wdf_driver_of(PDRIVER_OBJECT wdm)
 {
@@ -34,7 +34,7 @@ struct wdf_driver *owfp_wdf_driver_of(PDRIVER_OBJECT wdm)
 struct wdf_driver *owfp_wdf_driver_at(const void *addr)
 {
 	struct wdf_driver *found = NULL, *only = NULL;
-	Dl_info info = { 0 };
+	Dl_info info = {0};
 	int n = 0;
 
 	if (!dladdr(addr, &info))
@@ -67,7 +67,7 @@ static void driver_release(struct wdf_obj *o)
 	free(((struct wdf_driver *)o)->registry_path);
 }
 
-static const struct wdf_ops driver_ops = { driver_teardown, driver_release };
+static const struct wdf_ops driver_ops = {driver_teardown, driver_release};
 
 /* Deletes the driver's object tree; what the loader calls after a failed DriverEntry too. */
 static void framework_teardown(PDRIVER_OBJECT wdm)
@@ -122,8 +122,9 @@ NTSTATUS WdfDriverCreate(PDRIVER_OBJECT DriverObject, PCUNICODE_STRING RegistryP
 	d->wdm = DriverObject;
 	d->config = *DriverConfig;
 	if (!(DriverConfig->DriverInitFlags & WdfDriverInitNonPnpDriver)) {
-		owfp_wdf_report(d, "WdfDriverCreate",
-				"a PnP driver (no WdfDriverInitNonPnpDriver): there is no PnP manager to call EvtDriverDeviceAdd; refused with STATUS_NOT_SUPPORTED");
+		owfp_wdf_report(
+			d, "WdfDriverCreate",
+			"a PnP driver (no WdfDriverInitNonPnpDriver): there is no PnP manager to call EvtDriverDeviceAdd; refused with STATUS_NOT_SUPPORTED");
 		owfp_wdf_obj_unref(&d->obj);
 		return STATUS_NOT_SUPPORTED;
 	}

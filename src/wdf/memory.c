@@ -13,7 +13,7 @@ static void memory_release(struct wdf_obj *o)
 		ExFreePoolWithTag(m->buffer, m->pool_tag);
 }
 
-static const struct wdf_ops memory_ops = { NULL, memory_release };
+static const struct wdf_ops memory_ops = {NULL, memory_release};
 
 static NTSTATUS create(PWDF_OBJECT_ATTRIBUTES Attributes, struct wdf_driver *drv, void *buffer,
 		       size_t size, ULONG tag, WDFMEMORY *Memory)
@@ -50,7 +50,7 @@ NTSTATUS WdfMemoryCreate(PWDF_OBJECT_ATTRIBUTES Attributes, POOL_TYPE PoolType, 
 		return STATUS_INVALID_PARAMETER;
 	if (!PoolTag)
 		PoolTag = drv && drv->config.DriverPoolTag ? drv->config.DriverPoolTag
-							  : DEFAULT_POOL_TAG;
+							   : DEFAULT_POOL_TAG;
 	buf = ExAllocatePoolWithTag(PoolType, BufferSize, PoolTag);
 	if (!buf)
 		return STATUS_INSUFFICIENT_RESOURCES;

@@ -113,7 +113,8 @@ struct wdf_obj *owfp_wdf_obj_get(WDFOBJECT handle, enum wdf_kind kind, const cha
 		return NULL;
 	}
 	if (o->magic != WDF_OBJ_MAGIC) {
-		owfp_wdf_report(NULL, caller, "not a framework handle (KMDF would bug-check); ignored");
+		owfp_wdf_report(NULL, caller,
+				"not a framework handle (KMDF would bug-check); ignored");
 		return NULL;
 	}
 	if (kind && o->kind != kind) {
@@ -151,7 +152,7 @@ static void run_destroy(void *arg)
 void owfp_wdf_obj_unref(struct wdf_obj *o)
 {
 	struct wdf_obj *parent;
-	struct destroy_call d = { .handle = o };
+	struct destroy_call d = {.handle = o};
 	bool last;
 
 	pthread_mutex_lock(&tree);
@@ -202,10 +203,9 @@ static struct wdf_obj *next_child(struct wdf_obj *o)
 	return child;
 }
 
-
 void owfp_wdf_obj_delete(struct wdf_obj *o)
 {
-	struct destroy_call d = { .handle = o };
+	struct destroy_call d = {.handle = o};
 	struct wdf_obj *child;
 
 	pthread_mutex_lock(&tree);
@@ -326,8 +326,8 @@ NTSTATUS WdfObjectCreate(PWDF_OBJECT_ATTRIBUTES Attributes, WDFOBJECT *Object)
 	if (!Object)
 		return STATUS_INVALID_PARAMETER;
 	*Object = NULL;
-	o = owfp_wdf_obj_new(sizeof(*o), WDF_KIND_OBJECT, NULL, Attributes,
-			     drv ? &drv->obj : NULL, drv, &st);
+	o = owfp_wdf_obj_new(sizeof(*o), WDF_KIND_OBJECT, NULL, Attributes, drv ? &drv->obj : NULL,
+			     drv, &st);
 	if (o)
 		*Object = o;
 	return st;
@@ -340,8 +340,9 @@ void WdfObjectDelete(WDFOBJECT Object)
 	if (!o)
 		return;
 	if (o->framework_owned) {
-		owfp_wdf_report(o->driver, "WdfObjectDelete",
-				"this object is the framework's to delete (KMDF would bug-check); ignored");
+		owfp_wdf_report(
+			o->driver, "WdfObjectDelete",
+			"this object is the framework's to delete (KMDF would bug-check); ignored");
 		return;
 	}
 	owfp_wdf_obj_delete(o);

@@ -14,7 +14,7 @@
 
 static void queue_teardown(struct wdf_obj *o);
 static void queue_release(struct wdf_obj *o);
-static const struct wdf_ops queue_ops = { queue_teardown, queue_release };
+static const struct wdf_ops queue_ops = {queue_teardown, queue_release};
 
 static bool has_handler(const WDF_IO_QUEUE_CONFIG *c, UCHAR major)
 {
@@ -131,8 +131,7 @@ void owfp_wdf_queue_done(struct wdf_queue *q)
 	pthread_mutex_lock(&q->mu);
 	if (q->presented)
 		q->presented--;
-	if (!q->dispatching && !q->deleting && !IsListEmpty(&q->pending) &&
-	    q->presented < cap(q)) {
+	if (!q->dispatching && !q->deleting && !IsListEmpty(&q->pending) && q->presented < cap(q)) {
 		q->dispatching = true;
 		run = true;
 	}
@@ -157,7 +156,7 @@ static void run_canceled(void *arg)
 static void canceled_on_queue(PDEVICE_OBJECT dev, PIRP irp)
 {
 	struct wdf_request *req = irp->Tail.Overlay.DriverContext[0];
-	struct canceled_call c = { req->queue, req };
+	struct canceled_call c = {req->queue, req};
 	bool was_queued;
 
 	(void)dev;
@@ -174,8 +173,7 @@ static void canceled_on_queue(PDEVICE_OBJECT dev, PIRP irp)
 		return;
 	if (c.q->config.EvtIoCanceledOnQueue && !c.q->deleting) {
 		owfp_wdf_obj_ref(&req->obj);
-		if (!owfp_wdf_call(c.q->obj.driver, run_canceled, &c) &&
-		    req->state != REQ_COMPLETED)
+		if (!owfp_wdf_call(c.q->obj.driver, run_canceled, &c) && req->state != REQ_COMPLETED)
 			owfp_wdf_request_finish(req, STATUS_CANCELLED, 0);
 		owfp_wdf_obj_unref(&req->obj);
 	} else {

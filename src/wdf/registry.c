@@ -8,7 +8,7 @@
 #define GENERIC_ALL_RIGHT 0x10000000u
 #define MAXIMUM_ALLOWED_RIGHT 0x02000000u
 
-static const struct wdf_ops key_ops = { NULL, NULL };
+static const struct wdf_ops key_ops = {NULL, NULL};
 
 NTSTATUS WdfDriverOpenParametersRegistryKey(WDFDRIVER Driver, ACCESS_MASK DesiredAccess,
 					    PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key)

@@ -14,7 +14,7 @@ static void request_release(struct wdf_obj *o)
 	owfp_wdf_obj_unref(&req->queue->obj);
 }
 
-static const struct wdf_ops request_ops = { NULL, request_release };
+static const struct wdf_ops request_ops = {NULL, request_release};
 
 /* A request's buffer as a memory object: part of the request, never freed alone. */
 static void memory_init(struct wdf_memory *m, struct wdf_request *req)
@@ -112,7 +112,7 @@ static void run_present(void *arg)
 
 void owfp_wdf_request_present(struct wdf_request *req)
 {
-	struct present_call c = { req, req->queue, IoGetCurrentIrpStackLocation(req->irp) };
+	struct present_call c = {req, req->queue, IoGetCurrentIrpStackLocation(req->irp)};
 
 	/* Held across the call: the driver may complete and so free it inside. */
 	owfp_wdf_obj_ref(&req->obj);
@@ -125,8 +125,8 @@ void owfp_wdf_request_present(struct wdf_request *req)
 }
 
 /* Completes the request once; a second attempt is reported. */
-static void complete(struct wdf_request *req, NTSTATUS status, ULONG_PTR information,
-		     CHAR boost, const char *caller)
+static void complete(struct wdf_request *req, NTSTATUS status, ULONG_PTR information, CHAR boost,
+		     const char *caller)
 {
 	struct wdf_queue *q = req->queue;
 	enum wdf_request_state was;
@@ -304,8 +304,8 @@ static NTSTATUS locate(struct wdf_request *req, bool output, void **buf, size_t 
 	return STATUS_SUCCESS;
 }
 
-static NTSTATUS retrieve(WDFREQUEST Request, bool output, size_t min, PVOID *Buffer,
-			 size_t *Length, const char *caller)
+static NTSTATUS retrieve(WDFREQUEST Request, bool output, size_t min, PVOID *Buffer, size_t *Length,
+			 const char *caller)
 {
 	struct wdf_request *req = get(Request, caller, false);
 	void *buf;
@@ -345,8 +345,7 @@ NTSTATUS WdfRequestRetrieveOutputBuffer(WDFREQUEST Request, size_t MinimumRequir
 			"WdfRequestRetrieveOutputBuffer");
 }
 
-static NTSTATUS retrieve_memory(WDFREQUEST Request, bool output, WDFMEMORY *Memory,
-				const char *caller)
+static NTSTATUS retrieve_memory(WDFREQUEST Request, bool output, WDFMEMORY *Memory, const char *caller)
 {
 	struct wdf_request *req = get(Request, caller, false);
 	struct wdf_memory *m;

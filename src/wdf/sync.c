@@ -10,7 +10,7 @@ static void lock_release(struct wdf_obj *o)
 	pthread_mutex_destroy(&((struct wdf_lock *)o)->mu);
 }
 
-static const struct wdf_ops lock_ops = { NULL, lock_release };
+static const struct wdf_ops lock_ops = {NULL, lock_release};
 
 static NTSTATUS create(enum wdf_kind kind, PWDF_OBJECT_ATTRIBUTES Attributes,
 		       struct wdf_driver *drv, WDFOBJECT *out)
@@ -88,7 +88,7 @@ NTSTATUS WdfWaitLockAcquire(WDFWAITLOCK Lock, PLONGLONG Timeout)
 	}
 	until = owfp_deadline_after_ns(CLOCK_MONOTONIC, (uint64_t)(-rel) * 100u);
 	return pthread_mutex_clocklock(&l->mu, CLOCK_MONOTONIC, &until) == 0 ? STATUS_SUCCESS
-									    : STATUS_TIMEOUT;
+									     : STATUS_TIMEOUT;
 }
 
 void WdfWaitLockRelease(WDFWAITLOCK Lock)

@@ -43,7 +43,7 @@ struct wdf_ops {
 /* One context, right before its data (aligned for any type). */
 struct wdf_ctx {
 	struct wdf_ctx *next;
-	PCWDF_OBJECT_CONTEXT_TYPE_INFO type;  /* the UniqueType */
+	PCWDF_OBJECT_CONTEXT_TYPE_INFO type; /* the UniqueType */
 	PFN_WDF_OBJECT_CONTEXT_CLEANUP cleanup;
 	PFN_WDF_OBJECT_CONTEXT_DESTROY destroy;
 	struct wdf_obj *owner;
@@ -53,15 +53,15 @@ struct wdf_obj {
 	uint32_t magic;
 	enum wdf_kind kind;
 	enum wdf_state state;
-	LONG refs;                     /* existence + WdfObjectReference + children */
-	struct wdf_obj *parent;        /* holds a reference on it */
+	LONG refs;              /* existence + WdfObjectReference + children */
+	struct wdf_obj *parent; /* holds a reference on it */
 	LIST_ENTRY children;
 	LIST_ENTRY sibling;
-	struct wdf_ctx *ctxs;          /* contexts, oldest first */
-	PFN_WDF_OBJECT_CONTEXT_CLEANUP cleanup;  /* from the creation attributes */
+	struct wdf_ctx *ctxs;                   /* contexts, oldest first */
+	PFN_WDF_OBJECT_CONTEXT_CLEANUP cleanup; /* from the creation attributes */
 	PFN_WDF_OBJECT_CONTEXT_DESTROY destroy;
-	bool framework_owned;          /* the driver may not WdfObjectDelete it */
-	struct wdf_driver *driver;     /* whose code the callbacks are (containment) */
+	bool framework_owned;      /* the driver may not WdfObjectDelete it */
+	struct wdf_driver *driver; /* whose code the callbacks are (containment) */
 	const struct wdf_ops *ops;
 };
 
@@ -71,8 +71,8 @@ struct wdf_driver {
 	struct wdf_obj obj;
 	PDRIVER_OBJECT wdm;
 	WDF_DRIVER_CONFIG config;
-	WCHAR *registry_path;          /* NUL-terminated copy */
-	LIST_ENTRY link;               /* all drivers (driver.c) */
+	WCHAR *registry_path; /* NUL-terminated copy */
+	LIST_ENTRY link;      /* all drivers (driver.c) */
 };
 
 struct WDFDEVICE_INIT {
@@ -83,7 +83,7 @@ struct WDFDEVICE_INIT {
 	WDF_DEVICE_IO_TYPE io_type;
 	GUID device_class;
 	bool has_class;
-	UNICODE_STRING name;           /* owned copy, or empty */
+	UNICODE_STRING name; /* owned copy, or empty */
 	bool has_sddl;
 };
 
@@ -93,36 +93,36 @@ struct wdf_device {
 	struct wdf_obj obj;
 	PDEVICE_OBJECT wdm;
 	struct wdf_queue *default_queue;
-	UNICODE_STRING link;           /* owned copy of the symbolic link, or empty */
+	UNICODE_STRING link; /* owned copy of the symbolic link, or empty */
 	WDF_DEVICE_IO_TYPE io_type;
-	LIST_ENTRY all;                /* all devices (device.c) */
+	LIST_ENTRY all; /* all devices (device.c) */
 };
 
 struct wdf_memory {
 	struct wdf_obj obj;
 	void *buffer;
 	size_t length;
-	ULONG pool_tag;                /* pool-allocated by WdfMemoryCreate, or 0 */
-	struct wdf_request *request;   /* a request's buffer: lives and dies with it */
+	ULONG pool_tag;              /* pool-allocated by WdfMemoryCreate, or 0 */
+	struct wdf_request *request; /* a request's buffer: lives and dies with it */
 };
 
 enum wdf_request_state {
-	REQ_QUEUED,     /* in a queue's list, cancelable by the I/O manager */
-	REQ_PRESENTED,  /* with the driver */
+	REQ_QUEUED,    /* in a queue's list, cancelable by the I/O manager */
+	REQ_PRESENTED, /* with the driver */
 	REQ_COMPLETED,
 };
 
 struct wdf_request {
 	struct wdf_obj obj;
-	PIRP irp;                      /* NULL once completed */
-	struct wdf_queue *queue;       /* the queue it is in or came from (referenced) */
-	enum wdf_request_state state;  /* under the queue's lock */
+	PIRP irp;                     /* NULL once completed */
+	struct wdf_queue *queue;      /* the queue it is in or came from (referenced) */
+	enum wdf_request_state state; /* under the queue's lock */
 	ULONG_PTR information;
 	NTSTATUS status;
 	bool counted;                  /* counts in its queue's `presented` */
 	PFN_WDF_REQUEST_CANCEL cancel; /* WdfRequestMarkCancelable */
 	struct wdf_memory in_mem, out_mem;
-	LIST_ENTRY entry;              /* in the queue's pending list */
+	LIST_ENTRY entry; /* in the queue's pending list */
 };
 
 struct wdf_queue {
@@ -130,9 +130,9 @@ struct wdf_queue {
 	struct wdf_device *device;
 	WDF_IO_QUEUE_CONFIG config;
 	pthread_mutex_t mu;
-	LIST_ENTRY pending;            /* REQ_QUEUED requests, oldest first */
-	ULONG presented;               /* REQ_PRESENTED requests from this queue */
-	bool dispatching;              /* a thread runs the presentation loop */
+	LIST_ENTRY pending; /* REQ_QUEUED requests, oldest first */
+	ULONG presented;    /* REQ_PRESENTED requests from this queue */
+	bool dispatching;   /* a thread runs the presentation loop */
 	bool deleting;
 };
 

@@ -180,8 +180,8 @@ void owfp_wdm_assert_failed(const char *kind, const char *file, int line, const 
 	fail(what);
 }
 
-void owfp_wdm_assert_failed_w(const char *kind, const char *file, int line,
-			      const char *expression, const WCHAR *message)
+void owfp_wdm_assert_failed_w(const char *kind, const char *file, int line, const char *expression,
+			      const WCHAR *message)
 {
 	char msg[256] = "";
 
@@ -215,11 +215,9 @@ void KeBugCheck(ULONG BugCheckCode)
 	fail(what);
 }
 
-void RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNumber,
-	       PSTR MutableMessage)
+void RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNumber, PSTR MutableMessage)
 {
-	owfp_wdm_assert_failed("ASSERT", VoidFileName ? (const char *)VoidFileName : "?",
-			       (int)LineNumber,
-			       VoidFailedAssertion ? (const char *)VoidFailedAssertion : "",
-			       MutableMessage);
+	owfp_wdm_assert_failed(
+		"ASSERT", VoidFileName ? (const char *)VoidFileName : "?", (int)LineNumber,
+		VoidFailedAssertion ? (const char *)VoidFailedAssertion : "", MutableMessage);
 }

@@ -76,12 +76,10 @@ typedef struct owfp_contain_frame {
 } owfp_contain_frame;
 
 /* This thread's innermost frame; only the functions here touch it. */
-extern _Thread_local owfp_contain_frame *owfp_contain_top
-	__attribute__((tls_model("initial-exec")));
+extern _Thread_local owfp_contain_frame *owfp_contain_top __attribute__((tls_model("initial-exec")));
 
 static inline void owfp_contain_frame_init(owfp_contain_frame *f, PDRIVER_OBJECT driver,
-					   const void *code, const owfp_contain_site *site,
-					   void *arg)
+					   const void *code, const owfp_contain_site *site, void *arg)
 {
 	f->driver = driver;
 	f->code = code;

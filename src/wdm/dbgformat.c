@@ -82,7 +82,7 @@ static void put_wide(outbuf *o, const wchar_t *w, size_t n, int width, bool left
  * the snprintf format it becomes (without length modifier and letter). */
 typedef struct conv {
 	owfp_dbg_spec d;
-	int width, prec;  /* -1: none */
+	int width, prec; /* -1: none */
 	bool left;
 	char spec[32];
 } conv;
@@ -119,7 +119,7 @@ static int format_signed(conv *c, va_list *ap, char *piece, size_t len)
 		strcat(c->spec, "lld");
 		return snprintf(piece, len, c->spec,
 				c->d.size == OWFP_DBG_SZ_64 ? va_arg(*ap, long long)
-							  : (long long)va_arg(*ap, intptr_t));
+							    : (long long)va_arg(*ap, intptr_t));
 	}
 	v = va_arg(*ap, int);
 	if (c->d.size == OWFP_DBG_SZ_H)
@@ -132,14 +132,15 @@ static int format_signed(conv *c, va_list *ap, char *piece, size_t len)
 
 static int format_unsigned(conv *c, va_list *ap, char *piece, size_t len)
 {
-	char letter[4] = { 'l', 'l', c->d.conv, '\0' };
+	char letter[4] = {'l', 'l', c->d.conv, '\0'};
 	unsigned v;
 
 	if (wide_int(c)) {
 		strcat(c->spec, letter);
 		return snprintf(piece, len, c->spec,
-				c->d.size == OWFP_DBG_SZ_64 ? va_arg(*ap, unsigned long long)
-							  : (unsigned long long)va_arg(*ap, uintptr_t));
+				c->d.size == OWFP_DBG_SZ_64
+					? va_arg(*ap, unsigned long long)
+					: (unsigned long long)va_arg(*ap, uintptr_t));
 	}
 	v = va_arg(*ap, unsigned);
 	if (c->d.size == OWFP_DBG_SZ_H)
@@ -152,7 +153,7 @@ static int format_unsigned(conv *c, va_list *ap, char *piece, size_t len)
 
 static int format_float(conv *c, va_list *ap, char *piece, size_t len)
 {
-	char letter[3] = { 'L', c->d.conv, '\0' };
+	char letter[3] = {'L', c->d.conv, '\0'};
 
 	if (c->d.size == OWFP_DBG_SZ_LONGDOUBLE) {
 		strcat(c->spec, letter);
@@ -300,10 +301,9 @@ size_t owfp_dbg_vformat(char *out, size_t outlen, const char *format, va_list ap
 	return len;
 }
 
-size_t owfp_dbg_vformat_len(char *out, size_t outlen, const char *format, va_list ap,
-			    size_t *written)
+size_t owfp_dbg_vformat_len(char *out, size_t outlen, const char *format, va_list ap, size_t *written)
 {
-	outbuf o = { out, outlen, 0, 0 };
+	outbuf o = {out, outlen, 0, 0};
 	const char *f = format;
 	va_list args;
 

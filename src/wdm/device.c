@@ -9,8 +9,7 @@
 
 NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
 			PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
-			ULONG DeviceCharacteristics, BOOLEAN Exclusive,
-			PDEVICE_OBJECT *DeviceObject)
+			ULONG DeviceCharacteristics, BOOLEAN Exclusive, PDEVICE_OBJECT *DeviceObject)
 {
 	PDEVICE_OBJECT dev;
 	NTSTATUS st;

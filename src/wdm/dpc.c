@@ -22,8 +22,8 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
 static PKDPC head, tail;
-static ULONGLONG inserted;                /* last sequence number given */
-static ULONGLONG running_seq;             /* the running DPC's, or 0 */
+static ULONGLONG inserted;    /* last sequence number given */
+static ULONGLONG running_seq; /* the running DPC's, or 0 */
 static PDRIVER_OBJECT running_driver;
 static bool started;
 
@@ -46,7 +46,7 @@ static void run_call(void *arg)
 	c->routine(c->dpc, c->context, c->arg1, c->arg2);
 }
 
-static const owfp_contain_site dpc_site = { "DPC routine", NULL };
+static const owfp_contain_site dpc_site = {"DPC routine", NULL};
 
 static void *dpc_main(void *arg)
 {
@@ -66,8 +66,8 @@ static void *dpc_main(void *arg)
 			tail = NULL;
 		d->DpcListEntry.Next = NULL;
 		d->DpcData = NULL;
-		c = (call){ d, d->DeferredRoutine, d->DeferredContext, d->SystemArgument1,
-			    d->SystemArgument2 };
+		c = (call){d, d->DeferredRoutine, d->DeferredContext, d->SystemArgument1,
+			   d->SystemArgument2};
 		driver = d->OwfpDriver;
 		running_seq = d->OwfpSeq;
 		running_driver = driver;
@@ -113,8 +113,7 @@ void KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID Defer
 	init(Dpc, DeferredRoutine, DeferredContext, DpcObject);
 }
 
-void KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
-			     PVOID DeferredContext)
+void KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
 {
 	init(Dpc, DeferredRoutine, DeferredContext, ThreadedDpcObject);
 }
@@ -197,7 +196,7 @@ bool owfp_deferred_wait_idle(uint64_t timeout_ms)
 		if (!owfp_workitems_wait_idle(&deadline) || !owfp_dpcs_wait_idle(&deadline))
 			return false;
 		/* the DPCs just waited for may have queued work items */
-		struct timespec now = { 0, 0 };
+		struct timespec now = {0, 0};
 		if (owfp_workitems_wait_idle(&now))
 			return true;
 	}

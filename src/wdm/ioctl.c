@@ -43,8 +43,7 @@ static void *copy_in(const void *src, size_t len, size_t size, bool *oom)
  * driver has not completed moves into that IRP (freed with it); *file_given
  * then says so.
  */
-static NTSTATUS finish(PIRP irp, PFILE_OBJECT file, bool *file_given, NTSTATUS st,
-		       bool completed)
+static NTSTATUS finish(PIRP irp, PFILE_OBJECT file, bool *file_given, NTSTATUS st, bool completed)
 {
 	if (!completed && !*file_given) {
 		owfp_irp_keep(irp, file);
@@ -66,8 +65,8 @@ static NTSTATUS send_simple(PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR major, 
 	return finish(irp, file, file_given, st, completed);
 }
 
-static NTSTATUS device_control(PDEVICE_OBJECT dev, PFILE_OBJECT file, bool *file_given,
-			       ULONG code, const void *in, ULONG in_len, void *out, ULONG out_len,
+static NTSTATUS device_control(PDEVICE_OBJECT dev, PFILE_OBJECT file, bool *file_given, ULONG code,
+			       const void *in, ULONG in_len, void *out, ULONG out_len,
 			       ULONG_PTR *information)
 {
 	PIRP irp = owfp_irp_new(dev, file, IRP_MJ_DEVICE_CONTROL);
@@ -133,8 +132,8 @@ static NTSTATUS device_control(PDEVICE_OBJECT dev, PFILE_OBJECT file, bool *file
 	return finish(irp, file, file_given, st, completed);
 }
 
-NTSTATUS owfp_device_ioctl(const char *device, ULONG code, const void *in, ULONG in_len,
-			   void *out, ULONG out_len, ULONG_PTR *information)
+NTSTATUS owfp_device_ioctl(const char *device, ULONG code, const void *in, ULONG in_len, void *out,
+			   ULONG out_len, ULONG_PTR *information)
 {
 	PDEVICE_OBJECT dev;
 	PFILE_OBJECT file;

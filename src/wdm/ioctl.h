@@ -40,8 +40,8 @@
  * complete it later, into buffers the I/O manager keeps until then).
  * *information (may be NULL) = bytes written to `out`; 0 on error statuses.
  */
-NTSTATUS owfp_device_ioctl(const char *device, ULONG code, const void *in, ULONG in_len,
-			   void *out, ULONG out_len, ULONG_PTR *information);
+NTSTATUS owfp_device_ioctl(const char *device, ULONG code, const void *in, ULONG in_len, void *out,
+			   ULONG out_len, ULONG_PTR *information);
 
 /* How long owfp_device_ioctl waits for a pending request; default 30 s. */
 void owfp_ioctl_set_timeout_ms(uint32_t ms);

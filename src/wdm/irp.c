@@ -16,8 +16,8 @@ struct irp_host {
 	IRP irp;
 	IO_STACK_LOCATION stack;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;  /* CLOCK_MONOTONIC */
-	int refs;           /* the caller's, and the driver's until completion */
+	pthread_cond_t cv; /* CLOCK_MONOTONIC */
+	int refs;          /* the caller's, and the driver's until completion */
 	bool completed;
 	void *blocks[MAX_BLOCKS];
 	int nblocks;
@@ -190,7 +190,7 @@ static void run_cancel(void *arg)
 /* IoCancelIrp: marks the IRP cancelled and runs its cancel routine, if any. */
 static void cancel(PIRP irp, PDEVICE_OBJECT dev)
 {
-	struct call c = { .dev = dev, .irp = irp };
+	struct call c = {.dev = dev, .irp = irp};
 	KIRQL irql;
 
 	IoAcquireCancelSpinLock(&irql);
@@ -210,7 +210,7 @@ NTSTATUS owfp_irp_call(PIRP irp, uint64_t timeout_ns, bool *completed)
 {
 	struct irp_host *h = irp->OwfpHost;
 	PDEVICE_OBJECT dev = h->stack.DeviceObject;
-	struct call c = { .dev = dev, .irp = irp, .status = STATUS_PENDING };
+	struct call c = {.dev = dev, .irp = irp, .status = STATUS_PENDING};
 	struct timespec until;
 	NTSTATUS st;
 

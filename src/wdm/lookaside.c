@@ -11,8 +11,8 @@
 
 #define DEFAULT_DEPTH 256
 
-static void init(PGENERAL_LOOKASIDE l, PVOID allocate, PVOID free_fn, POOL_TYPE type,
-		 ULONG flags, SIZE_T size, ULONG tag, USHORT depth, BOOLEAN legacy)
+static void init(PGENERAL_LOOKASIDE l, PVOID allocate, PVOID free_fn, POOL_TYPE type, ULONG flags,
+		 SIZE_T size, ULONG tag, USHORT depth, BOOLEAN legacy)
 {
 	memset(l, 0, sizeof(*l));
 	pthread_mutex_init(&l->OwfpLock, NULL);
@@ -35,7 +35,7 @@ static PVOID block_new(PGENERAL_LOOKASIDE l)
 	if (l->OwfpLegacy)
 		return ((PALLOCATE_FUNCTION)l->AllocateEx)(l->Type, l->Size, l->Tag);
 	return ((PALLOCATE_FUNCTION_EX)l->AllocateEx)(l->Type, l->Size, l->Tag,
-						     (PLOOKASIDE_LIST_EX)l);
+						      (PLOOKASIDE_LIST_EX)l);
 }
 
 static void block_free(PGENERAL_LOOKASIDE l, PVOID p)

@@ -9,8 +9,8 @@
 #include "openwfp/fwpsk.h"
 #include "wdm/pool.h"
 
-PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
-		   BOOLEAN ChargeQuota, PIRP Irp)
+PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer, BOOLEAN ChargeQuota,
+		   PIRP Irp)
 {
 	PMDL mdl;
 
@@ -65,8 +65,8 @@ static SIZE_T mdl_chain_length(PMDL chain)
 	return n;
 }
 
-PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage,
-			UINT AlignMultiple, UINT AlignOffset)
+PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage, UINT AlignMultiple,
+			UINT AlignOffset)
 {
 	PMDL m = NetBuffer->CurrentMdl;
 	ULONG off = NetBuffer->CurrentMdlOffset;
@@ -114,8 +114,8 @@ NDIS_STATUS NdisRetreatNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffse
 	return NDIS_STATUS_SUCCESS;
 }
 
-void NdisAdvanceNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffsetDelta,
-				   BOOLEAN FreeMdl, PVOID FreeMdlHandler)
+void NdisAdvanceNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffsetDelta, BOOLEAN FreeMdl,
+				   PVOID FreeMdlHandler)
 {
 	(void)FreeMdl;
 	(void)FreeMdlHandler;
@@ -173,8 +173,10 @@ static void nbl_unwrap(NET_BUFFER_LIST *nbl, const char *caller)
 	if (nbl->OwfpFlags != OWFP_NBL_WRAPPER) {
 		/* A clone or an engine NBL: freeing it here would corrupt the
 		 * engine, and Windows would bug-check. */
-		fprintf(stderr, "openwfp: %s(%p): not an NBL from FwpsAllocateNetBufferAndNetBufferList0"
-				" or NdisAllocateNetBufferAndNetBufferList\n", caller, (void *)nbl);
+		fprintf(stderr,
+			"openwfp: %s(%p): not an NBL from FwpsAllocateNetBufferAndNetBufferList0"
+			" or NdisAllocateNetBufferAndNetBufferList\n",
+			caller, (void *)nbl);
 		KeBugCheckEx(BAD_POOL_CALLER, 0x99, (ULONG_PTR)nbl, 0, 0);
 	}
 	nbl->OwfpFlags = 0;
@@ -182,11 +184,9 @@ static void nbl_unwrap(NET_BUFFER_LIST *nbl, const char *caller)
 	owfp_pool_free(nbl, OWFP_TAG_NBL, true);
 }
 
-NTSTATUS NTAPI FwpsAllocateNetBufferAndNetBufferList0(NDIS_HANDLE poolHandle,
-						      USHORT contextSize,
-						      USHORT contextBackFill,
-						      MDL *mdlChain, ULONG dataOffset,
-						      SIZE_T dataLength,
+NTSTATUS NTAPI FwpsAllocateNetBufferAndNetBufferList0(NDIS_HANDLE poolHandle, USHORT contextSize,
+						      USHORT contextBackFill, MDL *mdlChain,
+						      ULONG dataOffset, SIZE_T dataLength,
 						      NET_BUFFER_LIST **netBufferList)
 {
 	(void)contextSize;
@@ -232,8 +232,7 @@ void NdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle)
 	owfp_pool_free(PoolHandle, OWFP_TAG_NBL_POOL, true);
 }
 
-NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle,
-				      PNET_BUFFER_POOL_PARAMETERS Parameters)
+NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_POOL_PARAMETERS Parameters)
 {
 	(void)NdisHandle;
 	if (!Parameters)

@@ -19,16 +19,16 @@ enum kind { DEVICE, LINK, DRIVER };
 struct entry {
 	struct entry *next;
 	enum kind kind;
-	WCHAR *name;          /* normalised full name, NUL-terminated; NULL for an unnamed device */
-	size_t len;           /* characters */
-	UNICODE_STRING ustr;  /* name as a UNICODE_STRING */
-	WCHAR *target;        /* LINK: the name it points to */
+	WCHAR *name;         /* normalised full name, NUL-terminated; NULL for an unnamed device */
+	size_t len;          /* characters */
+	UNICODE_STRING ustr; /* name as a UNICODE_STRING */
+	WCHAR *target;       /* LINK: the name it points to */
 	size_t target_len;
-	PDEVICE_OBJECT dev;   /* DEVICE */
-	PDRIVER_OBJECT drv;   /* DRIVER; LINK: the driver of its target when it was made */
-	unsigned opens;       /* DEVICE: owfp_objdir_open without close */
-	bool deleted;         /* DEVICE: IoDeleteDevice ran; free at last close */
-	bool closing;         /* DEVICE: its driver is unloading */
+	PDEVICE_OBJECT dev; /* DEVICE */
+	PDRIVER_OBJECT drv; /* DRIVER; LINK: the driver of its target when it was made */
+	unsigned opens;     /* DEVICE: owfp_objdir_open without close */
+	bool deleted;       /* DEVICE: IoDeleteDevice ran; free at last close */
+	bool closing;       /* DEVICE: its driver is unloading */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -98,8 +98,8 @@ static WCHAR *join(const WCHAR *prefix, const WCHAR *s, size_t n, size_t *len)
  */
 static const WCHAR *link_tail(const WCHAR *s, size_t n, size_t *tail_len)
 {
-	static const WCHAR *const dirs[] = { L"\\??\\", L"\\DosDevices\\", L"\\GLOBAL??\\",
-					     L"\\\\.\\" };
+	static const WCHAR *const dirs[] = {L"\\??\\", L"\\DosDevices\\", L"\\GLOBAL??\\",
+					    L"\\\\.\\"};
 
 	for (size_t i = 0; i < RTL_NUMBER_OF(dirs); i++) {
 		if (has_prefix(s, n, dirs[i])) {

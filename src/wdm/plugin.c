@@ -31,16 +31,16 @@
 #define IO_TYPE_DRIVER 4
 
 struct owfp_plugin {
-	char *path;              /* realpath of the plugin */
+	char *path; /* realpath of the plugin */
 	void *dl;
-	int fd;                  /* the checked file, open while loaded (see open_checked) */
+	int fd; /* the checked file, open while loaded (see open_checked) */
 	PDRIVER_OBJECT driver;
-	char *name;              /* the driver (service) name */
-	WCHAR *wide_registry;    /* backs the registry path given to DriverEntry */
-	WCHAR *wide_driver;      /* backs DriverObject->DriverName */
+	char *name;           /* the driver (service) name */
+	WCHAR *wide_registry; /* backs the registry path given to DriverEntry */
+	WCHAR *wide_driver;   /* backs DriverObject->DriverName */
 	UNICODE_STRING registry_path;
-	owfp_regparams *params;  /* the Parameters key: the loader's own copy */
-	bool named;              /* \Driver\NAME is reserved in the namespace */
+	owfp_regparams *params;                  /* the Parameters key: the loader's own copy */
+	bool named;                              /* \Driver\NAME is reserved in the namespace */
 	void (*teardown)(PDRIVER_OBJECT driver); /* a framework's (KMDF) own cleanup */
 };
 
@@ -103,8 +103,7 @@ static WCHAR *widen_name(const WCHAR *prefix, const char *name)
  * the registry path handed to DriverEntry (...\Services\NAME) and
  * DriverObject->DriverName (\Driver\NAME).
  */
-static int name_driver(owfp_plugin *p, const char *given, const char *shown, char *err,
-		       size_t errlen)
+static int name_driver(owfp_plugin *p, const char *given, const char *shown, char *err, size_t errlen)
 {
 	const char *base = strrchr(p->path, '/') ? strrchr(p->path, '/') + 1 : p->path;
 	size_t n = strlen(base);
@@ -114,7 +113,8 @@ static int name_driver(owfp_plugin *p, const char *given, const char *shown, cha
 		size_t k;
 
 		if (!*given || strpbrk(given, "\\/") || owfp_wtext_from_utf8(given, &check, &k)) {
-			owfp_err_printf(err, errlen,
+			owfp_err_printf(
+				err, errlen,
 				"plugin %s: driver name \"%s\" is not a valid service name (UTF-8, not empty, no '\\' or '/')",
 				shown, given);
 			return -EINVAL;
@@ -133,7 +133,8 @@ static int name_driver(owfp_plugin *p, const char *given, const char *shown, cha
 	p->wide_registry = widen_name(SERVICES_KEY, p->name);
 	p->wide_driver = widen_name(DRIVER_DIR, p->name);
 	if (!p->wide_registry || !p->wide_driver) {
-		owfp_err_printf(err, errlen, "plugin %s: driver name too long or out of memory", shown);
+		owfp_err_printf(err, errlen, "plugin %s: driver name too long or out of memory",
+				shown);
 		return -ENOMEM;
 	}
 	RtlInitUnicodeString(&p->registry_path, p->wide_registry);
@@ -164,12 +165,14 @@ static int check_file(const char *shown, const char *real, int *fd_out, char *er
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		owfp_err_printf(err, errlen, "plugin %s: refused (fail closed): not a regular file", shown);
+		owfp_err_printf(err, errlen, "plugin %s: refused (fail closed): not a regular file",
+				shown);
 		rc = -EPERM;
 		goto fail;
 	}
 	if (st.st_mode & S_IWOTH) {
-		owfp_err_printf(err, errlen,
+		owfp_err_printf(
+			err, errlen,
 			"plugin %s: refused (fail closed): the file is world-writable (mode %04o)",
 			shown, (unsigned)(st.st_mode & 07777));
 		rc = -EPERM;
@@ -184,9 +187,10 @@ static int check_file(const char *shown, const char *real, int *fd_out, char *er
 	if (stat(dirname(dircopy), &dst) != 0) {
 		rc = -errno;
 		owfp_err_printf(err, errlen, "plugin %s: cannot stat its directory: %s", shown,
-			strerror(errno));
+				strerror(errno));
 	} else if (dst.st_mode & S_IWOTH) {
-		owfp_err_printf(err, errlen,
+		owfp_err_printf(
+			err, errlen,
 			"plugin %s: refused (fail closed): its directory %s is world-writable (mode %04o)",
 			shown, dircopy, (unsigned)(dst.st_mode & 07777));
 		rc = -EPERM;
@@ -235,8 +239,10 @@ static void plugin_free(owfp_plugin *p)
 		size_t left = owfp_deferred_quiesce(p->driver);
 
 		if (left)
-			fprintf(stderr, "openwfp: plugin %s: %zu timer(s) or DPC(s) still set at unload; "
-					"cancelled\n", p->path, left);
+			fprintf(stderr,
+				"openwfp: plugin %s: %zu timer(s) or DPC(s) still set at unload; "
+				"cancelled\n",
+				p->path, left);
 		owfp_objdir_drop_links_of(p->driver);
 		delete_devices(p->driver);
 		if (p->named)
@@ -269,7 +275,8 @@ static void describe_dlerror(const char *shown, char *err, size_t errlen)
 	if (!strncmp(why, "/proc/self/fd/", 14) && (colon = strstr(why, ": ")))
 		why = colon + 2;
 	if (strstr(why, "undefined symbol"))
-		owfp_err_printf(err, errlen,
+		owfp_err_printf(
+			err, errlen,
 			"plugin %s: cannot load: %s (a function the plugin calls is not provided by openwfp)",
 			shown, why);
 	else
@@ -328,12 +335,12 @@ static void entry_fn(void *arg)
 	c->status = c->entry(c->p->driver, &c->p->registry_path);
 }
 
-static const owfp_contain_site entry_site = { "DriverEntry", NULL };
+static const owfp_contain_site entry_site = {"DriverEntry", NULL};
 
 /* DriverEntry, contained (src/wdm/contain.h). */
 static int run_entry(owfp_plugin *p, PDRIVER_INITIALIZE entry, NTSTATUS *status)
 {
-	entry_call c = { p, entry, STATUS_UNSUCCESSFUL };
+	entry_call c = {p, entry, STATUS_UNSUCCESSFUL};
 	int rc = owfp_contain_call(p->driver, NULL, &entry_site, entry_fn, &c);
 
 	*status = c.status;
@@ -347,7 +354,7 @@ static void unload_fn(void *arg)
 	driver->DriverUnload(driver);
 }
 
-static const owfp_contain_site unload_site = { "DriverUnload", NULL };
+static const owfp_contain_site unload_site = {"DriverUnload", NULL};
 
 int owfp_plugin_load(const char *path, owfp_plugin **out, char *err, size_t errlen)
 {
@@ -380,7 +387,8 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	p->path = realpath(path, NULL);
 	if (!p->path) {
 		rc = -errno;
-		owfp_err_printf(err, errlen, "plugin %s: cannot resolve path: %s", path, strerror(errno));
+		owfp_err_printf(err, errlen, "plugin %s: cannot resolve path: %s", path,
+				strerror(errno));
 		plugin_free(p);
 		return rc;
 	}
@@ -403,7 +411,8 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	}
 	p->dl = open_checked(fd, p->path, &already);
 	if (already) {
-		owfp_err_printf(err, errlen, "plugin %s: refused: this file is loaded already", shown);
+		owfp_err_printf(err, errlen, "plugin %s: refused: this file is loaded already",
+				shown);
 		plugin_free(p);
 		return -EEXIST;
 	}
@@ -434,7 +443,8 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	if (!NT_SUCCESS(status)) {
 		rc = status == STATUS_OBJECT_NAME_COLLISION ? -EEXIST : -ENOMEM;
 		if (rc == -EEXIST)
-			owfp_err_printf(err, errlen,
+			owfp_err_printf(
+				err, errlen,
 				"plugin %s: refused: a driver named \"%s\" is loaded already (give this one another name)",
 				shown, p->name);
 		else
@@ -455,14 +465,14 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
 	if (run_entry(p, entry, &status) != 0) {
 		/* A failed assertion or bug check: a load error naming it. */
 		owfp_err_printf(err, errlen, "plugin %s: DriverEntry failed: %s", shown,
-			owfp_contain_last_report());
+				owfp_contain_last_report());
 		plugin_free(p);
 		return -EIO;
 	}
 	if (!NT_SUCCESS(status)) {
 		/* As on Windows, DriverUnload is not called after a failed DriverEntry. */
-		owfp_err_printf(err, errlen, "plugin %s: DriverEntry failed with NTSTATUS 0x%08X", shown,
-			(unsigned)status);
+		owfp_err_printf(err, errlen, "plugin %s: DriverEntry failed with NTSTATUS 0x%08X",
+				shown, (unsigned)status);
 		plugin_free(p);
 		return -EIO;
 	}

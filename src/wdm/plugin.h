@@ -26,8 +26,8 @@
 typedef struct owfp_plugin owfp_plugin;
 
 typedef struct owfp_plugin_opts {
-	const char *driver_name;       /* NULL: the file's basename without ".so" */
-	const owfp_regparams *params;  /* NULL: an empty Parameters key; copied, caller keeps ownership */
+	const char *driver_name;      /* NULL: the file's basename without ".so" */
+	const owfp_regparams *params; /* NULL: an empty Parameters key; copied, caller keeps ownership */
 } owfp_plugin_opts;
 
 /*

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #define PHNUM_MAX 4096
-#define DYN_MAX (1u << 20)  /* bytes of dynamic section read */
+#define DYN_MAX (1u << 20) /* bytes of dynamic section read */
 #define NEEDED_MAX 1024
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -67,8 +67,7 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
 }
 
 /* The file offset of virtual address `addr`, from the PT_LOAD segments. */
-static int vaddr_to_off(const ElfW(Phdr) *ph, size_t n, uint64_t addr, uint64_t *off,
-			uint64_t *room)
+static int vaddr_to_off(const ElfW(Phdr) * ph, size_t n, uint64_t addr, uint64_t *off, uint64_t *room)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (ph[i].p_type != PT_LOAD || addr < ph[i].p_vaddr ||
@@ -132,7 +131,7 @@ static int add_needed(owfp_elf_deps *d, char *name)
 }
 
 /* Reads the strings the dynamic entries point at into *out. */
-static int collect(int fd, uint64_t fsize, const ElfW(Phdr) *ph, size_t phn, const ElfW(Dyn) *dyn,
+static int collect(int fd, uint64_t fsize, const ElfW(Phdr) * ph, size_t phn, const ElfW(Dyn) * dyn,
 		   size_t n, owfp_elf_deps *out)
 {
 	uint64_t strtab = 0, strsz = 0, tab_off, room;
@@ -156,8 +155,8 @@ static int collect(int fd, uint64_t fsize, const ElfW(Phdr) *ph, size_t phn, con
 	for (size_t i = 0; i < n && dyn[i].d_tag != DT_NULL; i++) {
 		ElfW(Sxword) tag = dyn[i].d_tag;
 		char *str = NULL;
-		if (tag != DT_NEEDED && tag != DT_AUXILIARY && tag != DT_FILTER && tag != DT_RPATH &&
-		    tag != DT_RUNPATH)
+		if (tag != DT_NEEDED && tag != DT_AUXILIARY && tag != DT_FILTER &&
+		    tag != DT_RPATH && tag != DT_RUNPATH)
 			continue;
 		if ((rc = read_string(fd, tab_off, strsz, dyn[i].d_un.d_val, fsize, &str)))
 			return rc;

@@ -10,10 +10,10 @@
 #include <stddef.h>
 
 typedef struct owfp_elf_deps {
-	char **needed;    /* DT_NEEDED, DT_AUXILIARY, DT_FILTER names, in order */
+	char **needed; /* DT_NEEDED, DT_AUXILIARY, DT_FILTER names, in order */
 	size_t n_needed;
-	char *rpath;      /* DT_RPATH as written, or NULL */
-	char *runpath;    /* DT_RUNPATH as written, or NULL */
+	char *rpath;   /* DT_RPATH as written, or NULL */
+	char *runpath; /* DT_RUNPATH as written, or NULL */
 } owfp_elf_deps;
 
 /*

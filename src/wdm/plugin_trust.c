@@ -78,14 +78,14 @@ static int refuse(trust *t, const char *fmt, ...)
 static int failed(trust *t, int rc, const char *what, const char *path)
 {
 	if (t->err && t->errlen)
-		snprintf(t->err, t->errlen, "plugin %s: cannot examine %s %s: %s", t->shown, what, path,
-			 strerror(-rc));
+		snprintf(t->err, t->errlen, "plugin %s: cannot examine %s %s: %s", t->shown, what,
+			 path, strerror(-rc));
 	return rc;
 }
 
 bool owfp_plugin_trust_privileged(void)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
 	if (geteuid() == 0 || geteuid() != getuid() || getegid() != getgid())
@@ -118,13 +118,16 @@ static int check_node(trust *t, const char *ctx, const char *what, const char *p
 	char name[256];
 
 	if (st->st_uid != 0 && st->st_uid != t->euid)
-		return refuse(t, "%s%s %s is owned by uid %u (%s), not by root or the running user (uid %u)",
-			      ctx, what, path, (unsigned)st->st_uid,
-			      user_name(st->st_uid, name, sizeof(name)), (unsigned)t->euid);
+		return refuse(
+			t,
+			"%s%s %s is owned by uid %u (%s), not by root or the running user (uid %u)",
+			ctx, what, path, (unsigned)st->st_uid,
+			user_name(st->st_uid, name, sizeof(name)), (unsigned)t->euid);
 	if (st->st_mode & S_IWOTH)
 		return refuse(t, "%s%s %s is world-writable (mode %04o)%s", ctx, what, path, mode,
-			      (st->st_mode & S_ISVTX) ? "; the sticky bit does not make it safe for plugins"
-						      : "");
+			      (st->st_mode & S_ISVTX)
+				      ? "; the sticky bit does not make it safe for plugins"
+				      : "");
 	if (st->st_mode & S_IWGRP)
 		return refuse(t, "%s%s %s is group-writable (mode %04o)", ctx, what, path, mode);
 	return 0;
@@ -173,8 +176,10 @@ static int check_chain(trust *t, const char *ctx, const char *path, int depth)
 		prefix[i] = '\0';
 		if (lstat(prefix, &st) != 0) {
 			if ((errno == ENOENT || errno == ENOTDIR) && sticky[0])
-				return refuse(t, "%s%s does not exist, and any user may create it in the "
-					      "world-writable directory %s", ctx, prefix, sticky);
+				return refuse(t,
+					      "%s%s does not exist, and any user may create it in the "
+					      "world-writable directory %s",
+					      ctx, prefix, sticky);
 			if (errno == ENOENT || errno == ENOTDIR)
 				return 0;
 			return failed(t, -errno, "directory", prefix);
@@ -182,8 +187,10 @@ static int check_chain(trust *t, const char *ctx, const char *path, int depth)
 		if (S_ISLNK(st.st_mode)) {
 			char real[PATH_MAX];
 			if (sticky[0])
-				return refuse(t, "%s%s is a symbolic link in the world-writable directory %s",
-					      ctx, prefix, sticky);
+				return refuse(
+					t,
+					"%s%s is a symbolic link in the world-writable directory %s",
+					ctx, prefix, sticky);
 			if (depth >= DEPTH_MAX)
 				return refuse(t, "%stoo many symbolic links under %s", ctx, prefix);
 			if (!realpath(prefix, real))
@@ -243,7 +250,8 @@ static int dirs_add(trust *t, dirs *ds, const char *list, const char *what, cons
 			else if (!strncmp(entry + i, "${ORIGIN}", 9))
 				tok = origin, skip = 9;
 			else if (entry[i] == '$')
-				return refuse(t, "%s entry '%s' of %s: only $ORIGIN is understood here",
+				return refuse(t,
+					      "%s entry '%s' of %s: only $ORIGIN is understood here",
 					      what, entry, obj);
 			if (tok) {
 				size_t tl = strlen(tok);
@@ -260,8 +268,10 @@ static int dirs_add(trust *t, dirs *ds, const char *list, const char *what, cons
 		}
 		dir[o] = '\0';
 		if (dir[0] != '/')
-			return refuse(t, "%s entry '%s' of %s is not absolute (it would be searched from "
-				      "the current directory)", what, entry, obj);
+			return refuse(t,
+				      "%s entry '%s' of %s is not absolute (it would be searched from "
+				      "the current directory)",
+				      what, entry, obj);
 		if (ds->n == DIRS_MAX)
 			return refuse(t, "%s of %s has too many entries", what, obj);
 		if (!(ds->d[ds->n] = owfp_strdup(dir)))
@@ -367,7 +377,12 @@ static bool is_dir(const char *path)
 static int check_legacy(trust *t, const char *ctx, const char *dir, const char *name,
 			const dirs *chain, int depth, int level)
 {
-	const char *names[] = {"tls", "x86_64", "haswell", "xeon_phi", "avx512_1", "i686",
+	const char *names[] = {"tls",
+			       "x86_64",
+			       "haswell",
+			       "xeon_phi",
+			       "avx512_1",
+			       "i686",
 			       (const char *)getauxval(AT_PLATFORM)};
 	char sub[PATH_MAX];
 	int rc = 0;
@@ -493,8 +508,8 @@ static int check_object(trust *t, int fd, const char *path, const char *what, co
 	/* every entry, used or not: a library may be put there later */
 	for (size_t i = 0; !rc && i < rpath.n + runpath.n; i++) {
 		const char *dir = i < rpath.n ? rpath.d[i] : runpath.d[i - rpath.n];
-		snprintf(ctx, sizeof(ctx), "%s entry %s of %s: ", i < rpath.n ? "DT_RPATH" : "DT_RUNPATH",
-			 dir, path);
+		snprintf(ctx, sizeof(ctx),
+			 "%s entry %s of %s: ", i < rpath.n ? "DT_RPATH" : "DT_RUNPATH", dir, path);
 		rc = check_chain(t, ctx, dir, 0);
 	}
 
@@ -519,8 +534,10 @@ static int check_object(trust *t, int fd, const char *path, const char *what, co
 		if (strchr(name, '/')) {
 			snprintf(ctx, sizeof(ctx), "%s %s needs %s: ", what, path, name);
 			rc = name[0] == '/' ? check_library(t, ctx, name, &chain, depth)
-					    : refuse(t, "%sa relative path, opened from the current "
-						     "directory", ctx);
+					    : refuse(t,
+						     "%sa relative path, opened from the current "
+						     "directory",
+						     ctx);
 			continue;
 		}
 		if (loaded_already(name))
@@ -529,8 +546,8 @@ static int check_object(trust *t, int fd, const char *path, const char *what, co
 		 * there, whichever the loader would take; not found in any, it
 		 * comes from the loader's cache or default directories */
 		for (size_t i = 0; !rc && i < search.n; i++) {
-			snprintf(ctx, sizeof(ctx), "%s %s needs %s, searched in %s: ", what, path, name,
-				 search.d[i]);
+			snprintf(ctx, sizeof(ctx), "%s %s needs %s, searched in %s: ", what, path,
+				 name, search.d[i]);
 			if ((rc = check_in_dir(t, ctx, search.d[i], name, &chain, depth)))
 				break;
 			rc = check_hwcaps(t, ctx, search.d[i], name, &chain, depth);

@@ -45,7 +45,7 @@ typedef struct pool_hdr {
 } pool_hdr;
 
 typedef struct tag_slot {
-	ULONG tag;          /* written once, under pool_lock, before `used` */
+	ULONG tag; /* written once, under pool_lock, before `used` */
 	atomic_bool used;
 } tag_slot;
 
@@ -58,12 +58,12 @@ typedef struct pool_shard {
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static tag_slot tag_table[TAG_SLOTS];
-static pool_shard *shards;                  /* live threads' shards */
+static pool_shard *shards; /* live threads' shards */
 /* Counts of exited threads, and of threads without a shard (they add here). */
 static atomic_int_least64_t retired[COUNTERS];
 static atomic_uint_least64_t retired_attempts;
-static atomic_bool fail_armed;              /* fail_countdown != 0 */
-static uint64_t fail_countdown;             /* under pool_lock */
+static atomic_bool fail_armed;  /* fail_countdown != 0 */
+static uint64_t fail_countdown; /* under pool_lock */
 static atomic_uint_least64_t mismatches;
 
 static pthread_once_t shard_key_once = PTHREAD_ONCE_INIT;
@@ -137,9 +137,9 @@ static void shard_retire(void *arg)
 
 	pthread_mutex_lock(&pool_lock);
 	for (int i = 0; i < COUNTERS; i++)
-		atomic_fetch_add_explicit(&retired[i],
-					  atomic_load_explicit(&sh->outstanding[i], memory_order_relaxed),
-					  memory_order_relaxed);
+		atomic_fetch_add_explicit(
+			&retired[i], atomic_load_explicit(&sh->outstanding[i], memory_order_relaxed),
+			memory_order_relaxed);
 	atomic_fetch_add_explicit(&retired_attempts,
 				  atomic_load_explicit(&sh->attempts, memory_order_relaxed),
 				  memory_order_relaxed);
@@ -269,7 +269,8 @@ void owfp_pool_free(void *p, ULONG tag, bool check_tag)
 	if (h->magic != POOL_MAGIC) {
 		/* Windows bug-checks; nothing was touched yet, so inside a driver
 		 * call this is contained like any bug check (else it aborts). */
-		fprintf(stderr, "openwfp: ExFreePool of %p: not a pool allocation (or freed twice)\n", p);
+		fprintf(stderr,
+			"openwfp: ExFreePool of %p: not a pool allocation (or freed twice)\n", p);
 		KeBugCheckEx(BAD_POOL_CALLER, 0x99, (ULONG_PTR)p, 0, 0);
 	}
 	if (check_tag && h->tag != tag)

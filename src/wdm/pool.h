@@ -20,8 +20,9 @@
 #include "openwfp/wdm.h"
 
 /* A tag whose bytes read a,b,c,d in memory, as 'dcba' does on Windows. */
-#define OWFP_POOL_TAG(a, b, c, d) \
-	((ULONG)(UCHAR)(a) | (ULONG)(UCHAR)(b) << 8 | (ULONG)(UCHAR)(c) << 16 | (ULONG)(UCHAR)(d) << 24)
+#define OWFP_POOL_TAG(a, b, c, d)                                               \
+	((ULONG)(UCHAR)(a) | (ULONG)(UCHAR)(b) << 8 | (ULONG)(UCHAR)(c) << 16 | \
+	 (ULONG)(UCHAR)(d) << 24)
 
 /* Tags of the runtime's own allocations. */
 #define OWFP_TAG_MDL OWFP_POOL_TAG('O', 'w', 'M', 'd')

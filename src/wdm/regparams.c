@@ -18,7 +18,7 @@ struct value {
 	size_t name_len; /* characters */
 	ULONG type;
 	void *data;
-	ULONG len;       /* bytes */
+	ULONG len; /* bytes */
 };
 
 struct owfp_regparams {
@@ -87,16 +87,15 @@ static int check_name(const char *name, WCHAR **wname, size_t *wlen, char *err, 
 	}
 	if (*wlen > OWFP_REGPARAMS_MAX_NAME) {
 		free(*wname);
-		return fail(err, errlen, -EINVAL,
-			    "registry value name is longer than %d characters",
+		return fail(err, errlen, -EINVAL, "registry value name is longer than %d characters",
 			    OWFP_REGPARAMS_MAX_NAME);
 	}
 	return 0;
 }
 
 /* Stores (name, type, data): takes ownership of data, which was malloc'ed. */
-static int store(owfp_regparams *p, const char *name, ULONG type, void *data, size_t len,
-		 char *err, size_t errlen)
+static int store(owfp_regparams *p, const char *name, ULONG type, void *data, size_t len, char *err,
+		 size_t errlen)
 {
 	struct value *v;
 	WCHAR *wname;
@@ -130,8 +129,8 @@ static int store(owfp_regparams *p, const char *name, ULONG type, void *data, si
 			if (!nv) {
 				free(wname);
 				free(data);
-				return fail(err, errlen, -ENOMEM, "registry value %s: out of memory",
-					    name);
+				return fail(err, errlen, -ENOMEM,
+					    "registry value %s: out of memory", name);
 			}
 			p->v = nv;
 			p->cap = cap;
@@ -192,9 +191,10 @@ int owfp_regparams_set_multi_sz(owfp_regparams *p, const char *name, const char 
 
 		if (!items[i] || !*items[i]) {
 			free(all);
-			return fail(err, errlen, -EINVAL,
-				    "registry value %s: string %zu of REG_MULTI_SZ is empty (an empty string would end the list)",
-				    shown, i + 1);
+			return fail(
+				err, errlen, -EINVAL,
+				"registry value %s: string %zu of REG_MULTI_SZ is empty (an empty string would end the list)",
+				shown, i + 1);
 		}
 		rc = owfp_wtext_from_utf8(items[i], &w, &k);
 		if (rc) {
@@ -284,8 +284,8 @@ size_t owfp_regparams_count(const owfp_regparams *p)
 	return p ? p->n : 0;
 }
 
-int owfp_regparams_query(const owfp_regparams *p, const WCHAR *name, size_t name_len,
-			 ULONG *type, const void **data, ULONG *len)
+int owfp_regparams_query(const owfp_regparams *p, const WCHAR *name, size_t name_len, ULONG *type,
+			 const void **data, ULONG *len)
 {
 	const struct value *v;
 

@@ -62,7 +62,7 @@ size_t owfp_regparams_count(const owfp_regparams *p);
  * name_len in bytes). Returns 0 and sets *type (REG_*), *data and *len
  * (bytes; valid while p lives and the value is not replaced), or -ENOENT.
  */
-int owfp_regparams_query(const owfp_regparams *p, const WCHAR *name, size_t name_len,
-			 ULONG *type, const void **data, ULONG *len);
+int owfp_regparams_query(const owfp_regparams *p, const WCHAR *name, size_t name_len, ULONG *type,
+			 const void **data, ULONG *len);
 
 #endif /* OWFP_WDM_REGPARAMS_H */

@@ -23,8 +23,7 @@ void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString
 		n = max_chars;
 	DestinationString->Buffer = (PWCH)SourceString;
 	DestinationString->Length = (USHORT)(n * sizeof(WCHAR));
-	DestinationString->MaximumLength =
-		SourceString ? (USHORT)((n + 1) * sizeof(WCHAR)) : 0;
+	DestinationString->MaximumLength = SourceString ? (USHORT)((n + 1) * sizeof(WCHAR)) : 0;
 }
 
 void RtlInitAnsiString(PANSI_STRING DestinationString, PCSZ SourceString)

@@ -123,10 +123,10 @@ NTSTATUS RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, PCUNICODE_
 		DestinationString->MaximumLength = (USHORT)(need + 1);
 	} else if (DestinationString->MaximumLength <= need) {
 		/* As on Windows: what fits is converted, and the result says so. */
-		st = RtlUnicodeToMultiByteN(DestinationString->Buffer,
-					    DestinationString->MaximumLength ?
-						    DestinationString->MaximumLength - 1u : 0,
-					    &got, SourceString->Buffer, SourceString->Length);
+		st = RtlUnicodeToMultiByteN(
+			DestinationString->Buffer,
+			DestinationString->MaximumLength ? DestinationString->MaximumLength - 1u : 0,
+			&got, SourceString->Buffer, SourceString->Length);
 		DestinationString->Length = (USHORT)got;
 		if (DestinationString->MaximumLength)
 			DestinationString->Buffer[got] = '\0';
@@ -154,8 +154,8 @@ NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString,
 	if (need > MAXUSHORT - sizeof(WCHAR))
 		return STATUS_INVALID_PARAMETER;
 	if (AllocateDestinationString) {
-		DestinationString->Buffer =
-			owfp_pool_alloc(need + sizeof(WCHAR), OWFP_TAG_RTL_STRING, false);
+		DestinationString->Buffer = owfp_pool_alloc(need + sizeof(WCHAR),
+							    OWFP_TAG_RTL_STRING, false);
 		if (!DestinationString->Buffer)
 			return STATUS_NO_MEMORY;
 		DestinationString->MaximumLength = (USHORT)(need + sizeof(WCHAR));
@@ -195,8 +195,9 @@ void RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING So
 		DestinationString->Length = 0;
 		return;
 	}
-	n = SourceString->Length < DestinationString->MaximumLength ? SourceString->Length
-								     : DestinationString->MaximumLength;
+	n = SourceString->Length < DestinationString->MaximumLength
+		    ? SourceString->Length
+		    : DestinationString->MaximumLength;
 	n -= n % sizeof(WCHAR);
 	memmove(DestinationString->Buffer, SourceString->Buffer, n);
 	DestinationString->Length = n;

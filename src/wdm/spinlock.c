@@ -45,8 +45,7 @@ void KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle)
 	pthread_mutex_unlock(&LockHandle->OwfpLock->OwfpMutex);
 }
 
-void KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock,
-					      PKLOCK_QUEUE_HANDLE LockHandle)
+void KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
 {
 	KeAcquireInStackQueuedSpinLock(SpinLock, LockHandle);
 }

@@ -15,7 +15,7 @@
 #include "wdm/utf8.h"
 #include "util/alloc.h"
 
-#define VALID_FLAGS                                                                   \
+#define VALID_FLAGS                                                                          \
 	(0xffu | STRSAFE_IGNORE_NULLS | STRSAFE_FILL_BEHIND_NULL | STRSAFE_FILL_ON_FAILURE | \
 	 STRSAFE_NULL_ON_FAILURE | STRSAFE_NO_TRUNCATION)
 

@@ -8,7 +8,7 @@
 static NTSTATUS S(copy_ex)(T *dst, size_t cch, const T *src, size_t n, T **pend, size_t *prem,
 			   ULONG flags, bool cat)
 {
-	static const T empty[1] = { 0 };
+	static const T empty[1] = {0};
 	size_t start = 0, i = 0, end;
 	NTSTATUS st = STATUS_SUCCESS;
 
@@ -154,8 +154,8 @@ NTSTATUS S(RtlStringCbLength)(const T *psz, size_t cbMax, size_t *pcbLength)
 	return st;
 }
 
-static NTSTATUS S(vprintf_ex)(T *dst, size_t cch, T **pend, size_t *prem, ULONG flags,
-			      const T *fmt, va_list ap)
+static NTSTATUS S(vprintf_ex)(T *dst, size_t cch, T **pend, size_t *prem, ULONG flags, const T *fmt,
+			      va_list ap)
 {
 	size_t end = 0;
 	NTSTATUS st;

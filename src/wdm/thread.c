@@ -13,13 +13,13 @@
 #define THREAD_MAGIC 0x4f775468u /* "hTwO" */
 
 struct _KTHREAD {
-	KEVENT done;             /* first: waiting on the object waits for the end */
+	KEVENT done; /* first: waiting on the object waits for the end */
 	uint32_t magic;
 	LONG refs;
 	NTSTATUS exit_status;
 	PKSTART_ROUTINE start;
 	PVOID context;
-	PDRIVER_OBJECT driver;   /* whose code start is, for failure reports */
+	PDRIVER_OBJECT driver; /* whose code start is, for failure reports */
 };
 
 static char thread_type_token;
@@ -54,7 +54,7 @@ static void run_start(void *arg)
 	t->start(t->context);
 }
 
-static const owfp_contain_site thread_site = { "system thread", NULL };
+static const owfp_contain_site thread_site = {"system thread", NULL};
 
 static void *thread_main(void *arg)
 {
@@ -71,8 +71,7 @@ static void *thread_main(void *arg)
 
 NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
 			      POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
-			      PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
-			      PVOID StartContext)
+			      PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine, PVOID StartContext)
 {
 	struct _KTHREAD *t;
 	pthread_attr_t attr;

@@ -20,7 +20,7 @@ _Static_assert(offsetof(KTIMER, OwfpMutex) == offsetof(KEVENT, OwfpMutex) &&
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv;
-static LIST_ENTRY timers = { &timers, &timers };
+static LIST_ENTRY timers = {&timers, &timers};
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static bool started;
 
@@ -55,7 +55,7 @@ static void remove_timer(PKTIMER t)
 
 static struct timespec to_timespec(ULONGLONG t100ns)
 {
-	struct timespec ts = { (time_t)(t100ns / 10000000u), (long)(t100ns % 10000000u) * 100 };
+	struct timespec ts = {(time_t)(t100ns / 10000000u), (long)(t100ns % 10000000u) * 100};
 
 	return ts;
 }
@@ -82,7 +82,7 @@ static void *timer_main(void *arg)
 			continue;
 		}
 		remove_timer(t);
-		LARGE_INTEGER due = { .QuadPart = (LONGLONG)t->DueTime.QuadPart };
+		LARGE_INTEGER due = {.QuadPart = (LONGLONG)t->DueTime.QuadPart};
 		if (t->Period > 0) {
 			t->DueTime.QuadPart += (ULONGLONG)t->Period * 10000u;
 			insert(t);
@@ -119,7 +119,7 @@ void KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
 	memset(Timer, 0, sizeof(*Timer));
 	KeInitializeEvent((PRKEVENT)Timer, NotificationEvent, FALSE);
 	Timer->Header.Type = Type == SynchronizationTimer ? TimerSynchronizationObject
-							   : TimerNotificationObject;
+							  : TimerNotificationObject;
 	InitializeListHead(&Timer->TimerListEntry);
 	Timer->OwfpDriver = owfp_contain_current_driver();
 }

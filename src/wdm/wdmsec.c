@@ -1,10 +1,10 @@
 /* The SDDL strings of wdmsec.h (kept for display; nothing enforces them). */
 #include "openwfp/wdmsec.h"
 
-#define SDDL(name, text) \
-	static const WCHAR name##_text[] = text; \
-	const UNICODE_STRING name = { (USHORT)(sizeof(text) - sizeof(WCHAR)), \
-				      (USHORT)sizeof(text), (PWCH)name##_text }
+#define SDDL(name, text)                                                                           \
+	static const WCHAR name##_text[] = text;                                                   \
+	const UNICODE_STRING name = {(USHORT)(sizeof(text) - sizeof(WCHAR)), (USHORT)sizeof(text), \
+				     (PWCH)name##_text}
 
 SDDL(SDDL_DEVOBJ_KERNEL_ONLY, L"D:P");
 SDDL(SDDL_DEVOBJ_INF_SUPPLIED, L"D:P");

@@ -48,8 +48,8 @@ typedef struct ex_entry {
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
-static LIST_ENTRY io_queue = { &io_queue, &io_queue };
-static LIST_ENTRY ex_queue = { &ex_queue, &ex_queue };
+static LIST_ENTRY io_queue = {&io_queue, &io_queue};
+static LIST_ENTRY ex_queue = {&ex_queue, &ex_queue};
 static int workers, idle;
 static PDRIVER_OBJECT running[MAX_WORKERS]; /* driver of each worker's routine */
 static bool busy[MAX_WORKERS];
@@ -88,7 +88,7 @@ static void run_job(void *arg)
 		j->routine((PDEVICE_OBJECT)j->io_object, j->context);
 }
 
-static const owfp_contain_site work_site = { "work item routine", NULL };
+static const owfp_contain_site work_site = {"work item routine", NULL};
 
 /* Takes the next item (under mu); false when there is none. */
 static bool take(job *j, PDRIVER_OBJECT *driver)
@@ -97,7 +97,7 @@ static bool take(job *j, PDRIVER_OBJECT *driver)
 		PIO_WORKITEM w = CONTAINING_RECORD(RemoveHeadList(&io_queue), IO_WORKITEM, link);
 
 		w->queued = false;
-		*j = (job){ w, w->io_object, w->routine, w->routine_ex, NULL, w->context };
+		*j = (job){w, w->io_object, w->routine, w->routine_ex, NULL, w->context};
 		*driver = w->driver;
 		return true;
 	}
@@ -105,7 +105,7 @@ static bool take(job *j, PDRIVER_OBJECT *driver)
 		ex_entry *x = CONTAINING_RECORD(RemoveHeadList(&ex_queue), ex_entry, link);
 		PWORK_QUEUE_ITEM e = x->item;
 
-		*j = (job){ NULL, NULL, NULL, NULL, e->WorkerRoutine, e->Parameter };
+		*j = (job){NULL, NULL, NULL, NULL, e->WorkerRoutine, e->Parameter};
 		*driver = x->driver;
 		owfp_pool_free(x, OWFP_TAG_WORKITEM, true);
 		return true;
@@ -132,7 +132,7 @@ static void *worker_main(void *arg)
 		busy[id] = true;
 		pthread_mutex_unlock(&mu);
 		(void)owfp_contain_call(driver,
-					j.ex_routine  ? (const void *)j.ex_routine
+					j.ex_routine   ? (const void *)j.ex_routine
 					: j.routine_ex ? (const void *)j.routine_ex
 						       : (const void *)j.routine,
 					&work_site, run_job, &j);

@@ -134,13 +134,15 @@ static void on_end(void *user, void *fu, enum owfp_capture_end_reason why, uint6
 }
 
 static const owfp_capture_sink sink = {
-	.flow_start = on_start, .data = on_data, .fin = on_fin,
-	.rst = on_rst, .flow_end = on_end,
+	.flow_start = on_start,
+	.data = on_data,
+	.fin = on_fin,
+	.rst = on_rst,
+	.flow_end = on_end,
 };
 
 /* Runs one reader over the file; returns 0 if it could not open it. */
-static int run_reader(const char *path, enum owfp_capture_reader reader, struct run *r,
-		      int *rc_out)
+static int run_reader(const char *path, enum owfp_capture_reader reader, struct run *r, int *rc_out)
 {
 	owfp_capture_opts opts;
 	owfp_capture_opts_init(&opts);

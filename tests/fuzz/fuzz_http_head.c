@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	owfp_http_head h;
 	long whole = owfp_http_head_parse(buf, size, &h);
-	if (whole > (long)size || (whole < 0 && whole != OWFP_HTTP_INCOMPLETE && whole != OWFP_HTTP_ERROR))
+	if (whole > (long)size ||
+	    (whole < 0 && whole != OWFP_HTTP_INCOMPLETE && whole != OWFP_HTTP_ERROR))
 		abort();
 	if (whole > 0) {
 		inside(&h.method, buf, size);
@@ -58,18 +59,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (unsigned flags = 0; flags <= OWFP_HTTP_PATH_STRIP_PARAMS; flags++) {
 		const char *why = NULL;
-		long n = owfp_http_path_normalize((const char *)buf, size, flags, norm, sizeof(norm), &why);
+		long n = owfp_http_path_normalize((const char *)buf, size, flags, norm,
+						  sizeof(norm), &why);
 		if (n >= (long)sizeof(norm) || (n < 0 && !why) || (n >= 0 && norm[n] != '\0'))
 			abort();
 	}
 	owfp_http_response r;
 	long rwhole = owfp_http_response_parse(buf, size, &r);
-	if (rwhole > (long)size || (rwhole < 0 && rwhole != OWFP_HTTP_INCOMPLETE && rwhole != OWFP_HTTP_ERROR))
+	if (rwhole > (long)size ||
+	    (rwhole < 0 && rwhole != OWFP_HTTP_INCOMPLETE && rwhole != OWFP_HTTP_ERROR))
 		abort();
 	for (size_t cut = 0; cut < size; cut += 1 + cut / 8) {
 		owfp_http_response rp;
 		long rr = owfp_http_response_parse(buf, cut, &rp);
-		if ((rr > 0 && rwhole > 0 && rr != rwhole) || (rr > 0 && rwhole == OWFP_HTTP_INCOMPLETE))
+		if ((rr > 0 && rwhole > 0 && rr != rwhole) ||
+		    (rr > 0 && rwhole == OWFP_HTTP_INCOMPLETE))
 			abort();
 	}
 	owfp_http_chunked c;

@@ -44,8 +44,8 @@ static uint8_t take(struct script *s)
 
 struct dirstate {
 	uint8_t src[MAX_SRC];
-	size_t sent;       /* source bytes indicated */
-	size_t matched;    /* greedy subsequence cursor into src */
+	size_t sent;    /* source bytes indicated */
+	size_t matched; /* greedy subsequence cursor into src */
 	int fin_delivered;
 };
 
@@ -58,7 +58,11 @@ struct harness {
 	int dropped;
 	int in_classify;
 	/* DEFERs to continue later from outside classify */
-	struct { UINT32 callout; UINT16 layer; UINT32 flags; } deferred[16];
+	struct {
+		UINT32 callout;
+		UINT16 layer;
+		UINT32 flags;
+	} deferred[16];
 	int ndeferred;
 	int aborted_dir[2];
 };
@@ -81,8 +85,8 @@ static void NTAPI inject_done(void *ctx, NET_BUFFER_LIST *nbl, BOOLEAN dispatch)
 }
 
 /* Injects k bytes of injected-class data (high bit set) inline. */
-static void inject_some(const FWPS_INCOMING_METADATA_VALUES0 *meta, UINT32 callout_id,
-			UINT16 layer, UINT32 flags, size_t k)
+static void inject_some(const FWPS_INCOMING_METADATA_VALUES0 *meta, UINT32 callout_id, UINT16 layer,
+			UINT32 flags, size_t k)
 {
 	uint8_t *buf = malloc(k ? k : 1);
 	if (!buf)
@@ -91,15 +95,16 @@ static void inject_some(const FWPS_INCOMING_METADATA_VALUES0 *meta, UINT32 callo
 		buf[i] = (uint8_t)(0x80 | (i & 0x7f));
 	MDL *mdl = IoAllocateMdl(buf, (ULONG)k, FALSE, FALSE, NULL);
 	NET_BUFFER_LIST *nbl = NULL;
-	if (!mdl || FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, mdl, 0, k, &nbl) != STATUS_SUCCESS) {
+	if (!mdl ||
+	    FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, mdl, 0, k, &nbl) != STATUS_SUCCESS) {
 		if (mdl)
 			IoFreeMdl(mdl);
 		free(buf);
 		return;
 	}
 	UINT32 dirflag = flags & (FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_SEND);
-	NTSTATUS st = FwpsStreamInjectAsync0(H->inject_handle, NULL, 0, meta->flowHandle, callout_id,
-					     layer, dirflag, nbl, k, inject_done, buf);
+	NTSTATUS st = FwpsStreamInjectAsync0(H->inject_handle, NULL, 0, meta->flowHandle,
+					     callout_id, layer, dirflag, nbl, k, inject_done, buf);
 	if (!NT_SUCCESS(st)) {
 		/* On failure the caller still owns the NBL (S61). */
 		FwpsFreeNetBufferList0(nbl);
@@ -108,9 +113,10 @@ static void inject_some(const FWPS_INCOMING_METADATA_VALUES0 *meta, UINT32 callo
 	}
 }
 
-static void NTAPI classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-			   void *layer_data, const void *ctx, const FWPS_FILTER3 *filter,
-			   UINT64 flow_ctx, FWPS_CLASSIFY_OUT0 *out)
+static void NTAPI classify(const FWPS_INCOMING_VALUES0 *in,
+			   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
+			   const void *ctx, const FWPS_FILTER3 *filter, UINT64 flow_ctx,
+			   FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)ctx;
 	(void)flow_ctx;
@@ -135,10 +141,15 @@ static void NTAPI classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_
 	struct script *s = &H->s;
 	uint8_t a = take(s);
 	static const FWPS_STREAM_ACTION_TYPE actions[] = {
-		FWPS_STREAM_ACTION_NONE, FWPS_STREAM_ACTION_NONE, FWPS_STREAM_ACTION_NONE,
-		FWPS_STREAM_ACTION_NEED_MORE_DATA, FWPS_STREAM_ACTION_DROP_CONNECTION,
-		FWPS_STREAM_ACTION_DEFER, FWPS_STREAM_ACTION_ALLOW_CONNECTION,
-		FWPS_STREAM_ACTION_TYPE_MAX, (FWPS_STREAM_ACTION_TYPE)77,
+		FWPS_STREAM_ACTION_NONE,
+		FWPS_STREAM_ACTION_NONE,
+		FWPS_STREAM_ACTION_NONE,
+		FWPS_STREAM_ACTION_NEED_MORE_DATA,
+		FWPS_STREAM_ACTION_DROP_CONNECTION,
+		FWPS_STREAM_ACTION_DEFER,
+		FWPS_STREAM_ACTION_ALLOW_CONNECTION,
+		FWPS_STREAM_ACTION_TYPE_MAX,
+		(FWPS_STREAM_ACTION_TYPE)77,
 	};
 	io->streamAction = actions[a % (sizeof(actions) / sizeof(actions[0]))];
 	io->countBytesEnforced = take(s) % (sd->dataLength + 3);
@@ -148,7 +159,8 @@ static void NTAPI classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_
 	};
 	out->actionType = verdicts[take(s) % 5];
 	uint8_t inj = take(s);
-	if (inj % 8 == 0 && !(sd->flags & (FWPS_STREAM_FLAG_RECEIVE_ABORT | FWPS_STREAM_FLAG_SEND_ABORT)))
+	if (inj % 8 == 0 &&
+	    !(sd->flags & (FWPS_STREAM_FLAG_RECEIVE_ABORT | FWPS_STREAM_FLAG_SEND_ABORT)))
 		inject_some(meta, filter->action.calloutId, in->layerId, sd->flags, inj % 24);
 	if (io->streamAction == FWPS_STREAM_ACTION_DEFER && H->ndeferred < 16) {
 		H->deferred[H->ndeferred].callout = filter->action.calloutId;
@@ -235,19 +247,24 @@ static void on_wake(void *dp, owfp_flow *flow)
 }
 
 static const owfp_flow_ops ops = {
-	.deliver = deliver, .deliver_fin = deliver_fin, .deliver_abort = deliver_abort,
-	.drop = on_drop, .pause = on_pause, .offload = on_offload, .wake = on_wake,
+	.deliver = deliver,
+	.deliver_fin = deliver_fin,
+	.deliver_abort = deliver_abort,
+	.drop = on_drop,
+	.pause = on_pause,
+	.offload = on_offload,
+	.wake = on_wake,
 };
 
 static GUID make_guid(uint32_t n)
 {
-	GUID g = { 0x6f776670u, 0x7a7a, 0x4000, { 0x80, 0, 0, 0, 0, 0, 0, (uint8_t)n } };
+	GUID g = {0x6f776670u, 0x7a7a, 0x4000, {0x80, 0, 0, 0, 0, 0, 0, (uint8_t)n}};
 	return g;
 }
 
 static int setup_filters(struct harness *h, HANDLE engine)
 {
-	static const UINT16 sublayer_weight[2] = { 0x40, 0x20 };
+	static const UINT16 sublayer_weight[2] = {0x40, 0x20};
 	for (int i = 0; i < 2; i++) {
 		FWPM_SUBLAYER0 sl;
 		memset(&sl, 0, sizeof(sl));
@@ -259,7 +276,9 @@ static int setup_filters(struct harness *h, HANDLE engine)
 	}
 	int nfilters = 1 + take(&h->s) % MAX_FILTERS;
 	static const FWP_ACTION_TYPE types[] = {
-		FWP_ACTION_CALLOUT_TERMINATING, FWP_ACTION_CALLOUT_INSPECTION, FWP_ACTION_CALLOUT_UNKNOWN,
+		FWP_ACTION_CALLOUT_TERMINATING,
+		FWP_ACTION_CALLOUT_INSPECTION,
+		FWP_ACTION_CALLOUT_UNKNOWN,
 	};
 	for (int i = 0; i < nfilters; i++) {
 		uint8_t shape = take(&h->s);
@@ -325,7 +344,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	HANDLE mgmt = NULL;
 	if (FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &mgmt) != STATUS_SUCCESS)
 		abort();
-	if (FwpsInjectionHandleCreate0(AF_INET, FWPS_INJECTION_TYPE_STREAM, &h.inject_handle) != STATUS_SUCCESS)
+	if (FwpsInjectionHandleCreate0(AF_INET, FWPS_INJECTION_TYPE_STREAM, &h.inject_handle) !=
+	    STATUS_SUCCESS)
 		abort();
 	if (setup_filters(&h, mgmt) != 0)
 		abort();
@@ -349,7 +369,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				owfp_flow_indicate_abort(h.flow, take(&h.s) & 1);
 			else if (c == 13 && h.ndeferred > 0) {
 				h.ndeferred--;
-				FwpsStreamContinue0(owfp_flow_id(h.flow), h.deferred[h.ndeferred].callout,
+				FwpsStreamContinue0(owfp_flow_id(h.flow),
+						    h.deferred[h.ndeferred].callout,
 						    h.deferred[h.ndeferred].layer,
 						    h.deferred[h.ndeferred].flags);
 			} else if (c == 14 && (take(&h.s) & 7) == 0)

@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(buf, data, size);
 	owfp_tls_hello h;
-	enum owfp_tls_result whole = owfp_tls_clienthello_parse(buf, size, scratch, sizeof(scratch), &h);
+	enum owfp_tls_result whole = owfp_tls_clienthello_parse(buf, size, scratch, sizeof(scratch),
+								&h);
 	if (whole == OWFP_TLS_OK) {
 		if (h.consumed > size || h.alpn_count > OWFP_TLS_ALPN_MAX)
 			abort();
@@ -39,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			inside(h.alpn[i], h.alpn_len[i], buf, size, scratch, sizeof(scratch));
 		for (size_t cut = 0; cut < h.consumed; cut += 1 + cut / 8) {
 			owfp_tls_hello p;
-			enum owfp_tls_result r = owfp_tls_clienthello_parse(buf, cut, scratch, sizeof(scratch), &p);
+			enum owfp_tls_result r = owfp_tls_clienthello_parse(buf, cut, scratch,
+									    sizeof(scratch), &p);
 			if (r != OWFP_TLS_INCOMPLETE && r != OWFP_TLS_OK)
 				abort();
 		}

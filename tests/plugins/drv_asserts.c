@@ -19,8 +19,10 @@
 #define INITGUID
 #include <guiddef.h>
 
-DEFINE_GUID(ASSERTS_CALLOUT_V4, 0x7d2c41e0, 0x3b5a, 0x4c19, 0x9e, 0x07, 0x51, 0xa2, 0x6b, 0x3d, 0x90, 0x11);
-DEFINE_GUID(ASSERTS_SUBLAYER, 0x7d2c41e0, 0x3b5a, 0x4c19, 0x9e, 0x07, 0x51, 0xa2, 0x6b, 0x3d, 0x90, 0x12);
+DEFINE_GUID(ASSERTS_CALLOUT_V4, 0x7d2c41e0, 0x3b5a, 0x4c19, 0x9e, 0x07, 0x51, 0xa2, 0x6b, 0x3d,
+	    0x90, 0x11);
+DEFINE_GUID(ASSERTS_SUBLAYER, 0x7d2c41e0, 0x3b5a, 0x4c19, 0x9e, 0x07, 0x51, 0xa2, 0x6b, 0x3d, 0x90,
+	    0x12);
 
 #define ASSERTS_TAG 'tsAD' /* "DAst" */
 
@@ -28,7 +30,6 @@ DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD AssertsUnload;
 static IO_WORKITEM_ROUTINE AssertsWork;
 static TEST_STREAM_DRIVER gDriver; /* defined below, with its classifyFn */
-
 
 static BOOLEAN Contains(const UCHAR *data, SIZE_T length, const char *marker)
 {
@@ -40,8 +41,7 @@ static BOOLEAN Contains(const UCHAR *data, SIZE_T length, const char *marker)
 	return FALSE;
 }
 
-_Use_decl_annotations_
-static void AssertsWork(PDEVICE_OBJECT DeviceObject, PVOID Context)
+_Use_decl_annotations_ static void AssertsWork(PDEVICE_OBJECT DeviceObject, PVOID Context)
 {
 	PIO_WORKITEM item = Context;
 

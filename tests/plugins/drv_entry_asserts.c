@@ -14,8 +14,7 @@ static KDEFERRED_ROUTINE EntryTimerDpc;
 static KTIMER gTimer;
 static KDPC gDpc;
 
-_Use_decl_annotations_
-static void EntryTimerDpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
+_Use_decl_annotations_ static void EntryTimerDpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 {
 	UNREFERENCED_PARAMETER(Dpc);
 	UNREFERENCED_PARAMETER(Context);

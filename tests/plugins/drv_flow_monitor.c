@@ -16,8 +16,10 @@
 #include <guiddef.h>
 
 /* 9c2ad1d3-6a1f-4c5e-8f0e-2b7d1e6a4b01 / ...02 */
-DEFINE_GUID(DRV_FLOW_MONITOR_FLOW_V4, 0x9c2ad1d3, 0x6a1f, 0x4c5e, 0x8f, 0x0e, 0x2b, 0x7d, 0x1e, 0x6a, 0x4b, 0x01);
-DEFINE_GUID(DRV_FLOW_MONITOR_STREAM_V4, 0x9c2ad1d3, 0x6a1f, 0x4c5e, 0x8f, 0x0e, 0x2b, 0x7d, 0x1e, 0x6a, 0x4b, 0x02);
+DEFINE_GUID(DRV_FLOW_MONITOR_FLOW_V4, 0x9c2ad1d3, 0x6a1f, 0x4c5e, 0x8f, 0x0e, 0x2b, 0x7d, 0x1e,
+	    0x6a, 0x4b, 0x01);
+DEFINE_GUID(DRV_FLOW_MONITOR_STREAM_V4, 0x9c2ad1d3, 0x6a1f, 0x4c5e, 0x8f, 0x0e, 0x2b, 0x7d, 0x1e,
+	    0x6a, 0x4b, 0x02);
 
 #define MONITOR_TAG 'mFrD'
 
@@ -55,7 +57,8 @@ static void NTAPI FlowClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	DbgPrint("drv_flow_monitor: flow %llu pid %llu path %ws app_id %ws\n",
 		 (unsigned long long)inMetaValues->flowHandle,
 		 FWPS_IS_METADATA_FIELD_PRESENT(inMetaValues, FWPS_METADATA_FIELD_PROCESS_ID)
-			 ? (unsigned long long)inMetaValues->processId : 0ULL,
+			 ? (unsigned long long)inMetaValues->processId
+			 : 0ULL,
 		 (const WCHAR *)inMetaValues->processPath->data,
 		 app->type == FWP_BYTE_BLOB_TYPE ? (const WCHAR *)app->byteBlob->data : L"(none)");
 	ctx = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*ctx), MONITOR_TAG);

@@ -18,13 +18,14 @@
 
 /* WDK's wdm.h has it; until openwfp's does (helper `wdm`), the same here. */
 #ifndef DECLARE_CONST_UNICODE_STRING
-#define DECLARE_CONST_UNICODE_STRING(_var, _string) \
-	const WCHAR _var##_buffer[] = _string; \
-	const UNICODE_STRING _var = { sizeof(_string) - sizeof(WCHAR), sizeof(_string), \
-				      (PWCH)_var##_buffer }
+#define DECLARE_CONST_UNICODE_STRING(_var, _string)                                    \
+	const WCHAR _var##_buffer[] = _string;                                         \
+	const UNICODE_STRING _var = {sizeof(_string) - sizeof(WCHAR), sizeof(_string), \
+				     (PWCH)_var##_buffer}
 #endif
 
-DEFINE_GUID(KMDF_CTL_CALLOUT_V4, 0x6c1d2e3f, 0x4a5b, 0x4c6d, 0x8e, 0x9f, 0x10, 0x21, 0x32, 0x43, 0x54, 0x65);
+DEFINE_GUID(KMDF_CTL_CALLOUT_V4, 0x6c1d2e3f, 0x4a5b, 0x4c6d, 0x8e, 0x9f, 0x10, 0x21, 0x32, 0x43,
+	    0x54, 0x65);
 
 #define KMDF_CTL_TAG 'lCtK' /* "KtCl" */
 #define DEFAULT_PORT 8888
@@ -156,8 +157,8 @@ static void KmdfCtlReadParameters(WDFDRIVER Driver, DRIVER_STATE *state)
 
 	state->Port = DEFAULT_PORT;
 	KmdfCtlSetWord(state, "rainy", 5);
-	if (!NT_SUCCESS(WdfDriverOpenParametersRegistryKey(Driver, KEY_READ, WDF_NO_OBJECT_ATTRIBUTES,
-							   &key)))
+	if (!NT_SUCCESS(WdfDriverOpenParametersRegistryKey(Driver, KEY_READ,
+							   WDF_NO_OBJECT_ATTRIBUTES, &key)))
 		return;
 	if (NT_SUCCESS(WdfRegistryQueryULong(key, &portName, &value)))
 		state->Port = value;
@@ -220,7 +221,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	WDF_OBJECT_ATTRIBUTES attributes;
 	WDF_DRIVER_CONFIG config;
-	FWPS_CALLOUT callout = { 0 };
+	FWPS_CALLOUT callout = {0};
 	DRIVER_STATE *state;
 	WDFDEVICE device;
 	NTSTATUS status;

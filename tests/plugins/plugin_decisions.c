@@ -23,9 +23,12 @@
 #include <string.h>
 #include <time.h>
 
-DEFINE_GUID(DECISIONS_CALLOUT_V4, 0x5e1d7a40, 0x2b6c, 0x4d0e, 0x8f, 0x21, 0x93, 0x4a, 0x6b, 0x10, 0xc2, 0x04);
-DEFINE_GUID(DECISIONS_CALLOUT_V6, 0x5e1d7a40, 0x2b6c, 0x4d0e, 0x8f, 0x21, 0x93, 0x4a, 0x6b, 0x10, 0xc2, 0x06);
-DEFINE_GUID(DECISIONS_SUBLAYER, 0x5e1d7a40, 0x2b6c, 0x4d0e, 0x8f, 0x21, 0x93, 0x4a, 0x6b, 0x10, 0xc2, 0x5b);
+DEFINE_GUID(DECISIONS_CALLOUT_V4, 0x5e1d7a40, 0x2b6c, 0x4d0e, 0x8f, 0x21, 0x93, 0x4a, 0x6b, 0x10,
+	    0xc2, 0x04);
+DEFINE_GUID(DECISIONS_CALLOUT_V6, 0x5e1d7a40, 0x2b6c, 0x4d0e, 0x8f, 0x21, 0x93, 0x4a, 0x6b, 0x10,
+	    0xc2, 0x06);
+DEFINE_GUID(DECISIONS_SUBLAYER, 0x5e1d7a40, 0x2b6c, 0x4d0e, 0x8f, 0x21, 0x93, 0x4a, 0x6b, 0x10,
+	    0xc2, 0x5b);
 
 #define DECISIONS_TAG 'ceDO'
 #define MAX_FLOWS 64
@@ -194,17 +197,20 @@ static void NTAPI DecisionsClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	} else if ((hit = Find(buf, copied, "BLOCKME"))) {
 		/* S33: permit the bytes before the word; they come back without it. */
 		if (hit > buf)
-			Answer(io, classifyOut, FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, (SIZE_T)(hit - buf));
+			Answer(io, classifyOut, FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT,
+			       (SIZE_T)(hit - buf));
 		else
 			Answer(io, classifyOut, FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 7);
 	} else if ((hit = Find(buf, copied, "INJECTME"))) {
 		if (hit > buf) {
-			Answer(io, classifyOut, FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, (SIZE_T)(hit - buf));
+			Answer(io, classifyOut, FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT,
+			       (SIZE_T)(hit - buf));
 		} else if (NT_SUCCESS(InjectText(flowId, calloutId, layerId, dirFlag, "[injected]"))) {
 			/* S53: injected inline, then BLOCK: the new bytes replace the word. */
 			Answer(io, classifyOut, FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 8);
 		} else {
-			Answer(io, classifyOut, FWPS_STREAM_ACTION_DROP_CONNECTION, FWP_ACTION_NONE, 0);
+			Answer(io, classifyOut, FWPS_STREAM_ACTION_DROP_CONNECTION, FWP_ACTION_NONE,
+			       0);
 		}
 	} else {
 		Answer(io, classifyOut, FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, len);

@@ -16,16 +16,19 @@
 
 #include "test_stream_driver.h"
 
-DEFINE_GUID(NAIVE_CALLOUT_V4, 0x7a11e0c3, 0x52d1, 0x4a90, 0x8b, 0x0e, 0x31, 0x6c, 0x22, 0x90, 0x0b, 0x04);
-DEFINE_GUID(NAIVE_SUBLAYER, 0x7a11e0c3, 0x52d1, 0x4a90, 0x8b, 0x0e, 0x31, 0x6c, 0x22, 0x90, 0x0b, 0x05);
+DEFINE_GUID(NAIVE_CALLOUT_V4, 0x7a11e0c3, 0x52d1, 0x4a90, 0x8b, 0x0e, 0x31, 0x6c, 0x22, 0x90, 0x0b,
+	    0x04);
+DEFINE_GUID(NAIVE_SUBLAYER, 0x7a11e0c3, 0x52d1, 0x4a90, 0x8b, 0x0e, 0x31, 0x6c, 0x22, 0x90, 0x0b,
+	    0x05);
 
 static TEST_STREAM_DRIVER gDriver;
 
 DRIVER_INITIALIZE DriverEntry;
 
-static void NTAPI NaiveClassify(const FWPS_INCOMING_VALUES *in, const FWPS_INCOMING_METADATA_VALUES *meta,
-				void *layerData, const void *ctx, const FWPS_FILTER *filter,
-				UINT64 flowContext, FWPS_CLASSIFY_OUT *out)
+static void NTAPI NaiveClassify(const FWPS_INCOMING_VALUES *in,
+				const FWPS_INCOMING_METADATA_VALUES *meta, void *layerData,
+				const void *ctx, const FWPS_FILTER *filter, UINT64 flowContext,
+				FWPS_CLASSIFY_OUT *out)
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET *io = layerData;
 	UCHAR buf[65536];

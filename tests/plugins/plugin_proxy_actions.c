@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-DEFINE_GUID(ACTIONS_CALLOUT_V4, 0x0c9e5f31, 0x7d42, 0x4a18, 0x8e, 0x3b, 0x55, 0x01, 0x9a, 0xc0, 0xac, 0x74);
-DEFINE_GUID(ACTIONS_CALLOUT_V6, 0x0c9e5f31, 0x7d42, 0x4a18, 0x8e, 0x3b, 0x55, 0x01, 0x9a, 0xc0, 0xac, 0x76);
+DEFINE_GUID(ACTIONS_CALLOUT_V4, 0x0c9e5f31, 0x7d42, 0x4a18, 0x8e, 0x3b, 0x55, 0x01, 0x9a, 0xc0,
+	    0xac, 0x74);
+DEFINE_GUID(ACTIONS_CALLOUT_V6, 0x0c9e5f31, 0x7d42, 0x4a18, 0x8e, 0x3b, 0x55, 0x01, 0x9a, 0xc0,
+	    0xac, 0x76);
 
 enum { MODE_PERMIT, MODE_ALLOW, MODE_BLOCK, MODE_HOLD, MODE_DROP };
 
@@ -41,10 +43,9 @@ static void Permit(FWPS_STREAM_CALLOUT_IO_PACKET0 *io, FWPS_CLASSIFY_OUT0 *out, 
 }
 
 static void NTAPI ActionsClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
-				  const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues,
-				  void *layerData, const void *classifyContext,
-				  const FWPS_FILTER3 *filter, UINT64 flowContext,
-				  FWPS_CLASSIFY_OUT0 *classifyOut)
+				  const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues, void *layerData,
+				  const void *classifyContext, const FWPS_FILTER3 *filter,
+				  UINT64 flowContext, FWPS_CLASSIFY_OUT0 *classifyOut)
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = layerData;
 	FWPS_STREAM_DATA0 *sd = io->streamData;
@@ -87,7 +88,8 @@ static void NTAPI ActionsClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	}
 	case MODE_HOLD:
 		if (memchr(buf, '\n', copied) ||
-		    (sd->flags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT)) ||
+		    (sd->flags &
+		     (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT)) ||
 		    (classifyOut->flags & (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
 					   FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED))) {
 			Permit(io, classifyOut, len);

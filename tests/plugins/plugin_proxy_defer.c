@@ -21,8 +21,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-DEFINE_GUID(DEFER_CALLOUT_V4, 0x6d1f3c2a, 0x51b0, 0x4f7e, 0x9a, 0x11, 0x2b, 0x7c, 0x40, 0x01, 0xde, 0xf4);
-DEFINE_GUID(DEFER_CALLOUT_V6, 0x6d1f3c2a, 0x51b0, 0x4f7e, 0x9a, 0x11, 0x2b, 0x7c, 0x40, 0x01, 0xde, 0xf6);
+DEFINE_GUID(DEFER_CALLOUT_V4, 0x6d1f3c2a, 0x51b0, 0x4f7e, 0x9a, 0x11, 0x2b, 0x7c, 0x40, 0x01, 0xde,
+	    0xf4);
+DEFINE_GUID(DEFER_CALLOUT_V6, 0x6d1f3c2a, 0x51b0, 0x4f7e, 0x9a, 0x11, 0x2b, 0x7c, 0x40, 0x01, 0xde,
+	    0xf6);
 
 #define MAX_DEFERRED 256
 
@@ -72,7 +74,8 @@ static void NTAPI DeferClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			gDeferred[i].flowId = inMetaValues->flowHandle;
 			gDeferred[i].calloutId = filter->action.calloutId;
 			gDeferred[i].layerId = inFixedValues->layerId;
-			gDeferred[i].streamFlags = sd->flags & (FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_SEND);
+			gDeferred[i].streamFlags = sd->flags & (FWPS_STREAM_FLAG_RECEIVE |
+								FWPS_STREAM_FLAG_SEND);
 			gNumDeferred++;
 		}
 	}
@@ -166,7 +169,7 @@ static void DeferCleanup(void)
 {
 	if (gThreadStarted) {
 		int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
 		strcpy(sa.sun_path, gControlPath);
 		sendto(fd, "stop", 4, 0, (struct sockaddr *)&sa, sizeof(sa));
 		close(fd);
@@ -205,7 +208,7 @@ static void DeferUnload(PDRIVER_OBJECT DriverObject)
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	const char *path = getenv("OWFP_DEFER_CONTROL");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	NTSTATUS status;
 
 	UNREFERENCED_PARAMETER(RegistryPath);

@@ -20,10 +20,14 @@
 #include <string.h>
 #include <unistd.h>
 
-DEFINE_GUID(RECORD_STREAM_V4, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0x5c, 0x08, 0xa1, 0x04);
-DEFINE_GUID(RECORD_STREAM_V6, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0x5c, 0x08, 0xa1, 0x06);
-DEFINE_GUID(RECORD_ALE_V4, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0x5c, 0x08, 0xa2, 0x04);
-DEFINE_GUID(RECORD_ALE_V6, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0x5c, 0x08, 0xa2, 0x06);
+DEFINE_GUID(RECORD_STREAM_V4, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0x5c, 0x08, 0xa1,
+	    0x04);
+DEFINE_GUID(RECORD_STREAM_V6, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0x5c, 0x08, 0xa1,
+	    0x06);
+DEFINE_GUID(RECORD_ALE_V4, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0x5c, 0x08, 0xa2,
+	    0x04);
+DEFINE_GUID(RECORD_ALE_V6, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0x5c, 0x08, 0xa2,
+	    0x06);
 
 #define NSLOTS 4
 
@@ -50,10 +54,18 @@ static size_t put_value(char *line, size_t len, size_t cap, UINT32 i, const FWP_
 	if (len >= cap)
 		return len;
 	switch (v->type) {
-	case FWP_EMPTY: n = snprintf(line + len, cap - len, " %u=empty", i); break;
-	case FWP_UINT8: n = snprintf(line + len, cap - len, " %u=u8:%u", i, v->uint8); break;
-	case FWP_UINT16: n = snprintf(line + len, cap - len, " %u=u16:%u", i, v->uint16); break;
-	case FWP_UINT32: n = snprintf(line + len, cap - len, " %u=u32:%u", i, v->uint32); break;
+	case FWP_EMPTY:
+		n = snprintf(line + len, cap - len, " %u=empty", i);
+		break;
+	case FWP_UINT8:
+		n = snprintf(line + len, cap - len, " %u=u8:%u", i, v->uint8);
+		break;
+	case FWP_UINT16:
+		n = snprintf(line + len, cap - len, " %u=u16:%u", i, v->uint16);
+		break;
+	case FWP_UINT32:
+		n = snprintf(line + len, cap - len, " %u=u32:%u", i, v->uint32);
+		break;
 	case FWP_UINT64:
 		n = snprintf(line + len, cap - len, " %u=u64:%llu", i,
 			     (unsigned long long)*v->uint64);
@@ -64,7 +76,9 @@ static size_t put_value(char *line, size_t len, size_t cap, UINT32 i, const FWP_
 			n += snprintf(line + len + n, cap - len - n, "%02x",
 				      v->byteArray16->byteArray16[b]);
 		break;
-	default: n = snprintf(line + len, cap - len, " %u=type%u", i, (unsigned)v->type); break;
+	default:
+		n = snprintf(line + len, cap - len, " %u=type%u", i, (unsigned)v->type);
+		break;
 	}
 	return n > 0 ? len + (size_t)n : len;
 }
@@ -81,8 +95,7 @@ static void NTAPI RecordClassify(const FWPS_INCOMING_VALUES0 *in,
 	UNREFERENCED_PARAMETER(classifyContext);
 	UNREFERENCED_PARAMETER(filter);
 	UNREFERENCED_PARAMETER(flowContext);
-	len = (size_t)snprintf(line, sizeof(line), "layer=%u count=%u", in->layerId,
-			       in->valueCount);
+	len = (size_t)snprintf(line, sizeof(line), "layer=%u count=%u", in->layerId, in->valueCount);
 	for (UINT32 i = 0; i < in->valueCount; i++)
 		len = put_value(line, len, sizeof(line) - 1, i, &in->incomingValue[i].value);
 	line[len++] = '\n';

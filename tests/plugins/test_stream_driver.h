@@ -17,10 +17,10 @@
 typedef struct TEST_STREAM_DRIVER {
 	const GUID *calloutKey;
 	const GUID *sublayerKey;
-	const wchar_t *name;            /* the management callout's display name */
+	const wchar_t *name; /* the management callout's display name */
 	UINT16 sublayerWeight;
 	FWPS_CALLOUT_CLASSIFY_FN classifyFn;
-	PDEVICE_OBJECT device;          /* set by Start */
+	PDEVICE_OBJECT device; /* set by Start */
 	HANDLE engine;
 	UINT32 calloutId;
 	UINT64 filterId;
@@ -37,10 +37,10 @@ static NTSTATUS NTAPI TestStreamDriverNotify(FWPS_CALLOUT_NOTIFY_TYPE notifyType
 
 static NTSTATUS TestStreamDriverAddObjects(TEST_STREAM_DRIVER *d)
 {
-	FWPM_SESSION session = { 0 };
-	FWPM_SUBLAYER sublayer = { 0 };
-	FWPM_CALLOUT callout = { 0 };
-	FWPM_FILTER filter = { 0 };
+	FWPM_SESSION session = {0};
+	FWPM_SUBLAYER sublayer = {0};
+	FWPM_CALLOUT callout = {0};
+	FWPM_FILTER filter = {0};
 	NTSTATUS status;
 
 	session.flags = FWPM_SESSION_FLAG_DYNAMIC;
@@ -99,7 +99,7 @@ static void TestStreamDriverStop(TEST_STREAM_DRIVER *d)
 
 static NTSTATUS TestStreamDriverStart(PDRIVER_OBJECT DriverObject, TEST_STREAM_DRIVER *d)
 {
-	FWPS_CALLOUT callout = { 0 };
+	FWPS_CALLOUT callout = {0};
 	NTSTATUS status;
 
 	status = IoCreateDevice(DriverObject, 0, NULL, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN,

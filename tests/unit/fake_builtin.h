@@ -29,17 +29,25 @@ static unsigned fake_instances_live;
 /* FwpsCalloutRegister wants a device; a zeroed one belongs to no driver. */
 static DEVICE_OBJECT fake_device;
 
-static void NTAPI fake_classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-				void *layer_data, const void *ctx, const FWPS_FILTER3 *filter,
-				UINT64 flow_ctx, FWPS_CLASSIFY_OUT0 *out)
+static void NTAPI fake_classify(const FWPS_INCOMING_VALUES0 *in,
+				const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layer_data,
+				const void *ctx, const FWPS_FILTER3 *filter, UINT64 flow_ctx,
+				FWPS_CLASSIFY_OUT0 *out)
 {
-	(void)in; (void)meta; (void)layer_data; (void)ctx; (void)filter; (void)flow_ctx;
+	(void)in;
+	(void)meta;
+	(void)layer_data;
+	(void)ctx;
+	(void)filter;
+	(void)flow_ctx;
 	out->actionType = FWP_ACTION_CONTINUE;
 }
 
 static NTSTATUS NTAPI fake_notify(FWPS_CALLOUT_NOTIFY_TYPE t, const GUID *k, FWPS_FILTER3 *f)
 {
-	(void)t; (void)k; (void)f;
+	(void)t;
+	(void)k;
+	(void)f;
 	return STATUS_SUCCESS;
 }
 

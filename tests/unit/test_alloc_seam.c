@@ -29,7 +29,8 @@ static void fails_only_the_nth(void **state)
 {
 	(void)state;
 	owfp_alloc_fail_nth(3, 0);
-	void *a = owfp_calloc(1, 8), *b = owfp_strdup("x"), *c = owfp_malloc(8), *d = owfp_strndup("yz", 1);
+	void *a = owfp_calloc(1, 8), *b = owfp_strdup("x"), *c = owfp_malloc(8),
+	     *d = owfp_strndup("yz", 1);
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_null(c);

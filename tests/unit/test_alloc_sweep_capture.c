@@ -73,7 +73,11 @@ static void on_end(void *user, void *fu, enum owfp_capture_end_reason r, uint64_
 }
 
 static const owfp_capture_sink sink = {
-	.flow_start = on_start, .data = on_data, .fin = on_fin, .rst = on_rst, .flow_end = on_end,
+	.flow_start = on_start,
+	.data = on_data,
+	.fin = on_fin,
+	.rst = on_rst,
+	.flow_end = on_end,
 };
 
 static char path[4096];

@@ -242,7 +242,8 @@ static void sweep(int sticky)
 		owfp_sweep_leak_check(n, 0);
 	}
 	owfp_sweep_leak_check(n, 1);
-	print_message("stream sweep%s: %llu runs\n", sticky ? " (sticky)" : "", (unsigned long long)n);
+	print_message("stream sweep%s: %llu runs\n", sticky ? " (sticky)" : "",
+		      (unsigned long long)n);
 	assert_true(n > 1);
 }
 

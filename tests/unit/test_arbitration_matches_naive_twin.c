@@ -37,13 +37,13 @@ static unsigned pick(unsigned n)
 	return (unsigned)(rnd() % n);
 }
 
-static const UINT16 ports[] = { 0, 1, 80, 443, 1000, 8080, 65535 };
-static const UINT32 v4s[] = { 0x0a000001, 0x0a000002, 0x0a0000ff, 0xc0a80101, 0x7f000001, 0 };
+static const UINT16 ports[] = {0, 1, 80, 443, 1000, 8080, 65535};
+static const UINT32 v4s[] = {0x0a000001, 0x0a000002, 0x0a0000ff, 0xc0a80101, 0x7f000001, 0};
 static const uint8_t v6s[4][16] = {
-	{ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
-	{ 0x20, 0x01, 0x0d, 0xb8, [15] = 2 },
-	{ 0x20, 0x01, 0x0d, 0xb9, [7] = 5, [15] = 1 },
-	{ 0xfe, 0x80, [15] = 9 },
+	{0x20, 0x01, 0x0d, 0xb8, [15] = 1},
+	{0x20, 0x01, 0x0d, 0xb8, [15] = 2},
+	{0x20, 0x01, 0x0d, 0xb9, [7] = 5, [15] = 1},
+	{0xfe, 0x80, [15] = 9},
 };
 
 static UINT16 rport(void)
@@ -53,9 +53,10 @@ static UINT16 rport(void)
 
 static FWPM_FILTER_CONDITION0 port_cond(const GUID *field)
 {
-	static const FWP_MATCH_TYPE m[] = { FWP_MATCH_EQUAL, FWP_MATCH_NOT_EQUAL, FWP_MATCH_GREATER,
-					    FWP_MATCH_LESS, FWP_MATCH_GREATER_OR_EQUAL,
-					    FWP_MATCH_LESS_OR_EQUAL, FWP_MATCH_FLAGS_ANY_SET };
+	static const FWP_MATCH_TYPE m[] = {
+		FWP_MATCH_EQUAL,        FWP_MATCH_NOT_EQUAL,        FWP_MATCH_GREATER,
+		FWP_MATCH_LESS,         FWP_MATCH_GREATER_OR_EQUAL, FWP_MATCH_LESS_OR_EQUAL,
+		FWP_MATCH_FLAGS_ANY_SET};
 	UINT16 a = rport(), b = rport();
 
 	if (pick(5) == 0)
@@ -66,28 +67,29 @@ static FWPM_FILTER_CONDITION0 port_cond(const GUID *field)
 static FWPM_FILTER_CONDITION0 addr_cond(const GUID *field, bool v6)
 {
 	if (v6) {
-		static const UINT8 lens[] = { 0, 16, 32, 40, 64, 120, 127, 128 };
+		static const UINT8 lens[] = {0, 16, 32, 40, 64, 120, 127, 128};
 		const uint8_t *a = v6s[pick(4)], *b = v6s[pick(4)];
 
 		switch (pick(3)) {
 		case 0:
 			return efx_c_v6prefix(field, a, lens[pick(sizeof(lens))]);
 		case 1:
-			return efx_c_v6(field, pick(2) ? FWP_MATCH_EQUAL : FWP_MATCH_LESS_OR_EQUAL, a);
+			return efx_c_v6(field, pick(2) ? FWP_MATCH_EQUAL : FWP_MATCH_LESS_OR_EQUAL,
+					a);
 		default:
 			return memcmp(a, b, 16) <= 0 ? efx_c_range_v6(field, a, b)
 						     : efx_c_range_v6(field, b, a);
 		}
 	}
 	{
-		static const UINT32 masks[] = { 0, 0xff000000, 0xffff0000, 0xffffff00, 0xffffffff,
-						0xff00ff00 };
+		static const UINT32 masks[] = {0,          0xff000000, 0xffff0000,
+					       0xffffff00, 0xffffffff, 0xff00ff00};
 		UINT32 a = v4s[pick(6)], b = v4s[pick(6)];
 
 		switch (pick(3)) {
 		case 0:
-			return efx_c_v4mask(field, pick(4) ? FWP_MATCH_EQUAL : FWP_MATCH_NOT_EQUAL, a,
-					    masks[pick(6)]);
+			return efx_c_v4mask(field, pick(4) ? FWP_MATCH_EQUAL : FWP_MATCH_NOT_EQUAL,
+					    a, masks[pick(6)]);
 		case 1:
 			return efx_c_u32(field, pick(2) ? FWP_MATCH_EQUAL : FWP_MATCH_GREATER, a);
 		default:
@@ -101,8 +103,8 @@ static FWPM_FILTER_CONDITION0 random_cond(bool v6, const GUID *prev)
 	/* Repeat the previous field now and then to make OR groups. */
 	const GUID *field = prev && pick(3) == 0 ? prev : NULL;
 	static const GUID *fields[8];
-	static const FWP_MATCH_TYPE flag_m[] = { FWP_MATCH_FLAGS_ALL_SET, FWP_MATCH_FLAGS_ANY_SET,
-						 FWP_MATCH_FLAGS_NONE_SET, FWP_MATCH_EQUAL };
+	static const FWP_MATCH_TYPE flag_m[] = {FWP_MATCH_FLAGS_ALL_SET, FWP_MATCH_FLAGS_ANY_SET,
+						FWP_MATCH_FLAGS_NONE_SET, FWP_MATCH_EQUAL};
 
 	fields[0] = &FWPM_CONDITION_IP_LOCAL_PORT;
 	fields[1] = &FWPM_CONDITION_IP_REMOTE_PORT;
@@ -148,7 +150,7 @@ static void run_set(unsigned set, unsigned max_filters)
 	efx x;
 	bool v6 = pick(10) < 3, txn = pick(2);
 	const GUID *layer = v6 ? &FWPM_LAYER_STREAM_V6 : &FWPM_LAYER_STREAM_V4;
-	static const UINT16 sub_weights[] = { 0x100, 0x100, 0x8000, 0x9000, 0 };
+	static const UINT16 sub_weights[] = {0x100, 0x100, 0x8000, 0x9000, 0};
 	GUID subs[4];
 	UINT16 subw[4];
 	unsigned nsubs = pick(5), nf = 1 + pick(max_filters);
@@ -166,7 +168,8 @@ static void run_set(unsigned set, unsigned max_filters)
 	if (txn)
 		assert_int_equal(FwpmTransactionBegin0(x.h, 0), STATUS_SUCCESS);
 	for (unsigned i = 0; i < nf; i++) {
-		FWPM_FILTER0 f = efx_filter(layer, NULL, pick(2) ? FWP_ACTION_PERMIT : FWP_ACTION_BLOCK);
+		FWPM_FILTER0 f = efx_filter(layer, NULL,
+					    pick(2) ? FWP_ACTION_PERMIT : FWP_ACTION_BLOCK);
 		naive_filter *nf_ = &nv[n];
 		unsigned sub = pick(nsubs + 2), nc = pick(6);
 		UINT64 w64 = pick(3) == 0 ? (1ull << 60) : pick(3);
@@ -208,7 +211,8 @@ static void run_set(unsigned set, unsigned max_filters)
 			if (st != STATUS_SUCCESS) {
 				for (unsigned c = 0; c < nc; c++)
 					print_error("cond %u type %d match %d field %08x\n", c,
-						    conds[n][c].conditionValue.type, conds[n][c].matchType,
+						    conds[n][c].conditionValue.type,
+						    conds[n][c].matchType,
 						    conds[n][c].fieldKey.Data1);
 			}
 			assert_int_equal(st, STATUS_SUCCESS);
@@ -220,7 +224,8 @@ static void run_set(unsigned set, unsigned max_filters)
 		if (f.weight.type == FWP_UINT64)
 			nf_->weight = w64;
 		else if (f.weight.type == FWP_UINT8)
-			nf_->weight = ((UINT64)f.weight.uint8 << 60) | naive_auto_weight(conds[n], nc, id);
+			nf_->weight = ((UINT64)f.weight.uint8 << 60) |
+				      naive_auto_weight(conds[n], nc, id);
 		else
 			nf_->weight = naive_auto_weight(conds[n], nc, id);
 		n++;
@@ -246,7 +251,8 @@ static void run_set(unsigned set, unsigned max_filters)
 		size_t ng = efx_match_ids(&x, &k, got, BIG_FILTERS);
 
 		if (nw != ng || memcmp(want, got, sizeof(UINT64) * nw) != 0) {
-			print_error("set %u flow %d: naive %zu stages, engine %zu\n", set, fl, nw, ng);
+			print_error("set %u flow %d: naive %zu stages, engine %zu\n", set, fl, nw,
+				    ng);
 			fail();
 		}
 	}

@@ -30,17 +30,17 @@ static void build(owfp_chain *c, owfp_bnode_pool *p, const size_t *cuts, size_t 
 static void test_chain_take_every_split_point_keeps_bytes_and_labels(void **state)
 {
 	(void)state;
-	static const size_t cuts[] = { 3, 1, 10, 7 };
+	static const size_t cuts[] = {3, 1, 10, 7};
 	size_t n = strlen(text);
 	for (size_t at = 0; at <= n; at++) {
-		owfp_bnode_pool p = { 0 };
+		owfp_bnode_pool p = {0};
 		owfp_chain c, head;
 		build(&c, &p, cuts, 4);
 		owfp_chain_init(&head);
 		assert_int_equal(owfp_chain_take(&c, at, &head, &p), 0);
 		assert_int_equal(head.len, at);
 		assert_int_equal(c.len, n - at);
-		char buf[64] = { 0 };
+		char buf[64] = {0};
 		assert_int_equal(owfp_chain_copy_out(&head, 0, buf, sizeof(buf)), at);
 		assert_memory_equal(buf, text, at);
 		assert_int_equal(owfp_chain_copy_out(&c, 0, buf, sizeof(buf)), n - at);
@@ -51,7 +51,7 @@ static void test_chain_take_every_split_point_keeps_bytes_and_labels(void **stat
 		owfp_chain_concat(&head, &c);
 		owfp_nbl_view v;
 		owfp_nbl_view_build(&v, &head, head.len, FWPS_STREAM_FLAG_SEND);
-		char flat[64] = { 0 };
+		char flat[64] = {0};
 		SIZE_T got = 0;
 		FwpsCopyStreamDataToBuffer0(&v.sd, flat, sizeof(flat), &got);
 		assert_int_equal(got, n);
@@ -66,9 +66,9 @@ static void test_chain_take_every_split_point_keeps_bytes_and_labels(void **stat
 static void test_s13_view_data_offset_inside_first_mdl(void **state)
 {
 	(void)state;
-	owfp_bnode_pool p = { 0 };
+	owfp_bnode_pool p = {0};
 	owfp_chain c, drop;
-	static const size_t cuts[] = { 10 };
+	static const size_t cuts[] = {10};
 	build(&c, &p, cuts, 1);
 	owfp_chain_init(&drop);
 	assert_int_equal(owfp_chain_take(&c, 4, &drop, &p), 0);
@@ -77,7 +77,7 @@ static void test_s13_view_data_offset_inside_first_mdl(void **state)
 	/* The first MDL still starts at "the "; the offset says where data begins. */
 	assert_int_equal(v.sd.dataOffset.mdlOffset, 4);
 	assert_ptr_equal(v.sd.dataOffset.mdl->MappedSystemVa, text);
-	char flat[64] = { 0 };
+	char flat[64] = {0};
 	SIZE_T got = 0;
 	FwpsCopyStreamDataToBuffer0(&v.sd, flat, 5, &got);
 	assert_int_equal(got, 5);
@@ -91,8 +91,8 @@ static void test_s13_view_data_offset_inside_first_mdl(void **state)
 static void test_chain_own_copies_borrowed_bytes_once(void **state)
 {
 	(void)state;
-	owfp_bnode_pool p = { 0 };
-	owfp_slab_writer w = { 0 };
+	owfp_bnode_pool p = {0};
+	owfp_slab_writer w = {0};
 	char mem[] = "borrowed";
 	owfp_chain c;
 	owfp_chain_init(&c);
@@ -112,8 +112,8 @@ static void test_chain_own_copies_borrowed_bytes_once(void **state)
 static void test_s66_clone_references_the_slab(void **state)
 {
 	(void)state;
-	owfp_bnode_pool p = { 0 };
-	owfp_slab_writer w = { 0 };
+	owfp_bnode_pool p = {0};
+	owfp_slab_writer w = {0};
 	uint8_t *where;
 	owfp_slab *s = owfp_slab_writer_copy(&w, "slabbytes", 9, &where);
 	assert_non_null(s);
@@ -155,7 +155,8 @@ static void holder_cloner(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *m
 	}
 	FwpsFreeCloneNetBufferList0(clone, 0);
 	UINT32 dirf = sd->flags & (FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_SEND);
-	if (sd->dataLength && !NT_SUCCESS(sh_inject(sh_current(), c, meta->flowHandle, dirf, "<>", 2))) {
+	if (sd->dataLength &&
+	    !NT_SUCCESS(sh_inject(sh_current(), c, meta->flowHandle, dirf, "<>", 2))) {
 		io->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
 		return;
 	}
@@ -175,9 +176,10 @@ static void test_slab_allocation_failure_fails_closed_never_leaks(void **state)
 		owfp_flow *f = sh_flow(&h);
 		unsigned long before = owfp_buffer_alloc_count();
 		owfp_buffer_fail_nth(nth);
-		static const char *segs[] = { "ab", "cd", "efgh", "ij", "klmnopqrstuvwxyz" };
+		static const char *segs[] = {"ab", "cd", "efgh", "ij", "klmnopqrstuvwxyz"};
 		for (size_t i = 0; i < 5; i++)
-			owfp_flow_indicate(f, OWFP_DIR_INBOUND, (const uint8_t *)segs[i], strlen(segs[i]), 0, 0);
+			owfp_flow_indicate(f, OWFP_DIR_INBOUND, (const uint8_t *)segs[i],
+					   strlen(segs[i]), 0, 0);
 		owfp_flow_indicate_fin(f, OWFP_DIR_INBOUND);
 		owfp_flow_run_pending(f);
 		bool failed_somewhere = owfp_buffer_alloc_count() - before >= (unsigned long)nth;

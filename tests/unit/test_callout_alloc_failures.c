@@ -19,8 +19,8 @@
 typedef struct scenario {
 	const char *type, *params;
 	FWP_ACTION_TYPE action;
-	const char *segs[4];   /* outbound segments */
-	const char *want;      /* what must be delivered outbound, unless dropped */
+	const char *segs[4]; /* outbound segments */
+	const char *want;    /* what must be delivered outbound, unless dropped */
 	bool may_drop;
 } scenario;
 
@@ -55,8 +55,9 @@ static void every_failure(const scenario *s)
 			size_t wl = strlen(s->want);
 			if (h.outlen[OWFP_DIR_OUTBOUND] != wl ||
 			    memcmp(h.out[OWFP_DIR_OUTBOUND], s->want, wl) != 0)
-				fail_msg("%s: allocation %llu failed and the output is '%.*s'", s->type,
-					 (unsigned long long)k, (int)h.outlen[OWFP_DIR_OUTBOUND],
+				fail_msg("%s: allocation %llu failed and the output is '%.*s'",
+					 s->type, (unsigned long long)k,
+					 (int)h.outlen[OWFP_DIR_OUTBOUND],
 					 (const char *)h.out[OWFP_DIR_OUTBOUND]);
 		} else if (!s->may_drop) {
 			fail_msg("%s: allocation %llu failed and the flow was dropped", s->type,
@@ -72,25 +73,32 @@ static void every_failure(const scenario *s)
 static void test_stream_edit_inline_fails_closed(void **st)
 {
 	(void)st;
-	const scenario s = {"stream_edit", "{\"find\":\"rainy\",\"replace\":\"sunny!\"}",
-			    FWP_ACTION_CALLOUT_TERMINATING, {"it is rai", "ny and rainy", "!"},
-			    "it is sunny! and sunny!!", true};
+	const scenario s = {"stream_edit",
+			    "{\"find\":\"rainy\",\"replace\":\"sunny!\"}",
+			    FWP_ACTION_CALLOUT_TERMINATING,
+			    {"it is rai", "ny and rainy", "!"},
+			    "it is sunny! and sunny!!",
+			    true};
 	every_failure(&s);
 }
 
 static void test_stream_edit_oob_fails_closed(void **st)
 {
 	(void)st;
-	const scenario s = {"stream_edit", "{\"find\":\"rainy\",\"replace\":\"sun\",\"mode\":\"oob\"}",
-			    FWP_ACTION_CALLOUT_TERMINATING, {"it is rai", "ny and rainy", "!"},
-			    "it is sun and sun!", true};
+	const scenario s = {"stream_edit",
+			    "{\"find\":\"rainy\",\"replace\":\"sun\",\"mode\":\"oob\"}",
+			    FWP_ACTION_CALLOUT_TERMINATING,
+			    {"it is rai", "ny and rainy", "!"},
+			    "it is sun and sun!",
+			    true};
 	every_failure(&s);
 }
 
 static void test_http_filter_fails_closed(void **st)
 {
 	(void)st;
-	const scenario s = {"http_filter", "{\"deny\":[\".evil.example\"]}",
+	const scenario s = {"http_filter",
+			    "{\"deny\":[\".evil.example\"]}",
 			    FWP_ACTION_CALLOUT_TERMINATING,
 			    {"GET / HTTP/1.1\r\nHo", "st: ok\r\n\r\nPOST /x HTTP/1.1\r\nHost: ok\r\n",
 			     "Content-Length: 2\r\n\r\nhi"},
@@ -103,8 +111,12 @@ static void test_http_filter_fails_closed(void **st)
 static void test_pattern_match_fails_closed(void **st)
 {
 	(void)st;
-	const scenario s = {"pattern_match", "{\"patterns\":[{\"pattern\":\"nomatch\",\"action\":\"drop\"}]}",
-			    FWP_ACTION_CALLOUT_TERMINATING, {"hello ", "world"}, "hello world", true};
+	const scenario s = {"pattern_match",
+			    "{\"patterns\":[{\"pattern\":\"nomatch\",\"action\":\"drop\"}]}",
+			    FWP_ACTION_CALLOUT_TERMINATING,
+			    {"hello ", "world"},
+			    "hello world",
+			    true};
 	every_failure(&s);
 }
 
@@ -112,8 +124,12 @@ static void test_pattern_match_fails_closed(void **st)
 static void test_flow_log_never_drops(void **st)
 {
 	(void)st;
-	const scenario s = {"flow_log", "{\"path\":\"/dev/null\"}", FWP_ACTION_CALLOUT_INSPECTION,
-			    {"hello ", "world"}, "hello world", false};
+	const scenario s = {"flow_log",
+			    "{\"path\":\"/dev/null\"}",
+			    FWP_ACTION_CALLOUT_INSPECTION,
+			    {"hello ", "world"},
+			    "hello world",
+			    false};
 	every_failure(&s);
 }
 

@@ -95,7 +95,8 @@ static void test_ipv6_flow_is_logged_and_edited(void **st)
 	snprintf(params, sizeof(params), "{\"path\":\"%s\"}", path);
 	owfp_harness h;
 	assert_int_equal(owfp_harness_open(&h), 0);
-	assert_non_null(owfp_harness_add(&h, "stream_edit", "{\"find\":\"rainy\",\"replace\":\"sunny\"}",
+	assert_non_null(owfp_harness_add(&h, "stream_edit",
+					 "{\"find\":\"rainy\",\"replace\":\"sunny\"}",
 					 FWP_ACTION_CALLOUT_TERMINATING));
 	assert_non_null(owfp_harness_add(&h, "flow_log", params, FWP_ACTION_CALLOUT_INSPECTION));
 	assert_int_equal(owfp_harness_flow_af(&h, AF_INET6), 0);

@@ -11,9 +11,8 @@
 
 #include "callout_harness.h"
 
-static const char *rules =
-	"{\"deny\":[\".evil.example\",{\"method\":\"DELETE\"},{\"path\":\"/admin/*\"}],"
-	"\"max_head\":512}";
+static const char *rules = "{\"deny\":[\".evil.example\",{\"method\":\"DELETE\"},{\"path\":\"/admin/*\"}],"
+			   "\"max_head\":512}";
 
 /* Sends `req` (outbound, from the client) cut every `seg` bytes, then a
  * response; returns whether the flow survived. */
@@ -78,7 +77,8 @@ static void test_allow_list_admits_only_matching_requests(void **st)
 	owfp_harness *h = open_with("{\"allow\":[{\"host\":\"api.example\",\"method\":\"GET\","
 				    "\"path\":\"/v1/*\"}]}");
 	assert_true(exchange(h, "GET /v1/items?x=1 HTTP/1.1\r\nHost: api.example:8080\r\n\r\n", 5));
-	assert_false(exchange(h, "POST /v1/items HTTP/1.1\r\nHost: api.example\r\nContent-Length: 0\r\n\r\n", 5));
+	assert_false(exchange(
+		h, "POST /v1/items HTTP/1.1\r\nHost: api.example\r\nContent-Length: 0\r\n\r\n", 5));
 	assert_false(exchange(h, "GET /v2/items HTTP/1.1\r\nHost: api.example\r\n\r\n", 5));
 	assert_false(exchange(h, "GET /v1/items HTTP/1.1\r\nHost: other.example\r\n\r\n", 5));
 	owfp_harness_close(h);
@@ -90,12 +90,11 @@ static void test_keep_alive_requests_are_each_checked(void **st)
 {
 	(void)st;
 	owfp_harness *h = open_with(rules);
-	const char *ok3 =
-		"POST /a HTTP/1.1\r\nHost: ok\r\nContent-Length: 40\r\n\r\n"
-		"GET /admin/ HTTP/1.1\r\nHost: evil.example"
-		"POST /b HTTP/1.1\r\nHost: ok\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"1c\r\nDELETE / HTTP/1.1\r\nHost: x\r\n\r\n0\r\n\r\n"
-		"GET /c HTTP/1.1\r\nHost: ok\r\n\r\n";
+	const char *ok3 = "POST /a HTTP/1.1\r\nHost: ok\r\nContent-Length: 40\r\n\r\n"
+			  "GET /admin/ HTTP/1.1\r\nHost: evil.example"
+			  "POST /b HTTP/1.1\r\nHost: ok\r\nTransfer-Encoding: chunked\r\n\r\n"
+			  "1c\r\nDELETE / HTTP/1.1\r\nHost: x\r\n\r\n0\r\n\r\n"
+			  "GET /c HTTP/1.1\r\nHost: ok\r\n\r\n";
 	for (size_t seg = 1; seg < 64; seg += 5) {
 		assert_true(exchange(h, ok3, seg));
 		assert_int_equal(h->outlen[OWFP_DIR_OUTBOUND], strlen(ok3));
@@ -126,13 +125,17 @@ static void test_fail_closed_cases_drop(void **st)
 	owfp_harness *h = open_with(rules);
 	char big[700];
 	snprintf(big, sizeof(big), "GET / HTTP/1.1\r\nHost: ok\r\nX-Pad: %0600d\r\n\r\n", 0);
-	assert_false(exchange(h, big, 50));                            /* head over max_head */
-	assert_false(exchange(h, "GET / HTTP/1.1\r\nHost: ok\r\n", 4));  /* ends mid-head */
-	assert_false(exchange(h, "\x16\x03\x01\x00\x05hello", 3));        /* not HTTP */
-	assert_false(exchange(h, "POST / HTTP/1.1\r\nHost: ok\r\nContent-Length: 3\r\n"
-				 "Transfer-Encoding: chunked\r\n\r\nabc", 100)); /* smuggling shape */
-	assert_false(exchange(h, "POST / HTTP/1.1\r\nHost: ok\r\nTransfer-Encoding: chunked\r\n\r\n"
-				 "zz\r\n", 100));                        /* bad chunk size */
+	assert_false(exchange(h, big, 50));                             /* head over max_head */
+	assert_false(exchange(h, "GET / HTTP/1.1\r\nHost: ok\r\n", 4)); /* ends mid-head */
+	assert_false(exchange(h, "\x16\x03\x01\x00\x05hello", 3));      /* not HTTP */
+	assert_false(exchange(h,
+			      "POST / HTTP/1.1\r\nHost: ok\r\nContent-Length: 3\r\n"
+			      "Transfer-Encoding: chunked\r\n\r\nabc",
+			      100)); /* smuggling shape */
+	assert_false(exchange(h,
+			      "POST / HTTP/1.1\r\nHost: ok\r\nTransfer-Encoding: chunked\r\n\r\n"
+			      "zz\r\n",
+			      100)); /* bad chunk size */
 	owfp_harness_close(h);
 	h = open_with("{\"non_http\":\"allow\"}");
 	assert_true(exchange(h, "\x16\x03\x01\x00\x05hello", 3));
@@ -181,7 +184,8 @@ static void test_upgrade_answered_200_keeps_judging_pipelined_requests(void **st
 {
 	(void)st;
 	owfp_harness *h = flow_with(rules);
-	say(h, OWFP_DIR_OUTBOUND, "GET / HTTP/1.1\r\nHost: ok\r\n" WS "\r\nGET /admin/x HTTP/1.1\r\nHost: ok\r\n\r\n");
+	say(h, OWFP_DIR_OUTBOUND,
+	    "GET / HTTP/1.1\r\nHost: ok\r\n" WS "\r\nGET /admin/x HTTP/1.1\r\nHost: ok\r\n\r\n");
 	assert_true(h->dropped);
 	assert_false(delivered_has(h, OWFP_DIR_OUTBOUND, "/admin/"));
 	end_flow(h);
@@ -202,7 +206,8 @@ static void test_101_to_the_upgrade_request_ends_inspection(void **st)
 	say(h, OWFP_DIR_OUTBOUND, "GET /chat HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
 	/* an interim 100 first, cut in pieces: still waiting */
 	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 100 Cont");
-	say(h, OWFP_DIR_INBOUND, "inue\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n" WS "\r\n\x81\x02hi");
+	say(h, OWFP_DIR_INBOUND,
+	    "inue\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n" WS "\r\n\x81\x02hi");
 	assert_false(h->dropped);
 	assert_true(h->events[OWFP_EV_ALLOW] > 0);
 	say(h, OWFP_DIR_OUTBOUND, "\x82\x05hello GET /admin/ HTTP/1.1\r\n");
@@ -233,8 +238,9 @@ static void test_connect_switches_only_on_2xx(void **st)
 
 	/* A CONNECT "body" would be read by the server as the next request. */
 	h = flow_with(rules);
-	say(h, OWFP_DIR_OUTBOUND, "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\nContent-Length: 36\r\n\r\n"
-		    "GET /admin/ HTTP/1.1\r\nHost: ok\r\n\r\n");
+	say(h, OWFP_DIR_OUTBOUND,
+	    "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\nContent-Length: 36\r\n\r\n"
+	    "GET /admin/ HTTP/1.1\r\nHost: ok\r\n\r\n");
 	assert_true(h->dropped);
 	end_flow(h);
 }
@@ -258,7 +264,8 @@ static void test_optimistic_tunnel_bytes_wait_for_the_answer(void **st)
 	h = flow_with(rules);
 	say(h, OWFP_DIR_OUTBOUND, connect);
 	say(h, OWFP_DIR_OUTBOUND, "\x16\x03\x01 hello");
-	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
+	say(h, OWFP_DIR_INBOUND,
+	    "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
 	say(h, OWFP_DIR_OUTBOUND, "more");
 	assert_true(h->dropped);
 	assert_false(delivered_has(h, OWFP_DIR_OUTBOUND, "hello"));
@@ -271,23 +278,29 @@ static void test_response_framing_is_followed_exactly(void **st)
 {
 	(void)st;
 	owfp_harness *h = flow_with(rules);
-	say(h, OWFP_DIR_OUTBOUND, "POST /echo HTTP/1.1\r\nHost: ok\r\n" WS "Content-Length: 2\r\n\r\nhi");
-	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		   "26\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n\r\n\r\n0\r\n\r\n");
+	say(h, OWFP_DIR_OUTBOUND,
+	    "POST /echo HTTP/1.1\r\nHost: ok\r\n" WS "Content-Length: 2\r\n\r\nhi");
+	say(h, OWFP_DIR_INBOUND,
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "26\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n\r\n\r\n0\r\n\r\n");
 	say(h, OWFP_DIR_OUTBOUND, "GET /admin/ HTTP/1.1\r\nHost: ok\r\n\r\n");
 	assert_true(h->dropped);
 	end_flow(h);
 
 	h = flow_with(rules);
-	say(h, OWFP_DIR_OUTBOUND, "HEAD / HTTP/1.1\r\nHost: ok\r\n\r\nGET /ws HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
-	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
-		   "HTTP/1.1 101 Switching Protocols\r\n\r\n");
+	say(h, OWFP_DIR_OUTBOUND,
+	    "HEAD / HTTP/1.1\r\nHost: ok\r\n\r\nGET /ws HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
+	say(h, OWFP_DIR_INBOUND,
+	    "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+	    "HTTP/1.1 101 Switching Protocols\r\n\r\n");
 	assert_true(h->events[OWFP_EV_ALLOW] > 0); /* the 101 answers the second request */
 	end_flow(h);
 
 	h = flow_with(rules);
-	say(h, OWFP_DIR_OUTBOUND, "GET /a HTTP/1.1\r\nHost: ok\r\n\r\nGET /ws HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
-	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n");
+	say(h, OWFP_DIR_OUTBOUND,
+	    "GET /a HTTP/1.1\r\nHost: ok\r\n\r\nGET /ws HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
+	say(h, OWFP_DIR_INBOUND,
+	    "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n");
 	assert_true(h->events[OWFP_EV_ALLOW] > 0);
 	end_flow(h);
 
@@ -301,7 +314,8 @@ static void test_response_framing_is_followed_exactly(void **st)
 
 	/* a body delimited by the close: never followed again, never a switch */
 	h = flow_with(rules);
-	say(h, OWFP_DIR_OUTBOUND, "GET /a HTTP/1.1\r\nHost: ok\r\n\r\nGET /ws HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
+	say(h, OWFP_DIR_OUTBOUND,
+	    "GET /a HTTP/1.1\r\nHost: ok\r\n\r\nGET /ws HTTP/1.1\r\nHost: ok\r\n" WS "\r\n");
 	say(h, OWFP_DIR_INBOUND, "HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n");
 	assert_int_equal(h->events[OWFP_EV_ALLOW], 0);
 	say(h, OWFP_DIR_OUTBOUND, "GET /admin/ HTTP/1.1\r\nHost: ok\r\n\r\n");
@@ -316,8 +330,9 @@ static void test_paths_are_judged_in_every_reading(void **st)
 	(void)st;
 	owfp_harness *h = open_with(rules);
 	static const char *const refused[] = {
-		"/ADMIN/x", "/Admin/x", "/x/..;/admin/x", "/admin;p=1/x", "/\\admin/x", "/%5Cadmin/x",
-		"/%2561dmin/x", "/admin%3bx/y", "/%c0%afadmin/x", "/a%01", "/%ff",
+		"/ADMIN/x",       "/Admin/x",    "/x/..;/admin/x", "/admin;p=1/x",
+		"/\\admin/x",     "/%5Cadmin/x", "/%2561dmin/x",   "/admin%3bx/y",
+		"/%c0%afadmin/x", "/a%01",       "/%ff",
 	};
 	char req[256];
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {

@@ -76,7 +76,8 @@ static void test_absolute_form_and_connect_give_the_host(void **st)
 	assert_true(parse("GET http://u.example:81/p/q?z HTTP/1.1\r\nHost: other\r\n\r\n", &h) > 0);
 	assert_true(str_is(h.host, "u.example"));
 	assert_true(str_is(h.path, "/p/q"));
-	assert_true(parse("CONNECT tunnel.example:443 HTTP/1.1\r\nHost: tunnel.example:443\r\n\r\n", &h) > 0);
+	assert_true(parse("CONNECT tunnel.example:443 HTTP/1.1\r\nHost: tunnel.example:443\r\n\r\n",
+			  &h) > 0);
 	assert_true(str_is(h.host, "tunnel.example"));
 	assert_int_equal(h.path.len, 0);
 	assert_true(parse("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", &h) > 0);
@@ -89,21 +90,21 @@ static void test_malformed_heads_are_errors(void **st)
 {
 	(void)st;
 	static const char *const bad[] = {
-		"\x16\x03\x01\x02\x00",                              /* TLS, not HTTP */
-		"GET / HTTP/2.0\r\n",                                /* not 1.x */
-		"GET  / HTTP/1.1\r\n",                               /* empty target */
-		"GET / HTTP/1.1\nHost: a\r\n\r\n",                   /* bare LF */
-		"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n",      /* obs-fold */
-		"GET / HTTP/1.1\r\nHost : a\r\n\r\n",                /* space before colon */
-		"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",      /* two Host */
-		"GET / HTTP/1.1\r\n\r\n",                            /* 1.1 without Host */
+		"\x16\x03\x01\x02\x00",                         /* TLS, not HTTP */
+		"GET / HTTP/2.0\r\n",                           /* not 1.x */
+		"GET  / HTTP/1.1\r\n",                          /* empty target */
+		"GET / HTTP/1.1\nHost: a\r\n\r\n",              /* bare LF */
+		"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", /* obs-fold */
+		"GET / HTTP/1.1\r\nHost : a\r\n\r\n",           /* space before colon */
+		"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", /* two Host */
+		"GET / HTTP/1.1\r\n\r\n",                       /* 1.1 without Host */
 		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
 		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n",
 		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
 		"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
 		"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n",
-		"GET / HTTP/1.1\r\nHost: a\x01\r\n\r\n",            /* control byte */
-		"GET / HTTP/1.1\r\nHost: user@evil\r\n\r\n",         /* userinfo */
+		"GET / HTTP/1.1\r\nHost: a\x01\r\n\r\n",     /* control byte */
+		"GET / HTTP/1.1\r\nHost: user@evil\r\n\r\n", /* userinfo */
 		"GET http://user@evil/ HTTP/1.1\r\nHost: a\r\n\r\n",
 		"GET relative HTTP/1.1\r\nHost: a\r\n\r\n",
 		"GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n",
@@ -217,7 +218,8 @@ static void test_response_heads_give_status_and_framing(void **st)
 	assert_int_equal(r.content_length, 12);
 	assert_true(r.connection_close);
 	for (size_t i = 0; i < strlen(ok) - 4; i++)
-		assert_int_equal(owfp_http_response_parse((const uint8_t *)ok, i, &r), OWFP_HTTP_INCOMPLETE);
+		assert_int_equal(owfp_http_response_parse((const uint8_t *)ok, i, &r),
+				 OWFP_HTTP_INCOMPLETE);
 	assert_true(resp("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", &r) > 0);
 	assert_int_equal(r.status, 101);
 	assert_true(resp("HTTP/1.1 204\r\n\r\n", &r) > 0); /* no reason phrase */
@@ -229,8 +231,11 @@ static void test_response_heads_give_status_and_framing(void **st)
 		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
-		"HTTP/1.1 20 OK\r\n\r\n", "HTTP/1.1 200 OK\n\r\n", "HTTP/1.1 200 OK\r\nX: a\nb\r\n\r\n",
-		"HTTP/2 200\r\n\r\n", "SSH-2.0-x\r\n",
+		"HTTP/1.1 20 OK\r\n\r\n",
+		"HTTP/1.1 200 OK\n\r\n",
+		"HTTP/1.1 200 OK\r\nX: a\nb\r\n\r\n",
+		"HTTP/2 200\r\n\r\n",
+		"SSH-2.0-x\r\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (resp(bad[i], &r) != OWFP_HTTP_ERROR)
@@ -287,10 +292,40 @@ static void test_random_input_is_handled(void **st)
 {
 	(void)st;
 	static const char *const pieces[] = {
-		"GET ", "POST ", "/", "a", "%", "%2", "%41", "..", "?", " ", "HTTP/1.1", "HTTP/1.0",
-		"\r\n", "\n", "\r", "Host: ", "h.example", ":80", "[", "]", "Content-Length: ",
-		"12", "-", "Transfer-Encoding: ", "chunked", ", ", "\t", "\x00", "\xff", ":",
-		"Upgrade: x", "Connection: close", "@", "http://",
+		"GET ",
+		"POST ",
+		"/",
+		"a",
+		"%",
+		"%2",
+		"%41",
+		"..",
+		"?",
+		" ",
+		"HTTP/1.1",
+		"HTTP/1.0",
+		"\r\n",
+		"\n",
+		"\r",
+		"Host: ",
+		"h.example",
+		":80",
+		"[",
+		"]",
+		"Content-Length: ",
+		"12",
+		"-",
+		"Transfer-Encoding: ",
+		"chunked",
+		", ",
+		"\t",
+		"\x00",
+		"\xff",
+		":",
+		"Upgrade: x",
+		"Connection: close",
+		"@",
+		"http://",
 	};
 	char buf[512], norm[256];
 	srand(99);
@@ -310,14 +345,16 @@ static void test_random_input_is_handled(void **st)
 		if (r > 0) {
 			assert_true((size_t)r <= n);
 			assert_true(h.method.len > 0);
-			(void)owfp_http_path_normalize(h.path.p, h.path.len, 0, norm, sizeof(norm), NULL);
+			(void)owfp_http_path_normalize(h.path.p, h.path.len, 0, norm, sizeof(norm),
+						       NULL);
 		}
 		owfp_http_chunked c;
 		bool done;
 		owfp_http_chunked_init(&c);
 		long used = owfp_http_chunked_feed(&c, (const uint8_t *)buf, n, &done);
 		assert_true(used == OWFP_HTTP_ERROR || (used >= 0 && (size_t)used <= n));
-		(void)owfp_http_path_normalize(buf, n, OWFP_HTTP_PATH_STRIP_PARAMS, norm, sizeof(norm), NULL);
+		(void)owfp_http_path_normalize(buf, n, OWFP_HTTP_PATH_STRIP_PARAMS, norm,
+					       sizeof(norm), NULL);
 	}
 }
 

@@ -87,7 +87,8 @@ static void test_log_action_writes_a_line_and_passes_everything(void **st)
 	char params[512];
 	snprintf(params, sizeof(params),
 		 "{\"patterns\":[{\"pattern\":\"user=[a-z]+\",\"regex\":true,\"name\":\"user\"},"
-		 "\"password\",{\"pattern\":\"END$\",\"regex\":true}],\"log_path\":\"%s\"}", path);
+		 "\"password\",{\"pattern\":\"END$\",\"regex\":true}],\"log_path\":\"%s\"}",
+		 path);
 	owfp_harness h;
 	assert_int_equal(owfp_harness_open(&h), 0);
 	if (!owfp_harness_add(&h, "pattern_match", params, FWP_ACTION_CALLOUT_TERMINATING))

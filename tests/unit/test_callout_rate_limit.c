@@ -85,8 +85,10 @@ static void test_remote_address_key_and_params(void **st)
 	assert_true(h.events[OWFP_EV_DEFER] > 0);
 	owfp_harness_close(&h);
 	assert_int_equal(owfp_harness_open(&h), 0);
-	assert_null(owfp_harness_add(&h, "rate_limit", "{\"burst\":10}", FWP_ACTION_CALLOUT_TERMINATING));
-	assert_null(owfp_harness_add(&h, "rate_limit", "{\"rate\":0}", FWP_ACTION_CALLOUT_TERMINATING));
+	assert_null(owfp_harness_add(&h, "rate_limit", "{\"burst\":10}",
+				     FWP_ACTION_CALLOUT_TERMINATING));
+	assert_null(
+		owfp_harness_add(&h, "rate_limit", "{\"rate\":0}", FWP_ACTION_CALLOUT_TERMINATING));
 	assert_null(owfp_harness_add(&h, "rate_limit", "{\"rate\":10,\"key\":\"port\"}",
 				     FWP_ACTION_CALLOUT_TERMINATING));
 	owfp_harness_close(&h);

@@ -42,7 +42,7 @@ static const edit_case cases[] = {
 	{"rainy", "sunny", "rainy tod"},
 	{"cloudy", "", "cloudy "},
 	{"ab", "xyzxyz", "abc"},
-	{"aaa", "b", "ab"},      /* self-overlapping pattern */
+	{"aaa", "b", "ab"}, /* self-overlapping pattern */
 	{"abab", "X", "ab"},
 	{"q", "QQ", "qr"},
 };
@@ -58,8 +58,8 @@ static const char *edit_params(const edit_case *c, const char *mode, const char 
 }
 
 /* Runs one flow: `in` cut at the given offsets, sent in direction dir. */
-static void run_split(owfp_harness *h, int dir, const uint8_t *in, size_t n,
-		      const size_t *cuts, size_t ncuts)
+static void run_split(owfp_harness *h, int dir, const uint8_t *in, size_t n, const size_t *cuts,
+		      size_t ncuts)
 {
 	assert_int_equal(owfp_harness_flow(h), 0);
 	size_t prev = 0;
@@ -74,8 +74,7 @@ static void run_split(owfp_harness *h, int dir, const uint8_t *in, size_t n,
 	owfp_harness_flow_close(h);
 }
 
-static void check_output(owfp_harness *h, int dir, const uint8_t *want, size_t wn,
-			 const char *what)
+static void check_output(owfp_harness *h, int dir, const uint8_t *want, size_t wn, const char *what)
 {
 	if (h->outlen[dir] != wn || memcmp(h->out[dir], want, wn) != 0)
 		fail_msg("%s: delivered %zu bytes '%.*s', want %zu '%.*s'", what, h->outlen[dir],
@@ -212,7 +211,7 @@ static void test_t2_oob_large_inbound_transfer_defers_and_completes(void **st)
 	assert_non_null(in);
 	assert_non_null(want);
 	for (size_t i = 0; i < n; i++)
-		in[i] = (uint8_t)"rainy days "[i % 11];
+		in[i] = (uint8_t) "rainy days "[i % 11];
 	size_t wn = replace_all(in, n, "rainy", "sunny!", want);
 	assert_int_equal(owfp_harness_flow(&h), 0);
 	/* A worker that keeps up never lets a backlog form: hold it for the
@@ -306,16 +305,17 @@ static void test_oob_flow_state_is_freed_when_each_flow_ends(void **st)
 	(void)st;
 	owfp_harness h;
 	assert_int_equal(owfp_harness_open(&h), 0);
-	se_instance *si = owfp_harness_add(&h, "stream_edit",
-					   "{\"find\":\"rainy\",\"replace\":\"sunny\",\"mode\":\"oob\"}",
-					   FWP_ACTION_CALLOUT_TERMINATING);
+	se_instance *si = owfp_harness_add(
+		&h, "stream_edit", "{\"find\":\"rainy\",\"replace\":\"sunny\",\"mode\":\"oob\"}",
+		FWP_ACTION_CALLOUT_TERMINATING);
 	assert_non_null(si);
 	for (int how = 0; how < 3; how++) {
 		for (int k = 0; k < 4; k++) {
 			assert_int_equal(owfp_harness_flow(&h), 0);
 			if (how > 0)
 				se_oob_hold(si, true); /* the worker keeps the tasks queued */
-			assert_int_equal(owfp_harness_send(&h, OWFP_DIR_OUTBOUND, "it is rain", 10), 0);
+			assert_int_equal(owfp_harness_send(&h, OWFP_DIR_OUTBOUND, "it is rain", 10),
+					 0);
 			assert_int_equal(owfp_harness_send(&h, OWFP_DIR_INBOUND, "rainy rai", 9), 0);
 			assert_int_equal(se_oob_live_flows(si), 1);
 			if (how == 0) {

@@ -45,7 +45,12 @@ static void deliver(void *dp, owfp_flow *f, int dir, const uint8_t *d, size_t n)
 	memcpy(w->out + w->outlen, d, n);
 	w->outlen += n;
 }
-static void nop_fin(void *dp, owfp_flow *f, int dir) { (void)dp; (void)f; (void)dir; }
+static void nop_fin(void *dp, owfp_flow *f, int dir)
+{
+	(void)dp;
+	(void)f;
+	(void)dir;
+}
 static void on_drop(void *dp, owfp_flow *f, enum owfp_drop_reason r)
 {
 	(void)f;
@@ -58,7 +63,11 @@ static void on_pause(void *dp, owfp_flow *f, int dir, bool p)
 	if (dir == OWFP_DIR_INBOUND)
 		((worker *)dp)->paused = p;
 }
-static void nop_offload(void *dp, owfp_flow *f) { (void)dp; (void)f; }
+static void nop_offload(void *dp, owfp_flow *f)
+{
+	(void)dp;
+	(void)f;
+}
 static void on_wake(void *dp, owfp_flow *f)
 {
 	(void)f;
@@ -68,7 +77,8 @@ static void on_wake(void *dp, owfp_flow *f)
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }
-static const owfp_flow_ops ops = {deliver, nop_fin, nop_fin, on_drop, on_pause, nop_offload, on_wake};
+static const owfp_flow_ops ops = {deliver,  nop_fin,     nop_fin, on_drop,
+				  on_pause, nop_offload, on_wake};
 
 static void wait_wake(worker *w, owfp_flow *f)
 {
@@ -102,7 +112,7 @@ static void *drive(void *arg)
 	owfp_flow_indicate(f, OWFP_DIR_OUTBOUND, (const uint8_t *)req, strlen(req), 0, 0);
 	uint8_t *in = malloc(TOTAL);
 	for (size_t i = 0; i < TOTAL; i++)
-		in[i] = (uint8_t)"rainy day "[i % 10];
+		in[i] = (uint8_t) "rainy day "[i % 10];
 	for (size_t o = 0; o < TOTAL && !w->dropped; o += 4096) {
 		while (w->paused && !w->dropped)
 			wait_wake(w, f);
@@ -118,7 +128,7 @@ static void *drive(void *arg)
 	/* "rainy day " -> "sunny day " everywhere */
 	w->ok = !w->dropped && w->outlen == TOTAL;
 	for (size_t i = 0; w->ok && i < TOTAL; i++) {
-		w->ok = w->out[i] == (uint8_t)"sunny day "[i % 10];
+		w->ok = w->out[i] == (uint8_t) "sunny day "[i % 10];
 		if (!w->ok)
 			w->bad_at = i;
 	}

@@ -26,8 +26,7 @@ static int record_all(void **st)
 					     sizeof(hello13));
 	len12 = owfp_test_record_clienthello("legacy.test", NULL, "-tls1_2", hello12,
 					     sizeof(hello12));
-	len_nosni = owfp_test_record_clienthello(NULL, NULL, NULL, hello_nosni,
-						 sizeof(hello_nosni));
+	len_nosni = owfp_test_record_clienthello(NULL, NULL, NULL, hello_nosni, sizeof(hello_nosni));
 	if (len13 <= 0 || len12 <= 0 || len_nosni <= 0) {
 		fprintf(stderr, "recording a ClientHello with openssl s_client failed: %ld %ld %ld\n",
 			len13, len12, len_nosni);
@@ -156,15 +155,79 @@ static void test_duplicate_server_name_is_malformed(void **st)
 	(void)st;
 	/* A minimal hand-built ClientHello with two server_name extensions. */
 	uint8_t hs[] = {
-		1, 0, 0, 0,               /* handshake header, length patched below */
-		3, 3,                     /* legacy_version */
-		/* random */ 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-		0,                        /* session id */
-		0, 2, 0x13, 0x01,         /* cipher suites */
-		1, 0,                     /* compression */
-		0, 26,                    /* extensions length */
-		0, 0, 0, 9, 0, 7, 0, 0, 4, 'a', '.', 'c', 'o',
-		0, 0, 0, 9, 0, 7, 0, 0, 4, 'b', '.', 'c', 'o',
+		1,
+		0,
+		0,
+		0, /* handshake header, length patched below */
+		3,
+		3, /* legacy_version */
+		/* random */ 0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0, /* session id */
+		0,
+		2,
+		0x13,
+		0x01, /* cipher suites */
+		1,
+		0, /* compression */
+		0,
+		26, /* extensions length */
+		0,
+		0,
+		0,
+		9,
+		0,
+		7,
+		0,
+		0,
+		4,
+		'a',
+		'.',
+		'c',
+		'o',
+		0,
+		0,
+		0,
+		9,
+		0,
+		7,
+		0,
+		0,
+		4,
+		'b',
+		'.',
+		'c',
+		'o',
 	};
 	size_t hl = sizeof(hs) - 4;
 	hs[3] = (uint8_t)hl;

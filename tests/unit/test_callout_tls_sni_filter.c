@@ -20,8 +20,7 @@ static int record(void **st)
 	(void)st;
 	hlen = owfp_test_record_clienthello("shop.allowed.example", "h2,http/1.1", NULL, hello,
 					    sizeof(hello));
-	hlen_nosni = owfp_test_record_clienthello(NULL, NULL, NULL, hello_nosni,
-						  sizeof(hello_nosni));
+	hlen_nosni = owfp_test_record_clienthello(NULL, NULL, NULL, hello_nosni, sizeof(hello_nosni));
 	return hlen > 0 && hlen_nosni > 0 ? 0 : -1;
 }
 

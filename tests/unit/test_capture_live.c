@@ -38,7 +38,7 @@ static void on_idle(void *user)
 		a->flag = 1; /* what the CLI's signal handler does */
 }
 
-static const owfp_capture_sink sink = { .idle = on_idle };
+static const owfp_capture_sink sink = {.idle = on_idle};
 
 static void *runner(void *p)
 {

@@ -27,10 +27,10 @@
 
 static uint64_t next_rand(uint64_t *s)
 {
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
 }
 
 /* One TCP flow carrying `stream` client to server in segments of random
@@ -38,167 +38,172 @@ static uint64_t next_rand(uint64_t *s)
  * hold (not IP: counted and skipped). Returns the stream length. */
 static size_t write_capture(const char *path, uint64_t seed, uint8_t *stream, size_t cap)
 {
-    uint64_t s = seed;
-    tw_file *w = tw_open(path, TW_PCAP_US, TW_ETH);
-    assert_non_null(w);
-    uint64_t ts = 1000000000ull;
-    struct tw_seg g = {.family = AF_INET, .src = "10.0.0.1", .dst = "10.0.0.2",
-                       .sport = 40000, .dport = 80};
-    g.seq = 1000;
-    g.flags = TW_SYN;
-    tw_seg(w, ts++, &g);
-    struct tw_seg h = {.family = AF_INET, .src = "10.0.0.2", .dst = "10.0.0.1",
-                       .sport = 80, .dport = 40000, .seq = 5000, .ack = 1001,
-                       .flags = TW_SYN | TW_ACK};
-    tw_seg(w, ts++, &h);
-    g.seq = 1001;
-    g.ack = 5001;
-    g.flags = TW_ACK;
-    tw_seg(w, ts++, &g);
-    static uint8_t junk[14 + MAX_RECORD];
-    size_t len = 0;
-    while (len < cap) {
-        size_t n = 1 + next_rand(&s) % 60000;
-        if (n > cap - len)
-            n = cap - len;
-        for (size_t i = 0; i < n; i++)
-            stream[len + i] = (uint8_t)next_rand(&s);
-        g.payload = stream + len;
-        g.len = n;
-        g.flags = TW_ACK | TW_PSH;
-        tw_seg(w, ts++, &g);
-        g.seq += (uint32_t)n;
-        len += n;
-        /* Mostly small records, some of every size up to the maximum. */
-        size_t j = next_rand(&s) % 4 == 0 ? 14 + next_rand(&s) % (MAX_RECORD - 13) : 60;
-        if (j > MAX_RECORD)
-            j = MAX_RECORD;
-        memset(junk, 0x5a, j);
-        junk[12] = 0x99; /* an EtherType nobody decodes */
-        junk[13] = 0x99;
-        tw_write_raw(w, ts++, junk, j, j);
-    }
-    g.flags = TW_ACK | TW_FIN;
-    g.payload = NULL;
-    g.len = 0;
-    tw_seg(w, ts++, &g);
-    h.seq = 5001;
-    h.ack = g.seq + 1;
-    h.flags = TW_ACK | TW_FIN;
-    tw_seg(w, ts++, &h);
-    tw_close(w);
-    return len;
+	uint64_t s = seed;
+	tw_file *w = tw_open(path, TW_PCAP_US, TW_ETH);
+	assert_non_null(w);
+	uint64_t ts = 1000000000ull;
+	struct tw_seg g = {
+		.family = AF_INET, .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 40000, .dport = 80};
+	g.seq = 1000;
+	g.flags = TW_SYN;
+	tw_seg(w, ts++, &g);
+	struct tw_seg h = {.family = AF_INET,
+			   .src = "10.0.0.2",
+			   .dst = "10.0.0.1",
+			   .sport = 80,
+			   .dport = 40000,
+			   .seq = 5000,
+			   .ack = 1001,
+			   .flags = TW_SYN | TW_ACK};
+	tw_seg(w, ts++, &h);
+	g.seq = 1001;
+	g.ack = 5001;
+	g.flags = TW_ACK;
+	tw_seg(w, ts++, &g);
+	static uint8_t junk[14 + MAX_RECORD];
+	size_t len = 0;
+	while (len < cap) {
+		size_t n = 1 + next_rand(&s) % 60000;
+		if (n > cap - len)
+			n = cap - len;
+		for (size_t i = 0; i < n; i++)
+			stream[len + i] = (uint8_t)next_rand(&s);
+		g.payload = stream + len;
+		g.len = n;
+		g.flags = TW_ACK | TW_PSH;
+		tw_seg(w, ts++, &g);
+		g.seq += (uint32_t)n;
+		len += n;
+		/* Mostly small records, some of every size up to the maximum. */
+		size_t j = next_rand(&s) % 4 == 0 ? 14 + next_rand(&s) % (MAX_RECORD - 13) : 60;
+		if (j > MAX_RECORD)
+			j = MAX_RECORD;
+		memset(junk, 0x5a, j);
+		junk[12] = 0x99; /* an EtherType nobody decodes */
+		junk[13] = 0x99;
+		tw_write_raw(w, ts++, junk, j, j);
+	}
+	g.flags = TW_ACK | TW_FIN;
+	g.payload = NULL;
+	g.len = 0;
+	tw_seg(w, ts++, &g);
+	h.seq = 5001;
+	h.ack = g.seq + 1;
+	h.flags = TW_ACK | TW_FIN;
+	tw_seg(w, ts++, &h);
+	tw_close(w);
+	return len;
 }
 
 struct outcome {
-    char *log;
-    size_t delivered;
-    int rc;
-    owfp_capture_error err;
-    owfp_capture_stats st;
+	char *log;
+	size_t delivered;
+	int rc;
+	owfp_capture_error err;
+	owfp_capture_stats st;
 };
 
 static struct outcome run(const char *path, bool read_ahead, const uint8_t *stream, size_t len)
 {
-    owfp_capture_opts o;
-    owfp_capture_opts_init(&o);
-    o.reader = OWFP_CAPTURE_READER_DIRECT;
-    o.read_ahead = read_ahead;
-    struct recorder rec;
-    recorder_init(&rec);
-    rec.log_ts = 1;
-    struct outcome out;
-    memset(&out, 0, sizeof(out));
-    out.rc = recorder_run(&rec, path, &o, &out.st, &out.err);
-    out.log = strdup(rec.log ? rec.log : "");
-    if (rec.nflows) {
-        struct rec_flow *f = &rec.flows[0];
-        out.delivered = f->len[0];
-        assert_true(f->len[0] <= len);
-        assert_memory_equal(f->bytes[0], stream, f->len[0]);
-    }
-    recorder_free(&rec);
-    return out;
+	owfp_capture_opts o;
+	owfp_capture_opts_init(&o);
+	o.reader = OWFP_CAPTURE_READER_DIRECT;
+	o.read_ahead = read_ahead;
+	struct recorder rec;
+	recorder_init(&rec);
+	rec.log_ts = 1;
+	struct outcome out;
+	memset(&out, 0, sizeof(out));
+	out.rc = recorder_run(&rec, path, &o, &out.st, &out.err);
+	out.log = strdup(rec.log ? rec.log : "");
+	if (rec.nflows) {
+		struct rec_flow *f = &rec.flows[0];
+		out.delivered = f->len[0];
+		assert_true(f->len[0] <= len);
+		assert_memory_equal(f->bytes[0], stream, f->len[0]);
+	}
+	recorder_free(&rec);
+	return out;
 }
 
 static void assert_same(const struct outcome *a, const struct outcome *b)
 {
-    assert_int_equal(a->rc, b->rc);
-    assert_string_equal(a->log, b->log);
-    assert_int_equal(a->delivered, b->delivered);
-    assert_int_equal(a->err.record, b->err.record);
-    assert_int_equal(a->err.offset, b->err.offset);
-    assert_string_equal(a->err.reason, b->err.reason);
-    assert_int_equal(a->st.non_tcp, b->st.non_tcp);
-    assert_int_equal(a->st.tcp_segments, b->st.tcp_segments);
+	assert_int_equal(a->rc, b->rc);
+	assert_string_equal(a->log, b->log);
+	assert_int_equal(a->delivered, b->delivered);
+	assert_int_equal(a->err.record, b->err.record);
+	assert_int_equal(a->err.offset, b->err.offset);
+	assert_string_equal(a->err.reason, b->err.reason);
+	assert_int_equal(a->st.non_tcp, b->st.non_tcp);
+	assert_int_equal(a->st.tcp_segments, b->st.tcp_segments);
 }
 
 static void test_read_ahead_matches_in_line_reader_on_large_capture(void **state)
 {
-    (void)state;
-    char *path = tw_tmpname("readahead");
-    size_t cap = 6u << 20;
-    uint8_t *stream = malloc(cap);
-    assert_non_null(stream);
-    for (uint64_t seed = 1; seed <= 3; seed++) {
-        size_t len = write_capture(path, seed * 0x9e3779b97f4a7c15ull, stream, cap);
-        struct outcome a = run(path, true, stream, len);
-        struct outcome b = run(path, false, stream, len);
-        assert_int_equal(a.rc, 0);
-        assert_int_equal(a.delivered, len);
-        assert_true(a.st.non_tcp > 100);
-        assert_same(&a, &b);
-        free(a.log);
-        free(b.log);
-    }
-    free(stream);
-    unlink(path);
-    free(path);
+	(void)state;
+	char *path = tw_tmpname("readahead");
+	size_t cap = 6u << 20;
+	uint8_t *stream = malloc(cap);
+	assert_non_null(stream);
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		size_t len = write_capture(path, seed * 0x9e3779b97f4a7c15ull, stream, cap);
+		struct outcome a = run(path, true, stream, len);
+		struct outcome b = run(path, false, stream, len);
+		assert_int_equal(a.rc, 0);
+		assert_int_equal(a.delivered, len);
+		assert_true(a.st.non_tcp > 100);
+		assert_same(&a, &b);
+		free(a.log);
+		free(b.log);
+	}
+	free(stream);
+	unlink(path);
+	free(path);
 }
 
 /* Cut anywhere, both report the same record, offset and reason, after
  * delivering the same bytes. */
 static void test_read_ahead_truncated_capture_reports_same_record_and_offset(void **state)
 {
-    (void)state;
-    char *path = tw_tmpname("readahead-cut");
-    size_t cap = 3u << 20;
-    uint8_t *stream = malloc(cap);
-    assert_non_null(stream);
-    size_t len = write_capture(path, 77, stream, cap);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fclose(f);
-    uint64_t s = 12345;
-    for (int i = 0; i < 12; i++) {
-        long at = 24 + (long)(next_rand(&s) % (uint64_t)(size - 24));
-        assert_int_equal(truncate(path, at), 0);
-        struct outcome a = run(path, true, stream, len);
-        struct outcome b = run(path, false, stream, len);
-        assert_same(&a, &b);
-        free(a.log);
-        free(b.log);
-        size = at;
-    }
-    free(stream);
-    unlink(path);
-    free(path);
+	(void)state;
+	char *path = tw_tmpname("readahead-cut");
+	size_t cap = 3u << 20;
+	uint8_t *stream = malloc(cap);
+	assert_non_null(stream);
+	size_t len = write_capture(path, 77, stream, cap);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fclose(f);
+	uint64_t s = 12345;
+	for (int i = 0; i < 12; i++) {
+		long at = 24 + (long)(next_rand(&s) % (uint64_t)(size - 24));
+		assert_int_equal(truncate(path, at), 0);
+		struct outcome a = run(path, true, stream, len);
+		struct outcome b = run(path, false, stream, len);
+		assert_same(&a, &b);
+		free(a.log);
+		free(b.log);
+		size = at;
+	}
+	free(stream);
+	unlink(path);
+	free(path);
 }
 
 static void test_read_ahead_empty_capture_ends_cleanly(void **state)
 {
-    (void)state;
-    char *path = tw_tmpname("readahead-empty");
-    tw_file *w = tw_open(path, TW_PCAP_US, TW_ETH);
-    tw_close(w);
-    struct outcome a = run(path, true, NULL, 0);
-    assert_int_equal(a.rc, 0);
-    assert_int_equal(a.st.tcp_segments, 0);
-    free(a.log);
-    unlink(path);
-    free(path);
+	(void)state;
+	char *path = tw_tmpname("readahead-empty");
+	tw_file *w = tw_open(path, TW_PCAP_US, TW_ETH);
+	tw_close(w);
+	struct outcome a = run(path, true, NULL, 0);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(a.st.tcp_segments, 0);
+	free(a.log);
+	unlink(path);
+	free(path);
 }
 
 /* The ring itself, with a caller that stops for longer than the reader
@@ -207,59 +212,59 @@ static void test_read_ahead_empty_capture_ends_cleanly(void **state)
  * order, and stopping the thread mid-file ends it cleanly. */
 static void test_read_ahead_ring_survives_a_caller_that_stops(void **state)
 {
-    (void)state;
-    char *path = tw_tmpname("readahead-ring");
-    size_t n = (size_t)3 << 20;
-    uint8_t *want = malloc(n);
-    assert_non_null(want);
-    uint64_t s = 42;
-    for (size_t i = 0; i < n; i++)
-        want[i] = (uint8_t)next_rand(&s);
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(want, 1, n, fp), n);
-    assert_int_equal(fclose(fp), 0);
-    for (int stop_early = 0; stop_early < 2; stop_early++) {
-        int fd = open(path, O_RDONLY);
-        assert_true(fd >= 0);
-        struct cap_readahead *ra;
-        assert_int_equal(owfp_capture_readahead_start(&ra, fd, 64 << 10, 0, 4), 0);
-        size_t got = 0;
-        for (int blk = 0;; blk++) {
-            /* Twice the reader's 10 ms of naps, so that it is all but
+	(void)state;
+	char *path = tw_tmpname("readahead-ring");
+	size_t n = (size_t)3 << 20;
+	uint8_t *want = malloc(n);
+	assert_non_null(want);
+	uint64_t s = 42;
+	for (size_t i = 0; i < n; i++)
+		want[i] = (uint8_t)next_rand(&s);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(want, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+	for (int stop_early = 0; stop_early < 2; stop_early++) {
+		int fd = open(path, O_RDONLY);
+		assert_true(fd >= 0);
+		struct cap_readahead *ra;
+		assert_int_equal(owfp_capture_readahead_start(&ra, fd, 64 << 10, 0, 4), 0);
+		size_t got = 0;
+		for (int blk = 0;; blk++) {
+			/* Twice the reader's 10 ms of naps, so that it is all but
              * certainly asleep on the condition variable when the caller
              * comes back (without the wake-up the test then hangs). The
              * assertions below hold however long the pause really is. */
-            if (blk == 1 || blk == 20)
-                nanosleep(&(struct timespec){ 0, 25 * 1000 * 1000 }, NULL);
-            uint8_t *data;
-            size_t len;
-            assert_int_equal(owfp_capture_readahead_take(ra, &data, &len), 0);
-            if (len == 0)
-                break;
-            assert_true(got + len <= n);
-            assert_memory_equal(data, want + got, len);
-            got += len;
-            owfp_capture_readahead_release(ra);
-            if (stop_early && blk == 25)
-                break;
-        }
-        assert_int_equal(got, stop_early ? (size_t)26 * (64 << 10) : n);
-        owfp_capture_readahead_stop(ra);
-        close(fd);
-    }
-    free(want);
-    unlink(path);
-    free(path);
+			if (blk == 1 || blk == 20)
+				nanosleep(&(struct timespec){0, 25 * 1000 * 1000}, NULL);
+			uint8_t *data;
+			size_t len;
+			assert_int_equal(owfp_capture_readahead_take(ra, &data, &len), 0);
+			if (len == 0)
+				break;
+			assert_true(got + len <= n);
+			assert_memory_equal(data, want + got, len);
+			got += len;
+			owfp_capture_readahead_release(ra);
+			if (stop_early && blk == 25)
+				break;
+		}
+		assert_int_equal(got, stop_early ? (size_t)26 * (64 << 10) : n);
+		owfp_capture_readahead_stop(ra);
+		close(fd);
+	}
+	free(want);
+	unlink(path);
+	free(path);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_ahead_matches_in_line_reader_on_large_capture),
-        cmocka_unit_test(test_read_ahead_truncated_capture_reports_same_record_and_offset),
-        cmocka_unit_test(test_read_ahead_empty_capture_ends_cleanly),
-        cmocka_unit_test(test_read_ahead_ring_survives_a_caller_that_stops),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_ahead_matches_in_line_reader_on_large_capture),
+		cmocka_unit_test(test_read_ahead_truncated_capture_reports_same_record_and_offset),
+		cmocka_unit_test(test_read_ahead_empty_capture_ends_cleanly),
+		cmocka_unit_test(test_read_ahead_ring_survives_a_caller_that_stops),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

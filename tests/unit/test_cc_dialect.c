@@ -16,9 +16,9 @@
 
 static char *run_pass(const char *src, bool cxx, cc_strv *notes)
 {
-	cc_dialect_opts o = { cxx, NULL, NULL, NULL };
-	cc_buf out = { 0 };
-	cc_strv local = { 0 };
+	cc_dialect_opts o = {cxx, NULL, NULL, NULL};
+	cc_buf out = {0};
+	cc_strv local = {0};
 
 	assert_int_equal(cc_dialect_run(src, strlen(src), &o, &out, notes ? notes : &local), 0);
 	cc_strv_free(&local);
@@ -64,9 +64,10 @@ static void test_not_an_address_of_cast(void **state)
 	expect("p = &(arr)[3];", false, "p = &(arr)[3];");
 	expect("if (a && (LONG)b) {}", false, "if (a && (LONG)b) {}");
 	/* inside strings, character literals and comments */
-	expect("s = \"&(LONG)x __declspec(selectany)\"; /* &(LONG)y __inline */ // &(LONG)z\n",
-	       false, "s = \"&(LONG)x __declspec(selectany)\"; /* &(LONG)y __inline */ // &(LONG)z\n");
-	expect("w = L\"&(LONG)x\"; r = R\"(&(LONG)y)\";", true, "w = L\"&(LONG)x\"; r = R\"(&(LONG)y)\";");
+	expect("s = \"&(LONG)x __declspec(selectany)\"; /* &(LONG)y __inline */ // &(LONG)z\n", false,
+	       "s = \"&(LONG)x __declspec(selectany)\"; /* &(LONG)y __inline */ // &(LONG)z\n");
+	expect("w = L\"&(LONG)x\"; r = R\"(&(LONG)y)\";", true,
+	       "w = L\"&(LONG)x\"; r = R\"(&(LONG)y)\";");
 }
 
 static void test_in_macro_body(void **state)
@@ -78,7 +79,7 @@ static void test_in_macro_body(void **state)
 
 static void test_declspec(void **state)
 {
-	cc_strv notes = { 0 };
+	cc_strv notes = {0};
 	char *got;
 
 	(void)state;
@@ -89,8 +90,10 @@ static void test_declspec(void **state)
 	       "extern __attribute__((__weak__))  const GUID G = {0};");
 	expect("extern __declspec(selectany) const GUID G = {0};", true,
 	       "extern __attribute__((__weak__))  const GUID G = {0};");
-	expect("__declspec(align(16)) UCHAR b[32];", false, "__attribute__((__aligned__(16)))  UCHAR b[32];");
-	expect("__declspec(noinline) void f(void);", false, "__attribute__((__noinline__))  void f(void);");
+	expect("__declspec(align(16)) UCHAR b[32];", false,
+	       "__attribute__((__aligned__(16)))  UCHAR b[32];");
+	expect("__declspec(noinline) void f(void);", false,
+	       "__attribute__((__noinline__))  void f(void);");
 	expect("__declspec(dllimport noreturn) void f(void);", false,
 	       "__attribute__((__noreturn__))  void f(void);");
 	expect("#define ANN __declspec(\"_Wfp_Annotation_\")\n", false, "#define ANN \n");
@@ -106,24 +109,27 @@ static void test_inline(void **state)
 {
 	(void)state;
 	/* MSVC gives a non-static __inline one copy per program: weak here */
-	expect("__inline int f(void) { return 1; }", false, "__attribute__((__weak__)) int f(void) { return 1; }");
+	expect("__inline int f(void) { return 1; }", false,
+	       "__attribute__((__weak__)) int f(void) { return 1; }");
 	expect("static __inline int f(void) { return 1; }", false,
 	       "static __inline__ int f(void) { return 1; }");
 	expect("__inline static int f(void) { return 1; }", false,
 	       "__inline__ static int f(void) { return 1; }");
 	expect("static __forceinline int f(void) { return 1; }", false,
 	       "static __inline__ __attribute__((__always_inline__)) int f(void) { return 1; }");
-	expect("int a; __forceinline\nvoid *g(void);", false, "int a; __attribute__((__weak__))\nvoid *g(void);");
+	expect("int a; __forceinline\nvoid *g(void);", false,
+	       "int a; __attribute__((__weak__))\nvoid *g(void);");
 	/* C++ inline already links that way */
 	expect("__inline int f() { return 1; }", true, "__inline int f() { return 1; }");
 }
 
 static void test_lines_kept(void **state)
 {
-	const char *src = "int a;\n__declspec(\n  align(8)) int b;\nint c = &(LONG\n)d != 0;\n#define X __declspec( \\\n noinline)\nint e;\n";
-	cc_dialect_opts o = { false, "dir/file.c", NULL, NULL };
-	cc_buf out = { 0 };
-	cc_strv notes = { 0 };
+	const char *src =
+		"int a;\n__declspec(\n  align(8)) int b;\nint c = &(LONG\n)d != 0;\n#define X __declspec( \\\n noinline)\nint e;\n";
+	cc_dialect_opts o = {false, "dir/file.c", NULL, NULL};
+	cc_buf out = {0};
+	cc_strv notes = {0};
 
 	(void)state;
 	assert_int_equal(cc_dialect_run(src, strlen(src), &o, &out, &notes), 0);
@@ -154,16 +160,17 @@ static void test_includes_mapped(void **state)
 			  "  #  include <inc/x.h>\n#include <ntddk.h>\n#include \"a.tmh\"\n"
 			  "const char *s = \"#include \\\"own.h\\\"\";\n";
 	int calls = 0;
-	cc_dialect_opts o = { false, NULL, map_to_copy, &calls };
-	cc_buf out = { 0 };
-	cc_strv notes = { 0 };
+	cc_dialect_opts o = {false, NULL, map_to_copy, &calls};
+	cc_buf out = {0};
+	cc_strv notes = {0};
 
 	(void)state;
 	assert_int_equal(cc_dialect_run(src, strlen(src), &o, &out, &notes), 0);
 	assert_int_equal(calls, 4);
-	assert_string_equal(out.s, "#include \"/tmp/copy/own.h\" // the driver's header\n"
-				   "  #  include \"/tmp/copy/x.h\"\n#include <ntddk.h>\n#include \"a.tmh\"\n"
-				   "const char *s = \"#include \\\"own.h\\\"\";\n");
+	assert_string_equal(out.s,
+			    "#include \"/tmp/copy/own.h\" // the driver's header\n"
+			    "  #  include \"/tmp/copy/x.h\"\n#include <ntddk.h>\n#include \"a.tmh\"\n"
+			    "const char *s = \"#include \\\"own.h\\\"\";\n");
 	cc_buf_free(&out);
 	cc_strv_free(&notes);
 }

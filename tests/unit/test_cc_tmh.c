@@ -33,8 +33,9 @@ static void load(cc_wpp_config *c)
 
 	memset(c, 0, sizeof(*c));
 	assert_int_equal(cc_wpp_config_defaults(c), 0);
-	assert_int_equal(cc_wpp_config_scan(c, config_block, sizeof(config_block) - 1, "trace.h", err,
-					    sizeof(err)), 0);
+	assert_int_equal(cc_wpp_config_scan(c, config_block, sizeof(config_block) - 1, "trace.h",
+					    err, sizeof(err)),
+			 0);
 }
 
 static void test_config_block(void **state)
@@ -42,7 +43,8 @@ static void test_config_block(void **state)
 	cc_wpp_config c;
 	const cc_wpp_func *f;
 	cc_wpp_type *t;
-	const char *enums = "#ifndef K_H\n#define K_H\ntypedef enum MY_KIND_ { KIND_A = 2, KIND_B = (1 << 4),\n#if 1\n KIND_C\n#endif\n } MY_KIND;\n#endif\n";
+	const char *enums =
+		"#ifndef K_H\n#define K_H\ntypedef enum MY_KIND_ { KIND_A = 2, KIND_B = (1 << 4),\n#if 1\n KIND_C\n#endif\n } MY_KIND;\n#endif\n";
 
 	(void)state;
 	load(&c);
@@ -82,8 +84,9 @@ static void test_config_block(void **state)
 		char err[64];
 		size_t nt = c.ntypes, nf = c.nfuncs;
 
-		assert_int_equal(cc_wpp_config_scan(&c, config_block, sizeof(config_block) - 1, "trace.h",
-						    err, sizeof(err)), 0);
+		assert_int_equal(cc_wpp_config_scan(&c, config_block, sizeof(config_block) - 1,
+						    "trace.h", err, sizeof(err)),
+				 0);
 		assert_int_equal(c.ntypes, nt);
 		assert_int_equal(c.nfuncs, nf);
 	}
@@ -92,12 +95,13 @@ static void test_config_block(void **state)
 
 static void test_config_errors(void **state)
 {
-	cc_wpp_config c = { 0 };
+	cc_wpp_config c = {0};
 	char err[256] = "";
 	const char bad[] = "// begin_wpp config\n// FUNC Broken(LEVEL, MSG, EXTRA);\n// end_wpp\n";
 
 	(void)state;
-	assert_int_equal(cc_wpp_config_scan(&c, bad, sizeof(bad) - 1, "t.h", err, sizeof(err)), -EINVAL);
+	assert_int_equal(cc_wpp_config_scan(&c, bad, sizeof(bad) - 1, "t.h", err, sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "EXTRA"));
 	assert_int_equal(cc_wpp_config_add_func(&c, "NoMsg(LEVEL)", err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "no MSG"));
@@ -133,12 +137,12 @@ static int generate(const char *src, char **out, char *err, size_t errlen)
 {
 	cc_wpp_config c;
 	cc_tmh_input in;
-	cc_buf b = { 0 };
-	cc_strv notes = { 0 };
+	cc_buf b = {0};
+	cc_strv notes = {0};
 	int rc;
 
 	load(&c);
-	in = (cc_tmh_input){ src, strlen(src), "sys/drv.c", &c, NULL, NULL, 0 };
+	in = (cc_tmh_input){src, strlen(src), "sys/drv.c", &c, NULL, NULL, 0};
 	rc = cc_tmh_generate(&in, &b, &notes, err, errlen);
 	*out = cc_buf_take(&b);
 	cc_strv_free(&notes);
@@ -149,29 +153,35 @@ static int generate(const char *src, char **out, char *err, size_t errlen)
 static void test_sites(void **state)
 {
 	char *tmh, err[512] = "";
-	const char *src =
-		"#include \"drv.tmh\"\n"                                                       /* 1 */
-		"void f(int s, xstr_t x) {\n"                                                  /* 2 */
-		"    DoTraceLevelMessage(TRACE_LEVEL_ERROR, F_A, \"%!FUNC!: %!STATUS! \"\n"    /* 3 */
-		"        \"and %!State! %!HEXDUMP! %!LINE!\", s,\n"                            /* 4 */
-		"        s, x);\n"                                                             /* 5 */
-		"    /* DoTraceMessage(F_A, \"%!Nope!\"); */ s = 0;\n"                         /* 6 */
-		"    puts(\"DoTraceMessage(F_A, \\\"%!Nope!\\\")\");\n"                        /* 7 */
-		"    LogErr(\"%d %!bool!\", s, s); LogErr(\"%d %!bool!\", s, s);\n"            /* 8 */
-		"}\n";
+	const char *src = "#include \"drv.tmh\"\n"      /* 1 */
+			  "void f(int s, xstr_t x) {\n" /* 2 */
+			  "    DoTraceLevelMessage(TRACE_LEVEL_ERROR, F_A, \"%!FUNC!: %!STATUS! \"\n" /* 3 */
+			  "        \"and %!State! %!HEXDUMP! %!LINE!\", s,\n"     /* 4 */
+			  "        s, x);\n"                                      /* 5 */
+			  "    /* DoTraceMessage(F_A, \"%!Nope!\"); */ s = 0;\n"  /* 6 */
+			  "    puts(\"DoTraceMessage(F_A, \\\"%!Nope!\\\")\");\n" /* 7 */
+			  "    LogErr(\"%d %!bool!\", s, s); LogErr(\"%d %!bool!\", s, s);\n" /* 8 */
+			  "}\n";
 
 	(void)state;
 	assert_int_equal(generate(src, &tmh, err, sizeof(err)), 0);
 	/* the call's macro is keyed by the line of its name, not of its ')' */
-	assert_non_null(strstr(tmh, "#define WPP_CALL_drv_c_3(LEVEL, FLAGS, MSG, wpp_a1, wpp_a2, wpp_a3)"));
-	assert_non_null(strstr(tmh, "#define DoTraceLevelMessage WPP_XGLUE3_(WPP_CALL_, WPP_THIS_FILE, __LINE__)"));
+	assert_non_null(
+		strstr(tmh, "#define WPP_CALL_drv_c_3(LEVEL, FLAGS, MSG, wpp_a1, wpp_a2, wpp_a3)"));
+	assert_non_null(strstr(
+		tmh, "#define DoTraceLevelMessage WPP_XGLUE3_(WPP_CALL_, WPP_THIS_FILE, __LINE__)"));
 	assert_non_null(strstr(tmh, "#define WPP_THIS_FILE drv_c_\n"));
-	assert_non_null(strstr(tmh, "WPP_LEVEL_FLAGS_ENABLED(LEVEL, FLAGS)) ? WPP_SF_drv_c_3(WPP_LEVEL_FLAGS_LOGGER(LEVEL, FLAGS) (int)(LEVEL), WPP_BIT_ ## FLAGS, __func__"));
+	assert_non_null(strstr(
+		tmh,
+		"WPP_LEVEL_FLAGS_ENABLED(LEVEL, FLAGS)) ? WPP_SF_drv_c_3(WPP_LEVEL_FLAGS_LOGGER(LEVEL, FLAGS) (int)(LEVEL), WPP_BIT_ ## FLAGS, __func__"));
 	/* typed from the format; %!LINE! is the call's line */
-	assert_non_null(strstr(tmh, "const char *wpp_func, int32_t wpp_a1, int64_t wpp_a2, xstr_t wpp_a3)"));
+	assert_non_null(
+		strstr(tmh, "const char *wpp_func, int32_t wpp_a1, int64_t wpp_a2, xstr_t wpp_a3)"));
 	assert_non_null(strstr(tmh, "\"%s: %s \" \"and %s %s 3\", wpp_func, owfp_wpp_fmt_status("));
 	assert_non_null(strstr(tmh, "const owfp_wpp_pair wpp_p3[] = { WPP_LOGHEX(wpp_a3) };"));
-	assert_non_null(strstr(tmh, "WPP_ITEMS_State[] __attribute__((__unused__)) = { \"Idle\", \"Busy\", \"In+Out\" };"));
+	assert_non_null(strstr(
+		tmh,
+		"WPP_ITEMS_State[] __attribute__((__unused__)) = { \"Idle\", \"Busy\", \"In+Out\" };"));
 	/* fixed conditions; the same call twice on one line shares one macro */
 	assert_non_null(strstr(tmh, "#define WPP_CALL_drv_c_8(MSG, wpp_a1, wpp_a2)"));
 	assert_non_null(strstr(tmh, "WPP_LEVEL_FLAGS_ENABLED(TRACE_LEVEL_ERROR, F_A)"));
@@ -197,20 +207,22 @@ static void expect_error(const char *src, const char *want)
 static void test_site_errors(void **state)
 {
 	(void)state;
-	expect_error("\n\nDoTraceMessage(F_A, \"%d %d\", 1);", "sys/drv.c:3: the message takes 2 argument(s) but the call passes 1");
-	expect_error("DoTraceMessage(F_A, \"%!Unknown!\", 1);", "sys/drv.c:1: %!Unknown! is not a WPP type");
-	expect_error("\nDoTraceMessage(F_A, msg);", "sys/drv.c:2: the message of DoTraceMessage must be written as string literals");
-	expect_error("DoTraceMessage(F_A, \"a\"); DoTraceMessage(F_A, \"b\");", "sys/drv.c:1: two different trace calls on one line");
+	expect_error("\n\nDoTraceMessage(F_A, \"%d %d\", 1);",
+		     "sys/drv.c:3: the message takes 2 argument(s) but the call passes 1");
+	expect_error("DoTraceMessage(F_A, \"%!Unknown!\", 1);",
+		     "sys/drv.c:1: %!Unknown! is not a WPP type");
+	expect_error("\nDoTraceMessage(F_A, msg);",
+		     "sys/drv.c:2: the message of DoTraceMessage must be written as string literals");
+	expect_error("DoTraceMessage(F_A, \"a\"); DoTraceMessage(F_A, \"b\");",
+		     "sys/drv.c:1: two different trace calls on one line");
 	expect_error("LogErr();", "sys/drv.c:1: LogErr: the call does not reach its MSG argument");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_block),
-		cmocka_unit_test(test_config_errors),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_sites),
+		cmocka_unit_test(test_config_block), cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_format),       cmocka_unit_test(test_sites),
 		cmocka_unit_test(test_site_errors),
 	};
 

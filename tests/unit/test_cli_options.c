@@ -37,8 +37,12 @@ static const owfp_cli_opt opts[] = {
 };
 
 static owfp_cli_spec spec = {
-	.cmd = "test", .head = "Usage: test\nOptions:\n", .opts = opts, .column = 22,
-	.tail = "End.\n", .in_order = 1,
+	.cmd = "test",
+	.head = "Usage: test\nOptions:\n",
+	.opts = opts,
+	.column = 22,
+	.tail = "End.\n",
+	.in_order = 1,
 };
 
 static int parse(struct ctx *c, char **argv)
@@ -62,26 +66,40 @@ static void test_cli_help_is_generated_from_the_table(void **state)
 	assert_non_null(out);
 	owfp_cli_help(&spec, out);
 	fclose(out);
-	assert_string_equal(text,
-			    "Usage: test\nOptions:\n"
-			    "  -n, --name NAME     a name\n"
-			    "      --flag          a switch\n"
-			    "                      on two lines\n"
-			    "  -c, --config FILE   at most once\n"
-			    "      --a-rather-long-option VALUE  past the column\n"
-			    "      --add X\n"
-			    "                      below the name\n"
-			    "  -q, --quiet         quiet\n"
-			    "  -v, --verbose       louder\n"
-			    "  -h, --help          this help\n"
-			    "End.\n");
+	assert_string_equal(text, "Usage: test\nOptions:\n"
+				  "  -n, --name NAME     a name\n"
+				  "      --flag          a switch\n"
+				  "                      on two lines\n"
+				  "  -c, --config FILE   at most once\n"
+				  "      --a-rather-long-option VALUE  past the column\n"
+				  "      --add X\n"
+				  "                      below the name\n"
+				  "  -q, --quiet         quiet\n"
+				  "  -v, --verbose       louder\n"
+				  "  -h, --help          this help\n"
+				  "End.\n");
 	free(text);
 }
 
 static void test_cli_parse_fills_the_fields_and_stops_at_the_first_operand(void **state)
 {
-	char *argv[] = { "test", "-n", "x", "--flag", "-c", "f.yaml", "--add", "a", "--add", "b",
-			 "--a-rather-long-option", "64K", "-vv", "operand", "--name", "y", NULL };
+	char *argv[] = {"test",
+			"-n",
+			"x",
+			"--flag",
+			"-c",
+			"f.yaml",
+			"--add",
+			"a",
+			"--add",
+			"b",
+			"--a-rather-long-option",
+			"64K",
+			"-vv",
+			"operand",
+			"--name",
+			"y",
+			NULL};
 	struct ctx c;
 
 	(void)state;
@@ -99,7 +117,7 @@ static void test_cli_parse_fills_the_fields_and_stops_at_the_first_operand(void 
 
 static void test_cli_parse_permutes_when_not_in_order(void **state)
 {
-	char *argv[] = { "test", "operand", "--name", "y", NULL };
+	char *argv[] = {"test", "operand", "--name", "y", NULL};
 	struct ctx c;
 
 	(void)state;
@@ -113,11 +131,11 @@ static void test_cli_parse_permutes_when_not_in_order(void **state)
 
 static void test_cli_usage_errors_exit_2(void **state)
 {
-	char *unknown[] = { "test", "--nope", NULL };
-	char *missing[] = { "test", "--name", NULL };
-	char *twice[] = { "test", "-c", "a", "--config", "b", NULL };
-	char *size[] = { "test", "--a-rather-long-option", "0", NULL };
-	char *help[] = { "test", "-q", "--help", "--nope", NULL };
+	char *unknown[] = {"test", "--nope", NULL};
+	char *missing[] = {"test", "--name", NULL};
+	char *twice[] = {"test", "-c", "a", "--config", "b", NULL};
+	char *size[] = {"test", "--a-rather-long-option", "0", NULL};
+	char *help[] = {"test", "-q", "--help", "--nope", NULL};
 	struct ctx c;
 
 	(void)state;
@@ -131,7 +149,7 @@ static void test_cli_usage_errors_exit_2(void **state)
 
 static void test_cli_quiet_wins_over_verbose(void **state)
 {
-	char *argv[] = { "test", "-q", "-v", "--verbose", NULL };
+	char *argv[] = {"test", "-q", "-v", "--verbose", NULL};
 	struct ctx c;
 
 	(void)state;
@@ -141,11 +159,19 @@ static void test_cli_quiet_wins_over_verbose(void **state)
 
 static void test_cli_sizes(void **state)
 {
-	struct { const char *text; size_t want; } ok[] = {
-		{ "1", 1 }, { "65536", 65536 }, { "64K", 65536 }, { "64k", 65536 },
-		{ "1.5M", 1536 * 1024 }, { "1G", 1024ul * 1024 * 1024 }, { "64G", 64ul << 30 },
+	struct {
+		const char *text;
+		size_t want;
+	} ok[] = {
+		{"1", 1},
+		{"65536", 65536},
+		{"64K", 65536},
+		{"64k", 65536},
+		{"1.5M", 1536 * 1024},
+		{"1G", 1024ul * 1024 * 1024},
+		{"64G", 64ul << 30},
 	};
-	const char *bad[] = { "", "0", "-1", "0.5", "12x", "65G", "K", "nan", "inf", "1KB" };
+	const char *bad[] = {"", "0", "-1", "0.5", "12x", "65G", "K", "nan", "inf", "1KB"};
 	owfp_error err;
 	size_t v;
 

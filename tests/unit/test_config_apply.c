@@ -89,19 +89,18 @@ static size_t stages_v4(const char *remote, uint16_t rport, bool outbound)
 	return n;
 }
 
-static const char web_config[] =
-	"sublayers: [{name: mine, weight: 4096}]\n"
-	"callouts: [{name: c1, type: fake}]\n"
-	"filters:\n"
-	"  - name: web\n"
-	"    layer: stream\n"
-	"    sublayer: mine\n"
-	"    conditions:\n"
-	"      - {field: remote_port, value: 80}\n"
-	"      - {field: remote_address, value: \"10.0.0.0/8\"}\n"
-	"      - {field: direction, value: outbound}\n"
-	"    action: callout_inspection\n"
-	"    callout: c1\n";
+static const char web_config[] = "sublayers: [{name: mine, weight: 4096}]\n"
+				 "callouts: [{name: c1, type: fake}]\n"
+				 "filters:\n"
+				 "  - name: web\n"
+				 "    layer: stream\n"
+				 "    sublayer: mine\n"
+				 "    conditions:\n"
+				 "      - {field: remote_port, value: 80}\n"
+				 "      - {field: remote_address, value: \"10.0.0.0/8\"}\n"
+				 "      - {field: direction, value: outbound}\n"
+				 "    action: callout_inspection\n"
+				 "    callout: c1\n";
 
 static void test_conditions_reach_the_engine_with_their_meaning(void **state)
 {
@@ -124,7 +123,8 @@ static void test_ranges_and_both_families(void **state)
 	owfp_config_applied *a = apply(
 		"filters:\n"
 		"  - {name: r, layer: stream, action: block,\n"
-		"     conditions: [{field: remote_port, match: range, value: [8000, 8999]}]}\n", NULL);
+		"     conditions: [{field: remote_port, match: range, value: [8000, 8999]}]}\n",
+		NULL);
 	const uint64_t *ids;
 	assert_int_equal(owfp_config_applied_filter_ids(a, &ids), 2);
 	assert_int_equal(stages_v4("1.2.3.4", 8000, true), 1);
@@ -168,10 +168,10 @@ static void test_reload_replaces_the_previous_configuration(void **state)
 	(void)state;
 	owfp_config_applied *a = apply(web_config, NULL);
 	assert_int_equal(stages_v4("10.1.2.3", 80, true), 1);
-	owfp_config_applied *b = apply(
-		"sublayers: [{name: mine, weight: 4096}]\n"
-		"filters: [{layer: stream_v4, sublayer: mine, action: block,\n"
-		"           conditions: [{field: remote_port, value: 443}]}]\n", a);
+	owfp_config_applied *b = apply("sublayers: [{name: mine, weight: 4096}]\n"
+				       "filters: [{layer: stream_v4, sublayer: mine, action: block,\n"
+				       "           conditions: [{field: remote_port, value: 443}]}]\n",
+				       a);
 	/* a is consumed: its filter is gone, its instance destroyed. */
 	assert_int_equal(stages_v4("10.1.2.3", 80, true), 0);
 	assert_int_equal(stages_v4("10.1.2.3", 443, true), 1);
@@ -201,7 +201,8 @@ static void test_filter_add_resolves_names_of_the_applied_config(void **state)
 	uint64_t ids[2];
 	size_t n = 0;
 	owfp_error err = {{0}};
-	const char *f = "{name: extra, layer: stream, sublayer: mine, action: callout_unknown, callout: c1}";
+	const char *f =
+		"{name: extra, layer: stream, sublayer: mine, action: callout_unknown, callout: c1}";
 	assert_int_equal(owfp_config_filter_add(a, f, strlen(f), ids, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(stages_v4("99.1.2.3", 80, true), 1);
@@ -226,14 +227,21 @@ static void test_check_refuses_while_an_engine_is_bound(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_conditions_reach_the_engine_with_their_meaning, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conditions_reach_the_engine_with_their_meaning,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranges_and_both_families, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failing_callout_create_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_engine_rejection_rolls_back_the_transaction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reload_replaces_the_previous_configuration, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failed_reload_keeps_the_old_configuration, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filter_add_resolves_names_of_the_applied_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_refuses_while_an_engine_is_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failing_callout_create_changes_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_engine_rejection_rolls_back_the_transaction,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_replaces_the_previous_configuration,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_reload_keeps_the_old_configuration,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_add_resolves_names_of_the_applied_config,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_refuses_while_an_engine_is_bound, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

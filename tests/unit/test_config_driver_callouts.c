@@ -22,17 +22,19 @@
 
 #define FLOW_KEY "6c53b4f2-4d4e-4b40-9a4b-1c7e0e0f0a01"
 #define STREAM_KEY "6c53b4f2-4d4e-4b40-9a4b-1c7e0e0f0a02"
-static const GUID flow_key = {0x6c53b4f2, 0x4d4e, 0x4b40, {0x9a, 0x4b, 0x1c, 0x7e, 0x0e, 0x0f, 0x0a, 0x01}};
-static const GUID stream_key = {0x6c53b4f2, 0x4d4e, 0x4b40, {0x9a, 0x4b, 0x1c, 0x7e, 0x0e, 0x0f, 0x0a, 0x02}};
+static const GUID flow_key = {
+	0x6c53b4f2, 0x4d4e, 0x4b40, {0x9a, 0x4b, 0x1c, 0x7e, 0x0e, 0x0f, 0x0a, 0x01}};
+static const GUID stream_key = {
+	0x6c53b4f2, 0x4d4e, 0x4b40, {0x9a, 0x4b, 0x1c, 0x7e, 0x0e, 0x0f, 0x0a, 0x02}};
 
 static owfp_engine *engine;
 static int device; /* stands in for the driver's DEVICE_OBJECT */
 static int flow_calls, stream_calls;
 static UINT32 flow_meta;
 
-static void NTAPI flow_classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-				void *ld, const void *ctx, const FWPS_FILTER3 *f, UINT64 fc,
-				FWPS_CLASSIFY_OUT0 *out)
+static void NTAPI flow_classify(const FWPS_INCOMING_VALUES0 *in,
+				const FWPS_INCOMING_METADATA_VALUES0 *meta, void *ld, const void *ctx,
+				const FWPS_FILTER3 *f, UINT64 fc, FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)in, (void)ld, (void)ctx, (void)f, (void)fc;
 	flow_calls++;
@@ -40,8 +42,9 @@ static void NTAPI flow_classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCO
 	out->actionType = FWP_ACTION_CONTINUE;
 }
 
-static void NTAPI stream_classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-				  void *ld, const void *ctx, const FWPS_FILTER3 *f, UINT64 fc,
+static void NTAPI stream_classify(const FWPS_INCOMING_VALUES0 *in,
+				  const FWPS_INCOMING_METADATA_VALUES0 *meta, void *ld,
+				  const void *ctx, const FWPS_FILTER3 *f, UINT64 fc,
 				  FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)in, (void)meta, (void)ctx, (void)f, (void)fc;
@@ -196,12 +199,13 @@ static void test_driver_callout_errors(void **state)
 	fails("callouts:\n  - {name: c, key: nope, layer: stream_v4}\n", "2:20", "is not a GUID");
 	fails("callouts:\n  - {name: c, type: count, key: " FLOW_KEY "}\n", "2:33",
 	      "both 'type' and 'key'");
-	fails("callouts:\n  - {name: c, key: " FLOW_KEY ", layer: stream_v4, params: {}}\n",
-	      "2:84", "takes no 'params'");
+	fails("callouts:\n  - {name: c, key: " FLOW_KEY ", layer: stream_v4, params: {}}\n", "2:84",
+	      "takes no 'params'");
 	fails("callouts:\n  - {name: c, type: count, layer: stream_v4}\n", "2:35",
 	      "'layer' goes with 'key'");
 	fails("callouts:\n  - {name: a, key: " FLOW_KEY ", layer: stream_v4}\n"
-	      "  - {name: b, key: " FLOW_KEY ", layer: stream_v6}\n", "3:20", "same key as 'a'");
+	      "  - {name: b, key: " FLOW_KEY ", layer: stream_v6}\n",
+	      "3:20", "same key as 'a'");
 	/* The filter's layer must be the callout's. */
 	fails("callouts:\n  - {name: c, key: " FLOW_KEY ", layer: flow_established_v4}\n"
 	      "filters:\n  - {layer: flow_established, action: callout_inspection, callout: c}\n",
@@ -215,13 +219,17 @@ static void test_flow_only_conditions(void **state)
 {
 	(void)state;
 	fails("filters:\n  - {layer: stream, action: block, conditions: [{field: app_id, "
-	      "value: /usr/bin/curl}]}\n", "2:49", "only at the flow_established layers");
+	      "value: /usr/bin/curl}]}\n",
+	      "2:49", "only at the flow_established layers");
 	fails("filters:\n  - {layer: flow_established, action: block, conditions: [{field: app_id, "
-	      "value: curl}]}\n", "2:82", "not an absolute path");
+	      "value: curl}]}\n",
+	      "2:82", "not an absolute path");
 	fails("filters:\n  - {layer: flow_established, action: block, conditions: [{field: app_id, "
-	      "match: greater, value: /x}]}\n", "2:82", "does not apply to app_id");
+	      "match: greater, value: /x}]}\n",
+	      "2:82", "does not apply to app_id");
 	fails("filters:\n  - {layer: flow_established, action: block, conditions: [{field: "
-	      "ip_protocol, value: sctpx}]}\n", "2:87", "expected tcp, udp");
+	      "ip_protocol, value: sctpx}]}\n",
+	      "2:87", "expected tcp, udp");
 }
 
 static void test_app_id_block_applies_to_that_program_only(void **state)
@@ -233,7 +241,8 @@ static void test_app_id_block_applies_to_that_program_only(void **state)
 	(void)state;
 	assert_int_equal(try_apply("filters:\n  - {layer: flow_established, action: block, conditions: "
 				   "[{field: app_id, match: not_equal, value: /usr/bin/curl}]}\n",
-				   &a, &err), 0);
+				   &a, &err),
+			 0);
 	memset(&k, 0, sizeof(k));
 	k.family = AF_INET;
 	k.process_path = "/usr/bin/curl";
@@ -248,11 +257,14 @@ static void test_app_id_block_applies_to_that_program_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_key_without_management_callout_is_not_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_monitor_provisioning_applies_and_matches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_without_management_callout_is_not_found,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_provisioning_applies_and_matches,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_callout_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flow_only_conditions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_app_id_block_applies_to_that_program_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_app_id_block_applies_to_that_program_only,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,10 +140,11 @@ static void test_errors_name_the_line(void **state)
 	parse_fails("drivers:\n  - path: a.so\n    ioctls: [{code: 1}]\n", "3:14", "has no 'device'");
 	parse_fails("drivers:\n  - path: a.so\n    ioctls: [{device: D, code: 'CTL_CODE(1,2)'}]\n",
 		    "3:32", "CTL_CODE(DeviceType, Function, Method, Access)");
-	parse_fails("drivers:\n  - path: a.so\n    ioctls: [{device: D, code: 1, in: 0g}]\n", "3:39",
-		    "not hex bytes");
-	parse_fails("drivers:\n  - path: a.so\n    ioctls: [{device: D, code: 1, in: '@/nonexistent/x'}]\n",
-		    "3:39", "/nonexistent/x: cannot read");
+	parse_fails("drivers:\n  - path: a.so\n    ioctls: [{device: D, code: 1, in: 0g}]\n",
+		    "3:39", "not hex bytes");
+	parse_fails(
+		"drivers:\n  - path: a.so\n    ioctls: [{device: D, code: 1, in: '@/nonexistent/x'}]\n",
+		"3:39", "/nonexistent/x: cannot read");
 	parse_fails("drivers:\n  - path: a.so\n    ioctls: [{device: D, code: 1, expect_status: OK}]\n",
 		    "3:50", "is not an NTSTATUS");
 	parse_fails("drivers:\n  - path: a.so\n    ioctls: [{device: D, code: 1, out_size: 65537}]\n",
@@ -161,7 +162,8 @@ static void test_in_from_file(void **state)
 	assert_non_null(f);
 	fwrite("\x01\x02\x03", 1, 3, f);
 	fclose(f);
-	snprintf(text, sizeof(text), "drivers:\n  - path: a.so\n    ioctls: [{device: D, code: 1, in: '@in.bin'}]\n");
+	snprintf(text, sizeof(text),
+		 "drivers:\n  - path: a.so\n    ioctls: [{device: D, code: 1, in: '@in.bin'}]\n");
 	snprintf(path, sizeof(path), "%s/cfg.yaml", dir);
 	owfp_config *cfg = NULL;
 	owfp_error err = {{0}};
@@ -180,7 +182,9 @@ static void test_ioctl_code_forms(void **state)
 	uint32_t c;
 
 	(void)state;
-	assert_int_equal(owfp_ioctl_code_parse("CTL_CODE(0x22, 0x800, METHOD_NEITHER, FILE_WRITE_ACCESS)", &c), 0);
+	assert_int_equal(owfp_ioctl_code_parse(
+				 "CTL_CODE(0x22, 0x800, METHOD_NEITHER, FILE_WRITE_ACCESS)", &c),
+			 0);
 	assert_int_equal(c, (0x22u << 16) | (2u << 14) | (0x800u << 2) | 3u);
 	assert_int_equal(owfp_ioctl_code_parse("1234", &c), 0);
 	assert_int_equal(c, 1234);
@@ -241,7 +245,7 @@ static void test_start_loads_and_checks_params(void **state)
 	owfp_config *cfg = with_minimal("    parameters: {Port: 8888}\n");
 	const char *good[] = {"mini.Port=9999", "mini.Extra=sz:x"};
 	const char *typo[] = {"mnii.Port=1"};
-	owfp_drivers_opts o = { .config = cfg, .params = good, .nparams = 2 };
+	owfp_drivers_opts o = {.config = cfg, .params = good, .nparams = 2};
 
 	(void)state;
 	assert_int_equal(owfp_drivers_start(&o, &d, &err), 0);
@@ -260,14 +264,16 @@ static void test_failed_ioctl_names_its_line(void **state)
 {
 	owfp_error err = {{0}};
 	owfp_drivers *d = NULL;
-	owfp_config *cfg = with_minimal("    ioctls:\n      - {device: NoSuchDevice, code: 0x120004}\n");
-	owfp_drivers_opts o = { .config = cfg };
+	owfp_config *cfg = with_minimal(
+		"    ioctls:\n      - {device: NoSuchDevice, code: 0x120004}\n");
+	owfp_drivers_opts o = {.config = cfg};
 
 	(void)state;
 	assert_int_not_equal(owfp_drivers_start(&o, &d, &err), 0);
 	assert_null(d);
-	assert_non_null(strstr(err.msg, "/etc/owfp/d.yaml:5:9: driver 'mini': ioctl 0x00120004 to "
-				       "NoSuchDevice returned STATUS_OBJECT_NAME_NOT_FOUND (0xC0000034)"));
+	assert_non_null(strstr(err.msg,
+			       "/etc/owfp/d.yaml:5:9: driver 'mini': ioctl 0x00120004 to "
+			       "NoSuchDevice returned STATUS_OBJECT_NAME_NOT_FOUND (0xC0000034)"));
 	assert_non_null(strstr(err.msg, "expect_status"));
 	owfp_config_free(cfg);
 	/* Told to expect that status, the same IOCTL passes. */
@@ -284,11 +290,12 @@ static void test_load_failure_names_the_entry(void **state)
 	owfp_error err = {{0}};
 	owfp_drivers *d = NULL;
 	owfp_config *cfg = parse_ok("drivers:\n  - {path: /nonexistent/x.so}\n");
-	owfp_drivers_opts o = { .config = cfg };
+	owfp_drivers_opts o = {.config = cfg};
 
 	(void)state;
 	assert_int_not_equal(owfp_drivers_start(&o, &d, &err), 0);
-	assert_non_null(strstr(err.msg, "/etc/owfp/d.yaml:2:5: driver 'x' (/nonexistent/x.so): cannot load"));
+	assert_non_null(strstr(err.msg,
+			       "/etc/owfp/d.yaml:2:5: driver 'x' (/nonexistent/x.so): cannot load"));
 	owfp_config_free(cfg);
 }
 
@@ -322,10 +329,14 @@ int main(void)
 		cmocka_unit_test(test_in_from_file),
 		cmocka_unit_test(test_ioctl_code_forms),
 		cmocka_unit_test(test_driver_param_syntax),
-		cmocka_unit_test_setup_teardown(test_start_loads_and_checks_params, engine_up, engine_down),
-		cmocka_unit_test_setup_teardown(test_failed_ioctl_names_its_line, engine_up, engine_down),
-		cmocka_unit_test_setup_teardown(test_load_failure_names_the_entry, engine_up, engine_down),
-		cmocka_unit_test_setup_teardown(test_reload_cannot_change_drivers, engine_up, engine_down),
+		cmocka_unit_test_setup_teardown(test_start_loads_and_checks_params, engine_up,
+						engine_down),
+		cmocka_unit_test_setup_teardown(test_failed_ioctl_names_its_line, engine_up,
+						engine_down),
+		cmocka_unit_test_setup_teardown(test_load_failure_names_the_entry, engine_up,
+						engine_down),
+		cmocka_unit_test_setup_teardown(test_reload_cannot_change_drivers, engine_up,
+						engine_down),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -176,13 +176,16 @@ static void test_sublayer_errors(void **state)
 	(void)state;
 	parse_fails("sublayers: [{weight: 1}]\n", "1:13", "sublayer has no 'name'");
 	parse_fails("sublayers:\n  - {name: s}\n", "2:5", "has no 'weight'");
-	parse_fails("sublayers:\n  - {name: s, weight: 70000}\n", "2:23", "expected an integer 0..65535");
-	parse_fails("sublayers:\n  - {name: s, weight: -1}\n", "2:23", "expected an integer 0..65535");
+	parse_fails("sublayers:\n  - {name: s, weight: 70000}\n", "2:23",
+		    "expected an integer 0..65535");
+	parse_fails("sublayers:\n  - {name: s, weight: -1}\n", "2:23",
+		    "expected an integer 0..65535");
 	parse_fails("sublayers:\n  - {name: s, weight: 1, key: nope}\n", "2:31", "is not a GUID");
 	parse_fails("sublayers:\n  - {name: s, weight: 1}\n  - {name: s, weight: 2}\n", "3:12",
 		    "defined twice");
 	parse_fails("sublayers: [{name: universal, weight: 1}]\n", "1:20", "is built in");
-	parse_fails("sublayers: [{name: s, weight: 1, colour: red}]\n", "1:34", "unknown sublayer key 'colour'");
+	parse_fails("sublayers: [{name: s, weight: 1, colour: red}]\n", "1:34",
+		    "unknown sublayer key 'colour'");
 	parse_fails("sublayers:\n  - {name: a, weight: 1, key: 11111111-2222-3333-4444-555555555555}\n"
 		    "  - {name: b, weight: 1, key: 11111111-2222-3333-4444-555555555555}\n",
 		    "3:5", "same key as 'a'");
@@ -191,11 +194,16 @@ static void test_sublayer_errors(void **state)
 static void test_callout_errors(void **state)
 {
 	(void)state;
-	parse_fails("callouts: [{name: c}]\n", "1:12", "has no 'type'; expected a built-in callout: fake");
-	parse_fails("callouts: [{name: c, type: nosuch}]\n", "1:28", "unknown callout type 'nosuch'; expected one of: fake");
-	parse_fails("callouts: [{name: c, type: fake}, {name: c, type: fake}]\n", "1:42", "defined twice");
-	parse_fails("callouts: [{name: c, type: fake, params: [1]}]\n", "1:42", "callout params is a list; expected a mapping");
-	parse_fails("callouts: [{name: c, type: fake, params: {a: 1, a: 2}}]\n", "1:49", "parameter 'a' given twice");
+	parse_fails("callouts: [{name: c}]\n", "1:12",
+		    "has no 'type'; expected a built-in callout: fake");
+	parse_fails("callouts: [{name: c, type: nosuch}]\n", "1:28",
+		    "unknown callout type 'nosuch'; expected one of: fake");
+	parse_fails("callouts: [{name: c, type: fake}, {name: c, type: fake}]\n", "1:42",
+		    "defined twice");
+	parse_fails("callouts: [{name: c, type: fake, params: [1]}]\n", "1:42",
+		    "callout params is a list; expected a mapping");
+	parse_fails("callouts: [{name: c, type: fake, params: {a: 1, a: 2}}]\n", "1:49",
+		    "parameter 'a' given twice");
 	parse_fails("callouts: [{type: fake}]\n", "1:12", "callout has no 'name'");
 }
 
@@ -203,27 +211,37 @@ static void test_filter_errors(void **state)
 {
 	(void)state;
 	parse_fails("filters: [{action: permit}]\n", "1:11", "has no 'layer'");
-	parse_fails("filters: [{layer: stream_v5, action: permit}]\n", "1:19", "unknown layer 'stream_v5'");
+	parse_fails("filters: [{layer: stream_v5, action: permit}]\n", "1:19",
+		    "unknown layer 'stream_v5'");
 	parse_fails("filters: [{layer: stream}]\n", "1:11", "has no 'action'");
 	parse_fails("filters: [{layer: stream, action: allow}]\n", "1:35", "unknown action 'allow'");
-	parse_fails("filters: [{layer: stream, action: callout_inspection}]\n", "1:35", "needs a 'callout'");
-	parse_fails("filters: [{layer: stream, action: permit, callout: x}]\n", "1:52", "takes no 'callout'");
+	parse_fails("filters: [{layer: stream, action: callout_inspection}]\n", "1:35",
+		    "needs a 'callout'");
+	parse_fails("filters: [{layer: stream, action: permit, callout: x}]\n", "1:52",
+		    "takes no 'callout'");
 	parse_fails("filters: [{layer: stream, action: callout_unknown, callout: nope}]\n", "1:61",
 		    "unknown callout 'nope'");
-	parse_fails("filters: [{layer: stream, action: block, sublayer: nope}]\n", "1:52", "unknown sublayer 'nope'");
+	parse_fails("filters: [{layer: stream, action: block, sublayer: nope}]\n", "1:52",
+		    "unknown sublayer 'nope'");
 	parse_fails("filters: [{layer: stream, action: block, weight: heavy}]\n", "1:50",
 		    "weight 'heavy' is not valid");
 	parse_fails("filters: [{layer: stream, action: block, weight: {range: 16}}]\n", "1:58",
 		    "expected an integer 0..15");
-	parse_fails("filters: [{layer: stream, action: block, weight: {ranje: 1}}]\n", "1:51", "unknown weight key");
-	parse_fails("filters: [{layer: stream, action: block, flags: [sticky]}]\n", "1:50", "unknown filter flag 'sticky'");
-	parse_fails("filters: [{layer: stream, action: block, flags: [permit_if_callout_unregistered]}]\n",
-		    "1:49", "needs action callout_terminating or callout_unknown");
-	parse_fails("filters: [{layer: stream, action: block, context: -3}]\n", "1:51", "filter context '-3'");
-	parse_fails("callouts: [{name: c, type: fake}]\n"
-		    "filters: [{layer: flow_established_v4, action: callout_terminating, callout: c}]\n",
-		    "2:78", "built-in stream callout");
-	parse_fails("filters: [{layer: stream, action: block, name: \"\"}]\n", "1:48", "expected a non-empty string");
+	parse_fails("filters: [{layer: stream, action: block, weight: {ranje: 1}}]\n", "1:51",
+		    "unknown weight key");
+	parse_fails("filters: [{layer: stream, action: block, flags: [sticky]}]\n", "1:50",
+		    "unknown filter flag 'sticky'");
+	parse_fails(
+		"filters: [{layer: stream, action: block, flags: [permit_if_callout_unregistered]}]\n",
+		"1:49", "needs action callout_terminating or callout_unknown");
+	parse_fails("filters: [{layer: stream, action: block, context: -3}]\n", "1:51",
+		    "filter context '-3'");
+	parse_fails(
+		"callouts: [{name: c, type: fake}]\n"
+		"filters: [{layer: flow_established_v4, action: callout_terminating, callout: c}]\n",
+		"2:78", "built-in stream callout");
+	parse_fails("filters: [{layer: stream, action: block, name: \"\"}]\n", "1:48",
+		    "expected a non-empty string");
 }
 
 static void test_condition_errors(void **state)
@@ -235,23 +253,30 @@ static void test_condition_errors(void **state)
 	parse_fails(F("{value: 1}"), "1:55", "has no 'field'");
 	parse_fails(F("{field: local_port}"), "1:55", "has no 'value'");
 	parse_fails(F("{field: local_port, match: like, value: 1}"), "1:82", "unknown match 'like'");
-	parse_fails(F("{field: local_port, match: range, value: 1}"), "1:96", "match range needs a value [low, high]");
-	parse_fails(F("{field: local_port, match: equal, value: [1, 2]}"), "1:96", "needs match range");
+	parse_fails(F("{field: local_port, match: range, value: 1}"), "1:96",
+		    "match range needs a value [low, high]");
+	parse_fails(F("{field: local_port, match: equal, value: [1, 2]}"), "1:96",
+		    "needs match range");
 	parse_fails(F("{field: local_port, value: [1, 2, 3]}"), "1:82", "range has 3 values");
 	parse_fails(F("{field: local_port, value: [9, 2]}"), "1:82", "range low 9 is above high 2");
 	parse_fails(F("{field: local_port, value: 65536}"), "1:82", "expected an integer 0..65535");
-	parse_fails(F("{field: remote_address, value: 10.0.0.300}"), "1:86", "is not valid; expected an IPv4 or IPv6");
+	parse_fails(F("{field: remote_address, value: 10.0.0.300}"), "1:86",
+		    "is not valid; expected an IPv4 or IPv6");
 	parse_fails(F("{field: remote_address, value: \"10.0.0.0/33\"}"), "1:86", "is not valid");
 	parse_fails(F("{field: remote_address, match: greater, value: \"10.0.0.0/8\"}"), "1:86",
 		    "only works with equal or not_equal");
 	parse_fails(F("{field: remote_address, match: flags_any_set, value: 1.2.3.4}"), "1:86",
 		    "does not apply to remote_address");
-	parse_fails(F("{field: remote_address, value: [1.2.3.4, \"::1\"]}"), "1:86", "mixes IPv4 and IPv6");
-	parse_fails(F("{field: remote_address, value: [1.2.3.9, 1.2.3.4]}"), "1:86", "range low is above high");
+	parse_fails(F("{field: remote_address, value: [1.2.3.4, \"::1\"]}"), "1:86",
+		    "mixes IPv4 and IPv6");
+	parse_fails(F("{field: remote_address, value: [1.2.3.9, 1.2.3.4]}"), "1:86",
+		    "range low is above high");
 	parse_fails(F("{field: direction, value: sideways}"), "1:81", "expected outbound or inbound");
-	parse_fails(F("{field: flags, value: [loopback, shiny]}"), "1:88", "unknown condition flag 'shiny'");
+	parse_fails(F("{field: flags, value: [loopback, shiny]}"), "1:88",
+		    "unknown condition flag 'shiny'");
 	parse_fails(F("{field: local_address_type, value: weird}"), "1:90", "address type 'weird'");
-	parse_fails(F("{field: local_port, value: 1, extra: 2}"), "1:85", "unknown condition key 'extra'");
+	parse_fails(F("{field: local_port, value: 1, extra: 2}"), "1:85",
+		    "unknown condition key 'extra'");
 	parse_fails("filters: [{layer: stream_v6, action: block,\n"
 		    "  conditions: [{field: remote_address, value: 10.1.2.3}]}]\n",
 		    "2:16", "condition value is IPv4 but the filter's layer is IPv6");
@@ -278,7 +303,8 @@ static void test_file_errors(void **state)
 	owfp_config *cfg = NULL;
 	owfp_error err = {{0}};
 	assert_int_equal(owfp_config_parse_file("/nonexistent/owfp.yaml", &cfg, &err), -ENOENT);
-	assert_string_equal(err.msg, "/nonexistent/owfp.yaml: cannot open: No such file or directory");
+	assert_string_equal(err.msg,
+			    "/nonexistent/owfp.yaml: cannot open: No such file or directory");
 	char path[] = "/tmp/owfp-cfg-XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
@@ -306,11 +332,12 @@ static void test_value_errors_beyond_the_grammar(void **state)
 		strcat(deep, "]");
 	strcat(deep, "}}]\n");
 	parse_fails(deep, "1:78", "parameters nest too deep");
-	parse_fails("callouts: [{name: c, type: [fake]}]\n", "1:28", "callout type is a list; expected a non-empty string");
-	parse_fails("filters: [{layer: stream, action: block, conditions: {field: local_port}}]\n", "1:54",
-		    "conditions is a mapping; expected a list");
-	parse_fails("filters: [{layer: stream, action: block, flags: clear_action_right}]\n", "1:49",
-		    "filter flags is a scalar; expected a list");
+	parse_fails("callouts: [{name: c, type: [fake]}]\n", "1:28",
+		    "callout type is a list; expected a non-empty string");
+	parse_fails("filters: [{layer: stream, action: block, conditions: {field: local_port}}]\n",
+		    "1:54", "conditions is a mapping; expected a list");
+	parse_fails("filters: [{layer: stream, action: block, flags: clear_action_right}]\n",
+		    "1:49", "filter flags is a scalar; expected a list");
 }
 
 int main(void)

@@ -69,8 +69,8 @@ static warnings pair(const char *h, const char *l)
 		 "filters:\n"
 		 "  - {name: H, %s%s%s}\n"
 		 "  - {name: L, sublayer: p, weight: 10, %s}\n",
-		 FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION, hs,
-		 hw, h, l);
+		 FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION,
+		 hs, hw, h, l);
 	return check(yaml);
 }
 
@@ -78,7 +78,8 @@ static void shadowed(const char *h, const char *l)
 {
 	warnings w = pair(h, l);
 	if (w.n != 1)
-		print_error("want L shadowed by H:\n  H: %s\n  L: %s\n  got %zu warnings\n", h, l, w.n);
+		print_error("want L shadowed by H:\n  H: %s\n  L: %s\n  got %zu warnings\n", h, l,
+			    w.n);
 	assert_int_equal(w.n, 1);
 }
 
@@ -115,7 +116,8 @@ static void test_the_warning_names_both_filters_where_they_are(void **state)
 			   "    callout: scan\n");
 	assert_int_equal(w.n, 1);
 	/* One warning for both layers, naming both filters and their places. */
-	assert_string_equal(w.text[0],
+	assert_string_equal(
+		w.text[0],
 		"s.yaml:10:5: warning: filter 'secrets' never runs (stream_v4, stream_v6): filter "
 		"'block-low-ports' (s.yaml:4:5) comes first in sublayer 'policy', matches every "
 		"connection 'secrets' matches, and always decides (block); give 'secrets' a higher "
@@ -127,31 +129,38 @@ static void test_static_decisions_shadow_what_they_cover(void **state)
 	(void)state;
 	/* No conditions: covers everything after it in the sublayer. */
 	shadowed(V4 ", action: permit", V4 ", action: block");
-	shadowed(V4 ", action: block", V4 ", " INSPECT ", conditions: [{field: local_port, value: 8}]");
+	shadowed(V4 ", action: block",
+		 V4 ", " INSPECT ", conditions: [{field: local_port, value: 8}]");
 	/* Equal-or-wider ranges, prefixes and comparisons. */
 	shadowed(V4 ", action: block, conditions: [{field: remote_port, value: [80, 90]}]",
 		 V4 ", " INSPECT ", conditions: [{field: remote_port, value: [81, 90]}]");
 	shadowed(V4 ", action: block, conditions: [{field: remote_address, value: \"10.0.0.0/8\"}]",
 		 V4 ", action: permit, conditions: [{field: remote_address, value: \"10.1.2.0/24\"}, "
-		 "{field: remote_port, value: 443}]");
-	shadowed(BOTH ", action: block, conditions: [{field: remote_address, value: \"2001:db8::/32\"}]",
-		 BOTH ", " INSPECT ", conditions: [{field: remote_address, value: \"2001:db8:1::/48\"}]");
-	shadowed(V4 ", action: block, conditions: [{field: remote_port, match: greater, value: 1023}]",
+		    "{field: remote_port, value: 443}]");
+	shadowed(BOTH
+		 ", action: block, conditions: [{field: remote_address, value: \"2001:db8::/32\"}]",
+		 BOTH ", " INSPECT
+		      ", conditions: [{field: remote_address, value: \"2001:db8:1::/48\"}]");
+	shadowed(V4
+		 ", action: block, conditions: [{field: remote_port, match: greater, value: 1023}]",
 		 V4 ", " INSPECT ", conditions: [{field: remote_port, value: 8080}]");
-	shadowed(V4 ", action: block, conditions: [{field: remote_port, match: not_equal, value: 23}]",
+	shadowed(V4
+		 ", action: block, conditions: [{field: remote_port, match: not_equal, value: 23}]",
 		 V4 ", " INSPECT ", conditions: [{field: remote_port, value: [24, 100]}]");
 	/* An OR group of H holds L's value; two of H's intervals together hold L's. */
 	shadowed(V4 ", action: block, conditions: [{field: remote_port, value: 80}, "
-		 "{field: remote_port, value: 443}]",
+		    "{field: remote_port, value: 443}]",
 		 V4 ", " INSPECT ", conditions: [{field: remote_port, value: 443}]");
 	shadowed(V4 ", action: block, conditions: [{field: remote_port, value: [1, 100]}, "
-		 "{field: remote_port, value: [101, 200]}]",
+		    "{field: remote_port, value: [101, 200]}]",
 		 V4 ", " INSPECT ", conditions: [{field: remote_port, value: [50, 150]}]");
 	/* Flag tests that imply one another; a single value H's flag test accepts. */
-	shadowed(V4 ", action: block, conditions: [{field: flags, match: flags_all_set, value: loopback}]",
+	shadowed(V4
+		 ", action: block, conditions: [{field: flags, match: flags_all_set, value: loopback}]",
 		 V4 ", " INSPECT ", conditions: [{field: flags, match: flags_all_set, "
-		 "value: [loopback, fragment]}]");
-	shadowed(V4 ", action: block, conditions: [{field: flags, match: flags_any_set, value: [loopback, fragment]}]",
+		    "value: [loopback, fragment]}]");
+	shadowed(V4
+		 ", action: block, conditions: [{field: flags, match: flags_any_set, value: [loopback, fragment]}]",
 		 V4 ", " INSPECT ", conditions: [{field: flags, match: equal, value: loopback}]");
 	/* At flow-established too (static filters). */
 	shadowed("layer: flow_established_v4, action: permit",
@@ -164,19 +173,20 @@ static void test_filters_that_still_run_are_not_reported(void **state)
 	/* H narrower than L, on another field only, or L's value outside H's. */
 	runs(V4 ", action: block, conditions: [{field: remote_port, value: 80}]", V4 ", " INSPECT);
 	runs(V4 ", action: block, conditions: [{field: remote_port, value: 80}]",
-		 V4 ", " INSPECT ", conditions: [{field: local_port, value: 80}]");
+	     V4 ", " INSPECT ", conditions: [{field: local_port, value: 80}]");
 	runs(V4 ", action: block, conditions: [{field: remote_port, value: [80, 90]}]",
-		 V4 ", " INSPECT ", conditions: [{field: remote_port, value: [85, 91]}]");
+	     V4 ", " INSPECT ", conditions: [{field: remote_port, value: [85, 91]}]");
 	/* L matches 80 or 8080; H takes only 80. */
 	runs(V4 ", action: block, conditions: [{field: remote_port, value: 80}]",
-		 V4 ", " INSPECT ", conditions: [{field: remote_port, value: 80}, "
-		 "{field: remote_port, value: 8080}]");
+	     V4 ", " INSPECT ", conditions: [{field: remote_port, value: 80}, "
+		"{field: remote_port, value: 8080}]");
 	/* Gaps between H's intervals. */
 	runs(V4 ", action: block, conditions: [{field: remote_port, value: [1, 100]}, "
-		 "{field: remote_port, value: [102, 200]}]",
-		 V4 ", " INSPECT ", conditions: [{field: remote_port, value: [50, 150]}]");
-	runs(V4 ", action: block, conditions: [{field: flags, match: flags_all_set, value: [loopback, fragment]}]",
-		 V4 ", " INSPECT ", conditions: [{field: flags, match: flags_all_set, value: loopback}]");
+		"{field: remote_port, value: [102, 200]}]",
+	     V4 ", " INSPECT ", conditions: [{field: remote_port, value: [50, 150]}]");
+	runs(V4
+	     ", action: block, conditions: [{field: flags, match: flags_all_set, value: [loopback, fragment]}]",
+	     V4 ", " INSPECT ", conditions: [{field: flags, match: flags_all_set, value: loopback}]");
 	/* H may not decide: inspection and unknown callouts continue. */
 	runs(V4 ", " INSPECT, V4 ", action: block");
 	runs(V4 ", action: callout_unknown, callout: plain", V4 ", " INSPECT);
@@ -192,7 +202,8 @@ static void test_filters_that_still_run_are_not_reported(void **state)
 	runs(V4 ", action: block, sublayer: universal", V4 ", " INSPECT);
 	runs("layer: stream_v6, action: block", V4 ", " INSPECT);
 	/* L accepts nothing: a different problem, not this one. */
-	runs(V4 ", action: block", V4 ", " INSPECT ", conditions: [{field: remote_port, match: less, value: 0}]");
+	runs(V4 ", action: block",
+	     V4 ", " INSPECT ", conditions: [{field: remote_port, match: less, value: 0}]");
 }
 
 static void test_terminating_callouts_that_always_decide_shadow(void **state)

@@ -25,12 +25,12 @@ static void test_dbg_spec_size_prefixes_as_windows_reads_them(void **state)
 		enum owfp_dbg_size size;
 		char conv;
 	} cases[] = {
-		{ "d", OWFP_DBG_SZ_DEFAULT, 'd' }, { "I64x", OWFP_DBG_SZ_64, 'x' },
-		{ "I32u", OWFP_DBG_SZ_32, 'u' },   { "Ix", OWFP_DBG_SZ_PTR, 'x' },
-		{ "zu", OWFP_DBG_SZ_PTR, 'u' },    { "jd", OWFP_DBG_SZ_64, 'd' },
-		{ "lld", OWFP_DBG_SZ_64, 'd' },    { "ld", OWFP_DBG_SZ_32, 'd' },
-		{ "hhx", OWFP_DBG_SZ_HH, 'x' },    { "hx", OWFP_DBG_SZ_H, 'x' },
-		{ "wZ", OWFP_DBG_SZ_WIDE, 'Z' },   { "Lf", OWFP_DBG_SZ_LONGDOUBLE, 'f' },
+		{"d", OWFP_DBG_SZ_DEFAULT, 'd'}, {"I64x", OWFP_DBG_SZ_64, 'x'},
+		{"I32u", OWFP_DBG_SZ_32, 'u'},   {"Ix", OWFP_DBG_SZ_PTR, 'x'},
+		{"zu", OWFP_DBG_SZ_PTR, 'u'},    {"jd", OWFP_DBG_SZ_64, 'd'},
+		{"lld", OWFP_DBG_SZ_64, 'd'},    {"ld", OWFP_DBG_SZ_32, 'd'},
+		{"hhx", OWFP_DBG_SZ_HH, 'x'},    {"hx", OWFP_DBG_SZ_H, 'x'},
+		{"wZ", OWFP_DBG_SZ_WIDE, 'Z'},   {"Lf", OWFP_DBG_SZ_LONGDOUBLE, 'f'},
 	};
 
 	(void)state;

@@ -36,7 +36,8 @@ static void test_windows_string_conversions(void **state)
 	assert_string_equal(fmt(out, sizeof(out), "[%wZ] [%Z]", &u, &a), "[callout\xc3\xa9] [ansi]");
 	assert_string_equal(fmt(out, sizeof(out), "%ws|%S|%ls", L"w1", L"w2", L"w3"), "w1|w2|w3");
 	assert_string_equal(fmt(out, sizeof(out), "%C%c%wc", (int)L'\u20ac', 'x', (int)L'y'),
-			    "\xe2\x82\xac" "xy");
+			    "\xe2\x82\xac"
+			    "xy");
 	assert_string_equal(fmt(out, sizeof(out), "%.3ws|%8s|%-4s|", L"abcdef", "r", "l"),
 			    "abc|       r|l   |");
 	assert_string_equal(fmt(out, sizeof(out), "%wZ %ws", (UNICODE_STRING *)NULL, (wchar_t *)NULL),
@@ -88,7 +89,7 @@ static void test_standard_conversions_match_the_c_library(void **state)
 {
 	static const char flags[] = "-+ #0";
 	static const char convs[] = "diuxXocs";
-	static const char *const strs[] = { "", "a", "stream", "0123456789abcdef" };
+	static const char *const strs[] = {"", "a", "stream", "0123456789abcdef"};
 	unsigned seed = 12345;
 
 	(void)state;
@@ -124,7 +125,8 @@ static void test_standard_conversions_match_the_c_library(void **state)
 		else if (conv == 'c')
 			both(a, b, sizeof(a), f, 'A' + (int)(seed % 26));
 		else if (ll)
-			both(a, b, sizeof(a), f, (long long)((unsigned long long)seed * 2654435761u * 97u));
+			both(a, b, sizeof(a), f,
+			     (long long)((unsigned long long)seed * 2654435761u * 97u));
 		else
 			both(a, b, sizeof(a), f, (int)seed);
 		if (strcmp(a, b) != 0)

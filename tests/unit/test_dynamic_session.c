@@ -39,8 +39,10 @@ static void test_dynamic_session_objects_die_with_it(void **state)
 	memset(&session, 0, sizeof(session));
 	session.flags = FWPM_SESSION_FLAG_DYNAMIC;
 	HANDLE dyn = NULL, plain = NULL;
-	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &dyn), STATUS_SUCCESS);
-	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &plain), STATUS_SUCCESS);
+	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &dyn),
+			 STATUS_SUCCESS);
+	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &plain),
+			 STATUS_SUCCESS);
 	UINT64 dyn_filter = 0, plain_filter = 0;
 	add_set(dyn, 0x100, &dyn_filter);
 	add_set(plain, 0x200, &plain_filter);
@@ -78,7 +80,8 @@ static void test_dynamic_session_closes_in_one_commit(void **state)
 	memset(&session, 0, sizeof(session));
 	session.flags = FWPM_SESSION_FLAG_DYNAMIC;
 	HANDLE dyn = NULL;
-	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &dyn), STATUS_SUCCESS);
+	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &dyn),
+			 STATUS_SUCCESS);
 	GUID sl_key = efx_guid(0x300);
 	FWPM_SUBLAYER0 sl;
 	memset(&sl, 0, sizeof(sl));
@@ -87,8 +90,8 @@ static void test_dynamic_session_closes_in_one_commit(void **state)
 	assert_int_equal(FwpmSubLayerAdd0(dyn, &sl, NULL), STATUS_SUCCESS);
 	assert_int_equal(FwpmTransactionBegin0(dyn, 0), STATUS_SUCCESS);
 	for (int i = 0; i < N; i++) {
-		FWPM_FILTER_CONDITION0 c =
-			efx_c_u16(&FWPM_CONDITION_IP_REMOTE_PORT, FWP_MATCH_EQUAL, (UINT16)(1 + i));
+		FWPM_FILTER_CONDITION0 c = efx_c_u16(&FWPM_CONDITION_IP_REMOTE_PORT,
+						     FWP_MATCH_EQUAL, (UINT16)(1 + i));
 		FWPM_FILTER0 f = efx_filter(&FWPM_LAYER_STREAM_V4, &sl_key, FWP_ACTION_BLOCK);
 		f.numFilterConditions = 1;
 		f.filterCondition = &c;

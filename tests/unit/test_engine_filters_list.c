@@ -16,7 +16,7 @@
 static void test_filters_list_shows_committed_filters_in_order(void **state)
 {
 	owfp_engine *e;
-	owfp_engine_opts o = { 0 };
+	owfp_engine_opts o = {0};
 	HANDLE h;
 	FWPM_FILTER0 f;
 	UINT64 id1 = 0, id2 = 0;

@@ -85,7 +85,8 @@ static void test_upper_object(void **state)
 	(void)state;
 	assert_int_equal(owfp_engine_create(NULL, &e), 0);
 	assert_null(owfp_engine_upper(e));
-	assert_ptr_equal(owfp_engine_upper_attach(e, &upper_destroyed, upper_destroy), &upper_destroyed);
+	assert_ptr_equal(owfp_engine_upper_attach(e, &upper_destroyed, upper_destroy),
+			 &upper_destroyed);
 	assert_ptr_equal(owfp_engine_upper_attach(e, &other, upper_destroy), &upper_destroyed);
 	assert_ptr_equal(owfp_engine_upper(e), &upper_destroyed);
 	owfp_engine_destroy(e);

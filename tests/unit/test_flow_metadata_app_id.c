@@ -22,9 +22,9 @@
 static int calls;
 static UINT32 seen_meta;
 static UINT64 seen_pid;
-static FWP_BYTE_BLOB seen_path;  /* a copy */
+static FWP_BYTE_BLOB seen_path; /* a copy */
 static FWP_DATA_TYPE seen_app_type;
-static FWP_BYTE_BLOB seen_app;   /* a copy */
+static FWP_BYTE_BLOB seen_app; /* a copy */
 
 static void copy_blob(FWP_BYTE_BLOB *dst, const FWP_BYTE_BLOB *src)
 {
@@ -35,9 +35,9 @@ static void copy_blob(FWP_BYTE_BLOB *dst, const FWP_BYTE_BLOB *src)
 	memcpy(dst->data, src->data, src->size);
 }
 
-static void NTAPI classify(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-			   void *ld, const void *ctx, const FWPS_FILTER3 *f, UINT64 fc,
-			   FWPS_CLASSIFY_OUT0 *out)
+static void NTAPI classify(const FWPS_INCOMING_VALUES0 *in,
+			   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *ld, const void *ctx,
+			   const FWPS_FILTER3 *f, UINT64 fc, FWPS_CLASSIFY_OUT0 *out)
 {
 	const FWP_VALUE0 *app = &in->incomingValue[FWPS_FIELD_ALE_FLOW_ESTABLISHED_V4_ALE_APP_ID].value;
 
@@ -116,9 +116,9 @@ static void test_metadata_present_when_known(void **state)
 	add_filter(&w, NULL, FWP_MATCH_EQUAL);
 	classify_as(&w, 4242, "/usr/bin/curl");
 	assert_int_equal(calls, 1);
-	assert_true(FWPS_IS_METADATA_FIELD_PRESENT(&(FWPS_INCOMING_METADATA_VALUES0){
-		.currentMetadataValues = seen_meta }, FWPS_METADATA_FIELD_PROCESS_ID |
-		FWPS_METADATA_FIELD_PROCESS_PATH));
+	assert_true(FWPS_IS_METADATA_FIELD_PRESENT(
+		&(FWPS_INCOMING_METADATA_VALUES0){.currentMetadataValues = seen_meta},
+		FWPS_METADATA_FIELD_PROCESS_ID | FWPS_METADATA_FIELD_PROCESS_PATH));
 	assert_int_equal(seen_pid, 4242);
 	assert_int_equal(owfp_appid_from_path("/usr/bin/curl", &want), 0);
 	/* WCHARs with their NUL, the size counting it (what msnmntr copies). */
@@ -166,8 +166,8 @@ static void test_app_id_condition_matches_only_that_application(void **state)
 	assert_int_equal(calls, 1);
 	classify_as(&w, 2, "/usr/bin/wget");
 	classify_as(&w, 3, "/usr/bin/curl2");
-	classify_as(&w, 4, "/usr/bin/Curl");  /* case is kept */
-	classify_as(&w, 5, NULL);             /* unknown matches nothing (S88) */
+	classify_as(&w, 4, "/usr/bin/Curl"); /* case is kept */
+	classify_as(&w, 5, NULL);            /* unknown matches nothing (S88) */
 	assert_int_equal(calls, 1);
 	free(curl.data);
 	down(&w);

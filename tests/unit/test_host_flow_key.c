@@ -29,7 +29,8 @@ static owfp_host_endpoint ep(const char *text, uint16_t port)
 
 static owfp_flow_key key(const char *client, const char *server, bool local_is_client)
 {
-	owfp_host_conn c = {.client = ep(client, 40000), .server = ep(server, 80),
+	owfp_host_conn c = {.client = ep(client, 40000),
+			    .server = ep(server, 80),
 			    .local_is_client = local_is_client};
 	owfp_flow_key k;
 

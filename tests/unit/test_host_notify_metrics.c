@@ -26,14 +26,16 @@
 
 static int dgram_at(const char *name, bool abstract)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	size_t n = strlen(name);
 
 	assert_true(fd >= 0);
 	memcpy(sa.sun_path + (abstract ? 1 : 0), name, n);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa,
-			      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (abstract ? 1 : 0))), 0);
+	assert_int_equal(
+		bind(fd, (struct sockaddr *)&sa,
+		     (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (abstract ? 1 : 0))),
+		0);
 	return fd;
 }
 
@@ -110,7 +112,7 @@ static void test_watchdog_only_for_our_pid(void **state)
 
 static void test_metrics_text(void **state)
 {
-	owfp_metrics_buf b = { 0 };
+	owfp_metrics_buf b = {0};
 	char esc[64];
 	(void)state;
 
@@ -134,7 +136,7 @@ static void test_metrics_text(void **state)
 static void test_metrics_file_replaced_whole(void **state)
 {
 	char dir[] = "/tmp/owfp-metrics-test.XXXXXX", path[96], buf[64];
-	owfp_error err = { { 0 } };
+	owfp_error err = {{0}};
 	(void)state;
 
 	assert_non_null(mkdtemp(dir));

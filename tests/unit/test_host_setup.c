@@ -21,10 +21,9 @@ static char plugin_path[PATH_MAX];
 static char dir[PATH_MAX];
 static char cfg_path[PATH_MAX];
 
-static const char good_cfg[] =
-	"filters:\n"
-	"  - {name: web, layer: stream, action: block,\n"
-	"     conditions: [{field: remote_port, match: equal, value: 80}]}\n";
+static const char good_cfg[] = "filters:\n"
+			       "  - {name: web, layer: stream, action: block,\n"
+			       "     conditions: [{field: remote_port, match: equal, value: 80}]}\n";
 
 static void write_file(const char *path, const char *text)
 {

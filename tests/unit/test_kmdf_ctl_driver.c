@@ -51,8 +51,8 @@ static bool still_registered(UINT32 id)
 
 static int load(owfp_regparams *params)
 {
-	owfp_plugin_opts opts = { .driver_name = "KmdfCtl", .params = params };
-	owfp_engine_opts eopts = { 0 };
+	owfp_plugin_opts opts = {.driver_name = "KmdfCtl", .params = params};
+	owfp_engine_opts eopts = {0};
 	char err[512] = "";
 
 	if (owfp_engine_create(&eopts, &engine) != 0)
@@ -88,7 +88,7 @@ static int setup_params(void **state)
 
 static int setup_all_types(void **state)
 {
-	static const char *const apps[] = { "curl", "wget" };
+	static const char *const apps[] = {"curl", "wget"};
 	owfp_regparams *p = owfp_regparams_new();
 	char err[256];
 	int rc;
@@ -112,7 +112,8 @@ static int teardown(void **state)
 	/* Everything the driver and the framework made is gone. */
 	if (owfp_pool_outstanding(KMDF_CTL_TAG) || owfp_pool_outstanding(OWFP_TAG_DEVICE) ||
 	    owfp_pool_outstanding(OWFP_TAG_DRIVER) || still_registered(callout_id)) {
-		fprintf(stderr, "left behind: %zu driver blocks, %zu devices, %zu driver objects, or callout %u\n",
+		fprintf(stderr,
+			"left behind: %zu driver blocks, %zu devices, %zu driver objects, or callout %u\n",
 			owfp_pool_outstanding(KMDF_CTL_TAG), owfp_pool_outstanding(OWFP_TAG_DEVICE),
 			owfp_pool_outstanding(OWFP_TAG_DRIVER), (unsigned)callout_id);
 		return -1;
@@ -128,8 +129,9 @@ static KMDF_CTL_STATE get_state(void)
 	ULONG_PTR info = 0;
 
 	memset(&s, 0xee, sizeof(s));
-	assert_int_equal(owfp_device_ioctl(DOS_NAME, IOCTL_KMDF_CTL_GET_STATE, NULL, 0, &s, sizeof(s),
-					   &info), STATUS_SUCCESS);
+	assert_int_equal(owfp_device_ioctl(DOS_NAME, IOCTL_KMDF_CTL_GET_STATE, NULL, 0, &s,
+					   sizeof(s), &info),
+			 STATUS_SUCCESS);
 	assert_int_equal(info, sizeof(s));
 	return s;
 }
@@ -167,20 +169,25 @@ static void test_ioctls_through_the_queue(void **state)
 	(void)state;
 	/* Input through WdfRequestRetrieveInputMemory and WdfMemoryCopyToBuffer. */
 	assert_int_equal(owfp_device_ioctl("\\??\\OwfpKmdfCtl", IOCTL_KMDF_CTL_SET_WORD, "sunny", 5,
-					   NULL, 0, &info), STATUS_SUCCESS);
+					   NULL, 0, &info),
+			 STATUS_SUCCESS);
 	assert_int_equal(info, 0);
 	s = get_state();
 	assert_string_equal(s.Word, "sunny");
 	assert_int_equal(s.Requests, 3);
 	/* The driver's own checks, and the framework's. */
-	assert_int_equal(owfp_device_ioctl("\\Device\\OwfpKmdfCtl", IOCTL_KMDF_CTL_SET_WORD, NULL, 0,
-					   NULL, 0, &info), STATUS_INVALID_PARAMETER);
+	assert_int_equal(owfp_device_ioctl("\\Device\\OwfpKmdfCtl", IOCTL_KMDF_CTL_SET_WORD, NULL,
+					   0, NULL, 0, &info),
+			 STATUS_INVALID_PARAMETER);
 	assert_int_equal(owfp_device_ioctl(DOS_NAME, IOCTL_KMDF_CTL_GET_STATE, NULL, 0, &s,
-					   sizeof(s) - 1, &info), STATUS_BUFFER_TOO_SMALL);
+					   sizeof(s) - 1, &info),
+			 STATUS_BUFFER_TOO_SMALL);
 	assert_int_equal(info, 0);
-	assert_int_equal(owfp_device_ioctl(DOS_NAME, CTL_CODE(KMDF_CTL_DEVICE_TYPE, 0x9ff,
-								METHOD_BUFFERED, FILE_ANY_ACCESS),
-					   NULL, 0, NULL, 0, &info), STATUS_INVALID_DEVICE_REQUEST);
+	assert_int_equal(owfp_device_ioctl(DOS_NAME,
+					   CTL_CODE(KMDF_CTL_DEVICE_TYPE, 0x9ff, METHOD_BUFFERED,
+						    FILE_ANY_ACCESS),
+					   NULL, 0, NULL, 0, &info),
+			 STATUS_INVALID_DEVICE_REQUEST);
 	assert_int_equal(get_state().Requests, 7);
 }
 
@@ -193,8 +200,9 @@ static void test_a_held_request_is_cancelled_and_the_queue_moves_on(void **state
 	owfp_ioctl_set_timeout_ms(1);
 	/* The sequential queue holds it; the caller gives up; the driver's
 	 * EvtRequestCancel completes it. */
-	assert_int_equal(owfp_device_ioctl(DOS_NAME, IOCTL_KMDF_CTL_WAIT, NULL, 0, out, sizeof(out),
-					   &info), STATUS_CANCELLED);
+	assert_int_equal(
+		owfp_device_ioctl(DOS_NAME, IOCTL_KMDF_CTL_WAIT, NULL, 0, out, sizeof(out), &info),
+		STATUS_CANCELLED);
 	owfp_ioctl_set_timeout_ms(30000);
 	assert_int_equal(get_state().Requests, 3);
 }
@@ -235,20 +243,23 @@ static void test_registry_queries(void **state)
 	RtlInitUnicodeString(&apps, L"Apps");
 	RtlInitUnicodeString(&blob, L"Blob");
 	RtlInitUnicodeString(&none, L"Absent");
-	assert_int_equal(WdfDriverOpenParametersRegistryKey(d, KEY_READ, WDF_NO_OBJECT_ATTRIBUTES, &key),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		WdfDriverOpenParametersRegistryKey(d, KEY_READ, WDF_NO_OBJECT_ATTRIBUTES, &key),
+		STATUS_SUCCESS);
 	assert_int_equal(WdfRegistryQueryULong(key, &port, &ul), STATUS_SUCCESS);
 	assert_int_equal(ul, 1);
 	assert_int_equal(WdfRegistryQueryULong(key, &word, &ul), STATUS_OBJECT_TYPE_MISMATCH);
 	assert_int_equal(WdfRegistryQueryULong(key, &none, &ul), STATUS_OBJECT_NAME_NOT_FOUND);
 
 	/* Length only, then too small, then enough: Length excludes the terminator. */
-	assert_int_equal(WdfRegistryQueryUnicodeString(key, &word, &bytes, NULL), STATUS_BUFFER_OVERFLOW);
+	assert_int_equal(WdfRegistryQueryUnicodeString(key, &word, &bytes, NULL),
+			 STATUS_BUFFER_OVERFLOW);
 	assert_int_equal(bytes, 7 * sizeof(WCHAR));
 	value.Buffer = small;
 	value.Length = 0;
 	value.MaximumLength = sizeof(small);
-	assert_int_equal(WdfRegistryQueryUnicodeString(key, &word, &bytes, &value), STATUS_BUFFER_OVERFLOW);
+	assert_int_equal(WdfRegistryQueryUnicodeString(key, &word, &bytes, &value),
+			 STATUS_BUFFER_OVERFLOW);
 	assert_int_equal(value.Length, 0);
 	value.Buffer = big;
 	value.MaximumLength = sizeof(big);
@@ -259,21 +270,25 @@ static void test_registry_queries(void **state)
 			 STATUS_OBJECT_TYPE_MISMATCH);
 
 	/* Any type through WdfRegistryQueryValue. */
-	assert_int_equal(WdfRegistryQueryValue(key, &blob, sizeof(raw), raw, &len, &type), STATUS_SUCCESS);
+	assert_int_equal(WdfRegistryQueryValue(key, &blob, sizeof(raw), raw, &len, &type),
+			 STATUS_SUCCESS);
 	assert_int_equal(type, REG_BINARY);
 	assert_int_equal(len, 3);
 	assert_memory_equal(raw, "\x01\x02\x03", 3);
-	assert_int_equal(WdfRegistryQueryValue(key, &apps, 4, raw, &len, &type), STATUS_BUFFER_OVERFLOW);
+	assert_int_equal(WdfRegistryQueryValue(key, &apps, 4, raw, &len, &type),
+			 STATUS_BUFFER_OVERFLOW);
 	assert_int_equal(type, REG_MULTI_SZ);
 	assert_int_equal(len, 11 * sizeof(WCHAR));
-	assert_int_equal(WdfRegistryQueryValue(key, &apps, sizeof(raw), raw, &len, &type), STATUS_SUCCESS);
+	assert_int_equal(WdfRegistryQueryValue(key, &apps, sizeof(raw), raw, &len, &type),
+			 STATUS_SUCCESS);
 	assert_true(wcscmp((const WCHAR *)raw, L"curl") == 0);
 	assert_true(wcscmp((const WCHAR *)raw + 5, L"wget") == 0);
 	WdfRegistryClose(key);
 
 	/* Opened without KEY_QUERY_VALUE: queries are refused. */
-	assert_int_equal(WdfDriverOpenParametersRegistryKey(d, KEY_NOTIFY, WDF_NO_OBJECT_ATTRIBUTES, &key),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		WdfDriverOpenParametersRegistryKey(d, KEY_NOTIFY, WDF_NO_OBJECT_ATTRIBUTES, &key),
+		STATUS_SUCCESS);
 	assert_int_equal(WdfRegistryQueryULong(key, &port, &ul), STATUS_ACCESS_DENIED);
 	WdfRegistryClose(key);
 }
@@ -281,13 +296,15 @@ static void test_registry_queries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults_without_parameters, setup_defaults, teardown),
-		cmocka_unit_test_setup_teardown(test_parameters_reach_driver_entry, setup_params, teardown),
+		cmocka_unit_test_setup_teardown(test_defaults_without_parameters, setup_defaults,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_parameters_reach_driver_entry, setup_params,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_ioctls_through_the_queue, setup_params, teardown),
 		cmocka_unit_test_setup_teardown(test_a_held_request_is_cancelled_and_the_queue_moves_on,
 						setup_defaults, teardown),
-		cmocka_unit_test_setup_teardown(test_unload_removes_device_and_callout, setup_defaults,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_unload_removes_device_and_callout,
+						setup_defaults, teardown),
 		cmocka_unit_test_setup_teardown(test_registry_queries, setup_all_types, teardown),
 	};
 

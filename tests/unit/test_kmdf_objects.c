@@ -102,7 +102,8 @@ static WDFDRIVER make_driver(void)
 	memset(&drv, 0, sizeof(drv));
 	nevents = 0;
 	RtlInitUnicodeString(&drv.DriverName, L"\\Driver\\kmdf_objects");
-	RtlInitUnicodeString(&path, L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\kmdf_objects");
+	RtlInitUnicodeString(
+		&path, L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\kmdf_objects");
 	WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
 	config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
 	config.EvtDriverUnload = on_unload;
@@ -183,8 +184,9 @@ static void test_unload_order_and_destroy_at_last_reference(void **state)
 	assert_true(position("obj-destroy") < position("driver-destroy"));
 	assert_int_equal(nevents, 7);
 	/* The device and its name are gone. */
-	assert_int_equal(owfp_device_ioctl("\\Device\\KmdfObjects", IOCTL_PARK, NULL, 0, NULL, 0, NULL),
-			 STATUS_OBJECT_NAME_NOT_FOUND);
+	assert_int_equal(
+		owfp_device_ioctl("\\Device\\KmdfObjects", IOCTL_PARK, NULL, 0, NULL, 0, NULL),
+		STATUS_OBJECT_NAME_NOT_FOUND);
 }
 
 static void test_contexts(void **state)
@@ -242,7 +244,7 @@ static void seq_ioctl(WDFQUEUE q, WDFREQUEST r, size_t out, size_t in, ULONG cod
 
 static void par_ioctl(WDFQUEUE q, WDFREQUEST r, size_t out, size_t in, ULONG code)
 {
-	LARGE_INTEGER timeout = { .QuadPart = -10LL * 1000 * 1000 * 10 }; /* 10 s: a hang guard only */
+	LARGE_INTEGER timeout = {.QuadPart = -10LL * 1000 * 1000 * 10}; /* 10 s: a hang guard only */
 
 	(void)q;
 	(void)out;
@@ -250,8 +252,8 @@ static void par_ioctl(WDFQUEUE q, WDFREQUEST r, size_t out, size_t in, ULONG cod
 	assert_int_equal(code, IOCTL_MEET);
 	/* The first waits for the second: a queue presenting one at a time never gets there. */
 	if (InterlockedIncrement(&meeting) == 1)
-		WdfRequestComplete(r, KeWaitForSingleObject(&met, Executive, KernelMode, FALSE,
-							    &timeout));
+		WdfRequestComplete(
+			r, KeWaitForSingleObject(&met, Executive, KernelMode, FALSE, &timeout));
 	else {
 		KeSetEvent(&met, 0, FALSE);
 		WdfRequestComplete(r, STATUS_SUCCESS);
@@ -278,7 +280,7 @@ static void test_manual_queue_holds_until_retrieved(void **state)
 {
 	WDFDRIVER d = make_driver();
 	WDFDEVICE dev = make_device(d, L"\\Device\\KmdfSeq");
-	struct caller c = { .device = "\\Device\\KmdfSeq", .code = IOCTL_PARK };
+	struct caller c = {.device = "\\Device\\KmdfSeq", .code = IOCTL_PARK};
 	WDF_IO_QUEUE_CONFIG qc;
 	WDFREQUEST r;
 	WDFMEMORY m;
@@ -293,7 +295,8 @@ static void test_manual_queue_holds_until_retrieved(void **state)
 	assert_int_equal(WdfIoQueueCreate(dev, &qc, WDF_NO_OBJECT_ATTRIBUTES, NULL),
 			 STATUS_OBJECT_NAME_COLLISION);
 	WDF_IO_QUEUE_CONFIG_INIT(&qc, WdfIoQueueDispatchManual);
-	assert_int_equal(WdfIoQueueCreate(dev, &qc, WDF_NO_OBJECT_ATTRIBUTES, &manual), STATUS_SUCCESS);
+	assert_int_equal(WdfIoQueueCreate(dev, &qc, WDF_NO_OBJECT_ATTRIBUTES, &manual),
+			 STATUS_SUCCESS);
 	assert_int_equal(WdfIoQueueRetrieveNextRequest(manual, &r), STATUS_NO_MORE_ENTRIES);
 
 	assert_int_equal(pthread_create(&t, NULL, call, &c), 0);
@@ -318,7 +321,7 @@ static void test_parallel_queue_presents_concurrently(void **state)
 {
 	WDFDRIVER d = make_driver();
 	WDFDEVICE dev = make_device(d, L"\\Device\\KmdfPar");
-	struct caller a = { .device = "KmdfPar", .code = IOCTL_MEET };
+	struct caller a = {.device = "KmdfPar", .code = IOCTL_MEET};
 	struct caller b = a;
 	WDF_IO_QUEUE_CONFIG qc;
 	pthread_t ta, tb;

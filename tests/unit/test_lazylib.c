@@ -37,7 +37,8 @@ static void test_missing_library(void **state)
 	const owfp_lazysym syms[] = {OWFP_LAZYSYM(t, strlen)};
 	char err[256] = "";
 	assert_int_equal(owfp_lazylib_load("libowfp-no-such.so.9", "owfp-no-such-pkg", syms, 1, err,
-					   sizeof(err)), -ELIBACC);
+					   sizeof(err)),
+			 -ELIBACC);
 	assert_non_null(strstr(err, "cannot load libowfp-no-such.so.9"));
 	assert_non_null(strstr(err, "install the Debian package owfp-no-such-pkg"));
 }
@@ -52,7 +53,8 @@ static void test_missing_symbol(void **state)
 	const owfp_lazysym syms[] = {{"strlen", (void **)&t.present},
 				     {"owfp_no_such_function", (void **)&t.absent}};
 	char err[256] = "";
-	assert_int_equal(owfp_lazylib_load("libc.so.6", "libc6", syms, 2, err, sizeof(err)), -ELIBBAD);
+	assert_int_equal(owfp_lazylib_load("libc.so.6", "libc6", syms, 2, err, sizeof(err)),
+			 -ELIBBAD);
 	assert_non_null(strstr(err, "libc.so.6 has no owfp_no_such_function"));
 	assert_non_null(strstr(err, "libc6"));
 }

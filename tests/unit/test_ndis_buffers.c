@@ -52,7 +52,8 @@ static void test_mdl_describes_caller_memory(void **state)
 
 	(void)state;
 	assert_non_null(m);
-	assert_ptr_equal(MmGetSystemAddressForMdlSafe(m, NormalPagePriority | MdlMappingNoExecute), buf);
+	assert_ptr_equal(MmGetSystemAddressForMdlSafe(m, NormalPagePriority | MdlMappingNoExecute),
+			 buf);
 	assert_ptr_equal(MmGetMdlVirtualAddress(m), buf);
 	assert_int_equal(MmGetMdlByteCount(m), sizeof(buf));
 	assert_null(m->Next);
@@ -72,8 +73,9 @@ static void test_nbl_wraps_chain_at_every_offset(void **state)
 		ULONG len = (ULONG)(sizeof(flat) - 1 - off);
 		char out[32];
 
-		assert_int_equal(FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, c.m[0], off, len, &nbl),
-				 STATUS_SUCCESS);
+		assert_int_equal(
+			FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, c.m[0], off, len, &nbl),
+			STATUS_SUCCESS);
 		nb = NET_BUFFER_LIST_FIRST_NB(nbl);
 		assert_null(NET_BUFFER_LIST_NEXT_NBL(nbl));
 		assert_null(NET_BUFFER_NEXT_NB(nb));
@@ -86,8 +88,9 @@ static void test_nbl_wraps_chain_at_every_offset(void **state)
 			PMDL cur = NET_BUFFER_CURRENT_MDL(nb);
 
 			assert_true(NET_BUFFER_CURRENT_MDL_OFFSET(nb) < cur->ByteCount);
-			assert_int_equal(((char *)cur->MappedSystemVa)[NET_BUFFER_CURRENT_MDL_OFFSET(nb)],
-					 flat[off]);
+			assert_int_equal(
+				((char *)cur->MappedSystemVa)[NET_BUFFER_CURRENT_MDL_OFFSET(nb)],
+				flat[off]);
 		}
 		/* Zero-copy: the chain's own memory. */
 		assert_ptr_equal(NdisGetDataBuffer(nb, 0, NULL, 1, 0) != NULL || len == 0, 1);
@@ -202,10 +205,9 @@ static void test_ndis_allocate_nbl_wraps_like_the_fwps_one(void **state)
 	chain_free(&c);
 }
 
-
 static void test_freeing_a_foreign_nbl_aborts_like_a_bug_check(void **state)
 {
-	NET_BUFFER_LIST foreign = { 0 };
+	NET_BUFFER_LIST foreign = {0};
 	int status = 0;
 	pid_t pid;
 
@@ -225,7 +227,7 @@ static void test_freeing_a_foreign_nbl_aborts_like_a_bug_check(void **state)
 
 static void test_nbl_pool_handle_is_a_freeable_token(void **state)
 {
-	NET_BUFFER_LIST_POOL_PARAMETERS params = { 0 };
+	NET_BUFFER_LIST_POOL_PARAMETERS params = {0};
 	NDIS_HANDLE a, b;
 
 	(void)state;

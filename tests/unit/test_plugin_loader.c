@@ -116,7 +116,8 @@ static void test_load_calls_driver_entry_with_the_services_key(void **state)
 		got[i] = (char)ext->RegistryPath[i];
 	got[i] = '\0';
 	/* As Windows names it: the service key of the driver, named after its file. */
-	assert_string_equal(got, "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\plugin_minimal");
+	assert_string_equal(
+		got, "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\plugin_minimal");
 	assert_string_equal(owfp_plugin_driver_name(p), "plugin_minimal");
 	assert_true(drv->DriverName.Length == wcslen(L"\\Driver\\plugin_minimal") * sizeof(WCHAR));
 	assert_true(wcscmp(drv->DriverName.Buffer, L"\\Driver\\plugin_minimal") == 0);
@@ -155,12 +156,13 @@ static void test_driver_name_is_the_file_name_decoded_from_utf8(void **state)
 
 static void test_load_options_name_the_driver(void **state)
 {
-	owfp_plugin_opts opts = { .driver_name = "MyFilter" };
+	owfp_plugin_opts opts = {.driver_name = "MyFilter"};
 	owfp_plugin *p = NULL, *q = NULL;
 	char err[512] = "", copy[PATH_MAX];
 
 	(void)state;
-	assert_int_equal(owfp_plugin_load_opts(plugin("plugin_minimal"), &opts, &p, err, sizeof(err)), 0);
+	assert_int_equal(
+		owfp_plugin_load_opts(plugin("plugin_minimal"), &opts, &p, err, sizeof(err)), 0);
 	assert_string_equal(owfp_plugin_driver_name(p), "MyFilter");
 	assert_true(wcscmp(recorded_name(p), L"MyFilter") == 0);
 	/* Another file under the same name (any case) is refused, as one service name is one driver. */
@@ -180,8 +182,8 @@ static void test_load_options_name_the_driver(void **state)
 
 static void test_bad_driver_names_are_refused(void **state)
 {
-	static const char *const bad[] = { "", "a\\b", "a/b", "\xff" };
-	owfp_plugin_opts opts = { 0 };
+	static const char *const bad[] = {"", "a\\b", "a/b", "\xff"};
+	owfp_plugin_opts opts = {0};
 	owfp_plugin *p = NULL;
 	char err[512];
 
@@ -189,7 +191,8 @@ static void test_bad_driver_names_are_refused(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		opts.driver_name = bad[i];
 		err[0] = '\0';
-		assert_int_equal(owfp_plugin_load_opts(plugin("plugin_minimal"), &opts, &p, err, sizeof(err)),
+		assert_int_equal(owfp_plugin_load_opts(plugin("plugin_minimal"), &opts, &p, err,
+						       sizeof(err)),
 				 -EINVAL);
 		assert_null(p);
 		assert_non_null(strstr(err, "not a valid service name"));
@@ -201,7 +204,7 @@ static void test_bad_driver_names_are_refused(void **state)
 static void test_load_options_params_are_copied(void **state)
 {
 	owfp_regparams *params = owfp_regparams_new();
-	owfp_plugin_opts opts = { .params = params };
+	owfp_plugin_opts opts = {.params = params};
 	owfp_plugin *p = NULL;
 	const owfp_regparams *seen;
 	const void *data;
@@ -210,18 +213,21 @@ static void test_load_options_params_are_copied(void **state)
 
 	(void)state;
 	assert_int_equal(owfp_regparams_set_dword(params, "Port", 8888, err, sizeof(err)), 0);
-	assert_int_equal(owfp_plugin_load_opts(plugin("plugin_minimal"), &opts, &p, err, sizeof(err)), 0);
+	assert_int_equal(
+		owfp_plugin_load_opts(plugin("plugin_minimal"), &opts, &p, err, sizeof(err)), 0);
 	/* The caller's set may go: the driver keeps its own. */
 	owfp_regparams_free(params);
 	seen = owfp_plugin_params_of(owfp_plugin_driver_object(p));
 	assert_non_null(seen);
-	assert_int_equal(owfp_regparams_query(seen, L"port", 4 * sizeof(WCHAR), &type, &data, &len), 0);
+	assert_int_equal(owfp_regparams_query(seen, L"port", 4 * sizeof(WCHAR), &type, &data, &len),
+			 0);
 	assert_int_equal(type, REG_DWORD);
 	assert_int_equal(*(const ULONG *)data, 8888);
 	owfp_plugin_unload(p);
 	/* Without params the key is there and empty. */
 	assert_int_equal(owfp_plugin_load(plugin("plugin_minimal"), &p, err, sizeof(err)), 0);
-	assert_int_equal(owfp_regparams_count(owfp_plugin_params_of(owfp_plugin_driver_object(p))), 0);
+	assert_int_equal(owfp_regparams_count(owfp_plugin_params_of(owfp_plugin_driver_object(p))),
+			 0);
 	owfp_plugin_unload(p);
 }
 
@@ -354,7 +360,8 @@ static void test_missing_plugin_reports_enoent(void **state)
 	char err[512] = "";
 
 	(void)state;
-	assert_int_equal(owfp_plugin_load("/nonexistent/owfp/plugin.so", &p, err, sizeof(err)), -ENOENT);
+	assert_int_equal(owfp_plugin_load("/nonexistent/owfp/plugin.so", &p, err, sizeof(err)),
+			 -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/owfp/plugin.so"));
 }
 

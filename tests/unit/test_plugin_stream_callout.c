@@ -79,7 +79,8 @@ static void wake(void *dp, owfp_flow *flow)
 	(void)flow;
 }
 
-static const owfp_flow_ops ops = { deliver, deliver_fin, deliver_abort, drop, pause_dir, offload, wake };
+static const owfp_flow_ops ops = {deliver,   deliver_fin, deliver_abort, drop,
+				  pause_dir, offload,     wake};
 
 static const owfp_callout_stats *find_callout(const owfp_engine_stats *st, const char *name)
 {
@@ -91,15 +92,22 @@ static const owfp_callout_stats *find_callout(const owfp_engine_stats *st, const
 
 static void run_flow(owfp_engine *engine, sink *s)
 {
-	owfp_flow_key key = { .family = AF_INET, .local_port = 40000, .remote_port = 80, .outbound = true };
+	owfp_flow_key key = {
+		.family = AF_INET, .local_port = 40000, .remote_port = 80, .outbound = true};
 	owfp_flow *flow = NULL;
 
 	inet_pton(AF_INET, "127.0.0.1", key.local_addr);
 	inet_pton(AF_INET, "127.0.0.1", key.remote_addr);
 	assert_int_equal(owfp_flow_create(engine, &key, &ops, s, &flow), 0);
-	assert_int_equal(owfp_flow_indicate(flow, OWFP_DIR_OUTBOUND, (const uint8_t *)"GET / HTTP/1.0\r\n\r\n", 18, OWFP_SEG_PUSH, 0), 0);
-	assert_int_equal(owfp_flow_indicate(flow, OWFP_DIR_INBOUND, (const uint8_t *)"HTTP/1.0 200 OK\r\n", 17, 0, 0), 0);
-	assert_int_equal(owfp_flow_indicate(flow, OWFP_DIR_INBOUND, (const uint8_t *)"\r\nbody", 6, 0, 0), 0);
+	assert_int_equal(owfp_flow_indicate(flow, OWFP_DIR_OUTBOUND,
+					    (const uint8_t *)"GET / HTTP/1.0\r\n\r\n", 18,
+					    OWFP_SEG_PUSH, 0),
+			 0);
+	assert_int_equal(owfp_flow_indicate(flow, OWFP_DIR_INBOUND,
+					    (const uint8_t *)"HTTP/1.0 200 OK\r\n", 17, 0, 0),
+			 0);
+	assert_int_equal(
+		owfp_flow_indicate(flow, OWFP_DIR_INBOUND, (const uint8_t *)"\r\nbody", 6, 0, 0), 0);
 	assert_int_equal(owfp_flow_indicate_fin(flow, OWFP_DIR_OUTBOUND), 0);
 	assert_int_equal(owfp_flow_indicate_fin(flow, OWFP_DIR_INBOUND), 0);
 	owfp_flow_close(flow);
@@ -107,18 +115,19 @@ static void run_flow(owfp_engine *engine, sink *s)
 
 static void test_stream_callout_plugin_runs_end_to_end(void **state)
 {
-	owfp_engine_opts opts = { 0 };
+	owfp_engine_opts opts = {0};
 	owfp_engine *engine = NULL;
 	owfp_engine_stats *st = calloc(1, sizeof(*st));
 	const owfp_callout_stats *c;
 	owfp_plugin *p = NULL;
 	char path[PATH_MAX], err[512] = "";
 	const char *build = getenv("OWFP_BUILD_DIR");
-	sink s = { .len = { 0, 0 } };
+	sink s = {.len = {0, 0}};
 
 	(void)state;
 	assert_non_null(st);
-	assert_true(snprintf(path, sizeof(path), "%s/plugins/plugin_stream_permit.so", build ? build : ".") < PATH_MAX);
+	assert_true(snprintf(path, sizeof(path), "%s/plugins/plugin_stream_permit.so",
+			     build ? build : ".") < PATH_MAX);
 	assert_int_equal(owfp_engine_create(&opts, &engine), 0);
 	if (owfp_plugin_load(path, &p, err, sizeof(err)) != 0)
 		fail_msg("%s", err);

@@ -106,8 +106,9 @@ static void *free_handed_off(void *arg)
 
 static void test_counts_are_exact_when_blocks_cross_threads_and_threads_exit(void **state)
 {
-	static handoff q = { .lock = PTHREAD_MUTEX_INITIALIZER, .ready = PTHREAD_COND_INITIALIZER,
-			     .allocators_left = ALLOCATORS };
+	static handoff q = {.lock = PTHREAD_MUTEX_INITIALIZER,
+			    .ready = PTHREAD_COND_INITIALIZER,
+			    .allocators_left = ALLOCATORS};
 	static allocator a[ALLOCATORS];
 	pthread_t at[ALLOCATORS], ft[FREERS];
 	size_t total_before = owfp_pool_outstanding_total();
@@ -117,7 +118,7 @@ static void test_counts_are_exact_when_blocks_cross_threads_and_threads_exit(voi
 	for (int i = 0; i < FREERS; i++)
 		assert_int_equal(pthread_create(&ft[i], NULL, free_handed_off, &q), 0);
 	for (int i = 0; i < ALLOCATORS; i++) {
-		a[i] = (allocator){ .index = i, .q = &q };
+		a[i] = (allocator){.index = i, .q = &q};
 		assert_int_equal(pthread_create(&at[i], NULL, allocate_and_hand_off, &a[i]), 0);
 	}
 	for (int i = 0; i < ALLOCATORS; i++) {
@@ -180,8 +181,10 @@ static void test_counts_include_threads_still_running(void **state)
 	pthread_barrier_init(&allocated, NULL, 4);
 	pthread_barrier_init(&checked, NULL, 4);
 	for (int i = 0; i < 3; i++) {
-		h[i] = (holder){ .allocated = &allocated, .checked = &checked, .tag = tag,
-				 .freed_by_self = 30 * i };
+		h[i] = (holder){.allocated = &allocated,
+				.checked = &checked,
+				.tag = tag,
+				.freed_by_self = 30 * i};
 		assert_int_equal(pthread_create(&t[i], NULL, allocate_then_wait, &h[i]), 0);
 	}
 	pthread_barrier_wait(&allocated);
@@ -290,7 +293,7 @@ static void *allocate_twenty(void *arg)
 
 static void test_fail_nth_fails_exactly_one_attempt_across_threads(void **state)
 {
-	int failed[3] = { 0 };
+	int failed[3] = {0};
 	pthread_t t[3];
 	uint64_t start = owfp_pool_attempts();
 

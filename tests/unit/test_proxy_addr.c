@@ -33,12 +33,13 @@ static void test_proxy_addr_parses_v4_and_bracketed_v6(void **state)
 
 static void test_proxy_addr_rejects_bad_input_with_a_message(void **state)
 {
-	const char *bad[] = { "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "::1:80", "[::1]80",
-			      "[::1:80", "localhost:80", "1.2.3.4:8x", "[1.2.3.4]:80x" };
+	const char *bad[] = {"127.0.0.1",    "127.0.0.1:", "127.0.0.1:65536",
+			     "::1:80",       "[::1]80",    "[::1:80",
+			     "localhost:80", "1.2.3.4:8x", "[1.2.3.4]:80x"};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		owfp_proxy_addr a;
-		owfp_error err = { { 0 } };
+		owfp_error err = {{0}};
 		assert_int_not_equal(owfp_proxy_addr_parse(bad[i], &a, &err), 0);
 		assert_non_null(strstr(err.msg, bad[i]));
 	}

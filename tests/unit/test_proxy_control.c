@@ -59,7 +59,7 @@ static void *serve_thread(void *arg)
 {
 	struct fixture *f = arg;
 	while (!atomic_load(&f->stop)) {
-		struct pollfd p = { .fd = owfp_control_fd(f->ctl), .events = POLLIN };
+		struct pollfd p = {.fd = owfp_control_fd(f->ctl), .events = POLLIN};
 		if (poll(&p, 1, 20) > 0)
 			owfp_control_run(f->ctl);
 	}
@@ -69,9 +69,9 @@ static void *serve_thread(void *arg)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	owfp_proxy_opts o = { .workers = 1 };
+	owfp_proxy_opts o = {.workers = 1};
 	owfp_error err;
-	struct sockaddr_in l = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in l = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 
 	strcpy(f->dir, "/tmp/owfp-ctl-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
@@ -81,8 +81,8 @@ static int setup(void **state)
 	o.upstream = o.listen;
 	assert_int_equal(owfp_proxy_start(NULL, &o, &f->proxy, &err), 0);
 	f->added = json_array();
-	owfp_proxy_manage m = { .filter_add = fake_filter_add, .filters_list = fake_filters_list,
-				.user = f };
+	owfp_proxy_manage m = {
+		.filter_add = fake_filter_add, .filters_list = fake_filters_list, .user = f};
 	assert_int_equal(owfp_control_open(f->path, f->proxy, &m, &f->ctl, &err), 0);
 	assert_int_equal(pthread_create(&f->thread, NULL, serve_thread, f), 0);
 	*state = f;
@@ -115,10 +115,13 @@ static void test_control_socket_is_owner_only(void **state)
 static void test_control_rejects_malformed_requests(void **state)
 {
 	struct fixture *f = *state;
-	owfp_proxy_manage m = { 0 };
-	const char *bad[] = { "not json", "[1,2]", "{\"cmd\":5}", "{\"cmd\":\"rm -rf\"}",
-			      "{\"cmd\":\"stats\",\"cmd\":\"stats\"}",
-			      "{\"cmd\":\"filters.delete\",\"id\":-3}" };
+	owfp_proxy_manage m = {0};
+	const char *bad[] = {"not json",
+			     "[1,2]",
+			     "{\"cmd\":5}",
+			     "{\"cmd\":\"rm -rf\"}",
+			     "{\"cmd\":\"stats\",\"cmd\":\"stats\"}",
+			     "{\"cmd\":\"filters.delete\",\"id\":-3}"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		json_t *r = owfp_control_handle(f->proxy, &m, bad[i], strlen(bad[i]));
 		assert_true(json_is_false(json_object_get(r, "ok")));
@@ -137,7 +140,8 @@ static void test_control_stats_and_filters_round_trip(void **state)
 	assert_int_equal(owfp_control_request(f->path, req, &reply, &err), 0);
 	json_decref(req);
 	assert_true(json_is_true(json_object_get(reply, "ok")));
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(reply, "proxy"), "workers")), 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(reply, "proxy"), "workers")), 1);
 	json_decref(reply);
 
 	req = json_pack("{s:s, s:s}", "cmd", "filters.add", "filter", "{name: web}");
@@ -151,7 +155,8 @@ static void test_control_stats_and_filters_round_trip(void **state)
 	assert_int_equal(owfp_control_request(f->path, req, &reply, &err), 0);
 	json_decref(req);
 	assert_true(json_is_false(json_object_get(reply, "ok")));
-	assert_string_equal(json_string_value(json_object_get(reply, "error")), "<control>:1:1: bad filter");
+	assert_string_equal(json_string_value(json_object_get(reply, "error")),
+			    "<control>:1:1: bad filter");
 	json_decref(reply);
 
 	req = json_pack("{s:s}", "cmd", "filters.list");
@@ -164,9 +169,9 @@ static void test_control_stats_and_filters_round_trip(void **state)
 static void test_control_oversized_request_is_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char *big = malloc(70000);
-	char reply[256] = { 0 };
+	char reply[256] = {0};
 
 	strcpy(sa.sun_path, f->path);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -179,7 +184,7 @@ static void test_control_oversized_request_is_refused(void **state)
 			break; /* the proxy closed: fine */
 		off += (size_t)n;
 	}
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	assert_int_equal(poll(&p, 1, 5000), 1);
 	ssize_t n = recv(fd, reply, sizeof(reply) - 1, 0);
 	assert_true(n > 0);
@@ -195,7 +200,7 @@ static void test_control_refuses_path_that_is_not_a_socket(void **state)
 	char path[160];
 	owfp_control *c = NULL;
 	owfp_error err;
-	owfp_proxy_manage m = { 0 };
+	owfp_proxy_manage m = {0};
 
 	snprintf(path, sizeof(path), "%s/plain", f->dir);
 	int fd = open(path, O_CREAT | O_WRONLY, 0600);
@@ -211,10 +216,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_control_socket_is_owner_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_control_rejects_malformed_requests, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_control_stats_and_filters_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_control_oversized_request_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_control_refuses_path_that_is_not_a_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_control_rejects_malformed_requests, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_control_stats_and_filters_round_trip, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_control_oversized_request_is_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_control_refuses_path_that_is_not_a_socket,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

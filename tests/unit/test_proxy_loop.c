@@ -38,7 +38,7 @@ struct rig {
 static int listen_any(struct sockaddr_in *out)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof(a);
 
 	assert_true(fd >= 0);
@@ -51,7 +51,7 @@ static int listen_any(struct sockaddr_in *out)
 
 static bool wait_fd(int fd, short events)
 {
-	struct pollfd p = { .fd = fd, .events = events };
+	struct pollfd p = {.fd = fd, .events = events};
 	return poll(&p, 1, WAIT_MS) == 1;
 }
 
@@ -62,11 +62,13 @@ static void rig_start_to(struct rig *r, const struct sockaddr_in *upstream, size
 {
 	/* splice: these tests count spliced bytes; the sockmap offload is
 	 * covered by tests/integration/test_proxy_offload.sh. */
-	owfp_proxy_opts o = { .workers = 1, .queue_high = queue_high,
-			      .flow_limit = next_flow_limit, .global_limit = next_global_limit,
-			      .offload = OWFP_PROXY_OFFLOAD_SPLICE };
+	owfp_proxy_opts o = {.workers = 1,
+			     .queue_high = queue_high,
+			     .flow_limit = next_flow_limit,
+			     .global_limit = next_global_limit,
+			     .offload = OWFP_PROXY_OFFLOAD_SPLICE};
 	owfp_error err;
-	struct sockaddr_in l = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in l = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 
 	memcpy(&o.listen.ss, &l, sizeof(l));
 	o.listen.len = sizeof(l);
@@ -144,8 +146,8 @@ static void transfer(int from, int to, size_t n)
 	for (size_t i = 0; i < n; i++)
 		src[i] = (uint8_t)(i * 7 + (i >> 13));
 	while (got < n) {
-		struct pollfd p[2] = { { .fd = to, .events = POLLIN },
-				       { .fd = from, .events = sent < n ? POLLOUT : 0 } };
+		struct pollfd p[2] = {{.fd = to, .events = POLLIN},
+				      {.fd = from, .events = sent < n ? POLLOUT : 0}};
 		assert_true(poll(p, 2, WAIT_MS) > 0);
 		if (p[1].revents & POLLOUT) {
 			ssize_t w = send(from, src + sent, n - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -217,7 +219,7 @@ static void test_proxy_urgent_byte_stays_in_the_stream(void **state)
 static void test_proxy_rst_carried_to_other_side(void **state)
 {
 	struct rig r;
-	struct linger lg = { 1, 0 };
+	struct linger lg = {1, 0};
 	(void)state;
 	rig_start(&r, 0);
 	setsockopt(r.server, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
@@ -289,7 +291,7 @@ static void test_proxy_pause_holds_until_wake(void **state)
 	assert_int_equal(__atomic_load_n(&nheld, __ATOMIC_ACQUIRE), 4);
 	assert_int_equal(send(r.server, "more", 4, 0), 4);
 	/* Nothing reaches the client while paused. */
-	struct pollfd p = { .fd = r.client, .events = POLLIN };
+	struct pollfd p = {.fd = r.client, .events = POLLIN};
 	assert_int_equal(poll(&p, 1, 50), 0);
 	/* A wake from another thread (FwpsStreamContinue0's path). */
 	struct fake_flow *f = __atomic_load_n(&fake_flow_last, __ATOMIC_ACQUIRE);

@@ -19,7 +19,7 @@ static void test_outq_keeps_order_across_chunks_and_partial_writes(void **state)
 {
 	enum { N = 700 * 1024 };
 	uint8_t *src = malloc(N), *dst = malloc(N);
-	owfp_outq q = { 0 };
+	owfp_outq q = {0};
 	int sv[2];
 	size_t in = 0, got = 0;
 
@@ -64,7 +64,7 @@ static void test_outq_keeps_order_across_chunks_and_partial_writes(void **state)
 
 static void test_outq_flush_reports_a_dead_peer(void **state)
 {
-	owfp_outq q = { 0 };
+	owfp_outq q = {0};
 	int sv[2];
 
 	(void)state;

@@ -18,16 +18,16 @@ static const void *get(const owfp_regparams *p, const WCHAR *name, ULONG *type, 
 {
 	const void *data = NULL;
 
-	assert_int_equal(owfp_regparams_query(p, name, wcslen(name) * sizeof(WCHAR), type, &data, len),
-			 0);
+	assert_int_equal(
+		owfp_regparams_query(p, name, wcslen(name) * sizeof(WCHAR), type, &data, len), 0);
 	return data;
 }
 
 static void test_each_type_reads_back_as_the_registry_stores_it(void **state)
 {
 	owfp_regparams *p = owfp_regparams_new();
-	static const char *const items[] = { "alpha", "b\xc3\xa9ta" };
-	static const unsigned char blob[] = { 0, 1, 2, 0xff };
+	static const char *const items[] = {"alpha", "b\xc3\xa9ta"};
+	static const unsigned char blob[] = {0, 1, 2, 0xff};
 	const WCHAR *w;
 	ULONG type, len;
 	char err[256];
@@ -36,7 +36,8 @@ static void test_each_type_reads_back_as_the_registry_stores_it(void **state)
 	assert_int_equal(owfp_regparams_set_dword(p, "Port", 8888, err, sizeof(err)), 0);
 	assert_int_equal(owfp_regparams_set_sz(p, "Find", "rainy \xe2\x82\xac", err, sizeof(err)), 0);
 	assert_int_equal(owfp_regparams_set_multi_sz(p, "Apps", items, 2, err, sizeof(err)), 0);
-	assert_int_equal(owfp_regparams_set_binary(p, "Blob", blob, sizeof(blob), err, sizeof(err)), 0);
+	assert_int_equal(owfp_regparams_set_binary(p, "Blob", blob, sizeof(blob), err, sizeof(err)),
+			 0);
 	assert_int_equal(owfp_regparams_count(p), 4);
 
 	assert_int_equal(*(const ULONG *)get(p, L"Port", &type, &len), 8888);
@@ -133,8 +134,8 @@ static void test_absent_values_are_not_found(void **state)
 static void test_bad_input_is_refused_with_a_message(void **state)
 {
 	owfp_regparams *p = owfp_regparams_new();
-	static const char *const with_empty[] = { "a", "", "b" };
-	static const char *const with_bad[] = { "a", "\xc0\xaf" };
+	static const char *const with_empty[] = {"a", "", "b"};
+	static const char *const with_bad[] = {"a", "\xc0\xaf"};
 	char err[256];
 
 	(void)state;
@@ -150,13 +151,15 @@ static void test_bad_input_is_refused_with_a_message(void **state)
 	assert_non_null(strstr(err, "registry value S"));
 	assert_int_equal(owfp_regparams_set_sz(p, "S", "\xed\xa0\x80", err, sizeof(err)), -EINVAL);
 	assert_int_equal(owfp_regparams_set_sz(p, "S", NULL, err, sizeof(err)), -EINVAL);
-	assert_int_equal(owfp_regparams_set_multi_sz(p, "M", with_empty, 3, err, sizeof(err)), -EINVAL);
+	assert_int_equal(owfp_regparams_set_multi_sz(p, "M", with_empty, 3, err, sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "string 2"));
 	assert_int_equal(owfp_regparams_set_multi_sz(p, "M", with_bad, 2, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "string 2"));
 	assert_int_equal(owfp_regparams_set_binary(p, "B", NULL, 3, err, sizeof(err)), -EINVAL);
 	assert_int_equal(owfp_regparams_set_binary(p, "B", "x", OWFP_REGPARAMS_MAX_DATA + 1, err,
-						   sizeof(err)), -EINVAL);
+						   sizeof(err)),
+			 -EINVAL);
 	assert_int_equal(owfp_regparams_set_dword(NULL, "X", 1, err, sizeof(err)), -EINVAL);
 	/* None of it was stored; err may be NULL. */
 	assert_int_equal(owfp_regparams_count(p), 0);
@@ -181,7 +184,7 @@ static void test_a_failed_replacement_keeps_the_old_value(void **state)
 static void test_copy_is_deep(void **state)
 {
 	owfp_regparams *p = owfp_regparams_new(), *c;
-	static const char *const items[] = { "one" };
+	static const char *const items[] = {"one"};
 	ULONG type, len;
 	char err[256];
 

@@ -54,10 +54,16 @@ static void test_names_and_reuse_suffixes(void **state)
 	owfp_error err;
 	owfp_extract_stream a[2], b[2], c[2];
 	assert_int_equal(owfp_extract_open(dir, &x, &err), 0);
-	assert_int_equal(owfp_extract_flow_begin(x, "1.1.1.1.5-2.2.2.2.80", "2.2.2.2.80-1.1.1.1.5", &a[0], &a[1]), 0);
-	assert_int_equal(owfp_extract_flow_begin(x, "1.1.1.1.5-2.2.2.2.80", "2.2.2.2.80-1.1.1.1.5", &b[0], &b[1]), 0);
+	assert_int_equal(owfp_extract_flow_begin(x, "1.1.1.1.5-2.2.2.2.80", "2.2.2.2.80-1.1.1.1.5",
+						 &a[0], &a[1]),
+			 0);
+	assert_int_equal(owfp_extract_flow_begin(x, "1.1.1.1.5-2.2.2.2.80", "2.2.2.2.80-1.1.1.1.5",
+						 &b[0], &b[1]),
+			 0);
 	/* The roles reversed on the same 5-tuple: both names must be new. */
-	assert_int_equal(owfp_extract_flow_begin(x, "2.2.2.2.80-1.1.1.1.5", "1.1.1.1.5-2.2.2.2.80", &c[0], &c[1]), 0);
+	assert_int_equal(owfp_extract_flow_begin(x, "2.2.2.2.80-1.1.1.1.5", "1.1.1.1.5-2.2.2.2.80",
+						 &c[0], &c[1]),
+			 0);
 	assert_string_equal(a[0].name, "1.1.1.1.5-2.2.2.2.80");
 	assert_string_equal(b[0].name, "1.1.1.1.5-2.2.2.2.80~2");
 	assert_string_equal(b[1].name, "2.2.2.2.80-1.1.1.1.5~2");
@@ -117,7 +123,8 @@ static void test_bytes_and_rows(void **state)
 		 "flow_id\tsrc\tsport\tdst\tdport\tbytes\tsha256\tend\n"
 		 "7\t10.0.0.1\t1234\t10.0.0.2\t80\t200000\t%s\tfin\n"
 		 "7\t10.0.0.2\t80\t10.0.0.1\t1234\t0\t"
-		 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\tdrop\n", sha);
+		 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\tdrop\n",
+		 sha);
 	assert_string_equal(got, line);
 	free(got);
 	free(data);
@@ -142,7 +149,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_names_and_reuse_suffixes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bytes_and_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unwritable_directory_is_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unwritable_directory_is_reported, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

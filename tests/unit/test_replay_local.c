@@ -69,8 +69,9 @@ static void test_bad_values_are_refused(void **state)
 	(void)state;
 	owfp_replay_opts o;
 	owfp_replay_opts_init(&o);
-	static const char *const bad[] = {"", "clients", "10.0.0.1/33", "::1/129", "10.0.0.1/",
-					  "10.0.0.1/-1", "300.1.1.1", "/8", NULL};
+	static const char *const bad[] = {"",          "clients",   "10.0.0.1/33",
+					  "::1/129",   "10.0.0.1/", "10.0.0.1/-1",
+					  "300.1.1.1", "/8",        NULL};
 	for (size_t i = 0; bad[i]; i++)
 		assert_int_not_equal(owfp_replay_parse_local(bad[i], &o), 0);
 }

@@ -24,16 +24,16 @@ static void NTAPI fn0(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METAD
 	out->actionType = FWP_ACTION_PERMIT;
 }
 
-#define FN(n, T)                                                                              \
-	static void NTAPI fn##n(const FWPS_INCOMING_VALUES0 *in,                              \
-				const FWPS_INCOMING_METADATA_VALUES0 *m, void *ld,            \
+#define FN(n, T)                                                                                 \
+	static void NTAPI fn##n(const FWPS_INCOMING_VALUES0 *in,                                 \
+				const FWPS_INCOMING_METADATA_VALUES0 *m, void *ld,               \
 				const void *ctx, const T *f, UINT64 fc, FWPS_CLASSIFY_OUT0 *out) \
-	{                                                                                     \
-		(void)in, (void)m, (void)ld, (void)fc;                                        \
-		assert_null(ctx);                                                             \
-		assert_int_equal(f->filterId, out->filterId);                                 \
-		called[n]++;                                                                  \
-		out->actionType = FWP_ACTION_PERMIT;                                          \
+	{                                                                                        \
+		(void)in, (void)m, (void)ld, (void)fc;                                           \
+		assert_null(ctx);                                                                \
+		assert_int_equal(f->filterId, out->filterId);                                    \
+		called[n]++;                                                                     \
+		out->actionType = FWP_ACTION_PERMIT;                                             \
 	}
 FN(1, FWPS_FILTER1)
 FN(2, FWPS_FILTER2)
@@ -99,11 +99,11 @@ static void test_invalid_arguments_and_no_engine(void **state)
 static void test_each_version_gets_its_signature(void **state)
 {
 	efx x;
-	GUID k[4] = { efx_guid(10), efx_guid(11), efx_guid(12), efx_guid(13) };
-	FWPS_CALLOUT0 c0 = { .calloutKey = k[0], .classifyFn = fn0 };
-	FWPS_CALLOUT1 c1 = { .calloutKey = k[1], .classifyFn = fn1 };
-	FWPS_CALLOUT2 c2 = { .calloutKey = k[2], .classifyFn = fn2 };
-	FWPS_CALLOUT3 c3 = { .calloutKey = k[3], .classifyFn = fn3 };
+	GUID k[4] = {efx_guid(10), efx_guid(11), efx_guid(12), efx_guid(13)};
+	FWPS_CALLOUT0 c0 = {.calloutKey = k[0], .classifyFn = fn0};
+	FWPS_CALLOUT1 c1 = {.calloutKey = k[1], .classifyFn = fn1};
+	FWPS_CALLOUT2 c2 = {.calloutKey = k[2], .classifyFn = fn2};
+	FWPS_CALLOUT3 c3 = {.calloutKey = k[3], .classifyFn = fn3};
 	owfp_flow_key key = efx_key4(1, 2, 3, 4, true);
 	UINT32 ids[4];
 
@@ -140,7 +140,8 @@ static void test_engine_binding(void **state)
 
 	(void)state;
 	assert_null(owfp_registry_engine());
-	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &h), STATUS_FWP_NOT_FOUND);
+	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &h),
+			 STATUS_FWP_NOT_FOUND);
 	assert_int_equal(owfp_engine_create(NULL, &a), 0);
 	assert_int_equal(owfp_engine_create(NULL, &b), -EBUSY);
 	assert_ptr_equal(owfp_registry_engine(), a);

@@ -138,7 +138,8 @@ static void test_post_commit_and_transactions(void **state)
 	add_answer = STATUS_SUCCESS;
 	efx_callout_add(&x, &k, &FWPM_LAYER_STREAM_V4);
 	assert_int_equal(efx_register(&x, &k, FWP_CALLOUT_FLAG_ENABLE_COMMIT_ADD_NOTIFY, classify,
-				      notify, NULL), STATUS_SUCCESS);
+				      notify, NULL),
+			 STATUS_SUCCESS);
 	f = callout_filter(&k);
 	assert_int_equal(FwpmTransactionBegin0(x.h, 0), STATUS_SUCCESS);
 	assert_int_equal(efx_add(&x, &f, &a), STATUS_SUCCESS);

@@ -52,7 +52,7 @@ static void test_v6_flow_values_and_layer(void **state)
 	efx x;
 	FWPM_FILTER0 f;
 	FWPM_FILTER_CONDITION0 c[2];
-	uint8_t l[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, r[16] = { 0xff, 0x02, [15] = 1 };
+	uint8_t l[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}, r[16] = {0xff, 0x02, [15] = 1};
 	owfp_flow_key k = efx_key6(l, 80, r, 5555, false);
 	owfp_match *m;
 

@@ -81,7 +81,7 @@ static void test_type_rules(void **state)
 	efx x;
 	FWPM_FILTER_CONDITION0 c;
 	FWPM_FILTER0 f;
-	uint8_t a6[16] = { 0x20, 0x01, 0xd, 0xb8 };
+	uint8_t a6[16] = {0x20, 0x01, 0xd, 0xb8};
 
 	(void)state;
 	efx_up(&x);
@@ -150,7 +150,8 @@ static void test_conditions_are_deep_copied(void **state)
 	(void)state;
 	efx_up(&x);
 	c[0] = efx_c_range16(&FWPM_CONDITION_IP_REMOTE_PORT, 10, 20);
-	c[1] = efx_c_v4mask(&FWPM_CONDITION_IP_REMOTE_ADDRESS, FWP_MATCH_EQUAL, 0x0a000000, 0xff000000);
+	c[1] = efx_c_v4mask(&FWPM_CONDITION_IP_REMOTE_ADDRESS, FWP_MATCH_EQUAL, 0x0a000000,
+			    0xff000000);
 	f = efx_filter(&FWPM_LAYER_STREAM_V4, NULL, FWP_ACTION_PERMIT);
 	f.numFilterConditions = 2;
 	f.filterCondition = c;

@@ -105,7 +105,8 @@ static void test_v4_addresses_host_order(void **state)
 	assert_true(one(&c, &k));
 	c = efx_c_v4mask(&FWPM_CONDITION_IP_LOCAL_ADDRESS, FWP_MATCH_EQUAL, 0xc0a90000, 0xffff0000);
 	assert_false(one(&c, &k));
-	c = efx_c_v4mask(&FWPM_CONDITION_IP_LOCAL_ADDRESS, FWP_MATCH_NOT_EQUAL, 0xc0a90000, 0xffff0000);
+	c = efx_c_v4mask(&FWPM_CONDITION_IP_LOCAL_ADDRESS, FWP_MATCH_NOT_EQUAL, 0xc0a90000,
+			 0xffff0000);
 	assert_true(one(&c, &k));
 	/* A non-contiguous mask still matches bit by bit (it is just not indexed). */
 	c = efx_c_v4mask(&FWPM_CONDITION_IP_LOCAL_ADDRESS, FWP_MATCH_EQUAL, 0xc0000014, 0xff0000ff);
@@ -117,10 +118,10 @@ static void test_v4_addresses_host_order(void **state)
 
 static void test_v6_prefix_and_order(void **state)
 {
-	uint8_t l[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1 };
-	uint8_t r[16] = { 0xfe, 0x80, [15] = 0x42 };
-	uint8_t p[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0xff };
-	uint8_t lo[16] = { 0xfe, 0x80 }, hi[16] = { 0xfe, 0x80, [15] = 0x42 };
+	uint8_t l[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1};
+	uint8_t r[16] = {0xfe, 0x80, [15] = 0x42};
+	uint8_t p[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0xff};
+	uint8_t lo[16] = {0xfe, 0x80}, hi[16] = {0xfe, 0x80, [15] = 0x42};
 	owfp_flow_key k = efx_key6(l, 1, r, 2, false);
 	FWPM_FILTER_CONDITION0 c;
 
@@ -146,7 +147,7 @@ static void test_v6_prefix_and_order(void **state)
 static void test_empty_value_never_matches(void **state)
 {
 	FWPS_FILTER_CONDITION0 c;
-	FWP_VALUE0 empty = { .type = FWP_EMPTY }, v = { .type = FWP_UINT16 };
+	FWP_VALUE0 empty = {.type = FWP_EMPTY}, v = {.type = FWP_UINT16};
 
 	(void)state;
 	memset(&c, 0, sizeof(c));

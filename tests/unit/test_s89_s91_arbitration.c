@@ -35,10 +35,11 @@ static bool seen_layer_data_null;
 static UINT32 seen_rport;
 static UINT8 seen_proto;
 
-static void record(int who, const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-		   void *layerData, const FWPS_FILTER3 *filter, FWPS_CLASSIFY_OUT0 *out)
+static void record(int who, const FWPS_INCOMING_VALUES0 *in,
+		   const FWPS_INCOMING_METADATA_VALUES0 *meta, void *layerData,
+		   const FWPS_FILTER3 *filter, FWPS_CLASSIFY_OUT0 *out)
 {
-	seen[nseen++] = (struct seen){ filter->filterId, out->actionType, out->rights, who };
+	seen[nseen++] = (struct seen){filter->filterId, out->actionType, out->rights, who};
 	seen_flow = meta->flowHandle;
 	seen_meta = meta->currentMetadataValues;
 	seen_layer = in->layerId;
@@ -51,26 +52,26 @@ static void record(int who, const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING
 		out->rights &= ~FWPS_RIGHT_ACTION_WRITE;
 }
 
-#define CALLOUT_FN(n)                                                                        \
-	static void NTAPI classify##n(const FWPS_INCOMING_VALUES0 *in,                         \
-				      const FWPS_INCOMING_METADATA_VALUES0 *meta, void *ld,    \
-				      const void *ctx, const FWPS_FILTER3 *f, UINT64 fc,        \
-				      FWPS_CLASSIFY_OUT0 *out)                                  \
-	{                                                                                      \
-		assert_null(ctx);                                                              \
-		assert_int_equal(fc, 0);                                                       \
-		record(n, in, meta, ld, f, out);                                               \
+#define CALLOUT_FN(n)                                                                       \
+	static void NTAPI classify##n(const FWPS_INCOMING_VALUES0 *in,                      \
+				      const FWPS_INCOMING_METADATA_VALUES0 *meta, void *ld, \
+				      const void *ctx, const FWPS_FILTER3 *f, UINT64 fc,    \
+				      FWPS_CLASSIFY_OUT0 *out)                              \
+	{                                                                                   \
+		assert_null(ctx);                                                           \
+		assert_int_equal(fc, 0);                                                    \
+		record(n, in, meta, ld, f, out);                                            \
 	}
 CALLOUT_FN(0)
 CALLOUT_FN(1)
 CALLOUT_FN(2)
 CALLOUT_FN(3)
-static FWPS_CALLOUT_CLASSIFY_FN3 fns[NCALLOUTS] = { classify0, classify1, classify2, classify3 };
+static FWPS_CALLOUT_CLASSIFY_FN3 fns[NCALLOUTS] = {classify0, classify1, classify2, classify3};
 
 typedef struct world {
 	efx x;
 	GUID callout[NCALLOUTS];
-	GUID sub[3];   /* weights 300, 200, 100 */
+	GUID sub[3]; /* weights 300, 200, 100 */
 } world;
 
 static void world_up(world *w, bool register_all)
@@ -227,7 +228,7 @@ static void test_hard_block_final_inspection_still_runs(void **state)
 	want[0].answer = FWP_ACTION_PERMIT;
 	add(&w, 1, FWP_ACTION_CALLOUT_TERMINATING, 0, 1, 0); /* not called */
 	add(&w, 1, FWP_ACTION_PERMIT, -1, 0, FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT);
-	add(&w, 2, FWP_ACTION_CALLOUT_INSPECTION, 1, 1, 0);  /* called, result discarded */
+	add(&w, 2, FWP_ACTION_CALLOUT_INSPECTION, 1, 1, 0); /* called, result discarded */
 	want[1].answer = FWP_ACTION_PERMIT;
 	assert_int_equal(classify(&w), FWP_ACTION_BLOCK);
 	assert_int_equal(nseen, 1);
@@ -288,7 +289,8 @@ static void test_s70_unregistered_callouts(void **state)
 	world_up(&w, false);
 	add(&w, 0, FWP_ACTION_CALLOUT_INSPECTION, 0, 1, 0); /* skipped */
 	assert_int_equal(classify(&w), FWP_ACTION_PERMIT);
-	add(&w, 1, FWP_ACTION_CALLOUT_TERMINATING, 1, 1, FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED);
+	add(&w, 1, FWP_ACTION_CALLOUT_TERMINATING, 1, 1,
+	    FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED);
 	add(&w, 2, FWP_ACTION_BLOCK, -1, 1, 0);
 	/* PERMIT_IF_CALLOUT_UNREGISTERED gives a soft permit: the block below wins. */
 	assert_int_equal(classify(&w), FWP_ACTION_BLOCK);
@@ -313,7 +315,8 @@ static void test_s79_conditional_on_flow_not_classified(void **state)
 	(void)state;
 	world_up(&w, false);
 	assert_int_equal(efx_register(&w.x, &w.callout[0], FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW,
-				      fns[0], NULL, NULL), STATUS_SUCCESS);
+				      fns[0], NULL, NULL),
+			 STATUS_SUCCESS);
 	want[0].answer = FWP_ACTION_BLOCK;
 	add(&w, 0, FWP_ACTION_CALLOUT_TERMINATING, 0, 1, 0);
 	assert_int_equal(classify(&w), FWP_ACTION_PERMIT);

@@ -47,8 +47,9 @@ static void *reader(void *arg)
 		}
 		/* Pairs carry contexts 2i and 2i+1; a lone one is a torn view. */
 		if (m->nstages == 1 || m->nstages > 2 ||
-		    (m->nstages == 2 && (m->stages[0].filter.context / 2 != m->stages[1].filter.context / 2 ||
-					 m->stages[0].filter.context == m->stages[1].filter.context)))
+		    (m->nstages == 2 &&
+		     (m->stages[0].filter.context / 2 != m->stages[1].filter.context / 2 ||
+		      m->stages[0].filter.context == m->stages[1].filter.context)))
 			atomic_fetch_add(&torn, 1);
 		for (size_t i = 0; i < m->nstages; i++)
 			if (m->stages[i].callout && !atomic_load(&m->stages[i].callout->registered))
@@ -69,7 +70,8 @@ static void *writer(void *arg)
 	(void)arg;
 	c = efx_c_u16(&FWPM_CONDITION_IP_REMOTE_PORT, FWP_MATCH_EQUAL, 80);
 	for (unsigned i = 0; i < ROUNDS; i++) {
-		FWPM_FILTER0 f = efx_filter(&FWPM_LAYER_STREAM_V4, NULL, FWP_ACTION_CALLOUT_INSPECTION);
+		FWPM_FILTER0 f = efx_filter(&FWPM_LAYER_STREAM_V4, NULL,
+					    FWP_ACTION_CALLOUT_INSPECTION);
 		FWPM_FILTER0 a = efx_filter(&FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, NULL,
 					    FWP_ACTION_CALLOUT_INSPECTION);
 		UINT64 aid;
@@ -86,7 +88,8 @@ static void *writer(void *arg)
 
 		/* Callout registration races classification too. */
 		if (i % 2 == 0)
-			assert_int_equal(efx_register(&x, &ck, 0, classify, NULL, NULL), STATUS_SUCCESS);
+			assert_int_equal(efx_register(&x, &ck, 0, classify, NULL, NULL),
+					 STATUS_SUCCESS);
 		else
 			assert_int_equal(FwpsCalloutUnregisterByKey0(&ck), STATUS_SUCCESS);
 		a.action.calloutKey = efx_guid(2);

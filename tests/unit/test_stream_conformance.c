@@ -48,7 +48,7 @@ static void reset_sides(sh *h)
 static void test_t1_s99_s100_two_sublayer_edit_rainy_to_sunny_every_split(void **state)
 {
 	sh *h = *state;
-	ed_set oob = { 0 }, inl = { 0 };
+	ed_set oob = {0}, inl = {0};
 	ed_install(h, &oob, ED_OOB, 0x40, "rainy", "cloudy");
 	ed_install(h, &inl, ED_INLINE, 0x20, "cloudy", "sunny");
 	const char *msg = "it is rainy today";
@@ -57,9 +57,12 @@ static void test_t1_s99_s100_two_sublayer_edit_rainy_to_sunny_every_split(void *
 		reset_sides(h);
 		owfp_flow *f = sh_flow(h);
 		if (cut)
-			assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)msg, cut, 0, 0), 0);
+			assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)msg, cut, 0, 0),
+					 0);
 		if (cut < n)
-			assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)msg + cut, n - cut, 0, 0), 0);
+			assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)msg + cut,
+							    n - cut, 0, 0),
+					 0);
 		assert_int_equal(owfp_flow_indicate_fin(f, DIN), 0);
 		settle(h, f, fin_seen, DIN);
 		sh_expect(h, DIN, "it is sunny today");
@@ -85,7 +88,7 @@ static void test_t1_s99_s100_two_sublayer_edit_rainy_to_sunny_every_split(void *
 static void test_t2_s101_oob_defer_continue_large_inbound_transfer(void **state)
 {
 	sh *h = *state;
-	ed_set oob = { 0 };
+	ed_set oob = {0};
 	ed_install(h, &oob, ED_OOB, 0x40, "rainy", "cloudy");
 	/* Held until its first DEFER: a worker that keeps up with the data path
 	 * would otherwise never push back, and the test would depend on timing. */
@@ -126,14 +129,14 @@ static void test_t2_s101_oob_defer_continue_large_inbound_transfer(void **state)
 static void test_t3_s55_s102_identity_oob_changes_nothing_fin_timing_included(void **state)
 {
 	sh *h = *state;
-	ed_set id = { 0 };
+	ed_set id = {0};
 	ed_install(h, &id, ED_IDENTITY, 0x40, "", "");
 	srand(3);
 	for (int round = 0; round < 20; round++) {
 		reset_sides(h);
 		owfp_flow *f = sh_flow(h);
 		uint8_t buf[2][4096];
-		size_t len[2] = { 0, 0 };
+		size_t len[2] = {0, 0};
 		for (int seg = 0; seg < 30; seg++) {
 			int dir = rand() % 2;
 			size_t k = (size_t)(rand() % 100);
@@ -163,9 +166,14 @@ static void test_t3_s55_s102_identity_oob_changes_nothing_fin_timing_included(vo
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_t1_s99_s100_two_sublayer_edit_rainy_to_sunny_every_split, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_t2_s101_oob_defer_continue_large_inbound_transfer, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_t3_s55_s102_identity_oob_changes_nothing_fin_timing_included, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_t1_s99_s100_two_sublayer_edit_rainy_to_sunny_every_split,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_t2_s101_oob_defer_continue_large_inbound_transfer,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_t3_s55_s102_identity_oob_changes_nothing_fin_timing_included,
+			sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,16 +66,19 @@ static void test_s77_remove_context_pending_during_classify(void **state)
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
-	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, c->id, 7), STATUS_SUCCESS);
+	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, c->id, 7),
+			 STATUS_SUCCESS);
 	sh_send(f, DIN, "x");
 	assert_int_equal(remove_status, STATUS_PENDING);
 	assert_int_equal(c->deletes, 1);
 	assert_int_equal(c->last_deleted, 7);
 	/* Outside a classify: success means flowDeleteFn already ran. */
-	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, c->id, 8), STATUS_SUCCESS);
+	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, c->id, 8),
+			 STATUS_SUCCESS);
 	assert_int_equal(FwpsFlowRemoveContext0(id, FWPS_LAYER_STREAM_V4, c->id), STATUS_SUCCESS);
 	assert_int_equal(c->deletes, 2);
-	assert_int_equal(FwpsFlowRemoveContext0(id, FWPS_LAYER_STREAM_V4, c->id), STATUS_UNSUCCESSFUL);
+	assert_int_equal(FwpsFlowRemoveContext0(id, FWPS_LAYER_STREAM_V4, c->id),
+			 STATUS_UNSUCCESSFUL);
 	owfp_flow_close(f);
 	assert_int_equal(c->deletes, 2);
 }
@@ -112,7 +115,8 @@ static void test_s76_s79_flow_established_context_enables_conditional_callout(vo
 	owfp_flow_close(f1);
 	GUID ak = sh_guid(0xa1e);
 	sh_ale_callout(h, ak, ale_classify, ale_delete);
-	sh_filter_layer(h, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, NULL, FWP_ACTION_CALLOUT_INSPECTION, &ak, 0);
+	sh_filter_layer(h, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, NULL, FWP_ACTION_CALLOUT_INSPECTION,
+			&ak, 0);
 	owfp_flow *f2 = sh_flow(h);
 	sh_send(f2, DIN, "seen");
 	assert_int_equal(c->ncalls, 1);
@@ -125,8 +129,8 @@ static void test_s39_q11_drop_connection_ends_flow(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
-		{ FWPS_STREAM_ACTION_DROP_CONNECTION, FWP_ACTION_NONE, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
+		{FWPS_STREAM_ACTION_DROP_CONNECTION, FWP_ACTION_NONE, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -153,7 +157,8 @@ static void test_s39_q11_drop_connection_ends_flow(void **state)
 static void test_s39_drop_from_inspection_is_ignored(void **state)
 {
 	sh *h = *state;
-	static const sh_answer a[] = { { FWPS_STREAM_ACTION_DROP_CONNECTION, FWP_ACTION_NONE, 0, 0, NULL } };
+	static const sh_answer a[] = {
+		{FWPS_STREAM_ACTION_DROP_CONNECTION, FWP_ACTION_NONE, 0, 0, NULL}};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
 	c->nscript = 1;
@@ -170,7 +175,7 @@ static void test_s40_q12_allow_connection_bypasses_filter_both_directions(void *
 	sh *h = *state;
 	GUID s = sh_sublayer(h, 0x30);
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_ALLOW_CONNECTION, FWP_ACTION_NONE, 1, 0, NULL },
+		{FWPS_STREAM_ACTION_ALLOW_CONNECTION, FWP_ACTION_NONE, 1, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -194,7 +199,8 @@ static void test_s40_q12_allow_connection_bypasses_filter_both_directions(void *
 static void test_s40_allow_from_every_stage_offloads(void **state)
 {
 	sh *h = *state;
-	static const sh_answer a[] = { { FWPS_STREAM_ACTION_ALLOW_CONNECTION, FWP_ACTION_NONE, 0, 0, NULL } };
+	static const sh_answer a[] = {
+		{FWPS_STREAM_ACTION_ALLOW_CONNECTION, FWP_ACTION_NONE, 0, 0, NULL}};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
 	c->nscript = 1;
@@ -223,7 +229,8 @@ static void test_s78_flow_abort_from_classify_and_from_outside(void **state)
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
-	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, c->id, 5), STATUS_SUCCESS);
+	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, c->id, 5),
+			 STATUS_SUCCESS);
 	sh_send(f, DIN, "x");
 	assert_int_equal(h->drops, 1);
 	assert_int_equal(h->drop_why, OWFP_DROP_ABORT);
@@ -247,10 +254,12 @@ static void test_s74_close_runs_flow_delete_for_every_context(void **state)
 	sh_callout *b = sh_callout_new(h, 0, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
-	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, a->id, 1), STATUS_SUCCESS);
+	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, a->id, 1),
+			 STATUS_SUCCESS);
 	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_ALE_FLOW_ESTABLISHED_V4, a->id, 2),
 			 STATUS_SUCCESS);
-	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, b->id, 3), STATUS_SUCCESS);
+	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, b->id, 3),
+			 STATUS_SUCCESS);
 	owfp_flow_close(f);
 	assert_int_equal(a->deletes, 2);
 	assert_int_equal(b->deletes, 1);
@@ -260,16 +269,28 @@ static void test_s74_close_runs_flow_delete_for_every_context(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s24_s75_associated_context_is_flow_context, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s75_callout_without_flow_delete_rejected, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s77_remove_context_pending_during_classify, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s76_s79_flow_established_context_enables_conditional_callout, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s39_q11_drop_connection_ends_flow, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s39_drop_from_inspection_is_ignored, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s40_q12_allow_connection_bypasses_filter_both_directions, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s40_allow_from_every_stage_offloads, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s78_flow_abort_from_classify_and_from_outside, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s74_close_runs_flow_delete_for_every_context, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s24_s75_associated_context_is_flow_context,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s75_callout_without_flow_delete_rejected,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s77_remove_context_pending_during_classify,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s76_s79_flow_established_context_enables_conditional_callout,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s39_q11_drop_connection_ends_flow,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s39_drop_from_inspection_is_ignored,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s40_q12_allow_connection_bypasses_filter_both_directions,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s40_allow_from_every_stage_offloads,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s78_flow_abort_from_classify_and_from_outside,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s74_close_runs_flow_delete_for_every_context,
+						sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

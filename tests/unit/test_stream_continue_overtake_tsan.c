@@ -59,7 +59,7 @@ static void answer_after_worker(sh_callout *c, const FWPS_INCOMING_METADATA_VALU
 	if (c->ncalls != 1)
 		return;
 	deferred_flags = io->streamData->flags;
-	ov.w = (struct worker){ owfp_flow_id(ov.flow), c->id, 0 };
+	ov.w = (struct worker){owfp_flow_id(ov.flow), c->id, 0};
 	atomic_store(&ov.returned, false);
 	assert_int_equal(pthread_create(&ov.t, NULL, overtaking_worker, &ov.w), 0);
 	if (ov.join_worker)
@@ -73,8 +73,7 @@ static void answer_after_worker(sh_callout *c, const FWPS_INCOMING_METADATA_VALU
 	}
 }
 
-static owfp_flow *overtake_setup(sh *h, enum overtake_answer answer, bool join_worker,
-				 sh_callout **cp)
+static owfp_flow *overtake_setup(sh *h, enum overtake_answer answer, bool join_worker, sh_callout **cp)
 {
 	*cp = sh_callout_new(h, 0, answer_after_worker);
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, *cp, 0, 0);
@@ -126,24 +125,26 @@ static void test_q9_continue_from_a_worker_its_classify_waits_for_is_refused(voi
 	sh_send(f, DIN, "payload");
 	assert_int_equal(ov.w.st, STATUS_INVALID_PARAMETER);
 	sh_expect(h, DIN, "");
-	assert_int_equal(FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4,
-					     deferred_flags),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4, deferred_flags),
+		STATUS_SUCCESS);
 	assert_int_equal(owfp_flow_run_pending(f), 0);
 	sh_expect(h, DIN, "payload");
 	owfp_flow_close(f);
 }
 
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_q9_continue_overtaking_its_defer_waits_and_is_accepted,
-						sh_fixture_setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_q9_continue_overtaking_an_answer_that_is_not_defer_is_invalid, sh_fixture_setup, sh_fixture_teardown),
+			test_q9_continue_overtaking_its_defer_waits_and_is_accepted,
+			sh_fixture_setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_q9_continue_from_a_worker_its_classify_waits_for_is_refused, sh_fixture_setup, sh_fixture_teardown),
+			test_q9_continue_overtaking_an_answer_that_is_not_defer_is_invalid,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_q9_continue_from_a_worker_its_classify_waits_for_is_refused,
+			sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,8 +59,8 @@ static void test_s13_data_offset_honoured_after_partial_permit(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 3, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 3, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -95,9 +95,9 @@ static void test_s33_remainder_presented_again(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 2, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 2, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -120,7 +120,7 @@ static void test_s33_remainder_presented_again(void **state)
 static void test_s34_zero_enforced_means_all(void **state)
 {
 	sh *h = *state;
-	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL } };
+	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL}};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
 	c->nscript = 1;
@@ -155,8 +155,8 @@ static void test_s36_block_removes_bytes_connection_stays_open(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 3, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 3, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *y = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).down;
 	owfp_flow *f = sh_flow(h);
@@ -195,12 +195,12 @@ static void test_s38_bytes_leave_sublayer_in_stream_order(void **state)
 	sh *h = *state;
 	GUID s = sh_sublayer(h, 0x40);
 	static const sh_answer aa[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 3, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 3, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	static const sh_answer ba[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 1, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 1, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *a = sh_callout_new(h, 0, sh_fn_script);
 	a->script = aa;
@@ -260,18 +260,26 @@ static void test_fast_path_delivers_from_caller_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s11_layer_data_is_stream_io_packet, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s12_outputs_prefilled_none_zero_continue_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s13_data_offset_honoured_after_partial_permit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s11_layer_data_is_stream_io_packet, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_s12_outputs_prefilled_none_zero_continue_write,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s13_data_offset_honoured_after_partial_permit,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s14_exactly_one_direction_flag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s33_remainder_presented_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s34_zero_enforced_means_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s35_permit_skips_rest_of_sublayer_enters_next, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s36_block_removes_bytes_connection_stays_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s37_continue_goes_to_next_filter_in_sublayer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s38_bytes_leave_sublayer_in_stream_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s35_permit_skips_rest_of_sublayer_enters_next,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s36_block_removes_bytes_connection_stays_open,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s37_continue_goes_to_next_filter_in_sublayer,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s38_bytes_leave_sublayer_in_stream_order,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_filters_delivers_everything, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fast_path_delivers_from_caller_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_path_delivers_from_caller_memory, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

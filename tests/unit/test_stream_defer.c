@@ -40,9 +40,9 @@ static void test_s48_s49_defer_holds_then_presents_with_arrivals(void **state)
 	assert_true(owfp_flow_busy(f));
 	assert_int_equal(sh_count_events(h, OWFP_EV_DEFER, NULL), 1);
 	int wakes = atomic_load(&h->wakes);
-	assert_int_equal(FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4,
-					     deferred_flags),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4, deferred_flags),
+		STATUS_SUCCESS);
 	/* S50: never inside the caller; the data path is woken. */
 	assert_int_equal(c->ncalls, 1);
 	assert_true(atomic_load(&h->wakes) > wakes);
@@ -74,7 +74,7 @@ static void test_s50_continue_from_another_thread(void **state)
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "payload");
-	struct worker w = { owfp_flow_id(f), c->id, 0 };
+	struct worker w = {owfp_flow_id(f), c->id, 0};
 	int seen = atomic_load(&h->wakes);
 	pthread_t t;
 	pthread_create(&t, NULL, continue_thread, &w);
@@ -93,8 +93,9 @@ static void test_q9_continue_when_not_deferred_is_invalid(void **state)
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
-	assert_int_equal(FwpsStreamContinue0(id, c->id, FWPS_LAYER_STREAM_V4, FWPS_STREAM_FLAG_RECEIVE),
-			 STATUS_INVALID_PARAMETER);
+	assert_int_equal(
+		FwpsStreamContinue0(id, c->id, FWPS_LAYER_STREAM_V4, FWPS_STREAM_FLAG_RECEIVE),
+		STATUS_INVALID_PARAMETER);
 	sh_send(f, DIN, "x");
 	assert_int_equal(FwpsStreamContinue0(id, c->id, 99, FWPS_STREAM_FLAG_RECEIVE),
 			 STATUS_INVALID_PARAMETER);
@@ -152,7 +153,7 @@ static void test_q8_data_kept_while_deferred_then_source_paused(void **state)
 {
 	sh *h = *state;
 	sh_down(h);
-	owfp_engine_opts o = { 0 };
+	owfp_engine_opts o = {0};
 	o.defer_keep_limit = 8;
 	sh_up(h, &o);
 	sh_callout *c = sh_callout_new(h, 0, defer_once);
@@ -163,8 +164,9 @@ static void test_q8_data_kept_while_deferred_then_source_paused(void **state)
 	sh_send(f, DIN, "5678");
 	assert_true(h->paused[DIN]);
 	assert_false(h->paused[DOUT]);
-	assert_int_equal(FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4, deferred_flags),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4, deferred_flags),
+		STATUS_SUCCESS);
 	assert_int_equal(owfp_flow_run_pending(f), 0);
 	assert_false(h->paused[DIN]);
 	assert_int_equal(h->pauses[DIN], 2);
@@ -175,12 +177,18 @@ static void test_q8_data_kept_while_deferred_then_source_paused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s48_s49_defer_holds_then_presents_with_arrivals, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s50_continue_from_another_thread, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q9_continue_when_not_deferred_is_invalid, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q7_defer_outbound_is_need_more_data_one, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q7_defer_on_fin_or_empty_is_permit, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q8_data_kept_while_deferred_then_source_paused, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s48_s49_defer_holds_then_presents_with_arrivals,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s50_continue_from_another_thread,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q9_continue_when_not_deferred_is_invalid,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q7_defer_outbound_is_need_more_data_one,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q7_defer_on_fin_or_empty_is_permit,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q8_data_kept_while_deferred_then_source_paused,
+						sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

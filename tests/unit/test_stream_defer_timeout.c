@@ -75,7 +75,7 @@ static const sh_event *only_event(const sh *h, enum owfp_event_type t)
 static void test_defer_never_continued_resets_flow_at_deadline(void **state)
 {
 	(void)state;
-	owfp_engine_opts o = { .defer_timeout_ms = 5000 };
+	owfp_engine_opts o = {.defer_timeout_ms = 5000};
 	sh_up(&H, &o);
 	sh *h = &H;
 	sh_callout *c = sh_callout_new(h, 0, defer_inbound);
@@ -161,7 +161,7 @@ static void test_defer_timeout_defaults_to_60_seconds(void **state)
 static void test_defer_continued_in_time_clears_deadline(void **state)
 {
 	(void)state;
-	owfp_engine_opts o = { .defer_timeout_ms = 1 };
+	owfp_engine_opts o = {.defer_timeout_ms = 1};
 	sh_up(&H, &o);
 	sh *h = &H;
 	sh_callout *c = sh_callout_new(h, 0, defer_once);

@@ -36,7 +36,7 @@ static void test_s18_q24_abort_ends_both_directions_held_data_discarded(void **s
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -131,7 +131,7 @@ static void test_s20_q17_urgent_data_is_its_own_indication_and_never_held(void *
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -154,8 +154,8 @@ static void test_q17_urgent_keeps_its_stream_position(void **state)
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, c, 0, 0);
 	GUID s2 = sh_sublayer(h, 0x10);
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 1, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 1, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *d = sh_callout_new(h, 0, sh_fn_script);
 	d->script = a;
@@ -182,8 +182,10 @@ static void test_q18_push_and_nodelay_flags(void **state)
 	assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)"p", 1, OWFP_SEG_PUSH, 0), 0);
 	assert_int_equal(owfp_flow_indicate(f, DOUT, (const uint8_t *)"q", 1, OWFP_SEG_PUSH, 0), 0);
 	assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)"r", 1, 0, 0), 0);
-	assert_int_equal(c->calls[0].stream_flags, FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_PUSH);
-	assert_int_equal(c->calls[1].stream_flags, FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_NODELAY);
+	assert_int_equal(c->calls[0].stream_flags,
+			 FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_PUSH);
+	assert_int_equal(c->calls[1].stream_flags,
+			 FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_NODELAY);
 	assert_int_equal(c->calls[2].stream_flags, FWPS_STREAM_FLAG_RECEIVE);
 	owfp_flow_close(f);
 }
@@ -191,7 +193,7 @@ static void test_q18_push_and_nodelay_flags(void **state)
 static void test_s57_blocked_fin_is_held_until_disconnect_injected(void **state)
 {
 	sh *h = *state;
-	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL } };
+	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL}};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
 	c->nscript = 1;
@@ -204,7 +206,8 @@ static void test_s57_blocked_fin_is_held_until_disconnect_injected(void **state)
 	UINT64 id = owfp_flow_id(f);
 	/* Data then the FIN, from outside classify. */
 	assert_int_equal(sh_inject(h, c, id, FWPS_STREAM_FLAG_RECEIVE, "new", 3), STATUS_SUCCESS);
-	assert_int_equal(sh_inject(h, c, id, FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_DISCONNECT,
+	assert_int_equal(sh_inject(h, c, id,
+				   FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_DISCONNECT,
 				   NULL, 0),
 			 STATUS_SUCCESS);
 	assert_int_equal(h->side[DIN].fins, 0); /* queued, not inside the call */
@@ -225,7 +228,8 @@ static void test_s57_disconnect_inject_without_held_fin_is_refused(void **state)
 	sh_send(f, DIN, "data");
 	/* Accepted by the call (it cannot know yet), refused on the flow. */
 	assert_int_equal(sh_inject(h, c, owfp_flow_id(f),
-				   FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_DISCONNECT, "x", 1),
+				   FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_DISCONNECT,
+				   "x", 1),
 			 STATUS_SUCCESS);
 	assert_int_equal(owfp_flow_run_pending(f), 0);
 	assert_int_equal(h->side[DIN].fins, 0);
@@ -237,16 +241,28 @@ static void test_s57_disconnect_inject_without_held_fin_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s17_fin_is_zero_length_disconnect_with_no_more_data, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s18_q24_abort_ends_both_directions_held_data_discarded, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s18_q24_abort_after_fin_reaches_the_data_path, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s62_inject_during_abort_is_refused, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s19_zero_length_indication_presented, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s20_q17_urgent_data_is_its_own_indication_and_never_held, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q17_urgent_keeps_its_stream_position, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q18_push_and_nodelay_flags, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s57_blocked_fin_is_held_until_disconnect_injected, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s57_disconnect_inject_without_held_fin_is_refused, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s17_fin_is_zero_length_disconnect_with_no_more_data,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s18_q24_abort_ends_both_directions_held_data_discarded,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s18_q24_abort_after_fin_reaches_the_data_path,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s62_inject_during_abort_is_refused,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s19_zero_length_indication_presented,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s20_q17_urgent_data_is_its_own_indication_and_never_held,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q17_urgent_keeps_its_stream_position,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q18_push_and_nodelay_flags, sh_fixture_setup,
+						sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s57_blocked_fin_is_held_until_disconnect_injected,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s57_disconnect_inject_without_held_fin_is_refused,
+						sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,7 +74,8 @@ static void test_s70_unregistered_callout_blocks_or_permits_or_is_skipped(void *
 	GUID k1 = mgmt_only_callout(h, 1);
 	GUID k2 = mgmt_only_callout(h, 2);
 	filter_key(h, &a, FWP_ACTION_CALLOUT_INSPECTION, &k1, 0);
-	filter_key(h, &b, FWP_ACTION_CALLOUT_TERMINATING, &k2, FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED);
+	filter_key(h, &b, FWP_ACTION_CALLOUT_TERMINATING, &k2,
+		   FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "kept");
 	sh_expect(h, DIN, "kept");
@@ -127,7 +128,8 @@ static void test_s80_filter_deleted_releases_held_data_as_permit(void **state)
 	sh_expect(h, DOUT, "heldnext");
 	assert_int_equal(c->ncalls, 1);
 	/* No more injection from that callout into the flow. */
-	assert_int_equal(sh_inject(h, c, owfp_flow_id(f), FWPS_STREAM_FLAG_SEND, "x", 1), STATUS_SUCCESS);
+	assert_int_equal(sh_inject(h, c, owfp_flow_id(f), FWPS_STREAM_FLAG_SEND, "x", 1),
+			 STATUS_SUCCESS);
 	assert_int_equal(owfp_flow_run_pending(f), 0);
 	sh_expect(h, DOUT, "heldnext");
 	owfp_flow_close(f);
@@ -139,7 +141,8 @@ static void test_s81_filter_added_mid_flow_needs_mid_stream_flag(void **state)
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "before");
 	sh_callout *plain = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *mid = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION, sh_fn_permit);
+	sh_callout *mid = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION,
+					 sh_fn_permit);
 	GUID s = sh_sublayer(h, 0x10);
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, plain, 0, 0);
 	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, mid, 0, 0);
@@ -165,7 +168,8 @@ static void test_s81_q16_midstream_flow_only_mid_stream_callouts(void **state)
 {
 	sh *h = *state;
 	sh_callout *plain = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *mid = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION, sh_fn_permit);
+	sh_callout *mid = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION,
+					 sh_fn_permit);
 	GUID s = sh_sublayer(h, 0x10);
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, plain, 0, 0);
 	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, mid, 0, 0);
@@ -181,9 +185,9 @@ static void test_s81_q16_midstream_flow_only_mid_stream_callouts(void **state)
 	owfp_flow_close(f);
 }
 
-static void NTAPI ale_block(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-			    void *ld, const void *cc, const FWPS_FILTER3 *filter, UINT64 ctx,
-			    FWPS_CLASSIFY_OUT0 *out)
+static void NTAPI ale_block(const FWPS_INCOMING_VALUES0 *in,
+			    const FWPS_INCOMING_METADATA_VALUES0 *meta, void *ld, const void *cc,
+			    const FWPS_FILTER3 *filter, UINT64 ctx, FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)in, (void)meta, (void)ld, (void)cc, (void)filter, (void)ctx;
 	out->actionType = FWP_ACTION_BLOCK;
@@ -197,7 +201,8 @@ static void test_ale_flow_established_block_drops_flow_before_data(void **state)
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
 	GUID ak = sh_guid(0xb10c);
 	sh_ale_callout(h, ak, ale_block, NULL);
-	sh_filter_layer(h, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, NULL, FWP_ACTION_CALLOUT_TERMINATING, &ak, 0);
+	sh_filter_layer(h, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, NULL,
+			FWP_ACTION_CALLOUT_TERMINATING, &ak, 0);
 	owfp_flow *f = sh_flow(h);
 	assert_true(owfp_flow_dropped(f));
 	assert_int_equal(h->drops, 1);
@@ -209,13 +214,21 @@ static void test_ale_flow_established_block_drops_flow_before_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_static_permit_and_block_filters, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s70_unregistered_callout_blocks_or_permits_or_is_skipped, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q22_unregistered_mid_flow_acts_as_unregistered, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s80_filter_deleted_releases_held_data_as_permit, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s81_filter_added_mid_flow_needs_mid_stream_flag, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s81_q16_midstream_flow_only_mid_stream_callouts, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_ale_flow_established_block_drops_flow_before_data, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_static_permit_and_block_filters,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s70_unregistered_callout_blocks_or_permits_or_is_skipped,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q22_unregistered_mid_flow_acts_as_unregistered,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s80_filter_deleted_releases_held_data_as_permit,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s81_filter_added_mid_flow_needs_mid_stream_flag,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s81_q16_midstream_flow_only_mid_stream_callouts,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ale_flow_established_block_drops_flow_before_data,
+						sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,12 +32,8 @@
 /* docs/architecture.md's table, written out again. */
 static const bool want[OWFP_FLOW_NSTATES][OWFP_FLOW_NSTATES] = {
 	/*         O  P  AB DR EN CL */
-	[O] =  {0, 1, 1, 1, 1, 1},
-	[P] =  {0, 1, 0, 1, 0, 1},
-	[AB] = {0, 0, 0, 1, 1, 1},
-	[DR] = {0, 0, 0, 0, 1, 1},
-	[EN] = {0, 0, 0, 0, 0, 1},
-	[CL] = {0, 0, 0, 0, 0, 0},
+	[O] = {0, 1, 1, 1, 1, 1},  [P] = {0, 1, 0, 1, 0, 1},  [AB] = {0, 0, 0, 1, 1, 1},
+	[DR] = {0, 0, 0, 0, 1, 1}, [EN] = {0, 0, 0, 0, 0, 1}, [CL] = {0, 0, 0, 0, 0, 0},
 };
 
 static bool is_drop_state(int s)
@@ -117,7 +113,8 @@ static void expect_refused(sh *h, int from, int to, enum owfp_drop_reason why, b
 		owfp_flow *f = bare_flow(h, from);
 		f->dir[0].ended = dir_ended;
 		bool ok = owfp_flow_transition(f, to, why);
-		bool closed = from <= P ? f->state == P && f->drop_why == OWFP_DROP_VIOLATION && f->repump
+		bool closed = from <= P ? f->state == P && f->drop_why == OWFP_DROP_VIOLATION &&
+						  f->repump
 					: (int)f->state == from;
 		_exit(!ok && closed ? 0 : 1);
 	}

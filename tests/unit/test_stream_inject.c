@@ -17,9 +17,9 @@ static void test_s53_inline_inject_then_block_replaces(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 3, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 3, 0, "XYZ!" },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 3, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 3, 0, "XYZ!"},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -37,7 +37,7 @@ static void test_s53_inline_inject_then_permit_goes_in_front(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, "<<" },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, "<<"},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -53,7 +53,7 @@ static void test_s54_q15_injected_bytes_skip_own_sublayer_enter_next(void **stat
 {
 	sh *h = *state;
 	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
-	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, "new" } };
+	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, "new"}};
 	sh_callout *inj = sh_callout_new(h, 0, sh_fn_script);
 	inj->script = a;
 	inj->nscript = 1;
@@ -76,7 +76,7 @@ static void test_s56_q14_out_of_band_appended_at_output_cursor(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -108,18 +108,18 @@ static void test_s58_s59_s60_inject_argument_errors(void **state)
 	NET_BUFFER_LIST *nbl = NULL;
 	static uint8_t mem[4] = "abcd";
 	MDL *m = IoAllocateMdl(mem, 4, FALSE, FALSE, NULL);
-	assert_int_equal(FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, m, 0, 4, &nbl), STATUS_SUCCESS);
+	assert_int_equal(FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, m, 0, 4, &nbl),
+			 STATUS_SUCCESS);
 	FWPS_INJECT_COMPLETE0 none = NULL;
 	/* S60: completion required. */
 	assert_int_equal(FwpsStreamInjectAsync0(h->inj, NULL, 0, id, c->id, FWPS_LAYER_STREAM_V4,
 						FWPS_STREAM_FLAG_SEND, nbl, 4, none, NULL),
 			 STATUS_FWP_NULL_POINTER);
 	/* S59: DISCONNECT without its direction, both directions, none, ABORT. */
-	UINT32 bad[] = { FWPS_STREAM_FLAG_SEND_DISCONNECT,
-			 FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_RECEIVE,
-			 0,
-			 FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_ABORT,
-			 FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_SEND_NODELAY };
+	UINT32 bad[] = {FWPS_STREAM_FLAG_SEND_DISCONNECT,
+			FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_RECEIVE, 0,
+			FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_ABORT,
+			FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_SEND_NODELAY};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(sh_inject(h, c, id, bad[i], "x", 1), STATUS_FWP_INVALID_PARAMETER);
 	/* Wrong layer, unknown flow, NULL NBL without DISCONNECT, length over the chain. */
@@ -129,7 +129,8 @@ static void test_s58_s59_s60_inject_argument_errors(void **state)
 			 STATUS_FWP_INVALID_PARAMETER);
 	assert_int_equal(sh_inject(h, c, id + 999, FWPS_STREAM_FLAG_SEND, "x", 1),
 			 STATUS_FWP_INVALID_PARAMETER);
-	assert_int_equal(sh_inject(h, c, id, FWPS_STREAM_FLAG_SEND, NULL, 0), STATUS_FWP_NULL_POINTER);
+	assert_int_equal(sh_inject(h, c, id, FWPS_STREAM_FLAG_SEND, NULL, 0),
+			 STATUS_FWP_NULL_POINTER);
 	assert_int_equal(FwpsStreamInjectAsync0(h->inj, NULL, 0, id, c->id, FWPS_LAYER_STREAM_V4,
 						FWPS_STREAM_FLAG_SEND, nbl, 5,
 						(FWPS_INJECT_COMPLETE0)1, NULL),
@@ -240,10 +241,10 @@ static void test_s66_clone_references_and_reinjects(void **state)
 	done = 0;
 	UINT64 id = owfp_flow_id(f);
 	for (size_t i = 0; i < 2; i++)
-		assert_int_equal(FwpsStreamInjectAsync0(h->inj, NULL, 0, id, c->id, FWPS_LAYER_STREAM_V4,
-							FWPS_STREAM_FLAG_RECEIVE, clones[i],
-							clones[i]->FirstNetBuffer->DataLength,
-							free_clone, &done),
+		assert_int_equal(FwpsStreamInjectAsync0(
+					 h->inj, NULL, 0, id, c->id, FWPS_LAYER_STREAM_V4,
+					 FWPS_STREAM_FLAG_RECEIVE, clones[i],
+					 clones[i]->FirstNetBuffer->DataLength, free_clone, &done),
 				 STATUS_SUCCESS);
 	assert_int_equal(done, 0);
 	assert_int_equal(owfp_flow_run_pending(f), 0);
@@ -293,16 +294,27 @@ static void test_s66_discard_cloned_stream_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s53_inline_inject_then_block_replaces, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s53_inline_inject_then_permit_goes_in_front, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s54_q15_injected_bytes_skip_own_sublayer_enter_next, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s56_q14_out_of_band_appended_at_output_cursor, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s58_s59_s60_inject_argument_errors, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s63_destroyed_handle_refuses_new_injections_completes_old, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s65_copy_stream_data_min_of_n_and_length, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s66_clone_references_and_reinjects, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s66_small_clone_holds_only_its_bytes, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s66_discard_cloned_stream_data, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s53_inline_inject_then_block_replaces,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s53_inline_inject_then_permit_goes_in_front,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s54_q15_injected_bytes_skip_own_sublayer_enter_next,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s56_q14_out_of_band_appended_at_output_cursor,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s58_s59_s60_inject_argument_errors,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s63_destroyed_handle_refuses_new_injections_completes_old,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s65_copy_stream_data_min_of_n_and_length,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s66_clone_references_and_reinjects,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s66_small_clone_holds_only_its_bytes,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s66_discard_cloned_stream_data,
+						sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,13 +49,16 @@ static void NTAPI record_classify(const FWPS_INCOMING_VALUES0 *in,
 	for (UINT32 i = 0; i < in->valueCount && i < FWPS_FIELD_STREAM_V4_MAX; i++)
 		seen.v[i] = in->incomingValue[i].value;
 	if (in->layerId == FWPS_LAYER_STREAM_V6 &&
-	    in->incomingValue[FWPS_FIELD_STREAM_V6_IP_LOCAL_ADDRESS].value.type == FWP_BYTE_ARRAY16_TYPE)
+	    in->incomingValue[FWPS_FIELD_STREAM_V6_IP_LOCAL_ADDRESS].value.type ==
+		    FWP_BYTE_ARRAY16_TYPE)
 		memcpy(seen.v6_local,
-		       in->incomingValue[FWPS_FIELD_STREAM_V6_IP_LOCAL_ADDRESS].value.byteArray16->byteArray16,
+		       in->incomingValue[FWPS_FIELD_STREAM_V6_IP_LOCAL_ADDRESS]
+			       .value.byteArray16->byteArray16,
 		       16);
 	seen.meta_present = meta->currentMetadataValues;
 	seen.flow_handle = FWPS_IS_METADATA_FIELD_PRESENT(meta, FWPS_METADATA_FIELD_FLOW_HANDLE)
-				   ? meta->flowHandle : 0;
+				   ? meta->flowHandle
+				   : 0;
 	seen.sublayer_weight = filter->subLayerWeight;
 	out->actionType = FWP_ACTION_PERMIT;
 }
@@ -172,8 +175,10 @@ static void test_s5_s6_incoming_values_v6(void **state)
 	sh *h = *state;
 	raw_stream_callout(h, 3, &FWPM_LAYER_STREAM_V6, NULL, 0, NULL);
 	owfp_flow_key k = sh_key();
-	static const uint8_t local6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
-	static const uint8_t remote6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
+	static const uint8_t local6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+					   0,    0,    0,    0,    0, 0, 0, 1};
+	static const uint8_t remote6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+					    0,    0,    0,    0,    0, 0, 0, 2};
 	k.family = AF_INET6;
 	memcpy(k.local_addr, local6, 16);
 	memcpy(k.remote_addr, remote6, 16);
@@ -268,8 +273,8 @@ static void test_s90_every_sublayer_evaluated_at_flow_established(void **state)
 	assert_int_equal(FwpmFilterAdd0(h->session, &blk, NULL, &id), STATUS_SUCCESS);
 	GUID ale = sh_guid(0x5601);
 	sh_ale_callout(h, ale, ale_classify, NULL);
-	sh_filter_layer(h, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, &lower, FWP_ACTION_CALLOUT_INSPECTION,
-			&ale, 0);
+	sh_filter_layer(h, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, &lower,
+			FWP_ACTION_CALLOUT_INSPECTION, &ale, 0);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(ale_calls, 1);
 	assert_true(owfp_flow_dropped(f));
@@ -282,7 +287,7 @@ static void test_s97_stream_block_in_upper_sublayer_is_final(void **state)
 {
 	sh *h = *state;
 	GUID upper = sh_sublayer(h, 0x300), lower = sh_sublayer(h, 0x100);
-	static const sh_answer block_all[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL } };
+	static const sh_answer block_all[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL}};
 	sh_callout *blocker = sh_callout_new(h, 0, sh_fn_script);
 	blocker->script = block_all;
 	blocker->nscript = 1;
@@ -304,11 +309,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_s7_inbound_connection_direction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s5_s6_incoming_values_v6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s9_s10_metadata_and_flow_handle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s22_only_matching_filters_classify, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s82_allow_offload_flag_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s83_filter_exposes_sublayer_weight, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s90_every_sublayer_evaluated_at_flow_established, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s97_stream_block_in_upper_sublayer_is_final, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s22_only_matching_filters_classify, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_s82_allow_offload_flag_changes_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_s83_filter_exposes_sublayer_weight, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s90_every_sublayer_evaluated_at_flow_established, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s97_stream_block_in_upper_sublayer_is_final,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

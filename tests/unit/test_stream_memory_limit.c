@@ -69,7 +69,7 @@ static void test_account_wakes_waiters_below_the_low_mark_once(void **state)
 	assert_int_equal(woken, 1);    /* w1 only: w2 was cancelled */
 	assert_false(w1.queued);
 	owfp_memacct_release(&a, 450);
-	assert_int_equal(woken, 1);    /* once */
+	assert_int_equal(woken, 1); /* once */
 	owfp_memacct_fini(&a);
 }
 
@@ -133,9 +133,9 @@ static void test_held_bytes_are_charged_and_released(void **state)
 	assert_int_equal(owfp_engine_mem_used(H.engine), 4500);
 	owfp_engine_mem_release(H.engine, 500);
 	c->user = &H;
-	assert_int_equal(FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4,
-					     deferred_flags),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4, deferred_flags),
+		STATUS_SUCCESS);
 	owfp_flow_run_pending(f);
 	assert_int_equal(H.side[DIN].len, 4000);
 	assert_int_equal(owfp_engine_mem_used(H.engine), 0);
@@ -163,9 +163,9 @@ static void test_source_paused_at_the_high_mark_resumed_below_the_low_mark(void 
 	assert_int_equal(H.pauses[DIN], 1);
 	int wakes = atomic_load(&H.wakes);
 	c->user = &H;
-	assert_int_equal(FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4,
-					     deferred_flags),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4, deferred_flags),
+		STATUS_SUCCESS);
 	owfp_flow_run_pending(f);
 	/* Delivering released the bytes: below the low mark the waiting
 	 * source was woken and, in the same call, resumed. */

@@ -52,12 +52,12 @@ static void test_q1_total_mode_counts_total_bytes(void **state)
 {
 	sh *h = *state;
 	sh_down(h);
-	owfp_engine_opts o = { 0 };
+	owfp_engine_opts o = {0};
 	o.nmd_mode = OWFP_NMD_TOTAL;
 	sh_up(h, &o);
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 4, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 4, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -78,8 +78,8 @@ static void test_q2_need_more_data_zero_is_one_and_a_violation(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -121,7 +121,7 @@ static void test_s44_buffer_limit_reached_flag_carries_every_held_byte(void **st
 {
 	sh *h = *state;
 	sh_down(h);
-	owfp_engine_opts o = { 0 };
+	owfp_engine_opts o = {0};
 	o.buffer_limit = 10;
 	sh_up(h, &o);
 	want_len = 1000;
@@ -131,7 +131,7 @@ static void test_s44_buffer_limit_reached_flag_carries_every_held_byte(void **st
 	sh_send(f, DOUT, "12345");
 	sh_send(f, DOUT, "6789"); /* 9 < 10: still held, no call */
 	assert_int_equal(c->ncalls, 1);
-	sh_send(f, DOUT, "0ab");  /* kept + new >= limit: presented flagged */
+	sh_send(f, DOUT, "0ab"); /* kept + new >= limit: presented flagged */
 	assert_int_equal(c->ncalls, 2);
 	assert_true(c->calls[1].out_flags & FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED);
 	assert_string_equal((char *)c->calls[1].data, "1234567890ab");
@@ -145,7 +145,7 @@ static void test_s45_q6_need_more_data_after_no_more_data_fails_closed(void **st
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 10, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 10, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -208,8 +208,8 @@ static void one_more(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 		     FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)c, (void)meta, (void)filter, (void)ctx;
-	if (!(out->flags & (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
-			    FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED))) {
+	if (!(out->flags &
+	      (FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA | FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED))) {
 		io->streamAction = FWPS_STREAM_ACTION_NEED_MORE_DATA;
 		io->countBytesRequired = 1;
 		out->actionType = FWP_ACTION_NONE;
@@ -241,15 +241,27 @@ static void test_s41_one_byte_at_a_time_accumulates_whole_stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s41_need_more_data_counts_additional_bytes, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q1_total_mode_counts_total_bytes, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q2_need_more_data_zero_is_one_and_a_violation, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s43_q29_held_data_waits_without_time_limit_reported_at_close, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s44_buffer_limit_reached_flag_carries_every_held_byte, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s45_q6_need_more_data_after_no_more_data_fails_closed, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s46_q5_end_of_stream_held_bytes_then_separate_fin, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s47_other_direction_keeps_flowing_while_held, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s41_one_byte_at_a_time_accumulates_whole_stream, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s41_need_more_data_counts_additional_bytes,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q1_total_mode_counts_total_bytes,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q2_need_more_data_zero_is_one_and_a_violation,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s43_q29_held_data_waits_without_time_limit_reported_at_close,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s44_buffer_limit_reached_flag_carries_every_held_byte,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s45_q6_need_more_data_after_no_more_data_fails_closed,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s46_q5_end_of_stream_held_bytes_then_separate_fin,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s47_other_direction_keeps_flowing_while_held,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s41_one_byte_at_a_time_accumulates_whole_stream,
+						sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,21 +21,27 @@ static void test_s15_s16_modifier_flags_per_direction(void **state)
 	assert_int_equal(owfp_flow_indicate_fin(f, DOUT), 0);
 	assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)"?", 1, OWFP_SEG_URGENT, 0), 0);
 	assert_int_equal(owfp_flow_indicate_abort(f, DIN), 0);
-	assert_int_equal(c->calls[0].stream_flags, FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_EXPEDITED);
-	assert_int_equal(c->calls[1].stream_flags, FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_DISCONNECT);
-	assert_int_equal(c->calls[2].stream_flags, FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_EXPEDITED);
-	assert_int_equal(c->calls[3].stream_flags, FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_ABORT);
+	assert_int_equal(c->calls[0].stream_flags,
+			 FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_EXPEDITED);
+	assert_int_equal(c->calls[1].stream_flags,
+			 FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_DISCONNECT);
+	assert_int_equal(c->calls[2].stream_flags,
+			 FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_EXPEDITED);
+	assert_int_equal(c->calls[3].stream_flags,
+			 FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_ABORT);
 	assert_int_equal(h->side[DIN].aborts, 1);
 	owfp_flow_close(f);
 	owfp_flow *g = sh_flow(h);
 	assert_int_equal(owfp_flow_indicate_abort(g, DOUT), 0);
-	assert_int_equal(c->calls[4].stream_flags, FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_ABORT);
+	assert_int_equal(c->calls[4].stream_flags,
+			 FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_ABORT);
 	owfp_flow_close(g);
 }
 
 static int v0_calls;
-static void NTAPI classify_v0(const FWPS_INCOMING_VALUES0 *in, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-			      void *ld, const FWPS_FILTER0 *filter, UINT64 ctx, FWPS_CLASSIFY_OUT0 *out)
+static void NTAPI classify_v0(const FWPS_INCOMING_VALUES0 *in,
+			      const FWPS_INCOMING_METADATA_VALUES0 *meta, void *ld,
+			      const FWPS_FILTER0 *filter, UINT64 ctx, FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)filter, (void)ctx;
 	FWPS_STREAM_CALLOUT_IO_PACKET0 *io = ld;
@@ -124,8 +130,9 @@ static void test_s26_input_flags_only_limit_and_no_more_data(void **state)
 	sh_send(f, DIN, "a");
 	assert_int_equal(owfp_flow_indicate_fin(f, DIN), 0);
 	for (size_t i = 0; i < c->ncalls; i++)
-		assert_int_equal(c->calls[i].out_flags & ~(UINT32)(FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
-								   FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED),
+		assert_int_equal(c->calls[i].out_flags &
+					 ~(UINT32)(FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA |
+						   FWPS_CLASSIFY_OUT_FLAG_BUFFER_LIMIT_REACHED),
 				 0);
 	assert_int_equal(c->calls[0].out_flags, 0);
 	assert_int_equal(c->calls[1].out_flags, FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA);
@@ -157,7 +164,8 @@ static void *inject_loop(void *p)
 {
 	struct injector *w = p;
 	for (int i = 0; i < 200; i++)
-		if (sh_inject(w->h, w->up, w->flow, FWPS_STREAM_FLAG_RECEIVE, "i", 1) == STATUS_SUCCESS)
+		if (sh_inject(w->h, w->up, w->flow, FWPS_STREAM_FLAG_RECEIVE, "i", 1) ==
+		    STATUS_SUCCESS)
 			w->ok++;
 	return NULL;
 }
@@ -165,11 +173,11 @@ static void *inject_loop(void *p)
 static void test_s31_classifies_of_a_flow_never_overlap(void **state)
 {
 	sh *h = *state;
-	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL } };
+	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL}};
 	sh_stack st = sh_two_sublayers(h, NULL, a, 1, serial_check, NULL, 0);
 	sh_callout *up = st.up;
 	owfp_flow *f = sh_flow(h);
-	struct injector w = { h, up, owfp_flow_id(f), 0 };
+	struct injector w = {h, up, owfp_flow_id(f), 0};
 	pthread_t t;
 	pthread_create(&t, NULL, inject_loop, &w);
 	for (int i = 0; i < 200; i++) {
@@ -189,8 +197,8 @@ static void test_s42_need_more_data_with_continue_action_is_still_held(void **st
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_CONTINUE, 0, 2, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_CONTINUE, 0, 2, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -208,8 +216,8 @@ static void test_s51_defer_is_only_for_inbound_data(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_DEFER, FWP_ACTION_NONE, 0, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_DEFER, FWP_ACTION_NONE, 0, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -261,8 +269,8 @@ static void test_s104_s105_held_stage_stalls_only_downstream(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 3, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 3, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_stack st = sh_two_sublayers(h, sh_fn_permit, NULL, 0, NULL, a, 2);
 	sh_callout *up = st.up, *down = st.down;
@@ -283,8 +291,8 @@ static void test_s106_injected_bytes_go_to_next_sublayer_in_order(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 1, 0, "[" },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, "]" },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 1, 0, "["},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, "]"},
 	};
 	sh_callout *up = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).up;
 	owfp_flow *f = sh_flow(h);
@@ -298,8 +306,8 @@ static void test_s107_fin_delivered_after_every_byte_left_every_stage(void **sta
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 50, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 50, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *down = sh_two_sublayers(h, sh_fn_permit, NULL, 0, NULL, a, 2).down;
 	owfp_flow *f = sh_flow(h);
@@ -316,17 +324,30 @@ static void test_s107_fin_delivered_after_every_byte_left_every_stage(void **sta
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s15_s16_modifier_flags_per_direction, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s21_classify_fn0_gets_the_same_stream_arguments, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s23_s25_filter_fields_and_engine_owned_output, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s26_input_flags_only_limit_and_no_more_data, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s31_classifies_of_a_flow_never_overlap, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s42_need_more_data_with_continue_action_is_still_held, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s51_defer_is_only_for_inbound_data, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s103_stages_ordered_by_sublayer_then_filter_weight, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s104_s105_held_stage_stalls_only_downstream, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s106_injected_bytes_go_to_next_sublayer_in_order, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s107_fin_delivered_after_every_byte_left_every_stage, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s15_s16_modifier_flags_per_direction,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s21_classify_fn0_gets_the_same_stream_arguments,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s23_s25_filter_fields_and_engine_owned_output,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s26_input_flags_only_limit_and_no_more_data,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s31_classifies_of_a_flow_never_overlap,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s42_need_more_data_with_continue_action_is_still_held,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s51_defer_is_only_for_inbound_data,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s103_stages_ordered_by_sublayer_then_filter_weight,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s104_s105_held_stage_stalls_only_downstream,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s106_injected_bytes_go_to_next_sublayer_in_order,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s107_fin_delivered_after_every_byte_left_every_stage, sh_fixture_setup,
+			sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,8 +23,8 @@ static bool vowel(uint8_t c)
 /* Blocks runs of vowels and permits the rest; a run must be complete
  * (followed by another byte or the end) before it is decided. */
 static void vowel_blocker(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-			  FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter, UINT64 ctx,
-			  FWPS_CLASSIFY_OUT0 *out)
+			  FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
+			  UINT64 ctx, FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)c, (void)meta, (void)filter, (void)ctx;
 	FWPS_STREAM_DATA0 *sd = io->streamData;
@@ -81,7 +81,7 @@ static void test_same_stream_any_segmentation_same_bytes_and_decisions(void **st
 		GUID s1 = sh_sublayer(&h, 0x40);
 		sh_callout *vb = sh_callout_new(&h, 0, vowel_blocker);
 		sh_filter(&h, &s1, FWP_ACTION_CALLOUT_UNKNOWN, vb, 0, 0);
-		ed_set ed = { 0 };
+		ed_set ed = {0};
 		ed_install(&h, &ed, ED_INLINE, 0x20, "cldy", "sunny");
 		owfp_flow *f = sh_flow(&h);
 		size_t off = 0;

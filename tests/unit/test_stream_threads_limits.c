@@ -75,20 +75,21 @@ static void test_s61_completion_once_per_nbl_of_a_chain(void **state)
 	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
 	owfp_flow *f = sh_flow(h);
 	static char a[] = "one", b[] = "two", d[] = "three";
-	char *mem[3] = { a, b, d };
+	char *mem[3] = {a, b, d};
 	MDL *m[3];
 	NET_BUFFER_LIST *nbl[3];
 	for (int i = 0; i < 3; i++) {
 		m[i] = IoAllocateMdl(mem[i], (ULONG)strlen(mem[i]), FALSE, FALSE, NULL);
-		assert_int_equal(FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, m[i], 0, strlen(mem[i]), &nbl[i]),
+		assert_int_equal(FwpsAllocateNetBufferAndNetBufferList0(NULL, 0, 0, m[i], 0,
+									strlen(mem[i]), &nbl[i]),
 				 STATUS_SUCCESS);
 		if (i)
 			nbl[i - 1]->Next = nbl[i];
 	}
 	completions = 0;
 	assert_int_equal(FwpsStreamInjectAsync0(h->inj, NULL, 0, owfp_flow_id(f), c->id,
-						FWPS_LAYER_STREAM_V4, FWPS_STREAM_FLAG_SEND, nbl[0], 11,
-						count_completion, NULL),
+						FWPS_LAYER_STREAM_V4, FWPS_STREAM_FLAG_SEND, nbl[0],
+						11, count_completion, NULL),
 			 STATUS_SUCCESS);
 	assert_int_equal(completions, 0);
 	assert_int_equal(owfp_flow_run_pending(f), 0);
@@ -105,22 +106,28 @@ static void test_s61_completion_once_per_nbl_of_a_chain(void **state)
 static void test_s59_s64_accepted_injection_flags_and_push(void **state)
 {
 	sh *h = *state;
-	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL } };
+	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL}};
 	sh_stack st = sh_two_sublayers(h, NULL, a, 1, sh_fn_permit, NULL, 0);
 	sh_callout *up = st.up, *down = st.down;
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
-	assert_int_equal(sh_inject(h, up, id, FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_PUSH, "p", 1),
+	assert_int_equal(sh_inject(h, up, id,
+				   FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_PUSH, "p", 1),
 			 STATUS_SUCCESS);
-	assert_int_equal(sh_inject(h, up, id, FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_NODELAY, "n", 1),
-			 STATUS_SUCCESS);
-	assert_int_equal(sh_inject(h, up, id, FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_EXPEDITED, "u", 1),
+	assert_int_equal(
+		sh_inject(h, up, id, FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_NODELAY, "n", 1),
+		STATUS_SUCCESS);
+	assert_int_equal(sh_inject(h, up, id,
+				   FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_EXPEDITED, "u", 1),
 			 STATUS_SUCCESS);
 	assert_int_equal(owfp_flow_run_pending(f), 0);
 	assert_int_equal(down->ncalls, 3);
-	assert_int_equal(down->calls[0].stream_flags, FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_PUSH);
-	assert_int_equal(down->calls[1].stream_flags, FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_NODELAY);
-	assert_int_equal(down->calls[2].stream_flags, FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_EXPEDITED);
+	assert_int_equal(down->calls[0].stream_flags,
+			 FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_RECEIVE_PUSH);
+	assert_int_equal(down->calls[1].stream_flags,
+			 FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_NODELAY);
+	assert_int_equal(down->calls[2].stream_flags,
+			 FWPS_STREAM_FLAG_SEND | FWPS_STREAM_FLAG_SEND_EXPEDITED);
 	sh_expect(h, DIN, "p");
 	sh_expect(h, DOUT, "nu");
 	owfp_flow_close(f);
@@ -154,7 +161,7 @@ static void test_limit_held_bytes_fail_closed_when_pause_ignored(void **state)
 {
 	sh *h = *state;
 	sh_down(h);
-	owfp_engine_opts o = { 0 };
+	owfp_engine_opts o = {0};
 	o.buffer_limit = 16;
 	o.defer_keep_limit = 16;
 	sh_up(h, &o);
@@ -179,12 +186,13 @@ static void test_limit_outstanding_injection_fails_closed(void **state)
 {
 	sh *h = *state;
 	sh_down(h);
-	owfp_engine_opts o = { 0 };
+	owfp_engine_opts o = {0};
 	o.inject_outstanding_max = 8;
 	sh_up(h, &o);
 	GUID s = sh_sublayer(h, 0x40);
-	static const sh_answer aa[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 0, 0, NULL } };
-	static const sh_answer ba[] = { { FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL } };
+	static const sh_answer aa[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 0, 0, NULL}};
+	static const sh_answer ba[] = {
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL}};
 	sh_callout *a = sh_callout_new(h, 0, sh_fn_script);
 	a->script = aa;
 	a->nscript = 1;
@@ -212,12 +220,19 @@ static void test_limit_outstanding_injection_fails_closed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s108_callback_reentering_flow_is_queued_not_nested, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s61_completion_once_per_nbl_of_a_chain, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s59_s64_accepted_injection_flags_and_push, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s71_registered_callout_without_filter_never_classified, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_limit_held_bytes_fail_closed_when_pause_ignored, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_limit_outstanding_injection_fails_closed, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s108_callback_reentering_flow_is_queued_not_nested,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s61_completion_once_per_nbl_of_a_chain,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s59_s64_accepted_injection_flags_and_push,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s71_registered_callout_without_filter_never_classified,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_limit_held_bytes_fail_closed_when_pause_ignored,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_limit_outstanding_injection_fails_closed,
+						sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

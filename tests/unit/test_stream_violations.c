@@ -38,7 +38,7 @@ static void test_s29_terminating_callout_leaving_action_unset_blocks(void **stat
 static void test_s30_inspection_permit_or_block_is_continue(void **state)
 {
 	sh *h = *state;
-	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL } };
+	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL}};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
 	c->nscript = 1;
@@ -54,10 +54,10 @@ static void test_s30_unknown_accepts_permit_block_continue(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 1, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 1, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 1, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_NONE_NO_MATCH, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 1, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 1, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 1, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_NONE_NO_MATCH, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -74,8 +74,8 @@ static void test_s32_stream_action_makes_action_type_ignored(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_BLOCK, 0, 1, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_BLOCK, 0, 1, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
@@ -91,7 +91,7 @@ static void test_s32_stream_action_makes_action_type_ignored(void **state)
 static void test_q3_enforced_beyond_length_clamped(void **state)
 {
 	sh *h = *state;
-	static const sh_answer a[] = { { FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 99, 0, NULL } };
+	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 99, 0, NULL}};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
 	c->nscript = 1;
@@ -107,7 +107,7 @@ static void test_q3_enforced_beyond_length_clamped(void **state)
 static void test_q10_invalid_stream_action_drops_flow(void **state)
 {
 	sh *h = *state;
-	static const sh_answer a[] = { { 7, FWP_ACTION_PERMIT, 0, 0, NULL } };
+	static const sh_answer a[] = {{7, FWP_ACTION_PERMIT, 0, 0, NULL}};
 	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
 	c->script = a;
 	c->nscript = 1;
@@ -153,8 +153,8 @@ static void test_s52_missed_bytes_from_higher_filter_in_same_sublayer(void **sta
 	sh *h = *state;
 	GUID s = sh_sublayer(h, 0x40);
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 3, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 3, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 0, 0, NULL},
 	};
 	sh_callout *up = sh_callout_new(h, 0, sh_fn_script);
 	up->script = a;
@@ -177,8 +177,8 @@ static void test_s52_bytes_blocked_in_upper_sublayer_not_missed(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *down = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).down;
 	owfp_flow *f = sh_flow(h);
@@ -192,12 +192,12 @@ static void test_q13_include_upper_mode_counts_upper_blocks(void **state)
 {
 	sh *h = *state;
 	sh_down(h);
-	owfp_engine_opts o = { 0 };
+	owfp_engine_opts o = {0};
 	o.missed_mode = OWFP_MISSED_INCLUDE_UPPER;
 	sh_up(h, &o);
 	static const sh_answer a[] = {
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL },
-		{ FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL },
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL},
+		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
 	sh_callout *down = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).down;
 	owfp_flow *f = sh_flow(h);
@@ -220,17 +220,30 @@ static void test_s52_capture_hole_reported_as_missed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s29_terminating_callout_leaving_action_unset_blocks, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s30_inspection_permit_or_block_is_continue, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s30_unknown_accepts_permit_block_continue, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s32_stream_action_makes_action_type_ignored, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q3_enforced_beyond_length_clamped, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q10_invalid_stream_action_drops_flow, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s27_s28_q26_rights_and_flags_written_by_callout_ignored, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s52_missed_bytes_from_higher_filter_in_same_sublayer, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s52_bytes_blocked_in_upper_sublayer_not_missed, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_q13_include_upper_mode_counts_upper_blocks, sh_fixture_setup, sh_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_s52_capture_hole_reported_as_missed, sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s29_terminating_callout_leaving_action_unset_blocks,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s30_inspection_permit_or_block_is_continue,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s30_unknown_accepts_permit_block_continue,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s32_stream_action_makes_action_type_ignored,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q3_enforced_beyond_length_clamped,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q10_invalid_stream_action_drops_flow,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s27_s28_q26_rights_and_flags_written_by_callout_ignored,
+			sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_s52_missed_bytes_from_higher_filter_in_same_sublayer, sh_fixture_setup,
+			sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s52_bytes_blocked_in_upper_sublayer_not_missed,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_q13_include_upper_mode_counts_upper_blocks,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s52_capture_hole_reported_as_missed,
+						sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

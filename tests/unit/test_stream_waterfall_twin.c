@@ -37,8 +37,8 @@ static enum { T_PERMIT, T_BLOCK, T_CONTINUE } verdict(const twin_stage *s, uint8
 }
 
 static void twin_classify(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-			  FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter, UINT64 ctx,
-			  FWPS_CLASSIFY_OUT0 *out)
+			  FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
+			  UINT64 ctx, FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)meta, (void)filter, (void)ctx;
 	const twin_stage *s = &stages[(size_t)(intptr_t)c->user];
@@ -61,8 +61,9 @@ static void twin_classify(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *m
 	while (run < n && (int)verdict(s, b[run]) == v)
 		run++;
 	free(b);
-	out->actionType = v == T_BLOCK ? FWP_ACTION_BLOCK : v == T_PERMIT ? FWP_ACTION_PERMIT
-									 : FWP_ACTION_CONTINUE;
+	out->actionType = v == T_BLOCK    ? FWP_ACTION_BLOCK
+			  : v == T_PERMIT ? FWP_ACTION_PERMIT
+					  : FWP_ACTION_CONTINUE;
 	io->countBytesEnforced = run;
 }
 

@@ -53,7 +53,7 @@ static void test_no_add_lost_with_more_threads_than_slots(void **state)
 	assert_int_equal(sum(), (uint64_t)THREADS * ADDS);
 
 	/* No two live threads owned the same slot; the rest shared the last. */
-	int owners[OWFP_THREAD_SLOTS + 1] = { 0 };
+	int owners[OWFP_THREAD_SLOTS + 1] = {0};
 	int shared = 0;
 	for (int i = 0; i < THREADS; i++) {
 		assert_true(slots[i] >= 0 && slots[i] <= OWFP_THREAD_SLOT_SHARED);

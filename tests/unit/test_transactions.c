@@ -114,7 +114,8 @@ static void test_other_session_waits_for_commit(void **state)
 	efx_up(&x);
 	memset(&o, 0, sizeof(o));
 	o.x = &x;
-	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &o.h), STATUS_SUCCESS);
+	assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &o.h),
+			 STATUS_SUCCESS);
 	f = efx_filter(&FWPM_LAYER_STREAM_V4, NULL, FWP_ACTION_PERMIT);
 	assert_int_equal(FwpmTransactionBegin0(x.h, 0), STATUS_SUCCESS);
 	assert_int_equal(efx_add(&x, &f, NULL), STATUS_SUCCESS);
@@ -192,8 +193,9 @@ static void test_match_outlives_deleted_filters(void **state)
 	assert_int_equal(m->nstages, 1);
 	assert_int_equal(FwpmFilterDeleteById0(x.h, id), STATUS_SUCCESS);
 	assert_int_equal(count(&x), 0);
-	assert_int_equal(m->stages[0].filter.filterCondition[0].conditionValue.rangeValue->valueHigh.uint16,
-			 20);
+	assert_int_equal(
+		m->stages[0].filter.filterCondition[0].conditionValue.rangeValue->valueHigh.uint16,
+		20);
 	owfp_match_release(m);
 	efx_down(&x);
 }

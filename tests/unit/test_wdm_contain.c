@@ -23,9 +23,8 @@
 #include "wdm/contain.h"
 
 static WCHAR name_buf[] = L"\\Driver\\sample";
-static DRIVER_OBJECT drv = { .Type = 4,
-			     .DriverName = { sizeof(name_buf) - sizeof(WCHAR), sizeof(name_buf),
-					     name_buf } };
+static DRIVER_OBJECT drv = {
+	.Type = 4, .DriverName = {sizeof(name_buf) - sizeof(WCHAR), sizeof(name_buf), name_buf}};
 
 static int reached_after;
 static int assert_line;
@@ -81,8 +80,8 @@ static void test_nested_calls_catch_at_the_innermost(void **state)
 	assert_null(owfp_contain_current_driver());
 	assert_int_equal(owfp_contain_run(&drv, outer, NULL), 0);
 	assert_int_equal(outer_saw, -EFAULT);
-	assert_non_null(strstr(owfp_contain_last_report(),
-			       "KeBugCheckEx(0x000000E2, 0x1, 0x2, 0x3, 0x4)"));
+	assert_non_null(
+		strstr(owfp_contain_last_report(), "KeBugCheckEx(0x000000E2, 0x1, 0x2, 0x3, 0x4)"));
 	assert_null(owfp_contain_current_driver());
 }
 
@@ -111,7 +110,7 @@ static void test_nt_verify_yields_its_value(void **state)
 static void frees_a_wild_pointer(void *arg)
 {
 	(void)arg;
-	_Alignas(16) UCHAR fake[64] = { 0 };
+	_Alignas(16) UCHAR fake[64] = {0};
 
 	ExFreePoolWithTag(fake + 32, 'btsT');
 }
@@ -146,9 +145,9 @@ static void test_system_thread_failure_ends_the_thread(void **state)
 	(void)state;
 	reached_after = 0;
 	assert_int_equal(owfp_contain_run(&drv, start_thread, &h), 0);
-	assert_int_equal(ObReferenceObjectByHandle(h, SYNCHRONIZE, *PsThreadType, KernelMode, &obj,
-						   NULL),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		ObReferenceObjectByHandle(h, SYNCHRONIZE, *PsThreadType, KernelMode, &obj, NULL),
+		STATUS_SUCCESS);
 	assert_int_equal(KeWaitForSingleObject(obj, Executive, KernelMode, FALSE, NULL),
 			 STATUS_SUCCESS);
 	ObDereferenceObject(obj);

@@ -20,9 +20,9 @@
 #include "wdm/pool.h"
 
 /* Upper bounds only: each wait ends as soon as the event is set. */
-static LARGE_INTEGER five_seconds = { .QuadPart = -50000000LL };
+static LARGE_INTEGER five_seconds = {.QuadPart = -50000000LL};
 
-static DRIVER_OBJECT test_driver = { .Type = 4, .Size = (SHORT)sizeof(DRIVER_OBJECT) };
+static DRIVER_OBJECT test_driver = {.Type = 4, .Size = (SHORT)sizeof(DRIVER_OBJECT)};
 
 static NTSTATUS wait(PVOID object)
 {
@@ -55,7 +55,7 @@ static void NTAPI wi_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
 static void test_work_item_runs_on_a_worker_and_frees_itself(void **state)
 {
 	PDEVICE_OBJECT dev;
-	wi_ctx c = { .free_self = true };
+	wi_ctx c = {.free_self = true};
 	ULONG tag = OWFP_POOL_TAG('O', 'w', 'W', 'i');
 
 	(void)state;
@@ -89,7 +89,7 @@ static void NTAPI wi_routine_ex(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWo
 
 static void test_driver_storage_work_item_requeues_from_its_routine(void **state)
 {
-	wi_ctx c = { 0 };
+	wi_ctx c = {0};
 
 	(void)state;
 	KeInitializeEvent(&c.done, NotificationEvent, FALSE);
@@ -148,7 +148,7 @@ static void test_queued_twice_is_a_contained_bug_check_and_try_queue_refuses(voi
 	gate g;
 	KEVENT ran;
 	PIO_WORKITEM blockers[BLOCKERS], item = IoAllocateWorkItem(NULL);
-	twice t = { item, &ran };
+	twice t = {item, &ran};
 	uint64_t before = owfp_contain_failures();
 
 	(void)state;
@@ -221,7 +221,7 @@ static void NTAPI dpc_routine(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 static void test_dpc_is_queued_once_and_can_be_removed(void **state)
 {
 	gate g;
-	dpc_ctx blocker = { .g = &g }, c = { 0 }, removed = { 0 };
+	dpc_ctx blocker = {.g = &g}, c = {0}, removed = {0};
 	KDPC b, d, r;
 
 	(void)state;
@@ -256,8 +256,8 @@ static void test_timer_fires_its_dpc_and_signals_waiters(void **state)
 {
 	KTIMER t;
 	KDPC d;
-	dpc_ctx c = { 0 };
-	LARGE_INTEGER due = { .QuadPart = -10000 }; /* 1 ms from now */
+	dpc_ctx c = {0};
+	LARGE_INTEGER due = {.QuadPart = -10000}; /* 1 ms from now */
 
 	(void)state;
 	KeInitializeEvent(&c.ran, NotificationEvent, FALSE);
@@ -276,8 +276,8 @@ static void test_cancelled_timer_never_fires(void **state)
 {
 	KTIMER t;
 	KDPC d;
-	dpc_ctx c = { 0 };
-	LARGE_INTEGER later = { .QuadPart = -36000000000LL }; /* an hour */
+	dpc_ctx c = {0};
+	LARGE_INTEGER later = {.QuadPart = -36000000000LL}; /* an hour */
 
 	(void)state;
 	KeInitializeEvent(&c.ran, NotificationEvent, FALSE);
@@ -295,8 +295,8 @@ static void test_cancelled_timer_never_fires(void **state)
 static void test_periodic_timer_refires_and_sync_timer_resets(void **state)
 {
 	KTIMER t;
-	LARGE_INTEGER due = { .QuadPart = -10000 };
-	LARGE_INTEGER zero = { .QuadPart = 0 };
+	LARGE_INTEGER due = {.QuadPart = -10000};
+	LARGE_INTEGER zero = {.QuadPart = 0};
 
 	(void)state;
 	KeInitializeTimerEx(&t, SynchronizationTimer);
@@ -312,11 +312,11 @@ static void test_periodic_timer_refires_and_sync_timer_resets(void **state)
 
 static void test_unload_cancels_a_drivers_timers_and_dpcs(void **state)
 {
-	DRIVER_OBJECT drv = { .Type = 4 };
+	DRIVER_OBJECT drv = {.Type = 4};
 	KTIMER t;
 	KDPC d;
-	dpc_ctx c = { 0 };
-	LARGE_INTEGER later = { .QuadPart = -36000000000LL };
+	dpc_ctx c = {0};
+	LARGE_INTEGER later = {.QuadPart = -36000000000LL};
 
 	(void)state;
 	KeInitializeEvent(&c.ran, NotificationEvent, FALSE);

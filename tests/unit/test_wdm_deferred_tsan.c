@@ -16,8 +16,8 @@
 #define ROUNDS 2000
 
 static KSPIN_LOCK lock;
-static uint64_t counter;      /* only touched under `lock` */
-static uint64_t dpc_counter;  /* only touched under `lock` */
+static uint64_t counter;     /* only touched under `lock` */
+static uint64_t dpc_counter; /* only touched under `lock` */
 static LOOKASIDE_LIST_EX lookaside;
 static KEVENT all_done;
 static LONG items_left;
@@ -82,7 +82,7 @@ static void test_locks_exclude_across_workers_dpcs_and_callers(void **state)
 {
 	KTIMER timer;
 	KDPC dpc;
-	LARGE_INTEGER due = { .QuadPart = -10000 };
+	LARGE_INTEGER due = {.QuadPart = -10000};
 	uint64_t ticks;
 	KIRQL irql;
 

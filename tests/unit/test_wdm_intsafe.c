@@ -26,7 +26,8 @@ static void test_unsigned_arithmetic(void **state)
 	assert_int_equal(ULongMult(0x10000u, 0x10000u, &u), INTSAFE_E_ARITHMETIC_OVERFLOW);
 	assert_int_equal(ULongSub(1, 2, &u), INTSAFE_E_ARITHMETIC_OVERFLOW);
 	assert_int_equal(SizeTAdd(SIZE_MAX - 1, 1, &z), S_OK);
-	assert_int_equal(SizeTMult((SIZE_T)1 << 32, (SIZE_T)1 << 32, &z), INTSAFE_E_ARITHMETIC_OVERFLOW);
+	assert_int_equal(SizeTMult((SIZE_T)1 << 32, (SIZE_T)1 << 32, &z),
+			 INTSAFE_E_ARITHMETIC_OVERFLOW);
 	assert_int_equal(RtlULongAdd(0xffffffffu, 1, &u), STATUS_INTEGER_OVERFLOW);
 	assert_int_equal(RtlSizeTMult(3, 5, &z), STATUS_SUCCESS);
 	assert_int_equal(z, 15);

@@ -81,8 +81,9 @@ static void test_driver_routines_and_flush(void **state)
 
 	(void)state;
 	allocs = frees = 0;
-	assert_int_equal(ExInitializeLookasideListEx(&l, my_alloc, my_free, NonPagedPool, 0, 4, TAG, 8),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		ExInitializeLookasideListEx(&l, my_alloc, my_free, NonPagedPool, 0, 4, TAG, 8),
+		STATUS_SUCCESS);
 	a = ExAllocateFromLookasideListEx(&l);
 	b = ExAllocateFromLookasideListEx(&l);
 	assert_int_equal(allocs, 2);
@@ -106,7 +107,8 @@ static void test_allocation_failure_is_null_and_bad_arguments_fail(void **state)
 	assert_int_equal(ExInitializeLookasideListEx(&l, NULL, NULL, NonPagedPool, 0x80, 8, TAG, 0),
 			 STATUS_INVALID_PARAMETER);
 	assert_int_equal(ExInitializeLookasideListEx(&l, NULL, NULL, NonPagedPool,
-						     EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE, 8, TAG, 0),
+						     EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE, 8,
+						     TAG, 0),
 			 STATUS_SUCCESS);
 	owfp_pool_fail_nth(1);
 	assert_null(ExAllocateFromLookasideListEx(&l));

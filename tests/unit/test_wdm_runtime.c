@@ -125,7 +125,7 @@ static void *bump(void *arg)
 
 static void test_spin_locks_exclude_each_other(void **state)
 {
-	counter c = { .value = 0 };
+	counter c = {.value = 0};
 	pthread_t t[4];
 
 	(void)state;
@@ -146,9 +146,9 @@ typedef struct item {
 static void test_lists_keep_order_and_unlink(void **state)
 {
 	LIST_ENTRY head;
-	item it[4] = { { .n = 0 }, { .n = 1 }, { .n = 2 }, { .n = 3 } };
+	item it[4] = {{.n = 0}, {.n = 1}, {.n = 2}, {.n = 3}};
 	PLIST_ENTRY e;
-	int expect[] = { 3, 0, 2 };
+	int expect[] = {3, 0, 2};
 	int k = 0;
 
 	(void)state;
@@ -172,7 +172,7 @@ static void test_lists_keep_order_and_unlink(void **state)
 static void test_rtl_unicode_and_memory_helpers(void **state)
 {
 	UNICODE_STRING a, b, c;
-	unsigned char x[] = { 1, 2, 3, 4 }, y[] = { 1, 2, 9, 4 };
+	unsigned char x[] = {1, 2, 3, 4}, y[] = {1, 2, 9, 4};
 
 	(void)state;
 	RtlInitUnicodeString(&a, L"Stream");
@@ -238,13 +238,14 @@ static void test_system_time_counts_100ns_since_1601(void **state)
 
 static void test_devices_link_into_their_driver(void **state)
 {
-	DRIVER_OBJECT drv = { 0 };
+	DRIVER_OBJECT drv = {0};
 	PDEVICE_OBJECT d1, d2, d3;
 	unsigned char *ext;
 
 	(void)state;
-	assert_int_equal(IoCreateDevice(&drv, 32, NULL, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN,
-					FALSE, &d1), STATUS_SUCCESS);
+	assert_int_equal(IoCreateDevice(&drv, 32, NULL, FILE_DEVICE_NETWORK,
+					FILE_DEVICE_SECURE_OPEN, FALSE, &d1),
+			 STATUS_SUCCESS);
 	assert_int_equal(IoCreateDevice(&drv, 0, NULL, FILE_DEVICE_NETWORK, 0, FALSE, &d2),
 			 STATUS_SUCCESS);
 	assert_int_equal(IoCreateDevice(&drv, 0, NULL, FILE_DEVICE_NETWORK, 0, FALSE, &d3),
@@ -268,7 +269,7 @@ static void test_devices_link_into_their_driver(void **state)
 
 static void test_create_device_out_of_memory(void **state)
 {
-	DRIVER_OBJECT drv = { 0 };
+	DRIVER_OBJECT drv = {0};
 	PDEVICE_OBJECT d = (PDEVICE_OBJECT)&drv;
 
 	(void)state;

@@ -47,8 +47,7 @@ static void test_cat_and_ex_flags(void **state)
 	memset(buf, 'q', sizeof(buf));
 	assert_int_equal(RtlStringCchCatA(buf, sizeof(buf), "a"), STATUS_INVALID_PARAMETER);
 
-	assert_int_equal(RtlStringCchCopyExA(buf, sizeof(buf), "abc", &end, &rem, 0),
-			 STATUS_SUCCESS);
+	assert_int_equal(RtlStringCchCopyExA(buf, sizeof(buf), "abc", &end, &rem, 0), STATUS_SUCCESS);
 	assert_ptr_equal(end, buf + 3);
 	assert_int_equal(rem, 5);
 	assert_int_equal(RtlStringCchCopyExA(buf, sizeof(buf), "too long here", &end, &rem,
@@ -71,7 +70,7 @@ static void test_cat_and_ex_flags(void **state)
 static void test_length(void **state)
 {
 	size_t n = 99;
-	const char notz[4] = { 'a', 'b', 'c', 'd' };
+	const char notz[4] = {'a', 'b', 'c', 'd'};
 
 	(void)state;
 	assert_int_equal(RtlStringCchLengthA("rainy", 32, &n), STATUS_SUCCESS);
@@ -91,9 +90,9 @@ static void test_printf_narrow_and_wide(void **state)
 
 	(void)state;
 	RtlInitUnicodeString(&u, L"sunny");
-	assert_int_equal(RtlStringCchPrintfA(a, sizeof(a), "%lu-%I64x-%wZ", (ULONG)7,
-					     (ULONG64)0xabcULL, &u),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		RtlStringCchPrintfA(a, sizeof(a), "%lu-%I64x-%wZ", (ULONG)7, (ULONG64)0xabcULL, &u),
+		STATUS_SUCCESS);
 	assert_string_equal(a, "7-abc-sunny");
 	assert_int_equal(RtlStringCchPrintfA(a, 6, "%s", "a long string"), STATUS_BUFFER_OVERFLOW);
 	assert_string_equal(a, "a lon");
@@ -108,7 +107,7 @@ static void test_printf_narrow_and_wide(void **state)
 static void test_unicode_string_forms(void **state)
 {
 	WCHAR storage[8];
-	UNICODE_STRING d = { 0, sizeof(storage), storage }, s;
+	UNICODE_STRING d = {0, sizeof(storage), storage}, s;
 
 	(void)state;
 	RtlInitUnicodeString(&s, L"cloudy");
@@ -144,7 +143,8 @@ static void test_unicode_to_multibyte(void **state)
 			 STATUS_SUCCESS);
 	assert_int_equal(n, 5);
 	/* Too small: what fits, whole characters only, and it says so. */
-	assert_int_equal(RtlUnicodeToMultiByteN(out, 4, &n, src, sizeof(src)), STATUS_BUFFER_OVERFLOW);
+	assert_int_equal(RtlUnicodeToMultiByteN(out, 4, &n, src, sizeof(src)),
+			 STATUS_BUFFER_OVERFLOW);
 	assert_int_equal(n, 3);
 	assert_int_equal(RtlMultiByteToUnicodeN(back, sizeof(back), &n, "caf\xc3\xa9", 5),
 			 STATUS_SUCCESS);

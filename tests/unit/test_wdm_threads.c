@@ -32,14 +32,17 @@ static void wait_for_thread_objects_freed(void)
 static void test_notification_event_stays_signalled(void **state)
 {
 	KEVENT ev;
-	LARGE_INTEGER zero = { .QuadPart = 0 };
+	LARGE_INTEGER zero = {.QuadPart = 0};
 
 	(void)state;
 	KeInitializeEvent(&ev, NotificationEvent, FALSE);
-	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero), STATUS_TIMEOUT);
+	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero),
+			 STATUS_TIMEOUT);
 	assert_int_equal(KeSetEvent(&ev, IO_NO_INCREMENT, FALSE), 0);
-	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
-	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero), STATUS_SUCCESS);
+	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, NULL),
+			 STATUS_SUCCESS);
+	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero),
+			 STATUS_SUCCESS);
 	assert_int_equal(KeReadStateEvent(&ev), 1);
 	assert_int_equal(KeResetEvent(&ev), 1);
 	assert_int_equal(KeReadStateEvent(&ev), 0);
@@ -48,33 +51,38 @@ static void test_notification_event_stays_signalled(void **state)
 static void test_synchronization_event_resets_on_a_satisfied_wait(void **state)
 {
 	KEVENT ev;
-	LARGE_INTEGER zero = { .QuadPart = 0 };
+	LARGE_INTEGER zero = {.QuadPart = 0};
 
 	(void)state;
 	KeInitializeEvent(&ev, SynchronizationEvent, TRUE);
-	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero), STATUS_SUCCESS);
-	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero), STATUS_TIMEOUT);
+	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero),
+			 STATUS_SUCCESS);
+	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero),
+			 STATUS_TIMEOUT);
 	KeSetEvent(&ev, IO_NO_INCREMENT, FALSE);
 	KeClearEvent(&ev);
-	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero), STATUS_TIMEOUT);
+	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &zero),
+			 STATUS_TIMEOUT);
 }
 
 static void test_relative_and_absolute_timeouts(void **state)
 {
 	KEVENT ev;
-	LARGE_INTEGER rel = { .QuadPart = -200000 }; /* 20 ms */
+	LARGE_INTEGER rel = {.QuadPart = -200000}; /* 20 ms */
 	LARGE_INTEGER past;
 	LONGLONG t0;
 
 	(void)state;
 	KeInitializeEvent(&ev, NotificationEvent, FALSE);
 	t0 = now_100ns();
-	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &rel), STATUS_TIMEOUT);
+	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &rel),
+			 STATUS_TIMEOUT);
 	assert_true(now_100ns() - t0 >= 200000);
 	/* An absolute time already past times out at once. */
 	KeQuerySystemTime(&past);
 	past.QuadPart -= 10000000;
-	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &past), STATUS_TIMEOUT);
+	assert_int_equal(KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, &past),
+			 STATUS_TIMEOUT);
 	t0 = now_100ns();
 	assert_int_equal(KeDelayExecutionThread(KernelMode, FALSE, &rel), STATUS_SUCCESS);
 	assert_true(now_100ns() - t0 >= 200000);
@@ -97,21 +105,24 @@ static void ping_thread(PVOID ctx)
 
 static void test_waiting_on_a_thread_object_joins_it(void **state)
 {
-	ping p = { .steps = 0 };
+	ping p = {.steps = 0};
 	HANDLE h = NULL;
 	PVOID thread = NULL;
 
 	(void)state;
 	KeInitializeEvent(&p.go, NotificationEvent, FALSE);
 	KeInitializeEvent(&p.done, NotificationEvent, FALSE);
-	assert_int_equal(PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, ping_thread, &p),
-			 STATUS_SUCCESS);
+	assert_int_equal(
+		PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, ping_thread, &p),
+		STATUS_SUCCESS);
 	assert_non_null(h);
 	assert_int_equal(ObReferenceObjectByHandle(h, THREAD_ALL_ACCESS, *PsThreadType, KernelMode,
-						   &thread, NULL), STATUS_SUCCESS);
+						   &thread, NULL),
+			 STATUS_SUCCESS);
 	assert_int_equal(ZwClose(h), STATUS_SUCCESS);
 	KeSetEvent(&p.go, IO_NO_INCREMENT, FALSE);
-	assert_int_equal(KeWaitForSingleObject(thread, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
+	assert_int_equal(KeWaitForSingleObject(thread, Executive, KernelMode, FALSE, NULL),
+			 STATUS_SUCCESS);
 	assert_int_equal(p.steps, 1);
 	assert_int_equal(KeReadStateEvent(&p.done), 1);
 	ObDereferenceObject(thread);
@@ -139,7 +150,8 @@ static void test_terminate_system_thread_ends_only_system_threads(void **state)
 			 STATUS_SUCCESS);
 	assert_int_equal(ObReferenceObjectByHandle(h, SYNCHRONIZE, NULL, KernelMode, &thread, NULL),
 			 STATUS_SUCCESS);
-	assert_int_equal(KeWaitForSingleObject(thread, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
+	assert_int_equal(KeWaitForSingleObject(thread, Executive, KernelMode, FALSE, NULL),
+			 STATUS_SUCCESS);
 	assert_int_equal(steps, 1);
 	ObDereferenceObject(thread);
 	ZwClose(h);
@@ -150,7 +162,7 @@ static void test_bad_handles_and_out_of_memory(void **state)
 {
 	HANDLE h = (HANDLE)&h;
 	PVOID obj = (PVOID)&obj;
-	uint64_t not_a_thread[8] = { 0 };
+	uint64_t not_a_thread[8] = {0};
 	int steps = 0;
 
 	(void)state;
@@ -158,7 +170,8 @@ static void test_bad_handles_and_out_of_memory(void **state)
 	assert_int_equal(ObReferenceObjectByHandle(not_a_thread, 0, NULL, KernelMode, &obj, NULL),
 			 STATUS_INVALID_HANDLE);
 	assert_null(obj);
-	assert_int_equal(PsCreateSystemThread(&h, 0, NULL, NULL, NULL, NULL, NULL), STATUS_INVALID_PARAMETER);
+	assert_int_equal(PsCreateSystemThread(&h, 0, NULL, NULL, NULL, NULL, NULL),
+			 STATUS_INVALID_PARAMETER);
 	owfp_pool_fail_nth(1);
 	assert_int_equal(PsCreateSystemThread(&h, 0, NULL, NULL, NULL, terminating_thread, &steps),
 			 STATUS_INSUFFICIENT_RESOURCES);

@@ -101,16 +101,16 @@ EQ32(FWPS_FILTER_FLAG_IPSEC_NO_ACQUIRE_INITIATE, 0x0020);
 EQ32(FWPS_FILTER_FLAG_RESERVED0, 0x0040);
 EQ32(FWPS_FILTER_FLAG_RESERVED1, 0x0080);
 EQ32(FWPS_FILTER_FLAG_RESERVED2, 0x0100);
-#define FILTER_LAYOUT(T)                       \
-	SIZE(T, 64);                           \
-	OFF(T, filterId, 0);                   \
-	OFF(T, weight, 8);                     \
-	OFF(T, subLayerWeight, 24);            \
-	OFF(T, flags, 26);                     \
-	OFF(T, numFilterConditions, 28);       \
-	OFF(T, filterCondition, 32);           \
-	OFF(T, action, 40);                    \
-	OFF(T, context, 48);                   \
+#define FILTER_LAYOUT(T)                 \
+	SIZE(T, 64);                     \
+	OFF(T, filterId, 0);             \
+	OFF(T, weight, 8);               \
+	OFF(T, subLayerWeight, 24);      \
+	OFF(T, flags, 26);               \
+	OFF(T, numFilterConditions, 28); \
+	OFF(T, filterCondition, 32);     \
+	OFF(T, action, 40);              \
+	OFF(T, context, 48);             \
 	OFF(T, providerContext, 56)
 FILTER_LAYOUT(FWPS_FILTER0);
 FILTER_LAYOUT(FWPS_FILTER1);
@@ -173,12 +173,12 @@ EQ32(FWP_CALLOUT_FLAG_RESERVED2, 0x00000400);
 EQ32(FWPM_CALLOUT_FLAG_PERSISTENT, 0x00010000);
 EQ32(FWPM_CALLOUT_FLAG_USES_PROVIDER_CONTEXT, 0x00020000);
 EQ32(FWPM_CALLOUT_FLAG_REGISTERED, 0x00040000);
-#define CALLOUT_LAYOUT(T)             \
-	SIZE(T, 48);                  \
-	OFF(T, calloutKey, 0);        \
-	OFF(T, flags, 16);            \
-	OFF(T, classifyFn, 24);       \
-	OFF(T, notifyFn, 32);         \
+#define CALLOUT_LAYOUT(T)       \
+	SIZE(T, 48);            \
+	OFF(T, calloutKey, 0);  \
+	OFF(T, flags, 16);      \
+	OFF(T, classifyFn, 24); \
+	OFF(T, notifyFn, 32);   \
 	OFF(T, flowDeleteFn, 40)
 CALLOUT_LAYOUT(FWPS_CALLOUT0);
 CALLOUT_LAYOUT(FWPS_CALLOUT1);
@@ -232,8 +232,10 @@ EQ32(FWPS_METADATA_FIELD_ORIGINAL_DESTINATION, 0x20000000);
 EQ32(FWPS_METADATA_FIELD_REDIRECT_RECORD_HANDLE, 0x40000000);
 EQ32(FWPS_METADATA_FIELD_SUB_PROCESS_TAG, 0x80000000);
 /* Field order of §9 (the offsets depend on build options, so only the order). */
-#define BEFORE(a, b) _Static_assert(offsetof(FWPS_INCOMING_METADATA_VALUES0, a) < \
-				    offsetof(FWPS_INCOMING_METADATA_VALUES0, b), #a " before " #b)
+#define BEFORE(a, b)                                                        \
+	_Static_assert(offsetof(FWPS_INCOMING_METADATA_VALUES0, a) <        \
+			       offsetof(FWPS_INCOMING_METADATA_VALUES0, b), \
+		       #a " before " #b)
 OFF(FWPS_INCOMING_METADATA_VALUES0, currentMetadataValues, 0);
 BEFORE(currentMetadataValues, flags);
 BEFORE(flags, reserved);
@@ -379,59 +381,59 @@ EQ32(FWPS_LAYER_KM_AUTHORIZATION, 98);
 EQ32(FWPS_BUILTIN_LAYER_MAX, 99);
 
 /* §10 stream fields */
-#define STREAM_FIELDS(V)                                          \
-	EQ32(FWPS_FIELD_STREAM_##V##_IP_LOCAL_ADDRESS, 0);        \
-	EQ32(FWPS_FIELD_STREAM_##V##_IP_LOCAL_ADDRESS_TYPE, 1);   \
-	EQ32(FWPS_FIELD_STREAM_##V##_IP_REMOTE_ADDRESS, 2);       \
-	EQ32(FWPS_FIELD_STREAM_##V##_IP_LOCAL_PORT, 3);           \
-	EQ32(FWPS_FIELD_STREAM_##V##_IP_REMOTE_PORT, 4);          \
-	EQ32(FWPS_FIELD_STREAM_##V##_DIRECTION, 5);               \
-	EQ32(FWPS_FIELD_STREAM_##V##_FLAGS, 6);                   \
-	EQ32(FWPS_FIELD_STREAM_##V##_COMPARTMENT_ID, 7);          \
+#define STREAM_FIELDS(V)                                        \
+	EQ32(FWPS_FIELD_STREAM_##V##_IP_LOCAL_ADDRESS, 0);      \
+	EQ32(FWPS_FIELD_STREAM_##V##_IP_LOCAL_ADDRESS_TYPE, 1); \
+	EQ32(FWPS_FIELD_STREAM_##V##_IP_REMOTE_ADDRESS, 2);     \
+	EQ32(FWPS_FIELD_STREAM_##V##_IP_LOCAL_PORT, 3);         \
+	EQ32(FWPS_FIELD_STREAM_##V##_IP_REMOTE_PORT, 4);        \
+	EQ32(FWPS_FIELD_STREAM_##V##_DIRECTION, 5);             \
+	EQ32(FWPS_FIELD_STREAM_##V##_FLAGS, 6);                 \
+	EQ32(FWPS_FIELD_STREAM_##V##_COMPARTMENT_ID, 7);        \
 	EQ32(FWPS_FIELD_STREAM_##V##_MAX, 8)
 STREAM_FIELDS(V4);
 STREAM_FIELDS(V6);
-#define STREAM_PACKET_FIELDS(V)                                           \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_LOCAL_ADDRESS, 0);         \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_REMOTE_ADDRESS, 1);        \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_LOCAL_PORT, 2);            \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_REMOTE_PORT, 3);           \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_LOCAL_INTERFACE, 4);       \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_INTERFACE_INDEX, 5);          \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_SUB_INTERFACE_INDEX, 6);      \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_DIRECTION, 7);                \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_FLAGS, 8);                    \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_INTERFACE_TYPE, 9);           \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_TUNNEL_TYPE, 10);             \
-	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_COMPARTMENT_ID, 11);          \
+#define STREAM_PACKET_FIELDS(V)                                      \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_LOCAL_ADDRESS, 0);    \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_REMOTE_ADDRESS, 1);   \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_LOCAL_PORT, 2);       \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_REMOTE_PORT, 3);      \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_IP_LOCAL_INTERFACE, 4);  \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_INTERFACE_INDEX, 5);     \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_SUB_INTERFACE_INDEX, 6); \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_DIRECTION, 7);           \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_FLAGS, 8);               \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_INTERFACE_TYPE, 9);      \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_TUNNEL_TYPE, 10);        \
+	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_COMPARTMENT_ID, 11);     \
 	EQ32(FWPS_FIELD_STREAM_PACKET_##V##_MAX, 12)
 STREAM_PACKET_FIELDS(V4);
 STREAM_PACKET_FIELDS(V6);
-#define FLOW_FIELDS(V)                                                                  \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_APP_ID, 0);                      \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_USER_ID, 1);                     \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_LOCAL_ADDRESS, 2);                \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_LOCAL_ADDRESS_TYPE, 3);           \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_LOCAL_PORT, 4);                   \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_PROTOCOL, 5);                     \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_REMOTE_ADDRESS, 6);               \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_REMOTE_PORT, 7);                  \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_REMOTE_USER_ID, 8);              \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_REMOTE_MACHINE_ID, 9);           \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_DESTINATION_ADDRESS_TYPE, 10);    \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_LOCAL_INTERFACE, 11);             \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_DIRECTION, 12);                      \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_INTERFACE_TYPE, 13);                 \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_TUNNEL_TYPE, 14);                    \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_FLAGS, 15);                          \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_ORIGINAL_APP_ID, 16);            \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_PACKAGE_ID, 17);                 \
+#define FLOW_FIELDS(V)                                                                     \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_APP_ID, 0);                         \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_USER_ID, 1);                        \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_LOCAL_ADDRESS, 2);                   \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_LOCAL_ADDRESS_TYPE, 3);              \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_LOCAL_PORT, 4);                      \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_PROTOCOL, 5);                        \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_REMOTE_ADDRESS, 6);                  \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_REMOTE_PORT, 7);                     \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_REMOTE_USER_ID, 8);                 \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_REMOTE_MACHINE_ID, 9);              \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_DESTINATION_ADDRESS_TYPE, 10);       \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_IP_LOCAL_INTERFACE, 11);                \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_DIRECTION, 12);                         \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_INTERFACE_TYPE, 13);                    \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_TUNNEL_TYPE, 14);                       \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_FLAGS, 15);                             \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_ORIGINAL_APP_ID, 16);               \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_PACKAGE_ID, 17);                    \
 	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_ALE_SECURITY_ATTRIBUTE_FQBN_VALUE, 18); \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_COMPARTMENT_ID, 19);                 \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_RESERVED_0, 20);                     \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_RESERVED_1, 21);                     \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_RESERVED_2, 22);                     \
-	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_RESERVED_3, 23);                     \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_COMPARTMENT_ID, 19);                    \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_RESERVED_0, 20);                        \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_RESERVED_1, 21);                        \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_RESERVED_2, 22);                        \
+	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_RESERVED_3, 23);                        \
 	EQ32(FWPS_FIELD_ALE_FLOW_ESTABLISHED_##V##_MAX, 24)
 FLOW_FIELDS(V4);
 FLOW_FIELDS(V6);
@@ -565,31 +567,35 @@ EQ32(RPC_C_AUTHN_WINNT, 10);
 EQ32(RPC_C_AUTHN_DEFAULT, 0xFFFFFFFF);
 /* Field order of the management objects. */
 _Static_assert(offsetof(FWPM_FILTER0, filterKey) < offsetof(FWPM_FILTER0, displayData) &&
-	       offsetof(FWPM_FILTER0, displayData) < offsetof(FWPM_FILTER0, flags) &&
-	       offsetof(FWPM_FILTER0, flags) < offsetof(FWPM_FILTER0, providerKey) &&
-	       offsetof(FWPM_FILTER0, providerKey) < offsetof(FWPM_FILTER0, providerData) &&
-	       offsetof(FWPM_FILTER0, providerData) < offsetof(FWPM_FILTER0, layerKey) &&
-	       offsetof(FWPM_FILTER0, layerKey) < offsetof(FWPM_FILTER0, subLayerKey) &&
-	       offsetof(FWPM_FILTER0, subLayerKey) < offsetof(FWPM_FILTER0, weight) &&
-	       offsetof(FWPM_FILTER0, weight) < offsetof(FWPM_FILTER0, numFilterConditions) &&
-	       offsetof(FWPM_FILTER0, numFilterConditions) < offsetof(FWPM_FILTER0, filterCondition) &&
-	       offsetof(FWPM_FILTER0, filterCondition) < offsetof(FWPM_FILTER0, action) &&
-	       offsetof(FWPM_FILTER0, action) < offsetof(FWPM_FILTER0, rawContext) &&
-	       offsetof(FWPM_FILTER0, rawContext) == offsetof(FWPM_FILTER0, providerContextKey) &&
-	       offsetof(FWPM_FILTER0, rawContext) < offsetof(FWPM_FILTER0, reserved) &&
-	       offsetof(FWPM_FILTER0, reserved) < offsetof(FWPM_FILTER0, filterId) &&
-	       offsetof(FWPM_FILTER0, filterId) < offsetof(FWPM_FILTER0, effectiveWeight),
+		       offsetof(FWPM_FILTER0, displayData) < offsetof(FWPM_FILTER0, flags) &&
+		       offsetof(FWPM_FILTER0, flags) < offsetof(FWPM_FILTER0, providerKey) &&
+		       offsetof(FWPM_FILTER0, providerKey) < offsetof(FWPM_FILTER0, providerData) &&
+		       offsetof(FWPM_FILTER0, providerData) < offsetof(FWPM_FILTER0, layerKey) &&
+		       offsetof(FWPM_FILTER0, layerKey) < offsetof(FWPM_FILTER0, subLayerKey) &&
+		       offsetof(FWPM_FILTER0, subLayerKey) < offsetof(FWPM_FILTER0, weight) &&
+		       offsetof(FWPM_FILTER0, weight) < offsetof(FWPM_FILTER0, numFilterConditions) &&
+		       offsetof(FWPM_FILTER0, numFilterConditions) <
+			       offsetof(FWPM_FILTER0, filterCondition) &&
+		       offsetof(FWPM_FILTER0, filterCondition) < offsetof(FWPM_FILTER0, action) &&
+		       offsetof(FWPM_FILTER0, action) < offsetof(FWPM_FILTER0, rawContext) &&
+		       offsetof(FWPM_FILTER0, rawContext) ==
+			       offsetof(FWPM_FILTER0, providerContextKey) &&
+		       offsetof(FWPM_FILTER0, rawContext) < offsetof(FWPM_FILTER0, reserved) &&
+		       offsetof(FWPM_FILTER0, reserved) < offsetof(FWPM_FILTER0, filterId) &&
+		       offsetof(FWPM_FILTER0, filterId) < offsetof(FWPM_FILTER0, effectiveWeight),
 	       "FWPM_FILTER0 field order");
 _Static_assert(offsetof(FWPM_ACTION0, filterType) == offsetof(FWPM_ACTION0, calloutKey),
 	       "FWPM_ACTION0 union");
-_Static_assert(offsetof(FWPM_FILTER_CONDITION0, fieldKey) < offsetof(FWPM_FILTER_CONDITION0, matchType) &&
-	       offsetof(FWPM_FILTER_CONDITION0, matchType) < offsetof(FWPM_FILTER_CONDITION0, conditionValue),
+_Static_assert(offsetof(FWPM_FILTER_CONDITION0, fieldKey) <
+			       offsetof(FWPM_FILTER_CONDITION0, matchType) &&
+		       offsetof(FWPM_FILTER_CONDITION0, matchType) <
+			       offsetof(FWPM_FILTER_CONDITION0, conditionValue),
 	       "FWPM_FILTER_CONDITION0 field order");
 _Static_assert(offsetof(FWPM_SUBLAYER0, flags) < offsetof(FWPM_SUBLAYER0, providerKey) &&
-	       offsetof(FWPM_SUBLAYER0, providerData) < offsetof(FWPM_SUBLAYER0, weight),
+		       offsetof(FWPM_SUBLAYER0, providerData) < offsetof(FWPM_SUBLAYER0, weight),
 	       "FWPM_SUBLAYER0 field order");
 _Static_assert(offsetof(FWPM_CALLOUT0, providerData) < offsetof(FWPM_CALLOUT0, applicableLayer) &&
-	       offsetof(FWPM_CALLOUT0, applicableLayer) < offsetof(FWPM_CALLOUT0, calloutId),
+		       offsetof(FWPM_CALLOUT0, applicableLayer) < offsetof(FWPM_CALLOUT0, calloutId),
 	       "FWPM_CALLOUT0 field order");
 SIZE(GUID, 16);
 
@@ -641,10 +647,11 @@ static void test_ntstatus_severity_follows_the_top_bits(void **state)
 
 static void test_metadata_field_present_requires_every_bit(void **state)
 {
-	FWPS_INCOMING_METADATA_VALUES0 meta = { 0 };
+	FWPS_INCOMING_METADATA_VALUES0 meta = {0};
 
 	(void)state;
-	meta.currentMetadataValues = FWPS_METADATA_FIELD_FLOW_HANDLE | FWPS_METADATA_FIELD_SYSTEM_FLAGS;
+	meta.currentMetadataValues = FWPS_METADATA_FIELD_FLOW_HANDLE |
+				     FWPS_METADATA_FIELD_SYSTEM_FLAGS;
 	assert_int_equal(meta.currentMetadataValues, 0x42);
 	assert_true(FWPS_IS_METADATA_FIELD_PRESENT(&meta, FWPS_METADATA_FIELD_FLOW_HANDLE));
 	assert_false(FWPS_IS_METADATA_FIELD_PRESENT(&meta, FWPS_METADATA_FIELD_DISCARD_REASON));
@@ -664,25 +671,40 @@ static const struct {
 	const char *name;
 	const char *text;
 } guid_table[] = {
-	{ &FWPM_LAYER_STREAM_V4, "FWPM_LAYER_STREAM_V4", "3b89653c-c170-49e4-b1cd-e0eeeee19a3e" },
-	{ &FWPM_LAYER_STREAM_V4_DISCARD, "FWPM_LAYER_STREAM_V4_DISCARD", "25c4c2c2-25ff-4352-82f9-c54a4a4726dc" },
-	{ &FWPM_LAYER_STREAM_V6, "FWPM_LAYER_STREAM_V6", "47c9137a-7ec4-46b3-b6e4-48e926b1eda4" },
-	{ &FWPM_LAYER_STREAM_V6_DISCARD, "FWPM_LAYER_STREAM_V6_DISCARD", "10a59fc7-b628-4c41-9eb8-cf37d55103cf" },
-	{ &FWPM_LAYER_STREAM_PACKET_V4, "FWPM_LAYER_STREAM_PACKET_V4", "af52d8ec-cb2d-44e5-ad92-f8dc38d2eb29" },
-	{ &FWPM_LAYER_STREAM_PACKET_V6, "FWPM_LAYER_STREAM_PACKET_V6", "779a8ca3-f099-468f-b5d4-83535c461c02" },
-	{ &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4", "af80470a-5596-4c13-9992-539e6fe57967" },
-	{ &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6, "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6", "7021d2b3-dfa4-406e-afeb-6afaf7e70efd" },
-	{ &FWPM_CONDITION_IP_LOCAL_ADDRESS, "FWPM_CONDITION_IP_LOCAL_ADDRESS", "d9ee00de-c1ef-4617-bfe3-ffd8f5a08957" },
-	{ &FWPM_CONDITION_IP_REMOTE_ADDRESS, "FWPM_CONDITION_IP_REMOTE_ADDRESS", "b235ae9a-1d64-49b8-a44c-5ff3d9095045" },
-	{ &FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE, "FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE", "6ec7f6c4-376b-45d7-9e9c-d337cedcd237" },
-	{ &FWPM_CONDITION_IP_LOCAL_PORT, "FWPM_CONDITION_IP_LOCAL_PORT", "0c1ba1af-5765-453f-af22-a8f791ac775b" },
-	{ &FWPM_CONDITION_IP_REMOTE_PORT, "FWPM_CONDITION_IP_REMOTE_PORT", "c35a604d-d22b-4e1a-91b4-68f674ee674b" },
-	{ &FWPM_CONDITION_DIRECTION, "FWPM_CONDITION_DIRECTION", "8784c146-ca97-44d6-9fd1-19fb1840cbf7" },
-	{ &FWPM_CONDITION_FLAGS, "FWPM_CONDITION_FLAGS", "632ce23b-5167-435c-86d7-e903684aa80c" },
-	{ &FWPM_CONDITION_COMPARTMENT_ID, "FWPM_CONDITION_COMPARTMENT_ID", "35a791ab-04ac-4ff2-a6bb-da6cfac71806" },
-	{ &FWPM_CONDITION_IP_PROTOCOL, "FWPM_CONDITION_IP_PROTOCOL", "3971ef2b-623e-4f9a-8cb1-6e79b806b9a7" },
-	{ &FWPM_SUBLAYER_UNIVERSAL, "FWPM_SUBLAYER_UNIVERSAL", "eebecc03-ced4-4380-819a-2734397b2b74" },
-	{ &FWPM_SUBLAYER_INSPECTION, "FWPM_SUBLAYER_INSPECTION", "877519e1-e6a9-41a5-81b4-8c4f118e4a60" },
+	{&FWPM_LAYER_STREAM_V4, "FWPM_LAYER_STREAM_V4", "3b89653c-c170-49e4-b1cd-e0eeeee19a3e"},
+	{&FWPM_LAYER_STREAM_V4_DISCARD, "FWPM_LAYER_STREAM_V4_DISCARD",
+	 "25c4c2c2-25ff-4352-82f9-c54a4a4726dc"},
+	{&FWPM_LAYER_STREAM_V6, "FWPM_LAYER_STREAM_V6", "47c9137a-7ec4-46b3-b6e4-48e926b1eda4"},
+	{&FWPM_LAYER_STREAM_V6_DISCARD, "FWPM_LAYER_STREAM_V6_DISCARD",
+	 "10a59fc7-b628-4c41-9eb8-cf37d55103cf"},
+	{&FWPM_LAYER_STREAM_PACKET_V4, "FWPM_LAYER_STREAM_PACKET_V4",
+	 "af52d8ec-cb2d-44e5-ad92-f8dc38d2eb29"},
+	{&FWPM_LAYER_STREAM_PACKET_V6, "FWPM_LAYER_STREAM_PACKET_V6",
+	 "779a8ca3-f099-468f-b5d4-83535c461c02"},
+	{&FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4",
+	 "af80470a-5596-4c13-9992-539e6fe57967"},
+	{&FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6, "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6",
+	 "7021d2b3-dfa4-406e-afeb-6afaf7e70efd"},
+	{&FWPM_CONDITION_IP_LOCAL_ADDRESS, "FWPM_CONDITION_IP_LOCAL_ADDRESS",
+	 "d9ee00de-c1ef-4617-bfe3-ffd8f5a08957"},
+	{&FWPM_CONDITION_IP_REMOTE_ADDRESS, "FWPM_CONDITION_IP_REMOTE_ADDRESS",
+	 "b235ae9a-1d64-49b8-a44c-5ff3d9095045"},
+	{&FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE, "FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE",
+	 "6ec7f6c4-376b-45d7-9e9c-d337cedcd237"},
+	{&FWPM_CONDITION_IP_LOCAL_PORT, "FWPM_CONDITION_IP_LOCAL_PORT",
+	 "0c1ba1af-5765-453f-af22-a8f791ac775b"},
+	{&FWPM_CONDITION_IP_REMOTE_PORT, "FWPM_CONDITION_IP_REMOTE_PORT",
+	 "c35a604d-d22b-4e1a-91b4-68f674ee674b"},
+	{&FWPM_CONDITION_DIRECTION, "FWPM_CONDITION_DIRECTION",
+	 "8784c146-ca97-44d6-9fd1-19fb1840cbf7"},
+	{&FWPM_CONDITION_FLAGS, "FWPM_CONDITION_FLAGS", "632ce23b-5167-435c-86d7-e903684aa80c"},
+	{&FWPM_CONDITION_COMPARTMENT_ID, "FWPM_CONDITION_COMPARTMENT_ID",
+	 "35a791ab-04ac-4ff2-a6bb-da6cfac71806"},
+	{&FWPM_CONDITION_IP_PROTOCOL, "FWPM_CONDITION_IP_PROTOCOL",
+	 "3971ef2b-623e-4f9a-8cb1-6e79b806b9a7"},
+	{&FWPM_SUBLAYER_UNIVERSAL, "FWPM_SUBLAYER_UNIVERSAL", "eebecc03-ced4-4380-819a-2734397b2b74"},
+	{&FWPM_SUBLAYER_INSPECTION, "FWPM_SUBLAYER_INSPECTION",
+	 "877519e1-e6a9-41a5-81b4-8c4f118e4a60"},
 };
 
 static void test_fwpm_guids_match_the_documented_values(void **state)
@@ -693,7 +715,8 @@ static void test_fwpm_guids_match_the_documented_values(void **state)
 	for (size_t i = 0; i < sizeof(guid_table) / sizeof(guid_table[0]); i++) {
 		guid_to_string(guid_table[i].guid, text);
 		if (strcmp(text, guid_table[i].text) != 0)
-			fail_msg("%s is %s, expected %s", guid_table[i].name, text, guid_table[i].text);
+			fail_msg("%s is %s, expected %s", guid_table[i].name, text,
+				 guid_table[i].text);
 	}
 }
 

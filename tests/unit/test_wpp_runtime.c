@@ -23,7 +23,7 @@ static void sink(void *user, const char *line)
 	snprintf(last, sizeof(last), "%s", line);
 }
 
-static const char *const names[] = { "\001CtlA", "F_ONE", "F_TWO", "\001CtlB", "G_ONE", NULL };
+static const char *const names[] = {"\001CtlA", "F_ONE", "F_TWO", "\001CtlB", "G_ONE", NULL};
 
 static void test_line(void **state)
 {
@@ -45,13 +45,13 @@ static void test_line(void **state)
 static void test_values(void **state)
 {
 	char b[OWFP_WPP_XLEN];
-	static const char *const items[] = { "Idle", "Busy" };
-	static const owfp_wpp_enum_item en[] = { { 2, "K_A" }, { 16, "K_B" } };
-	const unsigned char data[] = { 0x50, 0x4f, 0x53, 0x54 };
+	static const char *const items[] = {"Idle", "Busy"};
+	static const owfp_wpp_enum_item en[] = {{2, "K_A"}, {16, "K_B"}};
+	const unsigned char data[] = {0x50, 0x4f, 0x53, 0x54};
 	short len = 4;
-	const owfp_wpp_pair pairs[] = { { &len, 2 }, { data, 4 } };
-	const GUID g = { 0x6a1f0c22, 0x93b4, 0x4e57, { 0xa0, 0xd1, 0x5c, 0x7e, 0x2b, 0x9f, 0x4d, 0x31 } };
-	const unsigned char v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	const owfp_wpp_pair pairs[] = {{&len, 2}, {data, 4}};
+	const GUID g = {0x6a1f0c22, 0x93b4, 0x4e57, {0xa0, 0xd1, 0x5c, 0x7e, 0x2b, 0x9f, 0x4d, 0x31}};
+	const unsigned char v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
 	unsigned char big[400];
 
 	(void)state;
@@ -69,13 +69,14 @@ static void test_values(void **state)
 	assert_string_equal(owfp_wpp_fmt_cplx(b, sizeof(b), "ItemHEXDump", pairs, 2), "50 4f 53 54");
 	assert_string_equal(owfp_wpp_fmt_ipaddr(b, sizeof(b), 0x0200000a), "10.0.0.2");
 	assert_string_equal(owfp_wpp_fmt_ipv6(b, sizeof(b), v6), "2001:db8:0:0:0:0:0:1");
-	assert_string_equal(owfp_wpp_fmt_guid(b, sizeof(b), &g), "{6a1f0c22-93b4-4e57-a0d1-5c7e2b9f4d31}");
+	assert_string_equal(owfp_wpp_fmt_guid(b, sizeof(b), &g),
+			    "{6a1f0c22-93b4-4e57-a0d1-5c7e2b9f4d31}");
 	assert_string_equal(owfp_wpp_flag_name(names, 0), "");
 	assert_string_equal(owfp_wpp_control_name(names, 4), "CtlB");
 	/* a long dump is cut and says how long it was */
 	memset(big, 0xab, sizeof(big));
 	{
-		const owfp_wpp_pair one = { big, sizeof(big) };
+		const owfp_wpp_pair one = {big, sizeof(big)};
 
 		owfp_wpp_fmt_cplx(b, sizeof(b), "ItemHEXDump", &one, 1);
 		assert_non_null(strstr(b, "ab ab ... (400 bytes)"));

@@ -18,10 +18,10 @@
 #define INITGUID
 #include <guiddef.h>
 
-DEFINE_GUID(SAMPLE_STREAM_CALLOUT_V4,
-	0x6d3c8a0e, 0x1b2f, 0x4c55, 0x9a, 0x10, 0x2e, 0x64, 0x7b, 0x81, 0x0c, 0x3d);
-DEFINE_GUID(SAMPLE_SUBLAYER,
-	0x0f1e2d3c, 0x4b5a, 0x6978, 0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0);
+DEFINE_GUID(SAMPLE_STREAM_CALLOUT_V4, 0x6d3c8a0e, 0x1b2f, 0x4c55, 0x9a, 0x10, 0x2e, 0x64, 0x7b,
+	    0x81, 0x0c, 0x3d);
+DEFINE_GUID(SAMPLE_SUBLAYER, 0x0f1e2d3c, 0x4b5a, 0x6978, 0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1,
+	    0xf0);
 
 #define SAMPLE_TAG 'pmaS'
 
@@ -45,18 +45,16 @@ DRIVER_UNLOAD SampleUnload;
 
 static __forceinline BOOLEAN SampleIsEnd(const FWPS_STREAM_DATA *streamData)
 {
-	return (streamData->flags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT)) != 0;
+	return (streamData->flags &
+		(FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT)) != 0;
 }
 
-_IRQL_requires_max_(DISPATCH_LEVEL)
-static void NTAPI SampleClassify(
-	_In_ const FWPS_INCOMING_VALUES *inFixedValues,
-	_In_ const FWPS_INCOMING_METADATA_VALUES *inMetaValues,
-	_Inout_opt_ void *layerData,
-	_In_opt_ const void *classifyContext,
-	_In_ const FWPS_FILTER *filter,
-	_In_ UINT64 flowContext,
-	_Inout_ FWPS_CLASSIFY_OUT *classifyOut)
+_IRQL_requires_max_(DISPATCH_LEVEL) static void NTAPI
+	SampleClassify(_In_ const FWPS_INCOMING_VALUES *inFixedValues,
+		       _In_ const FWPS_INCOMING_METADATA_VALUES *inMetaValues,
+		       _Inout_opt_ void *layerData, _In_opt_ const void *classifyContext,
+		       _In_ const FWPS_FILTER *filter, _In_ UINT64 flowContext,
+		       _Inout_ FWPS_CLASSIFY_OUT *classifyOut)
 {
 	FWPS_STREAM_CALLOUT_IO_PACKET *ioPacket = (FWPS_STREAM_CALLOUT_IO_PACKET *)layerData;
 	FWPS_STREAM_DATA *streamData;
@@ -80,8 +78,7 @@ static void NTAPI SampleClassify(
 		flow->BytesSeen += streamData->dataLength;
 		KeReleaseInStackQueuedSpinLock(&lockHandle);
 	}
-	if (SampleIsEnd(streamData) ||
-	    (classifyOut->flags & FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA)) {
+	if (SampleIsEnd(streamData) || (classifyOut->flags & FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA)) {
 		classifyOut->actionType = FWP_ACTION_PERMIT;
 		return;
 	}
@@ -92,7 +89,8 @@ static void NTAPI SampleClassify(
 		return;
 	}
 	RtlSecureZeroMemory(peek, sizeof(peek));
-	FwpsCopyStreamDataToBuffer(streamData, peek, min(sizeof(peek), streamData->dataLength), &copied);
+	FwpsCopyStreamDataToBuffer(streamData, peek, min(sizeof(peek), streamData->dataLength),
+				   &copied);
 	if (copied >= 4 && RtlEqualMemory(peek, "EVIL", 4) && localPort != 0) {
 		ioPacket->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
 		ioPacket->countBytesEnforced = 0;
@@ -139,8 +137,7 @@ static void NTAPI SampleInjectComplete(_In_ void *context, _Inout_ NET_BUFFER_LI
 	ExFreePoolWithTag(context, SAMPLE_TAG);
 }
 
-_Must_inspect_result_
-static NTSTATUS SampleInject(UINT64 flowId, const void *data, ULONG length)
+_Must_inspect_result_ static NTSTATUS SampleInject(UINT64 flowId, const void *data, ULONG length)
 {
 	NET_BUFFER_LIST *nbl = NULL;
 	PVOID copy;
@@ -173,12 +170,12 @@ static NTSTATUS SampleInject(UINT64 flowId, const void *data, ULONG length)
 
 static NTSTATUS SampleAddFilter(void)
 {
-	FWPM_SESSION session = { 0 };
-	FWPM_SUBLAYER sublayer = { 0 };
-	FWPM_CALLOUT mcallout = { 0 };
-	FWPM_FILTER filter = { 0 };
-	FWPM_FILTER_CONDITION cond[2] = { 0 };
-	FWP_V4_ADDR_AND_MASK mask = { 0x7f000000, 0xff000000 };
+	FWPM_SESSION session = {0};
+	FWPM_SUBLAYER sublayer = {0};
+	FWPM_CALLOUT mcallout = {0};
+	FWPM_FILTER filter = {0};
+	FWPM_FILTER_CONDITION cond[2] = {0};
+	FWP_V4_ADDR_AND_MASK mask = {0x7f000000, 0xff000000};
 	NTSTATUS status;
 
 	session.flags = FWPM_SESSION_FLAG_DYNAMIC;
@@ -230,14 +227,14 @@ out:
 
 static KSTART_ROUTINE SampleWorker;
 
-_Use_decl_annotations_
-static void SampleWorker(PVOID StartContext)
+_Use_decl_annotations_ static void SampleWorker(PVOID StartContext)
 {
 	LARGE_INTEGER period;
 
 	UNREFERENCED_PARAMETER(StartContext);
 	period.QuadPart = -10 * 1000 * 100; /* 100 ms */
-	while (KeWaitForSingleObject(&gWorkerStop, Executive, KernelMode, FALSE, &period) == STATUS_TIMEOUT)
+	while (KeWaitForSingleObject(&gWorkerStop, Executive, KernelMode, FALSE, &period) ==
+	       STATUS_TIMEOUT)
 		;
 	PsTerminateSystemThread(STATUS_SUCCESS);
 }
@@ -260,10 +257,9 @@ static NTSTATUS SampleStartWorker(void)
 	return status;
 }
 
-_Use_decl_annotations_
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+_Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-	FWPS_CALLOUT callout = { 0 };
+	FWPS_CALLOUT callout = {0};
 	PSAMPLE_FLOW flow;
 	NTSTATUS status;
 
@@ -299,7 +295,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 			ExFreePoolWithTag(flow, SAMPLE_TAG);
 		(void)FwpsFlowRemoveContext(1, FWPS_LAYER_STREAM_V4, gCalloutId);
 		(void)SampleInject(1, "hi", 2);
-		(void)FwpsStreamContinue(1, gCalloutId, FWPS_LAYER_STREAM_V4, FWPS_STREAM_FLAG_RECEIVE);
+		(void)FwpsStreamContinue(1, gCalloutId, FWPS_LAYER_STREAM_V4,
+					 FWPS_STREAM_FLAG_RECEIVE);
 		(void)FwpsFlowAbort(1);
 	}
 	DriverObject->DriverUnload = SampleUnload;
@@ -309,8 +306,7 @@ fail:
 	return status;
 }
 
-_Use_decl_annotations_
-void SampleUnload(PDRIVER_OBJECT DriverObject)
+_Use_decl_annotations_ void SampleUnload(PDRIVER_OBJECT DriverObject)
 {
 	UNREFERENCED_PARAMETER(DriverObject);
 	if (gWorker) {

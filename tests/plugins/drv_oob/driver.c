@@ -9,9 +9,11 @@
 #include <guiddef.h>
 
 // {8D2F6A1C-3B4E-4F70-9A1B-2C3D4E5F6071}
-DEFINE_GUID(DRV_OOB_CALLOUT_V4, 0x8d2f6a1c, 0x3b4e, 0x4f70, 0x9a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71);
+DEFINE_GUID(DRV_OOB_CALLOUT_V4, 0x8d2f6a1c, 0x3b4e, 0x4f70, 0x9a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f,
+	    0x60, 0x71);
 // {8D2F6A1C-3B4E-4F70-9A1B-2C3D4E5F6072}
-DEFINE_GUID(DRV_OOB_SUBLAYER, 0x8d2f6a1c, 0x3b4e, 0x4f70, 0x9a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x72);
+DEFINE_GUID(DRV_OOB_SUBLAYER, 0x8d2f6a1c, 0x3b4e, 0x4f70, 0x9a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60,
+	    0x72);
 
 DRIVER_INITIALIZE DriverEntry;
 EVT_WDF_DRIVER_UNLOAD DrvOobEvtDriverUnload;
@@ -25,7 +27,8 @@ static void DrvOobReadParameters(WDFDRIVER driver)
 	ULONG value;
 
 	Globals.LocalPort = DRV_OOB_DEFAULT_PORT;
-	if (!NT_SUCCESS(WdfDriverOpenParametersRegistryKey(driver, KEY_READ, WDF_NO_OBJECT_ATTRIBUTES, &key)))
+	if (!NT_SUCCESS(WdfDriverOpenParametersRegistryKey(driver, KEY_READ,
+							   WDF_NO_OBJECT_ATTRIBUTES, &key)))
 		return;
 	if (NT_SUCCESS(WdfRegistryQueryULong(key, &portKey, &value)) && value > 0 && value < 65536)
 		Globals.LocalPort = (UINT16)value;
@@ -41,7 +44,8 @@ static NTSTATUS DrvOobRegister(void)
 	FWPM_FILTER_CONDITION condition = {0};
 	NTSTATUS status;
 
-	status = FwpsInjectionHandleCreate(AF_UNSPEC, FWPS_INJECTION_TYPE_STREAM, &Globals.InjectionHandle);
+	status = FwpsInjectionHandleCreate(AF_UNSPEC, FWPS_INJECTION_TYPE_STREAM,
+					   &Globals.InjectionHandle);
 	if (NT_SUCCESS(status))
 		status = FwpmEngineOpen(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &Globals.EngineHandle);
 	if (!NT_SUCCESS(status))
@@ -114,7 +118,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 	WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
 	config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
 	config.EvtDriverUnload = DrvOobEvtDriverUnload;
-	status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, &driver);
+	status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config,
+				 &driver);
 	if (!NT_SUCCESS(status))
 		return status;
 	init = WdfControlDeviceInitAllocate(driver, &SDDL_DEVOBJ_KERNEL_ONLY);

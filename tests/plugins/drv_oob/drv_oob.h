@@ -40,8 +40,8 @@ typedef struct _DRV_OOB_GLOBALS {
 	UINT16 LocalPort;
 	volatile LONG Terminating; /* a FIN was seen: late work is discarded */
 	volatile LONG Discarded;
-	volatile LONG Busy;        /* classifies in progress */
-	KEVENT Idle;               /* set when Busy drops to 0 */
+	volatile LONG Busy; /* classifies in progress */
+	KEVENT Idle;        /* set when Busy drops to 0 */
 } DRV_OOB_GLOBALS;
 
 extern DRV_OOB_GLOBALS Globals;

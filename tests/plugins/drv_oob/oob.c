@@ -48,8 +48,8 @@ static void DrvOobWork(PDEVICE_OBJECT DeviceObject, PVOID Context)
 		IoFreeWorkItem(task->WorkItem);
 		task->WorkItem = NULL;
 		status = FwpsStreamInjectAsync(Globals.InjectionHandle, NULL, 0, task->FlowId,
-					       task->CalloutId, task->LayerId, task->StreamFlags, nbl,
-					       task->Length, DrvOobInjectComplete, task);
+					       task->CalloutId, task->LayerId, task->StreamFlags,
+					       nbl, task->Length, DrvOobInjectComplete, task);
 		if (NT_SUCCESS(status))
 			return; /* DrvOobInjectComplete frees the task */
 		FwpsFreeNetBufferList(nbl);
@@ -79,7 +79,8 @@ void NTAPI DrvOobClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 	ioPacket->countBytesEnforced = 0;
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 
-	if (streamData->flags & (FWPS_STREAM_FLAG_SEND_DISCONNECT | FWPS_STREAM_FLAG_RECEIVE_DISCONNECT))
+	if (streamData->flags &
+	    (FWPS_STREAM_FLAG_SEND_DISCONNECT | FWPS_STREAM_FLAG_RECEIVE_DISCONNECT))
 		InterlockedExchange(&Globals.Terminating, 1);
 	if (streamData->dataLength == 0)
 		return;
@@ -99,13 +100,15 @@ static void DrvOobQueue(const FWPS_INCOMING_VALUES *inFixedValues,
 	SIZE_T copied = 0;
 
 	/* a marker for the test: assert while this classify holds a reference */
-	FwpsCopyStreamDataToBuffer(streamData, head, min(sizeof(head), streamData->dataLength), &copied);
+	FwpsCopyStreamDataToBuffer(streamData, head, min(sizeof(head), streamData->dataLength),
+				   &copied);
 	for (SIZE_T i = 0; i + 8 <= copied; i++)
 		NT_ASSERT(!RtlEqualMemory(head + i, "ASSERTME", 8));
 	copied = 0;
 
-	task = ExAllocatePool2(POOL_FLAG_NON_PAGED, FIELD_OFFSET(DRV_OOB_TASK, Data) +
-			       streamData->dataLength, DRV_OOB_TAG);
+	task = ExAllocatePool2(POOL_FLAG_NON_PAGED,
+			       FIELD_OFFSET(DRV_OOB_TASK, Data) + streamData->dataLength,
+			       DRV_OOB_TAG);
 	if (task)
 		task->WorkItem = IoAllocateWorkItem(Globals.WdmDevice);
 	if (!task || !task->WorkItem) {

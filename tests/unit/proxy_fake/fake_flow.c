@@ -24,8 +24,14 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key, const owfp_f
 	return 0;
 }
 
-uint64_t owfp_flow_id(const owfp_flow *flow) { return ((const struct fake_flow *)flow)->id; }
-void *owfp_flow_dp(const owfp_flow *flow) { return ((const struct fake_flow *)flow)->dp; }
+uint64_t owfp_flow_id(const owfp_flow *flow)
+{
+	return ((const struct fake_flow *)flow)->id;
+}
+void *owfp_flow_dp(const owfp_flow *flow)
+{
+	return ((const struct fake_flow *)flow)->dp;
+}
 
 int owfp_flow_indicate(owfp_flow *flow, int dir, const uint8_t *data, size_t len,
 		       uint32_t seg_flags, uint64_t missed_before)
@@ -62,13 +68,38 @@ int owfp_flow_run_pending(owfp_flow *flow)
 	return 0;
 }
 
-bool owfp_flow_busy(const owfp_flow *flow) { (void)flow; return false; }
-bool owfp_flow_finished(const owfp_flow *flow) { (void)flow; return false; }
-bool owfp_flow_dropped(const owfp_flow *flow) { return ((const struct fake_flow *)flow)->dropped; }
-size_t owfp_flow_held_bytes(const owfp_flow *flow, int dir) { (void)flow; (void)dir; return 0; }
+bool owfp_flow_busy(const owfp_flow *flow)
+{
+	(void)flow;
+	return false;
+}
+bool owfp_flow_finished(const owfp_flow *flow)
+{
+	(void)flow;
+	return false;
+}
+bool owfp_flow_dropped(const owfp_flow *flow)
+{
+	return ((const struct fake_flow *)flow)->dropped;
+}
+size_t owfp_flow_held_bytes(const owfp_flow *flow, int dir)
+{
+	(void)flow;
+	(void)dir;
+	return 0;
+}
 /* The fake never defers: nothing to expire. */
-uint64_t owfp_flow_defer_deadline_ms(const owfp_flow *flow) { (void)flow; return 0; }
-int owfp_flow_expire(owfp_flow *flow, uint64_t now_ms) { (void)flow; (void)now_ms; return 0; }
+uint64_t owfp_flow_defer_deadline_ms(const owfp_flow *flow)
+{
+	(void)flow;
+	return 0;
+}
+int owfp_flow_expire(owfp_flow *flow, uint64_t now_ms)
+{
+	(void)flow;
+	(void)now_ms;
+	return 0;
+}
 
 void owfp_flow_close(owfp_flow *flow)
 {
@@ -81,7 +112,11 @@ void owfp_flow_close(owfp_flow *flow)
 /* The process memory account without an engine: only the proxy's queues
  * charge it here; the fake never pauses a source for it. */
 static size_t fake_mem_used;
-void owfp_engine_mem_limit_set(owfp_engine *engine, size_t limit) { (void)engine; (void)limit; }
+void owfp_engine_mem_limit_set(owfp_engine *engine, size_t limit)
+{
+	(void)engine;
+	(void)limit;
+}
 void owfp_engine_mem_charge(owfp_engine *engine, size_t bytes)
 {
 	(void)engine;
@@ -97,4 +132,9 @@ size_t owfp_engine_mem_used(owfp_engine *engine)
 	(void)engine;
 	return __atomic_load_n(&fake_mem_used, __ATOMIC_RELAXED);
 }
-bool owfp_flow_may_read(owfp_flow *flow, int dir) { (void)flow; (void)dir; return true; }
+bool owfp_flow_may_read(owfp_flow *flow, int dir)
+{
+	(void)flow;
+	(void)dir;
+	return true;
+}

@@ -35,7 +35,8 @@ static inline void owfp_sweep_leak_check(uint64_t n, int last)
 	if ((last || n % every == 0) && __lsan_do_recoverable_leak_check())
 		fail_msg("memory leaked with an allocation among the last %llu failed (up to N = %llu; "
 			 "report above; OWFP_SWEEP_LEAK_EVERY=1 names the one)",
-			 (unsigned long long)(last ? (n - 1) % every + 1 : every), (unsigned long long)n);
+			 (unsigned long long)(last ? (n - 1) % every + 1 : every),
+			 (unsigned long long)n);
 #else
 	(void)n, (void)last;
 #endif

@@ -28,7 +28,7 @@ typedef struct owfp_harness {
 	owfp_flow *flow;
 	uint8_t *out[2];
 	size_t outlen[2], outcap[2];
-	bool fin[2];       /* a FIN was delivered */
+	bool fin[2]; /* a FIN was delivered */
 	bool fin_sent[2];
 	bool paused[2];
 	bool dropped;

@@ -115,8 +115,8 @@ long owfp_test_record_clienthello(const char *sni, const char *alpn, const char 
 	return rc;
 }
 
-long owfp_test_reframe_records(const uint8_t *in, size_t len, size_t rec_payload,
-			       uint8_t *out, size_t cap)
+long owfp_test_reframe_records(const uint8_t *in, size_t len, size_t rec_payload, uint8_t *out,
+			       size_t cap)
 {
 	uint8_t payload[65536];
 	size_t pn = 0, off = 0;

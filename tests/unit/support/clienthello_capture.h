@@ -22,7 +22,7 @@ long owfp_test_record_clienthello(const char *sni, const char *alpn, const char 
  * Re-frames the handshake payload of `in` (TLS records) into records of at
  * most `rec_payload` bytes each. Returns the new length or -1.
  */
-long owfp_test_reframe_records(const uint8_t *in, size_t len, size_t rec_payload,
-			       uint8_t *out, size_t cap);
+long owfp_test_reframe_records(const uint8_t *in, size_t len, size_t rec_payload, uint8_t *out,
+			       size_t cap);
 
 #endif

@@ -91,7 +91,8 @@ static void inline_classify(ed_set *s, const FWPS_INCOMING_METADATA_VALUES0 *met
 	size_t n = sd->dataLength, L = strlen(s->find);
 	bool nomore = out->flags & FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA;
 	out->actionType = FWP_ACTION_PERMIT;
-	if (n == 0 || (sd->flags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT)))
+	if (n == 0 ||
+	    (sd->flags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT)))
 		return;
 	if (n < L && !nomore) {
 		io->streamAction = FWPS_STREAM_ACTION_NEED_MORE_DATA;
@@ -109,8 +110,8 @@ static void inline_classify(ed_set *s, const FWPS_INCOMING_METADATA_VALUES0 *met
 			io->countBytesEnforced = i; /* the match comes back at offset 0 */
 		} else {
 			UINT32 dirf = sd->flags & (FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_SEND);
-			if (!NT_SUCCESS(inject_bytes(s, meta->flowHandle, dirf, (const uint8_t *)s->repl,
-						     strlen(s->repl)))) {
+			if (!NT_SUCCESS(inject_bytes(s, meta->flowHandle, dirf,
+						     (const uint8_t *)s->repl, strlen(s->repl)))) {
 				io->streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
 				out->actionType = FWP_ACTION_NONE;
 			} else {
@@ -154,7 +155,8 @@ static void oob_classify(ed_set *s, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 	FWPS_STREAM_DATA0 *sd = io->streamData;
 	size_t n = sd->dataLength, L = strlen(s->find);
 	bool nomore = out->flags & FWPS_CLASSIFY_OUT_FLAG_NO_MORE_DATA;
-	bool fin = sd->flags & (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT);
+	bool fin = sd->flags &
+		   (FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT);
 	int dir = (sd->flags & FWPS_STREAM_FLAG_RECEIVE) ? 0 : 1;
 	out->actionType = FWP_ACTION_BLOCK;
 	io->countBytesEnforced = 0;
@@ -220,10 +222,11 @@ static void run_task(ed_set *s, ed_task *t)
 {
 	UINT32 dirf = t->clone->Flags & (FWPS_STREAM_FLAG_RECEIVE | FWPS_STREAM_FLAG_SEND);
 	if (s->kind == ED_IDENTITY) {
-		UINT32 fl = t->clone->Flags & ~(UINT32)(FWPS_STREAM_FLAG_RECEIVE_PUSH | FWPS_STREAM_FLAG_SEND_NODELAY);
-		if (!NT_SUCCESS(FwpsStreamInjectAsync0(sh_current()->inj, NULL, 0, t->flow, s->stream_id,
-						       FWPS_LAYER_STREAM_V4, fl, t->clone, t->len,
-						       free_clone_nbl, s))) {
+		UINT32 fl = t->clone->Flags &
+			    ~(UINT32)(FWPS_STREAM_FLAG_RECEIVE_PUSH | FWPS_STREAM_FLAG_SEND_NODELAY);
+		if (!NT_SUCCESS(FwpsStreamInjectAsync0(sh_current()->inj, NULL, 0, t->flow,
+						       s->stream_id, FWPS_LAYER_STREAM_V4, fl,
+						       t->clone, t->len, free_clone_nbl, s))) {
 			FwpsFreeCloneNetBufferList0(t->clone, 0);
 			s->errors++;
 		}
@@ -256,10 +259,11 @@ static void run_task(ed_set *s, ed_task *t)
 	free(outb);
 	if (t->fin) {
 		/* The FIN goes last, as the clone of the empty FIN indication. */
-		UINT32 fl = t->clone->Flags & ~(UINT32)(FWPS_STREAM_FLAG_RECEIVE_PUSH | FWPS_STREAM_FLAG_SEND_NODELAY);
-		if (!NT_SUCCESS(FwpsStreamInjectAsync0(sh_current()->inj, NULL, 0, t->flow, s->stream_id,
-						       FWPS_LAYER_STREAM_V4, fl, t->clone, 0,
-						       free_clone_nbl, s))) {
+		UINT32 fl = t->clone->Flags &
+			    ~(UINT32)(FWPS_STREAM_FLAG_RECEIVE_PUSH | FWPS_STREAM_FLAG_SEND_NODELAY);
+		if (!NT_SUCCESS(FwpsStreamInjectAsync0(sh_current()->inj, NULL, 0, t->flow,
+						       s->stream_id, FWPS_LAYER_STREAM_V4, fl,
+						       t->clone, 0, free_clone_nbl, s))) {
 			FwpsFreeCloneNetBufferList0(t->clone, 0);
 			s->errors++;
 		}
@@ -294,7 +298,8 @@ static void *worker(void *p)
 		if (resume) {
 			/* The worker can drain the backlog before the classify that
 			 * answered DEFER has returned: the engine then waits for it. */
-			NTSTATUS st = FwpsStreamContinue0(flow, s->stream_id, FWPS_LAYER_STREAM_V4, fl);
+			NTSTATUS st = FwpsStreamContinue0(flow, s->stream_id, FWPS_LAYER_STREAM_V4,
+							  fl);
 			if (NT_SUCCESS(st))
 				s->continues++;
 			else
@@ -374,8 +379,7 @@ static UINT32 reg(sh *h, GUID key, const GUID *layer, UINT32 flags, FWPS_CALLOUT
 	return id;
 }
 
-void ed_install(sh *h, ed_set *s, enum ed_kind kind, UINT16 weight, const char *find,
-		const char *repl)
+void ed_install(sh *h, ed_set *s, enum ed_kind kind, UINT16 weight, const char *find, const char *repl)
 {
 	static uint32_t seq = 0x6000;
 	assert_true(nsets < MAX_SETS);
@@ -389,11 +393,12 @@ void ed_install(sh *h, ed_set *s, enum ed_kind kind, UINT16 weight, const char *
 	s->stream_key = sh_guid(++seq);
 	s->ale_key = sh_guid(++seq);
 	sets[nsets++] = s;
-	s->stream_id = reg(h, s->stream_key, &FWPM_LAYER_STREAM_V4, FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW,
-			   stream_classify, stream_flow_delete);
+	s->stream_id = reg(h, s->stream_key, &FWPM_LAYER_STREAM_V4,
+			   FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW, stream_classify, stream_flow_delete);
 	s->ale_id = reg(h, s->ale_key, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, 0, ale_classify, NULL);
 	GUID sub = sh_sublayer(h, weight);
-	sh_filter_layer(h, &FWPM_LAYER_STREAM_V4, &sub, FWP_ACTION_CALLOUT_TERMINATING, &s->stream_key, 0);
+	sh_filter_layer(h, &FWPM_LAYER_STREAM_V4, &sub, FWP_ACTION_CALLOUT_TERMINATING,
+			&s->stream_key, 0);
 	sh_filter_layer(h, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, NULL, FWP_ACTION_CALLOUT_INSPECTION,
 			&s->ale_key, 0);
 	if (kind != ED_INLINE)

@@ -26,7 +26,7 @@ typedef struct ed_task {
 typedef struct ed_set {
 	enum ed_kind kind;
 	const char *find, *repl;
-	size_t busy_threshold;     /* OOB: DEFER when pending + new exceeds it */
+	size_t busy_threshold; /* OOB: DEFER when pending + new exceeds it */
 	UINT32 stream_id, ale_id;
 	GUID stream_key, ale_key;
 	/* OOB worker */
@@ -35,7 +35,7 @@ typedef struct ed_set {
 	pthread_cond_t cv;
 	ed_task *head, *tail;
 	bool stop;
-	bool hold;                 /* worker waits (ed_hold) */
+	bool hold; /* worker waits (ed_hold) */
 	size_t pending;
 	bool busy;
 	UINT32 defer_flags;
@@ -44,7 +44,7 @@ typedef struct ed_set {
 	size_t ncarry;
 	int defers, continues;
 	int errors;
-	int flow_states;           /* allocated per-flow states alive */
+	int flow_states; /* allocated per-flow states alive */
 } ed_set;
 
 /* Registers the set's two callouts and filters (sublayer of `weight`). */

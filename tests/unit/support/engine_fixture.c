@@ -49,7 +49,7 @@ void efx_down(efx *x)
 
 GUID efx_guid(uint32_t n)
 {
-	GUID g = { 0x5e57ab1e, 0x1234, 0x4321, { 0x80, 0, 0, 0, 0, 0, 0, 0 } };
+	GUID g = {0x5e57ab1e, 0x1234, 0x4321, {0x80, 0, 0, 0, 0, 0, 0, 0}};
 
 	g.Data4[4] = (UINT8)(n >> 24);
 	g.Data4[5] = (UINT8)(n >> 16);

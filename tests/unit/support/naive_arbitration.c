@@ -81,10 +81,14 @@ static bool field_value(const GUID *field, const owfp_flow_key *k, num *out)
 static num scalar(const FWP_VALUE0 *v)
 {
 	switch (v->type) {
-	case FWP_UINT8: return from_u64(v->uint8);
-	case FWP_UINT16: return from_u64(v->uint16);
-	case FWP_UINT32: return from_u64(v->uint32);
-	default: return from_bytes(v->byteArray16->byteArray16);
+	case FWP_UINT8:
+		return from_u64(v->uint8);
+	case FWP_UINT16:
+		return from_u64(v->uint16);
+	case FWP_UINT32:
+		return from_u64(v->uint32);
+	default:
+		return from_bytes(v->byteArray16->byteArray16);
 	}
 }
 
@@ -121,13 +125,20 @@ static bool cond_holds(const FWPM_FILTER_CONDITION0 *c, const owfp_flow_key *k)
 	x = scalar((const FWP_VALUE0 *)cv);
 	r = ncmp(v, x);
 	switch (c->matchType) {
-	case FWP_MATCH_EQUAL: return r == 0;
-	case FWP_MATCH_NOT_EQUAL: return r != 0;
-	case FWP_MATCH_GREATER: return r > 0;
-	case FWP_MATCH_LESS: return r < 0;
-	case FWP_MATCH_GREATER_OR_EQUAL: return r >= 0;
-	case FWP_MATCH_LESS_OR_EQUAL: return r <= 0;
-	default: break;
+	case FWP_MATCH_EQUAL:
+		return r == 0;
+	case FWP_MATCH_NOT_EQUAL:
+		return r != 0;
+	case FWP_MATCH_GREATER:
+		return r > 0;
+	case FWP_MATCH_LESS:
+		return r < 0;
+	case FWP_MATCH_GREATER_OR_EQUAL:
+		return r >= 0;
+	case FWP_MATCH_LESS_OR_EQUAL:
+		return r <= 0;
+	default:
+		break;
 	}
 	{
 		bool all = true, any = false;
@@ -139,10 +150,14 @@ static bool cond_holds(const FWPM_FILTER_CONDITION0 *c, const owfp_flow_key *k)
 				any = true;
 		}
 		switch (c->matchType) {
-		case FWP_MATCH_FLAGS_ALL_SET: return all;
-		case FWP_MATCH_FLAGS_ANY_SET: return any;
-		case FWP_MATCH_FLAGS_NONE_SET: return !any;
-		default: return false;
+		case FWP_MATCH_FLAGS_ALL_SET:
+			return all;
+		case FWP_MATCH_FLAGS_ANY_SET:
+			return any;
+		case FWP_MATCH_FLAGS_NONE_SET:
+			return !any;
+		default:
+			return false;
 		}
 	}
 }

@@ -15,7 +15,7 @@ typedef struct naive_filter {
 	UINT64 id;
 	UINT16 sublayer_weight;
 	GUID sublayer_key;
-	UINT64 weight;                        /* effective */
+	UINT64 weight; /* effective */
 	const FWPM_FILTER_CONDITION0 *conds;
 	UINT32 nconds;
 	bool disabled;

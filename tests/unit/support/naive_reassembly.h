@@ -12,13 +12,13 @@
 #include <stdint.h>
 
 struct naive_dir {
-    uint8_t *bytes;
-    bool *have;
-    size_t size;          /* capacity of the stream */
-    size_t delivered;     /* length of the delivered prefix */
-    bool last_wins;
-    bool fin_seen, fin_delivered;
-    size_t fin_off;
+	uint8_t *bytes;
+	bool *have;
+	size_t size;      /* capacity of the stream */
+	size_t delivered; /* length of the delivered prefix */
+	bool last_wins;
+	bool fin_seen, fin_delivered;
+	size_t fin_off;
 };
 
 void naive_init(struct naive_dir *n, size_t size, bool last_wins);

@@ -177,7 +177,7 @@ void sh_down(sh *h)
 
 GUID sh_guid(uint32_t n)
 {
-	GUID g = { 0x57e4a11e, 0x5eed, 0x4bad, { 0x90, 0, 0, 0, 0, 0, 0, 0 } };
+	GUID g = {0x57e4a11e, 0x5eed, 0x4bad, {0x90, 0, 0, 0, 0, 0, 0, 0}};
 	g.Data4[4] = (UINT8)(n >> 24);
 	g.Data4[5] = (UINT8)(n >> 16);
 	g.Data4[6] = (UINT8)(n >> 8);
@@ -195,8 +195,7 @@ GUID sh_sublayer(sh *h, UINT16 weight)
 	return s.subLayerKey;
 }
 
-static sh_callout *stacked(sh *h, const GUID *sublayer, sh_fn fn, const sh_answer *script,
-			   size_t n)
+static sh_callout *stacked(sh *h, const GUID *sublayer, sh_fn fn, const sh_answer *script, size_t n)
 {
 	sh_callout *c = sh_callout_new(h, 0, script ? sh_fn_script : fn);
 	c->script = script;
@@ -344,8 +343,8 @@ UINT64 sh_filter_layer(sh *h, const GUID *layer, const GUID *sublayer, FWP_ACTIO
 	return id;
 }
 
-UINT64 sh_filter(sh *h, const GUID *sublayer, FWP_ACTION_TYPE type, sh_callout *c,
-		 UINT64 weight, UINT32 flags)
+UINT64 sh_filter(sh *h, const GUID *sublayer, FWP_ACTION_TYPE type, sh_callout *c, UINT64 weight,
+		 UINT32 flags)
 {
 	FWPM_FILTER0 f;
 	memset(&f, 0, sizeof(f));
@@ -408,8 +407,7 @@ void sh_expect_bytes(sh *h, int dir, const uint8_t *b, size_t n)
 
 void sh_expect(sh *h, int dir, const char *s)
 {
-	if (h->side[dir].len != strlen(s) ||
-	    (strlen(s) && memcmp(h->side[dir].buf, s, strlen(s))))
+	if (h->side[dir].len != strlen(s) || (strlen(s) && memcmp(h->side[dir].buf, s, strlen(s))))
 		print_error("side %d got '%.*s', want '%s'\n", dir, (int)h->side[dir].len,
 			    h->side[dir].buf ? (const char *)h->side[dir].buf : "", s);
 	sh_expect_bytes(h, dir, (const uint8_t *)s, strlen(s));
@@ -428,8 +426,7 @@ static void NTAPI inject_done(void *ctx, NET_BUFFER_LIST *nbl, BOOLEAN dispatch)
 	free(mem);
 }
 
-NTSTATUS sh_inject(sh *h, sh_callout *c, UINT64 flow, UINT32 sflags, const void *data,
-		   size_t len)
+NTSTATUS sh_inject(sh *h, sh_callout *c, UINT64 flow, UINT32 sflags, const void *data, size_t len)
 {
 	NET_BUFFER_LIST *nbl = NULL;
 	void *mem = NULL;
@@ -455,8 +452,8 @@ NTSTATUS sh_inject(sh *h, sh_callout *c, UINT64 flow, UINT32 sflags, const void 
 }
 
 void sh_fn_none(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-		FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
-		UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out)
+		FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter, UINT64 flow_context,
+		FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)c, (void)meta, (void)io, (void)filter, (void)flow_context, (void)out;
 }

@@ -16,12 +16,12 @@
 
 /* One classify as the callout saw it. */
 typedef struct sh_call {
-	uint8_t *data;          /* the indicated bytes, flat (FwpsCopyStreamDataToBuffer0) */
+	uint8_t *data; /* the indicated bytes, flat (FwpsCopyStreamDataToBuffer0) */
 	size_t len;
 	size_t missed;
 	UINT32 stream_flags;
-	UINT32 out_flags;       /* classifyOut->flags on input */
-	UINT32 meta_flags;      /* inMetaValues->flags */
+	UINT32 out_flags;  /* classifyOut->flags on input */
+	UINT32 meta_flags; /* inMetaValues->flags */
 	UINT32 prefill_action;
 	UINT32 prefill_rights;
 	UINT64 flow_context;
@@ -35,7 +35,7 @@ typedef struct sh_answer {
 	FWP_ACTION_TYPE action; /* 0: leave the engine's pre-fill */
 	SIZE_T enforced;
 	UINT32 required;
-	const char *inject;     /* inline-inject these bytes first (NULL: none) */
+	const char *inject; /* inline-inject these bytes first (NULL: none) */
 } sh_answer;
 
 typedef struct sh_callout sh_callout;
@@ -52,7 +52,7 @@ struct sh_callout {
 	size_t nscript;
 	sh_call *calls;
 	size_t ncalls, capcalls;
-	int deletes;             /* flowDeleteFn calls */
+	int deletes; /* flowDeleteFn calls */
 	UINT64 last_deleted;
 	UINT16 last_deleted_layer;
 	UINT32 injected_completions;
@@ -69,13 +69,13 @@ typedef struct sh_side {
 	uint8_t *buf;
 	size_t len, cap;
 	int fins, aborts;
-	size_t fin_at;           /* len when the FIN was delivered */
+	size_t fin_at; /* len when the FIN was delivered */
 } sh_side;
 
 typedef struct sh {
 	owfp_engine *engine;
 	HANDLE session;
-	HANDLE inj;              /* a stream injection handle */
+	HANDLE inj; /* a stream injection handle */
 	int device;
 	owfp_engine_opts opts;
 	owfp_flow_ops ops;
@@ -110,8 +110,8 @@ sh_callout *sh_callout_new(sh *h, UINT32 flags, sh_fn fn);
 UINT32 sh_ale_callout(sh *h, GUID key, FWPS_CALLOUT_CLASSIFY_FN3 fn,
 		      FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN0 del);
 /* A STREAM_V4 filter: callout c (NULL for static PERMIT/BLOCK types). weight 0 = FWP_EMPTY. */
-UINT64 sh_filter(sh *h, const GUID *sublayer, FWP_ACTION_TYPE type, sh_callout *c,
-		 UINT64 weight, UINT32 flags);
+UINT64 sh_filter(sh *h, const GUID *sublayer, FWP_ACTION_TYPE type, sh_callout *c, UINT64 weight,
+		 UINT32 flags);
 UINT64 sh_filter_layer(sh *h, const GUID *layer, const GUID *sublayer, FWP_ACTION_TYPE type,
 		       const GUID *callout_key, UINT64 weight);
 
@@ -142,15 +142,14 @@ void sh_fn_script(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 		  FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
 		  UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out);
 void sh_fn_none(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-		FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
-		UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out);
+		FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter, UINT64 flow_context,
+		FWPS_CLASSIFY_OUT0 *out);
 void sh_fn_permit(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 		  FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
 		  UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out);
 
 /* Inline-injects `len` bytes into the flow (as the callout, direction of the call). */
-NTSTATUS sh_inject(sh *h, sh_callout *c, UINT64 flow, UINT32 sflags, const void *data,
-		   size_t len);
+NTSTATUS sh_inject(sh *h, sh_callout *c, UINT64 flow, UINT32 sflags, const void *data, size_t len);
 
 /* Counts recorded events of a type (optionally with this detail). */
 size_t sh_count_events(const sh *h, enum owfp_event_type t, const char *detail);
