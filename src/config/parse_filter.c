@@ -428,6 +428,78 @@ static bool is_builtin_sublayer(const char *s)
 	return !strcmp(s, "universal") || !strcmp(s, "inspection");
 }
 
+/* The filter's conditions (a sequence), each checked against its layers;
+ * narrows f->layers to the address family the values name. */
+static int parse_filter_conditions(owfp_ydoc *d, yaml_node_t *v, owfp_cfg_filter *f, owfp_error *err)
+{
+	int rc;
+
+	if ((rc = owfp_ydoc_expect_seq(d, v, "conditions", err)))
+		return rc;
+	f->nconds = owfp_ydoc_len(v);
+	if (f->nconds && !(f->conds = owfp_calloc(f->nconds, sizeof(*f->conds))))
+		return -ENOMEM;
+	for (size_t i = 0; i < f->nconds; i++) {
+		owfp_cfg_condition *c = &f->conds[i];
+		if ((rc = parse_condition(d, owfp_ydoc_item(d, v, i), c, err)))
+			return rc;
+		if (c->field >= OWFP_CFG_F_FIRST_FLOW_ONLY && (f->layers & OWFP_CFG_LAYERS_STREAM))
+			return owfp_cfg_fail(err, d->file, c->mark,
+					     "condition field %s exists only at the "
+					     "flow_established layers; expected layer: "
+					     "flow_established (or _v4/_v6)",
+					     field_names[c->field]);
+		unsigned keep = c->family == AF_INET    ? OWFP_CFG_LAYERS_V4
+				: c->family == AF_INET6 ? OWFP_CFG_LAYERS_V6
+							: ~0u;
+		if (!(f->layers & keep))
+			return owfp_cfg_fail(err, d->file, c->mark,
+					     "condition value is %s but the filter's layer is %s; "
+					     "expected an address of the layer's family",
+					     c->family == AF_INET ? "IPv4" : "IPv6",
+					     c->family == AF_INET ? "IPv6" : "IPv4");
+		f->layers &= keep;
+	}
+	return 0;
+}
+
+/* The filter's 'callout': a configured callout (whose layer must fit the
+ * filter's) or a callout GUID. */
+static int parse_filter_callout(owfp_ydoc *d, yaml_node_t *v, const owfp_config *scope,
+				owfp_cfg_filter *f, owfp_error *err)
+{
+	const char *s;
+	owfp_cfg_guid g;
+	int rc;
+
+	const owfp_cfg_callout *co;
+	if ((rc = owfp_ydoc_string(d, v, "callout", &s, err)))
+		return rc;
+	if (!(co = owfp_cfg_find_callout(scope, s))) {
+		if (owfp_cfg_guid_parse(s, &g))
+			return owfp_ydoc_fail(d, v, err,
+					      "unknown callout '%s'; expected a name "
+					      "from 'callouts' or a callout GUID",
+					      s);
+	} else if (co->type && (f->layers & (OWFP_CFG_LAYER_FLOW_V4 | OWFP_CFG_LAYER_FLOW_V6))) {
+		return owfp_ydoc_fail(d, v, err,
+				      "callout '%s' is a built-in stream callout but "
+				      "the filter's layer is flow_established; expected a "
+				      "stream layer",
+				      s);
+	} else if (!co->type && f->layers != co->layer) {
+		return owfp_ydoc_fail(d, v, err,
+				      "callout '%s' applies to %s only but the filter "
+				      "is at %s; expected layer: %s (a callout key has one "
+				      "layer, as FWPM_CALLOUT0.applicableLayer)",
+				      s, layer_name(co->layer), layer_name(f->layers),
+				      layer_name(co->layer));
+	}
+	if (!(f->callout = owfp_strdup(s)))
+		return -ENOMEM;
+	return 0;
+}
+
 static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index, const owfp_config *scope,
 			     owfp_cfg_filter *f, owfp_error *err)
 {
@@ -493,35 +565,9 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index, const o
 		return rc;
 
 	v = owfp_ydoc_get(d, n, "conditions");
-	if (v && !(owfp_ydoc_is_plain(v) && v->data.scalar.length == 0)) {
-		if ((rc = owfp_ydoc_expect_seq(d, v, "conditions", err)))
-			return rc;
-		f->nconds = owfp_ydoc_len(v);
-		if (f->nconds && !(f->conds = owfp_calloc(f->nconds, sizeof(*f->conds))))
-			return -ENOMEM;
-		for (size_t i = 0; i < f->nconds; i++) {
-			owfp_cfg_condition *c = &f->conds[i];
-			if ((rc = parse_condition(d, owfp_ydoc_item(d, v, i), c, err)))
-				return rc;
-			if (c->field >= OWFP_CFG_F_FIRST_FLOW_ONLY &&
-			    (f->layers & OWFP_CFG_LAYERS_STREAM))
-				return owfp_cfg_fail(err, d->file, c->mark,
-						     "condition field %s exists only at the "
-						     "flow_established layers; expected layer: "
-						     "flow_established (or _v4/_v6)",
-						     field_names[c->field]);
-			unsigned keep = c->family == AF_INET    ? OWFP_CFG_LAYERS_V4
-					: c->family == AF_INET6 ? OWFP_CFG_LAYERS_V6
-								: ~0u;
-			if (!(f->layers & keep))
-				return owfp_cfg_fail(err, d->file, c->mark,
-						     "condition value is %s but the filter's layer is %s; "
-						     "expected an address of the layer's family",
-						     c->family == AF_INET ? "IPv4" : "IPv6",
-						     c->family == AF_INET ? "IPv6" : "IPv4");
-			f->layers &= keep;
-		}
-	}
+	if (v && !(owfp_ydoc_is_plain(v) && v->data.scalar.length == 0) &&
+	    (rc = parse_filter_conditions(d, v, f, err)))
+		return rc;
 
 	v = owfp_ydoc_get(d, n, "action");
 	if (!v)
@@ -554,34 +600,8 @@ static int parse_filter_body(owfp_ydoc *d, yaml_node_t *n, size_t index, const o
 				      "action %s takes no 'callout'; expected a "
 				      "callout_* action to name a callout",
 				      s);
-	if (v) {
-		const owfp_cfg_callout *co;
-		if ((rc = owfp_ydoc_string(d, v, "callout", &s, err)))
-			return rc;
-		if (!(co = owfp_cfg_find_callout(scope, s))) {
-			if (owfp_cfg_guid_parse(s, &g))
-				return owfp_ydoc_fail(d, v, err,
-						      "unknown callout '%s'; expected a name "
-						      "from 'callouts' or a callout GUID",
-						      s);
-		} else if (co->type &&
-			   (f->layers & (OWFP_CFG_LAYER_FLOW_V4 | OWFP_CFG_LAYER_FLOW_V6))) {
-			return owfp_ydoc_fail(d, v, err,
-					      "callout '%s' is a built-in stream callout but "
-					      "the filter's layer is flow_established; expected a "
-					      "stream layer",
-					      s);
-		} else if (!co->type && f->layers != co->layer) {
-			return owfp_ydoc_fail(d, v, err,
-					      "callout '%s' applies to %s only but the filter "
-					      "is at %s; expected layer: %s (a callout key has one "
-					      "layer, as FWPM_CALLOUT0.applicableLayer)",
-					      s, layer_name(co->layer), layer_name(f->layers),
-					      layer_name(co->layer));
-		}
-		if (!(f->callout = owfp_strdup(s)))
-			return -ENOMEM;
-	}
+	if (v && (rc = parse_filter_callout(d, v, scope, f, err)))
+		return rc;
 
 	v = owfp_ydoc_get(d, n, "flags");
 	if (v && (rc = parse_flags(d, v, f, err)))
