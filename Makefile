@@ -11,7 +11,7 @@ TSAN_BUILD ?= build-tsan
 PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps deb test test-fast test-asan test-tsan demo bench install clean fuzz soak lint format format-all
+.PHONY: all deps deb test-package test test-fast test-asan test-tsan demo bench install clean fuzz soak lint format format-all
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
@@ -28,13 +28,13 @@ test: deps
 	$(MAKE) test-tsan
 
 test-fast: all
-	cd $(BUILD) && ctest --output-on-failure -j2
+	cd $(BUILD) && ctest --output-on-failure -j2 -LE package
 
 test-asan:
 	cmake -S . -B $(ASAN_BUILD) -DOWFP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j2
+	  ctest --output-on-failure -j2 -LE package
 
 # Only the concurrency tests (ctest label tsan) are built and run under TSan.
 TSAN_TESTS = $(basename $(notdir $(wildcard tests/unit/test_*_tsan*.c)))
@@ -74,6 +74,10 @@ lint: deps
 
 deb: deps
 	./scripts/make-deb.sh build-deb
+
+# The package installed into a fresh Debian 12 root (tests/integration/test_deb_install.sh).
+test-package: deps all
+	cd $(BUILD) && ctest --output-on-failure -L package
 
 # Lays out the C files changed since the formatting baseline (.clang-format);
 # format-all lays out the whole tree and moves the baseline (once).

@@ -11,7 +11,10 @@ ACTIONS=$OWFP_PLUGIN_DIR/plugin_proxy_actions.so
 OP="python3 $OWFP_SOURCE_DIR/tests/integration/offload_peer.py"
 # 256 MiB each way (the 1 GiB takes too long on a shared 2-core machine
 # under ASan; OWFP_OFFLOAD_BIG overrides).
-BIG=${OWFP_OFFLOAD_BIG:-$((256 * 1024 * 1024))}
+# Under ASan (every byte checked twice over) 64 MiB.
+big_default=$((256 * 1024 * 1024))
+ldd "$OWFP_BIN" | grep libasan >/dev/null && big_default=$((64 * 1024 * 1024))
+BIG=${OWFP_OFFLOAD_BIG:-$big_default}
 
 stat_json() { "$OWFP_BIN" stats --control "$1" --json; }
 stat_field() { # stat_field SOCK PYEXPR(p)
