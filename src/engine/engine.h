@@ -210,15 +210,9 @@ extern _Thread_local owfp_classify_nest owfp_classify_stack
 
 static inline void owfp_inflight_dec(owfp_callout *c, int slot)
 {
-	atomic_ullong *cell = &c->counts[slot].inflight;
-
 	/* Release: what the classify did happens before an unregister that
 	 * sees the count drop (and so before the driver frees its state). */
-	if (slot == OWFP_THREAD_SLOT_SHARED)
-		atomic_fetch_sub_explicit(cell, 1, memory_order_release);
-	else
-		atomic_store_explicit(cell, atomic_load_explicit(cell, memory_order_relaxed) - 1,
-				      memory_order_release);
+	owfp_slot_add_explicit(&c->counts[slot].inflight, (uint64_t)-1, slot, memory_order_release);
 }
 
 static inline bool owfp_callout_classify_enter(owfp_callout *c, owfp_classify_guard *g)

@@ -33,13 +33,22 @@ static inline int owfp_thread_slot(void)
 	return s >= 0 ? s : owfp_thread_slot_claim();
 }
 
-static inline void owfp_slot_add(atomic_ullong *cell, uint64_t n, int slot)
+/* As owfp_slot_add with the store's order given (a count another thread
+ * synchronises with, such as S72a's classifies in flight); adding
+ * (uint64_t)-1 subtracts one. */
+static inline void owfp_slot_add_explicit(atomic_ullong *cell, uint64_t n, int slot,
+					  memory_order order)
 {
 	if (slot == OWFP_THREAD_SLOT_SHARED)
-		atomic_fetch_add_explicit(cell, n, memory_order_relaxed);
+		atomic_fetch_add_explicit(cell, n, order);
 	else
 		atomic_store_explicit(cell, atomic_load_explicit(cell, memory_order_relaxed) + n,
-				      memory_order_relaxed);
+				      order);
+}
+
+static inline void owfp_slot_add(atomic_ullong *cell, uint64_t n, int slot)
+{
+	owfp_slot_add_explicit(cell, n, slot, memory_order_relaxed);
 }
 
 /* The sum of one counter over its OWFP_THREAD_SLOTS + 1 cells, `stride`

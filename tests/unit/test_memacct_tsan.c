@@ -26,14 +26,12 @@ static owfp_memacct A;
 
 struct waiter {
 	owfp_memwait w;
-	atomic_int wakes;
 	atomic_bool pending; /* queued and not yet woken */
 };
 
 static void on_wake(void *arg)
 {
 	struct waiter *x = arg;
-	atomic_fetch_add(&x->wakes, 1);
 	atomic_store(&x->pending, false);
 }
 
@@ -70,7 +68,6 @@ static void test_charges_release_exactly_and_no_waiter_is_left_behind(void **sta
 	struct waiter x[NWAITERS];
 	for (int i = 0; i < NWAITERS; i++) {
 		x[i].w = (owfp_memwait){0};
-		atomic_init(&x[i].wakes, 0);
 		atomic_init(&x[i].pending, false);
 		assert_int_equal(pthread_create(&w[i], NULL, waiting, &x[i]), 0);
 	}
