@@ -95,9 +95,9 @@ static int set_local(void *at, const char *arg, owfp_error *err)
 	return 0;
 }
 
-/* --drain-timeout, --defer-timeout, --connect-timeout: 0 means "at once"
- * (1 ms), as the option struct's 0 means "the default". */
-static int set_timeout(void *at, const char *arg, owfp_error *err)
+/* Seconds into milliseconds; 0 stores `zero` (the option struct's 0
+ * means "the default"). */
+static int set_ms(unsigned *at, const char *arg, owfp_error *err, unsigned zero)
 {
 	unsigned ms;
 
@@ -105,21 +105,20 @@ static int set_timeout(void *at, const char *arg, owfp_error *err)
 		snprintf(err->msg, sizeof(err->msg), "'%s': expected seconds (0..86400)", arg);
 		return -1;
 	}
-	*(unsigned *)at = ms ? ms : 1;
+	*at = ms ? ms : zero;
 	return 0;
+}
+
+/* --drain-timeout, --defer-timeout, --connect-timeout: 0 means "at once" (1 ms). */
+static int set_timeout(void *at, const char *arg, owfp_error *err)
+{
+	return set_ms(at, arg, err, 1);
 }
 
 /* --idle-timeout, --half-closed-timeout: 0 turns it off. */
 static int set_timeout_or_never(void *at, const char *arg, owfp_error *err)
 {
-	unsigned ms;
-
-	if (owfp_cli_parse_seconds(arg, &ms)) {
-		snprintf(err->msg, sizeof(err->msg), "'%s': expected seconds (0..86400)", arg);
-		return -1;
-	}
-	*(unsigned *)at = ms ? ms : OWFP_PROXY_NO_TIMEOUT;
-	return 0;
+	return set_ms(at, arg, err, OWFP_PROXY_NO_TIMEOUT);
 }
 
 static int set_keepalive(void *at, const char *arg, owfp_error *err)

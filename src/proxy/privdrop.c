@@ -23,6 +23,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -37,6 +38,7 @@
 #include <unistd.h>
 
 #include "proxy/privdrop.h"
+#include "util/deadline.h"
 
 #define NET_CAPS ((1u << CAP_NET_ADMIN) | (1u << CAP_NET_RAW))
 
@@ -63,9 +65,11 @@ static int bounding_set_limit(unsigned keep)
 /* ---- the per-thread part on every other thread */
 
 static unsigned thread_keep;
-static atomic_int thread_done, thread_errno;
+static atomic_int thread_errno;
+static sem_t thread_answered; /* one post per answer: the caller waits on it, not a poll */
 
-/* Runs in a signal handler: prctl is a plain system call (async-signal-safe). */
+/* Runs in a signal handler: prctl is a plain system call, sem_post is
+ * async-signal-safe. */
 static void per_thread(int sig)
 {
 	int saved = errno;
@@ -73,7 +77,7 @@ static void per_thread(int sig)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || bounding_set_limit(thread_keep) != 0 ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
 		atomic_store(&thread_errno, errno ? errno : EPERM);
-	atomic_fetch_add(&thread_done, 1);
+	sem_post(&thread_answered);
 	errno = saved;
 }
 
@@ -127,7 +131,7 @@ static int other_threads_limit(unsigned keep, owfp_error *err, const char *user)
 	size_t ndone = 0;
 	int sig = SIGRTMIN + 5;
 	struct sigaction sa, old;
-	long sent, total = 0;
+	long sent, total = 0, answered = 0;
 	int rc = 0;
 
 	memset(&sa, 0, sizeof(sa));
@@ -135,8 +139,8 @@ static int other_threads_limit(unsigned keep, owfp_error *err, const char *user)
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	thread_keep = keep;
-	atomic_store(&thread_done, 0);
 	atomic_store(&thread_errno, 0);
+	sem_init(&thread_answered, 0, 0);
 	if (sigaction(sig, &sa, &old) != 0)
 		return fail_errno(err, user, "sigaction");
 	done[ndone++] = (pid_t)syscall(SYS_gettid); /* this one does its own */
@@ -149,13 +153,18 @@ static int other_threads_limit(unsigned keep, owfp_error *err, const char *user)
 		}
 		total += sent;
 		/* Bounded: 5 s for every signalled thread to answer. */
-		for (int i = 0; i < 5000 && atomic_load(&thread_done) < total; i++)
-			nanosleep(&(struct timespec){0, 1000000}, NULL);
-		if (atomic_load(&thread_done) < total) {
+		struct timespec dl = owfp_deadline_after_ns(CLOCK_MONOTONIC, 5000000000u);
+		while (answered < total) {
+			if (sem_clockwait(&thread_answered, CLOCK_MONOTONIC, &dl) == 0)
+				answered++;
+			else if (errno != EINTR)
+				break; /* ETIMEDOUT */
+		}
+		if (answered < total) {
 			snprintf(err->msg, sizeof(err->msg),
 				 "--user %s: %ld of %ld threads did not drop their bounding set "
 				 "(signal %d blocked?)",
-				 user, total - atomic_load(&thread_done), total, sig);
+				 user, total - answered, total, sig);
 			rc = -ETIMEDOUT;
 			break;
 		}
@@ -166,8 +175,10 @@ static int other_threads_limit(unsigned keep, owfp_error *err, const char *user)
 	}
 	/* A late answer after a failure only finds the old disposition when no
 	 * thread is still pending; on failure the process exits anyway. */
-	if (rc == 0)
+	if (rc == 0) {
 		sigaction(sig, &old, NULL);
+		sem_destroy(&thread_answered);
+	}
 	return rc;
 }
 
