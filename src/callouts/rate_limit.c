@@ -131,14 +131,17 @@ static rl_bucket *addr_bucket_locked(rl_instance *ri, const FWPS_INCOMING_VALUES
 		memcpy(a, v->byteArray16->byteArray16, 16);
 	else
 		memcpy(a, &v->uint32, sizeof(v->uint32));
+	for (rl_addr *e = ri->addrs; e; e = e->next)
+		if (e->layer == in->layerId && memcmp(e->addr, a, 16) == 0)
+			return &e->b;
 	/* A bucket that refilled is the same as a new one, so it goes: else a
 	 * client cycling through source addresses (an IPv6 /64) would grow
 	 * the list without bound, outside every memory limit. What stays is
-	 * the addresses that used tokens within the last burst/rate seconds. */
+	 * the addresses that used tokens within the last burst/rate seconds.
+	 * Only a new address can grow the list, so only it pays for pruning;
+	 * a known address's classify does the lookup alone. */
 	for (rl_addr **pp = &ri->addrs; *pp;) {
 		rl_addr *e = *pp;
-		if (e->layer == in->layerId && memcmp(e->addr, a, 16) == 0)
-			return &e->b;
 		refill(ri, &e->b, now);
 		if (e->b.tokens >= ri->burst) {
 			*pp = e->next;

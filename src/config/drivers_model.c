@@ -105,7 +105,7 @@ int owfp_cfg_drivers_copy(owfp_cfg_driver **dst, const owfp_cfg_driver *src, siz
 	return 0;
 }
 
-static bool str_eq(const char *a, const char *b)
+bool owfp_cfg_str_eq(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
@@ -117,18 +117,18 @@ static bool mem_eq(const void *a, size_t alen, const void *b, size_t blen)
 
 static bool value_eq(const owfp_cfg_regvalue *a, const owfp_cfg_regvalue *b)
 {
-	if (!str_eq(a->name, b->name) || a->type != b->type || a->dword != b->dword ||
+	if (!owfp_cfg_str_eq(a->name, b->name) || a->type != b->type || a->dword != b->dword ||
 	    a->nitems != b->nitems || !mem_eq(a->bin, a->binlen, b->bin, b->binlen))
 		return false;
 	for (size_t i = 0; i < a->nitems; i++)
-		if (!str_eq(a->items[i], b->items[i]))
+		if (!owfp_cfg_str_eq(a->items[i], b->items[i]))
 			return false;
 	return true;
 }
 
 static bool ioctl_eq(const owfp_cfg_ioctl *a, const owfp_cfg_ioctl *b)
 {
-	return str_eq(a->device, b->device) && a->code == b->code &&
+	return owfp_cfg_str_eq(a->device, b->device) && a->code == b->code &&
 	       mem_eq(a->in, a->inlen, b->in, b->inlen) && a->out_size == b->out_size &&
 	       a->has_expect == b->has_expect && a->expect == b->expect;
 }
@@ -140,7 +140,7 @@ bool owfp_cfg_drivers_equal(const owfp_config *a, const owfp_config *b)
 	for (size_t i = 0; i < a->ndrivers; i++) {
 		const owfp_cfg_driver *x = &a->drivers[i], *y = &b->drivers[i];
 
-		if (!str_eq(x->path, y->path) || !str_eq(x->name, y->name) ||
+		if (!owfp_cfg_str_eq(x->path, y->path) || !owfp_cfg_str_eq(x->name, y->name) ||
 		    x->nparams != y->nparams || x->nioctls != y->nioctls)
 			return false;
 		for (size_t j = 0; j < x->nparams; j++)

@@ -215,6 +215,9 @@ int owfp_config_copy(const owfp_config *src, owfp_config **out);
 void owfp_cfg_drivers_free(owfp_cfg_driver *d, size_t n);
 int owfp_cfg_drivers_copy(owfp_cfg_driver **dst, const owfp_cfg_driver *src, size_t n);
 bool owfp_cfg_drivers_equal(const owfp_config *a, const owfp_config *b);
+/* Both NULL or both the same string: how the reload comparisons (same.c)
+ * and the drivers: comparison read an optional string. */
+bool owfp_cfg_str_eq(const char *a, const char *b);
 
 const owfp_cfg_sublayer *owfp_cfg_find_sublayer(const owfp_config *cfg, const char *name);
 const owfp_cfg_callout *owfp_cfg_find_callout(const owfp_config *cfg, const char *name);

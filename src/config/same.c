@@ -10,14 +10,9 @@
 #include <jansson.h>
 #include <string.h>
 
-static bool str_eq(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 bool owfp_cfg_callout_same(const owfp_cfg_callout *a, const owfp_cfg_callout *b)
 {
-	if (!str_eq(a->name, b->name) || !str_eq(a->type, b->type))
+	if (!owfp_cfg_str_eq(a->name, b->name) || !owfp_cfg_str_eq(a->type, b->type))
 		return false;
 	if (!a->type) /* a driver's callout: its management object */
 		return !memcmp(&a->key, &b->key, sizeof(a->key)) && a->layer == b->layer;
@@ -32,15 +27,16 @@ static bool cond_same(const owfp_cfg_condition *a, const owfp_cfg_condition *b)
 	       a->u_hi == b->u_hi && a->v4 == b->v4 && a->v4_hi == b->v4_hi &&
 	       a->v4_mask == b->v4_mask && !memcmp(a->v6, b->v6, sizeof(a->v6)) &&
 	       !memcmp(a->v6_hi, b->v6_hi, sizeof(a->v6_hi)) && a->prefix == b->prefix &&
-	       a->family == b->family && str_eq(a->text, b->text);
+	       a->family == b->family && owfp_cfg_str_eq(a->text, b->text);
 }
 
 bool owfp_cfg_filter_same(const owfp_cfg_filter *a, const owfp_cfg_filter *b)
 {
-	if (!str_eq(a->name, b->name) || a->layers != b->layers ||
-	    !str_eq(a->sublayer, b->sublayer) || a->weight_kind != b->weight_kind ||
+	if (!owfp_cfg_str_eq(a->name, b->name) || a->layers != b->layers ||
+	    !owfp_cfg_str_eq(a->sublayer, b->sublayer) || a->weight_kind != b->weight_kind ||
 	    a->weight != b->weight || a->nconds != b->nconds || a->action != b->action ||
-	    !str_eq(a->callout, b->callout) || a->flags != b->flags || a->context != b->context)
+	    !owfp_cfg_str_eq(a->callout, b->callout) || a->flags != b->flags ||
+	    a->context != b->context)
 		return false;
 	for (size_t i = 0; i < a->nconds; i++)
 		if (!cond_same(&a->conds[i], &b->conds[i]))

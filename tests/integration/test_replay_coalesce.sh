@@ -67,8 +67,10 @@ for f in "$work"/edge/*.pcap*; do caps+=("$f"); done
 same() { # same MODE_ARGS...: default and --segments extract alike
     local cap=$1; shift
     rm -rf "$work/a" "$work/b"
-    "$OWFP_BIN" replay -q "$@" --extract "$work/a" "$cap" >/dev/null 2>&1 || true
-    "$OWFP_BIN" replay -q --segments "$@" --extract "$work/b" "$cap" >/dev/null 2>&1 || true
+    local ra=0 rb=0 # edge captures may end in an error; both modes must end in the same one
+    "$OWFP_BIN" replay -q "$@" --extract "$work/a" "$cap" >/dev/null 2>&1 || ra=$?
+    "$OWFP_BIN" replay -q --segments "$@" --extract "$work/b" "$cap" >/dev/null 2>&1 || rb=$?
+    [ "$ra" = "$rb" ] || fail "$cap $*: exit status $ra by default, $rb with --segments"
     [ -s "$work/a/flows.tsv" ] || fail "$cap: no extract"
     diff -r "$work/a" "$work/b" >"$work/diff" || fail "$cap $*: --segments and default differ: $(head -5 "$work/diff")"
 }

@@ -26,6 +26,8 @@ typedef struct fake_instance {
 } fake_instance;
 
 static unsigned fake_instances_live;
+/* Instances ever created: tells a kept instance from a replaced one. */
+static unsigned fake_instances_created;
 /* FwpsCalloutRegister wants a device; a zeroed one belongs to no driver. */
 static DEVICE_OBJECT fake_device;
 
@@ -77,6 +79,7 @@ static int fake_create(const void *params, const char *name, void **out, char *e
 			fi->registered[k] = true;
 	}
 	fake_instances_live++;
+	fake_instances_created++;
 	*out = fi;
 	return 0;
 }

@@ -85,11 +85,13 @@ static void test_same_file_keeps_filters_and_instance(void **state)
 	assert_int_equal(owfp_config_applied_filter_ids(a, &ids), 2);
 	uint64_t web = ids[0], other = ids[1];
 	uint64_t gen = owfp_engine_generation(engine);
+	unsigned created = fake_instances_created;
 
 	owfp_config_applied *b = apply(two, a);
 	assert_int_equal(owfp_config_applied_filter_ids(b, &ids), 2);
 	assert_true(ids[0] == web && ids[1] == other);
 	assert_int_equal(fake_instances_live, 1);
+	assert_int_equal(fake_instances_created, created); /* kept, not replaced */
 	/* Nothing changed, so open flows are not even re-matched. */
 	assert_true(owfp_engine_generation(engine) == gen);
 	assert_int_equal(stages_v4(80), 1);
@@ -128,6 +130,7 @@ static void test_changed_params_make_a_new_instance_and_filter(void **state)
 	owfp_config_applied *a = apply(two, NULL);
 	assert_int_equal(owfp_config_applied_filter_ids(a, &ids), 2);
 	uint64_t web = ids[0];
+	unsigned created = fake_instances_created;
 
 	owfp_config_applied *b = apply(
 		"callouts: [{name: c1, type: fake, params: {x: 1}}]\n"
@@ -138,6 +141,7 @@ static void test_changed_params_make_a_new_instance_and_filter(void **state)
 	assert_int_equal(owfp_config_applied_filter_ids(b, &ids), 1);
 	assert_true(ids[0] != web);
 	assert_int_equal(fake_instances_live, 1);
+	assert_int_equal(fake_instances_created, created + 1);
 	assert_int_equal(stages_v4(81), 0);
 	owfp_config_unapply(b);
 	assert_int_equal(fake_instances_live, 0);
