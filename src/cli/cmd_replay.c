@@ -78,6 +78,22 @@ static int set_overlap(void *at, const char *arg, owfp_error *err)
 	return 0;
 }
 
+static int set_work_items(void *at, const char *arg, owfp_error *err)
+{
+	bool *hold = at;
+
+	if (!strcmp(arg, "concurrent")) {
+		*hold = false;
+	} else if (!strcmp(arg, "at-turns")) {
+		*hold = true;
+	} else {
+		snprintf(err->msg, sizeof(err->msg),
+			 "--work-items '%s': expected concurrent or at-turns", arg);
+		return -1;
+	}
+	return 0;
+}
+
 static int set_resegment(void *at, const char *arg, owfp_error *err)
 {
 	char *end;
@@ -165,6 +181,12 @@ static const owfp_cli_opt options[] = {
 	{"overlap", 0, "first|last", set_overlap, AT(o.overlap, enum owfp_capture_overlap),
 	 "which copy wins when segments overlap with different\n"
 	 "data (default first, as most stacks do)"},
+	{"work-items", 0, "concurrent|at-turns", set_work_items, AT(o.hold_work_items, bool),
+	 "\nwhen the drivers' work items run: concurrent (default, on\n"
+	 "worker threads as they are queued, as on Windows) or at-turns\n"
+	 "(held until a direction turn or the end of the capture, so a\n"
+	 "run does not depend on thread timing; 1,024 held items let\n"
+	 "the oldest run)"},
 	{"verify-checksums", 0, NULL, FLAG(o.verify_checksums),
 	 "drop IPv4 headers and TCP segments with bad checksums\n"
 	 "(default: not checked; sending hosts offload them)"},

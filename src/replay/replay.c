@@ -263,6 +263,7 @@ static void drain(replay *rp)
 		return;
 	}
 	set_deadline(rp);
+	owfp_workitems_hold(false); /* --work-items at-turns: the end is a turn */
 	for (;;) {
 		service_wakes(rp);
 		if (!any_need_wait(rp, &waiting))
@@ -728,9 +729,11 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 		fflush(rp->o->diag);
 	}
 	owfp_progress_start(&rp->progress, rp->o->progress ? rp->o->diag : NULL, path);
+	owfp_workitems_hold(rp->o->hold_work_items);
 	rc = owfp_capture_run(rp->cap, &rp_sink, rp, &cerr);
 	owfp_coalesce_flush_all(&rp->co);
 	drain(rp);
+	owfp_workitems_hold(false);
 	while (rp->live.next != &rp->live)
 		/* close_flow unlinks rf from the sentinel list; the analyzer cannot follow it. */
 		close_flow(rp, rp->live.next); // NOLINT(clang-analyzer-unix.Malloc)

@@ -53,8 +53,9 @@ typedef struct owfp_replay_opts {
 	 * consecutive in-order segments of a direction are merged into one
 	 * indication, as a receiving stack coalesces them (Q19, docs/replay.md). */
 	bool segments;
-	int verbosity; /* -1 quiet, 0 normal, 1+ verbose */
-	bool progress; /* draw a progress bar on `diag` */
+	bool hold_work_items; /* --work-items at-turns: run them only when replay waits */
+	int verbosity;        /* -1 quiet, 0 normal, 1+ verbose */
+	bool progress;        /* draw a progress bar on `diag` */
 	/* When it becomes non-zero (a signal handler sets it), reading stops
 	 * after the current packet, the drain is skipped, flows end and the
 	 * report covers what was read. NULL: never. */

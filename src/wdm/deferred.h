@@ -36,6 +36,13 @@ bool owfp_workitems_wait_idle(const struct timespec *deadline);
 bool owfp_dpcs_wait_idle(const struct timespec *deadline);
 bool owfp_deferred_wait_idle(uint64_t timeout_ms);
 
+/*
+ * Closes (true) or opens the work-item gate: while closed, queued work
+ * items wait (up to an internal bound) until it opens or somebody waits
+ * for idle, which opens it for that wait. Replay's --work-items at-turns.
+ */
+void owfp_workitems_hold(bool on);
+
 /* The driver a work item's IoObject (a device or driver object) belongs to. */
 PDRIVER_OBJECT owfp_io_object_driver(PVOID io_object);
 

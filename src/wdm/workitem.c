@@ -8,6 +8,12 @@
  * worker threads. Workers live until the process exits. A routine runs
  * with no runtime lock held, inside containment, and the item is not
  * touched after it starts (so the routine may free or re-queue it).
+ *
+ * The gate (owfp_workitems_hold): replay's --work-items at-turns holds
+ * queued items until the replay waits for idle (a direction turn, the end
+ * of a capture) so that what a driver sees does not depend on thread timing.
+ * Waiting for idle opens it for the wait; HOLD_MAX items open it too, so a
+ * one-way bulk flow cannot queue without bound.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -21,6 +27,7 @@
 #include "wdm/pool.h"
 
 #define MAX_WORKERS 16
+#define HOLD_MAX 1024        /* held items past which the gate lets the oldest run */
 #define WI_MAGIC 0x4f775769u /* "iWwO" */
 #define OWFP_TAG_WORKITEM OWFP_POOL_TAG('O', 'w', 'W', 'i')
 #define IO_TYPE_DEVICE 3
@@ -53,6 +60,8 @@ static LIST_ENTRY ex_queue = {&ex_queue, &ex_queue};
 static int workers, idle;
 static PDRIVER_OBJECT running[MAX_WORKERS]; /* driver of each worker's routine */
 static bool busy[MAX_WORKERS];
+static bool held;      /* the gate is closed: queued items wait */
+static size_t nqueued; /* items on both queues */
 
 PDRIVER_OBJECT owfp_io_object_driver(PVOID io_object)
 {
@@ -93,7 +102,10 @@ static const owfp_contain_site work_site = {"work item routine", NULL};
 /* Takes the next item (under mu); false when there is none. */
 static bool take(job *j, PDRIVER_OBJECT *driver)
 {
+	if (held && nqueued < HOLD_MAX)
+		return false;
 	if (!IsListEmpty(&io_queue)) {
+		nqueued--;
 		PIO_WORKITEM w = CONTAINING_RECORD(RemoveHeadList(&io_queue), IO_WORKITEM, link);
 
 		w->queued = false;
@@ -103,6 +115,7 @@ static bool take(job *j, PDRIVER_OBJECT *driver)
 	}
 	if (!IsListEmpty(&ex_queue)) {
 		ex_entry *x = CONTAINING_RECORD(RemoveHeadList(&ex_queue), ex_entry, link);
+		nqueued--;
 		PWORK_QUEUE_ITEM e = x->item;
 
 		*j = (job){NULL, NULL, NULL, NULL, e->WorkerRoutine, e->Parameter};
@@ -112,6 +125,8 @@ static bool take(job *j, PDRIVER_OBJECT *driver)
 	}
 	return false;
 }
+
+static void dispatch(void);
 
 static void *worker_main(void *arg)
 {
@@ -130,6 +145,9 @@ static void *worker_main(void *arg)
 		}
 		running[id] = driver;
 		busy[id] = true;
+		/* A routine may wait for one queued behind it: keep a thread for that. */
+		if (nqueued > 0 && idle == 0)
+			dispatch();
 		pthread_mutex_unlock(&mu);
 		(void)owfp_contain_call(driver,
 					j.ex_routine   ? (const void *)j.ex_routine
@@ -246,6 +264,7 @@ static BOOLEAN queue(PIO_WORKITEM w, PIO_WORKITEM_ROUTINE routine, PIO_WORKITEM_
 	w->context = context;
 	w->queued = true;
 	InsertTailList(&io_queue, &w->link);
+	nqueued++;
 	dispatch();
 	pthread_mutex_unlock(&mu);
 	return TRUE;
@@ -286,6 +305,7 @@ void ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType)
 	x->driver = owfp_contain_current_driver();
 	pthread_mutex_lock(&mu);
 	InsertTailList(&ex_queue, &x->link);
+	nqueued++;
 	dispatch();
 	pthread_mutex_unlock(&mu);
 }
@@ -315,16 +335,37 @@ static bool any_busy(void)
 	return false;
 }
 
+/* Under mu: opens or closes the gate; opening it wakes the workers. */
+static void set_held(bool on)
+{
+	held = on;
+	if (!on && nqueued > 0) {
+		if (workers == 0)
+			dispatch();
+		pthread_cond_broadcast(&work_cv);
+	}
+}
+
+void owfp_workitems_hold(bool on)
+{
+	pthread_mutex_lock(&mu);
+	set_held(on);
+	pthread_mutex_unlock(&mu);
+}
+
 bool owfp_workitems_wait_idle(const struct timespec *deadline)
 {
-	bool idle_now;
+	bool idle_now, was_held;
 
 	pthread_mutex_lock(&mu);
+	was_held = held;
+	set_held(false); /* waiting for idle is when held items run */
 	while ((idle_now = !any_busy()) == false)
 		if (pthread_cond_timedwait(&done_cv, &mu, deadline) == ETIMEDOUT) {
 			idle_now = !any_busy();
 			break;
 		}
+	held = was_held;
 	pthread_mutex_unlock(&mu);
 	return idle_now;
 }
@@ -332,6 +373,7 @@ bool owfp_workitems_wait_idle(const struct timespec *deadline)
 void owfp_workitems_drain_driver(PDRIVER_OBJECT driver)
 {
 	pthread_mutex_lock(&mu);
+	set_held(false); /* an unloading driver's items must run */
 	while (driver_busy(driver))
 		pthread_cond_wait(&done_cv, &mu);
 	pthread_mutex_unlock(&mu);

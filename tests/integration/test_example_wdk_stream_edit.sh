@@ -78,7 +78,10 @@ expect_wpp "$T/oob.err" "-v: the work item edited the split token with the previ
 	"outbound chunk of 27 bytes, 2 replaced, 27 out, 3 kept"
 expect_wpp "$T/oob.err" "-v: the flow record is deleted with the flow" ": deleted"
 
-replay defer -v --driver-param wdk_stream_edit.EditMode=1 --driver-param wdk_stream_edit.DeferThreshold=dword:0
+# --work-items at-turns holds the work item that edits the 45 inbound bytes
+# until the next turn, so the next inbound chunk finds them waiting (DEFER)
+# whatever the thread timing: concurrent work items made this a race.
+replay defer -v --work-items at-turns --driver-param wdk_stream_edit.EditMode=1 --driver-param wdk_stream_edit.DeferThreshold=dword:0
 expect_file "out of band with DEFER: the server's bytes" "$T/defer/$S2C" "$EDITED_S2C"
 expect_wpp "$T/defer.err" "DEFER while inbound bytes wait, then FwpsStreamContinue resumes the stream" \
 	"FwpsStreamContinue: STATUS_SUCCESS"

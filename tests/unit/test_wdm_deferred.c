@@ -12,7 +12,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "wdm/contain.h"
@@ -194,6 +196,93 @@ static void test_executive_work_item_runs(void **state)
 	assert_int_equal(wait(&ev), STATUS_SUCCESS);
 }
 
+/*
+ * The gate (replay --work-items at-turns): held items do not run until
+ * somebody waits for idle, then run in order, and a held item may wait
+ * for one queued behind it. 1,024 held items let the oldest run.
+ */
+typedef struct held_ctx {
+	KEVENT ran, next_ran;
+	LONG order, seen;
+} held_ctx;
+
+static void NTAPI held_first(PVOID Parameter)
+{
+	held_ctx *c = Parameter;
+
+	c->seen = InterlockedIncrement(&c->order);
+	KeSetEvent(&c->ran, IO_NO_INCREMENT, FALSE);
+	(void)wait(&c->next_ran); /* waits for the item queued behind it */
+}
+
+static void NTAPI held_second(PVOID Parameter)
+{
+	held_ctx *c = Parameter;
+
+	(void)InterlockedIncrement(&c->order);
+	KeSetEvent(&c->next_ran, IO_NO_INCREMENT, FALSE);
+}
+
+static void test_held_work_items_run_when_replay_waits_for_idle(void **state)
+{
+	WORK_QUEUE_ITEM a, b;
+	held_ctx c = {0};
+	LARGE_INTEGER short_wait = {.QuadPart = -2000000LL}; /* 200 ms */
+	struct timespec deadline;
+
+	(void)state;
+	KeInitializeEvent(&c.ran, NotificationEvent, FALSE);
+	KeInitializeEvent(&c.next_ran, NotificationEvent, FALSE);
+	ExInitializeWorkItem(&a, held_first, &c);
+	ExInitializeWorkItem(&b, held_second, &c);
+	owfp_workitems_hold(true);
+	ExQueueWorkItem(&a, DelayedWorkQueue);
+	ExQueueWorkItem(&b, DelayedWorkQueue);
+	assert_int_equal(KeWaitForSingleObject(&c.ran, Executive, KernelMode, FALSE, &short_wait),
+			 STATUS_TIMEOUT);
+	assert_int_equal(c.order, 0);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 5;
+	assert_true(owfp_workitems_wait_idle(&deadline));
+	assert_int_equal(c.order, 2);
+	assert_int_equal(c.seen, 1); /* queue order kept */
+	owfp_workitems_hold(false);
+}
+
+static void NTAPI count_routine(PVOID Parameter)
+{
+	InterlockedIncrement(Parameter);
+}
+
+static void test_held_work_items_are_bounded(void **state)
+{
+	enum { N = 1025 };
+	WORK_QUEUE_ITEM *items = calloc(N, sizeof(*items));
+	WORK_QUEUE_ITEM first;
+	KEVENT ev;
+	LONG runs = 0;
+	struct timespec deadline;
+
+	(void)state;
+	assert_non_null(items);
+	KeInitializeEvent(&ev, NotificationEvent, FALSE);
+	owfp_workitems_hold(true);
+	ExInitializeWorkItem(&first, ex_routine, &ev);
+	ExQueueWorkItem(&first, DelayedWorkQueue);
+	for (int i = 0; i < N - 1; i++) {
+		ExInitializeWorkItem(&items[i], count_routine, &runs);
+		ExQueueWorkItem(&items[i], DelayedWorkQueue);
+	}
+	/* The 1,025th held item lets the oldest one run while still held. */
+	assert_int_equal(wait(&ev), STATUS_SUCCESS);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 5;
+	assert_true(owfp_workitems_wait_idle(&deadline));
+	assert_int_equal(runs, N - 1);
+	owfp_workitems_hold(false);
+	free(items);
+}
+
 /* ------------------------------------------------------------------ DPCs */
 
 typedef struct dpc_ctx {
@@ -360,6 +449,8 @@ int main(void)
 		cmocka_unit_test(test_driver_storage_work_item_requeues_from_its_routine),
 		cmocka_unit_test(test_queued_twice_is_a_contained_bug_check_and_try_queue_refuses),
 		cmocka_unit_test(test_executive_work_item_runs),
+		cmocka_unit_test(test_held_work_items_run_when_replay_waits_for_idle),
+		cmocka_unit_test(test_held_work_items_are_bounded),
 		cmocka_unit_test(test_dpc_is_queued_once_and_can_be_removed),
 		cmocka_unit_test(test_timer_fires_its_dpc_and_signals_waiters),
 		cmocka_unit_test(test_cancelled_timer_never_fires),
