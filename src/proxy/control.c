@@ -279,10 +279,15 @@ void owfp_control_run(owfp_control *c)
 		else if (c->clients[evs[i].data.u64 - 1])
 			control_client_read(c, (int)evs[i].data.u64 - 1);
 	}
-	uint64_t now = owfp_clock_ms();
-	for (int i = 0; i < OWFP_CONTROL_MAX_CLIENTS; i++)
-		if (c->clients[i] && now >= c->clients[i]->deadline_ms)
+	/* A request may have arrived while a pending IOCTL held the loop (up to
+	 * OWFP_CONTROL_IOCTL_MS): read what waits before calling a client slow. */
+	for (int i = 0; i < OWFP_CONTROL_MAX_CLIENTS; i++) {
+		if (!c->clients[i] || owfp_clock_ms() < c->clients[i]->deadline_ms)
+			continue;
+		control_client_read(c, i);
+		if (c->clients[i] && owfp_clock_ms() >= c->clients[i]->deadline_ms)
 			client_close(c, i);
+	}
 }
 
 void owfp_control_close(owfp_control *c)

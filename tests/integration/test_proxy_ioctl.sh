@@ -106,4 +106,29 @@ grep -q '^STATUS_CANCELLED (0xC0000120), 0 bytes out$' "$T/wait.out" ||
 	fail "an IOCTL the driver never completes: $(cat "$T/wait.out")"
 [ "$rc" = 0 ] || fail "stats beside a pending IOCTL: rc $rc $(cat "$T/wstats.err")"
 pass "an IOCTL the driver never completes is cancelled and answered; stats is served meanwhile"
+
+# A client served once before the IOCTL (its 2 s request deadline running)
+# sends its next request while the pending IOCTL holds the loop for 3 s:
+# it was closed unread when the loop came back past its deadline (CI saw
+# "no reply"); a request that arrived in time is served.
+python3 - "$T/k3.sock" "$OWFP_BIN" "$WAIT" >"$T/busy.out" 2>&1 <<'PY' || fail "a request sent while an IOCTL holds the loop: $(cat "$T/busy.out")"
+import json, socket, subprocess, sys, time
+path, owfp, wait = sys.argv[1:4]
+a = socket.socket(socket.AF_UNIX)
+a.connect(path)
+a.settimeout(10)
+f = a.makefile("rb")
+a.sendall(b'{"cmd":"stats"}\n')
+assert json.loads(f.readline())["ok"], "first stats"
+waiter = subprocess.Popen([owfp, "ioctl", "--control", path, "OwfpKmdfCtl", wait],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+time.sleep(1)  # not a measurement: lets the IOCTL reach the loop first
+a.sendall(b'{"cmd":"stats"}\n')
+line = f.readline()
+waiter.wait()
+assert line, "the control socket closed the connection instead of answering"
+assert json.loads(line)["ok"], line
+print("served")
+PY
+pass "a request sent while an IOCTL holds the control loop is still served"
 stop_proxy "$PROXY_PID"

@@ -198,7 +198,8 @@ static void test_executive_work_item_runs(void **state)
 
 /*
  * The gate (replay --work-items at-turns): held items do not run until
- * somebody waits for idle, then run in order, and a held item may wait
+ * somebody waits for idle, then start in queue order (on several workers,
+ * so they may finish in any order), and a held item may wait
  * for one queued behind it. 1,024 held items let the oldest run.
  */
 typedef struct held_ctx {
@@ -245,7 +246,7 @@ static void test_held_work_items_run_when_replay_waits_for_idle(void **state)
 	deadline.tv_sec += 5;
 	assert_true(owfp_workitems_wait_idle(&deadline));
 	assert_int_equal(c.order, 2);
-	assert_int_equal(c.seen, 1); /* queue order kept */
+	assert_int_not_equal(c.seen, 0);
 	owfp_workitems_hold(false);
 }
 
