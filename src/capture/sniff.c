@@ -52,34 +52,37 @@ static bool looks_like_text(const uint8_t *p, size_t n)
 	return n > 0;
 }
 
+/* Files known by their first bytes that are not captures, and what to do. */
+#define NETXRAY "it looks like a Wireshark/NetXRay file: convert it with `editcap -F pcap IN OUT`"
+static const struct {
+	const char *magic;
+	size_t len;
+	const char *what;
+} known[] = {
+	{"\x1f\x8b", 2, "it is gzip-compressed: decompress it first (gunzip)"},
+	{"\x28\xb5\x2f\xfd", 4, "it is zstd-compressed: decompress it first (unzstd)"},
+	{"\xfd"
+	 "7zXZ",
+	 5, "it is xz-compressed: decompress it first (unxz)"},
+	{"BZh", 3, "it is bzip2-compressed: decompress it first (bunzip2)"},
+	{"PK\x03\x04", 4, "it is a zip archive: unpack the capture from it first"},
+	{"\x7f"
+	 "ELF",
+	 4, "it is a program (ELF), not a capture"},
+	{"\x58\x50\x43\x50", 4, NETXRAY},
+	{"XCP", 3, NETXRAY},
+};
+
 /* What the first bytes look like, in words a user can act on. */
 static void describe(const uint8_t *p, size_t n, char *out, size_t len)
 {
-	if (starts(p, n, "\x1f\x8b", 2))
-		snprintf(out, len, "it is gzip-compressed: decompress it first (gunzip)");
-	else if (starts(p, n, "\x28\xb5\x2f\xfd", 4))
-		snprintf(out, len, "it is zstd-compressed: decompress it first (unzstd)");
-	else if (starts(p, n,
-			"\xfd"
-			"7zXZ",
-			5))
-		snprintf(out, len, "it is xz-compressed: decompress it first (unxz)");
-	else if (starts(p, n, "BZh", 3))
-		snprintf(out, len, "it is bzip2-compressed: decompress it first (bunzip2)");
-	else if (starts(p, n, "PK\x03\x04", 4))
-		snprintf(out, len, "it is a zip archive: unpack the capture from it first");
-	else if (starts(p, n,
-			"\x7f"
-			"ELF",
-			4))
-		snprintf(out, len, "it is a program (ELF), not a capture");
-	else if (starts(p, n, "\xd4\xc3\xb2\xa1", 4) || starts(p, n, "\x0a\x0d\x0d\x0a", 4))
-		snprintf(out, len, "it is too short to hold a capture's file header");
-	else if (starts(p, n, "\x58\x50\x43\x50", 4) || starts(p, n, "XCP", 3))
-		snprintf(out, len,
-			 "it looks like a Wireshark/NetXRay file: convert it with "
-			 "`editcap -F pcap IN OUT`");
-	else if (looks_like_text(p, n)) {
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (starts(p, n, known[i].magic, known[i].len)) {
+			snprintf(out, len, "%s", known[i].what);
+			return;
+		}
+	}
+	if (looks_like_text(p, n)) {
 		size_t k = 0;
 		while (k < n && k < 40 && p[k] != '\n' && p[k] != '\r')
 			k++;

@@ -121,67 +121,45 @@ NTSTATUS ExInitializeLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PALLOCATE_FUN
 	return STATUS_SUCCESS;
 }
 
-PVOID ExAllocateFromLookasideListEx(PLOOKASIDE_LIST_EX Lookaside)
-{
-	return allocate(&Lookaside->L);
-}
+/*
+ * Allocate, free and delete, written once for the three kinds of list:
+ * each kind wraps the same GENERAL_LOOKASIDE as its L member. Kind and Ex
+ * spell Microsoft's names, ExAllocateFrom<Kind>LookasideList<Ex>.
+ */
+#define LIST_OPS(Kind, Ex, PLIST)                                            \
+	PVOID ExAllocateFrom##Kind##LookasideList##Ex(PLIST Lookaside)       \
+	{                                                                    \
+		return allocate(&Lookaside->L);                              \
+	}                                                                    \
+                                                                             \
+	void ExFreeTo##Kind##LookasideList##Ex(PLIST Lookaside, PVOID Entry) \
+	{                                                                    \
+		release(&Lookaside->L, Entry);                               \
+	}                                                                    \
+                                                                             \
+	void ExDelete##Kind##LookasideList##Ex(PLIST Lookaside)              \
+	{                                                                    \
+		delete_list(&Lookaside->L);                                  \
+	}
 
-void ExFreeToLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PVOID Entry)
-{
-	release(&Lookaside->L, Entry);
-}
+/* The legacy lists differ only in their pool type. */
+#define LEGACY_LIST(Kind, PLIST, pool)                                                           \
+	void ExInitialize##Kind##LookasideList(PLIST Lookaside, PALLOCATE_FUNCTION Allocate,     \
+					       PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size,    \
+					       ULONG Tag, USHORT Depth)                          \
+	{                                                                                        \
+		init(&Lookaside->L, (PVOID)Allocate, (PVOID)Free, pool, Flags, Size, Tag, Depth, \
+		     TRUE);                                                                      \
+	}                                                                                        \
+                                                                                                 \
+	LIST_OPS(Kind, , PLIST)
+
+LIST_OPS(, Ex, PLOOKASIDE_LIST_EX)
 
 void ExFlushLookasideListEx(PLOOKASIDE_LIST_EX Lookaside)
 {
 	flush(&Lookaside->L);
 }
 
-void ExDeleteLookasideListEx(PLOOKASIDE_LIST_EX Lookaside)
-{
-	delete_list(&Lookaside->L);
-}
-
-void ExInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
-				     PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag,
-				     USHORT Depth)
-{
-	init(&Lookaside->L, (PVOID)Allocate, (PVOID)Free, NonPagedPool, Flags, Size, Tag, Depth,
-	     TRUE);
-}
-
-PVOID ExAllocateFromNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside)
-{
-	return allocate(&Lookaside->L);
-}
-
-void ExFreeToNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry)
-{
-	release(&Lookaside->L, Entry);
-}
-
-void ExDeleteNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside)
-{
-	delete_list(&Lookaside->L);
-}
-
-void ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
-				    PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag,
-				    USHORT Depth)
-{
-	init(&Lookaside->L, (PVOID)Allocate, (PVOID)Free, PagedPool, Flags, Size, Tag, Depth, TRUE);
-}
-
-PVOID ExAllocateFromPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside)
-{
-	return allocate(&Lookaside->L);
-}
-
-void ExFreeToPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry)
-{
-	release(&Lookaside->L, Entry);
-}
-
-void ExDeletePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside)
-{
-	delete_list(&Lookaside->L);
-}
+LEGACY_LIST(NPaged, PNPAGED_LOOKASIDE_LIST, NonPagedPool)
+LEGACY_LIST(Paged, PPAGED_LOOKASIDE_LIST, PagedPool)

@@ -494,58 +494,27 @@ int owfp_plugin_load_opts(const char *path, const owfp_plugin_opts *opts, owfp_p
  */
 #define UNLOAD_WAIT_S 10
 
-typedef struct unload_run {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool done;
-	PDRIVER_OBJECT driver;
-} unload_run;
-
-static void *unload_thread(void *arg)
+static void *unload_thread(void *driver)
 {
-	unload_run *u = arg;
-
-	(void)owfp_contain_call(u->driver, NULL, &unload_site, unload_fn, u->driver);
-	pthread_mutex_lock(&u->mu);
-	u->done = true;
-	pthread_cond_signal(&u->cv);
-	pthread_mutex_unlock(&u->mu);
+	(void)owfp_contain_call(driver, NULL, &unload_site, unload_fn, driver);
 	return NULL;
 }
 
 /* True when DriverUnload returned (or could only be run in line). */
 static bool run_unload(owfp_plugin *plugin)
 {
-	unload_run *u = owfp_calloc(1, sizeof(*u));
 	struct timespec deadline;
 	pthread_t tid;
-	bool done;
 
-	if (u) {
-		pthread_mutex_init(&u->mu, NULL);
-		pthread_cond_init(&u->cv, NULL);
-		u->driver = plugin->driver;
-	}
-	if (!u || pthread_create(&tid, NULL, unload_thread, u) != 0) {
-		if (u) {
-			pthread_cond_destroy(&u->cv);
-			pthread_mutex_destroy(&u->mu);
-			free(u);
-		}
+	if (pthread_create(&tid, NULL, unload_thread, plugin->driver) != 0) {
 		(void)owfp_contain_call(plugin->driver, NULL, &unload_site, unload_fn,
 					plugin->driver);
 		return true;
 	}
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += UNLOAD_WAIT_S;
-	pthread_mutex_lock(&u->mu);
-	while (!u->done)
-		if (pthread_cond_timedwait(&u->cv, &u->mu, &deadline) == ETIMEDOUT)
-			break;
-	done = u->done;
-	pthread_mutex_unlock(&u->mu);
-	if (!done) {
-		/* u stays with the thread, which may still finish. */
+	if (pthread_timedjoin_np(tid, NULL, &deadline) != 0) {
+		/* The thread may still finish; nobody waits for it. */
 		pthread_detach(tid);
 		fprintf(stderr,
 			"openwfp: driver '%s': DriverUnload has not returned after %d s; it is left "
@@ -555,10 +524,6 @@ static bool run_unload(owfp_plugin *plugin)
 			plugin->name, UNLOAD_WAIT_S);
 		return false;
 	}
-	pthread_join(tid, NULL);
-	pthread_cond_destroy(&u->cv);
-	pthread_mutex_destroy(&u->mu);
-	free(u);
 	return true;
 }
 

@@ -236,49 +236,39 @@ static NTSTATUS us_copy(PUNICODE_STRING dst, PCUNICODE_STRING src, bool cat)
 		      src->Length / sizeof(WCHAR));
 }
 
-NTSTATUS RtlUnicodeStringCopy(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString)
-{
-	return us_copy(DestinationString, SourceString, false);
-}
+/*
+ * The four Copy (cat = false) and four Cat (cat = true) entry points, each
+ * written once: from a UNICODE_STRING, from a string, and at most N
+ * characters (Cch) or bytes (Cb) of a string.
+ */
+#define US_COPY_FORMS(Op, Noun, cat)                                                           \
+	NTSTATUS RtlUnicodeString##Op(PUNICODE_STRING DestinationString,                       \
+				      PCUNICODE_STRING SourceString)                           \
+	{                                                                                      \
+		return us_copy(DestinationString, SourceString, cat);                          \
+	}                                                                                      \
+                                                                                               \
+	NTSTATUS RtlUnicodeString##Op##String(PUNICODE_STRING DestinationString,               \
+					      NTSTRSAFE_PCWSTR pszSrc)                         \
+	{                                                                                      \
+		return us_string(DestinationString, pszSrc, NTSTRSAFE_MAX_CCH, cat);           \
+	}                                                                                      \
+                                                                                               \
+	NTSTATUS RtlUnicodeStringCch##Op##StringN(PUNICODE_STRING DestinationString,           \
+						  NTSTRSAFE_PCWSTR pszSrc, size_t cchTo##Noun) \
+	{                                                                                      \
+		return us_string(DestinationString, pszSrc, cchTo##Noun, cat);                 \
+	}                                                                                      \
+                                                                                               \
+	NTSTATUS RtlUnicodeStringCb##Op##StringN(PUNICODE_STRING DestinationString,            \
+						 NTSTRSAFE_PCWSTR pszSrc, size_t cbTo##Noun)   \
+	{                                                                                      \
+		return us_string(DestinationString, pszSrc, cbTo##Noun / sizeof(WCHAR), cat);  \
+	}
 
-NTSTATUS RtlUnicodeStringCat(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString)
-{
-	return us_copy(DestinationString, SourceString, true);
-}
-
-NTSTATUS RtlUnicodeStringCopyString(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszSrc)
-{
-	return us_string(DestinationString, pszSrc, NTSTRSAFE_MAX_CCH, false);
-}
-
-NTSTATUS RtlUnicodeStringCatString(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszSrc)
-{
-	return us_string(DestinationString, pszSrc, NTSTRSAFE_MAX_CCH, true);
-}
-
-NTSTATUS RtlUnicodeStringCchCopyStringN(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszSrc,
-					size_t cchToCopy)
-{
-	return us_string(DestinationString, pszSrc, cchToCopy, false);
-}
-
-NTSTATUS RtlUnicodeStringCbCopyStringN(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszSrc,
-				       size_t cbToCopy)
-{
-	return us_string(DestinationString, pszSrc, cbToCopy / sizeof(WCHAR), false);
-}
-
-NTSTATUS RtlUnicodeStringCchCatStringN(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszSrc,
-				       size_t cchToAppend)
-{
-	return us_string(DestinationString, pszSrc, cchToAppend, true);
-}
-
-NTSTATUS RtlUnicodeStringCbCatStringN(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszSrc,
-				      size_t cbToAppend)
-{
-	return us_string(DestinationString, pszSrc, cbToAppend / sizeof(WCHAR), true);
-}
+US_COPY_FORMS(Copy, Copy, false)
+US_COPY_FORMS(Cat, Append, true)
+#undef US_COPY_FORMS
 
 NTSTATUS RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszFormat,
 				 va_list argList)

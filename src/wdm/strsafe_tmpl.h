@@ -46,87 +46,59 @@ static NTSTATUS S(copy_ex)(T *dst, size_t cch, const T *src, size_t n, T **pend,
 	return st;
 }
 
-NTSTATUS S(RtlStringCchCopy)(T *pszDest, size_t cchDest, const T *pszSrc)
-{
-	return S(copy_ex)(pszDest, cchDest, pszSrc, NTSTRSAFE_MAX_CCH, NULL, NULL, 0, false);
-}
+/*
+ * The six entry points of Copy (cat = false) and of Cat (cat = true), each
+ * written once: Cch and Cb, plain, N and Ex. The Cb forms take and give
+ * bytes, the Cch forms characters; Noun names the N form's count as
+ * Microsoft does (cchToCopy, cchToAppend).
+ */
+#define STRSAFE_COPY_FORMS(Op, Noun, cat)                                                           \
+	NTSTATUS S(RtlStringCch##Op)(T * pszDest, size_t cchDest, const T *pszSrc)                  \
+	{                                                                                           \
+		return S(copy_ex)(pszDest, cchDest, pszSrc, NTSTRSAFE_MAX_CCH, NULL, NULL, 0, cat); \
+	}                                                                                           \
+                                                                                                    \
+	NTSTATUS S(RtlStringCb##Op)(T * pszDest, size_t cbDest, const T *pszSrc)                    \
+	{                                                                                           \
+		return S(copy_ex)(pszDest, cbDest / sizeof(T), pszSrc, NTSTRSAFE_MAX_CCH, NULL,     \
+				  NULL, 0, cat);                                                    \
+	}                                                                                           \
+                                                                                                    \
+	NTSTATUS S(RtlStringCch##Op##N)(T * pszDest, size_t cchDest, const T *pszSrc,               \
+					size_t cchTo##Noun)                                         \
+	{                                                                                           \
+		return S(copy_ex)(pszDest, cchDest, pszSrc, cchTo##Noun, NULL, NULL, 0, cat);       \
+	}                                                                                           \
+                                                                                                    \
+	NTSTATUS S(RtlStringCb##Op##N)(T * pszDest, size_t cbDest, const T *pszSrc,                 \
+				       size_t cbTo##Noun)                                           \
+	{                                                                                           \
+		return S(copy_ex)(pszDest, cbDest / sizeof(T), pszSrc, cbTo##Noun / sizeof(T),      \
+				  NULL, NULL, 0, cat);                                              \
+	}                                                                                           \
+                                                                                                    \
+	NTSTATUS S(RtlStringCch##Op##Ex)(T * pszDest, size_t cchDest, const T *pszSrc,              \
+					 T **ppszDestEnd, size_t *pcchRemaining, ULONG dwFlags)     \
+	{                                                                                           \
+		return S(copy_ex)(pszDest, cchDest, pszSrc, NTSTRSAFE_MAX_CCH, ppszDestEnd,         \
+				  pcchRemaining, dwFlags, cat);                                     \
+	}                                                                                           \
+                                                                                                    \
+	NTSTATUS S(RtlStringCb##Op##Ex)(T * pszDest, size_t cbDest, const T *pszSrc,                \
+					T **ppszDestEnd, size_t *pcbRemaining, ULONG dwFlags)       \
+	{                                                                                           \
+		size_t rem = 0;                                                                     \
+		NTSTATUS st = S(copy_ex)(pszDest, cbDest / sizeof(T), pszSrc, NTSTRSAFE_MAX_CCH,    \
+					 ppszDestEnd, &rem, dwFlags, cat);                          \
+                                                                                                    \
+		if (pcbRemaining)                                                                   \
+			*pcbRemaining = rem * sizeof(T);                                            \
+		return st;                                                                          \
+	}
 
-NTSTATUS S(RtlStringCbCopy)(T *pszDest, size_t cbDest, const T *pszSrc)
-{
-	return S(copy_ex)(pszDest, cbDest / sizeof(T), pszSrc, NTSTRSAFE_MAX_CCH, NULL, NULL, 0,
-			  false);
-}
-
-NTSTATUS S(RtlStringCchCopyN)(T *pszDest, size_t cchDest, const T *pszSrc, size_t cchToCopy)
-{
-	return S(copy_ex)(pszDest, cchDest, pszSrc, cchToCopy, NULL, NULL, 0, false);
-}
-
-NTSTATUS S(RtlStringCbCopyN)(T *pszDest, size_t cbDest, const T *pszSrc, size_t cbToCopy)
-{
-	return S(copy_ex)(pszDest, cbDest / sizeof(T), pszSrc, cbToCopy / sizeof(T), NULL, NULL, 0,
-			  false);
-}
-
-NTSTATUS S(RtlStringCchCopyEx)(T *pszDest, size_t cchDest, const T *pszSrc, T **ppszDestEnd,
-			       size_t *pcchRemaining, ULONG dwFlags)
-{
-	return S(copy_ex)(pszDest, cchDest, pszSrc, NTSTRSAFE_MAX_CCH, ppszDestEnd, pcchRemaining,
-			  dwFlags, false);
-}
-
-NTSTATUS S(RtlStringCbCopyEx)(T *pszDest, size_t cbDest, const T *pszSrc, T **ppszDestEnd,
-			      size_t *pcbRemaining, ULONG dwFlags)
-{
-	size_t rem = 0;
-	NTSTATUS st = S(copy_ex)(pszDest, cbDest / sizeof(T), pszSrc, NTSTRSAFE_MAX_CCH,
-				 ppszDestEnd, &rem, dwFlags, false);
-
-	if (pcbRemaining)
-		*pcbRemaining = rem * sizeof(T);
-	return st;
-}
-
-NTSTATUS S(RtlStringCchCat)(T *pszDest, size_t cchDest, const T *pszSrc)
-{
-	return S(copy_ex)(pszDest, cchDest, pszSrc, NTSTRSAFE_MAX_CCH, NULL, NULL, 0, true);
-}
-
-NTSTATUS S(RtlStringCbCat)(T *pszDest, size_t cbDest, const T *pszSrc)
-{
-	return S(copy_ex)(pszDest, cbDest / sizeof(T), pszSrc, NTSTRSAFE_MAX_CCH, NULL, NULL, 0,
-			  true);
-}
-
-NTSTATUS S(RtlStringCchCatN)(T *pszDest, size_t cchDest, const T *pszSrc, size_t cchToAppend)
-{
-	return S(copy_ex)(pszDest, cchDest, pszSrc, cchToAppend, NULL, NULL, 0, true);
-}
-
-NTSTATUS S(RtlStringCbCatN)(T *pszDest, size_t cbDest, const T *pszSrc, size_t cbToAppend)
-{
-	return S(copy_ex)(pszDest, cbDest / sizeof(T), pszSrc, cbToAppend / sizeof(T), NULL, NULL,
-			  0, true);
-}
-
-NTSTATUS S(RtlStringCchCatEx)(T *pszDest, size_t cchDest, const T *pszSrc, T **ppszDestEnd,
-			      size_t *pcchRemaining, ULONG dwFlags)
-{
-	return S(copy_ex)(pszDest, cchDest, pszSrc, NTSTRSAFE_MAX_CCH, ppszDestEnd, pcchRemaining,
-			  dwFlags, true);
-}
-
-NTSTATUS S(RtlStringCbCatEx)(T *pszDest, size_t cbDest, const T *pszSrc, T **ppszDestEnd,
-			     size_t *pcbRemaining, ULONG dwFlags)
-{
-	size_t rem = 0;
-	NTSTATUS st = S(copy_ex)(pszDest, cbDest / sizeof(T), pszSrc, NTSTRSAFE_MAX_CCH,
-				 ppszDestEnd, &rem, dwFlags, true);
-
-	if (pcbRemaining)
-		*pcbRemaining = rem * sizeof(T);
-	return st;
-}
+STRSAFE_COPY_FORMS(Copy, Copy, false)
+STRSAFE_COPY_FORMS(Cat, Append, true)
+#undef STRSAFE_COPY_FORMS
 
 NTSTATUS S(RtlStringCchLength)(const T *psz, size_t cchMax, size_t *pcchLength)
 {

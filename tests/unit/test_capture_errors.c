@@ -151,6 +151,16 @@ static void test_not_a_capture_says_what_it_looks_like(void **state)
 		{"\x7f"
 		 "ELF\x02\x01\x01",
 		 7, "a program (ELF)"},
+		{"\x28\xb5\x2f\xfd\x00\x00", 6, "zstd-compressed: decompress it first (unzstd)"},
+		{"\xfd"
+		 "7zXZ\x00\x00",
+		 7, "xz-compressed: decompress it first (unxz)"},
+		{"BZh91AY", 7, "bzip2-compressed: decompress it first (bunzip2)"},
+		{"PK\x03\x04\x14\x00", 6, "a zip archive: unpack the capture from it first"},
+		{"XCP\x00"
+		 "2.00",
+		 8, "Wireshark/NetXRay file: convert it with `editcap -F pcap IN OUT`"},
+		{"\x58\x50\x43\x50\x00\x00", 6, "Wireshark/NetXRay file"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *path = tw_tmpname("notcap");

@@ -97,6 +97,50 @@ static void test_driver_routines_and_flush(void **state)
 	assert_int_equal(owfp_pool_outstanding(TAG), 0);
 }
 
+static POOL_TYPE legacy_type;
+
+static PVOID NTAPI legacy_alloc(POOL_TYPE type, SIZE_T size, ULONG tag)
+{
+	legacy_type = type;
+	allocs++;
+	return ExAllocatePool2(POOL_FLAG_PAGED, size, tag);
+}
+
+static void NTAPI legacy_free(PVOID p)
+{
+	frees++;
+	ExFreePoolWithTag(p, TAG);
+}
+
+/* The paged list: the same list with the legacy (no list argument) routines. */
+static void test_paged_list_with_legacy_routines(void **state)
+{
+	PAGED_LOOKASIDE_LIST l;
+	void *a, *b, *c;
+
+	(void)state;
+	allocs = frees = 0;
+	ExInitializePagedLookasideList(&l, legacy_alloc, legacy_free, 0, 24, TAG, 1);
+	assert_int_equal(l.L.Type, PagedPool);
+	a = ExAllocateFromPagedLookasideList(&l);
+	b = ExAllocateFromPagedLookasideList(&l);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(allocs, 2);
+	assert_int_equal(legacy_type, PagedPool);
+	ExFreeToPagedLookasideList(&l, a); /* kept */
+	ExFreeToPagedLookasideList(&l, b); /* beyond Depth 1: freed */
+	assert_int_equal(frees, 1);
+	c = ExAllocateFromPagedLookasideList(&l);
+	assert_ptr_equal(c, a);
+	assert_int_equal(allocs, 2);
+	ExFreeToPagedLookasideList(&l, c);
+	ExDeletePagedLookasideList(&l);
+	assert_int_equal(frees, 2);
+	assert_int_equal(owfp_pool_outstanding(TAG), 0);
+	ExDeletePagedLookasideList(&l); /* a second delete does nothing */
+}
+
 static void test_allocation_failure_is_null_and_bad_arguments_fail(void **state)
 {
 	LOOKASIDE_LIST_EX l;
@@ -121,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_freed_block_is_reused),
 		cmocka_unit_test(test_depth_bounds_what_is_kept),
 		cmocka_unit_test(test_driver_routines_and_flush),
+		cmocka_unit_test(test_paged_list_with_legacy_routines),
 		cmocka_unit_test(test_allocation_failure_is_null_and_bad_arguments_fail),
 	};
 

@@ -67,6 +67,65 @@ static void test_cat_and_ex_flags(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* The Cb forms count bytes (remaining space too); the W forms count WCHARs. */
+static void test_byte_counted_and_wide_forms(void **state)
+{
+	char a[8], *aend = NULL;
+	WCHAR w[8], *wend = NULL;
+	size_t rem = 0;
+
+	(void)state;
+	assert_int_equal(RtlStringCbCopyNA(a, sizeof(a), "sunny", 3), STATUS_SUCCESS);
+	assert_string_equal(a, "sun");
+	assert_int_equal(RtlStringCbCopyExA(a, sizeof(a), "rain", &aend, &rem, 0), STATUS_SUCCESS);
+	assert_ptr_equal(aend, a + 4);
+	assert_int_equal(rem, 4);
+	assert_int_equal(RtlStringCbCatA(a, sizeof(a), "y"), STATUS_SUCCESS);
+	assert_string_equal(a, "rainy");
+	assert_int_equal(RtlStringCbCatNA(a, sizeof(a), "dayz", 1), STATUS_SUCCESS);
+	assert_string_equal(a, "rainyd");
+	assert_int_equal(RtlStringCbCatExA(a, sizeof(a), "ays", &aend, &rem, 0),
+			 STATUS_BUFFER_OVERFLOW);
+	assert_string_equal(a, "rainyda");
+	assert_ptr_equal(aend, a + 7);
+	assert_int_equal(rem, 1);
+
+	assert_int_equal(RtlStringCchCopyW(w, 8, L"abc"), STATUS_SUCCESS);
+	assert_true(wcscmp(w, L"abc") == 0);
+	assert_int_equal(RtlStringCbCopyW(w, 4 * sizeof(WCHAR), L"abcdef"), STATUS_BUFFER_OVERFLOW);
+	assert_true(wcscmp(w, L"abc") == 0);
+	assert_int_equal(RtlStringCchCopyNW(w, 8, L"abcdef", 2), STATUS_SUCCESS);
+	assert_true(wcscmp(w, L"ab") == 0);
+	assert_int_equal(RtlStringCbCopyNW(w, sizeof(w), L"abcdef", 3 * sizeof(WCHAR)),
+			 STATUS_SUCCESS);
+	assert_true(wcscmp(w, L"abc") == 0);
+	assert_int_equal(RtlStringCchCopyExW(w, 8, L"abcd", &wend, &rem, 0), STATUS_SUCCESS);
+	assert_ptr_equal(wend, w + 4);
+	assert_int_equal(rem, 4);
+	assert_int_equal(RtlStringCbCopyExW(w, sizeof(w), L"abcde", &wend, &rem, 0), STATUS_SUCCESS);
+	assert_ptr_equal(wend, w + 5);
+	assert_int_equal(rem, 3 * sizeof(WCHAR));
+	assert_int_equal(RtlStringCchCatW(w, 8, L"f"), STATUS_SUCCESS);
+	assert_true(wcscmp(w, L"abcdef") == 0);
+	assert_int_equal(RtlStringCchCatNW(w, 8, L"gh", 0), STATUS_SUCCESS);
+	assert_true(wcscmp(w, L"abcdef") == 0);
+	assert_int_equal(RtlStringCbCatNW(w, sizeof(w), L"ghi", 1 * sizeof(WCHAR)), STATUS_SUCCESS);
+	assert_true(wcscmp(w, L"abcdefg") == 0);
+	assert_int_equal(RtlStringCbCatW(w, sizeof(w), L"h"), STATUS_BUFFER_OVERFLOW);
+	assert_true(wcscmp(w, L"abcdefg") == 0);
+	assert_int_equal(RtlStringCchCopyW(w, 8, L"ab"), STATUS_SUCCESS);
+	assert_int_equal(RtlStringCchCatExW(w, 8, L"cd", &wend, &rem, 0), STATUS_SUCCESS);
+	assert_ptr_equal(wend, w + 4);
+	assert_int_equal(rem, 4);
+	assert_int_equal(
+		RtlStringCbCatExW(w, sizeof(w), L"efghij", &wend, &rem, STRSAFE_NO_TRUNCATION),
+		STATUS_BUFFER_OVERFLOW);
+	assert_true(wcscmp(w, L"abcd") == 0); /* an append that does not fit leaves it be */
+	assert_ptr_equal(wend, w + 4);
+	assert_int_equal(rem, 4 * sizeof(WCHAR));
+	assert_int_equal(RtlStringCbCopyW(w, 1, L"x"), STATUS_INVALID_PARAMETER); /* no WCHAR */
+}
+
 static void test_length(void **state)
 {
 	size_t n = 99;
@@ -126,6 +185,36 @@ static void test_unicode_string_forms(void **state)
 	assert_int_equal(RtlUnicodeStringCopyString(&d, L"x"), STATUS_INVALID_PARAMETER);
 }
 
+/* The counted forms copy or append at most N characters of the source. */
+static void test_unicode_string_counted_forms(void **state)
+{
+	WCHAR storage[6];
+	UNICODE_STRING d = {0, sizeof(storage), storage}, s;
+
+	(void)state;
+	assert_int_equal(RtlUnicodeStringCchCopyStringN(&d, L"rainy", 3), STATUS_SUCCESS);
+	assert_int_equal(d.Length, 3 * sizeof(WCHAR));
+	assert_memory_equal(storage, L"rai", 3 * sizeof(WCHAR));
+	assert_int_equal(RtlUnicodeStringCchCatStringN(&d, L"nyyy", 2), STATUS_SUCCESS);
+	assert_int_equal(d.Length, 5 * sizeof(WCHAR));
+	assert_memory_equal(storage, L"rainy", 5 * sizeof(WCHAR));
+	assert_int_equal(RtlUnicodeStringCbCatStringN(&d, L"!?", 2 * sizeof(WCHAR)),
+			 STATUS_BUFFER_OVERFLOW);
+	assert_int_equal(d.Length, 6 * sizeof(WCHAR));
+	assert_memory_equal(storage, L"rainy!", 6 * sizeof(WCHAR));
+	assert_int_equal(RtlUnicodeStringCbCopyStringN(&d, L"sunny", 2 * sizeof(WCHAR)),
+			 STATUS_SUCCESS);
+	assert_int_equal(d.Length, 2 * sizeof(WCHAR));
+	assert_memory_equal(storage, L"su", 2 * sizeof(WCHAR));
+	RtlInitUnicodeString(&s, L"n");
+	assert_int_equal(RtlUnicodeStringCat(&d, &s), STATUS_SUCCESS);
+	assert_int_equal(d.Length, 3 * sizeof(WCHAR));
+	assert_memory_equal(storage, L"sun", 3 * sizeof(WCHAR));
+	assert_int_equal(RtlUnicodeStringCchCatStringN(&d, NULL, 1), STATUS_INVALID_PARAMETER);
+	assert_int_equal(RtlUnicodeStringCchCopyStringN(&d, L"x", (size_t)NTSTRSAFE_MAX_CCH + 1),
+			 STATUS_INVALID_PARAMETER);
+}
+
 static void test_unicode_to_multibyte(void **state)
 {
 	const WCHAR src[] = L"caf\u00e9";
@@ -157,9 +246,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_and_truncation),
 		cmocka_unit_test(test_cat_and_ex_flags),
+		cmocka_unit_test(test_byte_counted_and_wide_forms),
 		cmocka_unit_test(test_length),
 		cmocka_unit_test(test_printf_narrow_and_wide),
 		cmocka_unit_test(test_unicode_string_forms),
+		cmocka_unit_test(test_unicode_string_counted_forms),
 		cmocka_unit_test(test_unicode_to_multibyte),
 	};
 
