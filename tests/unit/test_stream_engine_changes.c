@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -93,8 +93,7 @@ static void test_s70_unregistered_callout_blocks_or_permits_or_is_skipped(void *
 static void test_q22_unregistered_mid_flow_acts_as_unregistered(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "one");
 	assert_int_equal(FwpsCalloutUnregisterById0(c->id), STATUS_SUCCESS);
@@ -197,8 +196,7 @@ static void NTAPI ale_block(const FWPS_INCOMING_VALUES0 *in,
 static void test_ale_flow_established_block_drops_flow_before_data(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	GUID ak = sh_guid(0xb10c);
 	sh_ale_callout(h, ak, ale_block, NULL);
 	sh_filter_layer(h, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, NULL,
