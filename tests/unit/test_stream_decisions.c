@@ -109,13 +109,11 @@ static void test_s34_zero_enforced_means_all(void **state)
 static void test_s35_permit_skips_rest_of_sublayer_enters_next(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
-	sh_callout *a = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *b = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, a, 10, 0);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, c, 5, 0);
+	sh_stack hi = sh_one_sublayer(h, FWP_ACTION_CALLOUT_TERMINATING, sh_fn_permit, NULL, 0,
+				      sh_fn_permit, NULL, 0);
+	sh_callout *a = hi.up, *b = hi.down;
+	GUID lo = sh_sublayer(h, 0x20);
+	sh_callout *c = sh_stage(h, &lo, 0, 5, sh_fn_permit, NULL, 0);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "xyz");
 	assert_int_equal(a->ncalls, 1);
@@ -148,11 +146,9 @@ static void test_s36_block_removes_bytes_connection_stays_open(void **state)
 static void test_s37_continue_goes_to_next_filter_in_sublayer(void **state)
 {
 	sh *h = *state;
-	GUID s = sh_sublayer(h, 0x40);
-	sh_callout *a = sh_callout_new(h, 0, sh_fn_none);
-	sh_callout *b = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_INSPECTION, a, 10, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
+	sh_stack st = sh_one_sublayer(h, FWP_ACTION_CALLOUT_INSPECTION, sh_fn_none, NULL, 0,
+				      sh_fn_permit, NULL, 0);
+	sh_callout *a = st.up, *b = st.down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "data");
 	assert_int_equal(a->ncalls, 1);
@@ -167,7 +163,6 @@ static void test_s37_continue_goes_to_next_filter_in_sublayer(void **state)
 static void test_s38_bytes_leave_sublayer_in_stream_order(void **state)
 {
 	sh *h = *state;
-	GUID s = sh_sublayer(h, 0x40);
 	static const sh_answer aa[] = {
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 3, 0, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
@@ -176,14 +171,7 @@ static void test_s38_bytes_leave_sublayer_in_stream_order(void **state)
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 1, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *a = sh_callout_new(h, 0, sh_fn_script);
-	a->script = aa;
-	a->nscript = 2;
-	sh_callout *b = sh_callout_new(h, 0, sh_fn_script);
-	b->script = ba;
-	b->nscript = 2;
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_UNKNOWN, a, 10, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
+	sh_callout *b = sh_one_sublayer(h, FWP_ACTION_CALLOUT_UNKNOWN, NULL, aa, 2, NULL, ba, 2).down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "123456");
 	/* "123" is held by B; "456" was permitted by A but must wait. */

@@ -134,17 +134,26 @@ static void test_s80_filter_deleted_releases_held_data_as_permit(void **state)
 	owfp_flow_close(f);
 }
 
+/* A plain callout (.down) in the default sublayer and one that allows
+ * mid-stream inspection (.up) in a sublayer weighted 0x10. */
+static sh_stack plain_and_mid_stream(sh *h)
+{
+	sh_stack st;
+	st.down = sh_callout_new(h, 0, sh_fn_permit);
+	st.up = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION, sh_fn_permit);
+	GUID s = sh_sublayer(h, 0x10);
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, st.down, 0, 0);
+	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, st.up, 0, 0);
+	return st;
+}
+
 static void test_s81_filter_added_mid_flow_needs_mid_stream_flag(void **state)
 {
 	sh *h = *state;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "before");
-	sh_callout *plain = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *mid = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION,
-					 sh_fn_permit);
-	GUID s = sh_sublayer(h, 0x10);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, plain, 0, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, mid, 0, 0);
+	sh_stack st = plain_and_mid_stream(h);
+	sh_callout *plain = st.down, *mid = st.up;
 	sh_send(f, DIN, "after");
 	sh_send(f, DIN, "again");
 	assert_int_equal(plain->ncalls, 0);
@@ -166,12 +175,8 @@ static void test_s81_filter_added_mid_flow_needs_mid_stream_flag(void **state)
 static void test_s81_q16_midstream_flow_only_mid_stream_callouts(void **state)
 {
 	sh *h = *state;
-	sh_callout *plain = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *mid = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION,
-					 sh_fn_permit);
-	GUID s = sh_sublayer(h, 0x10);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, plain, 0, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, mid, 0, 0);
+	sh_stack st = plain_and_mid_stream(h);
+	sh_callout *plain = st.down, *mid = st.up;
 	owfp_flow_key k = sh_key();
 	k.midstream = true;
 	owfp_flow *f = sh_flow_key(h, &k);

@@ -46,16 +46,12 @@ static void test_s53_inline_inject_then_permit_goes_in_front(void **state)
 static void test_s54_q15_injected_bytes_skip_own_sublayer_enter_next(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
 	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, "new"}};
-	sh_callout *inj = sh_callout_new(h, 0, sh_fn_script);
-	inj->script = a;
-	inj->nscript = 1;
-	sh_callout *same = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *lower = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_UNKNOWN, inj, 10, 0);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, same, 5, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, lower, 5, 0);
+	sh_stack hi = sh_one_sublayer(h, FWP_ACTION_CALLOUT_UNKNOWN, NULL, a, 1, sh_fn_permit, NULL,
+				      0);
+	sh_callout *inj = hi.up, *same = hi.down;
+	GUID lo = sh_sublayer(h, 0x20);
+	sh_callout *lower = sh_stage(h, &lo, 0, 5, sh_fn_permit, NULL, 0);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "old");
 	assert_int_equal(inj->ncalls, 1);

@@ -186,18 +186,10 @@ static void test_limit_outstanding_injection_fails_closed(void **state)
 	owfp_engine_opts o = {0};
 	o.inject_outstanding_max = 8;
 	sh_up(h, &o);
-	GUID s = sh_sublayer(h, 0x40);
 	static const sh_answer aa[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 0, 0, NULL}};
 	static const sh_answer ba[] = {
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL}};
-	sh_callout *a = sh_callout_new(h, 0, sh_fn_script);
-	a->script = aa;
-	a->nscript = 1;
-	sh_callout *b = sh_callout_new(h, 0, sh_fn_script);
-	b->script = ba;
-	b->nscript = 1;
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_UNKNOWN, a, 10, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
+	sh_callout *a = sh_one_sublayer(h, FWP_ACTION_CALLOUT_UNKNOWN, NULL, aa, 1, NULL, ba, 1).up;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "held"); /* continued to b, which holds it */
 	UINT64 id = owfp_flow_id(f);

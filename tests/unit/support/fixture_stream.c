@@ -36,6 +36,16 @@ sh_stack sh_two_sublayers(sh *h, sh_fn up_fn, const sh_answer *up_script, size_t
 	return s;
 }
 
+sh_stack sh_one_sublayer(sh *h, FWP_ACTION_TYPE up_type, sh_fn up_fn, const sh_answer *up_script,
+			 size_t up_n, sh_fn down_fn, const sh_answer *down_script, size_t down_n)
+{
+	GUID s = sh_sublayer(h, 0x40);
+	sh_stack st;
+	st.up = sh_stage(h, &s, up_type, 10, up_fn, up_script, up_n);
+	st.down = sh_stage(h, &s, 0, 5, down_fn, down_script, down_n);
+	return st;
+}
+
 void sh_fn_abort(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 		 FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
 		 UINT64 flow_context, FWPS_CLASSIFY_OUT0 *out)

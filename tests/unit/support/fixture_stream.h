@@ -29,6 +29,10 @@ typedef struct sh_stack {
 } sh_stack;
 sh_stack sh_two_sublayers(sh *h, sh_fn up_fn, const sh_answer *up_script, size_t up_n,
 			  sh_fn down_fn, const sh_answer *down_script, size_t down_n);
+/* Both in one sublayer weighted 0x40: `up` behind a filter of up_type
+ * weighted 10, above `down` behind a terminating one weighted 5. */
+sh_stack sh_one_sublayer(sh *h, FWP_ACTION_TYPE up_type, sh_fn up_fn, const sh_answer *up_script,
+			 size_t up_n, sh_fn down_fn, const sh_answer *down_script, size_t down_n);
 
 /* Calls FwpsFlowAbort0 on its flow from inside classifyFn, then PERMITs. */
 void sh_fn_abort(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
