@@ -1,6 +1,6 @@
 /*
- * A stream callout driver that fails on purpose, written like a Windows
- * callout driver (DriverEntry, device, FwpsCalloutRegister, a dynamic
+ * A stream callout driver that fails on purpose, registered like a Windows
+ * callout driver (test_driver.h: device, FwpsCalloutRegister, a dynamic
  * session adding sublayer, callout and filter). Its classifyFn asserts the
  * stream never carries a marker:
  *   "ASSERTME"   NT_ASSERT fails in classifyFn (the flow must be dropped);
@@ -14,7 +14,7 @@
 #include <ntddk.h>
 #include <fwpsk.h>
 #include <fwpmk.h>
-#include "test_stream_driver.h"
+#include "test_driver.h"
 
 #define INITGUID
 #include <guiddef.h>
@@ -26,10 +26,7 @@ DEFINE_GUID(ASSERTS_SUBLAYER, 0x7d2c41e0, 0x3b5a, 0x4c19, 0x9e, 0x07, 0x51, 0xa2
 
 #define ASSERTS_TAG 'tsAD' /* "DAst" */
 
-DRIVER_INITIALIZE DriverEntry;
-static DRIVER_UNLOAD AssertsUnload;
 static IO_WORKITEM_ROUTINE AssertsWork;
-static TEST_STREAM_DRIVER gDriver; /* defined below, with its classifyFn */
 
 static BOOLEAN Contains(const UCHAR *data, SIZE_T length, const char *marker)
 {
@@ -86,7 +83,7 @@ static void NTAPI AssertsClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 	if (sawBugCheck)
 		KeBugCheckEx(MANUALLY_INITIATED_CRASH, 0xA55E, (ULONG_PTR)copied, 0, 0);
 	if (sawWork) {
-		PIO_WORKITEM item = IoAllocateWorkItem(gDriver.device);
+		PIO_WORKITEM item = IoAllocateWorkItem(TestDriverDevice());
 
 		if (item)
 			IoQueueWorkItem(item, AssertsWork, DelayedWorkQueue, item);
@@ -96,28 +93,23 @@ static void NTAPI AssertsClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 }
 
-static TEST_STREAM_DRIVER gDriver = {
-	.calloutKey = &ASSERTS_CALLOUT_V4,
-	.sublayerKey = &ASSERTS_SUBLAYER,
-	.name = L"asserts",
-	.sublayerWeight = 0x300,
-	.classifyFn = AssertsClassify,
-};
-
-static void AssertsUnload(PDRIVER_OBJECT DriverObject)
+static NTSTATUS AssertsLoad(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	UNREFERENCED_PARAMETER(DriverObject);
-	TestStreamDriverStop(&gDriver);
-}
-
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
-{
-	NTSTATUS status;
-
 	UNREFERENCED_PARAMETER(RegistryPath);
 	ExInitializeDriverRuntime(DrvRtPoolNxOptIn);
-	status = TestStreamDriverStart(DriverObject, &gDriver);
-	if (NT_SUCCESS(status))
-		DriverObject->DriverUnload = AssertsUnload;
-	return status;
+	return STATUS_SUCCESS;
 }
+
+static const TEST_DRIVER_CALLOUT gCallouts[] = {
+	{.key = &ASSERTS_CALLOUT_V4, .layer = &FWPM_LAYER_STREAM_V4, .classifyFn = AssertsClassify},
+};
+
+static const TEST_DRIVER TestDriver = {
+	.name = L"asserts",
+	.sublayerKey = &ASSERTS_SUBLAYER,
+	.sublayerWeight = 0x300,
+	.callouts = gCallouts,
+	.calloutCount = RTL_NUMBER_OF(gCallouts),
+	.load = AssertsLoad,
+};

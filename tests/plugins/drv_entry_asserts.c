@@ -3,6 +3,9 @@
  * device and set a timer with a DPC: the load must fail naming the
  * assertion, and the loader must clean up after it (device deleted, timer
  * cancelled before the code is unmapped). Used by test_plugin_contained.c.
+ *
+ * Its own DriverEntry, not test_driver.h's: the failing DriverEntry is the
+ * test.
  */
 /* A checked build (DBG=1 on Windows): NT_ASSERT is live in any build type. */
 #undef NDEBUG

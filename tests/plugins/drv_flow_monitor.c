@@ -4,13 +4,14 @@
  * PROCESS_PATH metadata, the ALE_APP_ID field) and associates a flow
  * context with its stream callout; at the stream layer it reports the
  * first data of each associated flow. Its callouts are only registered
- * here (FwpsCalloutRegister); the configuration provisions them
+ * here (FwpsCalloutRegister, by test_driver.h); the configuration provisions them
  * (callouts: key:/layer:, filters), as a user-mode tool would. Every
  * observation is a DbgPrint line the integration tests read.
  */
 #include <ntddk.h>
 #include <fwpsk.h>
 #include <fwpmk.h>
+#include "test_driver.h"
 
 #define INITGUID
 #include <guiddef.h>
@@ -29,11 +30,8 @@ typedef struct FLOW_CONTEXT {
 	BOOLEAN Reported;
 } FLOW_CONTEXT;
 
-DRIVER_INITIALIZE DriverEntry;
-static DRIVER_UNLOAD MonitorUnload;
-
-static PDEVICE_OBJECT gDevice;
-static UINT32 gFlowCalloutId, gStreamCalloutId;
+/* Indexes into gCallouts. */
+enum { FLOW_CALLOUT, STREAM_CALLOUT };
 
 static void NTAPI FlowClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 			       const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues, void *layerData,
@@ -68,7 +66,8 @@ static void NTAPI FlowClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	ctx->ProcessId = inMetaValues->processId;
 	ctx->Reported = FALSE;
 	if (!NT_SUCCESS(FwpsFlowAssociateContext0(inMetaValues->flowHandle, FWPS_LAYER_STREAM_V4,
-						  gStreamCalloutId, (UINT64)(ULONG_PTR)ctx)))
+						  TestDriverCalloutId(STREAM_CALLOUT),
+						  (UINT64)(ULONG_PTR)ctx)))
 		ExFreePoolWithTag(ctx, MONITOR_TAG);
 }
 
@@ -94,15 +93,6 @@ static void NTAPI StreamClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	}
 }
 
-static NTSTATUS NTAPI Notify(FWPS_CALLOUT_NOTIFY_TYPE notifyType, const GUID *filterKey,
-			     FWPS_FILTER3 *filter)
-{
-	UNREFERENCED_PARAMETER(notifyType);
-	UNREFERENCED_PARAMETER(filterKey);
-	UNREFERENCED_PARAMETER(filter);
-	return STATUS_SUCCESS;
-}
-
 static void NTAPI FlowDelete(UINT16 layerId, UINT32 calloutId, UINT64 flowContext)
 {
 	UNREFERENCED_PARAMETER(layerId);
@@ -110,41 +100,15 @@ static void NTAPI FlowDelete(UINT16 layerId, UINT32 calloutId, UINT64 flowContex
 	ExFreePoolWithTag((PVOID)(ULONG_PTR)flowContext, MONITOR_TAG);
 }
 
-static void MonitorUnload(PDRIVER_OBJECT DriverObject)
-{
-	UNREFERENCED_PARAMETER(DriverObject);
-	FwpsCalloutUnregisterById0(gStreamCalloutId);
-	FwpsCalloutUnregisterById0(gFlowCalloutId);
-	IoDeleteDevice(gDevice);
-}
+static const TEST_DRIVER_CALLOUT gCallouts[] = {
+	[FLOW_CALLOUT] = {.key = &DRV_FLOW_MONITOR_FLOW_V4, .classifyFn = FlowClassify},
+	[STREAM_CALLOUT] = {.key = &DRV_FLOW_MONITOR_STREAM_V4,
+			    .classifyFn = StreamClassify,
+			    .flowDeleteFn = FlowDelete},
+};
 
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
-{
-	FWPS_CALLOUT3 c;
-	NTSTATUS status;
-
-	UNREFERENCED_PARAMETER(RegistryPath);
-	status = IoCreateDevice(DriverObject, 0, NULL, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN,
-				FALSE, &gDevice);
-	if (!NT_SUCCESS(status))
-		return status;
-	RtlZeroMemory(&c, sizeof(c));
-	c.calloutKey = DRV_FLOW_MONITOR_FLOW_V4;
-	c.classifyFn = FlowClassify;
-	c.notifyFn = Notify;
-	status = FwpsCalloutRegister3(gDevice, &c, &gFlowCalloutId);
-	if (NT_SUCCESS(status)) {
-		c.calloutKey = DRV_FLOW_MONITOR_STREAM_V4;
-		c.classifyFn = StreamClassify;
-		c.flowDeleteFn = FlowDelete;
-		status = FwpsCalloutRegister3(gDevice, &c, &gStreamCalloutId);
-		if (!NT_SUCCESS(status))
-			FwpsCalloutUnregisterById0(gFlowCalloutId);
-	}
-	if (!NT_SUCCESS(status)) {
-		IoDeleteDevice(gDevice);
-		return status;
-	}
-	DriverObject->DriverUnload = MonitorUnload;
-	return STATUS_SUCCESS;
-}
+static const TEST_DRIVER TestDriver = {
+	.name = L"drv_flow_monitor",
+	.callouts = gCallouts,
+	.calloutCount = RTL_NUMBER_OF(gCallouts),
+};

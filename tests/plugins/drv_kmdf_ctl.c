@@ -5,6 +5,10 @@
  * serves the codes of drv_kmdf_ctl_ioctl.h, reads its Parameters key, and
  * registers a stream callout on the device's WDM object. EvtDriverUnload
  * unregisters it. Used by test_kmdf_ctl_driver.c.
+ *
+ * Its own DriverEntry, not test_driver.h's: a KMDF driver starts with
+ * WdfDriverCreate and registers on its framework device; that model is the
+ * test.
  */
 #include <ntddk.h>
 #include <wdf.h>

@@ -11,12 +11,14 @@
  *               FwpsStreamInjectAsync0, then BLOCK (S53)
  *   otherwise   PERMIT everything
  * Filters: one CALLOUT_TERMINATING filter per stream layer in a sublayer of
- * its own, added by DriverEntry through a management session.
+ * its own, added by DriverEntry (test_driver.h) through a management session.
  */
 #include <ntddk.h>
 #include <initguid.h>
 #include <fwpsk.h>
 #include <fwpmk.h>
+
+#include "test_driver.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -40,11 +42,7 @@ typedef struct PENDING_CONTINUE {
 	UINT32 streamFlags;
 } PENDING_CONTINUE;
 
-static PDEVICE_OBJECT gDevice;
-static HANDLE gEngine;
 static HANDLE gInjection;
-static UINT32 gCalloutId[2];
-static UINT64 gFilterId[2];
 static unsigned gDelayMs = 200;
 
 /* Flows already deferred once, and continues waiting for the worker. */
@@ -57,9 +55,6 @@ static size_t gQueued;
 static BOOLEAN gStop;
 static pthread_t gWorker;
 static BOOLEAN gWorkerStarted;
-
-DRIVER_INITIALIZE DriverEntry;
-static DRIVER_UNLOAD DecisionsUnload;
 
 static void *DecisionsWorker(void *arg)
 {
@@ -218,47 +213,8 @@ static void NTAPI DecisionsClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	ExFreePoolWithTag(buf, DECISIONS_TAG);
 }
 
-static NTSTATUS NTAPI DecisionsNotify(FWPS_CALLOUT_NOTIFY_TYPE notifyType, const GUID *filterKey,
-				      FWPS_FILTER3 *filter)
-{
-	UNREFERENCED_PARAMETER(notifyType);
-	UNREFERENCED_PARAMETER(filterKey);
-	UNREFERENCED_PARAMETER(filter);
-	return STATUS_SUCCESS;
-}
-
-static NTSTATUS DecisionsRegister(const GUID *key, const GUID *layer, int slot)
-{
-	FWPS_CALLOUT3 sc;
-	FWPM_CALLOUT0 mc;
-	FWPM_FILTER0 f;
-	NTSTATUS status;
-
-	memset(&sc, 0, sizeof(sc));
-	sc.calloutKey = *key;
-	sc.classifyFn = DecisionsClassify;
-	sc.notifyFn = DecisionsNotify;
-	status = FwpsCalloutRegister3(gDevice, &sc, &gCalloutId[slot]);
-	if (!NT_SUCCESS(status))
-		return status;
-	memset(&mc, 0, sizeof(mc));
-	mc.calloutKey = *key;
-	mc.displayData.name = L"decisions";
-	mc.applicableLayer = *layer;
-	status = FwpmCalloutAdd0(gEngine, &mc, NULL, NULL);
-	if (!NT_SUCCESS(status))
-		return status;
-	memset(&f, 0, sizeof(f));
-	f.displayData.name = L"decisions test filter";
-	f.layerKey = *layer;
-	f.subLayerKey = DECISIONS_SUBLAYER;
-	f.weight.type = FWP_EMPTY;
-	f.action.type = FWP_ACTION_CALLOUT_TERMINATING;
-	f.action.calloutKey = *key;
-	return FwpmFilterAdd0(gEngine, &f, NULL, &gFilterId[slot]);
-}
-
-static void DecisionsCleanup(void)
+/* The worker goes first at unload: it may still continue queued flows. */
+static void DecisionsQuiesce(void)
 {
 	if (gWorkerStarted) {
 		pthread_mutex_lock(&gLock);
@@ -268,72 +224,46 @@ static void DecisionsCleanup(void)
 		pthread_join(gWorker, NULL);
 		gWorkerStarted = FALSE;
 	}
-	if (gEngine) {
-		for (int i = 0; i < 2; i++)
-			if (gFilterId[i])
-				FwpmFilterDeleteById0(gEngine, gFilterId[i]);
-		FwpmCalloutDeleteByKey0(gEngine, &DECISIONS_CALLOUT_V4);
-		FwpmCalloutDeleteByKey0(gEngine, &DECISIONS_CALLOUT_V6);
-		FwpmSubLayerDeleteByKey0(gEngine, &DECISIONS_SUBLAYER);
-		FwpmEngineClose0(gEngine);
-		gEngine = NULL;
-	}
-	for (int i = 0; i < 2; i++)
-		if (gCalloutId[i])
-			FwpsCalloutUnregisterById0(gCalloutId[i]);
+}
+
+static void DecisionsUnload(void)
+{
 	if (gInjection) {
 		FwpsInjectionHandleDestroy0(gInjection);
 		gInjection = NULL;
 	}
-	if (gDevice) {
-		IoDeleteDevice(gDevice);
-		gDevice = NULL;
-	}
 }
 
-static void DecisionsUnload(PDRIVER_OBJECT DriverObject)
-{
-	UNREFERENCED_PARAMETER(DriverObject);
-	DecisionsCleanup();
-}
-
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+static NTSTATUS DecisionsLoad(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	const char *delay = getenv("OWFP_DECISIONS_DELAY_MS");
-	FWPM_SUBLAYER0 sl;
 	NTSTATUS status;
 
+	UNREFERENCED_PARAMETER(DriverObject);
 	UNREFERENCED_PARAMETER(RegistryPath);
 	if (delay)
 		gDelayMs = (unsigned)strtoul(delay, NULL, 10);
-	status = IoCreateDevice(DriverObject, 0, NULL, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN,
-				FALSE, &gDevice);
+	status = FwpsInjectionHandleCreate0(AF_UNSPEC, FWPS_INJECTION_TYPE_STREAM, &gInjection);
 	if (!NT_SUCCESS(status))
 		return status;
-	status = FwpsInjectionHandleCreate0(AF_UNSPEC, FWPS_INJECTION_TYPE_STREAM, &gInjection);
-	if (NT_SUCCESS(status))
-		status = FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &gEngine);
-	if (NT_SUCCESS(status)) {
-		memset(&sl, 0, sizeof(sl));
-		sl.subLayerKey = DECISIONS_SUBLAYER;
-		sl.displayData.name = L"decisions test sublayer";
-		sl.weight = 0x9000;
-		status = FwpmSubLayerAdd0(gEngine, &sl, NULL);
-	}
-	if (NT_SUCCESS(status))
-		status = DecisionsRegister(&DECISIONS_CALLOUT_V4, &FWPM_LAYER_STREAM_V4, 0);
-	if (NT_SUCCESS(status))
-		status = DecisionsRegister(&DECISIONS_CALLOUT_V6, &FWPM_LAYER_STREAM_V6, 1);
-	if (NT_SUCCESS(status)) {
-		if (pthread_create(&gWorker, NULL, DecisionsWorker, NULL) == 0)
-			gWorkerStarted = TRUE;
-		else
-			status = STATUS_INSUFFICIENT_RESOURCES;
-	}
-	if (!NT_SUCCESS(status)) {
-		DecisionsCleanup();
-		return status;
-	}
-	DriverObject->DriverUnload = DecisionsUnload;
+	if (pthread_create(&gWorker, NULL, DecisionsWorker, NULL) != 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	gWorkerStarted = TRUE;
 	return STATUS_SUCCESS;
 }
+
+static const TEST_DRIVER_CALLOUT gCallouts[] = {
+	{.key = &DECISIONS_CALLOUT_V4, .layer = &FWPM_LAYER_STREAM_V4, .classifyFn = DecisionsClassify},
+	{.key = &DECISIONS_CALLOUT_V6, .layer = &FWPM_LAYER_STREAM_V6, .classifyFn = DecisionsClassify},
+};
+
+static const TEST_DRIVER TestDriver = {
+	.name = L"decisions",
+	.sublayerKey = &DECISIONS_SUBLAYER,
+	.sublayerWeight = 0x9000,
+	.callouts = gCallouts,
+	.calloutCount = RTL_NUMBER_OF(gCallouts),
+	.load = DecisionsLoad,
+	.quiesce = DecisionsQuiesce,
+	.unload = DecisionsUnload,
+};

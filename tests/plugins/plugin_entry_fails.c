@@ -1,6 +1,9 @@
 /*
  * A driver whose DriverEntry fails after creating a device (and forgets to
  * delete it): the loader must report the NTSTATUS and clean up.
+ *
+ * Its own DriverEntry, not test_driver.h's: the failing, leaking DriverEntry
+ * is the test.
  */
 #include <ntddk.h>
 

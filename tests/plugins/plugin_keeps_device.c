@@ -1,6 +1,9 @@
 /*
  * A driver that sets no DriverUnload and leaves its two devices behind:
  * the loader must delete them at unload.
+ *
+ * Its own DriverEntry, not test_driver.h's: the devices left behind are the
+ * test.
  */
 #include <ntddk.h>
 

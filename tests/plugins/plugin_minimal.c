@@ -2,6 +2,9 @@
  * The smallest well-behaved driver: DriverEntry creates a device whose
  * extension records the registry path it was given and holds a tagged pool
  * allocation; DriverUnload frees both. Used by test_plugin_loader.c.
+ *
+ * Its own DriverEntry, not test_driver.h's: the loader test checks this
+ * DriverEntry's own work (device extension, registry path), with no callout.
  */
 #include <ntddk.h>
 

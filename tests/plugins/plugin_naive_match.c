@@ -14,16 +14,12 @@
 
 #include <string.h>
 
-#include "test_stream_driver.h"
+#include "test_driver.h"
 
 DEFINE_GUID(NAIVE_CALLOUT_V4, 0x7a11e0c3, 0x52d1, 0x4a90, 0x8b, 0x0e, 0x31, 0x6c, 0x22, 0x90, 0x0b,
 	    0x04);
 DEFINE_GUID(NAIVE_SUBLAYER, 0x7a11e0c3, 0x52d1, 0x4a90, 0x8b, 0x0e, 0x31, 0x6c, 0x22, 0x90, 0x0b,
 	    0x05);
-
-static TEST_STREAM_DRIVER gDriver;
-
-DRIVER_INITIALIZE DriverEntry;
 
 static void NTAPI NaiveClassify(const FWPS_INCOMING_VALUES *in,
 				const FWPS_INCOMING_METADATA_VALUES *meta, void *layerData,
@@ -49,23 +45,13 @@ static void NTAPI NaiveClassify(const FWPS_INCOMING_VALUES *in,
 	}
 }
 
-static void NaiveUnload(PDRIVER_OBJECT driver)
-{
-	UNREFERENCED_PARAMETER(driver);
-	TestStreamDriverStop(&gDriver);
-}
+static const TEST_DRIVER_CALLOUT gCallouts[] = {
+	{.key = &NAIVE_CALLOUT_V4, .layer = &FWPM_LAYER_STREAM_V4, .classifyFn = NaiveClassify},
+};
 
-NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registryPath)
-{
-	NTSTATUS st;
-
-	UNREFERENCED_PARAMETER(registryPath);
-	gDriver.calloutKey = &NAIVE_CALLOUT_V4;
-	gDriver.sublayerKey = &NAIVE_SUBLAYER;
-	gDriver.name = L"naive";
-	gDriver.classifyFn = NaiveClassify;
-	st = TestStreamDriverStart(driver, &gDriver);
-	if (NT_SUCCESS(st))
-		driver->DriverUnload = NaiveUnload;
-	return st;
-}
+static const TEST_DRIVER TestDriver = {
+	.name = L"naive",
+	.sublayerKey = &NAIVE_SUBLAYER,
+	.callouts = gCallouts,
+	.calloutCount = RTL_NUMBER_OF(gCallouts),
+};

@@ -7,12 +7,15 @@
  *   drop   DROP_CONNECTION when an indication contains "DROP"
  *   permit PERMIT everything (an inspecting no-op)
  * Filters: one CALLOUT_TERMINATING filter at STREAM_V4 and STREAM_V6, added
- * by DriverEntry through a management session, as a driver would.
+ * by DriverEntry (test_driver.h) through a management session, as a driver
+ * would.
  */
 #include <ntddk.h>
 #include <initguid.h>
 #include <fwpsk.h>
 #include <fwpmk.h>
+
+#include "test_driver.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +28,6 @@ DEFINE_GUID(ACTIONS_CALLOUT_V6, 0x0c9e5f31, 0x7d42, 0x4a18, 0x8e, 0x3b, 0x55, 0x
 enum { MODE_PERMIT, MODE_ALLOW, MODE_BLOCK, MODE_HOLD, MODE_DROP };
 
 static int gMode;
-static PDEVICE_OBJECT gDevice;
-static HANDLE gEngine;
-static UINT32 gCalloutId[2];
-static UINT64 gFilterId[2];
-
-DRIVER_INITIALIZE DriverEntry;
-static DRIVER_UNLOAD ActionsUnload;
 
 #define ACTIONS_TAG 'tcAO'
 
@@ -113,77 +109,11 @@ static void NTAPI ActionsClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	ExFreePoolWithTag(buf, ACTIONS_TAG);
 }
 
-static NTSTATUS NTAPI ActionsNotify(FWPS_CALLOUT_NOTIFY_TYPE notifyType, const GUID *filterKey,
-				    FWPS_FILTER3 *filter)
-{
-	UNREFERENCED_PARAMETER(notifyType);
-	UNREFERENCED_PARAMETER(filterKey);
-	UNREFERENCED_PARAMETER(filter);
-	return STATUS_SUCCESS;
-}
-
-static NTSTATUS ActionsRegister(const GUID *key, const GUID *layer, int slot)
-{
-	FWPS_CALLOUT3 sc;
-	FWPM_CALLOUT0 mc;
-	FWPM_FILTER0 f;
-	NTSTATUS status;
-
-	memset(&sc, 0, sizeof(sc));
-	sc.calloutKey = *key;
-	sc.classifyFn = ActionsClassify;
-	sc.notifyFn = ActionsNotify;
-	status = FwpsCalloutRegister3(gDevice, &sc, &gCalloutId[slot]);
-	if (!NT_SUCCESS(status))
-		return status;
-	memset(&mc, 0, sizeof(mc));
-	mc.calloutKey = *key;
-	mc.displayData.name = L"proxy_actions";
-	mc.applicableLayer = *layer;
-	status = FwpmCalloutAdd0(gEngine, &mc, NULL, NULL);
-	if (!NT_SUCCESS(status))
-		return status;
-	memset(&f, 0, sizeof(f));
-	f.displayData.name = L"proxy actions test filter";
-	f.layerKey = *layer;
-	f.subLayerKey = FWPM_SUBLAYER_UNIVERSAL;
-	f.weight.type = FWP_EMPTY;
-	f.action.type = FWP_ACTION_CALLOUT_TERMINATING;
-	f.action.calloutKey = *key;
-	return FwpmFilterAdd0(gEngine, &f, NULL, &gFilterId[slot]);
-}
-
-static void ActionsCleanup(void)
-{
-	if (gEngine) {
-		for (int i = 0; i < 2; i++)
-			if (gFilterId[i])
-				FwpmFilterDeleteById0(gEngine, gFilterId[i]);
-		FwpmCalloutDeleteByKey0(gEngine, &ACTIONS_CALLOUT_V4);
-		FwpmCalloutDeleteByKey0(gEngine, &ACTIONS_CALLOUT_V6);
-		FwpmEngineClose0(gEngine);
-		gEngine = NULL;
-	}
-	for (int i = 0; i < 2; i++)
-		if (gCalloutId[i])
-			FwpsCalloutUnregisterById0(gCalloutId[i]);
-	if (gDevice) {
-		IoDeleteDevice(gDevice);
-		gDevice = NULL;
-	}
-}
-
-static void ActionsUnload(PDRIVER_OBJECT DriverObject)
-{
-	UNREFERENCED_PARAMETER(DriverObject);
-	ActionsCleanup();
-}
-
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+static NTSTATUS ActionsLoad(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	const char *mode = getenv("OWFP_PROXY_ACTION");
-	NTSTATUS status;
 
+	UNREFERENCED_PARAMETER(DriverObject);
 	UNREFERENCED_PARAMETER(RegistryPath);
 	if (!mode || strcmp(mode, "permit") == 0)
 		gMode = MODE_PERMIT;
@@ -197,19 +127,17 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 		gMode = MODE_DROP;
 	else
 		return STATUS_INVALID_PARAMETER;
-	status = IoCreateDevice(DriverObject, 0, NULL, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN,
-				FALSE, &gDevice);
-	if (!NT_SUCCESS(status))
-		return status;
-	status = FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &gEngine);
-	if (NT_SUCCESS(status))
-		status = ActionsRegister(&ACTIONS_CALLOUT_V4, &FWPM_LAYER_STREAM_V4, 0);
-	if (NT_SUCCESS(status))
-		status = ActionsRegister(&ACTIONS_CALLOUT_V6, &FWPM_LAYER_STREAM_V6, 1);
-	if (!NT_SUCCESS(status)) {
-		ActionsCleanup();
-		return status;
-	}
-	DriverObject->DriverUnload = ActionsUnload;
 	return STATUS_SUCCESS;
 }
+
+static const TEST_DRIVER_CALLOUT gCallouts[] = {
+	{.key = &ACTIONS_CALLOUT_V4, .layer = &FWPM_LAYER_STREAM_V4, .classifyFn = ActionsClassify},
+	{.key = &ACTIONS_CALLOUT_V6, .layer = &FWPM_LAYER_STREAM_V6, .classifyFn = ActionsClassify},
+};
+
+static const TEST_DRIVER TestDriver = {
+	.name = L"proxy_actions",
+	.callouts = gCallouts,
+	.calloutCount = RTL_NUMBER_OF(gCallouts),
+	.load = ActionsLoad,
+};

@@ -7,12 +7,15 @@
  * indication is permitted. Outbound data is always permitted.
  *
  * Filters: one CALLOUT_TERMINATING filter at STREAM_V4 and STREAM_V6,
- * added by DriverEntry through a management session, as a driver would.
+ * added by DriverEntry (test_driver.h) through a management session, as a
+ * driver would.
  */
 #include <ntddk.h>
 #include <initguid.h>
 #include <fwpsk.h>
 #include <fwpmk.h>
+
+#include "test_driver.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -35,10 +38,6 @@ typedef struct DEFERRED {
 	UINT32 streamFlags;
 } DEFERRED;
 
-static PDEVICE_OBJECT gDevice;
-static HANDLE gEngine;
-static UINT32 gCalloutId[2];
-static UINT64 gFilterId[2];
 static pthread_mutex_t gLock = PTHREAD_MUTEX_INITIALIZER;
 static DEFERRED gDeferred[MAX_DEFERRED];
 static size_t gNumDeferred;
@@ -47,9 +46,6 @@ static int gControlFd = -1;
 static pthread_t gThread;
 static BOOLEAN gThreadStarted;
 static char gControlPath[108];
-
-DRIVER_INITIALIZE DriverEntry;
-static DRIVER_UNLOAD DeferUnload;
 
 static void NTAPI DeferClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 				const FWPS_INCOMING_METADATA_VALUES0 *inMetaValues, void *layerData,
@@ -91,15 +87,6 @@ static void NTAPI DeferClassify(const FWPS_INCOMING_VALUES0 *inFixedValues,
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 }
 
-static NTSTATUS NTAPI DeferNotify(FWPS_CALLOUT_NOTIFY_TYPE notifyType, const GUID *filterKey,
-				  FWPS_FILTER3 *filter)
-{
-	UNREFERENCED_PARAMETER(notifyType);
-	UNREFERENCED_PARAMETER(filterKey);
-	UNREFERENCED_PARAMETER(filter);
-	return STATUS_SUCCESS;
-}
-
 static void *DeferControlThread(void *arg)
 {
 	char msg[64];
@@ -128,44 +115,8 @@ static void *DeferControlThread(void *arg)
 	}
 }
 
-static NTSTATUS DeferAddFilter(const GUID *layer, const GUID *callout, UINT64 *id)
-{
-	FWPM_FILTER0 f;
-
-	memset(&f, 0, sizeof(f));
-	f.displayData.name = L"proxy defer test filter";
-	f.layerKey = *layer;
-	f.subLayerKey = FWPM_SUBLAYER_UNIVERSAL;
-	f.weight.type = FWP_EMPTY;
-	f.action.type = FWP_ACTION_CALLOUT_TERMINATING;
-	f.action.calloutKey = *callout;
-	return FwpmFilterAdd0(gEngine, &f, NULL, id);
-}
-
-static NTSTATUS DeferRegister(const GUID *key, const GUID *layer, int slot)
-{
-	FWPS_CALLOUT3 sc;
-	FWPM_CALLOUT0 mc;
-	NTSTATUS status;
-
-	memset(&sc, 0, sizeof(sc));
-	sc.calloutKey = *key;
-	sc.classifyFn = DeferClassify;
-	sc.notifyFn = DeferNotify;
-	status = FwpsCalloutRegister3(gDevice, &sc, &gCalloutId[slot]);
-	if (!NT_SUCCESS(status))
-		return status;
-	memset(&mc, 0, sizeof(mc));
-	mc.calloutKey = *key;
-	mc.displayData.name = L"proxy_defer";
-	mc.applicableLayer = *layer;
-	status = FwpmCalloutAdd0(gEngine, &mc, NULL, NULL);
-	if (!NT_SUCCESS(status))
-		return status;
-	return DeferAddFilter(layer, key, &gFilterId[slot]);
-}
-
-static void DeferCleanup(void)
+/* The control thread goes first at unload: it may still continue flows. */
+static void DeferQuiesce(void)
 {
 	if (gThreadStarted) {
 		int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -181,63 +132,37 @@ static void DeferCleanup(void)
 		unlink(gControlPath);
 		gControlFd = -1;
 	}
-	if (gEngine) {
-		for (int i = 0; i < 2; i++)
-			if (gFilterId[i])
-				FwpmFilterDeleteById0(gEngine, gFilterId[i]);
-		FwpmCalloutDeleteByKey0(gEngine, &DEFER_CALLOUT_V4);
-		FwpmCalloutDeleteByKey0(gEngine, &DEFER_CALLOUT_V6);
-		FwpmEngineClose0(gEngine);
-		gEngine = NULL;
-	}
-	for (int i = 0; i < 2; i++)
-		if (gCalloutId[i])
-			FwpsCalloutUnregisterById0(gCalloutId[i]);
-	if (gDevice) {
-		IoDeleteDevice(gDevice);
-		gDevice = NULL;
-	}
 }
 
-static void DeferUnload(PDRIVER_OBJECT DriverObject)
-{
-	UNREFERENCED_PARAMETER(DriverObject);
-	DeferCleanup();
-}
-
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+static NTSTATUS DeferLoad(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	const char *path = getenv("OWFP_DEFER_CONTROL");
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	NTSTATUS status;
 
+	UNREFERENCED_PARAMETER(DriverObject);
 	UNREFERENCED_PARAMETER(RegistryPath);
 	if (!path || strlen(path) >= sizeof(gControlPath))
 		return STATUS_INVALID_PARAMETER;
 	strcpy(gControlPath, path);
-	status = IoCreateDevice(DriverObject, 0, NULL, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN,
-				FALSE, &gDevice);
-	if (!NT_SUCCESS(status))
-		return status;
-	status = FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &gEngine);
-	if (NT_SUCCESS(status))
-		status = DeferRegister(&DEFER_CALLOUT_V4, &FWPM_LAYER_STREAM_V4, 0);
-	if (NT_SUCCESS(status))
-		status = DeferRegister(&DEFER_CALLOUT_V6, &FWPM_LAYER_STREAM_V6, 1);
-	if (NT_SUCCESS(status)) {
-		gControlFd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		strcpy(sa.sun_path, gControlPath);
-		unlink(gControlPath);
-		if (gControlFd < 0 || bind(gControlFd, (struct sockaddr *)&sa, sizeof(sa)) ||
-		    pthread_create(&gThread, NULL, DeferControlThread, NULL))
-			status = STATUS_INSUFFICIENT_RESOURCES;
-		else
-			gThreadStarted = TRUE;
-	}
-	if (!NT_SUCCESS(status)) {
-		DeferCleanup();
-		return status;
-	}
-	DriverObject->DriverUnload = DeferUnload;
+	gControlFd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	strcpy(sa.sun_path, gControlPath);
+	unlink(gControlPath);
+	if (gControlFd < 0 || bind(gControlFd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    pthread_create(&gThread, NULL, DeferControlThread, NULL))
+		return STATUS_INSUFFICIENT_RESOURCES;
+	gThreadStarted = TRUE;
 	return STATUS_SUCCESS;
 }
+
+static const TEST_DRIVER_CALLOUT gCallouts[] = {
+	{.key = &DEFER_CALLOUT_V4, .layer = &FWPM_LAYER_STREAM_V4, .classifyFn = DeferClassify},
+	{.key = &DEFER_CALLOUT_V6, .layer = &FWPM_LAYER_STREAM_V6, .classifyFn = DeferClassify},
+};
+
+static const TEST_DRIVER TestDriver = {
+	.name = L"proxy_defer",
+	.callouts = gCallouts,
+	.calloutCount = RTL_NUMBER_OF(gCallouts),
+	.load = DeferLoad,
+	.quiesce = DeferQuiesce,
+};

@@ -5,7 +5,8 @@
  * everything. Used by test_replay_proxy_same_values.sh to check that the
  * proxy and replay present one connection identically. Filters: one
  * CALLOUT_TERMINATING filter at STREAM_V4/V6 and ALE_FLOW_ESTABLISHED_V4/V6,
- * added by DriverEntry through a management session, as a driver would.
+ * added by DriverEntry (test_driver.h) through a management session, as a
+ * driver would.
  * The file is the test's window into the callout (a driver would use a
  * device IOCTL); libc is used only for it.
  */
@@ -13,6 +14,8 @@
 #include <initguid.h>
 #include <fwpsk.h>
 #include <fwpmk.h>
+
+#include "test_driver.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,22 +32,7 @@ DEFINE_GUID(RECORD_ALE_V4, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0
 DEFINE_GUID(RECORD_ALE_V6, 0x7a51d0e2, 0x3c4b, 0x4f8a, 0x9d, 0x10, 0x2e, 0x61, 0x5c, 0x08, 0xa2,
 	    0x06);
 
-#define NSLOTS 4
-
-static const GUID *const gKeys[NSLOTS] = {&RECORD_STREAM_V4, &RECORD_STREAM_V6, &RECORD_ALE_V4,
-					  &RECORD_ALE_V6};
-static const GUID *const gLayers[NSLOTS] = {&FWPM_LAYER_STREAM_V4, &FWPM_LAYER_STREAM_V6,
-					    &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4,
-					    &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6};
-
-static PDEVICE_OBJECT gDevice;
-static HANDLE gEngine;
-static UINT32 gCalloutId[NSLOTS];
-static UINT64 gFilterId[NSLOTS];
 static int gFd = -1;
-
-DRIVER_INITIALIZE DriverEntry;
-static DRIVER_UNLOAD RecordUnload;
 
 /* Appends " i=TYPE:VALUE" for one field; returns the new length. */
 static size_t put_value(char *line, size_t len, size_t cap, UINT32 i, const FWP_VALUE0 *v)
@@ -113,99 +101,40 @@ static void NTAPI RecordClassify(const FWPS_INCOMING_VALUES0 *in,
 	out->actionType = FWP_ACTION_PERMIT;
 }
 
-static NTSTATUS NTAPI RecordNotify(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *filterKey,
-				   FWPS_FILTER3 *filter)
+static NTSTATUS RecordLoad(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-	UNREFERENCED_PARAMETER(type);
-	UNREFERENCED_PARAMETER(filterKey);
-	UNREFERENCED_PARAMETER(filter);
-	return STATUS_SUCCESS;
+	const char *path = getenv("OWFP_RECORD_VALUES");
+
+	UNREFERENCED_PARAMETER(DriverObject);
+	UNREFERENCED_PARAMETER(RegistryPath);
+	if (!path)
+		return STATUS_INVALID_PARAMETER;
+	gFd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	return gFd < 0 ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
 }
 
-static NTSTATUS RecordRegister(int slot)
+static void RecordUnload(void)
 {
-	FWPS_CALLOUT3 sc;
-	FWPM_CALLOUT0 mc;
-	FWPM_FILTER0 f;
-	NTSTATUS status;
-
-	memset(&sc, 0, sizeof(sc));
-	sc.calloutKey = *gKeys[slot];
-	sc.classifyFn = RecordClassify;
-	sc.notifyFn = RecordNotify;
-	status = FwpsCalloutRegister3(gDevice, &sc, &gCalloutId[slot]);
-	if (!NT_SUCCESS(status))
-		return status;
-	memset(&mc, 0, sizeof(mc));
-	mc.calloutKey = *gKeys[slot];
-	mc.displayData.name = L"record_values";
-	mc.applicableLayer = *gLayers[slot];
-	status = FwpmCalloutAdd0(gEngine, &mc, NULL, NULL);
-	if (!NT_SUCCESS(status))
-		return status;
-	memset(&f, 0, sizeof(f));
-	f.displayData.name = L"record values test filter";
-	f.layerKey = *gLayers[slot];
-	f.subLayerKey = FWPM_SUBLAYER_UNIVERSAL;
-	f.weight.type = FWP_EMPTY;
-	f.action.type = FWP_ACTION_CALLOUT_TERMINATING;
-	f.action.calloutKey = *gKeys[slot];
-	return FwpmFilterAdd0(gEngine, &f, NULL, &gFilterId[slot]);
-}
-
-static void RecordCleanup(void)
-{
-	if (gEngine) {
-		for (int i = 0; i < NSLOTS; i++) {
-			if (gFilterId[i])
-				FwpmFilterDeleteById0(gEngine, gFilterId[i]);
-			FwpmCalloutDeleteByKey0(gEngine, gKeys[i]);
-		}
-		FwpmEngineClose0(gEngine);
-		gEngine = NULL;
-	}
-	for (int i = 0; i < NSLOTS; i++) {
-		if (gCalloutId[i])
-			FwpsCalloutUnregisterById0(gCalloutId[i]);
-		gCalloutId[i] = 0;
-		gFilterId[i] = 0;
-	}
-	if (gDevice) {
-		IoDeleteDevice(gDevice);
-		gDevice = NULL;
-	}
 	if (gFd >= 0)
 		close(gFd);
 	gFd = -1;
 }
 
-static void RecordUnload(PDRIVER_OBJECT DriverObject)
-{
-	UNREFERENCED_PARAMETER(DriverObject);
-	RecordCleanup();
-}
+static const TEST_DRIVER_CALLOUT gCallouts[] = {
+	{.key = &RECORD_STREAM_V4, .layer = &FWPM_LAYER_STREAM_V4, .classifyFn = RecordClassify},
+	{.key = &RECORD_STREAM_V6, .layer = &FWPM_LAYER_STREAM_V6, .classifyFn = RecordClassify},
+	{.key = &RECORD_ALE_V4,
+	 .layer = &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4,
+	 .classifyFn = RecordClassify},
+	{.key = &RECORD_ALE_V6,
+	 .layer = &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6,
+	 .classifyFn = RecordClassify},
+};
 
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
-{
-	const char *path = getenv("OWFP_RECORD_VALUES");
-	NTSTATUS status;
-
-	UNREFERENCED_PARAMETER(RegistryPath);
-	if (!path)
-		return STATUS_INVALID_PARAMETER;
-	gFd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (gFd < 0)
-		return STATUS_INVALID_PARAMETER;
-	status = IoCreateDevice(DriverObject, 0, NULL, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN,
-				FALSE, &gDevice);
-	if (NT_SUCCESS(status))
-		status = FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &gEngine);
-	for (int i = 0; i < NSLOTS && NT_SUCCESS(status); i++)
-		status = RecordRegister(i);
-	if (!NT_SUCCESS(status)) {
-		RecordCleanup();
-		return status;
-	}
-	DriverObject->DriverUnload = RecordUnload;
-	return STATUS_SUCCESS;
-}
+static const TEST_DRIVER TestDriver = {
+	.name = L"record_values",
+	.callouts = gCallouts,
+	.calloutCount = RTL_NUMBER_OF(gCallouts),
+	.load = RecordLoad,
+	.unload = RecordUnload,
+};

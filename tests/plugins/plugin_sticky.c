@@ -2,6 +2,9 @@
  * A driver whose image stays mapped after dlclose, as a C++ plugin with
  * unique symbols does: DriverEntry marks its own object RTLD_NODELETE. The
  * loader must not hand the name it was loaded under to the next plugin.
+ *
+ * Its own DriverEntry, not test_driver.h's: what DriverEntry does to its own
+ * image is the test.
  */
 #include <dlfcn.h>
 #include <ntddk.h>

@@ -1,15 +1,16 @@
 /*
  * A complete stream callout in the shape of Microsoft's samples: DriverEntry
- * creates a device, registers the callout with the version-independent
- * names, adds a sublayer and a filter through a dynamic management session;
- * classifyFn copies every indication out with FwpsCopyStreamDataToBuffer
- * into pool memory and permits it; DriverUnload undoes everything.
+ * (test_driver.h) creates a device, registers the callout with the
+ * version-independent names, adds a sublayer and a filter through a dynamic
+ * management session; classifyFn copies every indication out with
+ * FwpsCopyStreamDataToBuffer into pool memory and permits it; DriverUnload
+ * undoes everything.
  * Used by test_plugin_stream_callout.c.
  */
 #include <ntddk.h>
 #include <fwpsk.h>
 #include <fwpmk.h>
-#include "test_stream_driver.h"
+#include "test_driver.h"
 
 #define INITGUID
 #include <guiddef.h>
@@ -20,9 +21,6 @@ DEFINE_GUID(PERMIT_SUBLAYER, 0x5b0f3c2a, 0x8d11, 0x4e67, 0xa1, 0x3c, 0x70, 0x9e,
 	    0x02);
 
 #define PERMIT_TAG 'mrPO' /* "OPrm" */
-
-DRIVER_INITIALIZE DriverEntry;
-static DRIVER_UNLOAD PermitUnload;
 
 static void NTAPI PermitClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 				 const FWPS_INCOMING_METADATA_VALUES *inMetaValues, void *layerData,
@@ -65,27 +63,14 @@ static void NTAPI PermitClassify(const FWPS_INCOMING_VALUES *inFixedValues,
 	classifyOut->actionType = FWP_ACTION_PERMIT;
 }
 
-static TEST_STREAM_DRIVER gDriver = {
-	.calloutKey = &PERMIT_CALLOUT_V4,
-	.sublayerKey = &PERMIT_SUBLAYER,
-	.name = L"OpenWFP test permit",
-	.sublayerWeight = 0x200,
-	.classifyFn = PermitClassify,
+static const TEST_DRIVER_CALLOUT gCallouts[] = {
+	{.key = &PERMIT_CALLOUT_V4, .layer = &FWPM_LAYER_STREAM_V4, .classifyFn = PermitClassify},
 };
 
-static void PermitUnload(PDRIVER_OBJECT DriverObject)
-{
-	UNREFERENCED_PARAMETER(DriverObject);
-	TestStreamDriverStop(&gDriver);
-}
-
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
-{
-	NTSTATUS status;
-
-	UNREFERENCED_PARAMETER(RegistryPath);
-	status = TestStreamDriverStart(DriverObject, &gDriver);
-	if (NT_SUCCESS(status))
-		DriverObject->DriverUnload = PermitUnload;
-	return status;
-}
+static const TEST_DRIVER TestDriver = {
+	.name = L"OpenWFP test permit",
+	.sublayerKey = &PERMIT_SUBLAYER,
+	.sublayerWeight = 0x200,
+	.callouts = gCallouts,
+	.calloutCount = RTL_NUMBER_OF(gCallouts),
+};

@@ -1,6 +1,9 @@
 /*
  * A driver calling a kernel routine openwfp does not provide: loading must
  * fail (RTLD_NOW) with a message naming the missing function.
+ *
+ * Its own DriverEntry, not test_driver.h's: the unresolved call in it is the
+ * test.
  */
 #include <ntddk.h>
 

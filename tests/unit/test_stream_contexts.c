@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -15,8 +15,7 @@
 static void test_s24_s75_associated_context_is_flow_context(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
 	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, c->id, 0),
@@ -62,8 +61,7 @@ static void remove_in_classify(sh_callout *c, const FWPS_INCOMING_METADATA_VALUE
 static void test_s77_remove_context_pending_during_classify(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, remove_in_classify);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, remove_in_classify);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
 	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, c->id, 7),
@@ -132,10 +130,7 @@ static void test_s39_q11_drop_connection_ends_flow(void **state)
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 		{FWPS_STREAM_ACTION_DROP_CONNECTION, FWP_ACTION_NONE, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 2;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 2);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(FwpsFlowAssociateContext0(owfp_flow_id(f), FWPS_LAYER_STREAM_V4, c->id, 3),
 			 STATUS_SUCCESS);
@@ -159,10 +154,7 @@ static void test_s39_drop_from_inspection_is_ignored(void **state)
 	sh *h = *state;
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_DROP_CONNECTION, FWP_ACTION_NONE, 0, 0, NULL}};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, c, 0, 0);
+	sh_stage(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, 0, NULL, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "fine");
 	assert_int_equal(h->drops, 0);
@@ -201,10 +193,7 @@ static void test_s40_allow_from_every_stage_offloads(void **state)
 	sh *h = *state;
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_ALLOW_CONNECTION, FWP_ACTION_NONE, 0, 0, NULL}};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "go");
 	assert_int_equal(h->offloads, 1);
@@ -213,20 +202,10 @@ static void test_s40_allow_from_every_stage_offloads(void **state)
 	owfp_flow_close(f);
 }
 
-static void abort_in_classify(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-			      FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
-			      UINT64 ctx, FWPS_CLASSIFY_OUT0 *out)
-{
-	(void)c, (void)io, (void)filter, (void)ctx;
-	assert_int_equal(FwpsFlowAbort0(meta->flowHandle), STATUS_SUCCESS);
-	out->actionType = FWP_ACTION_PERMIT;
-}
-
 static void test_s78_flow_abort_from_classify_and_from_outside(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, abort_in_classify);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_abort);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
 	assert_int_equal(FwpsFlowAssociateContext0(id, FWPS_LAYER_STREAM_V4, c->id, 5),

@@ -5,30 +5,15 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-static int setup(void **state)
-{
-	static sh h;
-	sh_up(&h, NULL);
-	*state = &h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
-}
-
 static void test_s11_layer_data_is_stream_io_packet(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "hello");
 	assert_int_equal(c->ncalls, 1);
@@ -42,8 +27,7 @@ static void test_s11_layer_data_is_stream_io_packet(void **state)
 static void test_s12_outputs_prefilled_none_zero_continue_write(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_none);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, c, 0, 0);
+	sh_callout *c = sh_stage(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, 0, sh_fn_none, NULL, 0);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "abc");
 	assert_int_equal(c->ncalls, 1);
@@ -62,10 +46,7 @@ static void test_s13_data_offset_honoured_after_partial_permit(void **state)
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 3, 0, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 2;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 2);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "abcdefgh");
 	assert_int_equal(c->ncalls, 2);
@@ -78,8 +59,7 @@ static void test_s13_data_offset_honoured_after_partial_permit(void **state)
 static void test_s14_exactly_one_direction_flag(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "in");
 	sh_send(f, DOUT, "out");
@@ -99,10 +79,7 @@ static void test_s33_remainder_presented_again(void **state)
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 3;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 3);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "aabbcc");
 	assert_int_equal(c->ncalls, 3);
@@ -121,10 +98,7 @@ static void test_s34_zero_enforced_means_all(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL}};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "secret");
 	assert_int_equal(c->ncalls, 1);
@@ -135,13 +109,11 @@ static void test_s34_zero_enforced_means_all(void **state)
 static void test_s35_permit_skips_rest_of_sublayer_enters_next(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
-	sh_callout *a = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *b = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, a, 10, 0);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, c, 5, 0);
+	sh_stack hi = sh_one_sublayer(h, FWP_ACTION_CALLOUT_TERMINATING, sh_fn_permit, NULL, 0,
+				      sh_fn_permit, NULL, 0);
+	sh_callout *a = hi.up, *b = hi.down;
+	GUID lo = sh_sublayer(h, 0x20);
+	sh_callout *c = sh_stage(h, &lo, 0, 5, sh_fn_permit, NULL, 0);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "xyz");
 	assert_int_equal(a->ncalls, 1);
@@ -174,11 +146,9 @@ static void test_s36_block_removes_bytes_connection_stays_open(void **state)
 static void test_s37_continue_goes_to_next_filter_in_sublayer(void **state)
 {
 	sh *h = *state;
-	GUID s = sh_sublayer(h, 0x40);
-	sh_callout *a = sh_callout_new(h, 0, sh_fn_none);
-	sh_callout *b = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_INSPECTION, a, 10, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
+	sh_stack st = sh_one_sublayer(h, FWP_ACTION_CALLOUT_INSPECTION, sh_fn_none, NULL, 0,
+				      sh_fn_permit, NULL, 0);
+	sh_callout *a = st.up, *b = st.down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "data");
 	assert_int_equal(a->ncalls, 1);
@@ -193,7 +163,6 @@ static void test_s37_continue_goes_to_next_filter_in_sublayer(void **state)
 static void test_s38_bytes_leave_sublayer_in_stream_order(void **state)
 {
 	sh *h = *state;
-	GUID s = sh_sublayer(h, 0x40);
 	static const sh_answer aa[] = {
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 3, 0, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
@@ -202,14 +171,7 @@ static void test_s38_bytes_leave_sublayer_in_stream_order(void **state)
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 1, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *a = sh_callout_new(h, 0, sh_fn_script);
-	a->script = aa;
-	a->nscript = 2;
-	sh_callout *b = sh_callout_new(h, 0, sh_fn_script);
-	b->script = ba;
-	b->nscript = 2;
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_UNKNOWN, a, 10, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
+	sh_callout *b = sh_one_sublayer(h, FWP_ACTION_CALLOUT_UNKNOWN, NULL, aa, 2, NULL, ba, 2).down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "123456");
 	/* "123" is held by B; "456" was permitted by A but must wait. */
@@ -246,8 +208,7 @@ static void ptr_deliver(void *dp, owfp_flow *f, int dir, const uint8_t *data, si
 static void test_fast_path_delivers_from_caller_memory(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_none);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, c, 0, 0);
+	sh_stage(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, 0, sh_fn_none, NULL, 0);
 	h->ops.deliver = ptr_deliver;
 	owfp_flow *f = sh_flow(h);
 	static const uint8_t buf[] = "zero-copy";
@@ -260,26 +221,30 @@ static void test_fast_path_delivers_from_caller_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s11_layer_data_is_stream_io_packet, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_s11_layer_data_is_stream_io_packet,
+						sh_fixture_setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s12_outputs_prefilled_none_zero_continue_write,
-						setup, teardown),
+						sh_fixture_setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s13_data_offset_honoured_after_partial_permit,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s14_exactly_one_direction_flag, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s33_remainder_presented_again, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s34_zero_enforced_means_all, setup, teardown),
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s14_exactly_one_direction_flag,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s33_remainder_presented_again,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s34_zero_enforced_means_all, sh_fixture_setup,
+						sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s35_permit_skips_rest_of_sublayer_enters_next,
-						setup, teardown),
+						sh_fixture_setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s36_block_removes_bytes_connection_stays_open,
-						setup, teardown),
+						sh_fixture_setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s37_continue_goes_to_next_filter_in_sublayer,
-						setup, teardown),
+						sh_fixture_setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s38_bytes_leave_sublayer_in_stream_order,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_filters_delivers_everything, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fast_path_delivers_from_caller_memory, setup,
-						teardown),
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_no_filters_delivers_everything,
+						sh_fixture_setup, sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_fast_path_delivers_from_caller_memory,
+						sh_fixture_setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

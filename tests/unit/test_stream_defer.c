@@ -6,32 +6,15 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
 
-/* Defers the first indication, permits afterwards. */
-static UINT32 deferred_flags;
-static void defer_once(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-		       FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter, UINT64 ctx,
-		       FWPS_CLASSIFY_OUT0 *out)
-{
-	(void)meta, (void)filter, (void)ctx;
-	if (c->ncalls == 1) {
-		io->streamAction = FWPS_STREAM_ACTION_DEFER;
-		out->actionType = FWP_ACTION_NONE;
-		deferred_flags = io->streamData->flags;
-		return;
-	}
-	out->actionType = FWP_ACTION_PERMIT;
-}
-
 static void test_s48_s49_defer_holds_then_presents_with_arrivals(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, defer_once);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_defer_once);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "first");
 	sh_send(f, DIN, "second");
@@ -40,9 +23,9 @@ static void test_s48_s49_defer_holds_then_presents_with_arrivals(void **state)
 	assert_true(owfp_flow_busy(f));
 	assert_int_equal(sh_count_events(h, OWFP_EV_DEFER, NULL), 1);
 	int wakes = atomic_load(&h->wakes);
-	assert_int_equal(
-		FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4, deferred_flags),
-		STATUS_SUCCESS);
+	assert_int_equal(FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4,
+					     c->calls[0].stream_flags),
+			 STATUS_SUCCESS);
 	/* S50: never inside the caller; the data path is woken. */
 	assert_int_equal(c->ncalls, 1);
 	assert_true(atomic_load(&h->wakes) > wakes);
@@ -57,24 +40,24 @@ static void test_s48_s49_defer_holds_then_presents_with_arrivals(void **state)
 struct worker {
 	UINT64 flow;
 	UINT32 callout;
+	UINT32 flags;
 	NTSTATUS st;
 };
 
 static void *continue_thread(void *p)
 {
 	struct worker *w = p;
-	w->st = FwpsStreamContinue0(w->flow, w->callout, FWPS_LAYER_STREAM_V4, deferred_flags);
+	w->st = FwpsStreamContinue0(w->flow, w->callout, FWPS_LAYER_STREAM_V4, w->flags);
 	return NULL;
 }
 
 static void test_s50_continue_from_another_thread(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, defer_once);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_defer_once);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "payload");
-	struct worker w = {owfp_flow_id(f), c->id, 0};
+	struct worker w = {owfp_flow_id(f), c->id, c->calls[0].stream_flags, 0};
 	int seen = atomic_load(&h->wakes);
 	pthread_t t;
 	pthread_create(&t, NULL, continue_thread, &w);
@@ -89,8 +72,7 @@ static void test_s50_continue_from_another_thread(void **state)
 static void test_q9_continue_when_not_deferred_is_invalid(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, defer_once);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_defer_once);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
 	assert_int_equal(
@@ -107,16 +89,16 @@ static void test_q9_continue_when_not_deferred_is_invalid(void **state)
 	assert_int_equal(sh_count_events(h, OWFP_EV_VIOLATION, "Q9"), 1);
 	sh_expect(h, DIN, "x");
 	/* A second continue: no longer deferred. */
-	assert_int_equal(FwpsStreamContinue0(id, c->id, FWPS_LAYER_STREAM_V4, deferred_flags),
-			 STATUS_INVALID_PARAMETER);
+	assert_int_equal(
+		FwpsStreamContinue0(id, c->id, FWPS_LAYER_STREAM_V4, c->calls[0].stream_flags),
+		STATUS_INVALID_PARAMETER);
 	owfp_flow_close(f);
 }
 
 static void test_q7_defer_outbound_is_need_more_data_one(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, defer_once);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_defer_once);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "ab");
 	assert_int_equal(sh_count_events(h, OWFP_EV_VIOLATION, "Q7"), 1);
@@ -139,8 +121,7 @@ static void defer_always(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *me
 static void test_q7_defer_on_fin_or_empty_is_permit(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, defer_always);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_terminating(h, defer_always);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(owfp_flow_indicate(f, DIN, NULL, 0, 0, 0), 0);
 	assert_int_equal(owfp_flow_indicate_fin(f, DIN), 0);
@@ -156,17 +137,16 @@ static void test_q8_data_kept_while_deferred_then_source_paused(void **state)
 	owfp_engine_opts o = {0};
 	o.defer_keep_limit = 8;
 	sh_up(h, &o);
-	sh_callout *c = sh_callout_new(h, 0, defer_once);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_defer_once);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "1234");
 	assert_false(h->paused[DIN]);
 	sh_send(f, DIN, "5678");
 	assert_true(h->paused[DIN]);
 	assert_false(h->paused[DOUT]);
-	assert_int_equal(
-		FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4, deferred_flags),
-		STATUS_SUCCESS);
+	assert_int_equal(FwpsStreamContinue0(owfp_flow_id(f), c->id, FWPS_LAYER_STREAM_V4,
+					     c->calls[0].stream_flags),
+			 STATUS_SUCCESS);
 	assert_int_equal(owfp_flow_run_pending(f), 0);
 	assert_false(h->paused[DIN]);
 	assert_int_equal(h->pauses[DIN], 2);

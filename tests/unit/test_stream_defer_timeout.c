@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -29,20 +29,6 @@ static void defer_inbound(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *m
 	FWPS_STREAM_DATA0 *sd = io->streamData;
 	if ((sd->flags & FWPS_STREAM_FLAG_RECEIVE) && sd->dataLength &&
 	    !(sd->flags & FWPS_STREAM_FLAG_RECEIVE_DISCONNECT)) {
-		io->streamAction = FWPS_STREAM_ACTION_DEFER;
-		out->actionType = FWP_ACTION_NONE;
-		return;
-	}
-	out->actionType = FWP_ACTION_PERMIT;
-}
-
-/* Defers the first indication, permits afterwards. */
-static void defer_once(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-		       FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter, UINT64 ctx,
-		       FWPS_CLASSIFY_OUT0 *out)
-{
-	(void)meta, (void)filter, (void)ctx;
-	if (c->ncalls == 1) {
 		io->streamAction = FWPS_STREAM_ACTION_DEFER;
 		out->actionType = FWP_ACTION_NONE;
 		return;
@@ -78,8 +64,7 @@ static void test_defer_never_continued_resets_flow_at_deadline(void **state)
 	owfp_engine_opts o = {.defer_timeout_ms = 5000};
 	sh_up(&H, &o);
 	sh *h = &H;
-	sh_callout *c = sh_callout_new(h, 0, defer_inbound);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, defer_inbound);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(owfp_flow_defer_deadline_ms(f), 0);
 	assert_int_equal(owfp_flow_expire(f, UINT64_MAX), 0); /* nothing deferred */
@@ -142,8 +127,7 @@ static void test_defer_timeout_defaults_to_60_seconds(void **state)
 	(void)state;
 	sh_up(&H, NULL);
 	sh *h = &H;
-	sh_callout *c = sh_callout_new(h, 0, defer_inbound);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_terminating(h, defer_inbound);
 	owfp_flow *f = sh_flow(h);
 	uint64_t before = owfp_clock_ms();
 	sh_send(f, DIN, "x");
@@ -164,8 +148,7 @@ static void test_defer_continued_in_time_clears_deadline(void **state)
 	owfp_engine_opts o = {.defer_timeout_ms = 1};
 	sh_up(&H, &o);
 	sh *h = &H;
-	sh_callout *c = sh_callout_new(h, 0, defer_once);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_defer_once);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "payload");
 	assert_true(owfp_flow_defer_deadline_ms(f) != 0);

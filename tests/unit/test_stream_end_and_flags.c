@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -14,8 +14,7 @@
 static void test_s17_fin_is_zero_length_disconnect_with_no_more_data(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "bye");
 	assert_int_equal(owfp_flow_indicate_fin(f, DOUT), 0);
@@ -38,10 +37,7 @@ static void test_s18_q24_abort_ends_both_directions_held_data_discarded(void **s
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "held-in");
 	sh_send(f, DOUT, "held-out");
@@ -64,8 +60,7 @@ static void test_s18_q24_abort_ends_both_directions_held_data_discarded(void **s
 static void test_s18_q24_abort_after_fin_reaches_the_data_path(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "request");
 	assert_int_equal(owfp_flow_indicate_fin(f, DOUT), 0);
@@ -99,8 +94,7 @@ static void inject_on_abort(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 
 static void test_s62_inject_during_abort_is_refused(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, inject_on_abort);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, inject_on_abort);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "a");
 	assert_int_equal(owfp_flow_indicate_abort(f, DIN), 0);
@@ -115,8 +109,7 @@ static void test_s62_inject_during_abort_is_refused(void **state)
 static void test_s19_zero_length_indication_presented(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(owfp_flow_indicate(f, DIN, NULL, 0, 0, 0), 0);
 	assert_int_equal(c->ncalls, 1);
@@ -133,10 +126,7 @@ static void test_s20_q17_urgent_data_is_its_own_indication_and_never_held(void *
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)"!", 1, OWFP_SEG_URGENT, 0), 0);
 	assert_int_equal(c->ncalls, 1);
@@ -150,17 +140,13 @@ static void test_s20_q17_urgent_data_is_its_own_indication_and_never_held(void *
 static void test_q17_urgent_keeps_its_stream_position(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, c, 0, 0);
+	sh_stage(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, 0, sh_fn_permit, NULL, 0);
 	GUID s2 = sh_sublayer(h, 0x10);
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 1, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *d = sh_callout_new(h, 0, sh_fn_script);
-	d->script = a;
-	d->nscript = 2;
-	sh_filter(h, &s2, FWP_ACTION_CALLOUT_TERMINATING, d, 0, 0);
+	sh_callout *d = sh_stage(h, &s2, FWP_ACTION_CALLOUT_TERMINATING, 0, NULL, a, 2);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "ab");
 	assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)"!", 1, OWFP_SEG_URGENT, 0), 0);
@@ -176,8 +162,7 @@ static void test_q17_urgent_keeps_its_stream_position(void **state)
 static void test_q18_push_and_nodelay_flags(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)"p", 1, OWFP_SEG_PUSH, 0), 0);
 	assert_int_equal(owfp_flow_indicate(f, DOUT, (const uint8_t *)"q", 1, OWFP_SEG_PUSH, 0), 0);
@@ -194,10 +179,7 @@ static void test_s57_blocked_fin_is_held_until_disconnect_injected(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL}};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "gone");
 	assert_int_equal(owfp_flow_indicate_fin(f, DIN), 0);
@@ -222,8 +204,7 @@ static void test_s57_blocked_fin_is_held_until_disconnect_injected(void **state)
 static void test_s57_disconnect_inject_without_held_fin_is_refused(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "data");
 	/* Accepted by the call (it cannot know yet), refused on the flow. */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -93,8 +93,7 @@ static void test_s70_unregistered_callout_blocks_or_permits_or_is_skipped(void *
 static void test_q22_unregistered_mid_flow_acts_as_unregistered(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "one");
 	assert_int_equal(FwpsCalloutUnregisterById0(c->id), STATUS_SUCCESS);
@@ -135,17 +134,26 @@ static void test_s80_filter_deleted_releases_held_data_as_permit(void **state)
 	owfp_flow_close(f);
 }
 
+/* A plain callout (.down) in the default sublayer and one that allows
+ * mid-stream inspection (.up) in a sublayer weighted 0x10. */
+static sh_stack plain_and_mid_stream(sh *h)
+{
+	sh_stack st;
+	st.down = sh_callout_new(h, 0, sh_fn_permit);
+	st.up = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION, sh_fn_permit);
+	GUID s = sh_sublayer(h, 0x10);
+	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, st.down, 0, 0);
+	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, st.up, 0, 0);
+	return st;
+}
+
 static void test_s81_filter_added_mid_flow_needs_mid_stream_flag(void **state)
 {
 	sh *h = *state;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "before");
-	sh_callout *plain = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *mid = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION,
-					 sh_fn_permit);
-	GUID s = sh_sublayer(h, 0x10);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, plain, 0, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, mid, 0, 0);
+	sh_stack st = plain_and_mid_stream(h);
+	sh_callout *plain = st.down, *mid = st.up;
 	sh_send(f, DIN, "after");
 	sh_send(f, DIN, "again");
 	assert_int_equal(plain->ncalls, 0);
@@ -167,12 +175,8 @@ static void test_s81_filter_added_mid_flow_needs_mid_stream_flag(void **state)
 static void test_s81_q16_midstream_flow_only_mid_stream_callouts(void **state)
 {
 	sh *h = *state;
-	sh_callout *plain = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *mid = sh_callout_new(h, FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION,
-					 sh_fn_permit);
-	GUID s = sh_sublayer(h, 0x10);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, plain, 0, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, mid, 0, 0);
+	sh_stack st = plain_and_mid_stream(h);
+	sh_callout *plain = st.down, *mid = st.up;
 	owfp_flow_key k = sh_key();
 	k.midstream = true;
 	owfp_flow *f = sh_flow_key(h, &k);
@@ -197,8 +201,7 @@ static void NTAPI ale_block(const FWPS_INCOMING_VALUES0 *in,
 static void test_ale_flow_established_block_drops_flow_before_data(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	GUID ak = sh_guid(0xb10c);
 	sh_ale_callout(h, ak, ale_block, NULL);
 	sh_filter_layer(h, &FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, NULL,

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "stream/flow.h"
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -154,8 +154,7 @@ static void test_entry_invariants_refused(void **state)
 static void test_flow_settles_then_closes(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(f->state, O);
 	sh_send(f, DIN, "x");
@@ -182,21 +181,11 @@ static void test_flow_aborted_ends(void **state)
 	owfp_flow_close(f);
 }
 
-static void abort_in_classify(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
-			      FWPS_STREAM_CALLOUT_IO_PACKET0 *io, const FWPS_FILTER3 *filter,
-			      UINT64 ctx, FWPS_CLASSIFY_OUT0 *out)
-{
-	(void)c, (void)io, (void)filter, (void)ctx;
-	assert_int_equal(FwpsFlowAbort0(meta->flowHandle), STATUS_SUCCESS);
-	out->actionType = FWP_ACTION_PERMIT;
-}
-
 /* OPEN -> DROP_PENDING -> DROPPED -> ENDED: FwpsFlowAbort0 inside classifyFn. */
 static void test_flow_abort_in_callback_drops_on_return(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, abort_in_classify);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_terminating(h, sh_fn_abort);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "x");
 	assert_int_equal(h->drops, 1);

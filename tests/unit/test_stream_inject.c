@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "buffer/slab.h"
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -21,10 +21,7 @@ static void test_s53_inline_inject_then_block_replaces(void **state)
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 3, 0, "XYZ!"},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 3;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 3);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "aaabbbccc");
 	sh_expect(h, DOUT, "aaaXYZ!ccc");
@@ -39,10 +36,7 @@ static void test_s53_inline_inject_then_permit_goes_in_front(void **state)
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, "<<"},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "msg");
 	sh_expect(h, DIN, "<<msg");
@@ -52,16 +46,12 @@ static void test_s53_inline_inject_then_permit_goes_in_front(void **state)
 static void test_s54_q15_injected_bytes_skip_own_sublayer_enter_next(void **state)
 {
 	sh *h = *state;
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
 	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, "new"}};
-	sh_callout *inj = sh_callout_new(h, 0, sh_fn_script);
-	inj->script = a;
-	inj->nscript = 1;
-	sh_callout *same = sh_callout_new(h, 0, sh_fn_permit);
-	sh_callout *lower = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_UNKNOWN, inj, 10, 0);
-	sh_filter(h, &hi, FWP_ACTION_CALLOUT_TERMINATING, same, 5, 0);
-	sh_filter(h, &lo, FWP_ACTION_CALLOUT_TERMINATING, lower, 5, 0);
+	sh_stack hi = sh_one_sublayer(h, FWP_ACTION_CALLOUT_UNKNOWN, NULL, a, 1, sh_fn_permit, NULL,
+				      0);
+	sh_callout *inj = hi.up, *same = hi.down;
+	GUID lo = sh_sublayer(h, 0x20);
+	sh_callout *lower = sh_stage(h, &lo, 0, 5, sh_fn_permit, NULL, 0);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "old");
 	assert_int_equal(inj->ncalls, 1);
@@ -78,10 +68,7 @@ static void test_s56_q14_out_of_band_appended_at_output_cursor(void **state)
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
 	sh_send(f, DOUT, "one");
@@ -101,8 +88,7 @@ static void test_s56_q14_out_of_band_appended_at_output_cursor(void **state)
 static void test_s58_s59_s60_inject_argument_errors(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	UINT64 id = owfp_flow_id(f);
 	NET_BUFFER_LIST *nbl = NULL;
@@ -149,8 +135,7 @@ static void test_s58_s59_s60_inject_argument_errors(void **state)
 static void test_s63_destroyed_handle_refuses_new_injections_completes_old(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	HANDLE keep = h->inj;
 	assert_int_equal(FwpsInjectionHandleCreate0(AF_INET, FWPS_INJECTION_TYPE_STREAM, &h->inj),
@@ -191,8 +176,7 @@ static void copier(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 static void test_s65_copy_stream_data_min_of_n_and_length(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, copier);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, copier);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "abcdef");
 	assert_int_equal(copied_small, 2);
@@ -228,8 +212,7 @@ static void test_s66_clone_references_and_reinjects(void **state)
 {
 	sh *h = *state;
 	nclones = 0;
-	sh_callout *c = sh_callout_new(h, 0, cloner);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, cloner);
 	owfp_flow *f = sh_flow(h);
 	char seg[] = "first";
 	sh_send(f, DIN, seg);
@@ -259,8 +242,7 @@ static void test_s66_small_clone_holds_only_its_bytes(void **state)
 {
 	sh *h = *state;
 	nclones = 0;
-	sh_callout *c = sh_callout_new(h, 0, cloner);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_terminating(h, cloner);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "tiny");
 	assert_int_equal(nclones, 1);
@@ -277,8 +259,7 @@ static void test_s66_discard_cloned_stream_data(void **state)
 {
 	sh *h = *state;
 	nclones = 0;
-	sh_callout *c = sh_callout_new(h, 0, cloner);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_terminating(h, cloner);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "abc");
 	sh_send(f, DIN, "");

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -115,19 +115,10 @@ static void raw_stream_callout(sh *h, uint32_t n, const GUID *layer, const GUID 
 
 static int setup(void **state)
 {
-	static sh h;
 	memset(&seen, 0, sizeof(seen));
 	ale_calls = 0;
 	ale_flow_handle = 0;
-	sh_up(&h, NULL);
-	*state = &h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sh_down(*state);
-	return 0;
+	return sh_fixture_setup(state);
 }
 
 static void test_s5_s6_s7_incoming_values_v4(void **state)
@@ -288,12 +279,10 @@ static void test_s97_stream_block_in_upper_sublayer_is_final(void **state)
 	sh *h = *state;
 	GUID upper = sh_sublayer(h, 0x300), lower = sh_sublayer(h, 0x100);
 	static const sh_answer block_all[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL}};
-	sh_callout *blocker = sh_callout_new(h, 0, sh_fn_script);
-	blocker->script = block_all;
-	blocker->nscript = 1;
-	sh_filter(h, &upper, FWP_ACTION_CALLOUT_TERMINATING, blocker, 0, 0);
-	sh_callout *permitter = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &lower, FWP_ACTION_CALLOUT_TERMINATING, permitter, 0, 0);
+	sh_callout *blocker = sh_stage(h, &upper, FWP_ACTION_CALLOUT_TERMINATING, 0, NULL,
+				       block_all, 1);
+	sh_callout *permitter = sh_stage(h, &lower, FWP_ACTION_CALLOUT_TERMINATING, 0, sh_fn_permit,
+					 NULL, 0);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "secret");
 	assert_int_equal(blocker->ncalls, 1);
@@ -305,20 +294,24 @@ static void test_s97_stream_block_in_upper_sublayer_is_final(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_s5_s6_s7_incoming_values_v4, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s7_inbound_connection_direction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s5_s6_incoming_values_v6, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s9_s10_metadata_and_flow_handle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s5_s6_s7_incoming_values_v4, setup,
+						sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s7_inbound_connection_direction, setup,
+						sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s5_s6_incoming_values_v6, setup,
+						sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s9_s10_metadata_and_flow_handle, setup,
+						sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s22_only_matching_filters_classify, setup,
-						teardown),
+						sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s82_allow_offload_flag_changes_nothing, setup,
-						teardown),
+						sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s83_filter_exposes_sublayer_weight, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(
-			test_s90_every_sublayer_evaluated_at_flow_established, setup, teardown),
+						sh_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_s90_every_sublayer_evaluated_at_flow_established,
+						setup, sh_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_s97_stream_block_in_upper_sublayer_is_final,
-						setup, teardown),
+						setup, sh_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

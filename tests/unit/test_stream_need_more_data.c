@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -32,8 +32,7 @@ static void test_s41_need_more_data_counts_additional_bytes(void **state)
 {
 	sh *h = *state;
 	want_len = 5;
-	sh_callout *c = sh_callout_new(h, 0, until_len);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, until_len);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "ab"); /* needs 3 more */
 	sh_send(f, DOUT, "c");  /* not yet: no call */
@@ -59,10 +58,7 @@ static void test_q1_total_mode_counts_total_bytes(void **state)
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 4, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 2;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 2);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "ab");
 	sh_send(f, DOUT, "c");
@@ -81,10 +77,7 @@ static void test_q2_need_more_data_zero_is_one_and_a_violation(void **state)
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 0, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 2;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 2);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "x");
 	assert_int_equal(sh_count_events(h, OWFP_EV_VIOLATION, "Q2"), 1);
@@ -102,8 +95,7 @@ static void test_s43_q29_held_data_waits_without_time_limit_reported_at_close(vo
 {
 	sh *h = *state;
 	want_len = 100;
-	sh_callout *c = sh_callout_new(h, 0, until_len);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, until_len);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "short message");
 	assert_int_equal(owfp_flow_run_pending(f), 0);
@@ -125,8 +117,7 @@ static void test_s44_buffer_limit_reached_flag_carries_every_held_byte(void **st
 	o.buffer_limit = 10;
 	sh_up(h, &o);
 	want_len = 1000;
-	sh_callout *c = sh_callout_new(h, 0, until_len);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, until_len);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "12345");
 	sh_send(f, DOUT, "6789"); /* 9 < 10: still held, no call */
@@ -147,10 +138,7 @@ static void test_s45_q6_need_more_data_after_no_more_data_fails_closed(void **st
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 10, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "abc");
 	assert_int_equal(owfp_flow_indicate_fin(f, DOUT), 0);
@@ -166,8 +154,7 @@ static void test_s46_q5_end_of_stream_held_bytes_then_separate_fin(void **state)
 {
 	sh *h = *state;
 	want_len = 100;
-	sh_callout *c = sh_callout_new(h, 0, until_len);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, until_len);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "tail");
 	assert_int_equal(owfp_flow_indicate_fin(f, DIN), 0);
@@ -191,8 +178,7 @@ static void test_s47_other_direction_keeps_flowing_while_held(void **state)
 {
 	sh *h = *state;
 	want_len = 100;
-	sh_callout *c = sh_callout_new(h, 0, until_len);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_terminating(h, until_len);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "in-held");
 	want_len = 1;
@@ -221,8 +207,7 @@ static void one_more(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 static void test_s41_one_byte_at_a_time_accumulates_whole_stream(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, one_more);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, one_more);
 	owfp_flow *f = sh_flow(h);
 	enum { N = 4096 };
 	uint8_t *buf = malloc(N);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -14,8 +14,7 @@
 static void test_s15_s16_modifier_flags_per_direction(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(owfp_flow_indicate(f, DOUT, (const uint8_t *)"!", 1, OWFP_SEG_URGENT, 0), 0);
 	assert_int_equal(owfp_flow_indicate_fin(f, DOUT), 0);
@@ -124,8 +123,7 @@ static void test_s23_s25_filter_fields_and_engine_owned_output(void **state)
 static void test_s26_input_flags_only_limit_and_no_more_data(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "a");
 	assert_int_equal(owfp_flow_indicate_fin(f, DIN), 0);
@@ -200,10 +198,7 @@ static void test_s42_need_more_data_with_continue_action_is_still_held(void **st
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_CONTINUE, 0, 2, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 2;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_scripted(h, a, 2);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "x");
 	sh_expect(h, DIN, "");
@@ -219,10 +214,7 @@ static void test_s51_defer_is_only_for_inbound_data(void **state)
 		{FWPS_STREAM_ACTION_DEFER, FWP_ACTION_NONE, 0, 0, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 2;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_scripted(h, a, 2);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "in");
 	assert_int_equal(sh_count_events(h, OWFP_EV_DEFER, NULL), 1);

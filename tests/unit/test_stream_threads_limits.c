@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -43,8 +43,7 @@ static void test_s108_callback_reentering_flow_is_queued_not_nested(void **state
 {
 	sh *h = *state;
 	depth = max_depth = 0;
-	sh_callout *c = sh_callout_new(h, 0, counting_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, counting_permit);
 	h->ops.deliver = echo_deliver;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "ping");
@@ -71,8 +70,7 @@ static void NTAPI count_completion(void *ctx, NET_BUFFER_LIST *nbl, BOOLEAN d)
 static void test_s61_completion_once_per_nbl_of_a_chain(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	static char a[] = "one", b[] = "two", d[] = "three";
 	char *mem[3] = {a, b, d};
@@ -165,8 +163,7 @@ static void test_limit_held_bytes_fail_closed_when_pause_ignored(void **state)
 	o.buffer_limit = 16;
 	o.defer_keep_limit = 16;
 	sh_up(h, &o);
-	sh_callout *c = sh_callout_new(h, 0, defer_all);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_terminating(h, defer_all);
 	owfp_flow *f = sh_flow(h);
 	/* cap = 16 * (1 + 1) + 2 * 16 = 64 */
 	for (int i = 0; i < 6; i++)
@@ -189,18 +186,10 @@ static void test_limit_outstanding_injection_fails_closed(void **state)
 	owfp_engine_opts o = {0};
 	o.inject_outstanding_max = 8;
 	sh_up(h, &o);
-	GUID s = sh_sublayer(h, 0x40);
 	static const sh_answer aa[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 0, 0, NULL}};
 	static const sh_answer ba[] = {
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_NONE, 0, 100, NULL}};
-	sh_callout *a = sh_callout_new(h, 0, sh_fn_script);
-	a->script = aa;
-	a->nscript = 1;
-	sh_callout *b = sh_callout_new(h, 0, sh_fn_script);
-	b->script = ba;
-	b->nscript = 1;
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_UNKNOWN, a, 10, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, b, 5, 0);
+	sh_callout *a = sh_one_sublayer(h, FWP_ACTION_CALLOUT_UNKNOWN, NULL, aa, 1, NULL, ba, 1).up;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "held"); /* continued to b, which holds it */
 	UINT64 id = owfp_flow_id(f);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stream_harness.h"
+#include "fixture_stream.h"
 
 #define DIN OWFP_DIR_INBOUND
 #define DOUT OWFP_DIR_OUTBOUND
@@ -24,8 +24,7 @@ static uint64_t callout_violations(sh *h, UINT32 id)
 static void test_s29_terminating_callout_leaving_action_unset_blocks(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_none);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_none);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "x");
 	sh_expect(h, DIN, "");
@@ -39,10 +38,7 @@ static void test_s30_inspection_permit_or_block_is_continue(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 0, 0, NULL}};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, c, 0, 0);
+	sh_callout *c = sh_stage(h, NULL, FWP_ACTION_CALLOUT_INSPECTION, 0, NULL, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "kept");
 	sh_expect(h, DIN, "kept");
@@ -59,10 +55,7 @@ static void test_s30_unknown_accepts_permit_block_continue(void **state)
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 1, 0, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_NONE_NO_MATCH, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 4;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_UNKNOWN, c, 0, 0);
+	sh_callout *c = sh_stage(h, NULL, FWP_ACTION_CALLOUT_UNKNOWN, 0, NULL, a, 4);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "abcd");
 	sh_expect(h, DIN, "acd");
@@ -77,10 +70,7 @@ static void test_s32_stream_action_makes_action_type_ignored(void **state)
 		{FWPS_STREAM_ACTION_NEED_MORE_DATA, FWP_ACTION_BLOCK, 0, 1, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
 	};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 2;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_scripted(h, a, 2);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "a");
 	sh_send(f, DOUT, "b");
@@ -92,10 +82,7 @@ static void test_q3_enforced_beyond_length_clamped(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 99, 0, NULL}};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "four");
 	sh_expect(h, DOUT, "four");
@@ -108,10 +95,7 @@ static void test_q10_invalid_stream_action_drops_flow(void **state)
 {
 	sh *h = *state;
 	static const sh_answer a[] = {{7, FWP_ACTION_PERMIT, 0, 0, NULL}};
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_script);
-	c->script = a;
-	c->nscript = 1;
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_scripted(h, a, 1);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DOUT, "x");
 	assert_int_equal(h->drops, 1);
@@ -136,8 +120,7 @@ static void scribbler(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 static void test_s27_s28_q26_rights_and_flags_written_by_callout_ignored(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, scribbler);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, scribbler);
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "one");
 	sh_send(f, DIN, "two");
@@ -151,17 +134,12 @@ static void test_s27_s28_q26_rights_and_flags_written_by_callout_ignored(void **
 static void test_s52_missed_bytes_from_higher_filter_in_same_sublayer(void **state)
 {
 	sh *h = *state;
-	GUID s = sh_sublayer(h, 0x40);
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 3, 0, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_CONTINUE, 0, 0, NULL},
 	};
-	sh_callout *up = sh_callout_new(h, 0, sh_fn_script);
-	up->script = a;
-	up->nscript = 2;
-	sh_callout *down = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_UNKNOWN, up, 10, 0);
-	sh_filter(h, &s, FWP_ACTION_CALLOUT_TERMINATING, down, 5, 0);
+	sh_callout *down =
+		sh_one_sublayer(h, FWP_ACTION_CALLOUT_UNKNOWN, NULL, a, 2, sh_fn_permit, NULL, 0).down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "abcdef");
 	assert_int_equal(down->ncalls, 1);
@@ -173,9 +151,9 @@ static void test_s52_missed_bytes_from_higher_filter_in_same_sublayer(void **sta
 	owfp_flow_close(f);
 }
 
-static void test_s52_bytes_blocked_in_upper_sublayer_not_missed(void **state)
+/* The upper sublayer blocks "xx" of "xxok"; returns what the lower saw as missed. */
+static size_t missed_below_upper_block(sh *h)
 {
-	sh *h = *state;
 	static const sh_answer a[] = {
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL},
 		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
@@ -183,9 +161,14 @@ static void test_s52_bytes_blocked_in_upper_sublayer_not_missed(void **state)
 	sh_callout *down = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).down;
 	owfp_flow *f = sh_flow(h);
 	sh_send(f, DIN, "xxok");
-	assert_int_equal(down->calls[0].missed, 0);
 	sh_expect(h, DIN, "ok");
 	owfp_flow_close(f);
+	return down->calls[0].missed;
+}
+
+static void test_s52_bytes_blocked_in_upper_sublayer_not_missed(void **state)
+{
+	assert_int_equal(missed_below_upper_block(*state), 0);
 }
 
 static void test_q13_include_upper_mode_counts_upper_blocks(void **state)
@@ -195,22 +178,13 @@ static void test_q13_include_upper_mode_counts_upper_blocks(void **state)
 	owfp_engine_opts o = {0};
 	o.missed_mode = OWFP_MISSED_INCLUDE_UPPER;
 	sh_up(h, &o);
-	static const sh_answer a[] = {
-		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_BLOCK, 2, 0, NULL},
-		{FWPS_STREAM_ACTION_NONE, FWP_ACTION_PERMIT, 0, 0, NULL},
-	};
-	sh_callout *down = sh_two_sublayers(h, NULL, a, 2, sh_fn_permit, NULL, 0).down;
-	owfp_flow *f = sh_flow(h);
-	sh_send(f, DIN, "xxok");
-	assert_int_equal(down->calls[0].missed, 2);
-	owfp_flow_close(f);
+	assert_int_equal(missed_below_upper_block(h), 2);
 }
 
 static void test_s52_capture_hole_reported_as_missed(void **state)
 {
 	sh *h = *state;
-	sh_callout *c = sh_callout_new(h, 0, sh_fn_permit);
-	sh_filter(h, NULL, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
+	sh_callout *c = sh_terminating(h, sh_fn_permit);
 	owfp_flow *f = sh_flow(h);
 	assert_int_equal(owfp_flow_indicate(f, DIN, (const uint8_t *)"after-gap", 9, 0, 100), 0);
 	assert_int_equal(c->calls[0].missed, 100);

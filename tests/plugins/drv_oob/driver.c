@@ -2,6 +2,9 @@
  * drv_oob: DriverEntry as a KMDF non-PnP driver with a control device (its
  * SDDL string comes with <wdf.h>, as in the WDK), the Parameters key, and
  * a stream callout with its filter on the configured local port.
+ *
+ * Its own DriverEntry, not test_driver.h's: a WDK-style driver project built
+ * by openwfp-cc, which is what test_replay_oob_turns.sh checks.
  */
 #include "drv_oob.h"
 

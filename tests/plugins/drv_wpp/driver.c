@@ -1,6 +1,9 @@
 /*
  * drv_wpp: DriverEntry and DriverUnload. Registers a stream callout for
  * connections to port 80 and traces with WPP (driver.tmh).
+ *
+ * Its own DriverEntry, not test_driver.h's: a WDK-style driver project (WPP,
+ * C++) built by openwfp-cc, which is what test_openwfp_cc.sh checks.
  */
 #include "drv_wpp.h"
 #include "driver.tmh"

@@ -195,25 +195,6 @@ GUID sh_sublayer(sh *h, UINT16 weight)
 	return s.subLayerKey;
 }
 
-static sh_callout *stacked(sh *h, const GUID *sublayer, sh_fn fn, const sh_answer *script, size_t n)
-{
-	sh_callout *c = sh_callout_new(h, 0, script ? sh_fn_script : fn);
-	c->script = script;
-	c->nscript = n;
-	sh_filter(h, sublayer, FWP_ACTION_CALLOUT_TERMINATING, c, 0, 0);
-	return c;
-}
-
-sh_stack sh_two_sublayers(sh *h, sh_fn up_fn, const sh_answer *up_script, size_t up_n,
-			  sh_fn down_fn, const sh_answer *down_script, size_t down_n)
-{
-	GUID hi = sh_sublayer(h, 0x40), lo = sh_sublayer(h, 0x20);
-	sh_stack s;
-	s.up = stacked(h, &hi, up_fn, up_script, up_n);
-	s.down = stacked(h, &lo, down_fn, down_script, down_n);
-	return s;
-}
-
 static void record(sh_callout *c, const FWPS_INCOMING_METADATA_VALUES0 *meta,
 		   const FWPS_STREAM_CALLOUT_IO_PACKET0 *io, UINT64 ctx,
 		   const FWPS_CLASSIFY_OUT0 *out)

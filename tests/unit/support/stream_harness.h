@@ -115,15 +115,6 @@ UINT64 sh_filter(sh *h, const GUID *sublayer, FWP_ACTION_TYPE type, sh_callout *
 UINT64 sh_filter_layer(sh *h, const GUID *layer, const GUID *sublayer, FWP_ACTION_TYPE type,
 		       const GUID *callout_key, UINT64 weight);
 
-/* The two-sublayer setup: callout `up` behind one terminating filter in a
- * sublayer weighted 0x40, above `down` behind one in a sublayer weighted
- * 0x20. A callout given a script answers from it (sh_fn_script). */
-typedef struct sh_stack {
-	sh_callout *up, *down;
-} sh_stack;
-sh_stack sh_two_sublayers(sh *h, sh_fn up_fn, const sh_answer *up_script, size_t up_n,
-			  sh_fn down_fn, const sh_answer *down_script, size_t down_n);
-
 /* A flow with the recorder as its data path. */
 owfp_flow *sh_flow(sh *h);
 owfp_flow *sh_flow_key(sh *h, const owfp_flow_key *key);
