@@ -296,6 +296,21 @@ NTSTATUS owfp_txn_op_end(owfp_session *s, bool ok)
 	return end_locked(e, s, ok);
 }
 
+NTSTATUS owfp_txn_op_lock(owfp_session *s)
+{
+	NTSTATUS st = owfp_txn_op_begin(s);
+
+	if (st == STATUS_SUCCESS)
+		pthread_mutex_lock(&s->engine->mu);
+	return st;
+}
+
+NTSTATUS owfp_txn_op_unlock(owfp_session *s, NTSTATUS st)
+{
+	pthread_mutex_unlock(&s->engine->mu);
+	return owfp_txn_op_end(s, st == STATUS_SUCCESS) == STATUS_SUCCESS ? st : STATUS_NO_MEMORY;
+}
+
 NTSTATUS NTAPI FwpmTransactionBegin0(HANDLE engineHandle, UINT32 flags)
 {
 	owfp_session *s = owfp_session_get(engineHandle);
