@@ -365,6 +365,11 @@ owfp_session *owfp_session_get(HANDLE h);
  * transaction or runs in an implicit one committed at op_end. */
 NTSTATUS owfp_txn_op_begin(owfp_session *s);
 NTSTATUS owfp_txn_op_end(owfp_session *s, bool ok);
+/* The same around a change made under e->mu: op_lock begins and, when that
+ * succeeds, takes e->mu; op_unlock lets it go and ends with `st`, returning
+ * `st`, or STATUS_NO_MEMORY when `st` succeeded but the commit did not. */
+NTSTATUS owfp_txn_op_lock(owfp_session *s);
+NTSTATUS owfp_txn_op_unlock(owfp_session *s, NTSTATUS st);
 /* e->mu held: records how to undo a change. */
 int owfp_txn_log(owfp_engine *e, int op, void *obj);
 void owfp_txn_abort_session(owfp_session *s);

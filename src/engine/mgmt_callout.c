@@ -35,12 +35,11 @@ NTSTATUS NTAPI FwpmCalloutAdd0(HANDLE engineHandle, const FWPM_CALLOUT0 *callout
 	owfp_wstr_to_utf8(callout->displayData.name, mc->name, sizeof(mc->name));
 
 	e = s->engine;
-	st = owfp_txn_op_begin(s);
+	st = owfp_txn_op_lock(s);
 	if (st != STATUS_SUCCESS) {
 		free(mc);
 		return st;
 	}
-	pthread_mutex_lock(&e->mu);
 	if (owfp_model_callout(&e->model, &mc->key, NULL)) {
 		st = STATUS_FWP_ALREADY_EXISTS;
 	} else {
@@ -68,30 +67,27 @@ NTSTATUS NTAPI FwpmCalloutAdd0(HANDLE engineHandle, const FWPM_CALLOUT0 *callout
 static NTSTATUS delete_callout(HANDLE engineHandle, const GUID *key, UINT32 id)
 {
 	owfp_session *s = owfp_session_get(engineHandle);
-	owfp_engine *e;
+	owfp_model *m;
 	owfp_mcallout *mc;
 	size_t at;
 	NTSTATUS st;
 
 	if (!s)
 		return STATUS_INVALID_HANDLE;
-	e = s->engine;
-	st = owfp_txn_op_begin(s);
+	st = owfp_txn_op_lock(s);
 	if (st != STATUS_SUCCESS)
 		return st;
-	pthread_mutex_lock(&e->mu);
-	mc = key ? owfp_model_callout(&e->model, key, &at)
-		 : owfp_model_callout_by_id(&e->model, id, &at);
+	m = &s->engine->model;
+	mc = key ? owfp_model_callout(m, key, &at) : owfp_model_callout_by_id(m, id, &at);
 	if (!mc)
 		st = STATUS_FWP_CALLOUT_NOT_FOUND;
-	else if (owfp_model_callout_used(&e->model, &mc->key))
+	else if (owfp_model_callout_used(m, &mc->key))
 		st = STATUS_FWP_IN_USE;
-	else if (owfp_txn_log(e, OWFP_UNDO_DEL_CALLOUT, mc))
+	else if (owfp_txn_log(s->engine, OWFP_UNDO_DEL_CALLOUT, mc))
 		st = STATUS_NO_MEMORY;
 	else
-		owfp_vec_remove(&e->model.callouts, at);
-	pthread_mutex_unlock(&e->mu);
-	return owfp_txn_op_end(s, st == STATUS_SUCCESS) == STATUS_SUCCESS ? st : STATUS_NO_MEMORY;
+		owfp_vec_remove(&m->callouts, at);
+	return owfp_txn_op_unlock(s, st);
 }
 
 NTSTATUS NTAPI FwpmCalloutDeleteByKey0(HANDLE engineHandle, const GUID *key)

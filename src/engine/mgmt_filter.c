@@ -349,10 +349,9 @@ static NTSTATUS delete_filter(HANDLE engineHandle, const GUID *key, UINT64 id)
 	if (!s)
 		return STATUS_INVALID_HANDLE;
 	e = s->engine;
-	st = owfp_txn_op_begin(s);
+	st = owfp_txn_op_lock(s);
 	if (st != STATUS_SUCCESS)
 		return st;
-	pthread_mutex_lock(&e->mu);
 	rf = key ? owfp_model_filter_by_key(&e->model, key) : owfp_model_filter(&e->model, id, NULL);
 	if (!rf) {
 		st = STATUS_FWP_FILTER_NOT_FOUND;
@@ -364,8 +363,7 @@ static NTSTATUS delete_filter(HANDLE engineHandle, const GUID *key, UINT64 id)
 		rf->deleted = true;
 		e->dirty[rf->slot] = true;
 	}
-	pthread_mutex_unlock(&e->mu);
-	return owfp_txn_op_end(s, st == STATUS_SUCCESS) == STATUS_SUCCESS ? st : STATUS_NO_MEMORY;
+	return owfp_txn_op_unlock(s, st);
 }
 
 NTSTATUS NTAPI FwpmFilterDeleteById0(HANDLE engineHandle, UINT64 id)

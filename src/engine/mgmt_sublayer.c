@@ -32,12 +32,11 @@ NTSTATUS NTAPI FwpmSubLayerAdd0(HANDLE engineHandle, const FWPM_SUBLAYER0 *subLa
 	owfp_wstr_to_utf8(subLayer->displayData.name, sl->name, sizeof(sl->name));
 
 	e = s->engine;
-	st = owfp_txn_op_begin(s);
+	st = owfp_txn_op_lock(s);
 	if (st != STATUS_SUCCESS) {
 		free(sl);
 		return st;
 	}
-	pthread_mutex_lock(&e->mu);
 	if (owfp_model_sublayer(&e->model, &sl->key, NULL)) {
 		st = STATUS_FWP_ALREADY_EXISTS;
 	} else if (owfp_vec_insert(&e->model.sublayers, e->model.sublayers.n, sl)) {
@@ -67,10 +66,9 @@ NTSTATUS NTAPI FwpmSubLayerDeleteByKey0(HANDLE engineHandle, const GUID *key)
 	if (!key)
 		return STATUS_FWP_NULL_POINTER;
 	e = s->engine;
-	st = owfp_txn_op_begin(s);
+	st = owfp_txn_op_lock(s);
 	if (st != STATUS_SUCCESS)
 		return st;
-	pthread_mutex_lock(&e->mu);
 	sl = owfp_model_sublayer(&e->model, key, &at);
 	if (!sl)
 		st = STATUS_FWP_SUBLAYER_NOT_FOUND;
@@ -82,6 +80,5 @@ NTSTATUS NTAPI FwpmSubLayerDeleteByKey0(HANDLE engineHandle, const GUID *key)
 		st = STATUS_NO_MEMORY;
 	else
 		owfp_vec_remove(&e->model.sublayers, at);
-	pthread_mutex_unlock(&e->mu);
-	return owfp_txn_op_end(s, st == STATUS_SUCCESS) == STATUS_SUCCESS ? st : STATUS_NO_MEMORY;
+	return owfp_txn_op_unlock(s, st);
 }

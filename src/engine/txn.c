@@ -109,6 +109,33 @@ static owfp_callout *filter_callout(owfp_engine *e, const owfp_rfilter *f)
 	return c;
 }
 
+/* The model vector a sublayer or callout undo record changes. */
+static owfp_vec *undo_vec(owfp_model *m, int op)
+{
+	return op == OWFP_UNDO_ADD_SUBLAYER || op == OWFP_UNDO_DEL_SUBLAYER ? &m->sublayers
+									    : &m->callouts;
+}
+
+/* Takes out what an undone add put in `v`: that very object, so no key
+ * lookup per kind is needed. */
+static void vec_remove_object(owfp_vec *v, const void *obj)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->v[i] == obj) {
+			owfp_vec_remove(v, i);
+			return;
+		}
+}
+
+/* e->mu held. After commit or abort the undo log and the dirty layers
+ * start empty again. */
+static void undo_reset(owfp_engine *e)
+{
+	e->nundo = 0;
+	for (int i = 0; i < OWFP_NSLOTS; i++)
+		e->dirty[i] = false;
+}
+
 static NTSTATUS commit_locked(owfp_engine *e, notices *ns)
 {
 	owfp_snapshot *old = atomic_load(&e->snap), *next;
@@ -176,9 +203,7 @@ static NTSTATUS commit_locked(owfp_engine *e, notices *ns)
 			break;
 		}
 	}
-	e->nundo = 0;
-	for (int i = 0; i < OWFP_NSLOTS; i++)
-		e->dirty[i] = false;
+	undo_reset(e);
 	return STATUS_SUCCESS;
 nomem:
 	if (next)
@@ -195,25 +220,19 @@ static void abort_locked(owfp_engine *e, notices *ns)
 	for (size_t i = e->nundo; i-- > 0;) {
 		owfp_undo *u = &e->undo[i];
 		owfp_rfilter *f = u->obj;
-		size_t at;
+		owfp_vec *v;
 
 		switch (u->op) {
 		case OWFP_UNDO_ADD_SUBLAYER:
-			if (owfp_model_sublayer(&e->model, &((owfp_sublayer *)u->obj)->key, &at))
-				owfp_vec_remove(&e->model.sublayers, at);
+		case OWFP_UNDO_ADD_CALLOUT:
+			vec_remove_object(undo_vec(&e->model, u->op), u->obj);
 			free(u->obj);
 			break;
 		case OWFP_UNDO_DEL_SUBLAYER:
-			/* Cannot fail: the slot it left is still allocated. */
-			(void)owfp_vec_insert(&e->model.sublayers, e->model.sublayers.n, u->obj);
-			break;
-		case OWFP_UNDO_ADD_CALLOUT:
-			if (owfp_model_callout(&e->model, &((owfp_mcallout *)u->obj)->key, &at))
-				owfp_vec_remove(&e->model.callouts, at);
-			free(u->obj);
-			break;
 		case OWFP_UNDO_DEL_CALLOUT:
-			(void)owfp_vec_insert(&e->model.callouts, e->model.callouts.n, u->obj);
+			/* Cannot fail: the slot it left is still allocated. */
+			v = undo_vec(&e->model, u->op);
+			(void)owfp_vec_insert(v, v->n, u->obj);
 			break;
 		case OWFP_UNDO_ADD_FILTER:
 			owfp_model_filter_remove(&e->model, f);
@@ -232,9 +251,7 @@ static void abort_locked(owfp_engine *e, notices *ns)
 			break;
 		}
 	}
-	e->nundo = 0;
-	for (int i = 0; i < OWFP_NSLOTS; i++)
-		e->dirty[i] = false;
+	undo_reset(e);
 }
 
 NTSTATUS owfp_txn_op_begin(owfp_session *s)
@@ -251,25 +268,47 @@ NTSTATUS owfp_txn_op_begin(owfp_session *s)
 	return st;
 }
 
+/* e->mu held and `s` owns the transaction. Commits it (aborting if that
+ * fails) or aborts it, lets e->mu go, then delivers the notices. */
+static NTSTATUS end_locked(owfp_engine *e, owfp_session *s, bool commit)
+{
+	notices ns = {0};
+	NTSTATUS st = commit ? commit_locked(e, &ns) : STATUS_SUCCESS;
+
+	if (!commit || st != STATUS_SUCCESS)
+		abort_locked(e, &ns);
+	s->explicit_txn = false;
+	release(e);
+	pthread_mutex_unlock(&e->mu);
+	run_notices(&ns);
+	return st;
+}
+
 NTSTATUS owfp_txn_op_end(owfp_session *s, bool ok)
 {
 	owfp_engine *e = s->engine;
-	notices ns = {0};
-	NTSTATUS st = STATUS_SUCCESS;
 
 	pthread_mutex_lock(&e->mu);
 	if (--s->depth > 0 || s->explicit_txn) {
 		pthread_mutex_unlock(&e->mu);
 		return STATUS_SUCCESS;
 	}
-	if (ok)
-		st = commit_locked(e, &ns);
-	if (!ok || st != STATUS_SUCCESS)
-		abort_locked(e, &ns);
-	release(e);
-	pthread_mutex_unlock(&e->mu);
-	run_notices(&ns);
+	return end_locked(e, s, ok);
+}
+
+NTSTATUS owfp_txn_op_lock(owfp_session *s)
+{
+	NTSTATUS st = owfp_txn_op_begin(s);
+
+	if (st == STATUS_SUCCESS)
+		pthread_mutex_lock(&s->engine->mu);
 	return st;
+}
+
+NTSTATUS owfp_txn_op_unlock(owfp_session *s, NTSTATUS st)
+{
+	pthread_mutex_unlock(&s->engine->mu);
+	return owfp_txn_op_end(s, st == STATUS_SUCCESS) == STATUS_SUCCESS ? st : STATUS_NO_MEMORY;
 }
 
 NTSTATUS NTAPI FwpmTransactionBegin0(HANDLE engineHandle, UINT32 flags)
@@ -300,8 +339,6 @@ static NTSTATUS end_explicit(HANDLE engineHandle, bool commit)
 {
 	owfp_session *s = owfp_session_get(engineHandle);
 	owfp_engine *e;
-	notices ns = {0};
-	NTSTATUS st = STATUS_SUCCESS;
 
 	if (!s)
 		return STATUS_INVALID_HANDLE;
@@ -311,15 +348,7 @@ static NTSTATUS end_explicit(HANDLE engineHandle, bool commit)
 		pthread_mutex_unlock(&e->mu);
 		return STATUS_FWP_NO_TXN_IN_PROGRESS;
 	}
-	if (commit)
-		st = commit_locked(e, &ns);
-	if (!commit || st != STATUS_SUCCESS)
-		abort_locked(e, &ns);
-	s->explicit_txn = false;
-	release(e);
-	pthread_mutex_unlock(&e->mu);
-	run_notices(&ns);
-	return st;
+	return end_locked(e, s, commit);
 }
 
 NTSTATUS NTAPI FwpmTransactionCommit0(HANDLE engineHandle)
@@ -335,16 +364,11 @@ NTSTATUS NTAPI FwpmTransactionAbort0(HANDLE engineHandle)
 void owfp_txn_abort_session(owfp_session *s)
 {
 	owfp_engine *e = s->engine;
-	notices ns = {0};
 
 	pthread_mutex_lock(&e->mu);
 	if (e->txn_owner != s) {
 		pthread_mutex_unlock(&e->mu);
 		return;
 	}
-	abort_locked(e, &ns);
-	s->explicit_txn = false;
-	release(e);
-	pthread_mutex_unlock(&e->mu);
-	run_notices(&ns);
+	(void)end_locked(e, s, false);
 }

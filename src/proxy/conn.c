@@ -17,6 +17,7 @@
 
 #include "host/dir.h"
 #include "host/flow_key.h"
+#include "host/flow_ops.h"
 #include "proxy/procinfo.h"
 #include "proxy/proxy_int.h"
 #include "proxy/sock.h"
@@ -221,15 +222,7 @@ static void op_wake(void *dp, owfp_flow *flow)
 		owfp_worker_kick(w);
 }
 
-static const owfp_flow_ops conn_ops = {
-	.deliver = op_deliver,
-	.deliver_fin = op_deliver_fin,
-	.deliver_abort = op_deliver_abort,
-	.drop = op_drop,
-	.pause = op_pause,
-	.offload = op_offload,
-	.wake = op_wake,
-};
+static const owfp_flow_ops conn_ops = OWFP_HOST_FLOW_OPS(op);
 
 /* ------------------------------------------------------------- lifecycle */
 

@@ -19,6 +19,7 @@
 #include "host/dir.h"
 #include "host/events.h"
 #include "host/flow_key.h"
+#include "host/flow_ops.h"
 #include "host/host.h"
 #include "replay/coalesce.h"
 #include "replay/events.h"
@@ -343,15 +344,7 @@ static void op_wake(void *dp, owfp_flow *flow)
 	owfp_wakeq_push(&rf->rp->wq, &rf->wnode);
 }
 
-static const owfp_flow_ops rp_ops = {
-	.deliver = op_deliver,
-	.deliver_fin = op_deliver_fin,
-	.deliver_abort = op_deliver_abort,
-	.drop = op_drop,
-	.pause = op_pause,
-	.offload = op_offload,
-	.wake = op_wake,
-};
+static const owfp_flow_ops rp_ops = OWFP_HOST_FLOW_OPS(op);
 
 /* ------------------------------------------------------ engine events */
 

@@ -46,6 +46,34 @@ static void human(char *out, size_t len, uint64_t v)
 		snprintf(out, len, "%.2f GB", (double)v / 1e9);
 }
 
+/* The lines under a capture that speak only when something happened: each
+ * is shown when its `show` holds; its format takes up to four %llu. */
+static void print_capture_notes(FILE *out, const owfp_capture_stats *s)
+{
+	const struct {
+		bool show;
+		const char *fmt;
+		unsigned long long v[4];
+	} notes[] = {
+		{s->non_tcp || s->bad_packets || s->bad_checksums || s->unsupported_link,
+		 "    skipped: %llu non-TCP, %llu malformed, %llu bad checksum, %llu unsupported link\n",
+		 {s->non_tcp, s->bad_packets, s->bad_checksums, s->unsupported_link}},
+		{s->kernel_dropped || s->interface_dropped,
+		 "    not captured: %llu packets dropped by the kernel (buffer full), %llu by the "
+		 "interface; their bytes are holes\n",
+		 {s->kernel_dropped, s->interface_dropped}},
+		{s->retransmitted_bytes || s->overlaps_differing,
+		 "    retransmitted %llu bytes, %llu overlapping segments with different data "
+		 "(%llu bytes)\n",
+		 {s->retransmitted_bytes, s->overlaps_differing, s->overlap_bytes_differing}},
+	};
+
+	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++)
+		if (notes[i].show)
+			fprintf(out, notes[i].fmt, notes[i].v[0], notes[i].v[1], notes[i].v[2],
+				notes[i].v[3]);
+}
+
 void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 {
 	char a[32], b[32], c[32], d[32];
@@ -66,26 +94,7 @@ void owfp_replay_report_print(const owfp_replay_report *r, FILE *out)
 			(unsigned long long)s->tcp_segments, (unsigned long long)s->flows,
 			(unsigned long long)s->flows_midstream, cr->failed ? "\n    STOPPED: " : "",
 			cr->failed ? cr->error : "");
-		if (s->non_tcp || s->bad_packets || s->bad_checksums || s->unsupported_link)
-			fprintf(out,
-				"    skipped: %llu non-TCP, %llu malformed, %llu bad checksum, "
-				"%llu unsupported link\n",
-				(unsigned long long)s->non_tcp, (unsigned long long)s->bad_packets,
-				(unsigned long long)s->bad_checksums,
-				(unsigned long long)s->unsupported_link);
-		if (s->kernel_dropped || s->interface_dropped)
-			fprintf(out,
-				"    not captured: %llu packets dropped by the kernel (buffer full), "
-				"%llu by the interface; their bytes are holes\n",
-				(unsigned long long)s->kernel_dropped,
-				(unsigned long long)s->interface_dropped);
-		if (s->retransmitted_bytes || s->overlaps_differing)
-			fprintf(out,
-				"    retransmitted %llu bytes, %llu overlapping segments with "
-				"different data (%llu bytes)\n",
-				(unsigned long long)s->retransmitted_bytes,
-				(unsigned long long)s->overlaps_differing,
-				(unsigned long long)s->overlap_bytes_differing);
+		print_capture_notes(out, s);
 	}
 	fprintf(out, "\nflows: %llu", (unsigned long long)r->flows);
 	if (r->flows_midstream)

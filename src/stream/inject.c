@@ -221,15 +221,15 @@ NTSTATUS NTAPI FwpsStreamInjectAsync0(HANDLE injectionHandle, HANDLE injectionCo
 		owfp_inj_handle_put(h);
 		return STATUS_INSUFFICIENT_RESOURCES;
 	}
+	*inj = (owfp_injection){.nbls = netBufferList,
+				.complete = completionFn,
+				.complete_ctx = completionContext,
+				.handle = h,
+				.callout_id = calloutId,
+				.stream_flags = streamFlags,
+				.len = netBufferList ? dataLength : 0,
+				.fin = fin};
 	owfp_chain_init(&inj->data);
-	inj->nbls = netBufferList;
-	inj->complete = completionFn;
-	inj->complete_ctx = completionContext;
-	inj->handle = h;
-	inj->callout_id = calloutId;
-	inj->stream_flags = streamFlags;
-	inj->len = netBufferList ? dataLength : 0;
-	inj->fin = fin;
 
 	if (owfp_flow_on_thread(f) && f->classifying && f->classifying->dir == dir &&
 	    f->classifying->d.callout && f->classifying->d.callout->id == calloutId) {

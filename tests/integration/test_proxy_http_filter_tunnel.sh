@@ -27,7 +27,7 @@ start_proxy pxo --listen 127.0.0.1:0 --upstream "127.0.0.1:$ORIGIN_PORT" -c "$T/
 PO=$PROXY_PORT
 
 python3 - "$PN" "$PO" <<'PY' || fail "see above"
-import socket, sys
+import errno, socket, sys
 
 PN, PO = int(sys.argv[1]), int(sys.argv[2])
 failed = []
@@ -58,6 +58,10 @@ def talk(port, steps):
     except ConnectionResetError:
         reset = True
     except BrokenPipeError:
+        reset = True
+    except OSError as e:  # shutdown() once the proxy's RST has arrived
+        if e.errno != errno.ENOTCONN:
+            raise
         reset = True
     s.close()
     return got, reset
