@@ -141,6 +141,8 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 	arb a = {FWP_ACTION_CONTINUE, false, true, false};
 	owfp_clayer *l;
 	owfp_ranks r;
+	/* Read before the layer (match_cache.c). */
+	uint64_t gen = owfp_engine_generation(e);
 	long n;
 
 	/* The local process, when the data path knows it (docs/porting.md
@@ -164,7 +166,7 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 	}
 
 	owfp_ranks_init(&r);
-	n = owfp_engine_match_layer(e, slot, &in, &l, &r);
+	n = owfp_engine_match_layer(e, slot, gen, &in, &l, &r);
 	if (n < 0) {
 		/* Fail closed: without the filter set we cannot say the flow is allowed. */
 		owfp_engine_log(e, OWFP_LOG_ERROR,

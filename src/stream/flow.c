@@ -220,7 +220,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key, const owfp_f
 	owfp_flow_emit(f, OWFP_EV_FLOW_START, -1, NULL, 0, NULL);
 
 	owfp_match *m = NULL;
-	int rc = owfp_engine_match_stream(engine, key, f->last_filter_id, &m);
+	int rc = owfp_engine_match_stream_values(engine, &f->in_values, f->last_filter_id, &m);
 	if (rc == 0) {
 		atomic_fetch_add(&m->refs, 1);
 		if (owfp_pipeline_build(f, OWFP_DIR_INBOUND, m, key->midstream)) {
