@@ -145,6 +145,12 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 	uint64_t gen = owfp_engine_generation(e);
 	long n;
 
+	/* S95: no filter, no decision. Most configurations put none here, and
+	 * the incoming values and the app id cost more than the rest of the
+	 * flow's creation (docs/PERFORMANCE.md, "Cheap flows"). */
+	if (owfp_mcache_layer_empty(e, slot, gen))
+		return FWP_ACTION_PERMIT;
+
 	/* The local process, when the data path knows it (docs/porting.md
 	 * "Flow metadata"); the path is both PROCESS_PATH and ALE_APP_ID. A
 	 * path we cannot encode (out of memory) leaves both absent, as unknown. */

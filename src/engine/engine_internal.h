@@ -282,6 +282,8 @@ owfp_match *owfp_mcache_match_get(owfp_mhit *hit, uint64_t flow_last_filter_id);
 /* Keeps `m` (a new reference) with the entry; `max_id` its newest filter. */
 void owfp_mcache_match_put(owfp_mhit *hit, owfp_match *m, uint64_t max_id);
 void owfp_mcache_free(owfp_mcache *c);
+/* Whether the layer has no (enabled) filter at `gen`: nothing to match. */
+bool owfp_mcache_layer_empty(owfp_engine *e, int slot, uint64_t gen);
 
 /* ----------------------------------------------------------- snapshot.c */
 

@@ -23,8 +23,8 @@
 #include "util/alloc.h"
 #include "util/thread_slot.h"
 
-#define KEY_MAX 96
-#define ENTRIES 64 /* per layer, direct-mapped by hash */
+#define KEY_MAX 64 /* all fields of a V6 layer but a blob fit */
+#define ENTRIES 32 /* per layer, direct-mapped by hash */
 #define INLINE_RANKS 6
 #define NO_FIELD 0xff /* a tested field the values do not have */
 
@@ -294,4 +294,18 @@ void owfp_mcache_match_put(owfp_mhit *hit, owfp_match *m, uint64_t max_id)
 	atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
 	en->match = m;
 	en->max_id = max_id;
+}
+
+bool owfp_mcache_layer_empty(owfp_engine *e, int slot, uint64_t gen)
+{
+	mlayer *ml = my_layer(e, slot, gen);
+	owfp_clayer *l;
+	bool empty;
+
+	if (ml)
+		return ml->layer->n == 0;
+	l = owfp_snapshot_layer(e, slot);
+	empty = l->n == 0;
+	owfp_clayer_unref(l);
+	return empty;
 }
