@@ -188,8 +188,7 @@ static mlayer *my_layer(owfp_engine *e, int slot, uint64_t gen)
 }
 
 /* Keys on every field the layer's filters test; false when one cannot be. */
-static bool make_key(const owfp_clayer *l, const FWPS_INCOMING_VALUES0 *in, uint8_t *k,
-		     size_t *len)
+static bool make_key(const owfp_clayer *l, const FWPS_INCOMING_VALUES0 *in, uint8_t *k, size_t *len)
 {
 	uint64_t t = l->tested;
 

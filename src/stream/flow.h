@@ -84,8 +84,8 @@ typedef struct owfp_dirstate {
 	owfp_sublayer *sls;
 	unsigned nsl;
 	unsigned stage_cap; /* stages (and sublayers) the `stages` block has room for */
-	bool fin_source; /* the source ended (FIN indicated) */
-	bool ended;      /* the FIN was delivered, or the direction aborted */
+	bool fin_source;    /* the source ended (FIN indicated) */
+	bool ended;         /* the FIN was delivered, or the direction aborted */
 	bool paused;
 	bool mem_paused; /* paused for the process memory limit (memlimit.c) */
 	bool rematch;    /* filters changed: rebuild when quiescent */

@@ -106,7 +106,7 @@ static void test_pool_bounded(void **state)
 
 	(void)state;
 	sh_up(&h, NULL);
-	owfp_flow_close(sh_flow(&h)); /* the table exists; one object pooled */
+	owfp_flow_close(sh_flow(&h));                /* the table exists; one object pooled */
 	uint64_t first = allocs_for_flows(&h, f, N); /* one from the pool */
 	for (int i = 0; i < N; i++)
 		owfp_flow_close(f[i]);

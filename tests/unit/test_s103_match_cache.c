@@ -179,8 +179,7 @@ static void same_stream_match(efx *x, const owfp_flow_key *k, uint64_t last_id)
 		assert_int_equal(got->stages[i].sublayer_index, want->stages[i].sublayer_index);
 		assert_int_equal(got->stages[i].layer_id, want->stages[i].layer_id);
 		assert_ptr_equal(got->stages[i].callout, want->stages[i].callout);
-		assert_int_equal(got->stages[i].added_after_flow,
-				 want->stages[i].added_after_flow);
+		assert_int_equal(got->stages[i].added_after_flow, want->stages[i].added_after_flow);
 	}
 	owfp_match_release(want);
 	owfp_match_release(got);
@@ -251,15 +250,13 @@ static size_t stream_ids(efx *x, const owfp_flow_key *k, UINT64 *ids)
 }
 
 static void NTAPI classify_fn(const FWPS_INCOMING_VALUES0 *in,
-			      const FWPS_INCOMING_METADATA_VALUES0 *meta, void *data,
-			      const void *ctx, const FWPS_FILTER3 *filter, UINT64 flow_ctx,
-			      FWPS_CLASSIFY_OUT0 *out)
+			      const FWPS_INCOMING_METADATA_VALUES0 *meta, void *data, const void *ctx,
+			      const FWPS_FILTER3 *filter, UINT64 flow_ctx, FWPS_CLASSIFY_OUT0 *out)
 {
 	(void)in, (void)meta, (void)data, (void)ctx, (void)filter, (void)flow_ctx, (void)out;
 }
 
-static NTSTATUS NTAPI notify_fn(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *key,
-				FWPS_FILTER3 *filter)
+static NTSTATUS NTAPI notify_fn(FWPS_CALLOUT_NOTIFY_TYPE type, const GUID *key, FWPS_FILTER3 *filter)
 {
 	(void)type, (void)key, (void)filter;
 	return STATUS_SUCCESS;
