@@ -32,11 +32,10 @@ struct owfp_flow_table {
  * still reported as it was when the flow was freed. */
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
-#define POOL_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define POOL_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#define POOL_MARK(p, n, on) \
+	((on) ? ASAN_POISON_MEMORY_REGION((p), (n)) : ASAN_UNPOISON_MEMORY_REGION((p), (n)))
 #else
-#define POOL_POISON(p, n) ((void)(p), (void)(n))
-#define POOL_UNPOISON(p, n) ((void)(p), (void)(n))
+#define POOL_MARK(p, n, on) ((void)(p), (void)(n), (void)(on))
 #endif
 
 static size_t block_size(unsigned cap)
@@ -44,20 +43,17 @@ static size_t block_size(unsigned cap)
 	return cap * (sizeof(owfp_stage) + sizeof(owfp_sublayer));
 }
 
+/* The flow last when poisoning, first when unpoisoning: it holds the
+ * pointers to its blocks. */
 static void pool_poison(owfp_flow *f, bool on)
 {
 	if (!on)
-		POOL_UNPOISON(f, sizeof(*f));
-	for (int d = 0; d < 2; d++) {
-		if (!f->spare[d])
-			continue;
-		if (on)
-			POOL_POISON(f->spare[d], block_size(f->spare_cap[d]));
-		else
-			POOL_UNPOISON(f->spare[d], block_size(f->spare_cap[d]));
-	}
+		POOL_MARK(f, sizeof(*f), false);
+	for (int d = 0; d < 2; d++)
+		if (f->spare[d])
+			POOL_MARK(f->spare[d], block_size(f->spare_cap[d]), on);
 	if (on)
-		POOL_POISON(f, sizeof(*f));
+		POOL_MARK(f, sizeof(*f), true);
 }
 
 static void flow_release(owfp_flow *f)
