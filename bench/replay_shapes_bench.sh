@@ -4,6 +4,8 @@
 #   - instructions (callgrind, so machine load does not move them) of
 #     `replay -q --no-read-ahead` on bulk20k and h5k, merged runs (default)
 #     against one indication per segment (--segments);
+#   - instructions per flow of `replay -q` (default options) on w20k, 20k
+#     short connections with 4 KiB answers (docs/PERFORMANCE.md, "Cheap flows");
 #   - peak RSS per SYN-only flow, from s100k and s200k (/usr/bin/time %M);
 #   - wall time of `replay -q --extract` with 20k and 60k flows open at once
 #     (c20k, c60k): the ratio shows whether the cost grows faster than the
@@ -16,7 +18,7 @@ CACHE=${OWFP_BENCH_CACHE:-$HERE/.cache}/synth
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$CACHE"
-for c in bulk20k h5k s100k s200k c20k c60k; do
+for c in bulk20k h5k w20k s100k s200k c20k c60k; do
 	[ -s "$CACHE/$c.pcap" ] || python3 "$HERE/synth_captures.py" "$CACHE" "$c" >/dev/null
 done
 
@@ -31,6 +33,11 @@ for c in bulk20k h5k; do
 	echo "$c: $seg instructions with --segments, $run merged (default)"
 	awk -v s="$seg" -v r="$run" -v c="$c" 'BEGIN { printf "RATIO replay.%s.instructions.merged/segments %.3f -\n", c, r / s }'
 done
+
+w=$(valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$BUILD/openwfp" replay -q \
+	"$CACHE/w20k.pcap" 2>&1 >/dev/null | sed -n 's/.*refs: *\([0-9,]*\).*/\1/p' | tr -d ,)
+echo "w20k: $w instructions, default options"
+awk -v w="$w" 'BEGIN { printf "RATIO replay.w20k.instructions_per_flow %.0f -\n", w / 20000 }'
 
 peak_kib() { /usr/bin/time -f %M "$BUILD/openwfp" replay -q "$1" 2>&1 >/dev/null | tail -1; }
 a=$(peak_kib "$CACHE/s100k.pcap")

@@ -12,10 +12,13 @@ captures replay_bench.sh records from real peers:
   sN.pcap       N SYN-only flows from distinct clients, 10 us apart
   cN.pcap       N connections like h5k's, all handshakes first, then all
                 data, then all FINs (N flows open at once)
+  wN.pcap       N sequential connections like (b)'s wrk/nginx ones: a
+                78-byte GET, a 4 KiB answer in three segments (the last
+                with PSH) acknowledged by the client, FINs (issue 23 item 4)
 
 Written with struct rather than scapy: scapy takes minutes for the larger
 files, and these need nothing but Ethernet/IPv4/TCP headers in order.
-usage: synth_captures.py OUTDIR [sN ...] [cN ...]   (default: bulk20k h5k
+usage: synth_captures.py OUTDIR [sN ...] [cN ...] [wN ...]   (default: bulk20k h5k
 s100k s200k c20k c60k)
 """
 import os
@@ -84,6 +87,16 @@ class Conn:
         self.c2s(PSH | ACK, b"GET / HTTP/1.0\r\n\r\n")
         self.s2c(PSH | ACK, b"HTTP/1.0 200 OK\r\n\r\nok\r\n")
 
+    def web(self):
+        self.c2s(PSH | ACK, b"GET /4k HTTP/1.1\r\nHost: 10.0.0.1\r\nUser-Agent: wrk\r\nConnection: close\r\n\r\n")
+        body = b"HTTP/1.1 200 OK\r\nContent-Length: 4096\r\nConnection: close\r\n\r\n" + bytes(4096)
+        for k in range(0, len(body), 1448):
+            part = body[k:k + 1448]
+            self.s2c(ACK | (PSH if k + 1448 >= len(body) else 0), part)
+            if k // 1448 % 2:
+                self.c2s(ACK, gap=1)
+        self.c2s(ACK, gap=1)
+
     def close(self):
         self.c2s(FIN | ACK)
         self.s2c(FIN | ACK)
@@ -118,6 +131,16 @@ def short(path, n, concurrent):
     w.close()
 
 
+def web(path, n):
+    w = Writer(path)
+    for i in range(n):
+        c = Conn(w, i)
+        c.handshake()
+        c.web()
+        c.close()
+    w.close()
+
+
 def syn_only(path, n):
     w = Writer(path)
     for i in range(n):
@@ -142,6 +165,8 @@ def main():
             short(path, 5000, False)
         elif name[0] == "s":
             syn_only(path, count(name))
+        elif name[0] == "w":
+            web(path, count(name))
         elif name[0] == "c":
             short(path, count(name), True)
         else:

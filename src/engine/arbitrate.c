@@ -141,7 +141,15 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 	arb a = {FWP_ACTION_CONTINUE, false, true, false};
 	owfp_clayer *l;
 	owfp_ranks r;
+	/* Read before the layer (match_cache.c). */
+	uint64_t gen = owfp_engine_generation(e);
 	long n;
+
+	/* S95: no filter, no decision. Most configurations put none here, and
+	 * the incoming values and the app id cost more than the rest of the
+	 * flow's creation (docs/PERFORMANCE.md, "Cheap flows"). */
+	if (owfp_mcache_layer_empty(e, slot, gen))
+		return FWP_ACTION_PERMIT;
 
 	/* The local process, when the data path knows it (docs/porting.md
 	 * "Flow metadata"); the path is both PROCESS_PATH and ALE_APP_ID. A
@@ -164,7 +172,7 @@ FWP_ACTION_TYPE owfp_engine_classify_flow_established(owfp_engine *e, const owfp
 	}
 
 	owfp_ranks_init(&r);
-	n = owfp_engine_match_layer(e, slot, &in, &l, &r);
+	n = owfp_engine_match_layer(e, slot, gen, &in, &l, &r);
 	if (n < 0) {
 		/* Fail closed: without the filter set we cannot say the flow is allowed. */
 		owfp_engine_log(e, OWFP_LOG_ERROR,

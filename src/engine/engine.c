@@ -21,6 +21,9 @@ static void free_session(void *obj)
 
 static void engine_free(owfp_engine *e)
 {
+	/* Before the snapshot and the callout table: cached matches hold both. */
+	for (size_t i = 0; i < OWFP_THREAD_SLOTS; i++)
+		owfp_mcache_free(e->mcache[i]);
 	owfp_snapshot_free(atomic_load(&e->snap));
 	/* An open transaction's undo records own deleted objects. */
 	for (size_t i = 0; i < e->nundo; i++) {
@@ -71,6 +74,7 @@ int owfp_engine_create(const owfp_engine_opts *opts, owfp_engine **out)
 	e->next_filter_id = 1;
 	e->next_callout_id = 1;
 	atomic_init(&e->next_flow_id, 1);
+	atomic_init(&e->mcache_on, true);
 	s = owfp_calloc(1, sizeof(*s));
 	if (!s || owfp_model_init(&e->model)) {
 		free(s);

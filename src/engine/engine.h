@@ -131,6 +131,12 @@ uint64_t owfp_engine_last_filter_id(owfp_engine *engine);
  */
 int owfp_engine_match_stream(owfp_engine *engine, const owfp_flow_key *key,
 			     uint64_t flow_last_filter_id, owfp_match **out);
+/* The same from the stream values owfp_engine_stream_values built. */
+int owfp_engine_match_stream_values(owfp_engine *engine, const FWPS_INCOMING_VALUES0 *in,
+				    uint64_t flow_last_filter_id, owfp_match **out);
+/* Matching goes through the per-thread match cache unless turned off here
+ * (tests compare both; docs/semantics.md "Match cache"). On by default. */
+void owfp_engine_match_cache_set(owfp_engine *engine, bool on);
 void owfp_match_release(owfp_match *m);
 
 /*

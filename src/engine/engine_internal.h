@@ -223,6 +223,10 @@ int owfp_ivx_query(const owfp_ivx *x, owfp_k128 k, const owfp_dim_keys *keys, ow
 
 typedef struct owfp_clayer {
 	atomic_long refs;
+	/* Bit i: some filter's condition (or the index) reads incomingValue[i];
+	 * `untestable`: one reads a field past bit 63 (match_cache.c). */
+	uint64_t tested;
+	bool untestable;
 	size_t n;
 	owfp_rfilter **f;   /* arbitration order; rank = position */
 	uint32_t *sublayer; /* sublayer ordinal of each rank (0 = first) */
@@ -246,12 +250,40 @@ bool owfp_clayer_quick_ok(const owfp_clayer *l, uint32_t rank, const owfp_dim_ke
 
 /* -------------------------------------------------------------- match.c */
 
+/* The ranks of `l` whose conditions all hold for `in` (the layer's values),
+ * ascending, appended to `r`: the full walk. Count or -ENOMEM. */
+long owfp_clayer_match(const owfp_clayer *l, const owfp_layer_desc *ld,
+		       const FWPS_INCOMING_VALUES0 *in, owfp_ranks *r);
 /*
  * The matching filters of a layer for incoming values: ranks into the
  * referenced *layer (release with owfp_clayer_unref). Count or -ENOMEM.
+ * `gen` is the generation read before (owfp_engine_generation).
  */
-long owfp_engine_match_layer(owfp_engine *e, int slot, const FWPS_INCOMING_VALUES0 *in,
-			     owfp_clayer **layer, owfp_ranks *r);
+long owfp_engine_match_layer(owfp_engine *e, int slot, uint64_t gen,
+			     const FWPS_INCOMING_VALUES0 *in, owfp_clayer **layer, owfp_ranks *r);
+
+/* -------------------------------------------------------- match_cache.c */
+
+/* One engine's per-thread-slot cache of matches (docs/semantics.md "Match
+ * cache"). Only the thread owning the slot uses it. */
+typedef struct owfp_mcache owfp_mcache;
+/* The entry a lookup found or filled, valid until the thread's next lookup. */
+typedef struct owfp_mhit {
+	struct owfp_mentry *entry;
+} owfp_mhit;
+
+/* As owfp_engine_match_layer, through this thread's cache: the same ranks
+ * and layer a full walk at `gen` gives. */
+long owfp_mcache_match(owfp_engine *e, int slot, uint64_t gen, const FWPS_INCOMING_VALUES0 *in,
+		       owfp_clayer **layer, owfp_ranks *r, owfp_mhit *hit);
+/* The stream match kept with the entry (referenced), if every filter in it
+ * is no newer than `flow_last_filter_id`; else NULL. */
+owfp_match *owfp_mcache_match_get(owfp_mhit *hit, uint64_t flow_last_filter_id);
+/* Keeps `m` (a new reference) with the entry; `max_id` its newest filter. */
+void owfp_mcache_match_put(owfp_mhit *hit, owfp_match *m, uint64_t max_id);
+void owfp_mcache_free(owfp_mcache *c);
+/* Whether the layer has no (enabled) filter at `gen`: nothing to match. */
+bool owfp_mcache_layer_empty(owfp_engine *e, int slot, uint64_t gen);
 
 /* ----------------------------------------------------------- snapshot.c */
 
@@ -447,6 +479,10 @@ struct owfp_engine {
 
 	atomic_ullong generation;
 	atomic_ullong last_filter_id;
+	/* Match caches, one per thread slot (match_cache.c); on unless a test
+	 * turns them off (owfp_engine_match_cache_set). */
+	owfp_mcache *mcache[OWFP_THREAD_SLOTS];
+	atomic_bool mcache_on;
 	atomic_ullong next_flow_id;
 	owfp_engine_counts counts[OWFP_THREAD_SLOTS + 1]; /* util/thread_slot.h */
 

@@ -76,6 +76,14 @@ owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 		l->f[k] = f;
 		l->sublayer[k] = sub;
 		l->quick[k] = f->quick;
+		for (UINT32 c = 0; c < f->fps.numFilterConditions; c++) {
+			UINT16 field = f->fps.filterCondition[c].fieldId;
+
+			if (field < 64)
+				l->tested |= 1ull << field;
+			else
+				l->untestable = true;
+		}
 		for (int j = 0; j < 2; j++)
 			if (f->quick.dim[j] != OWFP_DIM_NONE)
 				l->used_dims |= 1u << f->quick.dim[j];
@@ -110,6 +118,15 @@ owfp_clayer *owfp_clayer_build(owfp_rfilter *const *order, size_t n)
 	}
 	for (int d = 0; d < OWFP_NDIMS; d++)
 		free(items[d]);
+	if (n) {
+		/* The index reads the dimensions' fields (conditions name them
+		 * already; kept explicit for the cache's exactness). */
+		const owfp_layer_desc *ld = owfp_layer_by_slot(order[0]->slot);
+
+		for (int d = 0; d < OWFP_NDIMS; d++)
+			if (l->used_dims & (1u << d))
+				l->tested |= 1ull << owfp_layer_dim_index(ld, d);
+	}
 	return l;
 fail:
 	for (int d = 0; d < OWFP_NDIMS; d++)

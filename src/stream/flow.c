@@ -44,7 +44,7 @@ static void flow_free(owfp_flow *f)
 	pthread_cond_destroy(&f->cv);
 	pthread_mutex_destroy(&f->mu);
 	free(f->bypass);
-	free(f);
+	owfp_flow_pool_put(f->table, f);
 }
 
 void owfp_flow_unref(owfp_flow *f)
@@ -191,7 +191,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key, const owfp_f
 	struct owfp_flow_table *table = owfp_flow_table_of(engine);
 	if (!table)
 		return -ENOMEM;
-	owfp_flow *f = owfp_calloc(1, sizeof(*f));
+	owfp_flow *f = owfp_flow_pool_get(table);
 	if (!f)
 		return -ENOMEM;
 	f->engine = engine;
@@ -220,7 +220,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key, const owfp_f
 	owfp_flow_emit(f, OWFP_EV_FLOW_START, -1, NULL, 0, NULL);
 
 	owfp_match *m = NULL;
-	int rc = owfp_engine_match_stream(engine, key, f->last_filter_id, &m);
+	int rc = owfp_engine_match_stream_values(engine, &f->in_values, f->last_filter_id, &m);
 	if (rc == 0) {
 		atomic_fetch_add(&m->refs, 1);
 		if (owfp_pipeline_build(f, OWFP_DIR_INBOUND, m, key->midstream)) {

@@ -83,8 +83,9 @@ typedef struct owfp_dirstate {
 	unsigned nstages;
 	owfp_sublayer *sls;
 	unsigned nsl;
-	bool fin_source; /* the source ended (FIN indicated) */
-	bool ended;      /* the FIN was delivered, or the direction aborted */
+	unsigned stage_cap; /* stages (and sublayers) the `stages` block has room for */
+	bool fin_source;    /* the source ended (FIN indicated) */
+	bool ended;         /* the FIN was delivered, or the direction aborted */
 	bool paused;
 	bool mem_paused; /* paused for the process memory limit (memlimit.c) */
 	bool rematch;    /* filters changed: rebuild when quiescent */
@@ -207,6 +208,10 @@ struct owfp_flow {
 	FWPS_INCOMING_VALUES0 in_values;
 	FWPS_INCOMING_VALUE0 values[FWPS_FIELD_STREAM_V4_MAX + 1];
 	FWP_BYTE_ARRAY16 v6_local, v6_remote;
+	/* A stage block per direction kept for the next pipeline, and its
+	 * room; they stay with the flow object in the table's pool. */
+	owfp_stage *spare[2];
+	unsigned spare_cap[2];
 };
 
 /* ---- flow_state.c */
@@ -381,6 +386,17 @@ struct owfp_flow_table *owfp_flow_table_of(owfp_engine *engine);
 owfp_flow *owfp_flow_table_find(owfp_engine *engine, UINT64 id); /* referenced */
 int owfp_flow_table_insert(struct owfp_flow_table *t, owfp_flow *f);
 void owfp_flow_table_remove(struct owfp_flow_table *t, owfp_flow *f);
+/*
+ * Flow objects come from a pool per table and thread slot (only the slot's
+ * owner uses it, so no lock), at most OWFP_FLOW_POOL_MAX each, and go back
+ * to the pool of the thread that lets the last reference go. A flow from
+ * the pool is all zero except the spare stage blocks it keeps. NULL: out
+ * of memory.
+ */
+#define OWFP_FLOW_POOL_MAX 64
+owfp_flow *owfp_flow_pool_get(struct owfp_flow_table *t);
+/* Gives a flow whose mutex and cv are destroyed back (or frees it). */
+void owfp_flow_pool_put(struct owfp_flow_table *t, owfp_flow *f);
 /* For tests: flows in the table, its buckets, chain links walked so far. */
 void owfp_flow_table_stats(owfp_engine *engine, size_t *count, size_t *nbuckets, uint64_t *steps);
 /* Queues work from any thread and wakes the data path. */

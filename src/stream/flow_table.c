@@ -5,6 +5,7 @@
  * closed meanwhile stays valid until the caller lets go.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "stream/flow.h"
 #include "util/alloc.h"
@@ -22,7 +23,80 @@ struct owfp_flow_table {
 	size_t nbuckets; /* a power of two */
 	size_t count;
 	uint64_t steps; /* chain links walked by remove and find (tests) */
+	/* Flow objects to reuse, per thread slot, linked by hnext (flow.h). */
+	owfp_flow *pool[OWFP_THREAD_SLOTS];
+	unsigned npool[OWFP_THREAD_SLOTS];
 };
+
+/* Under ASan a pooled flow is poisoned, so a use after owfp_flow_close is
+ * still reported as it was when the flow was freed. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POOL_MARK(p, n, on) \
+	((on) ? ASAN_POISON_MEMORY_REGION((p), (n)) : ASAN_UNPOISON_MEMORY_REGION((p), (n)))
+#else
+#define POOL_MARK(p, n, on) ((void)(p), (void)(n), (void)(on))
+#endif
+
+static size_t block_size(unsigned cap)
+{
+	return cap * (sizeof(owfp_stage) + sizeof(owfp_sublayer));
+}
+
+/* The flow last when poisoning, first when unpoisoning: it holds the
+ * pointers to its blocks. */
+static void pool_poison(owfp_flow *f, bool on)
+{
+	if (!on)
+		POOL_MARK(f, sizeof(*f), false);
+	for (int d = 0; d < 2; d++)
+		if (f->spare[d])
+			POOL_MARK(f->spare[d], block_size(f->spare_cap[d]), on);
+	if (on)
+		POOL_MARK(f, sizeof(*f), true);
+}
+
+static void flow_release(owfp_flow *f)
+{
+	free(f->spare[0]);
+	free(f->spare[1]);
+	free(f);
+}
+
+owfp_flow *owfp_flow_pool_get(struct owfp_flow_table *t)
+{
+	int slot = owfp_thread_slot();
+	owfp_flow *f;
+
+	if (slot == OWFP_THREAD_SLOT_SHARED || !t->pool[slot])
+		return owfp_calloc(1, sizeof(owfp_flow));
+	f = t->pool[slot];
+	pool_poison(f, false);
+	t->pool[slot] = f->hnext;
+	t->npool[slot]--;
+	owfp_stage *spare[2] = {f->spare[0], f->spare[1]};
+	unsigned cap[2] = {f->spare_cap[0], f->spare_cap[1]};
+	memset(f, 0, sizeof(*f));
+	for (int d = 0; d < 2; d++) {
+		f->spare[d] = spare[d];
+		f->spare_cap[d] = cap[d];
+	}
+	return f;
+}
+
+void owfp_flow_pool_put(struct owfp_flow_table *t, owfp_flow *f)
+{
+	int slot = owfp_thread_slot();
+
+	if (!t || slot == OWFP_THREAD_SLOT_SHARED || t->npool[slot] >= OWFP_FLOW_POOL_MAX) {
+		flow_release(f);
+		return;
+	}
+	f->hnext = t->pool[slot];
+	t->pool[slot] = f;
+	t->npool[slot]++;
+	pool_poison(f, true);
+}
 
 static struct owfp_flow_table *table_create(owfp_engine *engine)
 {
@@ -52,6 +126,13 @@ static void table_destroy(void *obj)
 			break;
 		owfp_flow_close(f);
 	}
+	for (size_t s = 0; s < OWFP_THREAD_SLOTS; s++)
+		while (t->pool[s]) {
+			owfp_flow *f = t->pool[s];
+			pool_poison(f, false);
+			t->pool[s] = f->hnext;
+			flow_release(f);
+		}
 	pthread_mutex_destroy(&t->mu);
 	free(t->buckets);
 	free(t);

@@ -1,5 +1,6 @@
 /* Building a direction's stages from the engine's match, and running them. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "stream/flow.h"
 #include "util/alloc.h"
@@ -19,9 +20,17 @@ int owfp_pipeline_build(owfp_flow *f, int dir, owfp_match *m, bool midstream_all
 	 * stage): one allocation per direction and flow, not two. */
 	_Static_assert(sizeof(owfp_stage) % _Alignof(owfp_sublayer) == 0,
 		       "sublayers follow the stages in one block");
-	owfp_stage *st = n ? owfp_calloc(n, sizeof(*st) + sizeof(owfp_sublayer)) : NULL;
-	if (n && !st)
+	owfp_stage *st = NULL;
+	unsigned cap = n;
+	if (n && f->spare[dir] && f->spare_cap[dir] >= n) {
+		/* The block a pooled or rebuilt flow kept: no allocation. */
+		st = f->spare[dir];
+		cap = f->spare_cap[dir];
+		f->spare[dir] = NULL;
+		memset(st, 0, n * (sizeof(*st) + sizeof(owfp_sublayer)));
+	} else if (n && !(st = owfp_calloc(n, sizeof(*st) + sizeof(owfp_sublayer)))) {
 		return -1;
+	}
 	owfp_sublayer *sls = n ? (owfp_sublayer *)(st + n) : NULL;
 	unsigned nsl = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -50,6 +59,7 @@ int owfp_pipeline_build(owfp_flow *f, int dir, owfp_match *m, bool midstream_all
 	d->nstages = n;
 	d->sls = sls;
 	d->nsl = nsl;
+	d->stage_cap = cap;
 	return 0;
 }
 
@@ -60,8 +70,15 @@ void owfp_pipeline_free(owfp_flow *f, int dir)
 		owfp_chain_clear(&d->stages[i].in, &f->pool);
 	for (unsigned i = 0; i < d->nsl; i++)
 		owfp_sublayer_clear(f, &d->sls[i]);
-	free(d->stages); /* the sublayers too (owfp_pipeline_build) */
+	/* The block (the sublayers too) is kept for the next pipeline. */
+	if (d->stages && !f->spare[dir]) {
+		f->spare[dir] = d->stages;
+		f->spare_cap[dir] = d->stage_cap;
+	} else {
+		free(d->stages);
+	}
 	d->stages = NULL;
+	d->stage_cap = 0;
 	d->sls = NULL;
 	d->nstages = d->nsl = 0;
 	if (d->match)
