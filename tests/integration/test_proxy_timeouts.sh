@@ -38,9 +38,26 @@ start_proxy half --listen 127.0.0.1:0 --upstream "$HOLD" --workers 1 --idle-time
 	--half-closed-timeout 1 --events "$T/half.events"
 PH=$PROXY_PORT
 
-python3 - "$PI" "$PH" <<'PY' || fail "see above"
-import socket, sys, time
-PI, PH = int(sys.argv[1]), int(sys.argv[2])
+python3 - "$PI" "$PH" "$T/idle.sock" <<'PY' || fail "see above"
+import json, socket, sys, time
+PI, PH, CTL = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+
+def active():
+    """The proxy's open connections, from its control socket."""
+    u = socket.socket(socket.AF_UNIX)
+    u.settimeout(10)
+    u.connect(CTL)
+    u.sendall(b'{"cmd":"stats"}\n')
+    line = u.makefile("rb").readline()
+    u.close()
+    return json.loads(line)["proxy"]["active"]
+
+def wait_active(n):
+    for _ in range(500):
+        if active() == n:
+            return
+        time.sleep(0.02)
+    raise SystemExit("FAIL: the proxy still has %d connections, expected %d" % (active(), n))
 
 def closed_within(s, bound):
     """Waits (at most `bound` s: a failure bound, not a measurement) for the
@@ -75,7 +92,10 @@ for i in range(30):
 c.close()
 print("ok - a connection that keeps moving bytes stays open")
 
-# idle connections do not lock --max-connections 2 for good
+# idle connections do not lock --max-connections 2 for good; the closed one
+# above must be gone first, or it takes b's slot (its FIN travels through the
+# proxy and the echo server while a and b connect)
+wait_active(0)
 a, b = echo(PI), echo(PI)
 for _ in range(300):
     try:
