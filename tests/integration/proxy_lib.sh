@@ -66,7 +66,9 @@ start_proxy() {
 	"$OWFP_BIN" proxy "$@" >"$T/$name.out" 2>"$T/$name.err" &
 	PROXY_PID=$!
 	PIDS+=("$PROXY_PID")
-	wait_until 10 grep -q '^listening on' "$T/$name.out" || fail "$name did not start: $(cat "$T/$name.err")"
+	# A hang guard, not a measurement: under ASan loading thousands of
+	# filters (test_proxy_filters_many) alone takes ~4 s on a busy machine.
+	wait_until 60 grep -q '^listening on' "$T/$name.out" || fail "$name did not start: $(cat "$T/$name.err")"
 	PROXY_PORT=$(sed -n 's/^listening on .*:\([0-9]*\) .*/\1/p' "$T/$name.out" | head -n 1)
 }
 
