@@ -125,8 +125,15 @@ $PEER pipe --connect "127.0.0.1:$PI" --out "$T/ka.cli" <"$T/ka.in" >/dev/null 2>
 PIDS+=("$!")
 exec 7>"$T/ka.in"
 printf 'hold' >&7
-# the proxy's two sockets: the accepted one (local port PI) and the upstream one
+# the proxy's two sockets: the accepted one (local port PI) and the upstream one.
+# Each look first moves a byte: this proxy resets a connection idle for 1 s
+# (--idle-timeout 1), and a look that came later would find nothing to see.
 ka_both() {
+	local rc=0
+	trap '' PIPE # a reset client must fail this look, not kill the test
+	printf 'x' >&7 || rc=1
+	trap - PIPE
+	[ "$rc" = 0 ] &&
 	[ "$(ss -tnoH state established "( sport = :$PI )" | grep -c 'timer:(keepalive')" -ge 1 ] &&
 		[ "$(ss -tnopH state established "( dport = :${ECHO##*:} )" | grep "pid=$IPID," | grep -c 'timer:(keepalive')" -ge 1 ]
 }
