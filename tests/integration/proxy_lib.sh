@@ -58,6 +58,8 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+proxy_started() { grep -q '^listening on' "$1" || ! kill -0 "$2"; } # FILE PID
+
 # start_proxy NAME ARGS...: runs `openwfp proxy ARGS` in the background with
 # stdout in $T/NAME.out, stderr in $T/NAME.err; sets PROXY_PID and PROXY_PORT
 # (from its "listening on" line).
@@ -66,7 +68,11 @@ start_proxy() {
 	"$OWFP_BIN" proxy "$@" >"$T/$name.out" 2>"$T/$name.err" &
 	PROXY_PID=$!
 	PIDS+=("$PROXY_PID")
-	wait_until 10 grep -q '^listening on' "$T/$name.out" || fail "$name did not start: $(cat "$T/$name.err")"
+	# A hang guard, not a measurement: under ASan loading thousands of
+	# filters (test_proxy_filters_many) alone takes ~4 s on a busy machine.
+	# A proxy that exits instead is reported at once.
+	wait_until 60 proxy_started "$T/$name.out" "$PROXY_PID" || true
+	grep -q '^listening on' "$T/$name.out" || fail "$name did not start: $(cat "$T/$name.err")"
 	PROXY_PORT=$(sed -n 's/^listening on .*:\([0-9]*\) .*/\1/p' "$T/$name.out" | head -n 1)
 }
 

@@ -53,6 +53,14 @@ while len(got) < 5:
 sys.exit(0 if got == b"hello" else 1)' "$1"
 }
 curl_client() { curl -s --http0.9 --max-time 1 -o /dev/null "http://127.0.0.1:$1/" || true; }
+# curl_start PORT: curl in the background, waiting for an answer the echo
+# server never ends, so it is alive (its socket in /proc) however long the
+# proxy takes to look its process up; sets CURL_PID.
+curl_start() {
+	curl -s --http0.9 --max-time 60 -o /dev/null "http://127.0.0.1:$1/" &
+	CURL_PID=$!
+	PIDS+=("$CURL_PID")
+}
 
 config "$PY" >"$T/py.yaml"
 "$OWFP_BIN" check-config "$T/py.yaml" >"$T/check.out" 2>&1 || fail "check-config: $(cat "$T/check.out")"
@@ -75,9 +83,11 @@ stop_proxy "$PROXY_PID"
 config "$CURL" >"$T/curl.yaml"
 start_proxy p2 --listen 127.0.0.1:0 --upstream "127.0.0.1:$ECHO" -c "$T/curl.yaml"
 py_client "$PROXY_PORT" >/dev/null || fail "python client through the second proxy"
-curl_client "$PROXY_PORT"
-wait_until 10 grep -q "drv_flow_monitor: flow [0-9]* pid [1-9][0-9]* path $CURL app_id $CURL\$" "$T/p2.err" ||
-	fail "flow-established metadata for curl missing"
+curl_start "$PROXY_PORT"
+wait_until 10 grep -q "drv_flow_monitor: flow [0-9]* pid $CURL_PID path $CURL app_id $CURL\$" "$T/p2.err" ||
+	fail "flow-established metadata for curl (pid $CURL_PID) missing"
+kill "$CURL_PID" 2>/dev/null || true
+wait "$CURL_PID" 2>/dev/null || true
 ! grep -q "path $PY" "$T/p2.err" || fail "the app_id filter for curl matched python3"
 pass "app_id = curl matches curl only"
 stop_proxy "$PROXY_PID"

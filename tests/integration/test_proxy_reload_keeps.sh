@@ -86,8 +86,14 @@ def read_for(secs):
         except socket.timeout: continue
         assert b, "the proxy closed the connection"
         got += len(b)
-read_for(1.0)   # past the burst: rate_limit defers and its backlog grows
-assert got >= BURST, f"only {got} bytes in the first second"
+# Past the burst (a count, not "within a second": a slow start only
+# loosens the bound below): rate_limit defers and its backlog grows.
+for _ in range(40):
+    read_for(0.5)
+    if got > BURST:
+        break
+assert got > BURST, f"only {got} bytes in {time.monotonic() - start:.1f} s"
+read_for(0.5)
 for n in (1, 2):
     before = reloads()
     os.kill(pid, signal.SIGHUP)

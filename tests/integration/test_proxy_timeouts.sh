@@ -38,9 +38,26 @@ start_proxy half --listen 127.0.0.1:0 --upstream "$HOLD" --workers 1 --idle-time
 	--half-closed-timeout 1 --events "$T/half.events"
 PH=$PROXY_PORT
 
-python3 - "$PI" "$PH" <<'PY' || fail "see above"
-import socket, sys, time
-PI, PH = int(sys.argv[1]), int(sys.argv[2])
+python3 - "$PI" "$PH" "$T/idle.sock" <<'PY' || fail "see above"
+import json, socket, sys, time
+PI, PH, CTL = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+
+def active():
+    """The proxy's open connections, from its control socket."""
+    u = socket.socket(socket.AF_UNIX)
+    u.settimeout(10)
+    u.connect(CTL)
+    u.sendall(b'{"cmd":"stats"}\n')
+    line = u.makefile("rb").readline()
+    u.close()
+    return json.loads(line)["proxy"]["active"]
+
+def wait_active(n):
+    for _ in range(500):
+        if active() == n:
+            return
+        time.sleep(0.02)
+    raise SystemExit("FAIL: the proxy still has %d connections, expected %d" % (active(), n))
 
 def closed_within(s, bound):
     """Waits (at most `bound` s: a failure bound, not a measurement) for the
@@ -75,7 +92,10 @@ for i in range(30):
 c.close()
 print("ok - a connection that keeps moving bytes stays open")
 
-# idle connections do not lock --max-connections 2 for good
+# idle connections do not lock --max-connections 2 for good; the closed one
+# above must be gone first, or it takes b's slot (its FIN travels through the
+# proxy and the echo server while a and b connect)
+wait_active(0)
 a, b = echo(PI), echo(PI)
 for _ in range(300):
     try:
@@ -105,8 +125,15 @@ $PEER pipe --connect "127.0.0.1:$PI" --out "$T/ka.cli" <"$T/ka.in" >/dev/null 2>
 PIDS+=("$!")
 exec 7>"$T/ka.in"
 printf 'hold' >&7
-# the proxy's two sockets: the accepted one (local port PI) and the upstream one
+# the proxy's two sockets: the accepted one (local port PI) and the upstream one.
+# Each look first moves a byte: this proxy resets a connection idle for 1 s
+# (--idle-timeout 1), and a look that came later would find nothing to see.
 ka_both() {
+	local rc=0
+	trap '' PIPE # a reset client must fail this look, not kill the test
+	printf 'x' >&7 || rc=1
+	trap - PIPE
+	[ "$rc" = 0 ] &&
 	[ "$(ss -tnoH state established "( sport = :$PI )" | grep -c 'timer:(keepalive')" -ge 1 ] &&
 		[ "$(ss -tnopH state established "( dport = :${ECHO##*:} )" | grep "pid=$IPID," | grep -c 'timer:(keepalive')" -ge 1 ]
 }
