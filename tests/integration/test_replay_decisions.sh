@@ -15,7 +15,10 @@ plugin="$OWFP_PLUGIN_DIR/plugin_decisions.so"
 "$(scapy_py)" "$OWFP_SOURCE_DIR/tests/data/make_decisions_capture.py" "$work/d.pcap" >/dev/null 2>&1 ||
     fail "make_decisions_capture.py failed"
 
-OWFP_DECISIONS_DELAY_MS=200 "$OWFP_BIN" replay --json --callout "$plugin" --extract "$work/x" \
+# The driver continues the deferred stream from its own thread 1 s later;
+# the checks below expect the capture read to its end by then (a few ms,
+# also under ASan on a loaded machine), so all 25 bytes wait for it.
+OWFP_DECISIONS_DELAY_MS=1000 "$OWFP_BIN" replay --json --callout "$plugin" --extract "$work/x" \
     --events "$work/ev.jsonl" "$work/d.pcap" >"$work/summary.json" || fail "replay exited $?"
 
 f() { echo "$work/x/10.0.0.$1.$2-10.0.0.$3.$4"; }
@@ -80,7 +83,7 @@ expect_bytes "--drain-timeout: nothing of the deferred stream was delivered" \
 
 # --local server: the server is the local host, so its data is SEND and is
 # never deferred (DEFER applies to data arriving at the local host).
-OWFP_DECISIONS_DELAY_MS=200 "$OWFP_BIN" replay --json --local server --callout "$plugin" \
+OWFP_DECISIONS_DELAY_MS=1000 "$OWFP_BIN" replay --json --local server --callout "$plugin" \
     --extract "$work/z" "$work/d.pcap" >"$work/server.json" || fail "replay exited $?"
 expect_bytes "--local server: server data is outbound, not deferred" \
     "$work/z/10.0.0.2.1003-10.0.0.1.41003" "DEFERME part1|part2|part3"
