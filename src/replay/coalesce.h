@@ -46,7 +46,10 @@ typedef void (*owfp_coalesce_flush_fn)(void *user, owfp_coalesce_run *run, unsig
 typedef struct owfp_coalescer {
 	owfp_coalesce_run pending; /* list head */
 	size_t npending;
-	uint8_t *spare[8]; /* buffers of flushed runs, for the next */
+	/* Buffers of flushed runs, for the next: as many as may be pending at
+	 * once, so a capture with many flows open does not malloc and free
+	 * (and the heap trim and fault in again) a 64 KiB buffer per run. */
+	uint8_t *spare[OWFP_COALESCE_PENDING_MAX];
 	size_t nspare;
 	owfp_coalesce_flush_fn flush;
 	void *user;

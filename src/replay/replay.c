@@ -409,6 +409,10 @@ static void settle_turn(replay *rp, rp_flow *rf, unsigned cdir)
 	rf->last_cdir = cdir;
 	if (!turn || rp->settle_gave_up || rp->stopped)
 		return;
+	if (!atomic_load(&owfp_deferred_ever_queued)) { /* no deferred work to wait for */
+		service_wakes(rp);
+		return;
+	}
 	uint64_t start = owfp_clock_ms(), budget = rp->o->drain_timeout_ms;
 	for (;;) {
 		service_wakes(rp);

@@ -5,6 +5,7 @@
 #ifndef OWFP_WDM_DEFERRED_H
 #define OWFP_WDM_DEFERRED_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,8 @@ size_t owfp_deferred_quiesce(PDRIVER_OBJECT driver);
 bool owfp_workitems_wait_idle(const struct timespec *deadline);
 bool owfp_dpcs_wait_idle(const struct timespec *deadline);
 bool owfp_deferred_wait_idle(uint64_t timeout_ms);
+/* True once any DPC or work item was queued (dpc.c). */
+extern atomic_bool owfp_deferred_ever_queued;
 
 /*
  * Closes (true) or opens the work-item gate: while closed, queued work

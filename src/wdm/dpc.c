@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,10 @@ static ULONGLONG inserted;    /* last sequence number given */
 static ULONGLONG running_seq; /* the running DPC's, or 0 */
 static PDRIVER_OBJECT running_driver;
 static bool started;
+/* Set by the first DPC or work item queued in the process: until then
+ * owfp_deferred_wait_idle has nothing to wait for and takes no lock (replay
+ * calls it at every direction turn of every flow). */
+atomic_bool owfp_deferred_ever_queued;
 
 static PKDPC next_of(PKDPC d)
 {
@@ -125,6 +130,7 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
 		pthread_mutex_unlock(&mu);
 		return FALSE;
 	}
+	atomic_store(&owfp_deferred_ever_queued, true);
 	Dpc->SystemArgument1 = SystemArgument1;
 	Dpc->SystemArgument2 = SystemArgument2;
 	Dpc->DpcData = QUEUED;
@@ -190,6 +196,8 @@ bool owfp_dpcs_wait_idle(const struct timespec *deadline)
 /* Both kinds, until one pass sees both idle. */
 bool owfp_deferred_wait_idle(uint64_t timeout_ms)
 {
+	if (!atomic_load(&owfp_deferred_ever_queued))
+		return true;
 	struct timespec deadline = owfp_deadline_after_ns(CLOCK_REALTIME, timeout_ms * 1000000u);
 
 	for (;;) {
