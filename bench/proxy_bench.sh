@@ -143,7 +143,12 @@ gbps() { # gbps PORT [PID] -> "Gbit/s cpu-seconds-per-GB"
 	out=$(iperf3 -c 127.0.0.1 -p "$1" -t "$SECS" -J 2>/dev/null)
 	t1=$(cpu_ticks "${2:-}")
 	echo "$out" | python3 -c 'import json,sys
-e = json.load(sys.stdin)["end"]["sum_received"]
+r = json.load(sys.stdin)
+e = r.get("end", {}).get("sum_received")
+if not e or not e.get("bytes"):  # the transfer failed (reset): it counts as 0
+    print("0.000 0.000")
+    print("proxy_bench: iperf3 failed: %s" % r.get("error", "no result"), file=sys.stderr)
+    sys.exit(0)
 t0, t1, tck = (float(x) for x in sys.argv[1:])
 print("%.3f %.3f" % (e["bits_per_second"] / 1e9, (t1 - t0) / tck / (e["bytes"] / 1e9)))' "$t0" "$t1" "$TCK"
 }
