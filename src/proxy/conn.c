@@ -242,19 +242,6 @@ static void ep_set(struct owfp_conn *c, struct owfp_side *s, uint32_t want)
 	s->events = want;
 }
 
-/*
- * An allowed flow switches to the offload when both output queues are
- * empty. A flow that keeps both peers busy may never show that moment if
- * its sources are still read (a slow peer keeps a queue filled), so no
- * source is read until both queues drained; the switch then happens at the
- * next settle. Reading resumes between tries (the sockmap may ask for its
- * sockets' receive queues to be read down first).
- */
-static bool offload_waits_for_queues(const struct owfp_conn *c)
-{
-	return c->offload_req && (c->s[0].out.bytes || c->s[1].out.bytes);
-}
-
 static void conn_update_events(struct owfp_conn *c)
 {
 	for (int i = 0; i < 2; i++) {
@@ -267,7 +254,7 @@ static void conn_update_events(struct owfp_conn *c)
 				want = EPOLLOUT;
 			break;
 		case OWFP_CONN_OPEN:
-			if (!s->rd_closed && !s->paused && !s->bp && !offload_waits_for_queues(c))
+			if (!s->rd_closed && !s->paused && !s->bp)
 				want |= EPOLLIN | EPOLLRDHUP;
 			if (s->out.bytes && !s->wr_closed)
 				want |= EPOLLOUT;
