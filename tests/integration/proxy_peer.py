@@ -26,6 +26,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 CHUNK = 1 << 16
 _BASE = random.Random(20261125).randbytes(CHUNK)
@@ -89,6 +90,15 @@ def send_pattern(s, nbytes):
         return False
 
 
+def wait_file(path):
+    """--rst-after FILE: the RST waits until the test creates FILE (say,
+    once the proxy reported the offload), so what the RST meets does not
+    depend on how fast the proxy got there. Bounded: 60 s."""
+    deadline = time.monotonic() + 60
+    while path and not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def rst_close(s):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     s.close()
@@ -127,6 +137,7 @@ def main():
     p.add_argument("--listen", required=True)
     p.add_argument("bytes", type=int)
     p.add_argument("--rst", action="store_true")
+    p.add_argument("--rst-after")
     p.add_argument("--ready")
     p.add_argument("--out")
     p = sub.add_parser("sink")
@@ -141,6 +152,7 @@ def main():
     p.add_argument("bytes", type=int)
     p.add_argument("--data")
     p.add_argument("--rst", action="store_true")
+    p.add_argument("--rst-after")
     p.add_argument("--fin-then-rst", action="store_true")
     p.add_argument("--out")
     p = sub.add_parser("pipe")
@@ -179,6 +191,7 @@ def main():
                 report(0, hashlib.sha256(), "rst", a.out)
                 return 0
             if a.rst:
+                wait_file(a.rst_after)
                 rst_close(s)
                 return 0
             s.shutdown(socket.SHUT_WR)
@@ -209,6 +222,7 @@ def main():
             report(0, hashlib.sha256(), "rst", a.out)
             return 0
         if a.rst:
+            wait_file(a.rst_after)
             rst_close(s)
             return 0
         try:

@@ -103,10 +103,16 @@ grep -q '"event":"proxy_offload"' "$T/half.events" || fail "half-close: the flow
 pass "half-close after the offload: 8 MiB then FIN to the server, its reply then FIN to the client"
 
 # ---- RST after the offload, from the server and from the client
-serve_peer rsts source $((4 * 1024 * 1024)) --rst
+# Each RST waits until the proxy reported the offload (--rst-after): with
+# the RST right behind the data, a slow (ASan) proxy could still be copying
+# when it came, and the flow was never offloaded.
+serve_peer rsts source $((4 * 1024 * 1024)) --rst --rst-after "$T/rsts.go"
 OWFP_PROXY_ACTION=allow start_proxy prsts --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" \
 	--callout "$ACTIONS" --offload "$MODE" --events "$T/rsts.events"
-$PEER send --connect "127.0.0.1:$PROXY_PORT" 0 --data 'hello' --out "$T/rstsc.rep" >/dev/null || true
+$PEER send --connect "127.0.0.1:$PROXY_PORT" 0 --data 'hello' --out "$T/rstsc.rep" >/dev/null &
+PIDS+=("$!")
+wait_until 60 grep -q '"event":"proxy_offload"' "$T/rsts.events" || fail "server RST: the flow was not offloaded"
+touch "$T/rsts.go"
 wait_until 10 test -s "$T/rstsc.rep" || fail "server RST: client never finished"
 [ "$(report_field "$T/rstsc.rep" end)" = rst ] || fail "server RST: client saw $(cat "$T/rstsc.rep")"
 grep -q '"event":"proxy_offload"' "$T/rsts.events" || fail "server RST: the flow was not offloaded"
@@ -115,7 +121,10 @@ pass "an RST from the server after the offload reaches the client"
 serve_peer rstc sink
 OWFP_PROXY_ACTION=allow start_proxy prstc --listen 127.0.0.1:0 --upstream "127.0.0.1:$PEER_PORT" \
 	--callout "$ACTIONS" --offload "$MODE" --events "$T/rstc.events"
-$PEER send --connect "127.0.0.1:$PROXY_PORT" $((1024 * 1024)) --rst >/dev/null || true
+$PEER send --connect "127.0.0.1:$PROXY_PORT" $((1024 * 1024)) --rst --rst-after "$T/rstc.go" >/dev/null &
+PIDS+=("$!")
+wait_until 60 grep -q '"event":"proxy_offload"' "$T/rstc.events" || fail "client RST: the flow was not offloaded"
+touch "$T/rstc.go"
 wait_until 10 test -s "$T/rstc.rep" || fail "client RST: server never finished"
 [ "$(report_field "$T/rstc.rep" end)" = rst ] || fail "client RST: server saw $(cat "$T/rstc.rep")"
 grep -q '"event":"proxy_offload"' "$T/rstc.events" || fail "client RST: the flow was not offloaded"
