@@ -116,29 +116,25 @@ def bulk(path, n=20000):
     w.close()
 
 
-def short(path, n, concurrent):
+def short(path, n, concurrent, answer="exchange"):
+    """n connections, each handshake, `answer` (a Conn method), close; all
+    open at once (concurrent) or one after the other."""
     w = Writer(path)
     conns = [Conn(w, i) for i in range(n)]
+    steps = ("handshake", answer, "close")
     if concurrent:
-        for step in ("handshake", "exchange", "close"):
+        for step in steps:
             for c in conns:
                 getattr(c, step)()
     else:
         for c in conns:
-            c.handshake()
-            c.exchange()
-            c.close()
+            for step in steps:
+                getattr(c, step)()
     w.close()
 
 
 def web(path, n):
-    w = Writer(path)
-    for i in range(n):
-        c = Conn(w, i)
-        c.handshake()
-        c.web()
-        c.close()
-    w.close()
+    short(path, n, False, answer="web")
 
 
 def syn_only(path, n):

@@ -409,7 +409,7 @@ static void settle_turn(replay *rp, rp_flow *rf, unsigned cdir)
 	rf->last_cdir = cdir;
 	if (!turn || rp->settle_gave_up || rp->stopped)
 		return;
-	if (!atomic_load(&owfp_deferred_ever_queued)) { /* no deferred work to wait for */
+	if (!owfp_deferred_ever_queued()) { /* nothing to wait for: no clock read either */
 		service_wakes(rp);
 		return;
 	}

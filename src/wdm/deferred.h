@@ -5,7 +5,6 @@
 #ifndef OWFP_WDM_DEFERRED_H
 #define OWFP_WDM_DEFERRED_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,8 +35,13 @@ size_t owfp_deferred_quiesce(PDRIVER_OBJECT driver);
 bool owfp_workitems_wait_idle(const struct timespec *deadline);
 bool owfp_dpcs_wait_idle(const struct timespec *deadline);
 bool owfp_deferred_wait_idle(uint64_t timeout_ms);
-/* True once any DPC or work item was queued (dpc.c). */
-extern atomic_bool owfp_deferred_ever_queued;
+/*
+ * Whether any DPC or work item was ever queued in this process: until one
+ * is, waiting for idle has nothing to wait for (replay asks at every
+ * direction turn). Queuing code calls owfp_deferred_note_queued.
+ */
+bool owfp_deferred_ever_queued(void);
+void owfp_deferred_note_queued(void);
 
 /*
  * Closes (true) or opens the work-item gate: while closed, queued work

@@ -27,10 +27,17 @@ static ULONGLONG inserted;    /* last sequence number given */
 static ULONGLONG running_seq; /* the running DPC's, or 0 */
 static PDRIVER_OBJECT running_driver;
 static bool started;
-/* Set by the first DPC or work item queued in the process: until then
- * owfp_deferred_wait_idle has nothing to wait for and takes no lock (replay
- * calls it at every direction turn of every flow). */
-atomic_bool owfp_deferred_ever_queued;
+static atomic_bool ever_queued; /* owfp_deferred_ever_queued */
+
+bool owfp_deferred_ever_queued(void)
+{
+	return atomic_load(&ever_queued);
+}
+
+void owfp_deferred_note_queued(void)
+{
+	atomic_store(&ever_queued, true);
+}
 
 static PKDPC next_of(PKDPC d)
 {
@@ -130,7 +137,7 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
 		pthread_mutex_unlock(&mu);
 		return FALSE;
 	}
-	atomic_store(&owfp_deferred_ever_queued, true);
+	owfp_deferred_note_queued();
 	Dpc->SystemArgument1 = SystemArgument1;
 	Dpc->SystemArgument2 = SystemArgument2;
 	Dpc->DpcData = QUEUED;
@@ -196,7 +203,7 @@ bool owfp_dpcs_wait_idle(const struct timespec *deadline)
 /* Both kinds, until one pass sees both idle. */
 bool owfp_deferred_wait_idle(uint64_t timeout_ms)
 {
-	if (!atomic_load(&owfp_deferred_ever_queued))
+	if (!owfp_deferred_ever_queued()) /* nothing to wait for, no lock taken */
 		return true;
 	struct timespec deadline = owfp_deadline_after_ns(CLOCK_REALTIME, timeout_ms * 1000000u);
 

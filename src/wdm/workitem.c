@@ -264,7 +264,7 @@ static BOOLEAN queue(PIO_WORKITEM w, PIO_WORKITEM_ROUTINE routine, PIO_WORKITEM_
 	w->context = context;
 	w->queued = true;
 	InsertTailList(&io_queue, &w->link);
-	atomic_store(&owfp_deferred_ever_queued, true);
+	owfp_deferred_note_queued();
 	nqueued++;
 	dispatch();
 	pthread_mutex_unlock(&mu);
@@ -306,7 +306,7 @@ void ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType)
 	x->driver = owfp_contain_current_driver();
 	pthread_mutex_lock(&mu);
 	InsertTailList(&ex_queue, &x->link);
-	atomic_store(&owfp_deferred_ever_queued, true);
+	owfp_deferred_note_queued();
 	nqueued++;
 	dispatch();
 	pthread_mutex_unlock(&mu);
