@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "engine_fixture.h"
+#include "test_rng.h"
 #include "naive_arbitration.h"
 
 #define SETS 2000
@@ -22,19 +23,11 @@
 #define BIG_SETS 12
 #define FLOWS 25
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static struct rng rng_state;
 
 static unsigned pick(unsigned n)
 {
-	return (unsigned)(rnd() % n);
+	return below(&rng_state, n);
 }
 
 static const UINT16 ports[] = {0, 1, 80, 443, 1000, 8080, 65535};
@@ -48,7 +41,7 @@ static const uint8_t v6s[4][16] = {
 
 static UINT16 rport(void)
 {
-	return pick(4) ? ports[pick(sizeof(ports) / sizeof(ports[0]))] : (UINT16)rnd();
+	return pick(4) ? ports[pick(sizeof(ports) / sizeof(ports[0]))] : (UINT16)rnd(&rng_state);
 }
 
 static FWPM_FILTER_CONDITION0 port_cond(const GUID *field)
@@ -139,8 +132,8 @@ static owfp_flow_key random_flow(bool v6)
 	if (v6)
 		k = efx_key6(v6s[pick(4)], rport(), v6s[pick(4)], rport(), pick(2));
 	else
-		k = efx_key4(v4s[pick(5)], rport(), pick(8) ? v4s[pick(5)] : (UINT32)rnd(), rport(),
-			     pick(2));
+		k = efx_key4(v4s[pick(5)], rport(),
+			     pick(8) ? v4s[pick(5)] : (UINT32)rnd(&rng_state), rport(), pick(2));
 	k.condition_flags = (UINT32)pick(8);
 	return k;
 }
@@ -262,7 +255,7 @@ static void run_set(unsigned set, unsigned max_filters)
 static void test_random_sets_agree(void **state)
 {
 	(void)state;
-	rng_state = 0x9e3779b97f4a7c15ull;
+	rng_state.s = 0x9e3779b97f4a7c15ull;
 	for (unsigned s = 0; s < SETS; s++)
 		run_set(s, MAX_FILTERS);
 }
@@ -271,7 +264,7 @@ static void test_random_sets_agree(void **state)
 static void test_big_random_sets_agree(void **state)
 {
 	(void)state;
-	rng_state = 0x1234567887654321ull;
+	rng_state.s = 0x1234567887654321ull;
 	for (unsigned s = 0; s < BIG_SETS; s++)
 		run_set(s, BIG_FILTERS);
 }

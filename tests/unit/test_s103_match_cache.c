@@ -19,24 +19,17 @@
 
 #include "engine/engine_internal.h"
 #include "engine_fixture.h"
+#include "test_rng.h"
 
 #define SETS 400
 #define MAX_FILTERS 30
 #define LOOKUPS 60
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static struct rng rng_state;
 
 static unsigned pick(unsigned n)
 {
-	return (unsigned)(rnd() % n);
+	return below(&rng_state, n);
 }
 
 static const UINT16 ports[] = {80, 443, 1000, 40000, 65535};
@@ -239,7 +232,7 @@ static void run_set(void)
 static void test_cached_match_equals_full_walk(void **state)
 {
 	(void)state;
-	rng_state = 0x5eed0103ca11ab1eull;
+	rng_state.s = 0x5eed0103ca11ab1eull;
 	for (unsigned s = 0; s < SETS; s++)
 		run_set();
 }

@@ -5,19 +5,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-uint64_t rnd(struct rng *r)
-{
-	r->s ^= r->s << 13;
-	r->s ^= r->s >> 7;
-	r->s ^= r->s << 17;
-	return r->s;
-}
-
-unsigned below(struct rng *r, unsigned n)
-{
-	return (unsigned)(rnd(r) % n);
-}
-
 static void push(struct gen_case *c, unsigned dir, uint32_t seq, uint8_t flags, const uint8_t *d,
 		 size_t len)
 {

@@ -10,13 +10,7 @@
 #include <stdint.h>
 
 #include "pcap_writer.h"
-
-struct rng {
-	uint64_t s;
-};
-
-uint64_t rnd(struct rng *r);
-unsigned below(struct rng *r, unsigned n);
+#include "test_rng.h"
 
 struct pkt {
 	unsigned dir;
