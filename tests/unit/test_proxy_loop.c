@@ -18,6 +18,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -56,7 +58,7 @@ static bool wait_fd(int fd, short events)
 }
 
 /* Limits for the next rig (0 = the proxy's defaults). */
-static size_t next_flow_limit, next_global_limit;
+static size_t next_flow_limit, next_global_limit, next_read_size;
 
 static void rig_start_to(struct rig *r, const struct sockaddr_in *upstream, size_t queue_high)
 {
@@ -66,6 +68,7 @@ static void rig_start_to(struct rig *r, const struct sockaddr_in *upstream, size
 			     .queue_high = queue_high,
 			     .flow_limit = next_flow_limit,
 			     .global_limit = next_global_limit,
+			     .read_size = next_read_size,
 			     .offload = OWFP_PROXY_OFFLOAD_SPLICE};
 	owfp_error err;
 	struct sockaddr_in l = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -213,6 +216,97 @@ static void test_proxy_urgent_byte_stays_in_the_stream(void **state)
 	assert_int_equal(send(r.client, "de", 2, 0), 2);
 	read_exact(r.server, buf, 5);
 	assert_memory_equal(buf, "abcde", 5);
+	rig_stop(&r);
+}
+
+/*
+ * The worker is held inside an indication (a callout taking its time) while
+ * bytes arrive on the client socket, so the proxy sees them through one
+ * edge-triggered event after it returns. hold_on_marker delivers the marker
+ * and waits there until the test lets it go.
+ */
+static int worker_hold, worker_held;
+static bool hold_on_marker(struct fake_flow *f, int dir, const uint8_t *data, size_t len)
+{
+	if (len != 4 || memcmp(data, "wait", 4) != 0)
+		return false;
+	f->ops->deliver(f->dp, (owfp_flow *)f, dir, data, len);
+	__atomic_store_n(&worker_held, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < WAIT_MS && __atomic_load_n(&worker_hold, __ATOMIC_ACQUIRE); i++)
+		poll(NULL, 0, 1);
+	return true;
+}
+
+/* Holds the worker, runs send_more on the client, waits until the proxy's
+ * socket has every byte (the client's send queue is acknowledged), then
+ * releases the worker. */
+static void with_worker_held(struct rig *r, void (*send_more)(int fd))
+{
+	uint8_t buf[4];
+	int unacked = -1;
+
+	__atomic_store_n(&worker_hold, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&worker_held, 0, __ATOMIC_RELEASE);
+	fake_flow_on_indicate = hold_on_marker;
+	assert_int_equal(send(r->server, "wait", 4, 0), 4);
+	read_exact(r->client, buf, 4);
+	for (int i = 0; i < WAIT_MS && !__atomic_load_n(&worker_held, __ATOMIC_ACQUIRE); i++)
+		poll(NULL, 0, 1);
+	assert_true(__atomic_load_n(&worker_held, __ATOMIC_ACQUIRE));
+	send_more(r->client);
+	for (int i = 0; i < WAIT_MS; i++) {
+		assert_int_equal(ioctl(r->client, SIOCOUTQ, &unacked), 0);
+		if (unacked == 0)
+			break;
+		poll(NULL, 0, 1);
+	}
+	assert_int_equal(unacked, 0);
+	__atomic_store_n(&worker_hold, 0, __ATOMIC_RELEASE);
+}
+
+static void send_urgent(int fd)
+{
+	assert_int_equal(send(fd, "ab", 2, 0), 2);
+	assert_int_equal(send(fd, "c", 1, MSG_OOB), 1);
+	assert_int_equal(send(fd, "de", 2, 0), 2);
+}
+
+/* recv() stops short at an urgent byte with the rest still queued: that
+ * short read must not count as having drained the socket, since no new
+ * edge comes for the bytes already there. */
+static void test_proxy_urgent_byte_behind_one_edge(void **state)
+{
+	struct rig r;
+	uint8_t buf[5];
+	(void)state;
+	rig_start(&r, 0);
+	with_worker_held(&r, send_urgent);
+	read_exact(r.server, buf, 5);
+	assert_memory_equal(buf, "abcde", 5);
+	rig_stop(&r);
+}
+
+static uint8_t burst[64 * 1024];
+static void send_burst(int fd)
+{
+	for (size_t i = 0; i < sizeof(burst); i++)
+		burst[i] = (uint8_t)(i * 13 + (i >> 9));
+	assert_int_equal(send(fd, burst, sizeof(burst), 0), (ssize_t)sizeof(burst));
+}
+
+/* More bytes than one event's read budget (4 reads of --read-size) behind
+ * one edge: the worker goes on reading them after the batch. */
+static void test_proxy_reads_on_after_the_read_budget(void **state)
+{
+	struct rig r;
+	static uint8_t got[sizeof(burst)];
+	(void)state;
+	next_read_size = 1024;
+	rig_start(&r, 0);
+	next_read_size = 0;
+	with_worker_held(&r, send_burst);
+	read_exact(r.server, got, sizeof(got));
+	assert_memory_equal(got, burst, sizeof(burst));
 	rig_stop(&r);
 }
 
@@ -432,6 +526,8 @@ int main(void)
 		cmocka_unit_test(test_proxy_forwards_both_directions_in_order),
 		cmocka_unit_test(test_proxy_half_close_keeps_other_direction),
 		cmocka_unit_test(test_proxy_urgent_byte_stays_in_the_stream),
+		cmocka_unit_test(test_proxy_urgent_byte_behind_one_edge),
+		cmocka_unit_test(test_proxy_reads_on_after_the_read_budget),
 		cmocka_unit_test(test_proxy_rst_carried_to_other_side),
 		cmocka_unit_test(test_proxy_drop_resets_both_sides),
 		cmocka_unit_test(test_proxy_pause_holds_until_wake),
