@@ -253,15 +253,19 @@ static const owfp_flow_ops conn_ops = OWFP_HOST_FLOW_OPS(op);
 /* ------------------------------------------------------------- lifecycle */
 
 /*
- * Both sockets of an open connection are registered once, edge-triggered,
- * for everything: whether a socket may hold bytes is kept in rd_ready, and
- * what waits to be written in its queue, so no epoll_ctl follows while bytes
- * move (pause, back-pressure and a FIN change nothing in the kernel). The
- * upstream socket gets this mask at connect (EPOLLOUT says it completed),
- * the client's once the upstream is there: two epoll_ctl per connection.
+ * Both sockets of an open connection are registered once, edge-triggered:
+ * whether a socket may hold bytes is kept in rd_ready, and what waits to be
+ * written in its queue, so no epoll_ctl follows while bytes move (pause,
+ * back-pressure and a FIN change nothing in the kernel). The upstream
+ * socket gets EP_OPEN | EPOLLOUT at connect (EPOLLOUT says it completed),
+ * the client EP_OPEN once the upstream is there: two epoll_ctl per
+ * connection. The client gets EPOLLOUT, for good, only when a write to it
+ * leaves bytes queued: an edge-triggered EPOLLOUT is reported at every
+ * wake-up of the socket (registration, our own shutdown), which a short
+ * connection would pay for in events that carry nothing.
  * EPOLLPRI: urgent data ends a recv() short of the bytes after it (side_read).
  */
-#define EP_OPEN (EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDHUP | EPOLLET)
+#define EP_OPEN (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLET)
 
 static void ep_set(struct owfp_conn *c, struct owfp_side *s, uint32_t want)
 {
@@ -288,10 +292,10 @@ static void conn_update_events(struct owfp_conn *c)
 		switch (c->state) {
 		case OWFP_CONN_CONNECTING:
 			if (i == OWFP_SIDE_UPSTREAM)
-				want = EP_OPEN;
+				want = EP_OPEN | EPOLLOUT;
 			break;
 		case OWFP_CONN_OPEN:
-			want = EP_OPEN;
+			want = EP_OPEN | (s->out.bytes ? EPOLLOUT : s->events & EPOLLOUT);
 			break;
 		case OWFP_CONN_OFFLOADED:
 			if (c->sm) { /* the kernel moves the bytes: FIN, RST, full (sockmap.c) */
@@ -521,6 +525,12 @@ static void conn_settle(struct owfp_conn *c)
 
 /* --------------------------------------------------------------- reading */
 
+static void side_read_fin(struct owfp_conn *c, struct owfp_side *s, int dir)
+{
+	s->rd_closed = true;
+	owfp_flow_indicate_fin(c->flow, dir);
+}
+
 static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 {
 	struct owfp_worker *w = c->w;
@@ -553,11 +563,21 @@ static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 			if (c->kill || c->rst_side >= 0 || s->paused || c->offload_req ||
 			    o->out.bytes > w->proxy->o.queue_high || drained)
 				return; /* conn_settle queues the rest (ready_push) */
+			/*
+			 * The FIN was already here when the event was taken
+			 * (EPOLLRDHUP, no error, no urgent data) and this read
+			 * came back short: every byte before the FIN is read,
+			 * and the next recv() could only return 0. Skip it.
+			 */
+			if ((size_t)n < w->rbuf_size && (events & EPOLLRDHUP) &&
+			    !(events & (EPOLLPRI | EPOLLERR))) {
+				side_read_fin(c, s, dir);
+				return;
+			}
 			continue;
 		}
 		if (n == 0) {
-			s->rd_closed = true;
-			owfp_flow_indicate_fin(c->flow, dir);
+			side_read_fin(c, s, dir);
 			return;
 		}
 		if (errno == EINTR)

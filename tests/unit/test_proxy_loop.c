@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,6 +311,53 @@ static void test_proxy_reads_on_after_the_read_budget(void **state)
 	rig_stop(&r);
 }
 
+/* The proxy's socket (in this process) whose local address is the
+ * address `peer_of` sees as its peer. */
+static int proxy_fd_facing(int peer_of)
+{
+	struct sockaddr_storage peer, local;
+	socklen_t plen = sizeof(peer);
+
+	assert_int_equal(getpeername(peer_of, (struct sockaddr *)&peer, &plen), 0);
+	for (int fd = 3; fd < 4096; fd++) {
+		socklen_t llen = sizeof(local);
+		if (fd != peer_of && getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
+		    llen == plen && memcmp(&local, &peer, plen) == 0)
+			return fd;
+	}
+	return -1;
+}
+
+static int nodelay_of(int fd)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len), 0);
+	return v;
+}
+
+/* Nagle is off on both of the proxy's sockets before a second write can
+ * wait behind an unacknowledged first one: the accepted socket from its
+ * listener, the upstream socket before its second write. */
+static void test_proxy_nodelay_before_a_second_write(void **state)
+{
+	struct rig r;
+	uint8_t buf[1];
+	(void)state;
+	rig_start(&r, 0);
+	int up = proxy_fd_facing(r.server), cl = proxy_fd_facing(r.client);
+	assert_true(up >= 0 && cl >= 0);
+	assert_int_equal(send(r.client, "a", 1, 0), 1);
+	read_exact(r.server, buf, 1);
+	assert_int_equal(send(r.client, "b", 1, 0), 1);
+	read_exact(r.server, buf, 1);
+	assert_int_equal(buf[0], 'b');
+	assert_int_not_equal(nodelay_of(up), 0);
+	assert_int_not_equal(nodelay_of(cl), 0);
+	rig_stop(&r);
+}
+
 static void test_proxy_rst_carried_to_other_side(void **state)
 {
 	struct rig r;
@@ -528,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_proxy_urgent_byte_stays_in_the_stream),
 		cmocka_unit_test(test_proxy_urgent_byte_behind_one_edge),
 		cmocka_unit_test(test_proxy_reads_on_after_the_read_budget),
+		cmocka_unit_test(test_proxy_nodelay_before_a_second_write),
 		cmocka_unit_test(test_proxy_rst_carried_to_other_side),
 		cmocka_unit_test(test_proxy_drop_resets_both_sides),
 		cmocka_unit_test(test_proxy_pause_holds_until_wake),
