@@ -118,6 +118,20 @@ static void side_before_write(struct owfp_conn *c, struct owfp_side *d)
 		side_nodelay(d);
 }
 
+/* Sends what a MSG_MORE send left in the socket (setting TCP_NODELAY
+ * pushes pending frames), when no FIN came to carry it. */
+static void side_push(struct owfp_side *d)
+{
+	int one = 1;
+
+	if (!d->corked)
+		return;
+	d->corked = false;
+	if (d->fd >= 0)
+		setsockopt(d->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	d->nodelay = true;
+}
+
 /* The peer of d is gone (EPIPE, ECONNRESET): handled as an RST from it. */
 static void side_write_failed(struct owfp_conn *c, struct owfp_side *d)
 {
@@ -166,7 +180,12 @@ static void op_deliver(void *dp, owfp_flow *flow, int dir, const uint8_t *data, 
 	/* Fast path: nothing queued, so write straight from the engine's bytes. */
 	if (d->out.bytes == 0) {
 		side_before_write(c, d);
-		ssize_t n = send(d->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		/* The source's FIN follows (side_read): MSG_MORE keeps these
+		 * bytes for the segment that carries it (conn_settle). */
+		ssize_t n = send(d->fd, data, len,
+				 MSG_NOSIGNAL | MSG_DONTWAIT | (d->more ? MSG_MORE : 0));
+		if (n > 0 && d->more)
+			d->corked = true;
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 				side_write_failed(c, d);
@@ -389,6 +408,8 @@ void owfp_conn_destroy(struct owfp_conn *c, bool reset)
 		ready_remove(w, s);
 		side_clear_queue(c, s);
 		owfp_offload_stop(s);
+		if (reset) /* bytes delivered before the reset still go first */
+			side_push(s);
 		if (reset)
 			owfp_sock_reset(s->fd);
 		else if (s->fd >= 0)
@@ -493,9 +514,13 @@ static void conn_settle(struct owfp_conn *c)
 		owfp_conn_destroy(c, false);
 		return;
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (fin_now[i])
-			shutdown(c->s[i].fd, SHUT_WR);
+			shutdown(c->s[i].fd, SHUT_WR); /* sends corked bytes with the FIN */
+		else
+			side_push(&c->s[i]);
+		c->s[i].corked = false;
+	}
 	if (c->offload_req && c->state == OWFP_CONN_OPEN && c->s[0].out.bytes == 0 &&
 	    c->s[1].out.bytes == 0 && conn_engine_idle(c) && owfp_offload_start(c) < 0 &&
 	    c->kill) { /* else it stays on the copying path */
@@ -557,21 +582,28 @@ static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 			bool drained = (size_t)n < w->rbuf_size && !(events & (EPOLLRDHUP | EPOLLPRI));
 			if (drained)
 				s->rd_ready = false;
-			/* Q18: a recv() that drained the socket ends what the sender pushed. */
-			uint32_t flags = (size_t)n < w->rbuf_size ? OWFP_SEG_PUSH : 0;
-			owfp_flow_indicate(c->flow, dir, w->rbuf, (size_t)n, flags, 0);
-			if (c->kill || c->rst_side >= 0 || s->paused || c->offload_req ||
-			    o->out.bytes > w->proxy->o.queue_high || drained)
-				return; /* conn_settle queues the rest (ready_push) */
 			/*
 			 * The FIN was already here when the event was taken
 			 * (EPOLLRDHUP, no error, no urgent data) and this read
 			 * came back short: every byte before the FIN is read,
-			 * and the next recv() could only return 0. Skip it.
+			 * and the next recv() could only return 0. It is not
+			 * made; and what the engine delivers from these bytes
+			 * waits (MSG_MORE) to leave in one segment with the FIN.
 			 */
-			if ((size_t)n < w->rbuf_size && (events & EPOLLRDHUP) &&
-			    !(events & (EPOLLPRI | EPOLLERR))) {
+			bool fin_next = (size_t)n < w->rbuf_size && (events & EPOLLRDHUP) &&
+					!(events & (EPOLLPRI | EPOLLERR));
+			o->more = fin_next;
+			/* Q18: a recv() that drained the socket ends what the sender pushed. */
+			uint32_t flags = (size_t)n < w->rbuf_size ? OWFP_SEG_PUSH : 0;
+			owfp_flow_indicate(c->flow, dir, w->rbuf, (size_t)n, flags, 0);
+			if (c->kill || c->rst_side >= 0 || s->paused || c->offload_req ||
+			    o->out.bytes > w->proxy->o.queue_high || drained) {
+				o->more = false;
+				return; /* conn_settle queues the rest (ready_push) */
+			}
+			if (fin_next) {
 				side_read_fin(c, s, dir);
+				o->more = false;
 				return;
 			}
 			continue;

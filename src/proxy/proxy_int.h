@@ -29,6 +29,8 @@ struct owfp_side {
 	bool rd_ready;    /* edge-triggered: fd may hold bytes, a FIN or an error to read */
 	bool on_ready;    /* in the worker's ready list (w->ready_head) */
 	bool nodelay;     /* TCP_NODELAY is set (inherited by accepted sockets) */
+	bool more;        /* the source's FIN follows what is delivered now: MSG_MORE */
+	bool corked;      /* a MSG_MORE send left bytes for the FIN or a push to send */
 	struct owfp_side *ready_next;
 	bool rd_closed;   /* FIN or error read: nothing more to read */
 	bool fin_pending; /* deliver_fin: shut down writing once out is empty */

@@ -112,6 +112,7 @@ static void rig_stop(struct rig *r)
 		close(r->upstream_listener);
 	fake_flow_on_indicate = NULL;
 	fake_flow_on_pending = NULL;
+	fake_flow_on_fin = NULL;
 }
 
 /* Reads exactly n bytes (or fails the test). */
@@ -238,10 +239,10 @@ static bool hold_on_marker(struct fake_flow *f, int dir, const uint8_t *data, si
 	return true;
 }
 
-/* Holds the worker, runs send_more on the client, waits until the proxy's
- * socket has every byte (the client's send queue is acknowledged), then
- * releases the worker. */
-static void with_worker_held(struct rig *r, void (*send_more)(int fd))
+/* Holds the worker with a marker from one end, runs send_more on the
+ * other, waits until the proxy's socket has every byte (that end's send
+ * queue, FIN included, is acknowledged), then releases the worker. */
+static void with_worker_held_from(int marker_from, int to, void (*send_more)(int fd))
 {
 	uint8_t buf[4];
 	int unacked = -1;
@@ -249,20 +250,26 @@ static void with_worker_held(struct rig *r, void (*send_more)(int fd))
 	__atomic_store_n(&worker_hold, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&worker_held, 0, __ATOMIC_RELEASE);
 	fake_flow_on_indicate = hold_on_marker;
-	assert_int_equal(send(r->server, "wait", 4, 0), 4);
-	read_exact(r->client, buf, 4);
+	assert_int_equal(send(marker_from, "wait", 4, 0), 4);
+	read_exact(to, buf, 4);
 	for (int i = 0; i < WAIT_MS && !__atomic_load_n(&worker_held, __ATOMIC_ACQUIRE); i++)
 		poll(NULL, 0, 1);
 	assert_true(__atomic_load_n(&worker_held, __ATOMIC_ACQUIRE));
-	send_more(r->client);
+	send_more(to);
 	for (int i = 0; i < WAIT_MS; i++) {
-		assert_int_equal(ioctl(r->client, SIOCOUTQ, &unacked), 0);
+		assert_int_equal(ioctl(to, SIOCOUTQ, &unacked), 0);
 		if (unacked == 0)
 			break;
 		poll(NULL, 0, 1);
 	}
 	assert_int_equal(unacked, 0);
 	__atomic_store_n(&worker_hold, 0, __ATOMIC_RELEASE);
+}
+
+/* The marker from the server: the client's bytes come behind one edge. */
+static void with_worker_held(struct rig *r, void (*send_more)(int fd))
+{
+	with_worker_held_from(r->server, r->client, send_more);
 }
 
 static void send_urgent(int fd)
@@ -311,18 +318,22 @@ static void test_proxy_reads_on_after_the_read_budget(void **state)
 	rig_stop(&r);
 }
 
-/* The proxy's socket (in this process) whose local address is the
- * address `peer_of` sees as its peer. */
-static int proxy_fd_facing(int peer_of)
+/* The proxy's connected socket (in this process) at the other end of
+ * the test's socket `end`: its local address is end's peer and the other
+ * way round (the proxy's listener has the same local address). */
+static int proxy_fd_facing(int end)
 {
-	struct sockaddr_storage peer, local;
-	socklen_t plen = sizeof(peer);
+	struct sockaddr_storage want_local, want_peer, local, peer;
+	socklen_t wl = sizeof(want_local), wp = sizeof(want_peer);
 
-	assert_int_equal(getpeername(peer_of, (struct sockaddr *)&peer, &plen), 0);
+	assert_int_equal(getpeername(end, (struct sockaddr *)&want_local, &wl), 0);
+	assert_int_equal(getsockname(end, (struct sockaddr *)&want_peer, &wp), 0);
 	for (int fd = 3; fd < 4096; fd++) {
-		socklen_t llen = sizeof(local);
-		if (fd != peer_of && getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
-		    llen == plen && memcmp(&local, &peer, plen) == 0)
+		socklen_t ll = sizeof(local), pl = sizeof(peer);
+		if (fd != end && getsockname(fd, (struct sockaddr *)&local, &ll) == 0 &&
+		    ll == wl && memcmp(&local, &want_local, wl) == 0 &&
+		    getpeername(fd, (struct sockaddr *)&peer, &pl) == 0 && pl == wp &&
+		    memcmp(&peer, &want_peer, wp) == 0)
 			return fd;
 	}
 	return -1;
@@ -355,6 +366,43 @@ static void test_proxy_nodelay_before_a_second_write(void **state)
 	assert_int_equal(buf[0], 'b');
 	assert_int_not_equal(nodelay_of(up), 0);
 	assert_int_not_equal(nodelay_of(cl), 0);
+	rig_stop(&r);
+}
+
+static bool hold_fin(struct fake_flow *f, int dir)
+{
+	(void)f;
+	(void)dir;
+	return true;
+}
+
+static void send_then_fin(int fd)
+{
+	assert_int_equal(send(fd, "last", 4, 0), 4);
+	assert_int_equal(shutdown(fd, SHUT_WR), 0);
+}
+
+/* Bytes read together with the peer's FIN wait in the socket for the FIN
+ * to carry them (MSG_MORE); when the engine keeps the FIN, they still go
+ * at once, not when TCP's probe timer finds them. */
+static void test_proxy_bytes_before_a_held_fin_still_go(void **state)
+{
+	struct rig r;
+	uint8_t buf[4];
+	int unsent = -1;
+	(void)state;
+	rig_start(&r, 0);
+	int cl = proxy_fd_facing(r.client);
+	assert_true(cl >= 0);
+	fake_flow_on_fin = hold_fin;
+	with_worker_held_from(r.client, r.server, send_then_fin);
+	/* A later event: the worker is done with the one that read the FIN. */
+	assert_int_equal(send(r.client, "ping", 4, 0), 4);
+	read_exact(r.server, buf, 4);
+	assert_int_equal(ioctl(cl, SIOCOUTQNSD, &unsent), 0);
+	assert_int_equal(unsent, 0); /* nothing left unsent in the proxy's socket */
+	read_exact(r.client, buf, 4);
+	assert_memory_equal(buf, "last", 4);
 	rig_stop(&r);
 }
 
@@ -577,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_proxy_urgent_byte_behind_one_edge),
 		cmocka_unit_test(test_proxy_reads_on_after_the_read_budget),
 		cmocka_unit_test(test_proxy_nodelay_before_a_second_write),
+		cmocka_unit_test(test_proxy_bytes_before_a_held_fin_still_go),
 		cmocka_unit_test(test_proxy_rst_carried_to_other_side),
 		cmocka_unit_test(test_proxy_drop_resets_both_sides),
 		cmocka_unit_test(test_proxy_pause_holds_until_wake),
