@@ -579,7 +579,8 @@ static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 			 * (EPOLLPRI), where recv() stops at the urgent byte
 			 * with the rest still queued.
 			 */
-			bool drained = (size_t)n < w->rbuf_size && !(events & (EPOLLRDHUP | EPOLLPRI));
+			bool drained = (size_t)n < w->rbuf_size &&
+				       !(events & (EPOLLRDHUP | EPOLLPRI));
 			if (drained)
 				s->rd_ready = false;
 			/*

@@ -22,15 +22,15 @@ struct owfp_worker;
 struct owfp_side {
 	enum owfp_ep_kind kind;
 	struct owfp_conn *conn;
-	int idx;          /* OWFP_SIDE_* */
-	int fd;           /* -1 once closed */
-	uint32_t events;  /* mask registered with epoll (0 = not registered) */
-	owfp_outq out;    /* engine output waiting to be written to fd */
-	bool rd_ready;    /* edge-triggered: fd may hold bytes, a FIN or an error to read */
-	bool on_ready;    /* in the worker's ready list (w->ready_head) */
-	bool nodelay;     /* TCP_NODELAY is set (inherited by accepted sockets) */
-	bool more;        /* the source's FIN follows what is delivered now: MSG_MORE */
-	bool corked;      /* a MSG_MORE send left bytes for the FIN or a push to send */
+	int idx;         /* OWFP_SIDE_* */
+	int fd;          /* -1 once closed */
+	uint32_t events; /* mask registered with epoll (0 = not registered) */
+	owfp_outq out;   /* engine output waiting to be written to fd */
+	bool rd_ready;   /* edge-triggered: fd may hold bytes, a FIN or an error to read */
+	bool on_ready;   /* in the worker's ready list (w->ready_head) */
+	bool nodelay;    /* TCP_NODELAY is set (inherited by accepted sockets) */
+	bool more;       /* the source's FIN follows what is delivered now: MSG_MORE */
+	bool corked;     /* a MSG_MORE send left bytes for the FIN or a push to send */
 	struct owfp_side *ready_next;
 	bool rd_closed;   /* FIN or error read: nothing more to read */
 	bool fin_pending; /* deliver_fin: shut down writing once out is empty */

@@ -330,8 +330,8 @@ static int proxy_fd_facing(int end)
 	assert_int_equal(getsockname(end, (struct sockaddr *)&want_peer, &wp), 0);
 	for (int fd = 3; fd < 4096; fd++) {
 		socklen_t ll = sizeof(local), pl = sizeof(peer);
-		if (fd != end && getsockname(fd, (struct sockaddr *)&local, &ll) == 0 &&
-		    ll == wl && memcmp(&local, &want_local, wl) == 0 &&
+		if (fd != end && getsockname(fd, (struct sockaddr *)&local, &ll) == 0 && ll == wl &&
+		    memcmp(&local, &want_local, wl) == 0 &&
 		    getpeername(fd, (struct sockaddr *)&peer, &pl) == 0 && pl == wp &&
 		    memcmp(&peer, &want_peer, wp) == 0)
 			return fd;
