@@ -95,6 +95,43 @@ static void note_written(struct owfp_conn *c, struct owfp_side *d, size_t n)
 	atomic_fetch_add_explicit(&c->w->c.bytes_written[d->idx], n, memory_order_relaxed);
 }
 
+/*
+ * The upstream socket gets TCP_NODELAY just before its second write, not at
+ * connect: Nagle holds a small segment back only while an earlier one is
+ * unacknowledged (Linux's Minshall variant), so a first write never waits,
+ * and a connection that writes once to its upstream (a request) spends no
+ * system call on it. Accepted sockets inherit it from the listener.
+ */
+static void side_nodelay(struct owfp_side *d)
+{
+	int one = 1;
+
+	if (d->nodelay || d->fd < 0)
+		return;
+	setsockopt(d->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	d->nodelay = true;
+}
+
+static void side_before_write(struct owfp_conn *c, struct owfp_side *d)
+{
+	if (!d->nodelay && c->written[d->idx])
+		side_nodelay(d);
+}
+
+/* Sends what a MSG_MORE send left in the socket (setting TCP_NODELAY
+ * pushes pending frames), when no FIN came to carry it. */
+static void side_push(struct owfp_side *d)
+{
+	int one = 1;
+
+	if (!d->corked)
+		return;
+	d->corked = false;
+	if (d->fd >= 0)
+		setsockopt(d->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	d->nodelay = true;
+}
+
 /* The peer of d is gone (EPIPE, ECONNRESET): handled as an RST from it. */
 static void side_write_failed(struct owfp_conn *c, struct owfp_side *d)
 {
@@ -142,7 +179,13 @@ static void op_deliver(void *dp, owfp_flow *flow, int dir, const uint8_t *data, 
 		return;
 	/* Fast path: nothing queued, so write straight from the engine's bytes. */
 	if (d->out.bytes == 0) {
-		ssize_t n = send(d->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		side_before_write(c, d);
+		/* The source's FIN follows (side_read): MSG_MORE keeps these
+		 * bytes for the segment that carries it (conn_settle). */
+		ssize_t n = send(d->fd, data, len,
+				 MSG_NOSIGNAL | MSG_DONTWAIT | (d->more ? MSG_MORE : 0));
+		if (n > 0 && d->more)
+			d->corked = true;
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 				side_write_failed(c, d);
@@ -201,6 +244,8 @@ static void op_offload(void *dp, owfp_flow *flow)
 
 	(void)flow;
 	c->offload_req = c->w->proxy->offload != OWFP_PROXY_OFFLOAD_NONE;
+	if (c->offload_req) /* the kernel writes from now on: Nagle must not hold its bytes */
+		side_nodelay(&c->s[OWFP_SIDE_UPSTREAM]);
 }
 
 static void op_wake(void *dp, owfp_flow *flow)
@@ -225,6 +270,21 @@ static void op_wake(void *dp, owfp_flow *flow)
 static const owfp_flow_ops conn_ops = OWFP_HOST_FLOW_OPS(op);
 
 /* ------------------------------------------------------------- lifecycle */
+
+/*
+ * Both sockets of an open connection are registered once, edge-triggered:
+ * whether a socket may hold bytes is kept in rd_ready, and what waits to be
+ * written in its queue, so no epoll_ctl follows while bytes move (pause,
+ * back-pressure and a FIN change nothing in the kernel). The upstream
+ * socket gets EP_OPEN | EPOLLOUT at connect (EPOLLOUT says it completed),
+ * the client EP_OPEN once the upstream is there: two epoll_ctl per
+ * connection. The client gets EPOLLOUT, for good, only when a write to it
+ * leaves bytes queued: an edge-triggered EPOLLOUT is reported at every
+ * wake-up of the socket (registration, our own shutdown), which a short
+ * connection would pay for in events that carry nothing.
+ * EPOLLPRI: urgent data ends a recv() short of the bytes after it (side_read).
+ */
+#define EP_OPEN (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLET)
 
 static void ep_set(struct owfp_conn *c, struct owfp_side *s, uint32_t want)
 {
@@ -251,13 +311,10 @@ static void conn_update_events(struct owfp_conn *c)
 		switch (c->state) {
 		case OWFP_CONN_CONNECTING:
 			if (i == OWFP_SIDE_UPSTREAM)
-				want = EPOLLOUT;
+				want = EP_OPEN | EPOLLOUT;
 			break;
 		case OWFP_CONN_OPEN:
-			if (!s->rd_closed && !s->paused && !s->bp)
-				want |= EPOLLIN | EPOLLRDHUP;
-			if (s->out.bytes && !s->wr_closed)
-				want |= EPOLLOUT;
+			want = EP_OPEN | (s->out.bytes ? EPOLLOUT : s->events & EPOLLOUT);
 			break;
 		case OWFP_CONN_OFFLOADED:
 			if (c->sm) { /* the kernel moves the bytes: FIN, RST, full (sockmap.c) */
@@ -271,15 +328,46 @@ static void conn_update_events(struct owfp_conn *c)
 			break;
 		}
 		/*
-		 * A socket we neither read nor write stays registered, edge-
-		 * triggered, so an RST (EPOLLERR) is still seen without a
-		 * level-triggered EPOLLHUP/RDHUP firing at every wait. While the
-		 * upstream connects, the client waits unregistered (one epoll_ctl
-		 * less per connection).
+		 * An offloaded socket we neither read nor write stays
+		 * registered, edge-triggered, so an RST (EPOLLERR) is still
+		 * seen without a level-triggered EPOLLHUP/RDHUP firing at every
+		 * wait. While the upstream connects, the client waits
+		 * unregistered (its first bytes are read without an event).
 		 */
 		if (!want && c->state != OWFP_CONN_CONNECTING)
 			want = EPOLLET;
 		ep_set(c, s, want);
+	}
+}
+
+/* Whether side_read may run now: bytes may be there and nothing holds them back. */
+static bool side_may_read(const struct owfp_side *s)
+{
+	return s->rd_ready && !s->rd_closed && !s->paused && !s->bp && s->fd >= 0;
+}
+
+/* No edge will come for bytes already there: the worker reads them after
+ * this batch of events (owfp_conn_run_ready). */
+static void ready_push(struct owfp_worker *w, struct owfp_side *s)
+{
+	if (s->on_ready)
+		return;
+	s->on_ready = true;
+	s->ready_next = w->ready_head;
+	w->ready_head = s;
+}
+
+/* A side still queued is unlinked (one being run is skipped as dead). */
+static void ready_remove(struct owfp_worker *w, struct owfp_side *s)
+{
+	if (!s->on_ready)
+		return;
+	for (struct owfp_side **pp = &w->ready_head; *pp; pp = &(*pp)->ready_next) {
+		if (*pp == s) {
+			*pp = s->ready_next;
+			s->on_ready = false;
+			return;
+		}
 	}
 }
 
@@ -317,8 +405,11 @@ void owfp_conn_destroy(struct owfp_conn *c, bool reset)
 		struct owfp_side *s = &c->s[i];
 		/* close() takes the fd out of the epoll set: no EPOLL_CTL_DEL. */
 		s->events = 0;
+		ready_remove(w, s);
 		side_clear_queue(c, s);
 		owfp_offload_stop(s);
+		if (reset) /* bytes delivered before the reset still go first */
+			side_push(s);
 		if (reset)
 			owfp_sock_reset(s->fd);
 		else if (s->fd >= 0)
@@ -358,6 +449,7 @@ static void conn_reset_from(struct owfp_conn *c, int src)
 	atomic_fetch_add_explicit(&c->w->c.resets, 1, memory_order_relaxed);
 	/* Bytes queued before the RST still go first, as far as the peer takes them. */
 	if (!c->kill && o->fd >= 0 && !o->wr_closed && o->out.bytes) {
+		side_before_write(c, o);
 		ssize_t n = owfp_outq_flush(&o->out, o->fd);
 		if (n > 0) {
 			note_written(c, o, (size_t)n);
@@ -371,6 +463,7 @@ static void conn_flush(struct owfp_conn *c, struct owfp_side *d)
 {
 	if (d->fd < 0 || d->wr_closed || d->out.bytes == 0)
 		return;
+	side_before_write(c, d);
 	ssize_t n = owfp_outq_flush(&d->out, d->fd);
 	if (n < 0) {
 		side_write_failed(c, d);
@@ -421,9 +514,13 @@ static void conn_settle(struct owfp_conn *c)
 		owfp_conn_destroy(c, false);
 		return;
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (fin_now[i])
-			shutdown(c->s[i].fd, SHUT_WR);
+			shutdown(c->s[i].fd, SHUT_WR); /* sends corked bytes with the FIN */
+		else
+			side_push(&c->s[i]);
+		c->s[i].corked = false;
+	}
 	if (c->offload_req && c->state == OWFP_CONN_OPEN && c->s[0].out.bytes == 0 &&
 	    c->s[1].out.bytes == 0 && conn_engine_idle(c) && owfp_offload_start(c) < 0 &&
 	    c->kill) { /* else it stays on the copying path */
@@ -443,9 +540,21 @@ static void conn_settle(struct owfp_conn *c)
 	}
 	conn_note_deferred(c, c->flow && owfp_flow_defer_deadline_ms(c->flow) != 0);
 	conn_update_events(c);
+	/* Reading stopped short (paused, back-pressure, the read budget) and
+	 * may go on now: no new edge would say so. */
+	if (c->state == OWFP_CONN_OPEN)
+		for (int i = 0; i < 2; i++)
+			if (side_may_read(&c->s[i]))
+				ready_push(c->w, &c->s[i]);
 }
 
 /* --------------------------------------------------------------- reading */
+
+static void side_read_fin(struct owfp_conn *c, struct owfp_side *s, int dir)
+{
+	s->rd_closed = true;
+	owfp_flow_indicate_fin(c->flow, dir);
+}
 
 static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 {
@@ -462,30 +571,57 @@ static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 		if (n > 0) {
 			atomic_fetch_add_explicit(&w->c.bytes_read[s->idx], (uint64_t)n,
 						  memory_order_relaxed);
+			/*
+			 * A short read drained the socket: bytes arriving from
+			 * now on raise a new edge. Not so when the peer's FIN
+			 * is already here (EPOLLRDHUP: read it now, not after
+			 * another epoll_wait), nor with urgent data pending
+			 * (EPOLLPRI), where recv() stops at the urgent byte
+			 * with the rest still queued.
+			 */
+			bool drained = (size_t)n < w->rbuf_size &&
+				       !(events & (EPOLLRDHUP | EPOLLPRI));
+			if (drained)
+				s->rd_ready = false;
+			/*
+			 * The FIN was already here when the event was taken
+			 * (EPOLLRDHUP, no error, no urgent data) and this read
+			 * came back short: every byte before the FIN is read,
+			 * and the next recv() could only return 0. It is not
+			 * made; and what the engine delivers from these bytes
+			 * waits (MSG_MORE) to leave in one segment with the FIN.
+			 */
+			bool fin_next = (size_t)n < w->rbuf_size && (events & EPOLLRDHUP) &&
+					!(events & (EPOLLPRI | EPOLLERR));
+			o->more = fin_next;
 			/* Q18: a recv() that drained the socket ends what the sender pushed. */
 			uint32_t flags = (size_t)n < w->rbuf_size ? OWFP_SEG_PUSH : 0;
 			owfp_flow_indicate(c->flow, dir, w->rbuf, (size_t)n, flags, 0);
 			if (c->kill || c->rst_side >= 0 || s->paused || c->offload_req ||
-			    o->out.bytes > w->proxy->o.queue_high)
+			    o->out.bytes > w->proxy->o.queue_high || drained) {
+				o->more = false;
+				return; /* conn_settle queues the rest (ready_push) */
+			}
+			if (fin_next) {
+				side_read_fin(c, s, dir);
+				o->more = false;
 				return;
-			/* A short read drained the socket, unless the peer's FIN is
-			 * already here (EPOLLRDHUP): then read it now, not after
-			 * another epoll_wait. */
-			if ((size_t)n < w->rbuf_size && !(events & EPOLLRDHUP))
-				return;
+			}
 			continue;
 		}
 		if (n == 0) {
-			s->rd_closed = true;
-			owfp_flow_indicate_fin(c->flow, dir);
+			side_read_fin(c, s, dir);
 			return;
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			s->rd_ready = false;
+		else
 			c->rst_side = s->idx;
 		return;
 	}
+	/* The read budget is spent with bytes left: conn_settle queues the side. */
 }
 
 static void offload_event(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
@@ -614,6 +750,7 @@ static void conn_connected(struct owfp_conn *c, uint32_t events)
 	 * read them now, not after another epoll_wait (one wake-up and one
 	 * system call less per connection; a client that waits for the server
 	 * costs one recv() that finds nothing). */
+	c->s[OWFP_SIDE_CLIENT].rd_ready = true;
 	side_read(c, &c->s[OWFP_SIDE_CLIENT], 0);
 	conn_settle(c);
 }
@@ -655,6 +792,7 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 		c->s[i].pipe[0] = c->s[i].pipe[1] = -1;
 	}
 	c->s[OWFP_SIDE_CLIENT].fd = fd;
+	c->s[OWFP_SIDE_CLIENT].nodelay = true; /* from the listener */
 	memcpy(&c->client.ss, peer, len);
 	c->client.len = len;
 	addr_unmap(&c->client);
@@ -715,8 +853,14 @@ void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer
 		return;
 	}
 	c->s[OWFP_SIDE_UPSTREAM].fd = ufd;
-	if (p->o.keepalive_s != OWFP_PROXY_NO_TIMEOUT)
-		owfp_sock_keepalive(ufd, p->o.keepalive_s); /* best effort: a timeout still ends it */
+	/* Keepalive (five setsockopt calls) waits for the worker's next sweep:
+	 * most connections are over by then (docs/proxy.md, --keepalive). */
+	if (p->o.keepalive_s != OWFP_PROXY_NO_TIMEOUT) {
+		if (w->sweep_ms)
+			c->ka_pending = true;
+		else /* no sweep: now; best effort, a timeout still ends it */
+			owfp_sock_keepalive(ufd, p->o.keepalive_s);
+	}
 	c->active_ms = owfp_clock_ms();
 	c->connect_deadline_ms = c->active_ms + p->o.connect_timeout_ms;
 	if (done) {
@@ -732,6 +876,10 @@ void owfp_conn_check_timeout(struct owfp_conn *c, uint64_t now)
 
 	if (c->dead)
 		return;
+	if (c->ka_pending && c->state != OWFP_CONN_CONNECTING) {
+		c->ka_pending = false; /* best effort: a timeout still ends it */
+		owfp_sock_keepalive(c->s[OWFP_SIDE_UPSTREAM].fd, o->keepalive_s);
+	}
 	if (c->state == OWFP_CONN_CONNECTING) {
 		if (now >= c->connect_deadline_ms)
 			conn_upstream_failed(c, ETIMEDOUT);
@@ -782,6 +930,8 @@ void owfp_conn_event(struct owfp_side *s, uint32_t events)
 	if (c->dead)
 		return;
 	c->active_ms = c->w->now_ms;
+	if (events & (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		s->rd_ready = true;
 	if (c->state == OWFP_CONN_CONNECTING) {
 		if (s->idx == OWFP_SIDE_UPSTREAM)
 			conn_connected(c, events);
@@ -794,7 +944,7 @@ void owfp_conn_event(struct owfp_side *s, uint32_t events)
 	}
 	if (events & EPOLLOUT)
 		conn_flush(c, s);
-	if ((s->events & EPOLLIN) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
+	if (side_may_read(s))
 		side_read(c, s, events);
 	else if (events & EPOLLERR) {
 		int e = owfp_sock_error(s->fd);
@@ -802,4 +952,26 @@ void owfp_conn_event(struct owfp_side *s, uint32_t events)
 			c->rst_side = s->idx;
 	}
 	conn_settle(c);
+}
+
+void owfp_conn_run_ready(struct owfp_worker *w)
+{
+	struct owfp_side *s = w->ready_head;
+
+	/* Sides queued while these run wait for the next round, after
+	 * epoll_wait: a fast sender cannot starve the other connections. */
+	w->ready_head = NULL;
+	while (s) {
+		struct owfp_side *next = s->ready_next;
+		struct owfp_conn *c = s->conn;
+		s->on_ready = false;
+		if (!c->dead && c->state == OWFP_CONN_OPEN && side_may_read(s)) {
+			c->active_ms = w->now_ms;
+			/* EPOLLPRI: no short read counts as drained here, since
+			 * nothing tells whether urgent data stopped it. */
+			side_read(c, s, EPOLLPRI);
+			conn_settle(c);
+		}
+		s = next;
+	}
 }

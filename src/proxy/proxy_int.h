@@ -22,10 +22,16 @@ struct owfp_worker;
 struct owfp_side {
 	enum owfp_ep_kind kind;
 	struct owfp_conn *conn;
-	int idx;          /* OWFP_SIDE_* */
-	int fd;           /* -1 once closed */
-	uint32_t events;  /* mask registered with epoll (0 = not registered) */
-	owfp_outq out;    /* engine output waiting to be written to fd */
+	int idx;         /* OWFP_SIDE_* */
+	int fd;          /* -1 once closed */
+	uint32_t events; /* mask registered with epoll (0 = not registered) */
+	owfp_outq out;   /* engine output waiting to be written to fd */
+	bool rd_ready;   /* edge-triggered: fd may hold bytes, a FIN or an error to read */
+	bool on_ready;   /* in the worker's ready list (w->ready_head) */
+	bool nodelay;    /* TCP_NODELAY is set (inherited by accepted sockets) */
+	bool more;       /* the source's FIN follows what is delivered now: MSG_MORE */
+	bool corked;     /* a MSG_MORE send left bytes for the FIN or a push to send */
+	struct owfp_side *ready_next;
 	bool rd_closed;   /* FIN or error read: nothing more to read */
 	bool fin_pending; /* deliver_fin: shut down writing once out is empty */
 	bool wr_closed;   /* shutdown(SHUT_WR) done, or writing failed */
@@ -53,6 +59,7 @@ struct owfp_conn {
 	bool kill;          /* reset both sockets at the next settle point (drop, limit) */
 	bool deferred;      /* a stage of the flow is deferred: counted in w->ndeferred */
 	bool offload_req;
+	bool ka_pending;  /* the upstream socket's keepalive waits for the next sweep */
 	bool sm;          /* offloaded into the sockmap (sockmap.c) */
 	bool sm_wait;     /* a FIN waits for the kernel's redirected bytes: w->nsm_wait */
 	uint64_t sm_seen; /* redirected bytes at the last idle check */
@@ -94,6 +101,9 @@ struct owfp_worker {
 	uint64_t nsm_wait;  /* connections with sm_wait: look again every 1 ms */
 	uint64_t next_defer_check;
 	struct owfp_conn *graveyard; /* destroyed during this batch */
+	/* Sides that may still hold bytes and may read now, though no event
+	 * will say so (edge-triggered): read again after the batch. */
+	struct owfp_side *ready_head;
 	pthread_mutex_t wake_lock;
 	struct owfp_conn *wake_head;
 	atomic_bool stop_accepting;
@@ -135,6 +145,8 @@ void owfp_worker_fini(struct owfp_worker *w);
 /* conn.c */
 void owfp_conn_accept(struct owfp_worker *w, int fd, const struct sockaddr *peer, socklen_t len);
 void owfp_conn_event(struct owfp_side *s, uint32_t events);
+/* Reads the sides of w->ready_head that were there when it was called. */
+void owfp_conn_run_ready(struct owfp_worker *w);
 void owfp_conn_run_pending(struct owfp_conn *c);
 void owfp_conn_check_timeout(struct owfp_conn *c, uint64_t now);
 /* Resets the connection if its flow stayed deferred past the engine's timeout. */

@@ -87,8 +87,8 @@ int owfp_sock_connect(const owfp_proxy_addr *to, const owfp_proxy_addr *source, 
 	*done = false;
 	if (fd < 0)
 		return -errno;
-	/* As for accepted sockets (owfp_sock_listen). */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* As for accepted sockets (owfp_sock_listen). TCP_NODELAY comes
+	 * later, before a second write (conn.c, side_nodelay). */
 	setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
 	if (source) {
 		if (set_transparent(fd, family) ||

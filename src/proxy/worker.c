@@ -284,6 +284,8 @@ static int worker_poll(struct owfp_worker *w, struct epoll_event *evs)
 {
 	int n;
 
+	if (w->ready_head) /* sides to read again: look for events, do not wait */
+		return epoll_wait(w->epfd, evs, MAX_EVENTS, 0);
 	if (w->busy) {
 		for (int k = 0; k < w->proxy->o.poll_spin; k++) {
 			n = epoll_wait(w->epfd, evs, MAX_EVENTS, 0);
@@ -325,6 +327,8 @@ static void *worker_main(void *arg)
 				break;
 			}
 		}
+		if (w->ready_head)
+			owfp_conn_run_ready(w);
 		if (w->accept_paused)
 			accept_resume(w);
 		if (w->nconnecting || (w->nconns && w->sweep_ms))

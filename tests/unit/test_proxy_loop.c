@@ -15,9 +15,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -56,7 +59,7 @@ static bool wait_fd(int fd, short events)
 }
 
 /* Limits for the next rig (0 = the proxy's defaults). */
-static size_t next_flow_limit, next_global_limit;
+static size_t next_flow_limit, next_global_limit, next_read_size;
 
 static void rig_start_to(struct rig *r, const struct sockaddr_in *upstream, size_t queue_high)
 {
@@ -66,6 +69,7 @@ static void rig_start_to(struct rig *r, const struct sockaddr_in *upstream, size
 			     .queue_high = queue_high,
 			     .flow_limit = next_flow_limit,
 			     .global_limit = next_global_limit,
+			     .read_size = next_read_size,
 			     .offload = OWFP_PROXY_OFFLOAD_SPLICE};
 	owfp_error err;
 	struct sockaddr_in l = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -108,6 +112,7 @@ static void rig_stop(struct rig *r)
 		close(r->upstream_listener);
 	fake_flow_on_indicate = NULL;
 	fake_flow_on_pending = NULL;
+	fake_flow_on_fin = NULL;
 }
 
 /* Reads exactly n bytes (or fails the test). */
@@ -213,6 +218,191 @@ static void test_proxy_urgent_byte_stays_in_the_stream(void **state)
 	assert_int_equal(send(r.client, "de", 2, 0), 2);
 	read_exact(r.server, buf, 5);
 	assert_memory_equal(buf, "abcde", 5);
+	rig_stop(&r);
+}
+
+/*
+ * The worker is held inside an indication (a callout taking its time) while
+ * bytes arrive on the client socket, so the proxy sees them through one
+ * edge-triggered event after it returns. hold_on_marker delivers the marker
+ * and waits there until the test lets it go.
+ */
+static int worker_hold, worker_held;
+static bool hold_on_marker(struct fake_flow *f, int dir, const uint8_t *data, size_t len)
+{
+	if (len != 4 || memcmp(data, "wait", 4) != 0)
+		return false;
+	f->ops->deliver(f->dp, (owfp_flow *)f, dir, data, len);
+	__atomic_store_n(&worker_held, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < WAIT_MS && __atomic_load_n(&worker_hold, __ATOMIC_ACQUIRE); i++)
+		poll(NULL, 0, 1);
+	return true;
+}
+
+/* Holds the worker with a marker from one end, runs send_more on the
+ * other, waits until the proxy's socket has every byte (that end's send
+ * queue, FIN included, is acknowledged), then releases the worker. */
+static void with_worker_held_from(int marker_from, int to, void (*send_more)(int fd))
+{
+	uint8_t buf[4];
+	int unacked = -1;
+
+	__atomic_store_n(&worker_hold, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&worker_held, 0, __ATOMIC_RELEASE);
+	fake_flow_on_indicate = hold_on_marker;
+	assert_int_equal(send(marker_from, "wait", 4, 0), 4);
+	read_exact(to, buf, 4);
+	for (int i = 0; i < WAIT_MS && !__atomic_load_n(&worker_held, __ATOMIC_ACQUIRE); i++)
+		poll(NULL, 0, 1);
+	assert_true(__atomic_load_n(&worker_held, __ATOMIC_ACQUIRE));
+	send_more(to);
+	for (int i = 0; i < WAIT_MS; i++) {
+		assert_int_equal(ioctl(to, SIOCOUTQ, &unacked), 0);
+		if (unacked == 0)
+			break;
+		poll(NULL, 0, 1);
+	}
+	assert_int_equal(unacked, 0);
+	__atomic_store_n(&worker_hold, 0, __ATOMIC_RELEASE);
+}
+
+/* The marker from the server: the client's bytes come behind one edge. */
+static void with_worker_held(struct rig *r, void (*send_more)(int fd))
+{
+	with_worker_held_from(r->server, r->client, send_more);
+}
+
+static void send_urgent(int fd)
+{
+	assert_int_equal(send(fd, "ab", 2, 0), 2);
+	assert_int_equal(send(fd, "c", 1, MSG_OOB), 1);
+	assert_int_equal(send(fd, "de", 2, 0), 2);
+}
+
+/* recv() stops short at an urgent byte with the rest still queued: that
+ * short read must not count as having drained the socket, since no new
+ * edge comes for the bytes already there. */
+static void test_proxy_urgent_byte_behind_one_edge(void **state)
+{
+	struct rig r;
+	uint8_t buf[5];
+	(void)state;
+	rig_start(&r, 0);
+	with_worker_held(&r, send_urgent);
+	read_exact(r.server, buf, 5);
+	assert_memory_equal(buf, "abcde", 5);
+	rig_stop(&r);
+}
+
+static uint8_t burst[64 * 1024];
+static void send_burst(int fd)
+{
+	for (size_t i = 0; i < sizeof(burst); i++)
+		burst[i] = (uint8_t)(i * 13 + (i >> 9));
+	assert_int_equal(send(fd, burst, sizeof(burst), 0), (ssize_t)sizeof(burst));
+}
+
+/* More bytes than one event's read budget (4 reads of --read-size) behind
+ * one edge: the worker goes on reading them after the batch. */
+static void test_proxy_reads_on_after_the_read_budget(void **state)
+{
+	struct rig r;
+	static uint8_t got[sizeof(burst)];
+	(void)state;
+	next_read_size = 1024;
+	rig_start(&r, 0);
+	next_read_size = 0;
+	with_worker_held(&r, send_burst);
+	read_exact(r.server, got, sizeof(got));
+	assert_memory_equal(got, burst, sizeof(burst));
+	rig_stop(&r);
+}
+
+/* The proxy's connected socket (in this process) at the other end of
+ * the test's socket `end`: its local address is end's peer and the other
+ * way round (the proxy's listener has the same local address). */
+static int proxy_fd_facing(int end)
+{
+	struct sockaddr_storage want_local, want_peer, local, peer;
+	socklen_t wl = sizeof(want_local), wp = sizeof(want_peer);
+
+	assert_int_equal(getpeername(end, (struct sockaddr *)&want_local, &wl), 0);
+	assert_int_equal(getsockname(end, (struct sockaddr *)&want_peer, &wp), 0);
+	for (int fd = 3; fd < 4096; fd++) {
+		socklen_t ll = sizeof(local), pl = sizeof(peer);
+		if (fd != end && getsockname(fd, (struct sockaddr *)&local, &ll) == 0 && ll == wl &&
+		    memcmp(&local, &want_local, wl) == 0 &&
+		    getpeername(fd, (struct sockaddr *)&peer, &pl) == 0 && pl == wp &&
+		    memcmp(&peer, &want_peer, wp) == 0)
+			return fd;
+	}
+	return -1;
+}
+
+static int nodelay_of(int fd)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len), 0);
+	return v;
+}
+
+/* Nagle is off on both of the proxy's sockets before a second write can
+ * wait behind an unacknowledged first one: the accepted socket from its
+ * listener, the upstream socket before its second write. */
+static void test_proxy_nodelay_before_a_second_write(void **state)
+{
+	struct rig r;
+	uint8_t buf[1];
+	(void)state;
+	rig_start(&r, 0);
+	int up = proxy_fd_facing(r.server), cl = proxy_fd_facing(r.client);
+	assert_true(up >= 0 && cl >= 0);
+	assert_int_equal(send(r.client, "a", 1, 0), 1);
+	read_exact(r.server, buf, 1);
+	assert_int_equal(send(r.client, "b", 1, 0), 1);
+	read_exact(r.server, buf, 1);
+	assert_int_equal(buf[0], 'b');
+	assert_int_not_equal(nodelay_of(up), 0);
+	assert_int_not_equal(nodelay_of(cl), 0);
+	rig_stop(&r);
+}
+
+static bool hold_fin(struct fake_flow *f, int dir)
+{
+	(void)f;
+	(void)dir;
+	return true;
+}
+
+static void send_then_fin(int fd)
+{
+	assert_int_equal(send(fd, "last", 4, 0), 4);
+	assert_int_equal(shutdown(fd, SHUT_WR), 0);
+}
+
+/* Bytes read together with the peer's FIN wait in the socket for the FIN
+ * to carry them (MSG_MORE); when the engine keeps the FIN, they still go
+ * at once, not when TCP's probe timer finds them. */
+static void test_proxy_bytes_before_a_held_fin_still_go(void **state)
+{
+	struct rig r;
+	uint8_t buf[4];
+	int unsent = -1;
+	(void)state;
+	rig_start(&r, 0);
+	int cl = proxy_fd_facing(r.client);
+	assert_true(cl >= 0);
+	fake_flow_on_fin = hold_fin;
+	with_worker_held_from(r.client, r.server, send_then_fin);
+	/* A later event: the worker is done with the one that read the FIN. */
+	assert_int_equal(send(r.client, "ping", 4, 0), 4);
+	read_exact(r.server, buf, 4);
+	assert_int_equal(ioctl(cl, SIOCOUTQNSD, &unsent), 0);
+	assert_int_equal(unsent, 0); /* nothing left unsent in the proxy's socket */
+	read_exact(r.client, buf, 4);
+	assert_memory_equal(buf, "last", 4);
 	rig_stop(&r);
 }
 
@@ -432,6 +622,10 @@ int main(void)
 		cmocka_unit_test(test_proxy_forwards_both_directions_in_order),
 		cmocka_unit_test(test_proxy_half_close_keeps_other_direction),
 		cmocka_unit_test(test_proxy_urgent_byte_stays_in_the_stream),
+		cmocka_unit_test(test_proxy_urgent_byte_behind_one_edge),
+		cmocka_unit_test(test_proxy_reads_on_after_the_read_budget),
+		cmocka_unit_test(test_proxy_nodelay_before_a_second_write),
+		cmocka_unit_test(test_proxy_bytes_before_a_held_fin_still_go),
 		cmocka_unit_test(test_proxy_rst_carried_to_other_side),
 		cmocka_unit_test(test_proxy_drop_resets_both_sides),
 		cmocka_unit_test(test_proxy_pause_holds_until_wake),

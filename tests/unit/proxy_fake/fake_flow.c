@@ -5,6 +5,7 @@
 
 bool (*fake_flow_on_indicate)(struct fake_flow *f, int dir, const uint8_t *data, size_t len);
 void (*fake_flow_on_pending)(struct fake_flow *f);
+bool (*fake_flow_on_fin)(struct fake_flow *f, int dir);
 struct fake_flow *fake_flow_last;
 static uint64_t fake_next_id;
 
@@ -50,6 +51,8 @@ int owfp_flow_indicate(owfp_flow *flow, int dir, const uint8_t *data, size_t len
 int owfp_flow_indicate_fin(owfp_flow *flow, int dir)
 {
 	struct fake_flow *f = (struct fake_flow *)flow;
+	if (fake_flow_on_fin && fake_flow_on_fin(f, dir))
+		return 0;
 	f->ops->deliver_fin(f->dp, flow, dir);
 	return 0;
 }

@@ -18,6 +18,8 @@ struct fake_flow {
 /* Return true when the hook handled the bytes itself. */
 extern bool (*fake_flow_on_indicate)(struct fake_flow *f, int dir, const uint8_t *data, size_t len);
 extern void (*fake_flow_on_pending)(struct fake_flow *f);
+/* Return true to hold the FIN (not delivered). */
+extern bool (*fake_flow_on_fin)(struct fake_flow *f, int dir);
 extern struct fake_flow *fake_flow_last;
 
 #endif
