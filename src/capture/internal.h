@@ -56,16 +56,17 @@ enum cap_ra_choice {
 
 /* Probing: windows of CAP_RA_WINDOW bytes, CAP_RA_ROUNDS of each mode,
  * alternating, in line first. The thread must be CAP_RA_MARGIN_PCT faster
- * to be kept (it costs the second core). Files smaller than CAP_RA_SMALL
- * are read in line without probing; files not in the page cache with the
- * thread (its reads then overlap the disk's latency). */
+ * to be kept (it costs the second core). Files smaller than
+ * CAP_RA_SMALL_WINDOWS windows are read in line without probing; files not
+ * in the page cache with the thread (its reads then overlap the disk's
+ * latency). decide() is pure: what to read with next, from `p`. */
 #define CAP_RA_WINDOW ((uint64_t)16 << 20)
 #define CAP_RA_ROUNDS 2u
 #define CAP_RA_MARGIN_PCT 5u
-#define CAP_RA_SMALL ((uint64_t)96 << 20)
+#define CAP_RA_SMALL_WINDOWS 6u
 
 enum cap_ra_choice owfp_capture_ra_decide(enum cap_ra_mode mode, const struct cap_ra_probe *p,
-					  uint64_t file_size, bool cached);
+					  uint64_t window, uint64_t file_size, bool cached);
 
 /* The reader's side of the policy: where the current window started. */
 struct cap_ra_state {
@@ -273,8 +274,6 @@ void owfp_capture_error_set(owfp_capture_error *err, const char *file, int code,
  * record's bytes stay valid until the next call. */
 int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_ahead,
 			     owfp_capture_error *err);
-/* Name of what reads now ("read", "fadvise", "mmap", "uring", "thread"). */
-const char *owfp_capture_direct_io_name(const struct cap_reader *rd);
 int owfp_capture_direct_next(struct cap_reader *rd, struct cap_record *rec, const char *path,
 			     owfp_capture_error *err);
 void owfp_capture_direct_close(struct cap_reader *rd);

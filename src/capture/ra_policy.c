@@ -8,7 +8,7 @@
 #include "capture/internal.h"
 
 enum cap_ra_choice owfp_capture_ra_decide(enum cap_ra_mode mode, const struct cap_ra_probe *p,
-					  uint64_t file_size, bool cached)
+					  uint64_t window, uint64_t file_size, bool cached)
 {
 	switch (mode) {
 	case CAP_RA_INLINE:
@@ -25,7 +25,7 @@ enum cap_ra_choice owfp_capture_ra_decide(enum cap_ra_mode mode, const struct ca
 		return CAP_RA_USE_THREAD;
 	/* Too short for a measurement to pay back: the thread's start and the
 	 * probe's own windows would cost more than either could save. */
-	if (file_size < CAP_RA_SMALL)
+	if (file_size < window * CAP_RA_SMALL_WINDOWS)
 		return CAP_RA_USE_INLINE;
 	if (p->windows[0] < CAP_RA_ROUNDS || p->windows[1] < CAP_RA_ROUNDS)
 		return p->windows[0] <= p->windows[1] ? CAP_RA_PROBE_INLINE : CAP_RA_PROBE_THREAD;

@@ -8,7 +8,7 @@
  *  - read: 256 KiB read()s into one reused buffer that stays in the CPU
  *    cache (the default);
  *  - fadvise: the same with 1 MiB read()s and readahead() of the next 8 MiB;
- *  - mmap: 16 MiB windows of a MAP_POPULATE map, unmapped behind (a file
+ *  - mmap: 2 MiB windows of a MAP_POPULATE map, unmapped behind (a file
  *    truncated while a window is mapped raises SIGBUS: kept for measuring);
  *  - uring: io_uring reads into registered buffers, 4 blocks in flight.
  * Measured on the 283 MB bulk capture of bench/replay_bench.sh (2-core VM,
@@ -46,7 +46,10 @@
 #define READ_STEP ((size_t)256 << 10)
 #define FADVISE_STEP ((size_t)1 << 20)
 #define FADVISE_AHEAD ((uint64_t)8 << 20)
-#define MAP_WINDOW ((uint64_t)16 << 20)
+/* Mapped file pages count in the resident set: 2 MiB windows keep replay's
+ * peak RSS under 2x libnids' (about 4.3 MB on bench/replay_bench.sh's
+ * captures). */
+#define MAP_WINDOW ((uint64_t)2 << 20)
 #define URING_BLOCK ((size_t)256 << 10)
 #define URING_BLOCKS 4u
 /* A whole record of the largest size fits after a partial one is moved
@@ -60,8 +63,12 @@
 #define RA_BLOCKS 8u
 #define RA_HEADROOM (16 + PCAP_MAX_SNAPLEN)
 
-/* What opts.read_ahead means unless OWFP_READ_AHEAD=auto|thread|inline says
- * otherwise: the one constant to flip after measuring (docs/PERFORMANCE.md). */
+/* The defaults, each one constant to flip after measuring
+ * (bench/capture_bench.sh --readers / --read-ahead, docs/PERFORMANCE.md):
+ * how bytes are read unless OWFP_READER=read|fadvise|mmap|uring says
+ * otherwise, and what opts.read_ahead means unless OWFP_READ_AHEAD=
+ * auto|thread|inline does. */
+#define IO_DEFAULT CAP_IO_READ
 #define RA_DEFAULT CAP_RA_AUTO
 
 /* Under AddressSanitizer the bytes of records already handed out are
@@ -162,7 +169,7 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 		return -ENOTSUP;
 	static const char *const io_names[] = {"read", "fadvise", "mmap", "uring"};
 	static const char *const ra_names[] = {"inline", "thread", "auto", "alternate"};
-	int io = env_choice("OWFP_READER", io_names, 4, CAP_IO_READ, path, err);
+	int io = env_choice("OWFP_READER", io_names, 4, IO_DEFAULT, path, err);
 	int ra = env_choice("OWFP_READ_AHEAD", ra_names, 4, RA_DEFAULT, path, err);
 	if (io < 0 || ra < 0)
 		return -EINVAL;
@@ -223,9 +230,11 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 	rd->ras.mode = !read_ahead || io == CAP_IO_MMAP || io == CAP_IO_URING ? CAP_RA_INLINE
 									      : (enum cap_ra_mode)ra;
 	rd->ras.window = env_bytes("OWFP_READ_AHEAD_WINDOW", CAP_RA_WINDOW);
-	bool cached = rd->ras.mode != CAP_RA_AUTO || rd->total < CAP_RA_SMALL ||
+	bool cached = rd->ras.mode != CAP_RA_AUTO ||
+		      rd->total < rd->ras.window * CAP_RA_SMALL_WINDOWS ||
 		      file_cached(fd, rd->total);
-	rd->ras.now = owfp_capture_ra_decide(rd->ras.mode, &rd->ras.probe, rd->total, cached);
+	rd->ras.now = owfp_capture_ra_decide(rd->ras.mode, &rd->ras.probe, rd->ras.window,
+					     rd->total, cached);
 	rd->ras.win_pos = 24;
 	if (io != CAP_IO_MMAP && io != CAP_IO_URING) {
 		rd->plain_cap = PLAIN_CAP(rd->step);
@@ -240,12 +249,6 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 	if (rd->ras.now == CAP_RA_PROBE_INLINE || rd->ras.now == CAP_RA_PROBE_THREAD)
 		rd->ras.win_ns = mono_ns();
 	return 0;
-}
-
-const char *owfp_capture_direct_io_name(const struct cap_reader *rd)
-{
-	static const char *const names[] = {"read", "fadvise", "mmap", "uring"};
-	return rd->ra && !rd->ra_paused ? "thread" : names[rd->io];
 }
 
 /* Ring blocks (read-ahead thread or io_uring): the unconsumed tail moves
@@ -387,6 +390,17 @@ static int fill_map(struct cap_reader *rd, size_t need)
 	return 0;
 }
 
+static void stop_thread(struct cap_reader *rd)
+{
+	size_t bytes;
+	uint8_t *mem = owfp_capture_readahead_mem(rd->ra, &bytes);
+	LOAN_RESET(mem, bytes);
+	(void)mem;
+	owfp_capture_readahead_stop(rd->ra);
+	rd->ra = NULL;
+	rd->ra_paused = false;
+}
+
 /* The policy's window ended: account for it and read on as it decides. */
 static void policy_step(struct cap_reader *rd)
 {
@@ -399,7 +413,8 @@ static void policy_step(struct cap_reader *rd)
 	s->probe.ns[m] += now - s->win_ns;
 	s->probe.bytes[m] += pos - s->win_pos;
 	s->probe.windows[m]++;
-	enum cap_ra_choice next = owfp_capture_ra_decide(s->mode, &s->probe, rd->total, true);
+	enum cap_ra_choice next = owfp_capture_ra_decide(s->mode, &s->probe, s->window, rd->total,
+							 true);
 	bool thread_now = s->now == CAP_RA_PROBE_THREAD || s->now == CAP_RA_USE_THREAD;
 	bool thread_next = next == CAP_RA_PROBE_THREAD || next == CAP_RA_USE_THREAD;
 	s->now = next;
@@ -449,15 +464,18 @@ static int fill(struct cap_reader *rd, size_t need)
 			thread = false;
 		}
 	}
+	bool drained = false;
 	if (rd->ra) {
 		/* In line after the thread: first what it had read. */
 		int rc = fill_ring(rd, need);
 		if (rc != 1)
 			return rc;
+		drained = true;
 	}
-	if (rd->io == CAP_IO_MMAP)
-		return fill_map(rd, need);
-	return fill_plain(rd, need);
+	int rc = rd->io == CAP_IO_MMAP ? fill_map(rd, need) : fill_plain(rd, need);
+	if (drained && rd->ras.now == CAP_RA_USE_INLINE)
+		stop_thread(rd); /* decided: in line to the end */
+	return rc;
 }
 
 static int read_failed(struct cap_reader *rd, int rc, const char *path, owfp_capture_error *err)
@@ -543,12 +561,8 @@ uint64_t owfp_capture_direct_pos(const struct cap_reader *rd)
 void owfp_capture_direct_close(struct cap_reader *rd)
 {
 	size_t bytes;
-	if (rd->ra) {
-		uint8_t *mem = owfp_capture_readahead_mem(rd->ra, &bytes);
-		LOAN_RESET(mem, bytes);
-		(void)mem;
-		owfp_capture_readahead_stop(rd->ra); /* before the fd it reads from closes */
-	}
+	if (rd->ra)
+		stop_thread(rd); /* before the fd it reads from closes */
 	if (rd->uring) {
 		uint8_t *mem = owfp_capture_uring_mem(rd->uring, &bytes);
 		LOAN_RESET(mem, bytes);
