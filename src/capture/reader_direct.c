@@ -461,7 +461,6 @@ static int fill(struct cap_reader *rd, size_t need)
 						    RA_BLOCKS, rd->fault_at) != 0) {
 			rd->ra = NULL;
 			rd->ras.now = CAP_RA_USE_INLINE;
-			thread = false;
 		}
 	}
 	bool drained = false;
