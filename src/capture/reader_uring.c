@@ -146,6 +146,8 @@ int owfp_capture_uring_start(struct cap_uring **out, int fd, uint64_t pos, size_
 
 int owfp_capture_uring_take(struct cap_uring *u, uint8_t **data, size_t *len)
 {
+	if (u->taken == u->submitted)
+		submit_more(u);
 	if (u->taken >= u->end_block || u->taken == u->submitted) {
 		/* Past the end (or the last block failed): the end, again. */
 		*data = u->b[0].data;
