@@ -107,6 +107,7 @@ struct cap_reader {
 	uint64_t read_pos; /* file offset of the next in-line read */
 	uint64_t hint_pos; /* CAP_IO_FADVISE: where the next readahead() starts */
 	uint64_t err_off;  /* file offset of a failed read */
+	int ring_err;      /* a ring block failed after its bytes: returned next */
 	uint64_t fault_at; /* tests: a read covering this offset fails with EIO */
 	enum cap_io io;
 	struct cap_ra_state ras;

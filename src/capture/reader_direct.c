@@ -260,6 +260,8 @@ static int fill_ring(struct cap_reader *rd, size_t need)
 	while (rd->have - rd->off < need && !rd->eof) {
 		uint8_t *d;
 		size_t n;
+		if (rd->ring_err)
+			return rd->ring_err;
 		int rc = rd->uring ? owfp_capture_uring_take(rd->uring, &d, &n)
 				   : owfp_capture_readahead_take(rd->ra, &d, &n);
 		if (rc == -EAGAIN && !rd->uring)
@@ -267,7 +269,11 @@ static int fill_ring(struct cap_reader *rd, size_t need)
 		if (rc) {
 			rd->err_off = rd->uring ? owfp_capture_uring_err_off(rd->uring)
 						: owfp_capture_readahead_err_off(rd->ra);
-			return rc;
+			/* What was read before the failure is handed out first,
+			 * as read() hands it out before failing at the bad spot. */
+			rd->ring_err = rc;
+			if (n == 0)
+				return rc;
 		}
 		if (n == 0) {
 			rd->eof = true;
@@ -316,10 +322,13 @@ static int fill_plain(struct cap_reader *rd, size_t need)
 			rd->hint_pos = rd->read_pos + FADVISE_AHEAD / 2;
 		}
 		size_t want = rd->plain_cap - rd->have;
-		if (rd->fault_at >= rd->read_pos && rd->fault_at < rd->read_pos + want) {
+		/* tests: the bytes before the fault read, then EIO, as at a bad page */
+		if (rd->fault_at == rd->read_pos) {
 			rd->err_off = rd->fault_at;
 			return -EIO;
 		}
+		if (rd->fault_at > rd->read_pos && rd->fault_at < rd->read_pos + want)
+			want = (size_t)(rd->fault_at - rd->read_pos);
 		ssize_t n = read(rd->fd, rd->buf + rd->have, want);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -367,10 +376,13 @@ static int fill_map(struct cap_reader *rd, size_t need)
 		len = (at - start + need + page - 1) & ~(page - 1);
 	if (len > size - start)
 		len = size - start;
-	if (rd->fault_at >= end && rd->fault_at < start + len) {
+	/* tests: the bytes before the fault map, then EIO, as at a bad page */
+	if (rd->fault_at >= end && rd->fault_at < at + need) {
 		rd->err_off = rd->fault_at;
 		return -EIO;
 	}
+	if (rd->fault_at >= end && rd->fault_at < start + len)
+		len = rd->fault_at - start;
 	unmap(rd);
 	void *m = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, rd->fd,
 		       (off_t)start);

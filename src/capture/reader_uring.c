@@ -81,10 +81,12 @@ static int complete_one(struct cap_uring *u)
 	io_uring_cqe_seen(&u->ring, cqe);
 	u->inflight--;
 	struct u_block *blk = &u->b[i];
-	if (u->fault_at >= blk->off && u->fault_at < blk->off + u->block_bytes) {
+	/* tests: the bytes before the fault read, then EIO, as at a bad page */
+	uint64_t at = blk->off + blk->len;
+	if (res > 0 && u->fault_at >= at && u->fault_at < at + (uint64_t)res)
+		res = u->fault_at == at ? -EIO : (int)(u->fault_at - at);
+	else if (res >= 0 && u->fault_at == at && blk->len < u->block_bytes)
 		res = -EIO;
-		blk->len = u->fault_at - blk->off;
-	}
 	if (res == -EINTR || res == -EAGAIN) {
 		queue_read(u, i);
 		(void)io_uring_submit(&u->ring);

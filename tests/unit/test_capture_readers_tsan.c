@@ -337,9 +337,11 @@ static void test_readers_stop_where_a_file_cut_while_read_ends(void **state)
 	free(path);
 }
 
-/* A read that fails (EIO, injected at a file offset) ends the run with an
- * error naming the file and the offset; what was delivered before it is
- * a prefix of the stream (checked in run()). */
+/* A read that fails (EIO, injected at a file offset, as at a bad page:
+ * the bytes before it read, then the error) ends the run with an error
+ * naming the file and the offset, after every record before it, the same
+ * from every reader (so the policy's choice cannot change what a failing
+ * disk lets through). */
 static void test_every_reader_reports_a_read_error_with_file_and_offset(void **state)
 {
 	(void)state;
@@ -348,17 +350,28 @@ static void test_every_reader_reports_a_read_error_with_file_and_offset(void **s
 	uint8_t *stream = malloc(cap);
 	assert_non_null(stream);
 	size_t len = write_capture(path, 5, stream, cap);
-	uint64_t at = ((uint64_t)2 << 20) + 7;
 	setenv("OWFP_READ_AHEAD_WINDOW", "300000", 1);
-	for (size_t k = 0; k < NMODES; k++) {
-		struct outcome got = run(path, &modes[k], NULL, at, stream, len);
-		if (got.rc != -EIO)
-			fail_msg("%s/%s: rc %d, not -EIO", modes[k].io, modes[k].ra, got.rc);
-		assert_true(got.delivered < len);
-		assert_non_null(strstr(got.err.message, path));
-		assert_non_null(strstr(got.err.message, "read failed at file offset 2097159"));
-		assert_non_null(strstr(got.err.message, "Input/output error"));
-		free(got.log);
+	uint64_t ats[] = {((uint64_t)2 << 20) + 7, (uint64_t)3 << 20, 100};
+	for (size_t a = 0; a < sizeof(ats) / sizeof(ats[0]); a++) {
+		char want_reason[64];
+		snprintf(want_reason, sizeof(want_reason), "read failed at file offset %llu",
+			 (unsigned long long)ats[a]);
+		struct outcome want = run(path, &base, NULL, ats[a], stream, len);
+		assert_int_equal(want.rc, -EIO);
+		assert_true(want.delivered < len);
+		assert_non_null(strstr(want.err.message, path));
+		assert_non_null(strstr(want.err.message, want_reason));
+		assert_non_null(strstr(want.err.message, "Input/output error"));
+		/* every record that ends before the fault was handed out */
+		assert_true(want.st.bytes_read <= ats[a]);
+		assert_true(want.st.bytes_read + 16 + MAX_RECORD > ats[a] || ats[a] < 24 + 16 + 100);
+		for (size_t k = 0; k < NMODES; k++) {
+			struct outcome got = run(path, &modes[k], NULL, ats[a], stream, len);
+			assert_same(&got, &want, &modes[k]);
+			assert_string_equal(got.err.message, want.err.message);
+			free(got.log);
+		}
+		free(want.log);
 	}
 	unsetenv("OWFP_READ_AHEAD_WINDOW");
 	free(stream);
