@@ -13,7 +13,8 @@
 #                 fadvise, mmap, uring), the read-ahead thread, and the
 #                 default policy: the reader's share of the floor;
 #   --read-ahead  `openwfp replay -q` with the default policy, the thread
-#                 always, and --no-read-ahead, beside libnids.
+#                 always, and --no-read-ahead, beside libnids (also on
+#                 examples/demo.pcap).
 # Both: OWFP_BENCH_RUNS rounds (default 5), variants taking turns within a
 # round; median wall and CPU time, peak RSS, and per round the ratio of
 # each variant's speed to the first one's (median over rounds).
@@ -87,7 +88,10 @@ reader_modes() {
 		[ -x "$BUILD/bench/peers/nids_count" ] && variants+=("libnids|OWFP_BENCH_DEFAULT=1|$BUILD/bench/peers/nids_count")
 	fi
 	rm -f "/tmp/rdbench-ratios.$$"
-	for cap in "$cache/bulk.pcap" "$cache/http.pcap"; do
+	local caps=("$cache/bulk.pcap" "$cache/http.pcap")
+	# issue 23: never slower than --no-read-ahead on the demo capture either
+	[ "$mode" = --read-ahead ] && caps+=("$(dirname "$0")/../examples/demo.pcap")
+	for cap in "${caps[@]}"; do
 		[ -s "$cap" ] || { echo "capture_bench: $cap missing (bench/replay_bench.sh makes it)" >&2; exit 1; }
 		compare_variants "$cap" "${variants[@]}"
 	done
