@@ -55,14 +55,16 @@ enum cap_ra_choice {
 };
 
 /* Probing: windows of CAP_RA_WINDOW bytes, CAP_RA_ROUNDS of each mode,
- * alternating, in line first. The thread must be CAP_RA_MARGIN_PCT faster
- * to be kept (it costs the second core). Files smaller than
+ * alternating, in line first, unless one window of each already differs
+ * by more than CAP_RA_CLEAR_PCT. The thread must be CAP_RA_MARGIN_PCT
+ * faster to be kept (it costs the second core). Files smaller than
  * CAP_RA_SMALL_WINDOWS windows are read in line without probing; files not
  * in the page cache with the thread (its reads then overlap the disk's
  * latency). decide() is pure: what to read with next, from `p`. */
 #define CAP_RA_WINDOW ((uint64_t)16 << 20)
 #define CAP_RA_ROUNDS 2u
 #define CAP_RA_MARGIN_PCT 5u
+#define CAP_RA_CLEAR_PCT 20u
 #define CAP_RA_SMALL_WINDOWS 6u
 
 enum cap_ra_choice owfp_capture_ra_decide(enum cap_ra_mode mode, const struct cap_ra_probe *p,

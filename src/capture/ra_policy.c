@@ -27,13 +27,20 @@ enum cap_ra_choice owfp_capture_ra_decide(enum cap_ra_mode mode, const struct ca
 	 * probe's own windows would cost more than either could save. */
 	if (file_size < window * CAP_RA_SMALL_WINDOWS)
 		return CAP_RA_USE_INLINE;
+	bool measured = p->windows[0] && p->windows[1] && p->bytes[0] && p->bytes[1];
+	/* Time per byte; the thread must win by the margin. */
+	double in_line = measured ? (double)p->ns[0] / (double)p->bytes[0] : 0;
+	double thread = measured ? (double)p->ns[1] / (double)p->bytes[1] : 0;
+	/* A clear difference after one window each needs no second round:
+	 * every window of the loser costs time. */
+	if (measured && thread * 100.0 > in_line * (100.0 + CAP_RA_CLEAR_PCT))
+		return CAP_RA_USE_INLINE;
+	if (measured && thread * 100.0 < in_line * (100.0 - CAP_RA_CLEAR_PCT))
+		return CAP_RA_USE_THREAD;
 	if (p->windows[0] < CAP_RA_ROUNDS || p->windows[1] < CAP_RA_ROUNDS)
 		return p->windows[0] <= p->windows[1] ? CAP_RA_PROBE_INLINE : CAP_RA_PROBE_THREAD;
-	if (!p->bytes[0] || !p->bytes[1])
+	if (!measured)
 		return CAP_RA_USE_INLINE;
-	/* Time per byte; the thread must win by the margin. */
-	double in_line = (double)p->ns[0] / (double)p->bytes[0];
-	double thread = (double)p->ns[1] / (double)p->bytes[1];
 	return thread * 100.0 < in_line * (100.0 - CAP_RA_MARGIN_PCT) ? CAP_RA_USE_THREAD
 								      : CAP_RA_USE_INLINE;
 }

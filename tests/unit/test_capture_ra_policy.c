@@ -82,6 +82,21 @@ static void test_thread_kept_only_when_faster_by_the_margin(void **state)
 	assert_int_equal(owfp_capture_ra_decide(CAP_RA_AUTO, &p, W, BIG, true), CAP_RA_USE_THREAD);
 }
 
+/* One window each is enough when they differ by more than 20%; within
+ * that, the second round is measured. */
+static void test_clear_difference_decides_after_one_round(void **state)
+{
+	(void)state;
+	struct cap_ra_probe p = probe(1, 10000000, 1, 13000000); /* thread 30% slower */
+	assert_int_equal(owfp_capture_ra_decide(CAP_RA_AUTO, &p, W, BIG, true), CAP_RA_USE_INLINE);
+	p = probe(1, 10000000, 1, 7000000); /* thread 30% faster */
+	assert_int_equal(owfp_capture_ra_decide(CAP_RA_AUTO, &p, W, BIG, true), CAP_RA_USE_THREAD);
+	p = probe(1, 10000000, 1, 11000000); /* 10%: not clear */
+	assert_int_equal(owfp_capture_ra_decide(CAP_RA_AUTO, &p, W, BIG, true), CAP_RA_PROBE_INLINE);
+	p = probe(1, 10000000, 0, 0); /* one side unmeasured */
+	assert_int_equal(owfp_capture_ra_decide(CAP_RA_AUTO, &p, W, BIG, true), CAP_RA_PROBE_THREAD);
+}
+
 static void test_alternate_never_settles(void **state)
 {
 	(void)state;
@@ -100,6 +115,7 @@ int main(void)
 		cmocka_unit_test(test_small_file_reads_in_line_and_uncached_file_uses_the_thread),
 		cmocka_unit_test(test_probe_alternates_in_line_first),
 		cmocka_unit_test(test_thread_kept_only_when_faster_by_the_margin),
+		cmocka_unit_test(test_clear_difference_decides_after_one_round),
 		cmocka_unit_test(test_alternate_never_settles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
