@@ -3,7 +3,7 @@
 # Idempotent: does nothing when everything is present. Needs root (or sudo).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
-      libpcap-dev libjansson-dev libcmocka-dev libhyperscan-dev libyaml-dev libssl-dev
+      libpcap-dev libjansson-dev libcmocka-dev libhyperscan-dev libyaml-dev libssl-dev liburing-dev
       tcpdump tcpflow curl nginx-light python3 python3-scapy iproute2 nftables
       openssl valgrind ethtool universal-ctags libbpf-dev bpftool clang-format
       dpkg-dev debhelper lintian fakeroot mmdebstrap ccache python3-prometheus-client)

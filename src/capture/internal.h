@@ -21,6 +21,66 @@ struct cap_record {
 
 enum cap_reader_kind { CAP_READER_DIRECT, CAP_READER_LIBPCAP, CAP_READER_PCAPNG, CAP_READER_LIVE };
 
+/* How the direct reader gets file bytes in line (reader_direct.c; the
+ * OWFP_READER environment variable picks one, for benchmarks). Pipes and
+ * other non-regular files never reach it: they go to libpcap. */
+enum cap_io {
+	CAP_IO_READ,    /* read() of `step` bytes into one reused buffer */
+	CAP_IO_FADVISE, /* the same, larger steps, readahead() of the next window */
+	CAP_IO_MMAP,    /* windows of a MAP_POPULATE map, unmapped behind */
+	CAP_IO_URING,   /* io_uring reads into registered buffers, queued ahead */
+};
+
+/* Read-ahead policy (ra_policy.c): whether the read-ahead thread reads, or
+ * the caller in line. Only speed depends on it: the bytes, their order and
+ * every record are the same either way. */
+enum cap_ra_mode {
+	CAP_RA_INLINE,    /* never the thread (--no-read-ahead) */
+	CAP_RA_THREAD,    /* always the thread */
+	CAP_RA_AUTO,      /* measure both over the first windows, keep the faster */
+	CAP_RA_ALTERNATE, /* tests: switch at every window, forever */
+};
+
+/* What the policy has seen: [0] in line, [1] with the thread. */
+struct cap_ra_probe {
+	uint64_t ns[2], bytes[2];
+	unsigned windows[2];
+};
+
+enum cap_ra_choice {
+	CAP_RA_PROBE_INLINE, /* measure another window in line */
+	CAP_RA_PROBE_THREAD, /* measure another window with the thread */
+	CAP_RA_USE_INLINE,   /* decided: in line to the end */
+	CAP_RA_USE_THREAD,   /* decided: the thread to the end */
+};
+
+/* Probing: windows of CAP_RA_WINDOW bytes, CAP_RA_ROUNDS of each mode,
+ * alternating, in line first, unless one window of each already differs
+ * by more than CAP_RA_CLEAR_PCT. The thread must be CAP_RA_MARGIN_PCT
+ * faster to be kept (it costs the second core). Files smaller than
+ * CAP_RA_SMALL_WINDOWS windows are read in line without probing; files not
+ * in the page cache with the thread (its reads then overlap the disk's
+ * latency). decide() is pure: what to read with next, from `p`. */
+#define CAP_RA_WINDOW ((uint64_t)16 << 20)
+#define CAP_RA_ROUNDS 2u
+#define CAP_RA_MARGIN_PCT 5u
+#define CAP_RA_CLEAR_PCT 20u
+#define CAP_RA_SMALL_WINDOWS 6u
+
+enum cap_ra_choice owfp_capture_ra_decide(enum cap_ra_mode mode, const struct cap_ra_probe *p,
+					  uint64_t window, uint64_t file_size, bool cached);
+
+/* The reader's side of the policy: where the current window started. */
+struct cap_ra_state {
+	enum cap_ra_mode mode;
+	enum cap_ra_choice now; /* what runs now */
+	struct cap_ra_probe probe;
+	uint64_t window;   /* bytes per probe window */
+	uint64_t win_pos;  /* file offset where the current window began */
+	uint64_t win_ns;   /* CLOCK_MONOTONIC then */
+	unsigned switches; /* mode changes so far (tests) */
+};
+
 struct cap_pcapng;
 struct cap_live;
 
@@ -31,15 +91,29 @@ struct cap_reader {
 	uint64_t total;      /* file size, 0 if unknown */
 	uint64_t record;     /* records handed out so far */
 	uint64_t rec_offset; /* offset of the last record's header */
-	/* direct reader (classic pcap, read() into one buffer, or into the
-     * read-ahead ring: then buf points into the block `held`) */
+	/* direct reader (classic pcap, read() into one buffer, into a window
+     * of a map, or into the blocks of a ring: then buf points into the
+     * block `held`) */
 	int fd;
 	uint8_t *buf;
+	uint8_t *plain; /* the in-line buffer (plain_cap bytes), or NULL */
+	size_t plain_cap, step;
 	struct cap_readahead *ra;
-	uint8_t *held;    /* data of the ring block buf is in, or NULL */
-	size_t have;      /* bytes in buf */
-	size_t off;       /* bytes of buf handed out */
-	uint64_t buf_pos; /* file offset of buf[0] */
+	struct cap_uring *uring;
+	uint8_t *map; /* CAP_IO_MMAP: the window, map_len bytes */
+	size_t map_len;
+	uint8_t *held;     /* data of the ring block buf is in, or NULL */
+	size_t have;       /* bytes in buf */
+	size_t off;        /* bytes of buf handed out */
+	uint64_t buf_pos;  /* file offset of buf[0] */
+	uint64_t read_pos; /* file offset of the next in-line read */
+	uint64_t hint_pos; /* CAP_IO_FADVISE: where the next readahead() starts */
+	uint64_t err_off;  /* file offset of a failed read */
+	int ring_err;      /* a ring block failed after its bytes: returned next */
+	uint64_t fault_at; /* tests: a read covering this offset fails with EIO */
+	enum cap_io io;
+	struct cap_ra_state ras;
+	bool ra_paused; /* the thread reads no more: the caller reads in line */
 	bool eof, swap, nano;
 	uint32_t snapshot;
 	/* libpcap reader */
@@ -301,6 +375,30 @@ int owfp_capture_readahead_take(struct cap_readahead *ra, uint8_t **data, size_t
 void owfp_capture_readahead_release(struct cap_readahead *ra);
 uint8_t *owfp_capture_readahead_mem(const struct cap_readahead *ra, size_t *bytes);
 void owfp_capture_readahead_stop(struct cap_readahead *ra);
+/* pause() returns once the thread reads no more (it finishes the read it
+ * is in); take() then hands out what was read before and returns -EAGAIN
+ * once nothing is left, and the fd's offset is where the thread stopped.
+ * resume() lets it read on from the fd's offset. err_off: the file offset
+ * where a read failed. start_at: tests make the read covering file offset
+ * `fault_at` fail with EIO (UINT64_MAX: none). */
+int owfp_capture_readahead_start_at(struct cap_readahead **out, int fd, size_t block_bytes,
+				    size_t headroom, unsigned nblocks, uint64_t fault_at);
+void owfp_capture_readahead_pause(struct cap_readahead *ra);
+void owfp_capture_readahead_resume(struct cap_readahead *ra);
+uint64_t owfp_capture_readahead_err_off(struct cap_readahead *ra);
+
+/* reader_uring.c: the same ring contract (take, release) with io_uring
+ * reads at explicit offsets into registered buffers, `nblocks` in flight,
+ * from file offset `pos` on. start returns -ENOSYS where io_uring is not
+ * built in or the kernel refuses it (the caller then reads with read()). */
+struct cap_uring;
+int owfp_capture_uring_start(struct cap_uring **out, int fd, uint64_t pos, size_t block_bytes,
+			     size_t headroom, unsigned nblocks, uint64_t fault_at);
+int owfp_capture_uring_take(struct cap_uring *u, uint8_t **data, size_t *len);
+void owfp_capture_uring_release(struct cap_uring *u);
+uint8_t *owfp_capture_uring_mem(const struct cap_uring *u, size_t *bytes);
+uint64_t owfp_capture_uring_err_off(const struct cap_uring *u);
+void owfp_capture_uring_stop(struct cap_uring *u);
 
 /* tomb.c: compact records of closed and reset flows for opts.closed_linger_ns */
 void owfp_capture_tomb_add(owfp_capture *cap, const struct cap_flow *f, uint64_t ts);

@@ -42,14 +42,20 @@ struct cap_readahead {
 	size_t block_bytes, headroom;
 	unsigned nblocks;
 	uint64_t produced, taken, released; /* counts of blocks, only ever growing */
+	uint64_t pos;                       /* file offset of the next read */
+	uint64_t err_off, fault_at;
 	bool reader_waits, caller_waits, done, quit;
+	bool paused, reading; /* reading: a read() is under way, without the lock */
 	uint8_t *mem;
 	struct ra_block b[];
 };
 
-static size_t read_block(int fd, uint8_t *p, size_t n, int *err)
+static size_t read_block(int fd, uint8_t *p, size_t n, uint64_t pos, uint64_t fault_at, int *err)
 {
 	size_t got = 0;
+	bool fault = fault_at >= pos && fault_at < pos + n;
+	if (fault) /* tests: the bytes before the fault read, then EIO, as at a bad page */
+		n = (size_t)(fault_at - pos);
 	while (got < n) {
 		ssize_t r = read(fd, p + got, n - got);
 		if (r < 0 && errno == EINTR)
@@ -62,6 +68,8 @@ static size_t read_block(int fd, uint8_t *p, size_t n, int *err)
 			break;
 		got += (size_t)r;
 	}
+	if (fault && got == n && !*err)
+		*err = EIO;
 	return got;
 }
 
@@ -70,13 +78,17 @@ static void *reader_main(void *arg)
 	struct cap_readahead *ra = arg;
 	pthread_mutex_lock(&ra->mu);
 	while (!ra->done && !ra->quit) {
+		if (ra->paused) {
+			pthread_cond_wait(&ra->freed, &ra->mu);
+			continue;
+		}
 		if (ra->produced - ra->released == ra->nblocks) {
 			/* Full: wait until half the ring is free, first by napping
              * (the caller is usually a few hundred microseconds from it,
              * and waking us would cost it a futex call and, on a VM, an
              * interrupt to this core), then, for a caller that has stopped
              * (a slow callout, a paused replay), on the condition variable. */
-			for (int nap = 0; nap < RA_NAPS && !ra->quit &&
+			for (int nap = 0; nap < RA_NAPS && !ra->quit && !ra->paused &&
 					  ra->produced - ra->released > ra->nblocks / 2;
 			     nap++) {
 				pthread_mutex_unlock(&ra->mu);
@@ -84,32 +96,49 @@ static void *reader_main(void *arg)
 				pthread_mutex_lock(&ra->mu);
 			}
 			ra->reader_waits = true;
-			while (!ra->quit && ra->produced - ra->released > ra->nblocks / 2)
+			while (!ra->quit && !ra->paused &&
+			       ra->produced - ra->released > ra->nblocks / 2)
 				pthread_cond_wait(&ra->freed, &ra->mu);
 			ra->reader_waits = false;
 			continue;
 		}
 		struct ra_block *blk = &ra->b[ra->produced % ra->nblocks];
+		uint64_t pos = ra->pos;
+		ra->reading = true;
 		pthread_mutex_unlock(&ra->mu);
 		/* The block is ours: the caller released it and cannot take it
-         * before `produced` moves past it. */
+         * before `produced` moves past it. The fd is ours too: the caller
+         * reads from it only while we are paused and not reading. */
 		int err = 0;
-		size_t len = read_block(ra->fd, blk->data, ra->block_bytes, &err);
+		size_t len = read_block(ra->fd, blk->data, ra->block_bytes, pos, ra->fault_at, &err);
 		pthread_mutex_lock(&ra->mu);
+		ra->reading = false;
 		blk->len = len;
 		blk->err = err;
+		if (err)
+			ra->err_off = pos + len;
+		ra->pos = pos + len;
 		ra->produced++;
 		if (len < ra->block_bytes || err)
 			ra->done = true; /* a regular file reads short only at its end */
 		if (ra->caller_waits)
-			pthread_cond_signal(&ra->filled);
+			pthread_cond_broadcast(&ra->filled);
 	}
+	ra->reading = false;
+	if (ra->caller_waits)
+		pthread_cond_broadcast(&ra->filled);
 	pthread_mutex_unlock(&ra->mu);
 	return NULL;
 }
 
 int owfp_capture_readahead_start(struct cap_readahead **out, int fd, size_t block_bytes,
 				 size_t headroom, unsigned nblocks)
+{
+	return owfp_capture_readahead_start_at(out, fd, block_bytes, headroom, nblocks, UINT64_MAX);
+}
+
+int owfp_capture_readahead_start_at(struct cap_readahead **out, int fd, size_t block_bytes,
+				    size_t headroom, unsigned nblocks, uint64_t fault_at)
 {
 	*out = NULL;
 	struct cap_readahead *ra = owfp_calloc(1, sizeof(*ra) + nblocks * sizeof(ra->b[0]));
@@ -124,6 +153,9 @@ int owfp_capture_readahead_start(struct cap_readahead **out, int fd, size_t bloc
 	for (unsigned i = 0; i < nblocks; i++)
 		ra->b[i].data = ra->mem + i * stride + headroom;
 	ra->fd = fd;
+	off_t at = lseek(fd, 0, SEEK_CUR);
+	ra->pos = at > 0 ? (uint64_t)at : 0;
+	ra->fault_at = fault_at;
 	ra->block_bytes = block_bytes;
 	ra->headroom = headroom;
 	ra->nblocks = nblocks;
@@ -159,6 +191,10 @@ int owfp_capture_readahead_take(struct cap_readahead *ra, uint8_t **data, size_t
 			*len = 0;
 			return 0;
 		}
+		if (ra->paused && !ra->reading) {
+			pthread_mutex_unlock(&ra->mu);
+			return -EAGAIN;
+		}
 		ra->caller_waits = true;
 		pthread_cond_wait(&ra->filled, &ra->mu);
 		ra->caller_waits = false;
@@ -185,6 +221,37 @@ uint8_t *owfp_capture_readahead_mem(const struct cap_readahead *ra, size_t *byte
 {
 	*bytes = (ra->headroom + ra->block_bytes) * ra->nblocks;
 	return ra->mem;
+}
+
+void owfp_capture_readahead_pause(struct cap_readahead *ra)
+{
+	pthread_mutex_lock(&ra->mu);
+	ra->paused = true;
+	pthread_cond_signal(&ra->freed);
+	while (ra->reading) {
+		ra->caller_waits = true;
+		pthread_cond_wait(&ra->filled, &ra->mu);
+		ra->caller_waits = false;
+	}
+	pthread_mutex_unlock(&ra->mu);
+}
+
+void owfp_capture_readahead_resume(struct cap_readahead *ra)
+{
+	off_t at = lseek(ra->fd, 0, SEEK_CUR);
+	pthread_mutex_lock(&ra->mu);
+	ra->pos = at > 0 ? (uint64_t)at : 0;
+	ra->paused = false;
+	pthread_cond_signal(&ra->freed);
+	pthread_mutex_unlock(&ra->mu);
+}
+
+uint64_t owfp_capture_readahead_err_off(struct cap_readahead *ra)
+{
+	pthread_mutex_lock(&ra->mu);
+	uint64_t at = ra->err_off;
+	pthread_mutex_unlock(&ra->mu);
+	return at;
 }
 
 void owfp_capture_readahead_stop(struct cap_readahead *ra)

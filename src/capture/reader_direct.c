@@ -1,20 +1,29 @@
-/* Classic pcap read directly, in large read() blocks into one reused buffer:
- * the fast path. It must behave exactly like libpcap's reader on every file
- * both accept.
- *
- * Why read() and not a memory map: a map costs page-table work for every
- * 4 KiB page on the way in and again on the way out, and the first touch of
- * each page misses the TLB. Measured on the 283 MB bulk capture of
- * bench/replay_bench.sh (2-core VM, 2026-12-06), walking every record
- * header: 150-180 ms through a map populated ahead (MADV_POPULATE_READ) and
- * released behind (MADV_DONTNEED), 23-27 ms with 256 KiB read()s into a
- * buffer that stays in the CPU cache, against 37 ms for `cat`. Records are
- * still handed out without a user-space copy: they point into the buffer,
+/* Classic pcap read directly, without libpcap: the fast path. It must
+ * behave exactly like libpcap's reader on every file both accept. Records
+ * are handed out without a user-space copy: they point into the buffer,
  * valid until the next call, as libpcap's are.
  *
- * With opts.read_ahead (the default) the read()s happen on a thread of
- * their own (readahead.c), into a ring of blocks instead of the one
- * buffer; records are handed out of those blocks the same way. */
+ * How the file's bytes get into that buffer (enum cap_io; OWFP_READER=
+ * read|fadvise|mmap|uring picks one, for benchmarks):
+ *  - read: 256 KiB read()s into one reused buffer that stays in the CPU
+ *    cache (the default);
+ *  - fadvise: the same with 1 MiB read()s and readahead() of the next 8 MiB;
+ *  - mmap: 2 MiB windows of a MAP_POPULATE map, unmapped behind (a file
+ *    truncated while a window is mapped raises SIGBUS: kept for measuring);
+ *  - uring: io_uring reads into registered buffers, 4 blocks in flight.
+ * Measured on the 283 MB bulk capture of bench/replay_bench.sh (2-core VM,
+ * 2026-12-06), walking every record header: 150-180 ms through a map
+ * populated ahead (MADV_POPULATE_READ) and released behind, 23-27 ms with
+ * 256 KiB read()s, against 37 ms for `cat`: a map pays page-table work for
+ * every 4 KiB page on the way in and out, and a TLB miss at first touch.
+ * docs/PERFORMANCE.md has the candidates' numbers on this machine kind
+ * (bench/capture_bench.sh --readers).
+ *
+ * With opts.read_ahead (the default) the read()s may happen on a thread of
+ * their own (readahead.c), into a ring of blocks; records are handed out
+ * of those blocks the same way. Whether the thread reads is decided by
+ * ra_policy.c from what this run measures, and may change at a window's
+ * end: in line, the caller reads from where the thread stopped. */
 #include "capture/internal.h"
 #include "util/alloc.h"
 
@@ -22,7 +31,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PCAP_MAGIC_US 0xa1b2c3d4u
@@ -32,9 +44,17 @@
 /* Bytes per read(): 64 KiB reads cost about 40% more CPU on the file above;
  * bigger ones fall out of the L2 cache. */
 #define READ_STEP ((size_t)256 << 10)
+#define FADVISE_STEP ((size_t)1 << 20)
+#define FADVISE_AHEAD ((uint64_t)8 << 20)
+/* Mapped file pages count in the resident set: 2 MiB windows keep replay's
+ * peak RSS under 2x libnids' (about 4.3 MB on bench/replay_bench.sh's
+ * captures). */
+#define MAP_WINDOW ((uint64_t)2 << 20)
+#define URING_BLOCK ((size_t)256 << 10)
+#define URING_BLOCKS 4u
 /* A whole record of the largest size fits after a partial one is moved
  * to the front, with a full read step to spare. */
-#define BUF_CAP (READ_STEP + 16 + PCAP_MAX_SNAPLEN)
+#define PLAIN_CAP(step) ((step) + 16 + PCAP_MAX_SNAPLEN)
 /* Read-ahead ring: 8 blocks of 128 KiB stay inside the shared cache, and
  * the reader, woken when half the ring is free, is woken once per 512 KiB
  * (a wake-up costs the caller a futex call and, on a VM, an interrupt to the
@@ -42,6 +62,14 @@
 #define RA_BLOCK ((size_t)128 << 10)
 #define RA_BLOCKS 8u
 #define RA_HEADROOM (16 + PCAP_MAX_SNAPLEN)
+
+/* The defaults, each one constant to flip after measuring
+ * (bench/capture_bench.sh --readers / --read-ahead, docs/PERFORMANCE.md):
+ * how bytes are read unless OWFP_READER=read|fadvise|mmap|uring says
+ * otherwise, and what opts.read_ahead means unless OWFP_READ_AHEAD=
+ * auto|thread|inline does. */
+#define IO_DEFAULT CAP_IO_READ
+#define RA_DEFAULT CAP_RA_AUTO
 
 /* Under AddressSanitizer the bytes of records already handed out are
  * poisoned at the next call, so a consumer that keeps a pointer into a
@@ -84,11 +112,67 @@ static bool read_all(int fd, uint8_t *buf, size_t len)
 	return true;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * CAP_NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* The benchmarks' switches (environment): -EINVAL with err set on a value
+ * that names nothing, so a typo cannot measure the wrong reader. */
+static int env_choice(const char *var, const char *const *names, int n, int dflt, const char *path,
+		      owfp_capture_error *err)
+{
+	const char *v = getenv(var);
+	if (!v || !*v)
+		return dflt;
+	for (int i = 0; i < n; i++)
+		if (names[i] && strcmp(v, names[i]) == 0)
+			return i;
+	owfp_capture_error_set(err, path, -EINVAL, 0, 0, "%s=%s names no reading mode", var, v);
+	return -EINVAL;
+}
+
+static uint64_t env_bytes(const char *var, uint64_t dflt)
+{
+	const char *v = getenv(var);
+	char *end;
+	unsigned long long n = v ? strtoull(v, &end, 10) : 0;
+	return v && *v && !*end && n >= 4096 ? (uint64_t)n : dflt;
+}
+
+/* Whether the file's bytes are in the page cache, from a byte at each of
+ * 16 places (a read that would wait for the disk fails with EAGAIN). */
+static bool file_cached(int fd, uint64_t size)
+{
+#ifdef RWF_NOWAIT
+	for (unsigned i = 0; i < 16; i++) {
+		uint8_t b;
+		struct iovec iov = {&b, 1};
+		ssize_t n = preadv2(fd, &iov, 1, (off_t)(size / 16 * i), RWF_NOWAIT);
+		if (n < 0 && errno == EAGAIN)
+			return false;
+		if (n < 0)
+			return true; /* cannot tell: measure */
+	}
+#else
+	(void)fd, (void)size;
+#endif
+	return true;
+}
+
 int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_ahead,
 			     owfp_capture_error *err)
 {
 	if (strcmp(path, "-") == 0)
 		return -ENOTSUP;
+	static const char *const io_names[] = {"read", "fadvise", "mmap", "uring"};
+	static const char *const ra_names[] = {"inline", "thread", "auto", "alternate"};
+	int io = env_choice("OWFP_READER", io_names, 4, IO_DEFAULT, path, err);
+	int ra = env_choice("OWFP_READ_AHEAD", ra_names, 4, RA_DEFAULT, path, err);
+	if (io < 0 || ra < 0)
+		return -EINVAL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
@@ -125,26 +209,16 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 		return -ENOTSUP;
 	}
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	/* No thread to be had (a limit on threads, say): read in line. */
-	struct cap_readahead *ra = NULL;
-	uint8_t *buf = NULL;
-	if (!read_ahead ||
-	    owfp_capture_readahead_start(&ra, fd, RA_BLOCK, RA_HEADROOM, RA_BLOCKS) != 0) {
-		buf = owfp_malloc(BUF_CAP);
-		if (!buf) {
-			close(fd);
-			owfp_capture_error_set(err, path, -ENOMEM, 0, 0, "out of memory");
-			return -ENOMEM;
-		}
-	}
+	memset(rd, 0, sizeof(*rd));
 	rd->kind = CAP_READER_DIRECT;
 	rd->fd = fd;
-	rd->buf = buf;
-	rd->ra = ra;
-	rd->held = NULL;
-	rd->have = rd->off = 0;
-	rd->buf_pos = 24;
-	rd->eof = false;
+	rd->io = (enum cap_io)io;
+	rd->step = (size_t)env_bytes("OWFP_READ_STEP",
+				     io == CAP_IO_FADVISE ? FADVISE_STEP : READ_STEP);
+	if (rd->step > ((size_t)64 << 20))
+		rd->step = (size_t)64 << 20;
+	rd->fault_at = UINT64_MAX;
+	rd->buf_pos = rd->read_pos = rd->hint_pos = 24;
 	rd->swap = swap;
 	rd->nano = nano;
 	uint32_t snaplen = rd32(hdr + 16, swap);
@@ -152,20 +226,55 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 	/* The upper 16 bits may carry FCS information; the link type is below. */
 	rd->linktype = (int)(rd32(hdr + 20, swap) & 0x03ffffffu);
 	rd->total = (uint64_t)st.st_size;
+	/* A map or io_uring replaces the read()s the thread would take over. */
+	rd->ras.mode = !read_ahead || io == CAP_IO_MMAP || io == CAP_IO_URING ? CAP_RA_INLINE
+									      : (enum cap_ra_mode)ra;
+	rd->ras.window = env_bytes("OWFP_READ_AHEAD_WINDOW", CAP_RA_WINDOW);
+	bool cached = rd->ras.mode != CAP_RA_AUTO ||
+		      rd->total < rd->ras.window * CAP_RA_SMALL_WINDOWS ||
+		      file_cached(fd, rd->total);
+	rd->ras.now = owfp_capture_ra_decide(rd->ras.mode, &rd->ras.probe, rd->ras.window,
+					     rd->total, cached);
+	rd->ras.win_pos = 24;
+	if (io != CAP_IO_MMAP && io != CAP_IO_URING) {
+		rd->plain_cap = PLAIN_CAP(rd->step);
+		rd->plain = owfp_malloc(rd->plain_cap);
+		if (!rd->plain) {
+			close(fd);
+			owfp_capture_error_set(err, path, -ENOMEM, 0, 0, "out of memory");
+			return -ENOMEM;
+		}
+		rd->buf = rd->plain;
+	}
+	if (rd->ras.now == CAP_RA_PROBE_INLINE || rd->ras.now == CAP_RA_PROBE_THREAD)
+		rd->ras.win_ns = mono_ns();
 	return 0;
 }
 
-/* fill() from the read-ahead ring: the unconsumed tail moves into the
- * headroom in front of the next block, which then hands the old block
- * back to the reader thread. A record longer than a block takes several. */
-static int fill_ahead(struct cap_reader *rd, size_t need)
+/* Ring blocks (read-ahead thread or io_uring): the unconsumed tail moves
+ * into the headroom in front of the next block, which then hands the old
+ * block back. A record longer than a block takes several. Returns 1 when
+ * a paused thread's blocks are all handed out (the caller reads on). */
+static int fill_ring(struct cap_reader *rd, size_t need)
 {
 	while (rd->have - rd->off < need && !rd->eof) {
 		uint8_t *d;
 		size_t n;
-		int rc = owfp_capture_readahead_take(rd->ra, &d, &n);
-		if (rc)
-			return rc;
+		if (rd->ring_err)
+			return rd->ring_err;
+		int rc = rd->uring ? owfp_capture_uring_take(rd->uring, &d, &n)
+				   : owfp_capture_readahead_take(rd->ra, &d, &n);
+		if (rc == -EAGAIN && !rd->uring)
+			return 1;
+		if (rc) {
+			rd->err_off = rd->uring ? owfp_capture_uring_err_off(rd->uring)
+						: owfp_capture_readahead_err_off(rd->ra);
+			/* What was read before the failure is handed out first,
+			 * as read() hands it out before failing at the bad spot. */
+			rd->ring_err = rc;
+			if (n == 0)
+				return rc;
+		}
 		if (n == 0) {
 			rd->eof = true;
 			break;
@@ -173,9 +282,13 @@ static int fill_ahead(struct cap_reader *rd, size_t need)
 		size_t tail = rd->have - rd->off;
 		if (tail)
 			memcpy(d - tail, rd->buf + rd->off, tail);
+		size_t blk = rd->uring ? URING_BLOCK : RA_BLOCK;
 		if (rd->held) {
-			LOAN_RESET(rd->held - RA_HEADROOM, RA_HEADROOM + RA_BLOCK);
-			owfp_capture_readahead_release(rd->ra);
+			LOAN_RESET(rd->held - RA_HEADROOM, RA_HEADROOM + blk);
+			if (rd->uring)
+				owfp_capture_uring_release(rd->uring);
+			else
+				owfp_capture_readahead_release(rd->ra);
 		}
 		rd->held = d;
 		rd->buf_pos += rd->off;
@@ -186,37 +299,201 @@ static int fill_ahead(struct cap_reader *rd, size_t need)
 	return 0;
 }
 
-/* Makes `need` unconsumed bytes available unless the file ends first. The
- * unconsumed tail moves to the front, which ends the previous record's
- * loan. Returns 0 or a negative errno. */
-static int fill(struct cap_reader *rd, size_t need)
+/* The in-line buffer: the unconsumed tail moves to the front (ending the
+ * previous record's loan), then read()s fill it. */
+static int fill_plain(struct cap_reader *rd, size_t need)
 {
-	if (rd->have - rd->off >= need || rd->eof)
-		return 0;
-	if (rd->ra)
-		return fill_ahead(rd, need);
-	LOAN_RESET(rd->buf, BUF_CAP);
-	memmove(rd->buf, rd->buf + rd->off, rd->have - rd->off);
+	size_t tail = rd->have - rd->off;
+	LOAN_RESET(rd->plain, rd->plain_cap);
+	memmove(rd->plain, rd->buf + rd->off, tail);
+	if (rd->held) { /* leaving a paused thread's last block */
+		LOAN_RESET(rd->held - RA_HEADROOM, RA_HEADROOM + RA_BLOCK);
+		owfp_capture_readahead_release(rd->ra);
+		rd->held = NULL;
+	}
+	rd->buf = rd->plain;
 	rd->buf_pos += rd->off;
-	rd->have -= rd->off;
+	rd->have = tail;
 	rd->off = 0;
+	rd->read_pos = rd->buf_pos + rd->have;
 	while (rd->have < need && !rd->eof) {
-		ssize_t n = read(rd->fd, rd->buf + rd->have, BUF_CAP - rd->have);
+		if (rd->io == CAP_IO_FADVISE && rd->read_pos >= rd->hint_pos) {
+			(void)readahead(rd->fd, (off_t)rd->read_pos, FADVISE_AHEAD);
+			rd->hint_pos = rd->read_pos + FADVISE_AHEAD / 2;
+		}
+		size_t want = rd->plain_cap - rd->have;
+		/* tests: the bytes before the fault read, then EIO, as at a bad page */
+		if (rd->fault_at == rd->read_pos) {
+			rd->err_off = rd->fault_at;
+			return -EIO;
+		}
+		if (rd->fault_at > rd->read_pos && rd->fault_at < rd->read_pos + want)
+			want = (size_t)(rd->fault_at - rd->read_pos);
+		ssize_t n = read(rd->fd, rd->buf + rd->have, want);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n < 0) {
+			rd->err_off = rd->read_pos;
 			return -errno;
+		}
 		if (n == 0)
 			rd->eof = true;
 		rd->have += (size_t)n;
+		rd->read_pos += (uint64_t)n;
 	}
 	return 0;
 }
 
+static void unmap(struct cap_reader *rd)
+{
+	if (!rd->map)
+		return;
+	LOAN_RESET(rd->map, rd->map_len);
+	munmap(rd->map, rd->map_len);
+	rd->map = NULL;
+	rd->map_len = 0;
+}
+
+/* A window of the map from the page holding the first unconsumed byte;
+ * the file's size is looked up again, so a file that grew is read on. */
+static int fill_map(struct cap_reader *rd, size_t need)
+{
+	uint64_t at = rd->buf_pos + rd->off, end = rd->buf_pos + rd->have;
+	struct stat st;
+	if (fstat(rd->fd, &st) != 0) {
+		rd->err_off = end;
+		return -errno;
+	}
+	uint64_t size = (uint64_t)st.st_size;
+	if (size <= end) {
+		rd->eof = true;
+		return 0;
+	}
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t start = at & ~(page - 1);
+	uint64_t len = MAP_WINDOW;
+	if (len < at - start + need)
+		len = (at - start + need + page - 1) & ~(page - 1);
+	if (len > size - start)
+		len = size - start;
+	/* tests: the bytes before the fault map, then EIO, as at a bad page */
+	if (rd->fault_at >= end && rd->fault_at < at + need) {
+		rd->err_off = rd->fault_at;
+		return -EIO;
+	}
+	if (rd->fault_at >= end && rd->fault_at < start + len)
+		len = rd->fault_at - start;
+	unmap(rd);
+	void *m = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, rd->fd,
+		       (off_t)start);
+	if (m == MAP_FAILED) {
+		rd->err_off = at;
+		rd->buf = NULL;
+		rd->buf_pos = at;
+		rd->have = rd->off = 0;
+		return -errno;
+	}
+	rd->map = m;
+	rd->map_len = (size_t)len;
+	rd->buf = rd->map + (at - start);
+	rd->buf_pos = at;
+	rd->have = (size_t)(start + len - at);
+	rd->off = 0;
+	return 0;
+}
+
+static void stop_thread(struct cap_reader *rd)
+{
+	size_t bytes;
+	uint8_t *mem = owfp_capture_readahead_mem(rd->ra, &bytes);
+	LOAN_RESET(mem, bytes);
+	(void)mem;
+	owfp_capture_readahead_stop(rd->ra);
+	rd->ra = NULL;
+	rd->ra_paused = false;
+}
+
+/* The policy's window ended: account for it and read on as it decides. */
+static void policy_step(struct cap_reader *rd)
+{
+	struct cap_ra_state *s = &rd->ras;
+	uint64_t pos = rd->buf_pos + rd->off;
+	if (pos - s->win_pos < s->window)
+		return;
+	unsigned m = s->now == CAP_RA_PROBE_THREAD;
+	uint64_t now = mono_ns();
+	s->probe.ns[m] += now - s->win_ns;
+	s->probe.bytes[m] += pos - s->win_pos;
+	s->probe.windows[m]++;
+	enum cap_ra_choice next = owfp_capture_ra_decide(s->mode, &s->probe, s->window, rd->total,
+							 true);
+	bool thread_now = s->now == CAP_RA_PROBE_THREAD || s->now == CAP_RA_USE_THREAD;
+	bool thread_next = next == CAP_RA_PROBE_THREAD || next == CAP_RA_USE_THREAD;
+	s->now = next;
+	s->win_pos = pos;
+	s->win_ns = now;
+	if (thread_now == thread_next)
+		return;
+	s->switches++;
+	if (!rd->ra)
+		return; /* fill() starts it */
+	if (thread_next)
+		owfp_capture_readahead_resume(rd->ra);
+	else
+		owfp_capture_readahead_pause(rd->ra);
+	rd->ra_paused = !thread_next;
+}
+
+/* Makes `need` unconsumed bytes available unless the file ends first.
+ * Returns 0 or a negative errno (rd->err_off: where the read failed). */
+static int fill(struct cap_reader *rd, size_t need)
+{
+	if (rd->have - rd->off >= need || rd->eof)
+		return 0;
+	if (rd->ras.now == CAP_RA_PROBE_INLINE || rd->ras.now == CAP_RA_PROBE_THREAD)
+		policy_step(rd);
+	if (rd->io == CAP_IO_URING && !rd->uring) {
+		int rc = owfp_capture_uring_start(&rd->uring, rd->fd, rd->read_pos, URING_BLOCK,
+						  RA_HEADROOM, URING_BLOCKS, rd->fault_at);
+		if (rc) { /* no io_uring here: read() */
+			rd->io = CAP_IO_READ;
+			rd->plain_cap = PLAIN_CAP(rd->step);
+			rd->plain = owfp_malloc(rd->plain_cap);
+			if (!rd->plain)
+				return -ENOMEM;
+			rd->buf = rd->plain;
+		}
+	}
+	if (rd->uring)
+		return fill_ring(rd, need);
+	bool thread = rd->ras.now == CAP_RA_PROBE_THREAD || rd->ras.now == CAP_RA_USE_THREAD;
+	if (thread && !rd->ra) {
+		/* No thread to be had (a limit on threads, say): read in line. */
+		if (owfp_capture_readahead_start_at(&rd->ra, rd->fd, RA_BLOCK, RA_HEADROOM,
+						    RA_BLOCKS, rd->fault_at) != 0) {
+			rd->ra = NULL;
+			rd->ras.now = CAP_RA_USE_INLINE;
+		}
+	}
+	bool drained = false;
+	if (rd->ra) {
+		/* In line after the thread: first what it had read. */
+		int rc = fill_ring(rd, need);
+		if (rc != 1)
+			return rc;
+		drained = true;
+	}
+	int rc = rd->io == CAP_IO_MMAP ? fill_map(rd, need) : fill_plain(rd, need);
+	if (drained && rd->ras.now == CAP_RA_USE_INLINE)
+		stop_thread(rd); /* decided: in line to the end */
+	return rc;
+}
+
 static int read_failed(struct cap_reader *rd, int rc, const char *path, owfp_capture_error *err)
 {
-	owfp_capture_error_set(err, path, rc, rd->record + 1, rd->buf_pos + rd->off, "read: %s",
-			       strerror(-rc));
+	owfp_capture_error_set(err, path, rc, rd->record + 1, rd->buf_pos + rd->off,
+			       "read failed at file offset %llu: %s",
+			       (unsigned long long)rd->err_off, strerror(-rc));
 	return rc;
 }
 
@@ -294,20 +571,25 @@ uint64_t owfp_capture_direct_pos(const struct cap_reader *rd)
 
 void owfp_capture_direct_close(struct cap_reader *rd)
 {
-	if (rd->ra) {
-		size_t bytes;
-		uint8_t *mem = owfp_capture_readahead_mem(rd->ra, &bytes);
+	size_t bytes;
+	if (rd->ra)
+		stop_thread(rd); /* before the fd it reads from closes */
+	if (rd->uring) {
+		uint8_t *mem = owfp_capture_uring_mem(rd->uring, &bytes);
 		LOAN_RESET(mem, bytes);
 		(void)mem;
-		owfp_capture_readahead_stop(rd->ra); /* before the fd it reads from closes */
-	} else if (rd->buf) {
-		LOAN_RESET(rd->buf, BUF_CAP);
-		free(rd->buf);
+		owfp_capture_uring_stop(rd->uring);
+	}
+	unmap(rd);
+	if (rd->plain) {
+		LOAN_RESET(rd->plain, rd->plain_cap);
+		free(rd->plain);
 	}
 	if (rd->fd >= 0)
 		close(rd->fd);
 	rd->fd = -1;
-	rd->buf = NULL;
+	rd->buf = rd->plain = NULL;
 	rd->ra = NULL;
+	rd->uring = NULL;
 	rd->held = NULL;
 }

@@ -260,6 +260,8 @@ static void test_read_ahead_ring_survives_a_caller_that_stops(void **state)
 
 int main(void)
 {
+	/* The thread always (by default it reads only where it pays). */
+	setenv("OWFP_READ_AHEAD", "thread", 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_ahead_matches_in_line_reader_on_large_capture),
 		cmocka_unit_test(test_read_ahead_truncated_capture_reports_same_record_and_offset),
