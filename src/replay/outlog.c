@@ -46,6 +46,18 @@ void owfp_outlog_key(owfp_outlog *o, uint64_t seq, uint64_t sub)
 	o->last = NULL;
 }
 
+static void push(owfp_outlog *o, owfp_outchunk *c)
+{
+	c->next = NULL;
+	pthread_mutex_lock(&o->mu);
+	if (o->tail)
+		o->tail->next = c;
+	else
+		o->head = c;
+	o->tail = c;
+	pthread_mutex_unlock(&o->mu);
+}
+
 /* Room for `need` more bytes in cur: a record never spans chunks, so a
  * record that outgrows its chunk moves to a bigger one. */
 static bool room(owfp_outlog *o, size_t need)
@@ -76,7 +88,7 @@ static bool room(owfp_outlog *o, size_t need)
 		o->last = (owfp_outrec *)n->data;
 	}
 	if (c && c->used)
-		owfp_outlog_publish(o); /* cur, without the moved record */
+		push(o, c); /* what came before the moved record */
 	else
 		free(c);
 	o->cur = n;
@@ -118,13 +130,7 @@ void owfp_outlog_publish(owfp_outlog *o)
 		return;
 	o->cur = NULL;
 	o->last = NULL;
-	pthread_mutex_lock(&o->mu);
-	if (o->tail)
-		o->tail->next = c;
-	else
-		o->head = c;
-	o->tail = c;
-	pthread_mutex_unlock(&o->mu);
+	push(o, c);
 }
 
 const owfp_outrec *owfp_outlog_peek(owfp_outlog *o)

@@ -81,7 +81,8 @@ struct owfp_shard {
 	uint64_t seq, cb, next_id;
 	sflow live; /* in start order */
 	owfp_coalescer co;
-	sflow *adding; /* the flow whose own chunk is being added */
+	sflow *adding;  /* the flow whose own chunk is being added */
+	bool own_sent;  /* an indication of that chunk was sent */
 	unsigned since_merge;
 	pthread_mutex_t req_mu;
 	req *reqs;
@@ -299,6 +300,7 @@ static void post_data(owfp_shard *s, sflow *sf, unsigned dir, const uint8_t *dat
 	msg *m = begin(s, sf->w, M_DATA, sf, len);
 	m->dir = (uint8_t)dir;
 	m->flag = own;
+	s->own_sent |= own;
 	m->flags = flags;
 	m->missed = missed;
 	if (len)
@@ -435,12 +437,15 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 	if (!s->rp->o->segments && would_evict(&s->co, &sf->run, d))
 		forget_dropped(s);
 	s->adding = sf;
+	s->own_sent = false;
 	if (s->rp->o->segments)
 		post_data(s, sf, d->dir, d->bytes, d->len, d->flags, d->missed_before, true);
 	else
 		owfp_coalesce_add(&s->co, &sf->run, d);
 	s->adding = NULL;
-	post(s, sf, M_DONE, 0, 0);
+	/* Only an indication of its own chunk can have dropped it here. */
+	if (s->own_sent)
+		post(s, sf, M_DONE, 0, 0);
 }
 
 static void on_end(owfp_shard *s, sflow *sf, unsigned dir, bool rst)

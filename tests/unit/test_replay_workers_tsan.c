@@ -15,12 +15,14 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "replay/outlog.h"
 #include "replay/report.h"
 #include "replay/ring.h"
 #include "replay/shard.h"
@@ -94,6 +96,70 @@ static void test_both_directions_of_a_flow_go_to_one_worker(void **state)
 		for (unsigned n = 2; n <= 8; n++)
 			assert_int_equal(owfp_shard_of(&a, n), owfp_shard_of(&b, n));
 	}
+}
+
+/* ----------------------------------------------------------- outlog */
+
+#define NREC 3000
+
+static void *writer(void *arg)
+{
+	owfp_outlog *o = arg;
+	FILE *f = owfp_outlog_stream(o, OWFP_OUT_EVENTS);
+	assert_non_null(f);
+	for (unsigned i = 1; i <= NREC; i++) {
+		owfp_outlog_key(o, i, 0);
+		/* Some records outgrow a 16 KiB chunk while they are written. */
+		unsigned lines = i % 97 == 0 ? 3000 : 1 + i % 5;
+		for (unsigned k = 0; k < lines; k++)
+			fprintf(f, "record %u line %u\n", i, k);
+		fflush(f);
+		owfp_outlog_append(o, OWFP_OUT_TSV, &i, sizeof(i));
+		if (i % 10 == 0 || i == NREC) /* a big record then starts mid-chunk */
+			owfp_outlog_publish(o);
+	}
+	fclose(f);
+	return NULL;
+}
+
+static void test_the_outlog_hands_over_records_whole_and_in_order(void **state)
+{
+	(void)state;
+	owfp_outlog o;
+	pthread_t th;
+	owfp_outlog_init(&o);
+	assert_int_equal(pthread_create(&th, NULL, writer, &o), 0);
+	unsigned want = 1, kind = OWFP_OUT_EVENTS;
+	while (want <= NREC) {
+		const owfp_outrec *r = owfp_outlog_peek(&o);
+		if (!r) {
+			sched_yield();
+			continue;
+		}
+		assert_int_equal(r->seq, want);
+		assert_int_equal(r->kind, kind);
+		if (kind == OWFP_OUT_EVENTS) {
+			unsigned lines = want % 97 == 0 ? 3000 : 1 + want % 5, n = 0;
+			for (uint32_t k = 0; k < r->len; k++)
+				n += r->data[k] == '\n';
+			assert_int_equal(n, lines);
+			char first[64];
+			int fl = snprintf(first, sizeof(first), "record %u line 0\n", want);
+			assert_memory_equal(r->data, first, (size_t)fl);
+			kind = OWFP_OUT_TSV;
+		} else {
+			unsigned v;
+			memcpy(&v, r->data, sizeof(v));
+			assert_int_equal(v, want);
+			kind = OWFP_OUT_EVENTS;
+			want++;
+		}
+		owfp_outlog_next(&o);
+	}
+	pthread_join(th, NULL);
+	assert_null(owfp_outlog_peek(&o));
+	assert_int_equal(o.error, 0);
+	owfp_outlog_destroy(&o);
 }
 
 /* -------------------------------------------------- whole-run outputs */
@@ -322,6 +388,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_the_ring_keeps_messages_whole_and_in_order),
 		cmocka_unit_test(test_both_directions_of_a_flow_go_to_one_worker),
+		cmocka_unit_test(test_the_outlog_hands_over_records_whole_and_in_order),
 		cmocka_unit_test(test_workers_write_what_one_thread_writes),
 	};
 	setenv("OWFP_DBGPRINT", "0", 1); /* the drops' DbgPrint lines */
