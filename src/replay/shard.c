@@ -639,7 +639,9 @@ static void *worker_main(void *arg)
 			fflush(rp->rows);
 		owfp_outlog_publish(&w->out);
 		owfp_ring_release(&w->ring, len);
-		atomic_store_explicit(&w->done, seq, memory_order_release);
+		/* Sequentially consistent, against wait_all's flag: one of the
+		 * two sees the other, so the writer is never left asleep. */
+		atomic_store(&w->done, seq);
 		if (atomic_load(&w->s->writer_waiting)) {
 			pthread_mutex_lock(&w->s->done_mu);
 			pthread_cond_broadcast(&w->s->done_cv);

@@ -63,13 +63,13 @@ demo="$OWFP_SOURCE_DIR/examples/demo.yaml"
 for cap in "$work"/cap/*.pcap; do
     same "$(basename "$cap" .pcap)" 3 "$cap"
 done
-for name in demo decisions rst_mid hole reuse c300 w200; do
+for name in demo decisions rst_mid hole reuse; do
     same "$name, demo filters" 3 -c "$demo" "$work/cap/$name.pcap"
 done
 same "interleaved, demo filters" "2 4" -c "$demo" "$work/cap/interleaved.pcap"
 same "interleaved, demo filters, --segments" 4 -c "$demo" --segments "$work/cap/interleaved.pcap"
-same "interleaved, --local server" 2 -c "$demo" --local server "$work/cap/interleaved.pcap"
-same "two captures in one run" 2 -c "$demo" "$work/cap/demo.pcap" "$work/cap/interleaved.pcap"
+same "two captures in one run, --local server" 2 -c "$demo" --local server \
+    "$work/cap/demo.pcap" "$work/cap/reuse.pcap"
 same "the asserts driver" 2 --callout "$OWFP_PLUGIN_DIR/drv_asserts.so" "$work/cap/asserts.pcap"
 
 # The interleaved capture really is what it claims: drops, RSTs, and fewer
