@@ -293,8 +293,9 @@ void owfp_extract_stream_end_to(owfp_extract *x, owfp_extract_stream *s, FILE *r
 	if (s->used || !s->created)
 		flush(x, s);
 	owfp_sha256_hex(s->sha, hex);
-	if (fprintf(rows ? rows : x->tsv, "%llu\t%s\t%u\t%s\t%u\t%llu\t%s\t%s\n", (unsigned long long)flow_id,
-		    src, sport, dst, dport, (unsigned long long)s->bytes, hex, end) < 0)
+	if (fprintf(rows ? rows : x->tsv, "%llu\t%s\t%u\t%s\t%u\t%llu\t%s\t%s\n",
+		    (unsigned long long)flow_id, src, sport, dst, dport,
+		    (unsigned long long)s->bytes, hex, end) < 0)
 		note_error(x, "flows.tsv", errno ? errno : EIO);
 	owfp_extract_stream_discard(s);
 }

@@ -66,7 +66,8 @@ static bool room(owfp_outlog *o, size_t need)
 	if (c && c->cap - c->used >= need)
 		return true;
 	size_t keep = 0;
-	if (o->last) { /* carry the record being extended */
+	bool carry = o->last && c; /* the record being extended moves along */
+	if (carry) {
 		keep = (size_t)((uint8_t *)o->last - c->data);
 		need += c->used - keep;
 	}
@@ -81,7 +82,7 @@ static bool room(owfp_outlog *o, size_t need)
 	n->next = NULL;
 	n->cap = cap;
 	n->used = 0;
-	if (o->last) {
+	if (carry) {
 		n->used = c->used - keep;
 		memcpy(n->data, c->data + keep, n->used);
 		c->used = keep;
@@ -189,8 +190,8 @@ FILE *owfp_outlog_stream(owfp_outlog *o, enum owfp_outlog_kind kind)
 		return NULL;
 	k->o = o;
 	k->kind = kind;
-	FILE *f = fopencookie(k, "w", (cookie_io_functions_t){.write = cookie_write,
-							       .close = cookie_close});
+	FILE *f = fopencookie(k, "w",
+			      (cookie_io_functions_t){.write = cookie_write, .close = cookie_close});
 	if (!f)
 		free(k);
 	return f;

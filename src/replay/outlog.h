@@ -52,8 +52,7 @@ void owfp_outlog_destroy(owfp_outlog *o);
 /* Worker: the key of what follows. */
 void owfp_outlog_key(owfp_outlog *o, uint64_t seq, uint64_t sub);
 /* Worker: appends; consecutive appends of one kind and key make one record. */
-void owfp_outlog_append(owfp_outlog *o, enum owfp_outlog_kind kind, const void *data,
-			size_t len);
+void owfp_outlog_append(owfp_outlog *o, enum owfp_outlog_kind kind, const void *data, size_t len);
 /* Worker: makes what was appended visible to the reader. */
 void owfp_outlog_publish(owfp_outlog *o);
 /* A stdio stream whose writes append `kind` records (fully buffered:

@@ -162,9 +162,9 @@ static void finish_flow(replay *rp, rp_flow *rf)
 	if (rp->x) {
 		const owfp_capture_endpoint *c = &rf->info.client, *s = &rf->info.server;
 		owfp_extract_stream_end_to(rp->x, &rf->xs[0], rp->rows, rf->id, c->text, c->port,
-					s->text, s->port, ends[0]);
+					   s->text, s->port, ends[0]);
 		owfp_extract_stream_end_to(rp->x, &rf->xs[1], rp->rows, rf->id, s->text, s->port,
-					c->text, c->port, ends[1]);
+					   c->text, c->port, ends[1]);
 	}
 	owfp_replay_talker t = {.flow_id = rf->id,
 				.cport = rf->info.client.port,

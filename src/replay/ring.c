@@ -100,7 +100,6 @@ void *owfp_ring_reserve(owfp_ring *r, size_t len)
 		*(uint32_t *)(r->buf + pos) = WRAP;
 		atomic_store(&r->tail, t + (r->cap - pos));
 		wake(r, 0);
-		t += r->cap - pos;
 		pos = 0;
 	}
 	want = len;

@@ -20,7 +20,7 @@
 
 typedef struct owfp_ring {
 	uint8_t *buf;
-	size_t cap; /* a power of two */
+	size_t cap;                      /* a power of two */
 	_Alignas(64) atomic_size_t head; /* consumer position, never wraps */
 	_Alignas(64) atomic_size_t tail; /* producer position */
 	atomic_int sleeping[2];          /* [0] consumer, [1] producer */

@@ -29,8 +29,19 @@
 #define MERGE_EVERY 256u             /* messages between merges of the outputs */
 #define KICK_EVERY 64u               /* messages to a worker between wake-ups */
 
-enum mtype { M_START, M_CREATE, M_TURN, M_DATA, M_DONE, M_END, M_FLOW_END, M_ASSIGN,
-	     M_EOI, M_FINAL, M_QUIT };
+enum mtype {
+	M_START,
+	M_CREATE,
+	M_TURN,
+	M_DATA,
+	M_DONE,
+	M_END,
+	M_FLOW_END,
+	M_ASSIGN,
+	M_EOI,
+	M_FINAL,
+	M_QUIT
+};
 
 typedef struct msg {
 	uint32_t len; /* first: the ring's length word */
@@ -81,8 +92,8 @@ struct owfp_shard {
 	uint64_t seq, cb, next_id;
 	sflow live; /* in start order */
 	owfp_coalescer co;
-	sflow *adding;  /* the flow whose own chunk is being added */
-	bool own_sent;  /* an indication of that chunk was sent */
+	sflow *adding; /* the flow whose own chunk is being added */
+	bool own_sent; /* an indication of that chunk was sent */
 	unsigned since_merge;
 	pthread_mutex_t req_mu;
 	req *reqs;
@@ -122,8 +133,7 @@ unsigned owfp_shard_workers(const owfp_replay_opts *o, FILE *diag)
 	if (!why)
 		return n;
 	if (o->verbosity >= 0)
-		fprintf(diag, "openwfp: replay: --workers %u: replaying on one worker: %s\n", n,
-			why);
+		fprintf(diag, "openwfp: replay: --workers %u: replaying on one worker: %s\n", n, why);
 	return 1;
 }
 
@@ -531,16 +541,15 @@ int owfp_shard_run_capture(owfp_shard *s, owfp_capture_error *cerr)
 	owfp_coalesce_flush_all(&s->co);
 	/* Flows the capture never ended are closed in start order: the ones
 	 * never made get their ids in that order, as ensure_flow gives them. */
-	while (s->live.next != &s->live) {
-		sflow *sf = s->live.next;
+	for (sflow *sf = s->live.next, *next; sf != &s->live; sf = next) {
+		next = sf->next;
 		if (!sf->id) {
 			sf->id = ++s->next_id;
 			post(s, sf, M_ASSIGN, 0, 0);
 		}
-		sf->prev->next = sf->next;
-		sf->next->prev = sf->prev;
 		free(sf);
 	}
+	s->live.next = s->live.prev = &s->live;
 	broadcast(s, M_FINAL);
 	wait_all(s);
 	pthread_mutex_lock(&s->req_mu); /* the capture they were for is gone */
@@ -748,7 +757,7 @@ void owfp_shard_destroy(owfp_shard *s)
 {
 	if (!s)
 		return;
-	for (unsigned v = 0; v < s->n; v++)
+	for (unsigned v = 0; s->w && v < s->n; v++)
 		if (s->w[v].started) {
 			msg *m = begin(s, &s->w[v], M_QUIT, NULL, 0);
 			s->w[v].posted = m->seq;
@@ -756,10 +765,10 @@ void owfp_shard_destroy(owfp_shard *s)
 			owfp_ring_kick(&s->w[v].ring);
 		}
 	s->seq++;
-	for (unsigned v = 0; v < s->n; v++)
+	for (unsigned v = 0; s->w && v < s->n; v++)
 		if (s->w[v].started)
 			pthread_join(s->w[v].th, NULL);
-	if (s->n)
+	if (s->w && s->n)
 		merge(s);
 	for (unsigned v = 0; s->w && v < s->n; v++) {
 		worker *w = &s->w[v];

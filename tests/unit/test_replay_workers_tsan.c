@@ -233,8 +233,11 @@ static void write_capture(const char *path)
 	uint32_t hdr[6] = {0xa1b2c3d4, 2 | 4u << 16, 0, 0, 65535, 1};
 	fwrite(hdr, sizeof(hdr), 1, pcap);
 	for (int i = 0; i < N; i++) {
-		k[i] = (conn){{10, 1, (uint8_t)(i >> 8), (uint8_t)i}, {10, 0, 0, 1},
-			      (uint16_t)(20000 + i), 1000, 5000};
+		k[i] = (conn){{10, 1, (uint8_t)(i >> 8), (uint8_t)i},
+			      {10, 0, 0, 1},
+			      (uint16_t)(20000 + i),
+			      1000,
+			      5000};
 		seg(&k[i], true, SYN, "", 0);
 		seg(&k[i], false, SYN | ACK, "", 0);
 		seg(&k[i], true, ACK, "", 0);
