@@ -7,7 +7,9 @@
 
 #include "util/alloc.h"
 
-#define CHUNK_MIN ((size_t)16 * 1024)
+/* Most messages leave one small record (a top-talker entry, a few event
+ * lines): a chunk per message is sized for that, and grows by moving. */
+#define CHUNK_MIN ((size_t)1024)
 
 struct owfp_outchunk {
 	owfp_outchunk *next;

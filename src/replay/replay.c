@@ -358,14 +358,17 @@ static void on_log(void *user, enum owfp_log_level lvl, const char *msg)
 	int v = rp->o->verbosity;
 	if ((lvl == OWFP_LOG_ERROR && v >= -1) || (lvl == OWFP_LOG_WARN && v >= 0) ||
 	    (lvl == OWFP_LOG_INFO && v >= 1) || (lvl == OWFP_LOG_DEBUG && v >= 2)) {
-		if (rp->out) { /* in capture order, by the writer */
+		/* In capture order, by the writer; an error at once (a failure
+		 * may end the process before the writer gets to it). */
+		if (rp->out && lvl != OWFP_LOG_ERROR) {
 			char line[1200];
 			int n = snprintf(line, sizeof(line), "openwfp: %s\n", msg);
 			owfp_outlog_append(rp->out, OWFP_OUT_LOG, line,
 					   n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 			return;
 		}
-		owfp_progress_clear(&rp->progress);
+		if (!rp->out) /* the progress bar is the capture thread's */
+			owfp_progress_clear(&rp->progress);
 		fprintf(rp->o->diag, "openwfp: %s\n", msg);
 	}
 }

@@ -24,6 +24,7 @@
 #include "replay/local.h"
 #include "replay/ring.h"
 #include "util/alloc.h"
+#include "wdm/contain.h"
 
 #define RING_BYTES ((size_t)2 << 20) /* > 2x the largest chunk (256 KiB) */
 #define MERGE_EVERY 256u             /* messages between merges of the outputs */
@@ -130,6 +131,9 @@ unsigned owfp_shard_workers(const owfp_replay_opts *o, FILE *diag)
 		why = "a live capture writes its events as they happen";
 	else if (o->hold_work_items)
 		why = "--work-items at-turns holds the drivers' work items for one thread's turns";
+	else if (owfp_contain_strict())
+		why = "--strict-asserts stops at the first failure, which must not depend on "
+		      "the workers' timing";
 	if (!why)
 		return n;
 	if (o->verbosity >= 0)
@@ -281,7 +285,7 @@ static void kick_all(owfp_shard *s)
 	}
 }
 
-static void send(owfp_shard *s, worker *w, msg *m)
+static void hand_over(owfp_shard *s, worker *w, msg *m)
 {
 	w->posted = m->seq;
 	owfp_ring_commit(&w->ring, m->len);
@@ -301,7 +305,7 @@ static void post(owfp_shard *s, sflow *sf, enum mtype type, unsigned dir, unsign
 	msg *m = begin(s, sf->w, type, sf, 0);
 	m->dir = (uint8_t)dir;
 	m->flag = (uint8_t)flag;
-	send(s, sf->w, m);
+	hand_over(s, sf->w, m);
 }
 
 static void post_data(owfp_shard *s, sflow *sf, unsigned dir, const uint8_t *data, size_t len,
@@ -315,7 +319,7 @@ static void post_data(owfp_shard *s, sflow *sf, unsigned dir, const uint8_t *dat
 	m->missed = missed;
 	if (len)
 		memcpy(m->data, data, len);
-	send(s, sf->w, m);
+	hand_over(s, sf->w, m);
 }
 
 static void broadcast(owfp_shard *s, enum mtype type)
@@ -493,7 +497,7 @@ static void on_flow_end(void *user, void *fu, enum owfp_capture_end_reason reaso
 		sf->id = ++s->next_id;
 	msg *m = begin(s, sf->w, M_FLOW_END, sf, 0);
 	m->reason = (uint32_t)reason;
-	send(s, sf->w, m);
+	hand_over(s, sf->w, m);
 	sf->prev->next = sf->next;
 	sf->next->prev = sf->prev;
 	free(sf);

@@ -86,6 +86,10 @@ expect_eq "interleaved: 300 flows, 43 dropped, 23 reset, 858 indications" \
     2>"$work/err" || fail "--workers 4 --work-items at-turns exited $?"
 expect_eq "--work-items at-turns falls back to one worker, said once" \
     "$(grep -c 'replaying on one worker' "$work/err")" "1"
+"$OWFP_BIN" replay --workers 2 --strict-asserts "$work/cap/demo.pcap" >/dev/null 2>"$work/err" ||
+    fail "--workers 2 --strict-asserts exited $?"
+expect_eq "--strict-asserts falls back to one worker, said once" \
+    "$(grep -c 'replaying on one worker: --strict-asserts' "$work/err")" "1"
 "$OWFP_BIN" replay --workers 0 "$work/cap/demo.pcap" >/dev/null 2>&1 && fail "--workers 0 accepted"
 ok "--workers 0 is refused"
 echo "passed: $RP_PASSED"
