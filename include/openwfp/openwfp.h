@@ -220,6 +220,10 @@ typedef struct owfp_flow_key {
 	 * owfp_flow_create; the flow keeps no pointer to it. */
 	uint64_t process_id;
 	const char *process_path;
+	/* 0: the engine numbers the flow. Else its id (the flowHandle), for a
+	 * data path that numbers flows itself (replay's workers: capture order);
+	 * it must be unique among the engine's flows and not mix with 0. */
+	uint64_t flow_id;
 } owfp_flow_key;
 
 /* Segment flags for owfp_flow_indicate(). */

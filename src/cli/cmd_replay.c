@@ -108,6 +108,20 @@ static int set_resegment(void *at, const char *arg, owfp_error *err)
 	return 0;
 }
 
+static int set_workers(void *at, const char *arg, owfp_error *err)
+{
+	char *end;
+	unsigned long n = strtoul(arg, &end, 10);
+
+	if (end == arg || *end || n < 1 || n > 64) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "--workers '%s': expected a number of threads (1..64)", arg);
+		return -1;
+	}
+	*(unsigned *)at = (unsigned)n;
+	return 0;
+}
+
 static int set_seed(void *at, const char *arg, owfp_error *err)
 {
 	char *end;
@@ -193,6 +207,10 @@ static const owfp_cli_opt options[] = {
 	{"no-read-ahead", 0, NULL, FLAG(o.no_read_ahead),
 	 "read the capture in line instead of on a second thread\n"
 	 "(less CPU in all, more wall time; see docs/reassembly.md)"},
+	{"workers", 0, "N", set_workers, AT(o.workers, unsigned),
+	 "drive the flows on N threads, sharded by address and port\n"
+	 "(default 1); events, flows.tsv, --extract and the summary\n"
+	 "are the same for every N (docs/replay.md, \"Workers\")"},
 	{"segments", 0, NULL, FLAG(o.segments),
 	 "one indication per captured segment (default: consecutive\n"
 	 "in-order segments merged, as a receiving stack does; Q19)"},

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,9 @@
 #define EXTRACT_BUF ((size_t)64 * 1024)
 
 struct owfp_extract {
+	/* Replay's workers share the names and the first error; each stream
+	 * is written by the thread of its flow only. */
+	pthread_mutex_t mu;
 	char *dir;
 	FILE *tsv;
 	int error; /* first write error (negative errno) */
@@ -71,10 +75,13 @@ static int name_add(owfp_extract *x, char *name)
 
 static void note_error(owfp_extract *x, const char *path, int e)
 {
-	if (x->error)
-		return;
-	x->error = -e;
-	snprintf(x->error_path, sizeof(x->error_path), "%.*s", (int)sizeof(x->error_path) - 1, path);
+	pthread_mutex_lock(&x->mu);
+	if (!x->error) {
+		x->error = -e;
+		snprintf(x->error_path, sizeof(x->error_path), "%.*s",
+			 (int)sizeof(x->error_path) - 1, path);
+	}
+	pthread_mutex_unlock(&x->mu);
 }
 
 /* mkdir -p: an --extract path may name a directory several levels deep. */
@@ -112,6 +119,7 @@ int owfp_extract_open(const char *dir, owfp_extract **out, owfp_error *err)
 		free(x);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&x->mu, NULL);
 	e = mkdir_p(dir);
 	if (e) {
 		snprintf(err->msg, sizeof(err->msg), "%s: cannot create directory: %s", dir,
@@ -141,8 +149,22 @@ static int stream_init(owfp_extract_stream *s, char *name)
 	return s->sha ? 0 : -ENOMEM;
 }
 
+static int flow_begin(owfp_extract *x, const char *c2s_base, const char *s2c_base,
+		      owfp_extract_stream *c2s, owfp_extract_stream *s2c);
+
+/* Workers keep the names of one 5-tuple (both ways) on one thread, in
+ * capture order, so the suffixes are the same whatever their number. */
 int owfp_extract_flow_begin(owfp_extract *x, const char *c2s_base, const char *s2c_base,
 			    owfp_extract_stream *c2s, owfp_extract_stream *s2c)
+{
+	pthread_mutex_lock(&x->mu);
+	int rc = flow_begin(x, c2s_base, s2c_base, c2s, s2c);
+	pthread_mutex_unlock(&x->mu);
+	return rc;
+}
+
+static int flow_begin(owfp_extract *x, const char *c2s_base, const char *s2c_base,
+		      owfp_extract_stream *c2s, owfp_extract_stream *s2c)
 {
 	char *a = NULL, *b = NULL;
 	for (unsigned k = 1;; k++) {
@@ -260,14 +282,28 @@ void owfp_extract_stream_end(owfp_extract *x, owfp_extract_stream *s, uint64_t f
 			     const char *src, unsigned sport, const char *dst, unsigned dport,
 			     const char *end)
 {
+	owfp_extract_stream_end_to(x, s, NULL, flow_id, src, sport, dst, dport, end);
+}
+
+void owfp_extract_stream_end_to(owfp_extract *x, owfp_extract_stream *s, FILE *rows,
+				uint64_t flow_id, const char *src, unsigned sport, const char *dst,
+				unsigned dport, const char *end)
+{
 	char hex[OWFP_SHA256_HEX_LEN + 1];
 	if (s->used || !s->created)
 		flush(x, s);
 	owfp_sha256_hex(s->sha, hex);
-	if (fprintf(x->tsv, "%llu\t%s\t%u\t%s\t%u\t%llu\t%s\t%s\n", (unsigned long long)flow_id,
-		    src, sport, dst, dport, (unsigned long long)s->bytes, hex, end) < 0)
+	if (fprintf(rows ? rows : x->tsv, "%llu\t%s\t%u\t%s\t%u\t%llu\t%s\t%s\n",
+		    (unsigned long long)flow_id, src, sport, dst, dport,
+		    (unsigned long long)s->bytes, hex, end) < 0)
 		note_error(x, "flows.tsv", errno ? errno : EIO);
 	owfp_extract_stream_discard(s);
+}
+
+void owfp_extract_rows_write(owfp_extract *x, const void *rows, size_t len)
+{
+	if (fwrite(rows, 1, len, x->tsv) != len)
+		note_error(x, "flows.tsv", errno ? errno : EIO);
 }
 
 int owfp_extract_close(owfp_extract *x, owfp_error *err)
@@ -284,6 +320,7 @@ int owfp_extract_close(owfp_extract *x, owfp_error *err)
 		free(x->names[i]);
 	free(x->names);
 	free(x->dir);
+	pthread_mutex_destroy(&x->mu);
 	free(x);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "openwfp/openwfp.h"
 #include "replay/sha256.h"
@@ -42,6 +43,12 @@ void owfp_extract_write(owfp_extract *x, owfp_extract_stream *s, const uint8_t *
 void owfp_extract_stream_end(owfp_extract *x, owfp_extract_stream *s, uint64_t flow_id,
 			     const char *src, unsigned sport, const char *dst, unsigned dport,
 			     const char *end);
+/* The same with the row written to `rows` (NULL: flows.tsv): a replay
+ * worker's, whose rows owfp_extract_rows_write adds in capture order. */
+void owfp_extract_stream_end_to(owfp_extract *x, owfp_extract_stream *s, FILE *rows,
+				uint64_t flow_id, const char *src, unsigned sport, const char *dst,
+				unsigned dport, const char *end);
+void owfp_extract_rows_write(owfp_extract *x, const void *rows, size_t len);
 /* Frees a stream without writing a row (used on teardown after errors). */
 void owfp_extract_stream_discard(owfp_extract_stream *s);
 

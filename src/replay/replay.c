@@ -24,7 +24,9 @@
 #include "replay/coalesce.h"
 #include "replay/events.h"
 #include "replay/extract.h"
+#include "replay/lane.h"
 #include "replay/local.h"
+#include "replay/shard.h"
 #include "replay/progress.h"
 #include "replay/report.h"
 #include "replay/wakeq.h"
@@ -34,58 +36,39 @@
 
 enum { END_NONE, END_FIN, END_RST };
 
-typedef struct rp_flow {
-	owfp_wakeq_node wnode; /* first: wake queue nodes map back to flows */
-	struct replay *rp;
-	owfp_flow *flow;
-	uint64_t id;
-	owfp_capture_flow info;
-	bool local_is_client;
-	bool dropped, aborted, offloaded, cap_ended;
-	bool finished; /* engine flow closed and reported; waits for the capture's flow_end */
-	enum owfp_capture_end_reason cap_end;
-	bool src_ended[2]; /* per capture dir: FIN or RST seen at the source */
-	int end[2];        /* per capture dir: what reached the receiver */
-	bool deferred[2];  /* per engine dir: a DEFER not yet continued */
-	bool spoke;        /* something was indicated; last_cdir is its direction */
-	unsigned last_cdir;
-	uint64_t indicated[2], delivered[2];
-	owfp_extract_stream xs[2];
-	owfp_coalesce_run run; /* bytes waiting to be indicated as one (Q19) */
-	bool created;          /* ensure_flow ran: the engine flow exists, or was refused */
-	struct rp_flow *next, *prev;
-} rp_flow;
-
-typedef struct replay {
-	const owfp_replay_opts *o;
-	bool open_failed; /* the first capture could not be opened */
-	owfp_host *host;
-	owfp_engine *engine;
-	owfp_capture *cap;
-	const char *cap_path;
-	owfp_wakeq wq;
-	owfp_coalescer co; /* unused with --segments */
-	owfp_extract *x;
-	FILE *events;
-	rp_flow live;     /* list head of flows not yet closed */
-	rp_flow *current; /* the flow being driven, for events */
-	owfp_replay_report *r;
-	owfp_progress progress;
-	struct timespec deadline;
-	bool deadline_set;
-	int error;           /* first internal error (negative errno) */
-	bool stopped;        /* opts.stop was seen: no drain, no further captures */
-	bool settle_gave_up; /* deferred work once did not settle at a turn */
-	/* Display names by callout id, read once the filters are in: events
-	 * may carry only the key of a callout registered before its
-	 * FWPM_CALLOUT0 named it. */
-	owfp_engine_stats names;
-} replay;
-
 static const owfp_flow_ops rp_ops;
 static bool ensure_flow(struct replay *rp, rp_flow *rf);
 
 /* ------------------------------------------------------------ helpers */
+
+/* The lane of this thread: a worker's, or NULL for the capture thread's. */
+static _Thread_local replay *bound_lane;
+
+void owfp_replay_lane_bind(replay *rp)
+{
+	bound_lane = rp;
+}
+
+/* The capture belongs to the capture thread: a worker lane asks for it. */
+static void cap_ignore(replay *rp, rp_flow *rf)
+{
+	atomic_store(&rf->cap_ignored, true);
+	if (rp->shard)
+		owfp_shard_request(rp->shard, OWFP_SHARD_IGNORE, rf->info.id, 0);
+	else if (rp->cap)
+		owfp_capture_ignore(rp->cap, rf->info.id);
+}
+
+static void cap_pause(replay *rp, rp_flow *rf, unsigned cdir, bool paused)
+{
+	if (rp->shard)
+		owfp_shard_request(rp->shard, paused ? OWFP_SHARD_PAUSE : OWFP_SHARD_RESUME,
+				   rf->info.id, cdir);
+	else if (paused)
+		owfp_capture_pause(rp->cap, rf->info.id, cdir);
+	else
+		owfp_capture_resume(rp->cap, rf->info.id, cdir);
+}
 
 static int cap_dir(const rp_flow *rf, int edir)
 {
@@ -178,10 +161,10 @@ static void finish_flow(replay *rp, rp_flow *rf)
 							 : "open");
 	if (rp->x) {
 		const owfp_capture_endpoint *c = &rf->info.client, *s = &rf->info.server;
-		owfp_extract_stream_end(rp->x, &rf->xs[0], rf->id, c->text, c->port, s->text,
-					s->port, ends[0]);
-		owfp_extract_stream_end(rp->x, &rf->xs[1], rf->id, s->text, s->port, c->text,
-					c->port, ends[1]);
+		owfp_extract_stream_end_to(rp->x, &rf->xs[0], rp->rows, rf->id, c->text, c->port,
+					   s->text, s->port, ends[0]);
+		owfp_extract_stream_end_to(rp->x, &rf->xs[1], rp->rows, rf->id, s->text, s->port,
+					   c->text, c->port, ends[1]);
 	}
 	owfp_replay_talker t = {.flow_id = rf->id,
 				.cport = rf->info.client.port,
@@ -189,7 +172,10 @@ static void finish_flow(replay *rp, rp_flow *rf)
 				.bytes = {rf->indicated[0], rf->indicated[1]}};
 	memcpy(t.client, rf->info.client.text, sizeof(t.client));
 	memcpy(t.server, rf->info.server.text, sizeof(t.server));
-	owfp_replay_report_talker(rp->r, &t);
+	if (rp->out)
+		owfp_outlog_append(rp->out, OWFP_OUT_TALKER, &t, sizeof(t));
+	else
+		owfp_replay_report_talker(rp->r, &t);
 }
 
 static void close_flow(replay *rp, rp_flow *rf)
@@ -314,20 +300,17 @@ static void op_drop(void *dp, owfp_flow *flow, enum owfp_drop_reason why)
 	(void)why;
 	rf->dropped = true;
 	rf->deferred[0] = rf->deferred[1] = false;
-	if (!rf->cap_ended && rf->rp->cap)
-		owfp_capture_ignore(rf->rp->cap, rf->info.id);
+	if (!rf->cap_ended)
+		cap_ignore(rf->rp, rf);
 }
 
 static void op_pause(void *dp, owfp_flow *flow, int dir, bool paused)
 {
 	rp_flow *rf = dp;
 	(void)flow;
-	if (rf->cap_ended || !rf->rp->cap)
+	if (rf->cap_ended || (!rf->rp->cap && !rf->rp->shard))
 		return;
-	if (paused)
-		owfp_capture_pause(rf->rp->cap, rf->info.id, (unsigned)cap_dir(rf, dir));
-	else
-		owfp_capture_resume(rf->rp->cap, rf->info.id, (unsigned)cap_dir(rf, dir));
+	cap_pause(rf->rp, rf, (unsigned)cap_dir(rf, dir), paused);
 }
 
 static void op_offload(void *dp, owfp_flow *flow)
@@ -350,7 +333,7 @@ static const owfp_flow_ops rp_ops = OWFP_HOST_FLOW_OPS(op);
 
 static void on_event(void *user, const owfp_event *ev)
 {
-	replay *rp = user;
+	replay *rp = bound_lane ? bound_lane : user;
 	rp_flow *rf;
 	if (ev->type == OWFP_EV_FLOW_START || ev->type == OWFP_EV_FLOW_END)
 		return; /* replay writes its own, with addresses */
@@ -371,11 +354,21 @@ static void on_event(void *user, const owfp_event *ev)
 
 static void on_log(void *user, enum owfp_log_level lvl, const char *msg)
 {
-	replay *rp = user;
+	replay *rp = bound_lane ? bound_lane : user;
 	int v = rp->o->verbosity;
 	if ((lvl == OWFP_LOG_ERROR && v >= -1) || (lvl == OWFP_LOG_WARN && v >= 0) ||
 	    (lvl == OWFP_LOG_INFO && v >= 1) || (lvl == OWFP_LOG_DEBUG && v >= 2)) {
-		owfp_progress_clear(&rp->progress);
+		/* In capture order, by the writer; an error at once (a failure
+		 * may end the process before the writer gets to it). */
+		if (rp->out && lvl != OWFP_LOG_ERROR) {
+			char line[1200];
+			int n = snprintf(line, sizeof(line), "openwfp: %s\n", msg);
+			owfp_outlog_append(rp->out, OWFP_OUT_LOG, line,
+					   n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+			return;
+		}
+		if (!rp->out) /* the progress bar is the capture thread's */
+			owfp_progress_clear(&rp->progress);
 		fprintf(rp->o->diag, "openwfp: %s\n", msg);
 	}
 }
@@ -401,13 +394,9 @@ static void check_stop(replay *rp)
  * driver that keeps per-flow state sees depends on thread timing. A driver
  * whose deferred work never idles costs one bound, then turns stop waiting.
  */
-static void settle_turn(replay *rp, rp_flow *rf, unsigned cdir)
+static void settle(replay *rp, rp_flow *rf)
 {
-	bool turn = rf->spoke && rf->last_cdir != cdir;
-
-	rf->spoke = true;
-	rf->last_cdir = cdir;
-	if (!turn || rp->settle_gave_up || rp->stopped)
+	if (rp->settle_gave_up || rp->stopped || (rp->shard && rp->o->stop && *rp->o->stop))
 		return;
 	if (!owfp_deferred_ever_queued()) { /* nothing to wait for: no clock read either */
 		service_wakes(rp);
@@ -429,6 +418,16 @@ static void settle_turn(replay *rp, rp_flow *rf, unsigned cdir)
 		if (!owfp_wakeq_pending(&rp->wq))
 			return;
 	}
+}
+
+static void settle_turn(replay *rp, rp_flow *rf, unsigned cdir)
+{
+	bool turn = rf->spoke && rf->last_cdir != cdir;
+
+	rf->spoke = true;
+	rf->last_cdir = cdir;
+	if (turn)
+		settle(rp, rf);
 }
 
 static void endpoint_of(owfp_host_endpoint *e, int family, const owfp_capture_endpoint *c)
@@ -459,6 +458,7 @@ static bool ensure_flow(replay *rp, rp_flow *rf)
 	endpoint_of(&hc.server, cf->family, &cf->server);
 	owfp_host_flow_key(&hc, &key);
 	owfp_replay_process_apply(rp->o, &key);
+	key.flow_id = rf->preset_id;
 
 	if (rp->x) {
 		char a[128], b[128];
@@ -479,13 +479,13 @@ static bool ensure_flow(replay *rp, rp_flow *rf)
 		rf->flow = NULL;
 		rf->dropped = true;
 		rp->r->flows_refused++;
-		if (rp->cap && !rf->cap_ended)
-			owfp_capture_ignore(rp->cap, cf->id);
+		if (!rf->cap_ended)
+			cap_ignore(rp, rf);
 	} else {
 		rf->id = owfp_flow_id(rf->flow);
 	}
 	if (rp->events)
-		owfp_replay_event_flow_start(rp->events, rf->id, rp->cap_path, cf,
+		owfp_replay_event_flow_start(rp->events, rf->id, rf->cap_path, cf,
 					     rf->local_is_client, rc != 0);
 	return rf->flow != NULL;
 }
@@ -502,6 +502,7 @@ static void *on_flow_start(void *user, const owfp_capture_flow *cf)
 		return NULL;
 	}
 	rf->rp = rp;
+	rf->cap_path = rp->cap_path;
 	rf->info = *cf;
 	rf->local_is_client = owfp_replay_local_is_client(rp->o, cf);
 	rp->r->flows++;
@@ -677,6 +678,111 @@ static const owfp_capture_sink rp_sink = {
 	.idle = on_idle,
 };
 
+/* ------------------------------------------------------- worker lanes */
+
+/* Each step below is the part of an in-line callback above that runs on
+ * the flow's lane; the dispatcher (shard.c) did the capture's part (the
+ * coalescer, the id, the turn) on the capture thread, in the same order.
+ * A message for a flow the lane has dropped is ignored whole, as the
+ * capture would not have delivered it after owfp_capture_ignore. */
+
+void owfp_replay_lane_service(replay *rp)
+{
+	if (owfp_wakeq_pending(&rp->wq))
+		service_wakes(rp);
+}
+
+void owfp_replay_lane_start(replay *rp, rp_flow *rf)
+{
+	service_wakes(rp);
+	rp->r->flows++;
+	rp->r->flows_midstream += rf->info.midstream;
+	rf->next = &rp->live;
+	rf->prev = rp->live.prev;
+	rp->live.prev->next = rf;
+	rp->live.prev = rf;
+}
+
+bool owfp_replay_lane_create(replay *rp, rp_flow *rf)
+{
+	if (!ensure_flow(rp, rf)) {
+		maybe_close(rp, rf);
+		return false;
+	}
+	return !rf->dropped;
+}
+
+void owfp_replay_lane_turn(replay *rp, rp_flow *rf, unsigned cdir, bool turn)
+{
+	rf->spoke = true;
+	rf->last_cdir = cdir;
+	if (turn && rf->flow && !rf->dropped)
+		settle(rp, rf);
+}
+
+void owfp_replay_lane_indicate(replay *rp, rp_flow *rf, unsigned cdir, const uint8_t *bytes,
+			       size_t len, unsigned cflags, uint64_t missed)
+{
+	indicate(rp, rf, cdir, bytes, len, cflags, missed);
+}
+
+void owfp_replay_lane_data_done(replay *rp, rp_flow *rf)
+{
+	if (rf->dropped)
+		maybe_close(rp, rf);
+}
+
+void owfp_replay_lane_end(replay *rp, rp_flow *rf, unsigned dir, bool rst, bool turn)
+{
+	if (rst)
+		rf->src_ended[0] = rf->src_ended[1] = true;
+	else
+		rf->src_ended[dir & 1] = true;
+	ensure_flow(rp, rf);
+	if (!rf->flow || rf->dropped) {
+		maybe_close(rp, rf);
+		return;
+	}
+	owfp_replay_lane_turn(rp, rf, dir & 1, turn);
+	if (!rf->flow || rf->dropped)
+		return;
+	rp->current = rf;
+	if (rst)
+		owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
+	else
+		owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
+	rp->current = NULL;
+	if (rf->dropped)
+		maybe_close(rp, rf);
+}
+
+void owfp_replay_lane_flow_end(replay *rp, rp_flow *rf, enum owfp_capture_end_reason reason)
+{
+	rf->cap_ended = true;
+	rf->cap_end = reason;
+	maybe_close(rp, rf);
+}
+
+void owfp_replay_lane_drain(replay *rp)
+{
+	drain(rp);
+}
+
+void owfp_replay_lane_close_all(replay *rp, uint64_t seq)
+{
+	while (rp->live.next != &rp->live) {
+		rp_flow *rf = rp->live.next;
+		if (rp->out) {
+			if (rp->events)
+				fflush(rp->events);
+			if (rp->rows)
+				fflush(rp->rows);
+			owfp_outlog_key(rp->out, seq, rf->start_seq + 1);
+		}
+		close_flow(rp, rf); // NOLINT(clang-analyzer-unix.Malloc)
+	}
+}
+
 /* --------------------------------------------------------------- run */
 
 static int run_capture(replay *rp, const char *path, owfp_error *err)
@@ -727,9 +833,13 @@ static int run_capture(replay *rp, const char *path, owfp_error *err)
 	}
 	owfp_progress_start(&rp->progress, rp->o->progress ? rp->o->diag : NULL, path);
 	owfp_workitems_hold(rp->o->hold_work_items);
-	rc = owfp_capture_run(rp->cap, &rp_sink, rp, &cerr);
-	owfp_coalesce_flush_all(&rp->co);
-	drain(rp);
+	if (rp->shard) {
+		rc = owfp_shard_run_capture(rp->shard, &cerr);
+	} else {
+		rc = owfp_capture_run(rp->cap, &rp_sink, rp, &cerr);
+		owfp_coalesce_flush_all(&rp->co);
+		drain(rp);
+	}
 	owfp_workitems_hold(false);
 	while (rp->live.next != &rp->live)
 		/* close_flow unlinks rf from the sentinel list; the analyzer cannot follow it. */
@@ -831,10 +941,18 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	rp.engine = owfp_host_engine(rp.host);
 	owfp_engine_stats_get(rp.engine, &rp.names);
 
+	unsigned workers = owfp_shard_workers(o, o->diag);
+	if (workers > 1 && owfp_shard_create(&rp, workers, &rp.shard)) {
+		snprintf(err->msg, sizeof(err->msg), "cannot start %u replay workers", workers);
+		status = OWFP_REPLAY_BAD_INPUT;
+		goto out;
+	}
 	if (o->live_iface)
 		status = run_capture(&rp, o->live_iface, err);
 	for (size_t i = 0; !o->live_iface && i < o->ncaptures && status == OWFP_REPLAY_OK; i++)
 		status = run_capture(&rp, o->captures[i], err);
+	owfp_shard_destroy(rp.shard); /* adds the workers' counters and errors */
+	rp.shard = NULL;
 	if (status == OWFP_REPLAY_STOPPED)
 		snprintf(err->msg, sizeof(err->msg), "interrupted: the report covers what was read");
 	if (rp.error && status == OWFP_REPLAY_OK) {
@@ -845,6 +963,7 @@ int owfp_replay_run(const owfp_replay_opts *o, owfp_replay_report **report, owfp
 	if (!rp.open_failed)
 		*report = rp.r;
 out:
+	owfp_shard_destroy(rp.shard);
 	service_wakes(&rp);
 	while (rp.live.next != &rp.live)
 		/* close_flow unlinks rf from the sentinel list; the analyzer cannot follow it. */

@@ -54,8 +54,11 @@ typedef struct owfp_replay_opts {
 	 * indication, as a receiving stack coalesces them (Q19, docs/replay.md). */
 	bool segments;
 	bool hold_work_items; /* --work-items at-turns: run them only when replay waits */
-	int verbosity;        /* -1 quiet, 0 normal, 1+ verbose */
-	bool progress;        /* draw a progress bar on `diag` */
+	/* --workers N: flows sharded over N threads (docs/replay.md, "Workers");
+	 * 0 is the default, one. The output is the same for every N. */
+	unsigned workers;
+	int verbosity; /* -1 quiet, 0 normal, 1+ verbose */
+	bool progress; /* draw a progress bar on `diag` */
 	/* When it becomes non-zero (a signal handler sets it), reading stops
 	 * after the current packet, the drain is skipped, flows end and the
 	 * report covers what was read. NULL: never. */

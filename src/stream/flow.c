@@ -210,7 +210,7 @@ int owfp_flow_create(owfp_engine *engine, const owfp_flow_key *key, const owfp_f
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&f->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	f->id = owfp_engine_next_flow_id(engine);
+	f->id = key->flow_id ? key->flow_id : owfp_engine_next_flow_id(engine);
 	f->layer = key->family == AF_INET6 ? FWPS_LAYER_STREAM_V6 : FWPS_LAYER_STREAM_V4;
 	owfp_engine_stream_values(&f->key, f->values, &f->v6_local, &f->v6_remote, &f->in_values);
 	f->generation = owfp_engine_generation(engine);
