@@ -304,7 +304,7 @@ static void same_file(const char *a, const char *b)
 
 static owfp_replay_report *run(const char *dir, const char *cap, const char *cfg, unsigned n)
 {
-	char ex[200], ev[200];
+	char ex[400], ev[400];
 	snprintf(ex, sizeof(ex), "%s/x", dir);
 	snprintf(ev, sizeof(ev), "%s/events.jsonl", dir);
 	const char *caps[] = {cap};
