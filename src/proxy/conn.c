@@ -571,6 +571,9 @@ static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 		if (n > 0) {
 			atomic_fetch_add_explicit(&w->c.bytes_read[s->idx], (uint64_t)n,
 						  memory_order_relaxed);
+			/* Only a short read is known to have left no skb partly
+			 * read (the sockmap switch-over needs that: sockmap.c). */
+			s->rx_part = (size_t)n == w->rbuf_size;
 			/*
 			 * A short read drained the socket: bytes arriving from
 			 * now on raise a new edge. Not so when the peer's FIN
@@ -597,7 +600,10 @@ static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 			/* Q18: a recv() that drained the socket ends what the sender pushed. */
 			uint32_t flags = (size_t)n < w->rbuf_size ? OWFP_SEG_PUSH : 0;
 			owfp_flow_indicate(c->flow, dir, w->rbuf, (size_t)n, flags, 0);
-			if (c->kill || c->rst_side >= 0 || s->paused || c->offload_req ||
+			/* An allowed flow (offload_req) reads on after a full read:
+			 * it can switch to the offload only once a read drained
+			 * the socket. */
+			if (c->kill || c->rst_side >= 0 || s->paused ||
 			    o->out.bytes > w->proxy->o.queue_high || drained) {
 				o->more = false;
 				return; /* conn_settle queues the rest (ready_push) */
@@ -615,10 +621,12 @@ static void side_read(struct owfp_conn *c, struct owfp_side *s, uint32_t events)
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
 			s->rd_ready = false;
-		else
+			s->rx_part = false;
+		} else {
 			c->rst_side = s->idx;
+		}
 		return;
 	}
 	/* The read budget is spent with bytes left: conn_settle queues the side. */

@@ -37,6 +37,8 @@ struct owfp_side {
 	bool wr_closed;   /* shutdown(SHUT_WR) done, or writing failed */
 	bool paused;      /* ops->pause for the direction this side sources */
 	bool bp;          /* the other side's queue is above the high-water mark */
+	bool rx_part;     /* the last recv() filled its buffer: the skb at the head of
+			   * the receive queue may be partly read (sockmap.c) */
 	int pipe[2];      /* offloaded: bytes read from fd waiting in a pipe */
 	size_t in_pipe;
 	size_t pipe_cap;    /* F_GETPIPE_SZ */

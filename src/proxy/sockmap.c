@@ -8,9 +8,14 @@
  *
  * The switch-over (docs/proxy.md "Offload"): the proxy has flushed its
  * output queues and stopped reading; bytes still in a socket's receive queue
- * stay there. SO_RCVLOWAT set out of reach keeps TCP from calling the
- * socket's data_ready, so the verdict program cannot see a byte before both
- * sockets and both peer entries are in the maps; setting it back to 1 calls
+ * stay there. Its last recv() must have drained the socket (a short read):
+ * the verdict runs from tcp_read_skb(), which hands the program every skb in
+ * the queue whole, from its first byte, not from the socket's read position,
+ * so the part of an skb recv() had already copied would be redirected a
+ * second time (seen: exactly --read-size bytes too many at the peer).
+ * SO_RCVLOWAT set out of reach keeps TCP from calling the socket's
+ * data_ready, so the verdict program cannot see a byte before both sockets
+ * and both peer entries are in the maps; setting it back to 1 calls
  * data_ready once (tcp_set_rcvlowat), and the kernel redirects what waited
  * in the queue, in order, before anything that arrives later.
  *
@@ -32,6 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -151,6 +157,15 @@ static bool room_to_gate(int fd)
 	return mi[SK_MEMINFO_RMEM_ALLOC] < mi[SK_MEMINFO_RCVBUF] / 4;
 }
 
+/* recv() stopped at urgent data (SO_OOBINLINE) and left the rest of its skb:
+ * a short read that did not drain the socket. */
+static bool at_urgent_mark(int fd)
+{
+	int at = 0;
+
+	return ioctl(fd, SIOCATMARK, &at) == 0 && at;
+}
+
 /* Waits on fd's lock for the softirq work of segments already received;
  * 0 at FIN, 1 with data still queued (the verdict passed it: not ours),
  * -errno on an error, -EAGAIN when nothing is there. */
@@ -184,6 +199,8 @@ int owfp_sockmap_start(struct owfp_conn *c)
 		socklen_t len = sizeof(uint64_t);
 		if (s->fd < 0 || s->rd_closed || s->wr_closed || s->fin_pending || s->paused)
 			return -EOPNOTSUPP; /* a half-closed flow is left to splice */
+		if (s->rx_part || at_urgent_mark(s->fd))
+			return -EAGAIN; /* an skb may be partly read: read on first */
 		if (getsockopt(s->fd, SOL_SOCKET, SO_COOKIE, &c->s[i].sm_cookie, &len))
 			return -errno;
 	}

@@ -6,6 +6,9 @@ not: both directions at once, and many connections at once).
                                              pattern while reading to EOF, then
                                              FIN; report what was read
   duplex-client --connect H:P BYTES --out F  the same as a client
+     (both: --pause-after N --go FILE         send N bytes, wait for FILE (at most
+                                             60 s; 0: before any), then the rest;
+                                             --oob-at K sends byte K as urgent data)
   many-server --listen H:P --count N         echo servers: read to EOF, send it
                                              back, close (N connections, one thread)
   many-client --connect H:P --count N --hold FILE [--bytes B]
@@ -32,11 +35,38 @@ def addr(text):
     return proxy_peer.addr(text)
 
 
-def duplex(s, nbytes, out):
+def send_paused(s, nbytes, pause_after, go, oob_at):
+    """The pattern, with a wait for GO after the first PAUSE_AFTER bytes
+    (the proxy switches over in between, with both bursts in flight; 0:
+    before the first byte) and byte OOB_AT sent as TCP urgent data, in one
+    send() with the bytes before it, so they share an skb and the proxy's
+    read stops at the mark inside that skb."""
+    data = b"".join(proxy_peer.pattern_blocks(nbytes))
+    cuts = sorted({0, nbytes} | {k for k in (pause_after, oob_at) if k is not None and 0 <= k < nbytes})
+    try:
+        for a, b in zip(cuts, cuts[1:]):
+            if a == pause_after:
+                proxy_peer.wait_file(go)
+            if a == oob_at:
+                a += 1  # sent with the bytes before it
+            if b == oob_at:
+                if s.send(data[a:b + 1], socket.MSG_OOB) != b + 1 - a:
+                    return False
+                continue
+            s.sendall(data[a:b])
+        return True
+    except OSError:
+        return False
+
+
+def duplex(s, nbytes, out, pause_after=None, go=None, oob_at=None):
     res = {}
     t = threading.Thread(target=lambda: res.update(zip(("n", "h", "end"), proxy_peer.read_all(s))))
     t.start()
-    ok = proxy_peer.send_pattern(s, nbytes)
+    if pause_after is None and oob_at is None:
+        ok = proxy_peer.send_pattern(s, nbytes)
+    else:
+        ok = send_paused(s, nbytes, pause_after, go, oob_at)
     if ok:
         s.shutdown(socket.SHUT_WR)
     t.join()
@@ -113,14 +143,14 @@ def many_client(a):
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("duplex-server")
-    p.add_argument("--listen", required=True)
-    p.add_argument("bytes", type=int)
-    p.add_argument("--out", required=True)
-    p = sub.add_parser("duplex-client")
-    p.add_argument("--connect", required=True)
-    p.add_argument("bytes", type=int)
-    p.add_argument("--out", required=True)
+    for cmd, where in (("duplex-server", "--listen"), ("duplex-client", "--connect")):
+        p = sub.add_parser(cmd)
+        p.add_argument(where, required=True)
+        p.add_argument("bytes", type=int)
+        p.add_argument("--out", required=True)
+        p.add_argument("--pause-after", type=int)
+        p.add_argument("--go")
+        p.add_argument("--oob-at", type=int)
     p = sub.add_parser("many-server")
     p.add_argument("--listen", required=True)
     p.add_argument("--count", type=int, required=True)
@@ -138,13 +168,13 @@ def main():
         ls.listen(1)
         s, _ = ls.accept()
         ls.close()
-        duplex(s, a.bytes, a.out)
+        duplex(s, a.bytes, a.out, a.pause_after, a.go, a.oob_at)
         return 0
     if a.cmd == "duplex-client":
         fam, target = addr(a.connect)
         s = socket.socket(fam, socket.SOCK_STREAM)
         s.connect(target)
-        duplex(s, a.bytes, a.out)
+        duplex(s, a.bytes, a.out, a.pause_after, a.go, a.oob_at)
         return 0
     if a.cmd == "many-server":
         return many_server(a)
