@@ -39,6 +39,7 @@ enum cap_ra_mode {
 	CAP_RA_THREAD,    /* always the thread */
 	CAP_RA_AUTO,      /* measure both over the first windows, keep the faster */
 	CAP_RA_ALTERNATE, /* tests: switch at every window, forever */
+	CAP_RA_COLD,      /* the thread only for a file not in the page cache */
 };
 
 /* What the policy has seen: [0] in line, [1] with the thread. */

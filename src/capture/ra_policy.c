@@ -17,6 +17,11 @@ enum cap_ra_choice owfp_capture_ra_decide(enum cap_ra_mode mode, const struct ca
 		return CAP_RA_USE_THREAD;
 	case CAP_RA_ALTERNATE:
 		return p->windows[0] <= p->windows[1] ? CAP_RA_PROBE_INLINE : CAP_RA_PROBE_THREAD;
+	case CAP_RA_COLD:
+		/* Measured (docs/PERFORMANCE.md "Reading"): on a cached file the
+		 * thread lost on every capture, and probing cost more than it
+		 * found; only reads that wait for the disk gain from it. */
+		return cached ? CAP_RA_USE_INLINE : CAP_RA_USE_THREAD;
 	case CAP_RA_AUTO:
 		break;
 	}

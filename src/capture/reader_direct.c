@@ -67,9 +67,15 @@
  * (bench/capture_bench.sh --readers / --read-ahead, docs/PERFORMANCE.md):
  * how bytes are read unless OWFP_READER=read|fadvise|mmap|uring says
  * otherwise, and what opts.read_ahead means unless OWFP_READ_AHEAD=
- * auto|thread|inline does. */
+ * cold|auto|thread|inline does. Measured 2026-12-08 on a quiet 2-core
+ * machine, Release, 7 rounds (docs/PERFORMANCE.md "Reading the capture"):
+ * against read() in line, the capture module alone ran at 0.80/0.92 with
+ * fadvise+readahead, 0.26/0.51 with the map, 0.82/0.89 with io_uring and
+ * 0.73/0.95 with the read-ahead thread on captures (a)/(b); replay with
+ * the thread always 0.69/0.94, with probing (auto) 0.80/0.95. So read()
+ * in line, and the thread only where reads wait for the disk. */
 #define IO_DEFAULT CAP_IO_READ
-#define RA_DEFAULT CAP_RA_AUTO
+#define RA_DEFAULT CAP_RA_COLD
 
 /* Under AddressSanitizer the bytes of records already handed out are
  * poisoned at the next call, so a consumer that keeps a pointer into a
@@ -168,9 +174,9 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 	if (strcmp(path, "-") == 0)
 		return -ENOTSUP;
 	static const char *const io_names[] = {"read", "fadvise", "mmap", "uring"};
-	static const char *const ra_names[] = {"inline", "thread", "auto", "alternate"};
+	static const char *const ra_names[] = {"inline", "thread", "auto", "alternate", "cold"};
 	int io = env_choice("OWFP_READER", io_names, 4, IO_DEFAULT, path, err);
-	int ra = env_choice("OWFP_READ_AHEAD", ra_names, 4, RA_DEFAULT, path, err);
+	int ra = env_choice("OWFP_READ_AHEAD", ra_names, 5, RA_DEFAULT, path, err);
 	if (io < 0 || ra < 0)
 		return -EINVAL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -230,7 +236,7 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 	rd->ras.mode = !read_ahead || io == CAP_IO_MMAP || io == CAP_IO_URING ? CAP_RA_INLINE
 									      : (enum cap_ra_mode)ra;
 	rd->ras.window = env_bytes("OWFP_READ_AHEAD_WINDOW", CAP_RA_WINDOW);
-	bool cached = rd->ras.mode != CAP_RA_AUTO ||
+	bool cached = (rd->ras.mode != CAP_RA_AUTO && rd->ras.mode != CAP_RA_COLD) ||
 		      rd->total < rd->ras.window * CAP_RA_SMALL_WINDOWS ||
 		      file_cached(fd, rd->total);
 	rd->ras.now = owfp_capture_ra_decide(rd->ras.mode, &rd->ras.probe, rd->ras.window,

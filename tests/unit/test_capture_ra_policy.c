@@ -37,6 +37,18 @@ static void test_forced_modes_ignore_measurements(void **state)
 	assert_int_equal(owfp_capture_ra_decide(CAP_RA_THREAD, &p, W, BIG, true), CAP_RA_USE_THREAD);
 }
 
+/* The default: no probing; the thread only where reads wait for the disk. */
+static void test_cold_uses_the_thread_only_for_an_uncached_file(void **state)
+{
+	(void)state;
+	struct cap_ra_probe p = probe(2, 100, 2, 1); /* the thread measured faster */
+	assert_int_equal(owfp_capture_ra_decide(CAP_RA_COLD, &p, W, BIG, true), CAP_RA_USE_INLINE);
+	assert_int_equal(owfp_capture_ra_decide(CAP_RA_COLD, &p, W, BIG, false), CAP_RA_USE_THREAD);
+	p = probe(0, 0, 0, 0);
+	assert_int_equal(owfp_capture_ra_decide(CAP_RA_COLD, &p, W, SMALL - 1, true),
+			 CAP_RA_USE_INLINE);
+}
+
 static void test_small_file_reads_in_line_and_uncached_file_uses_the_thread(void **state)
 {
 	(void)state;
@@ -112,6 +124,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forced_modes_ignore_measurements),
+		cmocka_unit_test(test_cold_uses_the_thread_only_for_an_uncached_file),
 		cmocka_unit_test(test_small_file_reads_in_line_and_uncached_file_uses_the_thread),
 		cmocka_unit_test(test_probe_alternates_in_line_first),
 		cmocka_unit_test(test_thread_kept_only_when_faster_by_the_margin),
