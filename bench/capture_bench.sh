@@ -10,7 +10,7 @@
 # on replay_bench.sh's cached captures (a) bulk.pcap and (b) http.pcap in
 # OWFP_BENCH_CACHE (default bench/.cache; made by bench/replay_bench.sh):
 #   --readers     capture_count with each in-line reader (OWFP_READER=read,
-#                 fadvise, mmap, uring), the read-ahead thread, and the
+#                 fadvise, uring), the read-ahead thread, and the
 #                 default policy: the reader's share of the floor;
 #   --read-ahead  `openwfp replay -q` with the default policy, the thread
 #                 always, and --no-read-ahead, beside libnids (also on
@@ -76,7 +76,6 @@ reader_modes() {
 	if [ "$mode" = --readers ]; then
 		variants=("read|OWFP_READER=read OWFP_READ_AHEAD=inline|$probe"
 			"fadvise|OWFP_READER=fadvise OWFP_READ_AHEAD=inline|$probe"
-			"mmap|OWFP_READER=mmap|$probe"
 			"uring|OWFP_READER=uring|$probe"
 			"thread|OWFP_READER=read OWFP_READ_AHEAD=thread|$probe"
 			"default|OWFP_BENCH_DEFAULT=1|$probe")

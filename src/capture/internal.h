@@ -27,7 +27,6 @@ enum cap_reader_kind { CAP_READER_DIRECT, CAP_READER_LIBPCAP, CAP_READER_PCAPNG,
 enum cap_io {
 	CAP_IO_READ,    /* read() of `step` bytes into one reused buffer */
 	CAP_IO_FADVISE, /* the same, larger steps, readahead() of the next window */
-	CAP_IO_MMAP,    /* windows of a MAP_POPULATE map, unmapped behind */
 	CAP_IO_URING,   /* io_uring reads into registered buffers, queued ahead */
 };
 
@@ -101,8 +100,6 @@ struct cap_reader {
 	size_t plain_cap, step;
 	struct cap_readahead *ra;
 	struct cap_uring *uring;
-	uint8_t *map; /* CAP_IO_MMAP: the window, map_len bytes */
-	size_t map_len;
 	uint8_t *held;     /* data of the ring block buf is in, or NULL */
 	size_t have;       /* bytes in buf */
 	size_t off;        /* bytes of buf handed out */

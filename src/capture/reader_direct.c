@@ -4,12 +4,12 @@
  * valid until the next call, as libpcap's are.
  *
  * How the file's bytes get into that buffer (enum cap_io; OWFP_READER=
- * read|fadvise|mmap|uring picks one, for benchmarks):
+ * read|fadvise|uring picks one, for benchmarks):
  *  - read: 256 KiB read()s into one reused buffer that stays in the CPU
  *    cache (the default);
  *  - fadvise: the same with 1 MiB read()s and readahead() of the next 8 MiB;
- *  - mmap: 2 MiB windows of a MAP_POPULATE map, unmapped behind (a file
- *    truncated while a window is mapped raises SIGBUS: kept for measuring);
+ *  - (a map of 2 MiB MAP_POPULATE windows was measured too, and removed:
+ *    slowest of all, and a file cut while mapped raises SIGBUS);
  *  - uring: io_uring reads into registered buffers, 4 blocks in flight.
  * Measured on the 283 MB bulk capture of bench/replay_bench.sh (2-core VM,
  * 2026-12-06), walking every record header: 150-180 ms through a map
@@ -31,7 +31,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -46,10 +45,6 @@
 #define READ_STEP ((size_t)256 << 10)
 #define FADVISE_STEP ((size_t)1 << 20)
 #define FADVISE_AHEAD ((uint64_t)8 << 20)
-/* Mapped file pages count in the resident set: 2 MiB windows keep replay's
- * peak RSS under 2x libnids' (about 4.3 MB on bench/replay_bench.sh's
- * captures). */
-#define MAP_WINDOW ((uint64_t)2 << 20)
 #define URING_BLOCK ((size_t)256 << 10)
 #define URING_BLOCKS 4u
 /* A whole record of the largest size fits after a partial one is moved
@@ -65,7 +60,7 @@
 
 /* The defaults, each one constant to flip after measuring
  * (bench/capture_bench.sh --readers / --read-ahead, docs/PERFORMANCE.md):
- * how bytes are read unless OWFP_READER=read|fadvise|mmap|uring says
+ * how bytes are read unless OWFP_READER=read|fadvise|uring says
  * otherwise, and what opts.read_ahead means unless OWFP_READ_AHEAD=
  * cold|auto|thread|inline does. Measured 2026-12-08 on a quiet 2-core
  * machine, Release, 7 rounds (docs/PERFORMANCE.md "Reading the capture"):
@@ -173,7 +168,7 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 {
 	if (strcmp(path, "-") == 0)
 		return -ENOTSUP;
-	static const char *const io_names[] = {"read", "fadvise", "mmap", "uring"};
+	static const char *const io_names[] = {"read", "fadvise", "uring"};
 	static const char *const ra_names[] = {"inline", "thread", "auto", "alternate", "cold"};
 	int io = env_choice("OWFP_READER", io_names, 4, IO_DEFAULT, path, err);
 	int ra = env_choice("OWFP_READ_AHEAD", ra_names, 5, RA_DEFAULT, path, err);
@@ -232,8 +227,8 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 	/* The upper 16 bits may carry FCS information; the link type is below. */
 	rd->linktype = (int)(rd32(hdr + 20, swap) & 0x03ffffffu);
 	rd->total = (uint64_t)st.st_size;
-	/* A map or io_uring replaces the read()s the thread would take over. */
-	rd->ras.mode = !read_ahead || io == CAP_IO_MMAP || io == CAP_IO_URING ? CAP_RA_INLINE
+	/* io_uring replaces the read()s the thread would take over. */
+	rd->ras.mode = !read_ahead || io == CAP_IO_URING ? CAP_RA_INLINE
 									      : (enum cap_ra_mode)ra;
 	rd->ras.window = env_bytes("OWFP_READ_AHEAD_WINDOW", CAP_RA_WINDOW);
 	bool cached = (rd->ras.mode != CAP_RA_AUTO && rd->ras.mode != CAP_RA_COLD) ||
@@ -242,7 +237,7 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 	rd->ras.now = owfp_capture_ra_decide(rd->ras.mode, &rd->ras.probe, rd->ras.window,
 					     rd->total, cached);
 	rd->ras.win_pos = 24;
-	if (io != CAP_IO_MMAP && io != CAP_IO_URING) {
+	if (io != CAP_IO_URING) {
 		rd->plain_cap = PLAIN_CAP(rd->step);
 		rd->plain = owfp_malloc(rd->plain_cap);
 		if (!rd->plain) {
@@ -350,64 +345,6 @@ static int fill_plain(struct cap_reader *rd, size_t need)
 	return 0;
 }
 
-static void unmap(struct cap_reader *rd)
-{
-	if (!rd->map)
-		return;
-	LOAN_RESET(rd->map, rd->map_len);
-	munmap(rd->map, rd->map_len);
-	rd->map = NULL;
-	rd->map_len = 0;
-}
-
-/* A window of the map from the page holding the first unconsumed byte;
- * the file's size is looked up again, so a file that grew is read on. */
-static int fill_map(struct cap_reader *rd, size_t need)
-{
-	uint64_t at = rd->buf_pos + rd->off, end = rd->buf_pos + rd->have;
-	struct stat st;
-	if (fstat(rd->fd, &st) != 0) {
-		rd->err_off = end;
-		return -errno;
-	}
-	uint64_t size = (uint64_t)st.st_size;
-	if (size <= end) {
-		rd->eof = true;
-		return 0;
-	}
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t start = at & ~(page - 1);
-	uint64_t len = MAP_WINDOW;
-	if (len < at - start + need)
-		len = (at - start + need + page - 1) & ~(page - 1);
-	if (len > size - start)
-		len = size - start;
-	/* tests: the bytes before the fault map, then EIO, as at a bad page */
-	if (rd->fault_at >= end && rd->fault_at < at + need) {
-		rd->err_off = rd->fault_at;
-		return -EIO;
-	}
-	if (rd->fault_at >= end && rd->fault_at < start + len)
-		len = rd->fault_at - start;
-	unmap(rd);
-	void *m = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, rd->fd,
-		       (off_t)start);
-	if (m == MAP_FAILED) {
-		rd->err_off = at;
-		rd->buf = NULL;
-		rd->buf_pos = at;
-		rd->have = rd->off = 0;
-		return -errno;
-	}
-	rd->map = m;
-	rd->map_len = (size_t)len;
-	rd->buf = rd->map + (at - start);
-	rd->buf_pos = at;
-	rd->have = (size_t)(start + len - at);
-	rd->off = 0;
-	return 0;
-}
-
 static void stop_thread(struct cap_reader *rd)
 {
 	size_t bytes;
@@ -489,7 +426,7 @@ static int fill(struct cap_reader *rd, size_t need)
 			return rc;
 		drained = true;
 	}
-	int rc = rd->io == CAP_IO_MMAP ? fill_map(rd, need) : fill_plain(rd, need);
+	int rc = fill_plain(rd, need);
 	if (drained && rd->ras.now == CAP_RA_USE_INLINE)
 		stop_thread(rd); /* decided: in line to the end */
 	return rc;
@@ -586,7 +523,6 @@ void owfp_capture_direct_close(struct cap_reader *rd)
 		(void)mem;
 		owfp_capture_uring_stop(rd->uring);
 	}
-	unmap(rd);
 	if (rd->plain) {
 		LOAN_RESET(rd->plain, rd->plain_cap);
 		free(rd->plain);

@@ -19,7 +19,7 @@ caps=("$work/decisions.pcap" "$OWFP_SOURCE_DIR/examples/demo.pcap")
 for f in "$work"/edge/*.pcap*; do caps+=("$f"); done
 [ "${#caps[@]}" -ge 8 ] || fail "too few captures: ${#caps[@]}"
 
-modes=("read thread" "read alternate" "read auto" "mmap inline" "uring inline")
+modes=("read thread" "read alternate" "read auto" "uring inline")
 run() { # DIR READER READ_AHEAD CAPTURE ARGS... -> exit status in DIR/rc
     local dir=$1 reader=$2 ra=$3 cap=$4; shift 4
     rm -rf "$dir"; mkdir -p "$dir"

@@ -1,5 +1,5 @@
 /* Every way the direct reader can get the file's bytes (OWFP_READER=read,
- * fadvise, mmap, uring; OWFP_READ_AHEAD=inline, thread, auto (probes both
+ * fadvise, uring; OWFP_READ_AHEAD=inline, thread, auto (probes both
  * over the first windows, keeps one), and alternate, which switches
  * between the thread and in-line reading at every window)
  * hands out the same records as plain read() in line: identical events
@@ -34,7 +34,7 @@ struct mode {
 
 static const struct mode modes[] = {
 	{"read", "inline"},    {"read", "thread"},       {"read", "alternate"}, {"read", "auto"},
-	{"fadvise", "inline"}, {"fadvise", "alternate"}, {"mmap", "inline"},    {"uring", "inline"},
+	{"fadvise", "inline"}, {"fadvise", "alternate"}, {"uring", "inline"},
 };
 #define NMODES (sizeof(modes) / sizeof(modes[0]))
 
@@ -322,8 +322,6 @@ static void test_readers_stop_where_a_file_cut_while_read_ends(void **state)
 	struct outcome want = run(path, &base, NULL, UINT64_MAX, stream, len);
 	assert_true(want.delivered < len);
 	for (size_t k = 0; k < NMODES; k++) {
-		if (strcmp(modes[k].io, "mmap") == 0)
-			continue;
 		write_capture(path, 11, stream, cap);
 		struct change c = {.path = path, .truncate_to = cut};
 		struct outcome got = run(path, &modes[k], &c, UINT64_MAX, stream, len);
