@@ -24,9 +24,10 @@
 #include "capture/internal.h"
 
 #include "capture_recorder.h"
+#include "bulk_capture.h"
 #include "pcap_writer.h"
 
-#define MAX_RECORD 262144u
+#define MAX_RECORD BULK_MAX_RECORD
 
 struct mode {
 	const char *io, *ra;
@@ -46,63 +47,12 @@ static uint64_t next_rand(uint64_t *s)
 	return *s;
 }
 
-/* One flow carrying `stream` client to server in random segments, between
- * raw records of every size up to the largest a pcap may hold. */
+/* The shape of this test's captures (bulk_capture.h). */
 static size_t write_capture(const char *path, uint64_t seed, uint8_t *stream, size_t cap)
 {
-	uint64_t s = seed;
-	tw_file *w = tw_open(path, TW_PCAP_US, TW_ETH);
-	assert_non_null(w);
-	uint64_t ts = 1000000000ull;
-	struct tw_seg g = {
-		.family = AF_INET, .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 40000, .dport = 80};
-	g.seq = 1000;
-	g.flags = TW_SYN;
-	tw_seg(w, ts++, &g);
-	struct tw_seg h = {.family = AF_INET,
-			   .src = "10.0.0.2",
-			   .dst = "10.0.0.1",
-			   .sport = 80,
-			   .dport = 40000,
-			   .seq = 5000,
-			   .ack = 1001,
-			   .flags = TW_SYN | TW_ACK};
-	tw_seg(w, ts++, &h);
-	g.seq = 1001;
-	g.ack = 5001;
-	g.flags = TW_ACK;
-	tw_seg(w, ts++, &g);
-	static uint8_t junk[14 + MAX_RECORD];
-	size_t len = 0;
-	while (len < cap) {
-		size_t n = 1 + next_rand(&s) % 30000;
-		if (n > cap - len)
-			n = cap - len;
-		for (size_t i = 0; i < n; i++)
-			stream[len + i] = (uint8_t)next_rand(&s);
-		g.payload = stream + len;
-		g.len = n;
-		g.flags = TW_ACK | TW_PSH;
-		tw_seg(w, ts++, &g);
-		g.seq += (uint32_t)n;
-		len += n;
-		size_t j = next_rand(&s) % 6 == 0 ? 14 + next_rand(&s) % (MAX_RECORD - 13) : 60;
-		if (j > MAX_RECORD)
-			j = MAX_RECORD;
-		memset(junk, 0x5a, j);
-		junk[12] = 0x99; /* an EtherType nobody decodes */
-		junk[13] = 0x99;
-		tw_write_raw(w, ts++, junk, j, j);
-	}
-	g.flags = TW_ACK | TW_FIN;
-	g.payload = NULL;
-	g.len = 0;
-	tw_seg(w, ts++, &g);
-	h.seq = 5001;
-	h.ack = g.seq + 1;
-	h.flags = TW_ACK | TW_FIN;
-	tw_seg(w, ts++, &h);
-	tw_close(w);
+	static const struct bulk_shape shape = {30000, 6};
+	size_t len = bulk_capture_write(path, seed, &shape, stream, cap);
+	assert_true(len > 0 || cap == 0);
 	return len;
 }
 
