@@ -170,8 +170,10 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 		return -ENOTSUP;
 	static const char *const io_names[] = {"read", "fadvise", "uring"};
 	static const char *const ra_names[] = {"inline", "thread", "auto", "alternate", "cold"};
-	int io = env_choice("OWFP_READER", io_names, 4, IO_DEFAULT, path, err);
-	int ra = env_choice("OWFP_READ_AHEAD", ra_names, 5, RA_DEFAULT, path, err);
+	int io = env_choice("OWFP_READER", io_names, (int)(sizeof(io_names) / sizeof(io_names[0])),
+			    IO_DEFAULT, path, err);
+	int ra = env_choice("OWFP_READ_AHEAD", ra_names,
+			    (int)(sizeof(ra_names) / sizeof(ra_names[0])), RA_DEFAULT, path, err);
 	if (io < 0 || ra < 0)
 		return -EINVAL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -228,8 +230,7 @@ int owfp_capture_direct_open(struct cap_reader *rd, const char *path, bool read_
 	rd->linktype = (int)(rd32(hdr + 20, swap) & 0x03ffffffu);
 	rd->total = (uint64_t)st.st_size;
 	/* io_uring replaces the read()s the thread would take over. */
-	rd->ras.mode = !read_ahead || io == CAP_IO_URING ? CAP_RA_INLINE
-									      : (enum cap_ra_mode)ra;
+	rd->ras.mode = !read_ahead || io == CAP_IO_URING ? CAP_RA_INLINE : (enum cap_ra_mode)ra;
 	rd->ras.window = env_bytes("OWFP_READ_AHEAD_WINDOW", CAP_RA_WINDOW);
 	bool cached = (rd->ras.mode != CAP_RA_AUTO && rd->ras.mode != CAP_RA_COLD) ||
 		      rd->total < rd->ras.window * CAP_RA_SMALL_WINDOWS ||
