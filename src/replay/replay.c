@@ -578,25 +578,24 @@ static void on_data(void *user, void *fu, const owfp_capture_data *d)
 		maybe_close(rp, rf);
 }
 
-/* A FIN (rst false) or RST of capture direction dir: what waits in rf's run
- * goes first, then the end in its turn; closes rf when the engine dropped it. */
-static void indicate_end(replay *rp, rp_flow *rf, unsigned dir, bool rst)
+static void mark_ended(rp_flow *rf, unsigned dir, bool rst)
 {
-	if (owfp_wakeq_pending(&rp->wq))
-		service_wakes(rp);
-	if (!rf)
-		return;
 	if (rst)
 		rf->src_ended[0] = rf->src_ended[1] = true;
 	else
 		rf->src_ended[dir & 1] = true;
-	ensure_flow(rp, rf);
-	flush_run(rp, rf);
+}
+
+/* The FIN or RST itself, once rf has its engine flow and its run is out:
+ * settles the direction turn when `turn`, then indicates the end; closes rf
+ * when the engine dropped it. Shared by one thread and the workers. */
+static void end_in_turn(replay *rp, rp_flow *rf, unsigned dir, bool rst, bool turn)
+{
 	if (!rf->flow || rf->dropped) {
 		maybe_close(rp, rf);
 		return;
 	}
-	settle_turn(rp, rf, dir & 1);
+	owfp_replay_lane_turn(rp, rf, dir & 1, turn);
 	if (!rf->flow || rf->dropped)
 		return;
 	rp->current = rf;
@@ -607,6 +606,20 @@ static void indicate_end(replay *rp, rp_flow *rf, unsigned dir, bool rst)
 	rp->current = NULL;
 	if (rf->dropped)
 		maybe_close(rp, rf);
+}
+
+/* A FIN (rst false) or RST of capture direction dir: what waits in rf's run
+ * goes first, then the end in its turn; closes rf when the engine dropped it. */
+static void indicate_end(replay *rp, rp_flow *rf, unsigned dir, bool rst)
+{
+	if (owfp_wakeq_pending(&rp->wq))
+		service_wakes(rp);
+	if (!rf)
+		return;
+	mark_ended(rf, dir, rst);
+	ensure_flow(rp, rf);
+	flush_run(rp, rf);
+	end_in_turn(rp, rf, dir, rst, rf->spoke && rf->last_cdir != (dir & 1));
 }
 
 static void on_fin(void *user, void *fu, unsigned dir, uint64_t ts)
@@ -734,26 +747,9 @@ void owfp_replay_lane_data_done(replay *rp, rp_flow *rf)
 
 void owfp_replay_lane_end(replay *rp, rp_flow *rf, unsigned dir, bool rst, bool turn)
 {
-	if (rst)
-		rf->src_ended[0] = rf->src_ended[1] = true;
-	else
-		rf->src_ended[dir & 1] = true;
+	mark_ended(rf, dir, rst);
 	ensure_flow(rp, rf);
-	if (!rf->flow || rf->dropped) {
-		maybe_close(rp, rf);
-		return;
-	}
-	owfp_replay_lane_turn(rp, rf, dir & 1, turn);
-	if (!rf->flow || rf->dropped)
-		return;
-	rp->current = rf;
-	if (rst)
-		owfp_flow_indicate_abort(rf->flow, eng_dir(rf, dir));
-	else
-		owfp_flow_indicate_fin(rf->flow, eng_dir(rf, dir));
-	rp->current = NULL;
-	if (rf->dropped)
-		maybe_close(rp, rf);
+	end_in_turn(rp, rf, dir, rst, turn);
 }
 
 void owfp_replay_lane_flow_end(replay *rp, rp_flow *rf, enum owfp_capture_end_reason reason)
