@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # How replay reads a capture changes only its speed: with the read-ahead
 # thread, in line, switching between the two every 4 KiB or probing both
-# and keeping one (the policy's windows made tiny), and with the map and
-# io_uring readers (fadvise is read() with other steps: tests/unit), the
+# and keeping one (the policy's windows made tiny), and with the io_uring
+# reader (fadvise is read() with other steps: tests/unit), the
 # --extract output (bytes, sha256, ends), the events file and the exit
 # status are identical, on every capture the tests use and with the demo
 # filters (drops, stream edits). src/capture/reader_direct.c.

@@ -256,9 +256,8 @@ static void test_every_reader_reads_a_growing_file_to_its_new_end(void **state)
 	free(path);
 }
 
-/* The file is cut while it is read: every reader but the map (a mapped
- * window cut under it faults, see reader_direct.c) ends where the file
- * now ends, as if it had been that short from the start. */
+/* The file is cut while it is read: every reader ends where the file now
+ * ends, as if it had been that short from the start. */
 static void test_readers_stop_where_a_file_cut_while_read_ends(void **state)
 {
 	(void)state;
